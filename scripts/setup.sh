@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what Lượt needs on a Debian 12 machine, only what is missing:
+# Debian packages (cgo and Fyne build libraries, Xvfb and X tools, Chromium,
+# socat, espeak-ng/sox/alsa for voice clips) and the Go modules of go.mod.
+# Sourced by scripts/run.sh and scripts/test.sh; safe to run again.
+set -euo pipefail
+
+# Go lives in /usr/local/go on our machines; add it (and the module bin) to PATH.
+export PATH="/usr/local/go/bin:${HOME:-/root}/go/bin:$PATH"
+
+LUOT_APT_PACKAGES=(
+  gcc pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev
+  libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+  xvfb xdotool x11-utils imagemagick chromium socat sqlite3
+  espeak-ng sox alsa-utils ca-certificates git
+)
+
+luot_missing_packages() {
+  local p
+  for p in "${LUOT_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+
+luot_install_packages() {
+  local missing
+  missing=$(luot_missing_packages | tr '\n' ' ')
+  [ -z "${missing// /}" ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "setup: installing Debian packages: $missing"
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+luot_install_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    echo "setup: Go 1.26 is required and was not found in /usr/local/go or on PATH." >&2
+    echo "setup: install Go 1.26 (e.g. unpack the official archive into /usr/local/go) and run again." >&2
+    exit 1
+  fi
+  go mod download
+}
+
+luot_setup() {
+  luot_install_packages
+  luot_install_go
+  # Fyne and tests need a UTF-8 locale and a writable HOME.
+  export LANG="${LANG:-C.UTF-8}"
+  if [ -z "${HOME:-}" ] || [ ! -w "${HOME}" ]; then export HOME=/tmp/luot-home; mkdir -p "$HOME"; fi
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  cd "$(dirname "$0")/.."
+  luot_setup
+fi
