@@ -1,0 +1,104 @@
+package queue
+
+import "time"
+
+// EventType names an event of the stream that boards, kiosks, consoles and
+// phones follow.
+type EventType string
+
+// Event types (see DESIGN.md, "Event stream").
+const (
+	EventSnapshot          EventType = "snapshot"
+	EventTicketIssued      EventType = "ticket.issued"
+	EventTicketCalled      EventType = "ticket.called"
+	EventTicketRecalled    EventType = "ticket.recalled"
+	EventTicketServing     EventType = "ticket.serving"
+	EventTicketDone        EventType = "ticket.done"
+	EventTicketNoShow      EventType = "ticket.no_show"
+	EventTicketTransferred EventType = "ticket.transferred"
+	EventTicketCancelled   EventType = "ticket.cancelled"
+	EventTicketExpired     EventType = "ticket.expired"
+	EventCounterOpened     EventType = "counter.opened"
+	EventCounterPaused     EventType = "counter.paused"
+	EventCounterClosed     EventType = "counter.closed"
+	EventBookingCreated    EventType = "booking.created"
+	EventBookingCheckedIn  EventType = "booking.checked_in"
+	EventBookingCancelled  EventType = "booking.cancelled"
+	EventDayRolled         EventType = "day.rolled"
+	EventDeviceStatus      EventType = "device.status"
+	EventConfigChanged     EventType = "config.changed"
+)
+
+// Event is one change of an office, numbered by Seq: strictly increasing per
+// office, without gaps. It is written in the same transaction as the change
+// it describes. Data is one of the *Data types below.
+type Event struct {
+	Office string    `json:"-"`
+	Seq    int64     `json:"seq"`
+	Type   EventType `json:"type"`
+	At     time.Time `json:"at"`
+	Data   any       `json:"data"`
+}
+
+// PublicTicket is what anyone may see of a ticket: no name, phone or token.
+// Boards, events and the state snapshot carry it.
+type PublicTicket struct {
+	ID            string    `json:"id"`
+	Number        string    `json:"number"`
+	Service       string    `json:"service"`
+	Status        Status    `json:"status"`
+	Priority      Priority  `json:"priority"`
+	Source        Source    `json:"source"`
+	IssuedAt      time.Time `json:"issued_at"`
+	CalledAt      time.Time `json:"called_at,omitzero"`
+	Counter       string    `json:"counter,omitempty"`
+	CounterNumber int       `json:"counter_number,omitempty"`
+	Recalls       int       `json:"recalls"`
+}
+
+// TicketData is the payload of every ticket.* event.
+type TicketData struct {
+	Ticket PublicTicket `json:"ticket"`
+	// Transfer is set on ticket.transferred.
+	Transfer *Transfer `json:"transfer,omitempty"`
+	// Reason is set on ticket.cancelled and ticket.expired.
+	Reason string `json:"reason,omitempty"`
+}
+
+// CounterData is the payload of counter.* events.
+type CounterData struct {
+	Counter string       `json:"counter"`
+	Number  int          `json:"number"`
+	State   CounterState `json:"state"`
+	Staff   string       `json:"staff,omitempty"`
+}
+
+// DayData is the payload of day.rolled.
+type DayData struct {
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Expired int    `json:"expired"`
+}
+
+// DeviceData is the payload of device.status.
+type DeviceData struct {
+	Device string `json:"device"`
+	Kind   string `json:"kind,omitempty"`
+	Status string `json:"status"`
+	// Message is a human sentence about the status (e.g. a printer fault).
+	Message string `json:"message,omitempty"`
+}
+
+// ConfigData is the payload of config.changed.
+type ConfigData struct {
+	By string `json:"by,omitempty"`
+}
+
+// BookingData is the payload of booking.* events.
+type BookingData struct {
+	Code    string `json:"code"`
+	Service string `json:"service"`
+	Date    string `json:"date"`
+	Slot    string `json:"slot"`
+	Ticket  string `json:"ticket,omitempty"`
+}

@@ -1,0 +1,434 @@
+package queue
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// DefaultTimezone is the timezone of an office that does not name one.
+const DefaultTimezone = "Asia/Ho_Chi_Minh"
+
+// Office is one one-stop-shop office and its configuration. Everything else
+// (services, counters, tickets, bookings) belongs to exactly one office.
+type Office struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	NameEN   string    `json:"name_en,omitempty"`
+	Timezone string    `json:"timezone"`
+	Hours    WeekHours `json:"hours"`
+	// Holidays are local dates (YYYY-MM-DD) on which the office is closed.
+	Holidays []string  `json:"holidays,omitempty"`
+	Policy   Policy    `json:"policy"`
+	Services []Service `json:"services"`
+	Counters []Counter `json:"counters"`
+	// Ticker is the notice line shown on the waiting-room boards.
+	Ticker string `json:"ticker,omitempty"`
+
+	loc *time.Location
+}
+
+// Service is a kind of procedure citizens queue for (thủ tục / lĩnh vực).
+type Service struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en,omitempty"`
+	// Prefix is the letter in front of the number ("A" gives A001). Empty
+	// means a numeric block: numbers start at FirstNumber (e.g. 1001).
+	Prefix string `json:"prefix,omitempty"`
+	// Digits is the zero-padded width of the number after a prefix (default 3).
+	Digits int `json:"digits,omitempty"`
+	// FirstNumber is the first number of the day (default 1).
+	FirstNumber int `json:"first_number,omitempty"`
+	// DefaultMinutes seeds the service-time average used for wait estimates.
+	DefaultMinutes float64 `json:"default_minutes"`
+	// SlotMinutes and SlotCapacity shape appointment slots (0 = no booking).
+	SlotMinutes  int `json:"slot_minutes,omitempty"`
+	SlotCapacity int `json:"slot_capacity,omitempty"`
+	// DailyCap limits the tickets of one day (0 = no limit).
+	DailyCap int `json:"daily_cap,omitempty"`
+	// RemoteCap limits the same-day numbers taken online (0 = no limit).
+	RemoteCap int  `json:"remote_cap,omitempty"`
+	Active    bool `json:"active"`
+}
+
+// Format renders the n-th number of the day (n counts from 1) as shown to
+// citizens: "A001" for a prefix service, "1001" for a numeric block.
+func (s *Service) Format(n int) string {
+	first := s.FirstNumber
+	if first <= 0 {
+		first = 1
+	}
+	v := first + n - 1
+	if s.Prefix == "" {
+		return strconv.Itoa(v)
+	}
+	digits := s.Digits
+	if digits <= 0 {
+		digits = 3
+	}
+	return fmt.Sprintf("%s%0*d", s.Prefix, digits, v)
+}
+
+// Counter is a desk (quầy) where a clerk serves citizens.
+type Counter struct {
+	ID     string `json:"id"`
+	Number int    `json:"number"`
+	Name   string `json:"name,omitempty"`
+	// Services lists what the counter serves, in order, each with an offset
+	// (0 = primary; larger = secondary). A service absent here is never served.
+	Services []CounterService `json:"services"`
+}
+
+// CounterService is one service of a counter and its offset in the ordering
+// rule: a ticket of this service competes at this counter as if it had
+// arrived OffsetMinutes later.
+type CounterService struct {
+	Service       string `json:"service"`
+	OffsetMinutes int    `json:"offset_minutes"`
+}
+
+// Serves reports whether the counter serves service and with what offset.
+func (c *Counter) Serves(service string) (time.Duration, bool) {
+	for _, cs := range c.Services {
+		if cs.Service == service {
+			return time.Duration(cs.OffsetMinutes) * time.Minute, true
+		}
+	}
+	return 0, false
+}
+
+// Policy holds the constants of the ordering rule and of bookings.
+type Policy struct {
+	// PriorityBonusMinutes is, per priority class, how much earlier than
+	// their arrival a priority citizen is treated as having arrived.
+	// A class missing from the map gets DefaultBonusMinutes.
+	PriorityBonusMinutes map[Priority]int `json:"priority_bonus_minutes,omitempty"`
+	DefaultBonusMinutes  int              `json:"default_bonus_minutes"`
+	// BookingEarlyMinutes and BookingLateMinutes bound the check-in window
+	// [slot start − early, slot start + late].
+	BookingEarlyMinutes int `json:"booking_early_minutes"`
+	BookingLateMinutes  int `json:"booking_late_minutes"`
+	// LateCheckin says what happens after the window: "walkin" (the booking
+	// becomes a walk-in ticket arriving now) or "refuse".
+	LateCheckin string `json:"late_checkin"`
+	// EWMAAlpha weighs each new service duration in the running average.
+	EWMAAlpha float64 `json:"ewma_alpha"`
+	// RecentCalls is how many calls the boards list.
+	RecentCalls int `json:"recent_calls"`
+}
+
+// Late check-in policies.
+const (
+	LateWalkIn = "walkin"
+	LateRefuse = "refuse"
+)
+
+// DefaultPolicy is the policy of an office that configures nothing.
+func DefaultPolicy() Policy {
+	return Policy{
+		DefaultBonusMinutes: 20,
+		BookingEarlyMinutes: 30,
+		BookingLateMinutes:  15,
+		LateCheckin:         LateWalkIn,
+		EWMAAlpha:           0.2,
+		RecentCalls:         8,
+	}
+}
+
+// Bonus is the priority bonus of a class.
+func (p *Policy) Bonus(class Priority) time.Duration {
+	if class == PriorityNone {
+		return 0
+	}
+	if m, ok := p.PriorityBonusMinutes[class]; ok {
+		return time.Duration(m) * time.Minute
+	}
+	return time.Duration(p.DefaultBonusMinutes) * time.Minute
+}
+
+// WeekHours are the opening hours per weekday ("mon" … "sun"), each a list
+// of spans such as {"07:30", "11:30"}. A weekday absent from the map is closed.
+type WeekHours map[string][]Span
+
+// Span is an opening span in local time, "HH:MM" to "HH:MM" ("24:00" allowed
+// as the end). The end is exclusive.
+type Span struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+var weekdayKeys = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+// AlwaysOpen returns hours that open every day around the clock (the demo).
+func AlwaysOpen() WeekHours {
+	h := WeekHours{}
+	for _, d := range weekdayKeys {
+		h[d] = []Span{{From: "00:00", To: "24:00"}}
+	}
+	return h
+}
+
+var (
+	idPattern    = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
+	prefixPatten = regexp.MustCompile(`^[A-Z]{0,2}$`)
+	datePattern  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
+
+// ValidID reports whether s is a well-formed id of an office, service,
+// counter or staff member: lower-case letters, digits, '-' and '_', 1–32 long.
+func ValidID(s string) bool { return idPattern.MatchString(s) }
+
+func parseClock(s string) (int, bool) {
+	if len(s) != 5 || s[2] != ':' {
+		return 0, false
+	}
+	h, err1 := strconv.Atoi(s[:2])
+	m, err2 := strconv.Atoi(s[3:])
+	if err1 != nil || err2 != nil || h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
+		return 0, false
+	}
+	return h*60 + m, true
+}
+
+// Validate checks the configuration and prepares it for use (it resolves the
+// timezone). It returns an error that names the first field that is wrong.
+func (o *Office) Validate() error {
+	if !ValidID(o.ID) {
+		return errorf(KindInvalid, "invalid_office", "office id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", o.ID)
+	}
+	if err := checkName("office name", o.Name, true); err != nil {
+		return err
+	}
+	if err := checkName("office English name", o.NameEN, false); err != nil {
+		return err
+	}
+	if o.Timezone == "" {
+		o.Timezone = DefaultTimezone
+	}
+	loc, err := time.LoadLocation(o.Timezone)
+	if err != nil {
+		return errorf(KindInvalid, "invalid_timezone", "timezone %q is unknown: use an IANA name such as %s", o.Timezone, DefaultTimezone)
+	}
+	o.loc = loc
+	for day, spans := range o.Hours {
+		if !slices.Contains(weekdayKeys[:], day) {
+			return errorf(KindInvalid, "invalid_hours", "opening hours: %q is not a weekday; use mon, tue, wed, thu, fri, sat, sun", day)
+		}
+		for _, sp := range spans {
+			f, ok1 := parseClock(sp.From)
+			t, ok2 := parseClock(sp.To)
+			if !ok1 || !ok2 || f >= t {
+				return errorf(KindInvalid, "invalid_hours", "opening hours of %s: span %s–%s is not valid; write HH:MM–HH:MM with the end after the start", day, sp.From, sp.To)
+			}
+		}
+	}
+	for _, h := range o.Holidays {
+		if _, err := time.Parse(time.DateOnly, h); err != nil || !datePattern.MatchString(h) {
+			return errorf(KindInvalid, "invalid_holiday", "holiday %q is not a date; write YYYY-MM-DD", h)
+		}
+	}
+	if err := o.Policy.validate(); err != nil {
+		return err
+	}
+	if len(o.Services) == 0 {
+		return errorf(KindInvalid, "no_services", "office %s has no services: add at least one", o.ID)
+	}
+	seen := map[string]bool{}
+	prefixes := map[string]string{}
+	for i := range o.Services {
+		s := &o.Services[i]
+		if !ValidID(s.ID) {
+			return errorf(KindInvalid, "invalid_service", "service id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", s.ID)
+		}
+		if seen[s.ID] {
+			return errorf(KindInvalid, "duplicate_service", "service id %q appears twice", s.ID)
+		}
+		seen[s.ID] = true
+		if err := checkName("service name", s.Name, true); err != nil {
+			return err
+		}
+		if err := checkName("service English name", s.NameEN, false); err != nil {
+			return err
+		}
+		if !prefixPatten.MatchString(s.Prefix) {
+			return errorf(KindInvalid, "invalid_prefix", "service %s: prefix %q must be one or two capital letters A–Z, or empty for a numeric block", s.ID, s.Prefix)
+		}
+		key := s.Prefix
+		if key == "" {
+			key = "#" + strconv.Itoa(s.FirstNumber)
+		}
+		if other, dup := prefixes[key]; dup {
+			return errorf(KindInvalid, "duplicate_prefix", "services %s and %s would print the same numbers: give them different prefixes or first numbers", other, s.ID)
+		}
+		prefixes[key] = s.ID
+		if s.Digits < 0 || s.Digits > 6 || s.FirstNumber < 0 || s.FirstNumber > 99999 {
+			return errorf(KindInvalid, "invalid_number_format", "service %s: digits must be 0–6 and the first number 0–99999", s.ID)
+		}
+		if s.DefaultMinutes <= 0 || s.DefaultMinutes > 24*60 {
+			return errorf(KindInvalid, "invalid_minutes", "service %s: default minutes must be more than 0 and at most a day", s.ID)
+		}
+		if s.SlotMinutes < 0 || s.SlotMinutes > 24*60 || s.SlotCapacity < 0 || s.SlotCapacity > 10000 || s.DailyCap < 0 || s.RemoteCap < 0 {
+			return errorf(KindInvalid, "invalid_capacity", "service %s: slot minutes, capacities and caps must not be negative", s.ID)
+		}
+	}
+	seenCounter := map[string]bool{}
+	numbers := map[int]bool{}
+	for i := range o.Counters {
+		c := &o.Counters[i]
+		if !ValidID(c.ID) {
+			return errorf(KindInvalid, "invalid_counter", "counter id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", c.ID)
+		}
+		if seenCounter[c.ID] {
+			return errorf(KindInvalid, "duplicate_counter", "counter id %q appears twice", c.ID)
+		}
+		seenCounter[c.ID] = true
+		if c.Number <= 0 || c.Number > 999 || numbers[c.Number] {
+			return errorf(KindInvalid, "invalid_counter_number", "counter %s: number %d must be 1–999 and unique", c.ID, c.Number)
+		}
+		numbers[c.Number] = true
+		if err := checkName("counter name", c.Name, false); err != nil {
+			return err
+		}
+		served := map[string]bool{}
+		for _, cs := range c.Services {
+			if !seen[cs.Service] {
+				return errorf(KindInvalid, "unknown_service", "counter %s lists service %q, which the office does not have", c.ID, cs.Service)
+			}
+			if served[cs.Service] {
+				return errorf(KindInvalid, "duplicate_service", "counter %s lists service %s twice", c.ID, cs.Service)
+			}
+			served[cs.Service] = true
+			if cs.OffsetMinutes < 0 || cs.OffsetMinutes > 7*24*60 {
+				return errorf(KindInvalid, "invalid_offset", "counter %s, service %s: offset must be 0 or more minutes (at most a week); leave the service out for 'never'", c.ID, cs.Service)
+			}
+		}
+	}
+	return checkName("ticker", o.Ticker, false)
+}
+
+func (p *Policy) validate() error {
+	for class, m := range p.PriorityBonusMinutes {
+		if !class.Valid() || class == PriorityNone {
+			return errorf(KindInvalid, "invalid_priority", "priority bonus for unknown class %q", class)
+		}
+		if m < 0 {
+			return errorf(KindInvalid, "invalid_bonus", "priority bonus of %s must not be negative", class)
+		}
+	}
+	if p.DefaultBonusMinutes < 0 || p.BookingEarlyMinutes < 0 || p.BookingLateMinutes < 0 {
+		return errorf(KindInvalid, "invalid_policy", "priority bonus and booking windows must not be negative")
+	}
+	switch p.LateCheckin {
+	case "":
+		p.LateCheckin = LateWalkIn
+	case LateWalkIn, LateRefuse:
+	default:
+		return errorf(KindInvalid, "invalid_policy", "late_checkin must be %q or %q", LateWalkIn, LateRefuse)
+	}
+	if p.EWMAAlpha == 0 {
+		p.EWMAAlpha = DefaultPolicy().EWMAAlpha
+	}
+	if p.EWMAAlpha < 0 || p.EWMAAlpha > 1 {
+		return errorf(KindInvalid, "invalid_policy", "ewma_alpha must be between 0 and 1")
+	}
+	if p.RecentCalls <= 0 {
+		p.RecentCalls = DefaultPolicy().RecentCalls
+	}
+	if p.RecentCalls > 50 {
+		return errorf(KindInvalid, "invalid_policy", "recent_calls must be at most 50")
+	}
+	return nil
+}
+
+// MaxNameLen is the longest name (in characters) accepted anywhere in the
+// configuration and from citizens.
+const MaxNameLen = 200
+
+// checkName refuses names that are not valid UTF-8, too long, or contain
+// control characters; it keeps everything else as given (Vietnamese with
+// combining marks, emoji) — escaping is the job of whoever displays it.
+func checkName(what, s string, required bool) error {
+	if required && strings.TrimSpace(s) == "" {
+		return errorf(KindInvalid, "invalid_name", "%s is required", what)
+	}
+	if !utf8.ValidString(s) {
+		return errorf(KindInvalid, "invalid_name", "%s is not valid UTF-8", what)
+	}
+	if utf8.RuneCountInString(s) > MaxNameLen {
+		return errorf(KindInvalid, "invalid_name", "%s is longer than %d characters", what, MaxNameLen)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return errorf(KindInvalid, "invalid_name", "%s contains a control character", what)
+		}
+	}
+	return nil
+}
+
+// CheckName validates a free-text name given by a citizen or an admin.
+func CheckName(what, s string, required bool) error { return checkName(what, s, required) }
+
+// Location is the office's timezone; Validate must have succeeded.
+func (o *Office) Location() *time.Location {
+	if o.loc == nil {
+		return time.UTC
+	}
+	return o.loc
+}
+
+// Day is the business day of instant t: the local date in the office's
+// timezone, as YYYY-MM-DD.
+func (o *Office) Day(t time.Time) string { return t.In(o.Location()).Format(time.DateOnly) }
+
+// IsOpen reports whether the office is open at t: not a holiday, and t falls
+// in one of the day's opening spans.
+func (o *Office) IsOpen(t time.Time) bool {
+	local := t.In(o.Location())
+	if slices.Contains(o.Holidays, local.Format(time.DateOnly)) {
+		return false
+	}
+	minute := local.Hour()*60 + local.Minute()
+	for _, sp := range o.Hours[weekdayKeys[local.Weekday()]] {
+		f, _ := parseClock(sp.From)
+		e, _ := parseClock(sp.To)
+		if minute >= f && minute < e {
+			return true
+		}
+	}
+	return false
+}
+
+// Service returns the service with the given id, or nil.
+func (o *Office) Service(id string) *Service {
+	for i := range o.Services {
+		if o.Services[i].ID == id {
+			return &o.Services[i]
+		}
+	}
+	return nil
+}
+
+// Counter returns the counter with the given id, or nil.
+func (o *Office) Counter(id string) *Counter {
+	for i := range o.Counters {
+		if o.Counters[i].ID == id {
+			return &o.Counters[i]
+		}
+	}
+	return nil
+}
+
+// ServedBy reports whether any counter serves the service.
+func (o *Office) ServedBy(service string) bool {
+	for i := range o.Counters {
+		if _, ok := o.Counters[i].Serves(service); ok {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,263 @@
+package queue
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// State is one office's live queue: its configuration, the tickets of the
+// current business day, the counters' status, the next-number rows, the
+// service-time averages and the last event seq. Commands read it and return
+// a Change; only Apply modifies it. State is not safe for concurrent use:
+// the caller serializes commands per office.
+type State struct {
+	Office   Office
+	Day      string
+	Seq      int64
+	Order    int64
+	Counters map[string]CounterStatus
+	Tickets  map[string]*Ticket
+	// Numbers is the last number issued today per numbering service.
+	Numbers map[string]int
+	// Averages is the service-time average in seconds per service.
+	Averages map[string]float64
+	// Remote counts today's same-day online numbers per service.
+	Remote map[string]int
+}
+
+// NewState returns the state of an office with nothing issued on day.
+// The office must have been validated.
+func NewState(o Office, day string) *State {
+	s := &State{
+		Office:   o,
+		Day:      day,
+		Counters: map[string]CounterStatus{},
+		Tickets:  map[string]*Ticket{},
+		Numbers:  map[string]int{},
+		Averages: map[string]float64{},
+		Remote:   map[string]int{},
+	}
+	for _, c := range o.Counters {
+		s.Counters[c.ID] = CounterStatus{Counter: c.ID, State: CounterClosed}
+	}
+	return s
+}
+
+// Change is what one command does to the state: full new versions of the
+// tickets and counters it touches, the next-number rows and averages it
+// moves, the events it emits (with their seq), and the new office
+// configuration, if any. The store writes a Change in one transaction;
+// State.Apply then makes it the current state.
+type Change struct {
+	Office   string
+	Day      string // the business day after the change
+	Order    int64  // the last issue order after the change
+	Tickets  []*Ticket
+	Counters []CounterStatus
+	Numbers  []NumberRow
+	Averages []Average
+	Events   []Event
+	Config   *Office
+	// Ticket is the ticket the command was about (issued, called …), if any.
+	Ticket *Ticket
+	// IdempotencyKey, when set, is the key of the request that made this
+	// change; the store keeps it with Ticket.ID in the same transaction, so
+	// that a repeated request finds the ticket instead of making another.
+	IdempotencyKey string
+}
+
+// NumberRow is the last number issued for a service on a day.
+type NumberRow struct {
+	Day     string
+	Service string
+	Last    int
+}
+
+// Average is a service's service-time average, in seconds.
+type Average struct {
+	Service string
+	Seconds float64
+}
+
+func (s *State) change() *Change {
+	return &Change{Office: s.Office.ID, Day: s.Day, Order: s.Order}
+}
+
+// emit appends an event with the next seq.
+func (s *State) emit(c *Change, now time.Time, typ EventType, data any) {
+	c.Events = append(c.Events, Event{
+		Office: s.Office.ID,
+		Seq:    s.Seq + int64(len(c.Events)) + 1,
+		Type:   typ,
+		At:     now.In(s.Office.Location()),
+		Data:   data,
+	})
+}
+
+// touch records t (already a copy) in the change, replacing an earlier
+// version of the same ticket in this change.
+func (c *Change) touch(t *Ticket) {
+	for i, old := range c.Tickets {
+		if old.ID == t.ID {
+			c.Tickets[i] = t
+			return
+		}
+	}
+	c.Tickets = append(c.Tickets, t)
+}
+
+func (c *Change) setCounter(cs CounterStatus) {
+	for i, old := range c.Counters {
+		if old.Counter == cs.Counter {
+			c.Counters[i] = cs
+			return
+		}
+	}
+	c.Counters = append(c.Counters, cs)
+}
+
+// Apply makes a change the current state. It must be called with changes in
+// the order the commands produced them, each computed on the state left by
+// the previous one.
+func (s *State) Apply(c *Change) {
+	if c.Config != nil {
+		s.Office = *c.Config
+		for _, k := range s.Office.Counters {
+			if _, ok := s.Counters[k.ID]; !ok {
+				s.Counters[k.ID] = CounterStatus{Counter: k.ID, State: CounterClosed}
+			}
+		}
+		for id := range s.Counters {
+			if s.Office.Counter(id) == nil {
+				delete(s.Counters, id)
+			}
+		}
+	}
+	if c.Day != s.Day {
+		s.Day = c.Day
+		s.Numbers = map[string]int{}
+		s.Remote = map[string]int{}
+	}
+	s.Order = c.Order
+	for _, t := range c.Tickets {
+		if t.Source == SourceRemote && t.Day == s.Day {
+			if _, seen := s.Tickets[t.ID]; !seen {
+				s.Remote[t.Service]++
+			}
+		}
+		s.Tickets[t.ID] = t
+	}
+	for _, cs := range c.Counters {
+		s.Counters[cs.Counter] = cs
+	}
+	for _, n := range c.Numbers {
+		if n.Day == s.Day {
+			s.Numbers[n.Service] = n.Last
+		}
+	}
+	for _, a := range c.Averages {
+		s.Averages[a.Service] = a.Seconds
+	}
+	if n := len(c.Events); n > 0 {
+		s.Seq = c.Events[n-1].Seq
+	}
+	// Tickets of earlier days leave memory once nothing can happen to them.
+	for id, t := range s.Tickets {
+		if t.Day != s.Day && t.Status.Final() {
+			delete(s.Tickets, id)
+		}
+	}
+}
+
+// Public returns the public view of a ticket.
+func (s *State) Public(t *Ticket) PublicTicket {
+	p := PublicTicket{
+		ID: t.ID, Number: t.Display, Service: t.Service, Status: t.Status,
+		Priority: t.Priority, Source: t.Source, IssuedAt: t.IssuedAt.In(s.Office.Location()),
+		Counter: t.Counter, Recalls: t.Recalls,
+	}
+	if !t.CalledAt.IsZero() {
+		p.CalledAt = t.CalledAt.In(s.Office.Location())
+	}
+	if c := s.Office.Counter(t.Counter); c != nil {
+		p.CounterNumber = c.Number
+	}
+	return p
+}
+
+func (s *State) ticketEvent(c *Change, now time.Time, typ EventType, t *Ticket) {
+	s.emit(c, now, typ, TicketData{Ticket: s.Public(t)})
+}
+
+func cloneTicket(t *Ticket) *Ticket {
+	cp := *t
+	cp.Transfers = slices.Clone(t.Transfers)
+	return &cp
+}
+
+// Average returns the service-time average of a service: the running
+// average if there is one, otherwise the configured default.
+func (s *State) Average(service string) time.Duration {
+	if a, ok := s.Averages[service]; ok && a > 0 {
+		return time.Duration(a * float64(time.Second))
+	}
+	if sv := s.Office.Service(service); sv != nil {
+		return time.Duration(sv.DefaultMinutes * float64(time.Minute))
+	}
+	return 5 * time.Minute
+}
+
+// Ticket returns a ticket of the state by id.
+func (s *State) Ticket(id string) (*Ticket, bool) {
+	t, ok := s.Tickets[id]
+	return t, ok
+}
+
+// Waiting returns the waiting tickets, in issue order.
+func (s *State) Waiting() []*Ticket {
+	var w []*Ticket
+	for _, t := range s.Tickets {
+		if t.Status == StatusWaiting {
+			w = append(w, t)
+		}
+	}
+	slices.SortFunc(w, func(a, b *Ticket) int { return cmp.Compare(a.Order, b.Order) })
+	return w
+}
+
+// WaitingCount returns the number of waiting tickets per service; every
+// service of the office has an entry.
+func (s *State) WaitingCount() map[string]int {
+	m := make(map[string]int, len(s.Office.Services))
+	for _, sv := range s.Office.Services {
+		m[sv.ID] = 0
+	}
+	for _, t := range s.Tickets {
+		if t.Status == StatusWaiting {
+			m[t.Service]++
+		}
+	}
+	return m
+}
+
+// Recent returns the latest calls, most recent first, at most the policy's
+// RecentCalls: tickets that were called today, by their last call.
+func (s *State) Recent() []*Ticket {
+	var r []*Ticket
+	for _, t := range s.Tickets {
+		if !t.CalledAt.IsZero() && t.Day == s.Day && t.Counter != "" {
+			r = append(r, t)
+		}
+	}
+	slices.SortFunc(r, func(a, b *Ticket) int {
+		if c := b.LastCallAt().Compare(a.LastCallAt()); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Order, a.Order)
+	})
+	if n := s.Office.Policy.RecentCalls; len(r) > n {
+		r = r[:n]
+	}
+	return r
+}
