@@ -1,0 +1,128 @@
+package officefile
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	_ "time/tzdata"
+
+	"luot/assets"
+)
+
+func TestParseDemo(t *testing.T) {
+	f, err := Parse(assets.DemoOffice)
+	if err != nil {
+		t.Fatalf("demo office file does not parse: %v", err)
+	}
+	if f.Office.ID != "demo" || len(f.Office.Services) < 6 || len(f.Office.Counters) != 4 {
+		t.Fatalf("demo office: id %q, %d services, %d counters", f.Office.ID, len(f.Office.Services), len(f.Office.Counters))
+	}
+	clerks := 0
+	for _, s := range f.Staff {
+		if s.Role == "clerk" && s.PIN == "1234" {
+			clerks++
+		}
+	}
+	if clerks != 4 || len(f.Devices) != 2 {
+		t.Fatalf("demo staff/devices: %d clerks with PIN 1234, %d devices", clerks, len(f.Devices))
+	}
+	for _, s := range f.Office.Services {
+		if !f.Office.ServedBy(s.ID) {
+			t.Errorf("demo service %s is served by no counter", s.ID)
+		}
+	}
+}
+
+func TestEncodeParseRoundTrip(t *testing.T) {
+	f, err := Parse(assets.DemoOffice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Parse(buf.Bytes())
+	if err != nil {
+		t.Fatalf("exported file does not parse: %v\n%s", err, buf.String())
+	}
+	var again bytes.Buffer
+	if err := Encode(&again, g); err != nil {
+		t.Fatal(err)
+	}
+	if again.String() != buf.String() {
+		t.Fatalf("round trip changed the file:\n%s\nvs\n%s", buf.String(), again.String())
+	}
+}
+
+func TestStripComments(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"a": 1} // x`, `{"a": 1} `},
+		{"// head\n{\"u\": \"http://x//y\"}", "\n{\"u\": \"http://x//y\"}"},
+		{`{"q": "a\"//b"}`, `{"q": "a\"//b"}`},
+		{"{}\n// tail", "{}\n"},
+	} {
+		got, err := StripComments([]byte(c.in))
+		if err != nil || string(got) != c.want {
+			t.Errorf("StripComments(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+	if _, err := StripComments([]byte(`{"a": "open`)); err == nil {
+		t.Error("an unclosed string must be refused")
+	}
+}
+
+func TestParseRefuses(t *testing.T) {
+	demo := string(assets.DemoOffice)
+	cases := []struct {
+		name, from, to, want string
+	}{
+		{"unknown field", `"ticker":`, `"tickr": "x", "ticker":`, "unknown field"},
+		{"bad pin", `"pin": "1234"}`, `"pin": "12ab"}`, "pin must be 4 to 12 digits"},
+		{"pin and hash", `"pin": "1234"}`, `"pin": "1234", "pin_hash": "$2a$10$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`, "exactly one of pin"},
+		{"bad role", `"role": "admin"`, `"role": "root"`, "role"},
+		{"short key", `"key": "demo-kiosk"`, `"key": "k"`, "key must be"},
+		{"bad kind", `"kind": "display"`, `"kind": "phone"`, "kind"},
+		{"bad timezone", `"timezone": "Asia/Ho_Chi_Minh"`, `"timezone": "Mars/Olympus"`, "timezone"},
+		{"unknown service at counter", `{"service": "xay-dung", "offset_minutes": 0}, {"service": "dat-dai"`, `{"service": "nope", "offset_minutes": 0}, {"service": "dat-dai"`, "nope"},
+		{"trailing data", "\n}\n", "\n}\n{}", ""},
+		{"script in staff name", `"Nguyễn Văn An"`, "\"bad\\u0007name\"", "control character"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := strings.Replace(demo, c.from, c.to, 1)
+			if c.name == "trailing data" {
+				in = demo + "{}"
+			}
+			if in == demo {
+				t.Fatalf("test case did not change the file (from %q not found)", c.from)
+			}
+			_, err := Parse([]byte(in))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want one containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(assets.DemoOffice)
+	f.Add([]byte(`{"office": {"id": "x"}}`))
+	f.Add([]byte(`// only a comment`))
+	f.Add([]byte(`{"office": {"id": "a", "name": "<script>alert(1)</script>", "services": []}}`))
+	f.Add([]byte("{\"a\": \"\\\"//\"}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse(data)
+		if err != nil {
+			return
+		}
+		// Whatever parses must encode and parse back to the same file.
+		var buf bytes.Buffer
+		if err := Encode(&buf, file); err != nil {
+			t.Fatalf("encode: %v", err)
+		}
+		if _, err := Parse(buf.Bytes()); err != nil {
+			t.Fatalf("a parsed file does not parse after encoding: %v", err)
+		}
+	})
+}
