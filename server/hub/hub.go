@@ -1,0 +1,218 @@
+// Package hub fans the encoded events of each office out to the clients that
+// follow it (boards, kiosks, consoles, phones).
+//
+// Every event is encoded once, by the engine, and the same byte slice is
+// handed to every subscriber of its office. Publish never blocks: each
+// subscriber has a bounded buffer, and a subscriber whose buffer is full is
+// dropped — its Done channel is closed and Err says why — so that one slow
+// client never delays the others. A dropped client reconnects and resumes
+// with the seq of the last event it handled.
+package hub
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// DefaultBuffer is the number of events a subscriber may lag behind before
+// it is dropped, when New is given 0.
+const DefaultBuffer = 256
+
+// Errors that end a subscription; Sub.Err returns one of them.
+var (
+	// ErrSlow ends a subscriber that did not keep up with the events of its
+	// office. It should reconnect and resume from its last seq.
+	ErrSlow = errors.New("subscriber too slow: its event buffer filled up; reconnect and resume with since=<last seq>")
+	// ErrUnsubscribed ends a subscription closed by its owner.
+	ErrUnsubscribed = errors.New("unsubscribed")
+	// ErrClosed ends every subscription when the hub shuts down.
+	ErrClosed = errors.New("server shutting down; reconnect shortly and resume with since=<last seq>")
+)
+
+// Message is one event as delivered to subscribers: its seq and its JSON
+// encoding. Msg is shared by all subscribers and must not be modified.
+type Message struct {
+	Seq int64
+	Msg []byte
+}
+
+// Hub is safe for concurrent use. The zero value is not usable; call New.
+type Hub struct {
+	buffer int
+
+	mu      sync.RWMutex
+	offices map[string]*room
+	closed  bool
+
+	total   atomic.Int64
+	dropped atomic.Int64
+}
+
+// room holds the subscribers of one office.
+type room struct {
+	mu   sync.Mutex
+	subs map[*Sub]struct{}
+}
+
+// Sub is one subscription to the events of an office.
+type Sub struct {
+	office string
+	hub    *Hub
+	ch     chan Message
+	done   chan struct{}
+	once   sync.Once
+	err    error // set before done is closed
+}
+
+// New returns a hub whose subscribers each buffer up to buffer events
+// (DefaultBuffer when buffer ≤ 0).
+func New(buffer int) *Hub {
+	if buffer <= 0 {
+		buffer = DefaultBuffer
+	}
+	return &Hub{buffer: buffer, offices: map[string]*room{}}
+}
+
+// Subscribe starts delivering the events of office published from now on.
+// The caller must eventually call Close on the subscription (closing an
+// already dropped one is harmless). After Close of the hub, Subscribe
+// returns a subscription that is already done with ErrClosed.
+func (h *Hub) Subscribe(office string) *Sub {
+	s := &Sub{office: office, hub: h, ch: make(chan Message, h.buffer), done: make(chan struct{})}
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		s.end(ErrClosed)
+		return s
+	}
+	r := h.offices[office]
+	if r == nil {
+		r = &room{subs: map[*Sub]struct{}{}}
+		h.offices[office] = r
+	}
+	r.mu.Lock()
+	r.subs[s] = struct{}{}
+	r.mu.Unlock()
+	h.mu.Unlock()
+	h.total.Add(1)
+	return s
+}
+
+// Publish hands an event of office to every subscriber of that office
+// without blocking; a subscriber with a full buffer is dropped with ErrSlow.
+// The engine calls Publish in seq order per office. Publish implements
+// engine.Publisher.
+func (h *Hub) Publish(office string, seq int64, msg []byte) {
+	h.mu.RLock()
+	r := h.offices[office]
+	h.mu.RUnlock()
+	if r == nil {
+		return
+	}
+	m := Message{Seq: seq, Msg: msg}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for s := range r.subs {
+		select {
+		case s.ch <- m:
+		default:
+			delete(r.subs, s)
+			h.total.Add(-1)
+			h.dropped.Add(1)
+			s.end(ErrSlow)
+		}
+	}
+}
+
+// Subscribers returns the number of live subscriptions across offices.
+func (h *Hub) Subscribers() int { return int(h.total.Load()) }
+
+// Dropped returns how many subscribers have been dropped for being slow
+// since the hub was made.
+func (h *Hub) Dropped() int64 { return h.dropped.Load() }
+
+// Counts returns the number of live subscriptions per office (offices
+// without any are left out).
+func (h *Hub) Counts() map[string]int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	out := map[string]int{}
+	for id, r := range h.offices {
+		r.mu.Lock()
+		if n := len(r.subs); n > 0 {
+			out[id] = n
+		}
+		r.mu.Unlock()
+	}
+	return out
+}
+
+// Close ends every subscription with ErrClosed and refuses new ones.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for _, r := range h.offices {
+		r.mu.Lock()
+		for s := range r.subs {
+			delete(r.subs, s)
+			h.total.Add(-1)
+			s.end(ErrClosed)
+		}
+		r.mu.Unlock()
+	}
+}
+
+// C delivers the subscription's events in seq order. It is never closed:
+// select on Done as well.
+func (s *Sub) C() <-chan Message { return s.ch }
+
+// Done is closed when the subscription ends (dropped, closed, or the hub
+// shut down). Events already in C may still be read but the stream has a
+// gap after them.
+func (s *Sub) Done() <-chan struct{} { return s.done }
+
+// Err says why the subscription ended, or nil while it is live.
+func (s *Sub) Err() error {
+	select {
+	case <-s.done:
+		return s.err
+	default:
+		return nil
+	}
+}
+
+// Office is the office the subscription follows.
+func (s *Sub) Office() string { return s.office }
+
+// Close ends the subscription with ErrUnsubscribed; it is safe to call more
+// than once and after the subscription was dropped.
+func (s *Sub) Close() {
+	h := s.hub
+	h.mu.RLock()
+	r := h.offices[s.office]
+	h.mu.RUnlock()
+	if r != nil {
+		r.mu.Lock()
+		if _, ok := r.subs[s]; ok {
+			delete(r.subs, s)
+			h.total.Add(-1)
+		}
+		r.mu.Unlock()
+	}
+	s.end(ErrUnsubscribed)
+}
+
+func (s *Sub) end(err error) {
+	s.once.Do(func() {
+		s.err = err
+		close(s.done)
+	})
+}
+
+// String describes the subscription for logs.
+func (s *Sub) String() string {
+	return fmt.Sprintf("subscription to office %s (%d/%d buffered)", s.office, len(s.ch), cap(s.ch))
+}
