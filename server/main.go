@@ -1,0 +1,227 @@
+// Command server is the Lượt server: the queue engine of one or more
+// offices on an embedded SQLite file, its HTTP API and websocket event
+// stream, and (later) its web pages.
+//
+//	server -addr 127.0.0.1:8080 -data DIR [-demo] [-import FILE] [-export FILE]
+//
+// Everything is kept in DIR/luot.db. -demo seeds the demo office once (and
+// warns that demo credentials are in use); -import loads an office file
+// (see assets/demo/office.jsonc) and goes on serving; -export writes an
+// office's configuration to a file and exits.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // appliances may lack the system timezone database
+
+	"luot/assets"
+	"luot/server/api"
+	"luot/server/engine"
+	"luot/server/hub"
+	"luot/server/officefile"
+	"luot/server/queue"
+	"luot/server/store"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "luot-server:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	addr, data, publicURL, importFile, exportFile, office string
+	origins                                               string
+	demo                                                  bool
+}
+
+func parseFlags(args []string) (*options, error) {
+	var o options
+	fs := flag.NewFlagSet("luot-server", flag.ContinueOnError)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
+	fs.StringVar(&o.data, "data", "data", "folder that holds the SQLite file luot.db")
+	fs.BoolVar(&o.demo, "demo", false, "seed the demo office (once) — demo PINs and device keys are public: never in production")
+	fs.StringVar(&o.importFile, "import", "", "load an office configuration file (JSON with comments) before serving")
+	fs.StringVar(&o.exportFile, "export", "", "write the configuration of -office to this file and exit")
+	fs.StringVar(&o.office, "office", "", "office to export (default: the only office)")
+	fs.StringVar(&o.publicURL, "public-url", "", "base URL citizens reach the server at, for tracking links and QR codes (default: from each request)")
+	fs.StringVar(&o.origins, "allowed-origins", "", "comma-separated extra origins allowed to open the event stream from a browser")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
+	}
+	return &o, nil
+}
+
+func run(ctx context.Context, args []string) error {
+	o, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := os.MkdirAll(o.data, 0o750); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	db, err := store.Open(filepath.Join(o.data, "luot.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	if o.exportFile != "" {
+		return exportOffice(ctx, db, o.office, o.exportFile)
+	}
+
+	h := hub.New(0)
+	defer h.Close()
+	eng := engine.New(db, h, time.Now, log)
+	if err := eng.Load(ctx); err != nil {
+		return err
+	}
+	if o.demo {
+		if err := importOffice(ctx, db, eng, assets.DemoOffice, true); err != nil {
+			return fmt.Errorf("seed demo office: %w", err)
+		}
+		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 and admin, PIN 1234; device keys demo-kiosk, demo-display). Never use them in production.")
+	}
+	if o.importFile != "" {
+		data, err := os.ReadFile(o.importFile)
+		if err != nil {
+			return fmt.Errorf("read office file: %w", err)
+		}
+		if err := importOffice(ctx, db, eng, data, false); err != nil {
+			return fmt.Errorf("import %s: %w", o.importFile, err)
+		}
+	}
+
+	var origins []string
+	for _, s := range strings.Split(o.origins, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			origins = append(origins, s)
+		}
+	}
+	handler, err := api.New(api.Config{
+		Engine: eng, Store: db, Hub: h, PublicURL: o.publicURL, AllowedOrigins: origins,
+		Now: time.Now, Log: log,
+	})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another server running?)", o.addr, err)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "data", o.data, "offices", eng.OfficeIDs())
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		// Day rollover at local midnight even when nobody acts.
+		t := time.NewTicker(20 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				eng.Tick(ctx)
+			}
+		}
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	h.Close() // ends websocket streams; clients resume elsewhere or later
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// importOffice loads an office file: a new office is created, an existing
+// one is reconfigured through the engine (so that displays see
+// config.changed). With onlyNew, an existing office is left alone (the demo
+// seeds once and keeps what an admin changed).
+func importOffice(ctx context.Context, db *store.DB, eng *engine.Engine, data []byte, onlyNew bool) error {
+	f, err := officefile.Parse(data)
+	if err != nil {
+		return err
+	}
+	_, err = db.Office(ctx, f.Office.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if err := db.CreateOffice(ctx, f.Office, time.Now()); err != nil {
+			return err
+		}
+		if err := eng.Load(ctx); err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	case onlyNew:
+		return nil
+	default:
+		if _, err := eng.Do(ctx, f.Office.ID, func(s *queue.State, now time.Time) (*queue.Change, error) {
+			return s.Reconfigure(now, f.Office, "import")
+		}); err != nil {
+			return err
+		}
+	}
+	return officefile.ApplyAccounts(ctx, db, f, api.HashPIN)
+}
+
+func exportOffice(ctx context.Context, db *store.DB, office, path string) error {
+	if office == "" {
+		ids, err := db.OfficeIDs(ctx)
+		if err != nil {
+			return err
+		}
+		if len(ids) != 1 {
+			return fmt.Errorf("the data folder holds %d offices (%s): choose one with -office", len(ids), strings.Join(ids, ", "))
+		}
+		office = ids[0]
+	}
+	f, err := officefile.Export(ctx, db, office)
+	if err != nil {
+		return err
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if err := officefile.Encode(out, f); err != nil {
+		out.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return out.Close()
+}

@@ -1,0 +1,103 @@
+package officefile
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"luot/server/queue"
+)
+
+// AccountStore is where Apply writes staff and devices.
+type AccountStore interface {
+	PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
+	PutDevice(ctx context.Context, d queue.Device, keyHash []byte) error
+}
+
+// HashKey is how device keys are kept: SHA-256 (keys are long random
+// secrets, so a slow hash adds nothing).
+func HashKey(key string) []byte {
+	h := sha256.Sum256([]byte(key))
+	return h[:]
+}
+
+// ApplyAccounts adds or updates the file's staff and devices in the store.
+// PINs are hashed with hashPIN (bcrypt, from the caller) and keys with
+// HashKey; neither is kept as given.
+func ApplyAccounts(ctx context.Context, st AccountStore, f *File, hashPIN func(string) ([]byte, error)) error {
+	for _, s := range f.Staff {
+		hash := []byte(s.PINHash)
+		if s.PIN != "" {
+			var err error
+			if hash, err = hashPIN(s.PIN); err != nil {
+				return fmt.Errorf("staff %s: hash PIN: %w", s.ID, err)
+			}
+		}
+		m := queue.Staff{ID: s.ID, Office: f.Office.ID, Name: s.Name, Role: s.Role, Disabled: s.Disabled}
+		if err := st.PutStaff(ctx, m, hash); err != nil {
+			return fmt.Errorf("import staff %s: %w", s.ID, err)
+		}
+	}
+	for _, d := range f.Devices {
+		hash := HashKey(d.Key)
+		if d.KeyHash != "" {
+			var err error
+			if hash, err = hex.DecodeString(d.KeyHash); err != nil {
+				return fmt.Errorf("device %s: key_hash: %w", d.ID, err)
+			}
+		}
+		m := queue.Device{ID: d.ID, Office: f.Office.ID, Name: d.Name, Kind: d.Kind, Revoked: d.Revoked}
+		if err := st.PutDevice(ctx, m, hash); err != nil {
+			return fmt.Errorf("import device %s: %w", d.ID, err)
+		}
+	}
+	return nil
+}
+
+// ExportStore is what Export reads.
+type ExportStore interface {
+	Office(ctx context.Context, id string) (queue.Office, error)
+	ListStaff(ctx context.Context, office string) ([]queue.Staff, error)
+	StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, time.Time, error)
+	ListDevices(ctx context.Context, office string) ([]queue.Device, error)
+	DeviceKeyHash(ctx context.Context, office, id string) ([]byte, error)
+}
+
+// Export reads an office's configuration, staff (with PIN hashes) and
+// devices (with key hashes) as an office file. Staff without a PIN are
+// left out: a file names how each member logs in.
+func Export(ctx context.Context, st ExportStore, office string) (*File, error) {
+	o, err := st.Office(ctx, office)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Office: o, Staff: []Staff{}, Devices: []Device{}}
+	staff, err := st.ListStaff(ctx, office)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range staff {
+		_, hash, _, _, err := st.StaffAuth(ctx, office, s.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(hash) == 0 {
+			continue
+		}
+		f.Staff = append(f.Staff, Staff{ID: s.ID, Name: s.Name, Role: s.Role, Disabled: s.Disabled, PINHash: string(hash)})
+	}
+	devices, err := st.ListDevices(ctx, office)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range devices {
+		hash, err := st.DeviceKeyHash(ctx, office, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		f.Devices = append(f.Devices, Device{ID: d.ID, Name: d.Name, Kind: d.Kind, Revoked: d.Revoked, KeyHash: hex.EncodeToString(hash)})
+	}
+	return f, f.Validate()
+}
