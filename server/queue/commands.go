@@ -346,6 +346,11 @@ func (s *State) setCounterState(now time.Time, counter, staff string, to Counter
 	if cs.State == to && (to != CounterOpen || cs.Staff == staff) {
 		return c, nil // already so: nothing to do, nothing to announce
 	}
+	if to == CounterPaused && cs.State == CounterClosed {
+		// A pause is a break of an open counter; a closed counter has no
+		// clerk to take one, and the boards would show it as staffed.
+		return nil, errorf(KindConflict, ErrCounterPaused.Code, "counter %d is closed: open it first", k.Number)
+	}
 	if to == CounterClosed && cs.Current != "" {
 		if t, ok := s.Tickets[cs.Current]; ok && t.Active() {
 			return nil, errorf(KindConflict, ErrCounterBusy.Code, "counter %d still has ticket %s: finish, transfer or mark it no-show before closing", k.Number, t.Display)
