@@ -238,3 +238,14 @@ func UnpackRaster(widthBytes, height int, data []byte) *image.Gray {
 	}
 	return img
 }
+
+// FontCovers reports whether the embedded font has a glyph for r, i.e.
+// whether a raster line can show it.
+func FontCovers(r rune) bool {
+	f, err := face(20)
+	if err != nil {
+		return false
+	}
+	_, ok := f.GlyphAdvance(r)
+	return ok
+}

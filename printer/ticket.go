@@ -92,14 +92,12 @@ func EncodeTicket(t Ticket, p Profile) ([]byte, error) {
 	}
 	e.Blank()
 	pair := func(vi, en string) {
-		block(vi, Style{}, 1)
-		if len(en)+2 <= cols {
-			block(en, Style{}, 1)
-		}
+		block(vi, center, 1)
+		block(en, center, 1)
 	}
 	pair(fmt.Sprintf("Người chờ trước: %d", t.Ahead), fmt.Sprintf("People ahead: %d", t.Ahead))
 	vi, en := waitText(t.ETA)
-	pair("Chờ dự kiến: "+vi, "Est. wait: "+en)
+	pair("Dự kiến chờ: "+vi, "Est. wait: "+en)
 
 	if u := strings.TrimSpace(t.TrackURL); u != "" && err == nil {
 		err = e.QR(u, ticketQRModule, ticketQRLevel)
@@ -117,7 +115,7 @@ func EncodeTicket(t Ticket, p Profile) ([]byte, error) {
 	}
 	if k := clean(t.Kiosk); k != "" {
 		if foot != "" {
-			foot += " - "
+			foot += "  "
 		}
 		foot += k
 	}
@@ -140,7 +138,8 @@ func NumberMagnification(number string, p Profile) int {
 	return clampMag(p.WidthDots / (n * p.Fonts[0].Width))
 }
 
-// waitText words an estimated wait in Vietnamese and English.
+// waitText words an estimated wait in Vietnamese and English, rounded up
+// to the minute (the line already says it is an estimate).
 func waitText(d time.Duration) (vi, en string) {
 	if d < 0 {
 		return "chưa xác định", "unknown"
@@ -150,13 +149,13 @@ func waitText(d time.Duration) (vi, en string) {
 		return "dưới 1 phút", "under 1 min"
 	}
 	if m < 60 {
-		return fmt.Sprintf("khoảng %d phút", m), fmt.Sprintf("about %d min", m)
+		return fmt.Sprintf("%d phút", m), fmt.Sprintf("%d min", m)
 	}
 	h, mm := m/60, m%60
 	if mm == 0 {
-		return fmt.Sprintf("khoảng %d giờ", h), fmt.Sprintf("about %d h", h)
+		return fmt.Sprintf("%d giờ", h), fmt.Sprintf("%d h", h)
 	}
-	return fmt.Sprintf("khoảng %d giờ %d phút", h, mm), fmt.Sprintf("about %d h %d min", h, mm)
+	return fmt.Sprintf("%d giờ %d phút", h, mm), fmt.Sprintf("%d h %d min", h, mm)
 }
 
 // clean normalises to NFC, turns control characters and runs of spaces into

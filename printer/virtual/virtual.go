@@ -82,6 +82,10 @@ type Printer struct {
 	closed  bool
 	readErr error
 	queries int
+	recv    int           // bytes received on the current pty
+	holdAt  int           // stop reading once recv reaches it (0 = never)
+	held    chan struct{} // closed when reading stopped at holdAt
+	gate    chan struct{} // closed by Unplug to release a held reader
 	wg      sync.WaitGroup
 }
 
@@ -133,21 +137,40 @@ func (v *Printer) plug() error {
 	}
 	v.mu.Lock()
 	v.master, v.slave, v.path = master, slave, path
+	v.recv, v.holdAt = 0, 0
+	v.held, v.gate = make(chan struct{}), make(chan struct{})
+	gate := v.gate
 	v.mu.Unlock()
 	d := NewDecoder(v.profile)
 	d.OnStatus = func(n byte) { v.answer(master, n) }
 	d.OnCut = v.cut
 	v.wg.Add(1)
-	go v.read(master, d)
+	go v.read(master, d, gate)
 	return nil
 }
 
-func (v *Printer) read(master *os.File, d *Decoder) {
+func (v *Printer) read(master *os.File, d *Decoder, gate chan struct{}) {
 	defer v.wg.Done()
 	buf := make([]byte, 4096)
 	for {
-		n, err := master.Read(buf)
+		limit := len(buf)
+		v.mu.Lock()
+		if v.holdAt > 0 {
+			if v.recv >= v.holdAt {
+				held := v.held
+				v.mu.Unlock()
+				close(held)
+				<-gate // stalled, like a printer whose buffer is full, until Unplug
+				return
+			}
+			limit = min(limit, v.holdAt-v.recv)
+		}
+		v.mu.Unlock()
+		n, err := master.Read(buf[:limit])
 		if n > 0 {
+			v.mu.Lock()
+			v.recv += n
+			v.mu.Unlock()
 			d.Write(buf[:n])
 		}
 		if err != nil {
@@ -338,16 +361,35 @@ func (v *Printer) Tickets() []*Ticket {
 	return append([]*Ticket(nil), v.tickets...)
 }
 
+// HoldAfter makes the printer stop reading once it has received n more
+// bytes on the current connection, as a printer whose buffer is full: the
+// client's writes then block. The returned channel is closed when reading
+// has stopped. Unplug releases it.
+func (v *Printer) HoldAfter(n int) <-chan struct{} {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.holdAt = v.recv + max(n, 1)
+	return v.held
+}
+
+// Received returns how many bytes arrived on the current connection.
+func (v *Printer) Received() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.recv
+}
+
 // Unplug closes the pseudo-terminal, as if the printer's cable were pulled:
 // a client's writes and reads fail. The Link, if any, is removed.
 func (v *Printer) Unplug() error {
 	v.mu.Lock()
-	master, slave := v.master, v.slave
+	master, slave, gate := v.master, v.slave, v.gate
 	v.master, v.slave = nil, nil
 	v.mu.Unlock()
 	if master == nil {
 		return nil
 	}
+	close(gate)
 	if v.opts.Link != "" {
 		_ = os.Remove(v.opts.Link)
 	}
