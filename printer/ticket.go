@@ -115,7 +115,7 @@ func EncodeTicket(t Ticket, p Profile) ([]byte, error) {
 	}
 	if k := clean(t.Kiosk); k != "" {
 		if foot != "" {
-			foot += "  "
+			foot += " "
 		}
 		foot += k
 	}
