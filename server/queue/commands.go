@@ -49,6 +49,11 @@ func (s *State) Issue(now time.Time, r IssueRequest) (*Change, error) {
 	case r.Source == SourceRemote && sv.RemoteCap > 0 && s.Remote[sv.ID] >= sv.RemoteCap:
 		return nil, errorf(KindConflict, ErrCapReached.Code, "all %d online numbers of %s for today have been given; take a number at the kiosk", sv.RemoteCap, sv.Name)
 	}
+	// A numeric block ends where the next one begins: beyond it, two
+	// tickets of the office would show the same number on one day.
+	if end, by := s.Office.blockEnd(sv); by != nil && sv.first()+s.Numbers[sv.ID] >= end {
+		return nil, errorf(KindConflict, ErrCapReached.Code, "all numbers of %s for today have been given: its block ends where %s begins (%d); an administrator can move the blocks apart", sv.Name, by.Name, end)
+	}
 	if _, dup := s.Tickets[r.ID]; dup {
 		return nil, errorf(KindConflict, "duplicate_id", "ticket id %s already exists", r.ID)
 	}
@@ -424,7 +429,13 @@ func (s *State) Rollover(now time.Time) *Change {
 		s.expire(c, now, old)
 		expired++
 	}
-	for _, cs := range s.Counters {
+	// Counters in configuration order, not map order: the events (and
+	// their seq) must be the same for the same state.
+	for i := range s.Office.Counters {
+		cs, ok := s.Counters[s.Office.Counters[i].ID]
+		if !ok {
+			continue
+		}
 		if t, ok := s.Tickets[cs.Current]; ok && t.Status == StatusCalled {
 			s.expire(c, now, t)
 			expired++

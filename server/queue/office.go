@@ -59,11 +59,7 @@ type Service struct {
 // Format renders the n-th number of the day (n counts from 1) as shown to
 // citizens: "A001" for a prefix service, "1001" for a numeric block.
 func (s *Service) Format(n int) string {
-	first := s.FirstNumber
-	if first <= 0 {
-		first = 1
-	}
-	v := first + n - 1
+	v := s.first() + n - 1
 	if s.Prefix == "" {
 		return strconv.Itoa(v)
 	}
@@ -72,6 +68,32 @@ func (s *Service) Format(n int) string {
 		digits = 3
 	}
 	return fmt.Sprintf("%s%0*d", s.Prefix, digits, v)
+}
+
+// first is the first number of the day as printed (FirstNumber, default 1).
+func (s *Service) first() int {
+	if s.FirstNumber <= 0 {
+		return 1
+	}
+	return s.FirstNumber
+}
+
+// blockEnd returns, for a numeric-block service, the first number of the
+// next higher block of the office and that block's service: the numbers of
+// sv must stay below it, or two tickets would show the same number. It
+// returns 0 when sv has a prefix or no block lies above it.
+func (o *Office) blockEnd(sv *Service) (int, *Service) {
+	end, by := 0, (*Service)(nil)
+	if sv.Prefix != "" {
+		return 0, nil
+	}
+	for i := range o.Services {
+		x := &o.Services[i]
+		if x.Prefix == "" && x.ID != sv.ID && x.first() > sv.first() && (by == nil || x.first() < end) {
+			end, by = x.first(), x
+		}
+	}
+	return end, by
 }
 
 // Counter is a desk (quầy) where a clerk serves citizens.
@@ -260,7 +282,7 @@ func (o *Office) Validate() error {
 		}
 		key := s.Prefix
 		if key == "" {
-			key = "#" + strconv.Itoa(s.FirstNumber)
+			key = "#" + strconv.Itoa(s.first())
 		}
 		if other, dup := prefixes[key]; dup {
 			return errorf(KindInvalid, "duplicate_prefix", "services %s and %s would print the same numbers: give them different prefixes or first numbers", other, s.ID)
