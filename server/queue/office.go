@@ -233,7 +233,9 @@ func (o *Office) Validate() error {
 		o.Timezone = DefaultTimezone
 	}
 	loc, err := time.LoadLocation(o.Timezone)
-	if err != nil {
+	if err != nil || o.Timezone == "Local" {
+		// "Local" is whatever the host says: the business day must not
+		// change with the machine the server runs on.
 		return errorf(KindInvalid, "invalid_timezone", "timezone %q is unknown: use an IANA name such as %s", o.Timezone, DefaultTimezone)
 	}
 	o.loc = loc
@@ -333,17 +335,25 @@ func (o *Office) Validate() error {
 	return checkName("ticker", o.Ticker, false)
 }
 
+// MaxBonusMinutes is the largest priority bonus: a century, far more than
+// any strict-priority office needs, and small enough that the bonus as a
+// time.Duration cannot overflow (which would send priority citizens last).
+const MaxBonusMinutes = 100 * 365 * 24 * 60
+
 func (p *Policy) validate() error {
 	for class, m := range p.PriorityBonusMinutes {
 		if !class.Valid() || class == PriorityNone {
 			return errorf(KindInvalid, "invalid_priority", "priority bonus for unknown class %q", class)
 		}
-		if m < 0 {
-			return errorf(KindInvalid, "invalid_bonus", "priority bonus of %s must not be negative", class)
+		if m < 0 || m > MaxBonusMinutes {
+			return errorf(KindInvalid, "invalid_bonus", "priority bonus of %s must be 0 to %d minutes", class, MaxBonusMinutes)
 		}
 	}
-	if p.DefaultBonusMinutes < 0 || p.BookingEarlyMinutes < 0 || p.BookingLateMinutes < 0 {
-		return errorf(KindInvalid, "invalid_policy", "priority bonus and booking windows must not be negative")
+	if p.DefaultBonusMinutes < 0 || p.DefaultBonusMinutes > MaxBonusMinutes {
+		return errorf(KindInvalid, "invalid_policy", "default priority bonus must be 0 to %d minutes", MaxBonusMinutes)
+	}
+	if p.BookingEarlyMinutes < 0 || p.BookingLateMinutes < 0 {
+		return errorf(KindInvalid, "invalid_policy", "booking windows must not be negative")
 	}
 	switch p.LateCheckin {
 	case "":
