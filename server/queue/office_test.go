@@ -103,8 +103,8 @@ func TestValidateDefaultsAndAccepts(t *testing.T) {
 	o := testOffice(t, func(o *Office) {
 		o.Timezone = ""
 		o.Policy = Policy{}
-		o.Name = "Bộ phận một cửa — Phường Bến Thành 🏛"                 // emoji and precomposed letters
-		o.NameEN = "Mo\u0302\u0323t cu\u031b\u0309a" // combining marks
+		o.Name = "Bộ phận một cửa — Phường Bến Thành 🏛" // emoji and precomposed letters
+		o.NameEN = "Mo\u0302\u0323t cu\u031b\u0309a"    // combining marks
 		o.Hours = WeekHours{"mon": {{From: "00:00", To: "24:00"}}}
 		o.Holidays = []string{"2026-04-30", "2026-09-02"}
 		o.Policy.PriorityBonusMinutes = map[Priority]int{PriorityMerit: 100 * 365 * 24 * 60} // strict, within range
