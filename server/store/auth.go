@@ -1,0 +1,375 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"luot/server/queue"
+)
+
+// PutStaff adds a staff member or updates one (name, role, disabled). A
+// non-nil pinHash (a bcrypt hash made by the caller) replaces the PIN and
+// clears any lock-out; a nil pinHash keeps the current one (a new member
+// without a PIN cannot log in). Disabling a member ends their sessions.
+func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error {
+	if !queue.ValidID(s.ID) {
+		return fmt.Errorf("staff id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", s.ID)
+	}
+	if s.Role != queue.RoleClerk && s.Role != queue.RoleAdmin {
+		return fmt.Errorf("staff %s: role %q is unknown; use %q or %q", s.ID, s.Role, queue.RoleClerk, queue.RoleAdmin)
+	}
+	if err := queue.CheckName("staff name", s.Name, true); err != nil {
+		return fmt.Errorf("staff %s: %w", s.ID, err)
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("save staff %s: %w", s.ID, err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `INSERT INTO staff (office, id, name, role, disabled, pin_hash) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (office, id) DO UPDATE SET name = excluded.name, role = excluded.role, disabled = excluded.disabled`,
+		s.Office, s.ID, s.Name, string(s.Role), boolInt(s.Disabled), pinHash)
+	if isForeignKey(err) {
+		return fmt.Errorf("save staff %s: office %q: %w", s.ID, s.Office, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("save staff %s: %w", s.ID, err)
+	}
+	if pinHash != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE staff SET pin_hash = ?, failed_attempts = 0, locked_until = NULL WHERE office = ? AND id = ?`,
+			pinHash, s.Office, s.ID); err != nil {
+			return fmt.Errorf("save PIN of staff %s: %w", s.ID, err)
+		}
+	}
+	if s.Disabled {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE office = ? AND staff = ?`, s.Office, s.ID); err != nil {
+			return fmt.Errorf("end sessions of staff %s: %w", s.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save staff %s: %w", s.ID, err)
+	}
+	return nil
+}
+
+// StaffAuth returns what a login needs: the staff member, their PIN hash
+// (nil when none is set), the failed attempts since the last success, and
+// the time until which logins are refused (zero when not locked). It
+// returns ErrNotFound for an unknown member; the caller decides what a
+// disabled member may do.
+func (db *DB) StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, time.Time, error) {
+	var s queue.Staff
+	var role string
+	var disabled, failed int
+	var hash []byte
+	var locked sql.NullString
+	err := db.r.QueryRowContext(ctx, `SELECT office, id, name, role, disabled, pin_hash, failed_attempts, locked_until
+		FROM staff WHERE office = ? AND id = ?`, office, id).
+		Scan(&s.Office, &s.ID, &s.Name, &role, &disabled, &hash, &failed, &locked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, nil, 0, time.Time{}, fmt.Errorf("staff %q of office %q: %w", id, office, ErrNotFound)
+	}
+	if err != nil {
+		return s, nil, 0, time.Time{}, fmt.Errorf("staff %s of office %s: %w", id, office, err)
+	}
+	s.Role, s.Disabled = queue.Role(role), disabled != 0
+	until, err := parseTime(locked)
+	if err != nil {
+		return s, nil, 0, time.Time{}, fmt.Errorf("staff %s of office %s: %w", id, office, err)
+	}
+	return s, hash, failed, until, nil
+}
+
+// RecordLoginFailure counts a wrong PIN of a staff member at now. When the
+// count reaches maxAttempts, logins are locked until now+lockFor and the
+// count starts again. It returns the count and the lock-out end (zero when
+// not locked), both as stored.
+func (db *DB) RecordLoginFailure(ctx context.Context, office, id string, now time.Time, maxAttempts int, lockFor time.Duration) (int, time.Time, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("record login failure of %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	var failed int
+	err = tx.QueryRowContext(ctx, `UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE office = ? AND id = ? RETURNING failed_attempts`,
+		office, id).Scan(&failed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, time.Time{}, fmt.Errorf("staff %q of office %q: %w", id, office, ErrNotFound)
+	}
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("record login failure of %s: %w", id, err)
+	}
+	var until time.Time
+	if maxAttempts > 0 && failed >= maxAttempts {
+		until = now.Add(lockFor)
+		failed = 0
+		if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed_attempts = 0, locked_until = ? WHERE office = ? AND id = ?`,
+			fmtTime(until), office, id); err != nil {
+			return 0, time.Time{}, fmt.Errorf("lock staff %s: %w", id, err)
+		}
+	} else {
+		var locked sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT locked_until FROM staff WHERE office = ? AND id = ?`, office, id).Scan(&locked); err != nil {
+			return 0, time.Time{}, fmt.Errorf("record login failure of %s: %w", id, err)
+		}
+		if until, err = parseTime(locked); err != nil {
+			return 0, time.Time{}, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, time.Time{}, fmt.Errorf("record login failure of %s: %w", id, err)
+	}
+	return failed, until.UTC(), nil
+}
+
+// ResetLoginFailures clears the failed attempts and lock-out of a staff
+// member, after a successful login.
+func (db *DB) ResetLoginFailures(ctx context.Context, office, id string) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE office = ? AND id = ?`, office, id)
+	if err != nil {
+		return fmt.Errorf("reset login failures of %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("staff %q of office %q: %w", id, office, ErrNotFound)
+	}
+	return nil
+}
+
+// ListStaff returns the staff of an office, by id, without PIN hashes.
+func (db *DB) ListStaff(ctx context.Context, office string) ([]queue.Staff, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT office, id, name, role, disabled FROM staff WHERE office = ? ORDER BY id`, office)
+	if err != nil {
+		return nil, fmt.Errorf("list staff of %s: %w", office, err)
+	}
+	defer rows.Close()
+	var out []queue.Staff
+	for rows.Next() {
+		var s queue.Staff
+		var role string
+		var disabled int
+		if err := rows.Scan(&s.Office, &s.ID, &s.Name, &role, &disabled); err != nil {
+			return nil, fmt.Errorf("list staff of %s: %w", office, err)
+		}
+		s.Role, s.Disabled = queue.Role(role), disabled != 0
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list staff of %s: %w", office, err)
+	}
+	return out, nil
+}
+
+// PutDevice registers a device or updates its name, kind and revoked flag.
+// A non-nil keyHash (the sha256 of its key, made by the caller) replaces
+// the key; a new device needs one. LastSeen and Status are left alone (see
+// TouchDevice). A key hash used by another device gives ErrConflict.
+func (db *DB) PutDevice(ctx context.Context, d queue.Device, keyHash []byte) error {
+	if !queue.ValidID(d.ID) {
+		return fmt.Errorf("device id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", d.ID)
+	}
+	if d.Kind != queue.DeviceKiosk && d.Kind != queue.DeviceDisplay {
+		return fmt.Errorf("device %s: kind %q is unknown; use %q or %q", d.ID, d.Kind, queue.DeviceKiosk, queue.DeviceDisplay)
+	}
+	if err := queue.CheckName("device name", d.Name, false); err != nil {
+		return fmt.Errorf("device %s: %w", d.ID, err)
+	}
+	if keyHash != nil && len(keyHash) < 16 {
+		return fmt.Errorf("device %s: key hash of %d bytes is too short; store a sha256 hash, not the key", d.ID, len(keyHash))
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("save device %s: %w", d.ID, err)
+	}
+	defer tx.Rollback()
+	var office string
+	err = tx.QueryRowContext(ctx, `SELECT office FROM devices WHERE id = ?`, d.ID).Scan(&office)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if keyHash == nil {
+			return fmt.Errorf("device %s is new and needs a key hash", d.ID)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO devices (id, office, name, kind, key_hash, revoked) VALUES (?, ?, ?, ?, ?, ?)`,
+			d.ID, d.Office, d.Name, string(d.Kind), keyHash, boolInt(d.Revoked))
+	case err != nil:
+		return fmt.Errorf("save device %s: %w", d.ID, err)
+	case office != d.Office:
+		return fmt.Errorf("device id %s is used in office %s: %w", d.ID, office, ErrConflict)
+	default:
+		_, err = tx.ExecContext(ctx, `UPDATE devices SET name = ?, kind = ?, revoked = ?, key_hash = coalesce(?, key_hash) WHERE id = ?`,
+			d.Name, string(d.Kind), boolInt(d.Revoked), keyHash, d.ID)
+	}
+	if isForeignKey(err) {
+		return fmt.Errorf("save device %s: office %q: %w", d.ID, d.Office, ErrNotFound)
+	}
+	if err != nil {
+		if isConstraint(err) {
+			return fmt.Errorf("save device %s: %w: its key hash belongs to another device; make a new key", d.ID, ErrConflict)
+		}
+		return fmt.Errorf("save device %s: %w", d.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save device %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+const deviceColumns = `id, office, name, kind, revoked, last_seen, status`
+
+func scanDevice(s scanner) (queue.Device, error) {
+	var d queue.Device
+	var kind string
+	var revoked int
+	var seen sql.NullString
+	if err := s.Scan(&d.ID, &d.Office, &d.Name, &kind, &revoked, &seen, &d.Status); err != nil {
+		return d, err
+	}
+	d.Kind, d.Revoked = queue.DeviceKind(kind), revoked != 0
+	var err error
+	d.LastSeen, err = parseTime(seen)
+	return d, err
+}
+
+// DeviceByKeyHash finds a device by the sha256 of its key. An unknown
+// hash gives ErrNotFound; a revoked device is returned with ErrRevoked, so
+// that callers which only check err != nil refuse it.
+func (db *DB) DeviceByKeyHash(ctx context.Context, hash []byte) (queue.Device, error) {
+	d, err := scanDevice(db.r.QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE key_hash = ?`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return queue.Device{}, fmt.Errorf("device key: %w", ErrNotFound)
+	}
+	if err != nil {
+		return queue.Device{}, fmt.Errorf("device key: %w", err)
+	}
+	if d.Revoked {
+		return d, fmt.Errorf("device %s: %w; register it again", d.ID, ErrRevoked)
+	}
+	return d, nil
+}
+
+// TouchDevice records that a device was seen at at, with its reported
+// status (e.g. a printer fault; "" for fine).
+func (db *DB) TouchDevice(ctx context.Context, id string, at time.Time, status string) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE devices SET last_seen = ?, status = ? WHERE id = ?`, fmtTime(at), status, id)
+	if err != nil {
+		return fmt.Errorf("touch device %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("device %q: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// RevokeDevice revokes a device's key: DeviceByKeyHash refuses it from now
+// on. Registering it again needs a new key (PutDevice with Revoked false
+// and a new hash).
+func (db *DB) RevokeDevice(ctx context.Context, id string) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE devices SET revoked = 1 WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("revoke device %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("device %q: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// ListDevices returns the devices of an office, by id.
+func (db *DB) ListDevices(ctx context.Context, office string) ([]queue.Device, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE office = ? ORDER BY id`, office)
+	if err != nil {
+		return nil, fmt.Errorf("list devices of %s: %w", office, err)
+	}
+	defer rows.Close()
+	var out []queue.Device
+	for rows.Next() {
+		d, err := scanDevice(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list devices of %s: %w", office, err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list devices of %s: %w", office, err)
+	}
+	return out, nil
+}
+
+// Session is a staff member's login: found by the sha256 of its bearer
+// token (the token itself is never stored), valid until Expires.
+type Session struct {
+	TokenHash []byte
+	Office    string
+	Staff     string
+	// Counter is the counter the clerk logged in at ("" for an admin).
+	Counter string
+	Role    queue.Role
+	Created time.Time
+	Expires time.Time
+}
+
+// CreateSession stores a session. The staff member must exist
+// (ErrNotFound otherwise); a token hash already used gives ErrConflict.
+func (db *DB) CreateSession(ctx context.Context, s Session) error {
+	if len(s.TokenHash) < 16 {
+		return fmt.Errorf("session of %s: token hash of %d bytes is too short; store a sha256 hash, not the token", s.Staff, len(s.TokenHash))
+	}
+	if !s.Expires.After(s.Created) {
+		return fmt.Errorf("session of %s: expires (%s) must be after created (%s)", s.Staff, s.Expires, s.Created)
+	}
+	_, err := db.w.ExecContext(ctx, `INSERT INTO sessions (token_hash, office, staff, counter, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		s.TokenHash, s.Office, s.Staff, s.Counter, string(s.Role), fmtTime(s.Created), fmtTime(s.Expires))
+	if isForeignKey(err) {
+		return fmt.Errorf("session: staff %q of office %q: %w", s.Staff, s.Office, ErrNotFound)
+	}
+	if err != nil {
+		return conflict("create session of "+s.Staff, err)
+	}
+	return nil
+}
+
+// SessionByTokenHash returns the session with this token hash that is
+// still valid at now; an unknown or expired session gives ErrNotFound.
+func (db *DB) SessionByTokenHash(ctx context.Context, hash []byte, now time.Time) (Session, error) {
+	var s Session
+	var role string
+	var created, expires sql.NullString
+	err := db.r.QueryRowContext(ctx, `SELECT token_hash, office, staff, counter, role, created_at, expires_at
+		FROM sessions WHERE token_hash = ? AND expires_at > ?`, hash, fmtTime(now)).
+		Scan(&s.TokenHash, &s.Office, &s.Staff, &s.Counter, &role, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, fmt.Errorf("session: %w (or expired); log in again", ErrNotFound)
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("session: %w", err)
+	}
+	s.Role = queue.Role(role)
+	if s.Created, err = parseTime(created); err != nil {
+		return Session{}, err
+	}
+	if s.Expires, err = parseTime(expires); err != nil {
+		return Session{}, err
+	}
+	return s, nil
+}
+
+// DeleteSession ends a session (logout). Deleting an unknown session is
+// not an error.
+func (db *DB) DeleteSession(ctx context.Context, hash []byte) error {
+	if _, err := db.w.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes the sessions that expired at or before
+// now and returns how many; run it now and then.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := db.w.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, fmtTime(now))
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	return res.RowsAffected()
+}

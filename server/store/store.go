@@ -1,0 +1,338 @@
+// Package store keeps Lượt's data in one SQLite file, through
+// modernc.org/sqlite (pure Go, so the server builds with CGO_ENABLED=0).
+//
+// Durability: every connection runs with journal_mode=WAL, synchronous=FULL
+// (a commit is on disk before Commit returns, so an acknowledged ticket
+// survives kill -9 and a power cut), busy_timeout and foreign_keys=ON.
+//
+// Connections: the DB keeps two pools on the same file.
+//
+//   - The write pool has exactly one connection, and its transactions begin
+//     with BEGIN IMMEDIATE. SQLite serializes writers anyway; with one
+//     connection they queue inside database/sql instead of failing with
+//     SQLITE_BUSY, and a transaction that reads before it writes (Commit
+//     checks the last seq) holds the write lock from the start, so another
+//     process on the same file cannot slip in between and cause
+//     SQLITE_BUSY_SNAPSHOT.
+//   - The read pool has several connections. In WAL mode readers see the
+//     last committed snapshot and never wait for the writer, so ticket
+//     look-ups, event replays and backups do not queue behind an fsync.
+//     Reads that must agree with each other (LoadState) run in one read
+//     transaction.
+//
+// The schema is created and upgraded by the embedded, numbered migrations in
+// migrations/ (see [Open]).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Sentinel errors, for errors.Is. Returned errors wrap them with context.
+var (
+	// ErrNotFound: the office, staff member, device or session does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the write collides with what is stored (an event seq
+	// already taken or out of order, a number already used, an id or key
+	// already present). Nothing was written; the caller's state is stale or
+	// wrong and should be reloaded.
+	ErrConflict = errors.New("conflict")
+	// ErrRevoked: the device exists but its key was revoked.
+	ErrRevoked = errors.New("device revoked")
+	// ErrSchemaTooNew: the database was written by a newer Lượt.
+	ErrSchemaTooNew = errors.New("database is newer than this program")
+)
+
+// BusyTimeout is how long a connection waits for a lock held by another
+// connection (another process on the same file) before failing.
+const BusyTimeout = 5 * time.Second
+
+// DB is an open Lượt database. It is safe for concurrent use.
+type DB struct {
+	path string
+	w    *sql.DB // one connection, BEGIN IMMEDIATE
+	r    *sql.DB // readers
+}
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migration is one numbered SQL file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the embedded migrations in order. Their numbers must
+// run 1, 2, 3 … without gaps; a test checks it.
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration file %s: name must start with a positive number and '_', like 0002_bookings.sql", name)
+		}
+		b, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: strings.TrimSuffix(name, ".sql"), sql: string(b)})
+	}
+	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected number %d (migrations must be numbered without gaps)", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the schema version this program writes: the number of
+// its last migration.
+func SchemaVersion() int {
+	ms, err := migrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+// dsn builds the connection string: a file: URI (so that any path, even
+// one with '?' or '#', is taken literally) with the pragmas that every
+// connection of the pool runs when it opens.
+func dsn(path string, txlock string) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	if !strings.HasPrefix(u.Path, "/") {
+		u.Path = "/" + u.Path // file:///C:/... on Windows
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	if txlock != "" {
+		q.Set("_txlock", txlock)
+	}
+	return u.String() + "?" + q.Encode()
+}
+
+// Open opens (creating it if needed) the database at path, applies the
+// migrations it lacks in one transaction, and refuses a database written by
+// a newer program.
+func Open(path string) (*DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w, err := sql.Open("sqlite", dsn(abs, "immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	db := &DB{path: path, w: w}
+	if err := db.checkPragmas(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.migrate(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn(abs, ""))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	db.r = r
+	return db, nil
+}
+
+// checkPragmas makes sure the durability settings took effect: a file
+// system that cannot do WAL (some network shares) must fail loudly, not
+// silently run with weaker guarantees.
+func (db *DB) checkPragmas() error {
+	var mode string
+	if err := db.w.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("read journal mode: %w", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("journal mode is %q, not WAL: put the data directory on a local disk", mode)
+	}
+	var sync, fk int
+	if err := db.w.QueryRow("PRAGMA synchronous").Scan(&sync); err != nil {
+		return fmt.Errorf("read synchronous: %w", err)
+	}
+	if err := db.w.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil {
+		return fmt.Errorf("read foreign_keys: %w", err)
+	}
+	if sync != 2 || fk != 1 {
+		return fmt.Errorf("pragmas not applied (synchronous=%d, foreign_keys=%d)", sync, fk)
+	}
+	return nil
+}
+
+// migrate applies the missing migrations in one transaction.
+func (db *DB) migrate() error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin migration: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_version (
+		version    INTEGER NOT NULL PRIMARY KEY,
+		name       TEXT    NOT NULL,
+		applied_at TEXT    NOT NULL
+	) STRICT`); err != nil {
+		return fmt.Errorf("create schema_version: %w", err)
+	}
+	applied := map[int]string{}
+	rows, err := tx.Query(`SELECT version, name FROM schema_version`)
+	if err != nil {
+		return fmt.Errorf("read schema_version: %w", err)
+	}
+	current := 0
+	for rows.Next() {
+		var v int
+		var name string
+		if err := rows.Scan(&v, &name); err != nil {
+			rows.Close()
+			return fmt.Errorf("read schema_version: %w", err)
+		}
+		applied[v] = name
+		current = max(current, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read schema_version: %w", err)
+	}
+	latest := len(ms)
+	if current > latest {
+		return fmt.Errorf("%w (schema %d > %d); upgrade Lượt, or restore a backup made by this version", ErrSchemaTooNew, current, latest)
+	}
+	for _, m := range ms {
+		if name, ok := applied[m.version]; ok {
+			if name != m.name {
+				return fmt.Errorf("schema version %d was applied as %q but this program calls it %q; the database comes from a different build of Lượt", m.version, name, m.name)
+			}
+			continue
+		}
+		if _, err := tx.Exec(m.sql); err != nil {
+			return fmt.Errorf("apply migration %s: %w", m.name, err)
+		}
+		if _, err := tx.Exec(`INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)`,
+			m.version, m.name, fmtTime(time.Now())); err != nil {
+			return fmt.Errorf("record migration %s: %w", m.name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit migrations: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database. Pending reads fail; Commit calls in progress
+// finish first.
+func (db *DB) Close() error {
+	var errs []error
+	if db.r != nil {
+		errs = append(errs, db.r.Close())
+	}
+	errs = append(errs, db.w.Close())
+	return errors.Join(errs...)
+}
+
+// Path is the file the database was opened from.
+func (db *DB) Path() string { return db.path }
+
+// timeLayout is how times are stored: UTC, fixed width, so that they sort
+// as text.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// fmtTime formats t for storage; the zero time is NULL.
+func fmtTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// parseTime reads a stored time (NULL gives the zero time), in UTC.
+func parseTime(s sql.NullString) (time.Time, error) {
+	if !s.Valid || s.String == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s.String)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s.String, err)
+	}
+	return t.UTC(), nil
+}
+
+// isConstraint reports whether err is an SQLite UNIQUE or PRIMARY KEY
+// violation.
+func isConstraint(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return true
+	}
+	return false
+}
+
+// isForeignKey reports whether err is a foreign-key violation.
+func isForeignKey(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+// conflict wraps err as ErrConflict when it is a constraint violation.
+func conflict(what string, err error) error {
+	if isConstraint(err) {
+		return fmt.Errorf("%s: %w (%v)", what, ErrConflict, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// boolInt stores a bool as 0/1.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
