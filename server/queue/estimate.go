@@ -98,8 +98,16 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 	}
 
 	out := make(map[string]Estimate, len(s.Tickets)+len(extra))
-	aheadSvc := map[string]int{}     // calls so far at counters serving a service
-	aheadCounter := map[string]int{} // calls so far at a counter (for pinned tickets)
+	// Ahead counts the calls made before a ticket's call at the counters
+	// that could call it. Calls at the same simulated instant at other
+	// counters are not "before" (which one the replay takes first is only
+	// a tie-break by counter number), unless they come from the ticket's
+	// own line, whose order is the ordering rule's.
+	aheadSvc := map[string]int{}     // calls before `instant` at counters serving a service
+	aheadCounter := map[string]int{} // calls before `instant` at a counter (for pinned tickets)
+	var instant time.Time
+	nowSvc, nowCounter := map[string]int{}, map[string]int{} // calls at `instant`
+	lineNow := map[string]int{}                               // calls at `instant` per line
 	for {
 		// The counter that is free first (ties: lower number) calls next.
 		var sc *simCounter
@@ -137,17 +145,32 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 			sc.alive = false
 			continue
 		}
+		if sc.free.After(instant) {
+			for k, n := range nowSvc {
+				aheadSvc[k] += n
+			}
+			for k, n := range nowCounter {
+				aheadCounter[k] += n
+			}
+			clear(nowSvc)
+			clear(nowCounter)
+			clear(lineNow)
+			instant = sc.free
+		}
 		t := best.t
+		line := "s:" + t.Service
 		if t.Pinned != "" {
+			line = "p:" + t.Pinned
 			pinned[t.Pinned] = pinned[t.Pinned][1:]
-			out[t.ID] = Estimate{Ahead: aheadCounter[sc.k.ID], Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
+			out[t.ID] = Estimate{Ahead: aheadCounter[sc.k.ID] + lineNow[line], Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
 		} else {
 			bySvc[t.Service] = bySvc[t.Service][1:]
-			out[t.ID] = Estimate{Ahead: aheadSvc[t.Service], Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
+			out[t.ID] = Estimate{Ahead: aheadSvc[t.Service] + lineNow[line], Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
 		}
-		aheadCounter[sc.k.ID]++
+		lineNow[line]++
+		nowCounter[sc.k.ID]++
 		for _, cs := range sc.k.Services {
-			aheadSvc[cs.Service]++
+			nowSvc[cs.Service]++
 		}
 		sc.free = sc.free.Add(s.Average(t.Service))
 	}
