@@ -1,0 +1,281 @@
+// Package api is Lượt's HTTP API and websocket event stream, under /api/v1,
+// as described in DESIGN.md ("Interfaces").
+//
+// Mount the handler returned by New at the root of the server's mux (its
+// patterns carry the /api/v1 prefix):
+//
+//	h := api.New(api.Config{Engine: eng, Store: db, Hub: hb, Now: time.Now})
+//	mux.Handle("/api/v1/", h)
+//	mux.Handle("/healthz", h) // also served as /api/v1/healthz
+//	mux.Handle("/metrics", h) // also served as /api/v1/metrics
+//
+// Routes and who may call them:
+//
+//	GET    /api/v1/offices/{office}            anyone: public configuration
+//	GET    /api/v1/offices/{office}/state      anyone: snapshot
+//	GET    /api/v1/offices/{office}/events     anyone (websocket, read-only; ?since=SEQ)
+//	POST   /api/v1/offices/{office}/tickets    kiosk device key of the office, or staff of the office
+//	GET    /api/v1/tickets/{id}?token=         the holder of the ticket's token
+//	POST   /api/v1/sessions                    staff (PIN) → bearer token and cookie
+//	DELETE /api/v1/sessions                    the session's holder
+//	POST   /api/v1/counters/{id}/{action}      the clerk logged in at that counter, or an admin of its office
+//	POST   /api/v1/admin/devices               admin
+//	GET    /api/v1/admin/devices               admin
+//	DELETE /api/v1/admin/devices/{id}          admin
+//	POST   /api/v1/devices/status              any registered device (its key)
+//	GET    /healthz, /metrics                  operator
+//
+// Every error is JSON {"error": {"code", "message"}} with status 400
+// (invalid), 401 (no or bad credentials), 403 (not allowed), 404, 409
+// (state conflict), 413 (body too large), 415 (body not JSON), 429 (locked
+// out) or 503 (office closed, or storage failing: try again).
+package api
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"luot/server/engine"
+	"luot/server/hub"
+	"luot/server/queue"
+	"luot/server/store"
+)
+
+// Store is what the API needs from durable storage besides what the engine
+// does: staff logins, sessions, devices and the audit log. *store.DB
+// implements it.
+type Store interface {
+	StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, time.Time, error)
+	RecordLoginFailure(ctx context.Context, office, id string, now time.Time, maxAttempts int, lockFor time.Duration) (int, time.Time, error)
+	ResetLoginFailures(ctx context.Context, office, id string) error
+	CreateSession(ctx context.Context, s store.Session) error
+	SessionByTokenHash(ctx context.Context, hash []byte, now time.Time) (store.Session, error)
+	DeleteSession(ctx context.Context, hash []byte) error
+	PutDevice(ctx context.Context, d queue.Device, keyHash []byte) error
+	DeviceByKeyHash(ctx context.Context, hash []byte) (queue.Device, error)
+	TouchDevice(ctx context.Context, id string, at time.Time, status string) error
+	RevokeDevice(ctx context.Context, id string) error
+	ListDevices(ctx context.Context, office string) ([]queue.Device, error)
+	Audit(ctx context.Context, office string, at time.Time, who, action, detail string) error
+}
+
+var _ Store = (*store.DB)(nil)
+
+// Config configures the API. Engine, Store and Hub are required; the hub
+// must be the engine's Publisher.
+type Config struct {
+	Engine *engine.Engine
+	Store  Store
+	Hub    *hub.Hub
+	// PublicURL is the server's public base URL (e.g.
+	// "https://luot.example.gov.vn"); when set, track_url is absolute and
+	// the session cookie is Secure if it starts with https.
+	PublicURL string
+	// AllowedOrigins lists the browser origins ("https://board.example")
+	// besides the server's own host that may open the event stream; "*"
+	// allows any. Requests without an Origin header (devices) are allowed.
+	AllowedOrigins []string
+	// Now is the clock (time.Now when nil; a fake clock in tests).
+	Now func() time.Time
+	// Log receives errors and notable events (slog.Default when nil).
+	Log *slog.Logger
+	// Registry receives the metrics and is served at /metrics. When nil,
+	// the API makes its own registry with the Go and process collectors.
+	Registry *prometheus.Registry
+
+	// MaxBody is the largest accepted request body (8 KiB when 0).
+	MaxBody int64
+	// SessionTTL is how long a staff session lasts (12 hours when 0).
+	SessionTTL time.Duration
+	// MaxLoginAttempts wrong PINs in a row lock a staff member out for
+	// LockoutFor (5 and 5 minutes when 0).
+	MaxLoginAttempts int
+	LockoutFor       time.Duration
+	// PingInterval is how often the event stream pings (25 s when 0); a
+	// client that answers nothing for three intervals is disconnected.
+	PingInterval time.Duration
+	// WriteTimeout bounds each websocket write (10 s when 0).
+	WriteTimeout time.Duration
+	// ClientMessages is how many messages a client may send on the
+	// read-only event stream within ClientWindow before it is cut off (20
+	// per 10 s when 0).
+	ClientMessages int
+	ClientWindow   time.Duration
+}
+
+// Server is the API's http.Handler. Make it with New.
+type Server struct {
+	cfg     Config
+	eng     *engine.Engine
+	st      Store
+	hub     *hub.Hub
+	now     func() time.Time
+	log     *slog.Logger
+	mux     *http.ServeMux
+	metrics *metrics
+	ws      atomic.Int64
+	public  string
+	secure  bool
+}
+
+// New returns the API handler. It panics if Engine, Store or Hub is nil
+// (a wiring mistake, found at start).
+func New(cfg Config) *Server {
+	if cfg.Engine == nil || cfg.Store == nil || cfg.Hub == nil {
+		panic("api.New: Engine, Store and Hub are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 8 << 10
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.MaxLoginAttempts <= 0 {
+		cfg.MaxLoginAttempts = 5
+	}
+	if cfg.LockoutFor <= 0 {
+		cfg.LockoutFor = 5 * time.Minute
+	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = 25 * time.Second
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 10 * time.Second
+	}
+	if cfg.ClientMessages <= 0 {
+		cfg.ClientMessages = 20
+	}
+	if cfg.ClientWindow <= 0 {
+		cfg.ClientWindow = 10 * time.Second
+	}
+	s := &Server{
+		cfg: cfg, eng: cfg.Engine, st: cfg.Store, hub: cfg.Hub, now: cfg.Now, log: cfg.Log,
+		mux:    http.NewServeMux(),
+		public: strings.TrimRight(cfg.PublicURL, "/"),
+		secure: strings.HasPrefix(cfg.PublicURL, "https://"),
+	}
+	s.metrics = newMetrics(s, cfg.Registry)
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	const p = "/api/v1"
+	m := s.mux
+	m.HandleFunc("GET "+p+"/offices/{office}", s.getOffice)
+	m.HandleFunc("GET "+p+"/offices/{office}/state", s.getState)
+	m.HandleFunc("GET "+p+"/offices/{office}/events", s.events)
+	m.HandleFunc("POST "+p+"/offices/{office}/tickets", s.issueTicket)
+	m.HandleFunc("GET "+p+"/tickets/{id}", s.getTicket)
+	m.HandleFunc("POST "+p+"/sessions", s.createSession)
+	m.HandleFunc("DELETE "+p+"/sessions", s.deleteSession)
+	for _, a := range counterActions {
+		m.HandleFunc("POST "+p+"/counters/{id}/"+a, s.counterAction(a))
+	}
+	m.HandleFunc("POST "+p+"/admin/devices", s.registerDevice)
+	m.HandleFunc("GET "+p+"/admin/devices", s.listDevices)
+	m.HandleFunc("DELETE "+p+"/admin/devices/{id}", s.revokeDevice)
+	m.HandleFunc("POST "+p+"/devices/status", s.deviceStatus)
+	for _, h := range []string{"/healthz", p + "/healthz"} {
+		m.HandleFunc("GET "+h, s.healthz)
+	}
+	for _, h := range []string{"/metrics", p + "/metrics"} {
+		m.Handle("GET "+h, s.metrics.handler)
+	}
+	// Anything else under the API answers in JSON, not with the mux's text.
+	m.HandleFunc(p+"/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no API route %s %s; see DESIGN.md for the routes", r.Method, r.URL.Path))
+	})
+}
+
+// ServeHTTP serves the API, recording the latency of each request by route
+// pattern and turning a panic into a 500 answer.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
+			if !rec.wrote {
+				writeError(rec, http.StatusInternalServerError, "internal", "the server failed on this request; it has been logged, try again")
+			}
+		}
+		if rec.status == http.StatusSwitchingProtocols {
+			return // a websocket: its duration is the connection's, not a latency
+		}
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		s.metrics.latency.WithLabelValues(route, rec.code()).Observe(time.Since(start).Seconds())
+	}()
+	h := rec.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	s.mux.ServeHTTP(rec, r)
+}
+
+// statusRecorder remembers the status written; it passes Hijack through
+// for websockets.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if !r.wrote {
+		r.status, r.wrote = http.StatusOK, true
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (r *statusRecorder) code() string {
+	if !r.wrote {
+		return "200"
+	}
+	return strconv.Itoa(r.status)
+}
+
+// Hijack lets the websocket upgrader take the connection over.
+func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("the connection cannot be taken over for a websocket")
+	}
+	r.wrote, r.status = true, http.StatusSwitchingProtocols
+	return h.Hijack()
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "offices": len(s.eng.OfficeIDs()), "websocket_clients": s.ws.Load()})
+}

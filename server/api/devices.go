@@ -1,0 +1,139 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"luot/server/engine"
+	"luot/server/queue"
+	"luot/server/store"
+)
+
+// DeviceRegistered answers POST /admin/devices: the device and its key,
+// shown this once (the server keeps only its sha256).
+type DeviceRegistered struct {
+	Device queue.Device `json:"device"`
+	Key    string       `json:"key"`
+}
+
+func (s *Server) registerDevice(w http.ResponseWriter, r *http.Request) {
+	se, err := s.admin(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data, err := readBody(w, r, s.cfg.MaxBody)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b, err := decodeDevice(data)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := queue.Device{ID: engine.NewID(), Office: se.Office, Name: b.Name, Kind: b.Kind}
+	key := engine.NewToken()
+	if err := s.st.PutDevice(r.Context(), d, hashSecret(key)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, se.Office, se.Staff, "device_registered", d.ID+" "+string(d.Kind)+" "+d.Name)
+	writeJSON(w, http.StatusCreated, DeviceRegistered{Device: d, Key: key})
+}
+
+func (s *Server) listDevices(w http.ResponseWriter, r *http.Request) {
+	se, err := s.admin(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ds, err := s.st.ListDevices(r.Context(), se.Office)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ds == nil {
+		ds = []queue.Device{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"devices": ds})
+}
+
+func (s *Server) revokeDevice(w http.ResponseWriter, r *http.Request) {
+	se, err := s.admin(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	ds, err := s.st.ListDevices(r.Context(), se.Office)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	found := false
+	for _, d := range ds {
+		found = found || d.ID == id
+	}
+	if !found {
+		s.fail(w, r, newError(http.StatusNotFound, "unknown_device", "no device with this id in your office"))
+		return
+	}
+	if err := s.st.RevokeDevice(r.Context(), id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			s.fail(w, r, newError(http.StatusNotFound, "unknown_device", "no device with this id in your office"))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, se.Office, se.Staff, "device_revoked", id)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// deviceStatus records a device's reported condition and last-seen time,
+// and tells the office with a device.status event — except for a repeated
+// "ok", which is a heartbeat. It answers {"seq"} (the event's, or null).
+func (s *Server) deviceStatus(w http.ResponseWriter, r *http.Request) {
+	d, ok, err := s.device(r)
+	if err == nil && !ok {
+		err = newError(http.StatusUnauthorized, "device_key_required", "send the device's key in the X-Device-Key header")
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data, err := readBody(w, r, s.cfg.MaxBody)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b, err := decodeStatus(data)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.st.TouchDevice(r.Context(), d.ID, s.now(), b.Status); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if d.Status == b.Status && b.Status == "ok" {
+		// A heartbeat: last-seen is recorded, nothing to announce.
+		writeJSON(w, http.StatusOK, map[string]any{"seq": nil})
+		return
+	}
+	data2 := queue.DeviceData{Device: d.ID, Kind: string(d.Kind), Status: b.Status, Message: b.Message}
+	c, err := s.eng.Do(r.Context(), d.Office, func(st *queue.State, now time.Time) (*queue.Change, error) {
+		return st.Note(now, queue.EventDeviceStatus, data2), nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var seq int64
+	if n := len(c.Events); n > 0 {
+		seq = c.Events[n-1].Seq
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"seq": seq})
+}

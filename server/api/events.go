@@ -1,0 +1,199 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"luot/server/hub"
+)
+
+// replayPage is how many stored events are read at a time when a client
+// resumes with since.
+const replayPage = 500
+
+// events serves the read-only event stream of an office over a websocket.
+//
+// Order of work, so that nothing is missed or repeated: subscribe to the
+// hub first; then, when ?since=SEQ is given and the store still has every
+// later event, replay them from the store, otherwise send the view's
+// snapshot event; then forward live events, skipping any whose seq was
+// already sent. The engine commits (and updates the view) before it
+// publishes, so every event is either in the store/view when they are read
+// or arrives through the subscription afterwards.
+//
+// A client too slow to keep up is dropped by the hub and disconnected with
+// close code 1013 (try again later); it resumes with since. Pings go out
+// every PingInterval; a client that answers nothing for three intervals is
+// disconnected. Messages from the client are ignored, but one that sends
+// more than ClientMessages within ClientWindow, or a message above 1 KiB,
+// is cut off (1008 or 1009).
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	office := r.PathValue("office")
+	if _, err := s.eng.View(office); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	since := int64(-1)
+	if q := r.URL.Query().Get("since"); q != "" {
+		n, err := strconv.ParseInt(q, 10, 64)
+		if err != nil || n < 0 {
+			s.fail(w, r, badRequest("invalid_since", "since must be the seq of the last event you handled: a whole number, 0 or more"))
+			return
+		}
+		since = n
+	}
+	up := websocket.Upgrader{
+		ReadBufferSize:  1024,
+		WriteBufferSize: 4096,
+		CheckOrigin:     s.sameOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			code := "websocket_refused"
+			if status == http.StatusForbidden {
+				code = "origin_not_allowed"
+				reason = fmt.Errorf("pages of origin %q may not open this event stream", r.Header.Get("Origin"))
+			}
+			writeError(w, status, code, reason.Error())
+		},
+	}
+	conn, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader answered
+	}
+	defer conn.Close()
+	sub := s.hub.Subscribe(office)
+	defer sub.Close()
+	s.ws.Add(1)
+	defer s.ws.Add(-1)
+
+	var closeOnce sync.Once
+	closeWith := func(code int, reason string) {
+		closeOnce.Do(func() {
+			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+			conn.Close()
+		})
+	}
+	readerDone := make(chan struct{})
+	go s.readLoop(conn, readerDone, closeWith)
+	finished := make(chan struct{})
+	defer close(finished)
+	var lastSent atomic.Int64
+	go func() {
+		// A slow client may be stuck in a write: cut it off at once when the
+		// hub drops it, without waiting for the write deadline.
+		select {
+		case <-sub.Done():
+			if sub.Err() == hub.ErrSlow || sub.Err() == hub.ErrClosed {
+				closeWith(websocket.CloseTryAgainLater, fmt.Sprintf("%v (last seq sent %d)", sub.Err(), lastSent.Load()))
+			}
+		case <-finished:
+		}
+	}()
+
+	write := func(msg []byte) bool {
+		_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
+		return conn.WriteMessage(websocket.TextMessage, msg) == nil
+	}
+	last := int64(-1)
+	snapshot := since < 0
+	if since >= 0 {
+		last = since
+		for {
+			evs, complete, err := s.eng.EventsSince(r.Context(), office, last, replayPage)
+			if err != nil {
+				s.log.Error("event replay failed", "office", office, "since", last, "err", err)
+				closeWith(websocket.CloseTryAgainLater, "the server could not read past events; reconnect in a moment")
+				return
+			}
+			if !complete {
+				snapshot = last == since // events were pruned: start again from a snapshot
+				if !snapshot {
+					closeWith(websocket.CloseTryAgainLater, "past events changed while replaying; reconnect")
+					return
+				}
+				break
+			}
+			for _, m := range evs {
+				if !write(m) {
+					return
+				}
+				last++
+				lastSent.Store(last)
+			}
+			if len(evs) < replayPage {
+				break
+			}
+		}
+	}
+	if snapshot {
+		v, err := s.eng.View(office)
+		if err != nil {
+			closeWith(websocket.CloseTryAgainLater, "the office is no longer served here")
+			return
+		}
+		if !write(v.SnapshotEvent) {
+			return
+		}
+		last = v.Snapshot.Seq
+		lastSent.Store(last)
+	}
+	ping := time.NewTicker(s.cfg.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case m := <-sub.C():
+			if m.Seq <= last {
+				continue
+			}
+			if !write(m.Msg) {
+				return
+			}
+			last = m.Seq
+			lastSent.Store(last)
+		case <-sub.Done():
+			return // closed by the watcher above, or the handler is ending
+		case <-ping.C:
+			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(s.cfg.WriteTimeout)); err != nil {
+				return
+			}
+		case <-readerDone:
+			return
+		}
+	}
+}
+
+// readLoop reads (and ignores) what the client sends, so that pongs and
+// close frames are handled, and cuts off a client that floods.
+func (s *Server) readLoop(conn *websocket.Conn, done chan<- struct{}, closeWith func(int, string)) {
+	defer close(done)
+	wait := 3 * s.cfg.PingInterval
+	conn.SetReadLimit(1024)
+	_ = conn.SetReadDeadline(time.Now().Add(wait))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(wait)) })
+	var window time.Time
+	n := 0
+	for {
+		if _, _, err := conn.NextReader(); err != nil {
+			if err == websocket.ErrReadLimit {
+				closeWith(websocket.CloseMessageTooBig, "this stream is read-only; messages above 1 KiB are refused")
+			}
+			return
+		}
+		now := time.Now()
+		if now.Sub(window) > s.cfg.ClientWindow {
+			window, n = now, 0
+		}
+		n++
+		if n > s.cfg.ClientMessages {
+			closeWith(websocket.ClosePolicyViolation, "this stream is read-only; too many messages from the client")
+			return
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(wait))
+	}
+}
+

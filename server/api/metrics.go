@@ -1,0 +1,67 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+type metrics struct {
+	issued  *prometheus.CounterVec
+	latency *prometheus.HistogramVec
+	handler http.Handler
+}
+
+// waitingCollector reads the waiting counts from the engine's views at
+// scrape time (they are computed once per change, so a scrape is cheap).
+type waitingCollector struct {
+	s    *Server
+	desc *prometheus.Desc
+}
+
+func (c waitingCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c waitingCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, id := range c.s.eng.OfficeIDs() {
+		v, err := c.s.eng.View(id)
+		if err != nil {
+			continue
+		}
+		for svc, n := range v.Snapshot.Waiting {
+			ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), id, svc)
+		}
+	}
+}
+
+func newMetrics(s *Server, reg *prometheus.Registry) *metrics {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	m := &metrics{
+		issued: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "luot_tickets_issued_total",
+			Help: "Tickets issued through the API, by office, service and source.",
+		}, []string{"office", "service", "source"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "luot_http_request_duration_seconds",
+			Help:    "API request latency by route pattern and status (websocket streams are not counted).",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route", "code"}),
+	}
+	reg.MustRegister(m.issued, m.latency,
+		waitingCollector{s: s, desc: prometheus.NewDesc("luot_waiting_tickets", "Tickets waiting, by office and service.", []string{"office", "service"}, nil)},
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "luot_websocket_clients",
+			Help: "Event stream clients connected.",
+		}, func() float64 { return float64(s.ws.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "luot_websocket_slow_drops_total",
+			Help: "Event stream clients disconnected because they could not keep up.",
+		}, func() float64 { return float64(s.hub.Dropped()) }),
+	)
+	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	return m
+}

@@ -1,0 +1,87 @@
+package api
+
+import (
+	"net/http"
+
+	"luot/server/queue"
+)
+
+// OfficeJSON is an office's public configuration (GET /offices/{office}).
+type OfficeJSON struct {
+	ID       string           `json:"id"`
+	Name     string           `json:"name"`
+	NameEN   string           `json:"name_en,omitempty"`
+	Timezone string           `json:"timezone"`
+	Hours    queue.WeekHours  `json:"hours"`
+	Holidays []string         `json:"holidays"`
+	Ticker   string           `json:"ticker,omitempty"`
+	OpenNow  bool             `json:"open_now"`
+	Services []ServiceJSON    `json:"services"`
+	Counters []CounterJSON    `json:"counters"`
+	Priority []queue.Priority `json:"priorities"`
+}
+
+// ServiceJSON is a service as the public sees it. Served is false when no
+// counter serves it (the kiosk hides or greys it out).
+type ServiceJSON struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en,omitempty"`
+	Prefix string `json:"prefix,omitempty"`
+	Active bool   `json:"active"`
+	Served bool   `json:"served"`
+}
+
+// CounterJSON is a counter as the public sees it: its services in order
+// of preference, and its current state.
+type CounterJSON struct {
+	ID       string             `json:"id"`
+	Number   int                `json:"number"`
+	Name     string             `json:"name,omitempty"`
+	State    queue.CounterState `json:"state"`
+	Services []string           `json:"services"`
+}
+
+func (s *Server) getOffice(w http.ResponseWriter, r *http.Request) {
+	v, err := s.eng.View(r.PathValue("office"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	o := &v.Office
+	j := OfficeJSON{
+		ID: o.ID, Name: o.Name, NameEN: o.NameEN, Timezone: o.Timezone,
+		Hours: o.Hours, Holidays: o.Holidays, Ticker: o.Ticker,
+		OpenNow:  o.IsOpen(s.now()),
+		Services: []ServiceJSON{}, Counters: []CounterJSON{}, Priority: queue.Priorities,
+	}
+	if j.Holidays == nil {
+		j.Holidays = []string{}
+	}
+	if j.Hours == nil {
+		j.Hours = queue.WeekHours{}
+	}
+	for _, sv := range o.Services {
+		j.Services = append(j.Services, ServiceJSON{ID: sv.ID, Name: sv.Name, NameEN: sv.NameEN, Prefix: sv.Prefix, Active: sv.Active, Served: o.ServedBy(sv.ID)})
+	}
+	for _, k := range o.Counters {
+		c := CounterJSON{ID: k.ID, Number: k.Number, Name: k.Name, State: v.Counters[k.ID].State, Services: []string{}}
+		if c.State == "" {
+			c.State = queue.CounterClosed
+		}
+		for _, cs := range k.Services {
+			c.Services = append(c.Services, cs.Service)
+		}
+		j.Counters = append(j.Counters, c)
+	}
+	writeJSON(w, http.StatusOK, j)
+}
+
+func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
+	v, err := s.eng.View(r.PathValue("office"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v.Snapshot)
+}

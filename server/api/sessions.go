@@ -1,0 +1,145 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"luot/server/engine"
+	"luot/server/queue"
+	"luot/server/store"
+)
+
+// SessionJSON answers POST /sessions.
+type SessionJSON struct {
+	Token     string     `json:"token"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	Office    string     `json:"office"`
+	Staff     string     `json:"staff"`
+	Name      string     `json:"name"`
+	Role      queue.Role `json:"role"`
+	Counter   string     `json:"counter,omitempty"`
+}
+
+// dummyHash is compared against when the staff member does not exist, so
+// that a wrong id takes as long as a wrong PIN.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-pin"), bcrypt.DefaultCost)
+
+var errBadLogin = newError(http.StatusUnauthorized, "invalid_credentials", "wrong staff id or PIN")
+
+func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
+	data, err := readBody(w, r, s.cfg.MaxBody)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b, err := decodeSession(data)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.eng.View(b.Office)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	now := s.now()
+	st, hash, _, lockedUntil, err := s.st.StaffAuth(ctx, b.Office, b.Staff)
+	if errors.Is(err, store.ErrNotFound) {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(b.PIN))
+		s.fail(w, r, errBadLogin)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if lockedUntil.After(now) {
+		s.fail(w, r, s.lockedOut(w, v, lockedUntil, now))
+		return
+	}
+	if hash == nil || bcrypt.CompareHashAndPassword(hash, []byte(b.PIN)) != nil {
+		_, until, err := s.st.RecordLoginFailure(ctx, b.Office, b.Staff, now, s.cfg.MaxLoginAttempts, s.cfg.LockoutFor)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.audit(r, b.Office, b.Staff, "login_failed", "")
+		if until.After(now) {
+			s.fail(w, r, s.lockedOut(w, v, until, now))
+			return
+		}
+		s.fail(w, r, errBadLogin)
+		return
+	}
+	if st.Disabled {
+		s.fail(w, r, newError(http.StatusForbidden, "staff_disabled", "this staff account is disabled: ask an administrator"))
+		return
+	}
+	if st.Role != queue.RoleAdmin && b.Counter == "" {
+		s.fail(w, r, badRequest("counter_required", "choose the counter you are working at"))
+		return
+	}
+	if b.Counter != "" && v.Office.Counter(b.Counter) == nil {
+		s.fail(w, r, newError(http.StatusNotFound, "unknown_counter", fmt.Sprintf("counter %q does not exist in office %s", b.Counter, b.Office)))
+		return
+	}
+	if err := s.st.ResetLoginFailures(ctx, b.Office, b.Staff); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	token := engine.NewToken()
+	se := store.Session{
+		TokenHash: hashSecret(token), Office: b.Office, Staff: st.ID, Counter: b.Counter,
+		Role: st.Role, Created: now, Expires: now.Add(s.cfg.SessionTTL),
+	}
+	if err := s.st.CreateSession(ctx, se); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, b.Office, st.ID, "login", "counter "+b.Counter)
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: token, Path: "/", Expires: se.Expires,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure,
+	})
+	writeJSON(w, http.StatusCreated, SessionJSON{
+		Token: token, ExpiresAt: se.Expires.In(v.Office.Location()), Office: b.Office,
+		Staff: st.ID, Name: st.Name, Role: st.Role, Counter: b.Counter,
+	})
+}
+
+func (s *Server) lockedOut(w http.ResponseWriter, v *engine.View, until, now time.Time) *Error {
+	secs := int(until.Sub(now).Seconds()) + 1
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	return newError(http.StatusTooManyRequests, "locked_out", fmt.Sprintf(
+		"too many wrong PINs: logins for this staff member are locked until %s; wait, or ask an administrator to reset the PIN",
+		until.In(v.Office.Location()).Format("15:04")))
+}
+
+func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) {
+	se, err := s.staff(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.st.DeleteSession(r.Context(), se.TokenHash); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(r, se.Office, se.Staff, "logout", "")
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// audit records an action; a failure is logged, not shown to the user
+// (the action itself succeeded).
+func (s *Server) audit(r *http.Request, office, who, action, detail string) {
+	if err := s.st.Audit(r.Context(), office, s.now(), who, action, detail); err != nil {
+		s.log.Warn("audit log write failed", "office", office, "action", action, "err", err)
+	}
+}

@@ -1,0 +1,199 @@
+package api
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"luot/server/engine"
+	"luot/server/queue"
+)
+
+// TicketJSON is a ticket as the API shows it (DESIGN.md, "Shapes"). Ahead
+// and ETASeconds are the current forecast for a waiting ticket (ETASeconds
+// is −1 when no counter could call it); both are 0 once it is called.
+type TicketJSON struct {
+	ID            string         `json:"id"`
+	Number        string         `json:"number"`
+	Service       string         `json:"service"`
+	ServiceName   string         `json:"service_name"`
+	ServiceNameEN string         `json:"service_name_en,omitempty"`
+	Status        queue.Status   `json:"status"`
+	Priority      queue.Priority `json:"priority"`
+	Source        queue.Source   `json:"source"`
+	IssuedAt      time.Time      `json:"issued_at"`
+	CalledAt      *time.Time     `json:"called_at"`
+	Counter       string         `json:"counter"`
+	CounterNumber int            `json:"counter_number"`
+	Recalls       int            `json:"recalls"`
+	Ahead         int            `json:"ahead"`
+	ETASeconds    int            `json:"eta_seconds"`
+	Provisional   bool           `json:"eta_provisional,omitempty"`
+	TrackURL      string         `json:"track_url"`
+}
+
+// render shows a ticket with the forecast of view v (which may be nil for
+// a ticket of an office no longer loaded).
+func (s *Server) render(t *queue.Ticket, v *engine.View) TicketJSON {
+	j := TicketJSON{
+		ID: t.ID, Number: t.Display, Service: t.Service, Status: t.Status,
+		Priority: t.Priority, Source: t.Source, IssuedAt: t.IssuedAt,
+		Counter: t.Counter, Recalls: t.Recalls,
+		TrackURL: s.public + "/t/" + url.PathEscape(t.ID) + "?token=" + url.QueryEscape(t.Token),
+	}
+	if v != nil {
+		loc := v.Office.Location()
+		j.IssuedAt = t.IssuedAt.In(loc)
+		if sv := v.Office.Service(t.Service); sv != nil {
+			j.ServiceName, j.ServiceNameEN = sv.Name, sv.NameEN
+		}
+		if k := v.Office.Counter(t.Counter); k != nil {
+			j.CounterNumber = k.Number
+		}
+		if t.Status == queue.StatusWaiting {
+			if e, ok := v.Estimates[t.ID]; ok {
+				j.Ahead, j.ETASeconds, j.Provisional = e.Ahead, e.Seconds(), e.Provisional
+			} else {
+				j.ETASeconds = -1
+			}
+		}
+		if !t.CalledAt.IsZero() {
+			c := t.CalledAt.In(loc)
+			j.CalledAt = &c
+		}
+	} else if !t.CalledAt.IsZero() {
+		c := t.CalledAt
+		j.CalledAt = &c
+	}
+	return j
+}
+
+// ticketAnswer is the body of answers about one ticket.
+type ticketAnswer struct {
+	Ticket TicketJSON `json:"ticket"`
+}
+
+// renderCurrent renders t with the office's current view.
+func (s *Server) renderCurrent(office string, t *queue.Ticket) TicketJSON {
+	v, _ := s.eng.View(office)
+	if v != nil {
+		if cur, ok := v.Tickets[t.ID]; ok {
+			t = cur
+		}
+	}
+	return s.render(t, v)
+}
+
+const maxIdempotencyKey = 128
+
+func (s *Server) issueTicket(w http.ResponseWriter, r *http.Request) {
+	office := r.PathValue("office")
+	if _, err := s.eng.View(office); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var a actor
+	d, hasKey, err := s.device(r)
+	switch {
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	case hasKey:
+		if d.Office != office {
+			s.fail(w, r, newError(http.StatusForbidden, "wrong_office", fmt.Sprintf("this device is registered for office %s, not %s", d.Office, office)))
+			return
+		}
+		if d.Kind != queue.DeviceKiosk {
+			s.fail(w, r, newError(http.StatusForbidden, "not_a_kiosk", "only a kiosk device may issue tickets; this device is a "+string(d.Kind)))
+			return
+		}
+		a.device = d
+	default:
+		se, err := s.staff(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if se.Office != office {
+			s.fail(w, r, newError(http.StatusForbidden, "wrong_office", fmt.Sprintf("you are logged in at office %s, not %s", se.Office, office)))
+			return
+		}
+		a.session = se
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > maxIdempotencyKey || !printableASCII(key) {
+		s.fail(w, r, badRequest("invalid_idempotency_key", fmt.Sprintf("Idempotency-Key must be at most %d printable ASCII characters", maxIdempotencyKey)))
+		return
+	}
+	data, err := readBody(w, r, s.cfg.MaxBody)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b, err := decodeIssue(data)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	req := queue.IssueRequest{Service: b.Service, Priority: b.Priority, Source: queue.SourceClerk}
+	if a.device != nil {
+		req.Source, req.Device = queue.SourceKiosk, a.device.ID
+	}
+	scoped := ""
+	if key != "" {
+		scoped = a.scope() + key
+	}
+	t, created, err := s.eng.Issue(r.Context(), office, req, scoped)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !created && (t.NumberService != b.Service || t.Priority != b.Priority) {
+		s.fail(w, r, newError(http.StatusConflict, "idempotency_key_reused",
+			"this Idempotency-Key was already used for a different request (another service or priority): make a new key for a new ticket"))
+		return
+	}
+	if created {
+		s.metrics.issued.WithLabelValues(office, t.Service, string(t.Source)).Inc()
+	} else {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, http.StatusCreated, ticketAnswer{Ticket: s.renderCurrent(office, t)})
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+var errNoTicket = newError(http.StatusNotFound, "unknown_ticket", "no ticket matches this id and token: check the link on your ticket")
+
+// getTicket answers the holder of a ticket: the token is the only way in.
+func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	token := r.URL.Query().Get("token")
+	if token == "" {
+		s.fail(w, r, newError(http.StatusUnauthorized, "token_required", "add the ticket's token (?token=…, from the link or QR code on the ticket)"))
+		return
+	}
+	if len(id) > 64 || len(token) > 128 {
+		s.fail(w, r, errNoTicket)
+		return
+	}
+	t, v, err := s.eng.FindTicket(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if t == nil || subtle.ConstantTimeCompare([]byte(t.Token), []byte(token)) != 1 {
+		s.fail(w, r, errNoTicket)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.render(t, v))
+}
