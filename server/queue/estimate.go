@@ -107,7 +107,7 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 	aheadCounter := map[string]int{} // calls before `instant` at a counter (for pinned tickets)
 	var instant time.Time
 	nowSvc, nowCounter := map[string]int{}, map[string]int{} // calls at `instant`
-	lineNow := map[string]int{}                               // calls at `instant` per line
+	lineNow := map[string]int{}                              // calls at `instant` per line
 	for {
 		// The counter that is free first (ties: lower number) calls next.
 		var sc *simCounter
