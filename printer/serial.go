@@ -13,43 +13,44 @@ import (
 	"go.bug.st/serial/enumerator"
 )
 
-// Config says how to reach a printer and what it is.
+// Config says how to reach a printer and what it is. It can be read from
+// JSON (durations in nanoseconds, as encoding/json does for time.Duration).
 type Config struct {
 	// Port is the device path, best a stable /dev/serial/by-id/… link.
 	// Leave it empty and set USB to find the port by USB ids instead.
-	Port string
+	Port string `json:"port,omitempty"`
 	// USB is "VID:PID" in hex (e.g. "0416:5011"), optionally followed by
 	// ":SERIAL", matched against the USB serial ports found on each
 	// (re)connection.
-	USB string
+	USB string `json:"usb,omitempty"`
 	// Baud is the line speed; 0 means 9600 (the usual factory setting).
-	Baud int
+	Baud int `json:"baud,omitempty"`
 	// DataBits is 7 or 8; 0 means 8.
-	DataBits int
+	DataBits int `json:"data_bits,omitempty"`
 	// Parity is "none" (default), "odd" or "even".
-	Parity string
+	Parity string `json:"parity,omitempty"`
 	// StopBits is 1 (default) or 2.
-	StopBits int
+	StopBits int `json:"stop_bits,omitempty"`
 	// RTSCTS makes the writer wait for CTS before each chunk (hardware
 	// flow control for RS-232 printers wired for it). It needs real modem
 	// lines: a pseudo-terminal has none and fails with it.
-	RTSCTS bool
+	RTSCTS bool `json:"rtscts,omitempty"`
 	// ChunkSize is how many bytes are written before waiting for them to
 	// leave (drain); 0 means 256.
-	ChunkSize int
+	ChunkSize int `json:"chunk_size,omitempty"`
 	// WriteTimeout bounds each chunk's write and drain; 0 means 2 s plus
 	// the chunk's time on the line.
-	WriteTimeout time.Duration
+	WriteTimeout time.Duration `json:"write_timeout,omitempty"`
 	// ReadTimeout bounds the wait for each status reply; 0 means 500 ms.
-	ReadTimeout time.Duration
+	ReadTimeout time.Duration `json:"read_timeout,omitempty"`
 	// Profile names the printer profile (see LookupProfile); "" means
 	// "epson-tm-t20iii".
-	Profile string
+	Profile string `json:"profile,omitempty"`
 	// Vietnamese overrides the profile's Vietnamese method when set.
-	Vietnamese Method
+	Vietnamese Method `json:"vietnamese,omitempty"`
 	// CP1258Page overrides the ESC t number of Windows-1258 for clones whose
 	// firmware numbers it differently (0 = keep the profile's).
-	CP1258Page int
+	CP1258Page int `json:"cp1258_page,omitempty"`
 }
 
 func (c Config) withDefaults() Config {
