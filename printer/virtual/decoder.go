@@ -268,7 +268,7 @@ func (d *Decoder) esc(b []byte) int {
 		case 'E':
 			d.bold = n&1 != 0
 		case '-':
-			d.under = n&3 != 0 && n != '0'
+			d.under = n&3 != 0 // 1, 2, '1', '2'
 		case '!':
 			d.bold = n&0x08 != 0
 			d.under = n&0x80 != 0
