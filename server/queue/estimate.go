@@ -107,7 +107,7 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 	aheadCounter := map[string]int{} // calls before `instant` at a counter (for pinned tickets)
 	var instant time.Time
 	nowSvc, nowCounter := map[string]int{}, map[string]int{} // calls at `instant`
-	lineNow := map[string]int{}                              // calls at `instant` per line
+	lineSvc, linePin := map[string]int{}, map[string]int{}   // calls at `instant` per line
 	for {
 		// The counter that is free first (ties: lower number) calls next.
 		var sc *simCounter
@@ -154,20 +154,20 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 			}
 			clear(nowSvc)
 			clear(nowCounter)
-			clear(lineNow)
+			clear(lineSvc)
+			clear(linePin)
 			instant = sc.free
 		}
 		t := best.t
-		line := "s:" + t.Service
 		if t.Pinned != "" {
-			line = "p:" + t.Pinned
 			pinned[t.Pinned] = pinned[t.Pinned][1:]
-			out[t.ID] = Estimate{Ahead: aheadCounter[sc.k.ID] + lineNow[line], Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
+			out[t.ID] = Estimate{Ahead: aheadCounter[sc.k.ID] + linePin[t.Pinned], Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
+			linePin[t.Pinned]++
 		} else {
 			bySvc[t.Service] = bySvc[t.Service][1:]
-			out[t.ID] = Estimate{Ahead: aheadSvc[t.Service] + lineNow[line], Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
+			out[t.ID] = Estimate{Ahead: aheadSvc[t.Service] + lineSvc[t.Service], Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
+			lineSvc[t.Service]++
 		}
-		lineNow[line]++
 		nowCounter[sc.k.ID]++
 		for _, cs := range sc.k.Services {
 			nowSvc[cs.Service]++
