@@ -1,0 +1,170 @@
+// Package board draws the waiting-room board with Fyne: the latest call
+// very large, every open counter's current number, the recent calls, the
+// people waiting per service, the office name, the date and clock, the
+// ticker, and a banner while the server cannot be reached. It imports no
+// Fyne driver (no fyne.io/fyne/v2/app), so its tests run headless with
+// fyne.io/fyne/v2/test and without cgo.
+//
+// Everything is laid out by hand from the window size, so that the same
+// board reads well on a 1920×1080 TV, a 1280×720 one and a portrait
+// 1080×1920 screen. The latest call blinks by hiding and showing its text,
+// never by changing colours (a texture per colour would pile up in Fyne's
+// cache over a day), and objects are reused from one update to the next.
+package board
+
+import (
+	"image/color"
+	"strconv"
+	"time"
+	_ "time/tzdata" // the office's timezone must load on every machine
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"luot/display/boardstate"
+)
+
+// Colours of the board. They never change while it runs.
+var (
+	colBackground = color.NRGBA{0x0b, 0x1f, 0x3a, 0xff}
+	colPanel      = color.NRGBA{0x13, 0x31, 0x5c, 0xff}
+	colLatest     = color.NRGBA{0x0f, 0x3d, 0x2e, 0xff}
+	colText       = color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	colSecond     = color.NRGBA{0xb0, 0xc4, 0xde, 0xff}
+	colNumber     = color.NRGBA{0xff, 0xd5, 0x4f, 0xff}
+	colBanner     = color.NRGBA{0xc6, 0x28, 0x28, 0xff}
+	colTicker     = color.NRGBA{0x07, 0x15, 0x28, 0xff}
+)
+
+// DefaultTimezone is the office timezone assumed until the office's own is
+// known (DESIGN.md: offices default to Asia/Ho_Chi_Minh).
+const DefaultTimezone = "Asia/Ho_Chi_Minh"
+
+// Options configure a board.
+type Options struct {
+	// English adds an English line under each Vietnamese one.
+	English bool
+	// Now gives the time for the clock and the blink (default time.Now).
+	Now func() time.Time
+	// BlinkFor is how long a new call blinks (default 6 s), BlinkEvery the
+	// half period (default 500 ms).
+	BlinkFor, BlinkEvery time.Duration
+}
+
+// Board is the board widget. Update and Tick must be called on Fyne's
+// goroutine (fyne.Do from others).
+type Board struct {
+	widget.BaseWidget
+	opt Options
+
+	view       boardstate.View
+	loc        *time.Location
+	seenLatest int64
+	blinkStart time.Time
+	blinkUntil time.Time
+	hidden     bool // the latest call is in the hidden half of a blink
+
+	r *renderer
+}
+
+// New returns a board showing v.
+func New(v boardstate.View, opt Options) *Board {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.BlinkFor <= 0 {
+		opt.BlinkFor = 6 * time.Second
+	}
+	if opt.BlinkEvery <= 0 {
+		opt.BlinkEvery = 500 * time.Millisecond
+	}
+	b := &Board{opt: opt, view: v, seenLatest: v.LatestSeq}
+	b.setLocation(v.Timezone)
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *Board) setLocation(tz string) {
+	if b.loc != nil && b.loc.String() == tz {
+		return
+	}
+	if tz == "" {
+		tz = DefaultTimezone
+	}
+	l, err := time.LoadLocation(tz)
+	if err != nil {
+		l = time.Local
+	}
+	b.loc = l
+}
+
+// View returns the view the board shows.
+func (b *Board) View() boardstate.View { return b.view }
+
+// Blinking reports whether the latest call is blinking.
+func (b *Board) Blinking() bool { return b.opt.Now().Before(b.blinkUntil) }
+
+// Update shows a new view. A latest call made by a newer event than the
+// one shown starts to blink.
+func (b *Board) Update(v boardstate.View) {
+	if v.LatestSeq > b.seenLatest && v.Latest != nil {
+		now := b.opt.Now()
+		b.blinkStart, b.blinkUntil = now, now.Add(b.opt.BlinkFor)
+	}
+	b.seenLatest = max(b.seenLatest, v.LatestSeq)
+	if v.LatestSeq == 0 {
+		b.seenLatest = 0 // a snapshot started the stream over
+	}
+	b.view = v
+	b.setLocation(v.Timezone)
+	b.tick()
+	if b.r != nil {
+		b.r.update()
+	}
+}
+
+// Tick moves the clock and the blink to now; call it a few times a second.
+// It redraws only what changed.
+func (b *Board) Tick() {
+	if b.tick() && b.r != nil {
+		b.r.blink()
+	}
+	if b.r != nil {
+		b.r.clock()
+	}
+}
+
+// tick updates the blink phase and reports whether it changed.
+func (b *Board) tick() bool {
+	now := b.opt.Now()
+	hidden := false
+	if now.Before(b.blinkUntil) {
+		hidden = (now.Sub(b.blinkStart)/b.opt.BlinkEvery)%2 == 1
+	}
+	changed := hidden != b.hidden
+	b.hidden = hidden
+	return changed
+}
+
+// CreateRenderer is part of fyne.Widget.
+func (b *Board) CreateRenderer() fyne.WidgetRenderer {
+	b.r = newRenderer(b)
+	return b.r
+}
+
+// Vietnamese names of weekdays and English months for the date line.
+var viWeekdays = [7]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
+
+// dateLines returns the date in Vietnamese and in English.
+func dateLines(t time.Time) (string, string) {
+	vi := viWeekdays[t.Weekday()] + ", " + t.Format("02/01/2006")
+	en := t.Format("Monday, 2 January 2006")
+	return vi, en
+}
+
+func counterLabel(c *boardstate.Call) string {
+	if c.CounterName != "" {
+		return c.CounterName
+	}
+	return "Quầy " + strconv.Itoa(c.CounterNumber)
+}

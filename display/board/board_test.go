@@ -1,0 +1,257 @@
+package board
+
+import (
+	"fmt"
+	"image/color"
+	"os"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+
+	"luot/display/boardstate"
+)
+
+// The golden images in testdata/ are the board as the test driver draws it
+// (software rendering, Fyne's default theme font, Noto Sans, which has every
+// Vietnamese letter). When a change to the layout is meant, delete the
+// images, run the tests once to write them, and look at them.
+
+var calledAt = time.Date(2026, 11, 27, 9, 41, 0, 0, time.FixedZone("ICT", 7*3600))
+
+// demoView is a busy morning at the demo office.
+func demoView() boardstate.View {
+	call := func(number, counter string, n int, service, vi, en string) boardstate.Call {
+		return boardstate.Call{ID: number, Number: number, Counter: counter, CounterNumber: n, CounterName: fmt.Sprintf("Quầy %d", n),
+			Service: service, ServiceName: vi, ServiceNameEN: en, Status: "called", CalledAt: calledAt}
+	}
+	recent := []boardstate.Call{
+		call("1023", "q3", 3, "chung-thuc", "Chứng thực bản sao, chữ ký", "Certified copies and signatures"),
+		call("A012", "q1", 1, "xay-dung", "Cấp giấy phép xây dựng", "Construction permits"),
+		call("D007", "q4", 4, "ho-tich", "Hộ tịch (khai sinh, kết hôn, khai tử)", "Civil status"),
+		call("1022", "q3", 3, "chung-thuc", "Chứng thực bản sao, chữ ký", "Certified copies and signatures"),
+		call("B004", "q2", 2, "ho-kinh-doanh", "Đăng ký hộ kinh doanh", "Household business registration"),
+		call("A011", "q1", 1, "xay-dung", "Cấp giấy phép xây dựng", "Construction permits"),
+		call("R021", "q4", 4, "tra-ket-qua", "Nhận kết quả hồ sơ", "Collect the result of an application"),
+		call("1021", "q3", 3, "chung-thuc", "Chứng thực bản sao, chữ ký", "Certified copies and signatures"),
+	}
+	latest := recent[0]
+	return boardstate.View{
+		Office: "demo", Name: "UBND thành phố — Bộ phận Tiếp nhận và Trả kết quả", NameEN: "City People's Committee — One-stop shop",
+		Timezone: "Asia/Ho_Chi_Minh", Day: "2026-11-27", Seq: 412, Ready: true, Connected: true,
+		Latest: &latest, LatestSeq: 412, Recent: recent,
+		Counters: []boardstate.Counter{
+			{ID: "q1", Number: 1, Name: "Quầy 1", State: "open", Current: "A012"},
+			{ID: "q2", Number: 2, Name: "Quầy 2", State: "paused", Current: "B004"},
+			{ID: "q3", Number: 3, Name: "Quầy 3", State: "open", Current: "1023"},
+			{ID: "q4", Number: 4, Name: "Quầy 4", State: "open", Current: "D007"},
+		},
+		Waiting: []boardstate.Waiting{
+			{Service: "xay-dung", Name: "Cấp giấy phép xây dựng", NameEN: "Construction permits", Count: 4},
+			{Service: "ho-kinh-doanh", Name: "Đăng ký hộ kinh doanh", NameEN: "Household business registration", Count: 2},
+			{Service: "chung-thuc", Name: "Chứng thực bản sao, chữ ký", NameEN: "Certified copies and signatures", Count: 17},
+			{Service: "ho-tich", Name: "Hộ tịch (khai sinh, kết hôn, khai tử)", NameEN: "Civil status (births, marriages, deaths)", Count: 3},
+			{Service: "dat-dai", Name: "Đất đai (giấy chứng nhận quyền sử dụng đất)", NameEN: "Land (land-use right certificates)", Count: 0},
+			{Service: "lao-dong", Name: "Lao động – Thương binh và Xã hội", NameEN: "Labour, war invalids and social affairs", Count: 1},
+			{Service: "moi-truong", Name: "Tài nguyên và Môi trường", NameEN: "Natural resources and environment", Count: 0},
+			{Service: "tra-ket-qua", Name: "Nhận kết quả hồ sơ", NameEN: "Collect the result of an application", Count: 6},
+		},
+		Ticker: "Công dân vui lòng giữ phiếu số thứ tự và theo dõi màn hình. Please keep your ticket and watch the screen.",
+	}
+}
+
+// fixedNow is 09:41:30 on the demo day, in the office's timezone.
+func fixedNow() time.Time { return calledAt.Add(30 * time.Second) }
+
+func window(t *testing.T, b *Board, w, h float32) fyne.Window {
+	t.Helper()
+	test.NewTempApp(t)
+	win := test.NewWindow(b)
+	win.SetPadded(false)
+	win.Resize(fyne.NewSize(w, h))
+	t.Cleanup(win.Close)
+	return win
+}
+
+// TestGolden renders the board at the three screen shapes, connected and
+// disconnected, with and without English lines.
+func TestGolden(t *testing.T) {
+	cases := []struct {
+		name      string
+		w, h      float32
+		english   bool
+		connected bool
+	}{
+		{"board-1920x1080", 1920, 1080, true, true},
+		{"board-1920x1080-disconnected", 1920, 1080, true, false},
+		{"board-1280x720-disconnected", 1280, 720, true, false},
+		{"board-1280x720-vi", 1280, 720, false, true},
+		{"board-1080x1920-disconnected", 1080, 1920, true, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := demoView()
+			v.Connected = c.connected
+			b := New(v, Options{English: c.english, Now: fixedNow})
+			win := window(t, b, c.w, c.h)
+			img := win.Canvas().Capture()
+			if got := img.Bounds().Size(); got.X != int(c.w) || got.Y != int(c.h) {
+				t.Fatalf("captured %v, want %vx%v", got, c.w, c.h)
+			}
+			test.AssertImageMatches(t, c.name+".png", img)
+		})
+	}
+}
+
+// TestStartingAndEmpty: before the first snapshot the board says it is
+// connecting; an office with no call yet says so.
+func TestStartingAndEmpty(t *testing.T) {
+	b := New(boardstate.View{}, Options{English: true, Now: fixedNow})
+	win := window(t, b, 1280, 720)
+	r := b.r
+	if !r.banner.Visible() || r.bannerVI.Text != "Đang kết nối máy chủ…" {
+		t.Errorf("starting: banner visible %v, %q", r.banner.Visible(), r.bannerVI.Text)
+	}
+	b.Update(boardstate.View{Name: "Bộ phận một cửa", Ready: true, Connected: true})
+	if r.banner.Visible() || r.bannerVI.Visible() {
+		t.Error("the banner stays while connected")
+	}
+	if r.bigNumber.Visible() || r.serviceVI.Text != "Chưa có lượt gọi · No calls yet" {
+		t.Errorf("no call: number visible %v, message %q", r.bigNumber.Visible(), r.serviceVI.Text)
+	}
+	test.AssertImageMatches(t, "board-1280x720-empty.png", win.Canvas().Capture())
+}
+
+// TestBanner: the banner comes when the stream drops and goes when it is
+// back; the last state stays on the board meanwhile.
+func TestBanner(t *testing.T) {
+	v := demoView()
+	b := New(v, Options{English: true, Now: fixedNow})
+	window(t, b, 1920, 1080)
+	r := b.r
+	if r.banner.Visible() {
+		t.Fatal("banner shown while connected")
+	}
+	v.Connected = false
+	b.Update(v)
+	if !r.banner.Visible() || r.bannerVI.Text != "Mất kết nối — đang kết nối lại…" || r.bannerEN.Text != "Connection lost — reconnecting…" {
+		t.Errorf("disconnected: banner visible %v, %q / %q", r.banner.Visible(), r.bannerVI.Text, r.bannerEN.Text)
+	}
+	if r.bigNumber.Text != "1023" || !r.bigNumber.Visible() {
+		t.Errorf("the last call is not kept on screen while disconnected: %q", r.bigNumber.Text)
+	}
+	// The banner is drawn over everything else.
+	objs := r.Objects()
+	if objs[len(objs)-3] != r.banner {
+		t.Error("the banner is not drawn last")
+	}
+	v.Connected = true
+	b.Update(v)
+	if r.banner.Visible() || r.bannerVI.Visible() {
+		t.Error("the banner stays after reconnecting")
+	}
+}
+
+// TestBlink: a new call blinks by hiding and showing its text for BlinkFor,
+// without changing any colour, then stays shown.
+func TestBlink(t *testing.T) {
+	now := fixedNow()
+	clock := func() time.Time { return now }
+	v := demoView()
+	b := New(v, Options{English: true, Now: clock, BlinkFor: 3 * time.Second, BlinkEvery: 500 * time.Millisecond})
+	window(t, b, 1920, 1080)
+	r := b.r
+	colours := colourSnapshot(r)
+	b.Tick()
+	if b.Blinking() || !r.bigNumber.Visible() {
+		t.Fatal("the call shown at start blinks")
+	}
+	next := v
+	l := *v.Latest
+	l.Number, l.CounterNumber, l.CounterName = "1024", 2, "Quầy 2"
+	next.Latest, next.LatestSeq, next.Seq = &l, v.LatestSeq+1, v.Seq+1
+	b.Update(next)
+	if !b.Blinking() || !r.bigNumber.Visible() || r.bigNumber.Text != "1024" {
+		t.Fatalf("new call: blinking %v, visible %v, %q", b.Blinking(), r.bigNumber.Visible(), r.bigNumber.Text)
+	}
+	var phases []bool
+	for range 8 {
+		now = now.Add(500 * time.Millisecond)
+		b.Tick()
+		phases = append(phases, r.bigNumber.Visible() && r.bigArrow.Visible() && r.bigCounter.Visible())
+	}
+	want := []bool{false, true, false, true, false, true, true, true}
+	if fmt.Sprint(phases) != fmt.Sprint(want) {
+		t.Errorf("visible at each half second %v, want %v", phases, want)
+	}
+	if b.Blinking() {
+		t.Error("still blinking after BlinkFor")
+	}
+	if c := colourSnapshot(r); fmt.Sprint(c) != fmt.Sprint(colours) {
+		t.Error("colours changed while blinking")
+	}
+	// The same view again (a reconnect) does not blink.
+	b.Update(next)
+	if b.Blinking() {
+		t.Error("an unchanged latest call blinks again")
+	}
+}
+
+func colourSnapshot(r *renderer) []color.Color {
+	var out []color.Color
+	for _, o := range r.Objects() {
+		switch x := o.(type) {
+		case *canvas.Text:
+			out = append(out, x.Color)
+		case *canvas.Rectangle:
+			out = append(out, x.FillColor)
+		}
+	}
+	return out
+}
+
+// TestObjectsBounded: a day of updates reuses the board's objects instead
+// of making new ones.
+func TestObjectsBounded(t *testing.T) {
+	v := demoView()
+	b := New(v, Options{English: true, Now: fixedNow})
+	window(t, b, 1920, 1080)
+	first := len(b.r.Objects())
+	for i := range 2000 {
+		next := demoView()
+		l := *next.Latest
+		l.Number = fmt.Sprintf("%04d", 1000+i)
+		next.Latest, next.LatestSeq = &l, int64(1000+i)
+		next.Recent[0] = l
+		next.Connected = i%7 != 0
+		next.Counters = next.Counters[:1+i%4]
+		next.Waiting[i%8].Count = i
+		b.Update(next)
+		b.Tick()
+	}
+	if n := len(b.r.Objects()); n != first {
+		t.Errorf("objects grew from %d to %d over 2000 updates", first, n)
+	}
+}
+
+// TestFit shortens what does not fit.
+func TestFit(t *testing.T) {
+	test.NewTempApp(t)
+	s, size := fit("Đất đai (giấy chứng nhận quyền sử dụng đất)", 40, 20, 200, fyne.TextStyle{})
+	if w := fyne.MeasureText(s, size, fyne.TextStyle{}).Width; w > 200 || size < 20 {
+		t.Errorf("fit gave %q at %v, %v wide", s, size, w)
+	}
+	if s, size := fit("A1", 40, 20, 500, fyne.TextStyle{}); s != "A1" || size != 40 {
+		t.Errorf("a short text was changed: %q %v", s, size)
+	}
+}
+
+func TestMain(m *testing.M) {
+	// Fyne keeps its settings under HOME; tests must not need a real one.
+	if os.Getenv("HOME") == "" {
+		os.Setenv("HOME", os.TempDir())
+	}
+	os.Exit(m.Run())
+}
