@@ -46,8 +46,8 @@ type Options struct {
 	English bool
 	// Now gives the time for the clock and the blink (default time.Now).
 	Now func() time.Time
-	// BlinkFor is how long a new call blinks (default 6 s), BlinkEvery the
-	// half period (default 500 ms).
+	// BlinkFor is how long a new call blinks (0: 6 s; negative: never),
+	// BlinkEvery the half period (default 500 ms).
 	BlinkFor, BlinkEvery time.Duration
 }
 
@@ -72,7 +72,7 @@ func New(v boardstate.View, opt Options) *Board {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	if opt.BlinkFor <= 0 {
+	if opt.BlinkFor == 0 {
 		opt.BlinkFor = 6 * time.Second
 	}
 	if opt.BlinkEvery <= 0 {
@@ -107,7 +107,7 @@ func (b *Board) Blinking() bool { return b.opt.Now().Before(b.blinkUntil) }
 // Update shows a new view. A latest call made by a newer event than the
 // one shown starts to blink.
 func (b *Board) Update(v boardstate.View) {
-	if v.LatestSeq > b.seenLatest && v.Latest != nil {
+	if v.LatestSeq > b.seenLatest && v.Latest != nil && b.opt.BlinkFor > 0 {
 		now := b.opt.Now()
 		b.blinkStart, b.blinkUntil = now, now.Add(b.opt.BlinkFor)
 	}

@@ -501,6 +501,9 @@ func (r *renderer) layoutCounters(b box, u float32) {
 		if r.b.opt.English {
 			msg += " · No counter open"
 		}
+		if !v.Ready {
+			msg = ""
+		}
 		put(r.countersEmpty, msg, 28*u, 16*u, b.x+pad, y+pad, b.w-2*pad)
 		return
 	}

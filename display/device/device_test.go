@@ -1,0 +1,268 @@
+package device
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"luot/display/announce"
+	"luot/display/boardstate"
+)
+
+// fakeServer serves an office and its event stream the way the Lượt server
+// does: a snapshot for a follower without since, a replay of the events
+// after since otherwise.
+type fakeServer struct {
+	t      *testing.T
+	mu     sync.Mutex
+	events []map[string]any // seq 1…n
+	conns  []*websocket.Conn
+	sinces []string
+	newEv  chan struct{}
+}
+
+func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/api/v1/offices/demo":
+		json.NewEncoder(w).Encode(map[string]any{
+			"id": "demo", "name": "Bộ phận một cửa", "name_en": "One-stop shop", "timezone": "Asia/Ho_Chi_Minh",
+			"services": []map[string]any{{"id": "chung-thuc", "name": "Chứng thực", "name_en": "Certified copies", "prefix": "C"}},
+			"counters": []map[string]any{{"id": "q3", "number": 3, "name": "Quầy 3", "services": []string{"chung-thuc"}}},
+			"ticker":   "Xin chào",
+		})
+	case "/api/v1/offices/demo/events":
+		up := websocket.Upgrader{}
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		f.mu.Lock()
+		since := r.URL.Query().Get("since")
+		f.sinces = append(f.sinces, since)
+		f.conns = append(f.conns, c)
+		n := len(f.events)
+		var first []any
+		if since == "" {
+			first = append(first, map[string]any{"seq": n, "type": "snapshot", "at": time.Now(), "data": map[string]any{
+				"seq": n, "day": "2026-11-27", "waiting": map[string]int{"chung-thuc": 3},
+				"counters": []map[string]any{{"id": "q3", "number": 3, "state": "open", "services": []string{"chung-thuc"}}},
+				"recent":   []any{},
+			}})
+		} else {
+			s, _ := strconv.Atoi(since)
+			for _, e := range f.events[s:] {
+				first = append(first, e)
+			}
+		}
+		f.mu.Unlock()
+		for _, e := range first {
+			c.WriteJSON(e)
+		}
+		sent := n
+		for {
+			f.mu.Lock()
+			ch := f.newEv
+			evs := f.events[sent:]
+			f.mu.Unlock()
+			for _, e := range evs {
+				if c.WriteJSON(e) != nil {
+					return
+				}
+				sent++
+			}
+			<-ch
+		}
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// call records a ticket.called event, made at, and sends it to followers.
+func (f *fakeServer) call(number string, at time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	seq := len(f.events) + 1
+	f.events = append(f.events, map[string]any{"seq": seq, "type": "ticket.called", "at": at, "data": map[string]any{
+		"ticket": map[string]any{"id": "t" + number, "number": number, "service": "chung-thuc", "status": "called",
+			"counter": "q3", "counter_number": 3, "called_at": at, "issued_at": at.Add(-time.Minute)},
+	}})
+	close(f.newEv)
+	f.newEv = make(chan struct{})
+}
+
+// drop closes every connection (the server went away).
+func (f *fakeServer) drop() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, c := range f.conns {
+		c.Close()
+	}
+	f.conns = nil
+}
+
+type sink struct {
+	mu   sync.Mutex
+	said []string
+}
+
+func (s *sink) Say(_ context.Context, a announce.Announcement) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.said = append(s.said, a.Text)
+	return nil
+}
+
+func (s *sink) list() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.said...)
+}
+
+// waitFor polls cond, a bounded number of times.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting (5 s) for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestDeviceFollowsAndResumes(t *testing.T) {
+	f := &fakeServer{t: t, newEv: make(chan struct{})}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	defer f.drop()
+
+	cfg := Defaults()
+	cfg.Server, cfg.MaxAge = srv.URL, Duration{time.Minute}
+	var mu sync.Mutex
+	var shown []boardstate.View
+	sk := &sink{}
+	d, err := New(cfg, Options{Sink: sk, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Show: func(v boardstate.View) { mu.Lock(); shown = append(shown, v); mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	addr, err := d.ServeState(ctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	waitFor(t, "the snapshot and office", func() bool { v := d.View(); return v.Connected && v.Ready && v.Name != "" })
+	f.call("C001", time.Now())
+	waitFor(t, "the first call", func() bool { v := d.View(); return v.Latest != nil && v.Latest.Number == "C001" })
+	waitFor(t, "the first announcement", func() bool { return len(sk.list()) == 1 })
+
+	// The server drops; the display shows it and reconnects from seq 1.
+	f.drop()
+	waitFor(t, "the drop to show", func() bool { return !d.View().Connected })
+	if d.View().Latest == nil || d.View().Latest.Number != "C001" {
+		t.Error("the last state was not kept while disconnected")
+	}
+	// Calls made while it was away: one long ago, one just now.
+	f.call("C002", time.Now().Add(-10*time.Minute))
+	f.call("C003", time.Now())
+	waitFor(t, "the reconnect", func() bool { v := d.View(); return v.Connected && v.Latest != nil && v.Latest.Number == "C003" })
+	waitFor(t, "the fresh call's announcement", func() bool { return len(sk.list()) == 2 })
+	f.mu.Lock()
+	sinces := fmt.Sprint(f.sinces)
+	f.mu.Unlock()
+	if sinces != "[ 1]" {
+		t.Errorf("connections asked for since %s, want [ 1] (snapshot first, then resume after seq 1)", sinces)
+	}
+	want := []string{
+		"Mời công dân có số thứ tự xê một đến quầy số ba.",
+		"Mời công dân có số thứ tự xê ba đến quầy số ba.",
+	}
+	if got := sk.list(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("announced %q, want %q (C002 is too old to announce)", got, want)
+	}
+
+	// The state endpoint serves the same.
+	resp, err := http.Get("http://" + addr + "/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st State
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Latest == nil || st.Latest.Number != "C003" || st.Seq != 3 || st.Announcements.Said != 2 || st.Announcements.Skipped != 1 || st.Reconnects != 1 {
+		t.Errorf("state %+v", st)
+	}
+	if len(st.Recent) != 3 || st.Recent[1].Number != "C002" {
+		t.Errorf("the old call is not shown: recent %+v", st.Recent)
+	}
+	mu.Lock()
+	n := len(shown)
+	mu.Unlock()
+	if n < 5 {
+		t.Errorf("only %d views shown", n)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("Run did not return after its context ended")
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/display.json"
+	writeFile(t, file, `{"server": "http://10.0.0.5:8080", "office": "hcm-q1", "counters": ["q1", "2"], "volume": 70, "announce_max_age": "45s", "english": false}`)
+	c, err := ParseConfig([]string{"-config", file, "-volume", "30", "-services", "a, b"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Server != "http://10.0.0.5:8080" || c.Office != "hcm-q1" || fmt.Sprint(c.Counters) != "[q1 2]" || c.Volume != 30 ||
+		c.MaxAge.Duration != 45*time.Second || c.English || fmt.Sprint(c.Services) != "[a b]" || c.DeviceKey != "demo-display" {
+		t.Errorf("config %+v", c)
+	}
+	for _, bad := range [][]string{
+		{"-volume", "120"},
+		{"-reading", "roman"},
+		{"-audio", "pulse"},
+		{"stray"},
+		{"-config", dir + "/missing.json"},
+	} {
+		if _, err := ParseConfig(bad, io.Discard); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+	writeFile(t, file, `{"colour": "red"}`)
+	if _, err := ParseConfig([]string{"-config", file}, io.Discard); err == nil {
+		t.Error("unknown key in the file: no error")
+	}
+}
+
+func writeFile(t *testing.T, path, s string) {
+	t.Helper()
+	if err := osWriteFile(path, []byte(s)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func osWriteFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }

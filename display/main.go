@@ -1,0 +1,98 @@
+//go:build cgo
+
+// Command display is the waiting-room board of a Lượt office: a full-screen
+// Fyne window that follows the office's event stream, shows the calls and
+// announces them with Vietnamese voice clips. See display/README.md.
+//
+//	go run ./display -server http://127.0.0.1:8080 -office demo
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the office's timezone must load on every machine
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/theme"
+
+	"luot/display/board"
+	"luot/display/boardstate"
+	"luot/display/device"
+)
+
+func main() {
+	cfg, err := device.ParseConfig(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "display:", err)
+		os.Exit(2)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+
+	a := app.NewWithID("vn.luot.display")
+	a.Settings().SetTheme(theme.DefaultTheme())
+	w := a.NewWindow("Lượt — " + cfg.Office)
+	blink := cfg.Blink.Duration
+	if blink == 0 {
+		blink = -1 // board.Options: negative means no blinking
+	}
+	b := board.New(boardstate.View{}, board.Options{English: cfg.English, BlinkFor: blink})
+	w.SetContent(b)
+	w.SetPadded(false)
+	if cfg.Fullscreen {
+		w.SetFullScreen(true)
+	} else {
+		w.Resize(fyne.NewSize(float32(cfg.Width), float32(cfg.Height)))
+	}
+
+	dev, err := device.New(cfg, device.Options{
+		Log:  log,
+		Show: func(v boardstate.View) { fyne.Do(func() { b.Update(v) }) },
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "display:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if cfg.StateAddr != "" {
+		addr, err := dev.ServeState(ctx, cfg.StateAddr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "display:", err)
+			os.Exit(2)
+		}
+		// Tests and technicians read this line to find the endpoint.
+		fmt.Printf("display: state at http://%s/state\n", addr)
+	}
+	go func() {
+		if err := dev.Run(ctx); err != nil {
+			log.Error("display stopped", "err", err)
+		}
+		fyne.Do(a.Quit)
+	}()
+	go func() {
+		// The clock and the blink: a few redraws a second at most, and
+		// only of what changed.
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				fyne.Do(b.Tick)
+			}
+		}
+	}()
+	w.ShowAndRun()
+}
