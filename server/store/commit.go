@@ -59,7 +59,7 @@ func (db *DB) Commit(ctx context.Context, c *queue.Change, events [][]byte) erro
 		return fmt.Errorf("commit change of office %s: begin: %w", c.Office, err)
 	}
 	defer tx.Rollback()
-	if err := commitTx(ctx, tx, c, events); err != nil {
+	if err := db.commitTx(ctx, tx, c, events); err != nil {
 		return fmt.Errorf("commit change of office %s: %w", c.Office, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -68,10 +68,11 @@ func (db *DB) Commit(ctx context.Context, c *queue.Change, events [][]byte) erro
 	return nil
 }
 
-func commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events [][]byte) error {
+func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events [][]byte) error {
+	st := func(q string) *sql.Stmt { return db.txStmt(ctx, tx, q) }
 	var lastSeq, lastOrder int64
 	var day string
-	err := tx.QueryRowContext(ctx, `SELECT last_seq, last_order, day FROM offices WHERE id = ?`, c.Office).Scan(&lastSeq, &lastOrder, &day)
+	err := st(sqlOfficePos).QueryRowContext(ctx, c.Office).Scan(&lastSeq, &lastOrder, &day)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("office %q: %w; create it first", c.Office, ErrNotFound)
 	}
@@ -113,7 +114,7 @@ func commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events [][]byte)
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE offices SET day = ?, last_seq = ?, last_order = ? WHERE id = ?`,
+	if _, err := st(sqlOfficeUpdate).ExecContext(ctx,
 		c.Day, newSeq, c.Order, c.Office); err != nil {
 		return fmt.Errorf("save office position: %w", err)
 	}
@@ -121,20 +122,18 @@ func commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events [][]byte)
 		if t.Office != c.Office {
 			return fmt.Errorf("ticket %s belongs to office %q: %w", t.ID, t.Office, ErrConflict)
 		}
-		if err := putTicket(ctx, tx, t); err != nil {
+		if err := putTicket(ctx, st, t); err != nil {
 			return err
 		}
 	}
 	for _, cs := range c.Counters {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO counter_status (office, counter, state, staff, current) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (office, counter) DO UPDATE SET state = excluded.state, staff = excluded.staff, current = excluded.current`,
+		if _, err := st(sqlCounterPut).ExecContext(ctx,
 			c.Office, cs.Counter, string(cs.State), cs.Staff, cs.Current); err != nil {
 			return fmt.Errorf("save counter %s: %w", cs.Counter, err)
 		}
 	}
 	for _, n := range c.Numbers {
-		res, err := tx.ExecContext(ctx, `INSERT INTO numbers (office, day, service, last) VALUES (?, ?, ?, ?)
-			ON CONFLICT (office, day, service) DO UPDATE SET last = excluded.last WHERE excluded.last > numbers.last`,
+		res, err := st(sqlNumberPut).ExecContext(ctx,
 			c.Office, n.Day, n.Service, n.Last)
 		if err != nil {
 			return fmt.Errorf("save number %s/%s=%d: %w", n.Day, n.Service, n.Last, err)
@@ -144,29 +143,24 @@ func commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events [][]byte)
 		}
 	}
 	for _, a := range c.Averages {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO averages (office, service, seconds) VALUES (?, ?, ?)
-			ON CONFLICT (office, service) DO UPDATE SET seconds = excluded.seconds`,
+		if _, err := st(sqlAveragePut).ExecContext(ctx,
 			c.Office, a.Service, a.Seconds); err != nil {
 			return fmt.Errorf("save average of %s: %w", a.Service, err)
 		}
 	}
 	if c.IdempotencyKey != "" {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency (office, key, ticket, created_at) VALUES (?, ?, ?, ?)`,
+		if _, err := st(sqlIdempotencyPut).ExecContext(ctx,
 			c.Office, c.IdempotencyKey, c.Ticket.ID, fmtTime(at)); err != nil {
 			return conflict(fmt.Sprintf("save idempotency key %q", c.IdempotencyKey), err)
 		}
 	}
 	if len(c.Events) > 0 {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO events (office, seq, type, at, data) VALUES (?, ?, ?, ?, ?)`)
-		if err != nil {
-			return fmt.Errorf("save events: %w", err)
-		}
-		defer st.Close()
+		ins := st(sqlEventPut)
 		for i, ev := range c.Events {
 			if len(events[i]) == 0 {
 				return fmt.Errorf("event seq %d (%s) has an empty encoding", ev.Seq, ev.Type)
 			}
-			if _, err := st.ExecContext(ctx, c.Office, ev.Seq, string(ev.Type), fmtTime(ev.At), events[i]); err != nil {
+			if _, err := ins.ExecContext(ctx, c.Office, ev.Seq, string(ev.Type), fmtTime(ev.At), events[i]); err != nil {
 				return conflict(fmt.Sprintf("save event seq %d", ev.Seq), err)
 			}
 		}
@@ -221,7 +215,7 @@ const ticketColumns = `id, office, day, service, number, number_service, display
 
 // putTicket inserts or replaces a ticket. The unique number and order
 // indexes reject a second ticket with the same number or issue order.
-func putTicket(ctx context.Context, tx *sql.Tx, t *queue.Ticket) error {
+func putTicket(ctx context.Context, st func(string) *sql.Stmt, t *queue.Ticket) error {
 	var transfers any
 	if len(t.Transfers) > 0 {
 		tr := make([]queue.Transfer, len(t.Transfers))
@@ -235,20 +229,7 @@ func putTicket(ctx context.Context, tx *sql.Tx, t *queue.Ticket) error {
 		}
 		transfers = string(b)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO tickets (`+ticketColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET
-			day = excluded.day, service = excluded.service, number = excluded.number,
-			number_service = excluded.number_service, display = excluded.display,
-			source = excluded.source, priority = excluded.priority, status = excluded.status,
-			va = excluded.va, issue_order = excluded.issue_order, pinned = excluded.pinned,
-			issued_at = excluded.issued_at, called_at = excluded.called_at,
-			recalled_at = excluded.recalled_at, serving_at = excluded.serving_at,
-			finished_at = excluded.finished_at, counter = excluded.counter, staff = excluded.staff,
-			recalls = excluded.recalls, transfers = excluded.transfers, token = excluded.token,
-			booking = excluded.booking, name = excluded.name, phone = excluded.phone,
-			estimate_seconds = excluded.estimate_seconds, device = excluded.device
-		WHERE tickets.office = excluded.office`,
+	res, err := st(sqlTicketPut).ExecContext(ctx,
 		t.ID, t.Office, t.Day, t.Service, t.Number, t.NumberService, t.Display, string(t.Source),
 		string(t.Priority), string(t.Status), fmtTime(t.VA), t.Order, t.Pinned, fmtTime(t.IssuedAt),
 		fmtTime(t.CalledAt), fmtTime(t.RecalledAt), fmtTime(t.ServingAt), fmtTime(t.FinishedAt),

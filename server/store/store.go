@@ -67,6 +67,8 @@ type DB struct {
 	path string
 	w    *sql.DB // one connection, BEGIN IMMEDIATE
 	r    *sql.DB // readers
+
+	stmts stmtCache // Commit's statements, prepared on w
 }
 
 //go:embed migrations/*.sql
@@ -163,8 +165,14 @@ func Open(path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if err := db.prepare(); err != nil {
+		db.closeStmts()
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", dsn(abs, ""))
 	if err != nil {
+		db.closeStmts()
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -266,6 +274,7 @@ func (db *DB) migrate() error {
 // Close closes the database. Pending reads fail; Commit calls in progress
 // finish first.
 func (db *DB) Close() error {
+	db.closeStmts()
 	var errs []error
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
