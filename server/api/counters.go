@@ -52,7 +52,9 @@ func (s *Server) counterAction(action string) http.HandlerFunc {
 				return
 			}
 			tr := queue.TransferRequest{Service: b.Service, Counter: b.Counter, ToEnd: b.ToEnd}
-			cmd = func(st *queue.State, now time.Time) (*queue.Change, error) { return st.Transfer(now, counter, staff, tr) }
+			cmd = func(st *queue.State, now time.Time) (*queue.Change, error) {
+				return st.Transfer(now, counter, staff, tr)
+			}
 		case "call":
 			b, err := decodeCall(data)
 			if err != nil {

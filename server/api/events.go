@@ -196,4 +196,3 @@ func (s *Server) readLoop(conn *websocket.Conn, done chan<- struct{}, closeWith 
 		_ = conn.SetReadDeadline(time.Now().Add(wait))
 	}
 }
-
