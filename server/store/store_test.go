@@ -766,3 +766,33 @@ func TestSecondHandle(t *testing.T) {
 		t.Fatalf("second handle's ticket %s", got.Tickets["b"].Display)
 	}
 }
+
+func TestLoadStateValidatesConfig(t *testing.T) {
+	db, _ := openDB(t)
+	st := newOffice(t, db, t0)
+	if _, err := db.w.Exec(`UPDATE offices SET config = '{"id":"hoankiem","name":"X","services":[]}'`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.LoadState(ctx, st.Office.ID)
+	if err == nil || !strings.Contains(err.Error(), "stored configuration is not valid") || queue.KindOf(err) != queue.KindInvalid {
+		t.Fatalf("invalid stored configuration loaded: %v", err)
+	}
+}
+
+func TestCommitNeedsEveryEncoding(t *testing.T) {
+	db, _ := openDB(t)
+	st := newOffice(t, db, t0)
+	c, err := st.Issue(t0, issue("a", "ho-tich"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Commit(ctx, c, nil); err == nil {
+		t.Fatal("commit without the event encodings accepted")
+	}
+	if err := db.Commit(ctx, c, [][]byte{{}}); err == nil {
+		t.Fatal("commit with an empty event encoding accepted")
+	}
+	if n := count(t, db, `SELECT count(*) FROM tickets`); n != 0 {
+		t.Fatalf("%d tickets written by refused commits", n)
+	}
+}
