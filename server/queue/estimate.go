@@ -36,10 +36,36 @@ type simEntry struct {
 	base time.Time
 }
 
+// simLine is one line of the replay: the waiting tickets of a service, or
+// those pinned to a counter, in the order of the rule; head is the next.
+type simLine struct {
+	entries []simEntry
+	head    int
+	// calls counts the replay's calls from this line at the current
+	// instant (see Ahead below).
+	calls int
+}
+
+func (l *simLine) next() (simEntry, bool) {
+	if l.head >= len(l.entries) {
+		return simEntry{}, false
+	}
+	return l.entries[l.head], true
+}
+
+// simSource is a line a counter calls from, with the counter's offset.
+type simSource struct {
+	line   int
+	offset time.Duration
+}
+
 type simCounter struct {
-	k     *Counter
-	free  time.Time
-	alive bool
+	idx     int // index in the office's counters (for pinned lines and tallies)
+	number  int
+	free    time.Time
+	alive   bool
+	sources []simSource
+	svcs    []int // the services it serves, as indexes
 }
 
 // Estimate forecasts when each waiting ticket will be called by replaying
@@ -52,33 +78,36 @@ type simCounter struct {
 // state, take part as if they were (Issue uses this for the new ticket).
 //
 // The replay is deterministic and costs O(tickets × (counters + services
-// per counter)); it runs once per change, not once per viewer.
+// per counter)); it runs once per change, not once per viewer. Services and
+// counters are addressed by index, so the replay itself does no map work.
 func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
-	provisional := false
-	var counters []*simCounter
-	for i := range s.Office.Counters {
-		k := &s.Office.Counters[i]
-		if s.Counters[k.ID].State == CounterOpen {
-			counters = append(counters, &simCounter{k: k, free: s.freeAt(now, k), alive: true})
-		}
+	o := &s.Office
+	nsvc, nctr := len(o.Services), len(o.Counters)
+	svcIdx := make(map[string]int, nsvc)
+	avg := make([]time.Duration, nsvc)
+	for i := range o.Services {
+		svcIdx[o.Services[i].ID] = i
+		avg[i] = s.Average(o.Services[i].ID)
 	}
-	if len(counters) == 0 {
-		provisional = true
-		for i := range s.Office.Counters {
-			k := &s.Office.Counters[i]
-			counters = append(counters, &simCounter{k: k, free: now, alive: true})
-		}
+	ctrIdx := make(map[string]int, nctr)
+	for i := range o.Counters {
+		ctrIdx[o.Counters[i].ID] = i
 	}
-	slices.SortFunc(counters, func(a, b *simCounter) int { return cmp.Compare(a.k.Number, b.k.Number) })
-
-	bySvc := map[string][]simEntry{}
-	pinned := map[string][]simEntry{}
+	// Lines 0..nsvc-1 are the services; nsvc+i holds what is pinned to
+	// counter i.
+	lines := make([]simLine, nsvc+nctr)
 	add := func(t *Ticket) {
-		e := simEntry{t: t, base: t.VA.Add(-s.Office.Policy.Bonus(t.Priority))}
+		e := simEntry{t: t, base: t.VA.Add(-o.Policy.Bonus(t.Priority))}
+		li := -1
 		if t.Pinned != "" {
-			pinned[t.Pinned] = append(pinned[t.Pinned], e)
-		} else {
-			bySvc[t.Service] = append(bySvc[t.Service], e)
+			if ci, ok := ctrIdx[t.Pinned]; ok {
+				li = nsvc + ci
+			}
+		} else if si, ok := svcIdx[t.Service]; ok {
+			li = si
+		}
+		if li >= 0 {
+			lines[li].entries = append(lines[li].entries, e)
 		}
 	}
 	for _, t := range s.Tickets {
@@ -90,12 +119,36 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 		add(t)
 	}
 	order := func(a, b simEntry) int { return compareKeys(a.base, a.t, b.base, b.t) }
-	for _, l := range bySvc {
-		slices.SortFunc(l, order)
+	for i := range lines {
+		slices.SortFunc(lines[i].entries, order)
 	}
-	for _, l := range pinned {
-		slices.SortFunc(l, order)
+
+	mk := func(i int, free time.Time) simCounter {
+		k := &o.Counters[i]
+		c := simCounter{idx: i, number: k.Number, free: free, alive: true}
+		for _, cs := range k.Services {
+			if si, ok := svcIdx[cs.Service]; ok {
+				c.sources = append(c.sources, simSource{line: si, offset: time.Duration(cs.OffsetMinutes) * time.Minute})
+				c.svcs = append(c.svcs, si)
+			}
+		}
+		c.sources = append(c.sources, simSource{line: nsvc + i})
+		return c
 	}
+	provisional := false
+	counters := make([]simCounter, 0, nctr)
+	for i := range o.Counters {
+		if s.Counters[o.Counters[i].ID].State == CounterOpen {
+			counters = append(counters, mk(i, s.freeAt(now, &o.Counters[i])))
+		}
+	}
+	if len(counters) == 0 {
+		provisional = true
+		for i := range o.Counters {
+			counters = append(counters, mk(i, now))
+		}
+	}
+	slices.SortFunc(counters, func(a, b simCounter) int { return cmp.Compare(a.number, b.number) })
 
 	out := make(map[string]Estimate, len(s.Tickets)+len(extra))
 	// Ahead counts the calls made before a ticket's call at the counters
@@ -103,86 +156,76 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 	// counters are not "before" (which one the replay takes first is only
 	// a tie-break by counter number), unless they come from the ticket's
 	// own line, whose order is the ordering rule's.
-	aheadSvc := map[string]int{}     // calls before `instant` at counters serving a service
-	aheadCounter := map[string]int{} // calls before `instant` at a counter (for pinned tickets)
+	aheadSvc := make([]int, nsvc)     // calls before `instant` at counters serving a service
+	aheadCounter := make([]int, nctr) // calls before `instant` at a counter (for pinned tickets)
+	nowSvc := make([]int, nsvc)       // calls at `instant`
+	nowCounter := make([]int, nctr)
 	var instant time.Time
-	nowSvc, nowCounter := map[string]int{}, map[string]int{} // calls at `instant`
-	lineSvc, linePin := map[string]int{}, map[string]int{}   // calls at `instant` per line
 	for {
 		// The counter that is free first (ties: lower number) calls next.
 		var sc *simCounter
-		for _, c := range counters {
-			if c.alive && (sc == nil || c.free.Before(sc.free)) {
+		for i := range counters {
+			if c := &counters[i]; c.alive && (sc == nil || c.free.Before(sc.free)) {
 				sc = c
 			}
 		}
 		if sc == nil {
 			break
 		}
+		bestLine := -1
 		var best simEntry
 		var bestKey time.Time
-		var from *[]simEntry
-		consider := func(l *[]simEntry, offset time.Duration) {
-			if len(*l) == 0 {
-				return
+		for _, src := range sc.sources {
+			e, ok := lines[src.line].next()
+			if !ok {
+				continue
 			}
-			e := (*l)[0]
-			if k := e.base.Add(offset); from == nil || compareKeys(k, e.t, bestKey, best.t) < 0 {
-				best, bestKey, from = e, k, l
-			}
-		}
-		for _, cs := range sc.k.Services {
-			if l, ok := bySvc[cs.Service]; ok {
-				consider(&l, time.Duration(cs.OffsetMinutes)*time.Minute)
-				bySvc[cs.Service] = l
+			if k := e.base.Add(src.offset); bestLine < 0 || compareKeys(k, e.t, bestKey, best.t) < 0 {
+				best, bestKey, bestLine = e, k, src.line
 			}
 		}
-		if l, ok := pinned[sc.k.ID]; ok {
-			consider(&l, 0)
-			pinned[sc.k.ID] = l
-		}
-		if from == nil {
+		if bestLine < 0 {
 			sc.alive = false
 			continue
 		}
 		if sc.free.After(instant) {
-			for k, n := range nowSvc {
-				aheadSvc[k] += n
+			for i, n := range nowSvc {
+				aheadSvc[i] += n
 			}
-			for k, n := range nowCounter {
-				aheadCounter[k] += n
+			for i, n := range nowCounter {
+				aheadCounter[i] += n
 			}
 			clear(nowSvc)
 			clear(nowCounter)
-			clear(lineSvc)
-			clear(linePin)
+			for i := range lines {
+				lines[i].calls = 0
+			}
 			instant = sc.free
 		}
-		t := best.t
-		if t.Pinned != "" {
-			pinned[t.Pinned] = pinned[t.Pinned][1:]
-			out[t.ID] = Estimate{Ahead: aheadCounter[sc.k.ID] + linePin[t.Pinned], Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
-			linePin[t.Pinned]++
+		l := &lines[bestLine]
+		ahead := l.calls
+		if bestLine >= nsvc {
+			ahead += aheadCounter[bestLine-nsvc]
 		} else {
-			bySvc[t.Service] = bySvc[t.Service][1:]
-			out[t.ID] = Estimate{Ahead: aheadSvc[t.Service] + lineSvc[t.Service], Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
-			lineSvc[t.Service]++
+			ahead += aheadSvc[bestLine]
 		}
-		nowCounter[sc.k.ID]++
-		for _, cs := range sc.k.Services {
-			nowSvc[cs.Service]++
+		out[best.t.ID] = Estimate{Ahead: ahead, Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
+		l.head++
+		l.calls++
+		nowCounter[sc.idx]++
+		for _, si := range sc.svcs {
+			nowSvc[si]++
 		}
-		sc.free = sc.free.Add(s.Average(t.Service))
+		if si, ok := svcIdx[best.t.Service]; ok {
+			sc.free = sc.free.Add(avg[si])
+		} else {
+			sc.free = sc.free.Add(s.Average(best.t.Service))
+		}
 	}
 	// What no counter could call keeps its place in its own line.
-	for _, l := range bySvc {
-		for i, e := range l {
-			out[e.t.ID] = Estimate{Ahead: i, Provisional: provisional}
-		}
-	}
-	for _, l := range pinned {
-		for i, e := range l {
-			out[e.t.ID] = Estimate{Ahead: i, Provisional: provisional}
+	for i := range lines {
+		for j, e := range lines[i].entries[lines[i].head:] {
+			out[e.t.ID] = Estimate{Ahead: j, Provisional: provisional}
 		}
 	}
 	return out

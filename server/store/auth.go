@@ -249,6 +249,20 @@ func (db *DB) DeviceByKeyHash(ctx context.Context, hash []byte) (queue.Device, e
 	return d, nil
 }
 
+// DeviceKeyHash returns the stored key hash of a device of an office (for
+// exporting the office's configuration).
+func (db *DB) DeviceKeyHash(ctx context.Context, office, id string) ([]byte, error) {
+	var hash []byte
+	err := db.r.QueryRowContext(ctx, `SELECT key_hash FROM devices WHERE office = ? AND id = ?`, office, id).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("device %q of office %q: %w", id, office, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("device %s: %w", id, err)
+	}
+	return hash, nil
+}
+
 // TouchDevice records that a device was seen at at, with its reported
 // status (e.g. a printer fault; "" for fine).
 func (db *DB) TouchDevice(ctx context.Context, id string, at time.Time, status string) error {
