@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 	_ "time/tzdata" // the office's timezone must load on every machine
@@ -55,10 +56,22 @@ func main() {
 		w.Resize(fyne.NewSize(float32(cfg.Width), float32(cfg.Height)))
 	}
 
-	dev, err := device.New(cfg, device.Options{
-		Log:  log,
-		Show: func(v boardstate.View) { fyne.Do(func() { b.Update(v) }) },
-	})
+	// Views are handed to the UI thread coalesced: when events come
+	// faster than the screen draws, it draws only the newest view.
+	var dev *device.Device
+	var pending atomic.Pointer[boardstate.View]
+	show := func(v boardstate.View) {
+		if pending.Swap(&v) != nil {
+			return // a draw is already scheduled; it will take this view
+		}
+		fyne.Do(func() {
+			if p := pending.Swap(nil); p != nil {
+				b.Update(*p)
+				dev.Drawn(p.Version)
+			}
+		})
+	}
+	dev, err = device.New(cfg, device.Options{Log: log, Show: show})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "display:", err)
 		os.Exit(2)

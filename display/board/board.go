@@ -19,6 +19,7 @@ import (
 	_ "time/tzdata" // the office's timezone must load on every machine
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/widget"
 
 	"luot/display/boardstate"
@@ -120,17 +121,30 @@ func (b *Board) Update(v boardstate.View) {
 	b.tick()
 	if b.r != nil {
 		b.r.update()
+		b.repaint()
+	}
+}
+
+// repaint asks for the board to be drawn again: moving, hiding and showing
+// canvas objects does not by itself tell the driver to redraw.
+func (b *Board) repaint() {
+	if fyne.CurrentApp() != nil && fyne.CurrentApp().Driver().CanvasForObject(b) != nil {
+		canvas.Refresh(b)
 	}
 }
 
 // Tick moves the clock and the blink to now; call it a few times a second.
 // It redraws only what changed.
 func (b *Board) Tick() {
-	if b.tick() && b.r != nil {
+	if b.r == nil {
+		return
+	}
+	changed := b.tick()
+	if changed {
 		b.r.blink()
 	}
-	if b.r != nil {
-		b.r.clock()
+	if b.r.clock() || changed {
+		b.repaint()
 	}
 }
 

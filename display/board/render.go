@@ -126,16 +126,19 @@ func (r *renderer) blink() {
 	}
 }
 
-// clock writes the date and time, when they changed.
-func (r *renderer) clock() {
+// clock writes the date and time when they changed, and reports whether
+// they did.
+func (r *renderer) clock() bool {
 	if r.size.Width == 0 {
-		return
+		return false
 	}
 	now := r.b.opt.Now().In(r.b.loc)
 	if t := now.Format("15:04"); t != r.clockT.Text {
 		// A new minute: the header moves (the date may change too).
 		r.layout()
+		return true
 	}
+	return false
 }
 
 // set writes a text, refreshing it only if its words or size changed, and

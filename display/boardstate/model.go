@@ -74,6 +74,8 @@ type Model struct {
 	haveState                        bool
 	latestSeq                        int64 // seq of the event that made the latest call
 
+	version int64 // counts changes, so that a screen can say which view it drew
+
 	connected     bool
 	lastErr       string
 	downSince     time.Time
@@ -97,6 +99,7 @@ func (m *Model) Seq() int64 { return m.seq }
 // SetOffice takes the office's configuration: names, services, counters
 // and ticker. Counters keep their current tickets.
 func (m *Model) SetOffice(o *client.Office) {
+	m.version++
 	m.officeID, m.name, m.nameEN, m.timezone = o.ID, o.Name, o.NameEN, o.Timezone
 	if o.Ticker != "" || m.ticker == "" {
 		m.ticker = o.Ticker
@@ -134,6 +137,7 @@ func fromClient(t client.Ticket) Ticket {
 
 // SetConnected records whether the event stream is up; err says why not.
 func (m *Model) SetConnected(up bool, err error, now time.Time) {
+	m.version++
 	if up {
 		if !m.connected && m.eventsSeen+m.snapshotsSeen > 0 {
 			m.reconnects++
@@ -154,6 +158,7 @@ func (m *Model) SetConnected(up bool, err error, now time.Time) {
 // the event makes that this board shows (ticket.called and
 // ticket.recalled), for the announcer; a snapshot makes none.
 func (m *Model) Apply(e client.Event) ([]announce.Call, error) {
+	m.version++
 	if e.Type == "snapshot" {
 		s, err := e.DecodeSnapshot()
 		if err != nil {

@@ -13,6 +13,8 @@ type View struct {
 	Timezone string `json:"timezone,omitempty"`
 	Day      string `json:"day,omitempty"`
 	Seq      int64  `json:"seq"`
+	// Version counts the model's changes (events, connection, office).
+	Version int64 `json:"version"`
 	// Ready is false until the first snapshot arrived.
 	Ready bool `json:"ready"`
 	// Connected is whether the event stream is up; while it is not, the
@@ -71,7 +73,7 @@ type Waiting struct {
 // View returns what the board shows now.
 func (m *Model) View() View {
 	v := View{
-		Office: m.officeID, Name: m.name, NameEN: m.nameEN, Timezone: m.timezone, Day: m.day, Seq: m.seq,
+		Office: m.officeID, Name: m.name, NameEN: m.nameEN, Timezone: m.timezone, Day: m.day, Seq: m.seq, Version: m.version,
 		Ready: m.haveState, Connected: m.connected, DownSince: m.downSince, LastError: m.lastErr,
 		Reconnects: m.reconnects, Ticker: m.ticker,
 		Counters: []Counter{}, Recent: []Call{}, Waiting: []Waiting{},

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"luot/assets"
@@ -39,7 +40,13 @@ type Device struct {
 	model *boardstate.Model
 
 	refetch chan struct{} // asks for the office configuration again
+	drawn   atomic.Int64  // the version of the last view the screen drew
 }
+
+// Drawn records that the screen drew the view of a version (the state
+// endpoint shows it, so that tests know what is on screen, not only in
+// memory).
+func (d *Device) Drawn(version int64) { d.drawn.Store(version) }
 
 // Options are the parts a test may replace.
 type Options struct {
@@ -228,6 +235,9 @@ func (h handler) Connected(up bool, err error) {
 // State is what the state endpoint serves.
 type State struct {
 	boardstate.View
+	// DrawnVersion is the version of the last view the screen drew: the
+	// screen shows the state when it equals Version.
+	DrawnVersion  int64          `json:"drawn_version"`
 	Announcements announce.Stats `json:"announcements"`
 }
 
@@ -242,7 +252,7 @@ func (d *Device) ServeState(ctx context.Context, addr string) (string, error) {
 	mux.HandleFunc("GET /state", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		json.NewEncoder(w).Encode(State{View: d.View(), Announcements: d.Stats()})
+		json.NewEncoder(w).Encode(State{View: d.View(), DrawnVersion: d.drawn.Load(), Announcements: d.Stats()})
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
