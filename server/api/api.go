@@ -4,7 +4,7 @@
 // Mount the handler returned by New at the root of the server's mux (its
 // patterns carry the /api/v1 prefix):
 //
-//	h := api.New(api.Config{Engine: eng, Store: db, Hub: hb, Now: time.Now})
+//	h, err := api.New(api.Config{Engine: eng, Store: db, Hub: hb, Now: time.Now})
 //	mux.Handle("/api/v1/", h)
 //	mux.Handle("/healthz", h) // also served as /api/v1/healthz
 //	mux.Handle("/metrics", h) // also served as /api/v1/metrics
@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/crypto/bcrypt"
 
 	"luot/server/engine"
 	"luot/server/hub"
@@ -129,11 +130,12 @@ type Server struct {
 	secure  bool
 }
 
-// New returns the API handler. It panics if Engine, Store or Hub is nil
-// (a wiring mistake, found at start).
-func New(cfg Config) *Server {
+// New returns the API handler. It fails if Engine, Store or Hub is
+// missing (a wiring mistake) or if the metrics cannot be registered (the
+// Registry already has them).
+func New(cfg Config) (*Server, error) {
 	if cfg.Engine == nil || cfg.Store == nil || cfg.Hub == nil {
-		panic("api.New: Engine, Store and Hub are required")
+		return nil, errors.New("api: Config needs Engine, Store and Hub")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -171,9 +173,22 @@ func New(cfg Config) *Server {
 		public: strings.TrimRight(cfg.PublicURL, "/"),
 		secure: strings.HasPrefix(cfg.PublicURL, "https://"),
 	}
-	s.metrics = newMetrics(s, cfg.Registry)
+	m, err := newMetrics(s, cfg.Registry)
+	if err != nil {
+		return nil, fmt.Errorf("api: register metrics: %w", err)
+	}
+	s.metrics = m
 	s.routes()
-	return s
+	return s, nil
+}
+
+// HashPIN makes the bcrypt hash under which a staff PIN is stored (for
+// store.PutStaff). PINs are 1–32 characters.
+func HashPIN(pin string) ([]byte, error) {
+	if pin == "" || len(pin) > maxPIN {
+		return nil, fmt.Errorf("a PIN must have 1 to %d characters", maxPIN)
+	}
+	return bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
 }
 
 func (s *Server) routes() {

@@ -145,7 +145,10 @@ func newEnv(t testing.TB, opts ...envOpt) *env {
 		t.Fatal(err)
 	}
 	cfg.Engine, cfg.Hub = e.eng, e.hub
-	e.api = New(cfg)
+	var err2 error
+	if e.api, err2 = New(cfg); err2 != nil {
+		t.Fatal(err2)
+	}
 	e.srv = httptest.NewServer(e.api)
 	t.Cleanup(func() { e.hub.Close(); e.srv.Close() })
 	return e

@@ -35,7 +35,7 @@ func (c waitingCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-func newMetrics(s *Server, reg *prometheus.Registry) *metrics {
+func newMetrics(s *Server, reg *prometheus.Registry) (*metrics, error) {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -51,7 +51,7 @@ func newMetrics(s *Server, reg *prometheus.Registry) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route", "code"}),
 	}
-	reg.MustRegister(m.issued, m.latency,
+	for _, c := range []prometheus.Collector{m.issued, m.latency,
 		waitingCollector{s: s, desc: prometheus.NewDesc("luot_waiting_tickets", "Tickets waiting, by office and service.", []string{"office", "service"}, nil)},
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "luot_websocket_clients",
@@ -61,7 +61,11 @@ func newMetrics(s *Server, reg *prometheus.Registry) *metrics {
 			Name: "luot_websocket_slow_drops_total",
 			Help: "Event stream clients disconnected because they could not keep up.",
 		}, func() float64 { return float64(s.hub.Dropped()) }),
-	)
+	} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
-	return m
+	return m, nil
 }
