@@ -164,7 +164,7 @@ func TestCrashKeepsAcknowledgedTickets(t *testing.T) {
 				n := len(acks)
 				mu.Unlock()
 				if n == killAfter {
-					once.Do(func() { srv.kill(); close(killed) })
+					once.Do(func() { close(killed); srv.kill() })
 				}
 			}
 		}()
