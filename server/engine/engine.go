@@ -41,10 +41,20 @@ type View struct {
 	Estimates map[string]queue.Estimate
 	// Counters are the counters' statuses, by counter id.
 	Counters map[string]queue.CounterStatus
-	// Queues lists, per counter id, its waiting tickets in the order of the
-	// rule (the clerk console's list).
-	Queues map[string][]*queue.Ticket
-	At     time.Time
+	At       time.Time
+
+	state *queue.State // frozen copy; Tickets and Counters are its maps
+}
+
+// Queue lists the waiting tickets that a counter serves, in the order it
+// would call them: the clerk console's list. It is computed on demand (most
+// changes are seen by nobody who needs it).
+func (v *View) Queue(counter string) []*queue.Ticket {
+	k := v.Office.Counter(counter)
+	if k == nil {
+		return nil
+	}
+	return v.state.QueueFor(k)
 }
 
 type office struct {
@@ -92,7 +102,7 @@ func (e *Engine) Load(ctx context.Context) error {
 			return fmt.Errorf("load office %s: %w", id, err)
 		}
 		o := &office{state: st}
-		o.view.Store(e.makeView(st, e.now()))
+		o.view.Store(e.makeView(st, e.now(), nil))
 		e.mu.Lock()
 		e.offices[id] = o
 		e.mu.Unlock()
@@ -183,7 +193,7 @@ func (e *Engine) commit(ctx context.Context, o *office, c *queue.Change, now tim
 		return fmt.Errorf("save change of office %s: %w", c.Office, err)
 	}
 	o.state.Apply(c)
-	o.view.Store(e.makeView(o.state, now))
+	o.view.Store(e.makeView(o.state, now, c.Estimates))
 	if e.pub != nil {
 		for i, m := range msgs {
 			e.pub.Publish(c.Office, c.Events[i].Seq, m)
@@ -192,20 +202,21 @@ func (e *Engine) commit(ctx context.Context, o *office, c *queue.Change, now tim
 	return nil
 }
 
-// makeView computes the view of a state: once per change.
-func (e *Engine) makeView(s *queue.State, now time.Time) *View {
-	v := &View{
-		Office:    s.Office,
-		Snapshot:  s.Snapshot(),
-		Tickets:   maps.Clone(s.Tickets),
-		Estimates: s.Estimate(now),
-		Counters:  maps.Clone(s.Counters),
-		Queues:    map[string][]*queue.Ticket{},
-		At:        now,
+// makeView computes the view of a state: once per change. est, when not
+// nil, is the state's estimate at now, already computed by the command.
+func (e *Engine) makeView(s *queue.State, now time.Time, est map[string]queue.Estimate) *View {
+	frozen := s.Clone()
+	if est == nil {
+		est = frozen.Estimate(now)
 	}
-	for i := range s.Office.Counters {
-		k := &s.Office.Counters[i]
-		v.Queues[k.ID] = s.QueueFor(k)
+	v := &View{
+		Office:    frozen.Office,
+		Snapshot:  frozen.Snapshot(),
+		Tickets:   frozen.Tickets,
+		Estimates: est,
+		Counters:  frozen.Counters,
+		At:        now,
+		state:     frozen,
 	}
 	ev := queue.Event{Seq: s.Seq, Type: queue.EventSnapshot, At: now.In(s.Office.Location()), Data: v.Snapshot}
 	b, err := json.Marshal(&ev)

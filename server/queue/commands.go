@@ -71,8 +71,8 @@ func (s *State) Issue(now time.Time, r IssueRequest) (*Change, error) {
 		VA: va, Order: c.Order, IssuedAt: now, Token: r.Token,
 		Booking: r.Booking, Name: r.Name, Phone: r.Phone, Device: r.Device,
 	}
-	est := s.Estimate(now, t)[t.ID]
-	t.EstimateSeconds = est.Seconds()
+	c.Estimates = s.Estimate(now, t)
+	t.EstimateSeconds = c.Estimates[t.ID].Seconds()
 	c.Numbers = append(c.Numbers, NumberRow{Day: s.Day, Service: sv.ID, Last: n})
 	c.touch(t)
 	c.Ticket = t

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"time"
 )
@@ -44,6 +45,20 @@ func NewState(o Office, day string) *State {
 	return s
 }
 
+// Clone returns a copy of the state that later Apply calls do not affect:
+// the maps are copied; the tickets are shared, which is safe because a
+// ticket in a State is never modified (commands change copies, and Apply
+// replaces the pointer).
+func (s *State) Clone() *State {
+	c := *s
+	c.Counters = maps.Clone(s.Counters)
+	c.Tickets = maps.Clone(s.Tickets)
+	c.Numbers = maps.Clone(s.Numbers)
+	c.Averages = maps.Clone(s.Averages)
+	c.Remote = maps.Clone(s.Remote)
+	return &c
+}
+
 // Change is what one command does to the state: full new versions of the
 // tickets and counters it touches, the next-number rows and averages it
 // moves, the events it emits (with their seq), and the new office
@@ -61,6 +76,10 @@ type Change struct {
 	Config   *Office
 	// Ticket is the ticket the command was about (issued, called …), if any.
 	Ticket *Ticket
+	// Estimates, when set, is the wait estimate of the state after this
+	// change, at the change's time (Issue computes it for the new ticket);
+	// callers may reuse it instead of replaying again.
+	Estimates map[string]Estimate
 	// IdempotencyKey, when set, is the key of the request that made this
 	// change; the store keeps it with Ticket.ID in the same transaction, so
 	// that a repeated request finds the ticket instead of making another.
