@@ -33,6 +33,7 @@ import (
 	"luot/server/officefile"
 	"luot/server/queue"
 	"luot/server/store"
+	"luot/server/web"
 )
 
 func main() {
@@ -122,8 +123,12 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: o.publicURL, Now: time.Now, Log: log})
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           route(handler, pages),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -166,6 +171,17 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// route sends the API's paths to the API and everything else to the web
+// pages.
+func route(apiHandler, pages http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiHandler)
+	mux.Handle("/healthz", apiHandler)
+	mux.Handle("/metrics", apiHandler)
+	mux.Handle("/", pages)
+	return mux
 }
 
 // importOffice loads an office file: a new office is created, an existing

@@ -208,6 +208,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+p+"/admin/devices", s.listDevices)
 	m.HandleFunc("DELETE "+p+"/admin/devices/{id}", s.revokeDevice)
 	m.HandleFunc("POST "+p+"/devices/status", s.deviceStatus)
+	s.citizenRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)
 	}

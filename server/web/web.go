@@ -1,0 +1,79 @@
+// Package web serves Lượt's web pages: the citizens' pages (take a number,
+// book an appointment, follow a ticket, rate the service) and the staff's
+// (clerk console, administration, reports, web board). Pages are
+// html/template files and static files embedded from assets/web, with small
+// plain JavaScript and no build step. Every answer carries security headers:
+// a Content-Security-Policy without inline script, no framing, no sniffing.
+package web
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"luot/assets"
+	"luot/server/engine"
+	"luot/server/hub"
+	"luot/server/store"
+)
+
+// Config wires the web pages to the rest of the server.
+type Config struct {
+	Engine *engine.Engine
+	DB     *store.DB
+	Hub    *hub.Hub
+	// PublicURL is the base URL citizens reach the server at ("" = from
+	// each request).
+	PublicURL string
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Log receives errors (slog.Default when nil).
+	Log *slog.Logger
+}
+
+// Server is the web pages' http.Handler. Make it with New.
+type Server struct {
+	cfg Config
+	now func() time.Time
+	log *slog.Logger
+	mux *http.ServeMux
+}
+
+// New returns the handler of the web pages.
+func New(cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{cfg: cfg, now: cfg.Now, log: cfg.Log, mux: http.NewServeMux()}
+	static, err := fs.Sub(assets.Web, "web/static")
+	if err != nil {
+		return nil, err
+	}
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	if err := s.citizenRoutes(); err != nil {
+		return nil, err
+	}
+	if err := s.staffRoutes(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// contentSecurityPolicy allows only the server's own scripts, styles,
+// images (and data: images for QR codes) and websocket.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"media-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// ServeHTTP serves a page with the security headers.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	s.mux.ServeHTTP(w, r)
+}
