@@ -2,6 +2,8 @@ package api
 
 import (
 	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -15,6 +17,32 @@ import (
 // SessionCookie is the name of the staff session cookie (the console's
 // alternative to the bearer token).
 const SessionCookie = "luot_session"
+
+// CSRFHeader is the header in which a page authenticated by the session
+// cookie sends its CSRF token on every state-changing API request. Bearer
+// clients (kiosks, displays, scripts) never need it: a browser cannot be
+// tricked into sending an Authorization header to another site.
+const CSRFHeader = "X-CSRF-Token"
+
+// CSRFToken returns the CSRF token of a session: a hash of the session
+// token under a fixed label, so that it is bound to the session, needs no
+// storage, and reveals nothing of the session token (which stays in an
+// HttpOnly cookie). Pages embed it in every form and send it in CSRFHeader.
+func CSRFToken(sessionToken string) string {
+	h := sha256.Sum256([]byte("luot-csrf\x00" + sessionToken))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
+
+// ValidCSRF reports, in constant time, whether got is the CSRF token of
+// the session token.
+func ValidCSRF(sessionToken, got string) bool {
+	want := CSRFToken(sessionToken)
+	return got != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
+}
+
+// HashToken is the hash under which a session token is stored (for pages
+// that authenticate the session cookie themselves).
+func HashToken(token string) []byte { return hashSecret(token) }
 
 func hashSecret(s string) []byte {
 	h := sha256.Sum256([]byte(s))
@@ -52,6 +80,7 @@ var (
 	errBadSession  = newError(http.StatusUnauthorized, "invalid_session", "the session token is unknown or has expired: log in again")
 	errBadDevice   = newError(http.StatusUnauthorized, "invalid_device_key", "the device key is unknown or was revoked: ask an administrator to register the device again")
 	errCrossOrigin = newError(http.StatusForbidden, "cross_origin", "this request comes from another site's page and was refused")
+	errCSRF        = newError(http.StatusForbidden, "csrf", "the request lacks a valid CSRF token (header "+CSRFHeader+"): reload the page and try again")
 )
 
 // device authenticates the X-Device-Key header. ok is false when there is
@@ -103,8 +132,13 @@ func (s *Server) session(r *http.Request) (*store.Session, bool, error) {
 	if len(tok) > 256 {
 		return nil, true, errBadSession
 	}
-	if fromCookie && r.Method != http.MethodGet && !s.sameOrigin(r) {
-		return nil, true, errCrossOrigin
+	if fromCookie && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if !s.sameOrigin(r) {
+			return nil, true, errCrossOrigin
+		}
+		if !ValidCSRF(tok, r.Header.Get(CSRFHeader)) {
+			return nil, true, errCSRF
+		}
 	}
 	se, err := s.st.SessionByTokenHash(r.Context(), hashSecret(tok), s.now())
 	if errors.Is(err, store.ErrNotFound) {

@@ -3,14 +3,17 @@ package api
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"luot/server/engine"
 	"luot/server/queue"
+	"luot/server/ratelimit"
 	"luot/server/store"
 )
 
@@ -31,7 +34,45 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-pin"), bcrypt.Defau
 
 var errBadLogin = newError(http.StatusUnauthorized, "invalid_credentials", "wrong staff id or PIN")
 
+// Login rate limit per client address: loginBurst attempts at once, then
+// one per loginEvery. It stops a client from spraying PINs across many
+// staff ids (each id also locks itself after MaxLoginAttempts wrong PINs).
+const (
+	loginBurst = 30
+	loginEvery = 2 * time.Second
+)
+
+// loginLimiters holds each Server's login limiter (*ratelimit.Limiter).
+var loginLimiters sync.Map
+
+func (s *Server) loginLimiter() *ratelimit.Limiter {
+	if l, ok := loginLimiters.Load(s); ok {
+		return l.(*ratelimit.Limiter)
+	}
+	l, _ := loginLimiters.LoadOrStore(s, ratelimit.New(loginBurst, loginEvery, 10_000))
+	return l.(*ratelimit.Limiter)
+}
+
+// clientAddr is the address a request came from (the proxy's, behind one).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
 func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
+	// A login from another site's page (login CSRF) is refused.
+	if !s.sameOrigin(r) {
+		s.fail(w, r, errCrossOrigin)
+		return
+	}
+	if ok, retry := s.loginLimiter().Allow(clientAddr(r), s.now()); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
+		writeError(w, http.StatusTooManyRequests, "rate_limited", "too many login attempts from this address: wait a minute and try again")
+		return
+	}
 	data, err := readBody(w, r, s.cfg.MaxBody)
 	if err != nil {
 		s.fail(w, r, err)
