@@ -1,0 +1,174 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"luot/server/queue"
+)
+
+var ict = time.FixedZone("ICT", 7*3600)
+
+func at(hhmm string) time.Time {
+	if hhmm == "" {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", "2026-11-27 "+hhmm, ict)
+	if err != nil {
+		panic(err)
+	}
+	return t.UTC()
+}
+
+// FixtureDay is the hand-computed day of the report tests: seven tickets
+// of 2026-11-27 in two services at two counters, plus one of the day
+// before that must not count.
+func FixtureDay() ([]Row, []Rating) {
+	row := func(id, svc, counter, staff string, src queue.Source, st queue.Status, issued, called, serving, finished string, est int) Row {
+		return Row{ID: id, Day: "2026-11-27", Service: svc, Counter: counter, Staff: staff, Source: src, Status: st,
+			IssuedAt: at(issued), CalledAt: at(called), ServingAt: at(serving), FinishedAt: at(finished), EstimateSeconds: est}
+	}
+	rows := []Row{
+		row("t1", "a", "q1", "nv1", queue.SourceKiosk, queue.StatusDone, "08:00", "08:05", "08:06", "08:16", 420),
+		row("t2", "a", "q1", "nv1", queue.SourceRemote, queue.StatusDone, "08:10", "08:20", "08:20", "08:25", 480),
+		row("t3", "b", "q2", "nv2", queue.SourceKiosk, queue.StatusNoShow, "08:15", "08:30", "", "", 600),
+		row("t4", "b", "q2", "nv2", queue.SourceBooking, queue.StatusDone, "09:00", "09:02", "09:03", "09:13", -1),
+		row("t5", "a", "", "", queue.SourceKiosk, queue.StatusCancelled, "09:10", "", "", "", 600),
+		row("t6", "b", "q2", "nv2", queue.SourceClerk, queue.StatusDone, "09:30", "09:50", "", "10:00", 900),
+		row("t7", "a", "", "", queue.SourceKiosk, queue.StatusExpired, "10:05", "", "", "", 60),
+	}
+	old := row("t0", "a", "q1", "nv1", queue.SourceKiosk, queue.StatusDone, "07:00", "07:30", "07:31", "07:40", 10)
+	old.Day = "2026-11-26"
+	rows = append(rows, old)
+	ratings := []Rating{{"t1", 4}, {"t2", 3}, {"t4", 4}, {"t6", 1}, {"nope", 2}, {"t0", 4}, {"t3", 9}}
+	return rows, ratings
+}
+
+func check(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
+
+func TestFixtureDay(t *testing.T) {
+	rows, ratings := FixtureDay()
+	r := Compute(rows, ratings, "2026-11-27", "2026-11-28", ict)
+	s := r.Total
+	check(t, "tickets", s.Tickets, 7)
+	check(t, "kiosk", s.BySource[queue.SourceKiosk], 4)
+	check(t, "remote", s.BySource[queue.SourceRemote], 1)
+	check(t, "booking", s.BySource[queue.SourceBooking], 1)
+	check(t, "clerk", s.BySource[queue.SourceClerk], 1)
+	check(t, "served", s.Served, 4)
+	check(t, "no-show", s.NoShow, 1)
+	check(t, "cancelled", s.Cancelled, 1)
+	check(t, "expired", s.Expired, 1)
+	// Waits 300, 600, 900, 120, 1200 s.
+	check(t, "wait", s.Wait, Duration{N: 5, Avg: 624, P90: 1200, Max: 1200})
+	// Service times 600, 300, 600 and 600 (t6 from its call: no start).
+	check(t, "service", s.Service, Duration{N: 4, Avg: 525, P90: 600, Max: 600})
+	// Estimate errors −120, +120, +300, +300 (t4 had none).
+	check(t, "estimate n", s.EstimateN, 4)
+	check(t, "estimate bias", s.EstimateBias, 150.0)
+	check(t, "estimate mae", s.EstimateMAE, 210.0)
+	check(t, "ratings", s.Ratings, [5]int{0, 1, 0, 1, 2})
+	check(t, "rating avg", s.RatingAvg(), 3.0)
+
+	if len(r.ByService) != 2 || r.ByService[0].Key != "a" || r.ByService[1].Key != "b" {
+		t.Fatalf("services %+v", r.ByService)
+	}
+	a, b := r.ByService[0].Stats, r.ByService[1].Stats
+	check(t, "a tickets", a.Tickets, 4)
+	check(t, "a served/cancelled/expired", [3]int{a.Served, a.Cancelled, a.Expired}, [3]int{2, 1, 1})
+	check(t, "a wait", a.Wait, Duration{N: 2, Avg: 450, P90: 600, Max: 600})
+	check(t, "a service", a.Service, Duration{N: 2, Avg: 450, P90: 600, Max: 600})
+	check(t, "a bias/mae", [2]float64{a.EstimateBias, a.EstimateMAE}, [2]float64{0, 120})
+	check(t, "a ratings", a.Ratings, [5]int{0, 0, 0, 1, 1})
+	check(t, "b tickets", b.Tickets, 3)
+	check(t, "b served/no-show", [2]int{b.Served, b.NoShow}, [2]int{2, 1})
+	check(t, "b wait", b.Wait, Duration{N: 3, Avg: 740, P90: 1200, Max: 1200})
+	check(t, "b service", b.Service, Duration{N: 2, Avg: 600, P90: 600, Max: 600})
+	check(t, "b bias/mae", [2]float64{b.EstimateBias, b.EstimateMAE}, [2]float64{300, 300})
+	check(t, "b ratings", b.Ratings, [5]int{0, 1, 0, 0, 1})
+
+	if len(r.ByCounter) != 2 || r.ByCounter[0].Key != "q1" || r.ByCounter[0].Tickets != 2 || r.ByCounter[1].Tickets != 3 {
+		t.Fatalf("counters %+v", r.ByCounter)
+	}
+	check(t, "q1 wait", r.ByCounter[0].Wait, Duration{N: 2, Avg: 450, P90: 600, Max: 600})
+	if len(r.ByStaff) != 2 || r.ByStaff[1].Key != "nv2" || r.ByStaff[1].Served != 2 || r.ByStaff[1].Wait.Avg != 740 {
+		t.Fatalf("staff %+v", r.ByStaff)
+	}
+	if len(r.ByHour) != 24 {
+		t.Fatalf("%d hours", len(r.ByHour))
+	}
+	check(t, "08h tickets", r.ByHour[8].Tickets, 3)
+	check(t, "08h wait avg", r.ByHour[8].Wait.Avg, 600.0)
+	check(t, "09h tickets", r.ByHour[9].Tickets, 3)
+	check(t, "10h tickets", r.ByHour[10].Tickets, 1)
+	check(t, "07h tickets (other day)", r.ByHour[7].Tickets, 0)
+	if len(r.ByDay) != 2 || r.ByDay[0].Key != "2026-11-27" || r.ByDay[0].Tickets != 7 || r.ByDay[1].Tickets != 0 {
+		t.Fatalf("days %+v", r.ByDay)
+	}
+}
+
+func TestPercentileNearestRank(t *testing.T) {
+	for _, c := range []struct {
+		xs   []float64
+		p    float64
+		want float64
+	}{
+		{nil, 90, 0}, {[]float64{5}, 90, 5}, {[]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 90, 9},
+		{[]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 90, 10}, {[]float64{1, 2}, 50, 1},
+	} {
+		if got := Percentile(c.xs, c.p); got != c.want {
+			t.Errorf("P%v(%v) = %v, want %v", c.p, c.xs, got, c.want)
+		}
+	}
+}
+
+func TestCSVSameFigures(t *testing.T) {
+	rows, ratings := FixtureDay()
+	r := Compute(rows, ratings, "2026-11-27", "2026-11-27", ict)
+	var buf bytes.Buffer
+	err := WriteCSV(&buf, &r, func(section, key string) string {
+		if section == "service" && key == "a" {
+			return "=HYPERLINK(\"x\") <script>alert(1)</script>"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	total := recs[1]
+	for k, want := range map[string]string{"section": "total", "tickets": "7", "served": "4", "no_show": "1", "cancelled": "1",
+		"wait_avg_s": "624.0", "wait_p90_s": "1200.0", "service_avg_s": "525.0", "estimate_bias_s": "150.0", "estimate_mae_s": "210.0",
+		"ratings_4": "2", "rating_avg": "3.0", "kiosk": "4"} {
+		check(t, "csv total "+k, total[col[k]], want)
+	}
+	sa := recs[2]
+	check(t, "csv service a", sa[col["key"]], "a")
+	check(t, "csv label is not a formula", sa[col["label"]], "'=HYPERLINK(\"x\") <script>alert(1)</script>")
+	check(t, "csv lines", len(recs), 1+1+2+2+2+24+1)
+}
+
+func TestBarChartEscapes(t *testing.T) {
+	svg := BarChart("<script>alert(1)</script>", []Bar{{"<b>x</b>", 3}, {"y", 0}}, " s")
+	if strings.Contains(svg, "<script>") || strings.Contains(svg, "<b>") || !strings.Contains(svg, "&lt;script&gt;") {
+		t.Fatalf("not escaped: %s", svg)
+	}
+	if !strings.HasPrefix(svg, "<svg") || strings.Count(svg, "<rect") != 2 {
+		t.Fatal(svg)
+	}
+}
