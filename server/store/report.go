@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"luot/server/queue"
+	"luot/server/report"
+)
+
+// ReportRows loads what the reports need of an office's tickets issued on
+// the business days from … to (inclusive, YYYY-MM-DD), and the ratings of
+// those tickets. Ratings come from the ratings table (office, ticket,
+// score, …) when the database has one; before that table exists there are
+// none.
+func (db *DB) ReportRows(ctx context.Context, office, from, to string) ([]report.Row, []report.Rating, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, day, service, counter, staff, source, priority, status,
+		issued_at, called_at, recalled_at, serving_at, finished_at, estimate_seconds
+		FROM tickets WHERE office = ? AND day >= ? AND day <= ? ORDER BY issue_order`, office, from, to)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read tickets of office %s for the report: %w", office, err)
+	}
+	defer rows.Close()
+	var out []report.Row
+	for rows.Next() {
+		var r report.Row
+		var source, priority, status string
+		var issued, called, recalled, serving, finished sql.NullString
+		if err := rows.Scan(&r.ID, &r.Day, &r.Service, &r.Counter, &r.Staff, &source, &priority, &status,
+			&issued, &called, &recalled, &serving, &finished, &r.EstimateSeconds); err != nil {
+			return nil, nil, fmt.Errorf("read a ticket for the report: %w", err)
+		}
+		r.Source, r.Priority, r.Status = queue.Source(source), queue.Priority(priority), queue.Status(status)
+		for _, f := range []struct {
+			dst *time.Time
+			src sql.NullString
+		}{{&r.IssuedAt, issued}, {&r.CalledAt, called}, {&r.RecalledAt, recalled}, {&r.ServingAt, serving}, {&r.FinishedAt, finished}} {
+			t, err := parseTime(f.src)
+			if err != nil {
+				return nil, nil, fmt.Errorf("ticket %s: %w", r.ID, err)
+			}
+			*f.dst = t
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("read tickets of office %s for the report: %w", office, err)
+	}
+	ratings, err := db.reportRatings(ctx, office, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, ratings, nil
+}
+
+// reportRatings reads the ratings of the office's tickets of the days
+// from … to, or none when the database has no ratings table yet.
+func (db *DB) reportRatings(ctx context.Context, office, from, to string) ([]report.Rating, error) {
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'ratings'`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("look for the ratings table: %w", err)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT r.ticket, r.score FROM ratings r JOIN tickets t ON t.id = r.ticket
+		WHERE r.office = ? AND t.office = ? AND t.day >= ? AND t.day <= ?`, office, office, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("read ratings of office %s for the report: %w", office, err)
+	}
+	defer rows.Close()
+	var out []report.Rating
+	for rows.Next() {
+		var r report.Rating
+		if err := rows.Scan(&r.Ticket, &r.Score); err != nil {
+			return nil, fmt.Errorf("read a rating for the report: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read ratings of office %s for the report: %w", office, err)
+	}
+	return out, nil
+}
