@@ -45,6 +45,7 @@ func main() {
 
 type options struct {
 	addr, data, publicURL, importFile, exportFile, office string
+	backupFile, restoreFile                               string
 	origins                                               string
 	demo                                                  bool
 }
@@ -58,6 +59,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.importFile, "import", "", "load an office configuration file (JSON with comments) before serving")
 	fs.StringVar(&o.exportFile, "export", "", "write the configuration of -office to this file and exit")
 	fs.StringVar(&o.office, "office", "", "office to export (default: the only office)")
+	fs.StringVar(&o.backupFile, "backup-to", "", "write a consistent copy of the database to this new file and exit (safe while a server runs)")
+	fs.StringVar(&o.restoreFile, "restore", "", "replace the database by this backup and exit (stop the server first; the old file is kept)")
 	fs.StringVar(&o.publicURL, "public-url", "", "base URL citizens reach the server at, for tracking links and QR codes (default: from each request)")
 	fs.StringVar(&o.origins, "allowed-origins", "", "comma-separated extra origins allowed to open the event stream from a browser")
 	if err := fs.Parse(args); err != nil {
@@ -78,7 +81,22 @@ func run(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(o.data, 0o750); err != nil {
 		return fmt.Errorf("create data folder: %w", err)
 	}
-	db, err := store.Open(filepath.Join(o.data, "luot.db"))
+	switch {
+	case o.backupFile != "":
+		return backupTo(ctx, o.data, o.backupFile)
+	case o.restoreFile != "":
+		kept, err := restoreFrom(o.data, o.restoreFile, time.Now())
+		if err == nil && kept != "" {
+			log.Info("restored; the previous database is kept", "kept", kept)
+		}
+		return err
+	}
+	release, err := lockDataDir(o.data)
+	if err != nil {
+		return err
+	}
+	defer release()
+	db, err := store.Open(filepath.Join(o.data, dbFile))
 	if err != nil {
 		return err
 	}
