@@ -1,0 +1,96 @@
+// Package deploy holds the appliance files (systemd units, udev rules, the
+// kiosk X session); its tests check that they parse.
+package deploy
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestUnitsVerify runs systemd-analyze verify on every unit, with the
+// programs they start replaced by stand-ins (the real binaries are not
+// installed on a build machine) and the users replaced by root.
+func TestUnitsVerify(t *testing.T) {
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze is not installed")
+	}
+	units, _ := filepath.Glob("systemd/*")
+	if len(units) < 5 {
+		t.Fatalf("found %d unit files", len(units))
+	}
+	dir := t.TempDir()
+	stand := filepath.Join(dir, "bin")
+	os.Mkdir(stand, 0o755)
+	for _, name := range []string{"luot-server", "luot-kiosk", "luot-display"} {
+		os.WriteFile(filepath.Join(stand, name), []byte("#!/bin/sh\nexit 0\n"), 0o755)
+	}
+	user := regexp.MustCompile(`(?m)^(User|Group)=.*$`)
+	var paths []string
+	for _, u := range units {
+		b, err := os.ReadFile(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := strings.ReplaceAll(string(b), "/usr/local/bin/", stand+"/")
+		s = user.ReplaceAllString(s, "$1=root")
+		p := filepath.Join(dir, filepath.Base(u))
+		os.WriteFile(p, []byte(s), 0o644)
+		paths = append(paths, p)
+	}
+	cmd := exec.Command(analyze, append([]string{"verify", "--man=no"}, paths...)...)
+	cmd.Env = append(os.Environ(), "SYSTEMD_LOG_LEVEL=warning")
+	out, err := cmd.CombinedOutput()
+	// Warnings about the build machine itself (no running systemd, missing
+	// targets of a container) are not about our files.
+	var problems []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, dir) {
+			problems = append(problems, line)
+		}
+	}
+	if len(problems) > 0 {
+		t.Fatalf("systemd-analyze verify (%v):\n%s", err, strings.Join(problems, "\n"))
+	}
+}
+
+// TestUdevRulesAreWellFormed checks each rule line: comma-separated
+// KEY=="value" matches and KEY="value" / KEY+="value" assignments, and that
+// every rule hides the port from ModemManager.
+func TestUdevRulesAreWellFormed(t *testing.T) {
+	b, err := os.ReadFile("udev/99-luot-serial.rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair := regexp.MustCompile(`^[A-Z_]+(\{[A-Za-z_]+\})?(==|!=|=|\+=|:=)"[^"]*"$`)
+	rules := 0
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		rules++
+		for _, p := range strings.Split(line, ", ") {
+			if !pair.MatchString(p) {
+				t.Errorf("line %d: %q is not a udev key/value", i+1, p)
+			}
+		}
+		if !strings.Contains(line, `ENV{ID_MM_DEVICE_IGNORE}="1"`) || !strings.Contains(line, `GROUP="dialout"`) {
+			t.Errorf("line %d: a serial rule must set GROUP=\"dialout\" and ID_MM_DEVICE_IGNORE", i+1)
+		}
+	}
+	if rules == 0 {
+		t.Fatal("no rules")
+	}
+}
+
+func TestKioskSessionIsValidShell(t *testing.T) {
+	out, err := exec.Command("sh", "-n", "x11/kiosk-session").CombinedOutput()
+	if err != nil {
+		t.Fatalf("sh -n: %v\n%s", err, out)
+	}
+}
