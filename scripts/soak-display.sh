@@ -9,7 +9,8 @@
 # Env: LUOT_SOAK_INTERVAL (seconds between calls, default 5),
 #      LUOT_SOAK_WARMUP (seconds before the baseline, default 60),
 #      LUOT_SOAK_PORT (server port, default 18190),
-#      LUOT_SERVER_BIN (a server binary to use instead of building ./server).
+#      LUOT_SERVER_BIN (a server binary to use instead of building ./server),
+#      LUOT_SOAK_FLAGS (more display flags, e.g. "-blink 0").
 # Targets (issue 5): RSS growth ≤ 10 % after warm-up, average CPU ≤ 10 % of
 # one core.
 set -euo pipefail
@@ -53,7 +54,7 @@ for _ in $(seq 150); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep
 
 mkdir -p "$work/home"
 DISPLAY="$display" HOME="$work/home" LANG=C.UTF-8 "$work/luot-display" -server "$base" -office demo \
-  -device-key demo-display -state-addr 127.0.0.1:0 -audio silent -fullscreen \
+  -device-key demo-display -state-addr 127.0.0.1:0 -audio silent -fullscreen ${LUOT_SOAK_FLAGS:-} \
   >"$work/display.out" 2>"$work/display.log" &
 dpid=$!
 pids+=($dpid)

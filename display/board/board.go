@@ -47,7 +47,7 @@ type Options struct {
 	English bool
 	// Now gives the time for the clock and the blink (default time.Now).
 	Now func() time.Time
-	// BlinkFor is how long a new call blinks (0: 6 s; negative: never),
+	// BlinkFor is how long a new call blinks (0: 3 s; negative: never),
 	// BlinkEvery the half period (default 500 ms).
 	BlinkFor, BlinkEvery time.Duration
 }
@@ -74,7 +74,7 @@ func New(v boardstate.View, opt Options) *Board {
 		opt.Now = time.Now
 	}
 	if opt.BlinkFor == 0 {
-		opt.BlinkFor = 6 * time.Second
+		opt.BlinkFor = 3 * time.Second
 	}
 	if opt.BlinkEvery <= 0 {
 		opt.BlinkEvery = 500 * time.Millisecond
@@ -126,10 +126,13 @@ func (b *Board) Update(v boardstate.View) {
 }
 
 // repaint asks for the board to be drawn again: moving, hiding and showing
-// canvas objects does not by itself tell the driver to redraw.
+// canvas objects does not by itself tell the driver to redraw. It refreshes
+// the background rectangle only: refreshing the widget would make the
+// driver drop the textures of every text in it and draw them all again
+// (at 1080p in software, most of the CPU of a busy day).
 func (b *Board) repaint() {
-	if fyne.CurrentApp() != nil && fyne.CurrentApp().Driver().CanvasForObject(b) != nil {
-		canvas.Refresh(b)
+	if b.r != nil && fyne.CurrentApp().Driver().CanvasForObject(b.r.bg) != nil {
+		canvas.Refresh(b.r.bg)
 	}
 }
 

@@ -84,7 +84,7 @@ func Defaults() Config {
 	return Config{
 		Server: "http://127.0.0.1:8080", DeviceKey: "demo-display", Office: "demo",
 		English: true, Announce: true, Reading: "number", Volume: 100, Audio: "aplay",
-		MaxAge: Duration{2 * time.Minute}, Blink: Duration{6 * time.Second}, RecentCalls: 8, Fullscreen: true, Width: 1920, Height: 1080,
+		MaxAge: Duration{2 * time.Minute}, Blink: Duration{3 * time.Second}, RecentCalls: 8, Fullscreen: true, Width: 1920, Height: 1080,
 	}
 }
 
