@@ -58,9 +58,14 @@ func (v *View) Queue(counter string) []*queue.Ticket {
 }
 
 type office struct {
-	mu    sync.Mutex // serializes commands
+	mu    sync.Mutex // held by the leader while it runs a batch
 	state *queue.State
 	view  atomic.Pointer[View]
+
+	// The queue of commands waiting for the leader (see batch.go).
+	qmu     sync.Mutex
+	queue   []*request
+	leading bool
 }
 
 // Engine is safe for concurrent use.
@@ -144,62 +149,19 @@ type Command func(s *queue.State, now time.Time) (*queue.Change, error)
 // change, applies it, refreshes the view and publishes the events. It
 // returns the committed change. A domain refusal is a *queue.Error; a store
 // failure is returned wrapped, and then nothing changed.
+//
+// Commands of an office run one at a time, in arrival order; the changes
+// of commands that queue up while a commit is on disk are committed
+// together in the next durable transaction (group commit, see batch.go),
+// and each caller is answered once its change is durable.
 func (e *Engine) Do(ctx context.Context, officeID string, cmd Command) (*queue.Change, error) {
 	o, err := e.get(officeID)
 	if err != nil {
 		return nil, err
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return e.do(ctx, o, cmd)
-}
-
-func (e *Engine) do(ctx context.Context, o *office, cmd Command) (*queue.Change, error) {
-	now := e.now()
-	if rc := o.state.Rollover(now); rc != nil {
-		if err := e.commit(ctx, o, rc, now); err != nil {
-			return nil, err
-		}
-	}
-	c, err := cmd(o.state, now)
-	if err != nil {
-		return nil, err
-	}
-	if err := e.commit(ctx, o, c, now); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// commit persists, applies and publishes a change. The state is untouched
-// until the store has committed, so a failed commit leaves memory and disk
-// as they were.
-func (e *Engine) commit(ctx context.Context, o *office, c *queue.Change, now time.Time) error {
-	if len(c.Events) == 0 && len(c.Tickets) == 0 && len(c.Counters) == 0 && c.Config == nil && c.Day == o.state.Day {
-		return nil
-	}
-	msgs := make([][]byte, len(c.Events))
-	for i := range c.Events {
-		b, err := json.Marshal(&c.Events[i])
-		if err != nil {
-			return fmt.Errorf("encode event %s: %w", c.Events[i].Type, err)
-		}
-		msgs[i] = b
-	}
-	// The request's context may end (a client gone) but a command that
-	// reached the store finishes: its outcome must be known.
-	if err := e.store.Commit(context.WithoutCancel(ctx), c, msgs); err != nil {
-		e.log.Error("commit failed; nothing changed", "office", c.Office, "err", err)
-		return fmt.Errorf("save change of office %s: %w", c.Office, err)
-	}
-	o.state.Apply(c)
-	o.view.Store(e.makeView(o.state, now, c.Estimates))
-	if e.pub != nil {
-		for i, m := range msgs {
-			e.pub.Publish(c.Office, c.Events[i].Seq, m)
-		}
-	}
-	return nil
+	r := &request{ctx: ctx, cmd: cmd}
+	e.submit(o, r)
+	return r.change, r.err
 }
 
 // makeView computes the view of a state: once per change. est, when not
@@ -236,41 +198,24 @@ func (e *Engine) Issue(ctx context.Context, officeID string, r queue.IssueReques
 	if err != nil {
 		return nil, false, err
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if key != "" {
-		id, err := e.store.TicketByIdempotencyKey(ctx, officeID, key)
-		if err != nil {
-			return nil, false, fmt.Errorf("look up idempotency key: %w", err)
-		}
-		if id != "" {
-			if t, ok := o.state.Tickets[id]; ok {
-				return t, false, nil
-			}
-			t, err := e.store.Ticket(ctx, officeID, id)
-			if err != nil || t == nil {
-				return nil, false, fmt.Errorf("load ticket %s of idempotency key: %w", id, err)
-			}
-			return t, false, nil
-		}
-	}
 	if r.ID == "" {
 		r.ID = NewID()
 	}
 	if r.Token == "" {
 		r.Token = NewToken()
 	}
-	c, err := e.do(ctx, o, func(s *queue.State, now time.Time) (*queue.Change, error) {
+	q := &request{ctx: ctx, issue: true, key: key, cmd: func(s *queue.State, now time.Time) (*queue.Change, error) {
 		c, err := s.Issue(now, r)
 		if c != nil {
 			c.IdempotencyKey = key
 		}
 		return c, err
-	})
-	if err != nil {
-		return nil, false, err
+	}}
+	e.submit(o, q)
+	if q.err != nil {
+		return nil, false, q.err
 	}
-	return c.Ticket, true, nil
+	return q.ticket, q.created, nil
 }
 
 // Tick rolls every office over to a new business day when its local
@@ -282,14 +227,11 @@ func (e *Engine) Tick(ctx context.Context) {
 		if err != nil {
 			continue
 		}
-		o.mu.Lock()
-		now := e.now()
-		if rc := o.state.Rollover(now); rc != nil {
-			if err := e.commit(ctx, o, rc, now); err != nil {
-				e.log.Error("day rollover failed; will retry", "office", id, "err", err)
-			}
+		r := &request{ctx: ctx}
+		e.submit(o, r)
+		if r.err != nil {
+			e.log.Error("day rollover failed; will retry", "office", id, "err", r.err)
 		}
-		o.mu.Unlock()
 	}
 }
 

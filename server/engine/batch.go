@@ -1,0 +1,291 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"luot/server/queue"
+)
+
+// Group commit.
+//
+// Every command of an office (Do, Issue, Tick) is queued as a request. The
+// caller that finds no batch running becomes the office's leader: it takes
+// the queued requests (at most maxBatch), runs their commands one after the
+// other on the live state — each sees the changes of the ones before it —
+// and commits all their changes in one durable transaction
+// (BatchStore.CommitBatch). Only then does it refresh the view once,
+// publish the events in seq order and answer each request. Requests that
+// arrive meanwhile wait in the queue; when the batch is done the leader
+// hands leadership to the first of them, so that no caller serves others
+// for long.
+//
+// The guarantees of a single commit hold for a batch:
+//
+//   - nothing is visible (view, events, answers) before the batch is
+//     durable;
+//   - a failed batch changes nothing: the live state goes back to the last
+//     durable view's, no event is published, and every request whose
+//     change was in the batch gets the error (a request refused by the
+//     domain gets its own refusal, as before);
+//   - events are published in seq order, each request answered with its
+//     own change.
+//
+// With a Store that is not a BatchStore every change is committed alone,
+// as before.
+
+// maxBatch bounds how many requests one durable transaction serves, so
+// that the first of a long queue does not wait for hundreds of commands.
+const maxBatch = 64
+
+// BatchStore is a Store that can commit several changes of one office in
+// one durable transaction: all of them or none. server/store implements it.
+type BatchStore interface {
+	Store
+	// CommitBatch writes changes[i] with the event encodings events[i], in
+	// order, in one transaction, with the checks of Commit applied to each
+	// as if it were committed after the previous ones. On error nothing is
+	// written.
+	CommitBatch(ctx context.Context, changes []*queue.Change, events [][][]byte) error
+}
+
+// request is one command queued for its office's leader.
+type request struct {
+	ctx context.Context
+	cmd Command // nil: only the day rollover (Tick)
+
+	// issue is set for Engine.Issue: key is its scoped idempotency key.
+	issue bool
+	key   string
+
+	// Results, written by the leader before wake is signalled.
+	change  *queue.Change
+	ticket  *queue.Ticket
+	created bool
+	err     error
+	dupOf   *request // an issue with the same key earlier in the batch
+
+	finished bool
+	wake     chan struct{} // finished, or "you lead the next batch"
+}
+
+// submit queues r and returns once it has been answered.
+func (e *Engine) submit(o *office, r *request) {
+	r.wake = make(chan struct{}, 1)
+	o.qmu.Lock()
+	o.queue = append(o.queue, r)
+	lead := !o.leading
+	o.leading = true
+	o.qmu.Unlock()
+	if !lead {
+		<-r.wake
+		if r.finished {
+			return
+		}
+		// The previous leader handed over: r leads the next batch.
+	}
+	o.qmu.Lock()
+	n := min(len(o.queue), maxBatch)
+	batch := o.queue[:n:n]
+	o.queue = o.queue[n:]
+	o.qmu.Unlock()
+
+	e.runBatch(o, batch)
+
+	o.qmu.Lock()
+	var next *request
+	if len(o.queue) > 0 {
+		next = o.queue[0]
+	} else {
+		o.leading = false
+		o.queue = nil
+	}
+	o.qmu.Unlock()
+	if next != nil {
+		next.wake <- struct{}{}
+	}
+	for _, q := range batch {
+		if q != r {
+			q.wake <- struct{}{}
+		}
+	}
+}
+
+// runBatch runs the commands of batch on the live state and commits their
+// changes together; it marks every request finished.
+func (e *Engine) runBatch(o *office, batch []*request) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	_, canBatch := e.store.(BatchStore)
+
+	var (
+		changes []*queue.Change
+		msgs    [][][]byte
+		members []*request // requests whose result depends on the pending changes
+		lastNow = e.now()
+		keys    map[string]*request
+	)
+	flush := func() error {
+		var err error
+		if len(changes) > 0 {
+			err = e.commitBatch(o, changes, msgs, lastNow)
+			for _, m := range members {
+				if err != nil {
+					m.change, m.ticket, m.created, m.err = nil, nil, false, err
+				}
+			}
+		}
+		changes, msgs, members = nil, nil, nil
+		return err
+	}
+	// add applies c to the live state (invisible to readers until the
+	// batch commits) and queues it for the commit.
+	add := func(c *queue.Change, now time.Time) error {
+		if c == nil || (len(c.Events) == 0 && len(c.Tickets) == 0 && len(c.Counters) == 0 &&
+			c.Config == nil && c.Day == o.state.Day) {
+			return nil
+		}
+		enc := make([][]byte, len(c.Events))
+		for i := range c.Events {
+			b, err := json.Marshal(&c.Events[i])
+			if err != nil {
+				return fmt.Errorf("encode event %s: %w", c.Events[i].Type, err)
+			}
+			enc[i] = b
+		}
+		o.state.Apply(c)
+		lastNow = now
+		changes = append(changes, c)
+		msgs = append(msgs, enc)
+		return nil
+	}
+
+	for _, r := range batch {
+		r.finished = true
+		if err := r.ctx.Err(); err != nil {
+			r.err = err // gone before its turn: nothing was done
+			continue
+		}
+		now := e.now()
+		if rc := o.state.Rollover(now); rc != nil {
+			err := add(rc, now)
+			if err == nil && !canBatch {
+				err = flush() // committed alone, as its own change
+			}
+			if err != nil {
+				r.err = err
+				continue
+			}
+		}
+		if r.cmd == nil {
+			members = append(members, r)
+			if !canBatch {
+				flush()
+			}
+			continue
+		}
+		if r.issue && r.key != "" {
+			if d := keys[r.key]; d != nil {
+				// The same key earlier in this batch: the same ticket.
+				r.dupOf = d
+				members = append(members, r)
+				continue
+			}
+			t, err := e.ticketByKey(r.ctx, o, r.key)
+			if err != nil {
+				r.err = err
+				continue
+			}
+			if t != nil {
+				r.ticket = t
+				continue
+			}
+		}
+		c, err := r.cmd(o.state, now)
+		if err != nil {
+			r.err = err
+			continue
+		}
+		if err := add(c, now); err != nil {
+			r.err = err
+			continue
+		}
+		r.change = c
+		if r.issue {
+			r.ticket, r.created = c.Ticket, true
+			if r.key != "" {
+				if keys == nil {
+					keys = map[string]*request{}
+				}
+				keys[r.key] = r
+			}
+		}
+		members = append(members, r)
+		if !canBatch {
+			flush()
+		}
+	}
+	flush()
+	for _, r := range batch {
+		if d := r.dupOf; d != nil {
+			r.ticket, r.err = d.ticket, d.err
+		}
+	}
+}
+
+// ticketByKey returns the ticket already issued with an idempotency key,
+// or nil.
+func (e *Engine) ticketByKey(ctx context.Context, o *office, key string) (*queue.Ticket, error) {
+	id, err := e.store.TicketByIdempotencyKey(ctx, o.state.Office.ID, key)
+	if err != nil {
+		return nil, fmt.Errorf("look up idempotency key: %w", err)
+	}
+	if id == "" {
+		return nil, nil
+	}
+	if t, ok := o.state.Tickets[id]; ok {
+		return t, nil
+	}
+	t, err := e.store.Ticket(ctx, o.state.Office.ID, id)
+	if err != nil || t == nil {
+		return nil, fmt.Errorf("load ticket %s of idempotency key: %w", id, err)
+	}
+	return t, nil
+}
+
+// commitBatch makes changes (already applied to o.state) durable, then
+// refreshes the view and publishes their events. On failure it puts the
+// live state back to the last durable view's and publishes nothing.
+func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][][]byte, now time.Time) error {
+	// A request's context may end (a client gone) but a command that
+	// reached the store finishes: its outcome must be known.
+	ctx := context.Background()
+	var err error
+	if bs, ok := e.store.(BatchStore); ok && len(changes) > 1 {
+		err = bs.CommitBatch(ctx, changes, msgs)
+	} else {
+		for i, c := range changes {
+			if err = e.store.Commit(ctx, c, msgs[i]); err != nil {
+				break // only without a BatchStore: then changes has one element
+			}
+		}
+	}
+	office := changes[0].Office
+	if err != nil {
+		e.log.Error("commit failed; nothing changed", "office", office, "changes", len(changes), "err", err)
+		o.state = o.view.Load().state.Clone()
+		return fmt.Errorf("save change of office %s: %w", office, err)
+	}
+	last := changes[len(changes)-1]
+	o.view.Store(e.makeView(o.state, now, last.Estimates))
+	if e.pub != nil {
+		for i, c := range changes {
+			for j, m := range msgs[i] {
+				e.pub.Publish(c.Office, c.Events[j].Seq, m)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,254 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"luot/server/engine"
+	"luot/server/hub"
+	"luot/server/queue"
+	"luot/server/store"
+)
+
+// gatedStore is the real store with a gate on commits: the first commit
+// waits until the test opens the gate (so that a batch queues up behind
+// it), it records the size of every commit, checks that nothing of a
+// commit is visible before it returns, and can fail a chosen commit.
+type gatedStore struct {
+	*store.DB
+	f *fixture
+
+	mu      sync.Mutex
+	sizes   []int
+	entered chan struct{} // closed when the first commit starts
+	release chan struct{} // the first commit waits for it
+	failAt  int           // 1-based commit that fails (0: none)
+	expect  map[int]int64 // the view's seq expected while commit k runs
+	leaks   []string
+}
+
+var errDiskGone = errors.New("disk gone (test)")
+
+func (g *gatedStore) gate(n int) error {
+	g.mu.Lock()
+	g.sizes = append(g.sizes, n)
+	k := len(g.sizes)
+	g.mu.Unlock()
+	if k == 1 {
+		close(g.entered)
+		<-g.release
+	}
+	// Nothing of this commit may be visible yet.
+	if v, _ := g.f.eng.View("hk"); v != nil {
+		g.mu.Lock()
+		if want, ok := g.expect[k]; ok && v.Snapshot.Seq != want {
+			g.leaks = append(g.leaks, fmt.Sprintf("commit %d: view at seq %d before the commit returned", k, v.Snapshot.Seq))
+		}
+		g.mu.Unlock()
+	}
+	if k == g.failAt {
+		return errDiskGone
+	}
+	return nil
+}
+
+func (g *gatedStore) Commit(ctx context.Context, c *queue.Change, ev [][]byte) error {
+	if err := g.gate(1); err != nil {
+		return err
+	}
+	return g.DB.Commit(ctx, c, ev)
+}
+
+func (g *gatedStore) CommitBatch(ctx context.Context, cs []*queue.Change, ev [][][]byte) error {
+	if err := g.gate(len(cs)); err != nil {
+		return err
+	}
+	return g.DB.CommitBatch(ctx, cs, ev)
+}
+
+func newGated(t *testing.T, failAt int) (*fixture, *gatedStore) {
+	f := newFixture(t)
+	g := &gatedStore{DB: f.db, f: f, entered: make(chan struct{}), release: make(chan struct{}), failAt: failAt, expect: map[int]int64{}}
+	f.eng = engine.New(g, f.hub, f.clock.now, nil)
+	if err := f.eng.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return f, g
+}
+
+// waitQueued waits (boundedly) until n commands of the office are queued.
+func waitQueued(t *testing.T, e *engine.Engine, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for engine.QueueLen(e, "hk") < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d commands queued", engine.QueueLen(e, "hk"), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+type issued struct {
+	t       *queue.Ticket
+	created bool
+	err     error
+	at      time.Time
+}
+
+func TestGroupCommitBatchesQueuedCommandsAndAnswersAfterDurable(t *testing.T) {
+	f, g := newGated(t, 0)
+	sub := f.hub.Subscribe("hk")
+	defer sub.Close()
+	g.expect[1], g.expect[2] = 0, 1
+
+	first := make(chan issued, 1)
+	go func() {
+		tk, c, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, "")
+		first <- issued{tk, c, err, time.Now()}
+	}()
+	<-g.entered
+	// Ten more arrive while the first is on disk; two share a key.
+	const n = 10
+	out := make(chan issued, n)
+	for i := range n {
+		key := fmt.Sprintf("k%d", i)
+		if i == 9 {
+			key = "k0"
+		}
+		go func() {
+			tk, c, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "c", Source: queue.SourceKiosk}, "kiosk:"+key)
+			out <- issued{tk, c, err, time.Now()}
+		}()
+	}
+	waitQueued(t, f.eng, n)
+	select {
+	case m := <-sub.C():
+		t.Fatalf("event %s published before its commit", m.Msg)
+	case r := <-first:
+		t.Fatalf("first issue answered before its commit: %+v", r)
+	default:
+	}
+	close(g.release)
+	if r := <-first; r.err != nil {
+		t.Fatal(r.err)
+	}
+	numbers := map[string]string{}
+	createdK0 := 0
+	for range n {
+		r := <-out
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if prev, dup := numbers[r.t.Display]; dup && prev != r.t.ID {
+			t.Fatalf("number %s given to %s and %s", r.t.Display, prev, r.t.ID)
+		}
+		numbers[r.t.Display] = r.t.ID
+		if r.created {
+			createdK0++
+		}
+	}
+	if len(numbers) != n-1 || createdK0 != n-1 {
+		t.Fatalf("%d numbers, %d created; want %d of each (one repeat of key k0)", len(numbers), createdK0, n-1)
+	}
+	g.mu.Lock()
+	sizes, leaks := append([]int(nil), g.sizes...), g.leaks
+	g.mu.Unlock()
+	if len(sizes) != 2 || sizes[0] != 1 || sizes[1] != n-1 {
+		t.Fatalf("commit sizes %v, want [1 %d]: the queued issues should share one transaction", sizes, n-1)
+	}
+	if len(leaks) > 0 {
+		t.Fatal(leaks)
+	}
+	// Events come in seq order without gaps, one per ticket.
+	for want := int64(1); want <= n; want++ {
+		m := <-sub.C()
+		if m.Seq != want {
+			t.Fatalf("event seq %d, want %d", m.Seq, want)
+		}
+	}
+	v, _ := f.eng.View("hk")
+	if v.Snapshot.Seq != n {
+		t.Fatalf("view at seq %d, want %d", v.Snapshot.Seq, n)
+	}
+	// What is on disk is what was answered: a restart sees the same.
+	e2 := engine.New(f.db, hub.New(0), f.clock.now, nil)
+	if err := e2.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v2, _ := e2.View("hk")
+	if v2.Snapshot.Seq != n || len(v2.Tickets) != n {
+		t.Fatalf("after reload: seq %d, %d tickets; want %d and %d", v2.Snapshot.Seq, len(v2.Tickets), n, n)
+	}
+}
+
+func TestFailedBatchChangesNothingAndFailsEveryRequest(t *testing.T) {
+	f, g := newGated(t, 2)
+	sub := f.hub.Subscribe("hk")
+	defer sub.Close()
+	g.expect[1], g.expect[2] = 0, 1
+	first := make(chan error, 1)
+	go func() {
+		_, _, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, "")
+		first <- err
+	}()
+	<-g.entered
+	const n = 6
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			if i%2 == 0 {
+				_, _, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, fmt.Sprintf("key%d", i))
+				errs <- err
+				return
+			}
+			_, err := f.eng.Do(ctx, "hk", func(s *queue.State, now time.Time) (*queue.Change, error) { return s.Open(now, "q2", "nv2") })
+			errs <- err
+		}()
+	}
+	waitQueued(t, f.eng, n)
+	close(g.release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for range n {
+		err := <-errs
+		switch {
+		case errors.Is(err, errDiskGone):
+			failed++
+		case queue.KindOf(err) != "":
+			// The second and third "open q2" are refused by the domain
+			// (already open in the batch's state): their own answer.
+		default:
+			t.Fatalf("a request of the failed batch got %v", err)
+		}
+	}
+	if failed < n/2+1 {
+		t.Fatalf("%d requests got the store's error; every issue and the first open should", failed)
+	}
+	// Nothing of the failed batch is visible: the view, the events, the
+	// live state (the next number continues after A001).
+	v, _ := f.eng.View("hk")
+	if v.Snapshot.Seq != 1 || len(v.Tickets) != 1 || v.Counters["q2"].State != queue.CounterClosed {
+		t.Fatalf("view after the failed batch: seq %d, %d tickets, q2 %s", v.Snapshot.Seq, len(v.Tickets), v.Counters["q2"].State)
+	}
+	if m := <-sub.C(); m.Seq != 1 {
+		t.Fatalf("first event seq %d", m.Seq)
+	}
+	select {
+	case m := <-sub.C():
+		t.Fatalf("event %s of the failed batch was published", m.Msg)
+	default:
+	}
+	g.mu.Lock()
+	g.expect[3] = 1
+	g.mu.Unlock()
+	tk, created, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, "key0")
+	if err != nil || !created || tk.Display != "A002" {
+		t.Fatalf("after the failed batch: %v created=%v err=%v, want a new A002 (the key was not kept)", tk, created, err)
+	}
+}

@@ -1,0 +1,13 @@
+package engine
+
+// QueueLen returns how many commands of an office wait for its leader (for
+// tests that need a batch to form before it commits).
+func QueueLen(e *Engine, office string) int {
+	o, err := e.get(office)
+	if err != nil {
+		return 0
+	}
+	o.qmu.Lock()
+	defer o.qmu.Unlock()
+	return len(o.queue)
+}

@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"luot/server/engine"
+	"luot/server/queue"
+)
+
+var _ engine.BatchStore = (*DB)(nil)
+
+// CommitBatch writes several changes in one durable transaction — the
+// engine's group commit: one fsync for every command that queued up while
+// the previous one was on disk. Each change is checked and written as by
+// Commit, as if committed right after the one before it; if any fails,
+// nothing at all is written and the error names the change.
+func (db *DB) CommitBatch(ctx context.Context, changes []*queue.Change, events [][][]byte) error {
+	if len(changes) != len(events) {
+		return fmt.Errorf("commit batch: %d changes but %d event lists", len(changes), len(events))
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	for i, c := range changes {
+		if c == nil {
+			return errors.New("commit batch: nil change")
+		}
+		if len(events[i]) != len(c.Events) {
+			return fmt.Errorf("commit change of office %s: %d events but %d encodings; encode every event once", c.Office, len(c.Events), len(events[i]))
+		}
+		if c.IdempotencyKey != "" && c.Ticket == nil {
+			return fmt.Errorf("commit change of office %s: idempotency key %q without a ticket", c.Office, c.IdempotencyKey)
+		}
+	}
+	office := changes[0].Office
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("commit %d changes of office %s: begin: %w", len(changes), office, err)
+	}
+	defer tx.Rollback()
+	for i, c := range changes {
+		if err := db.commitTx(ctx, tx, c, events[i]); err != nil {
+			return fmt.Errorf("commit change %d of %d of office %s: %w", i+1, len(changes), c.Office, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit %d changes of office %s: %w", len(changes), office, err)
+	}
+	return nil
+}
