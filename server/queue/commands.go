@@ -443,6 +443,7 @@ func (s *State) Rollover(now time.Time) *Change {
 			c.setCounter(cs)
 		}
 	}
+	s.endBookings(c, now, day)
 	s.emit(c, now, EventDayRolled, DayData{From: s.Day, To: day, Expired: expired})
 	return c
 }

@@ -24,6 +24,7 @@ const (
 	EventBookingCreated    EventType = "booking.created"
 	EventBookingCheckedIn  EventType = "booking.checked_in"
 	EventBookingCancelled  EventType = "booking.cancelled"
+	EventBookingNoShow     EventType = "booking.no_show"
 	EventDayRolled         EventType = "day.rolled"
 	EventDeviceStatus      EventType = "device.status"
 	EventConfigChanged     EventType = "config.changed"
@@ -101,4 +102,6 @@ type BookingData struct {
 	Date    string `json:"date"`
 	Slot    string `json:"slot"`
 	Ticket  string `json:"ticket,omitempty"`
+	// Status is the booking's status after the event.
+	Status BookingStatus `json:"status,omitempty"`
 }

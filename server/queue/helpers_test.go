@@ -263,6 +263,7 @@ type stateCopy struct {
 	Numbers  map[string]int
 	Averages map[string]float64
 	Remote   map[string]int
+	Bookings map[string]Booking
 }
 
 func copyState(s *State) stateCopy {
@@ -273,6 +274,10 @@ func copyState(s *State) stateCopy {
 	}
 	for id, t := range s.Tickets {
 		c.Tickets[id] = *cloneTicket(t)
+	}
+	c.Bookings = map[string]Booking{}
+	for code, b := range s.Bookings {
+		c.Bookings[code] = *b
 	}
 	return c
 }

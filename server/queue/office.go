@@ -142,7 +142,22 @@ type Policy struct {
 	EWMAAlpha float64 `json:"ewma_alpha"`
 	// RecentCalls is how many calls the boards list.
 	RecentCalls int `json:"recent_calls"`
+	// BookingHorizonDays is how many days ahead appointments may be booked
+	// (today counts as day 0); 0 means DefaultBookingHorizonDays.
+	BookingHorizonDays int `json:"booking_horizon_days,omitempty"`
+	// RetentionDays is how long the names and phone numbers of tickets and
+	// bookings are kept; a daily job erases older ones. 0 means
+	// DefaultRetentionDays.
+	RetentionDays int `json:"retention_days,omitempty"`
 }
+
+// Defaults and bounds of the booking horizon and the retention period.
+const (
+	DefaultBookingHorizonDays = 14
+	MaxBookingHorizonDays     = 366
+	DefaultRetentionDays      = 90
+	MaxRetentionDays          = 10 * 366
+)
 
 // Late check-in policies.
 const (
@@ -159,6 +174,8 @@ func DefaultPolicy() Policy {
 		LateCheckin:         LateWalkIn,
 		EWMAAlpha:           0.2,
 		RecentCalls:         8,
+		BookingHorizonDays:  DefaultBookingHorizonDays,
+		RetentionDays:       DefaultRetentionDays,
 	}
 }
 
@@ -299,6 +316,12 @@ func (o *Office) Validate() error {
 		if s.SlotMinutes < 0 || s.SlotMinutes > 24*60 || s.SlotCapacity < 0 || s.SlotCapacity > 10000 || s.DailyCap < 0 || s.RemoteCap < 0 {
 			return errorf(KindInvalid, "invalid_capacity", "service %s: slot minutes, capacities and caps must not be negative", s.ID)
 		}
+		if (s.SlotMinutes > 0) != (s.SlotCapacity > 0) {
+			return errorf(KindInvalid, "invalid_slots", "service %s: set both slot_minutes and slot_capacity to take appointments, or neither", s.ID)
+		}
+		if s.SlotMinutes > 0 && s.SlotMinutes < 5 {
+			return errorf(KindInvalid, "invalid_slots", "service %s: appointment slots must be at least 5 minutes long", s.ID)
+		}
 	}
 	seenCounter := map[string]bool{}
 	numbers := map[int]bool{}
@@ -373,6 +396,21 @@ func (p *Policy) validate() error {
 	}
 	if p.RecentCalls > 50 {
 		return errorf(KindInvalid, "invalid_policy", "recent_calls must be at most 50")
+	}
+	if p.BookingEarlyMinutes > 24*60 || p.BookingLateMinutes > 24*60 {
+		return errorf(KindInvalid, "invalid_policy", "booking windows must be at most a day (1440 minutes)")
+	}
+	if p.BookingHorizonDays == 0 {
+		p.BookingHorizonDays = DefaultBookingHorizonDays
+	}
+	if p.BookingHorizonDays < 0 || p.BookingHorizonDays > MaxBookingHorizonDays {
+		return errorf(KindInvalid, "invalid_policy", "booking_horizon_days must be 1 to %d", MaxBookingHorizonDays)
+	}
+	if p.RetentionDays == 0 {
+		p.RetentionDays = DefaultRetentionDays
+	}
+	if p.RetentionDays < 1 || p.RetentionDays > MaxRetentionDays {
+		return errorf(KindInvalid, "invalid_policy", "retention_days must be 1 to %d", MaxRetentionDays)
 	}
 	return nil
 }

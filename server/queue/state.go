@@ -25,6 +25,10 @@ type State struct {
 	Averages map[string]float64
 	// Remote counts today's same-day online numbers per service.
 	Remote map[string]int
+	// Bookings are the appointments of the business day and later days,
+	// by code, whatever their status (see booking.go). Bookings of earlier
+	// days leave memory at the rollover that ends them.
+	Bookings map[string]*Booking
 }
 
 // NewState returns the state of an office with nothing issued on day.
@@ -38,6 +42,7 @@ func NewState(o Office, day string) *State {
 		Numbers:  map[string]int{},
 		Averages: map[string]float64{},
 		Remote:   map[string]int{},
+		Bookings: map[string]*Booking{},
 	}
 	for _, c := range o.Counters {
 		s.Counters[c.ID] = CounterStatus{Counter: c.ID, State: CounterClosed}
@@ -56,6 +61,7 @@ func (s *State) Clone() *State {
 	c.Numbers = maps.Clone(s.Numbers)
 	c.Averages = maps.Clone(s.Averages)
 	c.Remote = maps.Clone(s.Remote)
+	c.Bookings = maps.Clone(s.Bookings)
 	return &c
 }
 
@@ -74,6 +80,9 @@ type Change struct {
 	Averages []Average
 	Events   []Event
 	Config   *Office
+	// Bookings are full new versions of the appointments the command
+	// creates or changes; the store writes them in the same transaction.
+	Bookings []*Booking
 	// Ticket is the ticket the command was about (issued, called …), if any.
 	Ticket *Ticket
 	// Estimates, when set, is the wait estimate of the state after this
@@ -169,6 +178,17 @@ func (s *State) Apply(c *Change) {
 	}
 	for _, cs := range c.Counters {
 		s.Counters[cs.Counter] = cs
+	}
+	if s.Bookings == nil {
+		s.Bookings = map[string]*Booking{}
+	}
+	for _, b := range c.Bookings {
+		s.Bookings[b.Code] = b
+	}
+	for code, b := range s.Bookings {
+		if b.Date < s.Day {
+			delete(s.Bookings, code)
+		}
 	}
 	for _, n := range c.Numbers {
 		if n.Day == s.Day {

@@ -148,6 +148,11 @@ func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events 
 			return fmt.Errorf("save average of %s: %w", a.Service, err)
 		}
 	}
+	for _, b := range c.Bookings {
+		if err := putBooking(ctx, tx, c.Office, b, at); err != nil {
+			return err
+		}
+	}
 	if c.IdempotencyKey != "" {
 		if _, err := st(sqlIdempotencyPut).ExecContext(ctx,
 			c.Office, c.IdempotencyKey, c.Ticket.ID, fmtTime(at)); err != nil {
@@ -487,6 +492,10 @@ func loadState(ctx context.Context, tx *sql.Tx, office string) (*queue.State, er
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read numbers: %w", err)
+	}
+
+	if err := loadBookings(ctx, tx, s); err != nil {
+		return nil, err
 	}
 
 	rows, err = tx.QueryContext(ctx, `SELECT service, seconds FROM averages WHERE office = ?`, office)

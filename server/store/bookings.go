@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"luot/server/queue"
+)
+
+const bookingColumns = `code, office, service, date, slot, name, phone, status, ticket, created_at`
+
+// putBooking inserts a new booking or updates the status and ticket of an
+// existing one. A new booking whose code is already used (by an older
+// booking of any office) is refused with ErrConflict rather than
+// overwriting it: an update must match the stored office and creation time.
+func putBooking(ctx context.Context, tx *sql.Tx, office string, b *queue.Booking, at time.Time) error {
+	if b.Office != office {
+		return fmt.Errorf("booking %s belongs to office %q: %w", b.Code, b.Office, ErrConflict)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO bookings (`+bookingColumns+`, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (code) DO UPDATE SET status = excluded.status, ticket = excluded.ticket,
+			name = excluded.name, phone = excluded.phone, updated_at = excluded.updated_at
+		WHERE bookings.office = excluded.office AND bookings.created_at = excluded.created_at`,
+		b.Code, b.Office, b.Service, b.Date, b.Slot, b.Name, b.Phone, string(b.Status), b.Ticket,
+		fmtTime(b.CreatedAt), fmtTime(at))
+	if err != nil {
+		return conflict("save booking "+b.Code, err)
+	}
+	if k, err := res.RowsAffected(); err != nil || k != 1 {
+		return fmt.Errorf("booking code %s is already used by another booking: %w; make another code", b.Code, ErrConflict)
+	}
+	return nil
+}
+
+func scanBooking(s scanner) (*queue.Booking, error) {
+	var b queue.Booking
+	var status string
+	var created sql.NullString
+	if err := s.Scan(&b.Code, &b.Office, &b.Service, &b.Date, &b.Slot, &b.Name, &b.Phone, &status, &b.Ticket, &created); err != nil {
+		return nil, err
+	}
+	b.Status = queue.BookingStatus(status)
+	t, err := parseTime(created)
+	if err != nil {
+		return nil, fmt.Errorf("booking %s: %w", b.Code, err)
+	}
+	b.CreatedAt = t
+	return &b, nil
+}
+
+// loadBookings reads the bookings of the state's day and later days.
+func loadBookings(ctx context.Context, tx *sql.Tx, s *queue.State) error {
+	rows, err := tx.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE office = ? AND date >= ?`, s.Office.ID, s.Day)
+	if err != nil {
+		return fmt.Errorf("read bookings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		b, err := scanBooking(rows)
+		if err != nil {
+			return fmt.Errorf("read bookings: %w", err)
+		}
+		s.Bookings[b.Code] = b
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read bookings: %w", err)
+	}
+	return nil
+}
+
+// Booking loads a booking by code, of any office and date. It returns
+// ErrNotFound when there is none.
+func (db *DB) Booking(ctx context.Context, code string) (*queue.Booking, error) {
+	b, err := scanBooking(db.r.QueryRowContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE code = ?`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("booking %s: %w", code, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load booking %s: %w", code, err)
+	}
+	return b, nil
+}
+
+// Rating is a citizen's rating of a finished ticket.
+type Rating struct {
+	Office  string    `json:"office"`
+	Ticket  string    `json:"ticket"`
+	Score   int       `json:"score"` // 4 very satisfied … 1 dissatisfied
+	Comment string    `json:"comment,omitempty"`
+	Counter string    `json:"counter,omitempty"`
+	Staff   string    `json:"staff,omitempty"`
+	Service string    `json:"service,omitempty"`
+	Day     string    `json:"day,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// PutRating stores a rating. A ticket is rated once: a second rating
+// fails with ErrConflict; an unknown ticket with ErrNotFound.
+func (db *DB) PutRating(ctx context.Context, r Rating) error {
+	if r.Score < 1 || r.Score > 4 {
+		return fmt.Errorf("rating of ticket %s: score %d must be 1 to 4", r.Ticket, r.Score)
+	}
+	res, err := db.w.ExecContext(ctx, `INSERT INTO ratings (office, ticket, score, comment, counter, staff, service, day, at)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ? AND office = ?)`,
+		r.Office, r.Ticket, r.Score, r.Comment, r.Counter, r.Staff, r.Service, r.Day, fmtTime(r.At), r.Ticket, r.Office)
+	if isConstraint(err) {
+		return fmt.Errorf("ticket %s is already rated: %w", r.Ticket, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("save rating of ticket %s: %w", r.Ticket, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("rating of ticket %s of office %s: %w", r.Ticket, r.Office, ErrNotFound)
+	}
+	return nil
+}
+
+// RatingOf returns the rating of a ticket, or nil when it has none.
+func (db *DB) RatingOf(ctx context.Context, ticket string) (*Rating, error) {
+	var r Rating
+	var at sql.NullString
+	err := db.r.QueryRowContext(ctx, `SELECT office, ticket, score, comment, counter, staff, service, day, at FROM ratings WHERE ticket = ?`, ticket).
+		Scan(&r.Office, &r.Ticket, &r.Score, &r.Comment, &r.Counter, &r.Staff, &r.Service, &r.Day, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load rating of ticket %s: %w", ticket, err)
+	}
+	if r.At, err = parseTime(at); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ErasePersonalData erases the names and phone numbers of the tickets and
+// bookings of every office that are older than the office's retention
+// period (Policy.RetentionDays, counted in local days before the business
+// day of now). It keeps everything else — numbers, times, statuses — for
+// the statistics. It returns how many rows it erased; run it daily.
+func (db *DB) ErasePersonalData(ctx context.Context, now time.Time) (int64, error) {
+	ids, err := db.OfficeIDs(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("erase personal data: %w", err)
+	}
+	var total int64
+	for _, id := range ids {
+		o, err := db.Office(ctx, id)
+		if err != nil {
+			return total, fmt.Errorf("erase personal data: %w", err)
+		}
+		cutoff := now.In(o.Location()).AddDate(0, 0, -o.Policy.RetentionDays).Format(time.DateOnly)
+		for _, q := range []string{
+			`UPDATE tickets SET name = '', phone = '' WHERE office = ? AND day < ? AND (name <> '' OR phone <> '')`,
+			`UPDATE bookings SET name = '', phone = '' WHERE office = ? AND date < ? AND (name <> '' OR phone <> '')`,
+		} {
+			res, err := db.w.ExecContext(ctx, q, id, cutoff)
+			if err != nil {
+				return total, fmt.Errorf("erase personal data of office %s before %s: %w", id, cutoff, err)
+			}
+			n, _ := res.RowsAffected()
+			total += n
+		}
+	}
+	return total, nil
+}
