@@ -1,0 +1,135 @@
+// Package device connects the kiosk's UI (luot/kiosk/ui) to the world: the
+// Lượt server through server/client, the ticket printer through package
+// printer, and the serial barcode/QR scanner through go.bug.st/serial.
+package device
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"regexp"
+	"time"
+
+	"luot/kiosk/ui"
+	"luot/server/client"
+)
+
+// Server is ui.Server over the server's HTTP API for one office.
+type Server struct {
+	C *client.Client
+	// OfficeID is the office the kiosk serves.
+	OfficeID string
+}
+
+var _ ui.Server = (*Server)(nil)
+
+// NewServer returns the kiosk's server for office at baseURL, sending the
+// kiosk's device key.
+func NewServer(baseURL, deviceKey, office string, opts ...client.Option) (*Server, error) {
+	c, err := client.New(baseURL, append([]client.Option{client.WithDeviceKey(deviceKey)}, opts...)...)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{C: c, OfficeID: office}, nil
+}
+
+// Office reads the office's public configuration.
+func (s *Server) Office(ctx context.Context) (*ui.Office, error) {
+	o, err := s.C.Office(ctx, s.OfficeID)
+	if err != nil {
+		return nil, refusal(err)
+	}
+	loc, lerr := time.LoadLocation(o.Timezone)
+	if lerr != nil || o.Timezone == "" {
+		loc = time.FixedZone("ICT", 7*3600) // Việt Nam has one zone, without summer time
+	}
+	open := map[string]bool{}
+	for _, c := range o.Counters {
+		if c.State == "open" {
+			for _, sv := range c.Services {
+				open[sv] = true
+			}
+		}
+	}
+	u := &ui.Office{Name: o.Name, NameEN: o.NameEN, Open: o.OpenNow, Location: loc}
+	for _, sv := range o.Services {
+		u.Services = append(u.Services, ui.Service{ID: sv.ID, Name: sv.Name, NameEN: sv.NameEN,
+			Active: sv.Active, Served: sv.Served, CounterOpen: open[sv.ID]})
+	}
+	return u, nil
+}
+
+// Issue issues a walk-in ticket with the tap's idempotency key.
+func (s *Server) Issue(ctx context.Context, service string, p ui.Priority, key string) (*ui.Ticket, error) {
+	t, err := s.C.Issue(ctx, s.OfficeID, client.IssueRequest{Service: service, Priority: string(p)}, key)
+	if err != nil {
+		return nil, refusal(err)
+	}
+	return ticket(t), nil
+}
+
+// CheckIn checks a booking in.
+func (s *Server) CheckIn(ctx context.Context, code, key string) (*ui.Ticket, error) {
+	t, err := s.C.CheckIn(ctx, s.OfficeID, code, key)
+	if err != nil {
+		return nil, refusal(err)
+	}
+	return ticket(t), nil
+}
+
+// ReportStatus sends a device.status report.
+func (s *Server) ReportStatus(ctx context.Context, status, message string) error {
+	return s.C.ReportStatus(ctx, status, message)
+}
+
+func ticket(t *client.Ticket) *ui.Ticket {
+	eta := time.Duration(t.ETASeconds) * time.Second
+	if t.ETASeconds < 0 {
+		eta = -1
+	}
+	return &ui.Ticket{ID: t.ID, Number: t.Number, Service: t.Service, ServiceName: t.ServiceName,
+		Priority: ui.Priority(t.Priority), Ahead: t.Ahead, ETA: eta, TrackURL: t.TrackURL, Issued: t.IssuedAt}
+}
+
+var clockTime = regexp.MustCompile(`\b([01]?\d|2[0-3])[:h]([0-5]\d)\b`)
+
+// refusal turns the server's "no" into a *ui.Refusal; errors that mean the
+// server cannot serve (network, 5xx other than "office closed") are
+// returned as they are.
+func refusal(err error) error {
+	var e *client.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	r := &ui.Refusal{Reason: ui.ReasonOther, Message: e.Message}
+	switch {
+	case e.Code == "office_closed":
+		r.Reason = ui.ReasonOfficeClosed
+	case e.Status >= 500:
+		return err
+	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
+		r.Reason = ui.ReasonNotAllowed
+	case e.Code == "daily_cap_reached":
+		r.Reason = ui.ReasonCapReached
+	case e.Code == "service_not_served":
+		r.Reason = ui.ReasonNotServed
+	case e.Code == "service_inactive":
+		r.Reason = ui.ReasonInactive
+	case e.Code == client.CodeUnknownBooking || (e.Status == http.StatusNotFound && e.Code != "unknown_office"):
+		r.Reason = ui.ReasonUnknownCode
+	case e.Code == client.CodeBookingCancelled:
+		r.Reason = ui.ReasonCancelled
+	case e.Code == client.CodeTooEarly:
+		r.Reason = ui.ReasonTooEarly
+		// "… is at 10:00: come back at 09:30": the last time is when.
+		if m := clockTime.FindAllStringSubmatch(e.Message, -1); m != nil {
+			last := m[len(m)-1]
+			r.ComeBackAt = last[1] + ":" + last[2]
+		}
+	case e.Code == client.CodeTooLate:
+		r.Reason = ui.ReasonTooLate
+	case e.Code == client.CodeCheckedIn:
+		r.Reason = ui.ReasonCheckedIn
+	}
+	return r
+}

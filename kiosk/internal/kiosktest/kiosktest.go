@@ -1,0 +1,311 @@
+// Package kiosktest runs what the kiosk's tests talk to: a real Lượt API
+// server in this process (real engine, real SQLite file, real HTTP), with a
+// clock the test moves, a switch that makes it unreachable, and a small
+// stand-in for the booking check-in endpoint, which the server does not
+// have yet (it speaks the contract of POST /offices/{office}/checkins).
+// It is imported by tests only.
+package kiosktest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"luot/server/api"
+	"luot/server/engine"
+	"luot/server/hub"
+	"luot/server/officefile"
+	"luot/server/queue"
+	"luot/server/store"
+)
+
+// KioskKey is the device key of the test kiosk.
+const KioskKey = "test-kiosk-key-0123456789"
+
+// Start is the server's time at the start of a test: Friday 27 November
+// 2026, 08:00 in Hồ Chí Minh City.
+var Start = time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+
+// Office is the test office: nine services (two pages of six), one of
+// them switched off and one that no counter serves, open 07:00–17:30
+// Monday to Saturday.
+func Office() queue.Office {
+	h := queue.WeekHours{}
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat"} {
+		h[d] = []queue.Span{{From: "07:00", To: "17:30"}}
+	}
+	return queue.Office{
+		ID: "demo", Name: "UBND Phường Bến Nghé", NameEN: "Ben Nghe Ward People's Committee",
+		Timezone: "Asia/Ho_Chi_Minh", Hours: h, Policy: queue.DefaultPolicy(),
+		Services: []queue.Service{
+			{ID: "xay-dung", Prefix: "A", Name: "Cấp giấy phép xây dựng", NameEN: "Construction permits", DefaultMinutes: 15, Active: true},
+			{ID: "ho-kinh-doanh", Prefix: "B", Name: "Đăng ký hộ kinh doanh", NameEN: "Household business registration", DefaultMinutes: 10, Active: true},
+			{ID: "chung-thuc", Prefix: "C", Name: "Chứng thực bản sao, chữ ký", NameEN: "Certified copies and signatures", DefaultMinutes: 3, Active: true},
+			{ID: "ho-tich", Prefix: "D", Name: "Hộ tịch (khai sinh, kết hôn, khai tử)", NameEN: "Civil status (births, marriages, deaths)", DefaultMinutes: 8, Active: true, DailyCap: 1},
+			{ID: "dat-dai", Prefix: "E", Name: "Đất đai (giấy chứng nhận quyền sử dụng đất)", NameEN: "Land (land-use right certificates)", DefaultMinutes: 15, Active: true},
+			{ID: "lao-dong", Prefix: "F", Name: "Lao động – Thương binh và Xã hội", NameEN: "Labour, war invalids and social affairs", DefaultMinutes: 10, Active: false},
+			{ID: "moi-truong", Prefix: "G", Name: "Tài nguyên và Môi trường", NameEN: "Natural resources and environment", DefaultMinutes: 12, Active: true},
+			{ID: "tu-phap", Prefix: "H", Name: "Tư pháp – Hòa giải", NameEN: "Justice and mediation", DefaultMinutes: 12, Active: true},
+			{ID: "tra-ket-qua", Prefix: "R", Name: "Nhận kết quả hồ sơ", NameEN: "Collect the result of an application", DefaultMinutes: 3, Active: true},
+		},
+		Counters: []queue.Counter{
+			{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "xay-dung"}, {Service: "dat-dai"}, {Service: "moi-truong", OffsetMinutes: 10}}},
+			{ID: "q2", Number: 2, Name: "Quầy 2", Services: []queue.CounterService{{Service: "ho-kinh-doanh"}, {Service: "lao-dong"}, {Service: "chung-thuc", OffsetMinutes: 10}}},
+			{ID: "q3", Number: 3, Name: "Quầy 3", Services: []queue.CounterService{{Service: "chung-thuc"}, {Service: "ho-tich"}, {Service: "tra-ket-qua"}}},
+		},
+	}
+}
+
+// Clock is the server's clock; it moves only when told.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Set sets the clock.
+func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// Env is a running server.
+type Env struct {
+	URL    string
+	Clock  *Clock
+	Engine *engine.Engine
+	// CheckIns is the check-in stand-in.
+	CheckIns *CheckInDesk
+	down     atomic.Bool
+	drop     atomic.Int32
+	reports  chan Report
+}
+
+// Report is a device.status report the server received.
+type Report struct{ Status, Message string }
+
+// New starts a server with the test office (or o, when given).
+func New(t testing.TB, o ...queue.Office) *Env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clk := &Clock{t: Start}
+	off := Office()
+	if len(o) > 0 {
+		off = o[0]
+	}
+	if err := db.CreateOffice(ctx, off, clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutDevice(ctx, queue.Device{ID: "kiosk-1", Office: off.ID, Name: "Ki-ốt 1", Kind: queue.DeviceKiosk}, officefile.HashKey(KioskKey)); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := hub.New(0)
+	eng := engine.New(db, h, clk.Now, log)
+	if err := eng.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a, err := api.New(api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log, PublicURL: "https://luot.example.gov.vn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Env{Clock: clk, Engine: eng, reports: make(chan Report, 100)}
+	e.CheckIns = &CheckInDesk{env: e, office: off.ID, Bookings: map[string]Booking{}, answered: map[string][]byte{}}
+	mux := http.NewServeMux()
+	mux.Handle("POST /api/v1/offices/{office}/checkins", e.CheckIns)
+	mux.HandleFunc("POST /api/v1/devices/status", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var rep Report
+		var b struct{ Status, Message string }
+		json.Unmarshal(body, &b)
+		rep.Status, rep.Message = b.Status, b.Message
+		r.Body = io.NopCloser(strings.NewReader(string(body)))
+		rec := httptest.NewRecorder()
+		a.ServeHTTP(rec, r)
+		if rec.Code == http.StatusOK {
+			select {
+			case e.reports <- rep:
+			default:
+			}
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	})
+	mux.Handle("/", a)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if e.down.Load() {
+			// Unreachable: drop the connection without an answer.
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					c.Close()
+					return
+				}
+			}
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/tickets") && e.drop.Add(-1) >= 0 {
+			// The server does the work, but the answer is lost on the way.
+			mux.ServeHTTP(httptest.NewRecorder(), r)
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					c.Close()
+					return
+				}
+			}
+		}
+		mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { h.Close(); srv.Close() })
+	e.URL = srv.URL
+	return e
+}
+
+// SetDown makes the server unreachable (every connection is dropped) or
+// reachable again.
+func (e *Env) SetDown(down bool) { e.down.Store(down) }
+
+// DropAnswers makes the server lose its answers to the next n ticket
+// requests after doing them, as a broken connection would.
+func (e *Env) DropAnswers(n int) { e.drop.Store(int32(n)) }
+
+// NextReport waits (at most d) for the next device.status report the
+// server accepted.
+func (e *Env) NextReport(d time.Duration) (Report, error) {
+	select {
+	case r := <-e.reports:
+		return r, nil
+	case <-time.After(d):
+		return Report{}, fmt.Errorf("no device.status report within %s", d)
+	}
+}
+
+// Ticket returns the server's ticket behind a tracking link.
+func (e *Env) Ticket(trackURL string) (*queue.Ticket, error) {
+	u, err := url.Parse(trackURL)
+	if err != nil {
+		return nil, err
+	}
+	id := u.Path[strings.LastIndex(u.Path, "/")+1:]
+	t, _, err := e.Engine.FindTicket(context.Background(), id)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil || t.Token != u.Query().Get("token") {
+		return nil, fmt.Errorf("no ticket %s with the link's token", id)
+	}
+	return t, nil
+}
+
+// Booking is a booking known to the check-in stand-in.
+type Booking struct {
+	Service string
+	// Refuse, when set, is the refusal: "cancelled", "early", "late".
+	Refuse string
+}
+
+// CheckInDesk answers POST /offices/{office}/checkins by the contract:
+// 201 {ticket} (a real ticket of the booking's service, issued by the
+// engine), 404 for an unknown code, 409 for a cancelled booking, too early
+// (the message says "come back at hh:mm") or too late. Repeating a request
+// with the same Idempotency-Key returns the first answer.
+type CheckInDesk struct {
+	env      *Env
+	office   string
+	mu       sync.Mutex
+	Bookings map[string]Booking
+	answered map[string][]byte
+	// Calls counts requests.
+	Calls atomic.Int32
+}
+
+// Add registers a booking.
+func (d *CheckInDesk) Add(code string, b Booking) {
+	d.mu.Lock()
+	d.Bookings[code] = b
+	d.mu.Unlock()
+}
+
+func (d *CheckInDesk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	d.Calls.Add(1)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	key := r.Header.Get("Idempotency-Key")
+	if b, ok := d.answered[key]; ok && key != "" {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		w.Write(b)
+		return
+	}
+	var body struct {
+		Code string `json:"code"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		fail(w, 400, "invalid_json", "send {\"code\": \"...\"}")
+		return
+	}
+	b, ok := d.Bookings[body.Code]
+	switch {
+	case !ok:
+		fail(w, 404, "unknown_booking", "no booking has the code "+body.Code)
+		return
+	case b.Refuse == "cancelled":
+		fail(w, 409, "booking_cancelled", "booking "+body.Code+" was cancelled")
+		return
+	case b.Refuse == "early":
+		fail(w, 409, "too_early", "booking "+body.Code+" is at 10:00: come back at 09:30")
+		return
+	case b.Refuse == "late":
+		fail(w, 409, "too_late", "booking "+body.Code+" was for 07:30; its window ended at 07:45")
+		return
+	case b.Refuse == "used":
+		fail(w, 409, "already_checked_in", "booking "+body.Code+" is already checked in")
+		return
+	}
+	t, _, err := d.env.Engine.Issue(r.Context(), d.office, queue.IssueRequest{Service: b.Service, Source: queue.SourceBooking, Booking: body.Code}, "")
+	if err != nil {
+		fail(w, 500, "internal", err.Error())
+		return
+	}
+	v, _ := d.env.Engine.View(d.office)
+	name := ""
+	if sv := v.Office.Service(t.Service); sv != nil {
+		name = sv.Name
+	}
+	out, _ := json.Marshal(map[string]any{"ticket": map[string]any{
+		"id": t.ID, "number": t.Display, "service": t.Service, "service_name": name, "status": t.Status,
+		"source": t.Source, "issued_at": t.IssuedAt, "ahead": 0, "eta_seconds": -1,
+		"track_url": "https://luot.example.gov.vn/t/" + t.ID + "?token=" + t.Token,
+	}})
+	d.Bookings[body.Code] = Booking{Service: b.Service, Refuse: "used"}
+	if key != "" {
+		d.answered[key] = out
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	w.Write(out)
+}
+
+func fail(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}

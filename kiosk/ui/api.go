@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Server is what the kiosk needs from the Lượt server. The kiosk command
+// implements it over server/client (package luot/kiosk/device); every
+// method is called from a goroutine of its own, never from the UI thread.
+type Server interface {
+	// Office returns the office's configuration and whether it is open.
+	Office(ctx context.Context) (*Office, error)
+	// Issue issues a walk-in ticket. key is the idempotency key of the one
+	// tap that asked for it: a retry with the same key returns the same
+	// ticket.
+	Issue(ctx context.Context, service string, priority Priority, key string) (*Ticket, error)
+	// CheckIn turns a booking code into a ticket (key as for Issue).
+	CheckIn(ctx context.Context, code, key string) (*Ticket, error)
+	// ReportStatus tells staff about the kiosk's condition (a device.status
+	// event): status is a short code ("paper-end", "ok"), message words.
+	ReportStatus(ctx context.Context, status, message string) error
+}
+
+// A refusal is how a Server says "no" to a request (as opposed to not
+// answering): any other error from a Server means the server cannot be
+// reached or cannot serve now, and the kiosk goes out of service.
+type Refusal struct {
+	Reason Reason
+	// Message is the server's own message, for the log.
+	Message string
+	// ComeBackAt is the local time ("09:30") at which a booking checked in
+	// too early can be checked in, when the server said it.
+	ComeBackAt string
+}
+
+func (r *Refusal) Error() string {
+	return fmt.Sprintf("the server refused: %s (%s)", r.Reason, r.Message)
+}
+
+// Reason says why a request was refused.
+type Reason string
+
+// Refusal reasons.
+const (
+	ReasonOfficeClosed Reason = "office_closed"      // outside opening hours
+	ReasonCapReached   Reason = "daily_cap_reached"  // the service's numbers for today are gone
+	ReasonNotServed    Reason = "service_not_served" // no counter serves the service
+	ReasonInactive     Reason = "service_inactive"   // the service is switched off
+	ReasonUnknownCode  Reason = "unknown_booking"    // no booking has this code
+	ReasonCancelled    Reason = "booking_cancelled"  // the booking was cancelled
+	ReasonTooEarly     Reason = "too_early"          // before the booking's check-in window
+	ReasonTooLate      Reason = "too_late"           // after it, and the office refuses late check-ins
+	ReasonCheckedIn    Reason = "already_checked_in" // the code was already used
+	ReasonNotAllowed   Reason = "not_allowed"        // the device key is missing, wrong or revoked
+	ReasonOther        Reason = "other"              // any other refusal
+)
+
+// Office is what the kiosk shows of an office.
+type Office struct {
+	Name, NameEN string
+	// Open is false outside opening hours and on holidays.
+	Open bool
+	// Location is the office's timezone (nil: UTC).
+	Location *time.Location
+	Services []Service
+}
+
+// Service is one service on the start screen.
+type Service struct {
+	ID           string
+	Name, NameEN string
+	// Active is false when the office switched the service off.
+	Active bool
+	// Served is false when no counter serves it.
+	Served bool
+	// CounterOpen is true when a counter serving it is open now; numbers
+	// can be taken before that, as in real offices.
+	CounterOpen bool
+}
+
+// Priority is a priority class a citizen declares ("" for none). The
+// values are the server's.
+type Priority string
+
+// Priority classes, in the order the kiosk shows them.
+const (
+	PriorityNone     Priority = ""
+	PriorityElderly  Priority = "elderly"
+	PriorityDisabled Priority = "disabled"
+	PriorityPregnant Priority = "pregnant"
+	PriorityMerit    Priority = "merit"
+)
+
+// Priorities lists the classes the kiosk offers.
+var Priorities = []Priority{PriorityElderly, PriorityDisabled, PriorityPregnant, PriorityMerit}
+
+// Ticket is an issued ticket as the kiosk shows and prints it.
+type Ticket struct {
+	ID                         string
+	Number                     string
+	Service                    string
+	ServiceName, ServiceNameEN string
+	Priority                   Priority
+	Ahead                      int
+	// ETA is the estimated wait; negative when it cannot be estimated yet
+	// (no counter open).
+	ETA      time.Duration
+	TrackURL string
+	Issued   time.Time
+}
+
+// Printer prints tickets. Errors are *PrinterFault values.
+type Printer interface {
+	// Check reads the printer's status: nil when a ticket can be printed.
+	Check(ctx context.Context) error
+	// Print checks the status again and prints the ticket. warning is a
+	// *PrinterFault with Warning set when it printed but needs attention
+	// soon (paper near end).
+	Print(ctx context.Context, job PrintJob) (warning, err error)
+}
+
+// PrintJob is a ticket as printed: Vietnamese first, English below.
+type PrintJob struct {
+	Office, OfficeEN     string
+	Service, ServiceEN   string
+	Number               string
+	Priority, PriorityEN string
+	Ahead                int
+	ETA                  time.Duration
+	TrackURL             string
+	Issued               time.Time
+	Kiosk                string
+}
+
+// PrinterFault is why the printer cannot print (or, with Warning, soon
+// will not), in words for citizens in both languages.
+type PrinterFault struct {
+	// Code is reported to the server ("paper-end", "cover-open",
+	// "not-connected"…).
+	Code       string
+	Vietnamese string
+	English    string
+	Warning    bool
+}
+
+func (f *PrinterFault) Error() string {
+	return "printer: " + f.English + " (" + f.Code + ")"
+}
+
+// Clock is the kiosk's time: the system clock in the kiosk, a fake one in
+// tests.
+type Clock interface {
+	Now() time.Time
+	// AfterFunc calls f in its own goroutine after d.
+	AfterFunc(d time.Duration, f func()) Timer
+}
+
+// Timer is a pending AfterFunc call.
+type Timer interface {
+	// Stop prevents the call if it has not started; it reports whether it did.
+	Stop() bool
+}
+
+// SystemClock returns the real clock.
+func SystemClock() Clock { return systemClock{} }
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                            { return time.Now() }
+func (systemClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }

@@ -1,0 +1,142 @@
+package ui_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"luot/kiosk/internal/kiosktest"
+	"luot/kiosk/ui"
+	"luot/printer"
+)
+
+// stubServer answers with fixed data, so that the golden images do not
+// depend on random ticket ids (the QR code) or on timing. Everything else
+// in the golden tests (printer, theme, layout) is real.
+type stubServer struct {
+	closed atomic.Bool
+	down   atomic.Bool
+}
+
+var errDown = errors.New("connection refused")
+
+func (s *stubServer) Office(context.Context) (*ui.Office, error) {
+	if s.down.Load() {
+		return nil, errDown
+	}
+	return &ui.Office{Name: "UBND Phường Bến Nghé", NameEN: "Ben Nghe Ward People's Committee", Open: !s.closed.Load(),
+		Location: kiosktest.Start.Location(), Services: []ui.Service{
+			{ID: "xay-dung", Name: "Cấp giấy phép xây dựng", NameEN: "Construction permits", Active: true, Served: true, CounterOpen: true},
+			{ID: "ho-kinh-doanh", Name: "Đăng ký hộ kinh doanh", NameEN: "Household business registration", Active: true, Served: true, CounterOpen: true},
+			{ID: "chung-thuc", Name: "Chứng thực bản sao, chữ ký", NameEN: "Certified copies and signatures", Active: true, Served: true, CounterOpen: true},
+			{ID: "ho-tich", Name: "Hộ tịch (khai sinh, kết hôn, khai tử)", NameEN: "Civil status (births, marriages, deaths)", Active: true, Served: true},
+			{ID: "dat-dai", Name: "Đất đai (giấy chứng nhận quyền sử dụng đất)", NameEN: "Land (land-use right certificates)", Active: true, Served: true, CounterOpen: true},
+			{ID: "lao-dong", Name: "Lao động – Thương binh và Xã hội", NameEN: "Labour, war invalids and social affairs", Active: false, Served: true},
+			{ID: "tu-phap", Name: "Tư pháp – Hòa giải", NameEN: "Justice and mediation", Active: true, Served: false},
+		}}, nil
+}
+
+func (s *stubServer) Issue(_ context.Context, service string, p ui.Priority, _ string) (*ui.Ticket, error) {
+	return &ui.Ticket{ID: "t1", Number: "C012", Service: service, ServiceName: "Chứng thực bản sao, chữ ký",
+		Priority: p, Ahead: 4, ETA: 12 * time.Minute, TrackURL: "https://luot.example.gov.vn/t/01JDEMO?token=Zx8mQ2",
+		Issued: kiosktest.Start}, nil
+}
+
+func (s *stubServer) CheckIn(_ context.Context, code, _ string) (*ui.Ticket, error) {
+	return nil, &ui.Refusal{Reason: ui.ReasonTooEarly, ComeBackAt: "09:30"}
+}
+
+func (s *stubServer) ReportStatus(context.Context, string, string) error { return nil }
+
+// TestGoldenScreens draws every screen in Vietnamese and in English and
+// compares it with testdata/<screen>_<lang>.png.
+func TestGoldenScreens(t *testing.T) {
+	for _, lang := range []string{"vi", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			stub := &stubServer{}
+			h := newHarnessWith(t, nil, stub, func(c *ui.Config, _ *ui.Deps) { c.ServicesPerPage = 6 })
+			h.screen(ui.ScreenStart)
+			if lang == "en" {
+				h.tap("English")
+			}
+			tr := func(vi, en string) string {
+				if lang == "en" {
+					return en
+				}
+				return vi
+			}
+			h.golden("start_" + lang)
+
+			h.tap(tr("Ưu tiên", "Priority"))
+			h.screen(ui.ScreenPriority)
+			h.golden("priority_" + lang)
+			h.tap(tr("Người cao tuổi", "Elderly person"))
+			h.screen(ui.ScreenStart)
+			h.golden("start-priority_" + lang)
+
+			h.tap(tr("Chứng thực bản sao, chữ ký", "Certified copies and signatures"))
+			h.until("printed", func(s ui.State) bool { return s.Screen == ui.ScreenResult && s.Print == ui.PrintDone })
+			h.nextTicket()
+			h.golden("result_" + lang)
+			h.tap(tr("Xong", "Done"))
+			h.setLang(lang)
+
+			h.vp.SetFault(printer.FaultPaperEnd, true)
+			h.tap(tr("Chứng thực bản sao, chữ ký", "Certified copies and signatures"))
+			h.until("fault", func(s ui.State) bool { return s.Screen == ui.ScreenResult && s.Print == ui.PrintFault })
+			h.golden("result-paper-end_" + lang)
+			h.tap(tr("Xong", "Done"))
+			h.setLang(lang)
+			h.vp.SetFault(printer.FaultPaperEnd, false)
+
+			h.tap(tr("Tôi đã đặt lịch hẹn", "I have an appointment"))
+			for _, c := range "AB2345" {
+				h.tap(string(c))
+			}
+			h.tap(tr("Xác nhận", "Confirm"))
+			h.until("the answer", func(s ui.State) bool { return !s.Busy && s.Message != "" })
+			h.golden("checkin_" + lang)
+			h.tap(tr("Quay lại", "Back"))
+
+			h.openStaffAs(lang)
+			h.golden("staff_" + lang)
+			h.tap(tr("Thoát", "Exit"))
+			h.setLang(lang)
+
+			stub.closed.Store(true)
+			h.clock.Advance(h.cfg.RefreshEvery)
+			h.until("closed", func(s ui.State) bool { return s.Screen == ui.ScreenOutOfService })
+			h.golden("closed_" + lang)
+			stub.closed.Store(false)
+			stub.down.Store(true)
+			h.clock.Advance(h.cfg.RetryEvery)
+			h.until("down", func(s ui.State) bool { return s.OutOfService == "server" })
+			h.golden("out-of-service_" + lang)
+			stub.down.Store(false)
+			h.clock.Advance(h.cfg.RetryEvery)
+			h.screen(ui.ScreenStart)
+		})
+	}
+}
+
+func (h *harness) setLang(lang string) {
+	h.t.Helper()
+	if string(h.k.State().Lang) != lang {
+		h.tap(map[string]string{"en": "English", "vi": "Tiếng Việt"}[lang])
+	}
+}
+
+func (h *harness) openStaffAs(lang string) {
+	h.t.Helper()
+	for range 5 {
+		h.tapOffice()
+	}
+	h.screen(ui.ScreenPIN)
+	for _, d := range "2468" {
+		h.tap(string(d))
+	}
+	h.tap("OK")
+	h.screen(ui.ScreenStaff)
+}

@@ -1,0 +1,66 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/creack/pty"
+
+	"luot/kiosk/device"
+	"luot/kiosk/internal/kiosktest"
+	"luot/kiosk/ui"
+)
+
+// TestCheckInByScanner feeds codes to the real scanner reader
+// (go.bug.st/serial) through a pseudo-terminal, as a USB-CDC scanner would,
+// on the start screen and on another screen.
+func TestCheckInByScanner(t *testing.T) {
+	h := newHarness(t)
+	h.env.CheckIns.Add("XY7895", kiosktest.Booking{Service: "xay-dung"})
+	h.env.CheckIns.Add("QR2345", kiosktest.Booking{Service: "chung-thuc"})
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	defer tty.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		(&device.Scanner{Port: tty.Name()}).Run(ctx, h.k.Scan)
+	}()
+	defer func() { cancel(); <-done }()
+
+	// A scanner sends the code and CR LF; a booking link works too.
+	if _, err := master.Write([]byte("https://luot.example.gov.vn/b/xy7895\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	s := h.until("the scanned booking's result", func(s ui.State) bool { return s.Screen == ui.ScreenResult && s.Print == ui.PrintDone })
+	if s.Ticket.Number != "A001" {
+		t.Errorf("scanned check-in gave %s, want A001", s.Ticket.Number)
+	}
+	if pt := h.nextTicket(); !strings.Contains(pt.Text, "Cấp giấy phép xây dựng") {
+		t.Errorf("printed ticket:\n%s", pt.Text)
+	}
+
+	// On another screen (priority choice) a scan checks in too.
+	h.tap("Xong")
+	h.tap("Ưu tiên")
+	h.screen(ui.ScreenPriority)
+	master.Write([]byte("QR2345\n"))
+	s = h.until("the second result", func(s ui.State) bool { return s.Screen == ui.ScreenResult })
+	if s.Ticket.Number != "C001" {
+		t.Errorf("second scan gave %s, want C001", s.Ticket.Number)
+	}
+	// An unknown and a malformed code get clear answers.
+	h.tap("Xong")
+	master.Write([]byte("ZZ2345\r\n"))
+	s = h.until("the unknown code's answer", func(s ui.State) bool { return s.Screen == ui.ScreenCheckIn && !s.Busy && s.Message != "" })
+	if !strings.Contains(s.Message, "Không tìm thấy lịch hẹn có mã ZZ2345") {
+		t.Errorf("unknown code: %q", s.Message)
+	}
+	master.Write([]byte("hello world\r\n"))
+	s = h.until("the malformed code's answer", func(s ui.State) bool { return strings.Contains(s.Message, "không hợp lệ") })
+}
