@@ -1,5 +1,286 @@
 package web
 
-// staffRoutes registers the staff's pages: /clerk, /admin, /admin/reports,
-// /board/{office}.
-func (s *Server) staffRoutes() error { return nil }
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"luot/assets"
+	"luot/server/api"
+	"luot/server/queue"
+	"luot/server/report"
+	"luot/server/store"
+)
+
+// Staff pages and their routes:
+//
+//	GET  /clerk/login, /admin/login   login form (the form posts JSON to POST /api/v1/sessions)
+//	GET  /clerk                       clerk console (staff session with a counter)
+//	GET  /clerk/state                 the console's data as JSON (same session)
+//	POST /logout                      ends the session (CSRF)
+//	GET  /admin                       administration (admin session)
+//	POST /admin/office|services|counters|staff|devices …  changes (admin, CSRF)
+//	GET  /admin/reports               reports with SVG charts (admin)
+//	GET  /admin/reports.csv           the same figures as CSV (admin)
+//	GET  /board/{office}              web board for smart TVs (public)
+//	GET  /board/chime.wav             the board's chime
+//
+// Authentication is the API's session cookie (HttpOnly, SameSite=Strict),
+// checked against the store here. Every state-changing request carries the
+// session's CSRF token (api.CSRFToken): forms in a hidden "csrf" field,
+// the console's calls to the JSON API in the X-CSRF-Token header; a POST
+// without it, with a wrong one, or from another origin gets 403.
+func (s *Server) staffRoutes() error {
+	tpl, err := parseStaffTemplates()
+	if err != nil {
+		return err
+	}
+	s.staffTpl = tpl
+	m := s.mux
+	m.HandleFunc("GET /clerk/login", s.loginPage("/clerk"))
+	m.HandleFunc("GET /admin/login", s.loginPage("/admin"))
+	m.HandleFunc("GET /clerk", s.clerkPage)
+	m.HandleFunc("GET /clerk/state", s.clerkState)
+	m.HandleFunc("POST /logout", s.logout)
+	m.HandleFunc("GET /admin", s.adminPage)
+	for _, f := range adminForms {
+		m.HandleFunc("POST /admin/"+f, s.adminPost(f))
+	}
+	m.HandleFunc("GET /admin/reports", s.reportsPage)
+	m.HandleFunc("GET /admin/reports.csv", s.reportsCSV)
+	m.HandleFunc("GET /board/{office}", s.boardPage)
+	m.HandleFunc("GET /board/chime.wav", s.chime)
+	return nil
+}
+
+// staffTemplateNames are the pages; each is layout.html plus its file.
+var staffTemplateNames = []string{"login", "clerk", "admin", "reports", "board", "error"}
+
+func parseStaffTemplates() (map[string]*template.Template, error) {
+	files, err := fs.Sub(assets.Web, "web/templates/staff")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, name := range staffTemplateNames {
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(files, "layout.html", name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse staff template %s: %w", name, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+var templateFuncs = template.FuncMap{
+	"mins": func(sec float64) string { return fmt.Sprintf("%.1f", sec/60) },
+	"svg":  func(s string) template.HTML { return template.HTML(s) }, // only for report.BarChart output, which escapes its text
+	"join": strings.Join,
+	"dict3": func(p page, label string, st report.Stats) reportLine {
+		return reportLine{P: p, Label: label, S: st}
+	},
+}
+
+// reportLine is one line of a report table.
+type reportLine struct {
+	P     page
+	Label string
+	S     report.Stats
+}
+
+// page is what every staff template gets.
+type page struct {
+	Lang    string
+	tr      func(string) string
+	Title   string
+	CSRF    string
+	Session *store.Session
+	Error   string
+	Notice  string
+	Scripts []string
+	Styles  []string
+	Data    any
+}
+
+// T translates a text key into the page's language.
+func (p page) T(key string) string {
+	if p.tr == nil {
+		return translator(p.Lang)(key)
+	}
+	return p.tr(key)
+}
+
+// render writes a staff page with status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.Lang = lang(r)
+	p.tr = translator(p.Lang)
+	var buf bytes.Buffer
+	if err := s.staffTpl[name].Execute(&buf, p); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+		http.Error(w, "the page could not be drawn; it has been logged — try again", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// fail shows an error page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
+}
+
+// staffSession is the request's staff session and its token, from the
+// session cookie; ok is false when there is none or it is unknown or
+// expired.
+func (s *Server) staffSession(r *http.Request) (*store.Session, string, bool, error) {
+	c, err := r.Cookie(api.SessionCookie)
+	if err != nil || c.Value == "" || len(c.Value) > 256 {
+		return nil, "", false, nil
+	}
+	se, err := s.cfg.DB.SessionByTokenHash(r.Context(), api.HashToken(c.Value), s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", false, nil
+	}
+	if err != nil {
+		return nil, "", false, err
+	}
+	return &se, c.Value, true, nil
+}
+
+// need is the access a handler needs.
+type need int
+
+const (
+	needStaff need = iota // any staff session
+	needAdmin             // an admin session
+)
+
+// auth checks the session for a page. It answers (and returns ok false):
+// a page (GET) without a session redirects to the login page; anything
+// else without one is 401; a clerk on an admin route is 403; a POST
+// without the session's CSRF token or from another origin is 403.
+func (s *Server) auth(w http.ResponseWriter, r *http.Request, n need, login string) (*store.Session, string, bool) {
+	se, tok, ok, err := s.staffSession(r)
+	if err != nil {
+		s.log.Error("read session", "err", err)
+		s.fail(w, r, http.StatusServiceUnavailable, "the server could not read your session because its storage is failing; try again in a moment")
+		return nil, "", false
+	}
+	if !ok {
+		if r.Method == http.MethodGet && !strings.HasSuffix(r.URL.Path, ".csv") && !strings.HasSuffix(r.URL.Path, "/state") {
+			http.Redirect(w, r, login+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		} else {
+			s.fail(w, r, http.StatusUnauthorized, "log in first")
+		}
+		return nil, "", false
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if !s.sameOrigin(r) {
+			s.fail(w, r, http.StatusForbidden, "this request comes from another site's page and was refused")
+			return nil, "", false
+		}
+		if !api.ValidCSRF(tok, r.PostFormValue("csrf")) && !api.ValidCSRF(tok, r.Header.Get(api.CSRFHeader)) {
+			s.fail(w, r, http.StatusForbidden, "the form has no valid security token (it may be from an old page): reload the page and try again")
+			return nil, "", false
+		}
+	}
+	if n == needAdmin && se.Role != queue.RoleAdmin {
+		s.fail(w, r, http.StatusForbidden, "only an administrator of the office may open this page; log in as an administrator")
+		return nil, "", false
+	}
+	return se, tok, true
+}
+
+// sameOrigin reports whether a request without Origin (not from a browser
+// page) or with this server's own origin.
+func (s *Server) sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return r.Header.Get("Sec-Fetch-Site") != "cross-site"
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	if p, err := url.Parse(s.cfg.PublicURL); err == nil && p.Host != "" && strings.EqualFold(p.Host, u.Host) {
+		return true
+	}
+	return false
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	se, _, ok := s.auth(w, r, needStaff, "/clerk/login")
+	if !ok {
+		return
+	}
+	if err := s.cfg.DB.DeleteSession(r.Context(), se.TokenHash); err != nil {
+		s.log.Error("logout", "err", err)
+		s.fail(w, r, http.StatusServiceUnavailable, "the session could not be ended because storage is failing; try again")
+		return
+	}
+	s.audit(r.Context(), se.Office, se.Staff, "logout", "web")
+	http.SetCookie(w, &http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(s.cfg.PublicURL, "https://")})
+	dest := "/clerk/login"
+	if se.Role == queue.RoleAdmin && se.Counter == "" {
+		dest = "/admin/login"
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
+}
+
+// audit records who did what; a failure is logged (the change was made).
+func (s *Server) audit(ctx context.Context, office, who, action, detail string) {
+	if err := s.cfg.DB.Audit(ctx, office, s.now(), who, action, detail); err != nil {
+		s.log.Warn("audit log write failed", "office", office, "action", action, "err", err)
+	}
+}
+
+// loginData fills the login form.
+type loginData struct {
+	Offices []queue.Office
+	Office  string
+	Next    string
+	Admin   bool
+}
+
+func (s *Server) loginPage(dest string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d := loginData{Next: dest, Admin: dest == "/admin"}
+		if n := r.URL.Query().Get("next"); strings.HasPrefix(n, dest) && !strings.HasPrefix(n, "//") {
+			d.Next = n
+		}
+		for _, id := range s.cfg.Engine.OfficeIDs() {
+			if v, err := s.cfg.Engine.View(id); err == nil {
+				d.Offices = append(d.Offices, v.Office)
+			}
+		}
+		d.Office = r.URL.Query().Get("office")
+		if d.Office == "" && len(d.Offices) > 0 {
+			d.Office = d.Offices[0].ID
+		}
+		s.render(w, r, http.StatusOK, "login", page{Title: "login", Data: d, Scripts: []string{"login.js"}})
+	}
+}
+
+func (s *Server) chime(w http.ResponseWriter, r *http.Request) {
+	b, err := assets.Voice.ReadFile("voice/chime.wav")
+	if err != nil {
+		b = synthChime()
+	}
+	w.Header().Set("Content-Type", "audio/wav")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, "chime.wav", time.Time{}, bytes.NewReader(b))
+}

@@ -7,6 +7,7 @@
 package web
 
 import (
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -38,6 +39,8 @@ type Server struct {
 	now func() time.Time
 	log *slog.Logger
 	mux *http.ServeMux
+	// staffTpl are the staff pages' templates, by page name.
+	staffTpl map[string]*template.Template
 }
 
 // New returns the handler of the web pages.
