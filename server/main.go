@@ -46,7 +46,7 @@ func main() {
 type options struct {
 	addr, data, publicURL, importFile, exportFile, office string
 	backupFile, restoreFile                               string
-	origins                                               string
+	origins, pprofAddr                                    string
 	demo                                                  bool
 }
 
@@ -63,6 +63,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.restoreFile, "restore", "", "replace the database by this backup and exit (stop the server first; the old file is kept)")
 	fs.StringVar(&o.publicURL, "public-url", "", "base URL citizens reach the server at, for tracking links and QR codes (default: from each request)")
 	fs.StringVar(&o.origins, "allowed-origins", "", "comma-separated extra origins allowed to open the event stream from a browser")
+	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -174,6 +175,11 @@ func run(ctx context.Context, args []string) error {
 			}
 		}
 	}()
+	if o.pprofAddr != "" {
+		if err := servePprof(o.pprofAddr, log); err != nil {
+			return err
+		}
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "modernc.org/sqlite" // the raw durable-commit measurement
+)
+
+// procStat is a process's CPU time and memory from /proc.
+type procStat struct {
+	cpu time.Duration // user + system
+	rss int64         // bytes
+	hwm int64         // peak RSS, bytes
+}
+
+// clockTick is USER_HZ: /proc/PID/stat counts CPU time in these.
+const clockTick = 100
+
+func readProc(pid int) (procStat, error) {
+	var s procStat
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return s, err
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	rest := string(b[strings.LastIndexByte(string(b), ')')+2:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return s, fmt.Errorf("/proc/%d/stat: too few fields", pid)
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	s.cpu = time.Duration(ut+st) * time.Second / clockTick
+	st2, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return s, err
+	}
+	for _, line := range strings.Split(string(st2), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		switch k {
+		case "VmRSS":
+			s.rss = kb << 10
+		case "VmHWM":
+			s.hwm = kb << 10
+		}
+	}
+	return s, nil
+}
+
+// sampler samples a process's RSS while a phase runs and reports its CPU.
+type sampler struct {
+	pid     int
+	start   procStat
+	startAt time.Time
+	maxRSS  int64
+	stop    chan struct{}
+	done    chan struct{}
+}
+
+func startSampler(pid int) *sampler {
+	s := &sampler{pid: pid, startAt: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
+	if pid <= 0 {
+		close(s.done)
+		return s
+	}
+	s.start, _ = readProc(pid)
+	s.maxRSS = s.start.rss
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+				if p, err := readProc(pid); err == nil {
+					s.maxRSS = max(s.maxRSS, p.rss)
+				}
+			}
+		}
+	}()
+	return s
+}
+
+// finish stops sampling and describes the server's CPU and memory.
+func (s *sampler) finish() string {
+	if s.pid <= 0 {
+		return "server CPU/RSS: not measured (give -pid, or let the tool start the server with -server)"
+	}
+	close(s.stop)
+	<-s.done
+	end, err := readProc(s.pid)
+	if err != nil {
+		return fmt.Sprintf("server CPU/RSS: %v", err)
+	}
+	wall := time.Since(s.startAt)
+	cpu := end.cpu - s.start.cpu
+	return fmt.Sprintf("server pid %d: CPU %.0f%% of one core (%.1f s in %.1f s; 2 cores = 200%%), RSS now %s, max sampled %s, peak (VmHWM) %s",
+		s.pid, 100*cpu.Seconds()/wall.Seconds(), cpu.Seconds(), wall.Seconds(), mb(end.rss), mb(max(s.maxRSS, end.rss)), mb(end.hwm))
+}
+
+func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
+
+// startServer starts the server binary on a free loopback port with a
+// data folder and the demo office, and returns its URL and process.
+func startServer(ctx context.Context, bin, data string, extra []string) (string, *exec.Cmd, error) {
+	args := append([]string{"-addr", "127.0.0.1:0", "-data", data, "-demo"}, extra...)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	addrc := make(chan string, 1)
+	serving := regexp.MustCompile(`msg=serving addr=(\S+)`)
+	logf, _ := os.Create(filepath.Join(data, "server.log"))
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if logf != nil {
+				fmt.Fprintln(logf, sc.Text())
+			}
+			if m := serving.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case addrc <- m[1]:
+				default:
+				}
+			}
+		}
+		io.Copy(io.Discard, stderr)
+	}()
+	select {
+	case a := <-addrc:
+		return "http://" + a, cmd, nil
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		return "", nil, fmt.Errorf("server did not start serving within 60 s (see %s/server.log)", data)
+	}
+}
+
+// rawCommitRate measures single-row durable transactions per second on
+// the disk of dir: the same pragmas as the server's store (WAL,
+// synchronous=FULL, BEGIN IMMEDIATE, one connection).
+func rawCommitRate(dir string, d time.Duration) (float64, error) {
+	path := filepath.Join(dir, "raw-commit.db")
+	defer func() {
+		for _, s := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + s)
+		}
+	}()
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)`); err != nil {
+		return 0, err
+	}
+	payload := make([]byte, 300) // about an event's size
+	n := 0
+	start := time.Now()
+	for time.Since(start) < d {
+		tx, err := db.Begin()
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.Exec(`INSERT INTO t (v) VALUES (?)`, payload); err != nil {
+			tx.Rollback()
+			return 0, err
+		}
+		if err := tx.Commit(); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// raiseOpenFiles lifts the open-files limit to the hard limit (or to want,
+// as root) so that thousands of websocket clients fit.
+func raiseOpenFiles(want uint64) (uint64, error) {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		return 0, err
+	}
+	if l.Max < want {
+		l.Max = want // only root may raise the hard limit; try
+	}
+	l.Cur = min(want, l.Max)
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l)
+		l.Cur = l.Max
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+			return 0, err
+		}
+	}
+	syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l)
+	return l.Cur, nil
+}
+
+// loadAvg is the first line of /proc/loadavg (1, 5, 15 minutes).
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
