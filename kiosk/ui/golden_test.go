@@ -92,7 +92,7 @@ func TestGoldenScreens(t *testing.T) {
 			h.vp.SetFault(printer.FaultPaperEnd, false)
 
 			h.tap(tr("Tôi đã đặt lịch hẹn", "I have an appointment"))
-			for _, c := range "AB2345" {
+			for _, c := range "AC3467" {
 				h.tap(string(c))
 			}
 			h.tap(tr("Xác nhận", "Confirm"))

@@ -630,9 +630,10 @@ func (k *Kiosk) report(f *PrinterFault) {
 
 // --- check-in ---
 
-// CodeAlphabet is the characters of booking codes: digits and capitals
-// without the look-alikes 0, 1, I, L and O.
-const CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+// CodeAlphabet is the characters of booking codes, the server's
+// (queue.BookingCodeAlphabet): digits and capitals without look-alikes
+// (0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, U/V …), digits first as on the keypad.
+const CodeAlphabet = "34679ACEFGHJKMNPRTWXY"
 
 // CodeLen is the length of a booking code.
 const CodeLen = 6

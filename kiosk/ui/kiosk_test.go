@@ -188,10 +188,10 @@ func TestPagingAndUnavailableServices(t *testing.T) {
 
 func TestCheckInByKeypad(t *testing.T) {
 	h := newHarness(t)
-	h.env.CheckIns.Add("AB2345", kiosktest.Booking{Service: "chung-thuc"})
-	h.env.CheckIns.Add("HUY234", kiosktest.Booking{Service: "chung-thuc", Refuse: "cancelled"})
-	h.env.CheckIns.Add("SM2345", kiosktest.Booking{Service: "chung-thuc", Refuse: "early"})
-	h.env.CheckIns.Add("TR2345", kiosktest.Booking{Service: "chung-thuc", Refuse: "late"})
+	h.env.CheckIns.Add("AC3467", kiosktest.Booking{Service: "chung-thuc"})
+	h.env.CheckIns.Add("HYY347", kiosktest.Booking{Service: "chung-thuc", Refuse: "cancelled"})
+	h.env.CheckIns.Add("EAR346", kiosktest.Booking{Service: "chung-thuc", Refuse: "early"})
+	h.env.CheckIns.Add("TRE467", kiosktest.Booking{Service: "chung-thuc", Refuse: "late"})
 
 	h.tap("Tôi đã đặt lịch hẹn")
 	h.screen(ui.ScreenCheckIn)
@@ -207,10 +207,10 @@ func TestCheckInByKeypad(t *testing.T) {
 		}
 	}
 	cases := []struct{ code, want string }{
-		{"ZZ9999", "Không tìm thấy lịch hẹn có mã ZZ9999"},
-		{"HUY234", "Lịch hẹn HUY234 đã bị hủy"},
-		{"SM2345", "Vui lòng quay lại lúc 09:30"},
-		{"TR2345", "Đã quá giờ hẹn của lịch TR2345"},
+		{"XX9999", "Không tìm thấy lịch hẹn có mã XX9999"},
+		{"HYY347", "Lịch hẹn HYY347 đã bị hủy"},
+		{"EAR346", "Vui lòng quay lại lúc 09:30"},
+		{"TRE467", "Đã quá giờ hẹn của lịch TRE467"},
 	}
 	for _, c := range cases {
 		typeCode(c.code)
@@ -224,17 +224,17 @@ func TestCheckInByKeypad(t *testing.T) {
 		}
 		h.wantText(c.want)
 	}
-	typeCode("AB23")
+	typeCode("AC34")
 	if !h.tile("Xác nhận").Disabled() {
 		t.Error("confirm is enabled with 4 characters")
 	}
 	h.tap("Xóa")
-	if s := h.k.State(); s.Code != "AB2" {
+	if s := h.k.State(); s.Code != "AC3" {
 		t.Errorf("code %q after delete", s.Code)
 	}
-	typeCode("3456") // only six fit
-	if s := h.k.State(); s.Code != "AB2345" {
-		t.Fatalf("code %q, want AB2345", s.Code)
+	typeCode("4679") // only six fit
+	if s := h.k.State(); s.Code != "AC3467" {
+		t.Fatalf("code %q, want AC3467", s.Code)
 	}
 	h.tap("Xác nhận")
 	s := h.until("the result", func(s ui.State) bool { return s.Screen == ui.ScreenResult && s.Print == ui.PrintDone })
@@ -248,10 +248,10 @@ func TestCheckInByKeypad(t *testing.T) {
 	h.tap("Xong")
 	h.tap("English")
 	h.tap("I have an appointment")
-	typeCode("AB2345")
+	typeCode("AC3467")
 	h.tap("Confirm")
 	s = h.until("the answer", func(s ui.State) bool { return !s.Busy && s.Message != "" })
-	if !strings.Contains(s.Message, "The code AB2345 was already used") {
+	if !strings.Contains(s.Message, "The code AC3467 was already used") {
 		t.Errorf("reused code in English: %q", s.Message)
 	}
 }
@@ -376,16 +376,16 @@ func TestIdleReturnsToStart(t *testing.T) {
 	h.tap("English")
 	h.tap("I have an appointment")
 	h.tap("A")
-	h.tap("B")
+	h.tap("C")
 	h.clock.Advance(h.cfg.IdleTimeout - time.Second)
 	h.drain()
 	if s := h.k.State(); s.Screen != ui.ScreenCheckIn {
 		t.Fatalf("left check-in before the idle timeout: %s", s)
 	}
-	h.tap("C") // activity restarts the wait
+	h.tap("E") // activity restarts the wait
 	h.clock.Advance(h.cfg.IdleTimeout - time.Second)
 	h.drain()
-	if s := h.k.State(); s.Screen != ui.ScreenCheckIn || s.Code != "ABC" {
+	if s := h.k.State(); s.Screen != ui.ScreenCheckIn || s.Code != "ACE" {
 		t.Fatalf("activity did not restart the idle wait: %s", s)
 	}
 	h.clock.Advance(time.Second)
@@ -406,17 +406,17 @@ func TestIdleReturnsToStart(t *testing.T) {
 
 func TestScannerCodeNormalization(t *testing.T) {
 	for in, want := range map[string]string{
-		"ab2345":                                "AB2345",
-		" AB-2345\r":                            "AB2345",
-		"https://luot.example.vn/b/AB2345":      "AB2345",
-		"https://luot.example.vn/c?code=xy7895": "XY7895",
+		"ac3467":                                "AC3467",
+		" AC-3467\r":                            "AC3467",
+		"https://luot.example.vn/b/AC3467":      "AC3467",
+		"https://luot.example.vn/c?code=xy7966": "XY7966",
 	} {
 		got, ok := ui.NormalizeCode(in)
 		if !ok || got != want {
 			t.Errorf("NormalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
-	for _, bad := range []string{"", "AB234", "AB23456", "AB0345", "ABI345", "ĐB2345"} {
+	for _, bad := range []string{"", "AB234", "AC34676", "AB0345", "ABI345", "ĐB2345"} {
 		if _, ok := ui.NormalizeCode(bad); ok {
 			t.Errorf("NormalizeCode(%q) accepted", bad)
 		}

@@ -17,8 +17,8 @@ import (
 // on the start screen and on another screen.
 func TestCheckInByScanner(t *testing.T) {
 	h := newHarness(t)
-	h.env.CheckIns.Add("XY7895", kiosktest.Booking{Service: "xay-dung"})
-	h.env.CheckIns.Add("QR2345", kiosktest.Booking{Service: "chung-thuc"})
+	h.env.CheckIns.Add("XY7966", kiosktest.Booking{Service: "xay-dung"})
+	h.env.CheckIns.Add("KR3467", kiosktest.Booking{Service: "chung-thuc"})
 	master, tty, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +34,7 @@ func TestCheckInByScanner(t *testing.T) {
 	defer func() { cancel(); <-done }()
 
 	// A scanner sends the code and CR LF; a booking link works too.
-	if _, err := master.Write([]byte("https://luot.example.gov.vn/b/xy7895\r\n")); err != nil {
+	if _, err := master.Write([]byte("https://luot.example.gov.vn/b/xy7966\r\n")); err != nil {
 		t.Fatal(err)
 	}
 	s := h.until("the scanned booking's result", func(s ui.State) bool { return s.Screen == ui.ScreenResult && s.Print == ui.PrintDone })
@@ -49,16 +49,16 @@ func TestCheckInByScanner(t *testing.T) {
 	h.tap("Xong")
 	h.tap("Ưu tiên")
 	h.screen(ui.ScreenPriority)
-	master.Write([]byte("QR2345\n"))
+	master.Write([]byte("KR3467\n"))
 	s = h.until("the second result", func(s ui.State) bool { return s.Screen == ui.ScreenResult })
 	if s.Ticket.Number != "C001" {
 		t.Errorf("second scan gave %s, want C001", s.Ticket.Number)
 	}
 	// An unknown and a malformed code get clear answers.
 	h.tap("Xong")
-	master.Write([]byte("ZZ2345\r\n"))
+	master.Write([]byte("WW3467\r\n"))
 	s = h.until("the unknown code's answer", func(s ui.State) bool { return s.Screen == ui.ScreenCheckIn && !s.Busy && s.Message != "" })
-	if !strings.Contains(s.Message, "Không tìm thấy lịch hẹn có mã ZZ2345") {
+	if !strings.Contains(s.Message, "Không tìm thấy lịch hẹn có mã WW3467") {
 		t.Errorf("unknown code: %q", s.Message)
 	}
 	master.Write([]byte("hello world\r\n"))

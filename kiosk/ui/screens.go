@@ -327,7 +327,7 @@ func (k *Kiosk) checkInScreen() fyne.CanvasObject {
 	top := container.NewVBox(k.heading(tr(l, "codeTitle")),
 		text(tr(l, "codeScan"), theme.SizeNameText, theme.ColorNameForeground, false, fyne.TextAlignCenter),
 		code, k.notice(k.message, msgColour))
-	keys := container.NewGridWithColumns(8)
+	keys := container.NewGridWithColumns(7)
 	for _, r := range CodeAlphabet {
 		c := string(r)
 		keys.Add(k.tile(c, "", TileKey, theme.SizeNameHeadingText, func() { k.typeKey(c) }))
