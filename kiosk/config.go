@@ -1,0 +1,220 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"image/color"
+	"os"
+	"strings"
+	"time"
+
+	"luot/printer"
+)
+
+// Config is the kiosk's configuration: a JSON file (-config) and flags,
+// flags winning. See README.md for an example file.
+type Config struct {
+	// Server is the Lượt server's base URL.
+	Server string `json:"server"`
+	// DeviceKey is the kiosk's key, registered by an admin (X-Device-Key).
+	DeviceKey string `json:"device_key"`
+	// Office is the office id.
+	Office string `json:"office"`
+	// KioskName is printed on tickets.
+	KioskName string `json:"kiosk_name"`
+	// Language is "vi" (default) or "en", the language the kiosk returns to.
+	Language string `json:"language"`
+	// Printer says how to reach the ticket printer; no port and no USB
+	// ids means no printer (tickets are only shown).
+	Printer printer.Config `json:"printer"`
+	// VirtualPrinter starts the virtual printer in this process and
+	// prints to it; VirtualOut is where it writes ticket PNGs (a new
+	// temporary folder when empty).
+	VirtualPrinter bool   `json:"virtual_printer"`
+	VirtualOut     string `json:"virtual_out"`
+	// Scanner is the barcode/QR scanner's serial port (none when empty).
+	Scanner     string `json:"scanner"`
+	ScannerBaud int    `json:"scanner_baud"`
+	// Timeouts, as Go durations ("20s").
+	ResultTimeout Duration `json:"result_timeout"`
+	IdleTimeout   Duration `json:"idle_timeout"`
+	RefreshEvery  Duration `json:"refresh_every"`
+	RetryEvery    Duration `json:"retry_every"`
+	// ServicesPerPage is how many services the start screen shows at once.
+	ServicesPerPage int `json:"services_per_page"`
+	// StaffPIN opens the staff menu (five quick taps on the office name);
+	// empty disables it.
+	StaffPIN string `json:"staff_pin"`
+	// Colour is the office's colour, "#rrggbb".
+	Colour string `json:"colour"`
+	// Windowed runs in a window of Size ("1366x768") instead of full
+	// screen; ShowCursor keeps the mouse pointer.
+	Windowed   bool   `json:"windowed"`
+	Size       string `json:"size"`
+	ShowCursor bool   `json:"show_cursor"`
+}
+
+// Duration is a time.Duration written "20s" in JSON.
+type Duration time.Duration
+
+// UnmarshalJSON reads "20s" (or a number of nanoseconds).
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		var n int64
+		if err2 := json.Unmarshal(b, &n); err2 != nil {
+			return fmt.Errorf("duration %s: write it like \"20s\"", b)
+		}
+		*d = Duration(n)
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration %q: write it like \"20s\" or \"1m30s\"", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes "20s".
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+func defaultConfig() Config {
+	return Config{Server: "http://127.0.0.1:8080", Office: "demo", KioskName: "Ki-ốt 1", Language: "vi",
+		Printer: printer.Config{Profile: "epson-tm-t20iii"}, Size: "1366x768"}
+}
+
+// loadConfig reads the defaults, then the -config file, then the flags.
+func loadConfig(args []string) (*Config, error) {
+	c := defaultConfig()
+	fs := flag.NewFlagSet("kiosk", flag.ContinueOnError)
+	file := fs.String("config", "", "JSON configuration file (flags override it)")
+	var f Config
+	fs.StringVar(&f.Server, "server", c.Server, "Lượt server URL")
+	fs.StringVar(&f.DeviceKey, "device-key", "", "this kiosk's device key (demo server: demo-kiosk)")
+	fs.StringVar(&f.Office, "office", c.Office, "office id")
+	fs.StringVar(&f.KioskName, "name", c.KioskName, "kiosk name printed on tickets")
+	fs.StringVar(&f.Language, "lang", c.Language, "language to return to: vi or en")
+	fs.StringVar(&f.Printer.Port, "printer", "", "printer serial port (e.g. /dev/serial/by-id/usb-…)")
+	fs.StringVar(&f.Printer.USB, "printer-usb", "", "find the printer by USB ids VID:PID instead of a port")
+	fs.StringVar(&f.Printer.Profile, "printer-profile", c.Printer.Profile, "printer profile (go run ./printer/cmd/escpos profiles)")
+	fs.IntVar(&f.Printer.Baud, "printer-baud", 0, "printer baud rate (default 9600)")
+	fs.BoolVar(&f.VirtualPrinter, "virtual-printer", false, "print to a virtual printer started in this process (no hardware needed)")
+	fs.StringVar(&f.VirtualOut, "virtual-out", "", "folder for the virtual printer's ticket PNGs (default: a new temporary folder)")
+	fs.StringVar(&f.Scanner, "scanner", "", "barcode/QR scanner serial port")
+	fs.IntVar(&f.ScannerBaud, "scanner-baud", 0, "scanner baud rate (default 9600)")
+	var result, idle time.Duration
+	fs.DurationVar(&result, "result-timeout", 20*time.Second, "how long the result screen stays")
+	fs.DurationVar(&idle, "idle-timeout", 60*time.Second, "back to the start screen after this long without a touch")
+	fs.StringVar(&f.StaffPIN, "staff-pin", "", "PIN of the staff menu (five quick taps on the office name); empty disables it")
+	fs.StringVar(&f.Colour, "colour", "", "the office's colour, #rrggbb")
+	fs.BoolVar(&f.Windowed, "windowed", false, "run in a window instead of full screen")
+	fs.StringVar(&f.Size, "size", c.Size, "window size with -windowed, WIDTHxHEIGHT")
+	fs.BoolVar(&f.ShowCursor, "show-cursor", false, "keep the mouse pointer visible")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
+	}
+	if *file != "" {
+		data, err := os.ReadFile(*file)
+		if err != nil {
+			return nil, fmt.Errorf("read configuration: %w", err)
+		}
+		d := json.NewDecoder(strings.NewReader(string(data)))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&c); err != nil {
+			return nil, fmt.Errorf("configuration file %s: %w", *file, err)
+		}
+	}
+	f.ResultTimeout, f.IdleTimeout = Duration(result), Duration(idle)
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "server":
+			c.Server = f.Server
+		case "device-key":
+			c.DeviceKey = f.DeviceKey
+		case "office":
+			c.Office = f.Office
+		case "name":
+			c.KioskName = f.KioskName
+		case "lang":
+			c.Language = f.Language
+		case "printer":
+			c.Printer.Port = f.Printer.Port
+		case "printer-usb":
+			c.Printer.USB = f.Printer.USB
+		case "printer-profile":
+			c.Printer.Profile = f.Printer.Profile
+		case "printer-baud":
+			c.Printer.Baud = f.Printer.Baud
+		case "virtual-printer":
+			c.VirtualPrinter = f.VirtualPrinter
+		case "virtual-out":
+			c.VirtualOut = f.VirtualOut
+		case "scanner":
+			c.Scanner = f.Scanner
+		case "scanner-baud":
+			c.ScannerBaud = f.ScannerBaud
+		case "result-timeout":
+			c.ResultTimeout = f.ResultTimeout
+		case "idle-timeout":
+			c.IdleTimeout = f.IdleTimeout
+		case "staff-pin":
+			c.StaffPIN = f.StaffPIN
+		case "colour":
+			c.Colour = f.Colour
+		case "windowed":
+			c.Windowed = f.Windowed
+		case "size":
+			c.Size = f.Size
+		case "show-cursor":
+			c.ShowCursor = f.ShowCursor
+		}
+	})
+	return &c, c.check()
+}
+
+func (c *Config) check() error {
+	var errs []error
+	if c.Server == "" || c.Office == "" {
+		errs = append(errs, errors.New("set the server URL (-server) and the office (-office)"))
+	}
+	if c.DeviceKey == "" {
+		errs = append(errs, errors.New("set the kiosk's device key (-device-key, or device_key in the file); an admin registers the kiosk and gets it"))
+	}
+	if c.Language != "vi" && c.Language != "en" {
+		errs = append(errs, fmt.Errorf("language %q: use vi or en", c.Language))
+	}
+	if c.Colour != "" {
+		if _, err := parseColour(c.Colour); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if _, _, err := parseSize(c.Size); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func parseColour(s string) (color.NRGBA, error) {
+	var r, g, b uint8
+	if len(s) != 7 || s[0] != '#' {
+		return color.NRGBA{}, fmt.Errorf("colour %q: write it like #9b111e", s)
+	}
+	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil {
+		return color.NRGBA{}, fmt.Errorf("colour %q: write it like #9b111e", s)
+	}
+	return color.NRGBA{R: r, G: g, B: b, A: 0xff}, nil
+}
+
+func parseSize(s string) (float32, float32, error) {
+	var w, h int
+	if _, err := fmt.Sscanf(s, "%dx%d", &w, &h); err != nil || w < 320 || h < 240 {
+		return 0, 0, fmt.Errorf("size %q: write it like 1366x768", s)
+	}
+	return float32(w), float32(h), nil
+}
