@@ -1,5 +1,150 @@
 package api
 
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"luot/server/queue"
+	"luot/server/ratelimit"
+	"luot/server/store"
+)
+
 // citizenRoutes registers the citizens' API: remote tickets, slots,
 // bookings, check-ins, ratings and the ticket event stream.
-func (s *Server) citizenRoutes() {}
+//
+//	POST   /api/v1/offices/{office}/remote-tickets  public, rate-limited: {service, phone, name} → 201 {ticket}
+//	GET    /api/v1/offices/{office}/booking-dates   public: ?service= → {dates}
+//	GET    /api/v1/offices/{office}/slots           public: ?service=&date= → {slots}
+//	POST   /api/v1/offices/{office}/bookings        public, rate-limited: {service, date, slot, name, phone} → 201 {booking}
+//	DELETE /api/v1/bookings/{code}                  public, rate-limited: {phone} → 200 {booking}
+//	POST   /api/v1/offices/{office}/checkins        kiosk device key (or staff): {code} → 201 {ticket}
+//	GET    /api/v1/tickets/{id}/track               holder (?token=): ticket, counters of its service, reason
+//	GET    /api/v1/tickets/{id}/events              holder (?token=, websocket): the track answer on every change
+//	POST   /api/v1/tickets/{id}/cancel              holder, rate-limited: {token} → 200 {ticket}
+//	POST   /api/v1/tickets/{id}/rating              holder, once, after done: {token, score 1–4, comment} → 201 {rating}
+//
+// Every public write is limited per client IP address and, where a phone
+// number is given, per phone (429 with Retry-After).
+func (s *Server) citizenRoutes() {
+	const p = "/api/v1"
+	c := &citizen{s: s}
+	c.setLimits(DefaultCitizenLimits())
+	citizens.Store(s, c)
+	m := s.mux
+	m.HandleFunc("POST "+p+"/offices/{office}/remote-tickets", c.remoteTicket)
+	m.HandleFunc("GET "+p+"/offices/{office}/booking-dates", c.bookingDates)
+	m.HandleFunc("GET "+p+"/offices/{office}/slots", c.slots)
+	m.HandleFunc("POST "+p+"/offices/{office}/bookings", c.book)
+	m.HandleFunc("DELETE "+p+"/bookings/{code}", c.cancelBooking)
+	m.HandleFunc("POST "+p+"/offices/{office}/checkins", c.checkIn)
+	m.HandleFunc("GET "+p+"/tickets/{id}/track", c.track)
+	m.HandleFunc("GET "+p+"/tickets/{id}/events", c.ticketEvents)
+	m.HandleFunc("POST "+p+"/tickets/{id}/cancel", c.cancelTicket)
+	m.HandleFunc("POST "+p+"/tickets/{id}/rating", c.rate)
+}
+
+// citizens maps each Server to its citizen handlers (the Server struct is
+// shared with other parts of the API; this keeps the citizens' state here).
+var citizens sync.Map // *Server → *citizen
+
+// CitizenLimits are the rate limits of the citizens' public writes: each
+// is a token bucket of Burst requests refilled one per Every.
+type CitizenLimits struct {
+	// PerIP limits every public write of one client address. Mobile
+	// networks put many phones behind one address, so it is generous.
+	PerIPBurst int
+	PerIPEvery time.Duration
+	// PerPhone limits writes that name a phone number (remote numbers,
+	// bookings, cancellations).
+	PerPhoneBurst int
+	PerPhoneEvery time.Duration
+}
+
+// DefaultCitizenLimits are 30 writes at once per address then one every 2
+// seconds, and 5 per phone then one every 2 minutes.
+func DefaultCitizenLimits() CitizenLimits {
+	return CitizenLimits{PerIPBurst: 30, PerIPEvery: 2 * time.Second, PerPhoneBurst: 5, PerPhoneEvery: 2 * time.Minute}
+}
+
+// SetCitizenLimits replaces the rate limits of the citizens' writes (and
+// forgets what was counted so far).
+func (s *Server) SetCitizenLimits(l CitizenLimits) {
+	if c, ok := citizens.Load(s); ok {
+		c.(*citizen).setLimits(l)
+	}
+}
+
+type citizen struct {
+	s       *Server
+	mu      sync.RWMutex
+	byIP    *ratelimit.Limiter
+	byPhone *ratelimit.Limiter
+}
+
+func (c *citizen) setLimits(l CitizenLimits) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.byIP = ratelimit.New(l.PerIPBurst, l.PerIPEvery, 100_000)
+	c.byPhone = ratelimit.New(l.PerPhoneBurst, l.PerPhoneEvery, 100_000)
+}
+
+// citizenStore is what the citizens' API needs from the store besides the
+// engine: *store.DB has it.
+type citizenStore interface {
+	Booking(ctx context.Context, code string) (*queue.Booking, error)
+	PutRating(ctx context.Context, r store.Rating) error
+	RatingOf(ctx context.Context, ticket string) (*store.Rating, error)
+	TicketByIdempotencyKey(ctx context.Context, office, key string) (string, error)
+}
+
+var _ citizenStore = (*store.DB)(nil)
+
+func (c *citizen) store() (citizenStore, error) {
+	cs, ok := c.s.st.(citizenStore)
+	if !ok {
+		return nil, newError(http.StatusServiceUnavailable, "unavailable", "appointments and ratings are not available on this server")
+	}
+	return cs, nil
+}
+
+// clientIP is the address the request came from. X-Forwarded-For is not
+// trusted: a reverse proxy in front must be configured to keep the client
+// address, or every citizen shares the proxy's limit.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limited answers 429 with Retry-After and returns true when the request
+// is over a limit: its IP's, and its phone's when phone is not empty.
+func (c *citizen) limited(w http.ResponseWriter, r *http.Request, phone string) bool {
+	c.mu.RLock()
+	byIP, byPhone := c.byIP, c.byPhone
+	c.mu.RUnlock()
+	now := c.s.now()
+	ok, retry := byIP.Allow("ip:"+clientIP(r), now)
+	what := "from your network"
+	if ok && phone != "" {
+		ok, retry = byPhone.Allow("phone:"+phone, now)
+		what = "for this phone number"
+	}
+	if ok {
+		return false
+	}
+	secs := int(retry.Round(time.Second) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	writeError(w, http.StatusTooManyRequests, "rate_limited",
+		fmt.Sprintf("too many requests %s: try again in %d seconds", what, secs))
+	return true
+}

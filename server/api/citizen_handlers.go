@@ -1,0 +1,492 @@
+package api
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"luot/server/engine"
+	"luot/server/queue"
+	"luot/server/store"
+)
+
+// BookingJSON is a booking as its holder sees it. The phone is masked.
+type BookingJSON struct {
+	Code          string              `json:"code"`
+	Office        string              `json:"office"`
+	OfficeName    string              `json:"office_name,omitempty"`
+	Service       string              `json:"service"`
+	ServiceName   string              `json:"service_name,omitempty"`
+	ServiceNameEN string              `json:"service_name_en,omitempty"`
+	Date          string              `json:"date"`
+	Slot          string              `json:"slot"`
+	End           string              `json:"end,omitempty"`
+	Status        queue.BookingStatus `json:"status"`
+	Ticket        string              `json:"ticket,omitempty"`
+	Name          string              `json:"name"`
+	Phone         string              `json:"phone"`
+	// CheckinFrom and CheckinUntil bound the check-in window, local HH:MM.
+	CheckinFrom  string `json:"checkin_from,omitempty"`
+	CheckinUntil string `json:"checkin_until,omitempty"`
+}
+
+type bookingAnswer struct {
+	Booking BookingJSON `json:"booking"`
+}
+
+func renderBooking(b *queue.Booking, o *queue.Office) BookingJSON {
+	j := BookingJSON{Code: b.Code, Office: b.Office, Service: b.Service, Date: b.Date, Slot: b.Slot,
+		Status: b.Status, Ticket: b.Ticket, Name: b.Name, Phone: queue.MaskPhone(b.Phone)}
+	if o == nil {
+		return j
+	}
+	j.OfficeName = o.Name
+	if sv := o.Service(b.Service); sv != nil {
+		j.ServiceName, j.ServiceNameEN = sv.Name, sv.NameEN
+		if start, ok := o.SlotTime(b.Date, b.Slot); ok {
+			loc := o.Location()
+			j.End = start.Add(time.Duration(sv.SlotMinutes) * time.Minute).In(loc).Format("15:04")
+			j.CheckinFrom = start.Add(-time.Duration(o.Policy.BookingEarlyMinutes) * time.Minute).In(loc).Format("15:04")
+			j.CheckinUntil = start.Add(time.Duration(o.Policy.BookingLateMinutes) * time.Minute).In(loc).Format("15:04")
+		}
+	}
+	return j
+}
+
+// officeView returns an office's current view, or answers 404.
+func (c *citizen) officeView(w http.ResponseWriter, r *http.Request) (*engine.View, bool) {
+	v, err := c.s.eng.View(r.PathValue("office"))
+	if err != nil {
+		c.s.fail(w, r, err)
+		return nil, false
+	}
+	return v, true
+}
+
+func (c *citizen) remoteTicket(w http.ResponseWriter, r *http.Request) {
+	v, ok := c.officeView(w, r)
+	if !ok || c.limited(w, r, "") {
+		return
+	}
+	data, err := readBody(w, r, c.s.cfg.MaxBody)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	b, err := decodeRemoteTicket(data)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	if c.limited(w, r, b.Phone) {
+		return
+	}
+	req := queue.IssueRequest{ID: engine.NewID(), Token: engine.NewToken(), Service: b.Service, Name: b.Name, Phone: b.Phone}
+	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
+		return st.IssueRemote(now, req)
+	})
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	c.s.metrics.issued.WithLabelValues(v.Office.ID, ch.Ticket.Service, string(ch.Ticket.Source)).Inc()
+	writeJSON(w, http.StatusCreated, ticketAnswer{Ticket: c.s.renderCurrent(v.Office.ID, ch.Ticket)})
+}
+
+func (c *citizen) bookingDates(w http.ResponseWriter, r *http.Request) {
+	v, ok := c.officeView(w, r)
+	if !ok {
+		return
+	}
+	service := r.URL.Query().Get("service")
+	if err := checkID("service", service, true); err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	dates, err := v.Frozen().BookingDates(c.s.now(), service)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	if dates == nil {
+		dates = []string{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"service": service, "dates": dates, "horizon_days": v.Office.Policy.BookingHorizonDays})
+}
+
+func (c *citizen) slots(w http.ResponseWriter, r *http.Request) {
+	v, ok := c.officeView(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	service, date := q.Get("service"), q.Get("date")
+	if err := checkID("service", service, true); err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	if date == "" {
+		c.s.fail(w, r, badRequest("invalid_date", "date is required (?date=YYYY-MM-DD); GET booking-dates lists the dates that can be booked"))
+		return
+	}
+	slots, err := v.Frozen().FreeSlots(c.s.now(), service, date)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"service": service, "date": date, "slots": slots})
+}
+
+// newBookingCode makes a random booking code not used by any stored
+// booking (the domain refuses one used by a live booking).
+func (c *citizen) newBookingCode(r *http.Request, cs citizenStore) (string, error) {
+	for range 8 {
+		b := make([]byte, queue.BookingCodeLen)
+		rand.Read(b)
+		code := queue.BookingCode(b)
+		_, err := cs.Booking(r.Context(), code)
+		if errors.Is(err, store.ErrNotFound) {
+			return code, nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return "", errors.New("could not find a free booking code in 8 tries")
+}
+
+func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
+	v, ok := c.officeView(w, r)
+	if !ok || c.limited(w, r, "") {
+		return
+	}
+	cs, err := c.store()
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	data, err := readBody(w, r, c.s.cfg.MaxBody)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	b, err := decodeBooking(data)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	if c.limited(w, r, b.Phone) {
+		return
+	}
+	code, err := c.newBookingCode(r, cs)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	req := queue.BookRequest{Code: code, Service: b.Service, Date: b.Date, Slot: b.Slot, Name: b.Name, Phone: b.Phone}
+	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
+		return st.Book(now, req)
+	})
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, bookingAnswer{Booking: renderBooking(ch.Bookings[0], &v.Office)})
+}
+
+var errNoBooking = newError(http.StatusNotFound, "unknown_booking", "no booking matches this code and phone number: check both")
+
+// findBooking finds a booking by code: live in an office's state, or
+// stored (a past one). office is "" when it was not found at all.
+func (c *citizen) findBooking(r *http.Request, code string) (*queue.Booking, *engine.View, error) {
+	for _, id := range c.s.eng.OfficeIDs() {
+		v, err := c.s.eng.View(id)
+		if err != nil {
+			continue
+		}
+		if b, ok := v.Frozen().Booking(code); ok {
+			return b, v, nil
+		}
+	}
+	cs, err := c.store()
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := cs.Booking(r.Context(), code)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	v, _ := c.s.eng.View(b.Office)
+	return b, v, nil
+}
+
+func (c *citizen) cancelBooking(w http.ResponseWriter, r *http.Request) {
+	if c.limited(w, r, "") {
+		return
+	}
+	code, err := bookingCode(r.PathValue("code"))
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	data, err := readBody(w, r, c.s.cfg.MaxBody)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	b, err := decodePhone(data)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	if c.limited(w, r, b.Phone) {
+		return
+	}
+	bk, v, err := c.findBooking(r, code)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	if bk == nil || v == nil || subtle.ConstantTimeCompare([]byte(bk.Phone), []byte(b.Phone)) != 1 {
+		c.s.fail(w, r, errNoBooking)
+		return
+	}
+	if _, live := v.Frozen().Booking(code); !live {
+		c.s.fail(w, r, newError(http.StatusConflict, "booking_past", fmt.Sprintf("booking %s was for %s and is %s: it can no longer be cancelled", code, bk.Date, bk.Status)))
+		return
+	}
+	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
+		return st.CancelBooking(now, code, b.Phone)
+	})
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, bookingAnswer{Booking: renderBooking(ch.Bookings[0], &v.Office)})
+}
+
+// kioskOrStaff authorises a kiosk of the office (X-Device-Key) or staff
+// logged in at it.
+func (s *Server) kioskOrStaff(r *http.Request, office string) (actor, error) {
+	var a actor
+	d, hasKey, err := s.device(r)
+	switch {
+	case err != nil:
+		return a, err
+	case hasKey:
+		if d.Office != office {
+			return a, newError(http.StatusForbidden, "wrong_office", fmt.Sprintf("this device is registered for office %s, not %s", d.Office, office))
+		}
+		if d.Kind != queue.DeviceKiosk {
+			return a, newError(http.StatusForbidden, "not_a_kiosk", "only a kiosk device may check bookings in; this device is a "+string(d.Kind))
+		}
+		a.device = d
+	default:
+		se, err := s.staff(r)
+		if err != nil {
+			return a, err
+		}
+		if se.Office != office {
+			return a, newError(http.StatusForbidden, "wrong_office", fmt.Sprintf("you are logged in at office %s, not %s", se.Office, office))
+		}
+		a.session = se
+	}
+	return a, nil
+}
+
+// checkIn turns a booking into a ticket. An Idempotency-Key makes a
+// retried request answer the ticket of the first one.
+func (c *citizen) checkIn(w http.ResponseWriter, r *http.Request) {
+	v, ok := c.officeView(w, r)
+	if !ok {
+		return
+	}
+	a, err := c.s.kioskOrStaff(r, v.Office.ID)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > maxIdempotencyKey || !printableASCII(key) {
+		c.s.fail(w, r, badRequest("invalid_idempotency_key", fmt.Sprintf("Idempotency-Key must be at most %d printable ASCII characters", maxIdempotencyKey)))
+		return
+	}
+	data, err := readBody(w, r, c.s.cfg.MaxBody)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	b, err := decodeCheckin(data)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	cs, err := c.store()
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	scoped := ""
+	if key != "" {
+		scoped = a.scope() + "checkin:" + key
+	}
+	replay := func() bool {
+		if scoped == "" {
+			return false
+		}
+		id, err := cs.TicketByIdempotencyKey(r.Context(), v.Office.ID, scoped)
+		if err != nil || id == "" {
+			return false
+		}
+		t, tv, err := c.s.eng.FindTicket(r.Context(), id)
+		if err != nil || t == nil || t.Booking != b.Code {
+			return false
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		writeJSON(w, http.StatusCreated, ticketAnswer{Ticket: c.s.render(t, tv)})
+		return true
+	}
+	if replay() {
+		return
+	}
+	req := queue.CheckInRequest{Code: b.Code, ID: engine.NewID(), Token: engine.NewToken()}
+	if a.device != nil {
+		req.Device = a.device.ID
+	}
+	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
+		ch, err := st.CheckIn(now, req)
+		if ch != nil {
+			ch.IdempotencyKey = scoped
+		}
+		return ch, err
+	})
+	if errors.Is(err, queue.ErrCheckedIn) && replay() {
+		return
+	}
+	if errors.Is(err, queue.ErrUnknownBooking) {
+		// A booking of another day, or of another office, is not in this
+		// office's live state: say what it is.
+		if bk, _ := cs.Booking(r.Context(), b.Code); bk != nil {
+			switch {
+			case bk.Office != v.Office.ID:
+				err = newError(http.StatusConflict, "wrong_office", fmt.Sprintf("booking %s is for another office (%s)", b.Code, bk.Office))
+			case bk.Status == queue.BookingCancelled:
+				err = newError(http.StatusConflict, queue.ErrBookingCanceled.Code, fmt.Sprintf("booking %s was cancelled: take a number instead", b.Code))
+			default:
+				err = newError(http.StatusConflict, queue.ErrTooLate.Code, fmt.Sprintf("booking %s was for %s at %s and has passed: take a number instead", b.Code, bk.Date, bk.Slot))
+			}
+		}
+	}
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	c.s.metrics.issued.WithLabelValues(v.Office.ID, ch.Ticket.Service, string(ch.Ticket.Source)).Inc()
+	writeJSON(w, http.StatusCreated, ticketAnswer{Ticket: c.s.renderCurrent(v.Office.ID, ch.Ticket)})
+}
+
+// holderTicket finds a ticket by id and token, or answers 404 (a wrong
+// token is answered like an unknown id).
+func (c *citizen) holderTicket(w http.ResponseWriter, r *http.Request, token string) (*queue.Ticket, *engine.View, bool) {
+	id := r.PathValue("id")
+	if err := checkToken(token); err != nil {
+		c.s.fail(w, r, err)
+		return nil, nil, false
+	}
+	if len(id) > 64 {
+		c.s.fail(w, r, errNoTicket)
+		return nil, nil, false
+	}
+	t, v, err := c.s.eng.FindTicket(r.Context(), id)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return nil, nil, false
+	}
+	if t == nil || subtle.ConstantTimeCompare([]byte(t.Token), []byte(token)) != 1 {
+		c.s.fail(w, r, errNoTicket)
+		return nil, nil, false
+	}
+	return t, v, true
+}
+
+func (c *citizen) cancelTicket(w http.ResponseWriter, r *http.Request) {
+	if c.limited(w, r, "") {
+		return
+	}
+	data, err := readBody(w, r, c.s.cfg.MaxBody)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	b, err := decodeToken(data)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	t, v, ok := c.holderTicket(w, r, b.Token)
+	if !ok {
+		return
+	}
+	if v == nil || t.Day != v.Snapshot.Day {
+		c.s.fail(w, r, newError(http.StatusConflict, "bad_transition", fmt.Sprintf("ticket %s was for %s and can no longer be cancelled", t.Display, t.Day)))
+		return
+	}
+	ch, err := c.s.eng.Do(r.Context(), t.Office, func(st *queue.State, now time.Time) (*queue.Change, error) {
+		return st.Cancel(now, t.ID, "holder")
+	})
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ticketAnswer{Ticket: c.s.renderCurrent(t.Office, ch.Ticket)})
+}
+
+type ratingAnswer struct {
+	Rating store.Rating `json:"rating"`
+}
+
+func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
+	if c.limited(w, r, "") {
+		return
+	}
+	cs, err := c.store()
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	data, err := readBody(w, r, c.s.cfg.MaxBody)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	b, err := decodeRating(data)
+	if err != nil {
+		c.s.fail(w, r, err)
+		return
+	}
+	t, _, ok := c.holderTicket(w, r, b.Token)
+	if !ok {
+		return
+	}
+	if t.Status != queue.StatusDone {
+		c.s.fail(w, r, newError(http.StatusConflict, "not_done", fmt.Sprintf("ticket %s is %s: it can be rated once it has been served", t.Display, t.Status)))
+		return
+	}
+	rt := store.Rating{Office: t.Office, Ticket: t.ID, Score: b.Score, Comment: b.Comment,
+		Counter: t.Counter, Staff: t.Staff, Service: t.Service, Day: t.Day, At: c.s.now()}
+	if err := cs.PutRating(r.Context(), rt); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			err = newError(http.StatusConflict, "already_rated", fmt.Sprintf("ticket %s has already been rated; thank you", t.Display))
+		}
+		c.s.fail(w, r, err)
+		return
+	}
+	rt.Staff = "" // the citizen does not need the clerk's id
+	writeJSON(w, http.StatusCreated, ratingAnswer{Rating: rt})
+}

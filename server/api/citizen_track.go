@@ -1,0 +1,192 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"luot/server/engine"
+	"luot/server/queue"
+)
+
+// TrackJSON is what the holder's tracking page shows: the ticket with its
+// forecast, the clock time it is expected to be called, the counters that
+// serve its service with the number each is serving, and, after a no-show,
+// cancellation or expiry, the reason.
+type TrackJSON struct {
+	Ticket       TicketJSON     `json:"ticket"`
+	OfficeName   string         `json:"office_name"`
+	OfficeNameEN string         `json:"office_name_en,omitempty"`
+	ETAAt        *time.Time     `json:"eta_at"`
+	Counters     []TrackCounter `json:"counters"`
+	// Reason is "no_show" (called but not present), "cancelled" or
+	// "day_ended" when the ticket ended without being served.
+	Reason string `json:"reason,omitempty"`
+	// CanCancel and CanRate say which actions the holder has.
+	CanCancel bool `json:"can_cancel"`
+	CanRate   bool `json:"can_rate"`
+	Rated     bool `json:"rated"`
+}
+
+// TrackCounter is a counter that serves the ticket's service.
+type TrackCounter struct {
+	Number  int                `json:"number"`
+	Name    string             `json:"name,omitempty"`
+	State   queue.CounterState `json:"state"`
+	Current string             `json:"current,omitempty"` // the number being served
+}
+
+func (c *citizen) renderTrack(r *http.Request, t *queue.Ticket, v *engine.View) TrackJSON {
+	if v != nil {
+		if cur, ok := v.Tickets[t.ID]; ok {
+			t = cur
+		}
+	}
+	j := TrackJSON{Ticket: c.s.render(t, v), Counters: []TrackCounter{}}
+	if v != nil {
+		j.OfficeName, j.OfficeNameEN = v.Office.Name, v.Office.NameEN
+		if t.Status == queue.StatusWaiting && j.Ticket.ETASeconds >= 0 {
+			at := v.At.Add(time.Duration(j.Ticket.ETASeconds) * time.Second).In(v.Office.Location())
+			j.ETAAt = &at
+		}
+		for i := range v.Office.Counters {
+			k := &v.Office.Counters[i]
+			if _, ok := k.Serves(t.Service); !ok && t.Pinned != k.ID && t.Counter != k.ID {
+				continue
+			}
+			cs := v.Counters[k.ID]
+			tc := TrackCounter{Number: k.Number, Name: k.Name, State: cs.State}
+			if tc.State == "" {
+				tc.State = queue.CounterClosed
+			}
+			if cur, ok := v.Tickets[cs.Current]; ok && cur.Active() {
+				tc.Current = cur.Display
+			}
+			j.Counters = append(j.Counters, tc)
+		}
+		j.CanCancel = t.Day == v.Snapshot.Day && (t.Status == queue.StatusWaiting || t.Status == queue.StatusCalled)
+	}
+	switch t.Status {
+	case queue.StatusNoShow:
+		j.Reason = "no_show"
+	case queue.StatusCancelled:
+		j.Reason = "cancelled"
+	case queue.StatusExpired:
+		j.Reason = "day_ended"
+	case queue.StatusDone:
+		j.CanRate = true
+		if cs, err := c.store(); err == nil {
+			if rt, err := cs.RatingOf(r.Context(), t.ID); err == nil && rt != nil {
+				j.Rated, j.CanRate = true, false
+			}
+		}
+	}
+	return j
+}
+
+// track answers the tracking page's poll.
+func (c *citizen) track(w http.ResponseWriter, r *http.Request) {
+	t, v, ok := c.holderTicket(w, r, r.URL.Query().Get("token"))
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, c.renderTrack(r, t, v))
+}
+
+// ticketEvents is the holder's live stream: a TrackJSON message at once,
+// then another whenever an event of the office changes what it says
+// (position, estimate, status, the numbers at the counters). It is driven
+// by the office's hub: nothing is computed per viewer between events.
+// Pings, the read limit and the slow-client rule are the office stream's.
+func (c *citizen) ticketEvents(w http.ResponseWriter, r *http.Request) {
+	t, v, ok := c.holderTicket(w, r, r.URL.Query().Get("token"))
+	if !ok {
+		return
+	}
+	s := c.s
+	up := websocket.Upgrader{
+		ReadBufferSize:  1024,
+		WriteBufferSize: 4096,
+		CheckOrigin:     s.sameOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			code := "websocket_refused"
+			if status == http.StatusForbidden {
+				code = "origin_not_allowed"
+				reason = fmt.Errorf("pages of origin %q may not open this stream", r.Header.Get("Origin"))
+			}
+			writeError(w, status, code, reason.Error())
+		},
+	}
+	conn, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	office := t.Office
+	sub := s.hub.Subscribe(office)
+	defer sub.Close()
+	s.ws.Add(1)
+	defer s.ws.Add(-1)
+
+	var closeOnce sync.Once
+	closeWith := func(code int, reason string) {
+		closeOnce.Do(func() {
+			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+			conn.Close()
+		})
+	}
+	readerDone := make(chan struct{})
+	go s.readLoop(conn, readerDone, closeWith)
+
+	var last []byte
+	send := func() bool {
+		if nv, err := s.eng.View(office); err == nil {
+			v = nv
+		}
+		b, err := json.Marshal(c.renderTrack(r, t, v))
+		if err != nil {
+			return false
+		}
+		if bytes.Equal(b, last) {
+			return true
+		}
+		last = b
+		_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
+		return conn.WriteMessage(websocket.TextMessage, b) == nil
+	}
+	if !send() {
+		return
+	}
+	ping := time.NewTicker(s.cfg.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case <-sub.C():
+			// Many events may be queued: one answer for all of them.
+			for drained := false; !drained; {
+				select {
+				case <-sub.C():
+				default:
+					drained = true
+				}
+			}
+			if !send() {
+				return
+			}
+		case <-sub.Done():
+			closeWith(websocket.CloseTryAgainLater, "reconnect to keep following the ticket")
+			return
+		case <-ping.C:
+			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(s.cfg.WriteTimeout)); err != nil {
+				return
+			}
+		case <-readerDone:
+			return
+		}
+	}
+}
