@@ -180,6 +180,24 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	go func() {
+		// Personal data (names, phones) past each office's retention period
+		// is erased at start and then daily.
+		t := time.NewTicker(24 * time.Hour)
+		defer t.Stop()
+		for {
+			if n, err := db.ErasePersonalData(ctx, time.Now()); err != nil {
+				log.Error("erasing old personal data failed; will retry tomorrow", "err", err)
+			} else if n > 0 {
+				log.Info("erased old personal data", "rows", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
