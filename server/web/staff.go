@@ -127,6 +127,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "the page could not be drawn; it has been logged — try again", http.StatusInternalServerError)
 		return
 	}
+	if l := r.URL.Query().Get("lang"); l == "vi" || l == "en" {
+		// The choice sticks for the next pages (e.g. after the login).
+		http.SetCookie(w, &http.Cookie{Name: "luot_lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")

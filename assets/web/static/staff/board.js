@@ -103,10 +103,14 @@
       backoff = Math.min(backoff * 2, 10000);
     };
   }
+  // The clock shows the office's time, whatever the TV's timezone.
   function clock() {
-    var d = new Date();
-    var p = function (n) { return (n < 10 ? "0" : "") + n; };
-    $("clock").textContent = p(d.getHours()) + ":" + p(d.getMinutes()) + ":" + p(d.getSeconds()) + "  " + p(d.getDate()) + "/" + p(d.getMonth() + 1) + "/" + d.getFullYear();
+    var d = new Date(), tz = root.dataset.tz || undefined;
+    try {
+      $("clock").textContent = d.toLocaleTimeString("vi-VN", { timeZone: tz, hour12: false }) + "  " + d.toLocaleDateString("vi-VN", { timeZone: tz });
+    } catch (e) {
+      $("clock").textContent = d.toLocaleTimeString() + "  " + d.toLocaleDateString();
+    }
   }
   // Browsers allow sound only after a user gesture (or by kiosk policy):
   // try at once, and offer a button when refused.
