@@ -1,0 +1,55 @@
+package store
+
+import (
+	"errors"
+	"syscall"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Storage faults, for errors.Is on the errors the store returns (through
+// Fault): the API answers them with a 503 that says what is wrong.
+var (
+	// ErrStorageFull: the disk (or quota) is full; nothing was written.
+	ErrStorageFull = errors.New("storage full")
+	// ErrStorageBusy: another process (a backup tool, a sqlite3 shell)
+	// held the database locked for longer than BusyTimeout; nothing was
+	// written.
+	ErrStorageBusy = errors.New("storage busy")
+	// ErrStorageIO: the disk failed to read or write; nothing was written.
+	ErrStorageIO = errors.New("storage I/O error")
+)
+
+// Fault classifies a store error: it returns ErrStorageFull, ErrStorageBusy
+// or ErrStorageIO when err (or an error it wraps) is such a SQLite or
+// system failure, and nil otherwise.
+func Fault(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrStorageFull) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return ErrStorageFull
+	}
+	if errors.Is(err, ErrStorageBusy) {
+		return ErrStorageBusy
+	}
+	if errors.Is(err, ErrStorageIO) {
+		return ErrStorageIO
+	}
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	switch e.Code() & 0xff {
+	case sqlite3.SQLITE_FULL:
+		return ErrStorageFull
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return ErrStorageBusy
+	case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+		// SQLite reports a full disk met while writing the WAL or the
+		// journal as an I/O error (SQLITE_IOERR_WRITE and kin).
+		return ErrStorageIO
+	}
+	return nil
+}
