@@ -50,6 +50,7 @@ import (
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/queue"
+	"luot/server/ratelimit"
 	"luot/server/store"
 )
 
@@ -128,6 +129,8 @@ type Server struct {
 	ws      atomic.Int64
 	public  string
 	secure  bool
+	// logins limits login attempts per client address.
+	logins *ratelimit.Limiter
 }
 
 // New returns the API handler. It fails if Engine, Store or Hub is
@@ -178,6 +181,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("api: register metrics: %w", err)
 	}
 	s.metrics = m
+	s.logins = ratelimit.New(loginBurst, loginEvery, 10_000)
 	s.routes()
 	return s, nil
 }

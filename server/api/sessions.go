@@ -6,14 +6,12 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
 	"luot/server/engine"
 	"luot/server/queue"
-	"luot/server/ratelimit"
 	"luot/server/store"
 )
 
@@ -42,17 +40,6 @@ const (
 	loginEvery = 2 * time.Second
 )
 
-// loginLimiters holds each Server's login limiter (*ratelimit.Limiter).
-var loginLimiters sync.Map
-
-func (s *Server) loginLimiter() *ratelimit.Limiter {
-	if l, ok := loginLimiters.Load(s); ok {
-		return l.(*ratelimit.Limiter)
-	}
-	l, _ := loginLimiters.LoadOrStore(s, ratelimit.New(loginBurst, loginEvery, 10_000))
-	return l.(*ratelimit.Limiter)
-}
-
 // clientAddr is the address a request came from (the proxy's, behind one).
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -68,7 +55,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errCrossOrigin)
 		return
 	}
-	if ok, retry := s.loginLimiter().Allow(clientAddr(r), s.now()); !ok {
+	if ok, retry := s.logins.Allow(clientAddr(r), s.now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
 		writeError(w, http.StatusTooManyRequests, "rate_limited", "too many login attempts from this address: wait a minute and try again")
 		return
