@@ -1,4 +1,157 @@
 package web
 
-// citizenRoutes registers the citizens' pages: /, booking, /t/{id}, rating.
-func (s *Server) citizenRoutes() error { return nil }
+import (
+	"bytes"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"luot/assets"
+	"luot/server/queue"
+)
+
+// Citizens' pages and their routes (mobile-first, Vietnamese with an
+// English switch; the pages are static HTML with small plain JavaScript
+// that calls the API, files in assets/web/citizen):
+//
+//	GET /                       the office's start page (a list when the server hosts several)
+//	GET /o/{office}             take a number online: service → name and phone → number, link, QR
+//	GET /o/{office}/book        book an appointment: service → date → slot → code and QR
+//	GET /b/{code}               a booking's confirmation, printable (code and QR; no personal data)
+//	GET /cancel                 cancel a booking with its code and phone
+//	GET /t/{id}?token=          follow a ticket live; cancel it; rate the service
+//	GET /qr/t/{id}.png?token=   the QR code of a ticket's tracking link
+//	GET /qr/b/{code}.png        the QR code of a booking code (the kiosk's scanner reads it)
+//	GET /citizen/{file}         the pages' scripts and style
+func (s *Server) citizenRoutes() error {
+	files, err := fs.Sub(assets.Web, "web/citizen")
+	if err != nil {
+		return err
+	}
+	page := func(name string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			b, err := fs.ReadFile(files, name)
+			if err != nil {
+				http.Error(w, "page missing from this build", http.StatusInternalServerError)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-cache")
+			w.Write(b)
+		}
+	}
+	m := s.mux
+	m.HandleFunc("GET /{$}", s.citizenHome)
+	m.HandleFunc("GET /o/{office}", s.withOffice(page("take.html")))
+	m.HandleFunc("GET /o/{office}/book", s.withOffice(page("book.html")))
+	m.HandleFunc("GET /b/{code}", page("booking.html"))
+	m.HandleFunc("GET /cancel", page("cancel.html"))
+	m.HandleFunc("GET /t/{id}", page("track.html"))
+	m.HandleFunc("GET /qr/t/{id}", s.ticketQR)
+	m.HandleFunc("GET /qr/b/{code}", bookingQR)
+	m.Handle("GET /citizen/", http.StripPrefix("/citizen/", http.FileServerFS(files)))
+	return nil
+}
+
+// withOffice answers 404 for an office the server does not host.
+func (s *Server) withOffice(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.Engine == nil {
+			http.NotFound(w, r)
+			return
+		}
+		if _, err := s.cfg.Engine.View(r.PathValue("office")); err != nil {
+			http.Error(w, "Không có văn phòng này / no such office", http.StatusNotFound)
+			return
+		}
+		h(w, r)
+	}
+}
+
+var homeList = template.Must(template.New("home").Parse(`<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Lượt — Lấy số trực tuyến</title><link rel="stylesheet" href="/static/luot.css"><link rel="stylesheet" href="/citizen/citizen.css"></head>
+<body><header class="bar"><h1>Lượt</h1></header><main class="page"><h2>Chọn nơi làm thủ tục · Choose an office</h2>
+<ul class="choices">{{range .}}<li><a class="choice" href="/o/{{.ID}}">{{.Name}}{{if .NameEN}}<small>{{.NameEN}}</small>{{end}}</a></li>{{end}}</ul></main></body></html>`))
+
+// citizenHome sends citizens to their office's page, or lists the offices.
+func (s *Server) citizenHome(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Engine == nil {
+		http.NotFound(w, r)
+		return
+	}
+	ids := s.cfg.Engine.OfficeIDs()
+	if len(ids) == 1 {
+		http.Redirect(w, r, "/o/"+url.PathEscape(ids[0]), http.StatusFound)
+		return
+	}
+	var offices []queue.Office
+	for _, id := range ids {
+		if v, err := s.cfg.Engine.View(id); err == nil {
+			offices = append(offices, v.Office)
+		}
+	}
+	var b bytes.Buffer
+	if err := homeList.Execute(&b, offices); err != nil {
+		s.log.Error("render home", "err", err)
+		http.Error(w, "the page could not be made", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b.Bytes())
+}
+
+// baseURL is the server's public base URL: PublicURL, or the request's
+// scheme and host.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimRight(s.cfg.PublicURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func writePNG(w http.ResponseWriter, text string) {
+	png, err := qrcode.Encode(text, qrcode.Medium, 256)
+	if err != nil {
+		http.Error(w, "the QR code could not be made", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, max-age=86400")
+	w.Write(png)
+}
+
+// ticketQR draws the tracking link of a ticket. The token is checked, so
+// that the server draws links only to tickets that exist.
+func (s *Server) ticketQR(w http.ResponseWriter, r *http.Request) {
+	id := strings.TrimSuffix(r.PathValue("id"), ".png")
+	token := r.URL.Query().Get("token")
+	if s.cfg.Engine == nil || id == "" || len(id) > 64 || token == "" || len(token) > 128 {
+		http.NotFound(w, r)
+		return
+	}
+	t, _, err := s.cfg.Engine.FindTicket(r.Context(), id)
+	if err != nil || t == nil || t.Token != token {
+		http.NotFound(w, r)
+		return
+	}
+	writePNG(w, s.baseURL(r)+"/t/"+url.PathEscape(id)+"?token="+url.QueryEscape(token))
+}
+
+// bookingQR draws a booking code: what the kiosk's scanner reads.
+func bookingQR(w http.ResponseWriter, r *http.Request) {
+	code := strings.TrimSuffix(r.PathValue("code"), ".png")
+	if !queue.ValidBookingCode(code) {
+		http.NotFound(w, r)
+		return
+	}
+	writePNG(w, code)
+}
