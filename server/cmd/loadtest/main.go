@@ -173,6 +173,8 @@ type loader struct {
 	answered sync.Map // ticket id → time the clerk's "next" answer arrived
 
 	hasRemote, hasBooking bool
+	hasTicketStream       bool
+	unbookable            sync.Map // services that take no appointments
 	bookingDate           string
 }
 
@@ -305,6 +307,15 @@ func (l *loader) remember(data []byte, key, svc string) {
 	l.tmu.Unlock()
 }
 
+// services2 calls f on each service until it returns false.
+func (l *loader) services2(f func(string) bool) {
+	for _, s := range l.services {
+		if !f(s) {
+			return
+		}
+	}
+}
+
 func (l *loader) citizen() *http.Client { return l.citizens[l.intn(len(l.citizens))] }
 
 func phone(r int) string { return fmt.Sprintf("09%08d", r%100000000) }
@@ -365,9 +376,25 @@ func (l *loader) booking(ctx context.Context) {
 		return
 	}
 	svc := l.services[l.intn(len(l.services))]
+	if _, no := l.unbookable.Load(svc); no {
+		svc = l.services[0]
+		l.services2(func(s string) bool {
+			if _, no := l.unbookable.Load(s); !no {
+				svc = s
+				return false
+			}
+			return true
+		})
+	}
 	hc := l.citizen()
-	status, data, _ := l.call(ctx, hc, "slots", "GET", "/api/v1/offices/"+l.cfg.office+"/slots?service="+svc+"&date="+l.bookingDate, nil, nil, http.StatusOK)
+	status, data, _ := l.call(ctx, hc, "", "GET", "/api/v1/offices/"+l.cfg.office+"/slots?service="+svc+"&date="+l.bookingDate, nil, nil)
+	if status == http.StatusConflict && strings.Contains(string(data), "not_bookable") {
+		l.unbookable.Store(svc, true) // this service takes no appointments
+		return
+	}
+	start := time.Now()
 	if status != http.StatusOK {
+		l.rec.fail("slots", time.Since(start), status, fmt.Sprintf("%d %s", status, shorten(string(data))))
 		return
 	}
 	var v any
@@ -677,7 +704,11 @@ func run() error {
 	l.bookingDate = time.Now().In(loc).AddDate(0, 0, 1).Format("2006-01-02")
 	l.hasRemote = l.probe("/api/v1/offices/" + cfg.office + "/remote-tickets")
 	l.hasBooking = l.probe("/api/v1/offices/" + cfg.office + "/bookings")
-	fmt.Printf("citizen endpoints: remote-tickets %v, bookings %v\n", l.hasRemote, l.hasBooking)
+	if st, _, _ := l.call(ctx, l.main, "", "GET", "/api/v1/tickets/none/events?token=x", nil, nil); st == http.StatusNotFound || st == http.StatusUnauthorized {
+		st2, body, _ := l.call(ctx, l.main, "", "GET", "/api/v1/tickets/none/events?token=x", nil, nil)
+		l.hasTicketStream = st2 != 0 && !strings.Contains(string(body), `"not_found"`)
+	}
+	fmt.Printf("citizen endpoints: remote-tickets %v, bookings %v, ticket stream %v\n", l.hasRemote, l.hasBooking, l.hasTicketStream)
 
 	if cfg.prefill > 0 {
 		for range cfg.prefill {
@@ -697,11 +728,28 @@ func run() error {
 	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 256}
 	var fleets []*wsFleet
 	src := srcIPs(64)
-	for _, f := range []*wsFleet{{url: evURL, kind: "board", n: cfg.boards, dialer: dialer}, {url: evURL, kind: "tracker", n: cfg.trackers, dialer: dialer}} {
+	// The observer decodes every event once (type, at, ticket); it is not
+	// counted in the fan-out.
+	observer := &wsFleet{url: evURL, kind: "observer", n: 1, dialer: dialer, observer: true}
+	if cfg.boards+cfg.trackers > 0 {
+		observer.connect(wctx, 1, nil)
+	}
+	trackers := &wsFleet{url: evURL, kind: "tracker", n: cfg.trackers, dialer: dialer}
+	if l.hasTicketStream && cfg.trackers > 0 {
+		// Each tracker follows one of the youngest waiting tickets, as a
+		// phone does with the ticket's QR.
+		l.tmu.Lock()
+		ts := l.tickets[max(0, len(l.tickets)-100):]
+		for _, t := range ts {
+			trackers.urls = append(trackers.urls, u.String()+"/api/v1/tickets/"+t.id+"/events?token="+url.QueryEscape(t.token))
+		}
+		l.tmu.Unlock()
+		trackers.noSeq = true
+	}
+	for _, f := range []*wsFleet{{url: evURL, kind: "board", n: cfg.boards, dialer: dialer}, trackers} {
 		if f.n == 0 {
 			continue
 		}
-		f.observer = len(fleets) == 0
 		start := time.Now()
 		f.connect(wctx, 200, src)
 		fmt.Printf("%s clients: %d connected in %.1f s, %d failed", f.kind, f.connected.Load(), time.Since(start).Seconds(), f.dialErrs.Load())
@@ -711,8 +759,10 @@ func run() error {
 		fmt.Println()
 		fleets = append(fleets, f)
 	}
-	if cfg.trackers > 0 {
-		fmt.Println("tracking clients follow the office event stream (what the tracking page reads; a per-ticket stream is not in this server)")
+	if cfg.trackers > 0 && trackers.noSeq {
+		fmt.Printf("tracking clients follow %d tickets' own streams (/tickets/{id}/events); a message is timed against the latest event before it\n", len(trackers.urls))
+	} else if cfg.trackers > 0 {
+		fmt.Println("tracking clients follow the office event stream (this server has no per-ticket stream)")
 	}
 
 	seq0, waiting0, err := l.state(ctx)
@@ -804,12 +854,9 @@ func run() error {
 	fmt.Printf("\n== server ==\n%s\nload average after: %s\n", res, la)
 
 	if len(fleets) > 0 {
-		info := map[int64]eventInfo{}
-		for _, f := range fleets {
-			if f.observer {
-				info = f.info
-			}
-		}
+		observer.mu.Lock()
+		info := observer.info
+		observer.mu.Unlock()
 		answered := map[string]time.Time{}
 		l.answered.Range(func(k, v any) bool { answered[k.(string)] = v.(time.Time); return true })
 		fo := measure(fleets, info, seq0+1, seq1, answered)

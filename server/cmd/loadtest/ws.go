@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,8 @@ type wsFleet struct {
 	clients  []*wsClient
 	info     map[int64]eventInfo // filled by the observer (client 0 of the first fleet)
 	observer bool
+	noSeq    bool     // ticket streams: messages without seq
+	urls     []string // one URL per client (ticket streams), else url
 
 	connected atomic.Int64
 	dropped   atomic.Int64 // closed by the server or the network while reading
@@ -75,7 +78,11 @@ func (f *wsFleet) connect(ctx context.Context, par int, srcIPs []net.IP) {
 				nd := &net.Dialer{LocalAddr: &net.TCPAddr{IP: srcIPs[i%len(srcIPs)]}, Timeout: 10 * time.Second}
 				d.NetDialContext = nd.DialContext
 			}
-			conn, resp, err := d.DialContext(ctx, f.url, http.Header{})
+			u := f.url
+			if len(f.urls) > 0 {
+				u = f.urls[i%len(f.urls)]
+			}
+			conn, resp, err := d.DialContext(ctx, u, http.Header{})
 			<-sem
 			if err != nil {
 				f.dialErrs.Add(1)
@@ -177,6 +184,21 @@ func measure(fleets []*wsFleet, info map[int64]eventInfo, from, to int64, answer
 	var fa, fl, fans, all []time.Duration
 	last := map[int64]time.Duration{}
 	var out fanout
+	// Ticket streams carry no seq: a message is the answer to the latest
+	// event before it arrived.
+	var seqs []int64
+	for s := from; s <= to; s++ {
+		if _, ok := info[s]; ok {
+			seqs = append(seqs, s)
+		}
+	}
+	attribute := func(at int64) int64 {
+		i := sort.Search(len(seqs), func(i int) bool { return info[seqs[i]].at.UnixNano() > at })
+		if i == 0 {
+			return -1
+		}
+		return seqs[i-1]
+	}
 	for _, f := range fleets {
 		for _, c := range f.clients {
 			if c.conn == nil {
@@ -186,6 +208,9 @@ func measure(fleets []*wsFleet, info map[int64]eventInfo, from, to int64, answer
 			got := map[int64]bool{}
 			dropped := false
 			for _, r := range c.rec {
+				if f.noSeq {
+					r.seq = attribute(r.at)
+				}
 				if r.seq < from || r.seq > to {
 					continue
 				}
@@ -208,7 +233,7 @@ func measure(fleets []*wsFleet, info map[int64]eventInfo, from, to int64, answer
 			c.mu.Lock()
 			dropped = !c.closed
 			c.mu.Unlock()
-			if !dropped {
+			if !dropped && !f.noSeq {
 				for s := from; s <= to; s++ {
 					if !got[s] {
 						out.missing++
