@@ -165,7 +165,7 @@ func (h *harness) until(what string, cond func(ui.State) bool) ui.State {
 	}
 }
 
-// settle runs the UI work already queued and what it queues in turn, for
+// drain runs the UI work already queued and what it queues in turn, for
 // work that has no visible end (e.g. a status report).
 func (h *harness) drain() {
 	for {

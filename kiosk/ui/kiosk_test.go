@@ -214,8 +214,8 @@ func TestCheckInByKeypad(t *testing.T) {
 	}
 	for _, c := range cases {
 		typeCode(c.code)
-		if !h.tile("Xác nhận").Disabled() {
-			// fine: six characters typed
+		if h.tile("Xác nhận").Disabled() {
+			t.Fatalf("confirm is disabled with the six characters of %s typed", c.code)
 		}
 		h.tap("Xác nhận")
 		s := h.until("the answer to "+c.code, func(s ui.State) bool { return !s.Busy && s.Message != "" })
