@@ -7,6 +7,8 @@
 //	                                          run the virtual printer until Ctrl-C
 //	escpos profiles                           one line per profile: name, width in dots, Vietnamese method
 //	escpos encode  -profile NAME -text "…"    the bytes one line sends after initialisation, to stdout
+//	escpos issue   -server URL -device-key K -port P [-service S] [-profile NAME]
+//	                                          take a number from a Lượt server as a kiosk and print it
 //
 // -port takes a device path (best /dev/serial/by-id/…) or usb:VID:PID.
 package main
@@ -44,6 +46,8 @@ commands:
                                      run the virtual printer (Ctrl-C stops it)
   profiles                           list printer profiles: name, width in dots, Vietnamese method
   encode  -profile NAME -text "…"    write the bytes of one printed line to stdout
+  issue   -server URL -device-key K -port P [-service S] [-profile NAME]
+                                     take a number from a Lượt server (as a kiosk) and print it
 
 -port is a device path (e.g. /dev/serial/by-id/usb-…) or usb:VID:PID.
 Run "escpos <command> -h" for a command's flags.
@@ -57,6 +61,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd, args := args[0], args[1:]
+	if cmd == "issue" {
+		return issue(args, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("escpos "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	port := fs.String("port", "", "device path or usb:VID:PID")
