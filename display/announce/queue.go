@@ -56,6 +56,23 @@ type Stats struct {
 	Last string `json:"last,omitempty"`
 }
 
+// Said is an announcement said to its end: the call it announced and its
+// sentence. The state endpoint lists them, so that a test or a technician
+// can check that every call was said once and in order.
+type Said struct {
+	Call
+	Text string `json:"text"`
+}
+
+// MaxLog is how many said announcements Log keeps (the oldest go first).
+const MaxLog = 1000
+
+// queued is an announcement waiting to be said, with its call.
+type queued struct {
+	a Announcement
+	c Call
+}
+
 // Queue says announcements one after the other, in the order the calls
 // came, each to its end.
 type Queue struct {
@@ -63,7 +80,8 @@ type Queue struct {
 	wake chan struct{}
 
 	mu      sync.Mutex
-	items   []Announcement
+	items   []queued
+	log     []Said // the last MaxLog announcements said, oldest first
 	stats   Stats
 	lastErr string // the last sink error logged, so a dead sound card is logged once
 }
@@ -104,7 +122,7 @@ func (q *Queue) Add(c Call) bool {
 		return false
 	}
 	q.mu.Lock()
-	q.items = append(q.items, a)
+	q.items = append(q.items, queued{a: a, c: c})
 	q.stats.Queued++
 	q.mu.Unlock()
 	select {
@@ -123,16 +141,25 @@ func (q *Queue) Stats() Stats {
 	return s
 }
 
+// Log returns the last MaxLog announcements said to their end, oldest
+// first.
+func (q *Queue) Log() []Said {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]Said(nil), q.log...)
+}
+
 // Run says the queued announcements until ctx ends, and returns ctx's
 // error.
 func (q *Queue) Run(ctx context.Context) error {
 	for {
 		q.mu.Lock()
-		var a Announcement
+		var it queued
 		have := len(q.items) > 0
 		if have {
-			a = q.items[0]
+			it = q.items[0]
 		}
+		a := it.a
 		q.mu.Unlock()
 		if !have {
 			select {
@@ -147,7 +174,7 @@ func (q *Queue) Run(ctx context.Context) error {
 			return ctx.Err()
 		}
 		q.mu.Lock()
-		q.items[0] = Announcement{}
+		q.items[0] = queued{}
 		q.items = q.items[1:]
 		if len(q.items) == 0 {
 			q.items = nil // let the backing array go
@@ -160,6 +187,10 @@ func (q *Queue) Run(ctx context.Context) error {
 		} else {
 			q.stats.Said++
 			q.stats.Last = a.Text
+			if len(q.log) == MaxLog {
+				q.log = append(q.log[:0], q.log[1:]...)
+			}
+			q.log = append(q.log, Said{Call: it.c, Text: a.Text})
 			q.lastErr = ""
 		}
 		q.mu.Unlock()

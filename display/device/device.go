@@ -117,6 +117,15 @@ func newSpeaker(cfg Config) (*audio.Speaker, error) {
 	return &audio.Speaker{Library: lib, Player: p, Volume: float64(cfg.Volume) / 100}, nil
 }
 
+// Announced returns the announcements said to their end, oldest first
+// (the last announce.MaxLog; none when announcements are off).
+func (d *Device) Announced() []announce.Said {
+	if d.queue == nil {
+		return nil
+	}
+	return d.queue.Log()
+}
+
 // View returns what the board shows now.
 func (d *Device) View() boardstate.View {
 	d.mu.Lock()
@@ -239,6 +248,9 @@ type State struct {
 	// screen shows the state when it equals Version.
 	DrawnVersion  int64          `json:"drawn_version"`
 	Announcements announce.Stats `json:"announcements"`
+	// Announced lists the announcements said to their end, oldest first:
+	// each call's seq, number, counter and recall flag, and the sentence.
+	Announced []announce.Said `json:"announced"`
 }
 
 // ServeState serves the state at /state on addr until ctx ends. It returns
@@ -252,7 +264,7 @@ func (d *Device) ServeState(ctx context.Context, addr string) (string, error) {
 	mux.HandleFunc("GET /state", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		json.NewEncoder(w).Encode(State{View: d.View(), DrawnVersion: d.drawn.Load(), Announcements: d.Stats()})
+		json.NewEncoder(w).Encode(State{View: d.View(), DrawnVersion: d.drawn.Load(), Announcements: d.Stats(), Announced: d.Announced()})
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
