@@ -33,6 +33,17 @@ import (
 //   - events are published in seq order, each request answered with its
 //     own change.
 //
+// Wait estimates: Engine.Issue defers the new ticket's estimate
+// (queue.IssueRequest.DeferEstimate), so that a batch of issues does not
+// replay the whole waiting line once per ticket. The leader stamps the
+// pending estimates with one replay (queue.State.StampEstimates) over the
+// live state after the run of issues — before the batch is committed, so
+// the store writes the stamped tickets, and before any other command of
+// the batch runs, so no command sees or copies an unstamped ticket. The
+// stamped estimate is the forecast the view after the run shows (and the
+// answer reports); that forecast becomes the view's, without another
+// replay, when the run ends the batch.
+//
 // With a Store that is not a BatchStore every change is committed alone,
 // as before.
 
@@ -126,9 +137,18 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 		members []*request // requests whose result depends on the pending changes
 		lastNow = e.now()
 		keys    map[string]*request
+		pending []*queue.Change // issues applied since the last stamp, estimates deferred
 	)
+	// stamp gives the pending issues their estimates: one replay.
+	stamp := func() {
+		if len(pending) > 0 {
+			o.state.StampEstimates(lastNow, pending)
+			pending = nil
+		}
+	}
 	flush := func() error {
 		var err error
+		stamp()
 		if len(changes) > 0 {
 			err = e.commitBatch(o, changes, msgs, lastNow)
 			for _, m := range members {
@@ -169,7 +189,11 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 			continue
 		}
 		now := e.now()
+		if !r.issue {
+			stamp() // the command may read or copy the issued tickets
+		}
 		if rc := o.state.Rollover(now); rc != nil {
+			stamp()
 			err := add(rc, now)
 			if err == nil && !canBatch {
 				err = flush() // committed alone, as its own change
@@ -213,6 +237,9 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 			continue
 		}
 		r.change = c
+		if c.EstimatePending() {
+			pending = append(pending, c)
+		}
 		if r.issue {
 			r.ticket, r.created = c.Ticket, true
 			if r.key != "" {
@@ -228,6 +255,11 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 		}
 	}
 	flush()
+	for _, r := range batch {
+		if r.created && r.change != nil {
+			r.ticket = r.change.Ticket // the stamped copy
+		}
+	}
 	for _, r := range batch {
 		if d := r.dupOf; d != nil {
 			r.ticket, r.err = d.ticket, d.err

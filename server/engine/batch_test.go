@@ -252,3 +252,99 @@ func TestFailedBatchChangesNothingAndFailsEveryRequest(t *testing.T) {
 		t.Fatalf("after the failed batch: %v created=%v err=%v, want a new A002 (the key was not kept)", tk, created, err)
 	}
 }
+
+// TestBatchStampsEstimatesOnceEqualToAFullReplay queues issues and a call
+// behind a commit on disk: the issues before the call are stamped with the
+// forecast of the state after them (before the call copies one of them),
+// the issue after it with the forecast at the end of the batch; what the
+// store keeps and what the view shows are those stamped tickets, and they
+// equal a full replay of the final state.
+func TestBatchStampsEstimatesOnceEqualToAFullReplay(t *testing.T) {
+	f, g := newGated(t, 0)
+	g.expect[1], g.expect[2] = 0, 1
+	opened := make(chan error, 1)
+	go func() {
+		_, err := f.eng.Do(ctx, "hk", func(s *queue.State, now time.Time) (*queue.Change, error) { return s.Open(now, "q2", "nv2") })
+		opened <- err
+	}()
+	<-g.entered
+	type result struct {
+		name string
+		t    *queue.Ticket
+		err  error
+	}
+	out := make(chan result, 4)
+	issue := func(name string) {
+		go func() {
+			tk, _, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "c", Source: queue.SourceKiosk}, "")
+			out <- result{name, tk, err}
+		}()
+	}
+	issue("A")
+	waitQueued(t, f.eng, 1)
+	issue("B")
+	waitQueued(t, f.eng, 2)
+	go func() {
+		c, err := f.eng.Do(ctx, "hk", func(s *queue.State, now time.Time) (*queue.Change, error) { return s.Next(now, "q2", "nv2") })
+		var tk *queue.Ticket
+		if c != nil {
+			tk = c.Ticket
+		}
+		out <- result{"next", tk, err}
+	}()
+	waitQueued(t, f.eng, 3)
+	issue("C")
+	waitQueued(t, f.eng, 4)
+	close(g.release)
+	if err := <-opened; err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]*queue.Ticket{}
+	for range 4 {
+		r := <-out
+		if r.err != nil {
+			t.Fatalf("%s: %v", r.name, r.err)
+		}
+		got[r.name] = r.t
+	}
+	g.mu.Lock()
+	sizes := append([]int(nil), g.sizes...)
+	g.mu.Unlock()
+	if len(sizes) != 2 || sizes[1] != 4 {
+		t.Fatalf("commit sizes %v, want [1 4]", sizes)
+	}
+	if got["next"].ID != got["A"].ID {
+		t.Fatalf("next called %s, want A (%s)", got["next"].Display, got["A"].Display)
+	}
+	// q2 alone, 3 minutes a ticket: A and B stamped before the call (A at
+	// once, B after A); C after the call, behind A being served and B.
+	want := map[string]int{"A": 0, "next": 0, "B": 180, "C": 360}
+	for name, w := range want {
+		if got[name].EstimateSeconds != w {
+			t.Errorf("%s (%s): estimate %d s in the answer, want %d", name, got[name].Display, got[name].EstimateSeconds, w)
+		}
+	}
+	v, _ := f.eng.View("hk")
+	full := v.Frozen().Estimate(v.At)
+	for id, e := range full {
+		if v.Estimates[id] != e {
+			t.Errorf("view's estimate of %s %+v, full replay %+v", id, v.Estimates[id], e)
+		}
+	}
+	for _, name := range []string{"B", "C"} {
+		id := got[name].ID
+		if v.Tickets[id] != got[name] || got[name].EstimateSeconds != full[id].Seconds() {
+			t.Errorf("%s: answered %p (%d s), view %p, full replay %d s", name, got[name], got[name].EstimateSeconds, v.Tickets[id], full[id].Seconds())
+		}
+	}
+	if v.Tickets[got["A"].ID].EstimateSeconds != 0 || v.Tickets[got["A"].ID].Status != queue.StatusCalled {
+		t.Errorf("A in the view: %+v", v.Tickets[got["A"].ID])
+	}
+	// The store wrote the stamped tickets.
+	for name, w := range want {
+		st, err := f.db.Ticket(ctx, "hk", got[name].ID)
+		if err != nil || st == nil || st.EstimateSeconds != w {
+			t.Errorf("%s stored with estimate %v (err %v), want %d", name, st, err, w)
+		}
+	}
+}

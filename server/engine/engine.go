@@ -204,6 +204,7 @@ func (e *Engine) Issue(ctx context.Context, officeID string, r queue.IssueReques
 	if r.Token == "" {
 		r.Token = NewToken()
 	}
+	r.DeferEstimate = true // stamped once per run of issues, see batch.go
 	q := &request{ctx: ctx, issue: true, key: key, cmd: func(s *queue.State, now time.Time) (*queue.Change, error) {
 		c, err := s.Issue(now, r)
 		if c != nil {

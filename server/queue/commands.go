@@ -21,6 +21,12 @@ type IssueRequest struct {
 	// VA overrides the virtual arrival (a booking checked in inside its
 	// window arrives at its slot start); zero means now.
 	VA time.Time
+	// DeferEstimate leaves the new ticket's EstimateSeconds to
+	// StampEstimates, which the caller runs once over the state after a
+	// run of such issues (a batch committed together) instead of one
+	// replay of the whole line per issue. The change then has no
+	// Estimates and its EstimatePending reports true until it is stamped.
+	DeferEstimate bool
 }
 
 // Issue gives a new number of a service. Offices take numbers before the
@@ -71,8 +77,13 @@ func (s *State) Issue(now time.Time, r IssueRequest) (*Change, error) {
 		VA: va, Order: c.Order, IssuedAt: now, Token: r.Token,
 		Booking: r.Booking, Name: r.Name, Phone: r.Phone, Device: r.Device,
 	}
-	c.Estimates = s.Estimate(now, t)
-	t.EstimateSeconds = c.Estimates[t.ID].Seconds()
+	if r.DeferEstimate {
+		t.EstimateSeconds = -1 // until StampEstimates
+		c.estimatePending = true
+	} else {
+		c.Estimates = s.Estimate(now, t)
+		t.EstimateSeconds = c.Estimates[t.ID].Seconds()
+	}
 	c.Numbers = append(c.Numbers, NumberRow{Day: s.Day, Service: sv.ID, Last: n})
 	c.touch(t)
 	c.Ticket = t

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 )
@@ -29,11 +30,24 @@ func (e Estimate) Seconds() int {
 	return int(e.Wait.Round(time.Second) / time.Second)
 }
 
-// simEntry is a waiting ticket in the simulation, with its key before the
-// counter offset (virtual arrival − priority bonus).
+// simEntry is a waiting ticket in the simulation. The replay orders by
+// plain integers: key is the ticket's key before the counter offset
+// (virtual arrival − priority bonus) in Unix nanoseconds, order its issue
+// order; svc is its service's index (−1 if the office no longer has it).
 type simEntry struct {
-	t    *Ticket
-	base time.Time
+	key   int64
+	order int64
+	svc   int
+	t     *Ticket
+}
+
+// simBefore is the ordering rule on simulated entries with keys ka and kb
+// (offsets included): by key, then by issue order.
+func simBefore(ka int64, a *simEntry, kb int64, b *simEntry) bool {
+	if ka != kb {
+		return ka < kb
+	}
+	return a.order < b.order
 }
 
 // simLine is one line of the replay: the waiting tickets of a service, or
@@ -42,27 +56,22 @@ type simLine struct {
 	entries []simEntry
 	head    int
 	// calls counts the replay's calls from this line at the current
-	// instant (see Ahead below).
+	// instant (see Ahead below); stamp is the instant it counts for.
 	calls int
+	stamp int64
 }
 
-func (l *simLine) next() (simEntry, bool) {
-	if l.head >= len(l.entries) {
-		return simEntry{}, false
-	}
-	return l.entries[l.head], true
-}
-
-// simSource is a line a counter calls from, with the counter's offset.
+// simSource is a line a counter calls from, with the counter's offset in
+// nanoseconds.
 type simSource struct {
 	line   int
-	offset time.Duration
+	offset int64
 }
 
 type simCounter struct {
 	idx     int // index in the office's counters (for pinned lines and tallies)
 	number  int
-	free    time.Time
+	free    int64 // Unix nanoseconds
 	alive   bool
 	sources []simSource
 	svcs    []int // the services it serves, as indexes
@@ -78,37 +87,53 @@ type simCounter struct {
 // state, take part as if they were (Issue uses this for the new ticket).
 //
 // The replay is deterministic and costs O(tickets × (counters + services
-// per counter)); it runs once per change, not once per viewer. Services and
-// counters are addressed by index, so the replay itself does no map work.
+// per counter)) plus sorting each line once; it runs once per change (once
+// per batch of issues, see StampEstimates), not once per viewer. Services
+// and counters are addressed by index and times are integers (wall-clock
+// Unix nanoseconds), so the replay itself does no map or time.Time work;
+// the only map writes are the result's.
 func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 	o := &s.Office
 	nsvc, nctr := len(o.Services), len(o.Counters)
 	svcIdx := make(map[string]int, nsvc)
-	avg := make([]time.Duration, nsvc)
+	avg := make([]int64, nsvc)
 	for i := range o.Services {
 		svcIdx[o.Services[i].ID] = i
-		avg[i] = s.Average(o.Services[i].ID)
+		avg[i] = int64(s.Average(o.Services[i].ID))
 	}
 	ctrIdx := make(map[string]int, nctr)
 	for i := range o.Counters {
 		ctrIdx[o.Counters[i].ID] = i
 	}
+	// The bonus of the common class, without a map lookup per ticket.
+	noBonus := int64(o.Policy.Bonus(PriorityNone))
 	// Lines 0..nsvc-1 are the services; nsvc+i holds what is pinned to
 	// counter i.
 	lines := make([]simLine, nsvc+nctr)
+	all := make([]simEntry, 0, len(s.Tickets)/2+len(extra)+8)
+	lineOf := make([]int32, 0, cap(all))
 	add := func(t *Ticket) {
-		e := simEntry{t: t, base: t.VA.Add(-o.Policy.Bonus(t.Priority))}
-		li := -1
+		si, ok := svcIdx[t.Service]
+		if !ok {
+			si = -1
+		}
+		li := si
 		if t.Pinned != "" {
+			li = -1
 			if ci, ok := ctrIdx[t.Pinned]; ok {
 				li = nsvc + ci
 			}
-		} else if si, ok := svcIdx[t.Service]; ok {
-			li = si
 		}
-		if li >= 0 {
-			lines[li].entries = append(lines[li].entries, e)
+		if li < 0 {
+			return
 		}
+		bonus := noBonus
+		if t.Priority != PriorityNone {
+			bonus = int64(o.Policy.Bonus(t.Priority))
+		}
+		all = append(all, simEntry{key: t.VA.UnixNano() - bonus, order: t.Order, svc: si, t: t})
+		lineOf = append(lineOf, int32(li))
+		lines[li].head++ // counts the line's entries for now
 	}
 	for _, t := range s.Tickets {
 		if t.Status == StatusWaiting {
@@ -118,17 +143,38 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 	for _, t := range extra {
 		add(t)
 	}
-	order := func(a, b simEntry) int { return compareKeys(a.base, a.t, b.base, b.t) }
+	// One backing array, cut into the lines.
+	sorted := make([]simEntry, len(all))
+	off := 0
+	for i := range lines {
+		n := lines[i].head
+		lines[i].entries = sorted[off : off : off+n]
+		lines[i].head = 0
+		off += n
+	}
+	for i := range all {
+		l := &lines[lineOf[i]]
+		l.entries = append(l.entries, all[i])
+	}
+	order := func(a, b simEntry) int {
+		switch {
+		case a.key != b.key:
+			return cmp.Compare(a.key, b.key)
+		default:
+			return cmp.Compare(a.order, b.order)
+		}
+	}
 	for i := range lines {
 		slices.SortFunc(lines[i].entries, order)
 	}
 
-	mk := func(i int, free time.Time) simCounter {
+	nowNs := now.UnixNano()
+	mk := func(i int, free int64) simCounter {
 		k := &o.Counters[i]
 		c := simCounter{idx: i, number: k.Number, free: free, alive: true}
 		for _, cs := range k.Services {
 			if si, ok := svcIdx[cs.Service]; ok {
-				c.sources = append(c.sources, simSource{line: si, offset: time.Duration(cs.OffsetMinutes) * time.Minute})
+				c.sources = append(c.sources, simSource{line: si, offset: int64(time.Duration(cs.OffsetMinutes) * time.Minute)})
 				c.svcs = append(c.svcs, si)
 			}
 		}
@@ -139,18 +185,18 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 	counters := make([]simCounter, 0, nctr)
 	for i := range o.Counters {
 		if s.Counters[o.Counters[i].ID].State == CounterOpen {
-			counters = append(counters, mk(i, s.freeAt(now, &o.Counters[i])))
+			counters = append(counters, mk(i, s.freeAt(now, &o.Counters[i]).UnixNano()))
 		}
 	}
 	if len(counters) == 0 {
 		provisional = true
 		for i := range o.Counters {
-			counters = append(counters, mk(i, now))
+			counters = append(counters, mk(i, nowNs))
 		}
 	}
 	slices.SortFunc(counters, func(a, b simCounter) int { return cmp.Compare(a.number, b.number) })
 
-	out := make(map[string]Estimate, len(s.Tickets)+len(extra))
+	out := make(map[string]Estimate, len(all))
 	// Ahead counts the calls made before a ticket's call at the counters
 	// that could call it. Calls at the same simulated instant at other
 	// counters are not "before" (which one the replay takes first is only
@@ -160,12 +206,12 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 	aheadCounter := make([]int, nctr) // calls before `instant` at a counter (for pinned tickets)
 	nowSvc := make([]int, nsvc)       // calls at `instant`
 	nowCounter := make([]int, nctr)
-	var instant time.Time
+	instant := int64(math.MinInt64)
 	for {
 		// The counter that is free first (ties: lower number) calls next.
 		var sc *simCounter
 		for i := range counters {
-			if c := &counters[i]; c.alive && (sc == nil || c.free.Before(sc.free)) {
+			if c := &counters[i]; c.alive && (sc == nil || c.free < sc.free) {
 				sc = c
 			}
 		}
@@ -173,14 +219,15 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 			break
 		}
 		bestLine := -1
-		var best simEntry
-		var bestKey time.Time
+		var best *simEntry
+		var bestKey int64
 		for _, src := range sc.sources {
-			e, ok := lines[src.line].next()
-			if !ok {
+			l := &lines[src.line]
+			if l.head >= len(l.entries) {
 				continue
 			}
-			if k := e.base.Add(src.offset); bestLine < 0 || compareKeys(k, e.t, bestKey, best.t) < 0 {
+			e := &l.entries[l.head]
+			if k := e.key + src.offset; bestLine < 0 || simBefore(k, e, bestKey, best) {
 				best, bestKey, bestLine = e, k, src.line
 			}
 		}
@@ -188,7 +235,7 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 			sc.alive = false
 			continue
 		}
-		if sc.free.After(instant) {
+		if sc.free > instant {
 			for i, n := range nowSvc {
 				aheadSvc[i] += n
 			}
@@ -197,29 +244,29 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 			}
 			clear(nowSvc)
 			clear(nowCounter)
-			for i := range lines {
-				lines[i].calls = 0
-			}
 			instant = sc.free
 		}
 		l := &lines[bestLine]
+		if l.stamp != instant {
+			l.calls, l.stamp = 0, instant
+		}
 		ahead := l.calls
 		if bestLine >= nsvc {
 			ahead += aheadCounter[bestLine-nsvc]
 		} else {
 			ahead += aheadSvc[bestLine]
 		}
-		out[best.t.ID] = Estimate{Ahead: ahead, Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
+		out[best.t.ID] = Estimate{Ahead: ahead, Wait: time.Duration(sc.free - nowNs), Known: true, Provisional: provisional}
 		l.head++
 		l.calls++
 		nowCounter[sc.idx]++
 		for _, si := range sc.svcs {
 			nowSvc[si]++
 		}
-		if si, ok := svcIdx[best.t.Service]; ok {
-			sc.free = sc.free.Add(avg[si])
+		if best.svc >= 0 {
+			sc.free += avg[best.svc]
 		} else {
-			sc.free = sc.free.Add(s.Average(best.t.Service))
+			sc.free += int64(s.Average(best.t.Service))
 		}
 	}
 	// What no counter could call keeps its place in its own line.
@@ -246,4 +293,54 @@ func (s *State) freeAt(now time.Time, k *Counter) time.Time {
 		return end
 	}
 	return now
+}
+
+// StampEstimates gives the tickets issued with IssueRequest.DeferEstimate
+// their EstimateSeconds with one replay instead of one per ticket. changes
+// must have been applied to s in order, s being the state after the last
+// of them, and nothing else applied since: the caller (the engine, for a
+// batch of issues committed together) stamps before it runs any other
+// command, so the deferred tickets are still as issued and waiting.
+//
+// It replays the estimate of s at now once and, for each change whose
+// estimate is pending, makes a copy of its ticket with EstimateSeconds set
+// from that forecast (−1 when no counter could call it) and puts the copy
+// in place of the issued one: in the change (Tickets and Ticket), so that
+// the store writes it, and in s. The issued ticket itself is not modified,
+// so a State that already holds it (a published view) never sees a
+// change. The last change's Estimates is set to the forecast, which is
+// the estimate of s, and the forecast is returned.
+//
+// The stamped estimate of a ticket is the same forecast as the view of s
+// shows for it: it counts the tickets issued after it in the same run
+// (a later priority ticket that goes ahead of it lengthens its wait),
+// which the answer to its issue shows too.
+func (s *State) StampEstimates(now time.Time, changes []*Change) map[string]Estimate {
+	if len(changes) == 0 {
+		return nil
+	}
+	est := s.Estimate(now)
+	for _, c := range changes {
+		if !c.estimatePending || c.Ticket == nil {
+			continue
+		}
+		old := c.Ticket
+		t := cloneTicket(old)
+		t.EstimateSeconds = -1
+		if e, ok := est[t.ID]; ok {
+			t.EstimateSeconds = e.Seconds()
+		}
+		c.Ticket = t
+		for i, x := range c.Tickets {
+			if x == old {
+				c.Tickets[i] = t
+			}
+		}
+		if s.Tickets[t.ID] == old {
+			s.Tickets[t.ID] = t
+		}
+		c.estimatePending = false
+	}
+	changes[len(changes)-1].Estimates = est
+	return est
 }

@@ -93,7 +93,15 @@ type Change struct {
 	// change; the store keeps it with Ticket.ID in the same transaction, so
 	// that a repeated request finds the ticket instead of making another.
 	IdempotencyKey string
+
+	// estimatePending is set by Issue with DeferEstimate until
+	// StampEstimates gives the ticket its estimate.
+	estimatePending bool
 }
+
+// EstimatePending reports whether the change issued a ticket whose
+// estimate was deferred (IssueRequest.DeferEstimate) and not yet stamped.
+func (c *Change) EstimatePending() bool { return c.estimatePending }
 
 // NumberRow is the last number issued for a service on a day.
 type NumberRow struct {
