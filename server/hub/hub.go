@@ -7,6 +7,12 @@
 // dropped — its Done channel is closed and Err says why — so that one slow
 // client never delays the others. A dropped client reconnects and resumes
 // with the seq of the last event it handled.
+//
+// The buffer is grown lazily: a subscriber starts with a small channel
+// (chanSize events) and only one that lags behind gets an overflow queue,
+// up to the hub's buffer in all, so that 10,000 idle followers do not each
+// hold room for hundreds of events; the limit at which a slow subscriber
+// is dropped is the same.
 package hub
 
 import (
@@ -19,6 +25,11 @@ import (
 // DefaultBuffer is the number of events a subscriber may lag behind before
 // it is dropped, when New is given 0.
 const DefaultBuffer = 256
+
+// chanSize is the capacity of a subscriber's channel; events beyond it
+// wait in the subscriber's overflow queue, which C refills the channel
+// from.
+const chanSize = 8
 
 // Errors that end a subscription; Sub.Err returns one of them.
 var (
@@ -64,6 +75,11 @@ type Sub struct {
 	done   chan struct{}
 	once   sync.Once
 	err    error // set before done is closed
+
+	// mu guards over: the events that did not fit in ch, oldest first,
+	// allocated only when the subscriber lags.
+	mu   sync.Mutex
+	over []Message
 }
 
 // New returns a hub whose subscribers each buffer up to buffer events
@@ -80,7 +96,7 @@ func New(buffer int) *Hub {
 // already dropped one is harmless). After Close of the hub, Subscribe
 // returns a subscription that is already done with ErrClosed.
 func (h *Hub) Subscribe(office string) *Sub {
-	s := &Sub{office: office, hub: h, ch: make(chan Message, h.buffer), done: make(chan struct{})}
+	s := &Sub{office: office, hub: h, ch: make(chan Message, min(h.buffer, chanSize)), done: make(chan struct{})}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -115,14 +131,57 @@ func (h *Hub) Publish(office string, seq int64, msg []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for s := range r.subs {
-		select {
-		case s.ch <- m:
-		default:
+		if !s.offer(m, h.buffer) {
 			delete(r.subs, s)
 			h.total.Add(-1)
 			h.dropped.Add(1)
 			s.end(ErrSlow)
 		}
+	}
+}
+
+// offer queues m for the subscriber, in order after what it has not read:
+// in its channel when there is room and nothing waits in the overflow,
+// otherwise in the overflow. It reports false when limit events are
+// already waiting (the subscriber is too slow).
+func (s *Sub) offer(m Message, limit int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refill()
+	if len(s.over) == 0 {
+		select {
+		case s.ch <- m:
+			return true
+		default:
+		}
+	}
+	if len(s.ch)+len(s.over) >= limit {
+		return false
+	}
+	s.over = append(s.over, m)
+	return true
+}
+
+// refill moves events from the overflow into the channel while it has
+// room. s.mu is held.
+func (s *Sub) refill() {
+	n := 0
+	for n < len(s.over) {
+		select {
+		case s.ch <- s.over[n]:
+			n++
+			continue
+		default:
+		}
+		break
+	}
+	if n == 0 {
+		return
+	}
+	clear(s.over[:n])
+	s.over = s.over[n:]
+	if len(s.over) == 0 {
+		s.over = nil // the lag is over: give the memory back
 	}
 }
 
@@ -166,8 +225,18 @@ func (h *Hub) Close() {
 }
 
 // C delivers the subscription's events in seq order. It is never closed:
-// select on Done as well.
-func (s *Sub) C() <-chan Message { return s.ch }
+// select on Done as well. Call C for every receive (as in
+// `case m := <-sub.C():` in a loop): it moves events that overflowed the
+// channel into it, so a reader that kept one channel value and drained it
+// would wait for the next Publish to see them.
+func (s *Sub) C() <-chan Message {
+	s.mu.Lock()
+	if len(s.over) > 0 {
+		s.refill()
+	}
+	s.mu.Unlock()
+	return s.ch
+}
 
 // Done is closed when the subscription ends (dropped, closed, or the hub
 // shut down). Events already in C may still be read but the stream has a
@@ -214,5 +283,8 @@ func (s *Sub) end(err error) {
 
 // String describes the subscription for logs.
 func (s *Sub) String() string {
-	return fmt.Sprintf("subscription to office %s (%d/%d buffered)", s.office, len(s.ch), cap(s.ch))
+	s.mu.Lock()
+	n := len(s.ch) + len(s.over)
+	s.mu.Unlock()
+	return fmt.Sprintf("subscription to office %s (%d/%d buffered)", s.office, n, s.hub.buffer)
 }

@@ -186,3 +186,82 @@ func BenchmarkFanOut1000(b *testing.B) {
 		b.Logf("%d of %d subscribers could not keep up and were dropped", dropped, n)
 	}
 }
+
+// TestLaggingSubscriberKeepsItsFullBuffer checks the lazily grown buffer:
+// a subscriber lagging far beyond its channel's capacity, but within the
+// hub's buffer, gets every event in order; one more than the buffer drops
+// it, as before; an idle subscriber holds only the small channel, and the
+// overflow is released once the lag is read.
+func TestLaggingSubscriberKeepsItsFullBuffer(t *testing.T) {
+	const buf = 100
+	h := New(buf)
+	lag, slow := h.Subscribe("o"), h.Subscribe("o")
+	defer lag.Close()
+	defer slow.Close()
+	if cap(lag.ch) != chanSize || lag.over != nil {
+		t.Fatalf("idle subscriber: channel of %d, overflow %v", cap(lag.ch), lag.over)
+	}
+	for i := int64(1); i <= buf; i++ {
+		h.Publish("o", i, []byte("x"))
+	}
+	if lag.Err() != nil || slow.Err() != nil {
+		t.Fatalf("dropped within the buffer: %v, %v", lag.Err(), slow.Err())
+	}
+	h.Publish("o", buf+1, []byte("x")) // one too many for both
+	if !errors.Is(lag.Err(), ErrSlow) {
+		t.Fatalf("Err = %v after %d events unread, want ErrSlow", lag.Err(), buf+1)
+	}
+	for i := int64(1); i <= buf; i++ {
+		if m := recv(t, lag); m.Seq != i {
+			t.Fatalf("got seq %d, want %d", m.Seq, i)
+		}
+	}
+
+	h2 := New(buf)
+	s := h2.Subscribe("o")
+	defer s.Close()
+	for i := int64(1); i <= 50; i++ {
+		h2.Publish("o", i, []byte("x"))
+	}
+	for i := int64(1); i <= 50; i++ {
+		if m := recv(t, s); m.Seq != i {
+			t.Fatalf("got seq %d, want %d", m.Seq, i)
+		}
+	}
+	s.mu.Lock()
+	over := s.over
+	s.mu.Unlock()
+	if over != nil {
+		t.Fatalf("overflow kept after the lag was read: cap %d", cap(over))
+	}
+}
+
+// TestStaleChannelIsRefilledByPublish: a reader that kept one value of C
+// and drained it gets the overflowed events, in order, as soon as the next
+// event is published.
+func TestStaleChannelIsRefilledByPublish(t *testing.T) {
+	h := New(64)
+	s := h.Subscribe("o")
+	defer s.Close()
+	ch := s.C()
+	for i := int64(1); i <= 20; i++ {
+		h.Publish("o", i, []byte("x"))
+	}
+	next := int64(1)
+	drain := func() {
+		for len(ch) > 0 {
+			if m := <-ch; m.Seq != next {
+				t.Fatalf("got %d, want %d", m.Seq, next)
+			}
+			next++
+		}
+	}
+	drain()
+	for seq := int64(21); next <= 20; seq++ {
+		h.Publish("o", seq, []byte("x"))
+		drain()
+	}
+	if s.Err() != nil {
+		t.Fatal(s.Err())
+	}
+}
