@@ -84,6 +84,9 @@ type citizen struct {
 	mu      sync.RWMutex
 	byIP    *ratelimit.Limiter
 	byPhone *ratelimit.Limiter
+	// feeds shares each followed ticket's live message among its
+	// followers (citizen_track.go).
+	feeds trackFeeds
 }
 
 func (c *citizen) setLimits(l CitizenLimits) {

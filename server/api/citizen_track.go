@@ -2,10 +2,11 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -41,7 +42,7 @@ type TrackCounter struct {
 	Current string             `json:"current,omitempty"` // the number being served
 }
 
-func (c *citizen) renderTrack(r *http.Request, t *queue.Ticket, v *engine.View) TrackJSON {
+func (c *citizen) renderTrack(ctx context.Context, t *queue.Ticket, v *engine.View) TrackJSON {
 	if v != nil {
 		if cur, ok := v.Tickets[t.ID]; ok {
 			t = cur
@@ -81,7 +82,7 @@ func (c *citizen) renderTrack(r *http.Request, t *queue.Ticket, v *engine.View) 
 	case queue.StatusDone:
 		j.CanRate = true
 		if cs, err := c.store(); err == nil {
-			if rt, err := cs.RatingOf(r.Context(), t.ID); err == nil && rt != nil {
+			if rt, err := cs.RatingOf(ctx, t.ID); err == nil && rt != nil {
 				j.Rated, j.CanRate = true, false
 			}
 		}
@@ -95,13 +96,93 @@ func (c *citizen) track(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, c.renderTrack(r, t, v))
+	writeJSON(w, http.StatusOK, c.renderTrack(r.Context(), t, v))
+}
+
+// trackFeeds shares the live tracking message of each followed ticket
+// among the clients that follow it (a family on several phones, the
+// ticket's page open in several tabs, or thousands in a load test): the
+// message is rendered and encoded at most once per view of the office
+// (once per event) and ticket, and only for tickets that have followers,
+// when the first of them wakes up for that event. An entry holds one
+// message and lives while its ticket has followers, so memory is bounded
+// by the number of followed tickets.
+type trackFeeds struct {
+	mu sync.Mutex
+	m  map[string]*trackFeed // by ticket id
+	// renders counts the messages rendered and encoded (for tests).
+	renders atomic.Int64
+}
+
+// trackFeed is one followed ticket's latest message.
+type trackFeed struct {
+	n int // followers; guarded by trackFeeds.mu
+
+	mu   sync.Mutex
+	view *engine.View // the view msg was rendered from
+	msg  []byte
+}
+
+// follow registers a follower of ticket id; call unfollow when it leaves.
+func (fs *trackFeeds) follow(id string) *trackFeed {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.m == nil {
+		fs.m = map[string]*trackFeed{}
+	}
+	f := fs.m[id]
+	if f == nil {
+		f = &trackFeed{}
+		fs.m[id] = f
+	}
+	f.n++
+	return f
+}
+
+func (fs *trackFeeds) unfollow(id string, f *trackFeed) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if f.n--; f.n == 0 && fs.m[id] == f {
+		delete(fs.m, id)
+	}
+}
+
+// followed returns how many tickets have followers (for tests).
+func (fs *trackFeeds) followed() int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return len(fs.m)
+}
+
+// message returns the encoded TrackJSON of t as of view v, rendering it
+// only if no follower did for v yet. The message does not depend on the
+// follower: the same ticket (same id, same token) and the same view give
+// the same bytes, which are shared and must not be modified.
+func (f *trackFeed) message(c *citizen, t *queue.Ticket, v *engine.View) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.msg != nil && f.view == v {
+		return f.msg, nil
+	}
+	// A follower's request may end while it renders for the others: the
+	// rating lookup gets a context of its own.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	b, err := json.Marshal(c.renderTrack(ctx, t, v))
+	if err != nil {
+		return nil, err
+	}
+	f.view, f.msg = v, b
+	c.feeds.renders.Add(1)
+	return b, nil
 }
 
 // ticketEvents is the holder's live stream: a TrackJSON message at once,
 // then another whenever an event of the office changes what it says
 // (position, estimate, status, the numbers at the counters). It is driven
-// by the office's hub: nothing is computed per viewer between events.
+// by the office's hub: nothing is computed per viewer between events, and
+// per event the ticket's message is encoded once for all its followers
+// (trackFeeds).
 // Pings, the read limit and the slow-client rule are the office stream's.
 func (c *citizen) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	t, v, ok := c.holderTicket(w, r, r.URL.Query().Get("token"))
@@ -109,19 +190,7 @@ func (c *citizen) ticketEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s := c.s
-	up := websocket.Upgrader{
-		ReadBufferSize:  1024,
-		WriteBufferSize: 4096,
-		CheckOrigin:     s.sameOrigin,
-		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
-			code := "websocket_refused"
-			if status == http.StatusForbidden {
-				code = "origin_not_allowed"
-				reason = fmt.Errorf("pages of origin %q may not open this stream", r.Header.Get("Origin"))
-			}
-			writeError(w, status, code, reason.Error())
-		},
-	}
+	up := s.upgrader("this stream")
 	conn, err := up.Upgrade(w, r, nil)
 	if err != nil {
 		return
@@ -143,12 +212,14 @@ func (c *citizen) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	readerDone := make(chan struct{})
 	go s.readLoop(conn, readerDone, closeWith)
 
+	feed := c.feeds.follow(t.ID)
+	defer c.feeds.unfollow(t.ID, feed)
 	var last []byte
 	send := func() bool {
 		if nv, err := s.eng.View(office); err == nil {
 			v = nv
 		}
-		b, err := json.Marshal(c.renderTrack(r, t, v))
+		b, err := feed.message(c, t, v)
 		if err != nil {
 			return false
 		}

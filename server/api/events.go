@@ -48,19 +48,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		}
 		since = n
 	}
-	up := websocket.Upgrader{
-		ReadBufferSize:  1024,
-		WriteBufferSize: 4096,
-		CheckOrigin:     s.sameOrigin,
-		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
-			code := "websocket_refused"
-			if status == http.StatusForbidden {
-				code = "origin_not_allowed"
-				reason = fmt.Errorf("pages of origin %q may not open this event stream", r.Header.Get("Origin"))
-			}
-			writeError(w, status, code, reason.Error())
-		},
-	}
+	up := s.upgrader("this event stream")
 	conn, err := up.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader answered
@@ -164,6 +152,30 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		case <-readerDone:
 			return
 		}
+	}
+}
+
+// upgrader returns the websocket upgrader of the event streams; what names
+// the stream in the origin refusal.
+//
+// Buffer sizes 0 make gorilla reuse the buffers that net/http allocated
+// for the connection and hands over at the hijack (a 4 KiB reader and
+// writer), instead of allocating its own beside them while net/http's stay
+// referenced for the life of the handler: with 10,000 followers that was
+// about 50 MB of heap for nothing.
+func (s *Server) upgrader(what string) websocket.Upgrader {
+	return websocket.Upgrader{
+		ReadBufferSize:  0,
+		WriteBufferSize: 0,
+		CheckOrigin:     s.sameOrigin,
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			code := "websocket_refused"
+			if status == http.StatusForbidden {
+				code = "origin_not_allowed"
+				reason = fmt.Errorf("pages of origin %q may not open %s", r.Header.Get("Origin"), what)
+			}
+			writeError(w, status, code, reason.Error())
+		},
 	}
 }
 
