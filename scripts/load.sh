@@ -22,7 +22,7 @@ for t in "${targets[@]}"; do
   case $t in
     fanout1k) cmd=("$bin/loadtest" -server "$bin/luot-server" -mode mixed -rate 100 -duration "$d" -boards 500 -trackers 500) ;;
     hold10k)  cmd=("$bin/loadtest" -server "$bin/luot-server" -mode mixed -rate 20 -duration "$d" -trackers 10000) ;;
-    mixed500) cmd=("$bin/loadtest" -server "$bin/luot-server" -mode mixed -rate 500 -duration "$d" -boards 50 -trackers 50) ;;
+    mixed500) cmd=("$bin/loadtest" -server "$bin/luot-server" -mode mixed -rate 500 -duration "$d" -boards 50 -trackers 50 -clerks 12) ;;
     issue)    cmd=("$bin/loadtest" -server "$bin/luot-server" -mode issue -concurrency 32 -duration "$d") ;;
     flood)    cmd=("$bin/loadtest" -server "$bin/luot-server" -mode flood -concurrency 16 -rate 100 -duration "$d") ;;
     *) echo "unknown target $t"; exit 2 ;;

@@ -61,6 +61,7 @@ import (
 type config struct {
 	url, server, data, mode, office, kioskKey, pin, mix string
 	pid, boards, trackers, concurrency, prefill, seed   int
+	clerks                                              int
 	rate                                                float64
 	duration, raw, settle                               time.Duration
 	counters                                            []string
@@ -97,6 +98,7 @@ func parse() (*config, error) {
 	fs.StringVar(&c.kioskKey, "kiosk-key", "demo-kiosk", "device key of a kiosk of the office")
 	fs.StringVar(&c.pin, "pin", "1234", "PIN of the clerks")
 	fs.StringVar(&counters, "counters", "q1:nv1,q2:nv2,q3:nv3,q4:nv4", "counter:clerk pairs that call tickets")
+	fs.IntVar(&c.clerks, "clerks", 0, "with -server: counters with a clerk each (q1:nv1 … qN:nvN); above the demo's 4, the started server imports the demo office with more counters, each serving what a demo counter serves (replaces -counters)")
 	fs.StringVar(&c.mix, "mix", "kiosk=12,kiosk-retry=1,remote=3,booking=1,clerk=45,track=23,state=10,office=5", "weights of the mixed load's kinds")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return nil, err
@@ -113,6 +115,15 @@ func parse() (*config, error) {
 	for _, p := range strings.Split(counters, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.counters = append(c.counters, p)
+		}
+	}
+	if c.clerks != 0 {
+		if c.server == "" || c.clerks < 1 || c.clerks > 99 {
+			return nil, errors.New("-clerks needs -server (the tool writes the office it starts) and is between 1 and 99")
+		}
+		c.counters = nil
+		for i := 1; i <= c.clerks; i++ {
+			c.counters = append(c.counters, fmt.Sprintf("q%d:nv%d", i, i))
 		}
 	}
 	return &c, nil
@@ -335,8 +346,8 @@ func (l *loader) remote(ctx context.Context) {
 
 var hhmm = regexp.MustCompile(`^\d\d:\d\d$`)
 
-// freeSlots finds the offered slots in a slots answer, whatever its exact
-// shape: strings HH:MM in objects that do not say they are full.
+// freeSlots finds the offered slots in a slots answer: the start (HH:MM)
+// of each slot object that does not say it is full, or bare HH:MM strings.
 func freeSlots(v any, out *[]string) {
 	switch x := v.(type) {
 	case []any:
@@ -353,10 +364,16 @@ func freeSlots(v any, out *[]string) {
 				full = true
 			}
 		}
-		for _, e := range x {
-			if s, ok := e.(string); ok && hhmm.MatchString(s) && !full {
-				*out = append(*out, s)
-				break
+		// A slot object names its start ("slot", or "start"/"time") and
+		// its end ("end"): book the start. (Taking any HH:MM string, as
+		// this tool once did, picked the end of the day's last slot,
+		// "24:00", now and then — a slot that does not exist.)
+		if !full {
+			for _, k := range []string{"slot", "start", "time"} {
+				if s, ok := x[k].(string); ok && hhmm.MatchString(s) {
+					*out = append(*out, s)
+					break
+				}
 			}
 		}
 		for _, e := range x {
@@ -640,6 +657,13 @@ func run() error {
 		var extra []string
 		if cfg.serverArgs != "" {
 			extra = strings.Fields(cfg.serverArgs)
+		}
+		if cfg.clerks > 4 {
+			f, err := biggerDemo(cfg.data, cfg.clerks, cfg.pin)
+			if err != nil {
+				return fmt.Errorf("office with %d counters: %w", cfg.clerks, err)
+			}
+			extra = append(extra, "-import", f)
 		}
 		base, srv, err = startServer(ctx, cfg.server, cfg.data, extra)
 		if err != nil {
