@@ -121,6 +121,9 @@ type trackFeed struct {
 	mu   sync.Mutex
 	view *engine.View // the view msg was rendered from
 	msg  []byte
+	// shown is what the tracking page shows of msg: msg with the forecast
+	// to the minute (see message).
+	shown []byte
 }
 
 // follow registers a follower of ticket id; call unfollow when it leaves.
@@ -155,31 +158,49 @@ func (fs *trackFeeds) followed() int {
 }
 
 // message returns the encoded TrackJSON of t as of view v, rendering it
-// only if no follower did for v yet. The message does not depend on the
-// follower: the same ticket (same id, same token) and the same view give
-// the same bytes, which are shared and must not be modified.
-func (f *trackFeed) message(c *citizen, t *queue.Ticket, v *engine.View) ([]byte, error) {
+// only if no follower did for v yet, and shown: the same message with the
+// forecast rounded to the minute (eta_seconds to whole minutes, eta_at
+// cut to the minute), which is what the tracking page displays. A
+// follower sends msg only when shown differs from what it last sent: an
+// event that only moves the wait by seconds (time passing between two
+// events; a ticket issued behind this one) wakes no phone, while a change
+// of position, status, counters or the forecast's minute always does.
+// Neither depends on the follower: the same ticket (same id, same token)
+// and the same view give the same bytes, which are shared and must not be
+// modified.
+func (f *trackFeed) message(c *citizen, t *queue.Ticket, v *engine.View) (msg, shown []byte, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.msg != nil && f.view == v {
-		return f.msg, nil
+		return f.msg, f.shown, nil
 	}
 	// A follower's request may end while it renders for the others: the
 	// rating lookup gets a context of its own.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	b, err := json.Marshal(c.renderTrack(ctx, t, v))
-	if err != nil {
-		return nil, err
+	j := c.renderTrack(ctx, t, v)
+	if msg, err = json.Marshal(j); err != nil {
+		return nil, nil, err
 	}
-	f.view, f.msg = v, b
+	if j.Ticket.ETASeconds > 0 {
+		j.Ticket.ETASeconds = int((time.Duration(j.Ticket.ETASeconds) * time.Second).Round(time.Minute) / time.Second)
+	}
+	if j.ETAAt != nil {
+		at := j.ETAAt.Truncate(time.Minute)
+		j.ETAAt = &at
+	}
+	if shown, err = json.Marshal(j); err != nil {
+		return nil, nil, err
+	}
+	f.view, f.msg, f.shown = v, msg, shown
 	c.feeds.renders.Add(1)
-	return b, nil
+	return msg, shown, nil
 }
 
 // ticketEvents is the holder's live stream: a TrackJSON message at once,
-// then another whenever an event of the office changes what it says
-// (position, estimate, status, the numbers at the counters). It is driven
+// then another whenever an event of the office changes what the tracking
+// page shows (position, status, the numbers at the counters, the forecast
+// to the minute; see trackFeed.message). It is driven
 // by the office's hub: nothing is computed per viewer between events, and
 // per event the ticket's message is encoded once for all its followers
 // (trackFeeds).
@@ -214,19 +235,19 @@ func (c *citizen) ticketEvents(w http.ResponseWriter, r *http.Request) {
 
 	feed := c.feeds.follow(t.ID)
 	defer c.feeds.unfollow(t.ID, feed)
-	var last []byte
+	var last []byte // what the page shows of the last message sent
 	send := func() bool {
 		if nv, err := s.eng.View(office); err == nil {
 			v = nv
 		}
-		b, err := feed.message(c, t, v)
+		b, shown, err := feed.message(c, t, v)
 		if err != nil {
 			return false
 		}
-		if bytes.Equal(b, last) {
+		if bytes.Equal(shown, last) {
 			return true
 		}
-		last = b
+		last = shown
 		_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
 		return conn.WriteMessage(websocket.TextMessage, b) == nil
 	}

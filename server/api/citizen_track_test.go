@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -84,5 +85,53 @@ func TestTicketStreamEncodesOncePerEventForAllFollowers(t *testing.T) {
 			t.Fatalf("%d tickets still followed after every follower left", c.feeds.followed())
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestTicketStreamSendsWhatThePageShowsChanging: an event that moves the
+// forecast by seconds only (time passing, a ticket issued behind) sends
+// nothing; one that moves it by a minute does.
+func TestTicketStreamSendsWhatThePageShowsChanging(t *testing.T) {
+	e := newEnv(t)
+	clerk := e.clerk(t, "nv2", "q2")
+	e.issue(t, "kiosk1", "ho-tich")
+	tk := e.issue(t, "kiosk1", "ho-tich")
+	// The first is called: the one we follow waits for the end of its
+	// service, which comes closer as time passes.
+	e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q2/next", token: clerk})
+	token := tk.TrackURL[strings.Index(tk.TrackURL, "token=")+6:]
+	u := "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/api/v1/tickets/" + tk.ID + "/events?token=" + token
+	ws, _, err := websocket.DefaultDialer.Dial(u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	read := func(within time.Duration) *TrackJSON {
+		t.Helper()
+		ws.SetReadDeadline(time.Now().Add(within))
+		_, m, err := ws.ReadMessage()
+		if err != nil {
+			return nil
+		}
+		var j TrackJSON
+		if err := json.Unmarshal(m, &j); err != nil {
+			t.Fatal(err)
+		}
+		return &j
+	}
+	first := read(wait)
+	if first == nil || first.Ticket.ETASeconds <= 0 {
+		t.Fatalf("first message %+v", first)
+	}
+	e.clock.Add(10 * time.Second)
+	e.issue(t, "kiosk1", "ho-tich") // behind ours: 10 s less to wait, the same minute
+	e.clock.Add(2 * time.Minute)
+	e.issue(t, "kiosk1", "ho-tich")
+	// The next message is the second event's: nothing was sent for the
+	// first. (A read that times out breaks a gorilla connection, so the
+	// absence is shown by what comes next.)
+	j := read(wait)
+	if j == nil || j.Ticket.ETASeconds != first.Ticket.ETASeconds-130 {
+		t.Fatalf("after 10 s, then 2 min more: %+v, want the second change (eta %d s), not the first", j, first.Ticket.ETASeconds-130)
 	}
 }
