@@ -1,0 +1,100 @@
+// Helpers of the tests that run the real server binary.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildServer compiles this command once per test binary.
+var buildServer = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "luot-server-bin")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "luot-server")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// serverProc is a running server child process.
+type serverProc struct {
+	cmd  *exec.Cmd
+	addr string
+	done chan struct{}
+}
+
+var servingLine = regexp.MustCompile(`msg=serving addr=(\S+)`)
+
+// startServer starts the real server binary on a free loopback port with
+// the given data folder and waits until it serves.
+func startServer(t *testing.T, data string, extra ...string) *serverProc {
+	t.Helper()
+	bin, err := buildServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"-addr", "127.0.0.1:0", "-data", data}, extra...)
+	cmd := exec.Command(bin, args...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &serverProc{cmd: cmd, done: make(chan struct{})}
+	addrc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := servingLine.FindStringSubmatch(sc.Text()); m != nil {
+				addrc <- m[1]
+			}
+		}
+		io.Copy(io.Discard, stderr)
+	}()
+	go func() { cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() { p.kill() })
+	select {
+	case p.addr = <-addrc:
+	case <-p.done:
+		t.Fatal("server exited before serving")
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start serving within 60 s")
+	}
+	return p
+}
+
+func (p *serverProc) url() string { return "http://" + p.addr }
+
+// kill sends SIGKILL — no chance to flush or close anything — and waits.
+func (p *serverProc) kill() {
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+}
+
+type acked struct {
+	id, token, number, service string
+}
+
+func tokenOf(trackURL string) string {
+	m := regexp.MustCompile(`token=([^&]+)`).FindStringSubmatch(trackURL)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
