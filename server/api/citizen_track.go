@@ -43,6 +43,22 @@ type TrackCounter struct {
 }
 
 func (c *citizen) renderTrack(ctx context.Context, t *queue.Ticket, v *engine.View) TrackJSON {
+	return c.renderTrackRated(t, v, func(id string) bool { return c.rated(ctx, id) })
+}
+
+// rated reports whether ticket id has been rated.
+func (c *citizen) rated(ctx context.Context, id string) bool {
+	cs, err := c.store()
+	if err != nil {
+		return false
+	}
+	rt, err := cs.RatingOf(ctx, id)
+	return err == nil && rt != nil
+}
+
+// renderTrackRated is renderTrack with the rating lookup of a done ticket
+// given.
+func (c *citizen) renderTrackRated(t *queue.Ticket, v *engine.View, rated func(id string) bool) TrackJSON {
 	if v != nil {
 		if cur, ok := v.Tickets[t.ID]; ok {
 			t = cur
@@ -81,10 +97,8 @@ func (c *citizen) renderTrack(ctx context.Context, t *queue.Ticket, v *engine.Vi
 		j.Reason = "day_ended"
 	case queue.StatusDone:
 		j.CanRate = true
-		if cs, err := c.store(); err == nil {
-			if rt, err := cs.RatingOf(ctx, t.ID); err == nil && rt != nil {
-				j.Rated, j.CanRate = true, false
-			}
+		if rated(t.ID) {
+			j.Rated, j.CanRate = true, false
 		}
 	}
 	return j
@@ -124,7 +138,17 @@ type trackFeed struct {
 	// shown is what the tracking page shows of msg: msg with the forecast
 	// to the minute (see message).
 	shown []byte
+	// rated and ratedAt cache the rating lookup of a done ticket: a
+	// rating is final, and a missing one is looked up again at most every
+	// ratingRecheck (a rating makes no office event, so the stream learns
+	// of it at the next event anyway) instead of a query per event.
+	rated   bool
+	ratedAt time.Time
 }
+
+// ratingRecheck is how often a feed looks again for the rating of its done
+// ticket.
+const ratingRecheck = 5 * time.Second
 
 // follow registers a follower of ticket id; call unfollow when it leaves.
 func (fs *trackFeeds) follow(id string) *trackFeed {
@@ -174,11 +198,16 @@ func (f *trackFeed) message(c *citizen, t *queue.Ticket, v *engine.View) (msg, s
 	if f.msg != nil && f.view == v {
 		return f.msg, f.shown, nil
 	}
-	// A follower's request may end while it renders for the others: the
-	// rating lookup gets a context of its own.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	j := c.renderTrack(ctx, t, v)
+	j := c.renderTrackRated(t, v, func(id string) bool {
+		if !f.rated && time.Since(f.ratedAt) >= ratingRecheck {
+			// A follower's request may end while it renders for the
+			// others: the lookup gets a context of its own.
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			f.rated, f.ratedAt = c.rated(ctx, id), time.Now()
+		}
+		return f.rated
+	})
 	if msg, err = json.Marshal(j); err != nil {
 		return nil, nil, err
 	}
