@@ -289,22 +289,38 @@ func (s *State) WaitingCount() map[string]int {
 }
 
 // Recent returns the latest calls, most recent first, at most the policy's
-// RecentCalls: tickets that were called today, by their last call.
+// RecentCalls: tickets that were called today, by their last call. It runs
+// for every view (once per commit), so it keeps only the newest n while it
+// scans instead of sorting every call of the day.
 func (s *State) Recent() []*Ticket {
-	var r []*Ticket
-	for _, t := range s.Tickets {
-		if !t.CalledAt.IsZero() && t.Day == s.Day && t.Counter != "" {
-			r = append(r, t)
-		}
+	n := s.Office.Policy.RecentCalls
+	if n <= 0 {
+		return nil
 	}
-	slices.SortFunc(r, func(a, b *Ticket) int {
+	// newer orders the result: last call, most recent first, then issue
+	// order, latest first.
+	newer := func(a, b *Ticket) int {
 		if c := b.LastCallAt().Compare(a.LastCallAt()); c != 0 {
 			return c
 		}
 		return cmp.Compare(b.Order, a.Order)
-	})
-	if n := s.Office.Policy.RecentCalls; len(r) > n {
-		r = r[:n]
+	}
+	r := make([]*Ticket, 0, n+1)
+	for _, t := range s.Tickets {
+		if t.CalledAt.IsZero() || t.Day != s.Day || t.Counter == "" {
+			continue
+		}
+		if len(r) == n && newer(t, r[n-1]) >= 0 {
+			continue // older than all kept
+		}
+		i, _ := slices.BinarySearchFunc(r, t, newer)
+		r = slices.Insert(r, i, t)
+		if len(r) > n {
+			r = r[:n]
+		}
+	}
+	if len(r) == 0 {
+		return nil
 	}
 	return r
 }
