@@ -133,11 +133,12 @@ type trackFeed struct {
 	n int // followers; guarded by trackFeeds.mu
 
 	mu   sync.Mutex
-	view *engine.View // the view msg was rendered from
-	msg  []byte
-	// shown is what the tracking page shows of msg: msg with the forecast
-	// to the minute (see message).
-	shown []byte
+	view *engine.View // the view j was rendered from
+	j    TrackJSON
+	// shown is what the tracking page shows of j: j with the forecast to
+	// the minute (see shownAt), encoded; msg is j encoded, once a
+	// follower needed it (nil until then).
+	shown, msg []byte
 	// rated and ratedAt cache the rating lookup of a done ticket: a
 	// rating is final, and a missing one is looked up again at most every
 	// ratingRecheck (a rating makes no office event, so the stream learns
@@ -181,22 +182,24 @@ func (fs *trackFeeds) followed() int {
 	return len(fs.m)
 }
 
-// message returns the encoded TrackJSON of t as of view v, rendering it
-// only if no follower did for v yet, and shown: the same message with the
-// forecast rounded to the minute (eta_seconds to whole minutes, eta_at
-// cut to the minute), which is what the tracking page displays. A
-// follower sends msg only when shown differs from what it last sent: an
-// event that only moves the wait by seconds (time passing between two
-// events; a ticket issued behind this one) wakes no phone, while a change
-// of position, status, counters or the forecast's minute always does.
+// shownAt renders the TrackJSON of t as of view v, only if no follower
+// did for v yet, and returns what the tracking page shows of it: the
+// message with the forecast rounded to the minute (eta_seconds to whole
+// minutes, eta_at cut to the minute), encoded. A follower sends the
+// message (see current) only when shown differs from what it last sent: an event that
+// only moves the wait by seconds (time passing between two events; a
+// ticket issued behind this one) wakes no phone, while a change of
+// position, status, counters or the forecast's minute always does.
 // Neither depends on the follower: the same ticket (same id, same token)
 // and the same view give the same bytes, which are shared and must not be
 // modified.
-func (f *trackFeed) message(c *citizen, t *queue.Ticket, v *engine.View) (msg, shown []byte, err error) {
+func (f *trackFeed) shownAt(c *citizen, t *queue.Ticket, v *engine.View) ([]byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.msg != nil && f.view == v {
-		return f.msg, f.shown, nil
+	// A follower that woke late may bring an older view than the one
+	// already rendered: it gets the newer one (seq only grows).
+	if f.shown != nil && (f.view == v || (v != nil && f.view != nil && f.view.Snapshot.Seq >= v.Snapshot.Seq)) {
+		return f.shown, nil
 	}
 	j := c.renderTrackRated(t, v, func(id string) bool {
 		if !f.rated && time.Since(f.ratedAt) >= ratingRecheck {
@@ -208,22 +211,35 @@ func (f *trackFeed) message(c *citizen, t *queue.Ticket, v *engine.View) (msg, s
 		}
 		return f.rated
 	})
-	if msg, err = json.Marshal(j); err != nil {
-		return nil, nil, err
+	r := j
+	if r.Ticket.ETASeconds > 0 {
+		r.Ticket.ETASeconds = int((time.Duration(r.Ticket.ETASeconds) * time.Second).Round(time.Minute) / time.Second)
 	}
-	if j.Ticket.ETASeconds > 0 {
-		j.Ticket.ETASeconds = int((time.Duration(j.Ticket.ETASeconds) * time.Second).Round(time.Minute) / time.Second)
+	if r.ETAAt != nil {
+		at := r.ETAAt.Truncate(time.Minute)
+		r.ETAAt = &at
 	}
-	if j.ETAAt != nil {
-		at := j.ETAAt.Truncate(time.Minute)
-		j.ETAAt = &at
+	shown, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
 	}
-	if shown, err = json.Marshal(j); err != nil {
-		return nil, nil, err
-	}
-	f.view, f.msg, f.shown = v, msg, shown
+	f.view, f.j, f.shown, f.msg = v, j, shown, nil
 	c.feeds.renders.Add(1)
-	return msg, shown, nil
+	return shown, nil
+}
+
+// current returns the feed's latest message and its shown part, encoding
+// the message once, when the first follower needs to send it (most views
+// change nothing a page shows: then nobody encodes it).
+func (f *trackFeed) current() (msg, shown []byte, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.msg == nil {
+		if f.msg, err = json.Marshal(f.j); err != nil {
+			return nil, nil, err
+		}
+	}
+	return f.msg, f.shown, nil
 }
 
 // ticketEvents is the holder's live stream: a TrackJSON message at once,
@@ -269,12 +285,15 @@ func (c *citizen) ticketEvents(w http.ResponseWriter, r *http.Request) {
 		if nv, err := s.eng.View(office); err == nil {
 			v = nv
 		}
-		b, shown, err := feed.message(c, t, v)
+		shown, err := feed.shownAt(c, t, v)
+		if err != nil || bytes.Equal(shown, last) {
+			return err == nil
+		}
+		// Another follower may render a newer view in between: the
+		// message sent is then that view's, and last is its shown part.
+		b, shown, err := feed.current()
 		if err != nil {
 			return false
-		}
-		if bytes.Equal(shown, last) {
-			return true
 		}
 		last = shown
 		_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
