@@ -183,6 +183,7 @@ type loader struct {
 	issued   atomic.Int64
 	answered sync.Map // ticket id → time the clerk's "next" answer arrived
 
+	clerkBehind           atomic.Int64 // clerk requests sent over 1 s late (the counters could not keep up)
 	hasRemote, hasBooking bool
 	hasTicketStream       bool
 	unbookable            sync.Map // services that take no appointments
@@ -463,6 +464,9 @@ func (l *loader) clerk(ctx context.Context, counter, staff string, perSec float6
 	step := 0
 	for ctx.Err() == nil {
 		next = next.Add(every)
+		if time.Until(next) < -time.Second {
+			l.clerkBehind.Add(1) // a request more than 1 s behind the plan
+		}
 		if d := time.Until(next); d > 0 {
 			select {
 			case <-ctx.Done():
@@ -603,6 +607,11 @@ func (l *loader) mixed(ctx context.Context, rate float64, mix map[string]float64
 	}
 	close(jobs)
 	wg.Wait()
+	fmt.Printf("offered %.0f req/s: clerks %.0f at %d counters (next → start → done, one at a time per counter), others %.0f\n",
+		rate, clerkRate, len(l.cfg.counters), otherRate)
+	if n := l.clerkBehind.Load(); n > 0 {
+		fmt.Printf("WARNING: %d clerk requests were sent over 1 s behind the plan: each counter's requests wait for the previous answer, so slow answers lower the rate (more counters: -clerks)\n", n)
+	}
 	return nil
 }
 
