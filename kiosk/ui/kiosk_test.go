@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -186,12 +187,23 @@ func TestPagingAndUnavailableServices(t *testing.T) {
 	}
 }
 
+// TestCheckInByKeypad books real appointments on the in-process server
+// and checks them in through the keypad: an unknown code, a cancelled
+// booking, one too early (the server says when to come back), one too late
+// (the test office refuses late comers), one that succeeds, and the same
+// one again in English.
 func TestCheckInByKeypad(t *testing.T) {
 	h := newHarness(t)
-	h.env.CheckIns.Add("AC3467", kiosktest.Booking{Service: "chung-thuc"})
-	h.env.CheckIns.Add("HYY347", kiosktest.Booking{Service: "chung-thuc", Refuse: "cancelled"})
-	h.env.CheckIns.Add("EAR346", kiosktest.Booking{Service: "chung-thuc", Refuse: "early"})
-	h.env.CheckIns.Add("TRE467", kiosktest.Booking{Service: "chung-thuc", Refuse: "late"})
+	// At 08:00 on the server's clock: bookings of certified copies.
+	ok := h.env.Book(t, "chung-thuc", "09:00", "0901000001")
+	cancelled := h.env.Book(t, "chung-thuc", "09:00", "0901000002")
+	h.env.Cancel(t, cancelled, "0901000002")
+	early := h.env.Book(t, "chung-thuc", "10:00", "0901000003")
+	late := h.env.Book(t, "chung-thuc", "08:30", "0901000004")
+	unknown := unknownCode(ok, cancelled, early, late)
+	// 08:46: the 08:30 window closed at 08:45, the 09:00 one is open
+	// (08:30–09:15), the 10:00 one opens at 09:30.
+	h.env.Clock.Set(kiosktest.Start.Add(46 * time.Minute))
 
 	h.tap("Tôi đã đặt lịch hẹn")
 	h.screen(ui.ScreenCheckIn)
@@ -207,10 +219,10 @@ func TestCheckInByKeypad(t *testing.T) {
 		}
 	}
 	cases := []struct{ code, want string }{
-		{"XX9999", "Không tìm thấy lịch hẹn có mã XX9999"},
-		{"HYY347", "Lịch hẹn HYY347 đã bị hủy"},
-		{"EAR346", "Vui lòng quay lại lúc 09:30"},
-		{"TRE467", "Đã quá giờ hẹn của lịch TRE467"},
+		{unknown, "Không tìm thấy lịch hẹn có mã " + unknown},
+		{cancelled, "Lịch hẹn " + cancelled + " đã bị hủy"},
+		{early, "Vui lòng quay lại lúc 09:30"},
+		{late, "Đã quá giờ hẹn của lịch " + late},
 	}
 	for _, c := range cases {
 		typeCode(c.code)
@@ -224,17 +236,17 @@ func TestCheckInByKeypad(t *testing.T) {
 		}
 		h.wantText(c.want)
 	}
-	typeCode("AC34")
+	typeCode(ok[:4])
 	if !h.tile("Xác nhận").Disabled() {
 		t.Error("confirm is enabled with 4 characters")
 	}
 	h.tap("Xóa")
-	if s := h.k.State(); s.Code != "AC3" {
-		t.Errorf("code %q after delete", s.Code)
+	if s := h.k.State(); s.Code != ok[:3] {
+		t.Errorf("code %q after delete, want %q", s.Code, ok[:3])
 	}
-	typeCode("4679") // only six fit
-	if s := h.k.State(); s.Code != "AC3467" {
-		t.Fatalf("code %q, want AC3467", s.Code)
+	typeCode(ok[3:] + "7") // only six fit
+	if s := h.k.State(); s.Code != ok {
+		t.Fatalf("code %q, want %s", s.Code, ok)
 	}
 	h.tap("Xác nhận")
 	s := h.until("the result", func(s ui.State) bool { return s.Screen == ui.ScreenResult && s.Print == ui.PrintDone })
@@ -244,16 +256,29 @@ func TestCheckInByKeypad(t *testing.T) {
 	if pt := h.nextTicket(); !strings.Contains(pt.Text, "C001") || !strings.Contains(pt.Text, certified) {
 		t.Errorf("printed check-in ticket:\n%s", pt.Text)
 	}
+	if tk, err := h.env.Ticket(s.Ticket.TrackURL); err != nil || tk.Booking != ok {
+		t.Errorf("the server's ticket of the check-in: %+v, %v; want one of booking %s", tk, err, ok)
+	}
 	// English answers.
 	h.tap("Xong")
 	h.tap("English")
 	h.tap("I have an appointment")
-	typeCode("AC3467")
+	typeCode(ok)
 	h.tap("Confirm")
 	s = h.until("the answer", func(s ui.State) bool { return !s.Busy && s.Message != "" })
-	if !strings.Contains(s.Message, "The code AC3467 was already used") {
-		t.Errorf("reused code in English: %q", s.Message)
+	if want := "The code " + ok + " was already used"; !strings.Contains(s.Message, want) {
+		t.Errorf("reused code in English: %q, want %q", s.Message, want)
 	}
+}
+
+// unknownCode returns a well-formed booking code that is none of used.
+func unknownCode(used ...string) string {
+	for _, c := range queue.BookingCodeAlphabet {
+		if code := "WW346" + string(c); !slices.Contains(used, code) {
+			return code
+		}
+	}
+	panic("more codes used than the alphabet has letters")
 }
 
 func TestPrinterFaultStillShowsTicketAndReports(t *testing.T) {

@@ -1,9 +1,9 @@
 // Package kiosktest runs what the kiosk's tests talk to: a real Lượt API
 // server in this process (real engine, real SQLite file, real HTTP), with a
-// clock the test moves, a switch that makes it unreachable, and a small
-// stand-in for the booking check-in endpoint, which the server does not
-// have yet (it speaks the contract of POST /offices/{office}/checkins).
-// It is imported by tests only.
+// clock the test moves and a switch that makes it unreachable. Bookings
+// are made through the server's public booking endpoint (Book, Cancel) and
+// checked in through its real check-in endpoint. It is imported by tests
+// only.
 package kiosktest
 
 import (
@@ -39,19 +39,24 @@ var Start = time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 
 // Office is the test office: nine services (two pages of six), one of
 // them switched off and one that no counter serves, open 07:00–17:30
-// Monday to Saturday.
+// Monday to Saturday. Construction permits and certified copies take
+// appointments (30-minute slots from 07:00, four places each); the check-in
+// window is the default [slot − 30 min, slot + 15 min], and a booking
+// checked in after it is refused (Policy.LateCheckin "refuse").
 func Office() queue.Office {
 	h := queue.WeekHours{}
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat"} {
 		h[d] = []queue.Span{{From: "07:00", To: "17:30"}}
 	}
+	p := queue.DefaultPolicy()
+	p.LateCheckin = queue.LateRefuse
 	return queue.Office{
 		ID: "demo", Name: "UBND Phường Bến Nghé", NameEN: "Ben Nghe Ward People's Committee",
-		Timezone: "Asia/Ho_Chi_Minh", Hours: h, Policy: queue.DefaultPolicy(),
+		Timezone: "Asia/Ho_Chi_Minh", Hours: h, Policy: p,
 		Services: []queue.Service{
-			{ID: "xay-dung", Prefix: "A", Name: "Cấp giấy phép xây dựng", NameEN: "Construction permits", DefaultMinutes: 15, Active: true},
+			{ID: "xay-dung", Prefix: "A", Name: "Cấp giấy phép xây dựng", NameEN: "Construction permits", DefaultMinutes: 15, Active: true, SlotMinutes: 30, SlotCapacity: 4},
 			{ID: "ho-kinh-doanh", Prefix: "B", Name: "Đăng ký hộ kinh doanh", NameEN: "Household business registration", DefaultMinutes: 10, Active: true},
-			{ID: "chung-thuc", Prefix: "C", Name: "Chứng thực bản sao, chữ ký", NameEN: "Certified copies and signatures", DefaultMinutes: 3, Active: true},
+			{ID: "chung-thuc", Prefix: "C", Name: "Chứng thực bản sao, chữ ký", NameEN: "Certified copies and signatures", DefaultMinutes: 3, Active: true, SlotMinutes: 30, SlotCapacity: 4},
 			{ID: "ho-tich", Prefix: "D", Name: "Hộ tịch (khai sinh, kết hôn, khai tử)", NameEN: "Civil status (births, marriages, deaths)", DefaultMinutes: 8, Active: true, DailyCap: 1},
 			{ID: "dat-dai", Prefix: "E", Name: "Đất đai (giấy chứng nhận quyền sử dụng đất)", NameEN: "Land (land-use right certificates)", DefaultMinutes: 15, Active: true},
 			{ID: "lao-dong", Prefix: "F", Name: "Lao động – Thương binh và Xã hội", NameEN: "Labour, war invalids and social affairs", DefaultMinutes: 10, Active: false},
@@ -81,14 +86,13 @@ func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // Env is a running server.
 type Env struct {
-	URL    string
-	Clock  *Clock
-	Engine *engine.Engine
-	// CheckIns is the check-in stand-in.
-	CheckIns *CheckInDesk
-	down     atomic.Bool
-	drop     atomic.Int32
-	reports  chan Report
+	URL     string
+	Clock   *Clock
+	Engine  *engine.Engine
+	office  string
+	down    atomic.Bool
+	drop    atomic.Int32
+	reports chan Report
 }
 
 // Report is a device.status report the server received.
@@ -124,10 +128,8 @@ func New(t testing.TB, o ...queue.Office) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{Clock: clk, Engine: eng, reports: make(chan Report, 100)}
-	e.CheckIns = &CheckInDesk{env: e, office: off.ID, Bookings: map[string]Booking{}, answered: map[string][]byte{}}
+	e := &Env{Clock: clk, Engine: eng, office: off.ID, reports: make(chan Report, 100)}
 	mux := http.NewServeMux()
-	mux.Handle("POST /api/v1/offices/{office}/checkins", e.CheckIns)
 	mux.HandleFunc("POST /api/v1/devices/status", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		var rep Report
@@ -215,97 +217,62 @@ func (e *Env) Ticket(trackURL string) (*queue.Ticket, error) {
 	return t, nil
 }
 
-// Booking is a booking known to the check-in stand-in.
-type Booking struct {
-	Service string
-	// Refuse, when set, is the refusal: "cancelled", "early", "late".
-	Refuse string
-}
-
-// CheckInDesk answers POST /offices/{office}/checkins by the contract:
-// 201 {ticket} (a real ticket of the booking's service, issued by the
-// engine), 404 for an unknown code, 409 for a cancelled booking, too early
-// (the message says "come back at hh:mm") or too late. Repeating a request
-// with the same Idempotency-Key returns the first answer.
-type CheckInDesk struct {
-	env      *Env
-	office   string
-	mu       sync.Mutex
-	Bookings map[string]Booking
-	answered map[string][]byte
-	// Calls counts requests.
-	Calls atomic.Int32
-}
-
-// Add registers a booking.
-func (d *CheckInDesk) Add(code string, b Booking) {
-	d.mu.Lock()
-	d.Bookings[code] = b
-	d.mu.Unlock()
-}
-
-func (d *CheckInDesk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	d.Calls.Add(1)
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	key := r.Header.Get("Idempotency-Key")
-	if b, ok := d.answered[key]; ok && key != "" {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		w.Write(b)
-		return
-	}
-	var body struct {
-		Code string `json:"code"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		fail(w, 400, "invalid_json", "send {\"code\": \"...\"}")
-		return
-	}
-	b, ok := d.Bookings[body.Code]
-	switch {
-	case !ok:
-		fail(w, 404, "unknown_booking", "no booking has the code "+body.Code)
-		return
-	case b.Refuse == "cancelled":
-		fail(w, 409, "booking_cancelled", "booking "+body.Code+" was cancelled")
-		return
-	case b.Refuse == "early":
-		fail(w, 409, "too_early", "booking "+body.Code+" is at 10:00: come back at 09:30")
-		return
-	case b.Refuse == "late":
-		fail(w, 409, "too_late", "booking "+body.Code+" was for 07:30; its window ended at 07:45")
-		return
-	case b.Refuse == "used":
-		fail(w, 409, "already_checked_in", "booking "+body.Code+" is already checked in")
-		return
-	}
-	t, _, err := d.env.Engine.Issue(r.Context(), d.office, queue.IssueRequest{Service: b.Service, Source: queue.SourceBooking, Booking: body.Code}, "")
+// Book makes an appointment through the server's public booking endpoint
+// (POST /offices/{office}/bookings) for today, on the server's clock, in
+// the slot starting at slot ("HH:MM"), for the given phone number, and
+// returns the booking's code. The slot must not have begun.
+func (e *Env) Book(t testing.TB, service, slot, phone string) string {
+	t.Helper()
+	v, err := e.Engine.View(e.office)
 	if err != nil {
-		fail(w, 500, "internal", err.Error())
-		return
+		t.Fatal(err)
 	}
-	v, _ := d.env.Engine.View(d.office)
-	name := ""
-	if sv := v.Office.Service(t.Service); sv != nil {
-		name = sv.Name
+	var out struct {
+		Booking struct {
+			Code string `json:"code"`
+		} `json:"booking"`
 	}
-	out, _ := json.Marshal(map[string]any{"ticket": map[string]any{
-		"id": t.ID, "number": t.Display, "service": t.Service, "service_name": name, "status": t.Status,
-		"source": t.Source, "issued_at": t.IssuedAt, "ahead": 0, "eta_seconds": -1,
-		"track_url": "https://luot.example.gov.vn/t/" + t.ID + "?token=" + t.Token,
-	}})
-	d.Bookings[body.Code] = Booking{Service: b.Service, Refuse: "used"}
-	if key != "" {
-		d.answered[key] = out
+	e.call(t, http.MethodPost, "/api/v1/offices/"+e.office+"/bookings", map[string]string{
+		"service": service, "date": v.Office.Day(e.Clock.Now()), "slot": slot, "name": "Nguyễn Văn An", "phone": phone,
+	}, http.StatusCreated, &out)
+	if out.Booking.Code == "" {
+		t.Fatal("the booking answer has no code")
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusCreated)
-	w.Write(out)
+	return out.Booking.Code
 }
 
-func fail(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": code, "message": msg}})
+// Cancel cancels a booking as its holder does (DELETE /bookings/{code}
+// with the phone it was made with).
+func (e *Env) Cancel(t testing.TB, code, phone string) {
+	t.Helper()
+	e.call(t, http.MethodDelete, "/api/v1/bookings/"+code, map[string]string{"phone": phone}, http.StatusOK, nil)
+}
+
+// call sends a JSON request to the server and fails the test unless it
+// answers want; the answer is decoded into out when out is not nil.
+func (e *Env) call(t testing.TB, method, path string, body any, want int, out any) {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(method, e.URL+path, strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		t.Fatalf("%s %s: %d %s, want %d", method, path, res.StatusCode, data, want)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
 }
