@@ -29,6 +29,11 @@ type State struct {
 	// by code, whatever their status (see booking.go). Bookings of earlier
 	// days leave memory at the rollover that ends them.
 	Bookings map[string]*Booking
+
+	// swept is set once Apply has removed the tickets and bookings of
+	// earlier days from the whole state; after that, only a new day or
+	// a change's own entries can bring such an entry.
+	swept bool
 }
 
 // NewState returns the state of an office with nothing issued on day.
@@ -170,7 +175,8 @@ func (s *State) Apply(c *Change) {
 			}
 		}
 	}
-	if c.Day != s.Day {
+	newDay := c.Day != s.Day
+	if newDay {
 		s.Day = c.Day
 		s.Numbers = map[string]int{}
 		s.Remote = map[string]int{}
@@ -193,11 +199,6 @@ func (s *State) Apply(c *Change) {
 	for _, b := range c.Bookings {
 		s.Bookings[b.Code] = b
 	}
-	for code, b := range s.Bookings {
-		if b.Date < s.Day {
-			delete(s.Bookings, code)
-		}
-	}
 	for _, n := range c.Numbers {
 		if n.Day == s.Day {
 			s.Numbers[n.Service] = n.Last
@@ -209,10 +210,34 @@ func (s *State) Apply(c *Change) {
 	if n := len(c.Events); n > 0 {
 		s.Seq = c.Events[n-1].Seq
 	}
-	// Tickets of earlier days leave memory once nothing can happen to them.
-	for id, t := range s.Tickets {
+	// Tickets of earlier days leave memory once nothing can happen to
+	// them, and bookings of earlier days at the rollover that ends them.
+	// Only a new day, or the change's own tickets and bookings, can make
+	// one of them go: the whole state is scanned only on a new day (and
+	// the first time, for a state built by hand), not for every change —
+	// a busy day holds thousands of tickets.
+	if newDay || !s.swept {
+		for id, t := range s.Tickets {
+			if t.Day != s.Day && t.Status.Final() {
+				delete(s.Tickets, id)
+			}
+		}
+		for code, b := range s.Bookings {
+			if b.Date < s.Day {
+				delete(s.Bookings, code)
+			}
+		}
+		s.swept = true
+		return
+	}
+	for _, t := range c.Tickets {
 		if t.Day != s.Day && t.Status.Final() {
-			delete(s.Tickets, id)
+			delete(s.Tickets, t.ID)
+		}
+	}
+	for _, b := range c.Bookings {
+		if b.Date < s.Day {
+			delete(s.Bookings, b.Code)
 		}
 	}
 }
