@@ -126,3 +126,35 @@ func BenchmarkNext(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkIssueBatch64 is what a group commit of 64 issues costs the
+// domain with 1,000 waiting (one op = 64 tickets issued and applied on a
+// copy of the state): "each" replays the whole line once per issue (Issue
+// alone), "stamped" defers the estimates and stamps them with one replay
+// (what the engine does).
+func BenchmarkIssueBatch64(b *testing.B) {
+	base, now := benchState(b)
+	for _, deferred := range []bool{false, true} {
+		name := "each"
+		if deferred {
+			name = "stamped"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				s := base.Clone()
+				changes := make([]*Change, 0, 64)
+				for i := range 64 {
+					c, err := s.Issue(now, IssueRequest{ID: fmt.Sprint("n", i), Token: "x", Service: fmt.Sprint("s", i%6), Source: SourceKiosk, DeferEstimate: deferred})
+					if err != nil {
+						b.Fatal(err)
+					}
+					s.Apply(c)
+					changes = append(changes, c)
+				}
+				if deferred {
+					s.StampEstimates(now, changes)
+				}
+			}
+		})
+	}
+}
