@@ -44,8 +44,9 @@ import (
 //   - the server is killed (SIGKILL) and restarted on the same data: the
 //     display and the event stream resume, the kiosk prints again;
 //
-// and at the end: every ticket was printed (virtual printer text) or shown
-// (the kiosk's result screen for the paper-out ticket; the tracking API for
+// and at the end: every ticket was printed (virtual printer PNG and text,
+// and the kiosk's result screen said "printed") or shown (the kiosk's
+// result screen and its log for the paper-out ticket; the tracking API for
 // remote and clerk tickets); the display announced every call and recall
 // once and in the order of the server's events; the admin's report CSV
 // counts exactly what the script did; every process ends on SIGTERM and
@@ -335,12 +336,17 @@ func (d *day) startScreen() [][2]int {
 }
 
 // resultScreen waits for the result screen (its "Done" tile in the
-// office's colour along the bottom) and returns that tile's middle.
-func (d *day) resultScreen() (x, y int) {
-	waitFor(d.t, 30*time.Second, "the kiosk's result screen", func() bool {
+// office's colour along the bottom; with printed, its printing line in the
+// theme's green: "printed") and returns that tile's middle.
+func (d *day) resultScreen(printed bool) (x, y int) {
+	what := "the kiosk's result screen"
+	if printed {
+		what += ", saying the ticket was printed"
+	}
+	waitFor(d.t, 30*time.Second, what, func() bool {
 		img := d.screenshot()
 		runs := primaryRuns(img, edge)
-		if len(runs) < 2 || runs[len(runs)-1][0] < img.Bounds().Dy()*85/100 {
+		if len(runs) < 2 || runs[len(runs)-1][0] < img.Bounds().Dy()*85/100 || printed && !printedShown(img) {
 			return false
 		}
 		last := runs[len(runs)-1]
@@ -399,8 +405,25 @@ func (d *day) afterKioskTicket(tk *client.Ticket, print bool) {
 		d.shownOnly = append(d.shownOnly, tk.Number)
 		t.Logf("kiosk: %s (%s) shown on screen; the paper is out", tk.Number, tk.Service)
 	}
-	x, y := d.resultScreen()
+	x, y := d.resultScreen(print)
 	d.tap(x, y)
+}
+
+// printedShown reports whether the result screen's printing line says
+// "printed": it turns from black to the theme's green (as in the kiosk's
+// own end-to-end test).
+func printedShown(img image.Image) bool {
+	b := img.Bounds()
+	n := 0
+	for y := b.Dy() / 2; y < b.Dy()*85/100; y += 2 {
+		for x := 0; x < b.Dx()*2/3; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r>>8 < 40 && g>>8 > 70 && g>>8 < 120 && bl>>8 > 25 && bl>>8 < 70 {
+				n++
+			}
+		}
+	}
+	return n > 50
 }
 
 // waitPrinted waits for the n-th ticket of the virtual printer and returns
