@@ -281,6 +281,9 @@ func (l *loader) kioskRetry(ctx context.Context) {
 	}
 	json.Unmarshal(data, &out)
 	switch {
+	case status == 0 && ctx.Err() != nil:
+		// Cut off by the end of the measured phase, not an error (the
+		// other kinds skip these too).
 	case status != http.StatusCreated:
 		l.rec.fail("kiosk-retry", d, status, fmt.Sprintf("%d %s", status, shorten(string(data))))
 	case out.Ticket.ID != k.id || hdr.Get("Idempotent-Replayed") != "true":
