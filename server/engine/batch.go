@@ -192,8 +192,14 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 		if !r.issue {
 			stamp() // the command may read or copy the issued tickets
 		}
-		if rc := o.state.Rollover(now); rc != nil {
+		rc := o.state.Rollover(now)
+		if rc != nil && len(pending) > 0 {
+			// The rollover expires waiting tickets: copies of the
+			// stamped ones, not of the issued ones.
 			stamp()
+			rc = o.state.Rollover(now)
+		}
+		if rc != nil {
 			err := add(rc, now)
 			if err == nil && !canBatch {
 				err = flush() // committed alone, as its own change

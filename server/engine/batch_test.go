@@ -348,3 +348,76 @@ func TestBatchStampsEstimatesOnceEqualToAFullReplay(t *testing.T) {
 		}
 	}
 }
+
+// TestRolloverInABatchExpiresStampedTickets: an issue, then midnight, then
+// another issue in one batch; the rollover expires the first ticket, and
+// what it expires (and the store keeps) is the ticket with its stamped
+// estimate, not the issued copy still waiting for it.
+func TestRolloverInABatchExpiresStampedTickets(t *testing.T) {
+	f := newFixture(t)
+	midnight := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC) // 00:00 in Hà Nội
+	var mu sync.Mutex
+	now, step := t0, time.Duration(0)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(step)
+		return now
+	}
+	g := &gatedStore{DB: f.db, f: f, entered: make(chan struct{}), release: make(chan struct{}), expect: map[int]int64{}}
+	f.eng = engine.New(g, f.hub, clock, nil)
+	if err := f.eng.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first := make(chan error, 1)
+	go func() {
+		_, _, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, "")
+		first <- err
+	}()
+	<-g.entered
+	type res struct {
+		t   *queue.Ticket
+		err error
+	}
+	out := make(chan res, 2)
+	for i := range 2 {
+		go func() {
+			tk, _, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "c", Source: queue.SourceKiosk}, "")
+			out <- res{tk, err}
+		}()
+		waitQueued(t, f.eng, i+1)
+	}
+	// The next batch reads the clock three times (its start, then each
+	// issue): 40 s apart, the first issue before midnight, the second after.
+	mu.Lock()
+	now, step = midnight.Add(-100*time.Second), 40*time.Second
+	mu.Unlock()
+	close(g.release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	var got []*queue.Ticket
+	for range 2 {
+		r := <-out
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		got = append(got, r.t)
+	}
+	var before *queue.Ticket
+	for _, tk := range got {
+		if tk.Day == "2026-11-27" {
+			before = tk
+		}
+	}
+	if before == nil {
+		t.Fatalf("no ticket issued before midnight: %+v, %+v", got[0], got[1])
+	}
+	st, err := f.db.Ticket(ctx, "hk", before.ID)
+	if err != nil || st == nil {
+		t.Fatal(st, err)
+	}
+	if st.Status != queue.StatusExpired || st.EstimateSeconds < 0 || st.EstimateSeconds != before.EstimateSeconds {
+		t.Fatalf("the ticket of the old day: stored %s with estimate %d s, answered with %d s; want expired with its stamped estimate", st.Status, st.EstimateSeconds, before.EstimateSeconds)
+	}
+}
