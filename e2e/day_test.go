@@ -86,14 +86,13 @@ type day struct {
 	clerks   map[string]*client.Client
 
 	// What the script did.
-	issued     map[string]int // by source
-	printed    int            // tickets the virtual printer must have cut
-	shownOnly  []string       // kiosk tickets shown but not printed (paper out)
-	tracked    []*client.Ticket
-	served     map[string]int // done by counter
-	noShows    int
-	calls      int // calls and recalls made
-	lastCalled int64
+	issued    map[string]int // by source
+	printed   int            // tickets the virtual printer must have cut
+	shownOnly []string       // kiosk tickets shown but not printed (paper out)
+	tracked   []*client.Ticket
+	served    map[string]int // done by counter
+	noShows   int
+	calls     int // calls and recalls made
 }
 
 func newDay(t *testing.T, b bins) *day {
@@ -585,7 +584,6 @@ func (d *day) act(counter string, a client.CounterAction, body any) *client.Tick
 		return e.Type == typ && err == nil && td.Ticket.ID == tk.ID
 	})
 	d.calls++
-	d.lastCalled = e.Seq
 	took := waitFor(t, 5*time.Second, "call "+tk.Number+" on the display", func() bool {
 		s, err := d.displayState()
 		return err == nil && s.Latest != nil && s.Latest.ID == tk.ID && s.LatestSeq == e.Seq && s.DrawnVersion >= s.Version
