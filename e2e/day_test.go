@@ -56,6 +56,15 @@ func TestDay(t *testing.T) {
 		t.Skip("the end-to-end day (cgo builds, Xvfb, every program): skipped with -short")
 	}
 	needTools(t, "Xvfb", "xdotool", "import")
+	// The real server runs on the real clock: in the last minutes of the
+	// office's day no appointment slot is left to book and check in, and a
+	// rollover during the run would split the report. Those 20 minutes a
+	// day the test cannot run as written; it says so instead of failing.
+	if hcm, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		if now := time.Now().In(hcm); now.Hour() == 23 && now.Minute() >= 40 {
+			t.Skipf("it is %s in Hà Nội: too close to the office's midnight for a scripted day; run it again after 00:00", now.Format("15:04"))
+		}
+	}
 	began := time.Now()
 	b := build(t)
 	t.Logf("binaries ready in %v", time.Since(began).Round(time.Second))
