@@ -10,6 +10,12 @@
 // 1080×1920 screen. The latest call blinks by hiding and showing its text,
 // never by changing colours (a texture per colour would pile up in Fyne's
 // cache over a day), and objects are reused from one update to the next.
+//
+// Every frame is drawn in full by Fyne's OpenGL driver, and on a machine
+// without a GPU (Mesa llvmpipe) the cost of a frame is the pixels it
+// shades. So the board has no full-screen background rectangle: its
+// colour is the theme's background (Theme), which the driver clears the
+// window with before drawing, at a fraction of the cost.
 package board
 
 import (
@@ -20,6 +26,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"luot/display/boardstate"
@@ -37,6 +44,21 @@ var (
 	colTicker     = color.NRGBA{0x07, 0x15, 0x28, 0xff}
 )
 
+// Theme returns base with the board's background colour as its
+// background: the application showing a board must use it (the board
+// itself draws no background).
+func Theme(base fyne.Theme) fyne.Theme { return boardTheme{base} }
+
+type boardTheme struct{ fyne.Theme }
+
+// Color is part of fyne.Theme.
+func (t boardTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameBackground {
+		return colBackground
+	}
+	return t.Theme.Color(n, v)
+}
+
 // DefaultTimezone is the office timezone assumed until the office's own is
 // known (DESIGN.md: offices default to Asia/Ho_Chi_Minh).
 const DefaultTimezone = "Asia/Ho_Chi_Minh"
@@ -48,7 +70,8 @@ type Options struct {
 	// Now gives the time for the clock and the blink (default time.Now).
 	Now func() time.Time
 	// BlinkFor is how long a new call blinks (0: 3 s; negative: never),
-	// BlinkEvery the half period (default 500 ms).
+	// BlinkEvery the half period (default 750 ms: hidden, shown, hidden,
+	// shown in 3 s, four frames; each frame is a full repaint).
 	BlinkFor, BlinkEvery time.Duration
 }
 
@@ -77,7 +100,7 @@ func New(v boardstate.View, opt Options) *Board {
 		opt.BlinkFor = 3 * time.Second
 	}
 	if opt.BlinkEvery <= 0 {
-		opt.BlinkEvery = 500 * time.Millisecond
+		opt.BlinkEvery = 750 * time.Millisecond
 	}
 	b := &Board{opt: opt, view: v, seenLatest: v.LatestSeq}
 	b.setLocation(v.Timezone)
@@ -127,12 +150,13 @@ func (b *Board) Update(v boardstate.View) {
 
 // repaint asks for the board to be drawn again: moving, hiding and showing
 // canvas objects does not by itself tell the driver to redraw. It refreshes
-// the background rectangle only: refreshing the widget would make the
-// driver drop the textures of every text in it and draw them all again
-// (at 1080p in software, most of the CPU of a busy day).
+// one rectangle only (rectangles have no texture to drop): refreshing the
+// widget would make the driver drop the textures of every text in it and
+// draw them all again (at 1080p in software, most of the CPU of a busy
+// day).
 func (b *Board) repaint() {
-	if b.r != nil && fyne.CurrentApp().Driver().CanvasForObject(b.r.bg) != nil {
-		canvas.Refresh(b.r.bg)
+	if b.r != nil && fyne.CurrentApp().Driver().CanvasForObject(b.r.latestBox.mid) != nil {
+		canvas.Refresh(b.r.latestBox.mid)
 	}
 }
 

@@ -67,7 +67,8 @@ func fixedNow() time.Time { return calledAt.Add(30 * time.Second) }
 
 func window(t *testing.T, b *Board, w, h float32) fyne.Window {
 	t.Helper()
-	test.NewTempApp(t)
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(Theme(a.Settings().Theme()))
 	win := test.NewWindow(b)
 	win.SetPadded(false)
 	win.Resize(fyne.NewSize(w, h))

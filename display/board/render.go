@@ -18,7 +18,8 @@ type renderer struct {
 	size    fyne.Size
 	objects []fyne.CanvasObject
 
-	bg, banner, latestBox, recentBox, countersBox, waitingBox, tickerBar *canvas.Rectangle
+	banner, tickerBar                             *canvas.Rectangle
+	latestBox, recentBox, countersBox, waitingBox *panel
 
 	officeVI, officeEN, dateVI, dateEN, clockT *canvas.Text
 	bannerVI, bannerEN                         *canvas.Text
@@ -44,15 +45,11 @@ func newRenderer(b *Board) *renderer {
 		r.objects = append(r.objects, x)
 		return x
 	}
-	r.bg = rect(colBackground)
-	r.latestBox = rect(colLatest)
-	r.recentBox = rect(colPanel)
-	r.countersBox = rect(colPanel)
-	r.waitingBox = rect(colPanel)
+	r.latestBox = r.panel(colLatest)
+	r.recentBox = r.panel(colPanel)
+	r.countersBox = r.panel(colPanel)
+	r.waitingBox = r.panel(colPanel)
 	r.tickerBar = rect(colTicker)
-	for _, p := range []*canvas.Rectangle{r.latestBox, r.recentBox, r.countersBox, r.waitingBox} {
-		p.CornerRadius = 12
-	}
 	r.officeVI, r.officeEN = r.text(colText, true), r.text(colSecond, false)
 	r.dateVI, r.dateEN, r.clockT = r.text(colText, false), r.text(colSecond, false), r.text(colText, true)
 	r.latestTitle, r.latestTitleEN = r.text(colText, true), r.text(colSecond, false)
@@ -67,6 +64,56 @@ func newRenderer(b *Board) *renderer {
 	r.banner = rect(colBanner)
 	r.bannerVI, r.bannerEN = r.text(colText, true), r.text(colText, false)
 	return r
+}
+
+// panelRadius is the radius of the panels' corners.
+const panelRadius = 12
+
+// panel is a rectangle with rounded corners, drawn as three plain
+// rectangles and four small round ones at the corners instead of one big
+// rounded rectangle:
+// Fyne's rounded rectangle computes its corners' distance field for every
+// pixel of the rectangle, which in software rendering costs more than
+// everything else on the board; here only the corners' pixels pay for it.
+type panel struct {
+	top, mid, bottom *canvas.Rectangle
+	corners          [4]*canvas.Rectangle // 2r × 2r, corner radius r
+}
+
+func (r *renderer) panel(c color.Color) *panel {
+	p := &panel{top: canvas.NewRectangle(c), mid: canvas.NewRectangle(c), bottom: canvas.NewRectangle(c)}
+	r.objects = append(r.objects, p.top, p.mid, p.bottom)
+	for i := range p.corners {
+		p.corners[i] = canvas.NewRectangle(c)
+		p.corners[i].CornerRadius = panelRadius
+		r.objects = append(r.objects, p.corners[i])
+	}
+	return p
+}
+
+// place puts the panel at x, y with size w×h. The pieces overlap by a unit
+// (so that their anti-aliased edges leave no seam where they meet) but
+// never reach outside the rounded outline: a unit from where a corner's arc
+// meets the straight edge, the arc is within a twentieth of a unit of it.
+func (p *panel) place(x, y, w, h float32) {
+	rad := min(float32(panelRadius), w/2, h/2)
+	for _, c := range p.corners {
+		c.CornerRadius = rad
+	}
+	const o = 1 // overlap
+	place(p.top, x+rad-o, y, w-2*rad+2*o, rad+o)
+	place(p.mid, x, y+rad-o, w, h-2*rad+2*o)
+	place(p.bottom, x+rad-o, y+h-rad, w-2*rad+2*o, rad)
+	for i, c := range p.corners {
+		cx, cy := x, y
+		if i%2 == 1 {
+			cx = x + w - 2*rad
+		}
+		if i >= 2 {
+			cy = y + h - 2*rad
+		}
+		place(c, cx, cy, 2*rad, 2*rad)
+	}
 }
 
 func (r *renderer) text(c color.Color, bold bool) *canvas.Text {
@@ -233,7 +280,6 @@ func (r *renderer) layout() {
 		u = min(W/1080, H/1920)
 	}
 	pad := 16 * u
-	place(r.bg, 0, 0, W, H)
 
 	headerH := r.layoutHeader(W, u, pad, portrait)
 	// Banner while the stream is down (or not yet up).
@@ -401,7 +447,7 @@ func (r *renderer) title(b box, vi, en *canvas.Text, textVI, textEN string, u fl
 }
 
 func (r *renderer) layoutLatest(b box, u float32) {
-	place(r.latestBox, b.x, b.y, b.w, b.h)
+	r.latestBox.place(b.x, b.y, b.w, b.h)
 	v := &r.b.view
 	y := r.title(b, r.latestTitle, r.latestTitleEN, "Mời công dân có số thứ tự", "Now calling", u)
 	pad := 24 * u
@@ -493,7 +539,7 @@ func grid(n int, h, maxRow, minRow float32, maxCols int) (cols, rows int, rowH f
 }
 
 func (r *renderer) layoutCounters(b box, u float32) {
-	place(r.countersBox, b.x, b.y, b.w, b.h)
+	r.countersBox.place(b.x, b.y, b.w, b.h)
 	v := &r.b.view
 	y := r.title(b, r.countersTitle, r.countersTitleEN, "Quầy đang phục vụ", "Counters", u)
 	pad := 20 * u
@@ -558,7 +604,7 @@ func (r *renderer) layoutCounters(b box, u float32) {
 }
 
 func (r *renderer) layoutRecent(b box, u float32) {
-	place(r.recentBox, b.x, b.y, b.w, b.h)
+	r.recentBox.place(b.x, b.y, b.w, b.h)
 	v := &r.b.view
 	y := r.title(b, r.recentTitle, r.recentTitleEN, "Vừa gọi", "Recently called", u)
 	pad := 20 * u
@@ -608,7 +654,7 @@ func (r *renderer) layoutRecent(b box, u float32) {
 }
 
 func (r *renderer) layoutWaiting(b box, u float32) {
-	place(r.waitingBox, b.x, b.y, b.w, b.h)
+	r.waitingBox.place(b.x, b.y, b.w, b.h)
 	v := &r.b.view
 	y := r.title(b, r.waitingTitle, r.waitingTitleEN, "Số người đang chờ", "People waiting", u)
 	pad := 20 * u
