@@ -54,6 +54,10 @@ type Config struct {
 	Windowed   bool   `json:"windowed"`
 	Size       string `json:"size"`
 	ShowCursor bool   `json:"show_cursor"`
+	// DebugAddr, when set, serves Go's profiles and a memory report
+	// (/debug/pprof/, /debug/memory) there: for technicians and soak runs,
+	// on a local address only.
+	DebugAddr string `json:"debug_addr"`
 }
 
 // Duration is a time.Duration written "20s" in JSON.
@@ -113,6 +117,7 @@ func loadConfig(args []string) (*Config, error) {
 	fs.BoolVar(&f.Windowed, "windowed", false, "run in a window instead of full screen")
 	fs.StringVar(&f.Size, "size", c.Size, "window size with -windowed, WIDTHxHEIGHT")
 	fs.BoolVar(&f.ShowCursor, "show-cursor", false, "keep the mouse pointer visible")
+	fs.StringVar(&f.DebugAddr, "debug-addr", "", "serve /debug/pprof/ and /debug/memory on this local address (e.g. 127.0.0.1:6061)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -173,6 +178,8 @@ func loadConfig(args []string) (*Config, error) {
 			c.Size = f.Size
 		case "show-cursor":
 			c.ShowCursor = f.ShowCursor
+		case "debug-addr":
+			c.DebugAddr = f.DebugAddr
 		}
 	})
 	return &c, c.check()

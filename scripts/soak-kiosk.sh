@@ -4,7 +4,10 @@
 # against the demo server and a virtual printer in a process of its own
 # (so that only the kiosk's memory is measured). It prints the kiosk's RSS
 # after a one-minute warm-up, every five minutes, and at the end, with the
-# growth since the warm-up (target: at most 10 %, and at most 200 MB).
+# growth since the warm-up (target: at most 10 %, and at most 200 MB),
+# and the split of that memory between Go (heap, stacks, runtime) and the
+# rest of the process (Mesa's software OpenGL, X, libraries), from the
+# kiosk's -debug-addr memory report.
 #
 # Usage: scripts/soak-kiosk.sh [MINUTES]
 # LUOT_SERVER_BIN: a server binary to use instead of building ./server.
@@ -52,13 +55,16 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 
+dport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 DISPLAY="$disp" "$work/kiosk" -server "http://127.0.0.1:$port" -device-key demo-kiosk \
-  -printer "$work/printer" -printer-profile generic-80 -printer-baud 115200 >"$work/kiosk.log" 2>&1 &
+  -printer "$work/printer" -printer-profile generic-80 -printer-baud 115200 \
+  -debug-addr "127.0.0.1:$dport" >"$work/kiosk.log" 2>&1 &
 kiosk=$!
 pids+=($kiosk)
 sleep 5
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$kiosk/status"; }
+mem() { curl -fs "http://127.0.0.1:$dport/debug/memory" || echo "(no memory report)"; }
 # The first service tile of the start screen at 1920x1080; on the result
 # screen a tap anywhere goes back to the start.
 tap() { DISPLAY="$disp" xdotool mousemove 480 340 click 1; }
@@ -68,12 +74,14 @@ echo "soak-kiosk: kiosk pid $kiosk, RSS at launch $(rss) kB; warming up for 60 s
 for _ in $(seq 60); do one; done
 start=$(rss)
 echo "soak-kiosk: RSS after warm-up: $start kB; now one ticket a second for $minutes min"
+echo "soak-kiosk: memory after warm-up: $(mem)"
 for m in $(seq "$minutes"); do
   for _ in $(seq 60); do one; done
   kill -0 "$kiosk" 2>/dev/null || { echo "soak-kiosk: the kiosk died; see $work/kiosk.log" >&2; tail -20 "$work/kiosk.log"; exit 1; }
-  if [ $((m % 5)) -eq 0 ] || [ "$m" -eq "$minutes" ]; then echo "soak-kiosk: minute $m: RSS $(rss) kB"; fi
+  if [ $((m % 5)) -eq 0 ] || [ "$m" -eq "$minutes" ]; then echo "soak-kiosk: minute $m: RSS $(rss) kB; $(mem)"; fi
 done
 end=$(rss)
+echo "soak-kiosk: memory at the end: $(mem)"
 printed=$(find "$work/tickets" -name 'ticket-*.png' | wc -l)
 waiting=$(curl -fs "http://127.0.0.1:$port/api/v1/offices/demo/state" | python3 -c 'import json,sys; print(sum(json.load(sys.stdin)["waiting"].values()))')
 echo "soak-kiosk: RSS after warm-up $start kB, at the end $end kB ($(( (end - start) * 100 / start )) % growth); tickets printed $printed, on the server $waiting"

@@ -230,6 +230,8 @@ func (h *harness) texts() string {
 			b.WriteString(x.Text + "\n")
 		case *widget.RichText:
 			b.WriteString(x.String() + "\n")
+		case *ui.BigText:
+			b.WriteString(x.Text() + "\n")
 		}
 	}
 	return b.String()

@@ -212,10 +212,7 @@ func (k *Kiosk) priorityScreen() fyne.CanvasObject {
 func (k *Kiosk) resultScreen() fyne.CanvasObject {
 	t := k.ticket
 	l := k.lang
-	number := canvas.NewText(t.Number, theme.Color(theme.ColorNamePrimary))
-	number.TextSize = 190
-	number.TextStyle = fyne.TextStyle{Bold: true}
-	number.Alignment = fyne.TextAlignCenter
+	number := newBigText(t.Number, 190, theme.Color(theme.ColorNamePrimary))
 	svc, svcOther := t.ServiceName, t.ServiceNameEN
 	if l == English && t.ServiceNameEN != "" {
 		svc, svcOther = t.ServiceNameEN, t.ServiceName

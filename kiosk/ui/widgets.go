@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -151,4 +153,65 @@ func line(s string, size fyne.ThemeSizeName, color fyne.ThemeColorName, bold boo
 	t.TextStyle = fyne.TextStyle{Bold: bold}
 	t.Alignment = fyne.TextAlignCenter
 	return t
+}
+
+// BigText draws a short text (the ticket's number) one character per
+// canvas.Text. Fyne keeps a texture per string, size and colour for a
+// minute after it was last drawn; a 190-point number is some 400 KB of
+// texture in software OpenGL, so a new number per ticket would keep a
+// minute of numbers (tens of MB at a ticket a second). Per character, every
+// ticket reuses the same few dozen textures. Numbers are capitals and
+// digits, which have no kerning, so it looks the same as one text.
+type BigText struct {
+	widget.BaseWidget
+	text  string
+	chars []*canvas.Text
+}
+
+func newBigText(s string, size float32, c color.Color) *BigText {
+	b := &BigText{text: s}
+	for _, r := range s {
+		t := canvas.NewText(string(r), c)
+		t.TextSize = size
+		t.TextStyle = fyne.TextStyle{Bold: true}
+		b.chars = append(b.chars, t)
+	}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// Text is the text drawn.
+func (b *BigText) Text() string { return b.text }
+
+// CreateRenderer draws the characters side by side, centred.
+func (b *BigText) CreateRenderer() fyne.WidgetRenderer {
+	objs := make([]fyne.CanvasObject, len(b.chars))
+	for i, c := range b.chars {
+		objs[i] = c
+	}
+	return widget.NewSimpleRenderer(container.New(bigTextLayout{}, objs...))
+}
+
+// bigTextLayout puts texts side by side, centred in the space given.
+type bigTextLayout struct{}
+
+func (bigTextLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	m := bigTextLayout{}.MinSize(objs)
+	x, y := (size.Width-m.Width)/2, (size.Height-m.Height)/2
+	for _, o := range objs {
+		w := o.MinSize()
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(fyne.NewSize(w.Width, m.Height))
+		x += w.Width
+	}
+}
+
+func (bigTextLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width += m.Width
+		s.Height = max(s.Height, m.Height)
+	}
+	return s
 }
