@@ -71,14 +71,8 @@ func (c *citizen) remoteTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok || c.limited(w, r, "") {
 		return
 	}
-	data, err := readBody(w, r, c.s.cfg.MaxBody)
-	if err != nil {
-		c.s.fail(w, r, err)
-		return
-	}
-	b, err := decodeRemoteTicket(data)
-	if err != nil {
-		c.s.fail(w, r, err)
+	b, ok := decodeBody(w, r, c.s, decodeRemoteTicket)
+	if !ok {
 		return
 	}
 	if c.limited(w, r, b.Phone) {
@@ -168,14 +162,8 @@ func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, err)
 		return
 	}
-	data, err := readBody(w, r, c.s.cfg.MaxBody)
-	if err != nil {
-		c.s.fail(w, r, err)
-		return
-	}
-	b, err := decodeBooking(data)
-	if err != nil {
-		c.s.fail(w, r, err)
+	b, ok := decodeBody(w, r, c.s, decodeBooking)
+	if !ok {
 		return
 	}
 	if c.limited(w, r, b.Phone) {
@@ -235,14 +223,8 @@ func (c *citizen) cancelBooking(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, err)
 		return
 	}
-	data, err := readBody(w, r, c.s.cfg.MaxBody)
-	if err != nil {
-		c.s.fail(w, r, err)
-		return
-	}
-	b, err := decodePhone(data)
-	if err != nil {
-		c.s.fail(w, r, err)
+	b, ok := decodeBody(w, r, c.s, decodePhone)
+	if !ok {
 		return
 	}
 	if c.limited(w, r, b.Phone) {
@@ -317,14 +299,8 @@ func (c *citizen) checkIn(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, badRequest("invalid_idempotency_key", fmt.Sprintf("Idempotency-Key must be at most %d printable ASCII characters", maxIdempotencyKey)))
 		return
 	}
-	data, err := readBody(w, r, c.s.cfg.MaxBody)
-	if err != nil {
-		c.s.fail(w, r, err)
-		return
-	}
-	b, err := decodeCheckin(data)
-	if err != nil {
-		c.s.fail(w, r, err)
+	b, ok := decodeBody(w, r, c.s, decodeCheckin)
+	if !ok {
 		return
 	}
 	cs, err := c.store()
@@ -419,14 +395,8 @@ func (c *citizen) cancelTicket(w http.ResponseWriter, r *http.Request) {
 	if c.limited(w, r, "") {
 		return
 	}
-	data, err := readBody(w, r, c.s.cfg.MaxBody)
-	if err != nil {
-		c.s.fail(w, r, err)
-		return
-	}
-	b, err := decodeToken(data)
-	if err != nil {
-		c.s.fail(w, r, err)
+	b, ok := decodeBody(w, r, c.s, decodeToken)
+	if !ok {
 		return
 	}
 	t, v, ok := c.holderTicket(w, r, b.Token)
@@ -460,14 +430,8 @@ func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, err)
 		return
 	}
-	data, err := readBody(w, r, c.s.cfg.MaxBody)
-	if err != nil {
-		c.s.fail(w, r, err)
-		return
-	}
-	b, err := decodeRating(data)
-	if err != nil {
-		c.s.fail(w, r, err)
+	b, ok := decodeBody(w, r, c.s, decodeRating)
+	if !ok {
 		return
 	}
 	t, _, ok := c.holderTicket(w, r, b.Token)

@@ -41,6 +41,20 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error)
 	return b, nil
 }
 
+// decodeBody reads the request body (readBody) and decodes it with dec.
+// When either fails it answers the error itself and ok is false.
+func decodeBody[T any](w http.ResponseWriter, r *http.Request, s *Server, dec func([]byte) (T, error)) (v T, ok bool) {
+	data, err := readBody(w, r, s.cfg.MaxBody)
+	if err == nil {
+		v, err = dec(data)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return v, false
+	}
+	return v, true
+}
+
 // decodeStrict decodes exactly one JSON value from data into dst, refusing
 // unknown fields and anything after the value.
 func decodeStrict(data []byte, dst any) error {

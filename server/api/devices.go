@@ -23,14 +23,8 @@ func (s *Server) registerDevice(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	data, err := readBody(w, r, s.cfg.MaxBody)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := decodeDevice(data)
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := decodeBody(w, r, s, decodeDevice)
+	if !ok {
 		return
 	}
 	d := queue.Device{ID: engine.NewID(), Office: se.Office, Name: b.Name, Kind: b.Kind}
@@ -104,14 +98,8 @@ func (s *Server) deviceStatus(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	data, err := readBody(w, r, s.cfg.MaxBody)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := decodeStatus(data)
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := decodeBody(w, r, s, decodeStatus)
+	if !ok {
 		return
 	}
 	if err := s.st.TouchDevice(r.Context(), d.ID, s.now(), b.Status); err != nil {

@@ -60,14 +60,8 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusTooManyRequests, "rate_limited", "too many login attempts from this address: wait a minute and try again")
 		return
 	}
-	data, err := readBody(w, r, s.cfg.MaxBody)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := decodeSession(data)
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := decodeBody(w, r, s, decodeSession)
+	if !ok {
 		return
 	}
 	v, err := s.eng.View(b.Office)

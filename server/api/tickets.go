@@ -127,14 +127,8 @@ func (s *Server) issueTicket(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badRequest("invalid_idempotency_key", fmt.Sprintf("Idempotency-Key must be at most %d printable ASCII characters", maxIdempotencyKey)))
 		return
 	}
-	data, err := readBody(w, r, s.cfg.MaxBody)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := decodeIssue(data)
-	if err != nil {
-		s.fail(w, r, err)
+	b, ok := decodeBody(w, r, s, decodeIssue)
+	if !ok {
 		return
 	}
 	req := queue.IssueRequest{Service: b.Service, Priority: b.Priority, Source: queue.SourceClerk}
