@@ -118,6 +118,26 @@ func (s *State) current(k *Counter, cs CounterStatus) (*Ticket, error) {
 	return cloneTicket(t), nil
 }
 
+// currentAt returns a counter, its status and a copy of its current ticket.
+func (s *State) currentAt(counter string) (*Counter, CounterStatus, *Ticket, error) {
+	k, cs, err := s.counterFor(counter)
+	if err != nil {
+		return nil, cs, nil, err
+	}
+	t, err := s.current(k, cs)
+	return k, cs, t, err
+}
+
+// calledAt is currentAt for actions on a ticket that was called and not yet
+// started; whyNot says what to do instead when it is being served.
+func (s *State) calledAt(counter, whyNot string) (*Counter, CounterStatus, *Ticket, error) {
+	k, cs, t, err := s.currentAt(counter)
+	if err == nil && t.Status != StatusCalled {
+		err = errorf(KindConflict, ErrBadTransition.Code, "ticket %s is being served; %s", t.Display, whyNot)
+	}
+	return k, cs, t, err
+}
+
 // finish marks t done at now and moves the service-time average.
 func (s *State) finish(c *Change, now time.Time, t *Ticket) {
 	start := t.ServingAt
@@ -208,16 +228,9 @@ func (s *State) CallNumber(now time.Time, counter, staff, number string) (*Chang
 
 // Recall calls the counter's current ticket again.
 func (s *State) Recall(now time.Time, counter, staff string) (*Change, error) {
-	k, cs, err := s.counterFor(counter)
+	_, _, t, err := s.calledAt(counter, "a recall is for a citizen who has not come")
 	if err != nil {
 		return nil, err
-	}
-	t, err := s.current(k, cs)
-	if err != nil {
-		return nil, err
-	}
-	if t.Status != StatusCalled {
-		return nil, errorf(KindConflict, ErrBadTransition.Code, "ticket %s is already being served; a recall is for a citizen who has not come", t.Display)
 	}
 	c := s.change()
 	t.Recalls++
@@ -230,16 +243,9 @@ func (s *State) Recall(now time.Time, counter, staff string) (*Change, error) {
 
 // Start marks the counter's called ticket as being served.
 func (s *State) Start(now time.Time, counter, staff string) (*Change, error) {
-	k, cs, err := s.counterFor(counter)
+	_, _, t, err := s.calledAt(counter, "it has already started")
 	if err != nil {
 		return nil, err
-	}
-	t, err := s.current(k, cs)
-	if err != nil {
-		return nil, err
-	}
-	if t.Status != StatusCalled {
-		return nil, errorf(KindConflict, ErrBadTransition.Code, "ticket %s is already being served", t.Display)
 	}
 	c := s.change()
 	t.Status, t.ServingAt = StatusServing, now
@@ -251,11 +257,7 @@ func (s *State) Start(now time.Time, counter, staff string) (*Change, error) {
 
 // Done finishes the counter's current ticket.
 func (s *State) Done(now time.Time, counter, staff string) (*Change, error) {
-	k, cs, err := s.counterFor(counter)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.current(k, cs)
+	_, cs, t, err := s.currentAt(counter)
 	if err != nil {
 		return nil, err
 	}
@@ -269,16 +271,9 @@ func (s *State) Done(now time.Time, counter, staff string) (*Change, error) {
 
 // NoShow marks the counter's called ticket as not having come.
 func (s *State) NoShow(now time.Time, counter, staff string) (*Change, error) {
-	k, cs, err := s.counterFor(counter)
+	_, cs, t, err := s.calledAt(counter, "finish it instead")
 	if err != nil {
 		return nil, err
-	}
-	t, err := s.current(k, cs)
-	if err != nil {
-		return nil, err
-	}
-	if t.Status != StatusCalled {
-		return nil, errorf(KindConflict, ErrBadTransition.Code, "ticket %s is being served; finish it instead", t.Display)
 	}
 	c := s.change()
 	t.Status, t.FinishedAt = StatusNoShow, now
@@ -304,11 +299,7 @@ type TransferRequest struct {
 
 // Transfer moves the counter's current ticket to another service or counter.
 func (s *State) Transfer(now time.Time, counter, staff string, r TransferRequest) (*Change, error) {
-	k, cs, err := s.counterFor(counter)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.current(k, cs)
+	k, cs, t, err := s.currentAt(counter)
 	if err != nil {
 		return nil, err
 	}
