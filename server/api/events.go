@@ -17,6 +17,9 @@ import (
 // resumes with since.
 const replayPage = 500
 
+// maxBurst bounds how many queued live events one write gathers.
+const maxBurst = 64
+
 // events serves the read-only event stream of an office over a websocket.
 //
 // Order of work, so that nothing is missed or repeated: subscribe to the
@@ -49,7 +52,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		since = n
 	}
 	up := s.upgrader("this event stream")
-	conn, err := up.Upgrade(w, r, nil)
+	conn, cc, err := upgradeCorked(&up, w, r)
 	if err != nil {
 		return // the upgrader answered
 	}
@@ -106,12 +109,16 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 				}
 				break
 			}
+			cc.cork()
 			for _, m := range evs {
 				if !write(m) {
 					return
 				}
 				last++
 				lastSent.Store(last)
+			}
+			if cc.flush() != nil {
+				return
 			}
 			if len(evs) < replayPage {
 				break
@@ -130,19 +137,39 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		last = v.Snapshot.Seq
 		lastSent.Store(last)
 	}
+	// forward sends a live event unless it was already sent.
+	forward := func(m hub.Message) bool {
+		if m.Seq <= last {
+			return true
+		}
+		if !write(m.Msg) {
+			return false
+		}
+		last = m.Seq
+		lastSent.Store(last)
+		return true
+	}
 	ping := time.NewTicker(s.cfg.PingInterval)
 	defer ping.Stop()
 	for {
 		select {
 		case m := <-sub.C():
-			if m.Seq <= last {
-				continue
+			// A batch's events are published together: those already
+			// queued go out in one write.
+			cc.cork()
+			ok := forward(m)
+		burst:
+			for n := 1; ok && n < maxBurst; n++ {
+				select {
+				case m := <-sub.C():
+					ok = forward(m)
+				default:
+					break burst
+				}
 			}
-			if !write(m.Msg) {
+			if cc.flush() != nil || !ok {
 				return
 			}
-			last = m.Seq
-			lastSent.Store(last)
 		case <-sub.Done():
 			return // closed by the watcher above, or the handler is ending
 		case <-ping.C:
