@@ -47,6 +47,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,6 +67,7 @@ type config struct {
 	duration, raw, settle                               time.Duration
 	counters                                            []string
 	serverArgs                                          string
+	cpuprofile                                          string
 }
 
 func main() {
@@ -99,6 +101,7 @@ func parse() (*config, error) {
 	fs.StringVar(&c.pin, "pin", "1234", "PIN of the clerks")
 	fs.StringVar(&counters, "counters", "q1:nv1,q2:nv2,q3:nv3,q4:nv4", "counter:clerk pairs that call tickets")
 	fs.IntVar(&c.clerks, "clerks", 0, "with -server: counters with a clerk each (q1:nv1 … qN:nvN); above the demo's 4, the started server imports the demo office with more counters, each serving what a demo counter serves (replaces -counters)")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write the tool's own CPU profile to this file (what the load generator costs the shared machine)")
 	fs.StringVar(&c.mix, "mix", "kiosk=12,kiosk-retry=1,remote=3,booking=1,clerk=45,track=23,state=10,office=5", "weights of the mixed load's kinds")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return nil, err
@@ -651,6 +654,17 @@ func run() error {
 	nofile, err := raiseOpenFiles(uint64(2*(cfg.boards+cfg.trackers) + 4096))
 	if err != nil {
 		return fmt.Errorf("raise open-files limit: %w", err)
+	}
+	if cfg.cpuprofile != "" {
+		f, err := os.Create(cfg.cpuprofile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	ctx := context.Background()
 	host, _ := os.Hostname()
