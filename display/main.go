@@ -47,7 +47,7 @@ func main() {
 	if blink == 0 {
 		blink = -1 // board.Options: negative means no blinking
 	}
-	b := board.New(boardstate.View{}, board.Options{English: cfg.English, BlinkFor: blink})
+	b := board.New(boardstate.View{}, board.Options{English: cfg.English, BlinkFor: blink, BlinkEvery: cfg.BlinkEvery.Duration})
 	w.SetContent(b)
 	w.SetPadded(false)
 	if cfg.Fullscreen {

@@ -200,6 +200,36 @@ func TestBlink(t *testing.T) {
 	}
 }
 
+// TestDefaultBlinkRepaintsTwice: by default a call blinks for 3 s — shown,
+// hidden for a second, shown — so the blink costs two repaints, which in
+// software rendering is most of the board's CPU (display/README.md).
+func TestDefaultBlinkRepaintsTwice(t *testing.T) {
+	now := fixedNow()
+	v := demoView()
+	b := New(v, Options{Now: func() time.Time { return now }})
+	window(t, b, 1920, 1080)
+	next := v
+	l := *v.Latest
+	l.Number = "1024"
+	next.Latest, next.LatestSeq, next.Seq = &l, v.LatestSeq+1, v.Seq+1
+	b.Update(next)
+	var phases []bool
+	changes := 0
+	for range 20 { // 5 s in the 250 ms ticks of the display
+		now = now.Add(250 * time.Millisecond)
+		b.Tick()
+		shown := b.r.bigNumber.Visible()
+		if len(phases) > 0 && shown != phases[len(phases)-1] {
+			changes++
+		}
+		phases = append(phases, shown)
+	}
+	want := "[true true true false false false false true true true true true true true true true true true true true]"
+	if fmt.Sprint(phases) != want || changes != 2 {
+		t.Errorf("visible at each tick %v (%d changes), want %s (2 changes)", phases, changes, want)
+	}
+}
+
 func colourSnapshot(r *renderer) []color.Color {
 	var out []color.Color
 	for _, o := range r.Objects() {

@@ -48,6 +48,10 @@ type Config struct {
 	MaxAge Duration `json:"announce_max_age"`
 	// Blink is how long a new call blinks; 0: it does not.
 	Blink Duration `json:"blink"`
+	// BlinkEvery is how long the call stays hidden, then shown, while it
+	// blinks. Every change repaints the whole screen: with software
+	// rendering keep it at 1 s or more; with a GPU, 500 ms looks livelier.
+	BlinkEvery Duration `json:"blink_every"`
 	// RecentCalls is how many recent calls the board lists.
 	RecentCalls int `json:"recent_calls"`
 	// Fullscreen, else a window of Width×Height.
@@ -84,7 +88,7 @@ func Defaults() Config {
 	return Config{
 		Server: "http://127.0.0.1:8080", DeviceKey: "demo-display", Office: "demo",
 		English: true, Announce: true, Reading: "number", Volume: 100, Audio: "aplay",
-		MaxAge: Duration{2 * time.Minute}, Blink: Duration{3 * time.Second}, RecentCalls: 8, Fullscreen: true, Width: 1920, Height: 1080,
+		MaxAge: Duration{2 * time.Minute}, Blink: Duration{3 * time.Second}, BlinkEvery: Duration{time.Second}, RecentCalls: 8, Fullscreen: true, Width: 1920, Height: 1080,
 	}
 }
 
@@ -110,6 +114,7 @@ func ParseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.AudioDevice, "audio-device", c.AudioDevice, `ALSA device for aplay -D (e.g. "hw:0,3" for HDMI); empty: ALSA's default`)
 	maxAge := fs.Duration("announce-max-age", c.MaxAge.Duration, "calls older than this when received (replayed after a reconnect) are shown but not announced")
 	blink := fs.Duration("blink", c.Blink.Duration, "how long a new call blinks (0: no blinking)")
+	blinkEvery := fs.Duration("blink-every", c.BlinkEvery.Duration, "half period of the blink: hidden this long, then shown (each change repaints the screen; keep 1s or more in software rendering)")
 	fs.IntVar(&c.RecentCalls, "recent", c.RecentCalls, "how many recent calls to list")
 	fs.BoolVar(&c.Fullscreen, "fullscreen", c.Fullscreen, "full screen (else a window of -width × -height)")
 	fs.IntVar(&c.Width, "width", c.Width, "window width when not full screen")
@@ -144,6 +149,9 @@ func ParseConfig(args []string, stderr io.Writer) (Config, error) {
 	}
 	if set["blink"] {
 		c.Blink = Duration{*blink}
+	}
+	if set["blink-every"] {
+		c.BlinkEvery = Duration{*blinkEvery}
 	}
 	return c, c.Validate()
 }
@@ -213,6 +221,9 @@ func (c Config) Validate() error {
 	}
 	if c.Blink.Duration < 0 || c.Blink.Duration > time.Minute {
 		errs = append(errs, fmt.Errorf("blink %v is out of range: use 0 (none) to 1m", c.Blink.Duration))
+	}
+	if c.BlinkEvery.Duration < 100*time.Millisecond || c.BlinkEvery.Duration > 10*time.Second {
+		errs = append(errs, fmt.Errorf("blink-every %v is out of range: use 100ms to 10s", c.BlinkEvery.Duration))
 	}
 	if c.RecentCalls < 1 || c.RecentCalls > 30 {
 		errs = append(errs, fmt.Errorf("recent calls %d is out of range: use 1 to 30", c.RecentCalls))

@@ -232,19 +232,29 @@ func TestDeviceFollowsAndResumes(t *testing.T) {
 func TestParseConfig(t *testing.T) {
 	dir := t.TempDir()
 	file := dir + "/display.json"
-	writeFile(t, file, `{"server": "http://10.0.0.5:8080", "office": "hcm-q1", "counters": ["q1", "2"], "volume": 70, "announce_max_age": "45s", "english": false}`)
+	writeFile(t, file, `{"server": "http://10.0.0.5:8080", "office": "hcm-q1", "counters": ["q1", "2"], "volume": 70, "announce_max_age": "45s", "english": false, "blink_every": "500ms"}`)
 	c, err := ParseConfig([]string{"-config", file, "-volume", "30", "-services", "a, b"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Server != "http://10.0.0.5:8080" || c.Office != "hcm-q1" || fmt.Sprint(c.Counters) != "[q1 2]" || c.Volume != 30 ||
-		c.MaxAge.Duration != 45*time.Second || c.English || fmt.Sprint(c.Services) != "[a b]" || c.DeviceKey != "demo-display" {
+		c.MaxAge.Duration != 45*time.Second || c.English || fmt.Sprint(c.Services) != "[a b]" || c.DeviceKey != "demo-display" ||
+		c.BlinkEvery.Duration != 500*time.Millisecond || c.Blink.Duration != 3*time.Second {
 		t.Errorf("config %+v", c)
+	}
+	if c, err := ParseConfig([]string{"-config", file, "-blink-every", "2s"}, io.Discard); err != nil || c.BlinkEvery.Duration != 2*time.Second {
+		t.Errorf("-blink-every over the file: %v, %v", c.BlinkEvery, err)
+	}
+	if c, err := ParseConfig(nil, io.Discard); err != nil || c.BlinkEvery.Duration != time.Second {
+		t.Errorf("default blink-every %v, %v; want 1s", c.BlinkEvery, err)
 	}
 	for _, bad := range [][]string{
 		{"-volume", "120"},
 		{"-reading", "roman"},
 		{"-audio", "pulse"},
+		{"-blink-every", "10ms"},
+		{"-blink-every", "1m"},
+		{"-blink", "-1s"},
 		{"stray"},
 		{"-config", dir + "/missing.json"},
 	} {
