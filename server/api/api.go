@@ -70,6 +70,13 @@ type Store interface {
 	RevokeDevice(ctx context.Context, id string) error
 	ListDevices(ctx context.Context, office string) ([]queue.Device, error)
 	Audit(ctx context.Context, office string, at time.Time, who, action, detail string) error
+
+	// The citizens' API: bookings, ratings, and the idempotency keys of
+	// remote numbers.
+	Booking(ctx context.Context, code string) (*queue.Booking, error)
+	PutRating(ctx context.Context, r store.Rating) error
+	RatingOf(ctx context.Context, ticket string) (*store.Rating, error)
+	TicketByIdempotencyKey(ctx context.Context, office, key string) (string, error)
 }
 
 var _ Store = (*store.DB)(nil)
@@ -131,6 +138,8 @@ type Server struct {
 	secure  bool
 	// logins limits login attempts per client address.
 	logins *ratelimit.Limiter
+	// citizen serves the citizens' API (citizen.go).
+	citizen *citizen
 }
 
 // New returns the API handler. It fails if Engine, Store or Hub is

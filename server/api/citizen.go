@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,9 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"luot/server/queue"
 	"luot/server/ratelimit"
-	"luot/server/store"
 )
 
 // citizenRoutes registers the citizens' API: remote tickets, slots,
@@ -34,7 +31,7 @@ func (s *Server) citizenRoutes() {
 	const p = "/api/v1"
 	c := &citizen{s: s}
 	c.setLimits(DefaultCitizenLimits())
-	citizens.Store(s, c)
+	s.citizen = c
 	m := s.mux
 	m.HandleFunc("POST "+p+"/offices/{office}/remote-tickets", c.remoteTicket)
 	m.HandleFunc("GET "+p+"/offices/{office}/booking-dates", c.bookingDates)
@@ -47,10 +44,6 @@ func (s *Server) citizenRoutes() {
 	m.HandleFunc("POST "+p+"/tickets/{id}/cancel", c.cancelTicket)
 	m.HandleFunc("POST "+p+"/tickets/{id}/rating", c.rate)
 }
-
-// citizens maps each Server to its citizen handlers (the Server struct is
-// shared with other parts of the API; this keeps the citizens' state here).
-var citizens sync.Map // *Server → *citizen
 
 // CitizenLimits are the rate limits of the citizens' public writes: each
 // is a token bucket of Burst requests refilled one per Every.
@@ -74,11 +67,11 @@ func DefaultCitizenLimits() CitizenLimits {
 // SetCitizenLimits replaces the rate limits of the citizens' writes (and
 // forgets what was counted so far).
 func (s *Server) SetCitizenLimits(l CitizenLimits) {
-	if c, ok := citizens.Load(s); ok {
-		c.(*citizen).setLimits(l)
-	}
+	s.citizen.setLimits(l)
 }
 
+// citizen holds the citizens' handlers and their state: the rate limits
+// of the public writes and the shared feeds of followed tickets.
 type citizen struct {
 	s       *Server
 	mu      sync.RWMutex
@@ -94,25 +87,6 @@ func (c *citizen) setLimits(l CitizenLimits) {
 	defer c.mu.Unlock()
 	c.byIP = ratelimit.New(l.PerIPBurst, l.PerIPEvery, 100_000)
 	c.byPhone = ratelimit.New(l.PerPhoneBurst, l.PerPhoneEvery, 100_000)
-}
-
-// citizenStore is what the citizens' API needs from the store besides the
-// engine: *store.DB has it.
-type citizenStore interface {
-	Booking(ctx context.Context, code string) (*queue.Booking, error)
-	PutRating(ctx context.Context, r store.Rating) error
-	RatingOf(ctx context.Context, ticket string) (*store.Rating, error)
-	TicketByIdempotencyKey(ctx context.Context, office, key string) (string, error)
-}
-
-var _ citizenStore = (*store.DB)(nil)
-
-func (c *citizen) store() (citizenStore, error) {
-	cs, ok := c.s.st.(citizenStore)
-	if !ok {
-		return nil, newError(http.StatusServiceUnavailable, "unavailable", "appointments and ratings are not available on this server")
-	}
-	return cs, nil
 }
 
 // clientIP is the address the request came from. X-Forwarded-For is not

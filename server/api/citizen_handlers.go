@@ -136,12 +136,12 @@ func (c *citizen) slots(w http.ResponseWriter, r *http.Request) {
 
 // newBookingCode makes a random booking code not used by any stored
 // booking (the domain refuses one used by a live booking).
-func (c *citizen) newBookingCode(r *http.Request, cs citizenStore) (string, error) {
+func (c *citizen) newBookingCode(r *http.Request) (string, error) {
 	for range 8 {
 		b := make([]byte, queue.BookingCodeLen)
 		rand.Read(b)
 		code := queue.BookingCode(b)
-		_, err := cs.Booking(r.Context(), code)
+		_, err := c.s.st.Booking(r.Context(), code)
 		if errors.Is(err, store.ErrNotFound) {
 			return code, nil
 		}
@@ -157,11 +157,6 @@ func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
 	if !ok || c.limited(w, r, "") {
 		return
 	}
-	cs, err := c.store()
-	if err != nil {
-		c.s.fail(w, r, err)
-		return
-	}
 	b, ok := decodeBody(w, r, c.s, decodeBooking)
 	if !ok {
 		return
@@ -169,7 +164,7 @@ func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
 	if c.limited(w, r, b.Phone) {
 		return
 	}
-	code, err := c.newBookingCode(r, cs)
+	code, err := c.newBookingCode(r)
 	if err != nil {
 		c.s.fail(w, r, err)
 		return
@@ -199,11 +194,7 @@ func (c *citizen) findBooking(r *http.Request, code string) (*queue.Booking, *en
 			return b, v, nil
 		}
 	}
-	cs, err := c.store()
-	if err != nil {
-		return nil, nil, err
-	}
-	b, err := cs.Booking(r.Context(), code)
+	b, err := c.s.st.Booking(r.Context(), code)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, nil
 	}
@@ -303,11 +294,6 @@ func (c *citizen) checkIn(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	cs, err := c.store()
-	if err != nil {
-		c.s.fail(w, r, err)
-		return
-	}
 	scoped := ""
 	if key != "" {
 		scoped = a.scope() + "checkin:" + key
@@ -316,7 +302,7 @@ func (c *citizen) checkIn(w http.ResponseWriter, r *http.Request) {
 		if scoped == "" {
 			return false
 		}
-		id, err := cs.TicketByIdempotencyKey(r.Context(), v.Office.ID, scoped)
+		id, err := c.s.st.TicketByIdempotencyKey(r.Context(), v.Office.ID, scoped)
 		if err != nil || id == "" {
 			return false
 		}
@@ -348,7 +334,7 @@ func (c *citizen) checkIn(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, queue.ErrUnknownBooking) {
 		// A booking of another day, or of another office, is not in this
 		// office's live state: say what it is.
-		if bk, _ := cs.Booking(r.Context(), b.Code); bk != nil {
+		if bk, _ := c.s.st.Booking(r.Context(), b.Code); bk != nil {
 			switch {
 			case bk.Office != v.Office.ID:
 				err = newError(http.StatusConflict, "wrong_office", fmt.Sprintf("booking %s is for another office (%s)", b.Code, bk.Office))
@@ -425,11 +411,6 @@ func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
 	if c.limited(w, r, "") {
 		return
 	}
-	cs, err := c.store()
-	if err != nil {
-		c.s.fail(w, r, err)
-		return
-	}
 	b, ok := decodeBody(w, r, c.s, decodeRating)
 	if !ok {
 		return
@@ -444,7 +425,7 @@ func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
 	}
 	rt := store.Rating{Office: t.Office, Ticket: t.ID, Score: b.Score, Comment: b.Comment,
 		Counter: t.Counter, Staff: t.Staff, Service: t.Service, Day: t.Day, At: c.s.now()}
-	if err := cs.PutRating(r.Context(), rt); err != nil {
+	if err := c.s.st.PutRating(r.Context(), rt); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			err = newError(http.StatusConflict, "already_rated", fmt.Sprintf("ticket %s has already been rated; thank you", t.Display))
 		}

@@ -48,11 +48,7 @@ func (c *citizen) renderTrack(ctx context.Context, t *queue.Ticket, v *engine.Vi
 
 // rated reports whether ticket id has been rated.
 func (c *citizen) rated(ctx context.Context, id string) bool {
-	cs, err := c.store()
-	if err != nil {
-		return false
-	}
-	rt, err := cs.RatingOf(ctx, id)
+	rt, err := c.s.st.RatingOf(ctx, id)
 	return err == nil && rt != nil
 }
 

@@ -18,8 +18,7 @@ import (
 func TestTicketStreamEncodesOncePerEventForAllFollowers(t *testing.T) {
 	e := newEnv(t)
 	a, b := e.issue(t, "kiosk1", "ho-tich"), e.issue(t, "kiosk1", "ho-tich")
-	v, _ := citizens.Load(e.api)
-	c := v.(*citizen)
+	c := e.api.citizen
 	dial := func(tk TicketJSON) *websocket.Conn {
 		t.Helper()
 		token := tk.TrackURL[strings.Index(tk.TrackURL, "token=")+6:]
