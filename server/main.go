@@ -181,16 +181,11 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 	go func() {
-		// Personal data (names, phones) past each office's retention period
-		// is erased at start and then daily.
+		// Housekeeping at start and then daily.
 		t := time.NewTicker(24 * time.Hour)
 		defer t.Stop()
 		for {
-			if n, err := db.ErasePersonalData(ctx, time.Now()); err != nil {
-				log.Error("erasing old personal data failed; will retry tomorrow", "err", err)
-			} else if n > 0 {
-				log.Info("erased old personal data", "rows", n)
-			}
+			maintain(ctx, db, time.Now(), log)
 			select {
 			case <-ctx.Done():
 				return
@@ -217,6 +212,33 @@ func run(ctx context.Context, args []string) error {
 
 // route sends the API's paths to the API and everything else to the web
 // pages.
+// eventRetention is how long events are kept for clients that resume
+// with since (a board that was off for a few days); older ones resume
+// from a snapshot.
+const eventRetention = 7 * 24 * time.Hour
+
+// maintain is the daily housekeeping: personal data (names, phones) past
+// each office's retention period is erased, expired staff sessions are
+// deleted, and events older than eventRetention are pruned. A failure is
+// logged and retried the next day.
+func maintain(ctx context.Context, db *store.DB, now time.Time, log *slog.Logger) {
+	if n, err := db.ErasePersonalData(ctx, now); err != nil {
+		log.Error("erasing old personal data failed; will retry tomorrow", "err", err)
+	} else if n > 0 {
+		log.Info("erased old personal data", "rows", n)
+	}
+	if n, err := db.DeleteExpiredSessions(ctx, now); err != nil {
+		log.Error("deleting expired sessions failed; will retry tomorrow", "err", err)
+	} else if n > 0 {
+		log.Info("deleted expired sessions", "sessions", n)
+	}
+	if n, err := db.PruneEventsBefore(ctx, now.Add(-eventRetention)); err != nil {
+		log.Error("pruning old events failed; will retry tomorrow", "err", err)
+	} else if n > 0 {
+		log.Info("pruned old events", "events", n, "kept", eventRetention.String())
+	}
+}
+
 func route(apiHandler, pages http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)

@@ -130,6 +130,18 @@ func (db *DB) PruneEvents(ctx context.Context, office string, keepAfterSeq int64
 	return n, nil
 }
 
+// PruneEventsBefore deletes the events of every office that happened
+// before before, and returns how many it deleted: the server keeps a few
+// days of events for clients that resume (older ones take a snapshot, as
+// after PruneEvents). Reports read the tickets, not the events.
+func (db *DB) PruneEventsBefore(ctx context.Context, before time.Time) (int64, error) {
+	res, err := db.w.ExecContext(ctx, `DELETE FROM events WHERE at < ?`, fmtTime(before))
+	if err != nil {
+		return 0, fmt.Errorf("prune events before %s: %w", before.Format(time.RFC3339), err)
+	}
+	return res.RowsAffected()
+}
+
 // Backup writes a consistent copy of the whole database to path with
 // VACUUM INTO, while the server keeps running (it reads one snapshot and
 // does not block commits). path must not exist yet.

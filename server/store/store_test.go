@@ -416,6 +416,21 @@ func TestEventsSince(t *testing.T) {
 	if _, _, err := db.EventsSince(ctx, st.Office.ID, 6, 0); err != nil {
 		t.Fatal(err)
 	}
+
+	// By time: the events at t0+6 … t0+9 minutes and the one an hour
+	// later; those before t0+8 minutes go.
+	if n, err := db.PruneEventsBefore(ctx, t0.Add(8*time.Minute)); err != nil || n != 2 {
+		t.Fatalf("pruned before t0+8m: %d, %v; want 2", n, err)
+	}
+	if _, complete, _ := db.EventsSince(ctx, st.Office.ID, 6, 0); complete {
+		t.Fatal("since 6 after pruning by time: complete")
+	}
+	if evs, complete, _ := db.EventsSince(ctx, st.Office.ID, 8, 0); !complete || len(evs) != 3 {
+		t.Fatalf("since 8 after pruning by time: %d %v", len(evs), complete)
+	}
+	if n, err := db.PruneEventsBefore(ctx, t0.Add(8*time.Minute)); err != nil || n != 0 {
+		t.Fatalf("pruned again: %d, %v", n, err)
+	}
 }
 
 func TestIdempotencyKey(t *testing.T) {

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"luot/assets"
+	"luot/server/engine"
+	"luot/server/hub"
+	"luot/server/queue"
+	"luot/server/store"
+)
+
+// TestMaintainPrunesOldEventsAndSessions: the daily housekeeping deletes
+// events older than eventRetention (a client resuming from before them
+// takes a snapshot) and expired sessions, and keeps the rest.
+func TestMaintainPrunesOldEventsAndSessions(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), dbFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC) // 10:00 in Hồ Chí Minh City
+	clock := now.Add(-10 * 24 * time.Hour)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	eng := engine.New(db, hub.New(0), func() time.Time { return clock }, log)
+	if err := eng.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := importOffice(ctx, db, eng, assets.DemoOffice, true); err != nil {
+		t.Fatal(err)
+	}
+	issue := func() {
+		t.Helper()
+		if _, _, err := eng.Issue(ctx, "demo", queue.IssueRequest{Service: "chung-thuc", Source: queue.SourceKiosk}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	issue() // ten days ago
+	clock = now.Add(-eventRetention + time.Hour)
+	issue() // just inside the retention
+	v, _ := eng.View("demo")
+	recent := v.Snapshot.Seq
+
+	for _, s := range []store.Session{
+		{TokenHash: []byte("expired-session-0123456789"), Office: "demo", Staff: "nv1", Counter: "q1", Role: queue.RoleClerk, Created: now.Add(-13 * time.Hour), Expires: now.Add(-time.Hour)},
+		{TokenHash: []byte("current-session-0123456789"), Office: "demo", Staff: "nv2", Counter: "q2", Role: queue.RoleClerk, Created: now.Add(-time.Hour), Expires: now.Add(11 * time.Hour)},
+	} {
+		if err := db.CreateSession(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	maintain(ctx, db, now, log)
+
+	if _, complete, err := db.EventsSince(ctx, "demo", 0, 0); err != nil || complete {
+		t.Fatalf("events from the start after maintenance: complete=%v, %v; the ten-day-old ones should be gone", complete, err)
+	}
+	if evs, complete, err := db.EventsSince(ctx, "demo", recent-1, 0); err != nil || !complete || len(evs) != 1 {
+		t.Fatalf("the event inside the retention: %d, complete=%v, %v", len(evs), complete, err)
+	}
+	if n, err := db.DeleteExpiredSessions(ctx, now); err != nil || n != 0 {
+		t.Fatalf("expired sessions left after maintenance: %d, %v", n, err)
+	}
+	if _, err := db.SessionByTokenHash(ctx, []byte("current-session-0123456789"), now); err != nil {
+		t.Fatalf("the current session: %v", err)
+	}
+}
