@@ -13,7 +13,8 @@ import (
 // PutStaff adds a staff member or updates one (name, role, disabled). A
 // non-nil pinHash (a bcrypt hash made by the caller) replaces the PIN and
 // clears any lock-out; a nil pinHash keeps the current one (a new member
-// without a PIN cannot log in). Disabling a member ends their sessions.
+// without a PIN cannot log in). Disabling a member ends their sessions,
+// and so does a change of role.
 func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error {
 	if !queue.ValidID(s.ID) {
 		return fmt.Errorf("staff id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", s.ID)
@@ -44,10 +45,12 @@ func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 			return fmt.Errorf("save PIN of staff %s: %w", s.ID, err)
 		}
 	}
-	if s.Disabled {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE office = ? AND staff = ?`, s.Office, s.ID); err != nil {
-			return fmt.Errorf("end sessions of staff %s: %w", s.ID, err)
-		}
+	// A session carries the role it was opened with: disabling a member
+	// ends all of their sessions, a new role those of the old one (they
+	// log in again, with the new rights).
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE office = ? AND staff = ? AND (? OR role <> ?)`,
+		s.Office, s.ID, boolInt(s.Disabled), string(s.Role)); err != nil {
+		return fmt.Errorf("end sessions of staff %s: %w", s.ID, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("save staff %s: %w", s.ID, err)

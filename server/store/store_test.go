@@ -540,6 +540,28 @@ func TestStaffAndSessions(t *testing.T) {
 	if err := db.CreateSession(ctx, sess); err != nil {
 		t.Fatal(err)
 	}
+	// A new name keeps the session; a new role ends it.
+	nv.Name = "Nguyễn Văn Một"
+	if err := db.PutStaff(ctx, nv, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SessionByTokenHash(ctx, tok, t0); err != nil {
+		t.Fatalf("session after a new name: %v", err)
+	}
+	nv.Role = queue.RoleAdmin
+	if err := db.PutStaff(ctx, nv, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.SessionByTokenHash(ctx, tok, t0)
+	mustErrIs(t, err, ErrNotFound)
+	nv.Role = queue.RoleClerk
+	if err := db.PutStaff(ctx, nv, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := db.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
 	nv.Disabled = true
 	if err := db.PutStaff(ctx, nv, nil); err != nil {
 		t.Fatal(err)
