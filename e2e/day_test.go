@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
-	"image/png"
 	"io"
 	"net/http"
 	"net/url"
@@ -24,6 +23,7 @@ import (
 	"github.com/creack/pty"
 
 	"luot/display/device"
+	"luot/internal/e2etest"
 	"luot/server/client"
 )
 
@@ -55,7 +55,7 @@ func TestDay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the end-to-end day (cgo builds, Xvfb, every program): skipped with -short")
 	}
-	needTools(t, "Xvfb", "xdotool", "import")
+	e2etest.NeedTools(t, "Xvfb", "xdotool", "import")
 	// The real server runs on the real clock: in the last minutes of the
 	// office's day no appointment slot is left to book and check in, and a
 	// rollover during the run would split the report. Those 20 minutes a
@@ -82,11 +82,11 @@ type day struct {
 	addr     string
 	base     string
 	data     string
-	server   *proc
-	printer  *proc
-	kiosk    *proc
-	display  *proc
-	procs    []*proc
+	server   *e2etest.Proc
+	printer  *e2etest.Proc
+	kiosk    *e2etest.Proc
+	display  *e2etest.Proc
+	procs    []*e2etest.Proc
 	kioskX   string
 	stateURL string
 	paper    string // the virtual printer's folder
@@ -106,11 +106,11 @@ type day struct {
 
 func newDay(t *testing.T, b bins) *day {
 	d := &day{t: t, b: b, tmp: t.TempDir(), issued: map[string]int{}, served: map[string]int{}, clerks: map[string]*client.Client{}}
-	d.addr = freeAddr(t)
+	d.addr = e2etest.FreeAddr(t)
 	d.base = "http://" + d.addr
 	d.data = filepath.Join(d.tmp, "data")
-	d.kioskX = xvfb(t)
-	displayX := xvfb(t)
+	d.kioskX = e2etest.Xvfb(t)
+	displayX := e2etest.Xvfb(t)
 	d.startServer()
 	d.rec = follow(t, d.base)
 
@@ -118,7 +118,7 @@ func newDay(t *testing.T, b bins) *day {
 	d.paper = filepath.Join(d.tmp, "tickets")
 	link := filepath.Join(d.tmp, "printer.tty")
 	d.printer = d.start("virtual printer", exec.Command(b.escpos, "virtual", "-profile", "generic-80", "-out", d.paper, "-link", link))
-	waitFor(t, 20*time.Second, "the virtual printer's port", func() bool { _, err := os.Stat(link); return err == nil })
+	e2etest.WaitFor(t, 20*time.Second, "the virtual printer's port", func() bool { _, err := os.Stat(link); return err == nil })
 
 	// The scanner: the kiosk reads the other end of a pseudo-terminal with
 	// go.bug.st/serial.
@@ -140,12 +140,9 @@ func newDay(t *testing.T, b bins) *day {
 	dc := exec.Command(b.display, "-server", d.base, "-office", "demo", "-device-key", "demo-display",
 		"-state-addr", "127.0.0.1:0", "-audio", "silent", "-fullscreen", "-blink", "0")
 	dc.Env = append(os.Environ(), "DISPLAY="+displayX, "LANG=C.UTF-8", "HOME="+home, "FYNE_SCALE=1")
-	out, err := dc.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.display = d.start("display", dc)
-	stdout := lines(out, d.display.log)
+	var stdout <-chan string
+	d.display, stdout = e2etest.StartLines(t, "display", dc)
+	d.procs = append(d.procs, d.display)
 	deadline := time.After(60 * time.Second)
 	for d.stateURL == "" {
 		select {
@@ -157,25 +154,25 @@ func newDay(t *testing.T, b bins) *day {
 			t.Fatal("the display did not print its state endpoint within 60 s")
 		}
 	}
-	waitFor(t, 30*time.Second, "the display to take the snapshot", func() bool {
+	e2etest.WaitFor(t, 30*time.Second, "the display to take the snapshot", func() bool {
 		s, err := d.displayState()
 		return err == nil && s.Connected && s.Ready
 	})
-	waitFor(t, 60*time.Second, "the kiosk's scanner port", func() bool {
-		return strings.Contains(d.kiosk.log.String(), "scanner: connected")
+	e2etest.WaitFor(t, 60*time.Second, "the kiosk's scanner port", func() bool {
+		return strings.Contains(d.kiosk.Log(), "scanner: connected")
 	})
 	return d
 }
 
-func (d *day) start(name string, cmd *exec.Cmd) *proc {
-	p := start(d.t, name, cmd)
+func (d *day) start(name string, cmd *exec.Cmd) *e2etest.Proc {
+	p := e2etest.Start(d.t, name, cmd)
 	d.procs = append(d.procs, p)
 	return p
 }
 
 func (d *day) startServer() {
 	d.server = d.start("server", exec.Command(d.b.server, "-demo", "-addr", d.addr, "-data", d.data))
-	waitFor(d.t, 30*time.Second, "the server to answer", func() bool { return healthy(d.base) })
+	e2etest.WaitFor(d.t, 30*time.Second, "the server to answer", func() bool { return e2etest.Healthy(d.base) })
 }
 
 // morning is the script of the day.
@@ -229,17 +226,17 @@ func (d *day) morning() {
 	d.noShows++
 
 	// 08:40 — the server dies and comes back on the same data.
-	d.server.kill()
-	waitFor(t, 20*time.Second, "the display to notice the server is gone", func() bool {
+	d.server.Kill()
+	e2etest.WaitFor(t, 20*time.Second, "the display to notice the server is gone", func() bool {
 		s, err := d.displayState()
 		return err == nil && !s.Connected
 	})
 	d.startServer()
-	waitFor(t, 30*time.Second, "the display to reconnect", func() bool {
+	e2etest.WaitFor(t, 30*time.Second, "the display to reconnect", func() bool {
 		s, err := d.displayState()
 		return err == nil && s.Connected && s.Reconnects >= 1
 	})
-	waitFor(t, 30*time.Second, "the event stream to resume", d.rec.isUp)
+	e2etest.WaitFor(t, 30*time.Second, "the event stream to resume", d.rec.isUp)
 	d.walkIn("ho-tich", true)
 	d.walkIn("xay-dung", true)
 
@@ -261,20 +258,7 @@ func (d *day) morning() {
 
 // screenshot captures the kiosk's X screen.
 func (d *day) screenshot() image.Image {
-	path := filepath.Join(d.tmp, "kiosk.png")
-	cmd := exec.Command("import", "-display", d.kioskX, "-window", "root", path)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		d.t.Fatalf("screenshot: %v\n%s", err, out)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		d.t.Fatalf("screenshot: %v", err)
-	}
-	return img
+	return e2etest.Screenshot(d.t, d.kioskX, filepath.Join(d.tmp, "kiosk.png"))
 }
 
 // primaryRuns returns the vertical runs [y0, y1) of the kiosk's primary
@@ -325,9 +309,9 @@ func (d *day) startScreen() [][2]int {
 			d.t.Logf("the last screenshot had %s", why)
 		}
 	}()
-	waitFor(d.t, 60*time.Second, "the kiosk's start screen", func() bool {
-		if d.kiosk.exited() {
-			d.t.Fatalf("the kiosk exited:\n%s", d.kiosk.log)
+	e2etest.WaitFor(d.t, 60*time.Second, "the kiosk's start screen", func() bool {
+		if d.kiosk.Exited() {
+			d.t.Fatal("the kiosk exited; its output follows")
 		}
 		img := d.screenshot()
 		h := img.Bounds().Dy()
@@ -351,7 +335,7 @@ func (d *day) resultScreen(printed bool) (x, y int) {
 	if printed {
 		what += ", saying the ticket was printed"
 	}
-	waitFor(d.t, 30*time.Second, what, func() bool {
+	e2etest.WaitFor(d.t, 30*time.Second, what, func() bool {
 		img := d.screenshot()
 		runs := primaryRuns(img, edge)
 		if len(runs) < 2 || runs[len(runs)-1][0] < img.Bounds().Dy()*85/100 || printed && !printedShown(img) {
@@ -364,13 +348,7 @@ func (d *day) resultScreen(printed bool) (x, y int) {
 	return x, y
 }
 
-func (d *day) tap(x, y int) {
-	cmd := exec.Command("xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1")
-	cmd.Env = append(os.Environ(), "DISPLAY="+d.kioskX)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		d.t.Fatalf("xdotool: %v\n%s", err, out)
-	}
-}
+func (d *day) tap(x, y int) { e2etest.Click(d.t, d.kioskX, x, y) }
 
 // walkIn taps a service on the kiosk and checks the ticket: printed by the
 // virtual printer, or (print false: the paper is out) shown on the result
@@ -402,8 +380,8 @@ func (d *day) afterKioskTicket(tk *client.Ticket, print bool) {
 		t.Logf("kiosk: %s (%s) printed", tk.Number, tk.Service)
 	} else {
 		d.waitDeviceStatus("paper-end")
-		waitFor(t, 10*time.Second, "the kiosk's log of "+tk.Number+" shown but not printed", func() bool {
-			for _, l := range strings.Split(d.kiosk.log.String(), "\n") {
+		e2etest.WaitFor(t, 10*time.Second, "the kiosk's log of "+tk.Number+" shown but not printed", func() bool {
+			for _, l := range strings.Split(d.kiosk.Log(), "\n") {
 				if strings.Contains(l, "ticket shown on screen only") && strings.Contains(l, " number="+tk.Number+" ") {
 					return true
 				}
@@ -440,7 +418,7 @@ func (d *day) waitPrinted(n int) string {
 	path := filepath.Join(d.paper, fmt.Sprintf("ticket-%04d.txt", n))
 	png := filepath.Join(d.paper, fmt.Sprintf("ticket-%04d.png", n))
 	var txt []byte
-	waitFor(d.t, 30*time.Second, "printed ticket "+strconv.Itoa(n), func() bool {
+	e2etest.WaitFor(d.t, 30*time.Second, "printed ticket "+strconv.Itoa(n), func() bool {
 		var err error
 		txt, err = os.ReadFile(path)
 		st, err2 := os.Stat(png)
@@ -593,7 +571,7 @@ func (d *day) act(counter string, a client.CounterAction, body any) *client.Tick
 		return e.Type == typ && err == nil && td.Ticket.ID == tk.ID
 	})
 	d.calls++
-	took := waitFor(t, 5*time.Second, "call "+tk.Number+" on the display", func() bool {
+	took := e2etest.WaitFor(t, 5*time.Second, "call "+tk.Number+" on the display", func() bool {
 		s, err := d.displayState()
 		return err == nil && s.Latest != nil && s.Latest.ID == tk.ID && s.LatestSeq == e.Seq && s.DrawnVersion >= s.Version
 	})
@@ -682,7 +660,7 @@ func (d *day) checkEnd() {
 		t.Errorf("the event stream has %d calls and recalls, the script made %d", len(calls), d.calls)
 	}
 	var s device.State
-	waitFor(t, 4*time.Minute, "the display to finish its announcements", func() bool {
+	e2etest.WaitFor(t, 4*time.Minute, "the display to finish its announcements", func() bool {
 		var err error
 		s, err = d.displayState()
 		return err == nil && s.Announcements.Pending == 0 && len(s.Announced) >= len(calls)
@@ -703,14 +681,14 @@ func (d *day) checkEnd() {
 	d.checkReport()
 
 	// Every program ends on SIGTERM by itself; nothing is left.
-	for _, p := range []*proc{d.kiosk, d.display, d.printer, d.server} {
+	for _, p := range []*e2etest.Proc{d.kiosk, d.display, d.printer, d.server} {
 		begin := time.Now()
-		if !p.stop(10 * time.Second) {
-			t.Errorf("%s did not end within 10 s of SIGTERM", p.name)
+		if !p.Stop(10 * time.Second) {
+			t.Errorf("%s did not end within 10 s of SIGTERM", p.Name)
 		}
-		t.Logf("%s ended %v after SIGTERM", p.name, time.Since(begin).Round(time.Millisecond))
+		t.Logf("%s ended %v after SIGTERM", p.Name, time.Since(begin).Round(time.Millisecond))
 	}
-	for _, dir := range []string{binDir, d.tmp} {
+	for _, dir := range []string{filepath.Dir(d.b.server), d.tmp} {
 		if left := processesUsing(dir); len(left) > 0 {
 			t.Errorf("processes left:\n%s", strings.Join(left, "\n"))
 		}
@@ -805,7 +783,7 @@ func follow(t *testing.T, base string) *recorder {
 		c.Follow(ctx, "demo", client.FollowOptions{MaxBackoff: time.Second}, r)
 	}()
 	t.Cleanup(func() { cancel(); <-done })
-	waitFor(t, 10*time.Second, "the event stream", r.isUp)
+	e2etest.WaitFor(t, 10*time.Second, "the event stream", r.isUp)
 	return r
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+
+	"luot/internal/e2etest"
 )
 
 // fyneApp mirrors the fields of FyneApp.toml that `fyne package` reads
@@ -31,7 +33,7 @@ type fyneApp struct {
 // its main.go gives app.NewWithID. It needs no cgo and does not skip.
 func TestFyneAppFiles(t *testing.T) {
 	for _, app := range []string{"kiosk", "display"} {
-		dir := filepath.Join(repoRoot(), app)
+		dir := filepath.Join(e2etest.Root(t), app)
 		var f fyneApp
 		md, err := toml.DecodeFile(filepath.Join(dir, "FyneApp.toml"), &f)
 		if err != nil {

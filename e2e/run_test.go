@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"luot/internal/e2etest"
 )
 
 // TestRunScript runs the README's run command, scripts/run.sh, as a user
@@ -27,17 +29,17 @@ func TestRunScript(t *testing.T) {
 	}
 	t.Run("headless", func(t *testing.T) { runScript(t, "") })
 	t.Run("desktop", func(t *testing.T) {
-		needTools(t, "xdotool")
-		runScript(t, xvfb(t))
+		e2etest.NeedTools(t, "xdotool")
+		runScript(t, e2etest.Xvfb(t))
 	})
 }
 
 func runScript(t *testing.T, display string) {
 	tmp := t.TempDir()
 	data, bin := filepath.Join(tmp, "data"), filepath.Join(tmp, "bin")
-	addr := freeAddr(t)
+	addr := e2etest.FreeAddr(t)
 	cmd := exec.Command("./scripts/run.sh")
-	cmd.Dir = repoRoot()
+	cmd.Dir = e2etest.Root(t)
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "DISPLAY=") {
@@ -49,12 +51,7 @@ func runScript(t *testing.T, display string) {
 		env = append(env, "DISPLAY="+display)
 	}
 	cmd.Env = env
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := start(t, "scripts/run.sh", cmd)
-	output := lines(out, p.log)
+	p, output := e2etest.StartLines(t, "scripts/run.sh", cmd)
 
 	// The cgo builds of the kiosk and the display may take minutes on a
 	// cold build cache.
@@ -65,14 +62,14 @@ wait:
 		select {
 		case l, ok := <-output:
 			if !ok {
-				t.Fatalf("scripts/run.sh ended before it was up:\n%s", p.log)
+				t.Fatalf("scripts/run.sh ended before it was up:\n%s", p.Log())
 			}
 			said = append(said, l)
 			if strings.HasPrefix(l, "Lượt is running") {
 				break wait
 			}
 		case <-deadline:
-			t.Fatalf("scripts/run.sh was not up within 8 minutes:\n%s", p.log)
+			t.Fatalf("scripts/run.sh was not up within 8 minutes:\n%s", p.Log())
 		}
 	}
 	// The rest of the summary follows at once.
@@ -125,7 +122,7 @@ wait:
 	}
 	if display != "" {
 		for _, title := range []string{"Lượt — Kiosk", "Lượt — demo"} {
-			waitFor(t, time.Minute, "the window "+title, func() bool {
+			e2etest.WaitFor(t, time.Minute, "the window "+title, func() bool {
 				c := exec.Command("xdotool", "search", "--onlyvisible", "--name", title)
 				c.Env = append(os.Environ(), "DISPLAY="+display)
 				b, err := c.Output()
@@ -138,16 +135,16 @@ wait:
 	begin := time.Now()
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
 	select {
-	case <-p.done:
+	case <-p.Done():
 	case <-time.After(30 * time.Second):
-		t.Fatalf("scripts/run.sh did not end within 30 s of Ctrl-C:\n%s", p.log)
+		t.Fatalf("scripts/run.sh did not end within 30 s of Ctrl-C:\n%s", p.Log())
 	}
 	t.Logf("stopped %v after Ctrl-C", time.Since(begin).Round(time.Millisecond))
 	if code := cmd.ProcessState.ExitCode(); code != 130 {
 		t.Errorf("exit status after Ctrl-C: %d, want 130", code)
 	}
-	if !strings.Contains(p.log.String(), "run: stopped") {
-		t.Errorf("the script did not say it stopped:\n%s", p.log)
+	if !strings.Contains(p.Log(), "run: stopped") {
+		t.Errorf("the script did not say it stopped:\n%s", p.Log())
 	}
 	for _, dir := range []string{bin, data} {
 		if left := processesUsing(dir); len(left) > 0 {
