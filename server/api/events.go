@@ -131,7 +131,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			closeWith(websocket.CloseTryAgainLater, "the office is no longer served here")
 			return
 		}
-		if !write(v.SnapshotEvent) {
+		msg, err := v.SnapshotEvent()
+		if err != nil {
+			s.log.Error("snapshot for the event stream", "office", office, "err", err)
+			closeWith(websocket.CloseInternalServerErr, "the server could not encode the office's state; reconnect in a moment")
+			return
+		}
+		if !write(msg) {
 			return
 		}
 		last = v.Snapshot.Seq

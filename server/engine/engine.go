@@ -33,8 +33,6 @@ type Publisher interface {
 type View struct {
 	Office   queue.Office
 	Snapshot queue.Snapshot
-	// SnapshotEvent is the snapshot as an event message, encoded once.
-	SnapshotEvent []byte
 	// Tickets are the tickets in memory (the current day, and the still
 	// active ones of earlier days), by id.
 	Tickets   map[string]*queue.Ticket
@@ -44,6 +42,26 @@ type View struct {
 	At       time.Time
 
 	state *queue.State // frozen copy; Tickets and Counters are its maps
+
+	snapOnce sync.Once
+	snapMsg  []byte
+	snapErr  error
+}
+
+// SnapshotEvent is the snapshot as an event message (what a client that
+// cannot resume gets first). It is encoded once, when first asked for:
+// most views are replaced before anyone needs it, and encoding every
+// ticket of the day once per change was a good part of the batch leader's
+// work.
+func (v *View) SnapshotEvent() ([]byte, error) {
+	v.snapOnce.Do(func() {
+		ev := queue.Event{Seq: v.Snapshot.Seq, Type: queue.EventSnapshot, At: v.At.In(v.Office.Location()), Data: v.Snapshot}
+		v.snapMsg, v.snapErr = json.Marshal(&ev)
+		if v.snapErr != nil {
+			v.snapErr = fmt.Errorf("encode the snapshot of office %s at seq %d: %w", v.Office.ID, v.Snapshot.Seq, v.snapErr)
+		}
+	})
+	return v.snapMsg, v.snapErr
 }
 
 // Queue lists the waiting tickets that a counter serves, in the order it
@@ -180,12 +198,6 @@ func (e *Engine) makeView(s *queue.State, now time.Time, est map[string]queue.Es
 		At:        now,
 		state:     frozen,
 	}
-	ev := queue.Event{Seq: s.Seq, Type: queue.EventSnapshot, At: now.In(s.Office.Location()), Data: v.Snapshot}
-	b, err := json.Marshal(&ev)
-	if err != nil {
-		e.log.Error("encode snapshot", "err", err) // cannot happen: plain data
-	}
-	v.SnapshotEvent = b
 	return v
 }
 

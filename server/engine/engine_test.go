@@ -143,8 +143,12 @@ func TestCommandsPublishInOrderAndUpdateTheView(t *testing.T) {
 		Type string         `json:"type"`
 		Data queue.Snapshot `json:"data"`
 	}
-	if err := json.Unmarshal(v.SnapshotEvent, &snap); err != nil || snap.Type != "snapshot" || snap.Seq != 4 || snap.Data.Seq != 4 {
-		t.Fatalf("snapshot event %s: %v", v.SnapshotEvent, err)
+	msg, err := v.SnapshotEvent()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(msg, &snap); err != nil || snap.Type != "snapshot" || snap.Seq != 4 || snap.Data.Seq != 4 {
+		t.Fatalf("snapshot event %s: %v", msg, err)
 	}
 }
 
@@ -291,8 +295,10 @@ func TestReloadGivesTheSameView(t *testing.T) {
 		t.Fatal(err)
 	}
 	v2, _ := eng2.View("hk")
-	if string(v1.SnapshotEvent) != string(v2.SnapshotEvent) {
-		t.Fatalf("snapshot after reload differs:\n%s\n%s", v1.SnapshotEvent, v2.SnapshotEvent)
+	m1, err1 := v1.SnapshotEvent()
+	m2, err2 := v2.SnapshotEvent()
+	if err1 != nil || err2 != nil || string(m1) != string(m2) {
+		t.Fatalf("snapshot after reload differs:\n%s\n%s (%v, %v)", m1, m2, err1, err2)
 	}
 	for id, e := range v1.Estimates {
 		if v2.Estimates[id] != e {
