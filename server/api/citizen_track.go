@@ -252,27 +252,12 @@ func (c *citizen) ticketEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s := c.s
-	up := s.upgrader("this stream")
-	conn, err := up.Upgrade(w, r, nil)
-	if err != nil {
+	office := t.Office
+	st, ok := s.openStream(w, r, office, "this stream")
+	if !ok {
 		return
 	}
-	defer conn.Close()
-	office := t.Office
-	sub := s.hub.Subscribe(office)
-	defer sub.Close()
-	s.ws.Add(1)
-	defer s.ws.Add(-1)
-
-	var closeOnce sync.Once
-	closeWith := func(code int, reason string) {
-		closeOnce.Do(func() {
-			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
-			conn.Close()
-		})
-	}
-	readerDone := make(chan struct{})
-	go s.readLoop(conn, readerDone, closeWith)
+	defer st.close()
 
 	feed := c.feeds.follow(t.ID)
 	defer c.feeds.unfollow(t.ID, feed)
@@ -292,8 +277,7 @@ func (c *citizen) ticketEvents(w http.ResponseWriter, r *http.Request) {
 			return false
 		}
 		last = shown
-		_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
-		return conn.WriteMessage(websocket.TextMessage, b) == nil
+		return st.write(b)
 	}
 	if !send() {
 		return
@@ -302,11 +286,11 @@ func (c *citizen) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	defer ping.Stop()
 	for {
 		select {
-		case <-sub.C():
+		case <-st.sub.C():
 			// Many events may be queued: one answer for all of them.
 			for drained := false; !drained; {
 				select {
-				case <-sub.C():
+				case <-st.sub.C():
 				default:
 					drained = true
 				}
@@ -314,14 +298,14 @@ func (c *citizen) ticketEvents(w http.ResponseWriter, r *http.Request) {
 			if !send() {
 				return
 			}
-		case <-sub.Done():
-			closeWith(websocket.CloseTryAgainLater, "reconnect to keep following the ticket")
+		case <-st.sub.Done():
+			st.closeWith(websocket.CloseTryAgainLater, "reconnect to keep following the ticket")
 			return
 		case <-ping.C:
-			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(s.cfg.WriteTimeout)); err != nil {
+			if !st.ping() {
 				return
 			}
-		case <-readerDone:
+		case <-st.readerDone:
 			return
 		}
 	}

@@ -51,26 +51,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		}
 		since = n
 	}
-	up := s.upgrader("this event stream")
-	conn, cc, err := upgradeCorked(&up, w, r)
-	if err != nil {
-		return // the upgrader answered
+	st, ok := s.openStream(w, r, office, "this event stream")
+	if !ok {
+		return
 	}
-	defer conn.Close()
-	sub := s.hub.Subscribe(office)
-	defer sub.Close()
-	s.ws.Add(1)
-	defer s.ws.Add(-1)
-
-	var closeOnce sync.Once
-	closeWith := func(code int, reason string) {
-		closeOnce.Do(func() {
-			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
-			conn.Close()
-		})
-	}
-	readerDone := make(chan struct{})
-	go s.readLoop(conn, readerDone, closeWith)
+	defer st.close()
 	finished := make(chan struct{})
 	defer close(finished)
 	var lastSent atomic.Int64
@@ -78,18 +63,14 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		// A slow client may be stuck in a write: cut it off at once when the
 		// hub drops it, without waiting for the write deadline.
 		select {
-		case <-sub.Done():
-			if sub.Err() == hub.ErrSlow || sub.Err() == hub.ErrClosed {
-				closeWith(websocket.CloseTryAgainLater, fmt.Sprintf("%v (last seq sent %d)", sub.Err(), lastSent.Load()))
+		case <-st.sub.Done():
+			if err := st.sub.Err(); err == hub.ErrSlow || err == hub.ErrClosed {
+				st.closeWith(websocket.CloseTryAgainLater, fmt.Sprintf("%v (last seq sent %d)", err, lastSent.Load()))
 			}
 		case <-finished:
 		}
 	}()
-
-	write := func(msg []byte) bool {
-		_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
-		return conn.WriteMessage(websocket.TextMessage, msg) == nil
-	}
+	write, closeWith, cc := st.write, st.closeWith, st.cc
 	last := int64(-1)
 	snapshot := since < 0
 	if since >= 0 {
@@ -159,7 +140,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	defer ping.Stop()
 	for {
 		select {
-		case m := <-sub.C():
+		case m := <-st.sub.C():
 			// A batch's events are published together: those already
 			// queued go out in one write.
 			cc.cork()
@@ -167,7 +148,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		burst:
 			for n := 1; ok && n < maxBurst; n++ {
 				select {
-				case m := <-sub.C():
+				case m := <-st.sub.C():
 					ok = forward(m)
 				default:
 					break burst
@@ -176,16 +157,70 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			if cc.flush() != nil || !ok {
 				return
 			}
-		case <-sub.Done():
+		case <-st.sub.Done():
 			return // closed by the watcher above, or the handler is ending
 		case <-ping.C:
-			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(s.cfg.WriteTimeout)); err != nil {
+			if !st.ping() {
 				return
 			}
-		case <-readerDone:
+		case <-st.readerDone:
 			return
 		}
 	}
+}
+
+// stream is one client's websocket of an office's events (the office's
+// stream or a ticket's): the connection, the hub subscription, and the
+// read loop that handles pongs and cuts off a client that floods.
+type stream struct {
+	s          *Server
+	conn       *websocket.Conn
+	cc         *corkedConn
+	sub        *hub.Sub
+	readerDone chan struct{} // closed when the client is gone
+	closeOnce  sync.Once
+}
+
+// openStream upgrades the request (what names the stream in an origin
+// refusal) and subscribes to office. When it returns false the upgrader
+// has answered. The caller must call close.
+func (s *Server) openStream(w http.ResponseWriter, r *http.Request, office, what string) (*stream, bool) {
+	up := s.upgrader(what)
+	conn, cc, err := upgradeCorked(&up, w, r)
+	if err != nil {
+		return nil, false
+	}
+	st := &stream{s: s, conn: conn, cc: cc, sub: s.hub.Subscribe(office), readerDone: make(chan struct{})}
+	s.ws.Add(1)
+	go s.readLoop(conn, st.readerDone, st.closeWith)
+	return st, true
+}
+
+// close ends the subscription and the connection.
+func (st *stream) close() {
+	st.sub.Close()
+	st.conn.Close()
+	st.s.ws.Add(-1)
+}
+
+// closeWith sends a close frame with a code and a reason and closes the
+// connection; only the first call does anything.
+func (st *stream) closeWith(code int, reason string) {
+	st.closeOnce.Do(func() {
+		_ = st.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+		st.conn.Close()
+	})
+}
+
+// write sends one message within the write timeout.
+func (st *stream) write(msg []byte) bool {
+	_ = st.conn.SetWriteDeadline(time.Now().Add(st.s.cfg.WriteTimeout))
+	return st.conn.WriteMessage(websocket.TextMessage, msg) == nil
+}
+
+// ping sends a ping within the write timeout.
+func (st *stream) ping() bool {
+	return st.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(st.s.cfg.WriteTimeout)) == nil
 }
 
 // upgrader returns the websocket upgrader of the event streams; what names
