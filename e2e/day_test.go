@@ -261,31 +261,6 @@ func (d *day) screenshot() image.Image {
 	return e2etest.Screenshot(d.t, d.kioskX, filepath.Join(d.tmp, "kiosk.png"))
 }
 
-// primaryRuns returns the vertical runs [y0, y1) of the kiosk's primary
-// colour (the default deep red) down the column x.
-func primaryRuns(img image.Image, x int) [][2]int {
-	var runs [][2]int
-	in := -1
-	bd := img.Bounds()
-	for y := bd.Min.Y; y <= bd.Max.Y; y++ {
-		red := false
-		if y < bd.Max.Y {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			red = r>>8 > 120 && r>>8 < 190 && g>>8 < 60 && bl>>8 < 70
-		}
-		switch {
-		case red && in < 0:
-			in = y
-		case !red && in >= 0:
-			if y-in > 20 {
-				runs = append(runs, [2]int{in, y})
-			}
-			in = -1
-		}
-	}
-	return runs
-}
-
 // edge is how far from a tile's left edge the screenshots are read: inside
 // the tile, left of any text.
 const edge = 24
@@ -316,7 +291,7 @@ func (d *day) startScreen() [][2]int {
 		img := d.screenshot()
 		h := img.Bounds().Dy()
 		// Down the tiles' left edges, clear of their centred text.
-		left, right := primaryRuns(img, edge), primaryRuns(img, img.Bounds().Dx()/2+edge)
+		left, right := e2etest.KioskPrimaryRuns(img, edge), e2etest.KioskPrimaryRuns(img, img.Bounds().Dx()/2+edge)
 		why = fmt.Sprintf("runs of the office's colour down the left quarter %v and the right quarter %v", left, right)
 		if len(left) != 4 || len(right) != 4 || left[0][0] > 60 || left[3][1] > h*85/100 {
 			return false
@@ -337,8 +312,8 @@ func (d *day) resultScreen(printed bool) (x, y int) {
 	}
 	e2etest.WaitFor(d.t, 30*time.Second, what, func() bool {
 		img := d.screenshot()
-		runs := primaryRuns(img, edge)
-		if len(runs) < 2 || runs[len(runs)-1][0] < img.Bounds().Dy()*85/100 || printed && !printedShown(img) {
+		runs := e2etest.KioskPrimaryRuns(img, edge)
+		if len(runs) < 2 || runs[len(runs)-1][0] < img.Bounds().Dy()*85/100 || printed && !e2etest.KioskPrintedShown(img) {
 			return false
 		}
 		last := runs[len(runs)-1]
@@ -393,23 +368,6 @@ func (d *day) afterKioskTicket(tk *client.Ticket, print bool) {
 	}
 	x, y := d.resultScreen(print)
 	d.tap(x, y)
-}
-
-// printedShown reports whether the result screen's printing line says
-// "printed": it turns from black to the theme's green (as in the kiosk's
-// own end-to-end test).
-func printedShown(img image.Image) bool {
-	b := img.Bounds()
-	n := 0
-	for y := b.Dy() / 2; y < b.Dy()*85/100; y += 2 {
-		for x := 0; x < b.Dx()*2/3; x += 2 {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			if r>>8 < 40 && g>>8 > 70 && g>>8 < 120 && bl>>8 > 25 && bl>>8 < 70 {
-				n++
-			}
-		}
-	}
-	return n > 50
 }
 
 // waitPrinted waits for the n-th ticket of the virtual printer and returns

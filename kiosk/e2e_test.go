@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"image"
 	"io"
 	"net/http"
 	"net/url"
@@ -29,31 +28,6 @@ import (
 // kiosk-result.png (docs/screenshots holds the committed ones).
 
 func TestMain(m *testing.M) { e2etest.Main(m) }
-
-// primaryRuns returns the vertical runs [y0, y1) of the kiosk's primary
-// colour (the default deep red) down the column x.
-func primaryRuns(img image.Image, x int) [][2]int {
-	var runs [][2]int
-	in := -1
-	b := img.Bounds()
-	for y := b.Min.Y; y <= b.Max.Y; y++ {
-		red := false
-		if y < b.Max.Y {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			red = r>>8 > 120 && r>>8 < 190 && g>>8 < 60 && bl>>8 < 70
-		}
-		switch {
-		case red && in < 0:
-			in = y
-		case !red && in >= 0:
-			if y-in > 20 {
-				runs = append(runs, [2]int{in, y})
-			}
-			in = -1
-		}
-	}
-	return runs
-}
 
 func TestKioskEndToEnd(t *testing.T) {
 	if testing.Short() {
@@ -99,7 +73,7 @@ func TestKioskEndToEnd(t *testing.T) {
 			t.Fatal("the kiosk exited; its output follows")
 		}
 		img := e2etest.Screenshot(t, disp, shotStart)
-		runs := primaryRuns(img, img.Bounds().Dx()/4)
+		runs := e2etest.KioskPrimaryRuns(img, img.Bounds().Dx()/4)
 		if len(runs) >= 2 && runs[0][0] < 60 {
 			tile = runs[1]
 			return true
@@ -153,26 +127,10 @@ func TestKioskEndToEnd(t *testing.T) {
 	shotResult := filepath.Join(shots, "kiosk-result.png")
 	e2etest.WaitFor(t, 20*time.Second, "the result screen", func() bool {
 		img := e2etest.Screenshot(t, disp, shotResult)
-		runs := primaryRuns(img, img.Bounds().Dx()/4)
-		return len(runs) >= 2 && runs[len(runs)-1][0] > img.Bounds().Dy()*85/100 && printedShown(img)
+		runs := e2etest.KioskPrimaryRuns(img, img.Bounds().Dx()/4)
+		return len(runs) >= 2 && runs[len(runs)-1][0] > img.Bounds().Dy()*85/100 && e2etest.KioskPrintedShown(img)
 	})
 	t.Logf("screenshots: %s, %s; ticket: %s", shotStart, shotResult, filepath.Join(out, "ticket-0001.png"))
-}
-
-// printedShown reports whether the result screen's printing line says
-// "printed": it turns from black to the theme's green.
-func printedShown(img image.Image) bool {
-	b := img.Bounds()
-	n := 0
-	for y := b.Dy() / 2; y < b.Dy()*85/100; y += 2 {
-		for x := 0; x < b.Dx()*2/3; x += 2 {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			if r>>8 < 40 && g>>8 > 70 && g>>8 < 120 && bl>>8 > 25 && bl>>8 < 70 {
-				n++
-			}
-		}
-	}
-	return n > 50
 }
 
 func getJSON(t *testing.T, u string, v any) {
