@@ -2,70 +2,19 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
-	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"luot/internal/browsertest"
 	"luot/server/queue"
 )
 
 // screenshots makes the browser tests save docs/screenshots/{console,
 // admin,report,board-web}.png: go test ./server/web -run Browser -screenshots
 var screenshots = flag.Bool("screenshots", false, "save screenshots of the staff pages under docs/screenshots")
-
-// step bounds each wait in the browser.
-const step = 15 * time.Second
-
-func waitJS(t *testing.T, ctx context.Context, what, expr string) {
-	t.Helper()
-	deadline := time.Now().Add(step)
-	var err error
-	for {
-		// A poll does not survive a navigation (after a login or a form):
-		// poll again in the new page, within the same bound.
-		_, err = chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(time.Until(deadline))))
-		if err == nil || !(strings.Contains(err.Error(), "navigated") || strings.Contains(err.Error(), "Cannot find context")) || time.Now().After(deadline) {
-			break
-		}
-	}
-	if err != nil {
-		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 600) : ""`))
-		t.Fatalf("%s: %v (waited for %s)\npage: %s", what, err, expr, text)
-	}
-}
-
-func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func shot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	if !*screenshots {
-		return
-	}
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join("..", "..", "docs", "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // loginIn fills the login form of page (/clerk/login or /admin/login).
 func loginIn(t *testing.T, ctx context.Context, e *env, page, staff, counter string) {
@@ -84,7 +33,7 @@ func loginIn(t *testing.T, ctx context.Context, e *env, page, staff, counter str
 // sees the ticket, marks it done, calls the next one and transfers it.
 func TestBrowserClerk(t *testing.T) {
 	e := newEnv(t)
-	ctx := browsertest.New(t, 2*time.Minute)
+	ctx := newBrowser(t)
 	a1 := e.issue("xay-dung")
 	e.clock.Add(2 * time.Minute)
 	a2 := e.issue("xay-dung")
@@ -102,7 +51,7 @@ func TestBrowserClerk(t *testing.T) {
 	if !strings.Contains(cur, "Cấp giấy phép xây dựng") || !strings.Contains(cur, "Kiosk") {
 		t.Errorf("current ticket shows %q", cur)
 	}
-	shot(t, ctx, "console.png")
+	shot(t, ctx, *screenshots, "console.png")
 	// Keyboard shortcut D = done.
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new KeyboardEvent("keydown", {key: "d", bubbles: true}))`))
 	waitJS(t, ctx, "done", `!document.getElementById("current-empty").hidden && document.getElementById("fig-served").textContent === "1"`)
@@ -124,25 +73,18 @@ func TestBrowserClerk(t *testing.T) {
 // sees the new name on the kiosk's configuration endpoint.
 func TestBrowserAdminChangesService(t *testing.T) {
 	e := newEnv(t)
-	ctx := browsertest.New(t, 2*time.Minute)
+	ctx := newBrowser(t)
 	loginIn(t, ctx, e, "/admin/login", "admin", "")
 	waitJS(t, ctx, "admin page", `!!document.getElementById("services")`)
 	run(t, ctx,
 		chromedp.SetValue(chromedp.CSS(`input[name="name"][form="service-chung-thuc"]`), "Chứng thực bản sao, chữ ký"),
 		chromedp.Click(chromedp.CSS(`button[form="service-chung-thuc"]`)))
 	waitJS(t, ctx, "saved", `location.search.indexOf("saved=service") >= 0`)
-	shot(t, ctx, "admin.png")
-	r, err := http.Get(e.srv.URL + "/api/v1/offices/" + office)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
+	shot(t, ctx, *screenshots, "admin.png")
 	var o struct {
 		Services []struct{ ID, Name string }
 	}
-	if err := json.NewDecoder(r.Body).Decode(&o); err != nil {
-		t.Fatal(err)
-	}
+	e.call("GET", "/api/v1/offices/"+office, nil, nil, 200, &o)
 	found := false
 	for _, s := range o.Services {
 		found = found || (s.ID == "chung-thuc" && s.Name == "Chứng thực bản sao, chữ ký")
@@ -168,7 +110,7 @@ func TestBrowserBoard(t *testing.T) {
 	e.apiDo("POST", "/api/v1/counters/q1/open", clerk, "")
 	a1 := e.issue("xay-dung")
 	e.issue("ho-tich")
-	ctx := browsertest.New(t, 2*time.Minute)
+	ctx := newBrowser(t)
 	run(t, ctx, chromedp.Navigate(e.srv.URL+"/board/"+office))
 	waitJS(t, ctx, "board connected", `document.getElementById("board").dataset.seq !== undefined || document.querySelectorAll("#waiting li").length > 0`)
 	waitJS(t, ctx, "waiting per service", `[...document.querySelectorAll("#waiting li")].some(li => li.textContent === "<script>alert(1)</script>: 1")`)
@@ -181,7 +123,7 @@ func TestBrowserBoard(t *testing.T) {
 	waitJS(t, ctx, "call shown live", `document.getElementById("latest-number").textContent === "`+a1+`" && document.getElementById("latest-counter").textContent === "1"`)
 	waitJS(t, ctx, "counter tile", `[...document.querySelectorAll("#counters li")].some(li => li.textContent === "1`+a1+`")`)
 	waitJS(t, ctx, "blink ended", `!document.querySelector(".latest-call").classList.contains("off")`)
-	shot(t, ctx, "board-web.png")
+	shot(t, ctx, *screenshots, "board-web.png")
 	// Recall: announced again.
 	e.apiDo("POST", "/api/v1/counters/q1/recall", clerk, "")
 	waitJS(t, ctx, "recall", `[...document.querySelectorAll("#recent li")].length >= 1 && Number(document.getElementById("board").dataset.seq) >= 0`)
@@ -191,13 +133,13 @@ func TestBrowserBoard(t *testing.T) {
 func TestBrowserReport(t *testing.T) {
 	e := newEnv(t)
 	e.simulateDay(t)
-	ctx := browsertest.New(t, 2*time.Minute)
+	ctx := newBrowser(t)
 	loginIn(t, ctx, e, "/admin/login", "admin", "")
 	waitJS(t, ctx, "admin page", `!!document.getElementById("services")`)
 	run(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/reports?from=2026-11-27&to=2026-11-27"))
 	waitJS(t, ctx, "report", `document.querySelectorAll("svg.chart").length === 3 && !!document.getElementById("report-total")`)
 	total, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#report-total tbody tr, #report-total tr:nth-child(2)")))
-	shot(t, ctx, "report.png")
+	shot(t, ctx, *screenshots, "report.png")
 	csv, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.getElementById("csv-link").href).then(r => r.headers.get("content-type") + "\n" + r.headers.get("content-disposition") + "\n" + r.text()).then(x => x)`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatal(err)

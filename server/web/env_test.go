@@ -64,18 +64,56 @@ func demoOffice() queue.Office {
 	}
 }
 
-// env is the real API and pages on a temporary SQLite file, routed as
-// server/main.go routes them.
-type env struct {
-	t     testing.TB
-	db    *store.DB
-	eng   *engine.Engine
-	clock *clock
-	srv   *httptest.Server
-	web   *Server
+// kioskKey is the device key of every test's kiosk.
+const kioskKey = "kiosk-key"
+
+// stack is what differs between the tests' servers; newStack builds the
+// rest the same way for all.
+type stack struct {
+	office queue.Office
+	// staff are the office's people, every one with PIN 1234 (their
+	// Office is filled in).
+	staff []queue.Staff
+	// kiosk is the office's kiosk, whose key is kioskKey (its Office and
+	// Kind are filled in).
+	kiosk queue.Device
 }
 
+// env is the real API and pages on a temporary SQLite file, routed as
+// server/main.go routes them, on a clock that moves only when told.
+type env struct {
+	t        testing.TB
+	officeID string
+	db       *store.DB
+	eng      *engine.Engine
+	clock    *clock
+	srv      *httptest.Server
+	web      *Server
+}
+
+// newEnv is the demo office: four clerks nv1…nv4, an admin and kiosk1.
 func newEnv(t testing.TB) *env {
+	t.Helper()
+	return newStack(t, stack{
+		office: demoOffice(),
+		staff:  append(clerks(4), queue.Staff{ID: "admin", Name: "Quản trị", Role: queue.RoleAdmin}),
+		kiosk:  queue.Device{ID: "kiosk1", Name: "Kiosk sảnh"},
+	})
+}
+
+// clerks are nv1…nvN, clerks named "Nhân viên N".
+func clerks(n int) []queue.Staff {
+	var l []queue.Staff
+	for i := 1; i <= n; i++ {
+		l = append(l, queue.Staff{ID: fmt.Sprintf("nv%d", i), Name: fmt.Sprintf("Nhân viên %d", i), Role: queue.RoleClerk})
+	}
+	return l
+}
+
+// newStack stores s in a new SQLite file and serves it through the real
+// engine, hub, API and pages, all on a clock that starts at start. The
+// server's warnings go to the test's log.
+func newStack(t testing.TB, s stack) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
@@ -84,19 +122,20 @@ func newEnv(t testing.TB) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	clk := &clock{t: start}
-	if err := db.CreateOffice(ctx, demoOffice(), clk.Now()); err != nil {
+	if err := db.CreateOffice(ctx, s.office, clk.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// MinCost: the PIN's hashing is not under test; keep the set-up quick.
 	pin, _ := bcrypt.GenerateFromPassword([]byte("1234"), bcrypt.MinCost)
-	for i := 1; i <= 4; i++ {
-		if err := db.PutStaff(ctx, queue.Staff{ID: fmt.Sprintf("nv%d", i), Office: office, Name: fmt.Sprintf("Nhân viên %d", i), Role: queue.RoleClerk}, pin); err != nil {
+	for _, st := range s.staff {
+		st.Office = s.office.ID
+		if err := db.PutStaff(ctx, st, pin); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.PutStaff(ctx, queue.Staff{ID: "admin", Office: office, Name: "Quản trị", Role: queue.RoleAdmin}, pin); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.PutDevice(ctx, queue.Device{ID: "kiosk1", Office: office, Name: "Kiosk sảnh", Kind: queue.DeviceKiosk}, api.HashToken("kiosk-key")); err != nil {
+	k := s.kiosk
+	k.Office, k.Kind = s.office.ID, queue.DeviceKiosk
+	if err := db.PutDevice(ctx, k, api.HashToken(kioskKey)); err != nil {
 		t.Fatal(err)
 	}
 	h := hub.New(0)
@@ -119,40 +158,59 @@ func newEnv(t testing.TB) *env {
 	mux.Handle("/", w)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return &env{t: t, db: db, eng: eng, clock: clk, srv: srv, web: w}
+	return &env{t: t, officeID: s.office.ID, db: db, eng: eng, clock: clk, srv: srv, web: w}
+}
+
+// call sends body (when not nil) as JSON with the headers hdr, fails the
+// test unless the answer is want, and decodes it into out (when not nil).
+func (e *env) call(method, path string, hdr map[string]string, body any, want int, out any) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	r, _ := http.NewRequest(method, e.srv.URL+path, rd)
+	if body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range hdr {
+		r.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		e.t.Fatalf("%s %s: %d, want %d: %s", method, path, res.StatusCode, want, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+// bearer is the header of an API call made with a session token.
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
 }
 
 // login opens a session through the API and returns its token.
 func (e *env) login(staff, counter string) string {
 	e.t.Helper()
-	b, _ := json.Marshal(map[string]string{"office": office, "staff": staff, "counter": counter, "pin": "1234"})
-	r, err := http.Post(e.srv.URL+"/api/v1/sessions", "application/json", bytes.NewReader(b))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer r.Body.Close()
 	var s api.SessionJSON
-	if r.StatusCode != 201 || json.NewDecoder(r.Body).Decode(&s) != nil {
-		e.t.Fatalf("login %s: %s", staff, r.Status)
-	}
+	e.call("POST", "/api/v1/sessions", nil, map[string]string{"office": e.officeID, "staff": staff, "counter": counter, "pin": "1234"}, 201, &s)
 	return s.Token
 }
 
 // issue issues a kiosk ticket and returns its number.
 func (e *env) issue(service string) string {
 	e.t.Helper()
-	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/offices/"+office+"/tickets", strings.NewReader(`{"service":"`+service+`"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Device-Key", "kiosk-key")
-	r, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer r.Body.Close()
 	var j struct{ Ticket struct{ Number string } }
-	if r.StatusCode != 201 || json.NewDecoder(r.Body).Decode(&j) != nil {
-		e.t.Fatalf("issue %s: %s", service, r.Status)
-	}
+	e.call("POST", "/api/v1/offices/"+e.officeID+"/tickets", map[string]string{"X-Device-Key": kioskKey}, map[string]string{"service": service}, 201, &j)
 	return j.Ticket.Number
 }
 
@@ -192,10 +250,9 @@ func (e *env) do(method, path, token string, form url.Values, csrf string) resp 
 		req.Header.Set("Origin", e.srv.URL)
 	}
 	if token != "" {
-		req.AddCookie(&http.Cookie{Name: api.SessionCookie, Value: token})
+		req.AddCookie(cookie(token))
 	}
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 10 * time.Second}
-	r, err := c.Do(req)
+	r, err := client().Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -213,7 +270,7 @@ func (e *env) apiDo(method, path, token, body string) resp {
 	}
 	req.Header.Set("Origin", e.srv.URL)
 	if token != "" {
-		req.AddCookie(&http.Cookie{Name: api.SessionCookie, Value: token})
+		req.AddCookie(cookie(token))
 		req.Header.Set(api.CSRFHeader, api.CSRFToken(token))
 	}
 	r, err := http.DefaultClient.Do(req)
@@ -227,8 +284,11 @@ func (e *env) apiDo(method, path, token, body string) resp {
 
 func newRequest(method, u string) (*http.Request, error) { return http.NewRequest(method, u, nil) }
 
+// cookie is the session cookie of token.
 func cookie(token string) *http.Cookie { return &http.Cookie{Name: api.SessionCookie, Value: token} }
 
+// client is a browser's view of the forms: it does not follow redirects,
+// so a test sees the 303 a form answers.
 func client() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 10 * time.Second}
 }
