@@ -66,16 +66,30 @@ func (c *citizen) officeView(w http.ResponseWriter, r *http.Request) (*engine.Vi
 	return v, true
 }
 
+// phoned is a request body that names a phone number.
+type phoned interface{ phone() string }
+
+func (b RemoteTicketBody) phone() string { return b.Phone }
+func (b BookingBody) phone() string      { return b.Phone }
+func (b PhoneBody) phone() string        { return b.Phone }
+
+// phoneLimitedBody decodes a public write's body and applies the limit of
+// the phone it names (the caller has applied the per-address limit).
+func phoneLimitedBody[T phoned](c *citizen, w http.ResponseWriter, r *http.Request, dec func([]byte) (T, error)) (T, bool) {
+	b, ok := decodeBody(w, r, c.s, dec)
+	if !ok || c.limited(w, r, b.phone()) {
+		return b, false
+	}
+	return b, true
+}
+
 func (c *citizen) remoteTicket(w http.ResponseWriter, r *http.Request) {
 	v, ok := c.officeView(w, r)
 	if !ok || c.limited(w, r, "") {
 		return
 	}
-	b, ok := decodeBody(w, r, c.s, decodeRemoteTicket)
+	b, ok := phoneLimitedBody(c, w, r, decodeRemoteTicket)
 	if !ok {
-		return
-	}
-	if c.limited(w, r, b.Phone) {
 		return
 	}
 	req := queue.IssueRequest{ID: engine.NewID(), Token: engine.NewToken(), Service: b.Service, Name: b.Name, Phone: b.Phone}
@@ -157,11 +171,8 @@ func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
 	if !ok || c.limited(w, r, "") {
 		return
 	}
-	b, ok := decodeBody(w, r, c.s, decodeBooking)
+	b, ok := phoneLimitedBody(c, w, r, decodeBooking)
 	if !ok {
-		return
-	}
-	if c.limited(w, r, b.Phone) {
 		return
 	}
 	code, err := c.newBookingCode(r)
@@ -214,11 +225,8 @@ func (c *citizen) cancelBooking(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, err)
 		return
 	}
-	b, ok := decodeBody(w, r, c.s, decodePhone)
+	b, ok := phoneLimitedBody(c, w, r, decodePhone)
 	if !ok {
-		return
-	}
-	if c.limited(w, r, b.Phone) {
 		return
 	}
 	bk, v, err := c.findBooking(r, code)
