@@ -37,11 +37,7 @@ func TestBookingsPersist(t *testing.T) {
 		t.Fatalf("ticket %+v", c.Ticket)
 	}
 
-	got, err := db.LoadState(ctx, st.Office.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameState(t, st, got)
+	got := storedSame(t, db, st)
 	if len(got.Bookings) != 3 {
 		t.Fatalf("loaded %d bookings", len(got.Bookings))
 	}

@@ -118,6 +118,32 @@ func normTicket(t *queue.Ticket) queue.Ticket {
 }
 
 // sameState fails the test unless got is the state want describes.
+// storedSame checks that db holds the office's state st, and returns the
+// state loaded.
+func storedSame(t testing.TB, db *DB, st *queue.State) *queue.State {
+	t.Helper()
+	got, err := db.LoadState(ctx, st.Office.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameState(t, st, got)
+	return got
+}
+
+// reopenedSame opens the database file path anew, as a restarted server
+// would, checks that it holds the office's state st, and returns it (closed
+// at the end of the test).
+func reopenedSame(t testing.TB, path string, st *queue.State) *DB {
+	t.Helper()
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	storedSame(t, db, st)
+	return db
+}
+
 func sameState(t testing.TB, want, got *queue.State) {
 	t.Helper()
 	wo, _ := json.Marshal(want.Office)

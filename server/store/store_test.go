@@ -172,16 +172,7 @@ func TestDomainRoundTrip(t *testing.T) {
 		t.Errorf("%d number rows, want 5 (3 services yesterday, 2 today)", n)
 	}
 	db.Close()
-	db2, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
-	got, err := db2.LoadState(ctx, st.Office.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameState(t, st, got)
+	db2 := reopenedSame(t, path, st)
 
 	// Yesterday's tickets are still there for statistics and tracking.
 	old, err := db2.Ticket(ctx, st.Office.ID, id(0))
@@ -306,8 +297,7 @@ func TestCommitConflictWritesNothing(t *testing.T) {
 	}
 	// And the right change still goes through.
 	do(t, db, st)(st.Issue(t0, issue("b", "ho-tich")))
-	got, _ := db.LoadState(ctx, st.Office.ID)
-	sameState(t, st, got)
+	storedSame(t, db, st)
 }
 
 func TestCommitUnknownOffice(t *testing.T) {
@@ -650,16 +640,7 @@ func TestAuditAndBackup(t *testing.T) {
 	if err := db.Backup(ctx, backup); err == nil {
 		t.Fatal("backup over an existing file")
 	}
-	b, err := Open(backup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	got, err := b.LoadState(ctx, st.Office.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameState(t, st, got)
+	reopenedSame(t, backup, st)
 }
 
 // TestConcurrentCommits issues and calls from many goroutines through one
@@ -755,16 +736,7 @@ func TestConcurrentCommits(t *testing.T) {
 		t.Fatalf("%d gaps", n)
 	}
 	db.Close()
-	db2, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
-	got, err := db2.LoadState(ctx, st.Office.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameState(t, st, got)
+	reopenedSame(t, path, st)
 }
 
 // TestSecondHandle opens the file a second time while the first handle is
