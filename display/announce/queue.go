@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"luot/display/internal/clock"
+	"luot/internal/clock"
 )
 
 // Call is one call (or recall) of a ticket to a counter.

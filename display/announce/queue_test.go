@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"luot/display/internal/clock"
+	"luot/internal/clock"
 )
 
 // recordingSink "plays" each announcement for a length that depends on its

@@ -23,7 +23,7 @@ import (
 	"luot/display/announce"
 	"luot/display/audio"
 	"luot/display/boardstate"
-	"luot/display/internal/clock"
+	"luot/internal/clock"
 	"luot/server/client"
 )
 

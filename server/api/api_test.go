@@ -73,7 +73,7 @@ func TestIssueAndTrack(t *testing.T) {
 	}
 	// Called: the tracking answer shows the counter.
 	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q1/open", token: tok})
-	e.clock.Add(time.Minute)
+	e.clock.Advance(time.Minute)
 	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q1/next", token: tok})
 	e.must(t, 200, req{method: "GET", path: "/api/v1/tickets/" + t1.ID + "?token=" + token}).decode(t, &got)
 	if got.Status != queue.StatusCalled || got.Counter != "q1" || got.CounterNumber != 1 || got.CalledAt == nil {
@@ -156,7 +156,7 @@ func TestSessions(t *testing.T) {
 	e.must(t, 401, req{method: "POST", path: "/api/v1/counters/q2/pause", token: s.Token})
 	// Expiry.
 	tok := e.login(t, "nv3", "q3")
-	e.clock.Add(13 * time.Hour)
+	e.clock.Advance(13 * time.Hour)
 	if code := e.must(t, 401, req{method: "POST", path: "/api/v1/counters/q3/open", token: tok}).errCode(t); code != "invalid_session" {
 		t.Fatal(code)
 	}
@@ -176,7 +176,7 @@ func TestLockout(t *testing.T) {
 	good := bad
 	good.body = map[string]string{"office": office, "counter": "q1", "staff": "nv1", "pin": "1234"}
 	e.must(t, 429, good)
-	e.clock.Add(6 * time.Minute)
+	e.clock.Advance(6 * time.Minute)
 	e.must(t, 201, good)
 }
 
@@ -196,7 +196,7 @@ func TestCounterActions(t *testing.T) {
 	a1 := e.issue(t, "kiosk1", "xay-dung")
 	a2 := e.issue(t, "kiosk1", "xay-dung")
 	e.issue(t, "kiosk1", "ho-tich")
-	e.clock.Add(time.Minute)
+	e.clock.Advance(time.Minute)
 	if got := act("next", 200, nil); got.ID != a1.ID || got.Status != queue.StatusCalled || got.CounterNumber != 1 {
 		t.Fatalf("next = %+v", got)
 	}
@@ -206,7 +206,7 @@ func TestCounterActions(t *testing.T) {
 	if got := act("start", 200, map[string]any{}); got.Status != queue.StatusServing {
 		t.Fatalf("start = %+v", got)
 	}
-	e.clock.Add(5 * time.Minute)
+	e.clock.Advance(5 * time.Minute)
 	if got := act("done", 200, nil); got.Status != queue.StatusDone {
 		t.Fatalf("done = %+v", got)
 	}

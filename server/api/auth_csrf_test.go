@@ -17,7 +17,7 @@ func TestLoginRateLimitedAndCrossOrigin(t *testing.T) {
 	if code := r.errCode(t); code != "rate_limited" {
 		t.Fatalf("code %s", code)
 	}
-	e.clock.Add(loginEvery)
+	e.clock.Advance(loginEvery)
 	e.must(t, 201, req{method: "POST", path: "/api/v1/sessions", body: map[string]string{"office": office, "counter": "q1", "staff": "nv1", "pin": "1234"}})
 
 	e.must(t, 403, req{method: "POST", path: "/api/v1/sessions", body: bad, header: map[string]string{"Origin": "https://evil.example"}})

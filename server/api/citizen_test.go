@@ -211,7 +211,7 @@ func TestCheckInThroughAPI(t *testing.T) {
 	wantErr(t, e.do(t, req{method: "POST", path: "/api/v1/offices/" + office + "/checkins", body: map[string]string{"code": b.Code}}), 401, "unauthenticated")
 	wantErr(t, e.do(t, req{method: "POST", path: "/api/v1/offices/" + office + "/checkins", device: "display", body: map[string]string{"code": b.Code}}), 403, "not_a_kiosk")
 
-	e.clock.Add(45 * time.Minute) // 08:45, inside [08:30, 09:15]
+	e.clock.Advance(45 * time.Minute) // 08:45, inside [08:30, 09:15]
 	r = e.must(t, 201, req{method: "POST", path: "/api/v1/offices/" + office + "/checkins", device: "kiosk1", body: map[string]string{"code": strings.ToLower(b.Code)}, header: map[string]string{"Idempotency-Key": "k2"}})
 	var a ticketAnswer
 	r.decode(t, &a)

@@ -122,9 +122,9 @@ func TestTicketStreamSendsWhatThePageShowsChanging(t *testing.T) {
 	if first == nil || first.Ticket.ETASeconds <= 0 {
 		t.Fatalf("first message %+v", first)
 	}
-	e.clock.Add(10 * time.Second)
+	e.clock.Advance(10 * time.Second)
 	e.issue(t, "kiosk1", "ho-tich") // behind ours: 10 s less to wait, the same minute
-	e.clock.Add(2 * time.Minute)
+	e.clock.Advance(2 * time.Minute)
 	e.issue(t, "kiosk1", "ho-tich")
 	// The next message is the second event's: nothing was sent for the
 	// first. (A read that times out breaks a gorilla connection, so the

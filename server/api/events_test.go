@@ -62,7 +62,7 @@ func TestEventsResumeWithSince(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		e.issue(t, "kiosk2", "ho-tich")
 	}
-	e.clock.Add(time.Minute)
+	e.clock.Advance(time.Minute)
 	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q1/next", token: clerk})
 	e.must(t, 200, req{method: "POST", path: "/api/v1/devices/status", device: "kiosk2", body: map[string]string{"status": "paper_low"}})
 	missed := storedEvents(t, e, last)

@@ -11,13 +11,13 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"golang.org/x/crypto/bcrypt"
 
+	"luot/internal/clock"
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/queue"
@@ -26,19 +26,6 @@ import (
 
 // wait bounds every wait on a channel or a socket in these tests.
 const wait = 10 * time.Second
-
-// clock is a fake clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // start is a Friday morning in Hồ Chí Minh City.
 var start = time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
@@ -49,7 +36,7 @@ type env struct {
 	db    *store.DB
 	eng   *engine.Engine
 	hub   *hub.Hub
-	clock *clock
+	clock *clock.Fake
 	api   *Server
 	srv   *httptest.Server
 	// keys are the device keys: kiosk1…kiosk8, display.
@@ -102,7 +89,7 @@ func newEnv(t testing.TB, opts ...envOpt) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clk := &clock{t: start}
+	clk := clock.NewFake(start)
 	e := &env{t: tt, db: db, clock: clk, keys: map[string]string{}}
 	o := testOffice()
 	if err := db.CreateOffice(ctx, o, clk.Now()); err != nil {

@@ -18,7 +18,7 @@ func TestEveryAuthenticatedRouteRefusesBadCredentials(t *testing.T) {
 	e.addDevice("kiosk-x", office, queue.DeviceKiosk)
 	expired := e.login(t, "nv1", "q1")
 	admin := e.login(t, "admin", "")
-	e.clock.Add(13 * time.Hour) // past the 12-hour session
+	e.clock.Advance(13 * time.Hour) // past the 12-hour session
 	type route struct{ method, path string }
 	routes := []route{
 		{"POST", "/api/v1/offices/" + office + "/tickets"},

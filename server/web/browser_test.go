@@ -35,9 +35,9 @@ func TestBrowserClerk(t *testing.T) {
 	e := newEnv(t)
 	ctx := newBrowser(t)
 	a1 := e.issue("xay-dung")
-	e.clock.Add(2 * time.Minute)
+	e.clock.Advance(2 * time.Minute)
 	a2 := e.issue("xay-dung")
-	e.clock.Add(time.Minute)
+	e.clock.Advance(time.Minute)
 	e.issue("ho-tich")
 
 	loginIn(t, ctx, e, "/clerk/login", "nv1", "q1")
@@ -167,12 +167,12 @@ func (e *env) simulateDay(t *testing.T) {
 	services := []string{"xay-dung", "chung-thuc", "ho-tich", "xay-dung", "chung-thuc", "chung-thuc"}
 	for i := 0; i < 18; i++ {
 		e.issue(services[i%len(services)])
-		e.clock.Add(time.Duration(3+i%4) * time.Minute)
+		e.clock.Advance(time.Duration(3+i%4) * time.Minute)
 		if i%2 == 1 {
 			for j, k := range []string{"q1", "q3"} {
 				staff := []string{"nv1", "nv3"}[j]
 				do(func(s *queue.State, now time.Time) (*queue.Change, error) { return s.Next(now, k, staff) })
-				e.clock.Add(time.Minute)
+				e.clock.Advance(time.Minute)
 				if i == 5 && k == "q3" {
 					do(func(s *queue.State, now time.Time) (*queue.Change, error) { return s.NoShow(now, k, staff) })
 				}

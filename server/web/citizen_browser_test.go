@@ -79,11 +79,11 @@ func TestBrowserCitizenTrack(t *testing.T) {
 	auth := bearer(e.clerk())
 	e.call("POST", "/api/v1/counters/q2/next", auth, nil, 200, nil)
 	waitJS(t, ctx, "one ahead after a call", `document.querySelector('#ahead').textContent === "1" && document.querySelector('#counters li b').textContent === "B001"`)
-	e.clock.Add(4 * time.Minute)
+	e.clock.Advance(4 * time.Minute)
 	e.call("POST", "/api/v1/counters/q2/next", auth, nil, 200, nil)
 	waitJS(t, ctx, "nobody ahead", `document.querySelector('#ahead').textContent === "0"`)
 	shot(t, ctx, *updateTracking, "tracking.png")
-	e.clock.Add(5 * time.Minute)
+	e.clock.Advance(5 * time.Minute)
 	e.call("POST", "/api/v1/counters/q2/next", auth, nil, 200, nil)
 	waitJS(t, ctx, "called", `!document.querySelector('#called').hidden && document.querySelector('#called').textContent === "Mời bạn đến quầy 2"`)
 	shot(t, ctx, *updateTracking, "tracking-called.png")
@@ -92,7 +92,7 @@ func TestBrowserCitizenTrack(t *testing.T) {
 	waitJS(t, ctx, "English", `document.querySelector('#called').textContent === "Please go to counter 2"`)
 	run(t, ctx, chromedp.Click(`#lang`))
 
-	e.clock.Add(6 * time.Minute)
+	e.clock.Advance(6 * time.Minute)
 	e.call("POST", "/api/v1/counters/q2/done", auth, nil, 200, nil)
 	waitJS(t, ctx, "rating form", `!document.querySelector('#rating').hidden`)
 	run(t, ctx,

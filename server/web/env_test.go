@@ -12,31 +12,18 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"luot/internal/clock"
 	"luot/server/api"
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/queue"
 	"luot/server/store"
 )
-
-// clock is a fake clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // start is a Friday morning in Hồ Chí Minh City.
 var start = time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
@@ -86,7 +73,7 @@ type env struct {
 	officeID string
 	db       *store.DB
 	eng      *engine.Engine
-	clock    *clock
+	clock    *clock.Fake
 	srv      *httptest.Server
 	web      *Server
 }
@@ -121,7 +108,7 @@ func newStack(t testing.TB, s stack) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clk := &clock{t: start}
+	clk := clock.NewFake(start)
 	if err := db.CreateOffice(ctx, s.office, clk.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -17,11 +17,11 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"luot/internal/clock"
 	"luot/server/api"
 	"luot/server/engine"
 	"luot/server/hub"
@@ -72,22 +72,10 @@ func Office() queue.Office {
 	}
 }
 
-// Clock is the server's clock; it moves only when told.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-// Set sets the clock.
-func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 // Env is a running server.
 type Env struct {
 	URL     string
-	Clock   *Clock
+	Clock   *clock.Fake // the server's clock; it moves only when told
 	Engine  *engine.Engine
 	office  string
 	down    atomic.Bool
@@ -107,7 +95,7 @@ func New(t testing.TB, o ...queue.Office) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clk := &Clock{t: Start}
+	clk := clock.NewFake(Start)
 	off := Office()
 	if len(o) > 0 {
 		off = o[0]

@@ -1,6 +1,6 @@
-// Package clock gives the display's timed parts (announcement queue, blink,
-// wall clock) a clock that tests can replace by a fake one they move by
-// hand, so that no test sleeps and hopes.
+// Package clock gives timed code (the display's announcement queue, blink
+// and wall clock; the server under test) a clock that tests can replace by
+// a fake one they move by hand, so that no test sleeps and hopes.
 package clock
 
 import (
@@ -74,6 +74,14 @@ func (f *Fake) Advance(d time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.set(f.now.Add(d))
+}
+
+// Set moves the clock to t (forwards or backwards), firing every timer
+// that falls due.
+func (f *Fake) Set(t time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.set(t)
 }
 
 func (f *Fake) set(t time.Time) {
