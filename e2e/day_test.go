@@ -86,7 +86,6 @@ type day struct {
 	printer  *e2etest.Proc
 	kiosk    *e2etest.Proc
 	display  *e2etest.Proc
-	procs    []*e2etest.Proc
 	kioskX   string
 	stateURL string
 	paper    string // the virtual printer's folder
@@ -142,7 +141,6 @@ func newDay(t *testing.T, b bins) *day {
 	dc.Env = append(os.Environ(), "DISPLAY="+displayX, "LANG=C.UTF-8", "HOME="+home, "FYNE_SCALE=1")
 	var stdout <-chan string
 	d.display, stdout = e2etest.StartLines(t, "display", dc)
-	d.procs = append(d.procs, d.display)
 	deadline := time.After(60 * time.Second)
 	for d.stateURL == "" {
 		select {
@@ -165,9 +163,7 @@ func newDay(t *testing.T, b bins) *day {
 }
 
 func (d *day) start(name string, cmd *exec.Cmd) *e2etest.Proc {
-	p := e2etest.Start(d.t, name, cmd)
-	d.procs = append(d.procs, p)
-	return p
+	return e2etest.Start(d.t, name, cmd)
 }
 
 func (d *day) startServer() {
