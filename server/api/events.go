@@ -96,11 +96,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 					return
 				}
 				last++
-				lastSent.Store(last)
 			}
 			if cc.flush() != nil {
 				return
 			}
+			lastSent.Store(last)
 			if len(evs) < replayPage {
 				break
 			}
@@ -124,7 +124,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		last = v.Snapshot.Seq
 		lastSent.Store(last)
 	}
-	// forward sends a live event unless it was already sent.
+	// forward writes a live event unless it was already sent (lastSent
+	// follows once the burst is flushed).
 	forward := func(m hub.Message) bool {
 		if m.Seq <= last {
 			return true
@@ -133,7 +134,6 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			return false
 		}
 		last = m.Seq
-		lastSent.Store(last)
 		return true
 	}
 	ping := time.NewTicker(s.cfg.PingInterval)
@@ -157,6 +157,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			if cc.flush() != nil || !ok {
 				return
 			}
+			lastSent.Store(last)
 		case <-st.sub.Done():
 			return // closed by the watcher above, or the handler is ending
 		case <-ping.C:
