@@ -210,8 +210,6 @@ func run(ctx context.Context, args []string) error {
 	return nil
 }
 
-// route sends the API's paths to the API and everything else to the web
-// pages.
 // eventRetention is how long events are kept for clients that resume
 // with since (a board that was off for a few days); older ones resume
 // from a snapshot.
@@ -239,6 +237,8 @@ func maintain(ctx context.Context, db *store.DB, now time.Time, log *slog.Logger
 	}
 }
 
+// route sends the API's paths to the API and everything else to the web
+// pages.
 func route(apiHandler, pages http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
