@@ -314,7 +314,7 @@ func (s *State) Book(now time.Time, r BookRequest) (*Change, error) {
 	if s.taken(sv.ID, r.Date, r.Slot) >= sv.SlotCapacity {
 		return nil, errorf(KindConflict, ErrSlotFull.Code, "the slot at %s on %s was just filled: choose another slot", r.Slot, r.Date)
 	}
-	c := s.change()
+	c := s.change(now)
 	b := &Booking{
 		Code: r.Code, Office: s.Office.ID, Service: sv.ID, Date: r.Date, Slot: r.Slot,
 		Name: r.Name, Phone: r.Phone, Status: BookingBooked, CreatedAt: now,
@@ -345,7 +345,7 @@ func (s *State) CancelBooking(now time.Time, code, phone string) (*Change, error
 	default:
 		return nil, errorf(KindConflict, ErrBadTransition.Code, "booking %s is %s and can no longer be cancelled", code, old.Status)
 	}
-	c := s.change()
+	c := s.change(now)
 	b := *old
 	b.Status = BookingCancelled
 	c.Bookings = append(c.Bookings, &b)

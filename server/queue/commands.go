@@ -63,7 +63,7 @@ func (s *State) Issue(now time.Time, r IssueRequest) (*Change, error) {
 	if _, dup := s.Tickets[r.ID]; dup {
 		return nil, errorf(KindConflict, "duplicate_id", "ticket id %s already exists", r.ID)
 	}
-	c := s.change()
+	c := s.change(now)
 	n := s.Numbers[sv.ID] + 1
 	c.Order = s.Order + 1
 	va := r.VA
@@ -187,7 +187,7 @@ func (s *State) Next(now time.Time, counter, staff string) (*Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := s.change()
+	c := s.change(now)
 	s.finishCurrent(c, now, k, &cs)
 	// NextFor sees the state before this change, in which the finished
 	// ticket was not waiting: nothing in c affects the choice.
@@ -220,7 +220,7 @@ func (s *State) CallNumber(now time.Time, counter, staff, number string) (*Chang
 	if t.Status != StatusWaiting && t.Status != StatusNoShow {
 		return nil, errorf(KindConflict, ErrBadTransition.Code, "ticket %s is %s and cannot be called", t.Display, t.Status)
 	}
-	c := s.change()
+	c := s.change(now)
 	s.finishCurrent(c, now, k, &cs)
 	s.call(c, now, k, cs, staff, cloneTicket(t))
 	return c, nil
@@ -232,7 +232,7 @@ func (s *State) Recall(now time.Time, counter, staff string) (*Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := s.change()
+	c := s.change(now)
 	t.Recalls++
 	t.RecalledAt = now
 	c.touch(t)
@@ -247,7 +247,7 @@ func (s *State) Start(now time.Time, counter, staff string) (*Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := s.change()
+	c := s.change(now)
 	t.Status, t.ServingAt = StatusServing, now
 	c.touch(t)
 	c.Ticket = t
@@ -261,7 +261,7 @@ func (s *State) Done(now time.Time, counter, staff string) (*Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := s.change()
+	c := s.change(now)
 	s.finish(c, now, t)
 	cs.Current = ""
 	c.setCounter(cs)
@@ -275,7 +275,7 @@ func (s *State) NoShow(now time.Time, counter, staff string) (*Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := s.change()
+	c := s.change(now)
 	t.Status, t.FinishedAt = StatusNoShow, now
 	cs.Current = ""
 	c.touch(t)
@@ -327,7 +327,7 @@ func (s *State) Transfer(now time.Time, counter, staff string, r TransferRequest
 			return nil, errorf(KindInvalid, "invalid_transfer", "choose another service or a counter to transfer to")
 		}
 	}
-	c := s.change()
+	c := s.change(now)
 	tr := Transfer{At: now, FromService: t.Service, ToService: to, FromCounter: k.ID, ToCounter: r.Counter, ToEnd: r.ToEnd, Staff: staff}
 	t.Transfers = append(t.Transfers, tr)
 	t.Status, t.Service, t.Pinned, t.Counter = StatusWaiting, to, r.Counter, ""
@@ -349,7 +349,7 @@ func (s *State) setCounterState(now time.Time, counter, staff string, to Counter
 	if err != nil {
 		return nil, err
 	}
-	c := s.change()
+	c := s.change(now)
 	if cs.State == to && (to != CounterOpen || cs.Staff == staff) {
 		return c, nil // already so: nothing to do, nothing to announce
 	}
@@ -399,7 +399,7 @@ func (s *State) Cancel(now time.Time, id, reason string) (*Change, error) {
 	if old.Status != StatusWaiting && old.Status != StatusCalled {
 		return nil, errorf(KindConflict, ErrBadTransition.Code, "ticket %s is %s and can no longer be cancelled", old.Display, old.Status)
 	}
-	c := s.change()
+	c := s.change(now)
 	t := cloneTicket(old)
 	if t.Status == StatusCalled {
 		if cs := s.Counters[t.Counter]; cs.Current == t.ID {
@@ -424,7 +424,7 @@ func (s *State) Rollover(now time.Time) *Change {
 	if day <= s.Day {
 		return nil
 	}
-	c := s.change()
+	c := s.change(now)
 	c.Day = day
 	expired := 0
 	for _, old := range s.Waiting() {
@@ -473,7 +473,7 @@ func (s *State) Reconfigure(now time.Time, o Office, by string) (*Change, error)
 			}
 		}
 	}
-	c := s.change()
+	c := s.change(now)
 	c.Config = &o
 	s.emit(c, now, EventConfigChanged, ConfigData{By: by})
 	return c, nil
@@ -481,7 +481,7 @@ func (s *State) Reconfigure(now time.Time, o Office, by string) (*Change, error)
 
 // Note records an event that changes no ticket, such as a device status.
 func (s *State) Note(now time.Time, typ EventType, data any) *Change {
-	c := s.change()
+	c := s.change(now)
 	s.emit(c, now, typ, data)
 	return c
 }

@@ -121,9 +121,15 @@ func (s *tstate) apply(c *Change) {
 		return
 	}
 	before := s.Seq
+	if c.At.IsZero() {
+		s.t.Fatalf("a change with events %v has no time", eventTypes(c))
+	}
 	for i, e := range c.Events {
 		if e.Seq != before+int64(i)+1 {
 			s.t.Fatalf("event %d (%s) has seq %d, want %d", i, e.Type, e.Seq, before+int64(i)+1)
+		}
+		if !e.At.Equal(c.At) {
+			s.t.Fatalf("event %d (%s) at %v, but its change at %v", i, e.Type, e.At, c.At)
 		}
 	}
 	s.Apply(c)

@@ -76,7 +76,9 @@ func (s *State) Clone() *State {
 // configuration, if any. The store writes a Change in one transaction;
 // State.Apply then makes it the current state.
 type Change struct {
-	Office   string
+	Office string
+	// At is when the command ran (the time it was given).
+	At       time.Time
 	Day      string // the business day after the change
 	Order    int64  // the last issue order after the change
 	Tickets  []*Ticket
@@ -121,8 +123,9 @@ type Average struct {
 	Seconds float64
 }
 
-func (s *State) change() *Change {
-	return &Change{Office: s.Office.ID, Day: s.Day, Order: s.Order}
+// change starts the Change of a command run at now.
+func (s *State) change(now time.Time) *Change {
+	return &Change{Office: s.Office.ID, At: now, Day: s.Day, Order: s.Order}
 }
 
 // emit appends an event with the next seq.

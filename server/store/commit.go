@@ -174,12 +174,15 @@ func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events 
 }
 
 // changeTime is the time a change happened, for bookkeeping columns: its
-// first event, else its ticket's issue time, else the wall clock.
+// own (every command sets it), else — a change built by hand — its first
+// event's, else its ticket's issue time, else the wall clock.
 func changeTime(c *queue.Change) time.Time {
-	if len(c.Events) > 0 && !c.Events[0].At.IsZero() {
+	switch {
+	case !c.At.IsZero():
+		return c.At
+	case len(c.Events) > 0 && !c.Events[0].At.IsZero():
 		return c.Events[0].At
-	}
-	if c.Ticket != nil && !c.Ticket.IssuedAt.IsZero() {
+	case c.Ticket != nil && !c.Ticket.IssuedAt.IsZero():
 		return c.Ticket.IssuedAt
 	}
 	return time.Now()
