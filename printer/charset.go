@@ -197,6 +197,13 @@ func encodeCP1258Rune(r rune) ([]byte, error) {
 	if !ok2 {
 		return nil, &UnencodableError{Method: MethodCP1258, Rune: r}
 	}
+	// Moving the tone after the other marks keeps the letter only when
+	// they commute (different combining classes, as the Vietnamese dot
+	// below and breve): ṹ, u with tilde then acute, would come back as ú
+	// with tilde. Check that the bytes print the letter.
+	if norm.NFC.String(string([]rune{cp1258Dec[bb], cp1258Dec[tb]})) != string(r) {
+		return nil, &UnencodableError{Method: MethodCP1258, Rune: r}
+	}
 	return []byte{bb, tb}, nil
 }
 

@@ -3,6 +3,7 @@ package printer
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"testing"
 	"unicode"
@@ -144,6 +145,22 @@ func TestCP1258Sentence(t *testing.T) {
 	want := unhex(t, "43 E2 EC 70 20 67 69 E2 EC 79 20 70 68 E9 70 20 78 E2 79 20 64 FD F2 6E 67")
 	if len(segs) != 1 || segs[0].Charset != CharsetCP1258 || !bytes.Equal(segs[0].Bytes, want) {
 		t.Fatalf("got %v\nwant % X", segs, want)
+	}
+}
+
+// TestCP1258RefusesMarksThatDoNotCommute: the tone goes after the other
+// marks as a combining byte, which keeps ặ (dot below and breve commute)
+// but would turn ṹ (tilde, then acute: same combining class) into ú with a
+// tilde; such a letter is refused, so that the raster fallback prints it.
+// Found by FuzzEncodeText.
+func TestCP1258RefusesMarksThatDoNotCommute(t *testing.T) {
+	segs, err := EncodeText("ặ", MethodCP1258)
+	if err != nil || norm.NFC.String(DecodeSegments(segs)) != "ặ" {
+		t.Fatalf("ặ: %v, %v", segs, err)
+	}
+	var ue *UnencodableError
+	if _, err := EncodeText("ṹ", MethodCP1258); !errors.As(err, &ue) || ue.Rune != 'ṹ' {
+		t.Fatalf("ṹ: %v, want an UnencodableError for it", err)
 	}
 }
 
