@@ -45,7 +45,7 @@ func TestMaintainPrunesOldEventsAndSessions(t *testing.T) {
 	clock = now.Add(-eventRetention + time.Hour)
 	issue() // just inside the retention
 	v, _ := eng.View("demo")
-	recent := v.Snapshot.Seq
+	recent := v.Seq
 
 	for _, s := range []store.Session{
 		{TokenHash: []byte("expired-session-0123456789"), Office: "demo", Staff: "nv1", Counter: "q1", Role: queue.RoleClerk, Created: now.Add(-13 * time.Hour), Expires: now.Add(-time.Hour)},

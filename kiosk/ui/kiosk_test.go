@@ -41,7 +41,7 @@ func TestIssuePrintsAndShowsTicket(t *testing.T) {
 		t.Errorf("server ticket %s %s %s, want C001 chung-thuc kiosk", srvT.Display, srvT.Service, srvT.Source)
 	}
 	v, _ := h.env.Engine.View("demo")
-	if n := v.Snapshot.Waiting["chung-thuc"]; n != 1 {
+	if n := v.Snapshot().Waiting["chung-thuc"]; n != 1 {
 		t.Errorf("%d tickets waiting for chung-thuc after one tap and two double taps, want 1", n)
 	}
 	pt := h.nextTicket()
@@ -76,7 +76,7 @@ func TestRetryAfterLostAnswerMakesOneTicket(t *testing.T) {
 		t.Fatalf("number %s, want C001 (the retried request must get the first answer)", s.Ticket.Number)
 	}
 	v, _ := h.env.Engine.View("demo")
-	if n := v.Snapshot.Waiting["chung-thuc"]; n != 1 {
+	if n := v.Snapshot().Waiting["chung-thuc"]; n != 1 {
 		t.Fatalf("%d tickets after one tap whose answer was lost once, want 1", n)
 	}
 }

@@ -397,7 +397,7 @@ func (c *citizen) cancelTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if v == nil || t.Day != v.Snapshot.Day {
+	if v == nil || t.Day != v.Day {
 		c.s.fail(w, r, newError(http.StatusConflict, "bad_transition", fmt.Sprintf("ticket %s was for %s and can no longer be cancelled", t.Display, t.Day)))
 		return
 	}

@@ -82,7 +82,7 @@ func (c *citizen) renderTrackRated(t *queue.Ticket, v *engine.View, rated func(i
 			}
 			j.Counters = append(j.Counters, tc)
 		}
-		j.CanCancel = t.Day == v.Snapshot.Day && (t.Status == queue.StatusWaiting || t.Status == queue.StatusCalled)
+		j.CanCancel = t.Day == v.Day && (t.Status == queue.StatusWaiting || t.Status == queue.StatusCalled)
 	}
 	switch t.Status {
 	case queue.StatusNoShow:
@@ -194,7 +194,7 @@ func (f *trackFeed) shownAt(c *citizen, t *queue.Ticket, v *engine.View) ([]byte
 	defer f.mu.Unlock()
 	// A follower that woke late may bring an older view than the one
 	// already rendered: it gets the newer one (seq only grows).
-	if f.shown != nil && (f.view == v || (v != nil && f.view != nil && f.view.Snapshot.Seq >= v.Snapshot.Seq)) {
+	if f.shown != nil && (f.view == v || (v != nil && f.view != nil && f.view.Seq >= v.Seq)) {
 		return f.shown, nil
 	}
 	j := c.renderTrackRated(t, v, func(id string) bool {

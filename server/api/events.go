@@ -121,7 +121,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		if !write(msg) {
 			return
 		}
-		last = v.Snapshot.Seq
+		last = v.Seq
 		lastSent.Store(last)
 	}
 	// forward writes a live event unless it was already sent (lastSent

@@ -271,7 +271,7 @@ func (e *env) seq(t testing.TB) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v.Snapshot.Seq
+	return v.Seq
 }
 
 // dial opens the event stream.

@@ -29,7 +29,7 @@ func (c waitingCollector) Collect(ch chan<- prometheus.Metric) {
 		if err != nil {
 			continue
 		}
-		for svc, n := range v.Snapshot.Waiting {
+		for svc, n := range v.Snapshot().Waiting {
 			ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), id, svc)
 		}
 	}

@@ -83,5 +83,5 @@ func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, v.Snapshot)
+	writeJSON(w, http.StatusOK, v.Snapshot())
 }

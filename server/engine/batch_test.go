@@ -45,8 +45,8 @@ func (g *gatedStore) gate(n int) error {
 	// Nothing of this commit may be visible yet.
 	if v, _ := g.f.eng.View("hk"); v != nil {
 		g.mu.Lock()
-		if want, ok := g.expect[k]; ok && v.Snapshot.Seq != want {
-			g.leaks = append(g.leaks, fmt.Sprintf("commit %d: view at seq %d before the commit returned", k, v.Snapshot.Seq))
+		if want, ok := g.expect[k]; ok && v.Seq != want {
+			g.leaks = append(g.leaks, fmt.Sprintf("commit %d: view at seq %d before the commit returned", k, v.Seq))
 		}
 		g.mu.Unlock()
 	}
@@ -171,8 +171,8 @@ func TestGroupCommitBatchesQueuedCommandsAndAnswersAfterDurable(t *testing.T) {
 		}
 	}
 	v, _ := f.eng.View("hk")
-	if v.Snapshot.Seq != n {
-		t.Fatalf("view at seq %d, want %d", v.Snapshot.Seq, n)
+	if v.Seq != n {
+		t.Fatalf("view at seq %d, want %d", v.Seq, n)
 	}
 	// What is on disk is what was answered: a restart sees the same.
 	e2 := engine.New(f.db, hub.New(0), f.clock.now, nil)
@@ -180,8 +180,8 @@ func TestGroupCommitBatchesQueuedCommandsAndAnswersAfterDurable(t *testing.T) {
 		t.Fatal(err)
 	}
 	v2, _ := e2.View("hk")
-	if v2.Snapshot.Seq != n || len(v2.Tickets) != n {
-		t.Fatalf("after reload: seq %d, %d tickets; want %d and %d", v2.Snapshot.Seq, len(v2.Tickets), n, n)
+	if v2.Seq != n || len(v2.Tickets) != n {
+		t.Fatalf("after reload: seq %d, %d tickets; want %d and %d", v2.Seq, len(v2.Tickets), n, n)
 	}
 }
 
@@ -233,8 +233,8 @@ func TestFailedBatchChangesNothingAndFailsEveryRequest(t *testing.T) {
 	// Nothing of the failed batch is visible: the view, the events, the
 	// live state (the next number continues after A001).
 	v, _ := f.eng.View("hk")
-	if v.Snapshot.Seq != 1 || len(v.Tickets) != 1 || v.Counters["q2"].State != queue.CounterClosed {
-		t.Fatalf("view after the failed batch: seq %d, %d tickets, q2 %s", v.Snapshot.Seq, len(v.Tickets), v.Counters["q2"].State)
+	if v.Seq != 1 || len(v.Tickets) != 1 || v.Counters["q2"].State != queue.CounterClosed {
+		t.Fatalf("view after the failed batch: seq %d, %d tickets, q2 %s", v.Seq, len(v.Tickets), v.Counters["q2"].State)
 	}
 	if m := <-sub.C(); m.Seq != 1 {
 		t.Fatalf("first event seq %d", m.Seq)

@@ -31,8 +31,11 @@ type Publisher interface {
 
 // View is an office as of one seq. It is immutable: a change makes a new one.
 type View struct {
-	Office   queue.Office
-	Snapshot queue.Snapshot
+	Office queue.Office
+	// Seq is the seq of the office's last event in this view, Day its
+	// business day.
+	Seq int64
+	Day string
 	// Tickets are the tickets in memory (the current day, and the still
 	// active ones of earlier days), by id.
 	Tickets   map[string]*queue.Ticket
@@ -43,22 +46,26 @@ type View struct {
 
 	state *queue.State // frozen copy; Tickets and Counters are its maps
 
+	snapshot func() queue.Snapshot // the state's snapshot, computed once
 	snapOnce sync.Once
 	snapMsg  []byte
 	snapErr  error
 }
 
+// Snapshot is what a board shows of the view: counters, waiting per
+// service, recent calls. It is computed once, when first asked for (most
+// views are replaced before anyone needs it, and it walks every ticket of
+// the day); the maps of the result are shared and must not be modified.
+func (v *View) Snapshot() queue.Snapshot { return v.snapshot() }
+
 // SnapshotEvent is the snapshot as an event message (what a client that
-// cannot resume gets first). It is encoded once, when first asked for:
-// most views are replaced before anyone needs it, and encoding every
-// ticket of the day once per change was a good part of the batch leader's
-// work.
+// cannot resume gets first), encoded once, when first asked for.
 func (v *View) SnapshotEvent() ([]byte, error) {
 	v.snapOnce.Do(func() {
-		ev := queue.Event{Seq: v.Snapshot.Seq, Type: queue.EventSnapshot, At: v.At.In(v.Office.Location()), Data: v.Snapshot}
+		ev := queue.Event{Seq: v.Seq, Type: queue.EventSnapshot, At: v.At.In(v.Office.Location()), Data: v.Snapshot()}
 		v.snapMsg, v.snapErr = json.Marshal(&ev)
 		if v.snapErr != nil {
-			v.snapErr = fmt.Errorf("encode the snapshot of office %s at seq %d: %w", v.Office.ID, v.Snapshot.Seq, v.snapErr)
+			v.snapErr = fmt.Errorf("encode the snapshot of office %s at seq %d: %w", v.Office.ID, v.Seq, v.snapErr)
 		}
 	})
 	return v.snapMsg, v.snapErr
@@ -191,7 +198,9 @@ func (e *Engine) makeView(s *queue.State, now time.Time, est map[string]queue.Es
 	}
 	v := &View{
 		Office:    frozen.Office,
-		Snapshot:  frozen.Snapshot(),
+		Seq:       frozen.Seq,
+		Day:       frozen.Day,
+		snapshot:  sync.OnceValue(frozen.Snapshot),
 		Tickets:   frozen.Tickets,
 		Estimates: est,
 		Counters:  frozen.Counters,

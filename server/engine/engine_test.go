@@ -129,8 +129,8 @@ func TestCommandsPublishInOrderAndUpdateTheView(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Snapshot.Seq != 4 || v.Tickets[a1.ID].Status != queue.StatusCalled || v.Snapshot.Waiting["c"] != 1 {
-		t.Fatalf("view: seq %d, A001 %s, waiting %v", v.Snapshot.Seq, v.Tickets[a1.ID].Status, v.Snapshot.Waiting)
+	if v.Seq != 4 || v.Tickets[a1.ID].Status != queue.StatusCalled || v.Snapshot().Waiting["c"] != 1 {
+		t.Fatalf("view: seq %d, A001 %s, waiting %v", v.Seq, v.Tickets[a1.ID].Status, v.Snapshot().Waiting)
 	}
 	if e := v.Estimates[c1.ID]; !e.Known || e.Ahead != 0 {
 		t.Fatalf("estimate of C001 = %+v", e)
@@ -156,11 +156,11 @@ func TestViewsAreImmutable(t *testing.T) {
 	f := newFixture(t)
 	f.issue(t, "a", "")
 	before, _ := f.eng.View("hk")
-	n, waiting := len(before.Tickets), before.Snapshot.Waiting["a"]
+	n, waiting := len(before.Tickets), before.Snapshot().Waiting["a"]
 	f.issue(t, "a", "")
 	f.issue(t, "c", "")
-	if len(before.Tickets) != n || before.Snapshot.Waiting["a"] != waiting || len(before.Queue("q1")) != 1 {
-		t.Fatalf("an old view changed: %d tickets, %d waiting, queue %d", len(before.Tickets), before.Snapshot.Waiting["a"], len(before.Queue("q1")))
+	if len(before.Tickets) != n || before.Snapshot().Waiting["a"] != waiting || len(before.Queue("q1")) != 1 {
+		t.Fatalf("an old view changed: %d tickets, %d waiting, queue %d", len(before.Tickets), before.Snapshot().Waiting["a"], len(before.Queue("q1")))
 	}
 	after, _ := f.eng.View("hk")
 	if len(after.Tickets) != 3 || len(after.Queue("q1")) != 3 {
@@ -249,14 +249,14 @@ func TestTickRollsOverAtLocalMidnight(t *testing.T) {
 	defer sub.Close()
 	f.clock.set(time.Date(2026, 11, 27, 16, 59, 59, 0, time.UTC))
 	f.eng.Tick(ctx)
-	if v, _ := f.eng.View("hk"); v.Snapshot.Day != "2026-11-27" {
-		t.Fatalf("rolled over before midnight: day %s", v.Snapshot.Day)
+	if v, _ := f.eng.View("hk"); v.Day != "2026-11-27" {
+		t.Fatalf("rolled over before midnight: day %s", v.Day)
 	}
 	f.clock.set(time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)) // 00:00 in Hà Nội
 	f.eng.Tick(ctx)
 	v, _ := f.eng.View("hk")
-	if v.Snapshot.Day != "2026-11-28" || v.Snapshot.Waiting["a"] != 0 {
-		t.Fatalf("after midnight: day %s, waiting %v", v.Snapshot.Day, v.Snapshot.Waiting)
+	if v.Day != "2026-11-28" || v.Snapshot().Waiting["a"] != 0 {
+		t.Fatalf("after midnight: day %s, waiting %v", v.Day, v.Snapshot().Waiting)
 	}
 	var types []string
 	for len(types) < 2 {

@@ -115,7 +115,7 @@ func consoleState(v *engine.View, counter, staff string, now time.Time) ConsoleS
 	if cs.State == "" {
 		cs.State = queue.CounterClosed
 	}
-	st := ConsoleState{Seq: v.Snapshot.Seq, Now: now, Counter: cs, Number: k.Number, Queue: []ConsoleTicket{}}
+	st := ConsoleState{Seq: v.Seq, Now: now, Counter: cs, Number: k.Number, Queue: []ConsoleTicket{}}
 	if t, ok := v.Tickets[cs.Current]; ok && t.Active() {
 		ct := consoleTicket(v, t, now, true)
 		st.Current = &ct
