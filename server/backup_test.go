@@ -8,17 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"luot/internal/e2etest"
 	"luot/server/client"
 )
 
 // runOnce runs the server binary for a one-shot command (backup, restore).
 func runOnce(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	bin, err := buildServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, args...).CombinedOutput()
+	out, err := exec.Command(e2etest.Build(t, e2etest.Server), args...).CombinedOutput()
 	return string(out), err
 }
 

@@ -3,32 +3,18 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"luot/internal/e2etest"
 )
 
-// buildServer compiles this command once per test binary.
-var buildServer = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "luot-server-bin")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "luot-server")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
+// TestMain removes the server binary the tests built (internal/e2etest).
+func TestMain(m *testing.M) { e2etest.Main(m) }
 
 // serverProc is a running server child process.
 type serverProc struct {
@@ -43,10 +29,7 @@ var servingLine = regexp.MustCompile(`msg=serving addr=(\S+)`)
 // the given data folder and waits until it serves.
 func startServer(t *testing.T, data string, extra ...string) *serverProc {
 	t.Helper()
-	bin, err := buildServer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := e2etest.Build(t, e2etest.Server)
 	args := append([]string{"-addr", "127.0.0.1:0", "-data", data}, extra...)
 	cmd := exec.Command(bin, args...)
 	stderr, err := cmd.StderrPipe()
