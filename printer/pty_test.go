@@ -245,39 +245,7 @@ func TestControlFileSwitchesFaults(t *testing.T) {
 func TestUnplugMidTicketThenReconnect(t *testing.T) {
 	link := filepath.Join(t.TempDir(), "ttyPRINTER")
 	v, p := start(t, "epson-tm-t20iii", virtual.Options{Link: link}, printer.Config{})
-	// A long raster job, far larger than the pseudo-terminal's buffer.
-	prof := p.Profile()
-	e := printer.NewEncoder(prof)
-	e.Init()
-	for i := 0; i < 60; i++ {
-		e.Image(printer.NewPaper(prof.WidthDots, 200))
-	}
-	e.Cut(true)
-	job := e.Bytes()
-	held := v.HoldAfter(20000) // the printer stops reading part way
-	done := make(chan error, 1)
-	go func() {
-		_, err := p.PrintRaw(context.Background(), job)
-		done <- err
-	}()
-	select {
-	case <-held:
-	case err := <-done:
-		t.Fatalf("job finished before the printer stalled: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the printer never received 20000 bytes")
-	}
-	if err := v.Unplug(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		if !errors.Is(err, printer.ErrNotConnected) {
-			t.Fatalf("unplugged mid-ticket: got %v, want ErrNotConnected", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("printing hung after the printer was unplugged")
-	}
+	unplugMidJob(t, v, p, rasterJob(p, 60), 20000, "long raster job")
 	// While unplugged, status fails fast with a connection error.
 	if _, err := p.Status(ctx(t)); !errors.Is(err, printer.ErrNotConnected) {
 		t.Fatalf("status while unplugged: %v", err)
@@ -285,16 +253,7 @@ func TestUnplugMidTicketThenReconnect(t *testing.T) {
 	if err := v.Replug(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.PrintTicket(ctx(t), ticket()); err != nil {
-		t.Fatalf("after replug: %v", err)
-	}
-	got, err := v.Next(ctx(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(got.Text, "A012") || !strings.Contains(got.Text, "Cấp giấy phép xây dựng") {
-		t.Errorf("ticket after reconnect:\n%s", got.Text)
-	}
+	ticketPrintsWhole(t, v, p, "after reconnect")
 }
 
 func TestRTSCTSOnPseudoTerminalFailsClearly(t *testing.T) {
