@@ -385,15 +385,29 @@ func (c *citizen) holderTicket(w http.ResponseWriter, r *http.Request, token str
 	return t, v, true
 }
 
-func (c *citizen) cancelTicket(w http.ResponseWriter, r *http.Request) {
+// tokened is a request body that carries the holder's ticket token.
+type tokened interface{ token() string }
+
+func (b TokenBody) token() string  { return b.Token }
+func (b RatingBody) token() string { return b.Token }
+
+// holderWrite is the preamble of a holder's write: the per-address limit,
+// the body, and the ticket its token opens (with its office's view).
+func holderWrite[T tokened](c *citizen, w http.ResponseWriter, r *http.Request, dec func([]byte) (T, error)) (T, *queue.Ticket, *engine.View, bool) {
+	var b T
 	if c.limited(w, r, "") {
-		return
+		return b, nil, nil, false
 	}
-	b, ok := decodeBody(w, r, c.s, decodeToken)
+	b, ok := decodeBody(w, r, c.s, dec)
 	if !ok {
-		return
+		return b, nil, nil, false
 	}
-	t, v, ok := c.holderTicket(w, r, b.Token)
+	t, v, ok := c.holderTicket(w, r, b.token())
+	return b, t, v, ok
+}
+
+func (c *citizen) cancelTicket(w http.ResponseWriter, r *http.Request) {
+	_, t, v, ok := holderWrite(c, w, r, decodeToken)
 	if !ok {
 		return
 	}
@@ -416,14 +430,7 @@ type ratingAnswer struct {
 }
 
 func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
-	if c.limited(w, r, "") {
-		return
-	}
-	b, ok := decodeBody(w, r, c.s, decodeRating)
-	if !ok {
-		return
-	}
-	t, _, ok := c.holderTicket(w, r, b.Token)
+	b, t, _, ok := holderWrite(c, w, r, decodeRating)
 	if !ok {
 		return
 	}
