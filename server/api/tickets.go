@@ -53,7 +53,7 @@ func (s *Server) render(t *queue.Ticket, v *engine.View) TicketJSON {
 			j.CounterNumber = k.Number
 		}
 		if t.Status == queue.StatusWaiting {
-			if e, ok := v.Estimates[t.ID]; ok {
+			if e, ok := v.Estimates.Of(t); ok {
 				j.Ahead, j.ETASeconds, j.Provisional = e.Ahead, e.Seconds(), e.Provisional
 			} else {
 				j.ETASeconds = -1

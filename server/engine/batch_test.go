@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"testing"
 	"time"
@@ -325,11 +326,9 @@ func TestBatchStampsEstimatesOnceEqualToAFullReplay(t *testing.T) {
 		}
 	}
 	v, _ := f.eng.View("hk")
-	full := v.Frozen().Estimate(v.At)
-	for id, e := range full {
-		if v.Estimates[id] != e {
-			t.Errorf("view's estimate of %s %+v, full replay %+v", id, v.Estimates[id], e)
-		}
+	full, viewed := maps.Collect(v.Frozen().Estimate(v.At).All()), maps.Collect(v.Estimates.All())
+	if !maps.Equal(full, viewed) {
+		t.Errorf("view's estimates %+v, full replay %+v", viewed, full)
 	}
 	for _, name := range []string{"B", "C"} {
 		id := got[name].ID

@@ -38,8 +38,9 @@ type View struct {
 	Day string
 	// Tickets are the tickets in memory (the current day, and the still
 	// active ones of earlier days), by id.
-	Tickets   map[string]*queue.Ticket
-	Estimates map[string]queue.Estimate
+	Tickets map[string]*queue.Ticket
+	// Estimates is the forecast of every waiting ticket at At.
+	Estimates *queue.Forecast
 	// Counters are the counters' statuses, by counter id.
 	Counters map[string]queue.CounterStatus
 	At       time.Time
@@ -191,11 +192,11 @@ func (e *Engine) Do(ctx context.Context, officeID string, cmd Command) (*queue.C
 
 // makeView computes the view of a state: once per change. est, when not
 // nil, is the state's estimate at now, already computed by the command.
-func (e *Engine) makeView(s *queue.State, now time.Time, est map[string]queue.Estimate) *View {
-	frozen := s.Clone()
+func (e *Engine) makeView(s *queue.State, now time.Time, est *queue.Forecast) *View {
 	if est == nil {
-		est = frozen.Estimate(now)
+		est = s.Estimate(now) // on the live state, which keeps its waiting tickets indexed
 	}
+	frozen := s.Clone()
 	v := &View{
 		Office:    frozen.Office,
 		Seq:       frozen.Seq,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -132,7 +133,7 @@ func TestCommandsPublishInOrderAndUpdateTheView(t *testing.T) {
 	if v.Seq != 4 || v.Tickets[a1.ID].Status != queue.StatusCalled || v.Snapshot().Waiting["c"] != 1 {
 		t.Fatalf("view: seq %d, A001 %s, waiting %v", v.Seq, v.Tickets[a1.ID].Status, v.Snapshot().Waiting)
 	}
-	if e := v.Estimates[c1.ID]; !e.Known || e.Ahead != 0 {
+	if e, _ := v.Estimates.Of(v.Tickets[c1.ID]); !e.Known || e.Ahead != 0 {
 		t.Fatalf("estimate of C001 = %+v", e)
 	}
 	if q := v.Queue("q2"); len(q) != 1 || q[0].ID != c1.ID {
@@ -176,7 +177,7 @@ func TestIssueEstimateIsTheViewsEstimate(t *testing.T) {
 		last = f.issue(t, "c", "")
 	}
 	v, _ := f.eng.View("hk")
-	e := v.Estimates[last.ID]
+	e, _ := v.Estimates.Of(last)
 	// One counter, 3-minute average: the fifth waits 4 × 3 minutes.
 	if e.Seconds() != 12*60 || last.EstimateSeconds != 12*60 || e.Ahead != 4 {
 		t.Fatalf("fifth ticket: view %+v, stored %d s", e, last.EstimateSeconds)
@@ -300,9 +301,7 @@ func TestReloadGivesTheSameView(t *testing.T) {
 	if err1 != nil || err2 != nil || string(m1) != string(m2) {
 		t.Fatalf("snapshot after reload differs:\n%s\n%s (%v, %v)", m1, m2, err1, err2)
 	}
-	for id, e := range v1.Estimates {
-		if v2.Estimates[id] != e {
-			t.Fatalf("estimate of %s: %+v after reload, %+v before", id, v2.Estimates[id], e)
-		}
+	if e1, e2 := maps.Collect(v1.Estimates.All()), maps.Collect(v2.Estimates.All()); len(e1) == 0 || !maps.Equal(e1, e2) {
+		t.Fatalf("estimates after reload %+v, before %+v", e2, e1)
 	}
 }

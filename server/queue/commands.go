@@ -82,7 +82,8 @@ func (s *State) Issue(now time.Time, r IssueRequest) (*Change, error) {
 		c.estimatePending = true
 	} else {
 		c.Estimates = s.Estimate(now, t)
-		t.EstimateSeconds = c.Estimates[t.ID].Seconds()
+		e, _ := c.Estimates.Of(t)
+		t.EstimateSeconds = e.Seconds()
 	}
 	c.Numbers = append(c.Numbers, NumberRow{Day: s.Day, Service: sv.ID, Last: n})
 	c.touch(t)

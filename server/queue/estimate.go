@@ -2,6 +2,7 @@ package queue
 
 import (
 	"cmp"
+	"iter"
 	"math"
 	"slices"
 	"time"
@@ -30,15 +31,97 @@ func (e Estimate) Seconds() int {
 	return int(e.Wait.Round(time.Second) / time.Second)
 }
 
+// Forecast is the estimate of every waiting ticket of a state at one
+// instant, as State.Estimate computed it. It is not modified after that
+// and is safe for concurrent use. The nil *Forecast has no estimates.
+type Forecast struct {
+	// slots holds the estimate of the ticket of issue order base+i at i:
+	// the waiting tickets of a day have nearby orders, so a slice indexed
+	// by order is both smaller and faster than a map by id.
+	base  int64
+	slots []forecastSlot
+	n     int
+}
+
+type forecastSlot struct {
+	id string // "" for an order that has no estimate
+	e  Estimate
+}
+
+// newForecast returns an empty forecast with a slot for every entry of
+// lines.
+func newForecast(lines []simLine) *Forecast {
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for i := range lines {
+		for j := range lines[i].entries {
+			o := lines[i].entries[j].order
+			lo, hi = min(lo, o), max(hi, o)
+		}
+	}
+	f := &Forecast{base: lo}
+	if lo <= hi {
+		f.slots = make([]forecastSlot, hi-lo+1)
+	}
+	return f
+}
+
+// set records the estimate of an entry.
+func (f *Forecast) set(e *simEntry, est Estimate) {
+	sl := &f.slots[e.order-f.base]
+	if sl.id == "" {
+		f.n++
+	}
+	sl.id, sl.e = e.id, est
+}
+
+// Of returns the estimate of a ticket (matched by issue order and id); ok
+// is false when the ticket was not waiting in the forecast state.
+func (f *Forecast) Of(t *Ticket) (e Estimate, ok bool) {
+	if f == nil || t == nil {
+		return Estimate{}, false
+	}
+	i := t.Order - f.base
+	if i < 0 || i >= int64(len(f.slots)) || f.slots[i].id != t.ID {
+		return Estimate{}, false
+	}
+	return f.slots[i].e, true
+}
+
+// Len returns the number of tickets with an estimate.
+func (f *Forecast) Len() int {
+	if f == nil {
+		return 0
+	}
+	return f.n
+}
+
+// All yields every ticket id with its estimate, in issue order.
+func (f *Forecast) All() iter.Seq2[string, Estimate] {
+	return func(yield func(string, Estimate) bool) {
+		if f == nil {
+			return
+		}
+		for i := range f.slots {
+			if sl := &f.slots[i]; sl.id != "" && !yield(sl.id, sl.e) {
+				return
+			}
+		}
+	}
+}
+
 // simEntry is a waiting ticket in the simulation. The replay orders by
 // plain integers: key is the ticket's key before the counter offset
 // (virtual arrival − priority bonus) in Unix nanoseconds, order its issue
 // order; svc is its service's index (−1 if the office no longer has it).
+// The entry holds the ticket's id and service rather than the ticket, so
+// that the replay never reads the tickets themselves, which are scattered
+// in memory.
 type simEntry struct {
-	key   int64
-	order int64
-	svc   int
-	t     *Ticket
+	key     int64
+	order   int64
+	svc     int
+	id      string
+	service string
 }
 
 // simBefore is the ordering rule on simulated entries with keys ka and kb
@@ -87,86 +170,45 @@ type simCounter struct {
 // state, take part as if they were (Issue uses this for the new ticket).
 //
 // The replay is deterministic and costs O(tickets × (counters + services
-// per counter)) plus sorting each line once; it runs once per change (once
-// per batch of issues, see StampEstimates), not once per viewer. Services
-// and counters are addressed by index and times are integers (wall-clock
-// Unix nanoseconds), so the replay itself does no map or time.Time work;
-// the only map writes are the result's.
-func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
+// per counter)); it runs once per change (once per batch of issues, see
+// StampEstimates), not once per viewer. The waiting tickets come already
+// sorted into lines from the index Apply keeps (a state that has none, such
+// as a clone, sorts them here), services and counters are addressed by
+// index, times are integers (wall-clock Unix nanoseconds), and the result is
+// a slice by issue order, so the replay does no map, sorting or time.Time
+// work per ticket.
+func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 	o := &s.Office
 	nsvc, nctr := len(o.Services), len(o.Counters)
-	svcIdx := make(map[string]int, nsvc)
+	x := s.waiting
+	if x == nil {
+		x = buildWaitingIndex(s)
+	}
+	svcIdx := x.svcIdx
 	avg := make([]int64, nsvc)
 	for i := range o.Services {
-		svcIdx[o.Services[i].ID] = i
 		avg[i] = int64(s.Average(o.Services[i].ID))
 	}
-	ctrIdx := make(map[string]int, nctr)
-	for i := range o.Counters {
-		ctrIdx[o.Counters[i].ID] = i
-	}
-	// The bonus of the common class, without a map lookup per ticket.
-	noBonus := int64(o.Policy.Bonus(PriorityNone))
-	// Lines 0..nsvc-1 are the services; nsvc+i holds what is pinned to
-	// counter i.
+	// The lines are the index's, read only; a line that gets an extra
+	// ticket is copied first.
 	lines := make([]simLine, nsvc+nctr)
-	all := make([]simEntry, 0, len(s.Tickets)/2+len(extra)+8)
-	lineOf := make([]int32, 0, cap(all))
-	add := func(t *Ticket) {
-		si, ok := svcIdx[t.Service]
-		if !ok {
-			si = -1
-		}
-		li := si
-		if t.Pinned != "" {
-			li = -1
-			if ci, ok := ctrIdx[t.Pinned]; ok {
-				li = nsvc + ci
-			}
-		}
-		if li < 0 {
-			return
-		}
-		bonus := noBonus
-		if t.Priority != PriorityNone {
-			bonus = int64(o.Policy.Bonus(t.Priority))
-		}
-		all = append(all, simEntry{key: t.VA.UnixNano() - bonus, order: t.Order, svc: si, t: t})
-		lineOf = append(lineOf, int32(li))
-		lines[li].head++ // counts the line's entries for now
+	for i := range lines {
+		lines[i].entries = x.lines[i]
 	}
-	for _, t := range s.Tickets {
-		if t.Status == StatusWaiting {
-			add(t)
-		}
-	}
+	copied := make([]bool, len(lines))
 	for _, t := range extra {
-		add(t)
-	}
-	// One backing array, cut into the lines.
-	sorted := make([]simEntry, len(all))
-	off := 0
-	for i := range lines {
-		n := lines[i].head
-		lines[i].entries = sorted[off : off : off+n]
-		lines[i].head = 0
-		off += n
-	}
-	for i := range all {
-		l := &lines[lineOf[i]]
-		l.entries = append(l.entries, all[i])
-	}
-	order := func(a, b simEntry) int {
-		switch {
-		case a.key != b.key:
-			return cmp.Compare(a.key, b.key)
-		default:
-			return cmp.Compare(a.order, b.order)
+		li, e, ok := x.entry(t)
+		if !ok {
+			continue
 		}
+		l := &lines[li]
+		if !copied[li] {
+			l.entries, copied[li] = slices.Clone(l.entries), true
+		}
+		i, _ := slices.BinarySearchFunc(l.entries, e, compareEntries)
+		l.entries = slices.Insert(l.entries, i, e)
 	}
-	for i := range lines {
-		slices.SortFunc(lines[i].entries, order)
-	}
+	out := newForecast(lines)
 
 	nowNs := now.UnixNano()
 	mk := func(i int, free int64) simCounter {
@@ -196,7 +238,6 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 	}
 	slices.SortFunc(counters, func(a, b simCounter) int { return cmp.Compare(a.number, b.number) })
 
-	out := make(map[string]Estimate, len(all))
 	// Ahead counts the calls made before a ticket's call at the counters
 	// that could call it. Calls at the same simulated instant at other
 	// counters are not "before" (which one the replay takes first is only
@@ -256,7 +297,7 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 		} else {
 			ahead += aheadSvc[bestLine]
 		}
-		out[best.t.ID] = Estimate{Ahead: ahead, Wait: time.Duration(sc.free - nowNs), Known: true, Provisional: provisional}
+		out.set(best, Estimate{Ahead: ahead, Wait: time.Duration(sc.free - nowNs), Known: true, Provisional: provisional})
 		l.head++
 		l.calls++
 		nowCounter[sc.idx]++
@@ -266,13 +307,13 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) map[string]Estimate {
 		if best.svc >= 0 {
 			sc.free += avg[best.svc]
 		} else {
-			sc.free += int64(s.Average(best.t.Service))
+			sc.free += int64(s.Average(best.service))
 		}
 	}
 	// What no counter could call keeps its place in its own line.
 	for i := range lines {
-		for j, e := range lines[i].entries[lines[i].head:] {
-			out[e.t.ID] = Estimate{Ahead: j, Provisional: provisional}
+		for j := range lines[i].entries[lines[i].head:] {
+			out.set(&lines[i].entries[lines[i].head+j], Estimate{Ahead: j, Provisional: provisional})
 		}
 	}
 	return out
@@ -315,7 +356,7 @@ func (s *State) freeAt(now time.Time, k *Counter) time.Time {
 // shows for it: it counts the tickets issued after it in the same run
 // (a later priority ticket that goes ahead of it lengthens its wait),
 // which the answer to its issue shows too.
-func (s *State) StampEstimates(now time.Time, changes []*Change) map[string]Estimate {
+func (s *State) StampEstimates(now time.Time, changes []*Change) *Forecast {
 	if len(changes) == 0 {
 		return nil
 	}
@@ -326,10 +367,8 @@ func (s *State) StampEstimates(now time.Time, changes []*Change) map[string]Esti
 		}
 		old := c.Ticket
 		t := cloneTicket(old)
-		t.EstimateSeconds = -1
-		if e, ok := est[t.ID]; ok {
-			t.EstimateSeconds = e.Seconds()
-		}
+		e, _ := est.Of(t) // not waiting in the forecast: unknown, −1
+		t.EstimateSeconds = e.Seconds()
 		c.Ticket = t
 		for i, x := range c.Tickets {
 			if x == old {

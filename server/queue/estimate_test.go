@@ -2,6 +2,7 @@ package queue
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -14,8 +15,9 @@ type wantEst struct {
 	provisional bool
 }
 
-func checkEstimates(t *testing.T, got map[string]Estimate, want map[string]wantEst) {
+func checkEstimates(t *testing.T, f *Forecast, want map[string]wantEst) {
 	t.Helper()
+	got := maps.Collect(f.All())
 	if len(got) != len(want) {
 		t.Errorf("%d estimates, want %d: %+v", len(got), len(want), got)
 	}
@@ -305,7 +307,7 @@ func TestEstimateMatchesReplay(t *testing.T) {
 				}
 				s.issue(now, fmt.Sprint("t", i), svcs[rng.IntN(3)], p)
 			}
-			est := s.Estimate(now)
+			est := maps.Collect(s.Estimate(now).All())
 
 			free := map[string]time.Time{}
 			for _, k := range open {

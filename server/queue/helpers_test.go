@@ -248,10 +248,43 @@ func checkInvariants(s *State) error {
 		}
 		currentAt[cs.Current] = id
 	}
+	if err := checkWaitingIndex(s); err != nil {
+		return err
+	}
 	for svc, n := range s.Numbers {
 		for _, t := range s.Tickets {
 			if t.Day == s.Day && t.NumberService == svc && t.Number > n {
 				return fmt.Errorf("ticket %s has number %d above the last issued %d of %s", t.ID, t.Number, n, svc)
+			}
+		}
+	}
+	return nil
+}
+
+// checkWaitingIndex checks that the index of waiting tickets Apply keeps
+// up to date is the one built from scratch, and that issue orders, by
+// which a Forecast finds a ticket, are unique.
+func checkWaitingIndex(s *State) error {
+	orders := map[int64]string{}
+	for id, t := range s.Tickets {
+		if other, dup := orders[t.Order]; dup {
+			return fmt.Errorf("tickets %s and %s share issue order %d", other, id, t.Order)
+		}
+		orders[t.Order] = id
+	}
+	if s.waiting == nil {
+		return fmt.Errorf("no index of waiting tickets after Apply")
+	}
+	want := buildWaitingIndex(s)
+	for i, l := range want.lines {
+		got := s.waiting.lines[i]
+		if len(got) != len(l) {
+			return fmt.Errorf("line %d of the waiting index has %d tickets, rebuilt %d", i, len(got), len(l))
+		}
+		for j := range l {
+			g, w := got[j], l[j]
+			if g.key != w.key || g.order != w.order || g.svc != w.svc || g.id != w.id || g.service != w.service {
+				return fmt.Errorf("line %d, place %d of the waiting index: %s (key %d), rebuilt %s (key %d)", i, j, g.id, g.key, w.id, w.key)
 			}
 		}
 	}

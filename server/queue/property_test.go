@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// TestRandomCommands runs long seeded random sequences of every command,
+// TestRandomCommands runs long seeded random sequences of every command
+// (reconfiguration included, now and then),
 // with a clock that mostly moves forward, sometimes jumps back and sometimes
 // into the next days. After each applied change the invariants of
 // checkInvariants hold, the events' seq continue the state's without gaps,
@@ -19,10 +20,11 @@ func TestRandomCommands(t *testing.T) {
 	if testing.Short() {
 		steps = 500
 	}
+	counts := map[EventType]int{} // over every seed: the runs are sequential
 	for seed := range uint64(8) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 2026))
-			s := newTestState(t, func(o *Office) {
+			office := func(o *Office) {
 				o.Services = append(o.Services,
 					Service{ID: "m", Name: "Hộ tịch", FirstNumber: 1005, DefaultMinutes: 3, Active: true, RemoteCap: 3},
 					Service{ID: "off", Name: "Tạm ngưng", Prefix: "X", DefaultMinutes: 3, Active: false})
@@ -30,7 +32,19 @@ func TestRandomCommands(t *testing.T) {
 				o.Counters[2].Services = append(o.Counters[2].Services, CounterService{Service: "m", OffsetMinutes: 2})
 				o.Counters = append(o.Counters, Counter{ID: "c4", Number: 4, Services: []CounterService{
 					{Service: "m"}, {Service: "a", OffsetMinutes: 15}, {Service: "off"}}})
-			})
+			}
+			s := newTestState(t, office)
+			// Configurations an administrator switches between: the
+			// same, without counter c4 (its pinned tickets lose their
+			// line), with other bonuses and c1 serving "m" first.
+			configs := []Office{
+				testOffice(t, office),
+				testOffice(t, office, func(o *Office) { o.Counters = o.Counters[:3] }),
+				testOffice(t, office, func(o *Office) {
+					o.Policy.PriorityBonusMinutes = map[Priority]int{PriorityElderly: 45, PriorityMerit: 1}
+					o.Counters[0].Services = append([]CounterService{{Service: "m"}}, o.Counters[0].Services...)
+				}),
+			}
 			counters := []string{"c1", "c2", "c3", "c4", "nope"}
 			services := []string{"a", "b", "n", "m", "off", "nope"}
 			sources := []Source{SourceKiosk, SourceKiosk, SourceRemote, SourceClerk, SourceBooking}
@@ -38,7 +52,6 @@ func TestRandomCommands(t *testing.T) {
 			nextID := 0
 			var seq int64
 			applied, refused := 0, 0
-			counts := map[EventType]int{}
 			pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 			anyTicket := func() string { // deterministic: not in map order
 				ids := slices.Sorted(maps.Keys(s.Tickets))
@@ -68,6 +81,9 @@ func TestRandomCommands(t *testing.T) {
 				var err error
 				k, staff := pick(counters), fmt.Sprint("nv", rng.IntN(3))
 				op := rng.IntN(17)
+				if rng.IntN(50) == 0 {
+					op = 17 // now and then, not as often as the clerks act
+				}
 				switch op {
 				case 0, 1, 2, 3:
 					nextID++
@@ -107,6 +123,8 @@ func TestRandomCommands(t *testing.T) {
 					c, err = s.Cancel(now, anyTicket(), "holder")
 				case 16:
 					c = s.Rollover(now)
+				case 17:
+					c, err = s.Reconfigure(now, configs[rng.IntN(len(configs))], "admin")
 				}
 				if e := unchanged(before, s.State); e != nil {
 					t.Fatalf("step %d, op %d: %v", step, op, e)
@@ -141,15 +159,15 @@ func TestRandomCommands(t *testing.T) {
 					t.Fatalf("step %d: day went back from %s to %s", step, before.Day, c.Day)
 				}
 			}
-			// The sequence must have exercised the commands it claims to.
-			for _, typ := range []EventType{EventTicketIssued, EventTicketCalled, EventTicketRecalled, EventTicketServing,
-				EventTicketDone, EventTicketNoShow, EventTicketTransferred, EventTicketCancelled, EventTicketExpired,
-				EventCounterOpened, EventCounterPaused, EventCounterClosed, EventDayRolled} {
-				if counts[typ] == 0 {
-					t.Errorf("no %s event in %d steps", typ, steps)
-				}
-			}
 			t.Logf("%d applied, %d refused, %d events", applied, refused, seq)
 		})
+	}
+	// The sequences must have exercised the commands they claim to.
+	for _, typ := range []EventType{EventTicketIssued, EventTicketCalled, EventTicketRecalled, EventTicketServing,
+		EventTicketDone, EventTicketNoShow, EventTicketTransferred, EventTicketCancelled, EventTicketExpired,
+		EventCounterOpened, EventCounterPaused, EventCounterClosed, EventDayRolled, EventConfigChanged} {
+		if counts[typ] < 5 {
+			t.Errorf("%d %s events in 8 × %d steps, want at least 5", counts[typ], typ, steps)
+		}
 	}
 }

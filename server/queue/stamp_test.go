@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"maps"
 	"testing"
 	"time"
 )
@@ -38,8 +39,8 @@ func TestStampEstimatesEqualsAFullReplay(t *testing.T) {
 			published = s.Clone() // a view made in the middle of the run
 		}
 	}
-	est := s.StampEstimates(now, changes)
-	full := s.Estimate(now)
+	est := maps.Collect(s.StampEstimates(now, changes).All())
+	full := maps.Collect(s.Estimate(now).All())
 	if len(est) != len(full) {
 		t.Fatalf("%d estimates, full replay %d", len(est), len(full))
 	}

@@ -18,7 +18,11 @@ type State struct {
 	Seq      int64
 	Order    int64
 	Counters map[string]CounterStatus
-	Tickets  map[string]*Ticket
+	// Tickets are the tickets of the business day (and earlier ones not
+	// yet final), by id. Read it freely; change it only through Apply.
+	// (A State being built, e.g. by the store's loader, may fill it before
+	// its first Apply: that Apply indexes what is there.)
+	Tickets map[string]*Ticket
 	// Numbers is the last number issued today per numbering service.
 	Numbers map[string]int
 	// Averages is the service-time average in seconds per service.
@@ -34,6 +38,10 @@ type State struct {
 	// earlier days from the whole state; after that, only a new day or
 	// a change's own entries can bring such an entry.
 	swept bool
+	// waiting is the index of the waiting tickets that Apply keeps for
+	// Estimate; nil until the first Apply, in a clone, and after a change
+	// of configuration (Apply then rebuilds it).
+	waiting *waitingIndex
 }
 
 // NewState returns the state of an office with nothing issued on day.
@@ -61,6 +69,7 @@ func NewState(o Office, day string) *State {
 // replaces the pointer).
 func (s *State) Clone() *State {
 	c := *s
+	c.waiting = nil // Apply changes the index in place; a clone reads the tickets
 	c.Counters = maps.Clone(s.Counters)
 	c.Tickets = maps.Clone(s.Tickets)
 	c.Numbers = maps.Clone(s.Numbers)
@@ -95,7 +104,7 @@ type Change struct {
 	// Estimates, when set, is the wait estimate of the state after this
 	// change, at the change's time (Issue computes it for the new ticket);
 	// callers may reuse it instead of replaying again.
-	Estimates map[string]Estimate
+	Estimates *Forecast
 	// IdempotencyKey, when set, is the key of the request that made this
 	// change; the store keeps it with Ticket.ID in the same transaction, so
 	// that a repeated request finds the ticket instead of making another.
@@ -166,6 +175,7 @@ func (c *Change) setCounter(cs CounterStatus) {
 // the previous one.
 func (s *State) Apply(c *Change) {
 	if c.Config != nil {
+		s.waiting = nil // lines are cut by service and counter: rebuilt below
 		s.Office = *c.Config
 		for _, k := range s.Office.Counters {
 			if _, ok := s.Counters[k.ID]; !ok {
@@ -191,6 +201,9 @@ func (s *State) Apply(c *Change) {
 				s.Remote[t.Service]++
 			}
 		}
+		if s.waiting != nil && !s.waiting.update(s.Tickets[t.ID], t) {
+			s.waiting = nil // did not match the tickets: rebuilt below
+		}
 		s.Tickets[t.ID] = t
 	}
 	for _, cs := range c.Counters {
@@ -212,6 +225,9 @@ func (s *State) Apply(c *Change) {
 	}
 	if n := len(c.Events); n > 0 {
 		s.Seq = c.Events[n-1].Seq
+	}
+	if s.waiting == nil {
+		s.waiting = buildWaitingIndex(s)
 	}
 	// Tickets of earlier days leave memory once nothing can happen to
 	// them, and bookings of earlier days at the rollover that ends them.

@@ -146,7 +146,7 @@ func consoleTicket(v *engine.View, t *queue.Ticket, now time.Time, mine bool) Co
 		end = t.CalledAt
 	}
 	c.WaitedSec = max(0, int(end.Sub(t.IssuedAt).Seconds()))
-	if e, ok := v.Estimates[t.ID]; ok {
+	if e, ok := v.Estimates.Of(t); ok {
 		c.EtaSec = e.Seconds()
 	}
 	if mine {

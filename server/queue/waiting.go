@@ -1,0 +1,147 @@
+package queue
+
+import (
+	"cmp"
+	"slices"
+)
+
+// waitingIndex is the waiting tickets of a state sorted into the lines of
+// the wait-estimate replay (see Estimate): one line per service of the
+// office, then one per counter for the tickets pinned to it, each in the
+// order of the rule (key, then issue order). Apply keeps it up to date
+// ticket by ticket, so that a forecast does not walk and sort every ticket
+// of the day for each change: in a rush thousands wait, and the engine
+// forecasts after every batch of commits.
+//
+// The index belongs to one State. Clone does not copy it (a clone builds
+// its own when it needs one), and Estimate only reads it, so a frozen
+// clone can be forecast from concurrently.
+type waitingIndex struct {
+	// lines[i] for i < len(Office.Services) is service i's line;
+	// lines[len(Services)+j] holds the tickets pinned to counter j.
+	lines   [][]simEntry
+	svcIdx  map[string]int
+	ctrIdx  map[string]int
+	noBonus int64
+	office  *Office // what the lines were cut for; Apply drops the index when it changes
+}
+
+// newWaitingIndex returns the empty index of an office.
+func newWaitingIndex(o *Office) *waitingIndex {
+	x := &waitingIndex{
+		lines:   make([][]simEntry, len(o.Services)+len(o.Counters)),
+		svcIdx:  make(map[string]int, len(o.Services)),
+		ctrIdx:  make(map[string]int, len(o.Counters)),
+		noBonus: int64(o.Policy.Bonus(PriorityNone)),
+		office:  o,
+	}
+	for i := range o.Services {
+		x.svcIdx[o.Services[i].ID] = i
+	}
+	for i := range o.Counters {
+		x.ctrIdx[o.Counters[i].ID] = i
+	}
+	return x
+}
+
+// buildWaitingIndex indexes every waiting ticket of s.
+func buildWaitingIndex(s *State) *waitingIndex {
+	x := newWaitingIndex(&s.Office)
+	for _, t := range s.Tickets {
+		if t.Status == StatusWaiting {
+			if li, e, ok := x.entry(t); ok {
+				x.lines[li] = append(x.lines[li], e)
+			}
+		}
+	}
+	for _, l := range x.lines {
+		slices.SortFunc(l, compareEntries)
+	}
+	return x
+}
+
+// compareEntries is the ordering rule on the entries of one line.
+func compareEntries(a, b simEntry) int {
+	if c := cmp.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.order, b.order)
+}
+
+// entry returns the line and the entry of a waiting ticket; ok is false
+// for a ticket no counter can call (of a service the office no longer has
+// and not pinned, or pinned to a counter that is gone), which has no line.
+func (x *waitingIndex) entry(t *Ticket) (line int, e simEntry, ok bool) {
+	o := x.office
+	si, known := x.svcIdx[t.Service]
+	if !known {
+		si = -1
+	}
+	line = si
+	if t.Pinned != "" {
+		line = -1
+		if ci, ok := x.ctrIdx[t.Pinned]; ok {
+			line = len(o.Services) + ci
+		}
+	}
+	if line < 0 {
+		return 0, simEntry{}, false
+	}
+	bonus := x.noBonus
+	if t.Priority != PriorityNone {
+		bonus = int64(o.Policy.Bonus(t.Priority))
+	}
+	return line, simEntry{key: t.VA.UnixNano() - bonus, order: t.Order, svc: si, id: t.ID, service: t.Service}, true
+}
+
+// insert adds a waiting ticket to its line. A new walk-in goes to the end,
+// which is an append.
+func (x *waitingIndex) insert(t *Ticket) {
+	li, e, ok := x.entry(t)
+	if !ok {
+		return
+	}
+	l := x.lines[li]
+	i, _ := slices.BinarySearchFunc(l, e, compareEntries)
+	x.lines[li] = slices.Insert(l, i, e)
+}
+
+// remove takes out the entry of a ticket version that was waiting. It
+// reports false if the entry is not where the ticket says it is (the index
+// no longer matches the state, see State.Tickets), and the caller then
+// drops the index.
+func (x *waitingIndex) remove(t *Ticket) bool {
+	li, e, ok := x.entry(t)
+	if !ok {
+		return true // it had no line
+	}
+	l := x.lines[li]
+	i, found := slices.BinarySearchFunc(l, e, compareEntries)
+	if !found || l[i].id != t.ID {
+		return false
+	}
+	x.lines[li] = slices.Delete(l, i, i+1)
+	return true
+}
+
+// update moves a ticket in the index from its old version (nil for a new
+// ticket) to its new one. It reports false when the index turned out not
+// to match the state.
+func (x *waitingIndex) update(old, t *Ticket) bool {
+	if old != nil && old.Status == StatusWaiting && !x.remove(old) {
+		return false
+	}
+	if t.Status == StatusWaiting {
+		x.insert(t)
+	}
+	return true
+}
+
+// size is the number of indexed tickets.
+func (x *waitingIndex) size() int {
+	n := 0
+	for _, l := range x.lines {
+		n += len(l)
+	}
+	return n
+}
