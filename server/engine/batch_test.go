@@ -326,7 +326,7 @@ func TestBatchStampsEstimatesOnceEqualToAFullReplay(t *testing.T) {
 		}
 	}
 	v, _ := f.eng.View("hk")
-	full, viewed := maps.Collect(v.Frozen().Estimate(v.At).All()), maps.Collect(v.Estimates.All())
+	full, viewed := estimates(t, v, v.Frozen().Estimate(v.At)), estimates(t, v, v.Estimates)
 	if !maps.Equal(full, viewed) {
 		t.Errorf("view's estimates %+v, full replay %+v", viewed, full)
 	}

@@ -73,7 +73,7 @@ func checkEstimates(t *testing.T, e *engine.Engine, step int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id, est := range v.Estimates.All() {
+	for id, est := range estimates(t, v, v.Estimates) {
 		if est.Seconds() < 0 || est.Ahead < 0 {
 			t.Fatalf("step %d: ticket %s has estimate %d s, %d ahead", step, id, est.Seconds(), est.Ahead)
 		}

@@ -2,7 +2,6 @@ package queue
 
 import (
 	"cmp"
-	"iter"
 	"math"
 	"slices"
 	"time"
@@ -43,9 +42,26 @@ type Forecast struct {
 	n     int
 }
 
+// forecastSlot is one ticket's estimate. It holds no pointer (in a rush
+// the slice is large, and a pointer would make the collector scan it and
+// every write pay a barrier), so the ticket's id is checked by a hash:
+// id is idHash of the ticket's id, 0 for an order without estimate.
 type forecastSlot struct {
-	id string // "" for an order that has no estimate
-	e  Estimate
+	id    uint64
+	wait  int64
+	ahead int32
+	known bool
+	prov  bool
+}
+
+// idHash is the 64-bit FNV-1a hash of a ticket id, never 0.
+func idHash(id string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	return h | 1
 }
 
 // newForecast returns an empty forecast with a slot for every entry of
@@ -68,23 +84,28 @@ func newForecast(lines []simLine) *Forecast {
 // set records the estimate of an entry.
 func (f *Forecast) set(e *simEntry, est Estimate) {
 	sl := &f.slots[e.order-f.base]
-	if sl.id == "" {
+	if sl.id == 0 {
 		f.n++
 	}
-	sl.id, sl.e = e.id, est
+	*sl = forecastSlot{id: e.hash, wait: int64(est.Wait), ahead: int32(est.Ahead), known: est.Known, prov: est.Provisional}
 }
 
-// Of returns the estimate of a ticket (matched by issue order and id); ok
-// is false when the ticket was not waiting in the forecast state.
+// Of returns the estimate of a ticket of the forecast state (any version
+// of it: it is found by issue order, and its id checked); ok is false when
+// the ticket was not waiting in that state.
 func (f *Forecast) Of(t *Ticket) (e Estimate, ok bool) {
 	if f == nil || t == nil {
 		return Estimate{}, false
 	}
 	i := t.Order - f.base
-	if i < 0 || i >= int64(len(f.slots)) || f.slots[i].id != t.ID {
+	if i < 0 || i >= int64(len(f.slots)) {
 		return Estimate{}, false
 	}
-	return f.slots[i].e, true
+	sl := &f.slots[i]
+	if sl.id == 0 || sl.id != idHash(t.ID) {
+		return Estimate{}, false
+	}
+	return Estimate{Ahead: int(sl.ahead), Wait: time.Duration(sl.wait), Known: sl.known, Provisional: sl.prov}, true
 }
 
 // Len returns the number of tickets with an estimate.
@@ -95,32 +116,18 @@ func (f *Forecast) Len() int {
 	return f.n
 }
 
-// All yields every ticket id with its estimate, in issue order.
-func (f *Forecast) All() iter.Seq2[string, Estimate] {
-	return func(yield func(string, Estimate) bool) {
-		if f == nil {
-			return
-		}
-		for i := range f.slots {
-			if sl := &f.slots[i]; sl.id != "" && !yield(sl.id, sl.e) {
-				return
-			}
-		}
-	}
-}
-
 // simEntry is a waiting ticket in the simulation. The replay orders by
 // plain integers: key is the ticket's key before the counter offset
 // (virtual arrival − priority bonus) in Unix nanoseconds, order its issue
 // order; svc is its service's index (−1 if the office no longer has it).
-// The entry holds the ticket's id and service rather than the ticket, so
-// that the replay never reads the tickets themselves, which are scattered
-// in memory.
+// The entry holds what the replay needs of the ticket (hash is idHash of
+// its id) rather than the ticket, so that the replay never reads the
+// tickets themselves, which are scattered in memory.
 type simEntry struct {
 	key     int64
 	order   int64
 	svc     int
-	id      string
+	hash    uint64
 	service string
 }
 

@@ -2,7 +2,6 @@ package queue
 
 import (
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -15,9 +14,9 @@ type wantEst struct {
 	provisional bool
 }
 
-func checkEstimates(t *testing.T, f *Forecast, want map[string]wantEst) {
+func checkEstimates(t *testing.T, s *State, f *Forecast, want map[string]wantEst) {
 	t.Helper()
-	got := maps.Collect(f.All())
+	got := forecastMap(t, f, s)
 	if len(got) != len(want) {
 		t.Errorf("%d estimates, want %d: %+v", len(got), len(want), got)
 	}
@@ -239,7 +238,7 @@ func TestEstimate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newTestState(t, tc.mods...)
 			tc.setup(s)
-			checkEstimates(t, s.Estimate(at(tc.now)), tc.want)
+			checkEstimates(t, s.State, s.Estimate(at(tc.now)), tc.want)
 		})
 	}
 }
@@ -253,7 +252,7 @@ func TestEstimateFollowsAverages(t *testing.T) {
 	s.issue(at("08:01"), "t1", "a", PriorityNone)
 	s.issue(at("08:02"), "t2", "a", PriorityNone)
 	s.issue(at("08:03"), "t3", "a", PriorityNone)
-	checkEstimates(t, s.Estimate(at("08:05")), map[string]wantEst{
+	checkEstimates(t, s.State, s.Estimate(at("08:05")), map[string]wantEst{
 		"t1": {0, 0, true, false}, "t2": {12 * time.Minute, 1, true, false}, "t3": {24 * time.Minute, 2, true, false},
 	})
 }
@@ -307,7 +306,7 @@ func TestEstimateMatchesReplay(t *testing.T) {
 				}
 				s.issue(now, fmt.Sprint("t", i), svcs[rng.IntN(3)], p)
 			}
-			est := maps.Collect(s.Estimate(now).All())
+			est := forecastMap(t, s.Estimate(now), s.State)
 
 			free := map[string]time.Time{}
 			for _, k := range open {
@@ -338,5 +337,36 @@ func TestEstimateMatchesReplay(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestForecastOf finds a ticket's estimate by any version of the ticket,
+// and none for a ticket that was not waiting, for one the forecast never
+// saw (another office's, with the same issue order), or from no forecast.
+func TestForecastOf(t *testing.T) {
+	s := newTestState(t)
+	s.open(at("07:30"), "c1")
+	a := s.issue(at("08:00"), "a1", "a", PriorityNone)
+	b := s.issue(at("08:01"), "a2", "a", PriorityNone)
+	f := s.Estimate(at("08:02"))
+	if e, ok := f.Of(b); !ok || !e.Known || e.Ahead != 1 || f.Len() != 2 {
+		t.Fatalf("a2: %+v, %v; %d estimates", e, ok, f.Len())
+	}
+	later := cloneTicket(b)
+	later.EstimateSeconds = 99 // another version of the same ticket
+	if _, ok := f.Of(later); !ok {
+		t.Error("a later version of a2 has no estimate")
+	}
+	stranger := &Ticket{ID: "other-office", Order: b.Order, Status: StatusWaiting}
+	if e, ok := f.Of(stranger); ok {
+		t.Errorf("a ticket with a2's order but another id got %+v", e)
+	}
+	s.next(at("08:03"), "c1") // a1 is called
+	if _, ok := s.Estimate(at("08:03")).Of(a); ok {
+		t.Error("a called ticket has an estimate")
+	}
+	var none *Forecast
+	if _, ok := none.Of(a); ok || none.Len() != 0 {
+		t.Error("the nil forecast has an estimate")
 	}
 }

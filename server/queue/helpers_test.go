@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -261,6 +262,23 @@ func checkInvariants(s *State) error {
 	return nil
 }
 
+// forecastMap returns a forecast as a map by ticket id: the estimates of
+// the tickets of s and of extra. It fails the test if the forecast holds
+// more estimates than that (of tickets it should not know).
+func forecastMap(t testing.TB, f *Forecast, s *State, extra ...*Ticket) map[string]Estimate {
+	t.Helper()
+	m := map[string]Estimate{}
+	for _, tk := range append(slices.Collect(maps.Values(s.Tickets)), extra...) {
+		if e, ok := f.Of(tk); ok {
+			m[tk.ID] = e
+		}
+	}
+	if len(m) != f.Len() {
+		t.Fatalf("the forecast has %d estimates, of which %d are of tickets of the state", f.Len(), len(m))
+	}
+	return m
+}
+
 // checkWaitingIndex checks that the index of waiting tickets Apply keeps
 // up to date is the one built from scratch, and that issue orders, by
 // which a Forecast finds a ticket, are unique.
@@ -283,8 +301,8 @@ func checkWaitingIndex(s *State) error {
 		}
 		for j := range l {
 			g, w := got[j], l[j]
-			if g.key != w.key || g.order != w.order || g.svc != w.svc || g.id != w.id || g.service != w.service {
-				return fmt.Errorf("line %d, place %d of the waiting index: %s (key %d), rebuilt %s (key %d)", i, j, g.id, g.key, w.id, w.key)
+			if g.key != w.key || g.order != w.order || g.svc != w.svc || g.hash != w.hash || g.service != w.service {
+				return fmt.Errorf("line %d, place %d of the waiting index: order %d (key %d), rebuilt order %d (key %d)", i, j, g.order, g.key, w.order, w.key)
 			}
 		}
 	}

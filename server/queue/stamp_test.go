@@ -1,7 +1,6 @@
 package queue
 
 import (
-	"maps"
 	"testing"
 	"time"
 )
@@ -39,8 +38,8 @@ func TestStampEstimatesEqualsAFullReplay(t *testing.T) {
 			published = s.Clone() // a view made in the middle of the run
 		}
 	}
-	est := maps.Collect(s.StampEstimates(now, changes).All())
-	full := maps.Collect(s.Estimate(now).All())
+	est := forecastMap(t, s.StampEstimates(now, changes), s.State)
+	full := forecastMap(t, s.Estimate(now), s.State)
 	if len(est) != len(full) {
 		t.Fatalf("%d estimates, full replay %d", len(est), len(full))
 	}

@@ -91,7 +91,7 @@ func (x *waitingIndex) entry(t *Ticket) (line int, e simEntry, ok bool) {
 	if t.Priority != PriorityNone {
 		bonus = int64(o.Policy.Bonus(t.Priority))
 	}
-	return line, simEntry{key: t.VA.UnixNano() - bonus, order: t.Order, svc: si, id: t.ID, service: t.Service}, true
+	return line, simEntry{key: t.VA.UnixNano() - bonus, order: t.Order, svc: si, hash: idHash(t.ID), service: t.Service}, true
 }
 
 // insert adds a waiting ticket to its line. A new walk-in goes to the end,
@@ -117,7 +117,7 @@ func (x *waitingIndex) remove(t *Ticket) bool {
 	}
 	l := x.lines[li]
 	i, found := slices.BinarySearchFunc(l, e, compareEntries)
-	if !found || l[i].id != t.ID {
+	if !found || l[i].hash != idHash(t.ID) {
 		return false
 	}
 	x.lines[li] = slices.Delete(l, i, i+1)
