@@ -293,6 +293,8 @@ func TestHealthAndMetrics(t *testing.T) {
 		`luot_waiting_tickets{office="hcm-q1",service="chung-thuc"} 1`,
 		`luot_websocket_clients 1`,
 		`luot_http_request_duration_seconds_bucket{code="201",route="POST /api/v1/offices/{office}/tickets",le=`,
+		"luot_commit_batches_total ", "luot_commit_changes_total ", "luot_engine_busy_seconds_total ",
+		"luot_commit_seconds_total ", "luot_forecast_seconds_total ",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)

@@ -103,7 +103,9 @@ func (e *Engine) submit(o *office, r *request) {
 	o.queue = o.queue[n:]
 	o.qmu.Unlock()
 
+	start := time.Now()
 	e.runBatch(o, batch)
+	since(&e.stats.busy, start)
 
 	o.qmu.Lock()
 	var next *request
@@ -142,7 +144,9 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 	// stamp gives the pending issues their estimates: one replay.
 	stamp := func() {
 		if len(pending) > 0 {
+			start := time.Now()
 			o.state.StampEstimates(lastNow, pending)
+			since(&e.stats.forecast, start)
 			pending = nil
 		}
 	}
@@ -301,6 +305,7 @@ func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][][]byte
 	// reached the store finishes: its outcome must be known.
 	ctx := context.Background()
 	var err error
+	start := time.Now()
 	if bs, ok := e.store.(BatchStore); ok && len(changes) > 1 {
 		err = bs.CommitBatch(ctx, changes, msgs)
 	} else {
@@ -310,12 +315,15 @@ func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][][]byte
 			}
 		}
 	}
+	since(&e.stats.commit, start)
 	office := changes[0].Office
 	if err != nil {
 		e.log.Error("commit failed; nothing changed", "office", office, "changes", len(changes), "err", err)
 		o.state = o.view.Load().state.Clone()
 		return fmt.Errorf("save change of office %s: %w", office, err)
 	}
+	e.stats.batches.Add(1)
+	e.stats.changes.Add(uint64(len(changes)))
 	last := changes[len(changes)-1]
 	o.view.Store(e.makeView(o.state, now, last.Estimates))
 	if e.pub != nil {

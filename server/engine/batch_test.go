@@ -164,6 +164,10 @@ func TestGroupCommitBatchesQueuedCommandsAndAnswersAfterDurable(t *testing.T) {
 	if len(leaks) > 0 {
 		t.Fatal(leaks)
 	}
+	// The engine's figures say the same: two transactions, ten changes.
+	if st := f.eng.Stats(); st.Batches != 2 || st.Changes != n || st.Busy < st.Commit+st.Forecast || st.Commit <= 0 {
+		t.Fatalf("stats %+v, want 2 batches of %d changes, busy ≥ commit + forecast > 0", st, n)
+	}
 	// Events come in seq order without gaps, one per ticket.
 	for want := int64(1); want <= n; want++ {
 		m := <-sub.C()
@@ -244,6 +248,9 @@ func TestFailedBatchChangesNothingAndFailsEveryRequest(t *testing.T) {
 	case m := <-sub.C():
 		t.Fatalf("event %s of the failed batch was published", m.Msg)
 	default:
+	}
+	if st := f.eng.Stats(); st.Batches != 1 || st.Changes != 1 {
+		t.Fatalf("stats %+v: the failed batch is counted as committed", st)
 	}
 	g.mu.Lock()
 	g.expect[3] = 1

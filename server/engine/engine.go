@@ -103,6 +103,8 @@ type Engine struct {
 
 	mu      sync.RWMutex
 	offices map[string]*office
+
+	stats stats
 }
 
 // New returns an engine over store that publishes to pub and reads the time
@@ -194,7 +196,9 @@ func (e *Engine) Do(ctx context.Context, officeID string, cmd Command) (*queue.C
 // nil, is the state's estimate at now, already computed by the command.
 func (e *Engine) makeView(s *queue.State, now time.Time, est *queue.Forecast) *View {
 	if est == nil {
+		start := time.Now()
 		est = s.Estimate(now) // on the live state, which keeps its waiting tickets indexed
+		since(&e.stats.forecast, start)
 	}
 	frozen := s.Clone()
 	v := &View{

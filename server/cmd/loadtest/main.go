@@ -820,6 +820,7 @@ func run() error {
 		return err
 	}
 	fmt.Printf("measured phase: %s, mode %s, load average %s, waiting %d, seq %d\n", cfg.duration, cfg.mode, loadAvg(), waiting0, seq0)
+	eng0, engErr := l.scrapeEngine(ctx)
 	smp := startSampler(cfg.pid)
 	start := time.Now()
 	pctx, cancel := context.WithTimeout(ctx, cfg.duration)
@@ -881,6 +882,10 @@ func run() error {
 	elapsed := time.Since(start)
 	issued := l.issued.Load()
 	res := smp.finish()
+	eng1, err := l.scrapeEngine(ctx)
+	if engErr == nil {
+		engErr = err
+	}
 	la := loadAvg()
 	time.Sleep(cfg.settle) // let the last events reach every client
 	seq1, waiting1, err := l.state(ctx)
@@ -902,6 +907,11 @@ func run() error {
 	}
 	fmt.Printf("\nwaiting %d → %d, events seq %d → %d (%d events)\n", waiting0, waiting1, seq0, seq1, seq1-seq0)
 	fmt.Printf("\n== server ==\n%s\nload average after: %s\n", res, la)
+	if engErr != nil {
+		fmt.Printf("engine (group commit): %v\n", engErr)
+	} else {
+		fmt.Printf("engine (group commit): %s\n", engineReport(eng0, eng1, elapsed))
+	}
 
 	if len(fleets) > 0 {
 		observer.mu.Lock()

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"luot/server/officefile"
 )
@@ -54,5 +56,46 @@ func TestBiggerDemo(t *testing.T) {
 	}
 	if clerks != 12 {
 		t.Fatalf("%d clerks with a PIN, want 12", clerks)
+	}
+}
+
+// TestParseEngineFigures reads the group-commit counters from /metrics
+// text, and refuses a missing, repeated or malformed one.
+func TestParseEngineFigures(t *testing.T) {
+	good := `# HELP luot_commit_batches_total Durable transactions.
+# TYPE luot_commit_batches_total counter
+luot_commit_batches_total 120
+luot_commit_changes_total 2400
+luot_engine_busy_seconds_total 9.5
+luot_commit_seconds_total 3.25
+luot_forecast_seconds_total 1.5e+00
+luot_websocket_clients 3
+`
+	f, err := parseEngineFigures(good)
+	if err != nil || f != (engineFigures{batches: 120, changes: 2400, busy: 9.5, commit: 3.25, forecast: 1.5}) {
+		t.Fatalf("%+v, %v", f, err)
+	}
+	r := engineReport(engineFigures{}, f, 10*time.Second)
+	for _, want := range []string{"120 durable transactions (12/s)", "20.0 changes each", "busy 95%", "commit 32% (27.08 ms per transaction)", "wait forecasts 15%", "(commands, views) 48%"} {
+		if !strings.Contains(r, want) {
+			t.Errorf("report %q lacks %q", r, want)
+		}
+	}
+	if r := engineReport(f, f, time.Second); r != "no durable transaction in the phase" {
+		t.Errorf("no change: %q", r)
+	}
+	for name, text := range map[string]string{
+		"missing":  strings.Replace(good, "luot_forecast_seconds_total 1.5e+00\n", "", 1),
+		"twice":    good + "luot_commit_batches_total 121\n",
+		"negative": strings.Replace(good, "2400", "-1", 1),
+		"NaN":      strings.Replace(good, "2400", "NaN", 1),
+		"Inf":      strings.Replace(good, "2400", "+Inf", 1),
+		"garbage":  strings.Replace(good, "2400", "lots", 1),
+		"empty":    "",
+		"binary":   "\x00\xff luot_commit_batches_total",
+	} {
+		if _, err := parseEngineFigures(text); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }
