@@ -67,9 +67,12 @@ type request struct {
 	ctx context.Context
 	cmd Command // nil: only the day rollover (Tick)
 
-	// issue is set for Engine.Issue: key is its scoped idempotency key.
-	issue bool
-	key   string
+	// issue is set for Engine.Issue: key is its scoped idempotency key,
+	// lookedUp when Issue found no ticket of that key in the store (see
+	// recentKeys).
+	issue    bool
+	key      string
+	lookedUp time.Time
 
 	// Results, written by the leader before wake is signalled.
 	change  *queue.Change
@@ -227,7 +230,7 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 				members = append(members, r)
 				continue
 			}
-			t, err := e.ticketByKey(r.ctx, o, r.key)
+			t, err := e.recentKey(r.ctx, o, r)
 			if err != nil {
 				r.err = err
 				continue
@@ -277,26 +280,6 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 	}
 }
 
-// ticketByKey returns the ticket already issued with an idempotency key,
-// or nil.
-func (e *Engine) ticketByKey(ctx context.Context, o *office, key string) (*queue.Ticket, error) {
-	id, err := e.store.TicketByIdempotencyKey(ctx, o.state.Office.ID, key)
-	if err != nil {
-		return nil, fmt.Errorf("look up idempotency key: %w", err)
-	}
-	if id == "" {
-		return nil, nil
-	}
-	if t, ok := o.state.Tickets[id]; ok {
-		return t, nil
-	}
-	t, err := e.store.Ticket(ctx, o.state.Office.ID, id)
-	if err != nil || t == nil {
-		return nil, fmt.Errorf("load ticket %s of idempotency key: %w", id, err)
-	}
-	return t, nil
-}
-
 // commitBatch makes changes (already applied to o.state) durable, then
 // refreshes the view and publishes their events. On failure it puts the
 // live state back to the last durable view's and publishes nothing.
@@ -324,6 +307,7 @@ func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][][]byte
 	}
 	e.stats.batches.Add(1)
 	e.stats.changes.Add(uint64(len(changes)))
+	o.keys.committed(changes, e.keyWindow)
 	last := changes[len(changes)-1]
 	o.view.Store(e.makeView(o.state, now, last.Estimates))
 	if e.pub != nil {

@@ -427,3 +427,43 @@ func TestRolloverInABatchExpiresStampedTickets(t *testing.T) {
 		t.Fatalf("the ticket of the old day: stored %s with estimate %d s, answered with %d s; want expired with its stamped estimate", st.Status, st.EstimateSeconds, before.EstimateSeconds)
 	}
 }
+
+// TestKeyCommittedWhileARepeatWaits: a kiosk's request is on disk when
+// its retry (same key) arrives; the retry's own lookup finds nothing, so
+// the leader must know the key from its commit — from its recent keys, or,
+// when the retry's lookup is too old to trust, from the store — and answer
+// the first ticket, not issue a second (which the store would refuse,
+// failing the retry).
+func TestKeyCommittedWhileARepeatWaits(t *testing.T) {
+	for _, window := range []time.Duration{time.Minute, 0} {
+		t.Run(fmt.Sprint("window ", window), func(t *testing.T) {
+			f, g := newGated(t, 0)
+			engine.SetKeyWindow(f.eng, window)
+			first := make(chan issued, 1)
+			go func() {
+				tk, c, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, "kiosk:k1")
+				first <- issued{tk, c, err, time.Now()}
+			}()
+			<-g.entered
+			retry := make(chan issued, 1)
+			go func() {
+				tk, c, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, "kiosk:k1")
+				retry <- issued{tk, c, err, time.Now()}
+			}()
+			waitQueued(t, f.eng, 1) // looked up (nothing yet) and queued
+			close(g.release)
+			a, b := <-first, <-retry
+			if a.err != nil || b.err != nil || !a.created || b.created || b.t == nil || b.t.ID != a.t.ID {
+				t.Fatalf("first %+v (created %v, %v), retry %+v (created %v, %v): want the retry to get the first ticket", a.t, a.created, a.err, b.t, b.created, b.err)
+			}
+			// A later repeat finds it by its own lookup.
+			tk, created, err := f.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, "kiosk:k1")
+			if err != nil || created || tk.ID != a.t.ID {
+				t.Fatalf("later repeat: %+v created %v err %v", tk, created, err)
+			}
+			if v, _ := f.eng.View("hk"); len(v.Tickets) != 1 {
+				t.Fatalf("%d tickets, want 1", len(v.Tickets))
+			}
+		})
+	}
+}

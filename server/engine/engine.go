@@ -92,6 +92,8 @@ type office struct {
 	qmu     sync.Mutex
 	queue   []*request
 	leading bool
+
+	keys recentKeys // under mu
 }
 
 // Engine is safe for concurrent use.
@@ -104,7 +106,8 @@ type Engine struct {
 	mu      sync.RWMutex
 	offices map[string]*office
 
-	stats stats
+	stats     stats
+	keyWindow time.Duration // see keys.go
 }
 
 // New returns an engine over store that publishes to pub and reads the time
@@ -113,7 +116,7 @@ func New(store Store, pub Publisher, now func() time.Time, log *slog.Logger) *En
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Engine{store: store, pub: pub, now: now, log: log, offices: map[string]*office{}}
+	return &Engine{store: store, pub: pub, now: now, log: log, offices: map[string]*office{}, keyWindow: defaultKeyWindow}
 }
 
 // Load reads every office of the store into memory. Call it once at start,
@@ -231,7 +234,16 @@ func (e *Engine) Issue(ctx context.Context, officeID string, r queue.IssueReques
 		r.Token = NewToken()
 	}
 	r.DeferEstimate = true // stamped once per run of issues, see batch.go
-	q := &request{ctx: ctx, issue: true, key: key, cmd: func(s *queue.State, now time.Time) (*queue.Change, error) {
+	var lookedUp time.Time
+	if key != "" {
+		v := o.view.Load()
+		t, err := e.ticketOfKey(ctx, v.Office.ID, v.Tickets, key)
+		if err != nil || t != nil {
+			return t, false, err
+		}
+		lookedUp = time.Now() // monotonic: see keys.go
+	}
+	q := &request{lookedUp: lookedUp, ctx: ctx, issue: true, key: key, cmd: func(s *queue.State, now time.Time) (*queue.Change, error) {
 		c, err := s.Issue(now, r)
 		if c != nil {
 			c.IdempotencyKey = key

@@ -1,5 +1,7 @@
 package engine
 
+import "time"
+
 // QueueLen returns how many commands of an office wait for its leader (for
 // tests that need a batch to form before it commits).
 func QueueLen(e *Engine, office string) int {
@@ -11,3 +13,7 @@ func QueueLen(e *Engine, office string) int {
 	defer o.qmu.Unlock()
 	return len(o.queue)
 }
+
+// SetKeyWindow sets how long an issue's own lookup of its idempotency key
+// is trusted (see keys.go); 0 makes the leader always ask the store.
+func SetKeyWindow(e *Engine, d time.Duration) { e.keyWindow = d }

@@ -40,10 +40,20 @@ func (db *DB) CommitBatch(ctx context.Context, changes []*queue.Change, events [
 		return fmt.Errorf("commit %d changes of office %s: begin: %w", len(changes), office, err)
 	}
 	defer tx.Rollback()
+	pos, err := db.readPos(ctx, tx, office)
+	if err != nil {
+		return fmt.Errorf("commit %d changes of office %s: %w", len(changes), office, err)
+	}
 	for i, c := range changes {
-		if err := db.commitTx(ctx, tx, c, events[i]); err != nil {
+		if c.Office != office {
+			return fmt.Errorf("commit change %d of %d: it is of office %s, the batch of office %s: %w", i+1, len(changes), c.Office, office, ErrConflict)
+		}
+		if err := db.commitTx(ctx, tx, c, events[i], &pos); err != nil {
 			return fmt.Errorf("commit change %d of %d of office %s: %w", i+1, len(changes), c.Office, err)
 		}
+	}
+	if err := db.writePos(ctx, tx, office, pos); err != nil {
+		return fmt.Errorf("commit %d changes of office %s: %w", len(changes), office, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit %d changes of office %s: %w", len(changes), office, err)

@@ -84,15 +84,22 @@ func BenchmarkLoadState(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	pos, err := db.readPos(ctx, tx, st.Office.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for i := range 1000 {
 		c, err := st.Issue(t0.Add(time.Duration(i)*time.Second), queue.IssueRequest{ID: id(i), Token: "tok", Service: "ho-tich", Source: queue.SourceKiosk})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := db.commitTx(ctx, tx, c, encode(b, c)); err != nil {
+		if err := db.commitTx(ctx, tx, c, encode(b, c), &pos); err != nil {
 			b.Fatal(err)
 		}
 		st.Apply(c)
+	}
+	if err := db.writePos(ctx, tx, st.Office.ID, pos); err != nil {
+		b.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)

@@ -59,7 +59,14 @@ func (db *DB) Commit(ctx context.Context, c *queue.Change, events [][]byte) erro
 		return fmt.Errorf("commit change of office %s: begin: %w", c.Office, err)
 	}
 	defer tx.Rollback()
-	if err := db.commitTx(ctx, tx, c, events); err != nil {
+	pos, err := db.readPos(ctx, tx, c.Office)
+	if err == nil {
+		err = db.commitTx(ctx, tx, c, events, &pos)
+	}
+	if err == nil {
+		err = db.writePos(ctx, tx, c.Office, pos)
+	}
+	if err != nil {
 		return fmt.Errorf("commit change of office %s: %w", c.Office, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -68,17 +75,41 @@ func (db *DB) Commit(ctx context.Context, c *queue.Change, events [][]byte) erro
 	return nil
 }
 
-func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events [][]byte) error {
-	st := func(q string) *sql.Stmt { return db.txStmt(ctx, tx, q) }
-	var lastSeq, lastOrder int64
-	var day string
-	err := st(sqlOfficePos).QueryRowContext(ctx, c.Office).Scan(&lastSeq, &lastOrder, &day)
+// officePos is an office's stored position: its last event seq, last
+// issue order and business day. A commit reads it once, checks and
+// advances it change by change (commitTx), and writes it once.
+type officePos struct {
+	seq, order int64
+	day        string
+}
+
+// readPos reads an office's position in tx.
+func (db *DB) readPos(ctx context.Context, tx *sql.Tx, office string) (officePos, error) {
+	var p officePos
+	err := db.txStmt(ctx, tx, sqlOfficePos).QueryRowContext(ctx, office).Scan(&p.seq, &p.order, &p.day)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("office %q: %w; create it first", c.Office, ErrNotFound)
+		return p, fmt.Errorf("office %q: %w; create it first", office, ErrNotFound)
 	}
 	if err != nil {
-		return fmt.Errorf("read office: %w", err)
+		return p, fmt.Errorf("read office: %w", err)
 	}
+	return p, nil
+}
+
+// writePos writes an office's position in tx.
+func (db *DB) writePos(ctx context.Context, tx *sql.Tx, office string, p officePos) error {
+	if _, err := db.txStmt(ctx, tx, sqlOfficeUpdate).ExecContext(ctx, p.day, p.seq, p.order, office); err != nil {
+		return fmt.Errorf("save office position: %w", err)
+	}
+	return nil
+}
+
+// commitTx writes one change in tx, checking it against the office's
+// position pos (as left by the changes before it in the same transaction)
+// and advancing pos; the caller writes pos back once (writePos).
+func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events [][]byte, pos *officePos) error {
+	st := func(q string) *sql.Stmt { return db.txStmt(ctx, tx, q) }
+	lastSeq, lastOrder, day := pos.seq, pos.order, pos.day
 	for i, ev := range c.Events {
 		if want := lastSeq + int64(i) + 1; ev.Seq != want {
 			return fmt.Errorf("event %d (%s) has seq %d but the next seq is %d: %w; the in-memory state is stale, reload it", i, ev.Type, ev.Seq, want, ErrConflict)
@@ -114,10 +145,7 @@ func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events 
 			return err
 		}
 	}
-	if _, err := st(sqlOfficeUpdate).ExecContext(ctx,
-		c.Day, newSeq, c.Order, c.Office); err != nil {
-		return fmt.Errorf("save office position: %w", err)
-	}
+	*pos = officePos{seq: newSeq, order: c.Order, day: c.Day}
 	for _, t := range c.Tickets {
 		if t.Office != c.Office {
 			return fmt.Errorf("ticket %s belongs to office %q: %w", t.ID, t.Office, ErrConflict)

@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"luot/server/queue"
+)
+
+// Idempotency keys of ticket issues.
+//
+// A repeated issue request (a kiosk retrying after a lost answer) must get
+// the ticket its key already made. Engine.Issue looks the key up in the
+// store before the request joins its office's queue, concurrently with
+// other requests, so that the office's leader — which runs one batch at a
+// time and is the bottleneck in a rush — does not query the store for
+// every issue. That lookup cannot see a key committed after it, while the
+// request waited; the leader therefore also checks the keys its own
+// commits made recently (recentKeys), and, for a request whose lookup is
+// older than keyWindow (it waited unusually long), asks the store again.
+// Keys stay in recentKeys for twice keyWindow, measured on the monotonic
+// clock, so every key committed after a fresh lookup is still there.
+
+// defaultKeyWindow is how long a request's own store lookup of its key is
+// trusted.
+const defaultKeyWindow = time.Minute
+
+// recentKeys are the idempotency keys an office's commits made lately,
+// with their tickets' ids. Only the office's leader uses it (under
+// office.mu).
+type recentKeys struct {
+	ids   map[string]string // key → ticket id
+	order []keyAt           // in commit order, for pruning
+}
+
+type keyAt struct {
+	key string
+	at  time.Time // monotonic
+}
+
+// committed records the keys of committed changes and forgets those older
+// than twice window.
+func (k *recentKeys) committed(changes []*queue.Change, window time.Duration) {
+	now := time.Now()
+	for _, c := range changes {
+		if c.IdempotencyKey == "" || c.Ticket == nil {
+			continue
+		}
+		if k.ids == nil {
+			k.ids = map[string]string{}
+		}
+		k.ids[c.IdempotencyKey] = c.Ticket.ID
+		k.order = append(k.order, keyAt{c.IdempotencyKey, now})
+	}
+	i := 0
+	for i < len(k.order) && now.Sub(k.order[i].at) >= 2*window {
+		delete(k.ids, k.order[i].key)
+		i++
+	}
+	if i > 0 {
+		k.order = append(k.order[:0:0], k.order[i:]...)
+	}
+}
+
+// ticketOfKey returns the ticket the store says was issued with an
+// idempotency key, from tickets (in memory) when it is there, or nil.
+func (e *Engine) ticketOfKey(ctx context.Context, office string, tickets map[string]*queue.Ticket, key string) (*queue.Ticket, error) {
+	id, err := e.store.TicketByIdempotencyKey(ctx, office, key)
+	if err != nil {
+		return nil, fmt.Errorf("look up idempotency key: %w", err)
+	}
+	if id == "" {
+		return nil, nil
+	}
+	return e.ticketOf(ctx, office, tickets, id)
+}
+
+// ticketOf returns a ticket by id from tickets, or else from the store.
+func (e *Engine) ticketOf(ctx context.Context, office string, tickets map[string]*queue.Ticket, id string) (*queue.Ticket, error) {
+	if t, ok := tickets[id]; ok {
+		return t, nil
+	}
+	t, err := e.store.Ticket(ctx, office, id)
+	if err != nil || t == nil {
+		return nil, fmt.Errorf("load ticket %s of idempotency key: %w", id, err)
+	}
+	return t, nil
+}
+
+// recentKey is the leader's check of an issue's key, under office.mu: the
+// ticket a commit made with it since the request's own lookup, or nil.
+func (e *Engine) recentKey(ctx context.Context, o *office, r *request) (*queue.Ticket, error) {
+	if r.lookedUp.IsZero() || time.Since(r.lookedUp) >= e.keyWindow {
+		// Not looked up, or too long ago: ask the store.
+		return e.ticketOfKey(ctx, o.state.Office.ID, o.state.Tickets, r.key)
+	}
+	id, ok := o.keys.ids[r.key]
+	if !ok {
+		return nil, nil
+	}
+	return e.ticketOf(ctx, o.state.Office.ID, o.state.Tickets, id)
+}
