@@ -1,6 +1,6 @@
 module luot
 
-go 1.26.0
+go 1.26.10
 
 require (
 	fyne.io/fyne/v2 v2.7.1 // indirect

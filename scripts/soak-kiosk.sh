@@ -13,6 +13,7 @@
 # LUOT_SERVER_BIN: a server binary to use instead of building ./server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=auto # go.mod asks for a newer Go than the installed one: see scripts/setup.sh
 export PATH="/usr/local/go/bin:$PATH"
 minutes="${1:-30}"
 for tool in Xvfb xdotool; do
