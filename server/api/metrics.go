@@ -6,6 +6,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"luot/server/engine"
 )
 
 type metrics struct {
@@ -58,31 +60,33 @@ func newMetrics(s *Server, reg *prometheus.Registry) (*metrics, error) {
 			Help: "Event stream clients connected.",
 		}, func() float64 { return float64(s.ws.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "luot_commit_batches_total",
-			Help: "Durable transactions committed by the engine (group commit: each carries one or more changes).",
-		}, func() float64 { return float64(s.eng.Stats().Batches) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "luot_commit_changes_total",
-			Help: "Changes committed; divided by luot_commit_batches_total, the mean group-commit batch.",
-		}, func() float64 { return float64(s.eng.Stats().Changes) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "luot_engine_busy_seconds_total",
-			Help: "Time the engine spent running batches (commands, wait forecasts, commit, new view); near 1 s/s means commands queue.",
-		}, func() float64 { return s.eng.Stats().Busy.Seconds() }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "luot_commit_seconds_total",
-			Help: "Part of the engine's busy time spent in the store's commit (writes and the durable sync).",
-		}, func() float64 { return s.eng.Stats().Commit.Seconds() }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "luot_forecast_seconds_total",
-			Help: "Part of the engine's busy time spent replaying wait estimates.",
-		}, func() float64 { return s.eng.Stats().Forecast.Seconds() }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "luot_websocket_slow_drops_total",
 			Help: "Event stream clients disconnected because they could not keep up.",
 		}, func() float64 { return float64(s.hub.Dropped()) }),
 	} {
 		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	// The engine's group commit, read at scrape time.
+	for _, c := range []struct {
+		name, help string
+		value      func(engine.Stats) float64
+	}{
+		{"luot_commit_batches_total", "Durable transactions committed by the engine (group commit: each carries one or more changes).",
+			func(st engine.Stats) float64 { return float64(st.Batches) }},
+		{"luot_commit_changes_total", "Changes committed; divided by luot_commit_batches_total, the mean group-commit batch.",
+			func(st engine.Stats) float64 { return float64(st.Changes) }},
+		{"luot_engine_busy_seconds_total", "Time the engine spent running batches (commands, wait forecasts, commit, new view); near 1 s/s means commands queue.",
+			func(st engine.Stats) float64 { return st.Busy.Seconds() }},
+		{"luot_commit_seconds_total", "Part of the engine's busy time spent in the store's commit (writes and the durable sync).",
+			func(st engine.Stats) float64 { return st.Commit.Seconds() }},
+		{"luot_forecast_seconds_total", "Part of the engine's busy time spent replaying wait estimates.",
+			func(st engine.Stats) float64 { return st.Forecast.Seconds() }},
+	} {
+		f := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help},
+			func() float64 { return c.value(s.eng.Stats()) })
+		if err := reg.Register(f); err != nil {
 			return nil, err
 		}
 	}
