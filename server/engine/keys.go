@@ -20,7 +20,10 @@ import (
 // commits made recently (recentKeys), and, for a request whose lookup is
 // older than keyWindow (it waited unusually long), asks the store again.
 // Keys stay in recentKeys for twice keyWindow, measured on the monotonic
-// clock, so every key committed after a fresh lookup is still there.
+// clock, so every key committed after a fresh lookup is still there. That
+// bounds its memory by the issue rate: a real office's few per minute cost
+// nothing; the load tool's 1,800 keyed issues/s keep about 200,000 keys,
+// about 35 MB with 60-byte keys (measured), while they last.
 
 // defaultKeyWindow is how long a request's own store lookup of its key is
 // trusted.
