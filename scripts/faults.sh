@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CGO_ENABLED=0 LUOT_FAULTS=1
+export GOTOOLCHAIN=auto # go.mod asks for a newer Go than the installed one: see scripts/setup.sh
 go test -count=1 -timeout 10m -v -run 'TestFault|TestCrash' ./server/ 2>&1 | grep -E '^(---|===|ok|FAIL|PASS)|faults_test|crash_test' | grep -v '^=== RUN'
 go test -count=1 -timeout 5m -v -run 'TestClockJumps|TestGroupCommit|TestFailedBatch|TestFailedCommit' ./server/engine/ 2>&1 | grep -E '^(---|ok|FAIL)'
 go test -count=1 -timeout 5m -v -run 'TestUnplug' ./printer/ 2>&1 | grep -E '^(---|ok|FAIL)'
