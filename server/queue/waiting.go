@@ -136,12 +136,3 @@ func (x *waitingIndex) update(old, t *Ticket) bool {
 	}
 	return true
 }
-
-// size is the number of indexed tickets.
-func (x *waitingIndex) size() int {
-	n := 0
-	for _, l := range x.lines {
-		n += len(l)
-	}
-	return n
-}
