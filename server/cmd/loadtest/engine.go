@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ func parseEngineFigures(text string) (engineFigures, error) {
 				continue
 			}
 			v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-			if err != nil || v < 0 || v != v || v > 1e300 {
+			if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 				return engineFigures{}, fmt.Errorf("metric line %q: not a counter value", shorten(line))
 			}
 			if seen[i] {
