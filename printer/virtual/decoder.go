@@ -292,16 +292,12 @@ func (d *Decoder) esc(b []byte) int {
 		}
 		return 5
 	case 'D': // tab stops, ended by NUL
-		for i := 2; i < len(b); i++ {
-			if b[i] == 0 {
-				return i + 1
-			}
-		}
-		if len(b) > 40 {
+		n := untilNUL(b, 2, maxTabStops+1)
+		if n < 0 {
 			d.Unknown++
 			return 2
 		}
-		return 0
+		return n
 	case '*': // ESC * m nL nH data
 		if len(b) < 5 {
 			return 0
@@ -389,16 +385,13 @@ func (d *Decoder) gs(b []byte) int {
 		if len(b) < 3 {
 			return 0
 		}
-		if b[2] <= 6 {
-			for i := 3; i < len(b); i++ {
-				if b[i] == 0 {
-					return i + 1
-				}
-			}
-			if len(b) > 300 {
+		if b[2] <= 6 { // function A: data ended by NUL
+			n := untilNUL(b, 3, maxBarcodeBytes+1)
+			if n < 0 {
+				d.Unknown++
 				return 3
 			}
-			return 0
+			return n
 		}
 		if len(b) < 4 {
 			return 0
@@ -423,6 +416,33 @@ func (d *Decoder) gs(b []byte) int {
 	}
 	d.Unknown++
 	return 2
+}
+
+// Limits of the NUL-ended commands: ESC D takes at most 32 tab stops, and
+// GS k function A bar codes hold at most 255 characters.
+const (
+	maxTabStops     = 32
+	maxBarcodeBytes = 255
+)
+
+// untilNUL measures a command whose parameters start at b[from] and end
+// with a NUL among the next max bytes. It returns the command's length when
+// the NUL is there, 0 when b ends before the NUL and before max bytes (the
+// rest may come in the next write), and -1 when the max bytes hold no NUL:
+// the command is garbage. Only the command's own bytes decide, never how
+// much of the stream happens to be buffered, so that splitting the stream
+// between writes cannot change the decoding.
+func untilNUL(b []byte, from, max int) int {
+	end := min(len(b), from+max)
+	for i := from; i < end; i++ {
+		if b[i] == 0 {
+			return i + 1
+		}
+	}
+	if len(b) >= from+max {
+		return -1
+	}
+	return 0
 }
 
 // symbol handles the body of GS ( k: cn fn params.

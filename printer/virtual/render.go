@@ -13,6 +13,12 @@ import (
 // margin is the blank paper above and below a rendered ticket, in dots.
 const margin = 16
 
+// MaxPageDots caps the length of a rendered page: 32,000 dots is 4 m of
+// paper at 203 dpi, where a ticket takes about 1,000. A stream of feeds or
+// tall images, by mistake or by malice, would otherwise ask for gigabytes;
+// the PNG of a longer page stops there (RenderText still has all of it).
+const MaxPageDots = 32000
+
 // lineGap is the space between two text lines, in dots (font A cells are 24
 // dots tall and Epson's default line spacing is about 30).
 const lineGap = 6
@@ -57,11 +63,14 @@ func RenderPNG(pg Page, p printer.Profile) (*image.Gray, error) {
 	fa := p.Fonts[0]
 	h := 2 * margin
 	for _, b := range pg.Blocks {
-		h += blockHeight(b, p)
+		h = min(h+blockHeight(b, p), MaxPageDots)
 	}
 	img := printer.NewPaper(p.WidthDots, h)
 	y := margin
 	for _, b := range pg.Blocks {
+		if y >= h {
+			break // MaxPageDots reached: the rest would be drawn off the paper
+		}
 		bh := blockHeight(b, p)
 		switch b := b.(type) {
 		case *TextLine:
