@@ -48,6 +48,7 @@ type options struct {
 	backupFile, restoreFile                               string
 	origins, pprofAddr                                    string
 	demo                                                  bool
+	tarpit                                                time.Duration
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -63,6 +64,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.restoreFile, "restore", "", "replace the database by this backup and exit (stop the server first; the old file is kept)")
 	fs.StringVar(&o.publicURL, "public-url", "", "base URL citizens reach the server at, for tracking links and QR codes (default: from each request)")
 	fs.StringVar(&o.origins, "allowed-origins", "", "comma-separated extra origins allowed to open the event stream from a browser")
+	fs.DurationVar(&o.tarpit, "tarpit", time.Second, "hold each rate-limited (429) answer back for as long as the client must wait anyway, at most this long (0: answer at once)")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -137,7 +139,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	handler, err := api.New(api.Config{
 		Engine: eng, Store: db, Hub: h, PublicURL: o.publicURL, AllowedOrigins: origins,
-		Now: time.Now, Log: log,
+		Now: time.Now, Log: log, Tarpit: o.tarpit,
 	})
 	if err != nil {
 		return err

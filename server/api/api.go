@@ -39,6 +39,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -116,6 +117,10 @@ type Config struct {
 	PingInterval time.Duration
 	// WriteTimeout bounds each websocket write (10 s when 0).
 	WriteTimeout time.Duration
+	// Tarpit holds back each rate-limited (429) answer for as long as the
+	// client must wait anyway, at most this long, so that a flooding script
+	// slows down (tarpit.go); 0 answers at once. The server sets 1 s.
+	Tarpit time.Duration
 	// ClientMessages is how many messages a client may send on the
 	// read-only event stream within ClientWindow before it is cut off (20
 	// per 10 s when 0).
@@ -138,6 +143,13 @@ type Server struct {
 	secure  bool
 	// logins limits login attempts per client address.
 	logins *ratelimit.Limiter
+	// tarpit holds back the answers of rate-limited requests.
+	tarpit *tarpit
+	// pinChecks bounds how many bcrypt comparisons run at once (half the
+	// cores, at least one): each takes a core for tens of milliseconds, by
+	// design, and a burst of logins (a shift starting, or a script guessing
+	// PINs within its rate limit) must leave the rest to the queue.
+	pinChecks chan struct{}
 	// citizen serves the citizens' API (citizen.go).
 	citizen *citizen
 }
@@ -191,6 +203,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = m
 	s.logins = ratelimit.New(loginBurst, loginEvery, 10_000)
+	s.tarpit = newTarpit(cfg.Tarpit)
+	s.pinChecks = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 	s.routes()
 	return s, nil
 }

@@ -1,7 +1,10 @@
 package api
 
 import (
+	"context"
 	"testing"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // TestLoginRateLimitedAndCrossOrigin checks that logins from one address
@@ -27,5 +30,32 @@ func TestCSRFTokenBoundToSession(t *testing.T) {
 	a, b := CSRFToken("session-a"), CSRFToken("session-b")
 	if a == b || a == "" || !ValidCSRF("session-a", a) || ValidCSRF("session-a", b) || ValidCSRF("session-a", "") {
 		t.Fatalf("tokens %q %q", a, b)
+	}
+}
+
+// At most cap(pinChecks) bcrypt comparisons run at once; one that waits
+// gives up when its request ends.
+func TestPINChecksBounded(t *testing.T) {
+	e := newEnv(t)
+	s := e.api
+	for range cap(s.pinChecks) {
+		s.pinChecks <- struct{}{}
+	}
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	hash, _ := bcrypt.GenerateFromPassword([]byte("1234"), bcrypt.MinCost)
+	if s.pinMatches(gone, hash, "1234") {
+		t.Fatal("a check ran with every slot taken")
+	}
+	<-s.pinChecks // one slot free
+	if !s.pinMatches(context.Background(), hash, "1234") || s.pinMatches(context.Background(), hash, "0000") {
+		t.Fatal("the check with a free slot is wrong")
+	}
+	if len(s.pinChecks) != cap(s.pinChecks)-1 {
+		t.Fatalf("%d slots taken after the checks, want %d", len(s.pinChecks), cap(s.pinChecks)-1)
+	}
+	e.must(t, 401, req{method: "POST", path: "/api/v1/sessions", body: map[string]string{"office": office, "counter": "q1", "staff": "nv1", "pin": "0000"}})
+	if _, _, fails, _, _ := e.db.StaffAuth(context.Background(), office, "nv1"); fails != 1 {
+		t.Fatalf("a wrong PIN counted %d times, want 1", fails)
 	}
 }

@@ -1,10 +1,8 @@
 package api
 
 import (
-	"fmt"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -100,28 +98,31 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// limited answers 429 with Retry-After and returns true when the request
-// is over a limit: its IP's, and its phone's when phone is not empty.
-func (c *citizen) limited(w http.ResponseWriter, r *http.Request, phone string) bool {
+// limited answers 429 (Server.tooMany) and returns true when the request's
+// address is over its limit. It is checked before the body is read.
+func (c *citizen) limited(w http.ResponseWriter, r *http.Request) bool {
 	c.mu.RLock()
-	byIP, byPhone := c.byIP, c.byPhone
+	byIP := c.byIP
 	c.mu.RUnlock()
-	now := c.s.now()
-	ok, retry := byIP.Allow("ip:"+clientIP(r), now)
-	what := "from your network"
-	if ok && phone != "" {
-		ok, retry = byPhone.Allow("phone:"+phone, now)
-		what = "for this phone number"
-	}
-	if ok {
+	return c.over(w, r, byIP, "ip:"+clientIP(r), "requests from your network")
+}
+
+// phoneLimited is limited for the phone number a body names, once it is
+// decoded (the address was charged already); no phone, no limit.
+func (c *citizen) phoneLimited(w http.ResponseWriter, r *http.Request, phone string) bool {
+	if phone == "" {
 		return false
 	}
-	secs := int(retry.Round(time.Second) / time.Second)
-	if secs < 1 {
-		secs = 1
+	c.mu.RLock()
+	byPhone := c.byPhone
+	c.mu.RUnlock()
+	return c.over(w, r, byPhone, "phone:"+phone, "requests for this phone number")
+}
+
+func (c *citizen) over(w http.ResponseWriter, r *http.Request, l *ratelimit.Limiter, key, what string) bool {
+	ok, retry := l.Allow(key, c.s.now())
+	if !ok {
+		c.s.tooMany(w, r, retry, what)
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	writeError(w, http.StatusTooManyRequests, "rate_limited",
-		fmt.Sprintf("too many requests %s: try again in %d seconds", what, secs))
-	return true
+	return !ok
 }

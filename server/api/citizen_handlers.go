@@ -77,7 +77,7 @@ func (b PhoneBody) phone() string        { return b.Phone }
 // the phone it names (the caller has applied the per-address limit).
 func phoneLimitedBody[T phoned](c *citizen, w http.ResponseWriter, r *http.Request, dec func([]byte) (T, error)) (T, bool) {
 	b, ok := decodeBody(w, r, c.s, dec)
-	if !ok || c.limited(w, r, b.phone()) {
+	if !ok || c.phoneLimited(w, r, b.phone()) {
 		return b, false
 	}
 	return b, true
@@ -85,7 +85,7 @@ func phoneLimitedBody[T phoned](c *citizen, w http.ResponseWriter, r *http.Reque
 
 func (c *citizen) remoteTicket(w http.ResponseWriter, r *http.Request) {
 	v, ok := c.officeView(w, r)
-	if !ok || c.limited(w, r, "") {
+	if !ok || c.limited(w, r) {
 		return
 	}
 	b, ok := phoneLimitedBody(c, w, r, decodeRemoteTicket)
@@ -168,7 +168,7 @@ func (c *citizen) newBookingCode(r *http.Request) (string, error) {
 
 func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
 	v, ok := c.officeView(w, r)
-	if !ok || c.limited(w, r, "") {
+	if !ok || c.limited(w, r) {
 		return
 	}
 	b, ok := phoneLimitedBody(c, w, r, decodeBooking)
@@ -217,7 +217,7 @@ func (c *citizen) findBooking(r *http.Request, code string) (*queue.Booking, *en
 }
 
 func (c *citizen) cancelBooking(w http.ResponseWriter, r *http.Request) {
-	if c.limited(w, r, "") {
+	if c.limited(w, r) {
 		return
 	}
 	code, err := bookingCode(r.PathValue("code"))
@@ -395,7 +395,7 @@ func (b RatingBody) token() string { return b.Token }
 // the body, and the ticket its token opens (with its office's view).
 func holderWrite[T tokened](c *citizen, w http.ResponseWriter, r *http.Request, dec func([]byte) (T, error)) (T, *queue.Ticket, *engine.View, bool) {
 	var b T
-	if c.limited(w, r, "") {
+	if c.limited(w, r) {
 		return b, nil, nil, false
 	}
 	b, ok := decodeBody(w, r, c.s, dec)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -49,6 +50,18 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
+// pinMatches reports whether pin is the one hashed in hash, after waiting
+// for a free check; false when ctx ends first.
+func (s *Server) pinMatches(ctx context.Context, hash []byte, pin string) bool {
+	select {
+	case s.pinChecks <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	defer func() { <-s.pinChecks }()
+	return bcrypt.CompareHashAndPassword(hash, []byte(pin)) == nil
+}
+
 func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	// A login from another site's page (login CSRF) is refused.
 	if !s.sameOrigin(r) {
@@ -56,8 +69,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ok, retry := s.logins.Allow(clientAddr(r), s.now()); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
-		writeError(w, http.StatusTooManyRequests, "rate_limited", "too many login attempts from this address: wait a minute and try again")
+		s.tooMany(w, r, retry, "login attempts from this address")
 		return
 	}
 	b, ok := decodeBody(w, r, s, decodeSession)
@@ -73,7 +85,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	st, hash, _, lockedUntil, err := s.st.StaffAuth(ctx, b.Office, b.Staff)
 	if errors.Is(err, store.ErrNotFound) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(b.PIN))
+		_ = s.pinMatches(ctx, dummyHash, b.PIN)
 		s.fail(w, r, errBadLogin)
 		return
 	}
@@ -85,7 +97,10 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, s.lockedOut(w, v, lockedUntil, now))
 		return
 	}
-	if hash == nil || bcrypt.CompareHashAndPassword(hash, []byte(b.PIN)) != nil {
+	if hash == nil || !s.pinMatches(ctx, hash, b.PIN) {
+		if ctx.Err() != nil {
+			return // the client went away while its check waited: nothing to answer or count
+		}
 		_, until, err := s.st.RecordLoginFailure(ctx, b.Office, b.Staff, now, s.cfg.MaxLoginAttempts, s.cfg.LockoutFor)
 		if err != nil {
 			s.fail(w, r, err)
