@@ -99,3 +99,17 @@ luot_websocket_clients 3
 		}
 	}
 }
+
+// The report quotes the three most frequent error answers of a kind and
+// counts the others, so that a flood's many different 201s stay one line.
+func TestPrintReasons(t *testing.T) {
+	var b strings.Builder
+	printReasons(&b, "flood", map[string]int{"201 {a}": 1, "201 {b}": 1, "401 wrong PIN": 39, "201 {c}": 2, "201 {d}": 1})
+	want := "  error flood ×39: 401 wrong PIN\n" +
+		"  error flood ×2: 201 {c}\n" +
+		"  error flood ×1: 201 {a}\n" +
+		"  error flood ×2: 2 other answers, not quoted\n"
+	if b.String() != want {
+		t.Fatalf("got\n%swant\n%s", b.String(), want)
+	}
+}

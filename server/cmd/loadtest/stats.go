@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -87,11 +88,41 @@ func (r *recorder) print(w io.Writer, elapsed time.Duration) (worst time.Duratio
 	}
 	fmt.Fprintf(w, "%-14s %8d %8.1f\n", "all", total, float64(total)/elapsed.Seconds())
 	for _, k := range kinds {
-		for reason, c := range r.errs[k] {
-			fmt.Fprintf(w, "  error %s ×%d: %s\n", k, c, reason)
-		}
+		printReasons(w, k, r.errs[k])
 	}
 	return worst, errors
+}
+
+// shownReasons is how many different error answers are quoted per kind;
+// answers that differ only by their content (the tickets a flood got) would
+// otherwise fill the report.
+const shownReasons = 3
+
+// printReasons quotes the most frequent error answers of kind and counts
+// the rest.
+func printReasons(w io.Writer, kind string, reasons map[string]int) {
+	keys := make([]string, 0, len(reasons))
+	for k := range reasons {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if d := reasons[b] - reasons[a]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	rest, restN := 0, 0
+	for i, reason := range keys {
+		if i < shownReasons {
+			fmt.Fprintf(w, "  error %s ×%d: %s\n", kind, reasons[reason], reason)
+		} else {
+			rest++
+			restN += reasons[reason]
+		}
+	}
+	if rest > 0 {
+		fmt.Fprintf(w, "  error %s ×%d: %d other answers, not quoted\n", kind, restN, rest)
+	}
 }
 
 func fmtStatuses(m map[int]int) string {
