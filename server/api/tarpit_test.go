@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -22,12 +23,17 @@ func TestTarpitHoldsRateLimitedAnswers(t *testing.T) {
 		waits = append(waits, d)
 		e.clock.Advance(d) // the time the client spends waiting
 	}
+	held := func() []time.Duration { // what the handlers have held so far
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(waits)
+	}
 	bad := map[string]string{"office": office, "counter": "q1", "staff": "ghost", "pin": "0000"}
 	for i := 0; i < loginBurst; i++ {
 		e.must(t, 401, req{method: "POST", path: "/api/v1/sessions", body: bad})
 	}
-	if len(waits) != 0 {
-		t.Fatalf("answers within the limit were held: %v", waits)
+	if h := held(); len(h) != 0 {
+		t.Fatalf("answers within the limit were held: %v", h)
 	}
 	// The bucket is empty: the next token is loginEvery (2 s) away. The
 	// answer is held 1 s (the tarpit's cap) and says 1 s more.
@@ -41,8 +47,8 @@ func TestTarpitHoldsRateLimitedAnswers(t *testing.T) {
 	if r.header.Get("Retry-After") != "1" {
 		t.Fatalf("second 429: Retry-After %q", r.header.Get("Retry-After"))
 	}
-	if len(waits) != 2 || waits[0] != time.Second || waits[1] != time.Second {
-		t.Fatalf("held %v, want [1s 1s]", waits)
+	if h := held(); !slices.Equal(h, []time.Duration{time.Second, time.Second}) {
+		t.Fatalf("held %v, want [1s 1s]", h)
 	}
 	// The client that waited is let through.
 	e.must(t, 401, req{method: "POST", path: "/api/v1/sessions", body: bad})
@@ -51,8 +57,8 @@ func TestTarpitHoldsRateLimitedAnswers(t *testing.T) {
 	e.api.SetCitizenLimits(CitizenLimits{PerIPBurst: 1, PerIPEvery: 10 * time.Second, PerPhoneBurst: 5, PerPhoneEvery: time.Minute})
 	e.must(t, 201, req{method: "POST", path: "/api/v1/offices/" + office + "/remote-tickets", body: map[string]string{"service": "ho-tich", "phone": "0901234567", "name": "Lê Thị Hoa"}})
 	r = e.must(t, 429, req{method: "POST", path: "/api/v1/offices/" + office + "/remote-tickets", body: map[string]string{"service": "ho-tich", "phone": "0901234568", "name": "Trần Văn Nam"}})
-	if r.header.Get("Retry-After") != "9" || len(waits) != 3 || waits[2] != time.Second {
-		t.Fatalf("citizen 429: Retry-After %q, held %v", r.header.Get("Retry-After"), waits)
+	if h := held(); r.header.Get("Retry-After") != "9" || len(h) != 3 || h[2] != time.Second {
+		t.Fatalf("citizen 429: Retry-After %q, held %v", r.header.Get("Retry-After"), h)
 	}
 }
 
