@@ -101,9 +101,7 @@ func clientIP(r *http.Request) string {
 // limited answers 429 (Server.tooMany) and returns true when the request's
 // address is over its limit. It is checked before the body is read.
 func (c *citizen) limited(w http.ResponseWriter, r *http.Request) bool {
-	c.mu.RLock()
-	byIP := c.byIP
-	c.mu.RUnlock()
+	byIP, _ := c.limiters()
 	return c.over(w, r, byIP, "ip:"+clientIP(r), "requests from your network")
 }
 
@@ -113,12 +111,18 @@ func (c *citizen) phoneLimited(w http.ResponseWriter, r *http.Request, phone str
 	if phone == "" {
 		return false
 	}
-	c.mu.RLock()
-	byPhone := c.byPhone
-	c.mu.RUnlock()
+	_, byPhone := c.limiters()
 	return c.over(w, r, byPhone, "phone:"+phone, "requests for this phone number")
 }
 
+// limiters returns the current limiters (SetCitizenLimits replaces them).
+func (c *citizen) limiters() (byIP, byPhone *ratelimit.Limiter) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.byIP, c.byPhone
+}
+
+// over charges key in l, and answers 429 when it is over its limit.
 func (c *citizen) over(w http.ResponseWriter, r *http.Request, l *ratelimit.Limiter, key, what string) bool {
 	ok, retry := l.Allow(key, c.s.now())
 	if !ok {
