@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"go.bug.st/serial"
@@ -316,19 +317,11 @@ func (p *Printer) write(ctx context.Context, data []byte) error {
 		chunk := data[:n]
 		done := make(chan error, 1)
 		go func() {
-			for len(chunk) > 0 {
-				k, err := port.Write(chunk)
-				if err != nil {
-					done <- err
-					return
-				}
-				if k == 0 {
-					done <- io.ErrShortWrite
-					return
-				}
-				chunk = chunk[k:]
+			if err := writeAll(port, chunk); err != nil {
+				done <- err
+				return
 			}
-			done <- port.Drain()
+			done <- drain(port)
 		}()
 		timer := time.NewTimer(p.chunkTimeout(n))
 		select {
@@ -353,6 +346,38 @@ func (p *Printer) write(ctx context.Context, data []byte) error {
 		data = data[n:]
 	}
 	return nil
+}
+
+// writeAll writes all of b to port. A write(2) to a tty that a signal
+// interrupts fails with EINTR, possibly after part of b went out; Go's own
+// preemption signals do this to any blocking write, so it is no sign of a
+// lost printer. go.bug.st/serial retries EINTR in Read but not in Write:
+// writeAll continues after the part written instead.
+func writeAll(port Port, b []byte) error {
+	for len(b) > 0 {
+		k, err := port.Write(b)
+		b = b[max(k, 0):]
+		switch {
+		case errors.Is(err, syscall.EINTR):
+			continue
+		case err != nil:
+			return err
+		case k == 0:
+			return io.ErrShortWrite
+		}
+	}
+	return nil
+}
+
+// drain waits until the port has sent its output, again through EINTR
+// (tcdrain is interruptible too); the chunk's timer still bounds it.
+func drain(port Port) error {
+	for {
+		err := port.Drain()
+		if !errors.Is(err, syscall.EINTR) {
+			return err
+		}
+	}
 }
 
 // waitCTS waits until the printer raises CTS (it is not busy). CTS is polled
