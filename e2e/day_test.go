@@ -525,7 +525,7 @@ func (d *day) act(counter string, a client.CounterAction, body any) *client.Tick
 		return e.Type == typ && err == nil && td.Ticket.ID == tk.ID
 	})
 	d.calls++
-	took := e2etest.WaitFor(t, 5*time.Second, "call "+tk.Number+" on the display", func() bool {
+	took := e2etest.WaitFor(t, 30*time.Second, "call "+tk.Number+" on the display", func() bool {
 		s, err := d.displayState()
 		return err == nil && s.Latest != nil && s.Latest.ID == tk.ID && s.LatestSeq == e.Seq && s.DrawnVersion >= s.Version
 	})
