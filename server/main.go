@@ -47,6 +47,7 @@ type options struct {
 	addr, data, publicURL, importFile, exportFile, office string
 	backupFile, restoreFile                               string
 	origins, pprofAddr                                    string
+	metrics, metricsTokenFile                             string
 	demo                                                  bool
 	tarpit                                                time.Duration
 }
@@ -65,6 +66,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.publicURL, "public-url", "", "base URL citizens reach the server at, for tracking links and QR codes (default: from each request)")
 	fs.StringVar(&o.origins, "allowed-origins", "", "comma-separated extra origins allowed to open the event stream from a browser")
 	fs.DurationVar(&o.tarpit, "tarpit", time.Second, "hold each rate-limited (429) answer back for as long as the client must wait anyway, at most this long (0: answer at once)")
+	fs.StringVar(&o.metrics, "metrics", "loopback", "who may read /metrics and /healthz's figures: loopback (this machine only, not through a proxy) or token (anyone with the bearer token of -metrics-token-file)")
+	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "file holding the bearer token of -metrics token (at least 16 characters)")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -72,11 +75,43 @@ func parseFlags(args []string) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
 	}
+	switch {
+	case o.metrics != "loopback" && o.metrics != "token":
+		return nil, fmt.Errorf("-metrics %q: use loopback or token", o.metrics)
+	case o.metrics == "token" && o.metricsTokenFile == "":
+		return nil, errors.New("-metrics token needs -metrics-token-file, the file that holds the token")
+	case o.metrics != "token" && o.metricsTokenFile != "":
+		return nil, errors.New("-metrics-token-file is used only with -metrics token")
+	}
 	return &o, nil
+}
+
+// minMetricsToken is the shortest metrics token accepted: it guards the
+// metrics from anywhere, so it must not be guessable.
+const minMetricsToken = 16
+
+// metricsToken reads the token of -metrics token ("" with loopback).
+func metricsToken(o *options) (string, error) {
+	if o.metrics != "token" {
+		return "", nil
+	}
+	b, err := os.ReadFile(o.metricsTokenFile)
+	if err != nil {
+		return "", fmt.Errorf("read the metrics token: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if len(tok) < minMetricsToken || strings.ContainsAny(tok, " \t\r\n") {
+		return "", fmt.Errorf("the metrics token in %s must be one word of at least %d characters", o.metricsTokenFile, minMetricsToken)
+	}
+	return tok, nil
 }
 
 func run(ctx context.Context, args []string) error {
 	o, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	mtoken, err := metricsToken(o)
 	if err != nil {
 		return err
 	}
@@ -139,7 +174,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	handler, err := api.New(api.Config{
 		Engine: eng, Store: db, Hub: h, PublicURL: o.publicURL, AllowedOrigins: origins,
-		Now: time.Now, Log: log, Tarpit: o.tarpit,
+		Now: time.Now, Log: log, Tarpit: o.tarpit, MetricsToken: mtoken,
 	})
 	if err != nil {
 		return err

@@ -23,7 +23,8 @@
 //	GET    /api/v1/admin/devices               admin
 //	DELETE /api/v1/admin/devices/{id}          admin
 //	POST   /api/v1/devices/status              any registered device (its key)
-//	GET    /healthz, /metrics                  operator
+//	GET    /healthz                            anyone: {"status":"ok"}; operators also get figures
+//	GET    /metrics                            operator: this machine, or Config.MetricsToken
 //
 // Every error is JSON {"error": {"code", "message"}} with status 400
 // (invalid), 401 (no or bad credentials), 403 (not allowed), 404, 409
@@ -103,6 +104,12 @@ type Config struct {
 	// Registry receives the metrics and is served at /metrics. When nil,
 	// the API makes its own registry with the Go and process collectors.
 	Registry *prometheus.Registry
+	// MetricsToken, when set, is the bearer token that the metrics
+	// (/metrics and /api/v1/metrics) require, from any address. When
+	// empty, they are served only to this machine: a loopback peer that no
+	// proxy forwarded (see operator). /healthz answers everyone, but its
+	// figures only to those who may read the metrics.
+	MetricsToken string
 
 	// MaxBody is the largest accepted request body (8 KiB when 0).
 	MaxBody int64
@@ -240,7 +247,7 @@ func (s *Server) routes() {
 		m.HandleFunc("GET "+h, s.healthz)
 	}
 	for _, h := range []string{"/metrics", p + "/metrics"} {
-		m.Handle("GET "+h, s.metrics.handler)
+		m.HandleFunc("GET "+h, s.serveMetrics)
 	}
 	// Anything else under the API answers in JSON, not with the mux's text.
 	m.HandleFunc(p+"/", func(w http.ResponseWriter, r *http.Request) {
@@ -319,6 +326,13 @@ func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return h.Hijack()
 }
 
+// healthz answers that the server is up. Its figures (offices served,
+// websocket clients) are for operators only: to anyone else they would
+// tell how busy the server is and whether an attack on it works.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if s.operator(r) != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "offices": len(s.eng.OfficeIDs()), "websocket_clients": s.ws.Load()})
 }
