@@ -150,6 +150,8 @@ type Server struct {
 	secure  bool
 	// logins limits login attempts per client address.
 	logins *ratelimit.Limiter
+	// statuses limits the status changes each device announces (devices.go).
+	statuses *ratelimit.Limiter
 	// tarpit holds back the answers of rate-limited requests.
 	tarpit *tarpit
 	// pinChecks bounds how many bcrypt comparisons run at once (half the
@@ -210,6 +212,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = m
 	s.logins = ratelimit.New(loginBurst, loginEvery, 10_000)
+	s.statuses = ratelimit.New(statusBurst, statusEvery, 10_000)
 	s.tarpit = newTarpit(cfg.Tarpit)
 	s.pinChecks = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 	s.routes()
