@@ -50,6 +50,7 @@ type options struct {
 	metrics, metricsTokenFile                             string
 	demo                                                  bool
 	tarpit                                                time.Duration
+	maxWSPerAddr                                          int
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -66,6 +67,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.publicURL, "public-url", "", "base URL citizens reach the server at, for tracking links and QR codes (default: from each request)")
 	fs.StringVar(&o.origins, "allowed-origins", "", "comma-separated extra origins allowed to open the event stream from a browser")
 	fs.DurationVar(&o.tarpit, "tarpit", time.Second, "hold each rate-limited (429) answer back for as long as the client must wait anyway, at most this long (0: answer at once)")
+	fs.IntVar(&o.maxWSPerAddr, "max-ws-per-addr", api.DefaultMaxStreamsPerAddr, "live websocket streams (boards, consoles, tracking pages) one client address may hold; raise it when more screens share one NAT address (0: no cap)")
 	fs.StringVar(&o.metrics, "metrics", "loopback", "who may read /metrics and /healthz's figures: loopback (this machine only, not through a proxy) or token (anyone with the bearer token of -metrics-token-file)")
 	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "file holding the bearer token of -metrics token (at least 16 characters)")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
@@ -76,6 +78,8 @@ func parseFlags(args []string) (*options, error) {
 		return nil, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
 	}
 	switch {
+	case o.maxWSPerAddr < 0:
+		return nil, fmt.Errorf("-max-ws-per-addr %d: use a positive number, or 0 for no cap", o.maxWSPerAddr)
 	case o.metrics != "loopback" && o.metrics != "token":
 		return nil, fmt.Errorf("-metrics %q: use loopback or token", o.metrics)
 	case o.metrics == "token" && o.metricsTokenFile == "":
@@ -166,6 +170,10 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 
+	maxWS := o.maxWSPerAddr
+	if maxWS == 0 {
+		maxWS = -1 // the flag's 0 is "no cap"; the API's 0 is its default
+	}
 	var origins []string
 	for _, s := range strings.Split(o.origins, ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -175,6 +183,7 @@ func run(ctx context.Context, args []string) error {
 	handler, err := api.New(api.Config{
 		Engine: eng, Store: db, Hub: h, PublicURL: o.publicURL, AllowedOrigins: origins,
 		Now: time.Now, Log: log, Tarpit: o.tarpit, MetricsToken: mtoken,
+		MaxStreamsPerAddr: maxWS,
 	})
 	if err != nil {
 		return err

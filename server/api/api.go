@@ -133,6 +133,11 @@ type Config struct {
 	// per 10 s when 0).
 	ClientMessages int
 	ClientWindow   time.Duration
+	// MaxStreamsPerAddr caps the live streams (office and ticket streams
+	// together) of one client address (clientAddr); the next is refused
+	// with 429 before the upgrade. DefaultMaxStreamsPerAddr when 0; no cap
+	// when negative.
+	MaxStreamsPerAddr int
 }
 
 // Server is the API's http.Handler. Make it with New.
@@ -150,6 +155,8 @@ type Server struct {
 	secure  bool
 	// logins limits login attempts per client address.
 	logins *ratelimit.Limiter
+	// streams counts the live streams per client address (streams.go).
+	streams streamSlots
 	// statuses limits the status changes each device announces (devices.go).
 	statuses *ratelimit.Limiter
 	// tarpit holds back the answers of rate-limited requests.
@@ -212,6 +219,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = m
 	s.logins = ratelimit.New(loginBurst, loginEvery, 10_000)
+	s.streams.max = cfg.MaxStreamsPerAddr
+	if s.streams.max == 0 {
+		s.streams.max = DefaultMaxStreamsPerAddr
+	}
 	s.statuses = ratelimit.New(statusBurst, statusEvery, 10_000)
 	s.tarpit = newTarpit(cfg.Tarpit)
 	s.pinChecks = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
