@@ -53,7 +53,7 @@ func (s *Server) citizenRoutes() error {
 	m.HandleFunc("GET /t/{id}", page("track.html"))
 	m.HandleFunc("GET /qr/t/{id}", s.ticketQR)
 	m.HandleFunc("GET /qr/b/{code}", bookingQR)
-	m.Handle("GET /citizen/", http.StripPrefix("/citizen/", http.FileServerFS(files)))
+	m.Handle("GET /citizen/", http.StripPrefix("/citizen/", fileServer(files)))
 	return nil
 }
 
