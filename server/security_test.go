@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
 
 	"luot/internal/e2etest"
 )
@@ -136,6 +141,100 @@ func TestMetricsFlags(t *testing.T) {
 		out, err := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-data", t.TempDir()}, args...)...).CombinedOutput()
 		if err == nil || !strings.Contains(string(out), "metrics") || strings.Contains(string(out), "weak-tok") {
 			t.Errorf("server %v: err %v, output %s; want a refusal naming the metrics flags", args, err, out)
+		}
+	}
+}
+
+// TestLinksNameTheServerNotTheHostHeader: started without -public-url,
+// the real server warns, and its tracking links (track_url, what the
+// kiosk prints as a QR) and the QR codes of the web pages name the
+// address it listens on, whatever Host header a request sends; with
+// -public-url, that address. A -public-url that is not an address stops it.
+func TestLinksNameTheServerNotTheHostHeader(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	const evil = "evil.example"
+	check := func(srv *serverProc, want string) {
+		t.Helper()
+		b, _ := json.Marshal(map[string]string{"service": "chung-thuc"})
+		req, _ := http.NewRequest("POST", srv.url()+"/api/v1/offices/demo/tickets", bytes.NewReader(b))
+		req.Host = evil
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Device-Key", "demo-kiosk")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a struct {
+			Ticket struct {
+				ID       string `json:"id"`
+				TrackURL string `json:"track_url"`
+			} `json:"ticket"`
+		}
+		json.NewDecoder(res.Body).Decode(&a)
+		res.Body.Close()
+		if res.StatusCode != 201 || !strings.HasPrefix(a.Ticket.TrackURL, want+"/t/"+a.Ticket.ID+"?token=") || strings.Contains(a.Ticket.TrackURL, evil) {
+			t.Fatalf("issue with Host %s: %d, track_url %q, want it under %s", evil, res.StatusCode, a.Ticket.TrackURL, want)
+		}
+		req, _ = http.NewRequest("GET", srv.url()+"/qr/t/"+a.Ticket.ID+".png?token="+tokenOf(a.Ticket.TrackURL), nil)
+		req.Host = evil
+		res, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		png, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		wantPNG, _ := qrcode.Encode(a.Ticket.TrackURL, qrcode.Medium, 256)
+		if res.StatusCode != 200 || !bytes.Equal(png, wantPNG) {
+			t.Fatalf("QR with Host %s: %d, not the QR of %s", evil, res.StatusCode, a.Ticket.TrackURL)
+		}
+	}
+	srv := startServer(t, t.TempDir(), "-demo")
+	if !srv.logged("no -public-url") {
+		t.Error("no warning that -public-url is not set")
+	}
+	check(srv, srv.url())
+	srv.kill()
+
+	const public = "https://mot-cua.example.gov.vn"
+	srv = startServer(t, t.TempDir(), "-demo", "-public-url", public)
+	if srv.logged("no -public-url") {
+		t.Error("a warning about -public-url although it is set")
+	}
+	check(srv, public)
+	srv.kill()
+
+	bin := e2etest.Build(t, e2etest.Server)
+	for _, bad := range []string{"mot-cua.example.gov.vn", "ftp://x.example", "https://", "https://x.example/?a=1"} {
+		out, err := exec.Command(bin, "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-public-url", bad).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "-public-url") {
+			t.Errorf("-public-url %q: err %v, output %s; want a refusal", bad, err, out)
+		}
+	}
+}
+
+// TestOwnURL: without -public-url, links name the listen address, or one
+// of the machine's own addresses when it listens on all of them — never
+// 0.0.0.0 or ::.
+func TestOwnURL(t *testing.T) {
+	for _, c := range []struct {
+		addr *net.TCPAddr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(192, 168, 1, 10), Port: 8080}, "http://192.168.1.10:8080"},
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80}, "http://127.0.0.1:80"},
+		{&net.TCPAddr{IP: net.ParseIP("2001:db8::5"), Port: 8080}, "http://[2001:db8::5]:8080"},
+	} {
+		if got := ownURL(c.addr); got != c.want {
+			t.Errorf("ownURL(%s) = %s, want %s", c.addr, got, c.want)
+		}
+	}
+	for _, a := range []*net.TCPAddr{{Port: 8080}, {IP: net.IPv4zero, Port: 8080}, {IP: net.IPv6unspecified, Port: 8080}} {
+		got := ownURL(a)
+		u, err := url.Parse(got)
+		if err != nil || u.Port() != "8080" || net.ParseIP(u.Hostname()) == nil || net.ParseIP(u.Hostname()).IsUnspecified() {
+			t.Errorf("ownURL(%s) = %s, want an address of this machine on port 8080", a, got)
 		}
 	}
 }

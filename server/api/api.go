@@ -91,7 +91,9 @@ type Config struct {
 	Hub    *hub.Hub
 	// PublicURL is the server's public base URL (e.g.
 	// "https://luot.example.gov.vn"); when set, track_url is absolute and
-	// the session cookie is Secure if it starts with https.
+	// the session cookie is Secure if it starts with https. When empty,
+	// track_url is a relative path: it is never built from a request's
+	// Host header, which anyone can forge.
 	PublicURL string
 	// AllowedOrigins lists the browser origins ("https://board.example")
 	// besides the server's own host that may open the event stream; "*"

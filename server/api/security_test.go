@@ -147,3 +147,45 @@ func TestShortBodyIsNotEchoed(t *testing.T) {
 type errReader struct{ err error }
 
 func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// TestTrackURLIgnoresTheHostHeader: track_url (which the kiosk prints as
+// a QR code) is made from Config.PublicURL — a relative path without one —
+// never from the request's Host header, when a ticket is issued and when
+// it is looked up.
+func TestTrackURLIgnoresTheHostHeader(t *testing.T) {
+	for _, public := range []string{"https://luot.example.vn", ""} {
+		e := newEnv(t, withConfig(func(c *Config) { c.PublicURL = public }))
+		withHost := func(method, path, body string) TicketJSON {
+			t.Helper()
+			r, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+			r.Host = "evil.example"
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("X-Device-Key", e.keys["kiosk1"])
+			res, err := e.srv.Client().Do(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			if res.StatusCode/100 != 2 {
+				t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, b)
+			}
+			if method == "GET" { // the ticket itself
+				var tk TicketJSON
+				resp{body: b}.decode(t, &tk)
+				return tk
+			}
+			var a ticketAnswer
+			resp{body: b}.decode(t, &a)
+			return a.Ticket
+		}
+		tk := withHost("POST", "/api/v1/offices/"+office+"/tickets", `{"service":"ho-tich"}`)
+		token := tk.TrackURL[strings.Index(tk.TrackURL, "token=")+6:]
+		got := withHost("GET", "/api/v1/tickets/"+tk.ID+"?token="+token, "")
+		for _, u := range []string{tk.TrackURL, got.TrackURL} {
+			if !strings.HasPrefix(u, public+"/t/"+tk.ID+"?token=") || strings.Contains(u, "evil") {
+				t.Fatalf("PublicURL %q: track_url %q", public, u)
+			}
+		}
+	}
+}

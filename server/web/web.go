@@ -25,8 +25,9 @@ type Config struct {
 	Engine *engine.Engine
 	DB     *store.DB
 	Hub    *hub.Hub
-	// PublicURL is the base URL citizens reach the server at ("" = from
-	// each request).
+	// PublicURL is the base URL citizens reach the server at, for the
+	// tracking links in QR codes; "" makes them relative paths (never
+	// built from a request's Host header).
 	PublicURL string
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
