@@ -18,9 +18,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -47,8 +49,10 @@ type options struct {
 	addr, data, publicURL, importFile, exportFile, office string
 	backupFile, restoreFile                               string
 	origins, pprofAddr                                    string
+	metrics, metricsTokenFile                             string
 	demo                                                  bool
 	tarpit                                                time.Duration
+	maxWSPerAddr                                          int
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -62,9 +66,12 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.office, "office", "", "office to export (default: the only office)")
 	fs.StringVar(&o.backupFile, "backup-to", "", "write a consistent copy of the database to this new file and exit (safe while a server runs)")
 	fs.StringVar(&o.restoreFile, "restore", "", "replace the database by this backup and exit (stop the server first; the old file is kept)")
-	fs.StringVar(&o.publicURL, "public-url", "", "base URL citizens reach the server at, for tracking links and QR codes (default: from each request)")
+	fs.StringVar(&o.publicURL, "public-url", "", "base URL citizens' phones reach the server at, for tracking links and QR codes (default: the address the server listens on, with a warning)")
 	fs.StringVar(&o.origins, "allowed-origins", "", "comma-separated extra origins allowed to open the event stream from a browser")
 	fs.DurationVar(&o.tarpit, "tarpit", time.Second, "hold each rate-limited (429) answer back for as long as the client must wait anyway, at most this long (0: answer at once)")
+	fs.IntVar(&o.maxWSPerAddr, "max-ws-per-addr", api.DefaultMaxStreamsPerAddr, "live websocket streams (boards, consoles, tracking pages) one client address may hold; raise it when more screens share one NAT address (0: no cap)")
+	fs.StringVar(&o.metrics, "metrics", "loopback", "who may read /metrics and /healthz's figures: loopback (this machine only, not through a proxy) or token (anyone with the bearer token of -metrics-token-file)")
+	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "file holding the bearer token of -metrics token (at least 16 characters)")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -72,11 +79,95 @@ func parseFlags(args []string) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
 	}
+	if o.publicURL != "" {
+		u, err := url.Parse(o.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, fmt.Errorf("-public-url %q: write the address citizens reach, like https://mot-cua.example.gov.vn", o.publicURL)
+		}
+	}
+	switch {
+	case o.maxWSPerAddr < 0:
+		return nil, fmt.Errorf("-max-ws-per-addr %d: use a positive number, or 0 for no cap", o.maxWSPerAddr)
+	case o.metrics != "loopback" && o.metrics != "token":
+		return nil, fmt.Errorf("-metrics %q: use loopback or token", o.metrics)
+	case o.metrics == "token" && o.metricsTokenFile == "":
+		return nil, errors.New("-metrics token needs -metrics-token-file, the file that holds the token")
+	case o.metrics != "token" && o.metricsTokenFile != "":
+		return nil, errors.New("-metrics-token-file is used only with -metrics token")
+	}
 	return &o, nil
+}
+
+// ownURL is the base of links to the server when -public-url is not set:
+// the address it listens on, or, when it listens on every interface, the
+// first address of its network interfaces that a phone on the office's
+// network could reach (a private IPv4 address before any other; loopback
+// as a last resort). It is chosen once, at start, and logged: links are
+// never made from a request's Host header, which anyone can forge and a
+// proxy passes on.
+func ownURL(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String()
+	}
+	ip := ta.IP
+	if ip == nil || ip.IsUnspecified() {
+		ip = pickOwnIP()
+	}
+	return "http://" + net.JoinHostPort(ip.String(), strconv.Itoa(ta.Port))
+}
+
+// pickOwnIP is the machine's most reachable address: a private IPv4, then
+// another global IPv4, then a global IPv6, then 127.0.0.1.
+func pickOwnIP() net.IP {
+	addrs, _ := net.InterfaceAddrs()
+	rank := func(ip net.IP) int {
+		switch {
+		case ip.To4() != nil && ip.IsPrivate():
+			return 0
+		case ip.To4() != nil && ip.IsGlobalUnicast():
+			return 1
+		case ip.IsGlobalUnicast():
+			return 2
+		}
+		return 3
+	}
+	best := net.IPv4(127, 0, 0, 1)
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if ok && rank(n.IP) < rank(best) {
+			best = n.IP
+		}
+	}
+	return best
+}
+
+// minMetricsToken is the shortest metrics token accepted: it guards the
+// metrics from anywhere, so it must not be guessable.
+const minMetricsToken = 16
+
+// metricsToken reads the token of -metrics token ("" with loopback).
+func metricsToken(o *options) (string, error) {
+	if o.metrics != "token" {
+		return "", nil
+	}
+	b, err := os.ReadFile(o.metricsTokenFile)
+	if err != nil {
+		return "", fmt.Errorf("read the metrics token: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if len(tok) < minMetricsToken || strings.ContainsAny(tok, " \t\r\n") {
+		return "", fmt.Errorf("the metrics token in %s must be one word of at least %d characters", o.metricsTokenFile, minMetricsToken)
+	}
+	return tok, nil
 }
 
 func run(ctx context.Context, args []string) error {
 	o, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	mtoken, err := metricsToken(o)
 	if err != nil {
 		return err
 	}
@@ -131,6 +222,21 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another server running?)", o.addr, err)
+	}
+	defer ln.Close()
+	public := o.publicURL
+	if public == "" {
+		public = ownURL(ln.Addr())
+		log.Warn("no -public-url: tracking links and the QR codes on tickets name this server as "+public+
+			"; set -public-url to the address citizens' phones reach (links are never made from a request's Host header)", "links", public)
+	}
+	maxWS := o.maxWSPerAddr
+	if maxWS == 0 {
+		maxWS = -1 // the flag's 0 is "no cap"; the API's 0 is its default
+	}
 	var origins []string
 	for _, s := range strings.Split(o.origins, ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -138,13 +244,14 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 	handler, err := api.New(api.Config{
-		Engine: eng, Store: db, Hub: h, PublicURL: o.publicURL, AllowedOrigins: origins,
-		Now: time.Now, Log: log, Tarpit: o.tarpit,
+		Engine: eng, Store: db, Hub: h, PublicURL: public, AllowedOrigins: origins,
+		Now: time.Now, Log: log, Tarpit: o.tarpit, MetricsToken: mtoken,
+		MaxStreamsPerAddr: maxWS,
 	})
 	if err != nil {
 		return err
 	}
-	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: o.publicURL, Now: time.Now, Log: log})
+	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, Now: time.Now, Log: log})
 	if err != nil {
 		return err
 	}
@@ -155,10 +262,6 @@ func run(ctx context.Context, args []string) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w (is another server running?)", o.addr, err)
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "data", o.data, "offices", eng.OfficeIDs())
 

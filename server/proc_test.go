@@ -6,6 +6,8 @@ import (
 	"io"
 	"os/exec"
 	"regexp"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,6 +23,21 @@ type serverProc struct {
 	cmd  *exec.Cmd
 	addr string
 	done chan struct{}
+
+	mu  sync.Mutex
+	log []string // the lines it wrote to stderr
+}
+
+// logged reports whether the server wrote a line containing s.
+func (p *serverProc) logged(s string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, l := range p.log {
+		if strings.Contains(l, s) {
+			return true
+		}
+	}
+	return false
 }
 
 var servingLine = regexp.MustCompile(`msg=serving addr=(\S+)`)
@@ -44,6 +61,9 @@ func startServer(t *testing.T, data string, extra ...string) *serverProc {
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
+			p.mu.Lock()
+			p.log = append(p.log, sc.Text())
+			p.mu.Unlock()
 			if m := servingLine.FindStringSubmatch(sc.Text()); m != nil {
 				addrc <- m[1]
 			}

@@ -23,7 +23,8 @@
 //	GET    /api/v1/admin/devices               admin
 //	DELETE /api/v1/admin/devices/{id}          admin
 //	POST   /api/v1/devices/status              any registered device (its key)
-//	GET    /healthz, /metrics                  operator
+//	GET    /healthz                            anyone: {"status":"ok"}; operators also get figures
+//	GET    /metrics                            operator: this machine, or Config.MetricsToken
 //
 // Every error is JSON {"error": {"code", "message"}} with status 400
 // (invalid), 401 (no or bad credentials), 403 (not allowed), 404, 409
@@ -90,7 +91,9 @@ type Config struct {
 	Hub    *hub.Hub
 	// PublicURL is the server's public base URL (e.g.
 	// "https://luot.example.gov.vn"); when set, track_url is absolute and
-	// the session cookie is Secure if it starts with https.
+	// the session cookie is Secure if it starts with https. When empty,
+	// track_url is a relative path: it is never built from a request's
+	// Host header, which anyone can forge.
 	PublicURL string
 	// AllowedOrigins lists the browser origins ("https://board.example")
 	// besides the server's own host that may open the event stream; "*"
@@ -103,6 +106,12 @@ type Config struct {
 	// Registry receives the metrics and is served at /metrics. When nil,
 	// the API makes its own registry with the Go and process collectors.
 	Registry *prometheus.Registry
+	// MetricsToken, when set, is the bearer token that the metrics
+	// (/metrics and /api/v1/metrics) require, from any address. When
+	// empty, they are served only to this machine: a loopback peer that no
+	// proxy forwarded (see operator). /healthz answers everyone, but its
+	// figures only to those who may read the metrics.
+	MetricsToken string
 
 	// MaxBody is the largest accepted request body (8 KiB when 0).
 	MaxBody int64
@@ -126,6 +135,11 @@ type Config struct {
 	// per 10 s when 0).
 	ClientMessages int
 	ClientWindow   time.Duration
+	// MaxStreamsPerAddr caps the live streams (office and ticket streams
+	// together) of one client address (clientAddr); the next is refused
+	// with 429 before the upgrade. DefaultMaxStreamsPerAddr when 0; no cap
+	// when negative.
+	MaxStreamsPerAddr int
 }
 
 // Server is the API's http.Handler. Make it with New.
@@ -143,6 +157,10 @@ type Server struct {
 	secure  bool
 	// logins limits login attempts per client address.
 	logins *ratelimit.Limiter
+	// streams counts the live streams per client address (streams.go).
+	streams streamSlots
+	// statuses limits the status changes each device announces (devices.go).
+	statuses *ratelimit.Limiter
 	// tarpit holds back the answers of rate-limited requests.
 	tarpit *tarpit
 	// pinChecks bounds how many bcrypt comparisons run at once (half the
@@ -203,6 +221,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.metrics = m
 	s.logins = ratelimit.New(loginBurst, loginEvery, 10_000)
+	s.streams.max = cfg.MaxStreamsPerAddr
+	if s.streams.max == 0 {
+		s.streams.max = DefaultMaxStreamsPerAddr
+	}
+	s.statuses = ratelimit.New(statusBurst, statusEvery, 10_000)
 	s.tarpit = newTarpit(cfg.Tarpit)
 	s.pinChecks = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 	s.routes()
@@ -240,7 +263,7 @@ func (s *Server) routes() {
 		m.HandleFunc("GET "+h, s.healthz)
 	}
 	for _, h := range []string{"/metrics", p + "/metrics"} {
-		m.Handle("GET "+h, s.metrics.handler)
+		m.HandleFunc("GET "+h, s.serveMetrics)
 	}
 	// Anything else under the API answers in JSON, not with the mux's text.
 	m.HandleFunc(p+"/", func(w http.ResponseWriter, r *http.Request) {
@@ -319,6 +342,13 @@ func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return h.Hijack()
 }
 
+// healthz answers that the server is up. Its figures (offices served,
+// websocket clients) are for operators only: to anyone else they would
+// tell how busy the server is and whether an attack on it works.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if s.operator(r) != nil {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok"})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "offices": len(s.eng.OfficeIDs()), "websocket_clients": s.ws.Load()})
 }

@@ -76,6 +76,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"device register by clerk", req{method: "POST", path: "/api/v1/admin/devices", token: clerk, body: map[string]string{"name": vi, "kind": "kiosk"}}, 403, "forbidden"},
 		{"track unknown ticket", req{method: "GET", path: "/api/v1/tickets/" + sqli + "?token=x"}, 404, "unknown_ticket"},
 		{"events bad since", req{method: "GET", path: "/api/v1/offices/" + office + "/events?since=-3"}, 400, "invalid_since"},
+		{"metrics through a proxy", req{method: "GET", path: "/metrics", header: map[string]string{"X-Forwarded-For": "203.0.113.7"}}, 403, "metrics_loopback_only"},
+		{"API metrics through a proxy", req{method: "GET", path: "/api/v1/metrics", header: map[string]string{"Forwarded": "for=203.0.113.7"}}, 403, "metrics_loopback_only"},
+		{"device status truncated JSON", req{method: "POST", path: "/api/v1/devices/status", device: "kiosk1", body: `{"status":"ok"`}, 400, "invalid_json"},
 	}
 	before := e.seq(t)
 	for _, c := range cases {

@@ -29,7 +29,12 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error)
 		return nil, newError(http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the request body is larger than %d bytes", max))
 	}
 	if err != nil {
-		return nil, badRequest("unreadable_body", "the request body could not be read: "+err.Error())
+		// A transport error (a body shorter than its Content-Length, a
+		// reset, a timeout) names the server's and the client's sockets:
+		// it is logged, and the client gets a fixed text.
+		e := badRequest("unreadable_body", "the request body ended before its declared length or could not be read: send the whole body again")
+		e.cause = err
+		return nil, e
 	}
 	if len(b) == 0 {
 		return nil, nil

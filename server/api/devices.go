@@ -86,9 +86,22 @@ func (s *Server) revokeDevice(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// A device announces a change of its status on the office's public event
+// stream at most statusBurst times at once, then once per statusEvery: a
+// printer cover opened and closed a few times is shown, a device key
+// flooding the stream is not. A change beyond that is refused (429 with
+// Retry-After) and changes nothing, so that what staff saw last stays
+// what is stored; the kiosk reports its current status again later.
+const (
+	statusBurst = 5
+	statusEvery = 10 * time.Second
+)
+
 // deviceStatus records a device's reported condition and last-seen time,
-// and tells the office with a device.status event — except for a repeated
-// "ok", which is a heartbeat. It answers {"seq"} (the event's, or null).
+// and tells the office with a device.status event when the status changed
+// (within the limit above). A repeated status is a heartbeat: last-seen
+// is recorded, nothing is announced, and it is never refused. It answers
+// {"seq"} (the event's, or null).
 func (s *Server) deviceStatus(w http.ResponseWriter, r *http.Request) {
 	d, ok, err := s.device(r)
 	if err == nil && !ok {
@@ -102,12 +115,18 @@ func (s *Server) deviceStatus(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	heartbeat := d.Status == b.Status
+	if !heartbeat {
+		if ok, retry := s.statuses.Allow(d.ID, s.now()); !ok {
+			s.tooMany(w, r, retry, "status changes from this device")
+			return
+		}
+	}
 	if err := s.st.TouchDevice(r.Context(), d.ID, s.now(), b.Status); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if d.Status == b.Status && b.Status == "ok" {
-		// A heartbeat: last-seen is recorded, nothing to announce.
+	if heartbeat {
 		writeJSON(w, http.StatusOK, map[string]any{"seq": nil})
 		return
 	}

@@ -15,6 +15,9 @@ type Error struct {
 	Status  int
 	Code    string
 	Message string
+	// cause is the detail behind a fixed message (a transport error that
+	// names the sockets): fail logs it; the client never sees it.
+	cause error
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -55,6 +58,9 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *Error
 	if errors.As(err, &ae) {
+		if ae.cause != nil {
+			s.log.Warn("request refused", "method", r.Method, "path", r.URL.Path, "code", ae.Code, "err", ae.cause)
+		}
 		if ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusServiceUnavailable {
 			w.Header().Set("Retry-After", "5")
 		}

@@ -180,18 +180,26 @@ type stream struct {
 	sub        *hub.Sub
 	readerDone chan struct{} // closed when the client is gone
 	closeOnce  sync.Once
+	addr       string // the client address whose stream slot this holds
 }
 
 // openStream upgrades the request (what names the stream in an origin
-// refusal) and subscribes to office. When it returns false the upgrader
-// has answered. The caller must call close.
+// refusal) and subscribes to office. When it returns false it or the
+// upgrader has answered: 429 when the client's address holds
+// MaxStreamsPerAddr streams already. The caller must call close.
 func (s *Server) openStream(w http.ResponseWriter, r *http.Request, office, what string) (*stream, bool) {
+	addr := clientAddr(r)
+	if !s.streams.take(addr) {
+		s.refuseStream(w)
+		return nil, false
+	}
 	up := s.upgrader(what)
 	conn, cc, err := upgradeCorked(&up, w, r)
 	if err != nil {
+		s.streams.give(addr)
 		return nil, false
 	}
-	st := &stream{s: s, conn: conn, cc: cc, sub: s.hub.Subscribe(office), readerDone: make(chan struct{})}
+	st := &stream{s: s, conn: conn, cc: cc, sub: s.hub.Subscribe(office), readerDone: make(chan struct{}), addr: addr}
 	s.ws.Add(1)
 	go s.readLoop(conn, st.readerDone, st.closeWith)
 	return st, true
@@ -202,6 +210,7 @@ func (st *stream) close() {
 	st.sub.Close()
 	st.conn.Close()
 	st.s.ws.Add(-1)
+	st.s.streams.give(st.addr)
 }
 
 // closeWith sends a close frame with a code and a reason and closes the

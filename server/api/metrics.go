@@ -1,7 +1,10 @@
 package api
 
 import (
+	"crypto/subtle"
+	"net"
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -92,4 +95,51 @@ func newMetrics(s *Server, reg *prometheus.Registry) (*metrics, error) {
 	}
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
 	return m, nil
+}
+
+// forwardingHeaders are the headers a reverse proxy adds: a request that
+// carries one came through a proxy, even when its peer is loopback.
+var forwardingHeaders = []string{"Forwarded", "X-Forwarded-For", "X-Real-IP"}
+
+// operator checks that r may read the metrics: with Config.MetricsToken,
+// that it sends it as a bearer token; without, that it comes from this
+// machine — a loopback peer without forwarding headers, so that a reverse
+// proxy on the same machine does not open the metrics to everyone it
+// forwards. It returns the refusal, or nil. Staff sessions do not count:
+// the metrics are for the machine's operator and their monitoring.
+func (s *Server) operator(r *http.Request) *Error {
+	if tok := s.cfg.MetricsToken; tok != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare(hashSecret(got), hashSecret(tok)) != 1 {
+			return newError(http.StatusUnauthorized, "metrics_token_required",
+				"the metrics need the operator's token: send Authorization: Bearer <token> (the server's -metrics-token-file)")
+		}
+		return nil
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ip := net.ParseIP(host)
+	if err != nil || ip == nil || !ip.IsLoopback() {
+		return errLoopbackOnly
+	}
+	for _, h := range forwardingHeaders {
+		if r.Header.Get(h) != "" {
+			return errLoopbackOnly
+		}
+	}
+	return nil
+}
+
+var errLoopbackOnly = newError(http.StatusForbidden, "metrics_loopback_only",
+	"the metrics are served only on the server's own machine (127.0.0.1); to read them from elsewhere, start the server with -metrics token")
+
+// serveMetrics serves the Prometheus metrics to operators.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if err := s.operator(r); err != nil {
+		if err.Status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="luot-metrics"`)
+		}
+		writeError(w, err.Status, err.Code, err.Message)
+		return
+	}
+	s.metrics.handler.ServeHTTP(w, r)
 }

@@ -1,7 +1,14 @@
 package api
 
 import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -72,5 +79,113 @@ func TestOversizedBodyIsCutOff(t *testing.T) {
 	got = e.do(t, req{method: "POST", path: "/api/v1/sessions", body: big})
 	if got.status != http.StatusRequestEntityTooLarge && got.status != http.StatusTooManyRequests {
 		t.Fatalf("64 KiB login body: %d %s", got.status, got.body)
+	}
+}
+
+// addrLike matches what an answer must never show of the transport: an
+// IP address, a host:port, or the text of a read error.
+var addrLike = regexp.MustCompile(`\d+\.\d+\.\d+\.\d+|\[?[0-9a-fA-F]*:[0-9a-fA-F:]*\]?:\d+|:\d{2,5}\b|(?i)\beof\b|\btcp\b|connection reset|i/o timeout`)
+
+// TestShortBodyIsNotEchoed sends, over a raw connection, a request whose
+// body is shorter than its Content-Length and then stops sending: the
+// answer is a fixed 400 that names no address, port or transport error
+// (the detail is for the server's log), and nothing changes.
+func TestShortBodyIsNotEchoed(t *testing.T) {
+	e := newEnv(t)
+	u, _ := url.Parse(e.srv.URL)
+	clerk := e.clerk(t, "nv1", "q1")
+	before := e.seq(t)
+	for _, path := range []string{"/api/v1/offices/" + office + "/tickets", "/api/v1/sessions", "/api/v1/counters/q1/transfer"} {
+		c, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := `{"service":"ho-tich"`
+		_, err = io.WriteString(c, "POST "+path+" HTTP/1.1\r\nHost: "+u.Host+"\r\nContent-Type: application/json\r\n"+
+			"X-Device-Key: "+e.keys["kiosk1"]+"\r\nAuthorization: Bearer "+clerk+"\r\nContent-Length: 200\r\nConnection: close\r\n\r\n"+body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.(*net.TCPConn).CloseWrite() // the rest of the body never comes
+		c.SetReadDeadline(time.Now().Add(wait))
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		c.Close()
+		r := resp{status: res.StatusCode, header: res.Header, body: b}
+		if r.status != http.StatusBadRequest || r.errCode(t) != "unreadable_body" {
+			t.Fatalf("%s: %d %s, want 400 unreadable_body", path, r.status, b)
+		}
+		if m := addrLike.FindString(string(b)); m != "" {
+			t.Fatalf("%s: the answer shows %q of the transport: %s", path, m, b)
+		}
+	}
+	// A read error that names the sockets (as a timeout or a reset does).
+	opErr := &net.OpError{Op: "read", Net: "tcp",
+		Source: &net.TCPAddr{IP: net.IPv4(10, 1, 2, 3), Port: 8080},
+		Addr:   &net.TCPAddr{IP: net.IPv4(10, 9, 8, 7), Port: 54321}, Err: errors.New("connection reset by peer")}
+	r := httptest.NewRequest("POST", "/api/v1/offices/"+office+"/tickets", io.MultiReader(strings.NewReader(`{"serv`), errReader{opErr}))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("X-Device-Key", e.keys["kiosk1"])
+	w := httptest.NewRecorder()
+	e.api.ServeHTTP(w, r)
+	got := resp{status: w.Code, body: w.Body.Bytes()}
+	if got.status != http.StatusBadRequest || got.errCode(t) != "unreadable_body" {
+		t.Fatalf("body read error: %d %s", got.status, got.body)
+	}
+	if m := addrLike.FindString(string(got.body)); m != "" {
+		t.Fatalf("body read error: the answer shows %q: %s", m, got.body)
+	}
+	if got := e.seq(t); got != before {
+		t.Fatalf("seq moved from %d to %d", before, got)
+	}
+}
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// TestTrackURLIgnoresTheHostHeader: track_url (which the kiosk prints as
+// a QR code) is made from Config.PublicURL — a relative path without one —
+// never from the request's Host header, when a ticket is issued and when
+// it is looked up.
+func TestTrackURLIgnoresTheHostHeader(t *testing.T) {
+	for _, public := range []string{"https://luot.example.vn", ""} {
+		e := newEnv(t, withConfig(func(c *Config) { c.PublicURL = public }))
+		withHost := func(method, path, body string) TicketJSON {
+			t.Helper()
+			r, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+			r.Host = "evil.example"
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("X-Device-Key", e.keys["kiosk1"])
+			res, err := e.srv.Client().Do(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			if res.StatusCode/100 != 2 {
+				t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, b)
+			}
+			if method == "GET" { // the ticket itself
+				var tk TicketJSON
+				resp{body: b}.decode(t, &tk)
+				return tk
+			}
+			var a ticketAnswer
+			resp{body: b}.decode(t, &a)
+			return a.Ticket
+		}
+		tk := withHost("POST", "/api/v1/offices/"+office+"/tickets", `{"service":"ho-tich"}`)
+		token := tk.TrackURL[strings.Index(tk.TrackURL, "token=")+6:]
+		got := withHost("GET", "/api/v1/tickets/"+tk.ID+"?token="+token, "")
+		for _, u := range []string{tk.TrackURL, got.TrackURL} {
+			if !strings.HasPrefix(u, public+"/t/"+tk.ID+"?token=") || strings.Contains(u, "evil") {
+				t.Fatalf("PublicURL %q: track_url %q", public, u)
+			}
+		}
 	}
 }

@@ -53,7 +53,7 @@ func (s *Server) citizenRoutes() error {
 	m.HandleFunc("GET /t/{id}", page("track.html"))
 	m.HandleFunc("GET /qr/t/{id}", s.ticketQR)
 	m.HandleFunc("GET /qr/b/{code}", bookingQR)
-	m.Handle("GET /citizen/", http.StripPrefix("/citizen/", http.FileServerFS(files)))
+	m.Handle("GET /citizen/", http.StripPrefix("/citizen/", fileServer(files)))
 	return nil
 }
 
@@ -105,17 +105,13 @@ func (s *Server) citizenHome(w http.ResponseWriter, r *http.Request) {
 	w.Write(b.Bytes())
 }
 
-// baseURL is the server's public base URL: PublicURL, or the request's
-// scheme and host.
-func (s *Server) baseURL(r *http.Request) string {
-	if s.cfg.PublicURL != "" {
-		return strings.TrimRight(s.cfg.PublicURL, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+// baseURL is the base of links to the server: PublicURL, or "" (links
+// are then relative paths). It is never made from the request's Host
+// header: anyone can send Host: evil.example, and a QR code drawn from it
+// would send a citizen's phone, with the ticket's token, elsewhere. The
+// server sets PublicURL to its own address when -public-url is not given.
+func (s *Server) baseURL() string {
+	return strings.TrimRight(s.cfg.PublicURL, "/")
 }
 
 func writePNG(w http.ResponseWriter, text string) {
@@ -143,7 +139,7 @@ func (s *Server) ticketQR(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	writePNG(w, s.baseURL(r)+"/t/"+url.PathEscape(id)+"?token="+url.QueryEscape(token))
+	writePNG(w, s.baseURL()+"/t/"+url.PathEscape(id)+"?token="+url.QueryEscape(token))
 }
 
 // bookingQR draws a booking code: what the kiosk's scanner reads.

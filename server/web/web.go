@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
 	"time"
 
 	"luot/assets"
@@ -24,8 +25,9 @@ type Config struct {
 	Engine *engine.Engine
 	DB     *store.DB
 	Hub    *hub.Hub
-	// PublicURL is the base URL citizens reach the server at ("" = from
-	// each request).
+	// PublicURL is the base URL citizens reach the server at, for the
+	// tracking links in QR codes; "" makes them relative paths (never
+	// built from a request's Host header).
 	PublicURL string
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
@@ -56,7 +58,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", fileServer(static)))
 	if err := s.citizenRoutes(); err != nil {
 		return nil, err
 	}
@@ -64,6 +66,24 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// fileServer serves the files of fsys, but answers 404 for a folder
+// instead of listing it (http.FileServer lists folders that have no
+// index.html): what files a build embeds is nobody's business.
+func fileServer(fsys fs.FS) http.Handler {
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := path.Clean("/" + r.URL.Path)[1:]
+		if name == "" {
+			name = "."
+		}
+		if st, err := fs.Stat(fsys, name); err != nil || st.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 }
 
 // contentSecurityPolicy allows only the server's own scripts, styles,

@@ -777,7 +777,9 @@ func run() error {
 	evURL := u.String() + "/api/v1/offices/" + cfg.office + "/events"
 	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 256}
 	var fleets []*wsFleet
-	src := srcIPs(64)
+	// The server caps the streams of one address (-max-ws-per-addr, 50 by
+	// default): at most 40 clients per source address.
+	src := srcIPs(max(64, (cfg.boards+cfg.trackers+39)/40))
 	// The observer decodes every event once (type, at, ticket); it is not
 	// counted in the fan-out.
 	observer := &wsFleet{url: evURL, kind: "observer", n: 1, dialer: dialer, observer: true}
