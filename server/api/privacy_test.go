@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"testing"
 
-
 	"luot/server/queue"
 )
 
@@ -110,4 +109,14 @@ func TestRemoteTicketDuplicateTellsNothing(t *testing.T) {
 			t.Errorf("the duplicate answer tells %q: %s", s, r.body)
 		}
 	}
+}
+
+// manageToken is the token of a booking's manage link.
+func manageToken(t *testing.T, b BookingJSON) string {
+	t.Helper()
+	u, err := url.Parse(b.ManageURL)
+	if err != nil || u.Query().Get("token") == "" || u.Path != "/b/"+b.Code {
+		t.Fatalf("booking %s: manage link %q", b.Code, b.ManageURL)
+	}
+	return u.Query().Get("token")
 }
