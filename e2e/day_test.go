@@ -92,6 +92,7 @@ type day struct {
 	scanner  *os.File
 	rec      *recorder
 	clerks   map[string]*client.Client
+	manage   map[string]string // bookings' manage tokens, by code
 
 	// What the script did.
 	issued    map[string]int // by source
@@ -195,7 +196,7 @@ func (d *day) morning() {
 	d.remote("chung-thuc", "0901234562", "Trần Thị Cúc")
 	code := d.book("chung-thuc", "", "0901234563", "Lê Văn Dũng")
 	later := d.book("ho-tich", "tomorrow", "0901234564", "Phạm Thị Én")
-	d.cancelBooking(later, "0901234564")
+	d.cancelBooking(later)
 	d.scanCheckIn(code)
 	d.clerkTicket("q1", "xay-dung", "elderly")
 
@@ -468,15 +469,30 @@ func (d *day) book(service, when, phone, name string) string {
 	if len(slots.Slots) == 0 {
 		d.t.Fatalf("no free slot of %s on %s (near midnight in the office's timezone the day has no slot left)", service, date)
 	}
-	var a struct{ Booking struct{ Code, Slot string } }
+	var a struct {
+		Booking struct {
+			Code, Slot string
+			ManageURL  string `json:"manage_url"`
+		}
+	}
 	d.post("POST", "/api/v1/offices/demo/bookings",
 		map[string]string{"service": service, "date": date, "slot": slots.Slots[0].Start, "name": name, "phone": phone}, &a, http.StatusCreated)
 	d.t.Logf("phone: booking %s, %s %s %s", a.Booking.Code, service, date, a.Booking.Slot)
+	u, err := url.Parse(a.Booking.ManageURL)
+	if err != nil || u.Query().Get("token") == "" {
+		d.t.Fatalf("booking %s: no manage link with a token: %q", a.Booking.Code, a.Booking.ManageURL)
+	}
+	if d.manage == nil {
+		d.manage = map[string]string{}
+	}
+	d.manage[a.Booking.Code] = u.Query().Get("token")
 	return a.Booking.Code
 }
 
-func (d *day) cancelBooking(code, phone string) {
-	d.post("DELETE", "/api/v1/bookings/"+code, map[string]string{"phone": phone}, nil, http.StatusOK)
+// cancelBooking cancels a booking as its holder does: with the token of
+// the manage link the booking's answer gave.
+func (d *day) cancelBooking(code string) {
+	d.post("DELETE", "/api/v1/bookings/"+code, map[string]string{"token": d.manage[code]}, nil, http.StatusOK)
 }
 
 // clerkTicket issues a ticket at a clerk's desk (e.g. for a citizen who

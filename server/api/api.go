@@ -13,7 +13,7 @@
 //
 //	GET    /api/v1/offices/{office}            anyone: public configuration
 //	GET    /api/v1/offices/{office}/state      anyone: snapshot
-//	GET    /api/v1/offices/{office}/events     anyone (websocket, read-only; ?since=SEQ)
+//	GET    /api/v1/offices/{office}/events     anyone (websocket, read-only; ?since=SEQ): public events; a staff session of the office: whole events
 //	POST   /api/v1/offices/{office}/tickets    kiosk device key of the office, or staff of the office
 //	GET    /api/v1/tickets/{id}?token=         the holder of the ticket's token
 //	POST   /api/v1/sessions                    staff (PIN) → bearer token and cookie

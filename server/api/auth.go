@@ -40,8 +40,9 @@ func ValidCSRF(sessionToken, got string) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(want), []byte(got)) == 1
 }
 
-// HashToken is the hash under which a session token is stored (for pages
-// that authenticate the session cookie themselves).
+// HashToken is the hash under which a secret token is stored: a session's
+// (for pages that authenticate the session cookie themselves) or a
+// booking's manage token (for the booking's QR code).
 func HashToken(token string) []byte { return hashSecret(token) }
 
 func hashSecret(s string) []byte {

@@ -15,8 +15,8 @@ import (
 //	POST   /api/v1/offices/{office}/remote-tickets  public, rate-limited: {service, phone, name} → 201 {ticket}
 //	GET    /api/v1/offices/{office}/booking-dates   public: ?service= → {dates}
 //	GET    /api/v1/offices/{office}/slots           public: ?service=&date= → {slots}
-//	POST   /api/v1/offices/{office}/bookings        public, rate-limited: {service, date, slot, name, phone} → 201 {booking}
-//	DELETE /api/v1/bookings/{code}                  public, rate-limited: {phone} → 200 {booking}
+//	POST   /api/v1/offices/{office}/bookings        public, rate-limited: {service, date, slot, name, phone} → 201 {booking} with manage_url
+//	DELETE /api/v1/bookings/{code}                  holder, rate-limited: {token} (of manage_url) → 200 {booking}
 //	POST   /api/v1/offices/{office}/checkins        kiosk device key (or staff): {code} → 201 {ticket}
 //	GET    /api/v1/tickets/{id}/track               holder (?token=): ticket, counters of its service, reason
 //	GET    /api/v1/tickets/{id}/events              holder (?token=, websocket): the track answer on every change
@@ -24,7 +24,9 @@ import (
 //	POST   /api/v1/tickets/{id}/rating              holder, once, after done: {token, score 1–4, comment} → 201 {rating}
 //
 // Every public write is limited per client IP address and, where a phone
-// number is given, per phone (429 with Retry-After).
+// number is given, per phone (429 with Retry-After). Answers never name a
+// citizen, and a phone number never opens anything: a booking is managed
+// with the token of its manage_url, a ticket with its tracking token.
 func (s *Server) citizenRoutes() {
 	const p = "/api/v1"
 	c := &citizen{s: s}

@@ -98,19 +98,19 @@ func decodeBooking(data []byte) (BookingBody, error) {
 	return b, nil
 }
 
-// PhoneBody is the body of DELETE /bookings/{code}.
-type PhoneBody struct {
-	Phone string `json:"phone"`
+// BookingTokenBody is the body of DELETE /bookings/{code}: the booking's
+// manage token, from the link in the answer that made it.
+type BookingTokenBody struct {
+	Token string `json:"token"`
 }
 
-func decodePhone(data []byte) (PhoneBody, error) {
-	var b PhoneBody
+func decodeBookingToken(data []byte) (BookingTokenBody, error) {
+	var b BookingTokenBody
 	if err := decodeStrict(data, &b); err != nil {
-		return PhoneBody{}, err
+		return BookingTokenBody{}, err
 	}
-	var err error
-	if b.Phone, err = phoneOf(b.Phone); err != nil {
-		return PhoneBody{}, err
+	if b.Token == "" || len(b.Token) > 128 {
+		return BookingTokenBody{}, newError(401, "token_required", "the booking's token is required: open the link you received when you booked (the code and the phone number are not enough)")
 	}
 	return b, nil
 }

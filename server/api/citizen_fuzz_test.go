@@ -74,15 +74,18 @@ func FuzzDecodeBooking(f *testing.F) {
 	})
 }
 
-func FuzzDecodePhone(f *testing.F) {
+func FuzzDecodeBookingToken(f *testing.F) {
 	addSeeds(f, citizenSeeds...)
+	addSeeds(f, `{"token":"`+strings.Repeat("t", 43)+`"}`, `{"token":"`+strings.Repeat("t", 129)+`"}`, `{"token":""}`, `{"phone":"0912345678","token":"x"}`)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, err := decodePhone(data)
+		b, err := decodeBookingToken(data)
 		if err != nil {
-			mustBe400(t, err)
+			mustRefuse(t, err)
 			return
 		}
-		checkPhone(t, b.Phone)
+		if b.Token == "" || len(b.Token) > 128 {
+			t.Fatalf("accepted %+v", b)
+		}
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"luot/server/engine"
@@ -13,7 +14,8 @@ import (
 	"luot/server/store"
 )
 
-// BookingJSON is a booking as its holder sees it. The phone is masked.
+// BookingJSON is a booking as its holder sees it. The phone is masked and
+// the name left out: no answer about a booking names its holder.
 type BookingJSON struct {
 	Code          string              `json:"code"`
 	Office        string              `json:"office"`
@@ -26,11 +28,15 @@ type BookingJSON struct {
 	End           string              `json:"end,omitempty"`
 	Status        queue.BookingStatus `json:"status"`
 	Ticket        string              `json:"ticket,omitempty"`
-	Name          string              `json:"name"`
 	Phone         string              `json:"phone"`
 	// CheckinFrom and CheckinUntil bound the check-in window, local HH:MM.
 	CheckinFrom  string `json:"checkin_from,omitempty"`
 	CheckinUntil string `json:"checkin_until,omitempty"`
+	// ManageURL is the booking's page with its manage token,
+	// /b/{code}?token=…: the only way to cancel it. It is in the answer
+	// that makes the booking and nowhere else (the server keeps only the
+	// token's hash).
+	ManageURL string `json:"manage_url,omitempty"`
 }
 
 type bookingAnswer struct {
@@ -39,7 +45,7 @@ type bookingAnswer struct {
 
 func renderBooking(b *queue.Booking, o *queue.Office) BookingJSON {
 	j := BookingJSON{Code: b.Code, Office: b.Office, Service: b.Service, Date: b.Date, Slot: b.Slot,
-		Status: b.Status, Ticket: b.Ticket, Name: b.Name, Phone: queue.MaskPhone(b.Phone)}
+		Status: b.Status, Ticket: b.Ticket, Phone: queue.MaskPhone(b.Phone)}
 	if o == nil {
 		return j
 	}
@@ -71,7 +77,6 @@ type phoned interface{ phone() string }
 
 func (b RemoteTicketBody) phone() string { return b.Phone }
 func (b BookingBody) phone() string      { return b.Phone }
-func (b PhoneBody) phone() string        { return b.Phone }
 
 // phoneLimitedBody decodes a public write's body and applies the limit of
 // the phone it names (the caller has applied the per-address limit).
@@ -180,7 +185,8 @@ func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, err)
 		return
 	}
-	req := queue.BookRequest{Code: code, Service: b.Service, Date: b.Date, Slot: b.Slot, Name: b.Name, Phone: b.Phone}
+	token := engine.NewToken()
+	req := queue.BookRequest{Code: code, Service: b.Service, Date: b.Date, Slot: b.Slot, Name: b.Name, Phone: b.Phone, TokenHash: hashSecret(token)}
 	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
 		return st.Book(now, req)
 	})
@@ -188,10 +194,12 @@ func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, bookingAnswer{Booking: renderBooking(ch.Bookings[0], &v.Office)})
+	j := renderBooking(ch.Bookings[0], &v.Office)
+	j.ManageURL = c.s.public + "/b/" + url.PathEscape(code) + "?token=" + url.QueryEscape(token)
+	writeJSON(w, http.StatusCreated, bookingAnswer{Booking: j})
 }
 
-var errNoBooking = newError(http.StatusNotFound, "unknown_booking", "no booking matches this code and phone number: check both")
+var errNoBooking = newError(http.StatusNotFound, "unknown_booking", "no booking matches this code and link: open the link you received when you booked")
 
 // findBooking finds a booking by code: live in an office's state, or
 // stored (a past one). office is "" when it was not found at all.
@@ -216,6 +224,9 @@ func (c *citizen) findBooking(r *http.Request, code string) (*queue.Booking, *en
 	return b, v, nil
 }
 
+// cancelBooking cancels a booking with its manage token (from the link
+// in the booking's answer): the code, the phone or both are not enough. A
+// wrong token is answered like an unknown code.
 func (c *citizen) cancelBooking(w http.ResponseWriter, r *http.Request) {
 	if c.limited(w, r) {
 		return
@@ -225,25 +236,26 @@ func (c *citizen) cancelBooking(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, err)
 		return
 	}
-	b, ok := phoneLimitedBody(c, w, r, decodePhone)
+	b, ok := decodeBody(w, r, c.s, decodeBookingToken)
 	if !ok {
 		return
 	}
+	hash := hashSecret(b.Token)
 	bk, v, err := c.findBooking(r, code)
 	if err != nil {
 		c.s.fail(w, r, err)
 		return
 	}
-	if bk == nil || v == nil || subtle.ConstantTimeCompare([]byte(bk.Phone), []byte(b.Phone)) != 1 {
+	if bk == nil || v == nil || len(bk.TokenHash) == 0 || subtle.ConstantTimeCompare(bk.TokenHash, hash) != 1 {
 		c.s.fail(w, r, errNoBooking)
 		return
 	}
 	if _, live := v.Frozen().Booking(code); !live {
-		c.s.fail(w, r, newError(http.StatusConflict, "booking_past", fmt.Sprintf("booking %s was for %s and is %s: it can no longer be cancelled", code, bk.Date, bk.Status)))
+		c.s.fail(w, r, newError(http.StatusConflict, "booking_past", fmt.Sprintf("this booking was for %s and is %s: it can no longer be cancelled", bk.Date, bk.Status)))
 		return
 	}
 	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
-		return st.CancelBooking(now, code, b.Phone)
+		return st.CancelBooking(now, code, hash)
 	})
 	if err != nil {
 		c.s.fail(w, r, err)
@@ -345,11 +357,11 @@ func (c *citizen) checkIn(w http.ResponseWriter, r *http.Request) {
 		if bk, _ := c.s.st.Booking(r.Context(), b.Code); bk != nil {
 			switch {
 			case bk.Office != v.Office.ID:
-				err = newError(http.StatusConflict, "wrong_office", fmt.Sprintf("booking %s is for another office (%s)", b.Code, bk.Office))
+				err = newError(http.StatusConflict, "wrong_office", fmt.Sprintf("this booking is for another office (%s): check it in there", bk.Office))
 			case bk.Status == queue.BookingCancelled:
-				err = newError(http.StatusConflict, queue.ErrBookingCanceled.Code, fmt.Sprintf("booking %s was cancelled: take a number instead", b.Code))
+				err = newError(http.StatusConflict, queue.ErrBookingCanceled.Code, "this booking was cancelled: take a number instead")
 			default:
-				err = newError(http.StatusConflict, queue.ErrTooLate.Code, fmt.Sprintf("booking %s was for %s at %s and has passed: take a number instead", b.Code, bk.Date, bk.Slot))
+				err = newError(http.StatusConflict, queue.ErrTooLate.Code, fmt.Sprintf("this booking was for %s at %s and has passed: take a number instead", bk.Date, bk.Slot))
 			}
 		}
 	}

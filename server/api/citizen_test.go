@@ -180,14 +180,14 @@ func TestBookCancelAndSlots(t *testing.T) {
 	r := e.do(t, req{method: "POST", path: "/api/v1/offices/" + office + "/bookings",
 		body: map[string]string{"service": "xay-dung", "date": "2026-11-27", "slot": "09:00", "name": "B", "phone": "0987654321"}})
 	wantErr(t, r, 409, "slot_full")
-	wantErr(t, e.do(t, req{method: "DELETE", path: "/api/v1/bookings/" + b.Code, body: map[string]string{"phone": "0987654321"}}), 404, "unknown_booking")
-	r = e.must(t, 200, req{method: "DELETE", path: "/api/v1/bookings/" + strings.ToLower(b.Code), body: map[string]string{"phone": "+84912345678"}})
+	wantErr(t, e.do(t, req{method: "DELETE", path: "/api/v1/bookings/" + b.Code, body: map[string]string{"token": "wrong"}}), 404, "unknown_booking")
+	r = e.must(t, 200, req{method: "DELETE", path: "/api/v1/bookings/" + strings.ToLower(b.Code), body: map[string]string{"token": manageToken(t, b)}})
 	var a bookingAnswer
 	r.decode(t, &a)
 	if a.Booking.Status != "cancelled" {
 		t.Fatalf("cancelled %+v", a.Booking)
 	}
-	wantErr(t, e.do(t, req{method: "DELETE", path: "/api/v1/bookings/" + b.Code, body: map[string]string{"phone": "0912345678"}}), 409, "booking_cancelled")
+	wantErr(t, e.do(t, req{method: "DELETE", path: "/api/v1/bookings/" + b.Code, body: map[string]string{"token": manageToken(t, b)}}), 409, "booking_cancelled")
 	e.book(t, "2026-11-27", "09:00", "0987654321") // the place is free again
 }
 
@@ -232,7 +232,7 @@ func TestCheckInThroughAPI(t *testing.T) {
 	wantErr(t, checkin(b.Code, ""), 409, "already_checked_in")
 	// Cancelled bookings are refused with their reason.
 	c := e.book(t, "2026-11-27", "10:00", "0912345670")
-	e.must(t, 200, req{method: "DELETE", path: "/api/v1/bookings/" + c.Code, body: map[string]string{"phone": "0912345670"}})
+	e.must(t, 200, req{method: "DELETE", path: "/api/v1/bookings/" + c.Code, body: map[string]string{"token": manageToken(t, c)}})
 	wantErr(t, checkin(c.Code, ""), 409, "booking_cancelled")
 }
 
@@ -341,7 +341,7 @@ func TestCitizenBadInput(t *testing.T) {
 	}
 	wantErr(t, e.do(t, req{method: "GET", path: "/api/v1/offices/" + office + "/slots?service=xay-dung&date=2027-01-01"}), 400, "date_beyond_horizon")
 	wantErr(t, e.do(t, req{method: "GET", path: "/api/v1/offices/" + office + "/slots?service=xay-dung"}), 400, "invalid_date")
-	wantErr(t, e.do(t, req{method: "DELETE", path: "/api/v1/bookings/%3Cscript%3E", body: map[string]string{"phone": "0912345678"}}), 400, "invalid_code")
+	wantErr(t, e.do(t, req{method: "DELETE", path: "/api/v1/bookings/%3Cscript%3E", body: map[string]string{"token": "x"}}), 400, "invalid_code")
 	if n := count(t, e, `SELECT count(*) FROM bookings`) + count(t, e, `SELECT count(*) FROM tickets`); n != 0 {
 		t.Fatalf("bad input stored %d rows", n)
 	}

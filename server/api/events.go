@@ -1,9 +1,12 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,9 +39,19 @@ const maxBurst = 64
 // disconnected. Messages from the client are ignored, but one that sends
 // more than ClientMessages within ClientWindow, or a message above 1 KiB,
 // is cut off (1008 or 1009).
+//
+// What is sent depends on who asks (staffStream): the office's staff get
+// the whole events, anyone else the public ones (queue.Event.Public), from
+// the live stream and the replay alike; both encodings were made once,
+// when the event was committed.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	office := r.PathValue("office")
 	if _, err := s.eng.View(office); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	staff, err := s.staffStream(r, office)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -92,7 +105,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			}
 			cc.cork()
 			for _, m := range evs {
-				if !write(m) {
+				msg := m.Public
+				if staff {
+					msg = m.Staff
+				}
+				if !write(msg) {
 					return
 				}
 				last++
@@ -130,7 +147,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		if m.Seq <= last {
 			return true
 		}
-		if !write(m.Msg) {
+		if !write(m.For(staff)) {
 			return false
 		}
 		last = m.Seq
@@ -168,6 +185,55 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// staffStream reports whether the office's event stream of this request
+// may carry the whole events: only for a staff session (clerk or admin)
+// of that office. Decided here, for the one route:
+//
+//   - a bearer token (the Authorization header) must be valid: a bad or
+//     expired one is refused (401), as on every route, so that a console
+//     knows to log in again; a session of another office gets the public
+//     stream;
+//   - the session cookie counts only on a page of this server (no Origin,
+//     or this server's own), not of the origins -allowed-origins lets open
+//     the public stream; a stale cookie gets the public stream, so that a
+//     board opened in a clerk's old browser keeps working;
+//   - a device key (kiosk, display) gets the public stream: a board shows
+//     nothing private, and a kiosk checks bookings in by the code the
+//     citizen types or scans, never from the stream.
+func (s *Server) staffStream(r *http.Request, office string) (bool, error) {
+	if r.Header.Get("Authorization") == "" {
+		if _, err := r.Cookie(SessionCookie); err != nil || !s.ownOrigin(r) {
+			return false, nil
+		}
+	}
+	se, ok, err := s.session(r)
+	if r.Header.Get("Authorization") == "" && errors.Is(err, errBadSession) {
+		return false, nil // a stale cookie
+	}
+	if err != nil || !ok {
+		return false, err
+	}
+	return se.Office == office, nil
+}
+
+// ownOrigin reports whether a browser request comes from a page of this
+// server itself (or from no page).
+func (s *Server) ownOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	p, err := url.Parse(s.public)
+	return s.public != "" && err == nil && strings.EqualFold(p.Host, u.Host)
 }
 
 // stream is one client's websocket of an office's events (the office's

@@ -26,7 +26,7 @@ func storedEvents(t *testing.T, e *env, since int64) []wsEvent {
 	}
 	out := make([]wsEvent, len(msgs))
 	for i, m := range msgs {
-		if err := json.Unmarshal(m, &out[i]); err != nil {
+		if err := json.Unmarshal(m.Public, &out[i]); err != nil {
 			t.Fatal(err)
 		}
 	}

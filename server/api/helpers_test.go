@@ -48,11 +48,11 @@ type env struct {
 // hookPub forwards to the hub after calling the env's hook.
 type hookPub struct{ e *env }
 
-func (p hookPub) Publish(office string, seq int64, msg []byte) {
+func (p hookPub) Publish(office string, seq int64, msg, staff []byte) {
 	if p.e.pubHook != nil {
 		p.e.pubHook(office, seq)
 	}
-	p.e.hub.Publish(office, seq, msg)
+	p.e.hub.Publish(office, seq, msg, staff)
 }
 
 func testOffice() queue.Office {

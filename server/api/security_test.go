@@ -57,6 +57,26 @@ func TestEveryAuthenticatedRouteRefusesBadCredentials(t *testing.T) {
 			got.errCode(t)
 		}
 	}
+	// The event stream is open to anyone, but a bearer token it is given
+	// must be good: a forged, expired or malformed one is refused before
+	// the upgrade rather than silently served the public stream.
+	events := "/api/v1/offices/" + office + "/events"
+	for _, c := range []struct{ name, token, hdr string }{
+		{"forged token", "Zm9yZ2VkLXRva2VuLWZvcmdlZC10b2tlbi1mb3JnZWQ", ""},
+		{"expired session", expired, ""},
+		{"malformed authorization", "", "Bearer"},
+	} {
+		q := req{method: "GET", path: events, token: c.token}
+		if c.hdr != "" {
+			q.header = map[string]string{"Authorization": c.hdr}
+		}
+		got := e.do(t, q)
+		if got.status != http.StatusUnauthorized {
+			t.Errorf("GET %s with %s: %d %s, want 401", events, c.name, got.status, got.body)
+			continue
+		}
+		got.errCode(t)
+	}
 	// Device routes with a forged or revoked key.
 	for _, r := range []route{{"POST", "/api/v1/offices/" + office + "/tickets"}, {"POST", "/api/v1/devices/status"}} {
 		got := e.do(t, req{method: r.method, path: r.path, device: "forged-device-key", body: map[string]string{"service": "ho-tich", "status": "ok"}})

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -59,7 +58,7 @@ type BatchStore interface {
 	// order, in one transaction, with the checks of Commit applied to each
 	// as if it were committed after the previous ones. On error nothing is
 	// written.
-	CommitBatch(ctx context.Context, changes []*queue.Change, events [][][]byte) error
+	CommitBatch(ctx context.Context, changes []*queue.Change, events [][]Encoded) error
 }
 
 // request is one command queued for its office's leader.
@@ -138,7 +137,7 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 
 	var (
 		changes []*queue.Change
-		msgs    [][][]byte
+		msgs    [][]Encoded
 		members []*request // requests whose result depends on the pending changes
 		lastNow = e.now()
 		keys    map[string]*request
@@ -174,13 +173,12 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 			c.Config == nil && c.Day == o.state.Day) {
 			return nil
 		}
-		enc := make([][]byte, len(c.Events))
+		enc := make([]Encoded, len(c.Events))
 		for i := range c.Events {
-			b, err := json.Marshal(&c.Events[i])
-			if err != nil {
-				return fmt.Errorf("encode event %s: %w", c.Events[i].Type, err)
+			var err error
+			if enc[i], err = Encode(&c.Events[i]); err != nil {
+				return err
 			}
-			enc[i] = b
 		}
 		o.state.Apply(c)
 		lastNow = now
@@ -283,7 +281,7 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 // commitBatch makes changes (already applied to o.state) durable, then
 // refreshes the view and publishes their events. On failure it puts the
 // live state back to the last durable view's and publishes nothing.
-func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][][]byte, now time.Time) error {
+func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][]Encoded, now time.Time) error {
 	// A request's context may end (a client gone) but a command that
 	// reached the store finishes: its outcome must be known.
 	ctx := context.Background()
@@ -313,7 +311,7 @@ func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][][]byte
 	if e.pub != nil {
 		for i, c := range changes {
 			for j, m := range msgs[i] {
-				e.pub.Publish(c.Office, c.Events[j].Seq, m)
+				e.pub.Publish(c.Office, c.Events[j].Seq, m.Public, m.Staff)
 			}
 		}
 	}

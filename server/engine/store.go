@@ -19,15 +19,16 @@ type Store interface {
 	LoadState(ctx context.Context, office string) (*queue.State, error)
 	// Commit writes a change durably in one transaction: tickets (upsert),
 	// counter statuses, next-number rows, averages, the configuration, the
-	// idempotency key and the events — events[i] is the JSON encoding of
-	// c.Events[i], stored as given so that replays send the same bytes.
+	// idempotency key and the events — events[i] is the encoding of
+	// c.Events[i] for both audiences, stored as given so that replays send
+	// the same bytes as the live stream.
 	// Commit fails, writing nothing, if any event seq is already taken or a
 	// (office, day, service, number) is already used.
-	Commit(ctx context.Context, c *queue.Change, events [][]byte) error
+	Commit(ctx context.Context, c *queue.Change, events []Encoded) error
 	// EventsSince returns the encoded events of an office with seq > since,
 	// in order, at most limit of them. complete is false when the event
 	// since+1 is no longer kept (pruned), so the client must take a snapshot.
-	EventsSince(ctx context.Context, office string, since int64, limit int) (events [][]byte, complete bool, err error)
+	EventsSince(ctx context.Context, office string, since int64, limit int) (events []Encoded, complete bool, err error)
 	// TicketByIdempotencyKey returns the id of the ticket made by the
 	// request with this key, or "" if there was none.
 	TicketByIdempotencyKey(ctx context.Context, office, key string) (string, error)

@@ -1,8 +1,9 @@
 // Package hub fans the encoded events of each office out to the clients that
 // follow it (boards, kiosks, consoles, phones).
 //
-// Every event is encoded once, by the engine, and the same byte slice is
-// handed to every subscriber of its office. Publish never blocks: each
+// Every event is encoded once per audience, by the engine — the public
+// message and the staff one — and the same byte slices are handed to every
+// subscriber of its office, which sends the one its client may see. Publish never blocks: each
 // subscriber has a bounded buffer, and a subscriber whose buffer is full is
 // dropped — its Done channel is closed and Err says why — so that one slow
 // client never delays the others. A dropped client reconnects and resumes
@@ -43,10 +44,21 @@ var (
 )
 
 // Message is one event as delivered to subscribers: its seq and its JSON
-// encoding. Msg is shared by all subscribers and must not be modified.
+// encodings, Msg for anyone and Staff for the office's staff (the same
+// bytes when the event carries nothing private). Both are shared by all
+// subscribers and must not be modified.
 type Message struct {
-	Seq int64
-	Msg []byte
+	Seq   int64
+	Msg   []byte
+	Staff []byte
+}
+
+// For returns the encoding for a staff client (staff true) or anyone.
+func (m Message) For(staff bool) []byte {
+	if staff && m.Staff != nil {
+		return m.Staff
+	}
+	return m.Msg
 }
 
 // Hub is safe for concurrent use. The zero value is not usable; call New.
@@ -116,18 +128,19 @@ func (h *Hub) Subscribe(office string) *Sub {
 	return s
 }
 
-// Publish hands an event of office to every subscriber of that office
-// without blocking; a subscriber with a full buffer is dropped with ErrSlow.
-// The engine calls Publish in seq order per office. Publish implements
+// Publish hands an event of office — msg for anyone, staff for the
+// office's staff (nil: msg) — to every subscriber of that office without
+// blocking; a subscriber with a full buffer is dropped with ErrSlow. The
+// engine calls Publish in seq order per office. Publish implements
 // engine.Publisher.
-func (h *Hub) Publish(office string, seq int64, msg []byte) {
+func (h *Hub) Publish(office string, seq int64, msg, staff []byte) {
 	h.mu.RLock()
 	r := h.offices[office]
 	h.mu.RUnlock()
 	if r == nil {
 		return
 	}
-	m := Message{Seq: seq, Msg: msg}
+	m := Message{Seq: seq, Msg: msg, Staff: staff}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for s := range r.subs {

@@ -32,15 +32,19 @@ func TestDeliversInOrderToEverySubscriberOfTheOffice(t *testing.T) {
 		t.Fatalf("Subscribers = %d, want 3", got)
 	}
 	msg := []byte(`{"seq":1}`)
-	h.Publish("hcm", 1, msg)
-	h.Publish("hcm", 2, []byte(`{"seq":2}`))
+	h.Publish("hcm", 1, msg, nil)
+	staff := []byte(`{"seq":2,"staff":"nv1"}`)
+	h.Publish("hcm", 2, []byte(`{"seq":2}`), staff)
 	for _, s := range []*Sub{a, b} {
 		m1, m2 := recv(t, s), recv(t, s)
 		if m1.Seq != 1 || m2.Seq != 2 || string(m1.Msg) != `{"seq":1}` {
 			t.Fatalf("got %v, %v", m1, m2)
 		}
-		if &m1.Msg[0] != &msg[0] {
+		if &m1.Msg[0] != &msg[0] || &m1.For(true)[0] != &msg[0] || &m2.For(true)[0] != &staff[0] {
 			t.Fatal("message was copied; it must be shared (encode once)")
+		}
+		if string(m2.For(false)) != `{"seq":2}` {
+			t.Fatalf("the public message of seq 2 is %s", m2.For(false))
 		}
 	}
 	select {
@@ -58,7 +62,7 @@ func TestSlowSubscriberIsDroppedOthersKeepGoing(t *testing.T) {
 	slow, fast := h.Subscribe("o"), h.Subscribe("o")
 	defer fast.Close()
 	for i := int64(1); i <= 10; i++ {
-		h.Publish("o", i, []byte("x"))
+		h.Publish("o", i, []byte("x"), nil)
 		if m := recv(t, fast); m.Seq != i {
 			t.Fatalf("fast got seq %d, want %d", m.Seq, i)
 		}
@@ -97,7 +101,7 @@ func TestCloseAndHubClose(t *testing.T) {
 	if !errors.Is(s.Err(), ErrUnsubscribed) || h.Subscribers() != 0 {
 		t.Fatalf("after Close: err %v, subscribers %d", s.Err(), h.Subscribers())
 	}
-	h.Publish("o", 1, []byte("x")) // nobody: must not panic or block
+	h.Publish("o", 1, []byte("x"), nil) // nobody: must not panic or block
 	s2 := h.Subscribe("o")
 	h.Close()
 	if !errors.Is(s2.Err(), ErrClosed) || h.Subscribers() != 0 {
@@ -106,7 +110,7 @@ func TestCloseAndHubClose(t *testing.T) {
 	if s3 := h.Subscribe("o"); !errors.Is(s3.Err(), ErrClosed) {
 		t.Fatal("Subscribe after hub Close must be done at once")
 	}
-	h.Publish("nobody", 1, nil)
+	h.Publish("nobody", 1, nil, nil)
 }
 
 // TestConcurrentUse exercises publish, subscribe and close together; run
@@ -138,7 +142,7 @@ func TestConcurrentUse(t *testing.T) {
 		}()
 	}
 	for i := int64(1); i <= 2000; i++ {
-		h.Publish(fmt.Sprint("o", i%3), i, []byte("x"))
+		h.Publish(fmt.Sprint("o", i%3), i, []byte("x"), nil)
 	}
 	close(stop)
 	wg.Wait()
@@ -173,7 +177,7 @@ func BenchmarkFanOut1000(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		h.Publish("o", int64(i+1), msg)
+		h.Publish("o", int64(i+1), msg, nil)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/delivery")
@@ -202,12 +206,12 @@ func TestLaggingSubscriberKeepsItsFullBuffer(t *testing.T) {
 		t.Fatalf("idle subscriber: channel of %d, overflow %v", cap(lag.ch), lag.over)
 	}
 	for i := int64(1); i <= buf; i++ {
-		h.Publish("o", i, []byte("x"))
+		h.Publish("o", i, []byte("x"), nil)
 	}
 	if lag.Err() != nil || slow.Err() != nil {
 		t.Fatalf("dropped within the buffer: %v, %v", lag.Err(), slow.Err())
 	}
-	h.Publish("o", buf+1, []byte("x")) // one too many for both
+	h.Publish("o", buf+1, []byte("x"), nil) // one too many for both
 	if !errors.Is(lag.Err(), ErrSlow) {
 		t.Fatalf("Err = %v after %d events unread, want ErrSlow", lag.Err(), buf+1)
 	}
@@ -221,7 +225,7 @@ func TestLaggingSubscriberKeepsItsFullBuffer(t *testing.T) {
 	s := h2.Subscribe("o")
 	defer s.Close()
 	for i := int64(1); i <= 50; i++ {
-		h2.Publish("o", i, []byte("x"))
+		h2.Publish("o", i, []byte("x"), nil)
 	}
 	for i := int64(1); i <= 50; i++ {
 		if m := recv(t, s); m.Seq != i {
@@ -245,7 +249,7 @@ func TestStaleChannelIsRefilledByPublish(t *testing.T) {
 	defer s.Close()
 	ch := s.C()
 	for i := int64(1); i <= 20; i++ {
-		h.Publish("o", i, []byte("x"))
+		h.Publish("o", i, []byte("x"), nil)
 	}
 	next := int64(1)
 	drain := func() {
@@ -258,7 +262,7 @@ func TestStaleChannelIsRefilledByPublish(t *testing.T) {
 	}
 	drain()
 	for seq := int64(21); next <= 20; seq++ {
-		h.Publish("o", seq, []byte("x"))
+		h.Publish("o", seq, []byte("x"), nil)
 		drain()
 	}
 	if s.Err() != nil {

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,7 +21,16 @@ import (
 //     except holidays and weekdays without opening hours; a slot that has
 //     already begun is not offered.
 //   - One phone holds at most one live booking per service and date, as it
-//     holds at most one live same-day number per service.
+//     holds at most one live same-day number per service. The refusal of a
+//     second one says only that the phone has one: never its code, slot or
+//     number, which would let anyone who knows a phone number take the
+//     booking over.
+//   - A booking is cancelled with its manage token, a secret that only the
+//     booker received (in the link of the booking's answer); the phone
+//     number is not enough, nor is the code (it is printed, shown at the
+//     kiosk and lent to whoever checks in for the booker). The domain
+//     keeps only the token's hash (TokenHash). A booking made before
+//     tokens existed has none and cannot be cancelled online.
 //   - Booked and checked-in bookings take a place of their slot; a
 //     cancelled one frees it.
 //   - The check-in window is [slot start − early, slot start + late]
@@ -68,7 +78,7 @@ func NormalizeBookingCode(s string) string {
 // BookingCode makes a code from random bytes supplied by the caller (the
 // domain has no randomness): one byte per character, at least
 // BookingCodeLen of them. The small modulo bias is harmless: codes are
-// checked for collisions and the phone is needed to cancel.
+// checked for collisions and the manage token is needed to cancel.
 func BookingCode(random []byte) string {
 	var b strings.Builder
 	for i := 0; i < BookingCodeLen && i < len(random); i++ {
@@ -255,15 +265,17 @@ func (s *State) FreeSlots(now time.Time, service, date string) ([]Slot, error) {
 }
 
 // BookRequest asks for an appointment. Code is chosen by the caller
-// (BookingCode over random bytes); Name and Phone are already cleaned
-// (NFC, canonical phone).
+// (BookingCode over random bytes), and so is the manage token, of which
+// only TokenHash is given; Name and Phone are already cleaned (NFC,
+// canonical phone).
 type BookRequest struct {
-	Code    string
-	Service string
-	Date    string
-	Slot    string
-	Name    string
-	Phone   string
+	Code      string
+	Service   string
+	Date      string
+	Slot      string
+	Name      string
+	Phone     string
+	TokenHash []byte
 }
 
 // Error codes of bookings.
@@ -285,10 +297,10 @@ func (s *State) Book(now time.Time, r BookRequest) (*Change, error) {
 		return nil, err
 	}
 	if !ValidBookingCode(r.Code) {
-		return nil, errorf(KindInvalid, "invalid_code", "booking code %q is not valid", r.Code)
+		return nil, errorf(KindInvalid, "invalid_code", "the booking code is not valid: %d of the characters %s", BookingCodeLen, BookingCodeAlphabet)
 	}
 	if _, dup := s.Bookings[r.Code]; dup {
-		return nil, errorf(KindConflict, "duplicate_code", "booking code %s is taken: make another", r.Code)
+		return nil, errorf(KindConflict, "duplicate_code", "this booking code is taken: make another")
 	}
 	if r.Phone == "" {
 		return nil, errorf(KindInvalid, "invalid_phone", "a phone number is required to book")
@@ -308,7 +320,7 @@ func (s *State) Book(now time.Time, r BookRequest) (*Change, error) {
 	}
 	for _, b := range s.Bookings {
 		if b.Phone == r.Phone && b.Service == sv.ID && b.Date == r.Date && b.Status == BookingBooked {
-			return nil, errorf(KindConflict, ErrAlreadyBooked.Code, "this phone number already has an appointment for %s on %s at %s (code %s): cancel it first to take another slot", sv.Name, b.Date, b.Slot, b.Code)
+			return nil, errorf(KindConflict, ErrAlreadyBooked.Code, "this phone number already has an appointment for this service on %s: open the link you received when you booked it (on the phone you booked with, it is also under \"Lịch hẹn của bạn\") to see it or cancel it before taking another", r.Date)
 		}
 	}
 	if s.taken(sv.ID, r.Date, r.Slot) >= sv.SlotCapacity {
@@ -317,7 +329,7 @@ func (s *State) Book(now time.Time, r BookRequest) (*Change, error) {
 	c := s.change(now)
 	b := &Booking{
 		Code: r.Code, Office: s.Office.ID, Service: sv.ID, Date: r.Date, Slot: r.Slot,
-		Name: r.Name, Phone: r.Phone, Status: BookingBooked, CreatedAt: now,
+		Name: r.Name, Phone: r.Phone, Status: BookingBooked, CreatedAt: now, TokenHash: r.TokenHash,
 	}
 	c.Bookings = append(c.Bookings, b)
 	s.bookingEvent(c, now, EventBookingCreated, b)
@@ -328,22 +340,22 @@ func (s *State) bookingEvent(c *Change, now time.Time, typ EventType, b *Booking
 	s.emit(c, now, typ, BookingData{Code: b.Code, Service: b.Service, Date: b.Date, Slot: b.Slot, Ticket: b.Ticket, Status: b.Status})
 }
 
-// CancelBooking cancels a booking by its code and the phone it was made
-// with. A wrong phone is answered like an unknown code, so that codes
-// cannot be probed.
-func (s *State) CancelBooking(now time.Time, code, phone string) (*Change, error) {
+// CancelBooking cancels a booking by its code and the hash of its manage
+// token. A wrong token is answered like an unknown code, so that codes
+// cannot be probed; no answer names the booking's code or holder.
+func (s *State) CancelBooking(now time.Time, code string, tokenHash []byte) (*Change, error) {
 	old, ok := s.Bookings[code]
-	if !ok || old.Phone != phone || phone == "" {
-		return nil, errorf(KindNotFound, ErrUnknownBooking.Code, "no booking matches code %s and this phone number: check both", code)
+	if !ok || len(old.TokenHash) == 0 || subtle.ConstantTimeCompare(old.TokenHash, tokenHash) != 1 {
+		return nil, errorf(KindNotFound, ErrUnknownBooking.Code, "no booking matches this code and link: open the link you received when you booked")
 	}
 	switch old.Status {
 	case BookingCancelled:
-		return nil, errorf(KindConflict, ErrBookingCanceled.Code, "booking %s is already cancelled", code)
+		return nil, errorf(KindConflict, ErrBookingCanceled.Code, "this booking is already cancelled")
 	case BookingCheckedIn:
-		return nil, errorf(KindConflict, ErrCheckedIn.Code, "booking %s was checked in and became a ticket: cancel the ticket from its tracking page", code)
+		return nil, errorf(KindConflict, ErrCheckedIn.Code, "this booking was checked in and became a ticket: cancel the ticket from its tracking page")
 	case BookingBooked:
 	default:
-		return nil, errorf(KindConflict, ErrBadTransition.Code, "booking %s is %s and can no longer be cancelled", code, old.Status)
+		return nil, errorf(KindConflict, ErrBadTransition.Code, "this booking is %s and can no longer be cancelled", old.Status)
 	}
 	c := s.change(now)
 	b := *old
@@ -367,21 +379,21 @@ type CheckInRequest struct {
 func (s *State) CheckIn(now time.Time, r CheckInRequest) (*Change, error) {
 	old, ok := s.Bookings[r.Code]
 	if !ok {
-		return nil, errorf(KindNotFound, ErrUnknownBooking.Code, "no booking has code %s: check the code on your confirmation", r.Code)
+		return nil, errorf(KindNotFound, ErrUnknownBooking.Code, "no booking has this code: check the code on your confirmation")
 	}
 	switch old.Status {
 	case BookingCancelled:
-		return nil, errorf(KindConflict, ErrBookingCanceled.Code, "booking %s was cancelled: take a number instead", r.Code)
+		return nil, errorf(KindConflict, ErrBookingCanceled.Code, "this booking was cancelled: take a number instead")
 	case BookingCheckedIn:
-		return nil, errorf(KindConflict, ErrCheckedIn.Code, "booking %s is already checked in: your number is on the ticket printed then", r.Code)
+		return nil, errorf(KindConflict, ErrCheckedIn.Code, "this booking is already checked in: your number is on the ticket printed then")
 	case BookingBooked:
 	default:
-		return nil, errorf(KindConflict, ErrTooLate.Code, "booking %s is %s: take a number instead", r.Code, old.Status)
+		return nil, errorf(KindConflict, ErrTooLate.Code, "this booking is %s: take a number instead", old.Status)
 	}
 	loc := s.Office.Location()
 	start, ok := s.Office.SlotTime(old.Date, old.Slot)
 	if !ok {
-		return nil, errorf(KindConflict, ErrBadTransition.Code, "booking %s has a slot (%s %s) that cannot be read", r.Code, old.Date, old.Slot)
+		return nil, errorf(KindConflict, ErrBadTransition.Code, "this booking has a slot (%s %s) that cannot be read", old.Date, old.Slot)
 	}
 	p := &s.Office.Policy
 	opens := start.Add(-time.Duration(p.BookingEarlyMinutes) * time.Minute)
@@ -448,7 +460,7 @@ func (s *State) IssueRemote(now time.Time, r IssueRequest) (*Change, error) {
 	}
 	for _, t := range s.Tickets {
 		if t.Source == SourceRemote && t.Day == s.Day && t.Phone == r.Phone && t.NumberService == r.Service && t.Active() {
-			return nil, errorf(KindConflict, ErrAlreadyHolding.Code, "this phone number already has number %s for this service today: follow it, or cancel it first", t.Display)
+			return nil, errorf(KindConflict, ErrAlreadyHolding.Code, "this phone number already has a number for this service today: open the link you received when you took it (on the phone you took it with, it is also under \"Số của bạn hôm nay\") to follow it or cancel it")
 		}
 	}
 	return s.Issue(now, r)

@@ -24,7 +24,7 @@ func weekdays(o *Office) {
 
 func (s *tstate) book(now time.Time, code, date, slot, phone string) *Booking {
 	s.t.Helper()
-	c := s.do(s.Book(now, BookRequest{Code: code, Service: "a", Date: date, Slot: slot, Name: "Trần Văn " + code, Phone: phone}))
+	c := s.do(s.Book(now, BookRequest{Code: code, Service: "a", Date: date, Slot: slot, Name: "Trần Văn " + code, Phone: phone, TokenHash: tokenHash(code)}))
 	if len(c.Bookings) != 1 || len(c.Events) != 1 || c.Events[0].Type != EventBookingCreated {
 		s.t.Fatalf("book: %d bookings, events %v", len(c.Bookings), eventTypes(c))
 	}
@@ -175,16 +175,49 @@ func TestCheckInErrors(t *testing.T) {
 	if !strings.Contains(err.Error(), "30/11/2026") || !strings.Contains(err.Error(), "07:30") {
 		t.Errorf("message %q does not name the day and time to come", err)
 	}
-	_, err = s.CancelBooking(at("07:10"), "ACEFGH", "+84900000000")
-	wantCode(t, err, "unknown_booking") // wrong phone: no hint that the code exists
-	c := s.do(s.CancelBooking(at("07:10"), "ACEFGH", "+84901000001"))
+	_, err = s.CancelBooking(at("07:10"), "ACEFGH", tokenHash("ACEFGJ"))
+	wantCode(t, err, "unknown_booking") // wrong token: no hint that the code exists
+	_, err = s.CancelBooking(at("07:10"), "ACEFGH", nil)
+	wantCode(t, err, "unknown_booking")
+	c := s.do(s.CancelBooking(at("07:10"), "ACEFGH", tokenHash("ACEFGH")))
 	if c.Bookings[0].Status != BookingCancelled || c.Events[0].Type != EventBookingCancelled {
 		t.Fatalf("cancel change %+v %v", c.Bookings[0], eventTypes(c))
 	}
 	_, err = s.CheckIn(at("08:00"), CheckInRequest{Code: "ACEFGH", ID: "a", Token: "b"})
 	wantCode(t, err, "booking_cancelled")
-	_, err = s.CancelBooking(at("07:10"), "ACEFGH", "+84901000001")
+	_, err = s.CancelBooking(at("07:10"), "ACEFGH", tokenHash("ACEFGH"))
 	wantCode(t, err, "booking_cancelled")
+	// A booking without a token (made before tokens existed) cannot be
+	// cancelled with any token, not even an empty one.
+	s.do(s.Book(at("07:00"), BookRequest{Code: "ACEFGK", Service: "a", Date: testDay, Slot: "09:00", Name: "A", Phone: "+84901000007"}))
+	for _, h := range [][]byte{nil, {}, tokenHash("ACEFGK")} {
+		_, err = s.CancelBooking(at("07:10"), "ACEFGK", h)
+		wantCode(t, err, "unknown_booking")
+	}
+}
+
+// tokenHash stands for the hash of a booking's manage token in these
+// tests (the domain only compares hashes).
+func tokenHash(code string) []byte { return []byte("sha256 of the token of " + code) }
+
+// TestDuplicateRefusalsTellNothing: refusing a second booking or number
+// for a phone does not tell the first one's code, slot or number.
+func TestDuplicateRefusalsTellNothing(t *testing.T) {
+	s := newTestState(t, bookable)
+	s.book(at("07:00"), "ACEFGH", testDay, "09:00", "+84901000001")
+	_, err := s.Book(at("07:00"), BookRequest{Code: "ACEFGJ", Service: "a", Date: testDay, Slot: "10:00", Name: "B", Phone: "+84901000001", TokenHash: tokenHash("ACEFGJ")})
+	wantCode(t, err, "already_booked")
+	if m := err.Error(); strings.Contains(m, "ACEFGH") || strings.Contains(m, "09:00") || strings.Contains(m, "Trần") {
+		t.Errorf("the refusal tells the first booking: %s", m)
+	}
+	r := IssueRequest{ID: "t1", Token: "x", Service: "a", Name: "A", Phone: "+84901000001"}
+	s.do(s.IssueRemote(at("08:00"), r))
+	r.ID = "t2"
+	_, err = s.IssueRemote(at("08:01"), r)
+	wantCode(t, err, "already_has_number")
+	if m := err.Error(); strings.Contains(m, "001") {
+		t.Errorf("the refusal tells the number held: %s", m)
+	}
 }
 
 func TestSlotsAndCapacity(t *testing.T) {
@@ -222,7 +255,7 @@ func TestSlotsAndCapacity(t *testing.T) {
 		}
 	}
 	// A cancelled place is free again.
-	s.do(s.CancelBooking(now, "ACEFGA", "+84901000001"))
+	s.do(s.CancelBooking(now, "ACEFGA", tokenHash("ACEFGA")))
 	s.book(now, "ACEFGX", testDay, "09:00", "+84901000009")
 
 	bad := []struct {

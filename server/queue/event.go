@@ -33,6 +33,11 @@ const (
 // Event is one change of an office, numbered by Seq: strictly increasing per
 // office, without gaps. It is written in the same transaction as the change
 // it describes. Data is one of the *Data types below.
+//
+// An event has two audiences: the office's staff see all of it; anyone
+// else (boards, phones, the public stream and its replay) sees Public,
+// which leaves out what only staff may know. Nothing about a citizen
+// (name, phone, tracking token) is in any event to begin with.
 type Event struct {
 	Office string    `json:"-"`
 	Seq    int64     `json:"seq"`
@@ -71,7 +76,8 @@ type CounterData struct {
 	Counter string       `json:"counter"`
 	Number  int          `json:"number"`
 	State   CounterState `json:"state"`
-	Staff   string       `json:"staff,omitempty"`
+	// Staff is the login of the clerk at the counter: staff only.
+	Staff string `json:"staff,omitempty"`
 }
 
 // DayData is the payload of day.rolled.
@@ -92,16 +98,59 @@ type DeviceData struct {
 
 // ConfigData is the payload of config.changed.
 type ConfigData struct {
+	// By is the login of the administrator who changed it: staff only.
 	By string `json:"by,omitempty"`
 }
 
 // BookingData is the payload of booking.* events.
 type BookingData struct {
-	Code    string `json:"code"`
+	// Code is the booking's code: staff only. With it anyone could check
+	// the booking in at the kiosk (taking the booker's place and voiding
+	// the booking) or print its QR.
+	Code    string `json:"code,omitempty"`
 	Service string `json:"service"`
 	Date    string `json:"date"`
 	Slot    string `json:"slot"`
 	Ticket  string `json:"ticket,omitempty"`
 	// Status is the booking's status after the event.
 	Status BookingStatus `json:"status,omitempty"`
+}
+
+// Public returns the event as anyone may see it, and whether that differs
+// from e (when it does not, e itself is returned): booking codes, the
+// clerk's login on counter events and transfers, and the administrator's
+// on config.changed are left out. A board needs none of them: it shows
+// numbers, counters and services. e is not modified.
+func (e Event) Public() (Event, bool) {
+	switch d := e.Data.(type) {
+	case BookingData:
+		if d.Code == "" {
+			return e, false
+		}
+		d.Code = ""
+		e.Data = d
+	case CounterData:
+		if d.Staff == "" {
+			return e, false
+		}
+		d.Staff = ""
+		e.Data = d
+	case TicketData:
+		if d.Transfer == nil || d.Transfer.Staff == "" {
+			return e, false
+		}
+		tr := *d.Transfer
+		tr.Staff = ""
+		d.Transfer = &tr
+		e.Data = d
+	case ConfigData:
+		if d.By == "" {
+			return e, false
+		}
+		d.By = ""
+		e.Data = d
+	default:
+		return e, false
+	}
+	return e, true
 }

@@ -176,6 +176,9 @@ type Booking struct {
 	Status    BookingStatus `json:"status"`
 	Ticket    string        `json:"ticket,omitempty"`
 	CreatedAt time.Time     `json:"created_at"`
+	// TokenHash is the sha256 of the booking's manage token, which only
+	// the booker received; nil for bookings made before tokens existed.
+	TokenHash []byte `json:"-"`
 }
 
 // Role is what a staff member may do.

@@ -16,7 +16,7 @@ var _ engine.BatchStore = (*DB)(nil)
 // the previous one was on disk. Each change is checked and written as by
 // Commit, as if committed right after the one before it; if any fails,
 // nothing at all is written and the error names the change.
-func (db *DB) CommitBatch(ctx context.Context, changes []*queue.Change, events [][][]byte) error {
+func (db *DB) CommitBatch(ctx context.Context, changes []*queue.Change, events [][]engine.Encoded) error {
 	if len(changes) != len(events) {
 		return fmt.Errorf("commit batch: %d changes but %d event lists", len(changes), len(events))
 	}

@@ -10,7 +10,7 @@ import (
 	"luot/server/queue"
 )
 
-const bookingColumns = `code, office, service, date, slot, name, phone, status, ticket, created_at`
+const bookingColumns = `code, office, service, date, slot, name, phone, status, ticket, created_at, token_hash`
 
 // putBooking inserts a new booking or updates the status and ticket of an
 // existing one. A new booking whose code is already used (by an older
@@ -21,12 +21,12 @@ func putBooking(ctx context.Context, tx *sql.Tx, office string, b *queue.Booking
 		return fmt.Errorf("booking %s belongs to office %q: %w", b.Code, b.Office, ErrConflict)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO bookings (`+bookingColumns+`, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET status = excluded.status, ticket = excluded.ticket,
 			name = excluded.name, phone = excluded.phone, updated_at = excluded.updated_at
 		WHERE bookings.office = excluded.office AND bookings.created_at = excluded.created_at`,
 		b.Code, b.Office, b.Service, b.Date, b.Slot, b.Name, b.Phone, string(b.Status), b.Ticket,
-		fmtTime(b.CreatedAt), fmtTime(at))
+		fmtTime(b.CreatedAt), b.TokenHash, fmtTime(at))
 	if err != nil {
 		return conflict("save booking "+b.Code, err)
 	}
@@ -40,7 +40,7 @@ func scanBooking(s scanner) (*queue.Booking, error) {
 	var b queue.Booking
 	var status string
 	var created sql.NullString
-	if err := s.Scan(&b.Code, &b.Office, &b.Service, &b.Date, &b.Slot, &b.Name, &b.Phone, &status, &b.Ticket, &created); err != nil {
+	if err := s.Scan(&b.Code, &b.Office, &b.Service, &b.Date, &b.Slot, &b.Name, &b.Phone, &status, &b.Ticket, &created, &b.TokenHash); err != nil {
 		return nil, err
 	}
 	b.Status = queue.BookingStatus(status)

@@ -28,10 +28,11 @@ func TestBookingsPersist(t *testing.T) {
 	st := bookableOffice(t, db, t0)
 	commit := do(t, db, st)
 	day := st.Day
-	commit(st.Book(t0, queue.BookRequest{Code: "ACEFGH", Service: "xay-dung", Date: day, Slot: "09:00", Name: "Nguyễn Văn A", Phone: "+84912345678"}))
-	commit(st.Book(t0, queue.BookRequest{Code: "ACEFGJ", Service: "xay-dung", Date: day, Slot: "10:00", Name: "Trần Thị B", Phone: "+84912345679"}))
+	commit(st.Book(t0, queue.BookRequest{Code: "ACEFGH", Service: "xay-dung", Date: day, Slot: "09:00", Name: "Nguyễn Văn A", Phone: "+84912345678", TokenHash: []byte("0123456789abcdef0123456789abcdeH")}))
+	commit(st.Book(t0, queue.BookRequest{Code: "ACEFGJ", Service: "xay-dung", Date: day, Slot: "10:00", Name: "Trần Thị B", Phone: "+84912345679", TokenHash: []byte("0123456789abcdef0123456789abcdeJ")}))
+	// ACEFGK has no token hash, as the bookings made before tokens existed.
 	commit(st.Book(t0, queue.BookRequest{Code: "ACEFGK", Service: "xay-dung", Date: "2026-11-27", Slot: "10:00", Name: "Lê C", Phone: "+84912345670"}))
-	commit(st.CancelBooking(t0, "ACEFGJ", "+84912345679"))
+	commit(st.CancelBooking(t0, "ACEFGJ", []byte("0123456789abcdef0123456789abcdeJ")))
 	c := commit(st.CheckIn(t0.Add(50*time.Minute), queue.CheckInRequest{Code: "ACEFGH", ID: "tb1", Token: "tok"}))
 	if c.Ticket.Booking != "ACEFGH" {
 		t.Fatalf("ticket %+v", c.Ticket)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -38,13 +39,14 @@ func (db *DB) OfficeIDs(ctx context.Context) ([]string, error) {
 // Commit writes a change durably in one transaction (see engine.Store):
 // tickets (upsert), counter statuses, next-number rows, averages, the
 // configuration and business day, the idempotency key and the events,
-// whose encoded bytes events[i] are stored exactly as given.
+// whose encodings events[i] are stored exactly as given: the staff one in
+// data, the public one in public when it differs (NULL otherwise).
 //
 // It refuses, with ErrConflict and writing nothing, a change whose event
 // seqs do not continue the office's last seq exactly (last+1, last+2, …),
 // whose issue order goes back, whose number row does not move forward, or
 // that would give a (day, service, number) or an idempotency key twice.
-func (db *DB) Commit(ctx context.Context, c *queue.Change, events [][]byte) error {
+func (db *DB) Commit(ctx context.Context, c *queue.Change, events []engine.Encoded) error {
 	if c == nil {
 		return errors.New("commit: nil change")
 	}
@@ -107,7 +109,7 @@ func (db *DB) writePos(ctx context.Context, tx *sql.Tx, office string, p officeP
 // commitTx writes one change in tx, checking it against the office's
 // position pos (as left by the changes before it in the same transaction)
 // and advancing pos; the caller writes pos back once (writePos).
-func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events [][]byte, pos *officePos) error {
+func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events []engine.Encoded, pos *officePos) error {
 	st := func(q string) *sql.Stmt { return db.txStmt(ctx, tx, q) }
 	lastSeq, lastOrder, day := pos.seq, pos.order, pos.day
 	for i, ev := range c.Events {
@@ -190,10 +192,15 @@ func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events 
 	if len(c.Events) > 0 {
 		ins := st(sqlEventPut)
 		for i, ev := range c.Events {
-			if len(events[i]) == 0 {
+			enc := events[i]
+			if len(enc.Staff) == 0 || len(enc.Public) == 0 {
 				return fmt.Errorf("event seq %d (%s) has an empty encoding", ev.Seq, ev.Type)
 			}
-			if _, err := ins.ExecContext(ctx, c.Office, ev.Seq, string(ev.Type), fmtTime(ev.At), events[i]); err != nil {
+			var public []byte // NULL: the same as data
+			if !bytes.Equal(enc.Public, enc.Staff) {
+				public = enc.Public
+			}
+			if _, err := ins.ExecContext(ctx, c.Office, ev.Seq, string(ev.Type), fmtTime(ev.At), enc.Staff, public); err != nil {
 				return conflict(fmt.Sprintf("save event seq %d", ev.Seq), err)
 			}
 		}
@@ -356,12 +363,12 @@ func (db *DB) TicketByIdempotencyKey(ctx context.Context, office, key string) (s
 }
 
 // EventsSince returns the encoded events of an office with seq > since, in
-// order, at most limit of them (limit <= 0: all). complete is false — and
+// order, at most limit of them (limit <= 0: all), for both audiences. complete is false — and
 // no events are returned — when the event since+1 is no longer kept
 // (pruned), or when since is beyond the office's last seq (the client saw
 // a history this database does not have, e.g. after a restore): either way
 // the client must start again from a snapshot.
-func (db *DB) EventsSince(ctx context.Context, office string, since int64, limit int) ([][]byte, bool, error) {
+func (db *DB) EventsSince(ctx context.Context, office string, since int64, limit int) ([]engine.Encoded, bool, error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, false, fmt.Errorf("events of office %s: %w", office, err)
@@ -381,7 +388,7 @@ func (db *DB) EventsSince(ctx context.Context, office string, since int64, limit
 	if since == last {
 		return nil, true, nil
 	}
-	q := `SELECT seq, data FROM events WHERE office = ? AND seq > ? ORDER BY seq`
+	q := `SELECT seq, data, public FROM events WHERE office = ? AND seq > ? ORDER BY seq`
 	args := []any{office, since}
 	if limit > 0 {
 		q += ` LIMIT ?`
@@ -392,18 +399,21 @@ func (db *DB) EventsSince(ctx context.Context, office string, since int64, limit
 		return nil, false, fmt.Errorf("events of office %s: %w", office, err)
 	}
 	defer rows.Close()
-	var out [][]byte
+	var out []engine.Encoded
 	want := since + 1
 	for rows.Next() {
 		var seq int64
-		var data []byte
-		if err := rows.Scan(&seq, &data); err != nil {
+		var data, public []byte
+		if err := rows.Scan(&seq, &data, &public); err != nil {
 			return nil, false, fmt.Errorf("events of office %s: %w", office, err)
 		}
 		if seq != want {
 			return nil, false, nil // pruned (or, impossibly, a gap)
 		}
-		out = append(out, data)
+		if public == nil {
+			public = data
+		}
+		out = append(out, engine.Encoded{Staff: data, Public: public})
 		want++
 	}
 	if err := rows.Err(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -64,15 +65,14 @@ func newOffice(t testing.TB, db *DB, now time.Time) *queue.State {
 	return queue.NewState(o, o.Day(now))
 }
 
-func encode(t testing.TB, c *queue.Change) [][]byte {
+func encode(t testing.TB, c *queue.Change) []engine.Encoded {
 	t.Helper()
-	out := make([][]byte, len(c.Events))
+	out := make([]engine.Encoded, len(c.Events))
 	for i := range c.Events {
-		b, err := json.Marshal(&c.Events[i])
-		if err != nil {
+		var err error
+		if out[i], err = engine.Encode(&c.Events[i]); err != nil {
 			t.Fatal(err)
 		}
-		out[i] = b
 	}
 	return out
 }

@@ -19,7 +19,7 @@ const (
 	sqlAveragePut = `INSERT INTO averages (office, service, seconds) VALUES (?, ?, ?)
 		ON CONFLICT (office, service) DO UPDATE SET seconds = excluded.seconds`
 	sqlIdempotencyPut = `INSERT INTO idempotency (office, key, ticket, created_at) VALUES (?, ?, ?, ?)`
-	sqlEventPut       = `INSERT INTO events (office, seq, type, at, data) VALUES (?, ?, ?, ?, ?)`
+	sqlEventPut       = `INSERT INTO events (office, seq, type, at, data, public) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlTicketPut      = `INSERT INTO tickets (` + ticketColumns + `)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET

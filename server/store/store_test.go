@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -349,7 +350,7 @@ func TestCreateOffice(t *testing.T) {
 func TestEventsSince(t *testing.T) {
 	db, _ := openDB(t)
 	st := newOffice(t, db, t0)
-	var sent [][]byte
+	var sent []engine.Encoded
 	for i := range 10 {
 		c, err := st.Issue(t0.Add(time.Duration(i)*time.Minute), issue(id(i), "chung-thuc"))
 		if err != nil {
@@ -367,12 +368,12 @@ func TestEventsSince(t *testing.T) {
 		t.Fatalf("all: %d, %v, %v", len(evs), complete, err)
 	}
 	for i := range evs {
-		if !bytes.Equal(evs[i], sent[i]) {
-			t.Fatalf("event %d: stored %s, sent %s", i+1, evs[i], sent[i])
+		if !sameEncoded(evs[i], sent[i]) {
+			t.Fatalf("event %d: stored %s, sent %s", i+1, evs[i].Staff, sent[i].Staff)
 		}
 	}
 	evs, complete, _ = db.EventsSince(ctx, st.Office.ID, 4, 3)
-	if !complete || len(evs) != 3 || !bytes.Equal(evs[0], sent[4]) || !bytes.Equal(evs[2], sent[6]) {
+	if !complete || len(evs) != 3 || !sameEncoded(evs[0], sent[4]) || !sameEncoded(evs[2], sent[6]) {
 		t.Fatalf("since 4 limit 3: %d %v", len(evs), complete)
 	}
 	if evs, complete, _ = db.EventsSince(ctx, st.Office.ID, 10, 0); !complete || len(evs) != 0 {
@@ -391,7 +392,7 @@ func TestEventsSince(t *testing.T) {
 			t.Fatalf("since %d after prune: complete=%v, %d events", since, complete, len(evs))
 		}
 	}
-	if evs, complete, _ := db.EventsSince(ctx, st.Office.ID, 6, 0); !complete || len(evs) != 4 || !bytes.Equal(evs[0], sent[6]) {
+	if evs, complete, _ := db.EventsSince(ctx, st.Office.ID, 6, 0); !complete || len(evs) != 4 || !sameEncoded(evs[0], sent[6]) {
 		t.Fatalf("since 6 after prune: %d %v", len(evs), complete)
 	}
 	// Numbering goes on after the prune, with no gap, even from a reload.
@@ -798,10 +799,20 @@ func TestCommitNeedsEveryEncoding(t *testing.T) {
 	if err := db.Commit(ctx, c, nil); err == nil {
 		t.Fatal("commit without the event encodings accepted")
 	}
-	if err := db.Commit(ctx, c, [][]byte{{}}); err == nil {
+	if err := db.Commit(ctx, c, []engine.Encoded{{}}); err == nil {
 		t.Fatal("commit with an empty event encoding accepted")
+	}
+	enc := encode(t, c)
+	enc[0].Public = nil
+	if err := db.Commit(ctx, c, enc); err == nil {
+		t.Fatal("commit without the public encoding accepted")
 	}
 	if n := count(t, db, `SELECT count(*) FROM tickets`); n != 0 {
 		t.Fatalf("%d tickets written by refused commits", n)
 	}
+}
+
+// sameEncoded reports whether two events' encodings have the same bytes.
+func sameEncoded(a, b engine.Encoded) bool {
+	return bytes.Equal(a.Staff, b.Staff) && bytes.Equal(a.Public, b.Public)
 }

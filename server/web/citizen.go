@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"luot/assets"
+	"luot/server/api"
 	"luot/server/queue"
 )
 
@@ -21,11 +23,11 @@ import (
 //	GET /                       the office's start page (a list when the server hosts several)
 //	GET /o/{office}             take a number online: service → name and phone → number, link, QR
 //	GET /o/{office}/book        book an appointment: service → date → slot → code and QR
-//	GET /b/{code}               a booking's confirmation, printable (code and QR; no personal data)
-//	GET /cancel                 cancel a booking with its code and phone
+//	GET /b/{code}?token=        a booking's confirmation and manage page, printable (code and QR; no personal data)
+//	GET /cancel?code=&token=    cancel a booking with its manage link (without it: how to find it)
 //	GET /t/{id}?token=          follow a ticket live; cancel it; rate the service
 //	GET /qr/t/{id}.png?token=   the QR code of a ticket's tracking link
-//	GET /qr/b/{code}.png        the QR code of a booking code (the kiosk's scanner reads it)
+//	GET /qr/b/{code}.png?token= the QR code of a booking code (the kiosk's scanner reads it), for its booker
 //	GET /citizen/{file}         the pages' scripts and style
 func (s *Server) citizenRoutes() error {
 	files, err := fs.Sub(assets.Web, "web/citizen")
@@ -52,7 +54,7 @@ func (s *Server) citizenRoutes() error {
 	m.HandleFunc("GET /cancel", page("cancel.html"))
 	m.HandleFunc("GET /t/{id}", page("track.html"))
 	m.HandleFunc("GET /qr/t/{id}", s.ticketQR)
-	m.HandleFunc("GET /qr/b/{code}", bookingQR)
+	m.HandleFunc("GET /qr/b/{code}", s.bookingQR)
 	m.Handle("GET /citizen/", http.StripPrefix("/citizen/", fileServer(files)))
 	return nil
 }
@@ -142,12 +144,28 @@ func (s *Server) ticketQR(w http.ResponseWriter, r *http.Request) {
 	writePNG(w, s.baseURL()+"/t/"+url.PathEscape(id)+"?token="+url.QueryEscape(token))
 }
 
-// bookingQR draws a booking code: what the kiosk's scanner reads.
-func bookingQR(w http.ResponseWriter, r *http.Request) {
+// bookingQR draws a booking code — what the kiosk's scanner reads — for
+// its booker only: the request must carry the booking's manage token (the
+// confirmation page's link has it), and the booking must still be live in
+// its office. Anything else is 404, alike, so that the server confirms no
+// code to whoever merely guesses or overheard it.
+func (s *Server) bookingQR(w http.ResponseWriter, r *http.Request) {
 	code := strings.TrimSuffix(r.PathValue("code"), ".png")
-	if !queue.ValidBookingCode(code) {
+	token := r.URL.Query().Get("token")
+	if s.cfg.Engine == nil || !queue.ValidBookingCode(code) || token == "" || len(token) > 128 {
 		http.NotFound(w, r)
 		return
 	}
-	writePNG(w, code)
+	hash := api.HashToken(token)
+	for _, id := range s.cfg.Engine.OfficeIDs() {
+		v, err := s.cfg.Engine.View(id)
+		if err != nil {
+			continue
+		}
+		if b, ok := v.Frozen().Booking(code); ok && len(b.TokenHash) > 0 && subtle.ConstantTimeCompare(b.TokenHash, hash) == 1 {
+			writePNG(w, code)
+			return
+		}
+	}
+	http.NotFound(w, r)
 }

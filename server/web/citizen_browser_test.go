@@ -71,6 +71,9 @@ func TestBrowserCitizenTrack(t *testing.T) {
 	if err != nil || !strings.Contains(href, "/t/") || !strings.Contains(href, "token=") {
 		t.Fatalf("tracking link %q %v", href, err)
 	}
+	// The number is kept on this phone, under "Số của bạn hôm nay".
+	run(t, ctx, chromedp.Navigate(e.srv.URL+"/o/hcm-q1"))
+	waitJS(t, ctx, "today's numbers", `!document.querySelector('#mine').hidden && document.querySelector('#mine a').textContent.startsWith("B003") && document.querySelector('#mine a').href === "`+href+`"`)
 	run(t, ctx, chromedp.Navigate(href))
 	waitJS(t, ctx, "two ahead", `document.querySelector('#ahead').textContent === "2" && document.querySelector('#eta-at').textContent.includes(":")`)
 	waitJS(t, ctx, "live", `!document.querySelector('#live').classList.contains('polling')`)
@@ -135,14 +138,33 @@ func TestBrowserCitizenBooking(t *testing.T) {
 		t.Fatalf("stored booking %+v %v", b, err)
 	}
 
-	run(t, ctx, chromedp.Navigate(e.srv.URL+"/cancel"),
-		chromedp.SendKeys(`#code`, strings.ToLower(code)),
-		chromedp.SendKeys(`#phone`, "+84 987 654 321"),
-		chromedp.Click(`#submit`),
-	)
+	// The confirmation page is the manage link: it carries the token,
+	// which the QR needs.
+	page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname + location.search`))
+	if !strings.Contains(page, "token=") {
+		t.Fatalf("the confirmation page %q has no token", page)
+	}
+	e.call("GET", "/qr/b/"+code+".png", nil, nil, 404, nil)
+	e.call("GET", "/qr/b/"+code+".png?token=wrong", nil, nil, 404, nil)
+
+	// The cancel page alone, with the code and the phone, cancels
+	// nothing: it says to open the link, and lists this phone's bookings.
+	run(t, ctx, chromedp.Navigate(e.srv.URL+"/cancel"))
+	waitJS(t, ctx, "how to cancel", `!document.querySelector('#need-link').hidden && document.querySelector('#form').hidden && !document.querySelector('#phone')`)
+	waitJS(t, ctx, "this phone's bookings", `!document.querySelector('#mine').hidden && document.querySelector('#mine a').textContent.startsWith("`+code+`")`)
+	run(t, ctx, chromedp.Click(`#mine a`))
+	waitJS(t, ctx, "back on the confirmation", `location.pathname === "/b/`+code+`" && document.querySelector('#qr').naturalWidth > 0`)
+	run(t, ctx, chromedp.Click(`#cancel`))
+	waitJS(t, ctx, "cancel form", `!document.querySelector('#form').hidden && document.querySelector('#code').textContent === "`+code+`"`)
+	run(t, ctx, chromedp.Click(`#submit`))
 	waitJS(t, ctx, "cancelled", `!document.querySelector('#ok').hidden`)
 	if b, _ := e.db.Booking(context.Background(), code); b.Status != queue.BookingCancelled {
 		t.Fatalf("booking not cancelled: %+v", b)
+	}
+	run(t, ctx, chromedp.Navigate(e.srv.URL+"/o/hcm-q1/book"))
+	waitJS(t, ctx, "slots again", `document.querySelectorAll('#slots button').length > 0`)
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#mine a').length`)); n != 0 {
+		t.Fatalf("the cancelled booking is still listed (%d)", n)
 	}
 
 	// Book and check in through the API, then follow the ticket.

@@ -7,6 +7,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const office = encodeURIComponent(officeID());
   let info = null;
   let slot = "";
+  Luot.showMine("bookings", $("#mine"));
 
   const weekday = (d) => {
     const names = Luot.lang() === "en" ? ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] : ["CN", "T2", "T3", "T4", "T5", "T6", "T7"];
@@ -76,7 +77,11 @@ document.addEventListener("DOMContentLoaded", async () => {
         service: $("#service").value, date: $("#date").value, slot, name: $("#name").value, phone: $("#phone").value,
       });
       const b = r.booking;
-      const p = new URLSearchParams({ s: b.service_name, e: b.service_name_en || "", d: b.date, t: b.slot, f: b.checkin_from, u: b.checkin_until, o: b.office_name || "" });
+      // The manage link carries the booking's token: the only way to
+      // cancel it. The confirmation page is that link (on this server),
+      // with what it shows.
+      const m = new URL(b.manage_url, location.href);
+      const p = new URLSearchParams({ token: m.searchParams.get("token") || "", s: b.service_name, e: b.service_name_en || "", d: b.date, t: b.slot, f: b.checkin_from, u: b.checkin_until, o: b.office_name || "" });
       location.href = "/b/" + encodeURIComponent(b.code) + "?" + p.toString();
     } catch (e) {
       showError($("#error"), e);

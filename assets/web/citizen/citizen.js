@@ -69,11 +69,12 @@ const Luot = (() => {
       invalid_phone: "Số điện thoại không hợp lệ: nhập 10 số bắt đầu bằng 0 (ví dụ 0912 345 678).",
       invalid_name: "Họ tên không hợp lệ (1–100 ký tự, không chứa < >).",
       slot_full: "Khung giờ này vừa hết chỗ. Vui lòng chọn khung giờ khác.",
-      already_has_number: "Số điện thoại này đã có số thứ tự cho thủ tục này hôm nay.",
-      already_booked: "Số điện thoại này đã đặt lịch cho thủ tục này trong ngày đã chọn.",
+      already_has_number: "Số điện thoại này đã có số thứ tự cho thủ tục này hôm nay. Hãy mở đường liên kết bạn nhận được khi lấy số (trên điện thoại đã dùng để lấy số, xem mục \"Số của bạn hôm nay\").",
+      already_booked: "Số điện thoại này đã đặt lịch cho thủ tục này trong ngày đã chọn. Hãy mở đường liên kết bạn nhận được khi đặt lịch (trên điện thoại đã dùng để đặt, xem mục \"Lịch hẹn của bạn\") để xem hoặc hủy.",
       office_closed: "Ngoài giờ làm việc: chỉ lấy số trực tuyến khi cơ quan đang mở cửa.",
       daily_cap_reached: "Đã hết số trực tuyến hôm nay. Vui lòng lấy số tại quầy.",
-      unknown_booking: "Không tìm thấy lịch hẹn với mã và số điện thoại này.",
+      unknown_booking: "Không tìm thấy lịch hẹn với mã và đường liên kết này. Hãy mở đúng đường liên kết bạn nhận được khi đặt lịch.",
+      token_required: "Cần đường liên kết bạn nhận được khi đặt lịch: mã lịch hẹn và số điện thoại không đủ để hủy.",
       booking_cancelled: "Lịch hẹn này đã được hủy.",
       rate_limited: "Bạn thao tác quá nhanh. Vui lòng thử lại sau " + (res && res.headers.get("Retry-After") || "ít") + " giây.",
       already_rated: "Bạn đã đánh giá lượt này. Cảm ơn bạn!",
@@ -106,5 +107,47 @@ const Luot = (() => {
     return Math.floor(m / 60) + t(" giờ ", " h ") + (m % 60) + t(" phút", " min");
   }
 
-  return { t, api, showError, $, serviceName, officeID, hhmm, duration, lang: () => lang };
+  // The numbers and bookings taken on this phone, kept in this browser
+  // only (never sent anywhere), so that their holder finds their links
+  // again: "Số của bạn hôm nay", "Lịch hẹn của bạn". A phone number is not
+  // enough to get them back from the server, by design. Each item is
+  // {id, url, label, day}; an item is dropped once its day has passed.
+  const mineKey = (kind) => "luot-mine-" + kind;
+  function today() {
+    const d = new Date();
+    const p = (n) => String(n).padStart(2, "0");
+    return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate());
+  }
+  function mine(kind) {
+    let list = [];
+    try { list = JSON.parse(localStorage.getItem(mineKey(kind)) || "[]"); } catch (e) { list = []; }
+    if (!Array.isArray(list)) list = [];
+    return list.filter((x) => x && typeof x.url === "string" && x.url.startsWith("/") && !x.url.startsWith("//") && x.day >= today());
+  }
+  function remember(kind, item) {
+    const list = mine(kind).filter((x) => x.id !== item.id);
+    list.unshift(item);
+    try { localStorage.setItem(mineKey(kind), JSON.stringify(list.slice(0, 10))); } catch (e) { /* private mode: nothing kept */ }
+  }
+  function forget(kind, id) {
+    try { localStorage.setItem(mineKey(kind), JSON.stringify(mine(kind).filter((x) => x.id !== id))); } catch (e) { /* nothing kept */ }
+  }
+  // showMine lists the kept items of kind in the <ul> of section box.
+  function showMine(kind, box) {
+    if (!box) return;
+    const ul = box.querySelector("ul");
+    ul.textContent = "";
+    for (const x of mine(kind)) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.className = "choice";
+      a.href = x.url;
+      a.textContent = x.label;
+      li.append(a);
+      ul.append(li);
+    }
+    box.hidden = ul.children.length === 0;
+  }
+
+  return { t, api, showError, $, serviceName, officeID, hhmm, duration, lang: () => lang, today, remember, forget, showMine };
 })();

@@ -8,6 +8,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   let info = null;
   let chosen = null;
   $("#book-link").href = "/o/" + encodeURIComponent(office) + "/book";
+  Luot.showMine("numbers", $("#mine"));
 
   function renderServices() {
     if (!info) return;
@@ -66,6 +67,9 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("#eta").textContent = duration(tk.eta_seconds);
       $("#qr").src = "/qr/t/" + encodeURIComponent(tk.id) + ".png?token=" + encodeURIComponent(token);
       $("#track").href = "/t/" + encodeURIComponent(tk.id) + "?token=" + encodeURIComponent(token);
+      Luot.remember("numbers", { id: tk.id, url: $("#track").getAttribute("href"), day: Luot.today(),
+        label: tk.number + " · " + serviceName({ name: tk.service_name, name_en: tk.service_name_en }) });
+      Luot.showMine("numbers", $("#mine"));
       $("#step-person").hidden = true;
       $("#result").hidden = false;
     } catch (e) {

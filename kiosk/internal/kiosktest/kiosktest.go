@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -81,6 +82,8 @@ type Env struct {
 	down    atomic.Bool
 	drop    atomic.Int32
 	reports chan Report
+	// manage holds each booking's manage link, by code (Book, Cancel).
+	manage sync.Map
 }
 
 // Report is a device.status report the server received.
@@ -217,7 +220,8 @@ func (e *Env) Book(t testing.TB, service, slot, phone string) string {
 	}
 	var out struct {
 		Booking struct {
-			Code string `json:"code"`
+			Code      string `json:"code"`
+			ManageURL string `json:"manage_url"`
 		} `json:"booking"`
 	}
 	e.call(t, http.MethodPost, "/api/v1/offices/"+e.office+"/bookings", map[string]string{
@@ -226,14 +230,21 @@ func (e *Env) Book(t testing.TB, service, slot, phone string) string {
 	if out.Booking.Code == "" {
 		t.Fatal("the booking answer has no code")
 	}
+	e.manage.Store(out.Booking.Code, out.Booking.ManageURL)
 	return out.Booking.Code
 }
 
-// Cancel cancels a booking as its holder does (DELETE /bookings/{code}
-// with the phone it was made with).
-func (e *Env) Cancel(t testing.TB, code, phone string) {
+// Cancel cancels a booking made by Book as its holder does (DELETE
+// /bookings/{code} with the token of the booking's manage link).
+func (e *Env) Cancel(t testing.TB, code string) {
 	t.Helper()
-	e.call(t, http.MethodDelete, "/api/v1/bookings/"+code, map[string]string{"phone": phone}, http.StatusOK, nil)
+	link, _ := e.manage.Load(code)
+	s, _ := link.(string)
+	u, err := url.Parse(s)
+	if err != nil || u.Query().Get("token") == "" {
+		t.Fatalf("booking %s has no manage link with a token: %q", code, s)
+	}
+	e.call(t, http.MethodDelete, "/api/v1/bookings/"+code, map[string]string{"token": u.Query().Get("token")}, http.StatusOK, nil)
 }
 
 // call sends a JSON request to the server and fails the test unless it
