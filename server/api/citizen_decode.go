@@ -85,10 +85,11 @@ func decodeBooking(data []byte) (BookingBody, error) {
 	if len(b.Date) != 10 {
 		return BookingBody{}, badRequest("invalid_date", "date is required as YYYY-MM-DD")
 	}
-	if len(b.Slot) != 5 || b.Slot[2] != ':' {
-		return BookingBody{}, badRequest("invalid_slot", "slot is required as HH:MM, one of the slots offered")
+	m, err := queue.ParseClock(b.Slot)
+	if err != nil {
+		return BookingBody{}, badRequest("invalid_slot", "slot is required as HH:MM (two digits, a colon, two digits), one of the slots offered")
 	}
-	var err error
+	b.Slot = queue.FormatClock(m)
 	if b.Name, err = citizenName(b.Name); err != nil {
 		return BookingBody{}, err
 	}

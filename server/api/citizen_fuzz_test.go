@@ -40,6 +40,9 @@ var citizenSeeds = []string{
 	`{"phone":"0912345678"}`, `{"phone":"０９１２３４５６７８"}`, `{"code":"acef-gh"}`, `{"code":"ACEFG0"}`,
 	`{"token":"abc"}`, `{"token":""}`, `{"token":"abc","score":4,"comment":"Rất hài lòng"}`,
 	`{"token":"abc","score":5}`, `{"token":"abc","score":1,"comment":"a\u0000b"}`,
+	`{"service":"xay-dung","date":"2026-11-27","slot":"+9:00","name":"A","phone":"0912345678"}`,
+	`{"service":"xay-dung","date":"2026-11-27","slot":"10:-0","name":"A","phone":"0912345678"}`,
+	`{"service":"xay-dung","date":"2026-11-27","slot":"０９:００","name":"A","phone":"0912345678"}`,
 }
 
 func FuzzDecodeRemoteTicket(f *testing.F) {
@@ -66,7 +69,7 @@ func FuzzDecodeBooking(f *testing.F) {
 			mustBe400(t, err)
 			return
 		}
-		if !queue.ValidID(b.Service) || len(b.Date) != 10 || len(b.Slot) != 5 {
+		if m, err := queue.ParseClock(b.Slot); err != nil || queue.FormatClock(m) != b.Slot || !queue.ValidID(b.Service) || len(b.Date) != 10 {
 			t.Fatalf("accepted %+v", b)
 		}
 		checkCitizenName(t, b.Name)

@@ -195,7 +195,7 @@ func (p *Policy) Bonus(class Priority) time.Duration {
 type WeekHours map[string][]Span
 
 // Span is an opening span in local time, "HH:MM" to "HH:MM" ("24:00" allowed
-// as the end). The end is exclusive.
+// as the end; see ParseClock). The end is exclusive.
 type Span struct {
 	From string `json:"from"`
 	To   string `json:"to"`
@@ -221,18 +221,6 @@ var (
 // ValidID reports whether s is a well-formed id of an office, service,
 // counter or staff member: lower-case letters, digits, '-' and '_', 1–32 long.
 func ValidID(s string) bool { return idPattern.MatchString(s) }
-
-func parseClock(s string) (int, bool) {
-	if len(s) != 5 || s[2] != ':' {
-		return 0, false
-	}
-	h, err1 := strconv.Atoi(s[:2])
-	m, err2 := strconv.Atoi(s[3:])
-	if err1 != nil || err2 != nil || h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
-		return 0, false
-	}
-	return h*60 + m, true
-}
 
 // Validate checks the configuration and prepares it for use (it resolves the
 // timezone). It returns an error that names the first field that is wrong.
@@ -261,9 +249,9 @@ func (o *Office) Validate() error {
 			return errorf(KindInvalid, "invalid_hours", "opening hours: %q is not a weekday; use mon, tue, wed, thu, fri, sat, sun", day)
 		}
 		for _, sp := range spans {
-			f, ok1 := parseClock(sp.From)
-			t, ok2 := parseClock(sp.To)
-			if !ok1 || !ok2 || f >= t {
+			f, err1 := ParseClock(sp.From)
+			t, err2 := ParseClockEnd(sp.To)
+			if err1 != nil || err2 != nil || f >= t {
 				return errorf(KindInvalid, "invalid_hours", "opening hours of %s: span %s–%s is not valid; write HH:MM–HH:MM with the end after the start", day, sp.From, sp.To)
 			}
 		}
@@ -464,8 +452,8 @@ func (o *Office) IsOpen(t time.Time) bool {
 	}
 	minute := local.Hour()*60 + local.Minute()
 	for _, sp := range o.Hours[weekdayKeys[local.Weekday()]] {
-		f, _ := parseClock(sp.From)
-		e, _ := parseClock(sp.To)
+		f, _ := ParseClock(sp.From)
+		e, _ := ParseClockEnd(sp.To)
 		if minute >= f && minute < e {
 			return true
 		}

@@ -555,6 +555,7 @@ func decodeOffice(cfg []byte) (queue.Office, error) {
 	if err := json.Unmarshal(cfg, &o); err != nil {
 		return o, fmt.Errorf("stored configuration is not valid JSON: %w", err)
 	}
+	o.NormalizeStored() // what earlier versions accepted still loads
 	if err := o.Validate(); err != nil {
 		return o, fmt.Errorf("stored configuration is not valid: %w; fix it with -import", err)
 	}
