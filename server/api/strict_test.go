@@ -168,7 +168,7 @@ var formatNames = []string{
 	"\ufeffNguyễn Lan",   // byte order mark
 	"Ngu\u00adyễn Lan",   // soft hyphen
 	"Lan\U000e0041",      // tag character
-	"Lan\u0085",          // next line (a C1 control)
+	"Lan\u0085Lan",       // next line (a C1 control)
 	"Lan\u2028Lan",       // line separator
 	"Ng\u200duyễn Lan",   // joiner between letters
 	"\u200d👩 Lan",        // joiner with nothing before

@@ -97,16 +97,3 @@ func storedHalf(s string) (int, bool) {
 	}
 	return 0, false
 }
-
-// NormalizeStored brings a configuration stored by an earlier version to
-// the rules of this one before it is validated: opening hours in the
-// canonical HH:MM ([StoredClock]). A configuration that was valid when it
-// was stored stays loadable; a new one is never normalised, only checked.
-func (o *Office) NormalizeStored() {
-	for day, spans := range o.Hours {
-		for i := range spans {
-			spans[i].From, spans[i].To = StoredClock(spans[i].From), StoredClock(spans[i].To)
-		}
-		o.Hours[day] = spans
-	}
-}

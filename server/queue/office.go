@@ -5,9 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // DefaultTimezone is the timezone of an office that does not name one.
@@ -407,29 +405,28 @@ func (p *Policy) validate() error {
 // configuration and from citizens.
 const MaxNameLen = 200
 
-// checkName refuses names that are not valid UTF-8, too long, or contain
-// control characters; it keeps everything else as given (Vietnamese with
-// combining marks, emoji) — escaping is the job of whoever displays it.
-func checkName(what, s string, required bool) error {
-	if required && strings.TrimSpace(s) == "" {
-		return errorf(KindInvalid, "invalid_name", "%s is required", what)
-	}
-	if !utf8.ValidString(s) {
-		return errorf(KindInvalid, "invalid_name", "%s is not valid UTF-8", what)
-	}
-	if utf8.RuneCountInString(s) > MaxNameLen {
-		return errorf(KindInvalid, "invalid_name", "%s is longer than %d characters", what, MaxNameLen)
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return errorf(KindInvalid, "invalid_name", "%s contains a control character", what)
+// NormalizeStored brings a configuration stored by an earlier version to
+// the rules of this one before it is validated: opening hours in the
+// canonical HH:MM ([StoredClock]), and the invisible formatting characters
+// that names may no longer carry removed from the office, service and
+// counter names and the ticker ([StripFormatChars]). A configuration that
+// was valid when it was stored stays loadable; a new one is never
+// normalised, only checked.
+func (o *Office) NormalizeStored() {
+	for day, spans := range o.Hours {
+		for i := range spans {
+			spans[i].From, spans[i].To = StoredClock(spans[i].From), StoredClock(spans[i].To)
 		}
+		o.Hours[day] = spans
 	}
-	return nil
+	o.Name, o.NameEN, o.Ticker = StripFormatChars(o.Name), StripFormatChars(o.NameEN), StripFormatChars(o.Ticker)
+	for i := range o.Services {
+		o.Services[i].Name, o.Services[i].NameEN = StripFormatChars(o.Services[i].Name), StripFormatChars(o.Services[i].NameEN)
+	}
+	for i := range o.Counters {
+		o.Counters[i].Name = StripFormatChars(o.Counters[i].Name)
+	}
 }
-
-// CheckName validates a free-text name given by a citizen or an admin.
-func CheckName(what, s string, required bool) error { return checkName(what, s, required) }
 
 // Location is the office's timezone; Validate must have succeeded.
 func (o *Office) Location() *time.Location {

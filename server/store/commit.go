@@ -294,6 +294,9 @@ func scanTicket(s scanner) (*queue.Ticket, error) {
 		return nil, err
 	}
 	t.Source, t.Priority, t.Status = queue.Source(source), queue.Priority(priority), queue.Status(status)
+	// A name stored before format characters were refused is shown
+	// without them (queue.StripFormatChars).
+	t.Name = queue.StripFormatChars(t.Name)
 	for _, f := range []struct {
 		dst *time.Time
 		src sql.NullString
