@@ -24,6 +24,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	vi := norm.NFD.String("Nguyễn Thị Ánh 👵🏽")
 	sqli := "x'); DROP TABLE tickets; --"
 	huge := `{"service":"ho-tich","pad":"` + strings.Repeat("a", 9000) + `"}`
+	adm := e.login(t, "admin", "")
 	cases := []struct {
 		name   string
 		q      req
@@ -79,6 +80,10 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"device status control char", req{method: "POST", path: "/api/v1/devices/status", device: "kiosk1", body: map[string]string{"status": "paper_end", "message": "a\x00b"}}, 400, "invalid_message"},
 		{"device register by clerk", req{method: "POST", path: "/api/v1/admin/devices", token: clerk, body: map[string]string{"name": vi, "kind": "kiosk"}}, 403, "forbidden"},
 		{"track unknown ticket", req{method: "GET", path: "/api/v1/tickets/" + sqli + "?token=x"}, 404, "unknown_ticket"},
+		{"device name with a bidi override", req{method: "POST", path: "/api/v1/admin/devices", token: adm, body: map[string]string{"name": "TV \u202esảnh", "kind": "display"}}, 400, "invalid_device_name"},
+		{"device name with a zero-width space", req{method: "POST", path: "/api/v1/admin/devices", token: adm, body: map[string]string{"name": "TV\u200bsảnh", "kind": "display"}}, 400, "invalid_device_name"},
+		{"device status message with a BOM", req{method: "POST", path: "/api/v1/devices/status", device: "kiosk1", body: map[string]string{"status": "paper_end", "message": "\ufeffhết giấy"}}, 400, "invalid_message"},
+		{"remote ticket name with a bidi isolate", req{method: "POST", path: "/api/v1/offices/" + office + "/remote-tickets", body: map[string]string{"service": "ho-tich", "phone": "0912345678", "name": "Lan\u2067"}}, 400, "invalid_name"},
 		{"events bad since", req{method: "GET", path: "/api/v1/offices/" + office + "/events?since=-3"}, 400, "invalid_since"},
 		{"metrics through a proxy", req{method: "GET", path: "/metrics", header: map[string]string{"X-Forwarded-For": "203.0.113.7"}}, 403, "metrics_loopback_only"},
 		{"API metrics through a proxy", req{method: "GET", path: "/api/v1/metrics", header: map[string]string{"Forwarded": "for=203.0.113.7"}}, 403, "metrics_loopback_only"},
@@ -101,7 +106,6 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 	// Hostile text that is valid is kept, NFC-normalised: a device name
 	// with combining marks and emoji, and one that looks like SQL.
-	adm := e.login(t, "admin", "")
 	for _, name := range []string{vi, sqli, `<img src=x onerror=alert(1)>`} {
 		var reg DeviceRegistered
 		e.must(t, 201, req{method: "POST", path: "/api/v1/admin/devices", token: adm, body: map[string]string{"name": name, "kind": "display"}}).decode(t, &reg)

@@ -85,10 +85,11 @@ func decodeBooking(data []byte) (BookingBody, error) {
 	if len(b.Date) != 10 {
 		return BookingBody{}, badRequest("invalid_date", "date is required as YYYY-MM-DD")
 	}
-	if len(b.Slot) != 5 || b.Slot[2] != ':' {
-		return BookingBody{}, badRequest("invalid_slot", "slot is required as HH:MM, one of the slots offered")
+	m, err := queue.ParseClock(b.Slot)
+	if err != nil {
+		return BookingBody{}, badRequest("invalid_slot", "slot is required as HH:MM (two digits, a colon, two digits), one of the slots offered")
 	}
-	var err error
+	b.Slot = queue.FormatClock(m)
 	if b.Name, err = citizenName(b.Name); err != nil {
 		return BookingBody{}, err
 	}
@@ -184,13 +185,8 @@ func decodeRating(data []byte) (RatingBody, error) {
 		return RatingBody{}, badRequest("invalid_score", "score must be 4 (very satisfied), 3 (satisfied), 2 (neutral) or 1 (dissatisfied)")
 	}
 	c := strings.TrimSpace(norm.NFC.String(b.Comment))
-	if !utf8.ValidString(c) || utf8.RuneCountInString(c) > MaxComment {
-		return RatingBody{}, badRequest("invalid_comment", fmt.Sprintf("the comment must be text of at most %d characters", MaxComment))
-	}
-	for _, r := range c {
-		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return RatingBody{}, badRequest("invalid_comment", "the comment contains a control character")
-		}
+	if err := queue.CheckComment("the comment", c, MaxComment); err != nil {
+		return RatingBody{}, badRequest("invalid_comment", err.Error())
 	}
 	b.Comment = c
 	return b, nil

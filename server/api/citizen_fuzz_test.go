@@ -18,7 +18,7 @@ func mustRefuse(t *testing.T, err error) {
 }
 
 func checkCitizenName(t *testing.T, n string) {
-	if n == "" || !utf8.ValidString(n) || utf8.RuneCountInString(n) > MaxCitizenName || strings.ContainsAny(n, "<>") || n != strings.TrimSpace(n) {
+	if n == "" || !utf8.ValidString(n) || utf8.RuneCountInString(n) > MaxCitizenName || strings.ContainsAny(n, "<>") || n != strings.TrimSpace(n) || queue.CheckName("name", n, true) != nil {
 		t.Fatalf("accepted name %q", n)
 	}
 }
@@ -40,6 +40,13 @@ var citizenSeeds = []string{
 	`{"phone":"0912345678"}`, `{"phone":"０９１２３４５６７８"}`, `{"code":"acef-gh"}`, `{"code":"ACEFG0"}`,
 	`{"token":"abc"}`, `{"token":""}`, `{"token":"abc","score":4,"comment":"Rất hài lòng"}`,
 	`{"token":"abc","score":5}`, `{"token":"abc","score":1,"comment":"a\u0000b"}`,
+	`{"service":"xay-dung","date":"2026-11-27","slot":"+9:00","name":"A","phone":"0912345678"}`,
+	`{"service":"xay-dung","date":"2026-11-27","slot":"10:-0","name":"A","phone":"0912345678"}`,
+	`{"service":"xay-dung","date":"2026-11-27","slot":"０９:００","name":"A","phone":"0912345678"}`,
+	`{"service":"ho-tich","phone":"0912345678","name":"\u202eNguyễn Lan"}`,
+	`{"service":"ho-tich","phone":"0912345678","name":"Lan 👩\u200d💻"}`,
+	`{"service":"ho-tich","phone":"0912345678","name":"\ufeffLan\u200b"}`,
+	`{"token":"abc","score":2,"comment":"Tốt\u2066\n👩\u200d💻"}`,
 }
 
 func FuzzDecodeRemoteTicket(f *testing.F) {
@@ -66,7 +73,7 @@ func FuzzDecodeBooking(f *testing.F) {
 			mustBe400(t, err)
 			return
 		}
-		if !queue.ValidID(b.Service) || len(b.Date) != 10 || len(b.Slot) != 5 {
+		if m, err := queue.ParseClock(b.Slot); err != nil || queue.FormatClock(m) != b.Slot || !queue.ValidID(b.Service) || len(b.Date) != 10 {
 			t.Fatalf("accepted %+v", b)
 		}
 		checkCitizenName(t, b.Name)
@@ -125,7 +132,7 @@ func FuzzDecodeRating(f *testing.F) {
 			mustRefuse(t, err)
 			return
 		}
-		if b.Token == "" || b.Score < 1 || b.Score > 4 || utf8.RuneCountInString(b.Comment) > MaxComment || !utf8.ValidString(b.Comment) {
+		if b.Token == "" || b.Score < 1 || b.Score > 4 || utf8.RuneCountInString(b.Comment) > MaxComment || queue.CheckComment("comment", b.Comment, MaxComment) != nil {
 			t.Fatalf("accepted %+v", b)
 		}
 	})

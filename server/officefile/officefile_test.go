@@ -87,6 +87,12 @@ func TestParseRefuses(t *testing.T) {
 		{"unknown service at counter", `{"service": "xay-dung", "offset_minutes": 0}, {"service": "dat-dai"`, `{"service": "nope", "offset_minutes": 0}, {"service": "dat-dai"`, "nope"},
 		{"trailing data", "\n}\n", "\n}\n{}", ""},
 		{"script in staff name", `"Nguyễn Văn An"`, "\"bad\\u0007name\"", "control character"},
+		{"bidi override in staff name", `"Nguyễn Văn An"`, `"Nguyễn \u202eVăn An"`, "invisible formatting character"},
+		{"zero-width space in service name", `"Cấp giấy phép xây dựng"`, `"Cấp giấy\u200b phép xây dựng"`, "invisible formatting character"},
+		{"BOM in counter name", `"Quầy 1"`, `"\ufeffQuầy 1"`, "invisible formatting character"},
+		{"signed hour", `"mon": [{"from": "00:00"`, `"mon": [{"from": "+0:00"`, "opening hours of mon"},
+		{"signed minute", `"tue": [{"from": "00:00", "to": "24:00"}]`, `"tue": [{"from": "00:00", "to": "23:-0"}]`, "opening hours of tue"},
+		{"fullwidth digits", `"wed": [{"from": "00:00"`, `"wed": [{"from": "００:00"`, "opening hours of wed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package queue
 
 import (
 	"crypto/subtle"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -103,8 +102,6 @@ type Slot struct {
 	Free     int    `json:"free"`
 }
 
-func clock(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
-
 // Bookable reports whether a service takes appointments.
 func (sv *Service) Bookable() bool { return sv.SlotMinutes > 0 && sv.SlotCapacity > 0 }
 
@@ -129,8 +126,8 @@ func (o *Office) SlotStarts(sv *Service, date string) []int {
 	d, _ := time.ParseInLocation(time.DateOnly, date, o.Location())
 	var out []int
 	for _, sp := range o.Hours[weekdayKeys[d.Weekday()]] {
-		f, _ := parseClock(sp.From)
-		e, _ := parseClock(sp.To)
+		f, _ := ParseClock(sp.From)
+		e, _ := ParseClockEnd(sp.To)
 		for m := f; m+sv.SlotMinutes <= e; m += sv.SlotMinutes {
 			out = append(out, m)
 		}
@@ -141,8 +138,8 @@ func (o *Office) SlotStarts(sv *Service, date string) []int {
 
 // SlotTime is the instant a slot starts: a local date and "HH:MM".
 func (o *Office) SlotTime(date, slot string) (time.Time, bool) {
-	m, ok := parseClock(slot)
-	if !ok || m >= 24*60 {
+	m, err := ParseClock(slot)
+	if err != nil {
 		return time.Time{}, false
 	}
 	d, err := time.ParseInLocation(time.DateOnly, date, o.Location())
@@ -251,15 +248,15 @@ func (s *State) FreeSlots(now time.Time, service, date string) ([]Slot, error) {
 	}
 	out := []Slot{}
 	for _, m := range s.Office.SlotStarts(sv, date) {
-		start, _ := s.Office.SlotTime(date, clock(m))
+		start, _ := s.Office.SlotTime(date, FormatClock(m))
 		if !start.After(now) {
 			continue
 		}
-		free := sv.SlotCapacity - used[clock(m)]
+		free := sv.SlotCapacity - used[FormatClock(m)]
 		if free <= 0 {
 			continue
 		}
-		out = append(out, Slot{Start: clock(m), End: clock(m + sv.SlotMinutes), Capacity: sv.SlotCapacity, Free: free})
+		out = append(out, Slot{Start: FormatClock(m), End: FormatClock(m + sv.SlotMinutes), Capacity: sv.SlotCapacity, Free: free})
 	}
 	return out, nil
 }
@@ -311,9 +308,15 @@ func (s *State) Book(now time.Time, r BookRequest) (*Change, error) {
 	if err := s.checkDate(now, sv, r.Date); err != nil {
 		return nil, err
 	}
-	m, ok := parseClock(r.Slot)
-	if !ok || !slices.Contains(s.Office.SlotStarts(sv, r.Date), m) {
-		return nil, errorf(KindNotFound, "unknown_slot", "%s has no appointment slot at %q on %s: choose one of the slots offered", sv.Name, truncateRunes(r.Slot, 10), r.Date)
+	m, err := ParseClock(r.Slot)
+	if err != nil {
+		return nil, errorf(KindInvalid, "invalid_slot", "the slot must be written HH:MM (two digits, a colon, two digits, 00:00 to 23:59): choose one of the slots offered")
+	}
+	// The canonical form from here on: capacity is counted, and the
+	// booking stored, by it.
+	r.Slot = FormatClock(m)
+	if !slices.Contains(s.Office.SlotStarts(sv, r.Date), m) {
+		return nil, errorf(KindNotFound, "unknown_slot", "%s has no appointment slot at %s on %s: choose one of the slots offered", sv.Name, r.Slot, r.Date)
 	}
 	if start, _ := s.Office.SlotTime(r.Date, r.Slot); !start.After(now) {
 		return nil, errorf(KindConflict, "slot_past", "the slot at %s on %s has already begun: choose a later one", r.Slot, r.Date)

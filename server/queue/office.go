@@ -5,9 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // DefaultTimezone is the timezone of an office that does not name one.
@@ -195,7 +193,7 @@ func (p *Policy) Bonus(class Priority) time.Duration {
 type WeekHours map[string][]Span
 
 // Span is an opening span in local time, "HH:MM" to "HH:MM" ("24:00" allowed
-// as the end). The end is exclusive.
+// as the end; see ParseClock). The end is exclusive.
 type Span struct {
 	From string `json:"from"`
 	To   string `json:"to"`
@@ -221,18 +219,6 @@ var (
 // ValidID reports whether s is a well-formed id of an office, service,
 // counter or staff member: lower-case letters, digits, '-' and '_', 1–32 long.
 func ValidID(s string) bool { return idPattern.MatchString(s) }
-
-func parseClock(s string) (int, bool) {
-	if len(s) != 5 || s[2] != ':' {
-		return 0, false
-	}
-	h, err1 := strconv.Atoi(s[:2])
-	m, err2 := strconv.Atoi(s[3:])
-	if err1 != nil || err2 != nil || h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
-		return 0, false
-	}
-	return h*60 + m, true
-}
 
 // Validate checks the configuration and prepares it for use (it resolves the
 // timezone). It returns an error that names the first field that is wrong.
@@ -261,9 +247,9 @@ func (o *Office) Validate() error {
 			return errorf(KindInvalid, "invalid_hours", "opening hours: %q is not a weekday; use mon, tue, wed, thu, fri, sat, sun", day)
 		}
 		for _, sp := range spans {
-			f, ok1 := parseClock(sp.From)
-			t, ok2 := parseClock(sp.To)
-			if !ok1 || !ok2 || f >= t {
+			f, err1 := ParseClock(sp.From)
+			t, err2 := ParseClockEnd(sp.To)
+			if err1 != nil || err2 != nil || f >= t {
 				return errorf(KindInvalid, "invalid_hours", "opening hours of %s: span %s–%s is not valid; write HH:MM–HH:MM with the end after the start", day, sp.From, sp.To)
 			}
 		}
@@ -419,29 +405,28 @@ func (p *Policy) validate() error {
 // configuration and from citizens.
 const MaxNameLen = 200
 
-// checkName refuses names that are not valid UTF-8, too long, or contain
-// control characters; it keeps everything else as given (Vietnamese with
-// combining marks, emoji) — escaping is the job of whoever displays it.
-func checkName(what, s string, required bool) error {
-	if required && strings.TrimSpace(s) == "" {
-		return errorf(KindInvalid, "invalid_name", "%s is required", what)
-	}
-	if !utf8.ValidString(s) {
-		return errorf(KindInvalid, "invalid_name", "%s is not valid UTF-8", what)
-	}
-	if utf8.RuneCountInString(s) > MaxNameLen {
-		return errorf(KindInvalid, "invalid_name", "%s is longer than %d characters", what, MaxNameLen)
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return errorf(KindInvalid, "invalid_name", "%s contains a control character", what)
+// NormalizeStored brings a configuration stored by an earlier version to
+// the rules of this one before it is validated: opening hours in the
+// canonical HH:MM ([StoredClock]), and the invisible formatting characters
+// that names may no longer carry removed from the office, service and
+// counter names and the ticker ([StripFormatChars]). A configuration that
+// was valid when it was stored stays loadable; a new one is never
+// normalised, only checked.
+func (o *Office) NormalizeStored() {
+	for day, spans := range o.Hours {
+		for i := range spans {
+			spans[i].From, spans[i].To = StoredClock(spans[i].From), StoredClock(spans[i].To)
 		}
+		o.Hours[day] = spans
 	}
-	return nil
+	o.Name, o.NameEN, o.Ticker = StripFormatChars(o.Name), StripFormatChars(o.NameEN), StripFormatChars(o.Ticker)
+	for i := range o.Services {
+		o.Services[i].Name, o.Services[i].NameEN = StripFormatChars(o.Services[i].Name), StripFormatChars(o.Services[i].NameEN)
+	}
+	for i := range o.Counters {
+		o.Counters[i].Name = StripFormatChars(o.Counters[i].Name)
+	}
 }
-
-// CheckName validates a free-text name given by a citizen or an admin.
-func CheckName(what, s string, required bool) error { return checkName(what, s, required) }
 
 // Location is the office's timezone; Validate must have succeeded.
 func (o *Office) Location() *time.Location {
@@ -464,8 +449,8 @@ func (o *Office) IsOpen(t time.Time) bool {
 	}
 	minute := local.Hour()*60 + local.Minute()
 	for _, sp := range o.Hours[weekdayKeys[local.Weekday()]] {
-		f, _ := parseClock(sp.From)
-		e, _ := parseClock(sp.To)
+		f, _ := ParseClock(sp.From)
+		e, _ := ParseClockEnd(sp.To)
 		if minute >= f && minute < e {
 			return true
 		}

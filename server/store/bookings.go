@@ -44,6 +44,10 @@ func scanBooking(s scanner) (*queue.Booking, error) {
 		return nil, err
 	}
 	b.Status = queue.BookingStatus(status)
+	// Slots stored by versions that read "+9:00" as 09:00 are counted in
+	// the canonical form (queue.StoredClock).
+	b.Slot = queue.StoredClock(b.Slot)
+	b.Name = queue.StripFormatChars(b.Name)
 	t, err := parseTime(created)
 	if err != nil {
 		return nil, fmt.Errorf("booking %s: %w", b.Code, err)

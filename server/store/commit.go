@@ -301,6 +301,9 @@ func scanTicket(s scanner) (*queue.Ticket, error) {
 		return nil, err
 	}
 	t.Source, t.Priority, t.Status = queue.Source(source), queue.Priority(priority), queue.Status(status)
+	// A name stored before format characters were refused is shown
+	// without them (queue.StripFormatChars).
+	t.Name = queue.StripFormatChars(t.Name)
 	for _, f := range []struct {
 		dst *time.Time
 		src sql.NullString
@@ -565,6 +568,7 @@ func decodeOffice(cfg []byte) (queue.Office, error) {
 	if err := json.Unmarshal(cfg, &o); err != nil {
 		return o, fmt.Errorf("stored configuration is not valid JSON: %w", err)
 	}
+	o.NormalizeStored() // what earlier versions accepted still loads
 	if err := o.Validate(); err != nil {
 		return o, fmt.Errorf("stored configuration is not valid: %w; fix it with -import", err)
 	}

@@ -3,6 +3,8 @@ package web
 import (
 	"net/url"
 	"testing"
+
+	"luot/server/queue"
 )
 
 // The admin forms' decoders must never panic, and what they accept must
@@ -44,9 +46,26 @@ func FuzzParseCounterServices(f *testing.F) {
 func FuzzParseHoursAndPolicy(f *testing.F) {
 	f.Add("07:30-11:30, 13:30-17:00", "2026-01-01\n2026-04-30", "20", "30", "15", "walkin", "8")
 	f.Add("-,-,-", ",,,", "-5", "x", "", "refuse", "0")
+	f.Add("+7:30-11:-0, 13:30-24:00", "", "0", "0", "0", "walkin", "1")
+	f.Add("０７:30-11:30", "", "0", "0", "0", "walkin", "1")
 	f.Fuzz(func(t *testing.T, hours, holidays, bonus, early, late, lateCheckin, recent string) {
-		if h, err := ParseHours(url.Values{"hours_mon": {hours}}); err == nil && len(h["mon"]) > 12 {
+		h, err := ParseHours(url.Values{"hours_mon": {hours}})
+		if err == nil && len(h["mon"]) > 12 {
 			t.Fatalf("accepted %d spans", len(h["mon"]))
+		}
+		if err == nil {
+			// Hours the office accepts are written the one way times are.
+			o := demoOffice()
+			o.Hours = h
+			if o.Validate() == nil {
+				for _, sp := range h["mon"] {
+					f, err1 := queue.ParseClock(sp.From)
+					e, err2 := queue.ParseClockEnd(sp.To)
+					if err1 != nil || err2 != nil || queue.FormatClock(f) != sp.From || queue.FormatClock(e) != sp.To {
+						t.Fatalf("accepted span %q-%q", sp.From, sp.To)
+					}
+				}
+			}
 		}
 		_ = ParseHolidays(holidays)
 		p, err := ParsePolicy(url.Values{"default_bonus": {bonus}, "booking_early": {early}, "booking_late": {late}, "late_checkin": {lateCheckin}, "recent_calls": {recent}}, demoOffice().Policy)
