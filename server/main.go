@@ -46,7 +46,7 @@ func main() {
 type options struct {
 	addr, data, publicURL, importFile, exportFile, office string
 	backupFile, restoreFile                               string
-	origins, pprofAddr                                    string
+	origins, pprofAddr, trustedProxies                    string
 	demo                                                  bool
 	tarpit                                                time.Duration
 }
@@ -65,6 +65,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.publicURL, "public-url", "", "base URL citizens reach the server at, for tracking links and QR codes (default: from each request)")
 	fs.StringVar(&o.origins, "allowed-origins", "", "comma-separated extra origins allowed to open the event stream from a browser")
 	fs.DurationVar(&o.tarpit, "tarpit", time.Second, "hold each rate-limited (429) answer back for as long as the client must wait anyway, at most this long (0: answer at once)")
+	fs.StringVar(&o.trustedProxies, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For gives the client address (e.g. 127.0.0.1/32,10.0.0.0/8); none by default: the peer's address counts")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -137,9 +138,13 @@ func run(ctx context.Context, args []string) error {
 			origins = append(origins, s)
 		}
 	}
+	trusted, err := api.ParseTrustedProxies(o.trustedProxies)
+	if err != nil {
+		return fmt.Errorf("-trusted-proxies: %w", err)
+	}
 	handler, err := api.New(api.Config{
 		Engine: eng, Store: db, Hub: h, PublicURL: o.publicURL, AllowedOrigins: origins,
-		Now: time.Now, Log: log, Tarpit: o.tarpit,
+		Now: time.Now, Log: log, Tarpit: o.tarpit, TrustedProxies: trusted,
 	})
 	if err != nil {
 		return err

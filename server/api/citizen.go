@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -87,22 +86,11 @@ func (c *citizen) setLimits(l CitizenLimits) {
 	c.byPhone = ratelimit.New(l.PerPhoneBurst, l.PerPhoneEvery, 100_000)
 }
 
-// clientIP is the address the request came from. X-Forwarded-For is not
-// trusted: a reverse proxy in front must be configured to keep the client
-// address, or every citizen shares the proxy's limit.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // limited answers 429 (Server.tooMany) and returns true when the request's
 // address is over its limit. It is checked before the body is read.
 func (c *citizen) limited(w http.ResponseWriter, r *http.Request) bool {
 	byIP, _ := c.limiters()
-	return c.over(w, r, byIP, "ip:"+clientIP(r), "requests from your network")
+	return c.over(w, r, byIP, "ip:"+clientAddr(r), "requests from your network")
 }
 
 // phoneLimited is limited for the phone number a body names, once it is

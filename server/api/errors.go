@@ -55,8 +55,8 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *Error
 	if errors.As(err, &ae) {
-		if ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusServiceUnavailable {
-			w.Header().Set("Retry-After", "5")
+		if (ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusServiceUnavailable) && w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", "5") // unless the caller knows better (a lock-out's end)
 		}
 		writeError(w, ae.Status, ae.Code, ae.Message)
 		return
