@@ -11,13 +11,13 @@ import (
 )
 
 type metrics struct {
-	issued  *prometheus.CounterVec
+	issued *prometheus.CounterVec
 	// loginFailures counts refused logins by reason; loginAlerts the
 	// alerts raised by repeated wrong PINs (loginguard.go).
 	loginFailures *prometheus.CounterVec
 	loginAlerts   *prometheus.CounterVec
-	latency *prometheus.HistogramVec
-	handler http.Handler
+	latency       *prometheus.HistogramVec
+	handler       http.Handler
 }
 
 // waitingCollector reads the waiting counts from the engine's views at
