@@ -53,16 +53,26 @@ type CitizenLimits struct {
 	// bookings, cancellations).
 	PerPhoneBurst int
 	PerPhoneEvery time.Duration
+	// RemotePerOffice limits the same-day online numbers of one office,
+	// from everyone together: invented phone numbers from a few addresses
+	// pass the other limits. Zero takes the default.
+	RemotePerOfficeBurst int
+	RemotePerOfficeEvery time.Duration
 }
 
 // DefaultCitizenLimits are 30 writes at once per address then one every 2
-// seconds, and 5 per phone then one every 2 minutes.
+// seconds, 5 per phone then one every 2 minutes, and 20 online numbers at
+// once per office then one every 6 seconds (600 an hour: more than a
+// one-stop shop gives in a day; a flood of 150 in 10 seconds gets 21).
+// Each service's daily cap of online numbers (queue.Office.RemoteLimit)
+// bounds the rest.
 func DefaultCitizenLimits() CitizenLimits {
-	return CitizenLimits{PerIPBurst: 30, PerIPEvery: 2 * time.Second, PerPhoneBurst: 5, PerPhoneEvery: 2 * time.Minute}
+	return CitizenLimits{PerIPBurst: 30, PerIPEvery: 2 * time.Second, PerPhoneBurst: 5, PerPhoneEvery: 2 * time.Minute,
+		RemotePerOfficeBurst: 20, RemotePerOfficeEvery: 6 * time.Second}
 }
 
 // SetCitizenLimits replaces the rate limits of the citizens' writes (and
-// forgets what was counted so far).
+// forgets what was counted so far); a zero office limit keeps the default.
 func (s *Server) SetCitizenLimits(l CitizenLimits) {
 	s.citizen.setLimits(l)
 }
@@ -74,6 +84,8 @@ type citizen struct {
 	mu      sync.RWMutex
 	byIP    *ratelimit.Limiter
 	byPhone *ratelimit.Limiter
+	// remoteByOffice limits the online numbers per office.
+	remoteByOffice *ratelimit.Limiter
 	// feeds shares each followed ticket's live message among its
 	// followers (citizen_track.go).
 	feeds trackFeeds
@@ -84,6 +96,20 @@ func (c *citizen) setLimits(l CitizenLimits) {
 	defer c.mu.Unlock()
 	c.byIP = ratelimit.New(l.PerIPBurst, l.PerIPEvery, 100_000)
 	c.byPhone = ratelimit.New(l.PerPhoneBurst, l.PerPhoneEvery, 100_000)
+	d := DefaultCitizenLimits()
+	if l.RemotePerOfficeBurst <= 0 || l.RemotePerOfficeEvery <= 0 {
+		l.RemotePerOfficeBurst, l.RemotePerOfficeEvery = d.RemotePerOfficeBurst, d.RemotePerOfficeEvery
+	}
+	c.remoteByOffice = ratelimit.New(l.RemotePerOfficeBurst, l.RemotePerOfficeEvery, 10_000)
+}
+
+// officeRemoteLimited answers 429 when the office gives online numbers
+// faster than its rate (after the address's and the phone's limits).
+func (c *citizen) officeRemoteLimited(w http.ResponseWriter, r *http.Request, office string) bool {
+	c.mu.RLock()
+	l := c.remoteByOffice
+	c.mu.RUnlock()
+	return c.over(w, r, l, office, "online numbers taken at this office in the last minutes")
 }
 
 // limited answers 429 (Server.tooMany) and returns true when the request's
