@@ -49,6 +49,7 @@ type options struct {
 	origins, pprofAddr, trustedProxies                    string
 	demo                                                  bool
 	tarpit                                                time.Duration
+	adminPINMin                                           int
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -66,6 +67,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.origins, "allowed-origins", "", "comma-separated extra origins allowed to open the event stream from a browser")
 	fs.DurationVar(&o.tarpit, "tarpit", time.Second, "hold each rate-limited (429) answer back for as long as the client must wait anyway, at most this long (0: answer at once)")
 	fs.StringVar(&o.trustedProxies, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For gives the client address (e.g. 127.0.0.1/32,10.0.0.0/8); none by default: the peer's address counts")
+	fs.IntVar(&o.adminPINMin, "admin-pin-min", queue.DefaultMinAdminPIN, "shortest PIN accepted for an administrator where PINs are set (administration forms, -import); clerks' PINs have at least 4")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -117,17 +119,17 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	if o.demo {
-		if err := importOffice(ctx, db, eng, assets.DemoOffice, true); err != nil {
+		if err := importOffice(ctx, db, eng, assets.DemoOffice, true, o.adminPINMin); err != nil {
 			return fmt.Errorf("seed demo office: %w", err)
 		}
-		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 and admin, PIN 1234; device keys demo-kiosk, demo-display). Never use them in production.")
+		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin with PIN 123456; device keys demo-kiosk, demo-display). Never use them in production.")
 	}
 	if o.importFile != "" {
 		data, err := os.ReadFile(o.importFile)
 		if err != nil {
 			return fmt.Errorf("read office file: %w", err)
 		}
-		if err := importOffice(ctx, db, eng, data, false); err != nil {
+		if err := importOffice(ctx, db, eng, data, false, o.adminPINMin); err != nil {
 			return fmt.Errorf("import %s: %w", o.importFile, err)
 		}
 	}
@@ -149,7 +151,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: o.publicURL, Now: time.Now, Log: log})
+	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: o.publicURL, Now: time.Now, Log: log, MinAdminPIN: o.adminPINMin})
 	if err != nil {
 		return err
 	}
@@ -259,10 +261,13 @@ func route(apiHandler, pages http.Handler) http.Handler {
 // one is reconfigured through the engine (so that displays see
 // config.changed). With onlyNew, an existing office is left alone (the demo
 // seeds once and keeps what an admin changed).
-func importOffice(ctx context.Context, db *store.DB, eng *engine.Engine, data []byte, onlyNew bool) error {
+func importOffice(ctx context.Context, db *store.DB, eng *engine.Engine, data []byte, onlyNew bool, minAdminPIN int) error {
 	f, err := officefile.Parse(data)
 	if err != nil {
 		return err
+	}
+	if err := f.CheckPINs(minAdminPIN); err != nil {
+		return err // before the office is created or changed
 	}
 	_, err = db.Office(ctx, f.Office.ID)
 	switch {
@@ -284,7 +289,7 @@ func importOffice(ctx context.Context, db *store.DB, eng *engine.Engine, data []
 			return err
 		}
 	}
-	return officefile.ApplyAccounts(ctx, db, f, api.HashPIN)
+	return officefile.ApplyAccounts(ctx, db, f, api.HashPIN, minAdminPIN)
 }
 
 func exportOffice(ctx context.Context, db *store.DB, office, path string) error {
