@@ -139,6 +139,9 @@ type Config struct {
 	// per 10 s when 0).
 	ClientMessages int
 	ClientWindow   time.Duration
+	// PhoneVerifier, when set, makes every online number need a phone
+	// confirmed by a code sent to it (phoneverify.go); nil: no codes.
+	PhoneVerifier PhoneVerifier
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed (clientaddr.go); none by default: the peer's address counts.
 	TrustedProxies []netip.Prefix

@@ -11,7 +11,8 @@ import (
 // citizenRoutes registers the citizens' API: remote tickets, slots,
 // bookings, check-ins, ratings and the ticket event stream.
 //
-//	POST   /api/v1/offices/{office}/remote-tickets  public, rate-limited: {service, phone, name} → 201 {ticket}
+//	POST   /api/v1/offices/{office}/remote-tickets  public, rate-limited: {service, phone, name[, code]} → 201 {ticket}
+//	POST   /api/v1/offices/{office}/phone-codes     public, rate-limited, when a PhoneVerifier is set: {phone} → 202 (phoneverify.go)
 //	GET    /api/v1/offices/{office}/booking-dates   public: ?service= → {dates}
 //	GET    /api/v1/offices/{office}/slots           public: ?service=&date= → {slots}
 //	POST   /api/v1/offices/{office}/bookings        public, rate-limited: {service, date, slot, name, phone} → 201 {booking}
@@ -31,6 +32,7 @@ func (s *Server) citizenRoutes() {
 	s.citizen = c
 	m := s.mux
 	m.HandleFunc("POST "+p+"/offices/{office}/remote-tickets", c.remoteTicket)
+	m.HandleFunc("POST "+p+"/offices/{office}/phone-codes", c.sendPhoneCode)
 	m.HandleFunc("GET "+p+"/offices/{office}/booking-dates", c.bookingDates)
 	m.HandleFunc("GET "+p+"/offices/{office}/slots", c.slots)
 	m.HandleFunc("POST "+p+"/offices/{office}/bookings", c.book)
@@ -89,6 +91,8 @@ type citizen struct {
 	// feeds shares each followed ticket's live message among its
 	// followers (citizen_track.go).
 	feeds trackFeeds
+	// codes are the phone codes sent (phoneverify.go).
+	codes phoneCodes
 }
 
 func (c *citizen) setLimits(l CitizenLimits) {
@@ -110,6 +114,15 @@ func (c *citizen) officeRemoteLimited(w http.ResponseWriter, r *http.Request, of
 	l := c.remoteByOffice
 	c.mu.RUnlock()
 	return c.over(w, r, l, office, "online numbers taken at this office in the last minutes")
+}
+
+// officeCodesLimited is officeRemoteLimited for the phone codes an office
+// sends (each an SMS someone pays for), at the same rate.
+func (c *citizen) officeCodesLimited(w http.ResponseWriter, r *http.Request, office string) bool {
+	c.mu.RLock()
+	l := c.remoteByOffice
+	c.mu.RUnlock()
+	return c.over(w, r, l, "codes:"+office, "phone codes sent by this office in the last minutes")
 }
 
 // limited answers 429 (Server.tooMany) and returns true when the request's

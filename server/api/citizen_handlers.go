@@ -89,7 +89,7 @@ func (c *citizen) remoteTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, ok := phoneLimitedBody(c, w, r, decodeRemoteTicket)
-	if !ok || c.officeRemoteLimited(w, r, v.Office.ID) {
+	if !ok || !c.phoneVerified(w, r, v.Office.ID, b) || c.officeRemoteLimited(w, r, v.Office.ID) {
 		return
 	}
 	req := queue.IssueRequest{ID: engine.NewID(), Token: engine.NewToken(), Service: b.Service, Name: b.Name, Phone: b.Phone}
