@@ -45,3 +45,12 @@ func TestImportRefusesShortAdminPIN(t *testing.T) {
 		t.Fatalf("demo: %v", err)
 	}
 }
+
+// A -trusted-proxies list that does not parse stops the server at start,
+// saying what is wrong, rather than trusting nothing (or everything).
+func TestBadTrustedProxiesRefused(t *testing.T) {
+	err := run(context.Background(), []string{"-data", t.TempDir(), "-addr", "127.0.0.1:0", "-trusted-proxies", "10.0.0.0/8,proxy.local"})
+	if err == nil || !strings.Contains(err.Error(), "-trusted-proxies") || !strings.Contains(err.Error(), "CIDR") {
+		t.Fatalf("bad list: %v", err)
+	}
+}

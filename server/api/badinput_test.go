@@ -76,6 +76,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"device register by clerk", req{method: "POST", path: "/api/v1/admin/devices", token: clerk, body: map[string]string{"name": vi, "kind": "kiosk"}}, 403, "forbidden"},
 		{"track unknown ticket", req{method: "GET", path: "/api/v1/tickets/" + sqli + "?token=x"}, 404, "unknown_ticket"},
 		{"events bad since", req{method: "GET", path: "/api/v1/offices/" + office + "/events?since=-3"}, 400, "invalid_since"},
+		{"remote ticket bad code", req{method: "POST", path: "/api/v1/offices/" + office + "/remote-tickets", body: map[string]string{"service": "ho-tich", "phone": "0912345678", "name": "A", "code": "12 34 56"}}, 400, "invalid_code"},
+		{"phone code without a verifier", req{method: "POST", path: "/api/v1/offices/" + office + "/phone-codes", body: map[string]string{"phone": "0912345678"}}, 404, "phone_verification_off"},
+		{"forged X-Forwarded-For login", req{method: "POST", path: "/api/v1/sessions", header: map[string]string{"X-Forwarded-For": "garbage, 10.0.0.1"}, body: map[string]string{"office": office, "counter": "q1", "staff": "nv3", "pin": "0000"}}, 401, "invalid_credentials"},
 	}
 	before := e.seq(t)
 	for _, c := range cases {
