@@ -670,7 +670,7 @@ func (d *day) checkEnd() {
 func (d *day) checkReport() {
 	t := d.t
 	var session struct{ Token string }
-	d.post("POST", "/api/v1/sessions", map[string]string{"office": "demo", "staff": "admin", "pin": "1234"}, &session, http.StatusCreated)
+	d.post("POST", "/api/v1/sessions", map[string]string{"office": "demo", "staff": "admin", "pin": "123456"}, &session, http.StatusCreated)
 	req, _ := http.NewRequest("GET", d.base+"/admin/reports.csv", nil)
 	req.AddCookie(&http.Cookie{Name: "luot_session", Value: session.Token})
 	resp, err := http.DefaultClient.Do(req)

@@ -155,8 +155,8 @@ Lượt is running in demo mode — Ctrl-C stops everything.
   citizens: take a number, book     $base/
   follow the demo ticket            $track_url
   clerk console                     $base/clerk          counter q1…q4, staff nv1…nv4, PIN 1234
-  administration                    $base/admin          staff admin, PIN 1234
-  reports (and CSV)                 $base/admin/reports  staff admin, PIN 1234
+  administration                    $base/admin          staff admin, PIN 123456
+  reports (and CSV)                 $base/admin/reports  staff admin, PIN 123456
   web board for smart TVs           $base/board/demo
   API, health                       $base/api/v1/offices/demo, $base/healthz
 

@@ -48,11 +48,11 @@ func main() {
 type options struct {
 	addr, data, publicURL, importFile, exportFile, office string
 	backupFile, restoreFile                               string
-	origins, pprofAddr                                    string
+	origins, pprofAddr, trustedProxies                    string
 	metrics, metricsTokenFile                             string
 	demo                                                  bool
 	tarpit                                                time.Duration
-	maxWSPerAddr                                          int
+	maxWSPerAddr, adminPINMin                             int
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -72,6 +72,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.IntVar(&o.maxWSPerAddr, "max-ws-per-addr", api.DefaultMaxStreamsPerAddr, "live websocket streams (boards, consoles, tracking pages) one client address may hold; raise it when more screens share one NAT address (0: no cap)")
 	fs.StringVar(&o.metrics, "metrics", "loopback", "who may read /metrics and /healthz's figures: loopback (this machine only, not through a proxy) or token (anyone with the bearer token of -metrics-token-file)")
 	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "file holding the bearer token of -metrics token (at least 16 characters)")
+	fs.StringVar(&o.trustedProxies, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For gives the client address (e.g. 127.0.0.1/32,10.0.0.0/8); none by default: the peer's address counts")
+	fs.IntVar(&o.adminPINMin, "admin-pin-min", queue.DefaultMinAdminPIN, "shortest PIN accepted for an administrator where PINs are set (administration forms, -import); clerks' PINs have at least 4")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -207,17 +209,17 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	if o.demo {
-		if err := importOffice(ctx, db, eng, assets.DemoOffice, true); err != nil {
+		if err := importOffice(ctx, db, eng, assets.DemoOffice, true, o.adminPINMin); err != nil {
 			return fmt.Errorf("seed demo office: %w", err)
 		}
-		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 and admin, PIN 1234; device keys demo-kiosk, demo-display). Never use them in production.")
+		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin with PIN 123456; device keys demo-kiosk, demo-display). Never use them in production.")
 	}
 	if o.importFile != "" {
 		data, err := os.ReadFile(o.importFile)
 		if err != nil {
 			return fmt.Errorf("read office file: %w", err)
 		}
-		if err := importOffice(ctx, db, eng, data, false); err != nil {
+		if err := importOffice(ctx, db, eng, data, false, o.adminPINMin); err != nil {
 			return fmt.Errorf("import %s: %w", o.importFile, err)
 		}
 	}
@@ -243,15 +245,19 @@ func run(ctx context.Context, args []string) error {
 			origins = append(origins, s)
 		}
 	}
+	trusted, err := api.ParseTrustedProxies(o.trustedProxies)
+	if err != nil {
+		return fmt.Errorf("-trusted-proxies: %w", err)
+	}
 	handler, err := api.New(api.Config{
 		Engine: eng, Store: db, Hub: h, PublicURL: public, AllowedOrigins: origins,
 		Now: time.Now, Log: log, Tarpit: o.tarpit, MetricsToken: mtoken,
-		MaxStreamsPerAddr: maxWS,
+		MaxStreamsPerAddr: maxWS, TrustedProxies: trusted,
 	})
 	if err != nil {
 		return err
 	}
-	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, Now: time.Now, Log: log})
+	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, Now: time.Now, Log: log, MinAdminPIN: o.adminPINMin})
 	if err != nil {
 		return err
 	}
@@ -357,10 +363,13 @@ func route(apiHandler, pages http.Handler) http.Handler {
 // one is reconfigured through the engine (so that displays see
 // config.changed). With onlyNew, an existing office is left alone (the demo
 // seeds once and keeps what an admin changed).
-func importOffice(ctx context.Context, db *store.DB, eng *engine.Engine, data []byte, onlyNew bool) error {
+func importOffice(ctx context.Context, db *store.DB, eng *engine.Engine, data []byte, onlyNew bool, minAdminPIN int) error {
 	f, err := officefile.Parse(data)
 	if err != nil {
 		return err
+	}
+	if err := f.CheckPINs(minAdminPIN); err != nil {
+		return err // before the office is created or changed
 	}
 	_, err = db.Office(ctx, f.Office.ID)
 	switch {
@@ -382,7 +391,7 @@ func importOffice(ctx context.Context, db *store.DB, eng *engine.Engine, data []
 			return err
 		}
 	}
-	return officefile.ApplyAccounts(ctx, db, f, api.HashPIN)
+	return officefile.ApplyAccounts(ctx, db, f, api.HashPIN, minAdminPIN)
 }
 
 func exportOffice(ctx context.Context, db *store.DB, office, path string) error {

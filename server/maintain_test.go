@@ -32,7 +32,7 @@ func TestMaintainPrunesOldEventsAndSessions(t *testing.T) {
 	if err := eng.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := importOffice(ctx, db, eng, assets.DemoOffice, true); err != nil {
+	if err := importOffice(ctx, db, eng, assets.DemoOffice, true, 0); err != nil {
 		t.Fatal(err)
 	}
 	issue := func() {

@@ -40,6 +40,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strconv"
 	"strings"
@@ -117,10 +118,22 @@ type Config struct {
 	MaxBody int64
 	// SessionTTL is how long a staff session lasts (12 hours when 0).
 	SessionTTL time.Duration
-	// MaxLoginAttempts wrong PINs in a row lock a staff member out for
-	// LockoutFor (5 and 5 minutes when 0).
+	// MaxLoginAttempts wrong PINs in a row from one client address lock
+	// that address (only) out of that staff member's account for
+	// LockoutFor, doubling with each further lock-out up to 24 hours (5 and
+	// 5 minutes when 0). See loginguard.go for all the login rules.
 	MaxLoginAttempts int
 	LockoutFor       time.Duration
+	// AddrFailures wrong PINs per client address, over all accounts, are
+	// allowed at once, then one per AddrFailureEvery (10 and 10 minutes
+	// when 0).
+	AddrFailures     int
+	AddrFailureEvery time.Duration
+	// AccountGuesses wrong PINs per account from addresses its member
+	// never logged in from are allowed at once, then one per
+	// AccountGuessEvery (10 and 1 hour when 0).
+	AccountGuesses    int
+	AccountGuessEvery time.Duration
 	// PingInterval is how often the event stream pings (25 s when 0); a
 	// client that answers nothing for three intervals is disconnected.
 	PingInterval time.Duration
@@ -140,6 +153,12 @@ type Config struct {
 	// with 429 before the upgrade. DefaultMaxStreamsPerAddr when 0; no cap
 	// when negative.
 	MaxStreamsPerAddr int
+	// PhoneVerifier, when set, makes every online number need a phone
+	// confirmed by a code sent to it (phoneverify.go); nil: no codes.
+	PhoneVerifier PhoneVerifier
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (clientaddr.go); none by default: the peer's address counts.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the API's http.Handler. Make it with New.
@@ -161,6 +180,8 @@ type Server struct {
 	streams streamSlots
 	// statuses limits the status changes each device announces (devices.go).
 	statuses *ratelimit.Limiter
+	// guard counts wrong PINs (loginguard.go).
+	guard *loginGuard
 	// tarpit holds back the answers of rate-limited requests.
 	tarpit *tarpit
 	// pinChecks bounds how many bcrypt comparisons run at once (half the
@@ -197,6 +218,18 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LockoutFor <= 0 {
 		cfg.LockoutFor = 5 * time.Minute
 	}
+	if cfg.AddrFailures <= 0 {
+		cfg.AddrFailures = 10
+	}
+	if cfg.AddrFailureEvery <= 0 {
+		cfg.AddrFailureEvery = 10 * time.Minute
+	}
+	if cfg.AccountGuesses <= 0 {
+		cfg.AccountGuesses = 10
+	}
+	if cfg.AccountGuessEvery <= 0 {
+		cfg.AccountGuessEvery = time.Hour
+	}
 	if cfg.PingInterval <= 0 {
 		cfg.PingInterval = 25 * time.Second
 	}
@@ -226,6 +259,7 @@ func New(cfg Config) (*Server, error) {
 		s.streams.max = DefaultMaxStreamsPerAddr
 	}
 	s.statuses = ratelimit.New(statusBurst, statusEvery, 10_000)
+	s.guard = newLoginGuard(cfg)
 	s.tarpit = newTarpit(cfg.Tarpit)
 	s.pinChecks = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 	s.routes()
@@ -275,6 +309,7 @@ func (s *Server) routes() {
 // pattern and turning a panic into a 500 answer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	r = s.withClientAddr(r) // before the deferred metrics read r.Pattern
 	rec := &statusRecorder{ResponseWriter: w}
 	defer func() {
 		if v := recover(); v != nil {

@@ -11,7 +11,7 @@ import (
 // are rate-limited (whatever staff id they try) and that a login from
 // another site's page is refused.
 func TestLoginRateLimitedAndCrossOrigin(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, withConfig(func(c *Config) { c.AddrFailures = 1000 })) // the attempt limit, not the wrong-PIN budget
 	bad := map[string]string{"office": office, "counter": "q1", "staff": "ghost", "pin": "0000"}
 	for i := 0; i < loginBurst; i++ {
 		e.must(t, 401, req{method: "POST", path: "/api/v1/sessions", body: bad})

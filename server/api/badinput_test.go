@@ -88,6 +88,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"metrics through a proxy", req{method: "GET", path: "/metrics", header: map[string]string{"X-Forwarded-For": "203.0.113.7"}}, 403, "metrics_loopback_only"},
 		{"API metrics through a proxy", req{method: "GET", path: "/api/v1/metrics", header: map[string]string{"Forwarded": "for=203.0.113.7"}}, 403, "metrics_loopback_only"},
 		{"device status truncated JSON", req{method: "POST", path: "/api/v1/devices/status", device: "kiosk1", body: `{"status":"ok"`}, 400, "invalid_json"},
+		{"remote ticket bad code", req{method: "POST", path: "/api/v1/offices/" + office + "/remote-tickets", body: map[string]string{"service": "ho-tich", "phone": "0912345678", "name": "A", "code": "12 34 56"}}, 400, "invalid_code"},
+		{"phone code without a verifier", req{method: "POST", path: "/api/v1/offices/" + office + "/phone-codes", body: map[string]string{"phone": "0912345678"}}, 404, "phone_verification_off"},
+		{"forged X-Forwarded-For login", req{method: "POST", path: "/api/v1/sessions", header: map[string]string{"X-Forwarded-For": "garbage, 10.0.0.1"}, body: map[string]string{"office": office, "counter": "q1", "staff": "nv3", "pin": "0000"}}, 401, "invalid_credentials"},
 	}
 	before := e.seq(t)
 	for _, c := range cases {

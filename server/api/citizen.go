@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -12,7 +11,8 @@ import (
 // citizenRoutes registers the citizens' API: remote tickets, slots,
 // bookings, check-ins, ratings and the ticket event stream.
 //
-//	POST   /api/v1/offices/{office}/remote-tickets  public, rate-limited: {service, phone, name} → 201 {ticket}
+//	POST   /api/v1/offices/{office}/remote-tickets  public, rate-limited: {service, phone, name[, code]} → 201 {ticket}
+//	POST   /api/v1/offices/{office}/phone-codes     public, rate-limited, when a PhoneVerifier is set: {phone} → 202 (phoneverify.go)
 //	GET    /api/v1/offices/{office}/booking-dates   public: ?service= → {dates}
 //	GET    /api/v1/offices/{office}/slots           public: ?service=&date= → {slots}
 //	POST   /api/v1/offices/{office}/bookings        public, rate-limited: {service, date, slot, name, phone} → 201 {booking} with manage_url
@@ -34,6 +34,7 @@ func (s *Server) citizenRoutes() {
 	s.citizen = c
 	m := s.mux
 	m.HandleFunc("POST "+p+"/offices/{office}/remote-tickets", c.remoteTicket)
+	m.HandleFunc("POST "+p+"/offices/{office}/phone-codes", c.sendPhoneCode)
 	m.HandleFunc("GET "+p+"/offices/{office}/booking-dates", c.bookingDates)
 	m.HandleFunc("GET "+p+"/offices/{office}/slots", c.slots)
 	m.HandleFunc("POST "+p+"/offices/{office}/bookings", c.book)
@@ -56,16 +57,26 @@ type CitizenLimits struct {
 	// bookings, cancellations).
 	PerPhoneBurst int
 	PerPhoneEvery time.Duration
+	// RemotePerOffice limits the same-day online numbers of one office,
+	// from everyone together: invented phone numbers from a few addresses
+	// pass the other limits. Zero takes the default.
+	RemotePerOfficeBurst int
+	RemotePerOfficeEvery time.Duration
 }
 
 // DefaultCitizenLimits are 30 writes at once per address then one every 2
-// seconds, and 5 per phone then one every 2 minutes.
+// seconds, 5 per phone then one every 2 minutes, and 20 online numbers at
+// once per office then one every 6 seconds (600 an hour: more than a
+// one-stop shop gives in a day; a flood of 150 in 10 seconds gets 21).
+// Each service's daily cap of online numbers (queue.Office.RemoteLimit)
+// bounds the rest.
 func DefaultCitizenLimits() CitizenLimits {
-	return CitizenLimits{PerIPBurst: 30, PerIPEvery: 2 * time.Second, PerPhoneBurst: 5, PerPhoneEvery: 2 * time.Minute}
+	return CitizenLimits{PerIPBurst: 30, PerIPEvery: 2 * time.Second, PerPhoneBurst: 5, PerPhoneEvery: 2 * time.Minute,
+		RemotePerOfficeBurst: 20, RemotePerOfficeEvery: 6 * time.Second}
 }
 
 // SetCitizenLimits replaces the rate limits of the citizens' writes (and
-// forgets what was counted so far).
+// forgets what was counted so far); a zero office limit keeps the default.
 func (s *Server) SetCitizenLimits(l CitizenLimits) {
 	s.citizen.setLimits(l)
 }
@@ -77,9 +88,13 @@ type citizen struct {
 	mu      sync.RWMutex
 	byIP    *ratelimit.Limiter
 	byPhone *ratelimit.Limiter
+	// remoteByOffice limits the online numbers per office.
+	remoteByOffice *ratelimit.Limiter
 	// feeds shares each followed ticket's live message among its
 	// followers (citizen_track.go).
 	feeds trackFeeds
+	// codes are the phone codes sent (phoneverify.go).
+	codes phoneCodes
 }
 
 func (c *citizen) setLimits(l CitizenLimits) {
@@ -87,24 +102,36 @@ func (c *citizen) setLimits(l CitizenLimits) {
 	defer c.mu.Unlock()
 	c.byIP = ratelimit.New(l.PerIPBurst, l.PerIPEvery, 100_000)
 	c.byPhone = ratelimit.New(l.PerPhoneBurst, l.PerPhoneEvery, 100_000)
+	d := DefaultCitizenLimits()
+	if l.RemotePerOfficeBurst <= 0 || l.RemotePerOfficeEvery <= 0 {
+		l.RemotePerOfficeBurst, l.RemotePerOfficeEvery = d.RemotePerOfficeBurst, d.RemotePerOfficeEvery
+	}
+	c.remoteByOffice = ratelimit.New(l.RemotePerOfficeBurst, l.RemotePerOfficeEvery, 10_000)
 }
 
-// clientIP is the address the request came from. X-Forwarded-For is not
-// trusted: a reverse proxy in front must be configured to keep the client
-// address, or every citizen shares the proxy's limit.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// officeRemoteLimited answers 429 when the office gives online numbers
+// faster than its rate (after the address's and the phone's limits).
+func (c *citizen) officeRemoteLimited(w http.ResponseWriter, r *http.Request, office string) bool {
+	c.mu.RLock()
+	l := c.remoteByOffice
+	c.mu.RUnlock()
+	return c.over(w, r, l, office, "online numbers taken at this office in the last minutes")
+}
+
+// officeCodesLimited is officeRemoteLimited for the phone codes an office
+// sends (each an SMS someone pays for), at the same rate.
+func (c *citizen) officeCodesLimited(w http.ResponseWriter, r *http.Request, office string) bool {
+	c.mu.RLock()
+	l := c.remoteByOffice
+	c.mu.RUnlock()
+	return c.over(w, r, l, "codes:"+office, "phone codes sent by this office in the last minutes")
 }
 
 // limited answers 429 (Server.tooMany) and returns true when the request's
 // address is over its limit. It is checked before the body is read.
 func (c *citizen) limited(w http.ResponseWriter, r *http.Request) bool {
 	byIP, _ := c.limiters()
-	return c.over(w, r, byIP, "ip:"+clientIP(r), "requests from your network")
+	return c.over(w, r, byIP, "ip:"+clientAddr(r), "requests from your network")
 }
 
 // phoneLimited is limited for the phone number a body names, once it is

@@ -15,6 +15,9 @@ type RemoteTicketBody struct {
 	Service string `json:"service"`
 	Phone   string `json:"phone"`
 	Name    string `json:"name"`
+	// Code is the code sent to the phone, when the server confirms
+	// phones (phoneverify.go): codeDigits digits.
+	Code string `json:"code,omitempty"`
 }
 
 // phoneOf normalises a phone number, as a 400 error when it is not one.
@@ -62,7 +65,23 @@ func decodeRemoteTicket(data []byte) (RemoteTicketBody, error) {
 	if b.Phone, err = phoneOf(b.Phone); err != nil {
 		return RemoteTicketBody{}, err
 	}
+	if b.Code != "" && !isDigits(b.Code, codeDigits) {
+		return RemoteTicketBody{}, badRequest("invalid_code", fmt.Sprintf("the phone code has %d digits, as in the message", codeDigits))
+	}
 	return b, nil
+}
+
+// isDigits reports whether s is n ASCII digits.
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // BookingBody is the body of POST /offices/{office}/bookings.
@@ -95,6 +114,23 @@ func decodeBooking(data []byte) (BookingBody, error) {
 	}
 	if b.Phone, err = phoneOf(b.Phone); err != nil {
 		return BookingBody{}, err
+	}
+	return b, nil
+}
+
+// PhoneBody is the body of POST /offices/{office}/phone-codes.
+type PhoneBody struct {
+	Phone string `json:"phone"`
+}
+
+func decodePhone(data []byte) (PhoneBody, error) {
+	var b PhoneBody
+	if err := decodeStrict(data, &b); err != nil {
+		return PhoneBody{}, err
+	}
+	var err error
+	if b.Phone, err = phoneOf(b.Phone); err != nil {
+		return PhoneBody{}, err
 	}
 	return b, nil
 }

@@ -33,6 +33,9 @@ var citizenSeeds = []string{
 	`{"service":"ho-tich","phone":"0912345678","name":"Nguyễn Văn A"}`,
 	`{"service":"ho-tich","phone":"+84 912 345 678","name":"Trần Thị B"}`,
 	`{"service":"ho-tich","phone":"0212345678","name":"A"}`,
+	`{"service":"ho-tich","phone":"0912345678","name":"A","code":"123456"}`,
+	`{"service":"ho-tich","phone":"0912345678","name":"A","code":"12a456"}`,
+	`{"service":"ho-tich","phone":"0912345678","name":"A","code":"１２３４５６"}`,
 	`{"service":"ho-tich","phone":"0912345678","name":"<script>alert(1)</script>"}`,
 	`{"service":"ho-tich","phone":"0912345678","name":"` + strings.Repeat("Ư", 101) + `"}`,
 	`{"service":"ho-tich","date":"2026-11-27","slot":"09:00","name":"A","phone":"0912345678"}`,
@@ -62,6 +65,9 @@ func FuzzDecodeRemoteTicket(f *testing.F) {
 		}
 		checkCitizenName(t, b.Name)
 		checkPhone(t, b.Phone)
+		if b.Code != "" && !isDigits(b.Code, codeDigits) {
+			t.Fatalf("accepted code %q", b.Code)
+		}
 	})
 }
 

@@ -77,6 +77,7 @@ type phoned interface{ phone() string }
 
 func (b RemoteTicketBody) phone() string { return b.Phone }
 func (b BookingBody) phone() string      { return b.Phone }
+func (b PhoneBody) phone() string        { return b.Phone }
 
 // phoneLimitedBody decodes a public write's body and applies the limit of
 // the phone it names (the caller has applied the per-address limit).
@@ -94,7 +95,7 @@ func (c *citizen) remoteTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, ok := phoneLimitedBody(c, w, r, decodeRemoteTicket)
-	if !ok {
+	if !ok || !c.phoneVerified(w, r, v.Office.ID, b) || c.officeRemoteLimited(w, r, v.Office.ID) {
 		return
 	}
 	req := queue.IssueRequest{ID: engine.NewID(), Token: engine.NewToken(), Service: b.Service, Name: b.Name, Phone: b.Phone}

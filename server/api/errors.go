@@ -61,8 +61,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		if ae.cause != nil {
 			s.log.Warn("request refused", "method", r.Method, "path", r.URL.Path, "code", ae.Code, "err", ae.cause)
 		}
-		if ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusServiceUnavailable {
-			w.Header().Set("Retry-After", "5")
+		if (ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusServiceUnavailable) && w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", "5") // unless the caller knows better (a lock-out's end)
 		}
 		writeError(w, ae.Status, ae.Code, ae.Message)
 		return

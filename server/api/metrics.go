@@ -14,9 +14,13 @@ import (
 )
 
 type metrics struct {
-	issued  *prometheus.CounterVec
-	latency *prometheus.HistogramVec
-	handler http.Handler
+	issued *prometheus.CounterVec
+	// loginFailures counts refused logins by reason; loginAlerts the
+	// alerts raised by repeated wrong PINs (loginguard.go).
+	loginFailures *prometheus.CounterVec
+	loginAlerts   *prometheus.CounterVec
+	latency       *prometheus.HistogramVec
+	handler       http.Handler
 }
 
 // waitingCollector reads the waiting counts from the engine's views at
@@ -55,8 +59,16 @@ func newMetrics(s *Server, reg *prometheus.Registry) (*metrics, error) {
 			Help:    "API request latency by route pattern and status (websocket streams are not counted).",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route", "code"}),
+		loginFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "luot_login_failures_total",
+			Help: "Staff logins refused, by reason: wrong_pin, unknown_staff, rate (attempts per address), address_budget (wrong PINs per address), address_locked (an address locked out of an account), account_guarded (an account's budget for new addresses spent).",
+		}, []string{"reason"}),
+		loginAlerts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "luot_login_alerts_total",
+			Help: "Alerts raised by repeated wrong PINs, by kind: address_locked, account_budget_spent, address_budget_spent (also logged as warnings and in the audit log).",
+		}, []string{"kind"}),
 	}
-	for _, c := range []prometheus.Collector{m.issued, m.latency,
+	for _, c := range []prometheus.Collector{m.issued, m.latency, m.loginFailures, m.loginAlerts,
 		waitingCollector{s: s, desc: prometheus.NewDesc("luot_waiting_tickets", "Tickets waiting, by office and service.", []string{"office", "service"}, nil)},
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "luot_websocket_clients",

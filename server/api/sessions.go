@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -33,22 +32,12 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-pin"), bcrypt.Defau
 
 var errBadLogin = newError(http.StatusUnauthorized, "invalid_credentials", "wrong staff id or PIN")
 
-// Login rate limit per client address: loginBurst attempts at once, then
-// one per loginEvery. It stops a client from spraying PINs across many
-// staff ids (each id also locks itself after MaxLoginAttempts wrong PINs).
+// Login attempts per client address (rule 1 of loginguard.go):
+// loginBurst at once, then one per loginEvery, right or wrong.
 const (
 	loginBurst = 30
 	loginEvery = 2 * time.Second
 )
-
-// clientAddr is the address a request came from (the proxy's, behind one).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
 
 // pinMatches reports whether pin is the one hashed in hash, after waiting
 // for a free check; false when ctx ends first.
@@ -68,7 +57,9 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errCrossOrigin)
 		return
 	}
-	if ok, retry := s.logins.Allow(clientAddr(r), s.now()); !ok {
+	addr, now := clientAddr(r), s.now()
+	if ok, retry := s.logins.Allow(addr, now); !ok {
+		s.metrics.loginFailures.WithLabelValues("rate").Inc()
 		s.tooMany(w, r, retry, "login attempts from this address")
 		return
 	}
@@ -81,39 +72,78 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	g := s.guard
+	account := b.Office + "/" + b.Staff
 	ctx := r.Context()
-	now := s.now()
-	st, hash, _, lockedUntil, err := s.st.StaffAuth(ctx, b.Office, b.Staff)
-	if errors.Is(err, store.ErrNotFound) {
-		_ = s.pinMatches(ctx, dummyHash, b.PIN)
-		s.fail(w, r, errBadLogin)
-		return
-	}
-	if err != nil {
+	st, hash, _, _, err := s.st.StaffAuth(ctx, b.Office, b.Staff)
+	unknown := errors.Is(err, store.ErrNotFound)
+	if err != nil && !unknown {
 		s.fail(w, r, err)
 		return
 	}
-	if lockedUntil.After(now) {
-		s.fail(w, r, s.lockedOut(w, v, lockedUntil, now))
+	if !unknown {
+		g.pinChanged(account, hash)
+		// Rule 3: this address is locked out of this account.
+		if until := g.lockedUntil(account, addr, now); !until.IsZero() {
+			s.metrics.loginFailures.WithLabelValues("address_locked").Inc()
+			s.fail(w, r, s.lockedOut(w, v, until, now, "from this address"))
+			return
+		}
+	}
+	// Rule 2: take a token of the address's wrong-PIN budget now, give it
+	// back if the PIN is right (or is not checked).
+	if ok, retry := g.addrFails.Allow(addr, now); !ok {
+		s.metrics.loginFailures.WithLabelValues("address_budget").Inc()
+		s.loginAlert(r, b.Office, "", addr, "address_budget_spent", "wrong PINs from one address over all accounts")
+		s.tooMany(w, r, retry, "wrong PINs from this address")
 		return
+	}
+	if unknown {
+		_ = s.pinMatches(ctx, dummyHash, b.PIN) // as long as a wrong PIN
+		s.metrics.loginFailures.WithLabelValues("unknown_staff").Inc()
+		s.fail(w, r, errBadLogin)
+		return
+	}
+	// Rule 4: a new address draws on the account's guess budget.
+	known := g.isKnown(account, addr, now)
+	if !known {
+		if ok, retry := g.guesses.Allow(account, now); !ok {
+			g.addrFails.Refund(addr, now)
+			s.metrics.loginFailures.WithLabelValues("account_guarded").Inc()
+			s.loginAlert(r, b.Office, b.Staff, "", "account_budget_spent", "wrong PINs for one account from new addresses")
+			s.fail(w, r, s.guarded(w, v, now.Add(retry), now))
+			return
+		}
+	}
+	refund := func() {
+		g.addrFails.Refund(addr, now)
+		if !known {
+			g.guesses.Refund(account, now)
+		}
 	}
 	if hash == nil || !s.pinMatches(ctx, hash, b.PIN) {
 		if ctx.Err() != nil {
-			return // the client went away while its check waited: nothing to answer or count
+			refund() // the client went away while its check waited: nothing tried, nothing counted
+			return
 		}
-		_, until, err := s.st.RecordLoginFailure(ctx, b.Office, b.Staff, now, s.cfg.MaxLoginAttempts, s.cfg.LockoutFor)
-		if err != nil {
+		s.metrics.loginFailures.WithLabelValues("wrong_pin").Inc()
+		// The account keeps a count of wrong PINs since its last login,
+		// for the record; it never locks the account (loginguard.go).
+		if _, _, err := s.st.RecordLoginFailure(ctx, b.Office, b.Staff, now, 0, 0); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		s.audit(r, b.Office, b.Staff, "login_failed", "")
-		if until.After(now) {
-			s.fail(w, r, s.lockedOut(w, v, until, now))
+		if until := g.failed(account, addr, now); !until.IsZero() {
+			s.loginAlert(r, b.Office, b.Staff, addr, "address_locked", fmt.Sprintf("%d wrong PINs in a row from one address; that address is locked out of this account until %s",
+				s.cfg.MaxLoginAttempts, until.In(v.Office.Location()).Format("2006-01-02 15:04")))
+			s.fail(w, r, s.lockedOut(w, v, until, now, "from this address"))
 			return
 		}
 		s.fail(w, r, errBadLogin)
 		return
 	}
+	refund()
 	if st.Disabled {
 		s.fail(w, r, newError(http.StatusForbidden, "staff_disabled", "this staff account is disabled: ask an administrator"))
 		return
@@ -126,6 +156,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, newError(http.StatusNotFound, "unknown_counter", fmt.Sprintf("counter %q does not exist in office %s", b.Counter, b.Office)))
 		return
 	}
+	g.succeeded(account, addr, now)
 	if err := s.st.ResetLoginFailures(ctx, b.Office, b.Staff); err != nil {
 		s.fail(w, r, err)
 		return
@@ -150,12 +181,37 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) lockedOut(w http.ResponseWriter, v *engine.View, until, now time.Time) *Error {
-	secs := int(until.Sub(now).Seconds()) + 1
-	w.Header().Set("Retry-After", strconv.Itoa(secs))
+// lockedOut is the answer to an address locked out of an account (rule 3).
+func (s *Server) lockedOut(w http.ResponseWriter, v *engine.View, until, now time.Time, where string) *Error {
+	w.Header().Set("Retry-After", strconv.Itoa(int(until.Sub(now).Seconds())+1))
 	return newError(http.StatusTooManyRequests, "locked_out", fmt.Sprintf(
-		"too many wrong PINs: logins for this staff member are locked until %s; wait, or ask an administrator to reset the PIN",
+		"too many wrong PINs %s: its logins for this staff member are refused until %s; log in from your usual computer, wait, or ask an administrator to set a new PIN",
+		where, until.In(v.Office.Location()).Format("15:04")))
+}
+
+// guarded is the answer to a new address while an account's guess budget
+// is spent (rule 4).
+func (s *Server) guarded(w http.ResponseWriter, v *engine.View, until, now time.Time) *Error {
+	w.Header().Set("Retry-After", strconv.Itoa(int(until.Sub(now).Seconds())+1))
+	return newError(http.StatusTooManyRequests, "locked_out", fmt.Sprintf(
+		"too many wrong PINs for this staff member from other places: log in from a computer you used before, or try again after %s",
 		until.In(v.Office.Location()).Format("15:04")))
+}
+
+// loginAlert reports repeated wrong PINs (loginguard.go): a warning in the
+// log, a "login_alert" entry in the office's audit log and the alerts
+// metric, at most once per kind, staff member and address per alertEvery.
+func (s *Server) loginAlert(r *http.Request, office, staff, addr, kind, what string) {
+	if !s.guard.shouldAlert(kind, office+"/"+staff, addr, s.now()) {
+		return
+	}
+	s.metrics.loginAlerts.WithLabelValues(kind).Inc()
+	s.log.Warn("repeated wrong PINs", "kind", kind, "office", office, "staff", staff, "client", addr, "what", what)
+	detail := kind + ": " + what
+	if addr != "" {
+		detail += " (client " + addr + ")"
+	}
+	s.audit(r, office, staff, "login_alert", detail)
 }
 
 func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) {

@@ -12,7 +12,7 @@ import (
 // that is left; holding it as long as the client must wait anyway means the
 // next attempt, right after the answer, is the one that is allowed.
 func TestTarpitHoldsRateLimitedAnswers(t *testing.T) {
-	e := newEnv(t, withConfig(func(c *Config) { c.Tarpit = time.Second }))
+	e := newEnv(t, withConfig(func(c *Config) { c.Tarpit = time.Second; c.AddrFailures = 1000 }))
 	var (
 		mu    sync.Mutex
 		waits []time.Duration

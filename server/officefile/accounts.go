@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -25,8 +26,14 @@ func HashKey(key string) []byte {
 
 // ApplyAccounts adds or updates the file's staff and devices in the store.
 // PINs are hashed with hashPIN (bcrypt, from the caller) and keys with
-// HashKey; neither is kept as given.
-func ApplyAccounts(ctx context.Context, st AccountStore, f *File, hashPIN func(string) ([]byte, error)) error {
+// HashKey; neither is kept as given. Every PIN given in clear is checked
+// first (queue.CheckPIN: an administrator's has at least minAdminPIN
+// digits), so that a file with a short one changes nothing; a pin_hash
+// cannot be checked and is taken as exported.
+func ApplyAccounts(ctx context.Context, st AccountStore, f *File, hashPIN func(string) ([]byte, error), minAdminPIN int) error {
+	if err := f.CheckPINs(minAdminPIN); err != nil {
+		return err
+	}
 	for _, s := range f.Staff {
 		hash := []byte(s.PINHash)
 		if s.PIN != "" {
@@ -51,6 +58,24 @@ func ApplyAccounts(ctx context.Context, st AccountStore, f *File, hashPIN func(s
 		m := queue.Device{ID: d.ID, Office: f.Office.ID, Name: d.Name, Kind: d.Kind, Revoked: d.Revoked}
 		if err := st.PutDevice(ctx, m, hash); err != nil {
 			return fmt.Errorf("import device %s: %w", d.ID, err)
+		}
+	}
+	return nil
+}
+
+// CheckPINs checks the length of every PIN the file gives in clear for
+// its member's role (queue.CheckPIN).
+func (f *File) CheckPINs(minAdminPIN int) error {
+	for _, s := range f.Staff {
+		if s.PIN == "" {
+			continue
+		}
+		if err := queue.CheckPIN(s.Role, s.PIN, minAdminPIN); err != nil {
+			var qe *queue.Error
+			if errors.As(err, &qe) {
+				return fmt.Errorf("staff %s: %s", s.ID, qe.Message)
+			}
+			return fmt.Errorf("staff %s: %w", s.ID, err)
 		}
 	}
 	return nil

@@ -2,11 +2,13 @@ package officefile
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 	_ "time/tzdata"
 
 	"luot/assets"
+	"luot/server/queue"
 )
 
 func TestParseDemo(t *testing.T) {
@@ -131,4 +133,44 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("a parsed file does not parse after encoding: %v", err)
 		}
 	})
+}
+
+// recordingStore counts what ApplyAccounts writes.
+type recordingStore struct{ staff, devices int }
+
+func (s *recordingStore) PutStaff(context.Context, queue.Staff, []byte) error { s.staff++; return nil }
+func (s *recordingStore) PutDevice(context.Context, queue.Device, []byte) error {
+	s.devices++
+	return nil
+}
+
+// An office file that gives an administrator a short PIN is refused
+// before anything is written; the demo file passes.
+func TestAdminPINMinimumOnImport(t *testing.T) {
+	hash := func(string) ([]byte, error) { return []byte("hash"), nil }
+	demo, err := Parse(assets.DemoOffice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st recordingStore
+	if err := ApplyAccounts(context.Background(), &st, demo, hash, 0); err != nil || st.staff != len(demo.Staff) {
+		t.Fatalf("demo: %v, %d staff written", err, st.staff)
+	}
+	short := strings.Replace(string(assets.DemoOffice), `"role": "admin", "pin": "123456"`, `"role": "admin", "pin": "1234"`, 1)
+	f, err := Parse([]byte(short))
+	if err != nil {
+		t.Fatal(err) // a 4-digit PIN is well-formed; its length is a rule of its role
+	}
+	st = recordingStore{}
+	err = ApplyAccounts(context.Background(), &st, f, hash, 0)
+	if err == nil || !strings.Contains(err.Error(), "staff admin: an administrator's PIN must have at least 6") || st.staff+st.devices != 0 {
+		t.Fatalf("short admin PIN: %v; %d staff, %d devices written", err, st.staff, st.devices)
+	}
+	// The minimum is configurable.
+	if err := ApplyAccounts(context.Background(), &st, f, hash, 4); err != nil {
+		t.Fatalf("minimum 4: %v", err)
+	}
+	if err := f.CheckPINs(8); err == nil {
+		t.Fatal("minimum 8 accepted the demo's clerks and a 4-digit admin")
+	}
 }

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -404,4 +405,41 @@ func TestPolicyValidation(t *testing.T) {
 	if o.Policy.BookingHorizonDays != DefaultBookingHorizonDays || o.Policy.RetentionDays != DefaultRetentionDays {
 		t.Errorf("defaults not applied: %+v", o.Policy)
 	}
+}
+
+// Without a RemoteCap, a service gives a quarter of its day's capacity to
+// online numbers (at least DefaultRemoteMin): the flood of invented
+// phones stops there, and the kiosk keeps the rest of the day.
+func TestDefaultRemoteLimit(t *testing.T) {
+	s := newTestState(t, weekdays, func(o *Office) {
+		o.Hours["fri"] = []Span{{From: "07:30", To: "11:30"}, {From: "13:30", To: "17:00"}, {From: "16:00", To: "17:00"}}
+		o.Holidays = []string{"2026-12-01"}
+	})
+	o := &s.Office
+	if got := o.OpenMinutes(testDay); got != 450 {
+		t.Fatalf("open minutes %d, want 450 (overlapping spans counted once)", got)
+	}
+	// a: counter c1 only, 10 minutes: 450/10 = 45 a day, a quarter is 11.
+	// b: c1 and c2, 10 minutes: 90 a day → 22.
+	if a, b := o.RemoteLimit(o.Service("a"), testDay), o.RemoteLimit(o.Service("b"), testDay); a != 11 || b != 22 {
+		t.Fatalf("limits a %d b %d, want 11 and 22", a, b)
+	}
+	if got := o.RemoteLimit(o.Service("a"), "2026-12-01"); got != DefaultRemoteMin {
+		t.Fatalf("holiday limit %d", got)
+	}
+	for i := range 11 {
+		s.remote(at("08:00"), fmt.Sprintf("ra%d", i), fmt.Sprintf("+849110%05d", i))
+	}
+	_, err := s.IssueRemote(at("08:00"), IssueRequest{ID: "rx", Token: "t", Service: "a", Name: "A", Phone: "+84912000001"})
+	wantCode(t, err, "daily_cap_reached")
+	for i := range 22 {
+		s.do(s.IssueRemote(at("08:00"), IssueRequest{ID: fmt.Sprintf("rb%d", i), Token: "t", Service: "b", Name: "B", Phone: fmt.Sprintf("+849120%05d", i)}))
+	}
+	_, err = s.IssueRemote(at("08:00"), IssueRequest{ID: "ry", Token: "t", Service: "b", Name: "B", Phone: "+84913000001"})
+	wantCode(t, err, "daily_cap_reached")
+	// The kiosk still issues.
+	s.do(s.Issue(at("08:01"), IssueRequest{ID: "k1", Token: "t", Service: "a", Source: SourceKiosk}))
+	// An administrator's RemoteCap replaces the default.
+	s.Office.Services[0].RemoteCap = 40
+	s.remote(at("08:02"), "r40", "+84912000002")
 }

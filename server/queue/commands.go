@@ -52,8 +52,8 @@ func (s *State) Issue(now time.Time, r IssueRequest) (*Change, error) {
 		return nil, errorf(KindClosed, ErrOfficeClosed.Code, "the office is closed now; see its opening hours")
 	case sv.DailyCap > 0 && s.Numbers[sv.ID] >= sv.DailyCap:
 		return nil, errorf(KindConflict, ErrCapReached.Code, "all %d numbers of %s for today have been given", sv.DailyCap, sv.Name)
-	case r.Source == SourceRemote && sv.RemoteCap > 0 && s.Remote[sv.ID] >= sv.RemoteCap:
-		return nil, errorf(KindConflict, ErrCapReached.Code, "all %d online numbers of %s for today have been given; take a number at the kiosk", sv.RemoteCap, sv.Name)
+	case r.Source == SourceRemote && s.Remote[sv.ID] >= s.Office.RemoteLimit(sv, s.Day):
+		return nil, errorf(KindConflict, ErrCapReached.Code, "all %d online numbers of %s for today have been given; take a number at the kiosk", s.Office.RemoteLimit(sv, s.Day), sv.Name)
 	}
 	// A numeric block ends where the next one begins: beyond it, two
 	// tickets of the office would show the same number on one day.

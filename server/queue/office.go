@@ -49,7 +49,8 @@ type Service struct {
 	SlotCapacity int `json:"slot_capacity,omitempty"`
 	// DailyCap limits the tickets of one day (0 = no limit).
 	DailyCap int `json:"daily_cap,omitempty"`
-	// RemoteCap limits the same-day numbers taken online (0 = no limit).
+	// RemoteCap limits the same-day numbers taken online; 0 means the
+	// default, a share of the day's capacity (Office.RemoteLimit).
 	RemoteCap int  `json:"remote_cap,omitempty"`
 	Active    bool `json:"active"`
 }
@@ -476,6 +477,60 @@ func (o *Office) Counter(id string) *Counter {
 		}
 	}
 	return nil
+}
+
+// DefaultRemoteShare and DefaultRemoteMin make the default daily cap of
+// a service's same-day online numbers (RemoteCap 0): a quarter of what
+// the counters that serve it can serve in the day's opening hours at its
+// DefaultMinutes, and at least 10. Online numbers join the line as if
+// their holders stood in the lobby, so without a cap invented phone
+// numbers could fill the whole day ahead of everyone who walks in (150 in
+// ten seconds made the next kiosk ticket wait 15.6 hours); with it, three
+// quarters of the day stay for the kiosk and the appointments, and the
+// wait a flood of online numbers adds to a kiosk ticket is at most about
+// a quarter of the day. An administrator who wants more online sets
+// RemoteCap.
+const (
+	DefaultRemoteShare = 0.25
+	DefaultRemoteMin   = 10
+)
+
+// RemoteLimit is how many same-day online numbers of the service are
+// given on a local date: RemoteCap when set, otherwise the default above.
+func (o *Office) RemoteLimit(sv *Service, date string) int {
+	if sv.RemoteCap > 0 {
+		return sv.RemoteCap
+	}
+	counters := 0
+	for i := range o.Counters {
+		if _, ok := o.Counters[i].Serves(sv.ID); ok {
+			counters++
+		}
+	}
+	capacity := float64(o.OpenMinutes(date)*counters) / max(sv.DefaultMinutes, 1)
+	return max(DefaultRemoteMin, int(capacity*DefaultRemoteShare))
+}
+
+// OpenMinutes is how many minutes the office is open on a local date (0 on
+// a holiday, a closed weekday or a date that does not parse).
+func (o *Office) OpenMinutes(date string) int {
+	if !o.OpenOn(date) {
+		return 0
+	}
+	d, _ := time.ParseInLocation(time.DateOnly, date, o.Location())
+	// Spans may overlap: count each minute once.
+	var open [24 * 60]bool
+	n := 0
+	for _, sp := range o.Hours[weekdayKeys[d.Weekday()]] {
+		f, _ := ParseClock(sp.From)
+		e, _ := ParseClockEnd(sp.To)
+		for m := max(f, 0); m < min(e, 24*60); m++ {
+			if !open[m] {
+				open[m], n = true, n+1
+			}
+		}
+	}
+	return n
 }
 
 // ServedBy reports whether any counter serves the service.

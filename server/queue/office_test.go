@@ -149,3 +149,33 @@ func TestErrors(t *testing.T) {
 		t.Error("ValidID")
 	}
 }
+
+func TestCheckPIN(t *testing.T) {
+	for _, c := range []struct {
+		role     Role
+		pin      string
+		minAdmin int
+		code     string
+	}{
+		{RoleClerk, "1234", 0, ""},
+		{RoleClerk, "123", 0, "pin_too_short"},
+		{RoleAdmin, "1234", 0, "pin_too_short"},
+		{RoleAdmin, "12345", 0, "pin_too_short"},
+		{RoleAdmin, "123456", 0, ""},
+		{RoleAdmin, "1234", 4, ""},
+		{RoleAdmin, "1234", 2, ""}, // never below MinPIN …
+		{RoleAdmin, "123", 2, "pin_too_short"},
+		{RoleAdmin, "12345678", 8, ""},
+		{RoleAdmin, "1234567", 8, "pin_too_short"},
+		{RoleClerk, strings.Repeat("9", 33), 0, "invalid_pin"},
+	} {
+		err := CheckPIN(c.role, c.pin, c.minAdmin)
+		var e *Error
+		switch {
+		case c.code == "" && err != nil:
+			t.Errorf("%s %q (min %d): %v", c.role, c.pin, c.minAdmin, err)
+		case c.code != "" && (!errors.As(err, &e) || e.Code != c.code):
+			t.Errorf("%s %q (min %d): %v, want %s", c.role, c.pin, c.minAdmin, err, c.code)
+		}
+	}
+}

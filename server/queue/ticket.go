@@ -1,6 +1,9 @@
 package queue
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // Priority is the class a citizen declares at the kiosk; every class but
 // PriorityNone gets the policy's priority bonus.
@@ -198,6 +201,39 @@ type Staff struct {
 	Name     string `json:"name"`
 	Role     Role   `json:"role"`
 	Disabled bool   `json:"disabled"`
+}
+
+// PIN lengths. Every PIN has MinPIN to MaxPIN characters; an
+// administrator's at least DefaultMinAdminPIN unless the server is
+// configured otherwise (-admin-pin-min). An administrator's PIN opens the
+// whole office — configuration, staff, device keys, reports with personal
+// data — and guessing it is bounded per day, not forbidden (see the API's
+// login rules): 6 digits take ≥ 57 years at that rate, 4 digits ≥ 208 days.
+const (
+	MinPIN             = 4
+	MaxPIN             = 32
+	DefaultMinAdminPIN = 6
+)
+
+// CheckPIN checks the length of a new PIN for a role; minAdmin is the
+// configured minimum of an administrator's (DefaultMinAdminPIN when 0 or
+// less, never below MinPIN). It is checked where PINs are set (the
+// administration forms, the office file import), not at login: a PIN set
+// before a rule changed still works until it is changed.
+func CheckPIN(role Role, pin string, minAdmin int) error {
+	if minAdmin <= 0 {
+		minAdmin = DefaultMinAdminPIN
+	}
+	n := utf8.RuneCountInString(pin)
+	switch {
+	case len(pin) > MaxPIN:
+		return errorf(KindInvalid, "invalid_pin", "a PIN must have at most %d characters", MaxPIN)
+	case role == RoleAdmin && n < max(MinPIN, minAdmin):
+		return errorf(KindInvalid, "pin_too_short", "an administrator's PIN must have at least %d characters", max(MinPIN, minAdmin))
+	case n < MinPIN:
+		return errorf(KindInvalid, "pin_too_short", "a PIN must have at least %d characters", MinPIN)
+	}
+	return nil
 }
 
 // DeviceKind is what a registered device is.

@@ -91,3 +91,15 @@ func (l *Limiter) Keys() int {
 	defer l.mu.Unlock()
 	return len(l.buckets)
 }
+
+// Refund gives back a token that Allow took for key, for an event that
+// turned out not to count (a right PIN, when only wrong ones are
+// limited). A bucket never grows beyond its burst.
+func (l *Limiter) Refund(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.buckets[key]; b != nil {
+		l.refill(b, now)
+		b.tokens = min(l.burst, b.tokens+1)
+	}
+}

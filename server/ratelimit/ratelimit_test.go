@@ -70,3 +70,28 @@ func TestDistinctKeyFloodIsBounded(t *testing.T) {
 		t.Fatalf("after refill: ok %v, keys %d", ok, l.Keys())
 	}
 }
+
+func TestRefund(t *testing.T) {
+	l := New(2, time.Hour, 0)
+	l.Allow("k", t0)
+	l.Allow("k", t0)
+	l.Refund("k", t0)
+	if ok, _ := l.Allow("k", t0); !ok {
+		t.Fatal("a refunded token was not given back")
+	}
+	if ok, _ := l.Allow("k", t0); ok {
+		t.Fatal("more than the burst")
+	}
+	l.Refund("k", t0)
+	l.Refund("k", t0)
+	l.Refund("k", t0)
+	l.Allow("k", t0)
+	l.Allow("k", t0)
+	if ok, _ := l.Allow("k", t0); ok {
+		t.Fatal("refunds grew the bucket beyond its burst")
+	}
+	l.Refund("unknown", t0) // nothing to give back, no new key
+	if l.Keys() != 1 {
+		t.Fatalf("%d keys", l.Keys())
+	}
+}

@@ -28,7 +28,7 @@ func TestLegacySpellingsLoadCanonical(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, slot := range []string{"+9:00", "09:+0"} {
-		if _, err := db.w.ExecContext(ctx, `INSERT INTO bookings (`+bookingColumns+`, updated_at) VALUES (?, ?, 'xay-dung', '2026-11-27', ?, ?, ?, 'booked', '', ?, ?)`,
+		if _, err := db.w.ExecContext(ctx, `INSERT INTO bookings (`+bookingColumns+`, updated_at) VALUES (?, ?, 'xay-dung', '2026-11-27', ?, ?, ?, 'booked', '', ?, NULL, ?)`,
 			[]string{"ACEFGA", "ACEFGC"}[i], o.ID, slot, "Nguyễn \u202eLan", "+8491234567"+string(rune('0'+i)), fmtTime(t0), fmtTime(t0)); err != nil {
 			t.Fatal(err)
 		}

@@ -275,9 +275,15 @@ func (s *Server) staffChange(ctx context.Context, se *store.Session, form, id, n
 		return "", err
 	}
 	i := slices.IndexFunc(list, func(x queue.Staff) bool { return x.ID == id })
-	hashPIN := func() ([]byte, error) {
-		if len(pin) < 4 || len(pin) > 32 {
-			return nil, formErr("a PIN must have 4 to 32 characters")
+	// hashPIN checks the new PIN for the member's role (queue.CheckPIN:
+	// an administrator's has at least Config.MinAdminPIN characters).
+	hashPIN := func(role queue.Role) ([]byte, error) {
+		if err := queue.CheckPIN(role, pin, s.cfg.MinAdminPIN); err != nil {
+			var qe *queue.Error
+			if errors.As(err, &qe) {
+				return nil, formErr("%s", qe.Message)
+			}
+			return nil, err
 		}
 		return api.HashPIN(pin)
 	}
@@ -293,7 +299,7 @@ func (s *Server) staffChange(ctx context.Context, se *store.Session, form, id, n
 		if err := queue.CheckName("staff name", m.Name, true); err != nil {
 			return "", err
 		}
-		h, err := hashPIN()
+		h, err := hashPIN(m.Role)
 		if err != nil {
 			return "", err
 		}
@@ -318,7 +324,7 @@ func (s *Server) staffChange(ctx context.Context, se *store.Session, form, id, n
 		if i < 0 {
 			return "", formErr("staff %s does not exist", id)
 		}
-		h, err := hashPIN()
+		h, err := hashPIN(list[i].Role)
 		if err != nil {
 			return "", err
 		}

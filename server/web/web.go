@@ -33,6 +33,9 @@ type Config struct {
 	Now func() time.Time
 	// Log receives errors (slog.Default when nil).
 	Log *slog.Logger
+	// MinAdminPIN is the shortest PIN the administration forms accept for
+	// an administrator (queue.DefaultMinAdminPIN when 0).
+	MinAdminPIN int
 }
 
 // Server is the web pages' http.Handler. Make it with New.
