@@ -328,8 +328,9 @@ const eventRetention = 7 * 24 * time.Hour
 
 // maintain is the daily housekeeping: personal data (names, phones) past
 // each office's retention period is erased, expired staff sessions are
-// deleted, and events older than eventRetention are pruned. A failure is
-// logged and retried the next day.
+// deleted, and events and the kept answers of keyed counter actions older
+// than eventRetention are pruned. A failure is logged and retried the next
+// day.
 func maintain(ctx context.Context, db *store.DB, now time.Time, log *slog.Logger) {
 	if n, err := db.ErasePersonalData(ctx, now); err != nil {
 		log.Error("erasing old personal data failed; will retry tomorrow", "err", err)
@@ -345,6 +346,11 @@ func maintain(ctx context.Context, db *store.DB, now time.Time, log *slog.Logger
 		log.Error("pruning old events failed; will retry tomorrow", "err", err)
 	} else if n > 0 {
 		log.Info("pruned old events", "events", n, "kept", eventRetention.String())
+	}
+	if n, err := db.PruneRepliesBefore(ctx, now.Add(-eventRetention)); err != nil {
+		log.Error("pruning old answers of counter actions failed; will retry tomorrow", "err", err)
+	} else if n > 0 {
+		log.Info("pruned old answers of counter actions", "answers", n, "kept", eventRetention.String())
 	}
 }
 

@@ -17,7 +17,8 @@ import (
 
 // TestMaintainPrunesOldEventsAndSessions: the daily housekeeping deletes
 // events older than eventRetention (a client resuming from before them
-// takes a snapshot) and expired sessions, and keeps the rest.
+// takes a snapshot), the kept answers of counter actions as old, and
+// expired sessions, and keeps the rest.
 func TestMaintainPrunesOldEventsAndSessions(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(filepath.Join(t.TempDir(), dbFile))
@@ -41,8 +42,26 @@ func TestMaintainPrunesOldEventsAndSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A clerk's keyed counter action: its kept answer goes with the events.
+	keyedToggle := func(key string) {
+		t.Helper()
+		_, _, err := eng.DoKeyed(ctx, "demo", engine.Keyed{Key: key, Request: "r",
+			Cmd: func(s *queue.State, now time.Time) (*queue.Change, error) {
+				if s.Counters["q1"].State == queue.CounterOpen {
+					return s.Pause(now, "q1", "nv1")
+				}
+				return s.Open(now, "q1", "nv1")
+			},
+			Answer: func(*queue.State, *queue.Change) (int, []byte) { return 200, []byte("{}\n") },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	issue() // ten days ago
+	keyedToggle("staff:nv1:old")
 	clock = now.Add(-eventRetention + time.Hour)
+	keyedToggle("staff:nv1:recent")
 	issue() // just inside the retention
 	v, _ := eng.View("demo")
 	recent := v.Seq
@@ -69,5 +88,11 @@ func TestMaintainPrunesOldEventsAndSessions(t *testing.T) {
 	}
 	if _, err := db.SessionByTokenHash(ctx, []byte("current-session-0123456789"), now); err != nil {
 		t.Fatalf("the current session: %v", err)
+	}
+	if r, err := db.Reply(ctx, "demo", "staff:nv1:old"); r != nil || err != nil {
+		t.Fatalf("the ten-day-old answer of a counter action is kept: %+v, %v", r, err)
+	}
+	if r, err := db.Reply(ctx, "demo", "staff:nv1:recent"); r == nil || err != nil {
+		t.Fatalf("the answer inside the retention: %+v, %v", r, err)
 	}
 }

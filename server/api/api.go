@@ -26,6 +26,16 @@
 //	GET    /healthz                            anyone: {"status":"ok"}; operators also get figures
 //	GET    /metrics                            operator: this machine, or Config.MetricsToken
 //
+// Requests that are unsafe to repeat — POST …/tickets, POST …/checkins and
+// every POST /counters/{id}/{action} — accept an Idempotency-Key header
+// (at most 128 printable ASCII characters), scoped by device or staff
+// member: a repeat gets the first answer with Idempotent-Replayed: true
+// and changes nothing; the key with another request is a 409
+// idempotency_key_reused. A counter action's answer is kept in the
+// transaction of its change, so a retry after a crash gets it too. Without
+// a key, "next", "call" and "done" refuse (409 just_called) to end a
+// ticket called seconds ago and not started: a double-click.
+//
 // Every error is JSON {"error": {"code", "message"}} with status 400
 // (invalid), 401 (no or bad credentials), 403 (not allowed), 404, 409
 // (state conflict), 413 (body too large), 415 (body not JSON), 429 (locked

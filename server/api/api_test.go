@@ -131,7 +131,7 @@ func TestSessions(t *testing.T) {
 			cookie = c
 		}
 	}
-	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || !cookie.Secure || cookie.Value != s.Token {
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || !cookie.Secure || cookie.Value != s.Token || cookie.MaxAge != 12*3600 {
 		t.Fatalf("cookie %+v", cookie)
 	}
 	// The cookie works for the console.

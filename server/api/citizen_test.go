@@ -120,6 +120,7 @@ func TestRemoteTicketAndTracking(t *testing.T) {
 		return e.do(t, req{method: "POST", path: "/api/v1/tickets/" + tk.ID + "/rating", body: map[string]any{"token": token, "score": score, "comment": "Cán bộ tận tình"}})
 	}
 	wantErr(t, rate(4), 409, "not_done")
+	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q2/start", token: clerk})
 	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q2/done", token: clerk})
 	for j = readTrack(); j.Ticket.Status != "done"; j = readTrack() {
 	}

@@ -25,6 +25,9 @@ func TestEveryAuthenticatedRouteRefusesBadCredentials(t *testing.T) {
 	e.addDevice("kiosk-x", office, queue.DeviceKiosk)
 	expired := e.login(t, "nv1", "q1")
 	admin := e.login(t, "admin", "")
+	// The clerk's keyed press, kept: its repeat must not be answered to
+	// anyone without a valid session, not even the clerk once expired.
+	e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q1/open", token: expired, header: map[string]string{"Idempotency-Key": "used-key"}})
 	e.clock.Advance(13 * time.Hour) // past the 12-hour session
 	type route struct{ method, path string }
 	routes := []route{
@@ -48,6 +51,8 @@ func TestEveryAuthenticatedRouteRefusesBadCredentials(t *testing.T) {
 			{"expired session", expired, nil},
 			{"an admin session that expired", admin, nil},
 			{"malformed authorization", "", map[string]string{"Authorization": "Bearer"}},
+			{"a forged token with a used Idempotency-Key", "Zm9yZ2VkLXRva2VuLWZvcmdlZC10b2tlbi1mb3JnZWQ", map[string]string{"Idempotency-Key": "used-key"}},
+			{"an expired session with its own used Idempotency-Key", expired, map[string]string{"Idempotency-Key": "used-key"}},
 		} {
 			got := e.do(t, req{method: r.method, path: r.path, token: c.token, header: c.hdr, body: map[string]string{}})
 			if got.status != http.StatusUnauthorized {

@@ -171,8 +171,12 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, b.Office, st.ID, "login", "counter "+b.Counter)
+	// Max-Age, which browsers prefer to Expires, counts from when the
+	// browser gets the cookie: a counter PC whose date is off by more than
+	// the session's length (or a test's fake clock) keeps the session.
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", Expires: se.Expires,
+		MaxAge:   int(se.Expires.Sub(now) / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure,
 	})
 	writeJSON(w, http.StatusCreated, SessionJSON{

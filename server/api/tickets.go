@@ -37,23 +37,32 @@ type TicketJSON struct {
 // render shows a ticket with the forecast of view v (which may be nil for
 // a ticket of an office no longer loaded).
 func (s *Server) render(t *queue.Ticket, v *engine.View) TicketJSON {
+	if v == nil {
+		return s.renderIn(t, nil, nil)
+	}
+	return s.renderIn(t, &v.Office, v.Estimates)
+}
+
+// renderIn shows a ticket of office o (nil: unknown) with the forecast est
+// (nil: none, for a ticket that is not waiting).
+func (s *Server) renderIn(t *queue.Ticket, o *queue.Office, est *queue.Forecast) TicketJSON {
 	j := TicketJSON{
 		ID: t.ID, Number: t.Display, Service: t.Service, Status: t.Status,
 		Priority: t.Priority, Source: t.Source, IssuedAt: t.IssuedAt,
 		Counter: t.Counter, Recalls: t.Recalls,
 		TrackURL: s.public + "/t/" + url.PathEscape(t.ID) + "?token=" + url.QueryEscape(t.Token),
 	}
-	if v != nil {
-		loc := v.Office.Location()
+	if o != nil {
+		loc := o.Location()
 		j.IssuedAt = t.IssuedAt.In(loc)
-		if sv := v.Office.Service(t.Service); sv != nil {
+		if sv := o.Service(t.Service); sv != nil {
 			j.ServiceName, j.ServiceNameEN = sv.Name, sv.NameEN
 		}
-		if k := v.Office.Counter(t.Counter); k != nil {
+		if k := o.Counter(t.Counter); k != nil {
 			j.CounterNumber = k.Number
 		}
 		if t.Status == queue.StatusWaiting {
-			if e, ok := v.Estimates.Of(t); ok {
+			if e, ok := est.Of(t); ok {
 				j.Ahead, j.ETASeconds, j.Provisional = e.Ahead, e.Seconds(), e.Provisional
 			} else {
 				j.ETASeconds = -1

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -149,14 +150,30 @@ const (
 // Act performs a clerk's action on a counter; body is the action's JSON
 // body (transfer: {service, counter, to_end}; call: {number}) or nil. It
 // returns the ticket concerned, or nil (e.g. "next" when nobody waits).
+//
+// Each call is one press: it sends a new idempotency key and keeps it for
+// its retries after network errors, so a retry whose first try did reach
+// the server gets that first answer — never a second "next", which would
+// end the ticket just called.
 func (c *Client) Act(ctx context.Context, counter string, a CounterAction, body any) (*Ticket, error) {
+	return c.ActWithKey(ctx, counter, a, body, NewIdempotencyKey())
+}
+
+// ActWithKey is Act with the caller's idempotency key (NewIdempotencyKey):
+// one per press of the console or of the counter station's keypad, given
+// again when the caller itself tries the same press again (after Act gave
+// up on a network error, say); a repeat gets the first answer.
+func (c *Client) ActWithKey(ctx context.Context, counter string, a CounterAction, body any, key string) (*Ticket, error) {
+	if key == "" {
+		return nil, errors.New("a counter action needs an idempotency key: use NewIdempotencyKey")
+	}
 	var out struct {
 		Ticket *Ticket `json:"ticket"`
 	}
 	if body == nil {
 		body = struct{}{}
 	}
-	status, err := c.do(ctx, http.MethodPost, "/api/v1/counters/"+url.PathEscape(counter)+"/"+string(a), body, "", &out)
+	status, err := c.do(ctx, http.MethodPost, "/api/v1/counters/"+url.PathEscape(counter)+"/"+string(a), body, key, &out)
 	if err != nil || status == http.StatusNoContent {
 		return nil, err
 	}

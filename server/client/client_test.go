@@ -71,6 +71,39 @@ func TestErrorsAreTyped(t *testing.T) {
 	}
 }
 
+// TestActRetriesWithTheSameKey: a counter action carries a fresh key per
+// call, the same on each retry of that call.
+func TestActRetriesWithTheSameKey(t *testing.T) {
+	var mu sync.Mutex
+	var keys []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+		n := len(keys)
+		mu.Unlock()
+		if n%2 == 1 {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ticket":{"id":"t1","number":"A001","status":"called"}}`))
+	}))
+	defer srv.Close()
+	c, _ := New(srv.URL, WithToken("tok"), WithRetries(2, time.Millisecond))
+	for range 2 {
+		if tk, err := c.Act(context.Background(), "q1", ActionNext, nil); err != nil || tk.Number != "A001" {
+			t.Fatalf("next: %+v, %v", tk, err)
+		}
+	}
+	if len(keys) != 4 || keys[0] == "" || keys[0] != keys[1] || keys[2] != keys[3] || keys[1] == keys[2] {
+		t.Fatalf("keys sent: %q; want one new key per press, the same on its retry", keys)
+	}
+	if _, err := c.ActWithKey(context.Background(), "q1", ActionNext, nil, ""); err == nil {
+		t.Fatal("an action without a key was sent")
+	}
+}
+
 func TestUnsafeRequestsAreNotRetried(t *testing.T) {
 	var mu sync.Mutex
 	calls := 0
@@ -83,10 +116,10 @@ func TestUnsafeRequestsAreNotRetried(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := New(srv.URL, WithRetries(3, time.Millisecond))
-	if _, err := c.Act(context.Background(), "q1", ActionNext, nil); err == nil {
+	if _, err := c.Login(context.Background(), "demo", "q1", "nv1", "1234"); err == nil {
 		t.Fatal("a cut connection was not reported")
 	}
 	if calls != 1 {
-		t.Fatalf("call next was sent %d times; it has no idempotency key and must be sent once", calls)
+		t.Fatalf("a login was sent %d times; it has no idempotency key and must be sent once", calls)
 	}
 }

@@ -66,10 +66,11 @@ type request struct {
 	ctx context.Context
 	cmd Command // nil: only the day rollover (Tick)
 
-	// issue is set for Engine.Issue: key is its scoped idempotency key,
-	// lookedUp when Issue found no ticket of that key in the store (see
-	// recentKeys).
+	// issue is set for Engine.Issue, keyed for Engine.DoKeyed: key is
+	// their scoped idempotency key, lookedUp when they found nothing of
+	// that key in the store (see recentKeys).
 	issue    bool
+	keyed    *Keyed
 	key      string
 	lookedUp time.Time
 
@@ -78,7 +79,10 @@ type request struct {
 	ticket  *queue.Ticket
 	created bool
 	err     error
-	dupOf   *request // an issue with the same key earlier in the batch
+	dupOf   *request // an issue or keyed command with the same key earlier in the batch
+
+	reply    *queue.Reply // a keyed command's answer
+	replayed bool         // … kept by an earlier request with its key
 
 	finished bool
 	wake     chan struct{} // finished, or "you lead the next batch"
@@ -140,8 +144,9 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 		msgs    [][]Encoded
 		members []*request // requests whose result depends on the pending changes
 		lastNow = e.now()
-		keys    map[string]*request
-		pending []*queue.Change // issues applied since the last stamp, estimates deferred
+		keys    map[string]*request // issues' keys in this batch
+		replies map[string]*request // keyed commands' keys in this batch
+		pending []*queue.Change     // issues applied since the last stamp, estimates deferred
 	)
 	// stamp gives the pending issues their estimates: one replay.
 	stamp := func() {
@@ -160,6 +165,7 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 			for _, m := range members {
 				if err != nil {
 					m.change, m.ticket, m.created, m.err = nil, nil, false, err
+					m.reply = nil
 				}
 			}
 		}
@@ -238,16 +244,47 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 				continue
 			}
 		}
+		if r.keyed != nil && r.key != "" {
+			if d := replies[r.key]; d != nil {
+				// The same key earlier in this batch: its answer.
+				r.dupOf = d
+				members = append(members, r)
+				continue
+			}
+			rep, err := e.recentReply(r.ctx, o, r)
+			if err != nil {
+				r.err = err
+				continue
+			}
+			if rep != nil {
+				r.reply, r.replayed = rep, true
+				continue
+			}
+		}
 		c, err := r.cmd(o.state, now)
 		if err != nil {
 			r.err = err
 			continue
 		}
+		before := len(changes)
 		if err := add(c, now); err != nil {
 			r.err = err
 			continue
 		}
 		r.change = c
+		if k := r.keyed; k != nil {
+			status, body := k.Answer(o.state, c)
+			r.reply = &queue.Reply{Key: r.key, Request: k.Request, Status: status, Body: body}
+			if r.key != "" {
+				if len(changes) > before {
+					c.Reply = r.reply // committed with the change
+				}
+				if replies == nil {
+					replies = map[string]*request{}
+				}
+				replies[r.key] = r
+			}
+		}
 		if c.EstimatePending() {
 			pending = append(pending, c)
 		}
@@ -274,6 +311,7 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 	for _, r := range batch {
 		if d := r.dupOf; d != nil {
 			r.ticket, r.err = d.ticket, d.err
+			r.reply, r.replayed = d.reply, d.reply != nil
 		}
 	}
 }

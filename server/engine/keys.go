@@ -30,17 +30,20 @@ import (
 // rush); one that waited longer costs a store query, nothing more.
 const defaultKeyWindow = 10 * time.Second
 
-// recentKeys are the idempotency keys an office's commits made lately,
-// with their tickets' ids. Only the office's leader uses it (under
-// office.mu).
+// recentKeys are the idempotency keys an office's commits made lately:
+// those of issues with their tickets' ids, those of keyed commands
+// (DoKeyed, see keyed.go) with their replies. Only the office's leader
+// uses it (under office.mu).
 type recentKeys struct {
-	ids   map[string]string // key → ticket id
-	order []keyAt           // in commit order, for pruning
+	ids     map[string]string       // issue key → ticket id
+	replies map[string]*queue.Reply // keyed command's key → its reply
+	order   []keyAt                 // in commit order, for pruning
 }
 
 type keyAt struct {
-	key string
-	at  time.Time // monotonic
+	key   string
+	reply bool      // a key of replies, not of ids
+	at    time.Time // monotonic
 }
 
 // committed records the keys of committed changes and forgets those older
@@ -48,6 +51,13 @@ type keyAt struct {
 func (k *recentKeys) committed(changes []*queue.Change, window time.Duration) {
 	now := time.Now()
 	for _, c := range changes {
+		if r := c.Reply; r != nil {
+			if k.replies == nil {
+				k.replies = map[string]*queue.Reply{}
+			}
+			k.replies[r.Key] = r
+			k.order = append(k.order, keyAt{key: r.Key, reply: true, at: now})
+		}
 		if c.IdempotencyKey == "" || c.Ticket == nil {
 			continue
 		}
@@ -55,11 +65,15 @@ func (k *recentKeys) committed(changes []*queue.Change, window time.Duration) {
 			k.ids = map[string]string{}
 		}
 		k.ids[c.IdempotencyKey] = c.Ticket.ID
-		k.order = append(k.order, keyAt{c.IdempotencyKey, now})
+		k.order = append(k.order, keyAt{key: c.IdempotencyKey, at: now})
 	}
 	i := 0
 	for i < len(k.order) && now.Sub(k.order[i].at) >= 2*window {
-		delete(k.ids, k.order[i].key)
+		if k.order[i].reply {
+			delete(k.replies, k.order[i].key)
+		} else {
+			delete(k.ids, k.order[i].key)
+		}
 		i++
 	}
 	if i > 0 {
@@ -104,4 +118,18 @@ func (e *Engine) recentKey(ctx context.Context, o *office, r *request) (*queue.T
 		return nil, nil
 	}
 	return e.ticketOf(ctx, o.state.Office.ID, o.state.Tickets, id)
+}
+
+// recentReply is the leader's check of a keyed command's key, under
+// office.mu: the reply a commit kept with it since the request's own
+// lookup (or, when that lookup is missing or old, the store's), or nil.
+func (e *Engine) recentReply(ctx context.Context, o *office, r *request) (*queue.Reply, error) {
+	if r.lookedUp.IsZero() || time.Since(r.lookedUp) >= e.keyWindow {
+		rep, err := e.store.Reply(ctx, o.state.Office.ID, r.key)
+		if err != nil {
+			return nil, fmt.Errorf("look up idempotency key: %w", err)
+		}
+		return rep, nil
+	}
+	return o.keys.replies[r.key], nil
 }

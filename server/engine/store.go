@@ -19,11 +19,12 @@ type Store interface {
 	LoadState(ctx context.Context, office string) (*queue.State, error)
 	// Commit writes a change durably in one transaction: tickets (upsert),
 	// counter statuses, next-number rows, averages, the configuration, the
-	// idempotency key and the events — events[i] is the encoding of
-	// c.Events[i] for both audiences, stored as given so that replays send
-	// the same bytes as the live stream.
-	// Commit fails, writing nothing, if any event seq is already taken or a
-	// (office, day, service, number) is already used.
+	// idempotency key, the keyed reply and the events — events[i] is the
+	// encoding of c.Events[i] for both audiences, stored as given so that
+	// replays send the same bytes as the live stream.
+	// Commit fails, writing nothing, if any event seq is already taken, a
+	// (office, day, service, number) is already used, or a key is already
+	// stored.
 	Commit(ctx context.Context, c *queue.Change, events []Encoded) error
 	// EventsSince returns the encoded events of an office with seq > since,
 	// in order, at most limit of them. complete is false when the event
@@ -32,6 +33,9 @@ type Store interface {
 	// TicketByIdempotencyKey returns the id of the ticket made by the
 	// request with this key, or "" if there was none.
 	TicketByIdempotencyKey(ctx context.Context, office, key string) (string, error)
+	// Reply returns the stored answer to the keyed request with this key
+	// (queue.Change.Reply), or nil if there is none.
+	Reply(ctx context.Context, office, key string) (*queue.Reply, error)
 	// Ticket loads any ticket of an office, of any day; nil if none.
 	Ticket(ctx context.Context, office, id string) (*queue.Ticket, error)
 }

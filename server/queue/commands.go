@@ -159,6 +159,40 @@ func (s *State) finish(c *Change, now time.Time, t *Ticket) {
 	s.ticketEvent(c, now, EventTicketDone, t)
 }
 
+// The call guard.
+//
+// A clerk's double-click on "next" (or a client that repeats the request
+// without an idempotency key) sends a second "next" milliseconds after the
+// first. "next" finishes the counter's current ticket as done, so the
+// second press would count a service that never happened for the citizen
+// just called — their phone asks for a rating, the reports count it. So a
+// ticket that was called (or recalled) less than Policy.CallGuard ago and
+// has not been started cannot be ended by "next", "call" or "done": they
+// are refused with just_called and change nothing. What a clerk really
+// does within those seconds is still allowed: start (the citizen is
+// there; after start, next and done work at once), recall, transfer, and
+// no-show — which counts no service, asks for no rating, and is undone by
+// calling the number again. The guard is measured both ways (|now − last
+// call| < guard), so a clock that steps back a little does not open it,
+// and one that steps back a lot does not block the counter.
+
+// guardCall refuses, with ErrJustCalled, to end the counter's current
+// ticket when the call guard protects it; what says what was refused.
+func (s *State) guardCall(now time.Time, cs CounterStatus, what string) error {
+	t, ok := s.Tickets[cs.Current]
+	if cs.Current == "" || !ok || t.Status != StatusCalled {
+		return nil
+	}
+	guard := s.Office.Policy.CallGuard()
+	d := now.Sub(t.LastCallAt())
+	if d >= guard || d <= -guard {
+		return nil
+	}
+	return errorf(KindConflict, ErrJustCalled.Code,
+		"ticket %s was called less than %d seconds ago and has not been started, so %s was refused as a repeated press: nothing changed. Press start when the citizen arrives, or no-show if they do not come",
+		t.Display, int(guard/time.Second), what)
+}
+
 // finishCurrent finishes the counter's current ticket, if any: pressing
 // "call next" (or calling a number) means the citizen before was served.
 func (s *State) finishCurrent(c *Change, now time.Time, k *Counter, cs *CounterStatus) {
@@ -182,10 +216,14 @@ func (s *State) call(c *Change, now time.Time, k *Counter, cs CounterStatus, sta
 
 // Next finishes the counter's current ticket, if any, and calls the waiting
 // ticket with the smallest key. When nobody waits, the change has no Ticket
-// (it may still finish the current one).
+// (it may still finish the current one). It refuses (ErrJustCalled) while
+// the call guard protects the current ticket.
 func (s *State) Next(now time.Time, counter, staff string) (*Change, error) {
 	k, cs, err := s.openCounter(counter)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.guardCall(now, cs, "next"); err != nil {
 		return nil, err
 	}
 	c := s.change(now)
@@ -201,10 +239,14 @@ func (s *State) Next(now time.Time, counter, staff string) (*Change, error) {
 }
 
 // CallNumber calls a specific number at the counter, finishing its current
-// ticket: a waiting ticket, or a no-show who came back.
+// ticket: a waiting ticket, or a no-show who came back. Like Next, it
+// refuses while the call guard protects the current ticket.
 func (s *State) CallNumber(now time.Time, counter, staff, number string) (*Change, error) {
 	k, cs, err := s.openCounter(counter)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.guardCall(now, cs, "calling another number"); err != nil {
 		return nil, err
 	}
 	number = strings.ToUpper(strings.TrimSpace(number))
@@ -256,10 +298,14 @@ func (s *State) Start(now time.Time, counter, staff string) (*Change, error) {
 	return c, nil
 }
 
-// Done finishes the counter's current ticket.
+// Done finishes the counter's current ticket — one being served, or one
+// called and never started once the call guard has passed.
 func (s *State) Done(now time.Time, counter, staff string) (*Change, error) {
 	_, cs, t, err := s.currentAt(counter)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.guardCall(now, cs, "done"); err != nil {
 		return nil, err
 	}
 	c := s.change(now)

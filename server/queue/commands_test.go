@@ -110,7 +110,7 @@ func TestServiceTimeAverage(t *testing.T) {
 		{name: "outlier clamped to four times the average", served: 3 * time.Hour, want: 600 + 0.2*(2400-600), changed: true},
 		{name: "outlier clamped against the running average", prior: 300, served: 3 * time.Hour, want: 300 + 0.2*(1200-300), changed: true},
 		{name: "duration counts from start when pressed", start: true, served: 22 * time.Minute, want: 720, changed: true},
-		{name: "zero duration leaves the average", served: 0, changed: false},
+		{name: "zero duration leaves the average", start: true, served: 2 * time.Minute, changed: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

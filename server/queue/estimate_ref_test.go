@@ -254,6 +254,7 @@ func TestEstimateMatchesReference(t *testing.T) {
 			if rng.IntN(6) == 0 {
 				k := s.Office.Counters[rng.IntN(len(s.Office.Counters))].ID
 				if s.Counters[k].State == CounterOpen {
+					s.startIfGuarded(now, k)
 					s.next(now, k)
 				}
 			}

@@ -148,6 +148,11 @@ type Policy struct {
 	// bookings are kept; a daily job erases older ones. 0 means
 	// DefaultRetentionDays.
 	RetentionDays int `json:"retention_days,omitempty"`
+	// CallGuardSeconds is how long after a ticket is called (or recalled)
+	// the counter's "next", "call" and "done" refuse to end it while it has
+	// not been started: a press within that time is a double-click or a
+	// retry, not a service (see State.Next). 0 means DefaultCallGuardSeconds.
+	CallGuardSeconds int `json:"call_guard_seconds,omitempty"`
 }
 
 // Defaults and bounds of the booking horizon and the retention period.
@@ -156,6 +161,12 @@ const (
 	MaxBookingHorizonDays     = 366
 	DefaultRetentionDays      = 90
 	MaxRetentionDays          = 10 * 366
+	// DefaultCallGuardSeconds is a few seconds: far longer than a
+	// double-click (half a second) or a client's quick retry, far shorter
+	// than any real service or than the time a clerk waits before deciding
+	// a citizen is not coming.
+	DefaultCallGuardSeconds = 5
+	MaxCallGuardSeconds     = 60
 )
 
 // Late check-in policies.
@@ -175,7 +186,16 @@ func DefaultPolicy() Policy {
 		RecentCalls:         8,
 		BookingHorizonDays:  DefaultBookingHorizonDays,
 		RetentionDays:       DefaultRetentionDays,
+		CallGuardSeconds:    DefaultCallGuardSeconds,
 	}
+}
+
+// CallGuard is the policy's call guard (CallGuardSeconds).
+func (p *Policy) CallGuard() time.Duration {
+	if p.CallGuardSeconds == 0 {
+		return DefaultCallGuardSeconds * time.Second
+	}
+	return time.Duration(p.CallGuardSeconds) * time.Second
 }
 
 // Bonus is the priority bonus of a class.
@@ -398,6 +418,12 @@ func (p *Policy) validate() error {
 	}
 	if p.RetentionDays < 1 || p.RetentionDays > MaxRetentionDays {
 		return errorf(KindInvalid, "invalid_policy", "retention_days must be 1 to %d", MaxRetentionDays)
+	}
+	if p.CallGuardSeconds == 0 {
+		p.CallGuardSeconds = DefaultCallGuardSeconds
+	}
+	if p.CallGuardSeconds < 1 || p.CallGuardSeconds > MaxCallGuardSeconds {
+		return errorf(KindInvalid, "invalid_policy", "call_guard_seconds must be 1 to %d", MaxCallGuardSeconds)
 	}
 	return nil
 }

@@ -54,6 +54,8 @@ func TestValidate(t *testing.T) {
 		{"late check-in policy", func(o *Office) { o.Policy.LateCheckin = "maybe" }, "invalid_policy", "late_checkin"},
 		{"alpha above 1", func(o *Office) { o.Policy.EWMAAlpha = 1.5 }, "invalid_policy", "ewma_alpha"},
 		{"too many recent calls", func(o *Office) { o.Policy.RecentCalls = 51 }, "invalid_policy", "recent_calls"},
+		{"negative call guard", func(o *Office) { o.Policy.CallGuardSeconds = -1 }, "invalid_policy", "call_guard_seconds"},
+		{"call guard above a minute", func(o *Office) { o.Policy.CallGuardSeconds = 61 }, "invalid_policy", "call_guard_seconds"},
 		{"no services", func(o *Office) { o.Services = nil; o.Counters = nil }, "no_services", "no services"},
 		{"service id", func(o *Office) { o.Services[1].ID = "B" }, "invalid_service", `service id "B"`},
 		{"service id twice", func(o *Office) { o.Services[1].ID = "a" }, "duplicate_service", `service id "a"`},

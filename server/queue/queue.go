@@ -71,6 +71,7 @@ var (
 	ErrUnknownCounter = &Error{Kind: KindNotFound, Code: "unknown_counter"}
 	ErrUnknownTicket  = &Error{Kind: KindNotFound, Code: "unknown_ticket"}
 	ErrCounterBusy    = &Error{Kind: KindConflict, Code: "counter_busy"}
+	ErrJustCalled     = &Error{Kind: KindConflict, Code: "just_called"}
 	ErrServiceClosed  = &Error{Kind: KindClosed, Code: "service_inactive"}
 	ErrInvalid        = &Error{Kind: KindInvalid, Code: "invalid"}
 )

@@ -26,6 +26,7 @@ func TestRecentKeepsTheNewestCalls(t *testing.T) {
 			if rng.IntN(4) == 0 && s.Counters[k].Current != "" {
 				s.do(s.Recall(now, k, "nv-"+k))
 			} else {
+				s.startIfGuarded(now, k)
 				s.next(now, k)
 			}
 		}

@@ -109,6 +109,12 @@ type Change struct {
 	// change; the store keeps it with Ticket.ID in the same transaction, so
 	// that a repeated request finds the ticket instead of making another.
 	IdempotencyKey string
+	// Reply, when set, is the answer to the keyed request that made this
+	// change (a clerk's counter action with an Idempotency-Key); the store
+	// keeps it with its key in the same transaction, so that a repeat of
+	// the request — even after a crash — gets this answer and changes
+	// nothing. The domain neither sets nor reads it.
+	Reply *Reply
 
 	// estimatePending is set by Issue with DeferEstimate until
 	// StampEstimates gives the ticket its estimate.
@@ -118,6 +124,19 @@ type Change struct {
 // EstimatePending reports whether the change issued a ticket whose
 // estimate was deferred (IssueRequest.DeferEstimate) and not yet stamped.
 func (c *Change) EstimatePending() bool { return c.estimatePending }
+
+// Reply is the stored answer to a keyed request, opaque to the domain: the
+// transport's status and body, and what the request was, so that the same
+// key with another request can be told apart and refused.
+type Reply struct {
+	// Key is the idempotency key, scoped by the caller (e.g. by staff).
+	Key string
+	// Request identifies the request (a digest of its target, action and
+	// body).
+	Request string
+	Status  int
+	Body    []byte
+}
 
 // NumberRow is the last number issued for a service on a day.
 type NumberRow struct {

@@ -30,8 +30,8 @@ func (db *DB) CommitBatch(ctx context.Context, changes []*queue.Change, events [
 		if len(events[i]) != len(c.Events) {
 			return fmt.Errorf("commit change of office %s: %d events but %d encodings; encode every event once", c.Office, len(c.Events), len(events[i]))
 		}
-		if c.IdempotencyKey != "" && c.Ticket == nil {
-			return fmt.Errorf("commit change of office %s: idempotency key %q without a ticket", c.Office, c.IdempotencyKey)
+		if err := checkKeys(c); err != nil {
+			return err
 		}
 	}
 	office := changes[0].Office

@@ -38,14 +38,16 @@ func (db *DB) OfficeIDs(ctx context.Context) ([]string, error) {
 
 // Commit writes a change durably in one transaction (see engine.Store):
 // tickets (upsert), counter statuses, next-number rows, averages, the
-// configuration and business day, the idempotency key and the events,
-// whose encodings events[i] are stored exactly as given: the staff one in
-// data, the public one in public when it differs (NULL otherwise).
+// configuration and business day, the idempotency key, the keyed reply
+// and the events, whose encodings events[i] are stored exactly as given:
+// the staff one in data, the public one in public when it differs (NULL
+// otherwise).
 //
 // It refuses, with ErrConflict and writing nothing, a change whose event
 // seqs do not continue the office's last seq exactly (last+1, last+2, …),
 // whose issue order goes back, whose number row does not move forward, or
-// that would give a (day, service, number) or an idempotency key twice.
+// that would give a (day, service, number), an idempotency key or a reply
+// key twice.
 func (db *DB) Commit(ctx context.Context, c *queue.Change, events []engine.Encoded) error {
 	if c == nil {
 		return errors.New("commit: nil change")
@@ -53,8 +55,8 @@ func (db *DB) Commit(ctx context.Context, c *queue.Change, events []engine.Encod
 	if len(events) != len(c.Events) {
 		return fmt.Errorf("commit change of office %s: %d events but %d encodings; encode every event once", c.Office, len(c.Events), len(events))
 	}
-	if c.IdempotencyKey != "" && c.Ticket == nil {
-		return fmt.Errorf("commit change of office %s: idempotency key %q without a ticket", c.Office, c.IdempotencyKey)
+	if err := checkKeys(c); err != nil {
+		return err
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -73,6 +75,18 @@ func (db *DB) Commit(ctx context.Context, c *queue.Change, events []engine.Encod
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit change of office %s: %w", c.Office, err)
+	}
+	return nil
+}
+
+// checkKeys refuses a change whose keys cannot be stored: a ticket's
+// idempotency key without a ticket, a reply without a key.
+func checkKeys(c *queue.Change) error {
+	if c.IdempotencyKey != "" && c.Ticket == nil {
+		return fmt.Errorf("commit change of office %s: idempotency key %q without a ticket", c.Office, c.IdempotencyKey)
+	}
+	if c.Reply != nil && c.Reply.Key == "" {
+		return fmt.Errorf("commit change of office %s: a reply without its idempotency key", c.Office)
 	}
 	return nil
 }
@@ -187,6 +201,16 @@ func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events 
 		if _, err := st(sqlIdempotencyPut).ExecContext(ctx,
 			c.Office, c.IdempotencyKey, c.Ticket.ID, fmtTime(at)); err != nil {
 			return conflict(fmt.Sprintf("save idempotency key %q", c.IdempotencyKey), err)
+		}
+	}
+	if r := c.Reply; r != nil {
+		body := r.Body
+		if body == nil {
+			body = []byte{} // a 204: no body, which is not NULL
+		}
+		if _, err := st(sqlActionKeyPut).ExecContext(ctx,
+			c.Office, r.Key, r.Request, r.Status, body, fmtTime(at)); err != nil {
+			return conflict("save the answer of an idempotency key", err)
 		}
 	}
 	if len(c.Events) > 0 {
@@ -363,6 +387,21 @@ func (db *DB) TicketByIdempotencyKey(ctx context.Context, office, key string) (s
 		return "", fmt.Errorf("look up idempotency key of office %s: %w", office, err)
 	}
 	return id, nil
+}
+
+// Reply returns the stored answer to the keyed request with this key (see
+// queue.Change.Reply), or nil if there is none.
+func (db *DB) Reply(ctx context.Context, office, key string) (*queue.Reply, error) {
+	r := queue.Reply{Key: key}
+	err := db.r.QueryRowContext(ctx, `SELECT request, status, body FROM action_keys WHERE office = ? AND key = ?`, office, key).
+		Scan(&r.Request, &r.Status, &r.Body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up the answer of an idempotency key of office %s: %w", office, err)
+	}
+	return &r, nil
 }
 
 // EventsSince returns the encoded events of an office with seq > since, in

@@ -142,6 +142,16 @@ func (db *DB) PruneEventsBefore(ctx context.Context, before time.Time) (int64, e
 	return res.RowsAffected()
 }
 
+// PruneRepliesBefore deletes the stored answers of keyed requests (counter
+// actions) made before before; a retry that comes later is a new request.
+func (db *DB) PruneRepliesBefore(ctx context.Context, before time.Time) (int64, error) {
+	res, err := db.w.ExecContext(ctx, `DELETE FROM action_keys WHERE created_at < ?`, fmtTime(before))
+	if err != nil {
+		return 0, fmt.Errorf("prune answers of idempotency keys before %s: %w", before.Format(time.RFC3339), err)
+	}
+	return res.RowsAffected()
+}
+
 // Backup writes a consistent copy of the whole database to path with
 // VACUUM INTO, while the server keeps running (it reads one snapshot and
 // does not block commits). path must not exist yet.

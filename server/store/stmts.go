@@ -19,6 +19,7 @@ const (
 	sqlAveragePut = `INSERT INTO averages (office, service, seconds) VALUES (?, ?, ?)
 		ON CONFLICT (office, service) DO UPDATE SET seconds = excluded.seconds`
 	sqlIdempotencyPut = `INSERT INTO idempotency (office, key, ticket, created_at) VALUES (?, ?, ?, ?)`
+	sqlActionKeyPut   = `INSERT INTO action_keys (office, key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlEventPut       = `INSERT INTO events (office, seq, type, at, data, public) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlTicketPut      = `INSERT INTO tickets (` + ticketColumns + `)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -46,7 +47,7 @@ type stmtCache struct {
 // prepare prepares Commit's statements on the write connection.
 func (db *DB) prepare() error {
 	db.stmts.m = map[string]*sql.Stmt{}
-	for _, q := range []string{sqlOfficePos, sqlOfficeUpdate, sqlCounterPut, sqlNumberPut, sqlAveragePut, sqlIdempotencyPut, sqlEventPut, sqlTicketPut} {
+	for _, q := range []string{sqlOfficePos, sqlOfficeUpdate, sqlCounterPut, sqlNumberPut, sqlAveragePut, sqlIdempotencyPut, sqlActionKeyPut, sqlEventPut, sqlTicketPut} {
 		s, err := db.w.Prepare(q)
 		if err != nil {
 			return fmt.Errorf("prepare statements: %w", err)

@@ -32,7 +32,7 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 	if n := count(t, db, `SELECT max(version) FROM schema_version`); n != SchemaVersion() {
 		t.Fatalf("schema version %d, want %d", n, SchemaVersion())
 	}
-	for _, table := range []string{"offices", "counter_status", "tickets", "numbers", "averages", "events", "idempotency", "staff", "devices", "sessions", "audit"} {
+	for _, table := range []string{"offices", "counter_status", "tickets", "numbers", "averages", "events", "idempotency", "action_keys", "staff", "devices", "sessions", "audit"} {
 		if count(t, db, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, table) != 1 {
 			t.Errorf("table %s missing", table)
 		}

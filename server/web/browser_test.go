@@ -52,7 +52,9 @@ func TestBrowserClerk(t *testing.T) {
 		t.Errorf("current ticket shows %q", cur)
 	}
 	shot(t, ctx, *screenshots, "console.png")
-	// Keyboard shortcut D = done.
+	// Keyboard shortcuts S = start (the citizen is here), D = done.
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new KeyboardEvent("keydown", {key: "s", bubbles: true}))`))
+	waitJS(t, ctx, "started", `document.getElementById("cur-status").textContent === "serving"`)
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new KeyboardEvent("keydown", {key: "d", bubbles: true}))`))
 	waitJS(t, ctx, "done", `!document.getElementById("current-empty").hidden && document.getElementById("fig-served").textContent === "1"`)
 	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-next")))

@@ -3,6 +3,12 @@
 // when to fetch it again. Actions go to the JSON API with the session
 // cookie and the CSRF token in X-CSRF-Token. All text is set with
 // textContent (never parsed as HTML).
+//
+// One press, one action: each press gets a fresh Idempotency-Key, which
+// its retries (after a network failure) send again, so the server answers
+// a retry with the first answer instead of acting twice; and the action
+// buttons are disabled while a press is in flight, so a double-click (or
+// a held-down shortcut key) sends one request.
 "use strict";
 (function () {
   var root = document.getElementById("console");
@@ -117,19 +123,49 @@
     e.textContent = msg;
     e.hidden = !msg;
   }
+  // newKey returns 128 random bits in hex. crypto.getRandomValues, not
+  // crypto.randomUUID: the console may be served over plain HTTP on the
+  // office network, where randomUUID does not exist.
+  function newKey() {
+    var b = new Uint8Array(16), s = "";
+    crypto.getRandomValues(b);
+    for (var i = 0; i < b.length; i++) { s += (b[i] < 16 ? "0" : "") + b[i].toString(16); }
+    return s;
+  }
+  var busy = false;
+  function setBusy(on) {
+    busy = on;
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-action], #btn-transfer, #btn-call"), function (b) {
+      b.disabled = on;
+    });
+  }
+  // act sends one press: a new key, the same on each retry of that press.
   function act(action, body) {
+    if (busy) { return; }
     showError("");
-    return fetch("/api/v1/counters/" + encodeURIComponent(counter) + "/" + action, {
+    setBusy(true);
+    var key = newKey();
+    var req = {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Idempotency-Key": key },
       body: body ? JSON.stringify(body) : undefined
-    }).then(function (r) {
+    };
+    var url = "/api/v1/counters/" + encodeURIComponent(counter) + "/" + action;
+    function send(tries) {
+      return fetch(url, req).catch(function (e) {
+        // No answer (the network failed): the server may have acted, so
+        // the retry is the same press, with the same key.
+        if (tries <= 0) { throw e; }
+        return new Promise(function (ok) { setTimeout(ok, 700); }).then(function () { return send(tries - 1); });
+      });
+    }
+    return send(2).then(function (r) {
       if (r.status === 401) { location.assign("/clerk/login"); return; }
       if (!r.ok) {
         return r.json().then(function (j) { showError(j && j.error ? j.error.message : "HTTP " + r.status); });
       }
       refresh();
-    }).catch(function (e) { showError(e.message); });
+    }).catch(function (e) { showError(e.message); }).then(function () { setBusy(false); });
   }
   Array.prototype.forEach.call(document.querySelectorAll("button[data-action]"), function (b) {
     b.addEventListener("click", function () { act(b.dataset.action); });
@@ -144,12 +180,13 @@
   $("call-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var n = $("call-number").value.trim();
-    if (n) { act("call", { number: n }); $("call-number").value = ""; }
+    if (n && !busy) { act("call", { number: n }); $("call-number").value = ""; }
   });
   var keys = { n: "btn-next", r: "btn-recall", s: "btn-start", d: "btn-done", x: "btn-no-show", p: "btn-pause" };
   document.addEventListener("keydown", function (ev) {
     var tag = (ev.target && ev.target.tagName) || "";
-    if (ev.ctrlKey || ev.altKey || ev.metaKey || tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") { return; }
+    // A held-down key repeats: one press is one action.
+    if (ev.repeat || ev.ctrlKey || ev.altKey || ev.metaKey || tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") { return; }
     var k = ev.key.toLowerCase();
     if (keys[k]) { ev.preventDefault(); $(keys[k]).click(); }
     else if (k === "t") { ev.preventDefault(); $("transfer-target").focus(); }
