@@ -242,6 +242,7 @@ func TestFormatCharactersInRatingComment(t *testing.T) {
 	token := tk.TrackURL[strings.Index(tk.TrackURL, "token=")+6:]
 	clerk := e.clerk(t, "nv2", "q2")
 	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q2/next", token: clerk})
+	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q2/start", token: clerk}) // done right after a call is refused (the call guard)
 	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q2/done", token: clerk})
 	rate := func(comment string) resp {
 		return e.do(t, req{method: "POST", path: "/api/v1/tickets/" + tk.ID + "/rating", body: map[string]any{"token": token, "score": 3, "comment": comment}})
