@@ -52,7 +52,8 @@ type options struct {
 	metrics, metricsTokenFile                             string
 	demo                                                  bool
 	tarpit                                                time.Duration
-	maxWSPerAddr, adminPINMin                             int
+	maxWSPerAddr, adminPINMin, remoteBurst                int
+	remoteEvery                                           time.Duration
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -74,9 +75,14 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.metricsTokenFile, "metrics-token-file", "", "file holding the bearer token of -metrics token (at least 16 characters)")
 	fs.StringVar(&o.trustedProxies, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For gives the client address (e.g. 127.0.0.1/32,10.0.0.0/8); none by default: the peer's address counts")
 	fs.IntVar(&o.adminPINMin, "admin-pin-min", queue.DefaultMinAdminPIN, "shortest PIN accepted for an administrator where PINs are set (administration forms, -import); clerks' PINs have at least 4")
+	fs.IntVar(&o.remoteBurst, "remote-burst", api.DefaultCitizenLimits().RemotePerOfficeBurst, "online numbers an office gives at once, from everyone together, before -remote-every applies")
+	fs.DurationVar(&o.remoteEvery, "remote-every", api.DefaultCitizenLimits().RemotePerOfficeEvery, "after -remote-burst, one more online number per office this often (each service's daily cap of online numbers bounds the rest)")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if o.remoteBurst < 1 || o.remoteEvery <= 0 {
+		return nil, fmt.Errorf("-remote-burst must be at least 1 and -remote-every above 0 (got %d and %v)", o.remoteBurst, o.remoteEvery)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
@@ -257,6 +263,9 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	limits := api.DefaultCitizenLimits()
+	limits.RemotePerOfficeBurst, limits.RemotePerOfficeEvery = o.remoteBurst, o.remoteEvery
+	handler.SetCitizenLimits(limits)
 	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, Now: time.Now, Log: log, MinAdminPIN: o.adminPINMin})
 	if err != nil {
 		return err

@@ -684,13 +684,12 @@ func run() error {
 		if cfg.serverArgs != "" {
 			extra = strings.Fields(cfg.serverArgs)
 		}
-		if cfg.clerks > 4 {
-			f, err := biggerDemo(cfg.data, cfg.clerks, cfg.pin)
-			if err != nil {
-				return fmt.Errorf("office with %d counters: %w", cfg.clerks, err)
-			}
-			extra = append(extra, "-import", f)
+		f, err := loadOffice(cfg.data, max(cfg.clerks, 4), cfg.pin)
+		if err != nil {
+			return fmt.Errorf("office with %d counters: %w", max(cfg.clerks, 4), err)
 		}
+		// The tool's own arguments first: -server-args may override them.
+		extra = append(append(append([]string(nil), serverArgsForLoad...), "-import", f), extra...)
 		base, srv, err = startServer(ctx, cfg.server, cfg.data, extra)
 		if err != nil {
 			return err

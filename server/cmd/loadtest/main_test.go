@@ -32,8 +32,8 @@ func TestFreeSlotsTakesStartsNeverEnds(t *testing.T) {
 	}
 }
 
-func TestBiggerDemo(t *testing.T) {
-	path, err := biggerDemo(t.TempDir(), 12, "1234")
+func TestLoadOffice(t *testing.T) {
+	path, err := loadOffice(t.TempDir(), 12, "1234")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +56,11 @@ func TestBiggerDemo(t *testing.T) {
 	}
 	if clerks != 12 {
 		t.Fatalf("%d clerks with a PIN, want 12", clerks)
+	}
+	for _, sv := range f.Office.Services {
+		if sv.RemoteCap != remoteCapForLoad {
+			t.Fatalf("service %s caps online numbers at %d", sv.ID, sv.RemoteCap)
+		}
 	}
 }
 

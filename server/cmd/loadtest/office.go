@@ -10,13 +10,21 @@ import (
 	"luot/server/queue"
 )
 
-// biggerDemo writes, in dir, an office file of the demo office with n
-// counters (n > 4) and a clerk for each (nvK, with the given PIN): counter
-// qK serves what demo counter q((K−1) mod 4 + 1) serves. A mixed load of
-// hundreds of requests/s needs more than the demo's four clerks: each
-// clerk's next → start → done is sequential, as at a real counter. It
-// returns the file's path, for the started server's -import.
-func biggerDemo(dir string, n int, pin string) (string, error) {
+// loadOffice writes, in dir, an office file of the demo office for a load
+// run, and returns its path, for the started server's -import:
+//
+//   - with n counters (at least the demo's) and a clerk for each (nvK, with
+//     the given PIN): counter qK serves what demo counter q((K−1) mod 4 + 1)
+//     serves. A mixed load of hundreds of requests/s needs more than the
+//     demo's four clerks: each clerk's next → start → done is sequential,
+//     as at a real counter;
+//   - with no daily cap of online numbers (remoteCapForLoad): the tool
+//     measures what the server can do, and a real office's cap (a quarter
+//     of a day's capacity) is reached in seconds at these rates. The
+//     office-wide rate of online numbers is lifted by the server flags
+//     serverArgsForLoad; the flood mode floods from one address, which
+//     the per-address limits stop.
+func loadOffice(dir string, n int, pin string) (string, error) {
 	f, err := officefile.Parse(assets.DemoOffice)
 	if err != nil {
 		return "", err
@@ -34,6 +42,9 @@ func biggerDemo(dir string, n int, pin string) (string, error) {
 		k.ID, k.Number, k.Name = fmt.Sprintf("q%d", i), i, fmt.Sprintf("Quầy %d", i)
 		k.Services = append([]queue.CounterService(nil), k.Services...)
 		f.Office.Counters = append(f.Office.Counters, k)
+	}
+	for i := range f.Office.Services {
+		f.Office.Services[i].RemoteCap = remoteCapForLoad
 	}
 	for i := 1; i <= n; i++ {
 		if id := fmt.Sprintf("nv%d", i); !have[id] {
@@ -54,3 +65,11 @@ func biggerDemo(dir string, n int, pin string) (string, error) {
 	}
 	return path, w.Close()
 }
+
+// remoteCapForLoad is the daily cap of online numbers of every service in
+// the load office: more than any run gives.
+const remoteCapForLoad = 1 << 30
+
+// serverArgsForLoad lift the office-wide rate of online numbers of the
+// server the tool starts (see loadOffice).
+var serverArgsForLoad = []string{"-remote-burst", "1000000000", "-remote-every", "1ns"}
