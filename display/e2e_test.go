@@ -75,11 +75,24 @@ func clerkCall(t *testing.T, base string) string {
 	if _, err := clerk.Act(ctx, "q3", client.ActionOpen, nil); err != nil {
 		t.Fatalf("open counter q3: %v", err)
 	}
+	startServing(t, ctx, clerk, "q3")
 	tk, err := clerk.Act(ctx, "q3", client.ActionNext, nil)
 	if err != nil || tk == nil {
 		t.Fatalf("call next at q3: %v (ticket %v)", err, tk)
 	}
 	return tk.Number
+}
+
+// startServing starts serving the ticket called at counter k, if any, as a
+// clerk does when the citizen arrives: the call guard refuses a next that
+// would end a ticket called seconds ago and never started.
+func startServing(t *testing.T, ctx context.Context, clerk *client.Client, k string) {
+	t.Helper()
+	_, err := clerk.Act(ctx, k, client.ActionStart, nil)
+	var e *client.Error
+	if err != nil && !(errors.As(err, &e) && e.Code == "no_current_ticket") {
+		t.Fatalf("start at %s: %v", k, err)
+	}
 }
 
 // busyMorning opens counters 1 and 4 as well, issues tickets of several
@@ -110,6 +123,7 @@ func busyMorning(t *testing.T, base string) string {
 	}
 	var last string
 	for _, k := range []string{"q1", "q4", "q3", "q1", "q4", "q3"} {
+		startServing(t, ctx, clerks[k], k)
 		tk, err := clerks[k].Act(ctx, k, client.ActionNext, nil)
 		if err != nil || tk == nil {
 			t.Fatalf("call next at %s: %v (ticket %v)", k, err, tk)
