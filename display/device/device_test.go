@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -297,3 +298,21 @@ func writeFile(t *testing.T, path, s string) {
 }
 
 func osWriteFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }
+
+// TestDocumentedConfig loads the example file of display/README.md: the
+// configurations installed from it must keep loading.
+func TestDocumentedConfig(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)Example file:\n\n(    \{.*?\})\n\n`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("README.md: no example file found")
+	}
+	file := t.TempDir() + "/display.json"
+	writeFile(t, file, string(m[1]))
+	if c, err := ParseConfig([]string{"-config", file}, io.Discard); err != nil || c.Volume != 80 || !c.AnnounceEnglish {
+		t.Errorf("README.md's example: %+v, %v", c, err)
+	}
+}
