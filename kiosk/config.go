@@ -1,15 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"image/color"
-	"os"
-	"strings"
 	"time"
 
+	"luot/internal/config"
 	"luot/printer"
 )
 
@@ -37,11 +35,12 @@ type Config struct {
 	// Scanner is the barcode/QR scanner's serial port (none when empty).
 	Scanner     string `json:"scanner"`
 	ScannerBaud int    `json:"scanner_baud"`
-	// Timeouts, as Go durations ("20s").
-	ResultTimeout Duration `json:"result_timeout"`
-	IdleTimeout   Duration `json:"idle_timeout"`
-	RefreshEvery  Duration `json:"refresh_every"`
-	RetryEvery    Duration `json:"retry_every"`
+	// Timeouts, as Go durations ("20s"; config.Duration); 0 takes
+	// ui.Config's default.
+	ResultTimeout config.Duration `json:"result_timeout"`
+	IdleTimeout   config.Duration `json:"idle_timeout"`
+	RefreshEvery  config.Duration `json:"refresh_every"`
+	RetryEvery    config.Duration `json:"retry_every"`
 	// ServicesPerPage is how many services the start screen shows at once.
 	ServicesPerPage int `json:"services_per_page"`
 	// StaffPIN opens the staff menu (five quick taps on the office name);
@@ -60,128 +59,44 @@ type Config struct {
 	DebugAddr string `json:"debug_addr"`
 }
 
-// Duration is a time.Duration written "20s" in JSON.
-type Duration time.Duration
-
-// UnmarshalJSON reads "20s" (or a number of nanoseconds).
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		var n int64
-		if err2 := json.Unmarshal(b, &n); err2 != nil {
-			return fmt.Errorf("duration %s: write it like \"20s\"", b)
-		}
-		*d = Duration(n)
-		return nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("duration %q: write it like \"20s\" or \"1m30s\"", s)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// MarshalJSON writes "20s".
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
-
+// defaultConfig is the kiosk of the demo office on this machine. The
+// timeouts are those of ui.Config's defaults, written here for -h.
 func defaultConfig() Config {
 	return Config{Server: "http://127.0.0.1:8080", Office: "demo", KioskName: "Ki-ốt 1", Language: "vi",
-		Printer: printer.Config{Profile: "epson-tm-t20iii"}, Size: "1366x768"}
+		Printer: printer.Config{Profile: "epson-tm-t20iii"}, Size: "1366x768",
+		ResultTimeout: config.Duration{Duration: 20 * time.Second}, IdleTimeout: config.Duration{Duration: 60 * time.Second}}
 }
 
-// loadConfig reads the defaults, then the -config file, then the flags.
+// loadConfig reads the defaults, then the -config file, then the flags
+// given (config.Load).
 func loadConfig(args []string) (*Config, error) {
 	c := defaultConfig()
 	fs := flag.NewFlagSet("kiosk", flag.ContinueOnError)
-	file := fs.String("config", "", "JSON configuration file (flags override it)")
-	var f Config
-	fs.StringVar(&f.Server, "server", c.Server, "Lượt server URL")
-	fs.StringVar(&f.DeviceKey, "device-key", "", "this kiosk's device key (demo server: demo-kiosk)")
-	fs.StringVar(&f.Office, "office", c.Office, "office id")
-	fs.StringVar(&f.KioskName, "name", c.KioskName, "kiosk name printed on tickets")
-	fs.StringVar(&f.Language, "lang", c.Language, "language to return to: vi or en")
-	fs.StringVar(&f.Printer.Port, "printer", "", "printer serial port (e.g. /dev/serial/by-id/usb-…)")
-	fs.StringVar(&f.Printer.USB, "printer-usb", "", "find the printer by USB ids VID:PID instead of a port")
-	fs.StringVar(&f.Printer.Profile, "printer-profile", c.Printer.Profile, "printer profile (go run ./printer/cmd/escpos profiles)")
-	fs.IntVar(&f.Printer.Baud, "printer-baud", 0, "printer baud rate (default 9600)")
-	fs.BoolVar(&f.VirtualPrinter, "virtual-printer", false, "print to a virtual printer started in this process (no hardware needed)")
-	fs.StringVar(&f.VirtualOut, "virtual-out", "", "folder for the virtual printer's ticket PNGs (default: a new temporary folder)")
-	fs.StringVar(&f.Scanner, "scanner", "", "barcode/QR scanner serial port")
-	fs.IntVar(&f.ScannerBaud, "scanner-baud", 0, "scanner baud rate (default 9600)")
-	var result, idle time.Duration
-	fs.DurationVar(&result, "result-timeout", 20*time.Second, "how long the result screen stays")
-	fs.DurationVar(&idle, "idle-timeout", 60*time.Second, "back to the start screen after this long without a touch")
-	fs.StringVar(&f.StaffPIN, "staff-pin", "", "PIN of the staff menu (five quick taps on the office name); empty disables it")
-	fs.StringVar(&f.Colour, "colour", "", "the office's colour, #rrggbb")
-	fs.BoolVar(&f.Windowed, "windowed", false, "run in a window instead of full screen")
-	fs.StringVar(&f.Size, "size", c.Size, "window size with -windowed, WIDTHxHEIGHT")
-	fs.BoolVar(&f.ShowCursor, "show-cursor", false, "keep the mouse pointer visible")
-	fs.StringVar(&f.DebugAddr, "debug-addr", "", "serve /debug/pprof/ and /debug/memory on this local address (e.g. 127.0.0.1:6061)")
-	if err := fs.Parse(args); err != nil {
+	fs.String("config", "", "JSON configuration file (flags given override it)")
+	fs.StringVar(&c.Server, "server", c.Server, "Lượt server URL")
+	fs.StringVar(&c.DeviceKey, "device-key", "", "this kiosk's device key (demo server: demo-kiosk)")
+	fs.StringVar(&c.Office, "office", c.Office, "office id")
+	fs.StringVar(&c.KioskName, "name", c.KioskName, "kiosk name printed on tickets")
+	fs.StringVar(&c.Language, "lang", c.Language, "language to return to: vi or en")
+	fs.StringVar(&c.Printer.Port, "printer", "", "printer serial port (e.g. /dev/serial/by-id/usb-…)")
+	fs.StringVar(&c.Printer.USB, "printer-usb", "", "find the printer by USB ids VID:PID instead of a port")
+	fs.StringVar(&c.Printer.Profile, "printer-profile", c.Printer.Profile, "printer profile (go run ./printer/cmd/escpos profiles)")
+	fs.IntVar(&c.Printer.Baud, "printer-baud", 0, "printer baud rate (default 9600)")
+	fs.BoolVar(&c.VirtualPrinter, "virtual-printer", false, "print to a virtual printer started in this process (no hardware needed)")
+	fs.StringVar(&c.VirtualOut, "virtual-out", "", "folder for the virtual printer's ticket PNGs (default: a new temporary folder)")
+	fs.StringVar(&c.Scanner, "scanner", "", "barcode/QR scanner serial port")
+	fs.IntVar(&c.ScannerBaud, "scanner-baud", 0, "scanner baud rate (default 9600)")
+	fs.Var(&c.ResultTimeout, "result-timeout", "how long the result screen stays (a `duration`: 20s, 1m30s)")
+	fs.Var(&c.IdleTimeout, "idle-timeout", "back to the start screen after this `duration` without a touch")
+	fs.StringVar(&c.StaffPIN, "staff-pin", "", "PIN of the staff menu (five quick taps on the office name); empty disables it")
+	fs.StringVar(&c.Colour, "colour", "", "the office's colour, #rrggbb")
+	fs.BoolVar(&c.Windowed, "windowed", false, "run in a window instead of full screen")
+	fs.StringVar(&c.Size, "size", c.Size, "window size with -windowed, WIDTHxHEIGHT")
+	fs.BoolVar(&c.ShowCursor, "show-cursor", false, "keep the mouse pointer visible")
+	fs.StringVar(&c.DebugAddr, "debug-addr", "", "serve /debug/pprof/ and /debug/memory on this local address (e.g. 127.0.0.1:6061)")
+	if err := config.Load(fs, args, &c, "kiosk/README.md"); err != nil {
 		return nil, err
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
-	}
-	if *file != "" {
-		data, err := os.ReadFile(*file)
-		if err != nil {
-			return nil, fmt.Errorf("read configuration: %w", err)
-		}
-		d := json.NewDecoder(strings.NewReader(string(data)))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&c); err != nil {
-			return nil, fmt.Errorf("configuration file %s: %w", *file, err)
-		}
-	}
-	f.ResultTimeout, f.IdleTimeout = Duration(result), Duration(idle)
-	fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "server":
-			c.Server = f.Server
-		case "device-key":
-			c.DeviceKey = f.DeviceKey
-		case "office":
-			c.Office = f.Office
-		case "name":
-			c.KioskName = f.KioskName
-		case "lang":
-			c.Language = f.Language
-		case "printer":
-			c.Printer.Port = f.Printer.Port
-		case "printer-usb":
-			c.Printer.USB = f.Printer.USB
-		case "printer-profile":
-			c.Printer.Profile = f.Printer.Profile
-		case "printer-baud":
-			c.Printer.Baud = f.Printer.Baud
-		case "virtual-printer":
-			c.VirtualPrinter = f.VirtualPrinter
-		case "virtual-out":
-			c.VirtualOut = f.VirtualOut
-		case "scanner":
-			c.Scanner = f.Scanner
-		case "scanner-baud":
-			c.ScannerBaud = f.ScannerBaud
-		case "result-timeout":
-			c.ResultTimeout = f.ResultTimeout
-		case "idle-timeout":
-			c.IdleTimeout = f.IdleTimeout
-		case "staff-pin":
-			c.StaffPIN = f.StaffPIN
-		case "colour":
-			c.Colour = f.Colour
-		case "windowed":
-			c.Windowed = f.Windowed
-		case "size":
-			c.Size = f.Size
-		case "show-cursor":
-			c.ShowCursor = f.ShowCursor
-		case "debug-addr":
-			c.DebugAddr = f.DebugAddr
-		}
-	})
 	return &c, c.check()
 }
 

@@ -22,7 +22,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -109,8 +108,8 @@ func run(args []string) error {
 	a.Settings().SetTheme(&ui.Theme{C: colours})
 	k := ui.New(ui.Config{
 		KioskName: c.KioskName, Language: lang, ServicesPerPage: c.ServicesPerPage,
-		ResultTimeout: time.Duration(c.ResultTimeout), IdleTimeout: time.Duration(c.IdleTimeout),
-		RefreshEvery: time.Duration(c.RefreshEvery), RetryEvery: time.Duration(c.RetryEvery),
+		ResultTimeout: c.ResultTimeout.Duration, IdleTimeout: c.IdleTimeout.Duration,
+		RefreshEvery: c.RefreshEvery.Duration, RetryEvery: c.RetryEvery.Duration,
 		StaffPIN: c.StaffPIN, ShowCursor: c.ShowCursor,
 	}, deps)
 

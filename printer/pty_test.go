@@ -50,11 +50,11 @@ func start(t *testing.T, profile string, opts virtual.Options, cfg printer.Confi
 	if cfg.Baud == 0 {
 		cfg.Baud = 115200
 	}
-	if cfg.ReadTimeout == 0 {
-		cfg.ReadTimeout = 300 * time.Millisecond
+	if cfg.ReadTimeout.Duration == 0 {
+		cfg.ReadTimeout.Duration = 300 * time.Millisecond
 	}
-	if cfg.WriteTimeout == 0 {
-		cfg.WriteTimeout = 3 * time.Second
+	if cfg.WriteTimeout.Duration == 0 {
+		cfg.WriteTimeout.Duration = 3 * time.Second
 	}
 	p, err := printer.Open(cfg)
 	if err != nil {

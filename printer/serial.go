@@ -12,10 +12,12 @@ import (
 
 	"go.bug.st/serial"
 	"go.bug.st/serial/enumerator"
+
+	"luot/internal/config"
 )
 
 // Config says how to reach a printer and what it is. It can be read from
-// JSON (durations in nanoseconds, as encoding/json does for time.Duration).
+// JSON; its durations are config.Duration ("2s", or whole nanoseconds).
 type Config struct {
 	// Port is the device path, best a stable /dev/serial/by-id/… link.
 	// Leave it empty and set USB to find the port by USB ids instead.
@@ -41,9 +43,9 @@ type Config struct {
 	ChunkSize int `json:"chunk_size,omitempty"`
 	// WriteTimeout bounds each chunk's write and drain; 0 means 2 s plus
 	// the chunk's time on the line.
-	WriteTimeout time.Duration `json:"write_timeout,omitempty"`
+	WriteTimeout config.Duration `json:"write_timeout,omitzero"`
 	// ReadTimeout bounds the wait for each status reply; 0 means 500 ms.
-	ReadTimeout time.Duration `json:"read_timeout,omitempty"`
+	ReadTimeout config.Duration `json:"read_timeout,omitzero"`
 	// Profile names the printer profile (see LookupProfile); "" means
 	// "epson-tm-t20iii".
 	Profile string `json:"profile,omitempty"`
@@ -67,8 +69,8 @@ func (c Config) withDefaults() Config {
 	if c.ChunkSize <= 0 {
 		c.ChunkSize = 256
 	}
-	if c.ReadTimeout <= 0 {
-		c.ReadTimeout = 500 * time.Millisecond
+	if c.ReadTimeout.Duration <= 0 {
+		c.ReadTimeout.Duration = 500 * time.Millisecond
 	}
 	if c.Profile == "" {
 		c.Profile = "epson-tm-t20iii"
@@ -287,8 +289,8 @@ func (p *Printer) drop() {
 // chunkTimeout is the write timeout of one chunk: the configured one, or
 // 2 s plus the chunk's time on the line (10 bits per byte).
 func (p *Printer) chunkTimeout(n int) time.Duration {
-	if p.cfg.WriteTimeout > 0 {
-		return p.cfg.WriteTimeout
+	if p.cfg.WriteTimeout.Duration > 0 {
+		return p.cfg.WriteTimeout.Duration
 	}
 	return 2*time.Second + TransferTime(n, p.cfg.Baud)
 }
@@ -417,7 +419,7 @@ func (p *Printer) query(ctx context.Context, n byte) (byte, error) {
 	if err := p.write(ctx, CmdStatus(n)); err != nil {
 		return 0, err
 	}
-	deadline := time.Now().Add(p.cfg.ReadTimeout)
+	deadline := time.Now().Add(p.cfg.ReadTimeout.Duration)
 	skip := 0
 	var buf [32]byte
 	for {

@@ -2,12 +2,15 @@ package printer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
 	"time"
 
 	"go.bug.st/serial"
+
+	"luot/internal/config"
 )
 
 // fakePort answers reads from a script and records what was written.
@@ -50,7 +53,7 @@ func (f *fakePort) ResetOutputBuffer() error { return nil }
 
 func withFake(t *testing.T, f *fakePort) *Printer {
 	t.Helper()
-	p, err := New(Config{Port: "/dev/fake", ReadTimeout: 200 * time.Millisecond})
+	p, err := New(Config{Port: "/dev/fake", ReadTimeout: config.Duration{Duration: 200 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,5 +156,23 @@ func TestFaultErrorIs(t *testing.T) {
 		if g, ok := ParseFault(f.String()); !ok || g != f {
 			t.Errorf("ParseFault(%q)", f.String())
 		}
+	}
+}
+
+// TestConfigJSON reads the durations of a printer's JSON configuration (in
+// the kiosk's file) as Go strings or, as encoding/json writes a
+// time.Duration, nanoseconds.
+func TestConfigJSON(t *testing.T) {
+	var c Config
+	if err := json.Unmarshal([]byte(`{"port": "/dev/ttyUSB0", "write_timeout": "3s", "read_timeout": 700000000}`), &c); err != nil ||
+		c.WriteTimeout.Duration != 3*time.Second || c.ReadTimeout.Duration != 700*time.Millisecond {
+		t.Fatalf("%+v, %v", c, err)
+	}
+	if err := json.Unmarshal([]byte(`{"read_timeout": "soon"}`), &c); err == nil {
+		t.Error("read_timeout \"soon\": no error")
+	}
+	b, err := json.Marshal(Config{Port: "/dev/ttyUSB0", ReadTimeout: config.Duration{Duration: 700 * time.Millisecond}})
+	if err != nil || string(b) != `{"port":"/dev/ttyUSB0","read_timeout":"700ms"}` {
+		t.Errorf("marshal: %s, %v", b, err)
 	}
 }

@@ -20,7 +20,6 @@ package board
 
 import (
 	"image/color"
-	"strconv"
 	"time"
 	_ "time/tzdata" // the office's timezone must load on every machine
 
@@ -198,19 +197,9 @@ func (b *Board) CreateRenderer() fyne.WidgetRenderer {
 	return b.r
 }
 
-// Vietnamese names of weekdays and English months for the date line.
-var viWeekdays = [7]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
-
-// dateLines returns the date in Vietnamese and in English.
-func dateLines(t time.Time) (string, string) {
-	vi := viWeekdays[t.Weekday()] + ", " + t.Format("02/01/2006")
-	en := t.Format("Monday, 2 January 2006")
-	return vi, en
-}
-
 func counterLabel(c *boardstate.Call) string {
 	if c.CounterName != "" {
 		return c.CounterName
 	}
-	return "Quầy " + strconv.Itoa(c.CounterNumber)
+	return boardstate.CounterLabel(c.CounterNumber)
 }

@@ -291,10 +291,11 @@ func (r *renderer) layout() {
 		}
 		place(r.banner, 0, top, W, bh)
 		r.banner.Show()
-		vi, eng := "Mất kết nối — đang kết nối lại…", "Connection lost — reconnecting…"
+		banner := "lost"
 		if !v.Ready {
-			vi, eng = "Đang kết nối máy chủ…", "Connecting to the server…"
+			banner = "connecting"
 		}
+		vi, eng := tr(langVI, banner), tr(langEN, banner)
 		s, size := fit(vi, 38*u, 20*u, W-4*pad, r.bannerVI.TextStyle)
 		m := fyne.MeasureText(s, size, r.bannerVI.TextStyle)
 		y := top + (bh-m.Height)/2
@@ -373,7 +374,7 @@ func (r *renderer) layoutHeader(W, u, pad float32, portrait bool) float32 {
 	dvi, den := dateLines(now)
 	name := v.Name
 	if name == "" {
-		name = "Lượt"
+		name = tr(langVI, "noOffice")
 	}
 	if portrait {
 		y := 14 * u
@@ -431,17 +432,18 @@ func (r *renderer) layoutHeader(W, u, pad float32, portrait bool) float32 {
 	return headerH
 }
 
-// title writes a panel's title, Vietnamese then English on the same line,
-// and returns the y below it.
-func (r *renderer) title(b box, vi, en *canvas.Text, textVI, textEN string, u float32) float32 {
+// title writes a panel's title (the sentence id of texts), Vietnamese
+// then English on the same line, and returns the y below it.
+func (r *renderer) title(b box, textVI, textEN *canvas.Text, id string, u float32) float32 {
 	pad := 20 * u
-	m := put(vi, textVI, 30*u, 18*u, b.x+pad, b.y+pad*0.7, b.w-2*pad)
+	m := put(textVI, tr(langVI, id), 30*u, 18*u, b.x+pad, b.y+pad*0.7, b.w-2*pad)
 	if r.b.opt.English {
-		e := fyne.MeasureText(textEN, 24*u, en.TextStyle)
+		s := tr(langEN, id)
+		e := fyne.MeasureText(s, 24*u, textEN.TextStyle)
 		x := b.x + pad + m.Width + 18*u
-		put(en, textEN, 24*u, 14*u, x, b.y+pad*0.7+m.Height-e.Height, b.x+b.w-pad-x)
+		put(textEN, s, 24*u, 14*u, x, b.y+pad*0.7+m.Height-e.Height, b.x+b.w-pad-x)
 	} else {
-		hide(en)
+		hide(textEN)
 	}
 	return b.y + pad*0.7 + m.Height + 8*u
 }
@@ -449,15 +451,12 @@ func (r *renderer) title(b box, vi, en *canvas.Text, textVI, textEN string, u fl
 func (r *renderer) layoutLatest(b box, u float32) {
 	r.latestBox.place(b.x, b.y, b.w, b.h)
 	v := &r.b.view
-	y := r.title(b, r.latestTitle, r.latestTitleEN, "Mời công dân có số thứ tự", "Now calling", u)
+	y := r.title(b, r.latestTitle, r.latestTitleEN, "latestTitle", u)
 	pad := 24 * u
 	l := v.Latest
 	if l == nil {
 		hide(r.bigNumber, r.bigArrow, r.bigCounter, r.serviceEN)
-		msg := "Chưa có lượt gọi"
-		if r.b.opt.English {
-			msg += " · No calls yet"
-		}
+		msg := line("noCalls", r.b.opt.English)
 		if !v.Ready {
 			msg = "…"
 		}
@@ -503,10 +502,7 @@ func (r *renderer) layoutLatest(b box, u float32) {
 		hide(r.serviceEN)
 	}
 	if l.Recalls > 0 {
-		note := "Gọi lại lần " + strconv.Itoa(l.Recalls)
-		if r.b.opt.English {
-			note += " · Recall"
-		}
+		note := line("recall", r.b.opt.English, l.Recalls)
 		nm := fyne.MeasureText(note, 26*u, r.latestNote.TextStyle)
 		set(r.latestNote, note, 26*u, b.x+b.w-pad-nm.Width, b.y+20*u*0.7)
 	} else {
@@ -541,15 +537,12 @@ func grid(n int, h, maxRow, minRow float32, maxCols int) (cols, rows int, rowH f
 func (r *renderer) layoutCounters(b box, u float32) {
 	r.countersBox.place(b.x, b.y, b.w, b.h)
 	v := &r.b.view
-	y := r.title(b, r.countersTitle, r.countersTitleEN, "Quầy đang phục vụ", "Counters", u)
+	y := r.title(b, r.countersTitle, r.countersTitleEN, "countersTitle", u)
 	pad := 20 * u
 	n := len(v.Counters)
 	r.grow(&r.counterRows, n, [3]color.Color{colText, colNumber, colSecond}, [3]bool{true, true, false})
 	if n == 0 {
-		msg := "Chưa có quầy mở"
-		if r.b.opt.English {
-			msg += " · No counter open"
-		}
+		msg := line("noCounters", r.b.opt.English)
 		if !v.Ready {
 			msg = ""
 		}
@@ -572,16 +565,13 @@ func (r *renderer) layoutCounters(b box, u float32) {
 		ts := rowH * 0.62
 		name := c.Name
 		if name == "" {
-			name = "Quầy " + strconv.Itoa(c.Number)
+			name = boardstate.CounterLabel(c.Number)
 		}
 		right := ""
 		rs := ts
 		switch {
 		case c.State == "paused":
-			right, rs = "Tạm nghỉ", ts*0.6
-			if r.b.opt.English {
-				right += " · Paused"
-			}
+			right, rs = line("paused", r.b.opt.English), ts*0.6
 			hide(w.b)
 		case c.Current == "":
 			right = "—"
@@ -606,7 +596,7 @@ func (r *renderer) layoutCounters(b box, u float32) {
 func (r *renderer) layoutRecent(b box, u float32) {
 	r.recentBox.place(b.x, b.y, b.w, b.h)
 	v := &r.b.view
-	y := r.title(b, r.recentTitle, r.recentTitleEN, "Vừa gọi", "Recently called", u)
+	y := r.title(b, r.recentTitle, r.recentTitleEN, "recentTitle", u)
 	pad := 20 * u
 	var calls []boardstate.Call
 	if len(v.Recent) > 1 {
@@ -656,7 +646,7 @@ func (r *renderer) layoutRecent(b box, u float32) {
 func (r *renderer) layoutWaiting(b box, u float32) {
 	r.waitingBox.place(b.x, b.y, b.w, b.h)
 	v := &r.b.view
-	y := r.title(b, r.waitingTitle, r.waitingTitleEN, "Số người đang chờ", "People waiting", u)
+	y := r.title(b, r.waitingTitle, r.waitingTitleEN, "waitingTitle", u)
 	pad := 20 * u
 	n := len(v.Waiting)
 	r.grow(&r.waitingRows, n, [3]color.Color{colText, colSecond, colNumber}, [3]bool{false, false, true})

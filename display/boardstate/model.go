@@ -189,7 +189,7 @@ func (m *Model) Apply(e client.Event) ([]announce.Call, error) {
 		}
 		k := m.counter(d.Counter)
 		if k == nil {
-			k = &counter{ID: d.Counter, Number: d.Number, Name: "Quầy " + strconv.Itoa(d.Number)}
+			k = &counter{ID: d.Counter, Number: d.Number, Name: CounterLabel(d.Number)}
 			m.counters = append(m.counters, k)
 			m.sortCounters()
 		}
@@ -406,5 +406,5 @@ func (m *Model) counterName(id string, number int) string {
 	if k := m.counter(id); k != nil && k.Name != "" {
 		return k.Name
 	}
-	return "Quầy " + strconv.Itoa(number)
+	return CounterLabel(number)
 }

@@ -1,6 +1,7 @@
 package boardstate
 
 import (
+	"strconv"
 	"time"
 )
 
@@ -115,3 +116,7 @@ func (m *Model) View() View {
 	}
 	return v
 }
+
+// CounterLabel is the name of counter number n when it has none of its
+// own: "Quầy 3".
+func CounterLabel(n int) string { return "Quầy " + strconv.Itoa(n) }

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 
 	"luot/display/announce"
 	"luot/display/boardstate"
+	"luot/internal/config"
 )
 
 // fakeServer serves an office and its event stream the way the Lượt server
@@ -148,7 +151,7 @@ func TestDeviceFollowsAndResumes(t *testing.T) {
 	defer f.drop()
 
 	cfg := Defaults()
-	cfg.Server, cfg.MaxAge = srv.URL, Duration{time.Minute}
+	cfg.Server, cfg.MaxAge = srv.URL, config.Duration{Duration: time.Minute}
 	var mu sync.Mutex
 	var shown []boardstate.View
 	sk := &sink{}
@@ -262,9 +265,28 @@ func TestParseConfig(t *testing.T) {
 			t.Errorf("%v: no error", bad)
 		}
 	}
-	writeFile(t, file, `{"colour": "red"}`)
-	if _, err := ParseConfig([]string{"-config", file}, io.Discard); err == nil {
-		t.Error("unknown key in the file: no error")
+	// Flags win over the file wherever they stand, lists included.
+	if c, err := ParseConfig([]string{"-counters", "q9", "-volume", "5", "-config", file}, io.Discard); err != nil ||
+		fmt.Sprint(c.Counters) != "[q9]" || c.Volume != 5 || c.Office != "hcm-q1" {
+		t.Errorf("flags before -config: %+v, %v", c, err)
+	}
+	// A bare number in the file is nanoseconds (config.Duration).
+	writeFile(t, file, `{"blink": 1500000000, "blink_every": "750ms"}`)
+	if c, err := ParseConfig([]string{"-config", file}, io.Discard); err != nil ||
+		c.Blink.Duration != 1500*time.Millisecond || c.BlinkEvery.Duration != 750*time.Millisecond {
+		t.Errorf("durations in the file: %v %v, %v", c.Blink, c.BlinkEvery, err)
+	}
+	for text, says := range map[string]string{
+		`{"colour": "red"}`:           `unknown field "colour"`,
+		`{"blink": "3 s"}`:            `duration "3 s"`,
+		`{"blink_every": 1.5}`:        "whole nanoseconds",
+		`{"volume": 5} {"x": 1}`:      "text after the JSON object",
+		`{"announce_max_age": "-1s"}`: "announce-max-age must not be negative",
+	} {
+		writeFile(t, file, text)
+		if _, err := ParseConfig([]string{"-config", file}, io.Discard); err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%s: %v; want an error saying %q", text, err, says)
+		}
 	}
 }
 
@@ -276,3 +298,21 @@ func writeFile(t *testing.T, path, s string) {
 }
 
 func osWriteFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }
+
+// TestDocumentedConfig loads the example file of display/README.md: the
+// configurations installed from it must keep loading.
+func TestDocumentedConfig(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)Example file:\n\n(    \{.*?\})\n\n`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("README.md: no example file found")
+	}
+	file := t.TempDir() + "/display.json"
+	writeFile(t, file, string(m[1]))
+	if c, err := ParseConfig([]string{"-config", file}, io.Discard); err != nil || c.Volume != 80 || !c.AnnounceEnglish {
+		t.Errorf("README.md's example: %+v, %v", c, err)
+	}
+}

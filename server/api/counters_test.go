@@ -77,7 +77,7 @@ func countOf(types []string, typ string) int {
 	return n
 }
 
-// TestDoubleClickOnNext is issue 14's report: one double-click on "Gọi số
+// TestDoubleClickOnNext is a clerk's double-click: one on "Gọi số
 // tiếp" sends two POST …/next without a key, milliseconds apart. The first
 // calls the ticket; the second must not count it as served.
 func TestDoubleClickOnNext(t *testing.T) {

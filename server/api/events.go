@@ -305,8 +305,8 @@ func (st *stream) ping() bool {
 // Buffer sizes 0 make gorilla reuse the buffers that net/http allocated
 // for the connection and hands over at the hijack (a 4 KiB reader and
 // writer), instead of allocating its own beside them while net/http's stay
-// referenced for the life of the handler: with 10,000 followers that was
-// about 50 MB of heap for nothing.
+// referenced for the life of the handler: with 10,000 followers that
+// would be about 50 MB of heap for nothing.
 func (s *Server) upgrader(what string) websocket.Upgrader {
 	return websocket.Upgrader{
 		ReadBufferSize:  0,

@@ -10,9 +10,9 @@ import (
 	"luot/server/queue"
 )
 
-// The report: 160 online numbers with invented phones from 5 addresses
-// gave 150 numbers in 10 s, and the next kiosk ticket's estimate went
-// from 15 minutes to 15.6 hours. Now the office-wide rate lets ~20
+// The attack: 160 online numbers with invented phones from 5 addresses in
+// 10 s. Let through, they would push the next kiosk ticket's estimate
+// from 15 minutes to 15.6 hours. The office-wide rate lets ~20
 // through in those 10 s, the service's default daily cap of online
 // numbers (a quarter of its day) stops the flood, and the kiosk ticket's
 // estimate stays within the quarter of a day that the cap leaves to

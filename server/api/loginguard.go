@@ -10,11 +10,12 @@ import (
 
 // Login throttling.
 //
-// A wrong PIN used to lock its account for everyone: anyone who knew a
-// staff id (they were public) could keep a clerk or the administrator out
-// forever, while 5 guesses every 5 minutes went on. Now every rule below
-// is checked BEFORE the PIN and without touching the account, and none of
-// them stops the right PIN coming from somewhere else:
+// Locking an account on wrong PINs would lock it for everyone: anyone
+// who knows a staff id (they are public) could keep a clerk or the
+// administrator out forever, while 5 guesses every 5 minutes went on. So
+// every rule below is checked BEFORE the PIN and without touching the
+// account, and none of them stops the right PIN coming from somewhere
+// else:
 //
 //  1. Attempts per client address (clientAddr: an IPv4 address, an IPv6
 //     /64): loginBurst at once, then one per loginEvery, right or wrong

@@ -54,9 +54,9 @@ func (e *env) auditActions(t *testing.T) map[string][]string {
 	return out
 }
 
-// The report: ten wrong PINs in about a second locked admin and nv4 out
-// for everyone, again and again. Now the lock-out is the attacker's
-// address's only: the right PIN from the office works throughout.
+// The attack: ten wrong PINs in about a second, again and again, against
+// admin and nv4. The lock-out is the attacker's address's only: the right
+// PIN from the office works throughout.
 func TestAttackerLockoutDoesNotStopTheRightPINElsewhere(t *testing.T) {
 	// The attacker's budget of wrong PINs (rule 2) and the accounts'
 	// budgets for new addresses (rule 4) are raised here, to show rule 3

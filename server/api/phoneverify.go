@@ -16,9 +16,9 @@ import (
 
 // Phone verification.
 //
-// Online numbers name a phone, and invented phones were the flood of
-// issue 14. When Config.PhoneVerifier is set, a remote ticket needs a
-// phone confirmed by a one-time code sent to it:
+// Online numbers name a phone, and invented phones let one person flood
+// an office's line with them. When Config.PhoneVerifier is set, a remote
+// ticket needs a phone confirmed by a one-time code sent to it:
 //
 //	POST /api/v1/offices/{office}/phone-codes     {phone} → 202 {phone (masked), expires_at}
 //	POST /api/v1/offices/{office}/remote-tickets  {service, phone, name, code} → 201 {ticket}

@@ -28,7 +28,7 @@ import (
 //   - a failed batch changes nothing: the live state goes back to the last
 //     durable view's, no event is published, and every request whose
 //     change was in the batch gets the error (a request refused by the
-//     domain gets its own refusal, as before);
+//     domain gets that refusal, whatever becomes of the batch);
 //   - events are published in seq order, each request answered with its
 //     own change.
 //
@@ -44,7 +44,7 @@ import (
 // replay, when the run ends the batch.
 //
 // With a Store that is not a BatchStore every change is committed alone,
-// as before.
+// in its own transaction.
 
 // maxBatch bounds how many requests one durable transaction serves, so
 // that the first of a long queue does not wait for hundreds of commands.

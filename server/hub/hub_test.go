@@ -194,7 +194,7 @@ func BenchmarkFanOut1000(b *testing.B) {
 // TestLaggingSubscriberKeepsItsFullBuffer checks the lazily grown buffer:
 // a subscriber lagging far beyond its channel's capacity, but within the
 // hub's buffer, gets every event in order; one more than the buffer drops
-// it, as before; an idle subscriber holds only the small channel, and the
+// it; an idle subscriber holds only the small channel, and the
 // overflow is released once the lag is read.
 func TestLaggingSubscriberKeepsItsFullBuffer(t *testing.T) {
 	const buf = 100

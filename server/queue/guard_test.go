@@ -10,7 +10,7 @@ import (
 // TestCallGuard: a ticket called less than the call guard ago and not yet
 // started cannot be ended by next, call or done (a double-click, a retry);
 // start, recall, transfer and no-show stay allowed, and after start or
-// once the guard has passed everything works as before.
+// once the guard has passed next, call and done end it as usual.
 func TestCallGuard(t *testing.T) {
 	called := at("08:01")
 	setup := func(t *testing.T, mods ...func(*Office)) *tstate {

@@ -110,7 +110,8 @@ func CheckComment(what, s string, max int) error { return checkText(what, s, fal
 // StripFormatChars removes the characters that CheckName refuses as
 // invisible formatting (format characters but a joiner inside an emoji
 // sequence) and the line separators, for text stored before the rule
-// ([Office.NormalizeStored]). Control characters were refused already.
+// ([Office.NormalizeStored]). Stored text has no control characters: every
+// version refused them.
 func StripFormatChars(s string) string {
 	if textProblem(s, true) == "" {
 		return s

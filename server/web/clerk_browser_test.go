@@ -59,10 +59,10 @@ func doubleClick(t *testing.T, ctx context.Context, id string) {
 		chromedp.MouseClickXY(xy[0], xy[1], chromedp.ClickCount(2)))
 }
 
-// TestBrowserClerkDoubleClickOnNext is issue 14's report in the console: a
-// real double click on "Gọi số tiếp" sends one request and the ticket
-// stays called; a press whose answer is lost is retried with its key and
-// does not end the ticket it called.
+// TestBrowserClerkDoubleClickOnNext is a clerk's double click in the
+// console, in a real browser: a double click on "Gọi số tiếp" sends one
+// request and the ticket stays called; a press whose answer is lost is
+// retried with its key and does not end the ticket it called.
 func TestBrowserClerkDoubleClickOnNext(t *testing.T) {
 	e := newEnv(t)
 	ctx := newBrowser(t)
