@@ -26,22 +26,27 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 // waitJS waits, within step, until expr is true in the page; on failure
-// it shows the start of the page's text.
+// it shows the start of the page's text. An exception in expr (an element
+// the page has not made yet, or a page still being replaced by the next
+// one) counts as not yet: on a busy machine the poll often runs in between.
 func waitJS(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
 	deadline := time.Now().Add(step)
+	guarded := "(() => { try { return !!(" + expr + "); } catch (e) { return false; } })()"
 	var err error
 	for {
 		// A poll does not survive a navigation (after a login or a form):
 		// poll again in the new page, within the same bound.
-		_, err = chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(time.Until(deadline))))
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](guarded, chromedp.WithPollingTimeout(time.Until(deadline))))
 		if err == nil || !(strings.Contains(err.Error(), "navigated") || strings.Contains(err.Error(), "Cannot find context")) || time.Now().After(deadline) {
 			break
 		}
 	}
 	if err != nil {
+		// What the expression itself says now, an exception included.
+		_, now := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
 		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 800) : ""`))
-		t.Fatalf("%s: %v (waited for %s)\npage: %s", what, err, expr, text)
+		t.Fatalf("%s: %v (waited for %s; now: %v)\npage: %s", what, err, expr, now, text)
 	}
 }
 
