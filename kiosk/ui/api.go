@@ -148,25 +148,3 @@ type PrinterFault struct {
 func (f *PrinterFault) Error() string {
 	return "printer: " + f.English + " (" + f.Code + ")"
 }
-
-// Clock is the kiosk's time: the system clock in the kiosk, a fake one in
-// tests.
-type Clock interface {
-	Now() time.Time
-	// AfterFunc calls f in its own goroutine after d.
-	AfterFunc(d time.Duration, f func()) Timer
-}
-
-// Timer is a pending AfterFunc call.
-type Timer interface {
-	// Stop prevents the call if it has not started; it reports whether it did.
-	Stop() bool
-}
-
-// SystemClock returns the real clock.
-func SystemClock() Clock { return systemClock{} }
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time                            { return time.Now() }
-func (systemClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }

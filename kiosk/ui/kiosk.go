@@ -21,6 +21,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+
+	"luot/internal/clock"
 )
 
 // Config tunes the kiosk. Zero fields take the defaults noted.
@@ -81,8 +83,9 @@ type Deps struct {
 	Server Server
 	// Printer may be nil: the kiosk then shows tickets without printing.
 	Printer Printer
-	// Clock is the system clock when nil.
-	Clock Clock
+	// Clock is the kiosk's time: the system clock when nil, a fake one
+	// (clock.Fake) in tests.
+	Clock clock.Clock
 	// QR returns the modules of a QR code of a text (true = dark); it draws
 	// the tracking link on the result screen. Without it no QR is shown.
 	QR func(text string) ([][]bool, error)
@@ -173,8 +176,8 @@ type Kiosk struct {
 	taps       []time.Time
 
 	idleGen, resultGen, pollGen int
-	idleTimer, resultTimer      Timer
-	pollTimer                   Timer
+	idleTimer, resultTimer      clock.Timer
+	pollTimer                   clock.Timer
 	printLabel                  func() // refreshes the print state on the result screen
 }
 
@@ -182,7 +185,7 @@ type Kiosk struct {
 func New(cfg Config, deps Deps) *Kiosk {
 	cfg.defaults()
 	if deps.Clock == nil {
-		deps.Clock = SystemClock()
+		deps.Clock = clock.Real{}
 	}
 	if deps.Do == nil {
 		deps.Do = fyne.Do
@@ -215,7 +218,7 @@ func (k *Kiosk) Start() { k.refresh() }
 func (k *Kiosk) Stop() {
 	k.stopped = true
 	k.cancel()
-	for _, t := range []Timer{k.idleTimer, k.resultTimer, k.pollTimer} {
+	for _, t := range []clock.Timer{k.idleTimer, k.resultTimer, k.pollTimer} {
 		if t != nil {
 			t.Stop()
 		}
@@ -255,10 +258,10 @@ func (k *Kiosk) async(d time.Duration, f func(ctx context.Context)) {
 }
 
 // after calls f on the UI goroutine after d, unless gen moved on.
-func (k *Kiosk) after(d time.Duration, gen *int, f func()) Timer {
+func (k *Kiosk) after(d time.Duration, gen *int, f func()) clock.Timer {
 	*gen++
 	want := *gen
-	return k.deps.Clock.AfterFunc(d, func() {
+	return clock.AfterFunc(k.deps.Clock, d, func() {
 		k.deps.Do(func() {
 			if !k.stopped && *gen == want {
 				f()
