@@ -361,8 +361,10 @@ func TestBookingCodes(t *testing.T) {
 	if ValidBookingCode("ACEFG") || ValidBookingCode("ACEFG0") || ValidBookingCode("acefgh") {
 		t.Error("bad codes accepted")
 	}
-	if NormalizeBookingCode(" acef-gh ") != "ACEFGH" {
-		t.Error("normalize")
+	for _, in := range []string{" acef-gh ", "\tAC.EF GH\r\n"} {
+		if got := NormalizeBookingCode(in); got != "ACEFGH" {
+			t.Errorf("NormalizeBookingCode(%q) = %q, want ACEFGH", in, got)
+		}
 	}
 }
 
