@@ -1,14 +1,17 @@
 package api
 
 import (
+	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"luot/server/client"
 	"luot/server/queue"
@@ -105,6 +108,49 @@ func TestClientErrorCodes(t *testing.T) {
 			t.Errorf("queue's error code %q is not published by server/client (codes.go)", v)
 		}
 	}
+}
+
+// TestOfficeClosedSaysWhenToComeBack: a number asked for outside opening
+// hours is refused with the next opening in come_back_at (and in the
+// message); errors that know no such time have no come_back_at.
+func TestOfficeClosedSaysWhenToComeBack(t *testing.T) {
+	e := newEnv(t)
+	o := testOffice()
+	o.Hours = queue.WeekHours{"fri": {{From: "13:30", To: "17:00"}}}
+	if _, err := e.eng.Do(context.Background(), office, func(s *queue.State, now time.Time) (*queue.Change, error) {
+		return s.Reconfigure(now, o, "test")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	issue := req{method: "POST", path: "/api/v1/offices/" + office + "/tickets", device: "kiosk1",
+		header: map[string]string{"Idempotency-Key": "k1"}, body: map[string]string{"service": "xay-dung"}}
+	r := e.do(t, issue) // Friday 08:00
+	wantErr(t, r, http.StatusServiceUnavailable, client.CodeOfficeClosed)
+	if at := comeBackAt(t, r); !at.Equal(start.Add(5*time.Hour + 30*time.Minute)) {
+		t.Fatalf("come_back_at %v, want Friday 13:30: %s", at, r.body)
+	}
+	if !strings.Contains(string(r.body), "13:30") {
+		t.Errorf("the message does not say when the office opens: %s", r.body)
+	}
+	issue.body = map[string]string{"service": "nope"}
+	issue.header = map[string]string{"Idempotency-Key": "k2"}
+	r = e.do(t, issue)
+	wantErr(t, r, http.StatusNotFound, client.CodeUnknownService)
+	if strings.Contains(string(r.body), "come_back_at") {
+		t.Errorf("an error without a time to come back has come_back_at: %s", r.body)
+	}
+}
+
+// comeBackAt returns an error answer's come_back_at (RFC 3339, required).
+func comeBackAt(t *testing.T, r resp) time.Time {
+	t.Helper()
+	var b errorBody
+	r.decode(t, &b)
+	at, err := time.Parse(time.RFC3339, b.Error.ComeBackAt)
+	if err != nil {
+		t.Fatalf("come_back_at: %v: %s", err, r.body)
+	}
+	return at
 }
 
 func parseDir(t *testing.T, dir string) []*ast.File {

@@ -10,7 +10,7 @@ import (
 // check-in (NewIdempotencyKey), so that a retried request answers the same
 // ticket instead of "already checked in". The server answers 201 with the
 // ticket; 404 for an unknown code; 409 for a cancelled booking, one checked
-// in too early (the message says when to come back) or too late; the
+// in too early (Error.ComeBackAt says when to come back) or too late; the
 // codes are CodeUnknownBooking and the other check-in codes.
 func (c *Client) CheckIn(ctx context.Context, office, code, key string) (*Ticket, error) {
 	var out struct {

@@ -6,7 +6,7 @@ package client
 // them and that every code of the queue's domain errors is here.
 const (
 	// Issuing numbers and the office.
-	CodeOfficeClosed     = "office_closed"      // outside opening hours (503)
+	CodeOfficeClosed     = "office_closed"      // outside opening hours (503; Error.ComeBackAt says when it opens)
 	CodeCapReached       = "daily_cap_reached"  // the service's numbers for today are gone
 	CodeNotServed        = "service_not_served" // no counter serves the service
 	CodeServiceInactive  = "service_inactive"   // the service is switched off
@@ -24,7 +24,7 @@ const (
 	// always means an unknown code; a 409 carries one of the others.
 	CodeUnknownBooking   = "unknown_booking"    // no booking has this code
 	CodeBookingCancelled = "booking_cancelled"  // the booking was cancelled
-	CodeTooEarly         = "too_early"          // before the check-in window
+	CodeTooEarly         = "too_early"          // before the check-in window; Error.ComeBackAt says when it opens
 	CodeTooLate          = "too_late"           // after it, and the office refuses late check-ins
 	CodeCheckedIn        = "already_checked_in" // the code was already used
 

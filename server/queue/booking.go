@@ -412,10 +412,12 @@ func (s *State) CheckIn(now time.Time, r CheckInRequest) (*Change, error) {
 	switch {
 	case now.Before(opens):
 		when := opens.In(loc)
+		e := errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is on %s at %s; come back that day at %s to check in", when.Format("02/01/2006"), old.Slot, when.Format("15:04"))
 		if s.Office.Day(now) == old.Date {
-			return nil, errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is at %s; come back at %s to check in", old.Slot, when.Format("15:04"))
+			e = errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is at %s; come back at %s to check in", old.Slot, when.Format("15:04"))
 		}
-		return nil, errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is on %s at %s; come back that day at %s to check in", when.Format("02/01/2006"), old.Slot, when.Format("15:04"))
+		e.ComeBackAt = when
+		return nil, e
 	case !now.After(closes):
 		req.VA = start
 	case p.LateCheckin == LateRefuse:
