@@ -6,43 +6,20 @@ package ui
 import (
 	"context"
 	"errors"
-	"net/url"
+	"slices"
 	"strings"
+	"time"
+
+	"luot/server/client"
 )
 
-// CodeAlphabet is the characters of booking codes, the server's
-// (queue.BookingCodeAlphabet): digits and capitals without look-alikes
-// (0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, U/V …), digits first as on the keypad.
-const CodeAlphabet = "34679ACEFGHJKMNPRTWXY"
-
-// CodeLen is the length of a booking code.
-const CodeLen = 6
-
-// NormalizeCode extracts a booking code from what was typed or scanned: a
-// bare code, or a link whose "code" parameter or last path element is the
-// code. It reports whether the result is a well-formed code.
-func NormalizeCode(raw string) (string, bool) {
-	s := strings.TrimSpace(raw)
-	if strings.Contains(s, "://") {
-		if u, err := url.Parse(s); err == nil {
-			if c := u.Query().Get("code"); c != "" {
-				s = c
-			} else {
-				s = u.Path[strings.LastIndex(u.Path, "/")+1:]
-			}
-		}
-	}
-	s = strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
-	if len(s) != CodeLen {
-		return s, false
-	}
-	for _, r := range s {
-		if !strings.ContainsRune(CodeAlphabet, r) {
-			return s, false
-		}
-	}
-	return s, true
-}
+// keypadKeys are the keys of the code keypad: the booking-code alphabet
+// (client.BookingCodeAlphabet, the server's), digits first as on a phone.
+var keypadKeys = func() []string {
+	keys := strings.Split(client.BookingCodeAlphabet, "")
+	slices.Sort(keys)
+	return keys
+}()
 
 func (k *Kiosk) scanned(raw string) {
 	if k.stopped || k.busy {
@@ -55,7 +32,7 @@ func (k *Kiosk) scanned(raw string) {
 		return
 	}
 	k.touch()
-	code, ok := NormalizeCode(raw)
+	code, ok := client.ScannedBookingCode(raw)
 	k.screen = ScreenCheckIn
 	if !ok {
 		k.code = ""
@@ -88,7 +65,7 @@ func (k *Kiosk) typeKey(c string) {
 	case "clear":
 		k.code = ""
 	default:
-		if len(k.code) < CodeLen {
+		if len(k.code) < client.BookingCodeLen {
 			k.code += c
 		}
 	}
@@ -98,7 +75,7 @@ func (k *Kiosk) typeKey(c string) {
 
 func (k *Kiosk) submitCode() {
 	k.touch()
-	if k.busy || len(k.code) != CodeLen {
+	if k.busy || len(k.code) != client.BookingCodeLen {
 		return
 	}
 	code, key := k.code, k.deps.NewKey()
@@ -128,23 +105,19 @@ func (k *Kiosk) checkedIn(code string, t *Ticket, err, perr error) {
 		k.schedulePoll(k.cfg.RetryEvery)
 		return
 	}
-	k.log.Info("kiosk: check-in refused", "code", code, "reason", r.Reason, "message", r.Message)
-	switch r.Reason {
-	case ReasonUnknownCode:
+	k.log.Info("kiosk: check-in refused", "code", code, "refusal", r.Code, "message", r.Message)
+	switch r.Code {
+	case client.CodeUnknownBooking:
 		k.message = tr(k.lang, "codeUnknown", code)
-	case ReasonCancelled:
+	case client.CodeBookingCancelled:
 		k.message = tr(k.lang, "codeCancelled", code)
-	case ReasonTooEarly:
-		if r.ComeBackAt != "" {
-			k.message = tr(k.lang, "codeEarlyAt", r.ComeBackAt)
-		} else {
-			k.message = tr(k.lang, "codeEarly")
-		}
-	case ReasonTooLate:
+	case client.CodeTooEarly:
+		k.message = k.comeBack(r.ComeBackAt)
+	case client.CodeTooLate:
 		k.message = tr(k.lang, "codeLate", code)
-	case ReasonCheckedIn:
+	case client.CodeCheckedIn:
 		k.message = tr(k.lang, "codeUsed", code)
-	case ReasonOfficeClosed:
+	case client.CodeOfficeClosed:
 		k.outOfService("closed")
 		k.schedulePoll(k.cfg.RetryEvery)
 		return
@@ -153,4 +126,20 @@ func (k *Kiosk) checkedIn(code string, t *Ticket, err, perr error) {
 	}
 	k.code = ""
 	k.show()
+}
+
+// comeBack says when a booking checked in too early can be: the time of
+// day when that is today in the office, the time and the date when it is
+// another day, as the server's message does.
+func (k *Kiosk) comeBack(at time.Time) string {
+	if at.IsZero() {
+		return tr(k.lang, "codeEarly")
+	}
+	if k.office != nil && k.office.Location != nil {
+		at = at.In(k.office.Location)
+	}
+	if at.Format(time.DateOnly) == k.today() {
+		return tr(k.lang, "codeEarlyAt", at.Format("15:04"))
+	}
+	return tr(k.lang, "codeEarlyOn", at.Format("15:04"), at.Format("02/01/2006"))
 }

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"luot/server/client"
 )
 
 func (k *Kiosk) pages() int {
@@ -73,27 +75,27 @@ func (k *Kiosk) refused(s Service, err error) {
 		k.schedulePoll(k.cfg.RetryEvery)
 		return
 	}
-	k.log.Info("kiosk: the server refused a number", "service", s.ID, "reason", r.Reason, "message", r.Message)
+	k.log.Info("kiosk: the server refused a number", "service", s.ID, "code", r.Code, "message", r.Message)
 	name := s.Name
 	if k.lang == English && s.NameEN != "" {
 		name = s.NameEN
 	}
-	switch r.Reason {
-	case ReasonOfficeClosed:
+	switch {
+	case r.Code == client.CodeOfficeClosed:
 		k.outOfService("closed")
 		k.schedulePoll(k.cfg.RetryEvery)
 		return
-	case ReasonNotAllowed:
+	case r.Denied:
 		k.outOfService("device")
 		k.schedulePoll(k.cfg.RetryEvery)
 		return
-	case ReasonCapReached:
+	case r.Code == client.CodeCapReached:
 		k.capped[s.ID] = k.today()
 		k.message = name + ": " + tr(k.lang, "capReached")
-	case ReasonNotServed:
+	case r.Code == client.CodeNotServed:
 		k.message = name + ": " + tr(k.lang, "notServed")
 		k.refresh()
-	case ReasonInactive:
+	case r.Code == client.CodeServiceInactive:
 		k.message = name + ": " + tr(k.lang, "inactive")
 		k.refresh()
 	default:

@@ -306,7 +306,7 @@ func (k *Kiosk) schedulePoll(d time.Duration) {
 func (k *Kiosk) applyOffice(o *Office, err error) {
 	var r *Refusal
 	switch {
-	case errors.As(err, &r) && r.Reason == ReasonNotAllowed:
+	case errors.As(err, &r) && r.Denied:
 		k.log.Error("kiosk: the server refuses this kiosk's device key: set the key staff registered for it", "err", err)
 		k.outOfService("device")
 	case err != nil:
