@@ -101,6 +101,7 @@ func refusal(err error) error {
 	r := &ui.Refusal{Code: e.Code, Message: e.Message, ComeBackAt: e.ComeBackAt}
 	switch {
 	case e.Code == client.CodeOfficeClosed:
+		// A 503, but an answer: the kiosk shows "closed", not "no server".
 	case e.Status >= 500:
 		return err
 	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
