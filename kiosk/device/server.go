@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"regexp"
 	"time"
 
 	"luot/kiosk/ui"
@@ -91,45 +90,25 @@ func ticket(t *client.Ticket) *ui.Ticket {
 		Priority: ui.Priority(t.Priority), Ahead: t.Ahead, ETA: eta, TrackURL: t.TrackURL, Issued: t.IssuedAt}
 }
 
-var clockTime = regexp.MustCompile(`\b([01]?\d|2[0-3])[:h]([0-5]\d)\b`)
-
-// refusal turns the server's "no" into a *ui.Refusal; errors that mean the
-// server cannot serve (network, 5xx other than "office closed") are
-// returned as they are.
+// refusal turns the server's "no" into a *ui.Refusal with the server's
+// code; errors that mean the server cannot serve (network, 5xx other than
+// "office closed") are returned as they are.
 func refusal(err error) error {
 	var e *client.Error
 	if !errors.As(err, &e) {
 		return err
 	}
-	r := &ui.Refusal{Reason: ui.ReasonOther, Message: e.Message}
+	r := &ui.Refusal{Code: e.Code, Message: e.Message, ComeBackAt: e.ComeBackAt}
 	switch {
-	case e.Code == "office_closed":
-		r.Reason = ui.ReasonOfficeClosed
+	case e.Code == client.CodeOfficeClosed:
+		// A 503, but an answer: the kiosk shows "closed", not "no server".
 	case e.Status >= 500:
 		return err
 	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
-		r.Reason = ui.ReasonNotAllowed
-	case e.Code == "daily_cap_reached":
-		r.Reason = ui.ReasonCapReached
-	case e.Code == "service_not_served":
-		r.Reason = ui.ReasonNotServed
-	case e.Code == "service_inactive":
-		r.Reason = ui.ReasonInactive
-	case e.Code == client.CodeUnknownBooking || (e.Status == http.StatusNotFound && e.Code != "unknown_office"):
-		r.Reason = ui.ReasonUnknownCode
-	case e.Code == client.CodeBookingCancelled:
-		r.Reason = ui.ReasonCancelled
-	case e.Code == client.CodeTooEarly:
-		r.Reason = ui.ReasonTooEarly
-		// "… is at 10:00: come back at 09:30": the last time is when.
-		if m := clockTime.FindAllStringSubmatch(e.Message, -1); m != nil {
-			last := m[len(m)-1]
-			r.ComeBackAt = last[1] + ":" + last[2]
-		}
-	case e.Code == client.CodeTooLate:
-		r.Reason = ui.ReasonTooLate
-	case e.Code == client.CodeCheckedIn:
-		r.Reason = ui.ReasonCheckedIn
+		r.Denied = true
+	case e.Status == http.StatusNotFound && e.Code != client.CodeUnknownOffice:
+		// A code the server does not know, whatever the 404 says.
+		r.Code = client.CodeUnknownBooking
 	}
 	return r
 }

@@ -27,35 +27,23 @@ type Server interface {
 // answering): any other error from a Server means the server cannot be
 // reached or cannot serve now, and the kiosk goes out of service.
 type Refusal struct {
-	Reason Reason
+	// Code is the server's error code, one of server/client's Code…
+	// constants (client.CodeTooEarly …); the kiosk acts on some and shows
+	// a general refusal for the others.
+	Code string
+	// Denied is true when the server refuses this kiosk itself (HTTP 401
+	// or 403): its device key is missing, wrong or revoked.
+	Denied bool
 	// Message is the server's own message, for the log.
 	Message string
-	// ComeBackAt is the local time ("09:30") at which a booking checked in
-	// too early can be checked in, when the server said it.
-	ComeBackAt string
+	// ComeBackAt is when to come back, when the server said it: the
+	// opening of a booking's check-in window (too_early). Zero otherwise.
+	ComeBackAt time.Time
 }
 
 func (r *Refusal) Error() string {
-	return fmt.Sprintf("the server refused: %s (%s)", r.Reason, r.Message)
+	return fmt.Sprintf("the server refused: %s (%s)", r.Code, r.Message)
 }
-
-// Reason says why a request was refused.
-type Reason string
-
-// Refusal reasons.
-const (
-	ReasonOfficeClosed Reason = "office_closed"      // outside opening hours
-	ReasonCapReached   Reason = "daily_cap_reached"  // the service's numbers for today are gone
-	ReasonNotServed    Reason = "service_not_served" // no counter serves the service
-	ReasonInactive     Reason = "service_inactive"   // the service is switched off
-	ReasonUnknownCode  Reason = "unknown_booking"    // no booking has this code
-	ReasonCancelled    Reason = "booking_cancelled"  // the booking was cancelled
-	ReasonTooEarly     Reason = "too_early"          // before the booking's check-in window
-	ReasonTooLate      Reason = "too_late"           // after it, and the office refuses late check-ins
-	ReasonCheckedIn    Reason = "already_checked_in" // the code was already used
-	ReasonNotAllowed   Reason = "not_allowed"        // the device key is missing, wrong or revoked
-	ReasonOther        Reason = "other"              // any other refusal
-)
 
 // Office is what the kiosk shows of an office.
 type Office struct {
@@ -148,25 +136,3 @@ type PrinterFault struct {
 func (f *PrinterFault) Error() string {
 	return "printer: " + f.English + " (" + f.Code + ")"
 }
-
-// Clock is the kiosk's time: the system clock in the kiosk, a fake one in
-// tests.
-type Clock interface {
-	Now() time.Time
-	// AfterFunc calls f in its own goroutine after d.
-	AfterFunc(d time.Duration, f func()) Timer
-}
-
-// Timer is a pending AfterFunc call.
-type Timer interface {
-	// Stop prevents the call if it has not started; it reports whether it did.
-	Stop() bool
-}
-
-// SystemClock returns the real clock.
-func SystemClock() Clock { return systemClock{} }
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time                            { return time.Now() }
-func (systemClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }

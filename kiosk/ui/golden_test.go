@@ -10,6 +10,7 @@ import (
 	"luot/kiosk/internal/kiosktest"
 	"luot/kiosk/ui"
 	"luot/printer"
+	"luot/server/client"
 )
 
 // stubServer answers with fixed data, so that the golden images do not
@@ -18,6 +19,9 @@ import (
 type stubServer struct {
 	closed atomic.Bool
 	down   atomic.Bool
+	// comeBackAt is when a check-in, always too early, may come back
+	// (zero: 09:30 the same day).
+	comeBackAt time.Time
 }
 
 var errDown = errors.New("connection refused")
@@ -45,7 +49,11 @@ func (s *stubServer) Issue(_ context.Context, service string, p ui.Priority, _ s
 }
 
 func (s *stubServer) CheckIn(_ context.Context, code, _ string) (*ui.Ticket, error) {
-	return nil, &ui.Refusal{Reason: ui.ReasonTooEarly, ComeBackAt: "09:30"}
+	at := s.comeBackAt
+	if at.IsZero() {
+		at = kiosktest.Start.Add(90 * time.Minute)
+	}
+	return nil, &ui.Refusal{Code: client.CodeTooEarly, ComeBackAt: at}
 }
 
 func (s *stubServer) ReportStatus(context.Context, string, string) error { return nil }

@@ -7,10 +7,8 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"luot/internal/clock"
 	"luot/kiosk/device"
 	"luot/kiosk/internal/kiosktest"
 	"luot/kiosk/ui"
@@ -32,62 +31,6 @@ const bound = 15 * time.Second
 
 var update = flag.Bool("update", false, "rewrite the golden images in testdata/")
 
-// fakeClock is the kiosk's clock in tests: time moves only with Advance,
-// which runs the timers that became due.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	timers []*fakeTimer
-}
-
-type fakeTimer struct {
-	c       *fakeClock
-	at      time.Time
-	f       func()
-	stopped bool
-}
-
-func (t *fakeTimer) Stop() bool {
-	t.c.mu.Lock()
-	defer t.c.mu.Unlock()
-	was := !t.stopped
-	t.stopped = true
-	return was
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-func (c *fakeClock) AfterFunc(d time.Duration, f func()) ui.Timer {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := &fakeTimer{c: c, at: c.now.Add(d), f: f}
-	c.timers = append(c.timers, t)
-	return t
-}
-
-// Advance moves the clock and runs the due timers in time order.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	var due, keep []*fakeTimer
-	for _, t := range c.timers {
-		switch {
-		case t.stopped:
-		case !t.at.After(c.now):
-			t.stopped = true
-			due = append(due, t)
-		default:
-			keep = append(keep, t)
-		}
-	}
-	c.timers = keep
-	c.mu.Unlock()
-	sort.SliceStable(due, func(i, j int) bool { return due[i].at.Before(due[j].at) })
-	for _, t := range due {
-		t.f()
-	}
-}
-
 // harness is a kiosk in a test window, talking to a real server in this
 // process through the real client, and printing through the real printer
 // package to the virtual printer.
@@ -95,7 +38,7 @@ type harness struct {
 	t     *testing.T
 	k     *ui.Kiosk
 	w     fyne.Window
-	clock *fakeClock
+	clock *clock.Fake // the kiosk's clock; it moves only when told
 	env   *kiosktest.Env
 	vp    *virtual.Printer
 	cfg   ui.Config
@@ -129,7 +72,7 @@ func newHarnessWith(t *testing.T, env *kiosktest.Env, srv ui.Server, opts ...opt
 	}
 	t.Cleanup(func() { p.Close() })
 	h := &harness{t: t, env: env, vp: vp, queue: make(chan func(), 1024),
-		clock: &fakeClock{now: kiosktest.Start}}
+		clock: clock.NewFake(kiosktest.Start)}
 	cfg := ui.Config{KioskName: "Ki-ốt 1", StaffPIN: "2468", ResultTimeout: 20 * time.Second, IdleTimeout: 60 * time.Second,
 		RefreshEvery: 30 * time.Second, RetryEvery: 5 * time.Second, RequestTimeout: bound, PrintTimeout: bound}
 	deps := ui.Deps{Server: srv, Printer: &device.Printer{P: p}, Clock: h.clock, QR: device.QR,

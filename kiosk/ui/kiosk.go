@@ -12,18 +12,17 @@
 package ui
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"log/slog"
-	"net/url"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+
+	"luot/internal/clock"
 )
 
 // Config tunes the kiosk. Zero fields take the defaults noted.
@@ -84,8 +83,9 @@ type Deps struct {
 	Server Server
 	// Printer may be nil: the kiosk then shows tickets without printing.
 	Printer Printer
-	// Clock is the system clock when nil.
-	Clock Clock
+	// Clock is the kiosk's time: the system clock when nil, a fake one
+	// (clock.Fake) in tests.
+	Clock clock.Clock
 	// QR returns the modules of a QR code of a text (true = dark); it draws
 	// the tracking link on the result screen. Without it no QR is shown.
 	QR func(text string) ([][]bool, error)
@@ -176,8 +176,8 @@ type Kiosk struct {
 	taps       []time.Time
 
 	idleGen, resultGen, pollGen int
-	idleTimer, resultTimer      Timer
-	pollTimer                   Timer
+	idleTimer, resultTimer      clock.Timer
+	pollTimer                   clock.Timer
 	printLabel                  func() // refreshes the print state on the result screen
 }
 
@@ -185,7 +185,7 @@ type Kiosk struct {
 func New(cfg Config, deps Deps) *Kiosk {
 	cfg.defaults()
 	if deps.Clock == nil {
-		deps.Clock = SystemClock()
+		deps.Clock = clock.Real{}
 	}
 	if deps.Do == nil {
 		deps.Do = fyne.Do
@@ -218,7 +218,7 @@ func (k *Kiosk) Start() { k.refresh() }
 func (k *Kiosk) Stop() {
 	k.stopped = true
 	k.cancel()
-	for _, t := range []Timer{k.idleTimer, k.resultTimer, k.pollTimer} {
+	for _, t := range []clock.Timer{k.idleTimer, k.resultTimer, k.pollTimer} {
 		if t != nil {
 			t.Stop()
 		}
@@ -258,10 +258,10 @@ func (k *Kiosk) async(d time.Duration, f func(ctx context.Context)) {
 }
 
 // after calls f on the UI goroutine after d, unless gen moved on.
-func (k *Kiosk) after(d time.Duration, gen *int, f func()) Timer {
+func (k *Kiosk) after(d time.Duration, gen *int, f func()) clock.Timer {
 	*gen++
 	want := *gen
-	return k.deps.Clock.AfterFunc(d, func() {
+	return clock.AfterFunc(k.deps.Clock, d, func() {
 		k.deps.Do(func() {
 			if !k.stopped && *gen == want {
 				f()
@@ -306,7 +306,7 @@ func (k *Kiosk) schedulePoll(d time.Duration) {
 func (k *Kiosk) applyOffice(o *Office, err error) {
 	var r *Refusal
 	switch {
-	case errors.As(err, &r) && r.Reason == ReasonNotAllowed:
+	case errors.As(err, &r) && r.Denied:
 		k.log.Error("kiosk: the server refuses this kiosk's device key: set the key staff registered for it", "err", err)
 		k.outOfService("device")
 	case err != nil:
@@ -384,481 +384,4 @@ func (k *Kiosk) setLang(l Lang) {
 	k.touch()
 	k.lang = l
 	k.show()
-}
-
-func (k *Kiosk) tapOffice() {
-	now := k.deps.Clock.Now()
-	keep := k.taps[:0]
-	for _, t := range k.taps {
-		if now.Sub(t) < 3*time.Second {
-			keep = append(keep, t)
-		}
-	}
-	k.taps = append(keep, now)
-	if len(k.taps) < k.cfg.StaffTaps {
-		return
-	}
-	k.taps = k.taps[:0]
-	if k.cfg.StaffPIN == "" || k.busy {
-		return
-	}
-	k.touch()
-	k.screen, k.pin, k.message = ScreenPIN, "", ""
-	k.show()
-}
-
-// --- issuing ---
-
-func (k *Kiosk) pages() int {
-	if k.office == nil || len(k.office.Services) == 0 {
-		return 1
-	}
-	return (len(k.office.Services) + k.cfg.ServicesPerPage - 1) / k.cfg.ServicesPerPage
-}
-
-func (k *Kiosk) today() string {
-	loc := time.UTC
-	if k.office != nil && k.office.Location != nil {
-		loc = k.office.Location
-	}
-	return k.deps.Clock.Now().In(loc).Format(time.DateOnly)
-}
-
-// unavailable says why a service cannot be chosen now ("" if it can).
-func (k *Kiosk) unavailable(s Service) string {
-	switch {
-	case !s.Active:
-		return tr(k.lang, "inactive")
-	case !s.Served:
-		return tr(k.lang, "notServed")
-	case k.capped[s.ID] == k.today():
-		return tr(k.lang, "capReached")
-	}
-	return ""
-}
-
-func (k *Kiosk) tapService(s Service) {
-	k.touch()
-	if k.busy || k.screen != ScreenStart || k.unavailable(s) != "" {
-		return
-	}
-	k.busy, k.message = true, ""
-	k.show()
-	key, prio := k.deps.NewKey(), k.priority
-	k.async(k.cfg.RequestTimeout+k.cfg.PrintTimeout, func(ctx context.Context) {
-		perr := k.checkPrinter(ctx)
-		t, err := k.deps.Server.Issue(ctx, s.ID, prio, key)
-		k.deps.Do(func() { k.issued(s, t, err, perr) })
-	})
-}
-
-func (k *Kiosk) checkPrinter(ctx context.Context) error {
-	if k.deps.Printer == nil {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, k.cfg.PrintTimeout)
-	defer cancel()
-	return k.deps.Printer.Check(ctx)
-}
-
-func (k *Kiosk) issued(s Service, t *Ticket, err, perr error) {
-	k.busy = false
-	if k.stopped {
-		return
-	}
-	if err != nil {
-		k.refused(s, err)
-		return
-	}
-	k.priority = PriorityNone // the declaration applied to this ticket
-	k.showResult(t, perr)
-}
-
-func (k *Kiosk) refused(s Service, err error) {
-	var r *Refusal
-	if !errors.As(err, &r) {
-		k.log.Warn("kiosk: issuing failed; out of service", "service", s.ID, "err", err)
-		k.outOfService("server")
-		k.schedulePoll(k.cfg.RetryEvery)
-		return
-	}
-	k.log.Info("kiosk: the server refused a number", "service", s.ID, "reason", r.Reason, "message", r.Message)
-	name := s.Name
-	if k.lang == English && s.NameEN != "" {
-		name = s.NameEN
-	}
-	switch r.Reason {
-	case ReasonOfficeClosed:
-		k.outOfService("closed")
-		k.schedulePoll(k.cfg.RetryEvery)
-		return
-	case ReasonNotAllowed:
-		k.outOfService("device")
-		k.schedulePoll(k.cfg.RetryEvery)
-		return
-	case ReasonCapReached:
-		k.capped[s.ID] = k.today()
-		k.message = name + ": " + tr(k.lang, "capReached")
-	case ReasonNotServed:
-		k.message = name + ": " + tr(k.lang, "notServed")
-		k.refresh()
-	case ReasonInactive:
-		k.message = name + ": " + tr(k.lang, "inactive")
-		k.refresh()
-	default:
-		k.message = tr(k.lang, "refusedOther")
-	}
-	k.show()
-}
-
-// --- the result and printing ---
-
-func (k *Kiosk) job(t *Ticket) PrintJob {
-	j := PrintJob{Service: t.ServiceName, ServiceEN: t.ServiceNameEN, Number: t.Number,
-		Priority: PriorityName(t.Priority, Vietnamese), PriorityEN: PriorityName(t.Priority, English),
-		Ahead: t.Ahead, ETA: t.ETA, TrackURL: t.TrackURL, Issued: t.Issued, Kiosk: k.cfg.KioskName}
-	if k.office != nil {
-		j.Office, j.OfficeEN = k.office.Name, k.office.NameEN
-		if k.office.Location != nil && !j.Issued.IsZero() {
-			j.Issued = j.Issued.In(k.office.Location)
-		}
-	}
-	if j.Issued.IsZero() {
-		j.Issued = k.deps.Clock.Now()
-	}
-	if k.office != nil {
-		for _, s := range k.office.Services {
-			if s.ID == t.Service {
-				j.Service = cmp.Or(j.Service, s.Name)
-				j.ServiceEN = cmp.Or(j.ServiceEN, s.NameEN)
-			}
-		}
-	}
-	return j
-}
-
-func (k *Kiosk) showResult(t *Ticket, perr error) {
-	job := k.job(t)
-	t.ServiceName, t.ServiceNameEN = job.Service, job.ServiceEN
-	k.ticket, k.lastJob, k.fault, k.message = t, &job, nil, ""
-	switch {
-	case k.deps.Printer == nil:
-		k.print = PrintNone
-	case perr != nil:
-		k.print, k.fault = PrintFault, asFault(perr)
-		k.log.Warn("kiosk: printer not ready; ticket shown on screen only", "number", t.Number, "err", perr)
-		k.report(k.fault)
-	default:
-		k.print = PrintPrinting
-		k.printJob(job, t.ID)
-	}
-	k.screen = ScreenResult
-	k.show()
-	if k.resultTimer != nil {
-		k.resultTimer.Stop()
-	}
-	k.resultTimer = k.after(k.cfg.ResultTimeout, &k.resultGen, func() {
-		if k.screen == ScreenResult {
-			k.goStart(true)
-		}
-	})
-	k.touch()
-}
-
-func (k *Kiosk) printJob(job PrintJob, id string) {
-	k.async(k.cfg.PrintTimeout, func(ctx context.Context) {
-		warn, err := k.deps.Printer.Print(ctx, job)
-		k.deps.Do(func() {
-			if err != nil {
-				k.log.Warn("kiosk: printing failed; the ticket stays valid", "number", job.Number, "err", err)
-			}
-			f := asFault(err)
-			if f == nil && warn != nil {
-				f = asFault(warn)
-			}
-			k.report(f)
-			if k.screen != ScreenResult || k.ticket == nil || k.ticket.ID != id {
-				return
-			}
-			k.print, k.fault = PrintDone, nil
-			if err != nil {
-				k.print, k.fault = PrintFault, f
-			} else if f != nil {
-				k.fault = f
-			}
-			if k.printLabel != nil {
-				k.printLabel()
-			}
-		})
-	})
-}
-
-// asFault turns a printer error into a fault to show ("" code: none).
-func asFault(err error) *PrinterFault {
-	if err == nil {
-		return nil
-	}
-	var f *PrinterFault
-	if errors.As(err, &f) {
-		return f
-	}
-	return &PrinterFault{Code: "error", Vietnamese: "Máy in gặp lỗi.", English: "The printer failed."}
-}
-
-// report tells the server about a change of the printer's condition (nil:
-// ready), once per change.
-func (k *Kiosk) report(f *PrinterFault) {
-	status, msg := "ok", "printer ready"
-	if f != nil {
-		status, msg = f.Code, "printer: "+f.English+" / "+f.Vietnamese
-	}
-	if status == k.reported {
-		return
-	}
-	k.reported = status
-	k.async(k.cfg.RequestTimeout, func(ctx context.Context) {
-		if err := k.deps.Server.ReportStatus(ctx, status, msg); err != nil {
-			k.log.Warn("kiosk: could not report the printer's status; will try again", "status", status, "err", err)
-			k.deps.Do(func() {
-				if k.reported == status {
-					k.reported = ""
-				}
-			})
-		}
-	})
-}
-
-// --- check-in ---
-
-// CodeAlphabet is the characters of booking codes, the server's
-// (queue.BookingCodeAlphabet): digits and capitals without look-alikes
-// (0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, U/V …), digits first as on the keypad.
-const CodeAlphabet = "34679ACEFGHJKMNPRTWXY"
-
-// CodeLen is the length of a booking code.
-const CodeLen = 6
-
-// NormalizeCode extracts a booking code from what was typed or scanned: a
-// bare code, or a link whose "code" parameter or last path element is the
-// code. It reports whether the result is a well-formed code.
-func NormalizeCode(raw string) (string, bool) {
-	s := strings.TrimSpace(raw)
-	if strings.Contains(s, "://") {
-		if u, err := url.Parse(s); err == nil {
-			if c := u.Query().Get("code"); c != "" {
-				s = c
-			} else {
-				s = u.Path[strings.LastIndex(u.Path, "/")+1:]
-			}
-		}
-	}
-	s = strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
-	if len(s) != CodeLen {
-		return s, false
-	}
-	for _, r := range s {
-		if !strings.ContainsRune(CodeAlphabet, r) {
-			return s, false
-		}
-	}
-	return s, true
-}
-
-func (k *Kiosk) scanned(raw string) {
-	if k.stopped || k.busy {
-		k.log.Info("kiosk: scan ignored while busy")
-		return
-	}
-	switch k.screen {
-	case ScreenOutOfService, ScreenPIN, ScreenStaff:
-		k.log.Info("kiosk: scan ignored on this screen", "screen", k.screen)
-		return
-	}
-	k.touch()
-	code, ok := NormalizeCode(raw)
-	k.screen = ScreenCheckIn
-	if !ok {
-		k.code = ""
-		k.message = tr(k.lang, "codeInvalid", truncate(code, 24))
-		k.show()
-		return
-	}
-	k.code = code
-	k.submitCode()
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
-}
-
-func (k *Kiosk) typeKey(c string) {
-	k.touch()
-	if k.busy {
-		return
-	}
-	switch c {
-	case "del":
-		if k.code != "" {
-			k.code = k.code[:len(k.code)-1]
-		}
-	case "clear":
-		k.code = ""
-	default:
-		if len(k.code) < CodeLen {
-			k.code += c
-		}
-	}
-	k.message = ""
-	k.show()
-}
-
-func (k *Kiosk) submitCode() {
-	k.touch()
-	if k.busy || len(k.code) != CodeLen {
-		return
-	}
-	code, key := k.code, k.deps.NewKey()
-	k.busy, k.message = true, tr(k.lang, "checking")
-	k.show()
-	k.async(k.cfg.RequestTimeout+k.cfg.PrintTimeout, func(ctx context.Context) {
-		perr := k.checkPrinter(ctx)
-		t, err := k.deps.Server.CheckIn(ctx, code, key)
-		k.deps.Do(func() { k.checkedIn(code, t, err, perr) })
-	})
-}
-
-func (k *Kiosk) checkedIn(code string, t *Ticket, err, perr error) {
-	k.busy = false
-	if k.stopped {
-		return
-	}
-	if err == nil {
-		k.code = ""
-		k.showResult(t, perr)
-		return
-	}
-	var r *Refusal
-	if !errors.As(err, &r) {
-		k.log.Warn("kiosk: check-in failed; out of service", "err", err)
-		k.outOfService("server")
-		k.schedulePoll(k.cfg.RetryEvery)
-		return
-	}
-	k.log.Info("kiosk: check-in refused", "code", code, "reason", r.Reason, "message", r.Message)
-	switch r.Reason {
-	case ReasonUnknownCode:
-		k.message = tr(k.lang, "codeUnknown", code)
-	case ReasonCancelled:
-		k.message = tr(k.lang, "codeCancelled", code)
-	case ReasonTooEarly:
-		if r.ComeBackAt != "" {
-			k.message = tr(k.lang, "codeEarlyAt", r.ComeBackAt)
-		} else {
-			k.message = tr(k.lang, "codeEarly")
-		}
-	case ReasonTooLate:
-		k.message = tr(k.lang, "codeLate", code)
-	case ReasonCheckedIn:
-		k.message = tr(k.lang, "codeUsed", code)
-	case ReasonOfficeClosed:
-		k.outOfService("closed")
-		k.schedulePoll(k.cfg.RetryEvery)
-		return
-	default:
-		k.message = tr(k.lang, "codeOther", code)
-	}
-	k.code = ""
-	k.show()
-}
-
-// --- staff ---
-
-func (k *Kiosk) typePIN(c string) {
-	k.touch()
-	switch c {
-	case "del":
-		if k.pin != "" {
-			k.pin = k.pin[:len(k.pin)-1]
-		}
-	case "ok":
-		if k.pin == k.cfg.StaffPIN {
-			k.screen, k.message = ScreenStaff, ""
-			k.log.Info("kiosk: staff menu opened")
-		} else {
-			k.message = tr(k.lang, "pinWrong")
-		}
-		k.pin = ""
-	default:
-		if len(k.pin) < 12 {
-			k.pin += c
-		}
-	}
-	k.show()
-}
-
-func (k *Kiosk) reprint() {
-	k.touch()
-	if k.busy || k.lastJob == nil || k.deps.Printer == nil {
-		return
-	}
-	job := *k.lastJob
-	k.busy, k.message = true, tr(k.lang, "printing")
-	k.show()
-	k.async(k.cfg.PrintTimeout, func(ctx context.Context) {
-		warn, err := k.deps.Printer.Print(ctx, job)
-		k.deps.Do(func() {
-			k.busy = false
-			f := asFault(err)
-			k.report(f)
-			switch {
-			case err != nil:
-				k.message = tr(k.lang, "printerBad", faultText(f, k.lang))
-			case warn != nil:
-				k.report(asFault(warn))
-				k.message = tr(k.lang, "reprinted", job.Number) + " " + tr(k.lang, "printerBad", faultText(asFault(warn), k.lang))
-			default:
-				k.message = tr(k.lang, "reprinted", job.Number)
-			}
-			if k.screen == ScreenStaff {
-				k.show()
-			}
-		})
-	})
-}
-
-func (k *Kiosk) checkPrinterNow() {
-	k.touch()
-	if k.busy || k.deps.Printer == nil {
-		return
-	}
-	k.busy = true
-	k.async(k.cfg.PrintTimeout, func(ctx context.Context) {
-		err := k.deps.Printer.Check(ctx)
-		k.deps.Do(func() {
-			k.busy = false
-			f := asFault(err)
-			k.report(f)
-			k.message = tr(k.lang, "printerOK")
-			if f != nil {
-				k.message = tr(k.lang, "printerBad", faultText(f, k.lang))
-			}
-			if k.screen == ScreenStaff {
-				k.show()
-			}
-		})
-	})
-}
-
-func faultText(f *PrinterFault, l Lang) string {
-	if f == nil {
-		return ""
-	}
-	if l == English {
-		return f.English
-	}
-	return f.Vietnamese
 }

@@ -429,21 +429,19 @@ func TestIdleReturnsToStart(t *testing.T) {
 	}
 }
 
-func TestScannerCodeNormalization(t *testing.T) {
-	for in, want := range map[string]string{
-		"ac3467":                                "AC3467",
-		" AC-3467\r":                            "AC3467",
-		"https://luot.example.vn/b/AC3467":      "AC3467",
-		"https://luot.example.vn/c?code=xy7966": "XY7966",
-	} {
-		got, ok := ui.NormalizeCode(in)
-		if !ok || got != want {
-			t.Errorf("NormalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
-		}
+// TestTooEarlyForAnotherDay: a booking of another day is told the date to
+// come back as well as the time, in the office's timezone.
+func TestTooEarlyForAnotherDay(t *testing.T) {
+	stub := &stubServer{comeBackAt: time.Date(2026, 11, 30, 0, 30, 0, 0, time.UTC)} // Monday 07:30 in Hồ Chí Minh City
+	h := newHarnessWith(t, nil, stub)
+	h.screen(ui.ScreenStart)
+	h.tap("Tôi đã đặt lịch hẹn")
+	for _, c := range "AC3467" {
+		h.tap(string(c))
 	}
-	for _, bad := range []string{"", "AB234", "AC34676", "AB0345", "ABI345", "ĐB2345"} {
-		if _, ok := ui.NormalizeCode(bad); ok {
-			t.Errorf("NormalizeCode(%q) accepted", bad)
-		}
+	h.tap("Xác nhận")
+	s := h.until("the answer", func(s ui.State) bool { return !s.Busy && s.Message != "" })
+	if want := "Vui lòng quay lại lúc 07:30 ngày 30/11/2026"; !strings.Contains(s.Message, want) {
+		t.Errorf("too early for Monday: %q, want it to say %q", s.Message, want)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"luot/server/client"
 )
 
 // show draws the current screen. Screens are built anew from the state on
@@ -306,7 +308,7 @@ func (k *Kiosk) qrImage(s string) image.Image {
 
 func (k *Kiosk) checkInScreen() fyne.CanvasObject {
 	l := k.lang
-	slots := make([]string, CodeLen)
+	slots := make([]string, client.BookingCodeLen)
 	for i := range slots {
 		slots[i] = "_"
 		if i < len(k.code) {
@@ -325,8 +327,7 @@ func (k *Kiosk) checkInScreen() fyne.CanvasObject {
 		text(tr(l, "codeScan"), theme.SizeNameText, theme.ColorNameForeground, false, fyne.TextAlignCenter),
 		code, k.notice(k.message, msgColour))
 	keys := container.NewGridWithColumns(7)
-	for _, r := range CodeAlphabet {
-		c := string(r)
+	for _, c := range keypadKeys {
 		keys.Add(k.tile(c, "", TileKey, theme.SizeNameHeadingText, func() { k.typeKey(c) }))
 	}
 	keys.Add(k.tile(tr(l, "delete"), "", TileKey, theme.SizeNameText, func() { k.typeKey("del") }))
@@ -338,7 +339,7 @@ func (k *Kiosk) checkInScreen() fyne.CanvasObject {
 	})
 	clear := k.tile(tr(l, "clear"), "", TileSecondary, theme.SizeNameSubHeadingText, func() { k.typeKey("clear") })
 	ok := k.tile(tr(l, "confirm"), "", TilePrimary, theme.SizeNameSubHeadingText, k.submitCode)
-	ok.disabled = len(k.code) != CodeLen || k.busy
+	ok.disabled = len(k.code) != client.BookingCodeLen || k.busy
 	return container.NewBorder(top, container.NewVBox(container.NewGridWrap(fyne.NewSize(1, 4)), container.New(&rowLayout{height: 100}, back, clear, ok)), nil, nil, keys)
 }
 

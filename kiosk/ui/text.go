@@ -66,6 +66,7 @@ var texts = map[string][2]string{
 	"codeUnknown":   {"Không tìm thấy lịch hẹn có mã %s. Vui lòng kiểm tra lại mã.", "No appointment has the code %s. Please check the code."},
 	"codeCancelled": {"Lịch hẹn %s đã bị hủy. Bạn có thể lấy số thường.", "Appointment %s was cancelled. You can take a normal number."},
 	"codeEarlyAt":   {"Bạn đến sớm so với giờ hẹn. Vui lòng quay lại lúc %s.", "You are early for your appointment. Please come back at %s."},
+	"codeEarlyOn":   {"Bạn đến sớm so với giờ hẹn. Vui lòng quay lại lúc %s ngày %s.", "You are early for your appointment. Please come back at %s on %s."},
 	"codeEarly":     {"Bạn đến sớm so với giờ hẹn. Vui lòng quay lại gần giờ hẹn.", "You are early for your appointment. Please come back closer to its time."},
 	"codeLate":      {"Đã quá giờ hẹn của lịch %s. Vui lòng lấy số thường.", "Appointment %s is past its time. Please take a normal number."},
 	"codeUsed":      {"Mã %s đã được dùng để lấy số.", "The code %s was already used for a number."},

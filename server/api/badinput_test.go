@@ -93,6 +93,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"API metrics through a proxy", req{method: "GET", path: "/api/v1/metrics", header: map[string]string{"Forwarded": "for=203.0.113.7"}}, 403, "metrics_loopback_only"},
 		{"device status truncated JSON", req{method: "POST", path: "/api/v1/devices/status", device: "kiosk1", body: `{"status":"ok"`}, 400, "invalid_json"},
 		{"remote ticket bad code", req{method: "POST", path: "/api/v1/offices/" + office + "/remote-tickets", body: map[string]string{"service": "ho-tich", "phone": "0912345678", "name": "A", "code": "12 34 56"}}, 400, "invalid_code"},
+		{"check-in with a link (clients take the code out)", req{method: "POST", path: "/api/v1/offices/" + office + "/checkins", device: "kiosk1", body: map[string]string{"code": "https://luot.example.vn/b/ACEFGH"}}, 400, "invalid_code"},
+		{"check-in with a look-alike", req{method: "POST", path: "/api/v1/offices/" + office + "/checkins", device: "kiosk1", body: map[string]string{"code": "ACEF0H"}}, 400, "invalid_code"},
+		{"check-in of an unknown code with a line end", req{method: "POST", path: "/api/v1/offices/" + office + "/checkins", device: "kiosk1", body: map[string]string{"code": "acef-gh\r\n"}}, 404, "unknown_booking"},
 		{"phone code without a verifier", req{method: "POST", path: "/api/v1/offices/" + office + "/phone-codes", body: map[string]string{"phone": "0912345678"}}, 404, "phone_verification_off"},
 		{"forged X-Forwarded-For login", req{method: "POST", path: "/api/v1/sessions", header: map[string]string{"X-Forwarded-For": "garbage, 10.0.0.1"}, body: map[string]string{"office": office, "counter": "q1", "staff": "nv3", "pin": "0000"}}, 401, "invalid_credentials"},
 	}

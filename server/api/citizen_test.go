@@ -207,6 +207,9 @@ func TestCheckInThroughAPI(t *testing.T) {
 	if !strings.Contains(string(r.body), "08:30") {
 		t.Fatalf("too early without the time to come back: %s", r.body)
 	}
+	if at := comeBackAt(t, r); !at.Equal(start.Add(30 * time.Minute)) {
+		t.Fatalf("too early: come_back_at %v, want 08:30: %s", at, r.body)
+	}
 	wantErr(t, checkin("ACEFGH", ""), 404, "unknown_booking")
 	wantErr(t, checkin("ACEFG0", ""), 400, "invalid_code")
 	wantErr(t, e.do(t, req{method: "POST", path: "/api/v1/offices/" + office + "/checkins", body: map[string]string{"code": b.Code}}), 401, "unauthenticated")

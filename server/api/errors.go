@@ -1,10 +1,12 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	"luot/server/queue"
 )
@@ -28,11 +30,16 @@ func newError(status int, code, msg string) *Error {
 
 func badRequest(code, msg string) *Error { return newError(http.StatusBadRequest, code, msg) }
 
-// errorBody is the JSON shape of every error answer.
+// errorBody is the JSON shape of every error answer. come_back_at (RFC
+// 3339, in the office's timezone) is there only when the server knows when
+// the refusal ends — a booking checked in too early, an office closed now
+// that opens again within a month — so that clients need not read the
+// time out of the message.
 type errorBody struct {
 	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
+		Code       string `json:"code"`
+		Message    string `json:"message"`
+		ComeBackAt string `json:"come_back_at,omitempty"`
 	} `json:"error"`
 }
 
@@ -81,11 +88,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		case queue.KindForbidden:
 			status = http.StatusForbidden
 		}
-		code := qe.Code
-		if code == "" {
-			code = string(qe.Kind)
+		var b errorBody
+		b.Error.Code, b.Error.Message = cmp.Or(qe.Code, string(qe.Kind)), qe.Message
+		if !qe.ComeBackAt.IsZero() {
+			b.Error.ComeBackAt = qe.ComeBackAt.Format(time.RFC3339)
 		}
-		writeError(w, status, code, qe.Message)
+		writeJSON(w, status, &b)
 		return
 	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {

@@ -69,8 +69,12 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // Error is an error answered by the server.
 type Error struct {
 	Status  int    // HTTP status
-	Code    string // e.g. "office_closed", "service_not_served"
+	Code    string // one of the Code… constants, e.g. CodeOfficeClosed
 	Message string // for people
+	// ComeBackAt is when the refusal ends, when the server says it (the
+	// answer's come_back_at): a booking checked in too early, an office
+	// closed now. It is in the office's UTC offset; zero otherwise.
+	ComeBackAt time.Time
 }
 
 func (e *Error) Error() string {
@@ -169,15 +173,20 @@ func (c *Client) once(ctx context.Context, method, path string, payload []byte, 
 	if resp.StatusCode >= 400 {
 		var e struct {
 			Error struct {
-				Code    string `json:"code"`
-				Message string `json:"message"`
+				Code       string `json:"code"`
+				Message    string `json:"message"`
+				ComeBackAt string `json:"come_back_at"`
 			} `json:"error"`
 		}
 		if json.Unmarshal(data, &e) != nil || e.Error.Code == "" {
 			e.Error.Code = "http_" + fmt.Sprint(resp.StatusCode)
 			e.Error.Message = strings.TrimSpace(string(data))
 		}
-		return resp.StatusCode, &Error{Status: resp.StatusCode, Code: e.Error.Code, Message: e.Error.Message}
+		ae := &Error{Status: resp.StatusCode, Code: e.Error.Code, Message: e.Error.Message}
+		if e.Error.ComeBackAt != "" {
+			ae.ComeBackAt, _ = time.Parse(time.RFC3339, e.Error.ComeBackAt) // unreadable: as if absent
+		}
+		return resp.StatusCode, ae
 	}
 	if out != nil && resp.StatusCode != http.StatusNoContent && len(data) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {

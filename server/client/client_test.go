@@ -53,14 +53,17 @@ func TestErrorsAreTyped(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte(`{"error":{"code":"office_closed","message":"the office is closed now"}}`))
+		w.Write([]byte(`{"error":{"code":"office_closed","message":"the office is closed now","come_back_at":"2026-11-30T07:30:00+07:00"}}`))
 	}))
 	defer srv.Close()
 	c, _ := New(srv.URL, WithRetries(0, 0))
 	_, err := c.Issue(context.Background(), "demo", IssueRequest{Service: "c"}, "")
 	var e *Error
-	if !errors.As(err, &e) || e.Status != 503 || e.Code != "office_closed" || !IsUnavailable(err) || StatusOf(err) != 503 {
+	if !errors.As(err, &e) || e.Status != 503 || e.Code != CodeOfficeClosed || !IsUnavailable(err) || StatusOf(err) != 503 {
 		t.Fatalf("err = %#v", err)
+	}
+	if want := time.Date(2026, 11, 30, 7, 30, 0, 0, time.FixedZone("", 7*3600)); !e.ComeBackAt.Equal(want) || e.ComeBackAt.Format("15:04") != "07:30" {
+		t.Fatalf("ComeBackAt %v, want %v in the office's offset", e.ComeBackAt, want)
 	}
 	// A refusal of the request itself is not "unavailable".
 	if IsUnavailable(&Error{Status: 409}) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Appointments (bookings) and same-day numbers taken online.
@@ -44,6 +45,8 @@ import (
 
 // BookingCodeAlphabet is the alphabet of booking codes: capital letters and
 // digits without the look-alikes 0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B and U/V.
+// The booking-code rules are part of the wire contract: server/client
+// publishes them to clients (a test of server/api ties the two).
 const BookingCodeAlphabet = "ACEFGHJKMNPRTWXY34679"
 
 // BookingCodeLen is the length of a booking code.
@@ -62,12 +65,15 @@ func ValidBookingCode(s string) bool {
 	return true
 }
 
-// NormalizeBookingCode turns what a citizen typed (lower case, spaces,
-// dashes) into the form of a code; it does not check it.
+// NormalizeBookingCode turns what a citizen typed or a scanner read (lower
+// case, spaces and line ends, dashes, dots) into the form of a code; it
+// does not check it. Clients apply the same rule before they send a code
+// (server/client.NormalizeBookingCode, tied to this one by a test of
+// server/api).
 func NormalizeBookingCode(s string) string {
 	s = strings.ToUpper(s)
 	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '.' {
+		if unicode.IsSpace(r) || r == '-' || r == '.' {
 			return -1
 		}
 		return r
@@ -406,10 +412,12 @@ func (s *State) CheckIn(now time.Time, r CheckInRequest) (*Change, error) {
 	switch {
 	case now.Before(opens):
 		when := opens.In(loc)
+		e := errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is on %s at %s; come back that day at %s to check in", when.Format("02/01/2006"), old.Slot, when.Format("15:04"))
 		if s.Office.Day(now) == old.Date {
-			return nil, errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is at %s; come back at %s to check in", old.Slot, when.Format("15:04"))
+			e = errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is at %s; come back at %s to check in", old.Slot, when.Format("15:04"))
 		}
-		return nil, errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is on %s at %s; come back that day at %s to check in", when.Format("02/01/2006"), old.Slot, when.Format("15:04"))
+		e.ComeBackAt = when
+		return nil, e
 	case !now.After(closes):
 		req.VA = start
 	case p.LateCheckin == LateRefuse:

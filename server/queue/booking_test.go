@@ -113,6 +113,9 @@ func TestFixtureMorning(t *testing.T) {
 	if !strings.Contains(err.Error(), "08:30") {
 		t.Errorf("too early message %q does not say to come back at 08:30", err)
 	}
+	if qe := err.(*Error); !qe.ComeBackAt.Equal(at("08:30")) || qe.ComeBackAt.Location().String() != "Asia/Ho_Chi_Minh" {
+		t.Errorf("too early: ComeBackAt %v, want 08:30 in the office's zone", qe.ComeBackAt)
+	}
 
 	for _, c := range []struct {
 		t    *Ticket
@@ -175,6 +178,9 @@ func TestCheckInErrors(t *testing.T) {
 	wantCode(t, err, "too_early")
 	if !strings.Contains(err.Error(), "30/11/2026") || !strings.Contains(err.Error(), "07:30") {
 		t.Errorf("message %q does not name the day and time to come", err)
+	}
+	if qe := err.(*Error); !qe.ComeBackAt.Equal(atOn("2026-11-30", "07:30")) {
+		t.Errorf("too early for another day: ComeBackAt %v, want 30/11 07:30", qe.ComeBackAt)
 	}
 	_, err = s.CancelBooking(at("07:10"), "ACEFGH", tokenHash("ACEFGJ"))
 	wantCode(t, err, "unknown_booking") // wrong token: no hint that the code exists
@@ -328,6 +334,9 @@ func TestRemoteNumbers(t *testing.T) {
 	s := newTestState(t, weekdays, func(o *Office) { o.Services[0].RemoteCap = 2 })
 	_, err := s.IssueRemote(at("07:00"), IssueRequest{ID: "r0", Token: "t", Service: "a", Name: "A", Phone: "+84911000001"})
 	wantCode(t, err, "office_closed")
+	if qe := err.(*Error); !qe.ComeBackAt.Equal(at("07:30")) || !strings.Contains(qe.Message, "07:30 on 27/11/2026") {
+		t.Errorf("office closed at 07:00: ComeBackAt %v, message %q; want 07:30 that day", qe.ComeBackAt, qe.Message)
+	}
 	r1 := s.remote(at("08:00"), "r1", "+84911000001")
 	if r1.Source != SourceRemote || !r1.VA.Equal(at("08:00")) {
 		t.Fatalf("remote ticket %+v", r1)
@@ -361,8 +370,10 @@ func TestBookingCodes(t *testing.T) {
 	if ValidBookingCode("ACEFG") || ValidBookingCode("ACEFG0") || ValidBookingCode("acefgh") {
 		t.Error("bad codes accepted")
 	}
-	if NormalizeBookingCode(" acef-gh ") != "ACEFGH" {
-		t.Error("normalize")
+	for _, in := range []string{" acef-gh ", "\tAC.EF GH\r\n"} {
+		if got := NormalizeBookingCode(in); got != "ACEFGH" {
+			t.Errorf("NormalizeBookingCode(%q) = %q, want ACEFGH", in, got)
+		}
 	}
 }
 
@@ -442,4 +453,26 @@ func TestDefaultRemoteLimit(t *testing.T) {
 	// An administrator's RemoteCap replaces the default.
 	s.Office.Services[0].RemoteCap = 40
 	s.remote(at("08:02"), "r40", "+84912000002")
+}
+
+// TestNextOpening: the next opening is the first span's start after the
+// instant, the same day or a later one, skipping holidays and closed
+// weekdays; none when the office never opens.
+func TestNextOpening(t *testing.T) {
+	s := newTestState(t, weekdays, func(o *Office) { o.Holidays = []string{"2026-11-30"} })
+	for _, c := range []struct{ now, want time.Time }{
+		{at("06:00"), at("07:30")},
+		{at("07:30"), at("13:30")}, // open: the next span
+		{at("12:00"), at("13:30")},
+		{at("17:00"), atOn("2026-12-01", "07:30")}, // Friday evening: the weekend and Monday's holiday pass
+	} {
+		got, ok := s.Office.NextOpening(c.now)
+		if !ok || !got.Equal(c.want) || got.Location().String() != "Asia/Ho_Chi_Minh" {
+			t.Errorf("NextOpening(%s) = %v, %v; want %v", c.now.In(hcm).Format(time.DateTime), got, ok, c.want)
+		}
+	}
+	s.Office.Hours = WeekHours{}
+	if got, ok := s.Office.NextOpening(at("06:00")); ok {
+		t.Errorf("an office without hours opens at %v", got)
+	}
 }

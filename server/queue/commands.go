@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -49,7 +50,12 @@ func (s *State) Issue(now time.Time, r IssueRequest) (*Change, error) {
 	case !s.Office.ServedBy(sv.ID):
 		return nil, errorf(KindConflict, ErrNotServed.Code, "no counter serves %s: an administrator must add it to a counter", sv.Name)
 	case r.Source != SourceClerk && !s.Office.IsOpen(now):
-		return nil, errorf(KindClosed, ErrOfficeClosed.Code, "the office is closed now; see its opening hours")
+		e := errorf(KindClosed, ErrOfficeClosed.Code, "the office is closed now; see its opening hours")
+		if at, ok := s.Office.NextOpening(now); ok {
+			e.Message = fmt.Sprintf("the office is closed now; it opens again at %s on %s", at.Format("15:04"), at.Format("02/01/2006"))
+			e.ComeBackAt = at
+		}
+		return nil, e
 	case sv.DailyCap > 0 && s.Numbers[sv.ID] >= sv.DailyCap:
 		return nil, errorf(KindConflict, ErrCapReached.Code, "all %d numbers of %s for today have been given", sv.DailyCap, sv.Name)
 	case r.Source == SourceRemote && s.Remote[sv.ID] >= s.Office.RemoteLimit(sv, s.Day):

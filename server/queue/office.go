@@ -485,6 +485,39 @@ func (o *Office) IsOpen(t time.Time) bool {
 	return false
 }
 
+// nextOpeningDays is how far ahead NextOpening looks: a month covers the
+// longest holidays (Tết).
+const nextOpeningDays = 31
+
+// NextOpening returns the start of the first opening span after t, in the
+// office's timezone, skipping holidays; false when the office does not
+// open within a month (nextOpeningDays).
+func (o *Office) NextOpening(t time.Time) (time.Time, bool) {
+	loc := o.Location()
+	local := t.In(loc)
+	for d := 0; d <= nextOpeningDays; d++ {
+		day := time.Date(local.Year(), local.Month(), local.Day()+d, 0, 0, 0, 0, loc)
+		if slices.Contains(o.Holidays, day.Format(time.DateOnly)) {
+			continue
+		}
+		var first time.Time
+		for _, sp := range o.Hours[weekdayKeys[day.Weekday()]] {
+			m, err := ParseClock(sp.From)
+			if err != nil {
+				continue
+			}
+			at := time.Date(day.Year(), day.Month(), day.Day(), m/60, m%60, 0, 0, loc)
+			if at.After(t) && (first.IsZero() || at.Before(first)) {
+				first = at
+			}
+		}
+		if !first.IsZero() {
+			return first, true
+		}
+	}
+	return time.Time{}, false
+}
+
 // Service returns the service with the given id, or nil.
 func (o *Office) Service(id string) *Service {
 	for i := range o.Services {

@@ -14,6 +14,7 @@ package queue
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies a domain error so that transports can map it to a status
@@ -35,6 +36,11 @@ type Error struct {
 	Kind    Kind
 	Code    string // stable, specific code, e.g. "service_not_served"
 	Message string
+	// ComeBackAt is when the refusal ends, where the rules know it: the
+	// opening of a booking's check-in window (too_early) or the office's
+	// next opening (office_closed); zero otherwise. It is in the office's
+	// timezone, and the message says it in words.
+	ComeBackAt time.Time
 }
 
 func (e *Error) Error() string { return e.Message }
