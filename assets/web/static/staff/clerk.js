@@ -168,7 +168,12 @@
     }).catch(function (e) { showError(e.message); }).then(function () { setBusy(false); });
   }
   Array.prototype.forEach.call(document.querySelectorAll("button[data-action]"), function (b) {
-    b.addEventListener("click", function () { act(b.dataset.action); });
+    b.addEventListener("click", function (ev) {
+      // The second click of a double click (detail 2) is the same press,
+      // however fast the first one's answer came back.
+      if (ev.detail > 1) { return; }
+      act(b.dataset.action);
+    });
   });
   $("transfer-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
