@@ -30,6 +30,7 @@ import (
 
 	"luot/assets"
 	"luot/server/api"
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/officefile"
@@ -257,7 +258,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, Now: time.Now, Log: log, MinAdminPIN: o.adminPINMin})
+	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, AllowedOrigins: origins, Now: time.Now, Log: log, MinAdminPIN: o.adminPINMin})
 	if err != nil {
 		return err
 	}
@@ -397,7 +398,7 @@ func importOffice(ctx context.Context, db *store.DB, eng *engine.Engine, data []
 			return err
 		}
 	}
-	return officefile.ApplyAccounts(ctx, db, f, api.HashPIN, minAdminPIN)
+	return officefile.ApplyAccounts(ctx, db, f, auth.HashPIN, minAdminPIN)
 }
 
 func exportOffice(ctx context.Context, db *store.DB, office, path string) error {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"time"
 
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
 	"luot/server/store"
@@ -187,7 +188,7 @@ func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := engine.NewToken()
-	req := queue.BookRequest{Code: code, Service: b.Service, Date: b.Date, Slot: b.Slot, Name: b.Name, Phone: b.Phone, TokenHash: hashSecret(token)}
+	req := queue.BookRequest{Code: code, Service: b.Service, Date: b.Date, Slot: b.Slot, Name: b.Name, Phone: b.Phone, TokenHash: auth.Hash(token)}
 	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
 		return st.Book(now, req)
 	})
@@ -241,7 +242,7 @@ func (c *citizen) cancelBooking(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	hash := hashSecret(b.Token)
+	hash := auth.Hash(b.Token)
 	bk, v, err := c.findBooking(r, code)
 	if err != nil {
 		c.s.fail(w, r, err)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
 )
@@ -505,12 +506,12 @@ func TestStaffAndSessions(t *testing.T) {
 
 	// Sessions expire at their time and end when the member is disabled.
 	tok := bytes.Repeat([]byte{7}, 32)
-	sess := Session{TokenHash: tok, Office: office, Staff: "nv1", Counter: "q1", Role: queue.RoleClerk, Created: t0, Expires: t0.Add(8 * time.Hour)}
+	sess := auth.Session{TokenHash: tok, Office: office, Staff: "nv1", Counter: "q1", Role: queue.RoleClerk, Created: t0, Expires: t0.Add(8 * time.Hour)}
 	if err := db.CreateSession(ctx, sess); err != nil {
 		t.Fatal(err)
 	}
 	mustErrIs(t, db.CreateSession(ctx, sess), ErrConflict)
-	mustErrIs(t, db.CreateSession(ctx, Session{TokenHash: bytes.Repeat([]byte{8}, 32), Office: office, Staff: "ghost", Role: queue.RoleClerk, Created: t0, Expires: t0.Add(time.Hour)}), ErrNotFound)
+	mustErrIs(t, db.CreateSession(ctx, auth.Session{TokenHash: bytes.Repeat([]byte{8}, 32), Office: office, Staff: "ghost", Role: queue.RoleClerk, Created: t0, Expires: t0.Add(time.Hour)}), ErrNotFound)
 	got, err := db.SessionByTokenHash(ctx, tok, t0.Add(8*time.Hour-time.Nanosecond))
 	if err != nil || !reflect.DeepEqual(got, sess) {
 		t.Fatalf("session:\nwant %+v\n got %+v, %v", sess, got, err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"luot/assets"
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/store"
@@ -29,6 +30,10 @@ type Config struct {
 	// tracking links in QR codes; "" makes them relative paths (never
 	// built from a request's Host header).
 	PublicURL string
+	// AllowedOrigins are the other origins that may open the public event
+	// stream (the API's Config.AllowedOrigins); the pages' changes come
+	// only from the server's own origin (auth.Origins).
+	AllowedOrigins []string
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Log receives errors (slog.Default when nil).
@@ -46,6 +51,8 @@ type Server struct {
 	mux *http.ServeMux
 	// staffTpl are the staff pages' templates, by page name.
 	staffTpl map[string]*template.Template
+	// authn authenticates staff sessions (as the API does).
+	authn *auth.Auth
 }
 
 // New returns the handler of the web pages.
@@ -57,6 +64,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.Default()
 	}
 	s := &Server{cfg: cfg, now: cfg.Now, log: cfg.Log, mux: http.NewServeMux()}
+	s.authn = auth.New(auth.Config{Sessions: cfg.DB, Origins: auth.Origins{PublicURL: cfg.PublicURL, Allowed: cfg.AllowedOrigins}, Now: cfg.Now})
 	static, err := fs.Sub(assets.Web, "web/static")
 	if err != nil {
 		return nil, err
