@@ -426,3 +426,10 @@ func exportOffice(ctx context.Context, db *store.DB, office, path string) error 
 	}
 	return out.Close()
 }
+
+// The store is what the API and the pages need: checked here, where they
+// are wired together (api and web know the store only by interfaces).
+var (
+	_ api.Store = (*store.DB)(nil)
+	_ web.Store = (*store.DB)(nil)
+)

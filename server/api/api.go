@@ -64,12 +64,12 @@ import (
 	"luot/server/hub"
 	"luot/server/queue"
 	"luot/server/ratelimit"
-	"luot/server/store"
 )
 
 // Store is what the API needs from durable storage besides what the engine
 // does: staff logins, sessions, devices and the audit log. *store.DB
-// implements it.
+// implements it (the server's main checks). Lookups signal "not found" by
+// errors wrapping queue.ErrNotFound or auth's errors.
 type Store interface {
 	StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, time.Time, error)
 	RecordLoginFailure(ctx context.Context, office, id string, now time.Time, maxAttempts int, lockFor time.Duration) (int, time.Time, error)
@@ -87,12 +87,15 @@ type Store interface {
 	// The citizens' API: bookings, ratings, and the idempotency keys of
 	// remote numbers.
 	Booking(ctx context.Context, code string) (*queue.Booking, error)
-	PutRating(ctx context.Context, r store.Rating) error
-	RatingOf(ctx context.Context, ticket string) (*store.Rating, error)
+	PutRating(ctx context.Context, r queue.Rating) error
+	RatingOf(ctx context.Context, ticket string) (*queue.Rating, error)
 	TicketByIdempotencyKey(ctx context.Context, office, key string) (string, error)
-}
 
-var _ Store = (*store.DB)(nil)
+	// Fault classifies a storage failure as queue.ErrStorageFull,
+	// ErrStorageBusy or ErrStorageIO (nil for any other error), so that
+	// the answer can say what is wrong.
+	Fault(err error) error
+}
 
 // Config configures the API. Engine, Store and Hub are required; the hub
 // must be the engine's Publisher.

@@ -12,7 +12,6 @@ import (
 	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
-	"luot/server/store"
 )
 
 // BookingJSON is a booking as its holder sees it. The phone is masked and
@@ -163,7 +162,7 @@ func (c *citizen) newBookingCode(r *http.Request) (string, error) {
 		rand.Read(b)
 		code := queue.BookingCode(b)
 		_, err := c.s.st.Booking(r.Context(), code)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, queue.ErrNotFound) {
 			return code, nil
 		}
 		if err != nil {
@@ -216,7 +215,7 @@ func (c *citizen) findBooking(r *http.Request, code string) (*queue.Booking, *en
 		}
 	}
 	b, err := c.s.st.Booking(r.Context(), code)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, queue.ErrNotFound) {
 		return nil, nil, nil
 	}
 	if err != nil {
@@ -440,7 +439,7 @@ func (c *citizen) cancelTicket(w http.ResponseWriter, r *http.Request) {
 }
 
 type ratingAnswer struct {
-	Rating store.Rating `json:"rating"`
+	Rating queue.Rating `json:"rating"`
 }
 
 func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
@@ -452,10 +451,10 @@ func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, newError(http.StatusConflict, "not_done", fmt.Sprintf("ticket %s is %s: it can be rated once it has been served", t.Display, t.Status)))
 		return
 	}
-	rt := store.Rating{Office: t.Office, Ticket: t.ID, Score: b.Score, Comment: b.Comment,
+	rt := queue.Rating{Office: t.Office, Ticket: t.ID, Score: b.Score, Comment: b.Comment,
 		Counter: t.Counter, Staff: t.Staff, Service: t.Service, Day: t.Day, At: c.s.now()}
 	if err := c.s.st.PutRating(r.Context(), rt); err != nil {
-		if errors.Is(err, store.ErrConflict) {
+		if errors.Is(err, queue.ErrConflict) {
 			err = newError(http.StatusConflict, "already_rated", fmt.Sprintf("ticket %s has already been rated; thank you", t.Display))
 		}
 		c.s.fail(w, r, err)

@@ -89,22 +89,9 @@ func (db *DB) Booking(ctx context.Context, code string) (*queue.Booking, error) 
 	return b, nil
 }
 
-// Rating is a citizen's rating of a finished ticket.
-type Rating struct {
-	Office  string    `json:"office"`
-	Ticket  string    `json:"ticket"`
-	Score   int       `json:"score"` // 4 very satisfied … 1 dissatisfied
-	Comment string    `json:"comment,omitempty"`
-	Counter string    `json:"counter,omitempty"`
-	Staff   string    `json:"staff,omitempty"`
-	Service string    `json:"service,omitempty"`
-	Day     string    `json:"day,omitempty"`
-	At      time.Time `json:"at"`
-}
-
 // PutRating stores a rating. A ticket is rated once: a second rating
 // fails with ErrConflict; an unknown ticket with ErrNotFound.
-func (db *DB) PutRating(ctx context.Context, r Rating) error {
+func (db *DB) PutRating(ctx context.Context, r queue.Rating) error {
 	if r.Score < 1 || r.Score > 4 {
 		return fmt.Errorf("rating of ticket %s: score %d must be 1 to 4", r.Ticket, r.Score)
 	}
@@ -124,8 +111,8 @@ func (db *DB) PutRating(ctx context.Context, r Rating) error {
 }
 
 // RatingOf returns the rating of a ticket, or nil when it has none.
-func (db *DB) RatingOf(ctx context.Context, ticket string) (*Rating, error) {
-	var r Rating
+func (db *DB) RatingOf(ctx context.Context, ticket string) (*queue.Rating, error) {
+	var r queue.Rating
 	var at sql.NullString
 	err := db.r.QueryRowContext(ctx, `SELECT office, ticket, score, comment, counter, staff, service, day, at FROM ratings WHERE ticket = ?`, ticket).
 		Scan(&r.Office, &r.Ticket, &r.Score, &r.Comment, &r.Counter, &r.Staff, &r.Service, &r.Day, &at)

@@ -349,12 +349,12 @@ func scanTicket(s scanner) (*queue.Ticket, error) {
 	return &t, nil
 }
 
-// Ticket loads a ticket of an office by id, of any day. It returns nil and
-// no error when there is none (as engine.Store asks).
+// Ticket loads a ticket of an office by id, of any day. It returns
+// ErrNotFound when there is none.
 func (db *DB) Ticket(ctx context.Context, office, id string) (*queue.Ticket, error) {
 	t, err := scanTicket(db.r.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ? AND office = ?`, id, office))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return nil, fmt.Errorf("ticket %s of office %s: %w", id, office, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load ticket %s of office %s: %w", id, office, err)

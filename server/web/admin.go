@@ -12,7 +12,6 @@ import (
 
 	"luot/server/auth"
 	"luot/server/queue"
-	"luot/server/store"
 )
 
 // adminForms are the admin's POST /admin/{form} actions.
@@ -23,7 +22,7 @@ type adminData struct {
 	Office    queue.Office
 	Staff     []queue.Staff
 	Devices   []queue.Device
-	Audit     []store.AuditEntry
+	Audit     []queue.AuditEntry
 	NewKey    string
 	NewDevice string
 	Weekdays  []string

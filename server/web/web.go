@@ -7,6 +7,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -18,13 +19,29 @@ import (
 	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/hub"
-	"luot/server/store"
+	"luot/server/queue"
+	"luot/server/report"
 )
+
+// Store is what the pages need from durable storage besides what the
+// engine does: sessions (auth.Sessions), staff and devices, the audit log
+// and the reports' rows. *store.DB implements it (the server's main
+// checks).
+type Store interface {
+	auth.Sessions
+	auth.Devices
+	DeleteSession(ctx context.Context, hash []byte) error
+	ListStaff(ctx context.Context, office string) ([]queue.Staff, error)
+	PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
+	Audit(ctx context.Context, office string, at time.Time, who, action, detail string) error
+	AuditLog(ctx context.Context, office string, limit int) ([]queue.AuditEntry, error)
+	ReportRows(ctx context.Context, office, from, to string) ([]report.Row, []report.Rating, error)
+}
 
 // Config wires the web pages to the rest of the server.
 type Config struct {
 	Engine *engine.Engine
-	DB     *store.DB
+	DB     Store
 	Hub    *hub.Hub
 	// PublicURL is the base URL citizens reach the server at, for the
 	// tracking links in QR codes; "" makes them relative paths (never
