@@ -49,34 +49,8 @@ func (db *DB) OfficeIDs(ctx context.Context) ([]string, error) {
 // that would give a (day, service, number), an idempotency key or a reply
 // key twice.
 func (db *DB) Commit(ctx context.Context, c *queue.Change, events []engine.Encoded) error {
-	if c == nil {
-		return errors.New("commit: nil change")
-	}
-	if len(events) != len(c.Events) {
-		return fmt.Errorf("commit change of office %s: %d events but %d encodings; encode every event once", c.Office, len(c.Events), len(events))
-	}
-	if err := checkKeys(c); err != nil {
-		return err
-	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("commit change of office %s: begin: %w", c.Office, err)
-	}
-	defer tx.Rollback()
-	pos, err := db.readPos(ctx, tx, c.Office)
-	if err == nil {
-		err = db.commitTx(ctx, tx, c, events, &pos)
-	}
-	if err == nil {
-		err = db.writePos(ctx, tx, c.Office, pos)
-	}
-	if err != nil {
-		return fmt.Errorf("commit change of office %s: %w", c.Office, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit change of office %s: %w", c.Office, err)
-	}
-	return nil
+	// One path writes changes: a commit is a batch of one.
+	return db.CommitBatch(ctx, []*queue.Change{c}, [][]engine.Encoded{events})
 }
 
 // checkKeys refuses a change whose keys cannot be stored: a ticket's
