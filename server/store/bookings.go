@@ -58,22 +58,14 @@ func scanBooking(s scanner) (*queue.Booking, error) {
 
 // loadBookings reads the bookings of the state's day and later days.
 func loadBookings(ctx context.Context, tx *sql.Tx, s *queue.State) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE office = ? AND date >= ?`, s.Office.ID, s.Day)
-	if err != nil {
-		return fmt.Errorf("read bookings: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		b, err := scanBooking(rows)
+	return eachRow(ctx, tx, "bookings", func(r scanner) error {
+		b, err := scanBooking(r)
 		if err != nil {
-			return fmt.Errorf("read bookings: %w", err)
+			return err
 		}
 		s.Bookings[b.Code] = b
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read bookings: %w", err)
-	}
-	return nil
+		return nil
+	}, `SELECT `+bookingColumns+` FROM bookings WHERE office = ? AND date >= ?`, s.Office.ID, s.Day)
 }
 
 // Booking loads a booking by code, of any office and date. It returns

@@ -288,6 +288,26 @@ func putTicket(ctx context.Context, st func(string) *sql.Stmt, t *queue.Ticket) 
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
+// eachRow runs a query in tx and hands each row to row; an error (of the
+// query, of a row, of the iteration) is returned as "read what: …". The
+// rows are closed in every case.
+func eachRow(ctx context.Context, tx *sql.Tx, what string, row func(scanner) error, query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return fmt.Errorf("read %s: %w", what, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", what, err)
+	}
+	return nil
+}
+
 func scanTicket(s scanner) (*queue.Ticket, error) {
 	var t queue.Ticket
 	var source, priority, status string
@@ -487,90 +507,70 @@ func loadState(ctx context.Context, tx *sql.Tx, office string) (*queue.State, er
 		return nil, fmt.Errorf("database is inconsistent: last seq %d / order %d recorded, but seq %d / order %d stored; restore a backup", lastSeq, lastOrder, maxSeq.Int64, maxOrder.Int64)
 	}
 
-	rows, err := tx.QueryContext(ctx, `SELECT counter, state, staff, current FROM counter_status WHERE office = ?`, office)
-	if err != nil {
-		return nil, fmt.Errorf("read counters: %w", err)
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, "counters", func(r scanner) error {
 		var cs queue.CounterStatus
 		var state string
-		if err := rows.Scan(&cs.Counter, &state, &cs.Staff, &cs.Current); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read counters: %w", err)
+		if err := r.Scan(&cs.Counter, &state, &cs.Staff, &cs.Current); err != nil {
+			return err
 		}
 		cs.State = queue.CounterState(state)
 		if _, ok := s.Counters[cs.Counter]; ok {
 			s.Counters[cs.Counter] = cs
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read counters: %w", err)
+		return nil
+	}, `SELECT counter, state, staff, current FROM counter_status WHERE office = ?`, office)
+	if err != nil {
+		return nil, err
 	}
 
-	rows, err = tx.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets
-		WHERE office = ? AND (day = ? OR status NOT IN (?, ?, ?, ?))`,
-		office, day, string(queue.StatusDone), string(queue.StatusNoShow), string(queue.StatusCancelled), string(queue.StatusExpired))
-	if err != nil {
-		return nil, fmt.Errorf("read tickets: %w", err)
-	}
-	for rows.Next() {
-		t, err := scanTicket(rows)
+	err = eachRow(ctx, tx, "tickets", func(r scanner) error {
+		t, err := scanTicket(r)
 		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read tickets: %w", err)
+			return err
 		}
 		if t.Day != day && t.Status.Final() {
-			continue // a status this program does not know as final; keep memory as Apply would
+			return nil // a status this program does not know as final; keep memory as Apply would
 		}
 		s.Tickets[t.ID] = t
 		if t.Source == queue.SourceRemote && t.Day == day {
 			s.Remote[t.NumberService]++ // as Apply counted it: by the service it was issued for
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read tickets: %w", err)
+		return nil
+	}, `SELECT `+ticketColumns+` FROM tickets
+		WHERE office = ? AND (day = ? OR status NOT IN (?, ?, ?, ?))`,
+		office, day, string(queue.StatusDone), string(queue.StatusNoShow), string(queue.StatusCancelled), string(queue.StatusExpired))
+	if err != nil {
+		return nil, err
 	}
 
-	rows, err = tx.QueryContext(ctx, `SELECT service, last FROM numbers WHERE office = ? AND day = ?`, office, day)
-	if err != nil {
-		return nil, fmt.Errorf("read numbers: %w", err)
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, "numbers", func(r scanner) error {
 		var sv string
 		var n int
-		if err := rows.Scan(&sv, &n); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read numbers: %w", err)
+		if err := r.Scan(&sv, &n); err != nil {
+			return err
 		}
 		s.Numbers[sv] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read numbers: %w", err)
+		return nil
+	}, `SELECT service, last FROM numbers WHERE office = ? AND day = ?`, office, day)
+	if err != nil {
+		return nil, err
 	}
 
 	if err := loadBookings(ctx, tx, s); err != nil {
 		return nil, err
 	}
 
-	rows, err = tx.QueryContext(ctx, `SELECT service, seconds FROM averages WHERE office = ?`, office)
-	if err != nil {
-		return nil, fmt.Errorf("read averages: %w", err)
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, "averages", func(r scanner) error {
 		var sv string
 		var sec float64
-		if err := rows.Scan(&sv, &sec); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read averages: %w", err)
+		if err := r.Scan(&sv, &sec); err != nil {
+			return err
 		}
 		s.Averages[sv] = sec
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read averages: %w", err)
+		return nil
+	}, `SELECT service, seconds FROM averages WHERE office = ?`, office)
+	if err != nil {
+		return nil, err
 	}
 	return s, nil
 }
