@@ -427,9 +427,11 @@ func exportOffice(ctx context.Context, db *store.DB, office, path string) error 
 	return out.Close()
 }
 
-// The store is what the API and the pages need: checked here, where they
-// are wired together (api and web know the store only by interfaces).
+// The store is what the engine, the API and the pages need: checked
+// here, where they are wired together (each knows the store only by the
+// interface it declares).
 var (
-	_ api.Store = (*store.DB)(nil)
-	_ web.Store = (*store.DB)(nil)
+	_ engine.BatchStore = (*store.DB)(nil)
+	_ api.Store         = (*store.DB)(nil)
+	_ web.Store         = (*store.DB)(nil)
 )

@@ -13,8 +13,6 @@ import (
 	"luot/server/queue"
 )
 
-var _ engine.Store = (*DB)(nil)
-
 // OfficeIDs lists the ids of the offices in the database, sorted.
 func (db *DB) OfficeIDs(ctx context.Context) ([]string, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT id FROM offices ORDER BY id`)
