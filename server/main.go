@@ -30,6 +30,7 @@ import (
 
 	"luot/assets"
 	"luot/server/api"
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/officefile"
@@ -266,7 +267,7 @@ func run(ctx context.Context, args []string) error {
 	limits := api.DefaultCitizenLimits()
 	limits.RemotePerOfficeBurst, limits.RemotePerOfficeEvery = o.remoteBurst, o.remoteEvery
 	handler.SetCitizenLimits(limits)
-	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, Now: time.Now, Log: log, MinAdminPIN: o.adminPINMin})
+	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, AllowedOrigins: origins, Now: time.Now, Log: log, MinAdminPIN: o.adminPINMin})
 	if err != nil {
 		return err
 	}
@@ -406,7 +407,7 @@ func importOffice(ctx context.Context, db *store.DB, eng *engine.Engine, data []
 			return err
 		}
 	}
-	return officefile.ApplyAccounts(ctx, db, f, api.HashPIN, minAdminPIN)
+	return officefile.ApplyAccounts(ctx, db, f, auth.HashPIN, minAdminPIN)
 }
 
 func exportOffice(ctx context.Context, db *store.DB, office, path string) error {
@@ -434,3 +435,12 @@ func exportOffice(ctx context.Context, db *store.DB, office, path string) error 
 	}
 	return out.Close()
 }
+
+// The store is what the engine, the API and the pages need: checked
+// here, where they are wired together (each knows the store only by the
+// interface it declares).
+var (
+	_ engine.BatchStore = (*store.DB)(nil)
+	_ api.Store         = (*store.DB)(nil)
+	_ web.Store         = (*store.DB)(nil)
+)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"luot/assets"
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/queue"
@@ -66,7 +67,7 @@ func TestMaintainPrunesOldEventsAndSessions(t *testing.T) {
 	v, _ := eng.View("demo")
 	recent := v.Seq
 
-	for _, s := range []store.Session{
+	for _, s := range []auth.Session{
 		{TokenHash: []byte("expired-session-0123456789"), Office: "demo", Staff: "nv1", Counter: "q1", Role: queue.RoleClerk, Created: now.Add(-13 * time.Hour), Expires: now.Add(-time.Hour)},
 		{TokenHash: []byte("current-session-0123456789"), Office: "demo", Staff: "nv2", Counter: "q2", Role: queue.RoleClerk, Created: now.Add(-time.Hour), Expires: now.Add(11 * time.Hour)},
 	} {

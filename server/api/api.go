@@ -58,24 +58,24 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/crypto/bcrypt"
 
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/queue"
 	"luot/server/ratelimit"
-	"luot/server/store"
 )
 
 // Store is what the API needs from durable storage besides what the engine
 // does: staff logins, sessions, devices and the audit log. *store.DB
-// implements it.
+// implements it (the server's main checks). Lookups signal "not found" by
+// errors wrapping queue.ErrNotFound or auth's errors.
 type Store interface {
 	StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, time.Time, error)
 	RecordLoginFailure(ctx context.Context, office, id string, now time.Time, maxAttempts int, lockFor time.Duration) (int, time.Time, error)
 	ResetLoginFailures(ctx context.Context, office, id string) error
-	CreateSession(ctx context.Context, s store.Session) error
-	SessionByTokenHash(ctx context.Context, hash []byte, now time.Time) (store.Session, error)
+	CreateSession(ctx context.Context, s auth.Session) error
+	SessionByTokenHash(ctx context.Context, hash []byte, now time.Time) (auth.Session, error)
 	DeleteSession(ctx context.Context, hash []byte) error
 	PutDevice(ctx context.Context, d queue.Device, keyHash []byte) error
 	DeviceByKeyHash(ctx context.Context, hash []byte) (queue.Device, error)
@@ -87,12 +87,15 @@ type Store interface {
 	// The citizens' API: bookings, ratings, and the idempotency keys of
 	// remote numbers.
 	Booking(ctx context.Context, code string) (*queue.Booking, error)
-	PutRating(ctx context.Context, r store.Rating) error
-	RatingOf(ctx context.Context, ticket string) (*store.Rating, error)
+	PutRating(ctx context.Context, r queue.Rating) error
+	RatingOf(ctx context.Context, ticket string) (*queue.Rating, error)
 	TicketByIdempotencyKey(ctx context.Context, office, key string) (string, error)
-}
 
-var _ Store = (*store.DB)(nil)
+	// Fault classifies a storage failure as queue.ErrStorageFull,
+	// ErrStorageBusy or ErrStorageIO (nil for any other error), so that
+	// the answer can say what is wrong.
+	Fault(err error) error
+}
 
 // Config configures the API. Engine, Store and Hub are required; the hub
 // must be the engine's Publisher.
@@ -107,8 +110,10 @@ type Config struct {
 	// Host header, which anyone can forge.
 	PublicURL string
 	// AllowedOrigins lists the browser origins ("https://board.example")
-	// besides the server's own host that may open the event stream; "*"
-	// allows any. Requests without an Origin header (devices) are allowed.
+	// besides the server's own host that may open the public event
+	// stream; "*" allows any. They may not log in nor make changes with
+	// the session cookie (auth.Origins). Requests without an Origin header
+	// (devices) are allowed.
 	AllowedOrigins []string
 	// Now is the clock (time.Now when nil; a fake clock in tests).
 	Now func() time.Time
@@ -201,6 +206,8 @@ type Server struct {
 	pinChecks chan struct{}
 	// citizen serves the citizens' API (citizen.go).
 	citizen *citizen
+	// auth authenticates staff sessions and checks browsers' origins.
+	auth *auth.Auth
 }
 
 // New returns the API handler. It fails if Engine, Store or Hub is
@@ -258,6 +265,7 @@ func New(cfg Config) (*Server, error) {
 		public: strings.TrimRight(cfg.PublicURL, "/"),
 		secure: strings.HasPrefix(cfg.PublicURL, "https://"),
 	}
+	s.auth = auth.New(auth.Config{Sessions: cfg.Store, Origins: auth.Origins{PublicURL: cfg.PublicURL, Allowed: cfg.AllowedOrigins}, Now: cfg.Now})
 	m, err := newMetrics(s, cfg.Registry)
 	if err != nil {
 		return nil, fmt.Errorf("api: register metrics: %w", err)
@@ -274,15 +282,6 @@ func New(cfg Config) (*Server, error) {
 	s.pinChecks = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
 	s.routes()
 	return s, nil
-}
-
-// HashPIN makes the bcrypt hash under which a staff PIN is stored (for
-// store.PutStaff). PINs are 1–32 characters.
-func HashPIN(pin string) ([]byte, error) {
-	if pin == "" || len(pin) > maxPIN {
-		return nil, fmt.Errorf("a PIN must have 1 to %d characters", maxPIN)
-	}
-	return bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
 }
 
 func (s *Server) routes() {

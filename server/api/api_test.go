@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"luot/server/auth"
 	"luot/server/queue"
 )
 
@@ -135,10 +136,10 @@ func TestSessions(t *testing.T) {
 		t.Fatalf("cookie %+v", cookie)
 	}
 	// The cookie works for the console.
-	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q2/open", header: map[string]string{"Cookie": SessionCookie + "=" + s.Token, CSRFHeader: CSRFToken(s.Token)}})
+	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q2/open", header: map[string]string{"Cookie": SessionCookie + "=" + s.Token, CSRFHeader: auth.CSRFToken(s.Token)}})
 	// … only with the session's CSRF token.
 	e.must(t, 403, req{method: "POST", path: "/api/v1/counters/q2/pause", header: map[string]string{"Cookie": SessionCookie + "=" + s.Token}})
-	e.must(t, 403, req{method: "POST", path: "/api/v1/counters/q2/pause", header: map[string]string{"Cookie": SessionCookie + "=" + s.Token, CSRFHeader: CSRFToken("another")}})
+	e.must(t, 403, req{method: "POST", path: "/api/v1/counters/q2/pause", header: map[string]string{"Cookie": SessionCookie + "=" + s.Token, CSRFHeader: auth.CSRFToken("another")}})
 	// … but not from another site's page.
 	e.must(t, 403, req{method: "POST", path: "/api/v1/counters/q2/pause", header: map[string]string{"Cookie": SessionCookie + "=" + s.Token, "Origin": "https://evil.example"}})
 	// Admin without counter.

@@ -9,9 +9,9 @@ import (
 	"net/url"
 	"time"
 
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
-	"luot/server/store"
 )
 
 // BookingJSON is a booking as its holder sees it. The phone is masked and
@@ -162,7 +162,7 @@ func (c *citizen) newBookingCode(r *http.Request) (string, error) {
 		rand.Read(b)
 		code := queue.BookingCode(b)
 		_, err := c.s.st.Booking(r.Context(), code)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, queue.ErrNotFound) {
 			return code, nil
 		}
 		if err != nil {
@@ -187,7 +187,7 @@ func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := engine.NewToken()
-	req := queue.BookRequest{Code: code, Service: b.Service, Date: b.Date, Slot: b.Slot, Name: b.Name, Phone: b.Phone, TokenHash: hashSecret(token)}
+	req := queue.BookRequest{Code: code, Service: b.Service, Date: b.Date, Slot: b.Slot, Name: b.Name, Phone: b.Phone, TokenHash: auth.Hash(token)}
 	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
 		return st.Book(now, req)
 	})
@@ -215,7 +215,7 @@ func (c *citizen) findBooking(r *http.Request, code string) (*queue.Booking, *en
 		}
 	}
 	b, err := c.s.st.Booking(r.Context(), code)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, queue.ErrNotFound) {
 		return nil, nil, nil
 	}
 	if err != nil {
@@ -241,7 +241,7 @@ func (c *citizen) cancelBooking(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	hash := hashSecret(b.Token)
+	hash := auth.Hash(b.Token)
 	bk, v, err := c.findBooking(r, code)
 	if err != nil {
 		c.s.fail(w, r, err)
@@ -439,7 +439,7 @@ func (c *citizen) cancelTicket(w http.ResponseWriter, r *http.Request) {
 }
 
 type ratingAnswer struct {
-	Rating store.Rating `json:"rating"`
+	Rating queue.Rating `json:"rating"`
 }
 
 func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
@@ -451,10 +451,10 @@ func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, newError(http.StatusConflict, "not_done", fmt.Sprintf("ticket %s is %s: it can be rated once it has been served", t.Display, t.Status)))
 		return
 	}
-	rt := store.Rating{Office: t.Office, Ticket: t.ID, Score: b.Score, Comment: b.Comment,
+	rt := queue.Rating{Office: t.Office, Ticket: t.ID, Score: b.Score, Comment: b.Comment,
 		Counter: t.Counter, Staff: t.Staff, Service: t.Service, Day: t.Day, At: c.s.now()}
 	if err := c.s.st.PutRating(r.Context(), rt); err != nil {
-		if errors.Is(err, store.ErrConflict) {
+		if errors.Is(err, queue.ErrConflict) {
 			err = newError(http.StatusConflict, "already_rated", fmt.Sprintf("ticket %s has already been rated; thank you", t.Display))
 		}
 		c.s.fail(w, r, err)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
 )
@@ -47,7 +48,7 @@ func (s *Server) counterAction(action string) http.HandlerFunc {
 			return
 		}
 		counter := r.PathValue("id")
-		if se.Role != queue.RoleAdmin && se.Counter != counter {
+		if !se.Can(auth.AnyCounter) && se.Counter != counter {
 			s.fail(w, r, newError(http.StatusForbidden, "not_your_counter",
 				fmt.Sprintf("you are logged in at counter %q and may act only there; log in at counter %q to act on it", se.Counter, truncate(counter, 40))))
 			return

@@ -237,6 +237,9 @@ func decodeEmpty(data []byte) error {
 
 // DeviceBody is the body of POST /admin/devices.
 type DeviceBody struct {
+	// ID is the device's id, chosen by the administrator; "" for a random
+	// one (auth.RegisterDevice).
+	ID   string           `json:"id,omitempty"`
 	Name string           `json:"name"`
 	Kind queue.DeviceKind `json:"kind"`
 }
@@ -245,6 +248,9 @@ func decodeDevice(data []byte) (DeviceBody, error) {
 	var b DeviceBody
 	if err := decodeStrict(data, &b); err != nil {
 		return DeviceBody{}, err
+	}
+	if b.ID != "" && !queue.ValidID(b.ID) {
+		return DeviceBody{}, badRequest("invalid_device_id", fmt.Sprintf("device id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_', or leave it out for a random one", truncate(b.ID, 40)))
 	}
 	name, err := cleanText("device name", b.Name, true)
 	if err != nil {

@@ -1,13 +1,11 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
-	"luot/server/engine"
+	"luot/server/auth"
 	"luot/server/queue"
-	"luot/server/store"
 )
 
 // DeviceRegistered answers POST /admin/devices: the device and its key,
@@ -18,7 +16,7 @@ type DeviceRegistered struct {
 }
 
 func (s *Server) registerDevice(w http.ResponseWriter, r *http.Request) {
-	se, err := s.admin(r)
+	se, err := s.require(r, auth.ManageDevices)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -27,9 +25,8 @@ func (s *Server) registerDevice(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d := queue.Device{ID: engine.NewID(), Office: se.Office, Name: b.Name, Kind: b.Kind}
-	key := engine.NewToken()
-	if err := s.st.PutDevice(r.Context(), d, hashSecret(key)); err != nil {
+	d, key, err := auth.RegisterDevice(r.Context(), s.st, se.Office, b.ID, b.Name, b.Kind)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -38,7 +35,7 @@ func (s *Server) registerDevice(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listDevices(w http.ResponseWriter, r *http.Request) {
-	se, err := s.admin(r)
+	se, err := s.require(r, auth.ManageDevices)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -55,30 +52,13 @@ func (s *Server) listDevices(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) revokeDevice(w http.ResponseWriter, r *http.Request) {
-	se, err := s.admin(r)
+	se, err := s.require(r, auth.ManageDevices)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	id := r.PathValue("id")
-	ds, err := s.st.ListDevices(r.Context(), se.Office)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	found := false
-	for _, d := range ds {
-		found = found || d.ID == id
-	}
-	if !found {
-		s.fail(w, r, newError(http.StatusNotFound, "unknown_device", "no device with this id in your office"))
-		return
-	}
-	if err := s.st.RevokeDevice(r.Context(), id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			s.fail(w, r, newError(http.StatusNotFound, "unknown_device", "no device with this id in your office"))
-			return
-		}
+	if err := auth.RevokeDevice(r.Context(), s.st, se.Office, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -111,3 +111,46 @@ func TestDeviceStatusIsThrottled(t *testing.T) {
 		t.Fatalf("stored status %q, want %q", got, other)
 	}
 }
+
+// TestRegisterDeviceRule: the API registers devices by the same rule as
+// the administration page (auth.RegisterDevice): an id chosen by the
+// administrator, or a random one; a live id is refused, a revoked one is
+// registered again with a new key, another office's is refused.
+func TestRegisterDeviceRule(t *testing.T) {
+	e := newEnv(t)
+	e.addDevice("kiosk-other", "hn-bd", "kiosk")
+	admin := e.login(t, "admin", "")
+	reg := func(status int, body map[string]string) resp {
+		t.Helper()
+		return e.must(t, status, req{method: "POST", path: "/api/v1/admin/devices", token: admin, body: body})
+	}
+	var d DeviceRegistered
+	reg(http.StatusCreated, map[string]string{"name": "Sảnh", "kind": "kiosk"}).decode(t, &d)
+	if d.Device.ID == "" || d.Key == "" {
+		t.Fatalf("random id: %+v", d)
+	}
+	reg(http.StatusCreated, map[string]string{"id": "kiosk-hall", "name": "Sảnh", "kind": "kiosk"}).decode(t, &d)
+	if d.Device.ID != "kiosk-hall" {
+		t.Fatalf("chosen id: %+v", d)
+	}
+	first := d.Key
+	for _, c := range []struct {
+		status int
+		id     string
+		code   string
+	}{
+		{http.StatusConflict, "kiosk-hall", "device_exists"},
+		{http.StatusConflict, "kiosk-other", "device_id_taken"},
+		{http.StatusBadRequest, "Kiosk Hall", "invalid_device_id"},
+	} {
+		if code := reg(c.status, map[string]string{"id": c.id, "name": "x", "kind": "kiosk"}).errCode(t); code != c.code {
+			t.Errorf("id %q: code %s, want %s", c.id, code, c.code)
+		}
+	}
+	e.must(t, http.StatusNoContent, req{method: "DELETE", path: "/api/v1/admin/devices/kiosk-hall", token: admin})
+	reg(http.StatusCreated, map[string]string{"id": "kiosk-hall", "name": "Sảnh", "kind": "kiosk"}).decode(t, &d)
+	if d.Key == first {
+		t.Fatal("registered again with the old key")
+	}
+	e.must(t, http.StatusNotFound, req{method: "DELETE", path: "/api/v1/admin/devices/kiosk-other", token: admin})
+}

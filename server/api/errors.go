@@ -100,7 +100,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return // the client left; nobody reads the answer
 	}
 	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	if f := storageFault(err); f != nil {
+	if f := s.storageFault(err); f != nil {
 		w.Header().Set("Retry-After", "5")
 		writeError(w, f.Status, f.Code, f.Message)
 		return

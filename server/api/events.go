@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -204,7 +202,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 //     citizen types or scans, never from the stream.
 func (s *Server) staffStream(r *http.Request, office string) (bool, error) {
 	if r.Header.Get("Authorization") == "" {
-		if _, err := r.Cookie(SessionCookie); err != nil || !s.ownOrigin(r) {
+		if _, err := r.Cookie(SessionCookie); err != nil || !s.auth.Origins().Own(r) {
 			return false, nil
 		}
 	}
@@ -216,24 +214,6 @@ func (s *Server) staffStream(r *http.Request, office string) (bool, error) {
 		return false, err
 	}
 	return se.Office == office, nil
-}
-
-// ownOrigin reports whether a browser request comes from a page of this
-// server itself (or from no page).
-func (s *Server) ownOrigin(r *http.Request) bool {
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return true
-	}
-	u, err := url.Parse(o)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	if strings.EqualFold(u.Host, r.Host) {
-		return true
-	}
-	p, err := url.Parse(s.public)
-	return s.public != "" && err == nil && strings.EqualFold(p.Host, u.Host)
 }
 
 // stream is one client's websocket of an office's events (the office's
@@ -311,7 +291,7 @@ func (s *Server) upgrader(what string) websocket.Upgrader {
 	return websocket.Upgrader{
 		ReadBufferSize:  0,
 		WriteBufferSize: 0,
-		CheckOrigin:     s.sameOrigin,
+		CheckOrigin:     s.auth.Origins().MayRead,
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			code := "websocket_refused"
 			if status == http.StatusForbidden {

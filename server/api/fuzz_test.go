@@ -103,7 +103,8 @@ func FuzzDecodeEmpty(f *testing.F) {
 
 func FuzzDecodeDevice(f *testing.F) {
 	addSeeds(f, `{"name":"Ki-ốt sảnh 🖨️","kind":"kiosk"}`, `{"name":"Màn hình","kind":"display"}`, "{\"name\":\"a\\u0000b\",\"kind\":\"kiosk\"}",
-		`{"name":"Nguye\u0302\u0303n","kind":"display"}`)
+		`{"name":"Nguye\u0302\u0303n","kind":"display"}`, `{"id":"kiosk-hall","name":"Sảnh","kind":"kiosk"}`,
+		`{"id":"Kiosk 1","name":"a","kind":"kiosk"}`, `{"id":"../x","name":"a","kind":"kiosk"}`, `{"id":7,"name":"a","kind":"kiosk"}`)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := decodeDevice(data)
 		if err != nil {
@@ -115,6 +116,9 @@ func FuzzDecodeDevice(f *testing.F) {
 		}
 		if b.Kind != queue.DeviceKiosk && b.Kind != queue.DeviceDisplay {
 			t.Fatalf("accepted kind %q", b.Kind)
+		}
+		if b.ID != "" && !queue.ValidID(b.ID) {
+			t.Fatalf("accepted id %q", b.ID)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"luot/server/auth"
 	"luot/server/engine"
 )
 
@@ -122,7 +123,7 @@ var forwardingHeaders = []string{"Forwarded", "X-Forwarded-For", "X-Real-IP"}
 func (s *Server) operator(r *http.Request) *Error {
 	if tok := s.cfg.MetricsToken; tok != "" {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare(hashSecret(got), hashSecret(tok)) != 1 {
+		if !ok || subtle.ConstantTimeCompare(auth.Hash(got), auth.Hash(tok)) != 1 {
 			return newError(http.StatusUnauthorized, "metrics_token_required",
 				"the metrics need the operator's token: send Authorization: Bearer <token> (the server's -metrics-token-file)")
 		}

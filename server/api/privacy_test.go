@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"testing"
 
+	"luot/server/auth"
 	"luot/server/queue"
 )
 
@@ -87,7 +88,7 @@ func TestBookingTakeoverByPhone(t *testing.T) {
 		t.Errorf("the booking answer returns the name: %s", r.body)
 	}
 	// The token is stored only as its hash.
-	if n := count(t, e, fmt.Sprintf(`SELECT count(*) FROM bookings WHERE code = '%s' AND token_hash = X'%x'`, victim.Code, hashSecret(victim.Token))); n != 1 {
+	if n := count(t, e, fmt.Sprintf(`SELECT count(*) FROM bookings WHERE code = '%s' AND token_hash = X'%x'`, victim.Code, auth.Hash(victim.Token))); n != 1 {
 		t.Fatalf("the booking's token hash is not stored (%d rows)", n)
 	}
 }

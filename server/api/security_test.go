@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"luot/server/auth"
 	"luot/server/queue"
 )
 
@@ -212,5 +213,51 @@ func TestTrackURLIgnoresTheHostHeader(t *testing.T) {
 				t.Fatalf("PublicURL %q: track_url %q", public, u)
 			}
 		}
+	}
+}
+
+// TestCookieOnlyFromOwnPages: the session cookie counts for a change (and
+// a login) only from the server's own pages, as on the web pages
+// (auth.Origins.Own). The API used to let the origins of -allowed-origins
+// (meant for opening the public event stream) log in and make changes
+// with the cookie, and took a change whose browser said Sec-Fetch-Site:
+// cross-site when it sent no Origin.
+func TestCookieOnlyFromOwnPages(t *testing.T) {
+	for _, allowed := range []string{"https://board.example.vn", "*"} {
+		e := newEnv(t, withConfig(func(c *Config) { c.AllowedOrigins = []string{allowed} }))
+		tok := e.login(t, "nv1", "q1")
+		cookie := map[string]string{"Cookie": SessionCookie + "=" + tok, CSRFHeader: auth.CSRFToken(tok)}
+		with := func(k, v string) map[string]string {
+			h := map[string]string{k: v}
+			for k, v := range cookie {
+				h[k] = v
+			}
+			return h
+		}
+		for _, c := range []struct {
+			name string
+			hdr  map[string]string
+		}{
+			{"an allowed origin's page", with("Origin", "https://board.example.vn")},
+			{"a cross-site fetch without Origin", with("Sec-Fetch-Site", "cross-site")},
+			{"another site's Referer without Origin", with("Referer", "https://evil.example/page")},
+		} {
+			r := e.must(t, http.StatusForbidden, req{method: "POST", path: "/api/v1/counters/q1/open", header: c.hdr})
+			if code := r.errCode(t); code != "cross_origin" {
+				t.Errorf("allowed %s, %s: code %s", allowed, c.name, code)
+			}
+			login := req{method: "POST", path: "/api/v1/sessions", header: map[string]string{}, body: map[string]string{"office": office, "counter": "q1", "staff": "nv1", "pin": "1234"}}
+			for k, v := range c.hdr {
+				if k != "Cookie" && k != CSRFHeader {
+					login.header[k] = v
+				}
+			}
+			if r := e.must(t, http.StatusForbidden, login); r.errCode(t) != "cross_origin" {
+				t.Errorf("allowed %s, login from %s: %s", allowed, c.name, r.body)
+			}
+		}
+		// The server's own page, and the bearer token from anywhere, work.
+		e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q1/open", header: with("Origin", e.srv.URL)})
+		e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q1/pause", token: tok, header: map[string]string{"Origin": "https://board.example.vn"}})
 	}
 }

@@ -10,9 +10,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
-	"luot/server/store"
 )
 
 // SessionJSON answers POST /sessions.
@@ -52,8 +52,9 @@ func (s *Server) pinMatches(ctx context.Context, hash []byte, pin string) bool {
 }
 
 func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
-	// A login from another site's page (login CSRF) is refused.
-	if !s.sameOrigin(r) {
+	// A login from another site's page (login CSRF) is refused: only the
+	// server's own pages log in (auth.Origins.Own).
+	if !s.auth.Origins().Own(r) {
 		s.fail(w, r, errCrossOrigin)
 		return
 	}
@@ -76,7 +77,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	account := b.Office + "/" + b.Staff
 	ctx := r.Context()
 	st, hash, _, _, err := s.st.StaffAuth(ctx, b.Office, b.Staff)
-	unknown := errors.Is(err, store.ErrNotFound)
+	unknown := errors.Is(err, auth.ErrUnknownStaff)
 	if err != nil && !unknown {
 		s.fail(w, r, err)
 		return
@@ -148,7 +149,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, newError(http.StatusForbidden, "staff_disabled", "this staff account is disabled: ask an administrator"))
 		return
 	}
-	if st.Role != queue.RoleAdmin && b.Counter == "" {
+	if !auth.Can(st.Role, auth.AnyCounter) && b.Counter == "" {
 		s.fail(w, r, badRequest("counter_required", "choose the counter you are working at"))
 		return
 	}
@@ -162,8 +163,8 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := engine.NewToken()
-	se := store.Session{
-		TokenHash: hashSecret(token), Office: b.Office, Staff: st.ID, Counter: b.Counter,
+	se := auth.Session{
+		TokenHash: auth.Hash(token), Office: b.Office, Staff: st.ID, Counter: b.Counter,
 		Role: st.Role, Created: now, Expires: now.Add(s.cfg.SessionTTL),
 	}
 	if err := s.st.CreateSession(ctx, se); err != nil {
@@ -171,14 +172,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, b.Office, st.ID, "login", "counter "+b.Counter)
-	// Max-Age, which browsers prefer to Expires, counts from when the
-	// browser gets the cookie: a counter PC whose date is off by more than
-	// the session's length (or a test's fake clock) keeps the session.
-	http.SetCookie(w, &http.Cookie{
-		Name: SessionCookie, Value: token, Path: "/", Expires: se.Expires,
-		MaxAge:   int(se.Expires.Sub(now) / time.Second),
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure,
-	})
+	auth.SetCookie(w, token, se.Expires, now, s.secure)
 	writeJSON(w, http.StatusCreated, SessionJSON{
 		Token: token, ExpiresAt: se.Expires.In(v.Office.Location()), Office: b.Office,
 		Staff: st.ID, Name: st.Name, Role: st.Role, Counter: b.Counter,
@@ -229,7 +223,7 @@ func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, se.Office, se.Staff, "logout", "")
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure})
+	auth.ClearCookie(w, s.secure)
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -12,6 +12,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -315,13 +316,14 @@ func (e *Engine) FindTicket(ctx context.Context, id string) (*queue.Ticket, *Vie
 	}
 	for _, oid := range e.OfficeIDs() {
 		t, err := e.store.Ticket(ctx, oid, id)
+		if errors.Is(err, queue.ErrNotFound) {
+			continue
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("load ticket %s: %w", id, err)
 		}
-		if t != nil {
-			v, _ := e.View(oid)
-			return t, v, nil
-		}
+		v, _ := e.View(oid)
+		return t, v, nil
 	}
 	return nil, nil, nil
 }

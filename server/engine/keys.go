@@ -100,7 +100,7 @@ func (e *Engine) ticketOf(ctx context.Context, office string, tickets map[string
 		return t, nil
 	}
 	t, err := e.store.Ticket(ctx, office, id)
-	if err != nil || t == nil {
+	if err != nil {
 		return nil, fmt.Errorf("load ticket %s of idempotency key: %w", id, err)
 	}
 	return t, nil

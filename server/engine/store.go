@@ -36,6 +36,7 @@ type Store interface {
 	// Reply returns the stored answer to the keyed request with this key
 	// (queue.Change.Reply), or nil if there is none.
 	Reply(ctx context.Context, office, key string) (*queue.Reply, error)
-	// Ticket loads any ticket of an office, of any day; nil if none.
+	// Ticket loads any ticket of an office, of any day; an error wrapping
+	// queue.ErrNotFound if none (the convention of queue.ErrNotFound).
 	Ticket(ctx context.Context, office, id string) (*queue.Ticket, error)
 }

@@ -2,12 +2,12 @@ package officefile
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
+	"luot/server/auth"
 	"luot/server/queue"
 )
 
@@ -17,16 +17,14 @@ type AccountStore interface {
 	PutDevice(ctx context.Context, d queue.Device, keyHash []byte) error
 }
 
-// HashKey is how device keys are kept: SHA-256 (keys are long random
-// secrets, so a slow hash adds nothing).
-func HashKey(key string) []byte {
-	h := sha256.Sum256([]byte(key))
-	return h[:]
-}
+// HashKey is how device keys are kept: auth.Hash.
+//
+// Deprecated: use auth.Hash (kept for the kiosk's test stack).
+func HashKey(key string) []byte { return auth.Hash(key) }
 
 // ApplyAccounts adds or updates the file's staff and devices in the store.
 // PINs are hashed with hashPIN (bcrypt, from the caller) and keys with
-// HashKey; neither is kept as given. Every PIN given in clear is checked
+// auth.Hash; neither is kept as given. Every PIN given in clear is checked
 // first (queue.CheckPIN: an administrator's has at least minAdminPIN
 // digits), so that a file with a short one changes nothing; a pin_hash
 // cannot be checked and is taken as exported.
@@ -48,7 +46,7 @@ func ApplyAccounts(ctx context.Context, st AccountStore, f *File, hashPIN func(s
 		}
 	}
 	for _, d := range f.Devices {
-		hash := HashKey(d.Key)
+		hash := auth.Hash(d.Key)
 		if d.KeyHash != "" {
 			var err error
 			if hash, err = hex.DecodeString(d.KeyHash); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"luot/server/auth"
 	"luot/server/queue"
 )
 
@@ -61,7 +62,7 @@ func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 // StaffAuth returns what a login needs: the staff member, their PIN hash
 // (nil when none is set), the failed attempts since the last success, and
 // the time until which logins are refused (zero when not locked). It
-// returns ErrNotFound for an unknown member; the caller decides what a
+// returns auth.ErrUnknownStaff (and ErrNotFound) for an unknown member; the caller decides what a
 // disabled member may do.
 func (db *DB) StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, time.Time, error) {
 	var s queue.Staff
@@ -73,7 +74,7 @@ func (db *DB) StaffAuth(ctx context.Context, office, id string) (queue.Staff, []
 		FROM staff WHERE office = ? AND id = ?`, office, id).
 		Scan(&s.Office, &s.ID, &s.Name, &role, &disabled, &hash, &failed, &locked)
 	if errors.Is(err, sql.ErrNoRows) {
-		return s, nil, 0, time.Time{}, fmt.Errorf("staff %q of office %q: %w", id, office, ErrNotFound)
+		return s, nil, 0, time.Time{}, fmt.Errorf("staff %q of office %q: %w (%w)", id, office, auth.ErrUnknownStaff, ErrNotFound)
 	}
 	if err != nil {
 		return s, nil, 0, time.Time{}, fmt.Errorf("staff %s of office %s: %w", id, office, err)
@@ -168,7 +169,8 @@ func (db *DB) ListStaff(ctx context.Context, office string) ([]queue.Staff, erro
 // PutDevice registers a device or updates its name, kind and revoked flag.
 // A non-nil keyHash (the sha256 of its key, made by the caller) replaces
 // the key; a new device needs one. LastSeen and Status are left alone (see
-// TouchDevice). A key hash used by another device gives ErrConflict.
+// TouchDevice). An id used in another office gives auth.ErrDeviceIDTaken
+// (and ErrConflict); a key hash used by another device gives ErrConflict.
 func (db *DB) PutDevice(ctx context.Context, d queue.Device, keyHash []byte) error {
 	if !queue.ValidID(d.ID) {
 		return fmt.Errorf("device id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", d.ID)
@@ -199,7 +201,7 @@ func (db *DB) PutDevice(ctx context.Context, d queue.Device, keyHash []byte) err
 	case err != nil:
 		return fmt.Errorf("save device %s: %w", d.ID, err)
 	case office != d.Office:
-		return fmt.Errorf("device id %s is used in office %s: %w", d.ID, office, ErrConflict)
+		return fmt.Errorf("device id %s is used in office %s: %w (%w)", d.ID, office, auth.ErrDeviceIDTaken, ErrConflict)
 	default:
 		_, err = tx.ExecContext(ctx, `UPDATE devices SET name = ?, kind = ?, revoked = ?, key_hash = coalesce(?, key_hash) WHERE id = ?`,
 			d.Name, string(d.Kind), boolInt(d.Revoked), keyHash, d.ID)
@@ -236,18 +238,19 @@ func scanDevice(s scanner) (queue.Device, error) {
 }
 
 // DeviceByKeyHash finds a device by the sha256 of its key. An unknown
-// hash gives ErrNotFound; a revoked device is returned with ErrRevoked, so
-// that callers which only check err != nil refuse it.
+// hash gives auth.ErrUnknownDevice (and ErrNotFound); a revoked device is
+// returned with auth.ErrRevokedDevice (and ErrRevoked), so that callers
+// which only check err != nil refuse it.
 func (db *DB) DeviceByKeyHash(ctx context.Context, hash []byte) (queue.Device, error) {
 	d, err := scanDevice(db.r.QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE key_hash = ?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
-		return queue.Device{}, fmt.Errorf("device key: %w", ErrNotFound)
+		return queue.Device{}, fmt.Errorf("device key: %w (%w)", auth.ErrUnknownDevice, ErrNotFound)
 	}
 	if err != nil {
 		return queue.Device{}, fmt.Errorf("device key: %w", err)
 	}
 	if d.Revoked {
-		return d, fmt.Errorf("device %s: %w; register it again", d.ID, ErrRevoked)
+		return d, fmt.Errorf("device %s: %w (%w); register it again", d.ID, auth.ErrRevokedDevice, ErrRevoked)
 	}
 	return d, nil
 }
@@ -314,22 +317,9 @@ func (db *DB) ListDevices(ctx context.Context, office string) ([]queue.Device, e
 	return out, nil
 }
 
-// Session is a staff member's login: found by the sha256 of its bearer
-// token (the token itself is never stored), valid until Expires.
-type Session struct {
-	TokenHash []byte
-	Office    string
-	Staff     string
-	// Counter is the counter the clerk logged in at ("" for an admin).
-	Counter string
-	Role    queue.Role
-	Created time.Time
-	Expires time.Time
-}
-
 // CreateSession stores a session. The staff member must exist
 // (ErrNotFound otherwise); a token hash already used gives ErrConflict.
-func (db *DB) CreateSession(ctx context.Context, s Session) error {
+func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
 	if len(s.TokenHash) < 16 {
 		return fmt.Errorf("session of %s: token hash of %d bytes is too short; store a sha256 hash, not the token", s.Staff, len(s.TokenHash))
 	}
@@ -348,26 +338,27 @@ func (db *DB) CreateSession(ctx context.Context, s Session) error {
 }
 
 // SessionByTokenHash returns the session with this token hash that is
-// still valid at now; an unknown or expired session gives ErrNotFound.
-func (db *DB) SessionByTokenHash(ctx context.Context, hash []byte, now time.Time) (Session, error) {
-	var s Session
+// still valid at now; an unknown or expired session gives
+// auth.ErrUnknownSession (and ErrNotFound).
+func (db *DB) SessionByTokenHash(ctx context.Context, hash []byte, now time.Time) (auth.Session, error) {
+	var s auth.Session
 	var role string
 	var created, expires sql.NullString
 	err := db.r.QueryRowContext(ctx, `SELECT token_hash, office, staff, counter, role, created_at, expires_at
 		FROM sessions WHERE token_hash = ? AND expires_at > ?`, hash, fmtTime(now)).
 		Scan(&s.TokenHash, &s.Office, &s.Staff, &s.Counter, &role, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, fmt.Errorf("session: %w (or expired); log in again", ErrNotFound)
+		return auth.Session{}, fmt.Errorf("session: %w (%w)", auth.ErrUnknownSession, ErrNotFound)
 	}
 	if err != nil {
-		return Session{}, fmt.Errorf("session: %w", err)
+		return auth.Session{}, fmt.Errorf("session: %w", err)
 	}
 	s.Role = queue.Role(role)
 	if s.Created, err = parseTime(created); err != nil {
-		return Session{}, err
+		return auth.Session{}, err
 	}
 	if s.Expires, err = parseTime(expires); err != nil {
-		return Session{}, err
+		return auth.Session{}, err
 	}
 	return s, nil
 }

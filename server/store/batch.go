@@ -9,8 +9,6 @@ import (
 	"luot/server/queue"
 )
 
-var _ engine.BatchStore = (*DB)(nil)
-
 // CommitBatch writes several changes in one durable transaction — the
 // engine's group commit: one fsync for every command that queued up while
 // the previous one was on disk. Each change is checked and written as by

@@ -58,22 +58,14 @@ func scanBooking(s scanner) (*queue.Booking, error) {
 
 // loadBookings reads the bookings of the state's day and later days.
 func loadBookings(ctx context.Context, tx *sql.Tx, s *queue.State) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+bookingColumns+` FROM bookings WHERE office = ? AND date >= ?`, s.Office.ID, s.Day)
-	if err != nil {
-		return fmt.Errorf("read bookings: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		b, err := scanBooking(rows)
+	return eachRow(ctx, tx, "bookings", func(r scanner) error {
+		b, err := scanBooking(r)
 		if err != nil {
-			return fmt.Errorf("read bookings: %w", err)
+			return err
 		}
 		s.Bookings[b.Code] = b
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read bookings: %w", err)
-	}
-	return nil
+		return nil
+	}, `SELECT `+bookingColumns+` FROM bookings WHERE office = ? AND date >= ?`, s.Office.ID, s.Day)
 }
 
 // Booking loads a booking by code, of any office and date. It returns
@@ -89,22 +81,9 @@ func (db *DB) Booking(ctx context.Context, code string) (*queue.Booking, error) 
 	return b, nil
 }
 
-// Rating is a citizen's rating of a finished ticket.
-type Rating struct {
-	Office  string    `json:"office"`
-	Ticket  string    `json:"ticket"`
-	Score   int       `json:"score"` // 4 very satisfied … 1 dissatisfied
-	Comment string    `json:"comment,omitempty"`
-	Counter string    `json:"counter,omitempty"`
-	Staff   string    `json:"staff,omitempty"`
-	Service string    `json:"service,omitempty"`
-	Day     string    `json:"day,omitempty"`
-	At      time.Time `json:"at"`
-}
-
 // PutRating stores a rating. A ticket is rated once: a second rating
 // fails with ErrConflict; an unknown ticket with ErrNotFound.
-func (db *DB) PutRating(ctx context.Context, r Rating) error {
+func (db *DB) PutRating(ctx context.Context, r queue.Rating) error {
 	if r.Score < 1 || r.Score > 4 {
 		return fmt.Errorf("rating of ticket %s: score %d must be 1 to 4", r.Ticket, r.Score)
 	}
@@ -124,8 +103,8 @@ func (db *DB) PutRating(ctx context.Context, r Rating) error {
 }
 
 // RatingOf returns the rating of a ticket, or nil when it has none.
-func (db *DB) RatingOf(ctx context.Context, ticket string) (*Rating, error) {
-	var r Rating
+func (db *DB) RatingOf(ctx context.Context, ticket string) (*queue.Rating, error) {
+	var r queue.Rating
 	var at sql.NullString
 	err := db.r.QueryRowContext(ctx, `SELECT office, ticket, score, comment, counter, staff, service, day, at FROM ratings WHERE ticket = ?`, ticket).
 		Scan(&r.Office, &r.Ticket, &r.Score, &r.Comment, &r.Counter, &r.Staff, &r.Service, &r.Day, &at)

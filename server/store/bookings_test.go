@@ -92,7 +92,7 @@ func TestRatingsOnce(t *testing.T) {
 	st := newOffice(t, db, t0)
 	commit := do(t, db, st)
 	commit(st.Issue(t0, issue("r1", "xay-dung")))
-	r := Rating{Office: st.Office.ID, Ticket: "r1", Score: 4, Comment: "Nhanh, chu đáo", Counter: "q1", Staff: "nv1", Service: "xay-dung", Day: st.Day, At: t0}
+	r := queue.Rating{Office: st.Office.ID, Ticket: "r1", Score: 4, Comment: "Nhanh, chu đáo", Counter: "q1", Staff: "nv1", Service: "xay-dung", Day: st.Day, At: t0}
 	if err := db.PutRating(ctx, r); err != nil {
 		t.Fatal(err)
 	}

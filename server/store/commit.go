@@ -13,8 +13,6 @@ import (
 	"luot/server/queue"
 )
 
-var _ engine.Store = (*DB)(nil)
-
 // OfficeIDs lists the ids of the offices in the database, sorted.
 func (db *DB) OfficeIDs(ctx context.Context) ([]string, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT id FROM offices ORDER BY id`)
@@ -49,34 +47,8 @@ func (db *DB) OfficeIDs(ctx context.Context) ([]string, error) {
 // that would give a (day, service, number), an idempotency key or a reply
 // key twice.
 func (db *DB) Commit(ctx context.Context, c *queue.Change, events []engine.Encoded) error {
-	if c == nil {
-		return errors.New("commit: nil change")
-	}
-	if len(events) != len(c.Events) {
-		return fmt.Errorf("commit change of office %s: %d events but %d encodings; encode every event once", c.Office, len(c.Events), len(events))
-	}
-	if err := checkKeys(c); err != nil {
-		return err
-	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("commit change of office %s: begin: %w", c.Office, err)
-	}
-	defer tx.Rollback()
-	pos, err := db.readPos(ctx, tx, c.Office)
-	if err == nil {
-		err = db.commitTx(ctx, tx, c, events, &pos)
-	}
-	if err == nil {
-		err = db.writePos(ctx, tx, c.Office, pos)
-	}
-	if err != nil {
-		return fmt.Errorf("commit change of office %s: %w", c.Office, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit change of office %s: %w", c.Office, err)
-	}
-	return nil
+	// One path writes changes: a commit is a batch of one.
+	return db.CommitBatch(ctx, []*queue.Change{c}, [][]engine.Encoded{events})
 }
 
 // checkKeys refuses a change whose keys cannot be stored: a ticket's
@@ -314,6 +286,26 @@ func putTicket(ctx context.Context, st func(string) *sql.Stmt, t *queue.Ticket) 
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
+// eachRow runs a query in tx and hands each row to row; an error (of the
+// query, of a row, of the iteration) is returned as "read what: …". The
+// rows are closed in every case.
+func eachRow(ctx context.Context, tx *sql.Tx, what string, row func(scanner) error, query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return fmt.Errorf("read %s: %w", what, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", what, err)
+	}
+	return nil
+}
+
 func scanTicket(s scanner) (*queue.Ticket, error) {
 	var t queue.Ticket
 	var source, priority, status string
@@ -349,12 +341,12 @@ func scanTicket(s scanner) (*queue.Ticket, error) {
 	return &t, nil
 }
 
-// Ticket loads a ticket of an office by id, of any day. It returns nil and
-// no error when there is none (as engine.Store asks).
+// Ticket loads a ticket of an office by id, of any day. It returns
+// ErrNotFound when there is none.
 func (db *DB) Ticket(ctx context.Context, office, id string) (*queue.Ticket, error) {
 	t, err := scanTicket(db.r.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ? AND office = ?`, id, office))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return nil, fmt.Errorf("ticket %s of office %s: %w", id, office, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load ticket %s of office %s: %w", id, office, err)
@@ -513,90 +505,70 @@ func loadState(ctx context.Context, tx *sql.Tx, office string) (*queue.State, er
 		return nil, fmt.Errorf("database is inconsistent: last seq %d / order %d recorded, but seq %d / order %d stored; restore a backup", lastSeq, lastOrder, maxSeq.Int64, maxOrder.Int64)
 	}
 
-	rows, err := tx.QueryContext(ctx, `SELECT counter, state, staff, current FROM counter_status WHERE office = ?`, office)
-	if err != nil {
-		return nil, fmt.Errorf("read counters: %w", err)
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, "counters", func(r scanner) error {
 		var cs queue.CounterStatus
 		var state string
-		if err := rows.Scan(&cs.Counter, &state, &cs.Staff, &cs.Current); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read counters: %w", err)
+		if err := r.Scan(&cs.Counter, &state, &cs.Staff, &cs.Current); err != nil {
+			return err
 		}
 		cs.State = queue.CounterState(state)
 		if _, ok := s.Counters[cs.Counter]; ok {
 			s.Counters[cs.Counter] = cs
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read counters: %w", err)
+		return nil
+	}, `SELECT counter, state, staff, current FROM counter_status WHERE office = ?`, office)
+	if err != nil {
+		return nil, err
 	}
 
-	rows, err = tx.QueryContext(ctx, `SELECT `+ticketColumns+` FROM tickets
-		WHERE office = ? AND (day = ? OR status NOT IN (?, ?, ?, ?))`,
-		office, day, string(queue.StatusDone), string(queue.StatusNoShow), string(queue.StatusCancelled), string(queue.StatusExpired))
-	if err != nil {
-		return nil, fmt.Errorf("read tickets: %w", err)
-	}
-	for rows.Next() {
-		t, err := scanTicket(rows)
+	err = eachRow(ctx, tx, "tickets", func(r scanner) error {
+		t, err := scanTicket(r)
 		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read tickets: %w", err)
+			return err
 		}
 		if t.Day != day && t.Status.Final() {
-			continue // a status this program does not know as final; keep memory as Apply would
+			return nil // a status this program does not know as final; keep memory as Apply would
 		}
 		s.Tickets[t.ID] = t
 		if t.Source == queue.SourceRemote && t.Day == day {
 			s.Remote[t.NumberService]++ // as Apply counted it: by the service it was issued for
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read tickets: %w", err)
+		return nil
+	}, `SELECT `+ticketColumns+` FROM tickets
+		WHERE office = ? AND (day = ? OR status NOT IN (?, ?, ?, ?))`,
+		office, day, string(queue.StatusDone), string(queue.StatusNoShow), string(queue.StatusCancelled), string(queue.StatusExpired))
+	if err != nil {
+		return nil, err
 	}
 
-	rows, err = tx.QueryContext(ctx, `SELECT service, last FROM numbers WHERE office = ? AND day = ?`, office, day)
-	if err != nil {
-		return nil, fmt.Errorf("read numbers: %w", err)
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, "numbers", func(r scanner) error {
 		var sv string
 		var n int
-		if err := rows.Scan(&sv, &n); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read numbers: %w", err)
+		if err := r.Scan(&sv, &n); err != nil {
+			return err
 		}
 		s.Numbers[sv] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read numbers: %w", err)
+		return nil
+	}, `SELECT service, last FROM numbers WHERE office = ? AND day = ?`, office, day)
+	if err != nil {
+		return nil, err
 	}
 
 	if err := loadBookings(ctx, tx, s); err != nil {
 		return nil, err
 	}
 
-	rows, err = tx.QueryContext(ctx, `SELECT service, seconds FROM averages WHERE office = ?`, office)
-	if err != nil {
-		return nil, fmt.Errorf("read averages: %w", err)
-	}
-	for rows.Next() {
+	err = eachRow(ctx, tx, "averages", func(r scanner) error {
 		var sv string
 		var sec float64
-		if err := rows.Scan(&sv, &sec); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read averages: %w", err)
+		if err := r.Scan(&sv, &sec); err != nil {
+			return err
 		}
 		s.Averages[sv] = sec
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read averages: %w", err)
+		return nil
+	}, `SELECT service, seconds FROM averages WHERE office = ?`, office)
+	if err != nil {
+		return nil, err
 	}
 	return s, nil
 }

@@ -6,22 +6,26 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"luot/server/queue"
 )
 
 // Storage faults, for errors.Is on the errors the store returns (through
-// Fault): the API answers them with a 503 that says what is wrong.
+// Fault): the API answers them with a 503 that says what is wrong. They
+// are the domain's sentinels (queue.ErrStorageFull …).
 var (
 	// ErrStorageFull: the disk (or quota) is full; nothing was written.
-	ErrStorageFull = errors.New("storage full")
+	ErrStorageFull = queue.ErrStorageFull
 	// ErrStorageBusy: another process (a backup tool, a sqlite3 shell)
 	// held the database locked for longer than BusyTimeout; nothing was
 	// written.
-	ErrStorageBusy = errors.New("storage busy")
+	ErrStorageBusy = queue.ErrStorageBusy
 	// ErrStorageIO: the disk failed to read or write; nothing was written.
-	ErrStorageIO = errors.New("storage I/O error")
+	ErrStorageIO = queue.ErrStorageIO
 )
 
-// Fault classifies a store error: it returns ErrStorageFull, ErrStorageBusy
+// Fault classifies a store error (DB.Fault does the same for callers
+// that know the store only by an interface): it returns ErrStorageFull, ErrStorageBusy
 // or ErrStorageIO when err (or an error it wraps) is such a SQLite or
 // system failure, and nil otherwise.
 func Fault(err error) error {
@@ -53,3 +57,6 @@ func Fault(err error) error {
 	}
 	return nil
 }
+
+// Fault classifies err as the package's Fault does.
+func (db *DB) Fault(err error) error { return Fault(err) }

@@ -74,19 +74,9 @@ func (db *DB) Audit(ctx context.Context, office string, at time.Time, who, actio
 	return nil
 }
 
-// AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	ID     int64     `json:"id"`
-	Office string    `json:"office"`
-	At     time.Time `json:"at"`
-	Who    string    `json:"who"`
-	Action string    `json:"action"`
-	Detail string    `json:"detail,omitempty"`
-}
-
 // AuditLog returns the latest entries of an office's audit log, newest
 // first, at most limit (limit <= 0: 100).
-func (db *DB) AuditLog(ctx context.Context, office string, limit int) ([]AuditEntry, error) {
+func (db *DB) AuditLog(ctx context.Context, office string, limit int) ([]queue.AuditEntry, error) {
 	if limit <= 0 {
 		limit = 100
 	}
@@ -96,9 +86,9 @@ func (db *DB) AuditLog(ctx context.Context, office string, limit int) ([]AuditEn
 		return nil, fmt.Errorf("audit log of %s: %w", office, err)
 	}
 	defer rows.Close()
-	var out []AuditEntry
+	var out []queue.AuditEntry
 	for rows.Next() {
-		var e AuditEntry
+		var e queue.AuditEntry
 		var at sql.NullString
 		if err := rows.Scan(&e.ID, &e.Office, &at, &e.Who, &e.Action, &e.Detail); err != nil {
 			return nil, fmt.Errorf("audit log of %s: %w", office, err)

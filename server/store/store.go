@@ -41,17 +41,22 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"luot/server/queue"
 )
 
 // Sentinel errors, for errors.Is. Returned errors wrap them with context.
+// ErrNotFound and ErrConflict are the domain's (queue.ErrNotFound,
+// queue.ErrConflict), so that callers need not import the store; the
+// authentication lookups wrap auth's errors as well.
 var (
 	// ErrNotFound: the office, staff member, device or session does not exist.
-	ErrNotFound = errors.New("not found")
+	ErrNotFound = queue.ErrNotFound
 	// ErrConflict: the write collides with what is stored (an event seq
 	// already taken or out of order, a number already used, an id or key
 	// already present). Nothing was written; the caller's state is stale or
 	// wrong and should be reloaded.
-	ErrConflict = errors.New("conflict")
+	ErrConflict = queue.ErrConflict
 	// ErrRevoked: the device exists but its key was revoked.
 	ErrRevoked = errors.New("device revoked")
 	// ErrSchemaTooNew: the database was written by a newer Lượt.

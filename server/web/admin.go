@@ -10,10 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"luot/server/api"
-	"luot/server/engine"
+	"luot/server/auth"
 	"luot/server/queue"
-	"luot/server/store"
 )
 
 // adminForms are the admin's POST /admin/{form} actions.
@@ -24,7 +22,7 @@ type adminData struct {
 	Office    queue.Office
 	Staff     []queue.Staff
 	Devices   []queue.Device
-	Audit     []store.AuditEntry
+	Audit     []queue.AuditEntry
 	NewKey    string
 	NewDevice string
 	Weekdays  []string
@@ -37,7 +35,7 @@ type adminData struct {
 }
 
 func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
-	se, tok, ok := s.auth(w, r, needAdmin, "/admin/login")
+	se, tok, ok := s.auth(w, r, auth.ManageOffice, "/admin/login")
 	if !ok {
 		return
 	}
@@ -48,7 +46,7 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
 	s.renderAdmin(w, r, se, tok, http.StatusOK, notice, "", "", "")
 }
 
-func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *store.Session, tok string, status int, notice, errMsg, newDevice, newKey string) {
+func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *auth.Session, tok string, status int, notice, errMsg, newDevice, newKey string) {
 	ctx := r.Context()
 	v, err := s.cfg.Engine.View(se.Office)
 	if err != nil {
@@ -77,7 +75,7 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *store.S
 		s.fail(w, r, http.StatusServiceUnavailable, "the administration page could not be read because storage is failing; try again in a moment")
 		return
 	}
-	s.render(w, r, status, "admin", page{Title: "admin", CSRF: api.CSRFToken(tok), Session: se, Notice: notice, Error: errMsg, Data: d})
+	s.render(w, r, status, "admin", page{Title: "admin", CSRF: auth.CSRFToken(tok), Session: se, Notice: notice, Error: errMsg, Data: d})
 }
 
 // adminPost handles one admin form: it checks the session, the role and
@@ -92,7 +90,7 @@ func (s *Server) adminPost(form string) http.HandlerFunc {
 			s.fail(w, r, http.StatusBadRequest, "the form could not be read (is it larger than 64 KiB?)")
 			return
 		}
-		se, tok, ok := s.auth(w, r, needAdmin, "/admin/login")
+		se, tok, ok := s.auth(w, r, formPerm(form), "/admin/login")
 		if !ok {
 			return
 		}
@@ -124,8 +122,19 @@ func (s *Server) adminPost(form string) http.HandlerFunc {
 	}
 }
 
+// formPerm is the permission an admin form needs.
+func formPerm(form string) auth.Perm {
+	switch {
+	case strings.HasPrefix(form, "staff"):
+		return auth.ManageStaff
+	case strings.HasPrefix(form, "device"):
+		return auth.ManageDevices
+	}
+	return auth.ManageOffice
+}
+
 // adminChange applies one form; it returns the audit detail.
-func (s *Server) adminChange(ctx context.Context, se *store.Session, form string, r *http.Request) (newDevice, newKey, detail string, err error) {
+func (s *Server) adminChange(ctx context.Context, se *auth.Session, form string, r *http.Request) (newDevice, newKey, detail string, err error) {
 	f := r.PostForm
 	switch form {
 	case "office":
@@ -188,41 +197,14 @@ func (s *Server) adminChange(ctx context.Context, se *store.Session, form string
 	case "staff", "staff-state", "staff-pin":
 		detail, err = s.staffChange(ctx, se, form, f.Get("id"), f.Get("name"), f.Get("role"), f.Get("pin"), f.Get("disabled") == "true")
 	case "device":
-		id, name, kind := strings.TrimSpace(f.Get("id")), strings.TrimSpace(f.Get("name")), queue.DeviceKind(f.Get("kind"))
-		if !queue.ValidID(id) {
-			return "", "", "", formErr("device id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", truncate(id, 40))
-		}
-		if kind != queue.DeviceKiosk && kind != queue.DeviceDisplay {
-			return "", "", "", formErr("device kind must be kiosk or display")
-		}
-		if err := queue.CheckName("device name", name, false); err != nil {
-			return "", "", "", err
-		}
-		devs, err := s.cfg.DB.ListDevices(ctx, se.Office)
+		d, key, err := auth.RegisterDevice(ctx, s.cfg.DB, se.Office, strings.TrimSpace(f.Get("id")), strings.TrimSpace(f.Get("name")), queue.DeviceKind(f.Get("kind")))
 		if err != nil {
 			return "", "", "", err
 		}
-		if slices.ContainsFunc(devs, func(d queue.Device) bool { return d.ID == id && !d.Revoked }) {
-			return "", "", "", formErr("device %s is already registered: revoke it first to issue a new key", id)
-		}
-		key := engine.NewToken()
-		if err := s.cfg.DB.PutDevice(ctx, queue.Device{ID: id, Office: se.Office, Name: name, Kind: kind}, api.HashToken(key)); err != nil {
-			if errors.Is(err, store.ErrConflict) {
-				return "", "", "", formErr("device id %s is taken (perhaps by another office): choose another id", id)
-			}
-			return "", "", "", err
-		}
-		return id, key, fmt.Sprintf("registered %s %s %q", kind, id, name), nil
+		return d.ID, key, fmt.Sprintf("registered %s %s %q", d.Kind, d.ID, d.Name), nil
 	case "device-revoke":
 		id := f.Get("id")
-		devs, err := s.cfg.DB.ListDevices(ctx, se.Office)
-		if err != nil {
-			return "", "", "", err
-		}
-		if !slices.ContainsFunc(devs, func(d queue.Device) bool { return d.ID == id }) {
-			return "", "", "", formErr("device %q is not a device of this office", truncate(id, 40))
-		}
-		if err := s.cfg.DB.RevokeDevice(ctx, id); err != nil {
+		if err := auth.RevokeDevice(ctx, s.cfg.DB, se.Office, id); err != nil {
 			return "", "", "", err
 		}
 		detail = "revoked " + id
@@ -234,7 +216,7 @@ func (s *Server) adminChange(ctx context.Context, se *store.Session, form string
 // the engine's command (so that two admins' changes never overwrite each
 // other) and replaces it: queue.State.Reconfigure validates it and emits
 // config.changed.
-func (s *Server) reconfigure(ctx context.Context, se *store.Session, edit func(*queue.Office) (string, error)) (string, error) {
+func (s *Server) reconfigure(ctx context.Context, se *auth.Session, edit func(*queue.Office) (string, error)) (string, error) {
 	var detail string
 	_, err := s.cfg.Engine.Do(ctx, se.Office, func(st *queue.State, now time.Time) (*queue.Change, error) {
 		o, err := copyOffice(st.Office)
@@ -265,7 +247,7 @@ func copyOffice(o queue.Office) (queue.Office, error) {
 
 // staffChange adds a staff member (form "staff"), disables or enables one
 // ("staff-state"), or resets a PIN ("staff-pin").
-func (s *Server) staffChange(ctx context.Context, se *store.Session, form, id, name, role, pin string, disabled bool) (string, error) {
+func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, name, role, pin string, disabled bool) (string, error) {
 	id = strings.TrimSpace(id)
 	if !queue.ValidID(id) {
 		return "", formErr("staff code %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", truncate(id, 40))
@@ -285,7 +267,7 @@ func (s *Server) staffChange(ctx context.Context, se *store.Session, form, id, n
 			}
 			return nil, err
 		}
-		return api.HashPIN(pin)
+		return auth.HashPIN(pin)
 	}
 	switch form {
 	case "staff":
@@ -293,7 +275,7 @@ func (s *Server) staffChange(ctx context.Context, se *store.Session, form, id, n
 			return "", formErr("staff code %s is taken: choose another, or edit that member", id)
 		}
 		m := queue.Staff{ID: id, Office: se.Office, Name: strings.TrimSpace(name), Role: queue.Role(role)}
-		if m.Role != queue.RoleClerk && m.Role != queue.RoleAdmin {
+		if !auth.KnownRole(m.Role) {
 			return "", formErr("role must be clerk or admin")
 		}
 		if err := queue.CheckName("staff name", m.Name, true); err != nil {

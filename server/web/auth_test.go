@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"luot/server/api"
+	"luot/server/auth"
 )
 
 // TestAuthMatrix checks every staff and admin route for each kind of
@@ -76,7 +76,7 @@ func TestCSRF(t *testing.T) {
 	adm := e.login("admin", "")
 	clerk := e.login("nv1", "q1")
 	form := url.Values{"name": {"Đổi tên"}}
-	for _, csrf := range []string{"-", "wrong", api.CSRFToken(clerk)} {
+	for _, csrf := range []string{"-", "wrong", auth.CSRFToken(clerk)} {
 		if r := e.do("POST", "/admin/office", adm, form, csrf); r.status != 403 {
 			t.Errorf("csrf %q: %d", csrf, r.status)
 		}
@@ -94,12 +94,12 @@ func TestCSRF(t *testing.T) {
 		t.Fatalf("no session: %d", r.status)
 	}
 	for _, h := range []string{"", "wrong"} {
-		resp := doRaw(t, e, "POST", "/api/v1/counters/q1/open", clerk, map[string]string{api.CSRFHeader: h, "Origin": e.srv.URL})
+		resp := doRaw(t, e, "POST", "/api/v1/counters/q1/open", clerk, map[string]string{auth.CSRFHeader: h, "Origin": e.srv.URL})
 		if resp != 403 {
 			t.Errorf("API with CSRF header %q: %d", h, resp)
 		}
 	}
-	if resp := doRaw(t, e, "POST", "/admin/office?x=1", adm, map[string]string{api.CSRFHeader: api.CSRFToken(adm), "Origin": "https://evil.example"}); resp != 403 {
+	if resp := doRaw(t, e, "POST", "/admin/office?x=1", adm, map[string]string{auth.CSRFHeader: auth.CSRFToken(adm), "Origin": "https://evil.example"}); resp != 403 {
 		t.Errorf("form from another origin: %d", resp)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"luot/assets"
-	"luot/server/api"
+	"luot/server/auth"
 	"luot/server/queue"
 )
 
@@ -156,7 +156,7 @@ func (s *Server) bookingQR(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	hash := api.HashToken(token)
+	hash := auth.Hash(token)
 	for _, id := range s.cfg.Engine.OfficeIDs() {
 		v, err := s.cfg.Engine.View(id)
 		if err != nil {

@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"luot/server/api"
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
 	"luot/server/report"
@@ -24,7 +24,7 @@ type clerkData struct {
 }
 
 func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
-	se, tok, ok := s.auth(w, r, needStaff, "/clerk/login")
+	se, tok, ok := s.auth(w, r, auth.ServeCounter, "/clerk/login")
 	if !ok {
 		return
 	}
@@ -35,7 +35,7 @@ func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
 	}
 	k := v.Office.Counter(se.Counter)
 	if k == nil {
-		if se.Role == queue.RoleAdmin {
+		if se.Can(auth.AnyCounter) {
 			http.Redirect(w, r, "/admin", http.StatusSeeOther)
 			return
 		}
@@ -43,7 +43,7 @@ func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "clerk", page{
-		Title: "clerk", CSRF: api.CSRFToken(tok), Session: se, Scripts: []string{"clerk.js"},
+		Title: "clerk", CSRF: auth.CSRFToken(tok), Session: se, Scripts: []string{"clerk.js"},
 		Data: clerkData{Office: v.Office, Counter: *k, Staff: se.Staff, Services: v.Office.Services, Counters: v.Office.Counters},
 	})
 }
@@ -92,7 +92,7 @@ type ConsoleFigures struct {
 }
 
 func (s *Server) clerkState(w http.ResponseWriter, r *http.Request) {
-	se, _, ok := s.auth(w, r, needStaff, "/clerk/login")
+	se, _, ok := s.auth(w, r, auth.ServeCounter, "/clerk/login")
 	if !ok {
 		return
 	}

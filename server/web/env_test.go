@@ -19,6 +19,7 @@ import (
 
 	"luot/internal/clock"
 	"luot/server/api"
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/queue"
@@ -122,7 +123,7 @@ func newStack(t testing.TB, s stack) *env {
 	}
 	k := s.kiosk
 	k.Office, k.Kind = s.office.ID, queue.DeviceKiosk
-	if err := db.PutDevice(ctx, k, api.HashToken(kioskKey)); err != nil {
+	if err := db.PutDevice(ctx, k, auth.Hash(kioskKey)); err != nil {
 		t.Fatal(err)
 	}
 	h := hub.New(0)
@@ -225,7 +226,7 @@ func (e *env) do(method, path, token string, form url.Values, csrf string) resp 
 		switch csrf {
 		case "-":
 		case "":
-			f.Set("csrf", api.CSRFToken(token))
+			f.Set("csrf", auth.CSRFToken(token))
 		default:
 			f.Set("csrf", csrf)
 		}
@@ -258,7 +259,7 @@ func (e *env) apiDo(method, path, token, body string) resp {
 	req.Header.Set("Origin", e.srv.URL)
 	if token != "" {
 		req.AddCookie(cookie(token))
-		req.Header.Set(api.CSRFHeader, api.CSRFToken(token))
+		req.Header.Set(auth.CSRFHeader, auth.CSRFToken(token))
 	}
 	r, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -272,7 +273,7 @@ func (e *env) apiDo(method, path, token, body string) resp {
 func newRequest(method, u string) (*http.Request, error) { return http.NewRequest(method, u, nil) }
 
 // cookie is the session cookie of token.
-func cookie(token string) *http.Cookie { return &http.Cookie{Name: api.SessionCookie, Value: token} }
+func cookie(token string) *http.Cookie { return &http.Cookie{Name: auth.SessionCookie, Value: token} }
 
 // client is a browser's view of the forms: it does not follow redirects,
 // so a test sees the 303 a form answers.

@@ -5,11 +5,10 @@ import (
 	"net/http"
 	"time"
 
-	"luot/server/api"
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
 	"luot/server/report"
-	"luot/server/store"
 )
 
 // maxReportDays is the longest range a report covers.
@@ -59,8 +58,8 @@ func reportRange(r *http.Request, v *engine.View, now time.Time) (string, string
 	return from, to, nil
 }
 
-func (s *Server) loadReport(w http.ResponseWriter, r *http.Request) (*store.Session, string, *engine.View, *report.Report, bool) {
-	se, tok, ok := s.auth(w, r, needAdmin, "/admin/login")
+func (s *Server) loadReport(w http.ResponseWriter, r *http.Request) (*auth.Session, string, *engine.View, *report.Report, bool) {
+	se, tok, ok := s.auth(w, r, auth.ReadReports, "/admin/login")
 	if !ok {
 		return nil, "", nil, nil, false
 	}
@@ -139,7 +138,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 		{tr("by.service"), "service", rep.ByService}, {tr("by.counter"), "counter", rep.ByCounter},
 		{tr("by.staff"), "staff", rep.ByStaff}, {tr("by.day"), "day", rep.ByDay}, {tr("by.hour"), "hour", rep.ByHour},
 	}
-	s.render(w, r, http.StatusOK, "reports", page{Title: "reports", CSRF: api.CSRFToken(tok), Session: se, Data: d})
+	s.render(w, r, http.StatusOK, "reports", page{Title: "reports", CSRF: auth.CSRFToken(tok), Session: se, Data: d})
 }
 
 func (s *Server) reportsCSV(w http.ResponseWriter, r *http.Request) {

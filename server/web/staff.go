@@ -13,10 +13,9 @@ import (
 	"time"
 
 	"luot/assets"
-	"luot/server/api"
+	"luot/server/auth"
 	"luot/server/queue"
 	"luot/server/report"
-	"luot/server/store"
 )
 
 // Staff pages and their routes:
@@ -33,8 +32,9 @@ import (
 //	GET  /board/chime.wav             the board's chime
 //
 // Authentication is the API's session cookie (HttpOnly, SameSite=Strict),
-// checked against the store here. Every state-changing request carries the
-// session's CSRF token (api.CSRFToken): forms in a hidden "csrf" field,
+// checked by server/auth, as the API does. Every state-changing request
+// carries the session's CSRF token (auth.CSRFToken): forms in a hidden
+// "csrf" field,
 // the console's calls to the JSON API in the X-CSRF-Token header; a POST
 // without it, with a wrong one, or from another origin gets 403.
 func (s *Server) staffRoutes() error {
@@ -101,7 +101,7 @@ type page struct {
 	tr      func(string) string
 	Title   string
 	CSRF    string
-	Session *store.Session
+	Session *auth.Session
 	Error   string
 	Notice  string
 	Scripts []string
@@ -143,90 +143,49 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 	s.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
 }
 
-// staffSession is the request's staff session and its token, from the
-// session cookie; ok is false when there is none or it is unknown or
-// expired.
-func (s *Server) staffSession(r *http.Request) (*store.Session, string, bool, error) {
-	c, err := r.Cookie(api.SessionCookie)
-	if err != nil || c.Value == "" || len(c.Value) > 256 {
-		return nil, "", false, nil
+// auth checks the session for a page (auth.Authenticate). It answers (and
+// returns ok false): a page (GET) without a session redirects to the login
+// page; anything else without one is 401; a session without the
+// permission is 403; a change without the session's CSRF token (form
+// field or header) or from another origin is 403. A change's form is read
+// first, at most 64 KiB.
+func (s *Server) auth(w http.ResponseWriter, r *http.Request, p auth.Perm, login string) (*auth.Session, string, bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.PostForm == nil {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil {
+			s.fail(w, r, http.StatusBadRequest, "the form could not be read (is it larger than 64 KiB?)")
+			return nil, "", false
+		}
 	}
-	se, err := s.cfg.DB.SessionByTokenHash(r.Context(), api.HashToken(c.Value), s.now())
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, "", false, nil
-	}
-	if err != nil {
-		return nil, "", false, err
-	}
-	return &se, c.Value, true, nil
-}
-
-// need is the access a handler needs.
-type need int
-
-const (
-	needStaff need = iota // any staff session
-	needAdmin             // an admin session
-)
-
-// auth checks the session for a page. It answers (and returns ok false):
-// a page (GET) without a session redirects to the login page; anything
-// else without one is 401; a clerk on an admin route is 403; a POST
-// without the session's CSRF token or from another origin is 403.
-func (s *Server) auth(w http.ResponseWriter, r *http.Request, n need, login string) (*store.Session, string, bool) {
-	se, tok, ok, err := s.staffSession(r)
-	if err != nil {
-		s.log.Error("read session", "err", err)
-		s.fail(w, r, http.StatusServiceUnavailable, "the server could not read your session because its storage is failing; try again in a moment")
-		return nil, "", false
-	}
-	if !ok {
+	se, tok, err := s.authn.Authenticate(r)
+	switch {
+	case errors.Is(err, auth.ErrNoCredentials), errors.Is(err, auth.ErrUnknownSession):
 		if r.Method == http.MethodGet && !strings.HasSuffix(r.URL.Path, ".csv") && !strings.HasSuffix(r.URL.Path, "/state") {
 			http.Redirect(w, r, login+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		} else {
 			s.fail(w, r, http.StatusUnauthorized, "log in first")
 		}
 		return nil, "", false
+	case errors.Is(err, auth.ErrCrossOrigin):
+		s.fail(w, r, http.StatusForbidden, "this request comes from another site's page and was refused")
+		return nil, "", false
+	case errors.Is(err, auth.ErrCSRF):
+		s.fail(w, r, http.StatusForbidden, "the form has no valid security token (it may be from an old page): reload the page and try again")
+		return nil, "", false
+	case err != nil:
+		s.log.Error("read session", "err", err)
+		s.fail(w, r, http.StatusServiceUnavailable, "the server could not read your session because its storage is failing; try again in a moment")
+		return nil, "", false
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		if !s.sameOrigin(r) {
-			s.fail(w, r, http.StatusForbidden, "this request comes from another site's page and was refused")
-			return nil, "", false
-		}
-		if !api.ValidCSRF(tok, r.PostFormValue("csrf")) && !api.ValidCSRF(tok, r.Header.Get(api.CSRFHeader)) {
-			s.fail(w, r, http.StatusForbidden, "the form has no valid security token (it may be from an old page): reload the page and try again")
-			return nil, "", false
-		}
-	}
-	if n == needAdmin && se.Role != queue.RoleAdmin {
+	if !se.Can(p) {
 		s.fail(w, r, http.StatusForbidden, "only an administrator of the office may open this page; log in as an administrator")
 		return nil, "", false
 	}
 	return se, tok, true
 }
 
-// sameOrigin reports whether a request without Origin (not from a browser
-// page) or with this server's own origin.
-func (s *Server) sameOrigin(r *http.Request) bool {
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return r.Header.Get("Sec-Fetch-Site") != "cross-site"
-	}
-	u, err := url.Parse(o)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	if strings.EqualFold(u.Host, r.Host) {
-		return true
-	}
-	if p, err := url.Parse(s.cfg.PublicURL); err == nil && p.Host != "" && strings.EqualFold(p.Host, u.Host) {
-		return true
-	}
-	return false
-}
-
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	se, _, ok := s.auth(w, r, needStaff, "/clerk/login")
+	se, _, ok := s.auth(w, r, auth.ServeCounter, "/clerk/login")
 	if !ok {
 		return
 	}
@@ -236,10 +195,9 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r.Context(), se.Office, se.Staff, "logout", "web")
-	http.SetCookie(w, &http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(s.cfg.PublicURL, "https://")})
+	auth.ClearCookie(w, strings.HasPrefix(s.cfg.PublicURL, "https://"))
 	dest := "/clerk/login"
-	if se.Role == queue.RoleAdmin && se.Counter == "" {
+	if se.Can(auth.AnyCounter) && se.Counter == "" {
 		dest = "/admin/login"
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)

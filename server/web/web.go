@@ -7,6 +7,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -15,20 +16,41 @@ import (
 	"time"
 
 	"luot/assets"
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/hub"
-	"luot/server/store"
+	"luot/server/queue"
+	"luot/server/report"
 )
+
+// Store is what the pages need from durable storage besides what the
+// engine does: sessions (auth.Sessions), staff and devices, the audit log
+// and the reports' rows. *store.DB implements it (the server's main
+// checks).
+type Store interface {
+	auth.Sessions
+	auth.Devices
+	DeleteSession(ctx context.Context, hash []byte) error
+	ListStaff(ctx context.Context, office string) ([]queue.Staff, error)
+	PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
+	Audit(ctx context.Context, office string, at time.Time, who, action, detail string) error
+	AuditLog(ctx context.Context, office string, limit int) ([]queue.AuditEntry, error)
+	ReportRows(ctx context.Context, office, from, to string) ([]report.Row, []report.Rating, error)
+}
 
 // Config wires the web pages to the rest of the server.
 type Config struct {
 	Engine *engine.Engine
-	DB     *store.DB
+	DB     Store
 	Hub    *hub.Hub
 	// PublicURL is the base URL citizens reach the server at, for the
 	// tracking links in QR codes; "" makes them relative paths (never
 	// built from a request's Host header).
 	PublicURL string
+	// AllowedOrigins are the other origins that may open the public event
+	// stream (the API's Config.AllowedOrigins); the pages' changes come
+	// only from the server's own origin (auth.Origins).
+	AllowedOrigins []string
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Log receives errors (slog.Default when nil).
@@ -46,6 +68,8 @@ type Server struct {
 	mux *http.ServeMux
 	// staffTpl are the staff pages' templates, by page name.
 	staffTpl map[string]*template.Template
+	// authn authenticates staff sessions (as the API does).
+	authn *auth.Auth
 }
 
 // New returns the handler of the web pages.
@@ -57,6 +81,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.Default()
 	}
 	s := &Server{cfg: cfg, now: cfg.Now, log: cfg.Log, mux: http.NewServeMux()}
+	s.authn = auth.New(auth.Config{Sessions: cfg.DB, Origins: auth.Origins{PublicURL: cfg.PublicURL, Allowed: cfg.AllowedOrigins}, Now: cfg.Now})
 	static, err := fs.Sub(assets.Web, "web/static")
 	if err != nil {
 		return nil, err

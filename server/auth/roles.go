@@ -1,0 +1,53 @@
+package auth
+
+import (
+	"slices"
+
+	"luot/server/queue"
+)
+
+// Perm is something a staff member may be allowed to do. Handlers ask
+// for a permission (Can, Session.Can), never for a role, so that a new
+// role (a moderator, a department's handler, an integration client, a
+// counter station) is one line of roles below, not an edit of every
+// handler.
+type Perm string
+
+// Permissions.
+const (
+	// ServeCounter: call and serve tickets at the counter logged in at,
+	// issue numbers and check bookings in at the desk, read the office's
+	// whole events (names, phones) on its event stream.
+	ServeCounter Perm = "serve_counter"
+	// AnyCounter: act at any counter of the office, and log in without
+	// choosing a counter.
+	AnyCounter Perm = "any_counter"
+	// ManageOffice: change the office's configuration (hours, services,
+	// counters, policy) and read its audit log.
+	ManageOffice Perm = "manage_office"
+	// ManageStaff: add staff, disable them, set their PINs.
+	ManageStaff Perm = "manage_staff"
+	// ManageDevices: register and revoke kiosks and displays.
+	ManageDevices Perm = "manage_devices"
+	// ReadReports: read the office's reports (with the citizens'
+	// comments).
+	ReadReports Perm = "read_reports"
+)
+
+// roles is what each role may do. A role not listed may do nothing.
+var roles = map[queue.Role][]Perm{
+	queue.RoleClerk: {ServeCounter},
+	queue.RoleAdmin: {ServeCounter, AnyCounter, ManageOffice, ManageStaff, ManageDevices, ReadReports},
+}
+
+// Can reports whether a staff member of role may do p.
+func Can(role queue.Role, p Perm) bool {
+	return slices.Contains(roles[role], p)
+}
+
+// KnownRole reports whether role is one this server knows (one that may
+// be given to a staff member).
+func KnownRole(role queue.Role) bool {
+	_, ok := roles[role]
+	return ok
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestLayers keeps the transports apart from storage: the API and the web
+// pages know the store only by the interfaces they declare (api.Store,
+// web.Store) and get domain and auth types from it, so that they build
+// and test without SQLite; only a program (a main package) — or the
+// shared test stack, servertest — wires both to the store.
+func TestLayers(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{.Name}}|{{join .Deps \" \"}}", "luot/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	const store = "luot/server/store"
+	// testStacks start a whole server for other packages' tests; they
+	// wire the store like a program. kiosktest is the kiosk's, until the
+	// shared servertest takes its place.
+	testStacks := []string{"luot/server/servertest", "luot/kiosk/internal/kiosktest"}
+	transports := []string{"luot/server/api", "luot/server/web"}
+	for line := range strings.Lines(strings.TrimSpace(string(out))) {
+		path, rest, _ := strings.Cut(strings.TrimSpace(line), "|")
+		name, deps, _ := strings.Cut(rest, "|")
+		d := strings.Fields(deps)
+		usesStore := slices.Contains(d, store)
+		if slices.Contains(transports, path) && usesStore {
+			t.Errorf("%s depends on %s: declare the interface it needs and take domain or auth types", path, store)
+		}
+		if name == "main" || slices.Contains(testStacks, path) || !usesStore {
+			continue
+		}
+		for _, tr := range transports {
+			if slices.Contains(d, tr) {
+				t.Errorf("%s depends on both %s and %s: only a program (or servertest) wires them together", path, tr, store)
+			}
+		}
+	}
+}
