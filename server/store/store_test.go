@@ -683,7 +683,8 @@ func TestConcurrentCommits(t *testing.T) {
 		wg.Go(func() {
 			for range 30 {
 				mu.Lock()
-				c, err := st.Next(t0.Add(time.Duration(st.Order+1)*time.Second), k, "nv-"+k)
+				now := t0.Add(time.Duration(st.Order+1) * time.Second)
+				c, err := st.Next(now, k, "nv-"+k)
 				if err == nil {
 					err = db.Commit(ctx, c, encode(t, c))
 				}
@@ -691,6 +692,15 @@ func TestConcurrentCommits(t *testing.T) {
 					st.Apply(c)
 					if c.Ticket != nil {
 						called <- c.Ticket.ID
+						// The citizen comes: the clerk starts, as at a real
+						// counter (a next within the call guard of a ticket
+						// never started is refused, and no issue may have
+						// moved the clock in between).
+						if c, err = st.Start(now, k, "nv-"+k); err == nil {
+							if err = db.Commit(ctx, c, encode(t, c)); err == nil {
+								st.Apply(c)
+							}
+						}
 					}
 				}
 				mu.Unlock()
