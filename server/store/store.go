@@ -145,6 +145,13 @@ func dsn(path string, txlock string) string {
 	return u.String() + "?" + q.Encode()
 }
 
+// DSN is the connection string of the store's writing connection to the
+// database at path: the pragmas every connection runs (busy timeout, WAL,
+// synchronous=FULL, foreign keys) and BEGIN IMMEDIATE. It is exported so
+// that a measurement of raw SQLite commits (cmd/loadtest) runs on exactly
+// the server's settings.
+func DSN(path string) string { return dsn(path, "immediate") }
+
 // Open opens (creating it if needed) the database at path, applies the
 // migrations it lacks in one transaction, and refuses a database written by
 // a newer program.

@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "modernc.org/sqlite" // the raw durable-commit measurement
+	"luot/server/store"
 )
 
 // procStat is a process's CPU time and memory from /proc.
@@ -158,9 +158,20 @@ func startServer(ctx context.Context, bin, data string, extra []string) (string,
 	}
 }
 
+// openRaw opens the database of the raw commit measurement at path with
+// the connection string of the server's store (store.DSN: its pragmas and
+// BEGIN IMMEDIATE) and one connection, as the store's writer has.
+func openRaw(path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", store.DSN(path))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
 // rawCommitRate measures single-row durable transactions per second on
-// the disk of dir: the same pragmas as the server's store (WAL,
-// synchronous=FULL, BEGIN IMMEDIATE, one connection).
+// the disk of dir, on the server store's connection settings (openRaw).
 func rawCommitRate(dir string, d time.Duration) (float64, error) {
 	path := filepath.Join(dir, "raw-commit.db")
 	defer func() {
@@ -168,13 +179,11 @@ func rawCommitRate(dir string, d time.Duration) (float64, error) {
 			os.Remove(path + s)
 		}
 	}()
-	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	db, err := openRaw(path)
 	if err != nil {
 		return 0, err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
 	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)`); err != nil {
 		return 0, err
 	}
