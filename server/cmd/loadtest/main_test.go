@@ -1,36 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"luot/server/officefile"
 )
-
-// TestFreeSlotsTakesStartsNeverEnds: the last slot of an around-the-clock
-// day ends at "24:00", which is not a slot one can book.
-func TestFreeSlotsTakesStartsNeverEnds(t *testing.T) {
-	var v any
-	ans := `{"service":"xay-dung","date":"2026-11-28","slots":[
-		{"slot":"23:00","end":"23:30","capacity":2,"free":0},
-		{"slot":"23:30","end":"24:00","capacity":2,"free":1},
-		{"end":"10:00","slot":"09:30","capacity":2,"free":2}]}`
-	if err := json.Unmarshal([]byte(ans), &v); err != nil {
-		t.Fatal(err)
-	}
-	for range 20 { // map order varies
-		var got []string
-		freeSlots(v, &got)
-		slices.Sort(got)
-		if !slices.Equal(got, []string{"09:30", "23:30"}) {
-			t.Fatalf("free slots %v, want [09:30 23:30]", got)
-		}
-	}
-}
 
 func TestLoadOffice(t *testing.T) {
 	path, err := loadOffice(t.TempDir(), 12, "1234")

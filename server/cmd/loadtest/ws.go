@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"luot/server/client"
 )
 
 // receipt is one event received by one client: its seq and when.
@@ -22,26 +25,33 @@ type receipt struct {
 	at  int64 // UnixNano of receipt
 }
 
-// eventInfo is what the observer learns of an event.
+// eventInfo is what the observer learns of an event (or what the baseline
+// server sent).
 type eventInfo struct {
 	typ    string
 	at     time.Time // the event's "at": the command's time, before its commit
 	ticket string    // ticket id of ticket.* events
 }
 
-// wsFleet is a set of websocket clients following an office's events.
+// wsFleet is a set of websocket clients following an office's events. It
+// reads the raw frames (not through client.Follow): one client of a
+// thousand must not cost the machine a JSON decoding per message, and each
+// message's arrival is timed as it is read.
 type wsFleet struct {
 	url    string // ws://…/events
-	kind   string // "board" or "tracker"
+	kind   string // "board", "tracker" or "baseline"
 	n      int
 	dialer *websocket.Dialer
 
-	mu       sync.Mutex
-	clients  []*wsClient
-	info     map[int64]eventInfo // filled by the observer (client 0 of the first fleet)
-	observer bool
-	noSeq    bool     // ticket streams: messages without seq
-	urls     []string // one URL per client (ticket streams), else url
+	mu      sync.Mutex
+	clients []*wsClient
+	noSeq   bool     // ticket streams: messages without seq
+	urls    []string // one URL per client (ticket streams), else url
+	// closeIsEnd: a normal close from the server ends a client's reading
+	// without counting it dropped (the baseline server closes its clients
+	// after its last message).
+	closeIsEnd bool
+	readers    sync.WaitGroup // the clients' reading goroutines
 
 	connected atomic.Int64
 	dropped   atomic.Int64 // closed by the server or the network while reading
@@ -59,7 +69,6 @@ type wsClient struct {
 // connect opens n clients, at most par dials at a time; each reads until
 // ctx ends. It returns when all have connected (or failed to).
 func (f *wsFleet) connect(ctx context.Context, par int, srcIPs []net.IP) {
-	f.info = map[int64]eventInfo{}
 	sem := make(chan struct{}, par)
 	var wg sync.WaitGroup
 	for i := range f.n {
@@ -96,15 +105,16 @@ func (f *wsFleet) connect(ctx context.Context, par int, srcIPs []net.IP) {
 			c.mu.Lock()
 			c.conn = conn
 			c.mu.Unlock()
-			go f.read(ctx, c, f.observer && i == 0)
+			f.readers.Add(1)
+			go f.read(ctx, c)
 		}()
 	}
 	wg.Wait()
 }
 
-// read records every message's seq and receipt time. The observer also
-// decodes each event once for its type, time and ticket.
-func (f *wsFleet) read(ctx context.Context, c *wsClient, observer bool) {
+// read records every message's seq and receipt time.
+func (f *wsFleet) read(ctx context.Context, c *wsClient) {
+	defer f.readers.Done()
 	conn := c.conn
 	conn.SetReadLimit(1 << 20)
 	stop := context.AfterFunc(ctx, func() {
@@ -119,6 +129,9 @@ func (f *wsFleet) read(ctx context.Context, c *wsClient, observer bool) {
 		now := time.Now().UnixNano()
 		if err != nil {
 			c.mu.Lock()
+			if f.closeIsEnd && websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+				c.closed = true
+			}
 			gone := !c.closed
 			c.mu.Unlock()
 			if gone {
@@ -127,24 +140,7 @@ func (f *wsFleet) read(ctx context.Context, c *wsClient, observer bool) {
 			}
 			return
 		}
-		seq := seqOf(msg)
-		c.rec = append(c.rec, receipt{seq, now})
-		if observer {
-			var e struct {
-				Type string    `json:"type"`
-				At   time.Time `json:"at"`
-				Data struct {
-					Ticket struct {
-						ID string `json:"id"`
-					} `json:"ticket"`
-				} `json:"data"`
-			}
-			if json.Unmarshal(msg, &e) == nil {
-				f.mu.Lock()
-				f.info[seq] = eventInfo{typ: e.Type, at: e.At, ticket: e.Data.Ticket.ID}
-				f.mu.Unlock()
-			}
-		}
+		c.rec = append(c.rec, receipt{seqOf(msg), now})
 	}
 }
 
@@ -247,4 +243,164 @@ func measure(fleets []*wsFleet, info map[int64]eventInfo, from, to int64, answer
 	}
 	out.fromAt, out.fromAtLast, out.fromAnswer, out.allEvents = summarize(fa), summarize(fl), summarize(fans), summarize(all)
 	return out
+}
+
+// observer follows the office's events through the client (client.Follow)
+// and keeps each event's type, time and ticket, which the fleets'
+// receipts are timed against. It is not counted in the fan-out.
+type observer struct {
+	mu    sync.Mutex
+	info  map[int64]eventInfo
+	bytes int // total size of the events seen, for the baseline's messages
+	up    chan struct{}
+	once  sync.Once
+}
+
+func newObserver() *observer {
+	return &observer{info: map[int64]eventInfo{}, up: make(chan struct{})}
+}
+
+// Event keeps what the fan-out needs of one event.
+func (o *observer) Event(e client.Event) {
+	if e.Type == "snapshot" {
+		return
+	}
+	inf := eventInfo{typ: e.Type, at: e.At}
+	if d, err := e.DecodeTicket(); err == nil {
+		inf.ticket = d.Ticket.ID
+	}
+	msg, _ := json.Marshal(e)
+	o.mu.Lock()
+	o.info[e.Seq] = inf
+	o.bytes += len(msg)
+	o.mu.Unlock()
+}
+
+// Connected signals the first connection.
+func (o *observer) Connected(up bool, _ error) {
+	if up {
+		o.once.Do(func() { close(o.up) })
+	}
+}
+
+// events are the run's websocket clients: the fleets, measured, and the
+// observer.
+type events struct {
+	fleets   []*wsFleet
+	obs      *observer
+	followed chan struct{} // closed when the observer's Follow returned
+	src      []net.IP      // the source addresses the fleets dial from
+}
+
+// connectEvents connects -boards and -trackers clients (and the observer)
+// before the measured phase; they read until ctx ends.
+func (l *loader) connectEvents(ctx context.Context) (*events, error) {
+	cfg := l.cfg
+	// The server caps the streams of one address (-max-ws-per-addr, 50 by
+	// default): at most 40 clients per source address.
+	ev := &events{src: srcIPs(max(64, (cfg.boards+cfg.trackers+39)/40))}
+	if cfg.boards+cfg.trackers == 0 {
+		return ev, nil
+	}
+	ev.obs, ev.followed = newObserver(), make(chan struct{})
+	go func() {
+		defer close(ev.followed)
+		l.anon.Follow(ctx, l.office(), client.FollowOptions{}, ev.obs)
+	}()
+	select {
+	case <-ev.obs.up:
+	case <-time.After(30 * time.Second):
+		return nil, errors.New("the observer could not connect to the office's event stream in 30 s")
+	}
+	evURL := l.anon.EventsURL(l.office())
+	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 256}
+	trackers := &wsFleet{url: evURL, kind: "tracker", n: cfg.trackers, dialer: dialer}
+	if l.hasTicketStream && cfg.trackers > 0 {
+		// Each tracker follows one of the youngest waiting tickets, as a
+		// phone does with the ticket's QR.
+		l.tmu.Lock()
+		for _, t := range l.tickets[max(0, len(l.tickets)-100):] {
+			trackers.urls = append(trackers.urls, l.anon.TicketEventsURL(t.id, t.token))
+		}
+		l.tmu.Unlock()
+		trackers.noSeq = true
+	}
+	for _, f := range []*wsFleet{{url: evURL, kind: "board", n: cfg.boards, dialer: dialer}, trackers} {
+		if f.n == 0 {
+			continue
+		}
+		start := time.Now()
+		f.connect(ctx, 200, ev.src)
+		fmt.Printf("%s clients: %d connected in %.1f s, %d failed", f.kind, f.connected.Load(), time.Since(start).Seconds(), f.dialErrs.Load())
+		if e := f.firstErr.Load(); e != nil {
+			fmt.Printf(" (first error: %s)", e)
+		}
+		fmt.Println()
+		ev.fleets = append(ev.fleets, f)
+	}
+	if cfg.trackers > 0 && trackers.noSeq {
+		fmt.Printf("tracking clients follow %d tickets' own streams (/tickets/{id}/events); a message is timed against the latest event before it\n", len(trackers.urls))
+	} else if cfg.trackers > 0 {
+		fmt.Println("tracking clients follow the office event stream (this server has no per-ticket stream)")
+	}
+	return ev, nil
+}
+
+// wait waits, after the clients' context ended, until every client has
+// stopped reading.
+func (ev *events) wait() {
+	for _, f := range ev.fleets {
+		f.readers.Wait()
+	}
+	if ev.followed != nil {
+		<-ev.followed
+	}
+}
+
+// clients is how many fleet clients connected.
+func (ev *events) clients() int {
+	n := 0
+	for _, f := range ev.fleets {
+		n += int(f.connected.Load())
+	}
+	return n
+}
+
+// meanEventBytes is the mean size of the events the observer saw (0: none).
+func (ev *events) meanEventBytes() int {
+	if ev.obs == nil {
+		return 0
+	}
+	ev.obs.mu.Lock()
+	defer ev.obs.mu.Unlock()
+	if len(ev.obs.info) == 0 {
+		return 0
+	}
+	return ev.obs.bytes / len(ev.obs.info)
+}
+
+// fanoutResult is the fan-out of the measured phase's events.
+type fanoutResult struct {
+	fanout
+	events  int64
+	dropped int64
+	errs    []string // "kind: first error" of the fleets that lost clients
+}
+
+// fanout measures the fan-out of the events with seq in [from, to] (call
+// it after wait).
+func (ev *events) fanout(l *loader, from, to int64) fanoutResult {
+	answered := map[string]time.Time{}
+	l.answered.Range(func(k, v any) bool { answered[k.(string)] = v.(time.Time); return true })
+	ev.obs.mu.Lock()
+	info := ev.obs.info
+	ev.obs.mu.Unlock()
+	r := fanoutResult{fanout: measure(ev.fleets, info, from, to, answered), events: to - from + 1}
+	for _, f := range ev.fleets {
+		r.dropped += f.dropped.Load()
+		if e := f.firstErr.Load(); e != nil && f.dropped.Load() > 0 {
+			r.errs = append(r.errs, fmt.Sprintf("%s: first error %s", f.kind, e))
+		}
+	}
+	return r
 }
