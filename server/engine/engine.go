@@ -26,35 +26,9 @@ import (
 
 // Publisher receives every committed event of an office, in seq order, as
 // the JSON messages sent to clients: public to anyone, staff to the
-// office's staff (see Encoded). Publish must not block.
+// office's staff (see queue.EncodedEvent). Publish must not block.
 type Publisher interface {
 	Publish(office string, seq int64, public, staff []byte)
-}
-
-// Encoded is one event encoded for its two audiences, once each, when it
-// is committed: the store keeps both (for replays) and the publisher fans
-// both out, so that no client's stream encodes anything.
-type Encoded struct {
-	// Staff is the whole event, for staff sessions of the office.
-	Staff []byte
-	// Public is the event as anyone may see it (queue.Event.Public): the
-	// same slice as Staff when the event carries nothing private.
-	Public []byte
-}
-
-// Encode encodes an event for both audiences.
-func Encode(ev *queue.Event) (Encoded, error) {
-	staff, err := json.Marshal(ev)
-	if err != nil {
-		return Encoded{}, fmt.Errorf("encode event %s: %w", ev.Type, err)
-	}
-	enc := Encoded{Staff: staff, Public: staff}
-	if pub, changed := ev.Public(); changed {
-		if enc.Public, err = json.Marshal(&pub); err != nil {
-			return Encoded{}, fmt.Errorf("encode public event %s: %w", ev.Type, err)
-		}
-	}
-	return enc, nil
 }
 
 // View is an office as of one seq. It is immutable: a change makes a new one.
@@ -330,7 +304,7 @@ func (e *Engine) FindTicket(ctx context.Context, id string) (*queue.Ticket, *Vie
 
 // EventsSince returns the office's encoded events after seq since; see
 // Store.EventsSince.
-func (e *Engine) EventsSince(ctx context.Context, officeID string, since int64, limit int) ([]Encoded, bool, error) {
+func (e *Engine) EventsSince(ctx context.Context, officeID string, since int64, limit int) ([]queue.EncodedEvent, bool, error) {
 	return e.store.EventsSince(ctx, officeID, since, limit)
 }
 

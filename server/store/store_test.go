@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"luot/server/auth"
-	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -351,7 +350,7 @@ func TestCreateOffice(t *testing.T) {
 func TestEventsSince(t *testing.T) {
 	db, _ := openDB(t)
 	st := newOffice(t, db, t0)
-	var sent []engine.Encoded
+	var sent []queue.EncodedEvent
 	for i := range 10 {
 		c, err := st.Issue(t0.Add(time.Duration(i)*time.Minute), issue(id(i), "chung-thuc"))
 		if err != nil {
@@ -810,7 +809,7 @@ func TestCommitNeedsEveryEncoding(t *testing.T) {
 	if err := db.Commit(ctx, c, nil); err == nil {
 		t.Fatal("commit without the event encodings accepted")
 	}
-	if err := db.Commit(ctx, c, []engine.Encoded{{}}); err == nil {
+	if err := db.Commit(ctx, c, []queue.EncodedEvent{{}}); err == nil {
 		t.Fatal("commit with an empty event encoding accepted")
 	}
 	enc := encode(t, c)
@@ -824,6 +823,6 @@ func TestCommitNeedsEveryEncoding(t *testing.T) {
 }
 
 // sameEncoded reports whether two events' encodings have the same bytes.
-func sameEncoded(a, b engine.Encoded) bool {
+func sameEncoded(a, b queue.EncodedEvent) bool {
 	return bytes.Equal(a.Staff, b.Staff) && bytes.Equal(a.Public, b.Public)
 }
