@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"luot/internal/random"
 	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
@@ -162,7 +163,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	token := engine.NewToken()
+	token := random.Token()
 	se := auth.Session{
 		TokenHash: auth.Hash(token), Office: b.Office, Staff: st.ID, Counter: b.Counter,
 		Role: st.Role, Created: now, Expires: now.Add(s.cfg.SessionTTL),

@@ -8,9 +8,6 @@ package engine
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"luot/internal/random"
 	"luot/server/queue"
 )
 
@@ -230,10 +228,10 @@ func (e *Engine) Issue(ctx context.Context, officeID string, r queue.IssueReques
 		return nil, false, err
 	}
 	if r.ID == "" {
-		r.ID = NewID()
+		r.ID = random.ID()
 	}
 	if r.Token == "" {
-		r.Token = NewToken()
+		r.Token = random.Token()
 	}
 	r.DeferEstimate = true // stamped once per run of issues, see batch.go
 	var lookedUp time.Time
@@ -306,20 +304,4 @@ func (e *Engine) FindTicket(ctx context.Context, id string) (*queue.Ticket, *Vie
 // Store.EventsSince.
 func (e *Engine) EventsSince(ctx context.Context, officeID string, since int64, limit int) ([]queue.EncodedEvent, bool, error) {
 	return e.store.EventsSince(ctx, officeID, since, limit)
-}
-
-var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
-
-// NewID returns a random 16-character id (80 bits) for tickets and devices.
-func NewID() string {
-	b := make([]byte, 10)
-	rand.Read(b) // never fails (crypto/rand)
-	return idEncoding.EncodeToString(b)
-}
-
-// NewToken returns an unguessable 256-bit secret, URL-safe.
-func NewToken() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
