@@ -12,6 +12,12 @@ import (
 // web.Store) and get domain and auth types from it, so that they build
 // and test without SQLite; only a program (a main package) — or the
 // shared test stack, servertest — wires both to the store.
+//
+// And the store sits below everything but the domain: it depends on no
+// package of this module but those of storeMay (the queue's types and
+// sentinel errors, auth's sessions and errors, random ids), so that the
+// engine, the reports and the transports are its users, never its
+// dependencies.
 func TestLayers(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{.Name}}|{{join .Deps \" \"}}", "luot/...").Output()
 	if err != nil {
@@ -23,10 +29,18 @@ func TestLayers(t *testing.T) {
 	// shared servertest takes its place.
 	testStacks := []string{"luot/server/servertest", "luot/kiosk/internal/kiosktest"}
 	transports := []string{"luot/server/api", "luot/server/web"}
+	storeMay := []string{"luot/server/queue", "luot/server/auth", "luot/internal/random"}
 	for line := range strings.Lines(strings.TrimSpace(string(out))) {
 		path, rest, _ := strings.Cut(strings.TrimSpace(line), "|")
 		name, deps, _ := strings.Cut(rest, "|")
 		d := strings.Fields(deps)
+		if path == store {
+			for _, dep := range d {
+				if (dep == "luot" || strings.HasPrefix(dep, "luot/")) && !slices.Contains(storeMay, dep) {
+					t.Errorf("%s depends on %s: the store may use only %v of this module", store, dep, storeMay)
+				}
+			}
+		}
 		usesStore := slices.Contains(d, store)
 		if slices.Contains(transports, path) && usesStore {
 			t.Errorf("%s depends on %s: declare the interface it needs and take domain or auth types", path, store)

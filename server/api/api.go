@@ -71,8 +71,8 @@ import (
 // implements it (the server's main checks). Lookups signal "not found" by
 // errors wrapping queue.ErrNotFound or auth's errors.
 type Store interface {
-	StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, time.Time, error)
-	RecordLoginFailure(ctx context.Context, office, id string, now time.Time, maxAttempts int, lockFor time.Duration) (int, time.Time, error)
+	StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, error)
+	RecordLoginFailure(ctx context.Context, office, id string) (int, error)
 	ResetLoginFailures(ctx context.Context, office, id string) error
 	CreateSession(ctx context.Context, s auth.Session) error
 	SessionByTokenHash(ctx context.Context, hash []byte, now time.Time) (auth.Session, error)

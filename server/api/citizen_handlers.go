@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"time"
 
+	"luot/internal/random"
 	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
@@ -98,7 +99,7 @@ func (c *citizen) remoteTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok || !c.phoneVerified(w, r, v.Office.ID, b) || c.officeRemoteLimited(w, r, v.Office.ID) {
 		return
 	}
-	req := queue.IssueRequest{ID: engine.NewID(), Token: engine.NewToken(), Service: b.Service, Name: b.Name, Phone: b.Phone}
+	req := queue.IssueRequest{ID: random.ID(), Token: random.Token(), Service: b.Service, Name: b.Name, Phone: b.Phone}
 	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
 		return st.IssueRemote(now, req)
 	})
@@ -186,7 +187,7 @@ func (c *citizen) book(w http.ResponseWriter, r *http.Request) {
 		c.s.fail(w, r, err)
 		return
 	}
-	token := engine.NewToken()
+	token := random.Token()
 	req := queue.BookRequest{Code: code, Service: b.Service, Date: b.Date, Slot: b.Slot, Name: b.Name, Phone: b.Phone, TokenHash: auth.Hash(token)}
 	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
 		return st.Book(now, req)
@@ -338,7 +339,7 @@ func (c *citizen) checkIn(w http.ResponseWriter, r *http.Request) {
 	if replay() {
 		return
 	}
-	req := queue.CheckInRequest{Code: b.Code, ID: engine.NewID(), Token: engine.NewToken()}
+	req := queue.CheckInRequest{Code: b.Code, ID: random.ID(), Token: random.Token()}
 	if a.device != nil {
 		req.Device = a.device.ID
 	}

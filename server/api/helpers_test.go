@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"luot/internal/clock"
+	"luot/internal/random"
 	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/hub"
@@ -143,7 +144,7 @@ func newEnv(t testing.TB, opts ...envOpt) *env {
 }
 
 func (e *env) addDevice(id, office string, kind queue.DeviceKind) {
-	key := "key-" + id + "-" + engine.NewToken()
+	key := "key-" + id + "-" + random.Token()
 	if err := e.db.PutDevice(context.Background(), queue.Device{ID: id, Office: office, Name: id, Kind: kind}, auth.Hash(key)); err != nil {
 		panic(err)
 	}

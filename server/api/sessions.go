@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"luot/internal/random"
 	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
@@ -76,7 +77,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	g := s.guard
 	account := b.Office + "/" + b.Staff
 	ctx := r.Context()
-	st, hash, _, _, err := s.st.StaffAuth(ctx, b.Office, b.Staff)
+	st, hash, _, err := s.st.StaffAuth(ctx, b.Office, b.Staff)
 	unknown := errors.Is(err, auth.ErrUnknownStaff)
 	if err != nil && !unknown {
 		s.fail(w, r, err)
@@ -130,7 +131,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.metrics.loginFailures.WithLabelValues("wrong_pin").Inc()
 		// The account keeps a count of wrong PINs since its last login,
 		// for the record; it never locks the account (loginguard.go).
-		if _, _, err := s.st.RecordLoginFailure(ctx, b.Office, b.Staff, now, 0, 0); err != nil {
+		if _, err := s.st.RecordLoginFailure(ctx, b.Office, b.Staff); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -162,7 +163,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	token := engine.NewToken()
+	token := random.Token()
 	se := auth.Session{
 		TokenHash: auth.Hash(token), Office: b.Office, Staff: st.ID, Counter: b.Counter,
 		Role: st.Role, Created: now, Expires: now.Add(s.cfg.SessionTTL),

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 
-	"luot/server/engine"
+	"luot/internal/random"
 	"luot/server/queue"
 )
 
@@ -37,7 +37,7 @@ var ErrDeviceIDTaken = errors.New("auth: device id taken by another office")
 // optional, the kind kiosk or display.
 func RegisterDevice(ctx context.Context, st Devices, office, id, name string, kind queue.DeviceKind) (queue.Device, string, error) {
 	if id == "" {
-		id = engine.NewID()
+		id = random.ID()
 	}
 	if !queue.ValidID(id) {
 		return queue.Device{}, "", &queue.Error{Kind: queue.KindInvalid, Code: "invalid_device_id",
@@ -59,7 +59,7 @@ func RegisterDevice(ctx context.Context, st Devices, office, id, name string, ki
 			Message: fmt.Sprintf("device %s is already registered: revoke it first to issue a new key", id)}
 	}
 	d := queue.Device{ID: id, Office: office, Name: name, Kind: kind}
-	key := engine.NewToken()
+	key := random.Token()
 	if err := st.PutDevice(ctx, d, Hash(key)); err != nil {
 		if errors.Is(err, ErrDeviceIDTaken) {
 			return queue.Device{}, "", &queue.Error{Kind: queue.KindConflict, Code: "device_id_taken",

@@ -58,7 +58,7 @@ type BatchStore interface {
 	// order, in one transaction, with the checks of Commit applied to each
 	// as if it were committed after the previous ones. On error nothing is
 	// written.
-	CommitBatch(ctx context.Context, changes []*queue.Change, events [][]Encoded) error
+	CommitBatch(ctx context.Context, changes []*queue.Change, events [][]queue.EncodedEvent) error
 }
 
 // request is one command queued for its office's leader.
@@ -141,7 +141,7 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 
 	var (
 		changes []*queue.Change
-		msgs    [][]Encoded
+		msgs    [][]queue.EncodedEvent
 		members []*request // requests whose result depends on the pending changes
 		lastNow = e.now()
 		keys    map[string]*request // issues' keys in this batch
@@ -179,10 +179,10 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 			c.Config == nil && c.Day == o.state.Day) {
 			return nil
 		}
-		enc := make([]Encoded, len(c.Events))
+		enc := make([]queue.EncodedEvent, len(c.Events))
 		for i := range c.Events {
 			var err error
-			if enc[i], err = Encode(&c.Events[i]); err != nil {
+			if enc[i], err = c.Events[i].Encode(); err != nil {
 				return err
 			}
 		}
@@ -319,7 +319,7 @@ func (e *Engine) runBatch(o *office, batch []*request) {
 // commitBatch makes changes (already applied to o.state) durable, then
 // refreshes the view and publishes their events. On failure it puts the
 // live state back to the last durable view's and publishes nothing.
-func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][]Encoded, now time.Time) error {
+func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][]queue.EncodedEvent, now time.Time) error {
 	// A request's context may end (a client gone) but a command that
 	// reached the store finishes: its outcome must be known.
 	ctx := context.Background()

@@ -57,14 +57,14 @@ func (g *gatedStore) gate(n int) error {
 	return nil
 }
 
-func (g *gatedStore) Commit(ctx context.Context, c *queue.Change, ev []engine.Encoded) error {
+func (g *gatedStore) Commit(ctx context.Context, c *queue.Change, ev []queue.EncodedEvent) error {
 	if err := g.gate(1); err != nil {
 		return err
 	}
 	return g.DB.Commit(ctx, c, ev)
 }
 
-func (g *gatedStore) CommitBatch(ctx context.Context, cs []*queue.Change, ev [][]engine.Encoded) error {
+func (g *gatedStore) CommitBatch(ctx context.Context, cs []*queue.Change, ev [][]queue.EncodedEvent) error {
 	if err := g.gate(len(cs)); err != nil {
 		return err
 	}

@@ -8,9 +8,6 @@ package engine
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,40 +18,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	"luot/internal/random"
 	"luot/server/queue"
 )
 
 // Publisher receives every committed event of an office, in seq order, as
 // the JSON messages sent to clients: public to anyone, staff to the
-// office's staff (see Encoded). Publish must not block.
+// office's staff (see queue.EncodedEvent). Publish must not block.
 type Publisher interface {
 	Publish(office string, seq int64, public, staff []byte)
-}
-
-// Encoded is one event encoded for its two audiences, once each, when it
-// is committed: the store keeps both (for replays) and the publisher fans
-// both out, so that no client's stream encodes anything.
-type Encoded struct {
-	// Staff is the whole event, for staff sessions of the office.
-	Staff []byte
-	// Public is the event as anyone may see it (queue.Event.Public): the
-	// same slice as Staff when the event carries nothing private.
-	Public []byte
-}
-
-// Encode encodes an event for both audiences.
-func Encode(ev *queue.Event) (Encoded, error) {
-	staff, err := json.Marshal(ev)
-	if err != nil {
-		return Encoded{}, fmt.Errorf("encode event %s: %w", ev.Type, err)
-	}
-	enc := Encoded{Staff: staff, Public: staff}
-	if pub, changed := ev.Public(); changed {
-		if enc.Public, err = json.Marshal(&pub); err != nil {
-			return Encoded{}, fmt.Errorf("encode public event %s: %w", ev.Type, err)
-		}
-	}
-	return enc, nil
 }
 
 // View is an office as of one seq. It is immutable: a change makes a new one.
@@ -256,10 +228,10 @@ func (e *Engine) Issue(ctx context.Context, officeID string, r queue.IssueReques
 		return nil, false, err
 	}
 	if r.ID == "" {
-		r.ID = NewID()
+		r.ID = random.ID()
 	}
 	if r.Token == "" {
-		r.Token = NewToken()
+		r.Token = random.Token()
 	}
 	r.DeferEstimate = true // stamped once per run of issues, see batch.go
 	var lookedUp time.Time
@@ -330,22 +302,6 @@ func (e *Engine) FindTicket(ctx context.Context, id string) (*queue.Ticket, *Vie
 
 // EventsSince returns the office's encoded events after seq since; see
 // Store.EventsSince.
-func (e *Engine) EventsSince(ctx context.Context, officeID string, since int64, limit int) ([]Encoded, bool, error) {
+func (e *Engine) EventsSince(ctx context.Context, officeID string, since int64, limit int) ([]queue.EncodedEvent, bool, error) {
 	return e.store.EventsSince(ctx, officeID, since, limit)
-}
-
-var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
-
-// NewID returns a random 16-character id (80 bits) for tickets and devices.
-func NewID() string {
-	b := make([]byte, 10)
-	rand.Read(b) // never fails (crypto/rand)
-	return idEncoding.EncodeToString(b)
-}
-
-// NewToken returns an unguessable 256-bit secret, URL-safe.
-func NewToken() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }

@@ -25,11 +25,11 @@ type Store interface {
 	// Commit fails, writing nothing, if any event seq is already taken, a
 	// (office, day, service, number) is already used, or a key is already
 	// stored.
-	Commit(ctx context.Context, c *queue.Change, events []Encoded) error
+	Commit(ctx context.Context, c *queue.Change, events []queue.EncodedEvent) error
 	// EventsSince returns the encoded events of an office with seq > since,
 	// in order, at most limit of them. complete is false when the event
 	// since+1 is no longer kept (pruned), so the client must take a snapshot.
-	EventsSince(ctx context.Context, office string, since int64, limit int) (events []Encoded, complete bool, err error)
+	EventsSince(ctx context.Context, office string, since int64, limit int) (events []queue.EncodedEvent, complete bool, err error)
 	// TicketByIdempotencyKey returns the id of the ticket made by the
 	// request with this key, or "" if there was none.
 	TicketByIdempotencyKey(ctx context.Context, office, key string) (string, error)

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"time"
 
 	"luot/server/auth"
 	"luot/server/queue"
@@ -83,7 +82,7 @@ func (f *File) CheckPINs(minAdminPIN int) error {
 type ExportStore interface {
 	Office(ctx context.Context, id string) (queue.Office, error)
 	ListStaff(ctx context.Context, office string) ([]queue.Staff, error)
-	StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, time.Time, error)
+	StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, error)
 	ListDevices(ctx context.Context, office string) ([]queue.Device, error)
 	DeviceKeyHash(ctx context.Context, office, id string) ([]byte, error)
 }
@@ -102,7 +101,7 @@ func Export(ctx context.Context, st ExportStore, office string) (*File, error) {
 		return nil, err
 	}
 	for _, s := range staff {
-		_, hash, _, _, err := st.StaffAuth(ctx, office, s.ID)
+		_, hash, _, err := st.StaffAuth(ctx, office, s.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,10 @@
 package queue
 
-import "time"
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
 
 // EventType names an event of the stream that boards, kiosks, consoles and
 // phones follow.
@@ -153,4 +157,31 @@ func (e Event) Public() (Event, bool) {
 		return e, false
 	}
 	return e, true
+}
+
+// EncodedEvent is one event encoded for its two audiences, once each, when
+// it is committed: the store keeps both (for replays) and the publisher
+// fans both out, so that no client's stream encodes anything.
+type EncodedEvent struct {
+	// Staff is the whole event, for staff sessions of the office.
+	Staff []byte
+	// Public is the event as anyone may see it (Event.Public): the same
+	// slice as Staff when the event carries nothing private.
+	Public []byte
+}
+
+// Encode encodes the event for both audiences, as the JSON of the event
+// stream.
+func (e Event) Encode() (EncodedEvent, error) {
+	staff, err := json.Marshal(&e)
+	if err != nil {
+		return EncodedEvent{}, fmt.Errorf("encode event %s: %w", e.Type, err)
+	}
+	enc := EncodedEvent{Staff: staff, Public: staff}
+	if pub, changed := e.Public(); changed {
+		if enc.Public, err = json.Marshal(&pub); err != nil {
+			return EncodedEvent{}, fmt.Errorf("encode public event %s: %w", e.Type, err)
+		}
+	}
+	return enc, nil
 }

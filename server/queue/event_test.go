@@ -50,3 +50,27 @@ func TestEventPublic(t *testing.T) {
 		t.Error("the transfer was modified")
 	}
 }
+
+// TestEventEncode: an event with private fields is encoded twice (whole
+// for staff, without them for the public); one without any shares a
+// single encoding.
+func TestEventEncode(t *testing.T) {
+	e := Event{Seq: 3, Type: EventBookingCreated, Data: BookingData{Code: "ACEFGH", Slot: "09:00"}}
+	enc, err := e.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(enc.Staff), "ACEFGH") || strings.Contains(string(enc.Public), "ACEFGH") || !strings.Contains(string(enc.Public), `"slot":"09:00"`) {
+		t.Fatalf("booking: staff %s, public %s", enc.Staff, enc.Public)
+	}
+	e = Event{Seq: 4, Type: EventTicketIssued, Data: TicketData{Ticket: PublicTicket{ID: "t1", Number: "A001"}}}
+	if enc, err = e.Encode(); err != nil {
+		t.Fatal(err)
+	}
+	if &enc.Staff[0] != &enc.Public[0] || !strings.Contains(string(enc.Staff), `"seq":4`) {
+		t.Fatalf("ticket: staff %s, public %s (want one shared encoding)", enc.Staff, enc.Public)
+	}
+	if _, err := (Event{Type: EventTicketIssued, Data: func() {}}).Encode(); err == nil {
+		t.Fatal("an event that cannot be encoded gave no error")
+	}
+}

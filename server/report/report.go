@@ -1,5 +1,6 @@
 // Package report computes an office's service figures from its stored
-// tickets and ratings: pure functions over rows, with no I/O and no clock.
+// tickets and ratings: pure functions over domain records (queue.Ticket,
+// queue.Rating), with no I/O and no clock.
 //
 // Definitions (the same in the pages, the charts and the CSV export):
 //
@@ -31,32 +32,6 @@ import (
 
 	"luot/server/queue"
 )
-
-// Row is one stored ticket as the reports need it.
-type Row struct {
-	ID       string
-	Day      string // business day, local YYYY-MM-DD
-	Service  string
-	Counter  string
-	Staff    string
-	Source   queue.Source
-	Priority queue.Priority
-	Status   queue.Status
-	IssuedAt time.Time
-	CalledAt time.Time
-	// RecalledAt is the last recall, if any.
-	RecalledAt time.Time
-	ServingAt  time.Time
-	FinishedAt time.Time
-	// EstimateSeconds is the wait estimate given at issue (−1 = none).
-	EstimateSeconds int
-}
-
-// Rating is one citizen's rating of a served ticket.
-type Rating struct {
-	Ticket string
-	Score  int // 1–4
-}
 
 // MaxScore is the highest rating score.
 const MaxScore = 4
@@ -135,10 +110,13 @@ type Report struct {
 	ByDay []Group
 }
 
-// Compute makes the report of rows and ratings for the days from … to
-// (inclusive, YYYY-MM-DD), in the office's timezone loc. Rows outside the
-// range are ignored; ratings of unknown tickets too.
-func Compute(rows []Row, ratings []Rating, from, to string, loc *time.Location) Report {
+// Compute makes the report of tickets and ratings for the days from … to
+// (inclusive, YYYY-MM-DD), in the office's timezone loc. Tickets outside
+// the range are ignored; ratings of unknown tickets too. Of a ticket it
+// reads only the id, day, service, counter, staff, source, status, the
+// times of issue, calls, service and finish, and the estimate given at
+// issue (EstimateSeconds, −1 = none); of a rating the ticket and score.
+func Compute(tickets []queue.Ticket, ratings []queue.Rating, from, to string, loc *time.Location) Report {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -162,8 +140,8 @@ func Compute(rows []Row, ratings []Rating, from, to string, loc *time.Location) 
 		return &s
 	}
 	byTicket := map[string][]*Stats{}
-	for i := range rows {
-		row := &rows[i]
+	for i := range tickets {
+		row := &tickets[i]
 		if row.Day < from || row.Day > to {
 			continue
 		}
@@ -213,7 +191,7 @@ func groups(m map[string]*Stats) []Group {
 	return out
 }
 
-func (s *Stats) add(row *Row) {
+func (s *Stats) add(row *queue.Ticket) {
 	s.Tickets++
 	s.BySource[row.Source]++
 	switch row.Status {

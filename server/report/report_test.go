@@ -26,12 +26,12 @@ func at(hhmm string) time.Time {
 // FixtureDay is the hand-computed day of the report tests: seven tickets
 // of 2026-11-27 in two services at two counters, plus one of the day
 // before that must not count.
-func FixtureDay() ([]Row, []Rating) {
-	row := func(id, svc, counter, staff string, src queue.Source, st queue.Status, issued, called, serving, finished string, est int) Row {
-		return Row{ID: id, Day: "2026-11-27", Service: svc, Counter: counter, Staff: staff, Source: src, Status: st,
+func FixtureDay() ([]queue.Ticket, []queue.Rating) {
+	row := func(id, svc, counter, staff string, src queue.Source, st queue.Status, issued, called, serving, finished string, est int) queue.Ticket {
+		return queue.Ticket{ID: id, Day: "2026-11-27", Service: svc, Counter: counter, Staff: staff, Source: src, Status: st,
 			IssuedAt: at(issued), CalledAt: at(called), ServingAt: at(serving), FinishedAt: at(finished), EstimateSeconds: est}
 	}
-	rows := []Row{
+	rows := []queue.Ticket{
 		row("t1", "a", "q1", "nv1", queue.SourceKiosk, queue.StatusDone, "08:00", "08:05", "08:06", "08:16", 420),
 		row("t2", "a", "q1", "nv1", queue.SourceRemote, queue.StatusDone, "08:10", "08:20", "08:20", "08:25", 480),
 		row("t3", "b", "q2", "nv2", queue.SourceKiosk, queue.StatusNoShow, "08:15", "08:30", "", "", 600),
@@ -43,7 +43,13 @@ func FixtureDay() ([]Row, []Rating) {
 	old := row("t0", "a", "q1", "nv1", queue.SourceKiosk, queue.StatusDone, "07:00", "07:30", "07:31", "07:40", 10)
 	old.Day = "2026-11-26"
 	rows = append(rows, old)
-	ratings := []Rating{{"t1", 4}, {"t2", 3}, {"t4", 4}, {"t6", 1}, {"nope", 2}, {"t0", 4}, {"t3", 9}}
+	var ratings []queue.Rating
+	for _, r := range []struct {
+		ticket string
+		score  int
+	}{{"t1", 4}, {"t2", 3}, {"t4", 4}, {"t6", 1}, {"nope", 2}, {"t0", 4}, {"t3", 9}} {
+		ratings = append(ratings, queue.Rating{Ticket: r.ticket, Score: r.score})
+	}
 	return rows, ratings
 }
 

@@ -13,7 +13,7 @@ import (
 
 // PutStaff adds a staff member or updates one (name, role, disabled). A
 // non-nil pinHash (a bcrypt hash made by the caller) replaces the PIN and
-// clears any lock-out; a nil pinHash keeps the current one (a new member
+// clears the count of wrong PINs; a nil pinHash keeps the current one (a new member
 // without a PIN cannot log in). Disabling a member ends their sessions,
 // and so does a change of role.
 func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error {
@@ -41,7 +41,7 @@ func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 		return fmt.Errorf("save staff %s: %w", s.ID, err)
 	}
 	if pinHash != nil {
-		if _, err := tx.ExecContext(ctx, `UPDATE staff SET pin_hash = ?, failed_attempts = 0, locked_until = NULL WHERE office = ? AND id = ?`,
+		if _, err := tx.ExecContext(ctx, `UPDATE staff SET pin_hash = ?, failed_attempts = 0 WHERE office = ? AND id = ?`,
 			pinHash, s.Office, s.ID); err != nil {
 			return fmt.Errorf("save PIN of staff %s: %w", s.ID, err)
 		}
@@ -60,79 +60,54 @@ func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 }
 
 // StaffAuth returns what a login needs: the staff member, their PIN hash
-// (nil when none is set), the failed attempts since the last success, and
-// the time until which logins are refused (zero when not locked). It
-// returns auth.ErrUnknownStaff (and ErrNotFound) for an unknown member; the caller decides what a
-// disabled member may do.
-func (db *DB) StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, time.Time, error) {
+// (nil when none is set) and the wrong PINs since their last login. It
+// returns auth.ErrUnknownStaff (and ErrNotFound) for an unknown member;
+// the caller decides what a disabled member may do.
+//
+// The store never locks an account out: logins are throttled in memory
+// by the API's login guard (server/api/loginguard.go), by address and
+// account, so that wrong PINs typed by someone else cannot lock a clerk
+// out. The staff table's locked_until column (migration 0001), from when
+// the store did, is no longer read or written; it stays so that no
+// migration is needed.
+func (db *DB) StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, error) {
 	var s queue.Staff
 	var role string
 	var disabled, failed int
 	var hash []byte
-	var locked sql.NullString
-	err := db.r.QueryRowContext(ctx, `SELECT office, id, name, role, disabled, pin_hash, failed_attempts, locked_until
+	err := db.r.QueryRowContext(ctx, `SELECT office, id, name, role, disabled, pin_hash, failed_attempts
 		FROM staff WHERE office = ? AND id = ?`, office, id).
-		Scan(&s.Office, &s.ID, &s.Name, &role, &disabled, &hash, &failed, &locked)
+		Scan(&s.Office, &s.ID, &s.Name, &role, &disabled, &hash, &failed)
 	if errors.Is(err, sql.ErrNoRows) {
-		return s, nil, 0, time.Time{}, fmt.Errorf("staff %q of office %q: %w (%w)", id, office, auth.ErrUnknownStaff, ErrNotFound)
+		return s, nil, 0, fmt.Errorf("staff %q of office %q: %w (%w)", id, office, auth.ErrUnknownStaff, ErrNotFound)
 	}
 	if err != nil {
-		return s, nil, 0, time.Time{}, fmt.Errorf("staff %s of office %s: %w", id, office, err)
+		return s, nil, 0, fmt.Errorf("staff %s of office %s: %w", id, office, err)
 	}
 	s.Role, s.Disabled = queue.Role(role), disabled != 0
-	until, err := parseTime(locked)
-	if err != nil {
-		return s, nil, 0, time.Time{}, fmt.Errorf("staff %s of office %s: %w", id, office, err)
-	}
-	return s, hash, failed, until, nil
+	return s, hash, failed, nil
 }
 
-// RecordLoginFailure counts a wrong PIN of a staff member at now. When the
-// count reaches maxAttempts, logins are locked until now+lockFor and the
-// count starts again. It returns the count and the lock-out end (zero when
-// not locked), both as stored.
-func (db *DB) RecordLoginFailure(ctx context.Context, office, id string, now time.Time, maxAttempts int, lockFor time.Duration) (int, time.Time, error) {
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, time.Time{}, fmt.Errorf("record login failure of %s: %w", id, err)
-	}
-	defer tx.Rollback()
+// RecordLoginFailure counts a wrong PIN of a staff member, for the record
+// (it locks nothing, see StaffAuth), and returns the count since their
+// last login.
+func (db *DB) RecordLoginFailure(ctx context.Context, office, id string) (int, error) {
 	var failed int
-	err = tx.QueryRowContext(ctx, `UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE office = ? AND id = ? RETURNING failed_attempts`,
+	err := db.w.QueryRowContext(ctx, `UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE office = ? AND id = ? RETURNING failed_attempts`,
 		office, id).Scan(&failed)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, time.Time{}, fmt.Errorf("staff %q of office %q: %w", id, office, ErrNotFound)
+		return 0, fmt.Errorf("staff %q of office %q: %w", id, office, ErrNotFound)
 	}
 	if err != nil {
-		return 0, time.Time{}, fmt.Errorf("record login failure of %s: %w", id, err)
+		return 0, fmt.Errorf("record login failure of %s: %w", id, err)
 	}
-	var until time.Time
-	if maxAttempts > 0 && failed >= maxAttempts {
-		until = now.Add(lockFor)
-		failed = 0
-		if _, err := tx.ExecContext(ctx, `UPDATE staff SET failed_attempts = 0, locked_until = ? WHERE office = ? AND id = ?`,
-			fmtTime(until), office, id); err != nil {
-			return 0, time.Time{}, fmt.Errorf("lock staff %s: %w", id, err)
-		}
-	} else {
-		var locked sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT locked_until FROM staff WHERE office = ? AND id = ?`, office, id).Scan(&locked); err != nil {
-			return 0, time.Time{}, fmt.Errorf("record login failure of %s: %w", id, err)
-		}
-		if until, err = parseTime(locked); err != nil {
-			return 0, time.Time{}, err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, time.Time{}, fmt.Errorf("record login failure of %s: %w", id, err)
-	}
-	return failed, until.UTC(), nil
+	return failed, nil
 }
 
-// ResetLoginFailures clears the failed attempts and lock-out of a staff
-// member, after a successful login.
+// ResetLoginFailures clears the count of wrong PINs of a staff member,
+// after a successful login.
 func (db *DB) ResetLoginFailures(ctx context.Context, office, id string) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE office = ? AND id = ?`, office, id)
+	res, err := db.w.ExecContext(ctx, `UPDATE staff SET failed_attempts = 0 WHERE office = ? AND id = ?`, office, id)
 	if err != nil {
 		return fmt.Errorf("reset login failures of %s: %w", id, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -14,7 +13,7 @@ import (
 // the previous one was on disk. Each change is checked and written as by
 // Commit, as if committed right after the one before it; if any fails,
 // nothing at all is written and the error names the change.
-func (db *DB) CommitBatch(ctx context.Context, changes []*queue.Change, events [][]engine.Encoded) error {
+func (db *DB) CommitBatch(ctx context.Context, changes []*queue.Change, events [][]queue.EncodedEvent) error {
 	if len(changes) != len(events) {
 		return fmt.Errorf("commit batch: %d changes but %d event lists", len(changes), len(events))
 	}

@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -16,10 +15,10 @@ func TestCommitBatch(t *testing.T) {
 	st := newOffice(t, db, t0)
 	// run issues n tickets on a copy of st and returns the changes and
 	// their encodings, as the engine's leader queues them.
-	run := func(from *queue.State, n int, first int) (*queue.State, []*queue.Change, [][]engine.Encoded) {
+	run := func(from *queue.State, n int, first int) (*queue.State, []*queue.Change, [][]queue.EncodedEvent) {
 		s := from.Clone()
 		var cs []*queue.Change
-		var evs [][]engine.Encoded
+		var evs [][]queue.EncodedEvent
 		for i := range n {
 			c, err := s.Issue(t0.Add(time.Duration(first+i)*time.Second), issue(id(first+i), "ho-tich"))
 			if err != nil {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"time"
 
-	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -46,9 +45,9 @@ func (db *DB) OfficeIDs(ctx context.Context) ([]string, error) {
 // whose issue order goes back, whose number row does not move forward, or
 // that would give a (day, service, number), an idempotency key or a reply
 // key twice.
-func (db *DB) Commit(ctx context.Context, c *queue.Change, events []engine.Encoded) error {
+func (db *DB) Commit(ctx context.Context, c *queue.Change, events []queue.EncodedEvent) error {
 	// One path writes changes: a commit is a batch of one.
-	return db.CommitBatch(ctx, []*queue.Change{c}, [][]engine.Encoded{events})
+	return db.CommitBatch(ctx, []*queue.Change{c}, [][]queue.EncodedEvent{events})
 }
 
 // checkKeys refuses a change whose keys cannot be stored: a ticket's
@@ -95,7 +94,7 @@ func (db *DB) writePos(ctx context.Context, tx *sql.Tx, office string, p officeP
 // commitTx writes one change in tx, checking it against the office's
 // position pos (as left by the changes before it in the same transaction)
 // and advancing pos; the caller writes pos back once (writePos).
-func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events []engine.Encoded, pos *officePos) error {
+func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events []queue.EncodedEvent, pos *officePos) error {
 	st := func(q string) *sql.Stmt { return db.txStmt(ctx, tx, q) }
 	lastSeq, lastOrder, day := pos.seq, pos.order, pos.day
 	for i, ev := range c.Events {
@@ -402,7 +401,7 @@ func (db *DB) Reply(ctx context.Context, office, key string) (*queue.Reply, erro
 // (pruned), or when since is beyond the office's last seq (the client saw
 // a history this database does not have, e.g. after a restore): either way
 // the client must start again from a snapshot.
-func (db *DB) EventsSince(ctx context.Context, office string, since int64, limit int) ([]engine.Encoded, bool, error) {
+func (db *DB) EventsSince(ctx context.Context, office string, since int64, limit int) ([]queue.EncodedEvent, bool, error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, false, fmt.Errorf("events of office %s: %w", office, err)
@@ -433,7 +432,7 @@ func (db *DB) EventsSince(ctx context.Context, office string, since int64, limit
 		return nil, false, fmt.Errorf("events of office %s: %w", office, err)
 	}
 	defer rows.Close()
-	var out []engine.Encoded
+	var out []queue.EncodedEvent
 	want := since + 1
 	for rows.Next() {
 		var seq int64
@@ -447,7 +446,7 @@ func (db *DB) EventsSince(ctx context.Context, office string, since int64, limit
 		if public == nil {
 			public = data
 		}
-		out = append(out, engine.Encoded{Staff: data, Public: public})
+		out = append(out, queue.EncodedEvent{Staff: data, Public: public})
 		want++
 	}
 	if err := rows.Err(); err != nil {

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -65,12 +64,12 @@ func newOffice(t testing.TB, db *DB, now time.Time) *queue.State {
 	return queue.NewState(o, o.Day(now))
 }
 
-func encode(t testing.TB, c *queue.Change) []engine.Encoded {
+func encode(t testing.TB, c *queue.Change) []queue.EncodedEvent {
 	t.Helper()
-	out := make([]engine.Encoded, len(c.Events))
+	out := make([]queue.EncodedEvent, len(c.Events))
 	for i := range c.Events {
 		var err error
-		if out[i], err = engine.Encode(&c.Events[i]); err != nil {
+		if out[i], err = c.Events[i].Encode(); err != nil {
 			t.Fatal(err)
 		}
 	}

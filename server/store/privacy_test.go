@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -26,7 +25,7 @@ func TestEventsKeepBothEncodings(t *testing.T) {
 	if !bytes.Contains(evs[0].Staff, []byte("ACEFGH")) || bytes.Contains(evs[0].Public, []byte("ACEFGH")) || !bytes.Contains(evs[0].Public, []byte(`"slot":"15:00"`)) {
 		t.Fatalf("booking.created: staff %s, public %s", evs[0].Staff, evs[0].Public)
 	}
-	want, _ := engine.Encode(&c.Events[0])
+	want, _ := c.Events[0].Encode()
 	if !sameEncoded(evs[1], want) {
 		t.Fatalf("ticket.issued: %s / %s", evs[1].Staff, evs[1].Public)
 	}

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -44,7 +43,7 @@ func TestReplyIsCommittedWithItsChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	c2.Reply = &queue.Reply{Key: "staff:nv1:k2", Request: "digest-3", Status: 200, Body: []byte("{}")}
-	if err := db.CommitBatch(ctx, []*queue.Change{c2, c}, [][]engine.Encoded{encode(t, c2), encode(t, c)}); err == nil {
+	if err := db.CommitBatch(ctx, []*queue.Change{c2, c}, [][]queue.EncodedEvent{encode(t, c2), encode(t, c)}); err == nil {
 		t.Fatal("a batch with a taken key was committed")
 	}
 	if r, _ := db.Reply(ctx, st.Office.ID, "staff:nv1:k2"); r != nil {

@@ -7,15 +7,16 @@ import (
 	"time"
 
 	"luot/server/queue"
-	"luot/server/report"
 )
 
-// ReportRows loads what the reports need of an office's tickets issued on
-// the business days from … to (inclusive, YYYY-MM-DD), and the ratings of
-// those tickets. Ratings come from the ratings table (office, ticket,
-// score, …) when the database has one; before that table exists there are
-// none.
-func (db *DB) ReportRows(ctx context.Context, office, from, to string) ([]report.Row, []report.Rating, error) {
+// ReportRows loads what the reports need (see report.Compute) of an
+// office's tickets issued on the business days from … to (inclusive,
+// YYYY-MM-DD), and the ratings of those tickets. Only those fields are
+// filled — never names, phones, tokens or comments — and of a rating only
+// the office, ticket and score. Ratings come from the ratings table
+// (office, ticket, score, …) when the database has one; before that table
+// exists there are none.
+func (db *DB) ReportRows(ctx context.Context, office, from, to string) ([]queue.Ticket, []queue.Rating, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT id, day, service, counter, staff, source, priority, status,
 		issued_at, called_at, recalled_at, serving_at, finished_at, estimate_seconds
 		FROM tickets WHERE office = ? AND day >= ? AND day <= ? ORDER BY issue_order`, office, from, to)
@@ -23,9 +24,9 @@ func (db *DB) ReportRows(ctx context.Context, office, from, to string) ([]report
 		return nil, nil, fmt.Errorf("read tickets of office %s for the report: %w", office, err)
 	}
 	defer rows.Close()
-	var out []report.Row
+	var out []queue.Ticket
 	for rows.Next() {
-		var r report.Row
+		r := queue.Ticket{Office: office}
 		var source, priority, status string
 		var issued, called, recalled, serving, finished sql.NullString
 		if err := rows.Scan(&r.ID, &r.Day, &r.Service, &r.Counter, &r.Staff, &source, &priority, &status,
@@ -57,7 +58,7 @@ func (db *DB) ReportRows(ctx context.Context, office, from, to string) ([]report
 
 // reportRatings reads the ratings of the office's tickets of the days
 // from … to, or none when the database has no ratings table yet.
-func (db *DB) reportRatings(ctx context.Context, office, from, to string) ([]report.Rating, error) {
+func (db *DB) reportRatings(ctx context.Context, office, from, to string) ([]queue.Rating, error) {
 	var n int
 	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'ratings'`).Scan(&n); err != nil {
 		return nil, fmt.Errorf("look for the ratings table: %w", err)
@@ -71,9 +72,9 @@ func (db *DB) reportRatings(ctx context.Context, office, from, to string) ([]rep
 		return nil, fmt.Errorf("read ratings of office %s for the report: %w", office, err)
 	}
 	defer rows.Close()
-	var out []report.Rating
+	var out []queue.Rating
 	for rows.Next() {
-		var r report.Rating
+		r := queue.Rating{Office: office}
 		if err := rows.Scan(&r.Ticket, &r.Score); err != nil {
 			return nil, fmt.Errorf("read a rating for the report: %w", err)
 		}

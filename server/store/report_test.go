@@ -15,7 +15,9 @@ func TestReportRows(t *testing.T) {
 	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
 	st := newOffice(t, db, now)
 	d := do(t, db, st)
-	d(st.Issue(now, issue("t1", "xay-dung")))
+	req := issue("t1", "xay-dung")
+	req.Name, req.Phone = "Nguyễn Văn A", "+84912345678"
+	d(st.Issue(now, req))
 	d(st.Issue(now.Add(time.Minute), issue("t2", "ho-tich")))
 	d(st.Open(now, "q1", "nv1"))
 	d(st.Next(now.Add(5*time.Minute), "q1", "nv1"))
@@ -32,8 +34,12 @@ func TestReportRows(t *testing.T) {
 	r := rows[0]
 	if r.ID != "t1" || r.Status != queue.StatusDone || r.Counter != "q1" || r.Staff != "nv1" || r.Source != queue.SourceKiosk ||
 		!r.IssuedAt.Equal(now) || !r.CalledAt.Equal(now.Add(5*time.Minute)) || !r.ServingAt.Equal(now.Add(6*time.Minute)) ||
-		!r.FinishedAt.Equal(now.Add(16*time.Minute)) || r.EstimateSeconds < 0 {
+		!r.FinishedAt.Equal(now.Add(16*time.Minute)) || r.EstimateSeconds < 0 || r.Office != "hoankiem" {
 		t.Fatalf("row %+v", r)
+	}
+	// The reports never need what identifies the citizen.
+	if r.Name != "" || r.Phone != "" || r.Token != "" {
+		t.Fatalf("the report's ticket carries personal data or its token: %+v", r)
 	}
 	if rows, _, _ := db.ReportRows(ctx, "hoankiem", "2026-11-28", "2026-11-30"); len(rows) != 0 {
 		t.Fatalf("other days: %+v", rows)
@@ -56,7 +62,7 @@ func TestReportRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ratings) != 1 || ratings[0].Ticket != "t1" || ratings[0].Score != 4 {
+	if len(ratings) != 1 || ratings[0].Ticket != "t1" || ratings[0].Score != 4 || ratings[0].Comment != "" {
 		t.Fatalf("ratings %+v", ratings)
 	}
 }

@@ -173,10 +173,10 @@ func MaskPhone(p string) string {
 // definitions.
 func clerkFigures(v *engine.View, staff string, now time.Time) ConsoleFigures {
 	day := v.Office.Day(now)
-	var rows []report.Row
+	var rows []queue.Ticket
 	for _, t := range v.Tickets {
 		if t.Staff == staff && t.Day == day {
-			rows = append(rows, rowOf(t))
+			rows = append(rows, *t)
 		}
 	}
 	rep := report.Compute(rows, nil, day, day, v.Office.Location())
@@ -184,12 +184,6 @@ func clerkFigures(v *engine.View, staff string, now time.Time) ConsoleFigures {
 		Called: rep.Total.Wait.N, Served: rep.Total.Served, NoShow: rep.Total.NoShow,
 		AvgService: rep.Total.Service.Avg / 60, AvgWait: rep.Total.Wait.Avg / 60,
 	}
-}
-
-func rowOf(t *queue.Ticket) report.Row {
-	return report.Row{ID: t.ID, Day: t.Day, Service: t.Service, Counter: t.Counter, Staff: t.Staff,
-		Source: t.Source, Priority: t.Priority, Status: t.Status, IssuedAt: t.IssuedAt, CalledAt: t.CalledAt,
-		RecalledAt: t.RecalledAt, ServingAt: t.ServingAt, FinishedAt: t.FinishedAt, EstimateSeconds: t.EstimateSeconds}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -20,7 +20,6 @@ import (
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/queue"
-	"luot/server/report"
 )
 
 // Store is what the pages need from durable storage besides what the
@@ -35,7 +34,7 @@ type Store interface {
 	PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 	Audit(ctx context.Context, office string, at time.Time, who, action, detail string) error
 	AuditLog(ctx context.Context, office string, limit int) ([]queue.AuditEntry, error)
-	ReportRows(ctx context.Context, office, from, to string) ([]report.Row, []report.Rating, error)
+	ReportRows(ctx context.Context, office, from, to string) ([]queue.Ticket, []queue.Rating, error)
 }
 
 // Config wires the web pages to the rest of the server.
