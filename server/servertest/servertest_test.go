@@ -1,0 +1,88 @@
+package servertest_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"luot/server/queue"
+	"luot/server/servertest"
+)
+
+// TestDefaultStack: the default server has the demo office, its staff log
+// in with PIN 1234, its kiosk issues with KioskKey, the engine sees the
+// ticket at the fake clock's time, and the pages and the API share the
+// server.
+func TestDefaultStack(t *testing.T) {
+	s := servertest.New(t)
+	if s.Office != "demo" || s.Keys["kiosk1"] != servertest.KioskKey {
+		t.Fatalf("office %q, keys %v", s.Office, s.Keys)
+	}
+	if tok := s.Login(t, "nv1", "q1"); tok == "" {
+		t.Fatal("login gave no token")
+	}
+	s.Login(t, "admin", "q2")
+	s.Clock.Advance(time.Minute)
+	tk := s.Issue(t, "ho-tich")
+	v, err := s.Engine.View("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := v.Tickets[tk.ID]
+	if !ok || got.Display != "D001" || !got.IssuedAt.Equal(servertest.Start.Add(time.Minute)) {
+		t.Fatalf("ticket %+v (issued as %+v)", got, tk)
+	}
+	res, err := http.Get(s.URL + "/o/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /o/demo: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	// A wrong PIN is refused: the PIN is the known one, not any.
+	s.Call(t, "POST", "/api/v1/sessions", nil, map[string]string{"office": "demo", "staff": "nv2", "counter": "q2", "pin": "9999"}, http.StatusUnauthorized, nil)
+}
+
+// TestOptions: the office, staff, devices, clock start, API configuration,
+// publish hook and wrapper are the test's, and WithoutWeb serves the API
+// alone.
+func TestOptions(t *testing.T) {
+	o := servertest.DemoOffice()
+	o.ID = "other"
+	t0 := time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)
+	var published []int64
+	var seen []string
+	s := servertest.New(t,
+		servertest.WithOffice(o),
+		servertest.WithStaff(queue.Staff{ID: "x", Name: "X", Role: queue.RoleClerk}),
+		servertest.WithDevices(servertest.Device{Device: queue.Device{ID: "k", Name: "K"}, Key: "k-key-0123456789"}),
+		servertest.WithStart(t0),
+		servertest.WithPublishHook(func(_ string, seq int64) { published = append(published, seq) }),
+		servertest.WithWrap(func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				seen = append(seen, r.URL.Path)
+				h.ServeHTTP(w, r)
+			})
+		}),
+		servertest.WithoutWeb(),
+	)
+	if s.Clock.Now() != t0 || s.Web != nil {
+		t.Fatalf("clock %v, web %v", s.Clock.Now(), s.Web)
+	}
+	s.Login(t, "x", "q1")
+	s.Call(t, "POST", "/api/v1/sessions", nil, map[string]string{"office": "other", "staff": "nv1", "counter": "q1", "pin": servertest.PIN}, http.StatusUnauthorized, nil)
+	tk := s.IssueAt(t, "k", "xay-dung")
+	if tk.Number != "A001" || len(published) == 0 {
+		t.Fatalf("ticket %+v, published %v", tk, published)
+	}
+	res, err := http.Get(s.URL + "/o/other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound || len(seen) != 4 {
+		t.Fatalf("GET /o/other without the pages: %d; requests seen %v", res.StatusCode, seen)
+	}
+}
