@@ -8,41 +8,37 @@
 // It is for tests only, and it is the one package besides the programs
 // that wires the transports to the store (server/deps_test.go TestLayers).
 // The API's and the web pages' own (internal) tests cannot import it,
-// since it imports them.
+// since it imports them: they build on its lower half, servertest/backend
+// (store, offices, staff, devices, clock, hub, engine), and mount their own
+// handler.
 package servertest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"luot/internal/clock"
 	"luot/server/api"
-	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/queue"
+	"luot/server/servertest/backend"
 	"luot/server/store"
 	"luot/server/web"
 )
 
 // Start is where the fake clock starts unless told otherwise: Friday 27
 // November 2026, 08:00 in Hồ Chí Minh City.
-var Start = time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+var Start = backend.Start
 
 // PIN is the PIN of every staff member the server is given.
-const PIN = "1234"
+const PIN = backend.PIN
 
 // KioskKey is the device key of the default kiosk ("kiosk1").
 const KioskKey = "kiosk-key"
@@ -72,19 +68,10 @@ func DemoOffice() queue.Office {
 
 // Clerks are nv1…nvN, clerks named "Nhân viên N" (their Office is filled
 // in by New).
-func Clerks(n int) []queue.Staff {
-	var l []queue.Staff
-	for i := 1; i <= n; i++ {
-		l = append(l, queue.Staff{ID: fmt.Sprintf("nv%d", i), Name: fmt.Sprintf("Nhân viên %d", i), Role: queue.RoleClerk})
-	}
-	return l
-}
+func Clerks(n int) []queue.Staff { return backend.Clerks(n) }
 
 // Device is a device to register, with its key.
-type Device struct {
-	queue.Device
-	Key string
-}
+type Device = backend.Device
 
 // config is what the options set.
 type config struct {
@@ -182,17 +169,6 @@ type Server struct {
 	Keys map[string]string
 }
 
-// publisher forwards to the hub after calling the hook.
-type publisher struct {
-	hook func(office string, seq int64)
-	hub  *hub.Hub
-}
-
-func (p publisher) Publish(office string, seq int64, msg, staff []byte) {
-	p.hook(office, seq)
-	p.hub.Publish(office, seq, msg, staff)
-}
-
 // New starts a server: by default DemoOffice, clerks nv1…nv4 and an admin
 // "admin" (PIN PIN), the kiosk "kiosk1" (key KioskKey), the clock at
 // Start, the API under /api/ and the pages elsewhere.
@@ -210,55 +186,16 @@ func New(t testing.TB, opts ...Option) *Server {
 		o(&c)
 	}
 	if c.testLogs {
-		c.log = slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		c.log = backend.TestLog(t)
 	}
-	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	clk := clock.NewFake(c.start)
-	s := &Server{Office: c.office.ID, DB: db, Clock: clk, Keys: map[string]string{}}
-	for _, o := range append([]queue.Office{c.office}, c.others...) {
-		if err := db.CreateOffice(ctx, o, clk.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if len(c.staff) > 0 {
-		// MinCost: the PIN's hashing is not under test; keep the set-up quick.
-		pin, _ := bcrypt.GenerateFromPassword([]byte(PIN), bcrypt.MinCost)
-		for _, st := range c.staff {
-			if st.Office == "" {
-				st.Office = c.office.ID
-			}
-			if err := db.PutStaff(ctx, st, pin); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	for _, d := range c.devices {
-		if d.Office == "" {
-			d.Office = c.office.ID
-		}
-		if d.Kind == "" {
-			d.Kind = queue.DeviceKiosk
-		}
-		if err := db.PutDevice(ctx, d.Device, auth.Hash(d.Key)); err != nil {
-			t.Fatal(err)
-		}
-		s.Keys[d.ID] = d.Key
-	}
-	s.Hub = hub.New(c.hubBuf)
-	var pub engine.Publisher = s.Hub
-	if c.pub != nil {
-		pub = publisher{hook: c.pub, hub: s.Hub}
-	}
-	s.Engine = engine.New(db, pub, clk.Now, c.log)
-	if err := s.Engine.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	acfg := api.Config{Engine: s.Engine, Store: db, Hub: s.Hub, Now: clk.Now, Log: c.log}
+	b := backend.New(t, backend.Config{
+		Office: c.office, Others: c.others, Staff: c.staff, Devices: c.devices,
+		Start: c.start, Log: c.log, HubBuffer: c.hubBuf, PublishHook: c.pub,
+	})
+	s := &Server{Office: c.office.ID, DB: b.DB, Engine: b.Engine, Hub: b.Hub, Clock: b.Clock, Keys: b.Keys}
+	db := b.DB
+	var err error
+	acfg := api.Config{Engine: s.Engine, Store: db, Hub: s.Hub, Now: s.Clock.Now, Log: c.log}
 	for _, f := range c.apiCfg {
 		f(&acfg)
 	}
@@ -267,7 +204,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	var h http.Handler = s.API
 	if !c.noWeb {
-		wcfg := web.Config{Engine: s.Engine, DB: db, Hub: s.Hub, Now: clk.Now, Log: c.log}
+		wcfg := web.Config{Engine: s.Engine, DB: db, Hub: s.Hub, Now: s.Clock.Now, Log: c.log}
 		for _, f := range c.webCfg {
 			f(&wcfg)
 		}
@@ -284,7 +221,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	s.HTTP = httptest.NewServer(h)
 	s.URL = s.HTTP.URL
-	t.Cleanup(func() { s.Hub.Close(); s.HTTP.Close() })
+	t.Cleanup(s.HTTP.Close)
 	return s
 }
 
@@ -350,12 +287,4 @@ func (s *Server) IssueAt(t testing.TB, kiosk, service string) api.TicketJSON {
 	var j struct{ Ticket api.TicketJSON }
 	s.Call(t, "POST", "/api/v1/offices/"+s.Office+"/tickets", map[string]string{"X-Device-Key": s.Keys[kiosk]}, map[string]string{"service": service}, http.StatusCreated, &j)
 	return j.Ticket
-}
-
-// testLog sends the server's log to the test's log.
-type testLog struct{ t testing.TB }
-
-func (l testLog) Write(b []byte) (int, error) {
-	l.t.Log(strings.TrimSpace(string(b)))
-	return len(b), nil
 }
