@@ -129,6 +129,29 @@ func New(t testing.TB, c Config) *Backend {
 	return b
 }
 
+// DemoOffice is a demo-like office, "demo", open around the clock: four
+// services (xay-dung A, ho-kinh-doanh B, chung-thuc C, ho-tich D) and four
+// counters q1…q4.
+func DemoOffice() queue.Office {
+	return queue.Office{
+		ID: "demo", Name: "UBND thành phố — Bộ phận Một cửa", NameEN: "City One-stop shop",
+		Timezone: "Asia/Ho_Chi_Minh", Hours: queue.AlwaysOpen(), Policy: queue.DefaultPolicy(),
+		Ticker: "Công dân vui lòng giữ phiếu số thứ tự.",
+		Services: []queue.Service{
+			{ID: "xay-dung", Name: "Cấp giấy phép xây dựng", NameEN: "Construction permits", Prefix: "A", DefaultMinutes: 15, Active: true},
+			{ID: "ho-kinh-doanh", Name: "Đăng ký hộ kinh doanh", NameEN: "Household business", Prefix: "B", DefaultMinutes: 10, Active: true},
+			{ID: "chung-thuc", Name: "Chứng thực bản sao", NameEN: "Certified copies", Prefix: "C", DefaultMinutes: 3, Active: true},
+			{ID: "ho-tich", Name: "Hộ tịch", NameEN: "Civil status", Prefix: "D", DefaultMinutes: 8, Active: true},
+		},
+		Counters: []queue.Counter{
+			{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "xay-dung"}, {Service: "ho-tich", OffsetMinutes: 10}}},
+			{ID: "q2", Number: 2, Name: "Quầy 2", Services: []queue.CounterService{{Service: "ho-kinh-doanh"}, {Service: "chung-thuc", OffsetMinutes: 10}}},
+			{ID: "q3", Number: 3, Name: "Quầy 3", Services: []queue.CounterService{{Service: "chung-thuc"}, {Service: "ho-tich"}}},
+			{ID: "q4", Number: 4, Name: "Quầy 4", Services: []queue.CounterService{{Service: "ho-tich"}, {Service: "xay-dung", OffsetMinutes: 15}}},
+		},
+	}
+}
+
 // Clerks are nv1…nvN, clerks named "Nhân viên N" (Office left empty).
 func Clerks(n int) []queue.Staff {
 	var l []queue.Staff
