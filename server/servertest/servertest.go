@@ -67,6 +67,7 @@ type config struct {
 	pub      func(office string, seq int64)
 	apiCfg   []func(*api.Config)
 	webCfg   []func(*web.Config)
+	limits   *api.CitizenLimits
 	noWeb    bool
 	wrap     func(http.Handler) http.Handler
 	testLogs bool
@@ -117,6 +118,11 @@ func WithPublishHook(f func(office string, seq int64)) Option {
 func WithAPIConfig(f func(*api.Config)) Option {
 	return func(c *config) { c.apiCfg = append(c.apiCfg, f) }
 }
+
+// WithCitizenLimits sets the API's limits on citizens' requests
+// (api.Server.SetCitizenLimits) before it serves, e.g. lifted for a test
+// that books many times from one address.
+func WithCitizenLimits(l api.CitizenLimits) Option { return func(c *config) { c.limits = &l } }
 
 // WithWebConfig changes the web pages' configuration before web.New.
 func WithWebConfig(f func(*web.Config)) Option {
@@ -183,6 +189,9 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	if s.API, err = api.New(acfg); err != nil {
 		t.Fatal(err)
+	}
+	if c.limits != nil {
+		s.API.SetCitizenLimits(*c.limits)
 	}
 	var h http.Handler = s.API
 	if !c.noWeb {
