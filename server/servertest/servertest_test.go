@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"luot/server/api"
 	"luot/server/queue"
 	"luot/server/servertest"
 )
@@ -85,4 +86,23 @@ func TestOptions(t *testing.T) {
 	if res.StatusCode != http.StatusNotFound || len(seen) != 4 {
 		t.Fatalf("GET /o/other without the pages: %d; requests seen %v", res.StatusCode, seen)
 	}
+}
+
+// TestCitizenLimitsOption: the limits given are the API's from the first
+// request: with one write per address, the second booking request from
+// this address is refused (429) whatever it asks.
+func TestCitizenLimitsOption(t *testing.T) {
+	s := servertest.New(t, servertest.WithCitizenLimits(api.CitizenLimits{PerIPBurst: 1, PerIPEvery: time.Hour, PerPhoneBurst: 100, PerPhoneEvery: time.Second}))
+	body := map[string]string{"service": "xay-dung", "date": "2026-11-27", "slot": "09:00", "name": "A", "phone": "0912345678"}
+	// xay-dung takes no appointments in DemoOffice: 409, but it counts.
+	s.Call(t, "POST", "/api/v1/offices/demo/bookings", nil, body, http.StatusConflict, nil)
+	s.Call(t, "POST", "/api/v1/offices/demo/bookings", nil, body, http.StatusTooManyRequests, nil)
+}
+
+// TestAPIConfigOption: the API's configuration is the test's (here the
+// largest body).
+func TestAPIConfigOption(t *testing.T) {
+	s := servertest.New(t, servertest.WithAPIConfig(func(c *api.Config) { c.MaxBody = 16 }))
+	s.Call(t, "POST", "/api/v1/offices/demo/tickets", map[string]string{"X-Device-Key": servertest.KioskKey},
+		map[string]string{"service": "ho-tich-with-a-long-name"}, http.StatusRequestEntityTooLarge, nil)
 }
