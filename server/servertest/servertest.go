@@ -151,7 +151,7 @@ type Server struct {
 	// Clock is the server's clock; it moves only when told.
 	Clock *clock.Fake
 	API   *api.Server
-	// Web is the web pages' handler (nil WithoutWeb).
+	// Web is the web pages' handler (nil with WithoutWeb).
 	Web *web.Server
 	// Keys are the registered devices' keys, by device id.
 	Keys map[string]string

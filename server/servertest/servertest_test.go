@@ -106,3 +106,15 @@ func TestAPIConfigOption(t *testing.T) {
 	s.Call(t, "POST", "/api/v1/offices/demo/tickets", map[string]string{"X-Device-Key": servertest.KioskKey},
 		map[string]string{"service": "ho-tich-with-a-long-name"}, http.StatusRequestEntityTooLarge, nil)
 }
+
+// TestOtherOffice: a further office is stored beside the main one, with
+// its own staff, who log in there and not in the main office.
+func TestOtherOffice(t *testing.T) {
+	o := servertest.DemoOffice()
+	o.ID = "hn"
+	s := servertest.New(t, servertest.WithOtherOffice(o),
+		servertest.WithStaff(queue.Staff{ID: "nv1", Name: "A", Role: queue.RoleClerk}, queue.Staff{ID: "nv9", Office: "hn", Name: "B", Role: queue.RoleClerk}))
+	s.Call(t, "POST", "/api/v1/sessions", nil, map[string]string{"office": "hn", "staff": "nv9", "counter": "q1", "pin": servertest.PIN}, http.StatusCreated, nil)
+	s.Call(t, "POST", "/api/v1/sessions", nil, map[string]string{"office": "demo", "staff": "nv9", "counter": "q1", "pin": servertest.PIN}, http.StatusUnauthorized, nil)
+	s.Login(t, "nv1", "q1")
+}
