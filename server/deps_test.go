@@ -25,8 +25,8 @@ func TestLayers(t *testing.T) {
 	}
 	const store = "luot/server/store"
 	// testStacks start a whole server for other packages' tests; they
-	// wire the store like a program. kiosktest is the kiosk's, until the
-	// shared servertest takes its place.
+	// wire the store like a program. The kiosk's kiosktest is a layer on
+	// servertest (it imports the store only through it).
 	testStacks := []string{"luot/server/servertest", "luot/kiosk/internal/kiosktest"}
 	transports := []string{"luot/server/api", "luot/server/web"}
 	storeMay := []string{"luot/server/queue", "luot/server/auth", "luot/internal/random"}

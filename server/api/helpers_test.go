@@ -9,13 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
-	"golang.org/x/crypto/bcrypt"
 
 	"luot/internal/clock"
 	"luot/internal/random"
@@ -23,6 +21,7 @@ import (
 	"luot/server/engine"
 	"luot/server/hub"
 	"luot/server/queue"
+	"luot/server/servertest/backend"
 	"luot/server/store"
 )
 
@@ -30,7 +29,7 @@ import (
 const wait = 10 * time.Second
 
 // start is a Friday morning in Hồ Chí Minh City.
-var start = time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+var start = backend.Start
 
 // env is a running API on a real SQLite file.
 type env struct {
@@ -47,7 +46,8 @@ type env struct {
 	pubHook func(office string, seq int64)
 }
 
-// hookPub forwards to the hub after calling the env's hook.
+// hookPub forwards to the hub after calling the env's hook (an engine
+// made again by restart publishes through it).
 type hookPub struct{ e *env }
 
 func (p hookPub) Publish(office string, seq int64, msg, staff []byte) {
@@ -83,63 +83,54 @@ func withConfig(f func(*Config)) envOpt {
 	return func(c *Config, _ *int) { f(c) }
 }
 
+// newEnv is the API on servertest/backend (this package's own tests
+// cannot import servertest, which imports it): the office hcm-q1 with
+// clerks nv1…nv4, an admin, a disabled clerk "off", kiosks kiosk1…kiosk8
+// and a display; beside it the office hn-bd with its clerk nv1 and kiosk
+// kiosk-hn. All PINs are 1234.
 func newEnv(t testing.TB, opts ...envOpt) *env {
 	tt, _ := t.(*testing.T)
-	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	clk := clock.NewFake(start)
-	e := &env{t: tt, db: db, clock: clk, keys: map[string]string{}}
-	o := testOffice()
-	if err := db.CreateOffice(ctx, o, clk.Now()); err != nil {
-		t.Fatal(err)
-	}
-	other := testOffice()
-	other.ID, other.Name = "hn-bd", "Bộ phận Một cửa Ba Đình"
-	if err := db.CreateOffice(ctx, other, clk.Now()); err != nil {
-		t.Fatal(err)
-	}
-	pin, _ := bcrypt.GenerateFromPassword([]byte("1234"), bcrypt.MinCost)
-	for i := 1; i <= 4; i++ {
-		st := queue.Staff{ID: fmt.Sprintf("nv%d", i), Office: o.ID, Name: fmt.Sprintf("Nhân viên %d", i), Role: queue.RoleClerk}
-		if err := db.PutStaff(ctx, st, pin); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, st := range []queue.Staff{
-		{ID: "admin", Office: o.ID, Name: "Quản trị", Role: queue.RoleAdmin},
-		{ID: "nv1", Office: other.ID, Name: "Nhân viên Hà Nội", Role: queue.RoleClerk},
-		{ID: "off", Office: o.ID, Name: "Nghỉ việc", Role: queue.RoleClerk, Disabled: true},
-	} {
-		if err := db.PutStaff(ctx, st, pin); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i := 1; i <= 8; i++ {
-		e.addDevice(fmt.Sprintf("kiosk%d", i), o.ID, queue.DeviceKiosk)
-	}
-	e.addDevice("display", o.ID, queue.DeviceDisplay)
-	e.addDevice("kiosk-hn", other.ID, queue.DeviceKiosk)
 	buf := 0
-	cfg := Config{Store: db, Now: clk.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "https://luot.example.vn"}
+	cfg := Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "https://luot.example.vn"}
 	for _, f := range opts {
 		f(&cfg, &buf)
 	}
-	e.hub = hub.New(buf)
-	e.eng = engine.New(db, hookPub{e}, clk.Now, cfg.Log)
-	if err := e.eng.Load(ctx); err != nil {
+	o := testOffice()
+	other := testOffice()
+	other.ID, other.Name = "hn-bd", "Bộ phận Một cửa Ba Đình"
+	staff := backend.Clerks(4)
+	staff = append(staff,
+		queue.Staff{ID: "admin", Office: o.ID, Name: "Quản trị", Role: queue.RoleAdmin},
+		queue.Staff{ID: "nv1", Office: other.ID, Name: "Nhân viên Hà Nội", Role: queue.RoleClerk},
+		queue.Staff{ID: "off", Office: o.ID, Name: "Nghỉ việc", Role: queue.RoleClerk, Disabled: true},
+	)
+	var devices []backend.Device
+	device := func(id, office string, kind queue.DeviceKind) {
+		devices = append(devices, backend.Device{Device: queue.Device{ID: id, Office: office, Name: id, Kind: kind}, Key: "key-" + id + "-" + random.Token()})
+	}
+	for i := 1; i <= 8; i++ {
+		device(fmt.Sprintf("kiosk%d", i), o.ID, queue.DeviceKiosk)
+	}
+	device("display", o.ID, queue.DeviceDisplay)
+	device("kiosk-hn", other.ID, queue.DeviceKiosk)
+	e := &env{t: tt}
+	b := backend.New(t, backend.Config{
+		Office: o, Others: []queue.Office{other}, Staff: staff, Devices: devices,
+		Start: start, Log: cfg.Log, HubBuffer: buf,
+		PublishHook: func(office string, seq int64) {
+			if e.pubHook != nil {
+				e.pubHook(office, seq)
+			}
+		},
+	})
+	e.db, e.eng, e.hub, e.clock, e.keys = b.DB, b.Engine, b.Hub, b.Clock, b.Keys
+	cfg.Store, cfg.Now, cfg.Engine, cfg.Hub = e.db, e.clock.Now, e.eng, e.hub
+	var err error
+	if e.api, err = New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Engine, cfg.Hub = e.eng, e.hub
-	var err2 error
-	if e.api, err2 = New(cfg); err2 != nil {
-		t.Fatal(err2)
-	}
 	e.srv = httptest.NewServer(e.api)
-	t.Cleanup(func() { e.hub.Close(); e.srv.Close() })
+	t.Cleanup(e.srv.Close)
 	return e
 }
 

@@ -4,25 +4,16 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
-	"luot/internal/clock"
-	"luot/server/api"
 	"luot/server/client"
-	"luot/server/engine"
-	"luot/server/hub"
 	"luot/server/queue"
-	"luot/server/store"
+	"luot/server/servertest"
 )
 
 // loseAnswers is a transport that delivers requests to the server but,
@@ -61,36 +52,17 @@ func (l *loseAnswers) RoundTrip(r *http.Request) (*http.Response, error) {
 // calling the next one.
 func TestActAgainstTheServerAfterALostAnswer(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	clk := clock.NewFake(time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600)))
-	o := queue.Office{
-		ID: "demo", Name: "Bộ phận Một cửa", Hours: queue.AlwaysOpen(), Policy: queue.DefaultPolicy(),
-		Services: []queue.Service{{ID: "ho-tich", Name: "Hộ tịch", Prefix: "B", DefaultMinutes: 5, Active: true}},
-		Counters: []queue.Counter{{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "ho-tich"}}}},
-	}
-	if err := db.CreateOffice(ctx, o, clk.Now()); err != nil {
-		t.Fatal(err)
-	}
-	pin, _ := bcrypt.GenerateFromPassword([]byte("1234"), bcrypt.MinCost)
-	if err := db.PutStaff(ctx, queue.Staff{ID: "nv1", Office: "demo", Name: "Nhân viên 1", Role: queue.RoleClerk}, pin); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := hub.New(0)
-	eng := engine.New(db, h, clk.Now, log)
-	if err := eng.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	a, err := api.New(api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a)
-	t.Cleanup(func() { h.Close(); srv.Close() })
+	srv := servertest.New(t,
+		servertest.WithOffice(queue.Office{
+			ID: "demo", Name: "Bộ phận Một cửa", Hours: queue.AlwaysOpen(), Policy: queue.DefaultPolicy(),
+			Services: []queue.Service{{ID: "ho-tich", Name: "Hộ tịch", Prefix: "B", DefaultMinutes: 5, Active: true}},
+			Counters: []queue.Counter{{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "ho-tich"}}}},
+		}),
+		servertest.WithStaff(queue.Staff{ID: "nv1", Name: "Nhân viên 1", Role: queue.RoleClerk}),
+		servertest.WithDevices(),
+		servertest.WithoutWeb(),
+	)
+	clk, eng := srv.Clock, srv.Engine
 
 	anon, _ := client.New(srv.URL)
 	s, err := anon.Login(ctx, "demo", "q1", "nv1", "1234")

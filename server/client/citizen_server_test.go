@@ -3,10 +3,7 @@ package client_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -14,52 +11,32 @@ import (
 	"github.com/gorilla/websocket"
 
 	"luot/internal/clock"
-	"luot/server/api"
 	"luot/server/client"
-	"luot/server/engine"
-	"luot/server/hub"
 	"luot/server/queue"
-	"luot/server/store"
+	"luot/server/servertest"
 )
 
-// citizenServer is the real server stack (store, engine, hub, API) with an
+// citizenServer is the real server stack (servertest, the API alone) with an
 // office open around the clock: ho-tich takes numbers only, xay-dung also
 // takes appointments in 30-minute slots of two places.
 func citizenServer(t *testing.T) (*httptest.Server, *clock.Fake) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	clk := clock.NewFake(time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600)))
 	pol := queue.DefaultPolicy()
 	pol.BookingHorizonDays = 7
-	o := queue.Office{
-		ID: "demo", Name: "Bộ phận Một cửa", Hours: queue.AlwaysOpen(), Policy: pol,
-		Services: []queue.Service{
-			{ID: "ho-tich", Name: "Hộ tịch", Prefix: "B", DefaultMinutes: 5, Active: true},
-			{ID: "xay-dung", Name: "Xây dựng", Prefix: "C", DefaultMinutes: 5, Active: true, SlotMinutes: 30, SlotCapacity: 2},
-		},
-		Counters: []queue.Counter{{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "ho-tich"}, {Service: "xay-dung"}}}},
-	}
-	if err := db.CreateOffice(ctx, o, clk.Now()); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := hub.New(0)
-	eng := engine.New(db, h, clk.Now, log)
-	if err := eng.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	a, err := api.New(api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a)
-	t.Cleanup(func() { h.Close(); srv.Close() })
-	return srv, clk
+	s := servertest.New(t,
+		servertest.WithOffice(queue.Office{
+			ID: "demo", Name: "Bộ phận Một cửa", Hours: queue.AlwaysOpen(), Policy: pol,
+			Services: []queue.Service{
+				{ID: "ho-tich", Name: "Hộ tịch", Prefix: "B", DefaultMinutes: 5, Active: true},
+				{ID: "xay-dung", Name: "Xây dựng", Prefix: "C", DefaultMinutes: 5, Active: true, SlotMinutes: 30, SlotCapacity: 2},
+			},
+			Counters: []queue.Counter{{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "ho-tich"}, {Service: "xay-dung"}}}},
+		}),
+		servertest.WithStaff(),
+		servertest.WithDevices(),
+		servertest.WithoutWeb(),
+	)
+	return s.HTTP, s.Clock
 }
 
 // TestSlotsAndBookingsAgainstTheServer: Slots reads the server's real

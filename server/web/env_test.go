@@ -2,55 +2,31 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"luot/internal/clock"
 	"luot/server/api"
 	"luot/server/auth"
 	"luot/server/engine"
-	"luot/server/hub"
 	"luot/server/queue"
+	"luot/server/servertest/backend"
 	"luot/server/store"
 )
 
 // start is a Friday morning in Hồ Chí Minh City.
-var start = time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+var start = backend.Start
 
 const office = "demo"
 
 // demoOffice is a demo-like office: four services, four counters.
-func demoOffice() queue.Office {
-	return queue.Office{
-		ID: office, Name: "UBND thành phố — Bộ phận Một cửa", NameEN: "City One-stop shop",
-		Timezone: "Asia/Ho_Chi_Minh", Hours: queue.AlwaysOpen(), Policy: queue.DefaultPolicy(),
-		Ticker: "Công dân vui lòng giữ phiếu số thứ tự.",
-		Services: []queue.Service{
-			{ID: "xay-dung", Name: "Cấp giấy phép xây dựng", NameEN: "Construction permits", Prefix: "A", DefaultMinutes: 15, Active: true},
-			{ID: "ho-kinh-doanh", Name: "Đăng ký hộ kinh doanh", NameEN: "Household business", Prefix: "B", DefaultMinutes: 10, Active: true},
-			{ID: "chung-thuc", Name: "Chứng thực bản sao", NameEN: "Certified copies", Prefix: "C", DefaultMinutes: 3, Active: true},
-			{ID: "ho-tich", Name: "Hộ tịch", NameEN: "Civil status", Prefix: "D", DefaultMinutes: 8, Active: true},
-		},
-		Counters: []queue.Counter{
-			{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "xay-dung"}, {Service: "ho-tich", OffsetMinutes: 10}}},
-			{ID: "q2", Number: 2, Name: "Quầy 2", Services: []queue.CounterService{{Service: "ho-kinh-doanh"}, {Service: "chung-thuc", OffsetMinutes: 10}}},
-			{ID: "q3", Number: 3, Name: "Quầy 3", Services: []queue.CounterService{{Service: "chung-thuc"}, {Service: "ho-tich"}}},
-			{ID: "q4", Number: 4, Name: "Quầy 4", Services: []queue.CounterService{{Service: "ho-tich"}, {Service: "xay-dung", OffsetMinutes: 15}}},
-		},
-	}
-}
+func demoOffice() queue.Office { return backend.DemoOffice() }
 
 // kioskKey is the device key of every test's kiosk.
 const kioskKey = "kiosk-key"
@@ -90,49 +66,23 @@ func newEnv(t testing.TB) *env {
 }
 
 // clerks are nv1…nvN, clerks named "Nhân viên N".
-func clerks(n int) []queue.Staff {
-	var l []queue.Staff
-	for i := 1; i <= n; i++ {
-		l = append(l, queue.Staff{ID: fmt.Sprintf("nv%d", i), Name: fmt.Sprintf("Nhân viên %d", i), Role: queue.RoleClerk})
-	}
-	return l
-}
+func clerks(n int) []queue.Staff { return backend.Clerks(n) }
 
 // newStack stores s in a new SQLite file and serves it through the real
-// engine, hub, API and pages, all on a clock that starts at start. The
-// server's warnings go to the test's log.
+// engine, hub, API and pages (servertest/backend, with the API and the
+// pages mounted as servertest mounts them; this package's own tests cannot
+// import servertest, which imports it), all on a clock that starts at
+// start. The server's warnings go to the test's log.
 func newStack(t testing.TB, s stack) *env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	clk := clock.NewFake(start)
-	if err := db.CreateOffice(ctx, s.office, clk.Now()); err != nil {
-		t.Fatal(err)
-	}
-	// MinCost: the PIN's hashing is not under test; keep the set-up quick.
-	pin, _ := bcrypt.GenerateFromPassword([]byte("1234"), bcrypt.MinCost)
-	for _, st := range s.staff {
-		st.Office = s.office.ID
-		if err := db.PutStaff(ctx, st, pin); err != nil {
-			t.Fatal(err)
-		}
-	}
 	k := s.kiosk
 	k.Office, k.Kind = s.office.ID, queue.DeviceKiosk
-	if err := db.PutDevice(ctx, k, auth.Hash(kioskKey)); err != nil {
-		t.Fatal(err)
-	}
-	h := hub.New(0)
-	t.Cleanup(h.Close)
-	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	eng := engine.New(db, h, clk.Now, log)
-	if err := eng.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
+	log := backend.TestLog(t)
+	b := backend.New(t, backend.Config{
+		Office: s.office, Staff: s.staff, Devices: []backend.Device{{Device: k, Key: kioskKey}},
+		Start: start, Log: log,
+	})
+	db, h, clk, eng := b.DB, b.Hub, b.Clock, b.Engine
 	a, err := api.New(api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log})
 	if err != nil {
 		t.Fatal(err)
@@ -279,12 +229,4 @@ func cookie(token string) *http.Cookie { return &http.Cookie{Name: auth.SessionC
 // so a test sees the 303 a form answers.
 func client() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 10 * time.Second}
-}
-
-// testLog sends the server's warnings and errors to the test's log.
-type testLog struct{ t testing.TB }
-
-func (l testLog) Write(b []byte) (int, error) {
-	l.t.Log(strings.TrimSpace(string(b)))
-	return len(b), nil
 }

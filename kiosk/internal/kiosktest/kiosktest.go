@@ -1,6 +1,7 @@
 // Package kiosktest runs what the kiosk's tests talk to: a real Lượt API
-// server in this process (real engine, real SQLite file, real HTTP), with a
-// clock the test moves and a switch that makes it unreachable. Bookings
+// server in this process (servertest's stack: real engine, real SQLite
+// file, real HTTP), with a clock the test moves and a switch that makes it
+// unreachable. Bookings
 // are made through the server's public booking endpoint (Book, Cancel) and
 // checked in through its real check-in endpoint. It is imported by tests
 // only.
@@ -11,11 +12,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,10 +24,8 @@ import (
 	"luot/internal/clock"
 	"luot/server/api"
 	"luot/server/engine"
-	"luot/server/hub"
-	"luot/server/officefile"
 	"luot/server/queue"
-	"luot/server/store"
+	"luot/server/servertest"
 )
 
 // KioskKey is the device key of the test kiosk.
@@ -36,7 +33,7 @@ const KioskKey = "test-kiosk-key-0123456789"
 
 // Start is the server's time at the start of a test: Friday 27 November
 // 2026, 08:00 in Hồ Chí Minh City.
-var Start = time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+var Start = servertest.Start
 
 // Office is the test office: nine services (two pages of six), one of
 // them switched off and one that no counter serves, open 07:00–17:30
@@ -89,37 +86,32 @@ type Env struct {
 // Report is a device.status report the server received.
 type Report struct{ Status, Message string }
 
-// New starts a server with the test office (or o, when given).
+// New starts a server with the test office (or o, when given): the API
+// alone (no pages, no staff), the kiosk "kiosk-1" with KioskKey, on
+// servertest's stack.
 func New(t testing.TB, o ...queue.Office) *Env {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	clk := clock.NewFake(Start)
 	off := Office()
 	if len(o) > 0 {
 		off = o[0]
 	}
-	if err := db.CreateOffice(ctx, off, clk.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.PutDevice(ctx, queue.Device{ID: "kiosk-1", Office: off.ID, Name: "Ki-ốt 1", Kind: queue.DeviceKiosk}, officefile.HashKey(KioskKey)); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := hub.New(0)
-	eng := engine.New(db, h, clk.Now, log)
-	if err := eng.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	a, err := api.New(api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log, PublicURL: "https://luot.example.gov.vn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &Env{Clock: clk, Engine: eng, office: off.ID, reports: make(chan Report, 100)}
+	e := &Env{office: off.ID, reports: make(chan Report, 100)}
+	s := servertest.New(t,
+		servertest.WithOffice(off),
+		servertest.WithStaff(),
+		servertest.WithDevices(servertest.Device{Device: queue.Device{ID: "kiosk-1", Name: "Ki-ốt 1", Kind: queue.DeviceKiosk}, Key: KioskKey}),
+		servertest.WithStart(Start),
+		servertest.WithoutWeb(),
+		servertest.WithAPIConfig(func(c *api.Config) { c.PublicURL = "https://luot.example.gov.vn" }),
+		servertest.WithWrap(e.wrap),
+	)
+	e.URL, e.Clock, e.Engine = s.URL, s.Clock, s.Engine
+	return e
+}
+
+// wrap is the server as the kiosk sees it: it records the device.status
+// reports it accepts, and can be unreachable or lose its answers.
+func (e *Env) wrap(a http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/devices/status", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -143,7 +135,7 @@ func New(t testing.TB, o ...queue.Office) *Env {
 		w.Write(rec.Body.Bytes())
 	})
 	mux.Handle("/", a)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if e.down.Load() {
 			// Unreachable: drop the connection without an answer.
 			if hj, ok := w.(http.Hijacker); ok {
@@ -166,10 +158,7 @@ func New(t testing.TB, o ...queue.Office) *Env {
 			}
 		}
 		mux.ServeHTTP(w, r)
-	}))
-	t.Cleanup(func() { h.Close(); srv.Close() })
-	e.URL = srv.URL
-	return e
+	})
 }
 
 // SetDown makes the server unreachable (every connection is dropped) or

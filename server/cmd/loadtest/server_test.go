@@ -2,73 +2,41 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
-	"luot/internal/clock"
 	"luot/server/api"
-	"luot/server/auth"
-	"luot/server/engine"
-	"luot/server/hub"
 	"luot/server/queue"
-	"luot/server/store"
+	"luot/server/servertest"
 )
 
-// testLoader is a loader of the real server stack (store, engine, hub,
-// API) on loopback, with an office open around the clock on a fake clock:
+// testLoader is a loader of the real server stack (servertest, the API
+// alone) on loopback, with an office open around the clock on a fake clock:
 // ho-tich takes numbers, xay-dung also appointments in 30-minute slots of
 // one place; counter q1 (clerk nv1, PIN 1234) serves both, a kiosk has the
 // key "kiosk-key".
 func testLoader(t *testing.T) *loader {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	clk := clock.NewFake(time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600)))
 	pol := queue.DefaultPolicy()
 	pol.BookingHorizonDays = 7
-	o := queue.Office{
-		ID: "demo", Name: "Bộ phận Một cửa", Hours: queue.AlwaysOpen(), Policy: pol,
-		Services: []queue.Service{
-			{ID: "ho-tich", Name: "Hộ tịch", Prefix: "B", DefaultMinutes: 5, Active: true},
-			{ID: "xay-dung", Name: "Xây dựng", Prefix: "C", DefaultMinutes: 5, Active: true, SlotMinutes: 30, SlotCapacity: 1},
-		},
-		Counters: []queue.Counter{{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "ho-tich"}, {Service: "xay-dung"}}}},
-	}
-	if err := db.CreateOffice(ctx, o, clk.Now()); err != nil {
-		t.Fatal(err)
-	}
-	pin, _ := bcrypt.GenerateFromPassword([]byte("1234"), bcrypt.MinCost)
-	if err := db.PutStaff(ctx, queue.Staff{ID: "nv1", Office: "demo", Name: "Nhân viên 1", Role: queue.RoleClerk}, pin); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.PutDevice(ctx, queue.Device{ID: "kiosk1", Office: "demo", Name: "Kiosk 1", Kind: queue.DeviceKiosk}, auth.Hash("kiosk-key")); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := hub.New(0)
-	eng := engine.New(db, h, clk.Now, log)
-	if err := eng.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	a, err := api.New(api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.SetCitizenLimits(api.CitizenLimits{PerIPBurst: 1000, PerIPEvery: time.Millisecond, PerPhoneBurst: 1000, PerPhoneEvery: time.Millisecond,
-		RemotePerOfficeBurst: 1000, RemotePerOfficeEvery: time.Millisecond})
-	srv := httptest.NewServer(a)
-	t.Cleanup(func() { h.Close(); srv.Close() })
+	s := servertest.New(t,
+		servertest.WithOffice(queue.Office{
+			ID: "demo", Name: "Bộ phận Một cửa", Hours: queue.AlwaysOpen(), Policy: pol,
+			Services: []queue.Service{
+				{ID: "ho-tich", Name: "Hộ tịch", Prefix: "B", DefaultMinutes: 5, Active: true},
+				{ID: "xay-dung", Name: "Xây dựng", Prefix: "C", DefaultMinutes: 5, Active: true, SlotMinutes: 30, SlotCapacity: 1},
+			},
+			Counters: []queue.Counter{{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "ho-tich"}, {Service: "xay-dung"}}}},
+		}),
+		servertest.WithStaff(queue.Staff{ID: "nv1", Name: "Nhân viên 1", Role: queue.RoleClerk}),
+		servertest.WithDevices(servertest.Device{Device: queue.Device{ID: "kiosk1", Name: "Kiosk 1", Kind: queue.DeviceKiosk}, Key: "kiosk-key"}),
+		servertest.WithCitizenLimits(api.CitizenLimits{PerIPBurst: 1000, PerIPEvery: time.Millisecond, PerPhoneBurst: 1000, PerPhoneEvery: time.Millisecond,
+			RemotePerOfficeBurst: 1000, RemotePerOfficeEvery: time.Millisecond}),
+		servertest.WithoutWeb(),
+	)
+	srv := s.HTTP
 	cfg := &config{office: "demo", kioskKey: "kiosk-key", pin: "1234", counters: []string{"q1:nv1"}}
 	l, err := newLoader(cfg, srv.URL)
 	if err != nil {

@@ -1,0 +1,185 @@
+// Package backend is the part of servertest's stack below the HTTP layers:
+// a real SQLite file in t.TempDir() with the test's offices, staff (PIN
+// 1234) and devices, a fake clock, the hub and the engine. servertest puts
+// the API and the web pages on it; the API's and the pages' own tests,
+// which servertest cannot serve (it imports them: an import cycle), put
+// their own handler on it. It is for tests only.
+package backend
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"luot/internal/clock"
+	"luot/server/auth"
+	"luot/server/engine"
+	"luot/server/hub"
+	"luot/server/queue"
+	"luot/server/store"
+)
+
+// Start is where the fake clock starts when Config.Start is zero: Friday
+// 27 November 2026, 08:00 in Hồ Chí Minh City.
+var Start = time.Date(2026, 11, 27, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+
+// PIN is the PIN of every staff member.
+const PIN = "1234"
+
+// Device is a device to register, with its key.
+type Device struct {
+	queue.Device
+	Key string
+}
+
+// Config is what to build.
+type Config struct {
+	// Office is the main office; Others are stored beside it.
+	Office queue.Office
+	Others []queue.Office
+	// Staff all get the PIN PIN; an empty Office is the main office.
+	Staff []queue.Staff
+	// Devices are registered with their keys; an empty Office is the main
+	// office, an empty Kind a kiosk.
+	Devices []Device
+	// Start is the fake clock's start (Start when zero).
+	Start time.Time
+	// Log is the engine's log (discarded when nil).
+	Log *slog.Logger
+	// HubBuffer is the hub's per-subscriber buffer (hub.New's).
+	HubBuffer int
+	// PublishHook, when set, sees every published event before the hub.
+	PublishHook func(office string, seq int64)
+}
+
+// Backend is a loaded store, engine and hub on a fake clock, closed by
+// t.Cleanup.
+type Backend struct {
+	DB     *store.DB
+	Engine *engine.Engine
+	Hub    *hub.Hub
+	// Clock is the engine's clock; it moves only when told.
+	Clock *clock.Fake
+	// Keys are the devices' keys, by device id.
+	Keys map[string]string
+}
+
+// New builds c.
+func New(t testing.TB, c Config) *Backend {
+	t.Helper()
+	if c.Start.IsZero() {
+		c.Start = Start
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	b := &Backend{DB: db, Clock: clock.NewFake(c.Start), Keys: map[string]string{}}
+	for _, o := range append([]queue.Office{c.Office}, c.Others...) {
+		if err := db.CreateOffice(ctx, o, b.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(c.Staff) > 0 {
+		// MinCost: the PIN's hashing is not under test; keep the set-up quick.
+		pin, _ := bcrypt.GenerateFromPassword([]byte(PIN), bcrypt.MinCost)
+		for _, st := range c.Staff {
+			if st.Office == "" {
+				st.Office = c.Office.ID
+			}
+			if err := db.PutStaff(ctx, st, pin); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, d := range c.Devices {
+		if d.Office == "" {
+			d.Office = c.Office.ID
+		}
+		if d.Kind == "" {
+			d.Kind = queue.DeviceKiosk
+		}
+		if err := db.PutDevice(ctx, d.Device, auth.Hash(d.Key)); err != nil {
+			t.Fatal(err)
+		}
+		b.Keys[d.ID] = d.Key
+	}
+	b.Hub = hub.New(c.HubBuffer)
+	t.Cleanup(b.Hub.Close)
+	var pub engine.Publisher = b.Hub
+	if c.PublishHook != nil {
+		pub = publisher{hook: c.PublishHook, hub: b.Hub}
+	}
+	b.Engine = engine.New(db, pub, b.Clock.Now, c.Log)
+	if err := b.Engine.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// DemoOffice is a demo-like office, "demo", open around the clock: four
+// services (xay-dung A, ho-kinh-doanh B, chung-thuc C, ho-tich D) and four
+// counters q1…q4.
+func DemoOffice() queue.Office {
+	return queue.Office{
+		ID: "demo", Name: "UBND thành phố — Bộ phận Một cửa", NameEN: "City One-stop shop",
+		Timezone: "Asia/Ho_Chi_Minh", Hours: queue.AlwaysOpen(), Policy: queue.DefaultPolicy(),
+		Ticker: "Công dân vui lòng giữ phiếu số thứ tự.",
+		Services: []queue.Service{
+			{ID: "xay-dung", Name: "Cấp giấy phép xây dựng", NameEN: "Construction permits", Prefix: "A", DefaultMinutes: 15, Active: true},
+			{ID: "ho-kinh-doanh", Name: "Đăng ký hộ kinh doanh", NameEN: "Household business", Prefix: "B", DefaultMinutes: 10, Active: true},
+			{ID: "chung-thuc", Name: "Chứng thực bản sao", NameEN: "Certified copies", Prefix: "C", DefaultMinutes: 3, Active: true},
+			{ID: "ho-tich", Name: "Hộ tịch", NameEN: "Civil status", Prefix: "D", DefaultMinutes: 8, Active: true},
+		},
+		Counters: []queue.Counter{
+			{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "xay-dung"}, {Service: "ho-tich", OffsetMinutes: 10}}},
+			{ID: "q2", Number: 2, Name: "Quầy 2", Services: []queue.CounterService{{Service: "ho-kinh-doanh"}, {Service: "chung-thuc", OffsetMinutes: 10}}},
+			{ID: "q3", Number: 3, Name: "Quầy 3", Services: []queue.CounterService{{Service: "chung-thuc"}, {Service: "ho-tich"}}},
+			{ID: "q4", Number: 4, Name: "Quầy 4", Services: []queue.CounterService{{Service: "ho-tich"}, {Service: "xay-dung", OffsetMinutes: 15}}},
+		},
+	}
+}
+
+// Clerks are nv1…nvN, clerks named "Nhân viên N" (Office left empty).
+func Clerks(n int) []queue.Staff {
+	var l []queue.Staff
+	for i := 1; i <= n; i++ {
+		l = append(l, queue.Staff{ID: fmt.Sprintf("nv%d", i), Name: fmt.Sprintf("Nhân viên %d", i), Role: queue.RoleClerk})
+	}
+	return l
+}
+
+// TestLog is a logger that sends warnings and errors to the test's log.
+func TestLog(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// publisher forwards to the hub after calling the hook.
+type publisher struct {
+	hook func(office string, seq int64)
+	hub  *hub.Hub
+}
+
+func (p publisher) Publish(office string, seq int64, msg, staff []byte) {
+	p.hook(office, seq)
+	p.hub.Publish(office, seq, msg, staff)
+}
+
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(b []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
