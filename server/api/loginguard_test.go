@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -199,4 +200,28 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestRightPINsAtOnceFromOneAddress: a shift starting behind one address —
+// more clerks log in at the same moment than the address's budget of
+// wrong PINs — all get in: only wrong PINs spend that budget, even while
+// right ones are being checked. (The load tool's 12 clerks were refused.)
+func TestRightPINsAtOnceFromOneAddress(t *testing.T) {
+	e := proxiedEnv(t)
+	var wg sync.WaitGroup
+	codes := make([]int, 3*e.api.cfg.AddrFailures)
+	for i := range codes {
+		wg.Go(func() {
+			staff := []string{"nv1", "nv2", "nv3", "nv4"}[i%4]
+			r := e.do(t, req{method: "POST", path: "/api/v1/sessions", header: map[string]string{"X-Forwarded-For": "198.51.100.100"},
+				body: map[string]string{"office": office, "counter": "q" + staff[2:], "staff": staff, "pin": "1234"}})
+			codes[i] = r.status
+		})
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusCreated {
+			t.Fatalf("login %d of %d at once from one address: %d", i+1, len(codes), c)
+		}
+	}
 }

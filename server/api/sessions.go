@@ -92,9 +92,10 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	// Rule 2: take a token of the address's wrong-PIN budget now, give it
-	// back if the PIN is right (or is not checked).
-	if ok, retry := g.addrFails.Allow(addr, now); !ok {
+	// Rule 2: the address's wrong-PIN budget must have a token; only a
+	// wrong PIN takes one. Right PINs never spend it, however many log in
+	// at once from one address (a shift starting behind one NAT).
+	if ok, retry := g.addrFails.Ready(addr, now); !ok {
 		s.metrics.loginFailures.WithLabelValues("address_budget").Inc()
 		s.loginAlert(r, b.Office, "", addr, "address_budget_spent", "wrong PINs from one address over all accounts")
 		s.tooMany(w, r, retry, "wrong PINs from this address")
@@ -102,6 +103,9 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	}
 	if unknown {
 		_ = s.pinMatches(ctx, dummyHash, b.PIN) // as long as a wrong PIN
+		if ctx.Err() == nil {
+			g.addrFails.Charge(addr, now) // an unknown id is a wrong guess
+		}
 		s.metrics.loginFailures.WithLabelValues("unknown_staff").Inc()
 		s.fail(w, r, errBadLogin)
 		return
@@ -109,24 +113,20 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	// Rule 4: a new address draws on the account's guess budget.
 	known := g.isKnown(account, addr, now)
 	if !known {
-		if ok, retry := g.guesses.Allow(account, now); !ok {
-			g.addrFails.Refund(addr, now)
+		if ok, retry := g.guesses.Ready(account, now); !ok {
 			s.metrics.loginFailures.WithLabelValues("account_guarded").Inc()
 			s.loginAlert(r, b.Office, b.Staff, "", "account_budget_spent", "wrong PINs for one account from new addresses")
 			s.fail(w, r, s.guarded(w, v, now.Add(retry), now))
 			return
 		}
 	}
-	refund := func() {
-		g.addrFails.Refund(addr, now)
-		if !known {
-			g.guesses.Refund(account, now)
-		}
-	}
 	if hash == nil || !s.pinMatches(ctx, hash, b.PIN) {
 		if ctx.Err() != nil {
-			refund() // the client went away while its check waited: nothing tried, nothing counted
-			return
+			return // the client went away while its check waited: nothing tried, nothing counted
+		}
+		g.addrFails.Charge(addr, now)
+		if !known {
+			g.guesses.Charge(account, now)
 		}
 		s.metrics.loginFailures.WithLabelValues("wrong_pin").Inc()
 		// The account keeps a count of wrong PINs since its last login,
@@ -145,7 +145,6 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errBadLogin)
 		return
 	}
-	refund()
 	if st.Disabled {
 		s.fail(w, r, newError(http.StatusForbidden, "staff_disabled", "this staff account is disabled: ask an administrator"))
 		return

@@ -92,14 +92,44 @@ func (l *Limiter) Keys() int {
 	return len(l.buckets)
 }
 
-// Refund gives back a token that Allow took for key, for an event that
-// turned out not to count (a right PIN, when only wrong ones are
-// limited). A bucket never grows beyond its burst.
-func (l *Limiter) Refund(key string, now time.Time) {
+// Ready reports whether key has a token at now, without taking it; when
+// it has none, retry says how long until it has. With Charge it limits
+// events that count only once their outcome is known (wrong PINs): many
+// requests may be in flight at once, and those that turn out not to count
+// (right PINs) must never be refused because others were in flight.
+func (l *Limiter) Ready(key string, now time.Time) (ok bool, retry time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if b := l.buckets[key]; b != nil {
-		l.refill(b, now)
-		b.tokens = min(l.burst, b.tokens+1)
+	b := l.buckets[key]
+	if b == nil {
+		return true, 0
 	}
+	l.refill(b, now)
+	if b.tokens >= 1 {
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) * float64(l.every))
+}
+
+// Charge takes a token from key for an event that counted. Requests that
+// were Ready together may charge more than the bucket holds: it goes into
+// debt, which the refill pays back before key is Ready again, so the
+// long-run rate stays one per Every. The debt is bounded by the burst
+// (at most twice the burst in flight, which other limits keep far lower).
+func (l *Limiter) Charge(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		if len(l.buckets) >= l.max {
+			l.sweep(now)
+			if len(l.buckets) >= l.max {
+				return
+			}
+		}
+		b = &bucket{tokens: l.burst, at: now}
+		l.buckets[key] = b
+	}
+	l.refill(b, now)
+	b.tokens = max(b.tokens-1, -l.burst)
 }

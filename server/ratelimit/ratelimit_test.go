@@ -71,27 +71,34 @@ func TestDistinctKeyFloodIsBounded(t *testing.T) {
 	}
 }
 
-func TestRefund(t *testing.T) {
+func TestReadyAndCharge(t *testing.T) {
 	l := New(2, time.Hour, 0)
-	l.Allow("k", t0)
-	l.Allow("k", t0)
-	l.Refund("k", t0)
-	if ok, _ := l.Allow("k", t0); !ok {
-		t.Fatal("a refunded token was not given back")
+	// Many in flight at once are all Ready: only those charged count.
+	for range 5 {
+		if ok, _ := l.Ready("k", t0); !ok {
+			t.Fatal("a fresh key is not ready")
+		}
 	}
-	if ok, _ := l.Allow("k", t0); ok {
-		t.Fatal("more than the burst")
+	if l.Keys() != 0 {
+		t.Fatal("Ready made a key")
 	}
-	l.Refund("k", t0)
-	l.Refund("k", t0)
-	l.Refund("k", t0)
-	l.Allow("k", t0)
-	l.Allow("k", t0)
-	if ok, _ := l.Allow("k", t0); ok {
-		t.Fatal("refunds grew the bucket beyond its burst")
+	l.Charge("k", t0)
+	if ok, _ := l.Ready("k", t0); !ok {
+		t.Fatal("one charge of a burst of two spent it")
 	}
-	l.Refund("unknown", t0) // nothing to give back, no new key
-	if l.Keys() != 1 {
-		t.Fatalf("%d keys", l.Keys())
+	l.Charge("k", t0)
+	l.Charge("k", t0) // a third, which was in flight: debt
+	ok, retry := l.Ready("k", t0)
+	if ok || retry != 2*time.Hour {
+		t.Fatalf("after three charges of a burst of two: ready %v, retry %v (want 2h: the debt is paid first)", ok, retry)
+	}
+	if ok, _ := l.Ready("k", t0.Add(2*time.Hour)); !ok {
+		t.Fatal("not ready once the debt and one token are refilled")
+	}
+	for range 10 {
+		l.Charge("d", t0)
+	}
+	if _, retry := l.Ready("d", t0); retry != 3*time.Hour {
+		t.Fatalf("debt not bounded by the burst: retry %v, want 3h", retry)
 	}
 }
