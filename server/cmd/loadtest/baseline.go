@@ -138,28 +138,31 @@ type plan struct {
 	every                 time.Duration
 }
 
-// Limits of the baseline: at least baselineMin messages, at most
-// baselineMax, within baselineSpan (it runs after the measured phase and
-// adds to the run's length).
+// Limits of the baseline: about baselineSpan of the phase's pace (it runs
+// after the measured phase and adds to the run's length), at least
+// baselineMin messages, at most baselineMax, never more than the phase
+// published (nor fewer than baselineMin).
 const (
-	baselineMin  = 100
+	baselineMin  = 20
 	baselineMax  = 1000
 	baselineSpan = 5 * time.Second
 )
 
-// baselinePlan sends as many messages as the measured phase published
-// (within the limits), at its pace, of its events' mean size, to as many
-// clients as connected to the server.
+// baselinePlan sends messages at the measured phase's pace (one every
+// elapsed/published), of its events' mean size, to as many clients as
+// connected to the server: the same work per second as the server's fan-out
+// had, so that the two latencies compare. A faster pace than the phase's
+// would queue messages the server never had to queue.
 func baselinePlan(ev *events, r *results) plan {
 	n := r.seq1 - r.seq0
-	p := plan{clients: ev.clients(), events: int(min(max(n, baselineMin), baselineMax)), size: ev.meanEventBytes(), every: 10 * time.Millisecond}
+	p := plan{clients: ev.clients(), size: ev.meanEventBytes(), every: 10 * time.Millisecond}
 	if p.size <= 0 {
 		p.size = 400
 	}
-	if n > 0 {
-		p.every = r.elapsed / time.Duration(n)
+	if n > 0 && r.elapsed > 0 {
+		p.every = max(r.elapsed/time.Duration(n), time.Microsecond)
 	}
-	p.every = min(p.every, baselineSpan/time.Duration(p.events))
+	p.events = int(min(max(int64(baselineSpan/p.every), baselineMin), baselineMax, max(n, baselineMin)))
 	return p
 }
 

@@ -42,3 +42,26 @@ func mustTime(s string) time.Time {
 	}
 	return t
 }
+
+// TestBaselinePlanKeepsThePhasePace: the baseline sends at the measured
+// phase's pace (never faster: it would queue what the server never had to),
+// for about baselineSpan, within its limits.
+func TestBaselinePlanKeepsThePhasePace(t *testing.T) {
+	ev := &events{}
+	for _, c := range []struct {
+		published int64
+		elapsed   time.Duration
+		every     time.Duration
+		n         int
+	}{
+		{744, 20 * time.Second, 26881720, 186},                // fan-out run: 37 events/s for 5 s
+		{10000, 20 * time.Second, 2 * time.Millisecond, 1000}, // a busy phase: capped
+		{30, 20 * time.Second, 666666666, 20},                 // a slow phase: at least 20, at its pace
+		{0, 20 * time.Second, 10 * time.Millisecond, 20},
+	} {
+		p := baselinePlan(ev, &results{seq0: 5, seq1: 5 + c.published, elapsed: c.elapsed})
+		if p.every != c.every || p.events != c.n || p.size != 400 {
+			t.Errorf("%d events in %v: plan %+v, want one every %v, %d of them", c.published, c.elapsed, p, c.every, c.n)
+		}
+	}
+}
