@@ -44,24 +44,35 @@ func New(burst int, every time.Duration, maxKeys int) *Limiter {
 func (l *Limiter) Allow(key string, now time.Time) (ok bool, retry time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.buckets[key]
+	b := l.bucketOf(key, now)
 	if b == nil {
-		if len(l.buckets) >= l.max {
-			l.sweep(now)
-			if len(l.buckets) >= l.max {
-				return false, l.every
-			}
-		}
-		b = &bucket{tokens: l.burst, at: now}
-		l.buckets[key] = b
+		return false, l.every
 	}
-	l.refill(b, now)
 	if b.tokens >= 1 {
 		b.tokens--
 		return true, 0
 	}
 	need := (1 - b.tokens) * float64(l.every)
 	return false, time.Duration(need)
+}
+
+// bucketOf returns key's bucket refilled to now, making a full one for a
+// new key; nil when the table is full even after forgetting full buckets
+// (a flood of keys is refused, not remembered). Called under l.mu.
+func (l *Limiter) bucketOf(key string, now time.Time) *bucket {
+	b := l.buckets[key]
+	if b == nil {
+		if len(l.buckets) >= l.max {
+			l.sweep(now)
+			if len(l.buckets) >= l.max {
+				return nil
+			}
+		}
+		b = &bucket{tokens: l.burst, at: now}
+		l.buckets[key] = b
+	}
+	l.refill(b, now)
+	return b
 }
 
 // refill adds the tokens earned since the bucket was last seen. A clock
@@ -119,17 +130,7 @@ func (l *Limiter) Ready(key string, now time.Time) (ok bool, retry time.Duration
 func (l *Limiter) Charge(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.buckets[key]
-	if b == nil {
-		if len(l.buckets) >= l.max {
-			l.sweep(now)
-			if len(l.buckets) >= l.max {
-				return
-			}
-		}
-		b = &bucket{tokens: l.burst, at: now}
-		l.buckets[key] = b
+	if b := l.bucketOf(key, now); b != nil {
+		b.tokens = max(b.tokens-1, -l.burst)
 	}
-	l.refill(b, now)
-	b.tokens = max(b.tokens-1, -l.burst)
 }
