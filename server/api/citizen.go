@@ -15,7 +15,9 @@ import (
 //	POST   /api/v1/offices/{office}/phone-codes     public, rate-limited, when a PhoneVerifier is set: {phone} → 202 (phoneverify.go)
 //	GET    /api/v1/offices/{office}/booking-dates   public: ?service= → {dates}
 //	GET    /api/v1/offices/{office}/slots           public: ?service=&date= → {slots}
+//	GET    /api/v1/offices/{office}/booking-slots   public: ?service= → {days: [{date, slots}]}, every bookable date at once
 //	POST   /api/v1/offices/{office}/bookings        public, rate-limited: {service, date, slot, name, phone} → 201 {booking} with manage_url
+//	GET    /api/v1/bookings/{code}                  holder, rate-limited: ?token= (of manage_url) → 200 {booking} (its status)
 //	DELETE /api/v1/bookings/{code}                  holder, rate-limited: {token} (of manage_url) → 200 {booking}
 //	POST   /api/v1/offices/{office}/checkins        kiosk device key (or staff): {code} → 201 {ticket}
 //	GET    /api/v1/tickets/{id}/track               holder (?token=): ticket, counters of its service, reason
@@ -37,6 +39,8 @@ func (s *Server) citizenRoutes() {
 	m.HandleFunc("POST "+p+"/offices/{office}/phone-codes", c.sendPhoneCode)
 	m.HandleFunc("GET "+p+"/offices/{office}/booking-dates", c.bookingDates)
 	m.HandleFunc("GET "+p+"/offices/{office}/slots", c.slots)
+	m.HandleFunc("GET "+p+"/offices/{office}/booking-slots", c.bookingSlots)
+	m.HandleFunc("GET "+p+"/bookings/{code}", c.getBooking)
 	m.HandleFunc("POST "+p+"/offices/{office}/bookings", c.book)
 	m.HandleFunc("DELETE "+p+"/bookings/{code}", c.cancelBooking)
 	m.HandleFunc("POST "+p+"/offices/{office}/checkins", c.checkIn)

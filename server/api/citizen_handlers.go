@@ -21,6 +21,7 @@ type BookingJSON struct {
 	Code          string              `json:"code"`
 	Office        string              `json:"office"`
 	OfficeName    string              `json:"office_name,omitempty"`
+	OfficeNameEN  string              `json:"office_name_en,omitempty"`
 	Service       string              `json:"service"`
 	ServiceName   string              `json:"service_name,omitempty"`
 	ServiceNameEN string              `json:"service_name_en,omitempty"`
@@ -50,7 +51,7 @@ func renderBooking(b *queue.Booking, o *queue.Office) BookingJSON {
 	if o == nil {
 		return j
 	}
-	j.OfficeName = o.Name
+	j.OfficeName, j.OfficeNameEN = o.Name, o.NameEN
 	if sv := o.Service(b.Service); sv != nil {
 		j.ServiceName, j.ServiceNameEN = sv.Name, sv.NameEN
 		if start, ok := o.SlotTime(b.Date, b.Slot); ok {

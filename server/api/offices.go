@@ -19,6 +19,12 @@ type OfficeJSON struct {
 	Services []ServiceJSON    `json:"services"`
 	Counters []CounterJSON    `json:"counters"`
 	Priority []queue.Priority `json:"priorities"`
+	// LinkBySMS says whether a citizen who lost a ticket's or booking's
+	// link on their phone can have it sent again by SMS. The server sends
+	// no SMS yet (issue "Notifications"), so it is false: the citizen
+	// pages then say to ask at the reception desk, and show the SMS
+	// request only when it turns true.
+	LinkBySMS bool `json:"link_by_sms"`
 }
 
 // ServiceJSON is a service as the public sees it. Served is false when no
@@ -30,6 +36,9 @@ type ServiceJSON struct {
 	Prefix string `json:"prefix,omitempty"`
 	Active bool   `json:"active"`
 	Served bool   `json:"served"`
+	// Bookable is true when the service takes appointments (it has
+	// slots), so the booking page lists it without asking for its dates.
+	Bookable bool `json:"bookable"`
 }
 
 // CounterJSON is a counter as the public sees it: its services in order
@@ -62,7 +71,7 @@ func (s *Server) getOffice(w http.ResponseWriter, r *http.Request) {
 		j.Hours = queue.WeekHours{}
 	}
 	for _, sv := range o.Services {
-		j.Services = append(j.Services, ServiceJSON{ID: sv.ID, Name: sv.Name, NameEN: sv.NameEN, Prefix: sv.Prefix, Active: sv.Active, Served: o.ServedBy(sv.ID)})
+		j.Services = append(j.Services, ServiceJSON{ID: sv.ID, Name: sv.Name, NameEN: sv.NameEN, Prefix: sv.Prefix, Active: sv.Active, Served: o.ServedBy(sv.ID), Bookable: sv.Bookable()})
 	}
 	for _, k := range o.Counters {
 		c := CounterJSON{ID: k.ID, Number: k.Number, Name: k.Name, State: v.Counters[k.ID].State, Services: []string{}}
