@@ -1,6 +1,7 @@
 // Lượt — shared code of the citizens' pages: the language switch (each
 // element's Vietnamese text is in the page, its English in data-en), small
-// helpers to call the API and show errors. No framework, no build step.
+// helpers to call the API and show errors, dates and hours in the page's
+// language, and what this phone keeps. No framework, no build step.
 "use strict";
 
 const Luot = (() => {
@@ -35,10 +36,12 @@ const Luot = (() => {
     applyLang();
   });
 
-  // api calls the JSON API; it resolves with the body, or rejects with an
-  // Error whose message is the server's (in English) and code its code.
+  // api calls the JSON API in the page's language (Accept-Language); it
+  // resolves with the body, or rejects with an Error whose message is the
+  // server's message (written for people, in that language) and code its
+  // code, for the page to act on (never to show).
   async function api(method, path, body) {
-    const opts = { method, headers: {} };
+    const opts = { method, headers: { "Accept-Language": lang } };
     if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
@@ -54,33 +57,14 @@ const Luot = (() => {
     const data = res.status === 204 ? null : await res.json().catch(() => null);
     if (!res.ok) {
       const e = (data && data.error) || {};
-      const err = new Error(message(e.code, e.message || res.statusText, res));
+      const m = typeof e.message === "string" && e.message ? e.message
+        : t("Máy chủ không trả lời được (lỗi " + res.status + "). Vui lòng thử lại.", "The server could not answer (error " + res.status + "). Please try again.");
+      const err = new Error(m.charAt(0).toUpperCase() + m.slice(1));
       err.code = e.code;
       err.status = res.status;
       throw err;
     }
     return data;
-  }
-
-  // Vietnamese words for the errors a citizen meets; the server's English
-  // message otherwise.
-  function message(code, fallback, res) {
-    const vi = {
-      invalid_phone: "Số điện thoại không hợp lệ: nhập 10 số bắt đầu bằng 0 (ví dụ 0912 345 678).",
-      invalid_name: "Họ tên không hợp lệ (1–100 ký tự, không chứa < >).",
-      slot_full: "Khung giờ này vừa hết chỗ. Vui lòng chọn khung giờ khác.",
-      already_has_number: "Số điện thoại này đã có số thứ tự cho thủ tục này hôm nay. Hãy mở đường liên kết bạn nhận được khi lấy số (trên điện thoại đã dùng để lấy số, xem mục \"Số của bạn hôm nay\").",
-      already_booked: "Số điện thoại này đã đặt lịch cho thủ tục này trong ngày đã chọn. Hãy mở đường liên kết bạn nhận được khi đặt lịch (trên điện thoại đã dùng để đặt, xem mục \"Lịch hẹn của bạn\") để xem hoặc hủy.",
-      office_closed: "Ngoài giờ làm việc: chỉ lấy số trực tuyến khi cơ quan đang mở cửa.",
-      daily_cap_reached: "Đã hết số trực tuyến hôm nay. Vui lòng lấy số tại quầy.",
-      unknown_booking: "Không tìm thấy lịch hẹn với mã và đường liên kết này. Hãy mở đúng đường liên kết bạn nhận được khi đặt lịch.",
-      token_required: "Cần đường liên kết bạn nhận được khi đặt lịch: mã lịch hẹn và số điện thoại không đủ để hủy.",
-      booking_cancelled: "Lịch hẹn này đã được hủy.",
-      rate_limited: "Bạn thao tác quá nhanh. Vui lòng thử lại sau " + (res && res.headers.get("Retry-After") || "ít") + " giây.",
-      already_rated: "Bạn đã đánh giá lượt này. Cảm ơn bạn!",
-      date_in_past: "Ngày đã qua.", date_beyond_horizon: "Ngày này vượt quá thời hạn cho phép đặt lịch.",
-    };
-    return lang === "vi" && vi[code] ? vi[code] : fallback;
   }
 
   function showError(el, err) {
@@ -90,6 +74,9 @@ const Luot = (() => {
 
   const $ = (sel) => document.querySelector(sel);
   const serviceName = (s) => (lang === "en" && s.name_en ? s.name_en : s.name);
+  // officeName is an office's (or a ticket's or booking's office) name in
+  // the page's language: name_en/office_name_en when the office has one.
+  const officeName = (o) => (lang === "en" ? o.name_en || o.office_name_en : "") || o.name || o.office_name || "Lượt";
   const officeID = () => decodeURIComponent(location.pathname.split("/")[2] || "");
 
   // hhmm shows an ISO time as local HH:MM of the office (the page's own
@@ -97,6 +84,54 @@ const Luot = (() => {
   function hhmm(iso) {
     const m = /T(\d\d):(\d\d)/.exec(iso || "");
     return m ? m[1] + ":" + m[2] : "";
+  }
+
+  // dateText writes a day "YYYY-MM-DD" the way people there write it:
+  // "Thứ Sáu, 27/11/2026" or "Friday 27 November 2026" (short: "T6 27/11",
+  // "Fri 27 Nov"). The day is a calendar day: no time zone moves it.
+  function dateText(d, short) {
+    const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(d || "");
+    if (!m) return d || "";
+    const [y, mo, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const wd = new Date(Date.UTC(y, mo - 1, day)).getUTCDay();
+    if (lang === "en") {
+      const mon = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][mo - 1];
+      return short ? EN_DAYS[wd].slice(0, 3) + " " + day + " " + mon.slice(0, 3) : EN_DAYS[wd] + " " + day + " " + mon + " " + y;
+    }
+    return short ? VI_SHORT[wd] + " " + day + "/" + mo : VI_DAYS[wd] + ", " + m[3] + "/" + m[2] + "/" + y;
+  }
+  const VI_DAYS = ["Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"];
+  const VI_SHORT = ["CN", "T2", "T3", "T4", "T5", "T6", "T7"];
+  const EN_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+  // hoursLines writes an office's week hours ({mon: [{from, to}], …}) as
+  // lines, consecutive days with the same hours together:
+  // "Thứ Hai – Thứ Sáu: 07:30–11:30, 13:30–17:00".
+  function hoursLines(hours) {
+    const keys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    const names = lang === "en" ? EN_DAYS.slice(1).concat(EN_DAYS[0]) : VI_DAYS.slice(1).concat(VI_DAYS[0]);
+    const spans = keys.map((k) => ((hours && hours[k]) || []).map((s) => s.from + "–" + (s.to === "24:00" ? "24:00" : s.to)).join(", "));
+    const out = [];
+    for (let i = 0; i < 7;) {
+      let j = i;
+      while (j + 1 < 7 && spans[j + 1] === spans[i]) j++;
+      const days = i === j ? names[i] : names[i] + " – " + names[j];
+      out.push(days + ": " + (spans[i] || t("nghỉ", "closed")));
+      i = j + 1;
+    }
+    return out;
+  }
+
+  // etaText is a waiting ticket's expected wait. With no counter open
+  // (eta_provisional) it never promises a short wait: it says so, with the
+  // time the ticket is expected to be called after if the server knows it.
+  function etaText(tk) {
+    if (tk.eta_provisional) {
+      const at = hhmm(tk.expected_at);
+      return at ? t("Chưa có quầy mở; dự kiến gọi sau " + at, "No counter is open yet; expected to be called after " + at)
+        : t("Chưa có quầy mở", "No counter is open yet");
+    }
+    return duration(tk.eta_seconds);
   }
 
   function duration(sec) {
@@ -111,7 +146,8 @@ const Luot = (() => {
   // only (never sent anywhere), so that their holder finds their links
   // again: "Số của bạn hôm nay", "Lịch hẹn của bạn". A phone number is not
   // enough to get them back from the server, by design. Each item is
-  // {id, url, label, day}; an item is dropped once its day has passed.
+  // {id, url, day, number, name, name_en, slot}: a ticket is kept for its
+  // day, a booking until its date; older ones are dropped when read.
   const mineKey = (kind) => "luot-mine-" + kind;
   function today() {
     const d = new Date();
@@ -122,19 +158,28 @@ const Luot = (() => {
     let list = [];
     try { list = JSON.parse(localStorage.getItem(mineKey(kind)) || "[]"); } catch (e) { list = []; }
     if (!Array.isArray(list)) list = [];
-    return list.filter((x) => x && typeof x.url === "string" && x.url.startsWith("/") && !x.url.startsWith("//") && x.day >= today());
+    const keep = list.filter((x) => x && typeof x.id === "string" && typeof x.url === "string" && x.url.startsWith("/") && !x.url.startsWith("//") && typeof x.day === "string" && x.day >= today());
+    if (keep.length !== list.length) save(kind, keep);
+    return keep;
   }
-  function remember(kind, item) {
-    const list = mine(kind).filter((x) => x.id !== item.id);
-    list.unshift(item);
+  function save(kind, list) {
     try { localStorage.setItem(mineKey(kind), JSON.stringify(list.slice(0, 10))); } catch (e) { /* private mode: nothing kept */ }
   }
-  function forget(kind, id) {
-    try { localStorage.setItem(mineKey(kind), JSON.stringify(mine(kind).filter((x) => x.id !== id))); } catch (e) { /* nothing kept */ }
+  function remember(kind, item) {
+    save(kind, [item].concat(mine(kind).filter((x) => x.id !== item.id)));
   }
-  // showMine lists the kept items of kind in the <ul> of section box.
+  function forget(kind, id) {
+    save(kind, mine(kind).filter((x) => x.id !== id));
+  }
+  // mineLabel is how a kept item reads in the page's language.
+  function mineLabel(x) {
+    const name = serviceName({ name: x.name || "", name_en: x.name_en });
+    return [x.number, x.slot ? x.slot + " " + dateText(x.date || x.day, true) : "", name].filter(Boolean).join(" · ");
+  }
+  // showMine lists the kept items of kind in the <ul> of section box, in
+  // the page's language, and again after each language switch.
   function showMine(kind, box) {
-    if (!box) return;
+    if (!box) return 0;
     const ul = box.querySelector("ul");
     ul.textContent = "";
     for (const x of mine(kind)) {
@@ -142,12 +187,18 @@ const Luot = (() => {
       const a = document.createElement("a");
       a.className = "choice";
       a.href = x.url;
-      a.textContent = x.label;
+      a.textContent = mineLabel(x);
       li.append(a);
       ul.append(li);
     }
     box.hidden = ul.children.length === 0;
+    if (!box.dataset.mine) {
+      box.dataset.mine = kind;
+      document.addEventListener("luot:lang", () => showMine(kind, box));
+    }
+    return ul.children.length;
   }
 
-  return { t, api, showError, $, serviceName, officeID, hhmm, duration, lang: () => lang, today, remember, forget, showMine };
+  return { t, api, showError, $, serviceName, officeName, officeID, hhmm, duration, etaText, dateText, hoursLines,
+    lang: () => lang, today, remember, forget, mine, showMine };
 })();

@@ -1,19 +1,33 @@
 // Take a same-day number online: service → name and phone → number,
-// tracking link and QR.
+// tracking link and QR. The start page also lists what this phone took
+// today (and its coming appointments), says what to do when the link is
+// lost, and, while the office is closed, its hours with booking first.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", async () => {
-  const { t, api, showError, $, serviceName, officeID, duration } = Luot;
+  const { t, api, showError, $, serviceName, officeID } = Luot;
   const office = officeID();
   let info = null;
-  let chosen = null;
-  $("#book-link").href = "/o/" + encodeURIComponent(office) + "/book";
+  document.querySelectorAll(".book-link").forEach((a) => { a.href = "/o/" + encodeURIComponent(office) + "/book"; });
   Luot.showMine("numbers", $("#mine"));
+  Luot.showMine("bookings", $("#mine-bookings"));
 
-  function renderServices() {
+  function render() {
     if (!info) return;
-    $("#office").textContent = Luot.lang() === "en" && info.name_en ? info.name_en : info.name;
-    $("#closed").hidden = info.open_now;
+    $("#office").textContent = Luot.officeName(info);
+    document.title = t("Lấy số trực tuyến", "Take a number online") + " — " + Luot.officeName(info);
+    const closed = !info.open_now;
+    $("#closed").hidden = !closed;
+    // Closed: booking is what can be done now, so it comes first.
+    $("#book-card").hidden = closed;
+    const hours = $("#hours");
+    hours.textContent = "";
+    for (const line of Luot.hoursLines(info.hours)) {
+      const li = document.createElement("li");
+      li.textContent = line;
+      hours.append(li);
+    }
+    $("#sms").hidden = !info.link_by_sms;
     const ul = $("#services");
     ul.textContent = "";
     for (const s of info.services) {
@@ -24,25 +38,36 @@ document.addEventListener("DOMContentLoaded", async () => {
       b.className = "choice";
       b.dataset.service = s.id;
       b.textContent = serviceName(s);
-      b.disabled = !info.open_now;
-      b.addEventListener("click", () => {
-        chosen = s;
-        $("#chosen").textContent = serviceName(s);
-        $("#step-service").hidden = true;
-        $("#step-person").hidden = false;
-        $("#name").focus();
-      });
+      b.disabled = closed;
+      b.addEventListener("click", () => choose(s));
       li.append(b);
       ul.append(li);
     }
+    if (chosen) $("#chosen").textContent = serviceName(chosen);
   }
-  document.addEventListener("luot:lang", renderServices);
+
+  let chosen = null;
+  function choose(s) {
+    chosen = s;
+    $("#chosen").textContent = serviceName(s);
+    $("#step-service").hidden = true;
+    $("#step-person").hidden = false;
+    $("#name").focus();
+  }
+
+  let shown = null;
+  function renderResult() {
+    if (!shown) return;
+    $("#result-service").textContent = serviceName({ name: shown.service_name, name_en: shown.service_name_en });
+    $("#eta").textContent = Luot.etaText(shown);
+  }
+  document.addEventListener("luot:lang", () => { render(); renderResult(); });
 
   try {
     info = await api("GET", "/offices/" + encodeURIComponent(office));
-    renderServices();
+    render();
   } catch (e) {
-    showError($("#error"), e);
+    showError($("#load-error"), e);
   }
 
   $("#back").addEventListener("click", () => {
@@ -53,27 +78,37 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("#step-person").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     showError($("#error"), null);
+    $("#dup").hidden = true;
     $("#take").disabled = true;
     try {
       const r = await api("POST", "/offices/" + encodeURIComponent(office) + "/remote-tickets", {
         service: chosen.id, name: $("#name").value, phone: $("#phone").value,
       });
       const tk = r.ticket;
-      const u = new URL(tk.track_url, location.href);
-      const token = u.searchParams.get("token");
+      const token = new URL(tk.track_url, location.href).searchParams.get("token");
+      shown = tk;
       $("#number").textContent = tk.number;
-      $("#result-service").textContent = serviceName({ name: tk.service_name, name_en: tk.service_name_en });
       $("#ahead").textContent = tk.ahead;
-      $("#eta").textContent = duration(tk.eta_seconds);
+      renderResult();
       $("#qr").src = "/qr/t/" + encodeURIComponent(tk.id) + ".png?token=" + encodeURIComponent(token);
       $("#track").href = "/t/" + encodeURIComponent(tk.id) + "?token=" + encodeURIComponent(token);
       Luot.remember("numbers", { id: tk.id, url: $("#track").getAttribute("href"), day: Luot.today(),
-        label: tk.number + " · " + serviceName({ name: tk.service_name, name_en: tk.service_name_en }) });
+        number: tk.number, name: tk.service_name, name_en: tk.service_name_en });
       Luot.showMine("numbers", $("#mine"));
       $("#step-person").hidden = true;
       $("#result").hidden = false;
     } catch (e) {
       showError($("#error"), e);
+      if (e.code === "already_has_number") {
+        // The number is this phone's if it kept it: lead there; if not,
+        // to what to do without the link.
+        const kept = Luot.showMine("numbers", $("#mine")) > 0;
+        $("#dup-link").href = kept ? "#mine" : "#lost";
+        $("#dup-link").dataset.vi = kept ? "Xem số của bạn hôm nay" : "Mất đường liên kết? Xem cách lấy lại";
+        $("#dup-link").dataset.en = kept ? "See your number today" : "Lost the link? See what to do";
+        $("#dup-link").textContent = t($("#dup-link").dataset.vi, $("#dup-link").dataset.en);
+        $("#dup").hidden = false;
+      }
     } finally {
       $("#take").disabled = false;
     }

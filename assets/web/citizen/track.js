@@ -1,11 +1,12 @@
 // Follow a ticket live: the ticket's websocket pushes its state on every
 // change; when websockets are blocked the page polls. When the ticket is
-// called: a big "Mời bạn đến quầy N", vibration and a short sound where
-// the phone allows them.
+// called: a big "Mời bạn đến quầy N", vibration and a ring where the phone
+// allows them (browsers play sound only after a tap: the "Bật âm thanh"
+// button is that tap). The ticket is kept on this phone for the day.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-  const { t, api, showError, $, hhmm, duration } = Luot;
+  const { t, api, showError, $, hhmm } = Luot;
   const id = decodeURIComponent(location.pathname.split("/")[2] || "");
   const token = new URLSearchParams(location.search).get("token") || "";
   const path = "/tickets/" + encodeURIComponent(id);
@@ -14,18 +15,31 @@ document.addEventListener("DOMContentLoaded", () => {
   let calledAt = null;
   let pollTimer = null;
   let ws = null;
+  let kept = false;
+  let audio = null;
 
   function render(j) {
     last = j;
     const tk = j.ticket;
-    $("#office").textContent = Luot.lang() === "en" && j.office_name_en ? j.office_name_en : j.office_name;
+    $("#office").textContent = Luot.officeName(j);
     $("#number").textContent = tk.number;
-    $("#service").textContent = Luot.lang() === "en" && tk.service_name_en ? tk.service_name_en : tk.service_name;
+    $("#service").textContent = Luot.serviceName({ name: tk.service_name, name_en: tk.service_name_en });
     const waiting = tk.status === "waiting";
     $("#facts").hidden = !waiting;
+    $("#keep-open").hidden = !waiting && tk.status !== "called";
     $("#ahead").textContent = tk.ahead;
-    $("#eta").textContent = duration(tk.eta_seconds);
-    $("#eta-at").textContent = j.eta_at ? t("dự kiến gọi lúc ", "expected at ") + hhmm(j.eta_at) : t("thời gian chờ dự kiến", "estimated wait");
+    // No counter open: say so (with the time it is expected after), never
+    // a short wait that nothing backs.
+    $("#eta").textContent = Luot.etaText(tk);
+    $("#eta").classList.toggle("provisional", !!tk.eta_provisional);
+    const at = hhmm(tk.expected_at || j.eta_at);
+    $("#eta-at").textContent = !tk.eta_provisional && at ? t("dự kiến gọi lúc ", "expected at ") + at : t("thời gian chờ dự kiến", "estimated wait");
+    if (!kept && ["waiting", "called", "serving"].includes(tk.status)) {
+      kept = true;
+      Luot.remember("numbers", { id, url: location.pathname + location.search, day: Luot.today(),
+        number: tk.number, name: tk.service_name, name_en: tk.service_name_en });
+    }
+    if (["cancelled", "expired"].includes(tk.status)) Luot.forget("numbers", id);
 
     const called = tk.status === "called" || tk.status === "serving";
     const box = $("#called");
@@ -44,7 +58,7 @@ document.addEventListener("DOMContentLoaded", () => {
       day_ended: t("Số thứ tự đã hết hạn vì hết ngày làm việc.", "This number expired at the end of the working day."),
     };
     $("#ended").hidden = !j.reason;
-    $("#ended").textContent = j.reason ? reasons[j.reason] || j.reason : "";
+    $("#ended").textContent = j.reason ? reasons[j.reason] || t("Số thứ tự này đã kết thúc.", "This number has ended.") : "";
     $("#done").hidden = tk.status !== "done";
     $("#cancel").hidden = !j.can_cancel;
     $("#rating").hidden = !j.can_rate;
@@ -57,31 +71,53 @@ document.addEventListener("DOMContentLoaded", () => {
       const name = document.createElement("span");
       name.textContent = t("Quầy ", "Counter ") + c.number;
       const cur = document.createElement("b");
-      cur.textContent = c.current || (c.state === "open" ? "–" : t("đóng", "closed"));
+      cur.textContent = c.current || (c.state === "open" ? "–" : c.state === "paused" ? t("tạm nghỉ", "paused") : t("đóng", "closed"));
       li.append(name, cur);
       ul.append(li);
     }
     if (["done", "no_show", "cancelled", "expired"].includes(tk.status) && !j.can_rate) stopLive();
   }
 
+  // ring plays two short tones (when audio was unlocked by a tap).
+  function ring() {
+    if (!audio) return;
+    try {
+      audio.resume();
+      [0, 0.35, 0.9, 1.25].forEach((at, i) => {
+        const o = audio.createOscillator();
+        const g = audio.createGain();
+        o.frequency.value = i % 2 ? 660 : 880;
+        g.gain.setValueAtTime(0.25, audio.currentTime + at);
+        g.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + at + 0.3);
+        o.connect(g).connect(audio.destination);
+        o.start(audio.currentTime + at);
+        o.stop(audio.currentTime + at + 0.32);
+      });
+    } catch (e) { /* no sound on this phone */ }
+  }
+
   function alertHolder() {
     try { if (navigator.vibrate) navigator.vibrate([400, 150, 400, 150, 400]); } catch (e) { /* not allowed */ }
-    try {
-      const Ctx = window.AudioContext || window.webkitAudioContext;
-      if (!Ctx) return;
-      const ctx = new Ctx();
-      [0, 0.35].forEach((at, i) => {
-        const o = ctx.createOscillator();
-        const g = ctx.createGain();
-        o.frequency.value = i ? 660 : 880;
-        g.gain.setValueAtTime(0.2, ctx.currentTime + at);
-        g.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + at + 0.3);
-        o.connect(g).connect(ctx.destination);
-        o.start(ctx.currentTime + at);
-        o.stop(ctx.currentTime + at + 0.32);
-      });
-    } catch (e) { /* sound needs a tap first on most phones */ }
+    ring();
   }
+
+  // The tap on "Bật âm thanh" makes the audio context the call rings
+  // through (browsers start one only from a tap) and plays the ring once,
+  // so that the holder hears what to expect.
+  $("#sound").addEventListener("click", async () => {
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    try {
+      if (!audio) audio = new Ctx();
+      await audio.resume();
+      ring();
+      const b = $("#sound");
+      b.setAttribute("aria-pressed", "true");
+      b.dataset.vi = "Đã bật âm thanh ✓";
+      b.dataset.en = "Sound is on ✓";
+      b.textContent = t(b.dataset.vi, b.dataset.en);
+    } catch (e) { /* no sound on this phone */ }
+  });
 
   async function poll() {
     try {
