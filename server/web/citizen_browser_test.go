@@ -258,10 +258,19 @@ func TestBrowserCitizenClosedEnglish(t *testing.T) {
 	o.Hours = queue.WeekHours{"sat": {{From: "07:30", To: "11:30"}, {From: "13:30", To: "17:00"}}}
 	e := newCitEnvWith(t, o)
 	ctx := newBrowser(t)
+	// This phone kept a number of today, one of an earlier day and one
+	// whose link leads off the site: only today's is listed, in English,
+	// and the others are dropped from the phone.
 	run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/o/hcm-q1"),
-		chromedp.Evaluate[chromedp.Void](`localStorage.setItem("luot-lang", "en")`), chromedp.Reload())
+		chromedp.Evaluate[chromedp.Void](`localStorage.setItem("luot-lang", "en"); localStorage.setItem("luot-mine-numbers", JSON.stringify([
+			{id: "t1", url: "/t/t1?token=a", day: Luot.today(), number: "B007", name: "Hộ tịch", name_en: "Civil status"},
+			{id: "t0", url: "/t/t0?token=b", day: "2000-01-01", number: "B001", name: "Hộ tịch"},
+			{id: "t2", url: "//evil.example/t", day: Luot.today(), number: "B002", name: "Hộ tịch"}]))`), chromedp.Reload())
+	waitJS(t, ctx, "today's number", `!document.querySelector('#mine').hidden && document.querySelector('#mine h2').textContent === "Your number today"
+		&& [...document.querySelectorAll('#mine a')].map((a) => a.textContent + " " + a.getAttribute('href')).join() === "B007 · Civil status /t/t1?token=a"
+		&& JSON.parse(localStorage.getItem("luot-mine-numbers")).length === 1`)
 	waitJS(t, ctx, "closed, booking first", `!document.querySelector('#closed').hidden && document.querySelector('#closed h2').textContent === "The office is closed now"
-		&& document.querySelector('main > section:not([hidden])') === document.querySelector('#closed')
+		&& [...document.querySelectorAll('main > section:not([hidden])')].filter((x) => !x.id.startsWith("mine"))[0] === document.querySelector('#closed')
 		&& document.querySelector('#closed a.primary').getAttribute('href') === "/o/hcm-q1/book" && document.querySelector('#book-card').hidden
 		&& document.querySelector('#services button').disabled`)
 	hours, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#hours li')].map((li) => li.textContent)`))
@@ -271,7 +280,7 @@ func TestBrowserCitizenClosedEnglish(t *testing.T) {
 	waitJS(t, ctx, "lost link help, no SMS", `!document.querySelector('#lost').hidden && document.querySelector('#lost').innerText.includes("reception desk") && document.querySelector('#sms').hidden
 		&& document.querySelector('#office').textContent === "District 1 One-Stop Shop" && document.documentElement.lang === "en"`)
 	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
-	for _, vi := range []string{"Bộ phận", "Đặt lịch", "Giờ làm việc", "Thứ", "nghỉ", "Cấp phép"} {
+	for _, vi := range []string{"Bộ phận", "Đặt lịch", "Giờ làm việc", "Thứ", "nghỉ", "Cấp phép", "Hộ tịch", "Số của bạn"} {
 		if strings.Contains(text, vi) {
 			t.Fatalf("the English page says %q:\n%s", vi, text)
 		}
