@@ -47,13 +47,13 @@ func reportRange(r *http.Request, v *engine.View, now time.Time) (string, string
 	f, err1 := time.Parse(time.DateOnly, from)
 	t, err2 := time.Parse(time.DateOnly, to)
 	if err1 != nil || err2 != nil {
-		return "", "", formErr("write the dates as YYYY-MM-DD")
+		return "", "", fieldErr("from", "viết ngày theo dạng YYYY-MM-DD", "write the dates as YYYY-MM-DD")
 	}
 	if t.Before(f) {
-		return "", "", formErr("the end date is before the start date")
+		return "", "", fieldErr("to", "ngày kết thúc ở trước ngày bắt đầu", "the end date is before the start date")
 	}
 	if t.Sub(f) > maxReportDays*24*time.Hour {
-		return "", "", formErr("a report covers at most %d days: choose a shorter range", maxReportDays)
+		return "", "", fieldErr("to", "một báo cáo gồm tối đa %d ngày: chọn khoảng ngắn hơn", "a report covers at most %d days: choose a shorter range", maxReportDays)
 	}
 	return from, to, nil
 }
