@@ -33,19 +33,71 @@ type adminData struct {
 	Classes   []queue.Priority
 	CounterSv map[string]string
 	Loc       *time.Location
+	// ServiceRows and CounterRows are the tables' rows, the empty one for
+	// adding last; ServiceCols are the service table's editable columns.
+	ServiceRows []formRow
+	ServiceCols []formCol
+	CounterRows []formRow
+	savedText   string
+}
+
+// formRow is one row of an editable table: its form's key, the row's id
+// (empty for the new row) and what its fields show.
+type formRow struct {
+	Key, ID string
+	Label   string // names the row in its inputs' labels
+	Vals    map[string]string
+	Active  bool
+}
+
+// formCol is an editable column: the field, its label's text key, its
+// input's width class and its bounds.
+type formCol struct {
+	Field, Label, Class string
+	Max                 int
+}
+
+// serviceCols are the service table's columns after id and before active.
+var serviceCols = []formCol{
+	{"name", "adm.name.vi", "w-name", 200}, {"name_en", "adm.name.en", "w-name", 200}, {"prefix", "adm.prefix", "w-s", 2},
+	{"digits", "adm.digits", "w-s", 1}, {"first_number", "adm.first", "w-m", 5}, {"default_minutes", "adm.minutes", "w-m", 8},
+	{"slot_minutes", "adm.slot.min", "w-m", 4}, {"slot_capacity", "adm.slot.cap", "w-m", 5}, {"daily_cap", "adm.daily.cap", "w-m", 6},
+	{"remote_cap", "adm.remote.cap", "w-m", 6},
+}
+
+// SavedIn is "Đã lưu" in the section just saved, else "".
+func (d adminData) SavedIn(section string) string {
+	if d.Saved == section {
+		return d.savedText
+	}
+	return ""
+}
+
+// rowVals is what a row's fields show: what was typed when its form was
+// refused, else stored.
+func (d adminData) rowVals(key string, stored map[string]string) map[string]string {
+	if d.Form != key || d.Posted == nil {
+		return stored
+	}
+	m := map[string]string{}
+	for k := range stored {
+		m[k] = d.Posted.Get(k)
+	}
+	return m
 }
 
 // adminState is what one answer adds to the page: the section just saved,
 // or the form that was refused with what was typed in it and the error
 // by its field; and a new device's key, shown once.
 type adminState struct {
-	Saved     string     // section id whose change was saved
-	Form      string     // formKey of the refused form
-	Posted    url.Values // what was typed in it
-	Field     string     // the field at fault ("" for the whole form)
-	Err       string     // what is wrong, in the page's language
-	NewKey    string
-	NewDevice string
+	Saved      string     // section id whose change was saved
+	Form       string     // formKey of the refused form
+	Posted     url.Values // what was typed in it
+	Field      string     // the field at fault ("" for the whole form)
+	Err        string     // what is wrong, in the page's language
+	FieldLabel string     // the field's name, in the page's language
+	NewKey     string
+	NewDevice  string
 }
 
 // Val is what field of form shows: what was typed when that form was
@@ -76,13 +128,18 @@ func (d adminData) ErrAt(form, field string) string {
 // FormErr is form's error when it is not about one of its fields.
 func (d adminData) FormErr(form string) string { return d.ErrAt(form, "") }
 
-// RowErr is the error of a table row's form, whatever its field (the row
-// shows it below itself and marks the field).
-func (d adminData) RowErr(form string) string {
-	if d.Form == form {
-		return d.Err
+// rowErrView is a table row's error as the row below it shows it.
+type rowErrView struct {
+	Msg, Label string
+	Span       int
+}
+
+// RowErrOf is the error of a table row's form (span: the table's columns).
+func (d adminData) RowErrOf(form string, span int) rowErrView {
+	if d.Form != form {
+		return rowErrView{}
 	}
-	return ""
+	return rowErrView{Msg: d.Err, Label: d.FieldLabel, Span: span}
 }
 
 // formKey names the form that was posted as the page's forms are named:
@@ -146,13 +203,43 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *auth.Se
 	for _, k := range v.Office.Counters {
 		d.CounterSv[k.ID] = FormatCounterServices(k.Services)
 	}
+	tr := translator(lang(r))
+	d.savedText = tr("saved")
+	// A refused row whose id is not stored yet was the table's new row.
+	if id, ok := strings.CutPrefix(d.Form, "service-"); ok && id != "new" && v.Office.Service(id) == nil {
+		d.Form = "service-new"
+	}
+	if id, ok := strings.CutPrefix(d.Form, "counter-"); ok && id != "new" && v.Office.Counter(id) == nil {
+		d.Form = "counter-new"
+	}
+	for _, sv := range v.Office.Services {
+		key := "service-" + sv.ID
+		vals := d.rowVals(key, officeFields(&v.Office, "service", sv.ID))
+		d.ServiceRows = append(d.ServiceRows, formRow{Key: key, ID: sv.ID, Label: sv.ID, Vals: vals, Active: d.Checked(key, "active", sv.Active)})
+	}
+	empty := map[string]string{"id": "", "default_minutes": "5"}
+	for _, c := range serviceCols {
+		if c.Field != "default_minutes" {
+			empty[c.Field] = ""
+		}
+	}
+	d.ServiceRows = append(d.ServiceRows, formRow{Key: "service-new", Label: tr("adm.new.row"), Vals: d.rowVals("service-new", empty), Active: d.Checked("service-new", "active", true)})
+	d.ServiceCols = serviceCols
+	for _, k := range v.Office.Counters {
+		key := "counter-" + k.ID
+		d.CounterRows = append(d.CounterRows, formRow{Key: key, ID: k.ID, Label: k.ID, Vals: d.rowVals(key, officeFields(&v.Office, "counter", k.ID))})
+	}
+	d.CounterRows = append(d.CounterRows, formRow{Key: "counter-new", Label: tr("adm.new.row"),
+		Vals: d.rowVals("counter-new", map[string]string{"id": "", "number": "", "name": "", "services": ""})})
+	if st.Field != "" {
+		d.FieldLabel = fieldLabel(tr, strings.SplitN(st.Form, "-", 2)[0], st.Field)
+	}
 	var audit []queue.AuditEntry
 	if d.Staff, err = s.cfg.DB.ListStaff(ctx, se.Office); err == nil {
 		if d.Devices, err = s.cfg.DB.ListDevices(ctx, se.Office); err == nil {
 			audit, err = s.cfg.DB.AuditLog(ctx, se.Office, 30)
 		}
 	}
-	tr := translator(lang(r))
 	if err != nil {
 		s.log.Error("admin page", "err", err)
 		s.fail(w, r, http.StatusServiceUnavailable, tr("adm.err.read"))
