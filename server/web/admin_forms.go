@@ -75,7 +75,7 @@ func ParseServiceForm(f url.Values) (queue.Service, error) {
 		return sv, err
 	}
 	m, err := strconv.ParseFloat(strings.TrimSpace(f.Get("default_minutes")), 64)
-	if err != nil || m <= 0 || m > 24*60 {
+	if err != nil || !(m > 0 && m <= 24*60) { // NaN fails both comparisons
 		return sv, fieldErr("default_minutes", "số phút mỗi lượt phải lớn hơn 0 và tối đa 1440", "default minutes must be a number above 0 and at most 1440")
 	}
 	sv.DefaultMinutes = m
