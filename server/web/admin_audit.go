@@ -94,8 +94,8 @@ func auditLines(entries []queue.AuditEntry, loc *time.Location, tr func(string) 
 		var d auditDetail
 		if strings.HasPrefix(e.Action, "admin.") && strings.HasPrefix(e.Detail, "{") && json.Unmarshal([]byte(e.Detail), &d) == nil && d.Form != "" {
 			l.What, l.Changes = auditChanges(d, tr)
-		} else if e.Detail != "" {
-			l.Changes = []string{e.Detail}
+		} else if c := otherDetail(e.Action, e.Detail, tr); c != "" {
+			l.Changes = []string{c}
 		}
 		if strings.HasPrefix(l.What, "adm.act.") { // an action without a name here
 			l.What = e.Action
@@ -191,4 +191,23 @@ func hoursSummary(m map[string]string, tr func(string) string) string {
 		return tr("adm.closed")
 	}
 	return strings.ReplaceAll(strings.Join(parts, "; "), ",", ", ")
+}
+
+// otherDetail words the detail of an entry that is no admin form's: a
+// login's counter, a web logout's none; others as written.
+func otherDetail(action, detail string, tr func(string) string) string {
+	switch action {
+	case "login":
+		if k, ok := strings.CutPrefix(detail, "counter "); ok {
+			if k == "" {
+				return ""
+			}
+			return tr("counter") + " " + k
+		}
+	case "logout":
+		if detail == "web" {
+			return ""
+		}
+	}
+	return detail
 }
