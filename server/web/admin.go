@@ -299,6 +299,16 @@ func (s *Server) adminPost(form string) http.HandlerFunc {
 	}
 }
 
+// adminFormGet sends a GET of a form's address to the admin page, keeping
+// a language choice.
+func (s *Server) adminFormGet(w http.ResponseWriter, r *http.Request) {
+	dest := "/admin"
+	if l := r.URL.Query().Get("lang"); l == "vi" || l == "en" {
+		dest += "?lang=" + l
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
+}
+
 // formPerm is the permission an admin form needs.
 func formPerm(form string) auth.Perm {
 	switch {

@@ -147,3 +147,16 @@ func TestAdminAuditReadable(t *testing.T) {
 		t.Fatalf("stored detail %q (%v)", log[1].Detail, err)
 	}
 }
+
+// TestAdminFormAddressLeadsBack: the language link of a refused form's
+// page (GET of the form's address) leads to the admin page in that
+// language, not to a 405.
+func TestAdminFormAddressLeadsBack(t *testing.T) {
+	e := newEnv(t)
+	adm := e.login("admin", "")
+	for path, want := range map[string]string{"/admin/service?lang=en": "/admin?lang=en", "/admin/hours?lang=x": "/admin"} {
+		if r := e.do("GET", path, adm, nil, ""); r.status != 303 || r.header.Get("Location") != want {
+			t.Errorf("GET %s: %d to %q, want 303 to %q", path, r.status, r.header.Get("Location"), want)
+		}
+	}
+}
