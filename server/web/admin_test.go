@@ -101,8 +101,14 @@ func TestAdminHostileFormsChangeNothing(t *testing.T) {
 		!strings.Contains(r.body, "Số chữ số: phải là số nguyên từ 0 đến 6") {
 		t.Fatalf("the digits field is not marked with its Vietnamese error:\n%s", r.body[strings.Index(r.body, `id="services"`):][:3000])
 	}
+	// A refusal about a whole row shows under that row, in English on an
+	// English page.
+	r = e.do("POST", "/admin/staff-state?lang=en", adm, url.Values{"id": {"admin"}, "disabled": {"true"}}, "")
+	if i := strings.Index(r.body, `<tr class="row-error"><td colspan="6" role="alert">you cannot disable yourself`); r.status != 400 || i < 0 || i < strings.Index(r.body, `<code>admin</code>`) {
+		t.Fatalf("self-disable: %d\n%s", r.status, r.body)
+	}
 	if after := adminSnapshot(t, e); after != before {
-		t.Fatal("the refused service form changed the office")
+		t.Fatal("a refused form changed the office")
 	}
 }
 
