@@ -7,22 +7,49 @@ import (
 	"strings"
 )
 
-// CSVHeader is the first line of the CSV export.
-var CSVHeader = []string{
-	"section", "key", "label", "tickets", "kiosk", "remote", "booking", "clerk",
-	"served", "no_show", "cancelled", "expired",
-	"wait_n", "wait_avg_s", "wait_p90_s", "service_n", "service_avg_s", "service_p90_s",
-	"estimate_n", "estimate_bias_s", "estimate_mae_s",
-	"ratings_1", "ratings_2", "ratings_3", "ratings_4", "rating_avg",
+// csvColumns are the CSV export's columns: Vietnamese, English. Times
+// are in minutes with one decimal, as the reports page shows them.
+var csvColumns = [][2]string{
+	{"Phần", "Section"}, {"Mã", "Key"}, {"Tên", "Name"}, {"Số phiếu", "Tickets"},
+	{"Kiosk", "Kiosk"}, {"Trực tuyến", "Online"}, {"Lịch hẹn", "Appointment"}, {"Tại quầy", "At counter"},
+	{"Đã phục vụ", "Served"}, {"Vắng mặt", "No-shows"}, {"Đã hủy", "Cancelled"}, {"Hết hạn", "Expired"},
+	{"Số lượt chờ đo được", "Waits measured"}, {"Chờ TB (phút)", "Avg wait (min)"}, {"Chờ P90 (phút)", "P90 wait (min)"},
+	{"Số lượt phục vụ đo được", "Services measured"}, {"Phục vụ TB (phút)", "Avg service (min)"}, {"Phục vụ P90 (phút)", "P90 service (min)"},
+	{"Số ước tính đo được", "Estimates measured"}, {"Sai số ước tính TB (phút)", "Estimate bias (min)"}, {"Sai số tuyệt đối TB (phút)", "Estimate MAE (min)"},
+	{"Đánh giá 1", "Ratings 1"}, {"Đánh giá 2", "Ratings 2"}, {"Đánh giá 3", "Ratings 3"}, {"Đánh giá 4", "Ratings 4"}, {"Đánh giá TB", "Avg rating"},
 }
 
-// WriteCSV writes the report as CSV: one line per group, sections "total",
-// "service", "counter", "staff", "hour" and "day", with the same figures
-// as the page. label names a key (e.g. a service's name); it may be nil.
-// Cells that a spreadsheet would run as a formula are prefixed with '.
-func WriteCSV(w io.Writer, r *Report, label func(section, key string) string) error {
+// csvSections name the sections in the CSV: Vietnamese, English.
+var csvSections = map[string][2]string{
+	"total": {"Tổng", "Total"}, "service": {"Lĩnh vực", "Service"}, "counter": {"Quầy", "Counter"},
+	"staff": {"Nhân viên", "Staff"}, "hour": {"Giờ", "Hour"}, "day": {"Ngày", "Day"},
+}
+
+// langIndex is 1 for English, 0 (Vietnamese) otherwise.
+func langIndex(lang string) int {
+	if lang == "en" {
+		return 1
+	}
+	return 0
+}
+
+// CSVHeader is the first line of the CSV export in lang ("vi" or "en").
+func CSVHeader(lang string) []string {
+	out := make([]string, len(csvColumns))
+	for i, c := range csvColumns {
+		out[i] = c[langIndex(lang)]
+	}
+	return out
+}
+
+// WriteCSV writes the report as CSV in lang ("vi" or "en"): one line per
+// group, sections total, service, counter, staff, hour and day, with the
+// same figures as the page (times in minutes). label names a key (e.g. a
+// service's name); it may be nil. Cells that a spreadsheet would run as a
+// formula are prefixed with '.
+func WriteCSV(w io.Writer, r *Report, label func(section, key string) string, lang string) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(CSVHeader(lang)); err != nil {
 		return err
 	}
 	line := func(section, key string, s *Stats) error {
@@ -30,13 +57,13 @@ func WriteCSV(w io.Writer, r *Report, label func(section, key string) string) er
 		if label != nil {
 			l = label(section, key)
 		}
-		rec := []string{section, safeCell(key), safeCell(l), itoa(s.Tickets)}
+		rec := []string{csvSections[section][langIndex(lang)], safeCell(key), safeCell(l), itoa(s.Tickets)}
 		for _, src := range Sources {
 			rec = append(rec, itoa(s.BySource[src]))
 		}
 		rec = append(rec, itoa(s.Served), itoa(s.NoShow), itoa(s.Cancelled), itoa(s.Expired),
-			itoa(s.Wait.N), ftoa(s.Wait.Avg), ftoa(s.Wait.P90), itoa(s.Service.N), ftoa(s.Service.Avg), ftoa(s.Service.P90),
-			itoa(s.EstimateN), ftoa(s.EstimateBias), ftoa(s.EstimateMAE))
+			itoa(s.Wait.N), mins(s.Wait.Avg), mins(s.Wait.P90), itoa(s.Service.N), mins(s.Service.Avg), mins(s.Service.P90),
+			itoa(s.EstimateN), mins(s.EstimateBias), mins(s.EstimateMAE))
 		for sc := 1; sc <= MaxScore; sc++ {
 			rec = append(rec, itoa(s.Ratings[sc]))
 		}
@@ -62,8 +89,11 @@ func WriteCSV(w io.Writer, r *Report, label func(section, key string) string) er
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// ftoa writes seconds with one decimal.
+// ftoa writes a number with one decimal.
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// mins writes seconds as minutes with one decimal, as the page does.
+func mins(sec float64) string { return ftoa(sec / 60) }
 
 // safeCell keeps a spreadsheet from reading text as a formula.
 func safeCell(s string) string {

@@ -145,7 +145,7 @@ func TestCSVSameFigures(t *testing.T) {
 			return "=HYPERLINK(\"x\") <script>alert(1)</script>"
 		}
 		return ""
-	})
+	}, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,15 +158,53 @@ func TestCSVSameFigures(t *testing.T) {
 		col[h] = i
 	}
 	total := recs[1]
-	for k, want := range map[string]string{"section": "total", "tickets": "7", "served": "4", "no_show": "1", "cancelled": "1",
-		"wait_avg_s": "624.0", "wait_p90_s": "1200.0", "service_avg_s": "525.0", "estimate_bias_s": "150.0", "estimate_mae_s": "210.0",
-		"ratings_4": "2", "rating_avg": "3.0", "kiosk": "4"} {
+	// Times in minutes with one decimal, as the page: 624 s = 10.4 min.
+	for k, want := range map[string]string{"Section": "Total", "Tickets": "7", "Served": "4", "No-shows": "1", "Cancelled": "1",
+		"Avg wait (min)": "10.4", "P90 wait (min)": "20.0", "Avg service (min)": "8.8", "Estimate bias (min)": "2.5", "Estimate MAE (min)": "3.5",
+		"Ratings 4": "2", "Avg rating": "3.0", "Kiosk": "4"} {
 		check(t, "csv total "+k, total[col[k]], want)
 	}
 	sa := recs[2]
-	check(t, "csv service a", sa[col["key"]], "a")
-	check(t, "csv label is not a formula", sa[col["label"]], "'=HYPERLINK(\"x\") <script>alert(1)</script>")
+	check(t, "csv service a", sa[col["Key"]], "a")
+	check(t, "csv service section", sa[col["Section"]], "Service")
+	check(t, "csv label is not a formula", sa[col["Name"]], "'=HYPERLINK(\"x\") <script>alert(1)</script>")
 	check(t, "csv lines", len(recs), 1+1+2+2+2+24+1)
+}
+
+// TestCSVInVietnamese: the Vietnamese export has Vietnamese headers and
+// section names, the same columns and the same figures as the English.
+func TestCSVInVietnamese(t *testing.T) {
+	rows, ratings := FixtureDay()
+	r := Compute(rows, ratings, "2026-11-27", "2026-11-27", ict)
+	read := func(lang string) [][]string {
+		var buf bytes.Buffer
+		if err := WriteCSV(&buf, &r, nil, lang); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&buf).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	vi, en := read("vi"), read("en")
+	if len(vi) != len(en) || len(vi[0]) != len(en[0]) {
+		t.Fatalf("vi %dx%d, en %dx%d", len(vi), len(vi[0]), len(en), len(en[0]))
+	}
+	check(t, "vi header", strings.Join(vi[0][:4], "|"), "Phần|Mã|Tên|Số phiếu")
+	check(t, "vi wait header", vi[0][13], "Chờ TB (phút)")
+	check(t, "vi total", vi[1][0], "Tổng")
+	check(t, "vi service", vi[2][0], "Lĩnh vực")
+	for i := range vi[1] {
+		if i > 0 && vi[1][i] != en[1][i] {
+			t.Errorf("column %s: vi %q, en %q", en[0][i], vi[1][i], en[1][i])
+		}
+	}
+	for _, h := range vi[0] {
+		if strings.Contains(h, "_") || h != strings.TrimSpace(h) {
+			t.Errorf("header %q is not readable", h)
+		}
+	}
 }
 
 func TestBarChartEscapes(t *testing.T) {

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,12 +21,11 @@ var adminForms = []string{"office", "hours", "policy", "service", "counter", "st
 
 // adminData fills the admin page.
 type adminData struct {
+	adminState
 	Office    queue.Office
 	Staff     []queue.Staff
 	Devices   []queue.Device
-	Audit     []queue.AuditEntry
-	NewKey    string
-	NewDevice string
+	Audit     []auditLine
 	Weekdays  []string
 	Hours     map[string]string
 	Holidays  string
@@ -32,6 +33,147 @@ type adminData struct {
 	Classes   []queue.Priority
 	CounterSv map[string]string
 	Loc       *time.Location
+	// ServiceRows and CounterRows are the tables' rows, the empty one for
+	// adding last; ServiceCols are the service table's editable columns.
+	ServiceRows []formRow
+	ServiceCols []formCol
+	CounterRows []formRow
+	savedText   string
+}
+
+// formRow is one row of an editable table: its form's key, the row's id
+// (empty for the new row) and what its fields show.
+type formRow struct {
+	Key, ID string
+	Label   string // names the row in its inputs' labels
+	Vals    map[string]string
+	Active  bool
+}
+
+// formCol is an editable column: the field, its label's text key, its
+// input's width class and its bounds.
+type formCol struct {
+	Field, Label, Class string
+	Max                 int
+}
+
+// serviceCols are the service table's columns after id and before active.
+var serviceCols = []formCol{
+	{"name", "adm.name.vi", "w-name", 200}, {"name_en", "adm.name.en", "w-name", 200}, {"prefix", "adm.prefix", "w-s", 2},
+	{"digits", "adm.digits", "w-s", 1}, {"first_number", "adm.first", "w-m", 5}, {"default_minutes", "adm.minutes", "w-m", 8},
+	{"slot_minutes", "adm.slot.min", "w-m", 4}, {"slot_capacity", "adm.slot.cap", "w-m", 5}, {"daily_cap", "adm.daily.cap", "w-m", 6},
+	{"remote_cap", "adm.remote.cap", "w-m", 6},
+}
+
+// SavedIn is "Đã lưu" in the section just saved, else "".
+func (d adminData) SavedIn(section string) string {
+	if d.Saved == section {
+		return d.savedText
+	}
+	return ""
+}
+
+// rowVals is what a row's fields show: what was typed when its form was
+// refused, else stored.
+func (d adminData) rowVals(key string, stored map[string]string) map[string]string {
+	if d.Form != key || d.Posted == nil {
+		return stored
+	}
+	m := map[string]string{}
+	for k := range stored {
+		m[k] = d.Posted.Get(k)
+	}
+	return m
+}
+
+// adminState is what one answer adds to the page: the section just saved,
+// or the form that was refused with what was typed in it and the error
+// by its field; and a new device's key, shown once.
+type adminState struct {
+	Saved      string     // section id whose change was saved
+	Form       string     // formKey of the refused form
+	Posted     url.Values // what was typed in it
+	Field      string     // the field at fault ("" for the whole form)
+	Err        string     // what is wrong, in the page's language
+	FieldLabel string     // the field's name, in the page's language
+	NewKey     string
+	NewDevice  string
+}
+
+// Val is what field of form shows: what was typed when that form was
+// refused, else def (the stored value).
+func (d adminData) Val(form, field, def string) string {
+	if d.Form == form && d.Posted != nil {
+		return d.Posted.Get(field)
+	}
+	return def
+}
+
+// Checked is Val for a checkbox.
+func (d adminData) Checked(form, field string, def bool) bool {
+	if d.Form == form && d.Posted != nil {
+		return d.Posted.Get(field) == "on"
+	}
+	return def
+}
+
+// ErrAt is the error of field in form, or "".
+func (d adminData) ErrAt(form, field string) string {
+	if d.Form == form && d.Field == field {
+		return d.Err
+	}
+	return ""
+}
+
+// FormErr is form's error when it is not about one of its fields.
+func (d adminData) FormErr(form string) string { return d.ErrAt(form, "") }
+
+// rowErrView is a table row's error as the row below it shows it.
+type rowErrView struct {
+	Msg, Label string
+	Span       int
+}
+
+// RowErrOf is the error of a table row's form (span: the table's columns).
+func (d adminData) RowErrOf(form string, span int) rowErrView {
+	if d.Form != form {
+		return rowErrView{}
+	}
+	return rowErrView{Msg: d.Err, Label: d.FieldLabel, Span: span}
+}
+
+// formKey names the form that was posted as the page's forms are named:
+// "office", "hours", "policy", "service-<id>", "service-new",
+// "counter-<id>", "counter-new", "staff-new", "staff-pin-<id>",
+// "staff-state-<id>", "device-new", "device-revoke-<id>".
+func formKey(form string, f url.Values) string {
+	switch form {
+	case "office", "hours", "policy":
+		return form
+	case "staff", "device":
+		return form + "-new"
+	}
+	if f.Get("row") == "new" {
+		return form + "-new"
+	}
+	return form + "-" + truncate(strings.TrimSpace(f.Get("id")), 40)
+}
+
+// formSection is the page section (its id) that holds form.
+func formSection(form string) string {
+	switch {
+	case strings.HasPrefix(form, "service"):
+		return "services"
+	case strings.HasPrefix(form, "counter"):
+		return "counters"
+	case strings.HasPrefix(form, "staff"):
+		return "staff"
+	case strings.HasPrefix(form, "device"):
+		return "devices"
+	case form == "office", form == "hours", form == "policy":
+		return form
+	}
+	return ""
 }
 
 func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
@@ -39,22 +181,18 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	notice := ""
-	if r.URL.Query().Get("saved") != "" {
-		notice = "saved"
-	}
-	s.renderAdmin(w, r, se, tok, http.StatusOK, notice, "", "", "")
+	s.renderAdmin(w, r, se, tok, http.StatusOK, adminState{Saved: formSection(r.URL.Query().Get("saved"))})
 }
 
-func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *auth.Session, tok string, status int, notice, errMsg, newDevice, newKey string) {
+func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *auth.Session, tok string, status int, st adminState) {
 	ctx := r.Context()
 	v, err := s.cfg.Engine.View(se.Office)
 	if err != nil {
 		s.fail(w, r, http.StatusNotFound, err.Error())
 		return
 	}
-	d := adminData{Office: v.Office, Weekdays: weekdays, Hours: map[string]string{}, Bonus: map[string]string{},
-		Classes: queue.Priorities, CounterSv: map[string]string{}, NewKey: newKey, NewDevice: newDevice, Loc: v.Office.Location()}
+	d := adminData{adminState: st, Office: v.Office, Weekdays: weekdays, Hours: map[string]string{}, Bonus: map[string]string{},
+		Classes: queue.Priorities, CounterSv: map[string]string{}, Loc: v.Office.Location()}
 	for _, day := range weekdays {
 		d.Hours[day] = FormatHours(v.Office.Hours, day)
 	}
@@ -65,29 +203,64 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *auth.Se
 	for _, k := range v.Office.Counters {
 		d.CounterSv[k.ID] = FormatCounterServices(k.Services)
 	}
+	tr := translator(lang(r))
+	d.savedText = tr("saved")
+	// A refused row whose id is not stored yet was the table's new row.
+	if id, ok := strings.CutPrefix(d.Form, "service-"); ok && id != "new" && v.Office.Service(id) == nil {
+		d.Form = "service-new"
+	}
+	if id, ok := strings.CutPrefix(d.Form, "counter-"); ok && id != "new" && v.Office.Counter(id) == nil {
+		d.Form = "counter-new"
+	}
+	for _, sv := range v.Office.Services {
+		key := "service-" + sv.ID
+		vals := d.rowVals(key, officeFields(&v.Office, "service", sv.ID))
+		d.ServiceRows = append(d.ServiceRows, formRow{Key: key, ID: sv.ID, Label: sv.ID, Vals: vals, Active: d.Checked(key, "active", sv.Active)})
+	}
+	empty := map[string]string{"id": "", "default_minutes": "5"}
+	for _, c := range serviceCols {
+		if c.Field != "default_minutes" {
+			empty[c.Field] = ""
+		}
+	}
+	d.ServiceRows = append(d.ServiceRows, formRow{Key: "service-new", Label: tr("adm.new.row"), Vals: d.rowVals("service-new", empty), Active: d.Checked("service-new", "active", true)})
+	d.ServiceCols = serviceCols
+	for _, k := range v.Office.Counters {
+		key := "counter-" + k.ID
+		d.CounterRows = append(d.CounterRows, formRow{Key: key, ID: k.ID, Label: k.ID, Vals: d.rowVals(key, officeFields(&v.Office, "counter", k.ID))})
+	}
+	d.CounterRows = append(d.CounterRows, formRow{Key: "counter-new", Label: tr("adm.new.row"),
+		Vals: d.rowVals("counter-new", map[string]string{"id": "", "number": "", "name": "", "services": ""})})
+	if st.Field != "" {
+		d.FieldLabel = fieldLabel(tr, strings.SplitN(st.Form, "-", 2)[0], st.Field)
+	}
+	var audit []queue.AuditEntry
 	if d.Staff, err = s.cfg.DB.ListStaff(ctx, se.Office); err == nil {
 		if d.Devices, err = s.cfg.DB.ListDevices(ctx, se.Office); err == nil {
-			d.Audit, err = s.cfg.DB.AuditLog(ctx, se.Office, 30)
+			audit, err = s.cfg.DB.AuditLog(ctx, se.Office, 30)
 		}
 	}
 	if err != nil {
 		s.log.Error("admin page", "err", err)
-		s.fail(w, r, http.StatusServiceUnavailable, "the administration page could not be read because storage is failing; try again in a moment")
+		s.fail(w, r, http.StatusServiceUnavailable, tr("adm.err.read"))
 		return
 	}
-	s.render(w, r, status, "admin", page{Title: "admin", CSRF: auth.CSRFToken(tok), Session: se, Notice: notice, Error: errMsg, Data: d})
+	d.Audit = auditLines(audit, d.Loc, tr)
+	s.render(w, r, status, "admin", page{Title: "admin", CSRF: auth.CSRFToken(tok), Session: se, Data: d})
 }
 
 // adminPost handles one admin form: it checks the session, the role and
 // the CSRF token, applies the change (office configuration through the
 // engine, so that it is validated, takes effect at once and is announced
 // by config.changed), records it in the audit log, and shows the page
-// again (303 to it on success; 400/409 with the reason on refusal).
+// again: 303 to it on success, with "Đã lưu" in the section saved; on
+// refusal (400/409) the page with what was typed and the error by its
+// field.
 func (s *Server) adminPost(form string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
-			s.fail(w, r, http.StatusBadRequest, "the form could not be read (is it larger than 64 KiB?)")
+			s.fail(w, r, http.StatusBadRequest, translator(lang(r))("adm.err.form"))
 			return
 		}
 		se, tok, ok := s.auth(w, r, formPerm(form), "/admin/login")
@@ -96,30 +269,44 @@ func (s *Server) adminPost(form string) http.HandlerFunc {
 		}
 		newDevice, newKey, detail, err := s.adminChange(r.Context(), se, form, r)
 		if err != nil {
-			status, msg := http.StatusBadRequest, err.Error()
+			l := lang(r)
+			st := adminState{Form: formKey(form, r.PostForm), Posted: r.PostForm, Err: errText(err, l)}
+			status := http.StatusBadRequest
 			var qe *queue.Error
 			var fe *FormError
 			switch {
+			case errors.As(err, &fe):
+				st.Field = fe.Field
 			case errors.As(err, &qe):
+				st.Field = queueErrField(qe)
 				if qe.Kind == queue.KindConflict {
 					status = http.StatusConflict
 				}
-			case errors.As(err, &fe):
 			default:
 				s.log.Error("admin change", "form", form, "err", err)
-				status, msg = http.StatusServiceUnavailable, "the change could not be saved because storage is failing; nothing was changed — try again"
+				status, st.Err = http.StatusServiceUnavailable, translator(l)("adm.err.storage")
 			}
-			s.renderAdmin(w, r, se, tok, status, "", msg, "", "")
+			s.renderAdmin(w, r, se, tok, status, st)
 			return
 		}
 		s.audit(r.Context(), se.Office, se.Staff, "admin."+form, detail)
 		if newKey != "" {
 			// The key is shown once, on this answer, and never stored.
-			s.renderAdmin(w, r, se, tok, http.StatusOK, "saved", "", newDevice, newKey)
+			s.renderAdmin(w, r, se, tok, http.StatusOK, adminState{Saved: "devices", NewDevice: newDevice, NewKey: newKey})
 			return
 		}
-		http.Redirect(w, r, "/admin?saved="+form+"#"+form, http.StatusSeeOther)
+		http.Redirect(w, r, "/admin?saved="+url.QueryEscape(form)+"#"+formSection(form), http.StatusSeeOther)
 	}
+}
+
+// adminFormGet sends a GET of a form's address to the admin page, keeping
+// a language choice.
+func (s *Server) adminFormGet(w http.ResponseWriter, r *http.Request) {
+	dest := "/admin"
+	if l := r.URL.Query().Get("lang"); l == "vi" || l == "en" {
+		dest += "?lang=" + l
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
 }
 
 // formPerm is the permission an admin form needs.
@@ -133,66 +320,75 @@ func formPerm(form string) auth.Perm {
 	return auth.ManageOffice
 }
 
-// adminChange applies one form; it returns the audit detail.
+// adminChange applies one form; it returns the audit detail (an
+// auditDetail).
 func (s *Server) adminChange(ctx context.Context, se *auth.Session, form string, r *http.Request) (newDevice, newKey, detail string, err error) {
 	f := r.PostForm
 	switch form {
 	case "office":
-		detail, err = s.reconfigure(ctx, se, func(o *queue.Office) (string, error) {
+		detail, err = s.reconfigure(ctx, se, form, "", func(o *queue.Office) error {
 			o.Name, o.NameEN, o.Ticker = strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("name_en")), strings.TrimSpace(f.Get("ticker"))
-			return fmt.Sprintf("name=%q name_en=%q ticker=%q", o.Name, o.NameEN, o.Ticker), nil
+			return nil
 		})
 	case "hours":
-		detail, err = s.reconfigure(ctx, se, func(o *queue.Office) (string, error) {
+		detail, err = s.reconfigure(ctx, se, form, "", func(o *queue.Office) error {
 			h, err := ParseHours(f)
 			if err != nil {
-				return "", err
+				return err
+			}
+			// Each day checked alone first, so that a refusal names its day.
+			for _, d := range weekdays {
+				one, err := copyOffice(*o)
+				if err != nil {
+					return err
+				}
+				one.Hours, one.Holidays = queue.WeekHours{d: h[d]}, nil
+				if err := one.Validate(); err != nil {
+					var qe *queue.Error
+					if errors.As(err, &qe) && qe.Code == "invalid_hours" {
+						return &FormError{Field: "hours_" + d, VI: queueErrVI(qe), EN: qe.Message}
+					}
+				}
 			}
 			o.Hours, o.Holidays = h, ParseHolidays(f.Get("holidays"))
-			return fmt.Sprintf("hours=%v holidays=%v", h, o.Holidays), nil
+			return nil
 		})
 	case "policy":
-		detail, err = s.reconfigure(ctx, se, func(o *queue.Office) (string, error) {
+		detail, err = s.reconfigure(ctx, se, form, "", func(o *queue.Office) error {
 			p, err := ParsePolicy(f, o.Policy)
-			if err != nil {
-				return "", err
-			}
 			o.Policy = p
-			b, _ := json.Marshal(p)
-			return string(b), nil
+			return err
 		})
 	case "service":
-		detail, err = s.reconfigure(ctx, se, func(o *queue.Office) (string, error) {
+		detail, err = s.reconfigure(ctx, se, form, strings.TrimSpace(f.Get("id")), func(o *queue.Office) error {
 			sv, err := ParseServiceForm(f)
 			if err != nil {
-				return "", err
+				return err
 			}
 			if old := o.Service(sv.ID); old != nil {
 				*old = sv
 			} else {
 				o.Services = append(o.Services, sv)
 			}
-			b, _ := json.Marshal(sv)
-			return string(b), nil
+			return nil
 		})
 	case "counter":
-		detail, err = s.reconfigure(ctx, se, func(o *queue.Office) (string, error) {
-			k := queue.Counter{ID: strings.TrimSpace(f.Get("id")), Name: strings.TrimSpace(f.Get("name"))}
+		k := queue.Counter{ID: strings.TrimSpace(f.Get("id")), Name: strings.TrimSpace(f.Get("name"))}
+		detail, err = s.reconfigure(ctx, se, form, k.ID, func(o *queue.Office) error {
 			n, err := formInt(f, "number", 1, 999)
 			if err != nil {
-				return "", err
+				return err
 			}
 			k.Number = n
 			if k.Services, err = ParseCounterServices(f.Get("services")); err != nil {
-				return "", err
+				return err
 			}
 			if old := o.Counter(k.ID); old != nil {
 				*old = k
 			} else {
 				o.Counters = append(o.Counters, k)
 			}
-			b, _ := json.Marshal(k)
-			return string(b), nil
+			return nil
 		})
 	case "staff", "staff-state", "staff-pin":
 		detail, err = s.staffChange(ctx, se, form, f.Get("id"), f.Get("name"), f.Get("role"), f.Get("pin"), f.Get("disabled") == "true")
@@ -201,13 +397,13 @@ func (s *Server) adminChange(ctx context.Context, se *auth.Session, form string,
 		if err != nil {
 			return "", "", "", err
 		}
-		return d.ID, key, fmt.Sprintf("registered %s %s %q", d.Kind, d.ID, d.Name), nil
+		return d.ID, key, auditDetail{Form: form, Key: d.ID, After: map[string]string{"name": d.Name, "kind": string(d.Kind)}}.String(), nil
 	case "device-revoke":
 		id := f.Get("id")
 		if err := auth.RevokeDevice(ctx, s.cfg.DB, se.Office, id); err != nil {
 			return "", "", "", err
 		}
-		detail = "revoked " + id
+		detail = auditDetail{Form: form, Key: id}.String()
 	}
 	return "", "", detail, err
 }
@@ -215,17 +411,19 @@ func (s *Server) adminChange(ctx context.Context, se *auth.Session, form string,
 // reconfigure edits a copy of the office's current configuration inside
 // the engine's command (so that two admins' changes never overwrite each
 // other) and replaces it: queue.State.Reconfigure validates it and emits
-// config.changed.
-func (s *Server) reconfigure(ctx context.Context, se *auth.Session, edit func(*queue.Office) (string, error)) (string, error) {
+// config.changed. It returns the audit detail: the fields of form (key:
+// the service or counter) before and after.
+func (s *Server) reconfigure(ctx context.Context, se *auth.Session, form, key string, edit func(*queue.Office) error) (string, error) {
 	var detail string
 	_, err := s.cfg.Engine.Do(ctx, se.Office, func(st *queue.State, now time.Time) (*queue.Change, error) {
 		o, err := copyOffice(st.Office)
 		if err != nil {
 			return nil, err
 		}
-		if detail, err = edit(&o); err != nil {
+		if err = edit(&o); err != nil {
 			return nil, err
 		}
+		detail = auditDetail{Form: form, Key: key, Before: officeFields(&st.Office, form, key), After: officeFields(&o, form, key)}.String()
 		return st.Reconfigure(now, o, se.Staff)
 	})
 	return detail, err
@@ -250,7 +448,7 @@ func copyOffice(o queue.Office) (queue.Office, error) {
 func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, name, role, pin string, disabled bool) (string, error) {
 	id = strings.TrimSpace(id)
 	if !queue.ValidID(id) {
-		return "", formErr("staff code %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", truncate(id, 40))
+		return "", fieldErr("id", "mã nhân viên %q không hợp lệ: dùng 1–32 chữ thường không dấu, chữ số, '-' hoặc '_'", "staff code %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", truncate(id, 40))
 	}
 	list, err := s.cfg.DB.ListStaff(ctx, se.Office)
 	if err != nil {
@@ -263,7 +461,7 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		if err := queue.CheckPIN(role, pin, s.cfg.MinAdminPIN); err != nil {
 			var qe *queue.Error
 			if errors.As(err, &qe) {
-				return nil, formErr("%s", qe.Message)
+				return nil, &FormError{Field: "pin", VI: queueErrVI(qe), EN: qe.Message}
 			}
 			return nil, err
 		}
@@ -272,11 +470,11 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 	switch form {
 	case "staff":
 		if i >= 0 {
-			return "", formErr("staff code %s is taken: choose another, or edit that member", id)
+			return "", fieldErr("id", "mã nhân viên %s đã có người dùng: chọn mã khác", "staff code %s is taken: choose another, or edit that member", id)
 		}
 		m := queue.Staff{ID: id, Office: se.Office, Name: strings.TrimSpace(name), Role: queue.Role(role)}
 		if !auth.KnownRole(m.Role) {
-			return "", formErr("role must be clerk or admin")
+			return "", fieldErr("role", "vai trò phải là cán bộ một cửa hoặc quản trị viên", "role must be clerk or admin")
 		}
 		if err := queue.CheckName("staff name", m.Name, true); err != nil {
 			return "", err
@@ -288,23 +486,23 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		if err := s.cfg.DB.PutStaff(ctx, m, h); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("added %s %s %q", m.Role, id, m.Name), nil
+		return auditDetail{Form: form, Key: id, After: map[string]string{"name": m.Name, "role": string(m.Role)}}.String(), nil
 	case "staff-state":
 		if i < 0 {
-			return "", formErr("staff %s does not exist", id)
+			return "", fieldErr("", "không có nhân viên %s", "staff %s does not exist", id)
 		}
 		if id == se.Staff && disabled {
-			return "", formErr("you cannot disable yourself: ask another administrator")
+			return "", fieldErr("", "bạn không thể tự khóa tài khoản của mình: nhờ một quản trị viên khác", "you cannot disable yourself: ask another administrator")
 		}
 		m := list[i]
 		m.Disabled = disabled
 		if err := s.cfg.DB.PutStaff(ctx, m, nil); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("staff %s disabled=%v", id, disabled), nil
+		return auditDetail{Form: form, Key: id, Before: map[string]string{"disabled": strconv.FormatBool(list[i].Disabled)}, After: map[string]string{"disabled": strconv.FormatBool(disabled)}}.String(), nil
 	default: // staff-pin
 		if i < 0 {
-			return "", formErr("staff %s does not exist", id)
+			return "", fieldErr("", "không có nhân viên %s", "staff %s does not exist", id)
 		}
 		h, err := hashPIN(list[i].Role)
 		if err != nil {
@@ -313,6 +511,6 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		if err := s.cfg.DB.PutStaff(ctx, list[i], h); err != nil {
 			return "", err
 		}
-		return "reset PIN of " + id, nil
+		return auditDetail{Form: form, Key: id}.String(), nil
 	}
 }

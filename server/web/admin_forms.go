@@ -14,12 +14,27 @@ import (
 // configuration and says, in words, what is wrong. The full office is then
 // checked by queue.Office.Validate before it takes effect.
 
-// FormError is a form field that is not valid.
-type FormError struct{ Msg string }
+// FormError is a form field that is not valid: Field names the input
+// (e.g. "digits"; empty when the whole form is at fault), VI and EN say
+// what is wrong in each language.
+type FormError struct{ Field, VI, EN string }
 
-func (e *FormError) Error() string { return e.Msg }
+// Error is the English text (logs and the tests read it).
+func (e *FormError) Error() string { return e.EN }
 
-func formErr(format string, a ...any) error { return &FormError{Msg: fmt.Sprintf(format, a...)} }
+// In is the text in lang ("vi" or "en").
+func (e *FormError) In(lang string) string {
+	if lang == "en" {
+		return e.EN
+	}
+	return e.VI
+}
+
+// fieldErr makes a FormError for field; vi and en are formats of the same
+// arguments.
+func fieldErr(field, vi, en string, a ...any) error {
+	return &FormError{Field: field, VI: fmt.Sprintf(vi, a...), EN: fmt.Sprintf(en, a...)}
+}
 
 func formInt(f url.Values, name string, min, max int) (int, error) {
 	s := strings.TrimSpace(f.Get(name))
@@ -28,7 +43,7 @@ func formInt(f url.Values, name string, min, max int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < min || n > max {
-		return 0, formErr("%s must be a whole number from %d to %d (got %q)", name, min, max, truncate(s, 20))
+		return 0, fieldErr(name, "phải là số nguyên từ %[2]d đến %[3]d (đã nhập %[4]q)", "%[1]s must be a whole number from %[2]d to %[3]d (got %[4]q)", name, min, max, truncate(s, 20))
 	}
 	return n, nil
 }
@@ -50,7 +65,7 @@ func ParseServiceForm(f url.Values) (queue.Service, error) {
 		Prefix: strings.ToUpper(strings.TrimSpace(f.Get("prefix"))), Active: f.Get("active") == "on",
 	}
 	if !queue.ValidID(sv.ID) {
-		return sv, formErr("service id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", truncate(sv.ID, 40))
+		return sv, fieldErr("id", "mã lĩnh vực %q không hợp lệ: dùng 1–32 chữ thường không dấu, chữ số, '-' hoặc '_'", "service id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", truncate(sv.ID, 40))
 	}
 	var err error
 	if sv.Digits, err = formInt(f, "digits", 0, 6); err != nil {
@@ -60,8 +75,8 @@ func ParseServiceForm(f url.Values) (queue.Service, error) {
 		return sv, err
 	}
 	m, err := strconv.ParseFloat(strings.TrimSpace(f.Get("default_minutes")), 64)
-	if err != nil || m <= 0 || m > 24*60 {
-		return sv, formErr("default minutes must be a number above 0 and at most 1440")
+	if err != nil || !(m > 0 && m <= 24*60) { // NaN fails both comparisons
+		return sv, fieldErr("default_minutes", "số phút mỗi lượt phải lớn hơn 0 và tối đa 1440", "default minutes must be a number above 0 and at most 1440")
 	}
 	sv.DefaultMinutes = m
 	for _, x := range []struct {
@@ -89,17 +104,17 @@ func ParseCounterServices(s string) ([]queue.CounterService, error) {
 		id, off, hasOff := strings.Cut(part, ":")
 		cs := queue.CounterService{Service: strings.TrimSpace(id)}
 		if !queue.ValidID(cs.Service) {
-			return nil, formErr("%q is not a service id; write service:offset, e.g. ho-tich:0, chung-thuc:10", truncate(part, 40))
+			return nil, fieldErr("services", "%q không phải mã lĩnh vực; viết lĩnh_vực:phút, ví dụ ho-tich:0, chung-thuc:10", "%q is not a service id; write service:offset, e.g. ho-tich:0, chung-thuc:10", truncate(part, 40))
 		}
 		if hasOff {
 			n, err := strconv.Atoi(strings.TrimSpace(off))
 			if err != nil || n < 0 || n > 7*24*60 {
-				return nil, formErr("offset of %s must be 0 or more minutes (at most a week)", cs.Service)
+				return nil, fieldErr("services", "số phút lùi của %s phải từ 0 đến tối đa một tuần", "offset of %s must be 0 or more minutes (at most a week)", cs.Service)
 			}
 			cs.OffsetMinutes = n
 		}
 		if len(out) >= 100 {
-			return nil, formErr("a counter serves at most 100 services")
+			return nil, fieldErr("services", "một quầy phục vụ tối đa 100 lĩnh vực", "a counter serves at most 100 services")
 		}
 		out = append(out, cs)
 	}
@@ -130,7 +145,7 @@ func ParseHours(f url.Values) (queue.WeekHours, error) {
 		for _, span := range strings.Split(v, ",") {
 			from, to, ok := strings.Cut(strings.TrimSpace(span), "-")
 			if !ok || len(h[d]) >= 12 {
-				return nil, formErr("opening hours of %s: write spans as HH:MM-HH:MM separated by commas (got %q)", d, truncate(v, 40))
+				return nil, fieldErr("hours_"+d, "giờ mở cửa: viết các khoảng HH:MM-HH:MM, cách nhau bằng dấu phẩy (đã nhập %[2]q)", "opening hours of %[1]s: write spans as HH:MM-HH:MM separated by commas (got %[2]q)", d, truncate(v, 40))
 			}
 			h[d] = append(h[d], queue.Span{From: strings.TrimSpace(from), To: strings.TrimSpace(to)})
 		}
@@ -184,7 +199,7 @@ func ParsePolicy(f url.Values, p queue.Policy) (queue.Policy, error) {
 	}
 	p.LateCheckin = f.Get("late_checkin")
 	if p.LateCheckin != queue.LateWalkIn && p.LateCheckin != queue.LateRefuse {
-		return p, formErr("late check-in must be %q or %q", queue.LateWalkIn, queue.LateRefuse)
+		return p, fieldErr("late_checkin", "chọn một cách xử lý người đến muộn trong danh sách", "late check-in must be %q or %q", queue.LateWalkIn, queue.LateRefuse)
 	}
 	if p.RecentCalls, err = formInt(f, "recent_calls", 1, 50); err != nil {
 		return p, err

@@ -13,11 +13,12 @@ import (
 func FuzzParseServiceForm(f *testing.F) {
 	f.Add("xay-dung", "Cấp phép", "A", "3", "1", "15", "30", "2", "0", "0", "on")
 	f.Add("", "<script>", "AAA", "-1", "x", "0", "", "", "", "", "")
+	f.Add("c", "x", "", "", "1", "NaN", "", "", "", "", "on")
 	f.Add("b", "x", "", "", "1001", "1e308", "99999999999", "1", "1", "1", "off")
 	f.Fuzz(func(t *testing.T, id, name, prefix, digits, first, minutes, slot, cap, daily, remote, active string) {
 		sv, err := ParseServiceForm(url.Values{"id": {id}, "name": {name}, "prefix": {prefix}, "digits": {digits}, "first_number": {first},
 			"default_minutes": {minutes}, "slot_minutes": {slot}, "slot_capacity": {cap}, "daily_cap": {daily}, "remote_cap": {remote}, "active": {active}})
-		if err == nil && (sv.DefaultMinutes <= 0 || sv.DefaultMinutes > 1440 || sv.Digits < 0 || sv.Digits > 6 || sv.SlotCapacity < 0) {
+		if err == nil && (!(sv.DefaultMinutes > 0 && sv.DefaultMinutes <= 1440) || sv.Digits < 0 || sv.Digits > 6 || sv.SlotCapacity < 0) {
 			t.Fatalf("accepted %+v", sv)
 		}
 	})

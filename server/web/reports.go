@@ -47,13 +47,13 @@ func reportRange(r *http.Request, v *engine.View, now time.Time) (string, string
 	f, err1 := time.Parse(time.DateOnly, from)
 	t, err2 := time.Parse(time.DateOnly, to)
 	if err1 != nil || err2 != nil {
-		return "", "", formErr("write the dates as YYYY-MM-DD")
+		return "", "", fieldErr("from", "viết ngày theo dạng YYYY-MM-DD", "write the dates as YYYY-MM-DD")
 	}
 	if t.Before(f) {
-		return "", "", formErr("the end date is before the start date")
+		return "", "", fieldErr("to", "ngày kết thúc ở trước ngày bắt đầu", "the end date is before the start date")
 	}
 	if t.Sub(f) > maxReportDays*24*time.Hour {
-		return "", "", formErr("a report covers at most %d days: choose a shorter range", maxReportDays)
+		return "", "", fieldErr("to", "một báo cáo gồm tối đa %d ngày: chọn khoảng ngắn hơn", "a report covers at most %d days: choose a shorter range", maxReportDays)
 	}
 	return from, to, nil
 }
@@ -70,13 +70,13 @@ func (s *Server) loadReport(w http.ResponseWriter, r *http.Request) (*auth.Sessi
 	}
 	from, to, err := reportRange(r, v, s.now())
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, err.Error())
+		s.fail(w, r, http.StatusBadRequest, errText(err, lang(r)))
 		return nil, "", nil, nil, false
 	}
 	rows, ratings, err := s.cfg.DB.ReportRows(r.Context(), se.Office, from, to)
 	if err != nil {
 		s.log.Error("report", "err", err)
-		s.fail(w, r, http.StatusServiceUnavailable, "the report could not be read because storage is failing; try again in a moment")
+		s.fail(w, r, http.StatusServiceUnavailable, translator(lang(r))("rep.err.read"))
 		return nil, "", nil, nil, false
 	}
 	rep := report.Compute(rows, ratings, from, to, v.Office.Location())
@@ -118,7 +118,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 	tr := translator(l)
 	label := labeler(v, l)
 	d := reportData{From: rep.From, To: rep.To, R: *rep, Label: label, Sources: report.Sources, Scores: []int{1, 2, 3, 4},
-		CSVURL: "/admin/reports.csv?from=" + rep.From + "&to=" + rep.To, HasAny: rep.Total.Tickets > 0}
+		CSVURL: "/admin/reports.csv?from=" + rep.From + "&to=" + rep.To + "&lang=" + l, HasAny: rep.Total.Tickets > 0}
 	var hours, days, waits []report.Bar
 	for _, g := range rep.ByHour {
 		hours = append(hours, report.Bar{Label: g.Key, Value: float64(g.Tickets)})
@@ -132,7 +132,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 	d.Charts = []string{
 		report.BarChart(tr("chart.hour"), hours, ""),
 		report.BarChart(tr("chart.day"), days, ""),
-		report.BarChart(tr("chart.wait"), waits, " min"),
+		report.BarChart(tr("chart.wait"), waits, tr("rep.min")),
 	}
 	d.SectionsT = []reportSection{
 		{tr("by.service"), "service", rep.ByService}, {tr("by.counter"), "counter", rep.ByCounter},
@@ -148,11 +148,11 @@ func (s *Server) reportsCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="luot-%s-%s-%s.csv"`, v.Office.ID, rep.From, rep.To))
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="luot-%s-%s-%s-%s.csv"`, v.Office.ID, rep.From, rep.To, lang(r)))
 	h.Set("Cache-Control", "no-store")
 	// A byte-order mark so that spreadsheet programs read UTF-8 (Vietnamese).
 	_, _ = w.Write([]byte("\ufeff"))
-	if err := report.WriteCSV(w, rep, labeler(v, lang(r))); err != nil {
+	if err := report.WriteCSV(w, rep, labeler(v, lang(r)), lang(r)); err != nil {
 		s.log.Warn("write report CSV", "err", err)
 	}
 }

@@ -52,6 +52,9 @@ func (s *Server) staffRoutes() error {
 	m.HandleFunc("GET /admin", s.adminPage)
 	for _, f := range adminForms {
 		m.HandleFunc("POST /admin/"+f, s.adminPost(f))
+		// A refused form's page is at its POST address; its language link
+		// (?lang=…) leads back to the admin page.
+		m.HandleFunc("GET /admin/"+f, s.adminFormGet)
 	}
 	m.HandleFunc("GET /admin/reports", s.reportsPage)
 	m.HandleFunc("GET /admin/reports.csv", s.reportsCSV)

@@ -9,7 +9,8 @@ import (
 
 // TestAdminFormsRefuseFormatCharacters: every name an admin types (office
 // name and ticker, service, counter, staff and device names) refuses bidi
-// overrides and zero-width characters with a 400 that changes nothing;
+// overrides and zero-width characters with a 400 that changes nothing
+// and marks the field;
 // an emoji sequence joined by ZWJ is a name like any other.
 func TestAdminFormsRefuseFormatCharacters(t *testing.T) {
 	e := newEnv(t)
@@ -34,7 +35,7 @@ func TestAdminFormsRefuseFormatCharacters(t *testing.T) {
 	}
 	for _, c := range cases {
 		r := e.do("POST", "/admin/"+c.form, adm, c.values, "")
-		if r.status != 400 || !strings.Contains(r.body, "character") {
+		if r.status != 400 || !strings.Contains(r.body, "ký tự") || !strings.Contains(r.body, `aria-invalid="true"`) {
 			t.Errorf("%s %v: %d, want 400 naming the character kind", c.form, c.values, r.status)
 		}
 	}
