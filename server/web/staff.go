@@ -30,6 +30,8 @@ import (
 //	GET  /admin/reports.csv           the same figures as CSV (admin)
 //	GET  /board/{office}              web board for smart TVs (public)
 //	GET  /board/chime.wav             the board's chime
+//	GET  /board/voice/{clip}.wav      the display's voice clips
+//	GET  /board/voice/sentence        the clips and pauses of a call's announcement
 //
 // Authentication is the API's session cookie (HttpOnly, SameSite=Strict),
 // checked by server/auth, as the API does. Every state-changing request
@@ -57,6 +59,8 @@ func (s *Server) staffRoutes() error {
 	m.HandleFunc("GET /admin/reports.csv", s.reportsCSV)
 	m.HandleFunc("GET /board/{office}", s.boardPage)
 	m.HandleFunc("GET /board/chime.wav", s.chime)
+	m.HandleFunc("GET /board/voice/sentence", s.boardSentence)
+	m.HandleFunc("GET /board/voice/{clip}", s.voiceClip)
 	return nil
 }
 
