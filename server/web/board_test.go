@@ -268,3 +268,79 @@ func TestBrowserBoardMoments(t *testing.T) {
 	run(t, ctx, chromedp.Click(chromedp.CSS("#latest-number")))
 	waitJS(t, ctx, "any touch turns the remembered sound on", `document.getElementById("board").dataset.sound === "on" && document.getElementById("sound").hidden`)
 }
+
+// TestBrowserBoardFits shows a busy board (four open counters, a long list
+// of recent calls, a ticker longer than the screen) at 1366×768 and
+// 1920×1080, in Vietnamese and English: nothing overflows the screen or
+// its panel, every service's waiting count shows, the ticker runs, and
+// the board's texts are in the page's language.
+func TestBrowserBoardFits(t *testing.T) {
+	e := newEnv(t)
+	e.simulateDay(t)
+	for _, k := range []string{"q2", "q4"} {
+		e.openCounter(t, "nv"+k[1:], k)
+	}
+	adm := e.login("admin", "")
+	ticker := strings.Repeat("Công dân vui lòng giữ phiếu số thứ tự và theo dõi màn hình. ", 3)
+	if r := e.do("POST", "/admin/office", adm, url.Values{"name": {"Bộ phận Một cửa Quận 1"}, "name_en": {"District 1 One-Stop Shop"}, "ticker": {ticker}}, ""); r.status != 303 {
+		t.Fatalf("ticker: %d %s", r.status, r.body)
+	}
+	ctx := newBrowser(t)
+	for _, c := range []struct {
+		w, h  int64
+		lang  string
+		texts []string
+	}{
+		{1366, 768, "vi", []string{"Bộ phận Một cửa Quận 1", "Mời công dân có số", "Quầy", "Vừa gọi", "Đang chờ", "Cấp giấy phép xây dựng: "}},
+		{1920, 1080, "vi", []string{"Mời công dân có số", "Vừa gọi", "Hộ tịch: "}},
+		{1366, 768, "en", []string{"District 1 One-Stop Shop", "Now serving", "Counter", "Recent calls", "Waiting", "Construction permits: ", "Enable sound"}},
+		{1920, 1080, "en", []string{"Now serving", "Counters", "Civil status: "}},
+	} {
+		name := fmt.Sprintf("%d×%d %s", c.w, c.h, c.lang)
+		run(t, ctx, chromedp.EmulateViewport(c.w, c.h), chromedp.Navigate(e.srv.URL+"/board/"+office+"?lang="+c.lang))
+		waitJS(t, ctx, name+": board filled", `document.querySelectorAll("#waiting li").length === 4 && document.querySelectorAll("#recent li").length > 0 && document.getElementById("latest-number").textContent !== "—"`)
+		bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+			const W = innerWidth, H = innerHeight, bad = [];
+			const out = (el, r, box) => r.left < box.left - 0.5 || r.top < box.top - 0.5 || r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5;
+			const screen = {left: 0, top: 0, right: W, bottom: H};
+			const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + el.className : "") + " " + el.textContent.slice(0, 30);
+			for (const el of document.querySelectorAll("body *")) {
+				if (el.closest("[hidden]") || el.id === "ticker") { continue; }
+				const r = el.getBoundingClientRect();
+				if (r.width === 0 && r.height === 0) { continue; }
+				if (out(el, r, screen)) { bad.push(name(el) + " leaves the screen " + JSON.stringify([r.left, r.top, r.right, r.bottom])); }
+				const list = el.parentElement.closest("#counters, #recent, #waiting");
+				if (list && out(el, r, list.getBoundingClientRect())) { bad.push(name(el) + " is cut by its panel"); }
+			}
+			if (document.documentElement.scrollHeight > H || document.documentElement.scrollWidth > W) { bad.push("the page scrolls"); }
+			if (!document.getElementById("ticker").classList.contains("scrolling")) { bad.push("the long ticker does not run"); }
+			return bad;
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bad) > 0 {
+			t.Errorf("%s:\n%s", name, strings.Join(bad, "\n"))
+		}
+		text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("board").innerText`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range c.texts {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the board does not say %q:\n%s", name, w, text)
+			}
+		}
+		other := map[string][]string{"vi": {"Now serving", "Recent calls", "Waiting", "Counter", "Enable sound"}, "en": {"Mời công dân", "Vừa gọi", "Đang chờ", "Quầy", "Bật âm thanh"}}[c.lang]
+		// The ticker is the office's own text, in whatever language it wrote.
+		rest := strings.ReplaceAll(text, strings.TrimSpace(ticker), "")
+		for _, w := range other {
+			if strings.Contains(rest, w) {
+				t.Errorf("%s: the board says %q of the other language:\n%s", name, w, text)
+			}
+		}
+		if c.w == 1366 {
+			shot(t, ctx, *screenshots, "board-web-1366-"+c.lang+".png")
+		}
+	}
+}
