@@ -189,14 +189,17 @@
     var q = "number=" + encodeURIComponent(c.number) + "&counter=" + c.counter + (c.at ? "&at=" + encodeURIComponent(c.at) : "");
     if (param("reading")) { q += "&reading=" + encodeURIComponent(param("reading")); }
     if (param("southern") === "1") { q += "&southern=1"; }
+    // loading counts announcements being fetched and decoded (a test
+    // advances the board's clock only when it is zero).
     loading++;
-    var sentence;
+    var sentence, loaded = false;
+    function unload() { if (!loaded) { loaded = true; loading--; } }
     return fetch("/board/voice/sentence?" + q).then(function (r) { return r.ok ? r.json() : { say: false }; }).then(function (s) {
       sentence = s;
       if (!s.say) { return []; }
       return Promise.all(s.parts.filter(function (p) { return p.clip; }).map(function (p) { return clip(p.clip); }));
     }).then(function (bufs) {
-      loading--;
+      unload();
       if (!sentence.say) { return null; }
       var t0 = audio.currentTime + 0.05, t = t0, i = 0, clips = [];
       sentence.parts.forEach(function (p) {
@@ -211,7 +214,7 @@
       said.push({ number: c.number, counter: c.counter, recall: !!c.recall, clips: clips, text: sentence.text });
       if (said.length > 200) { said.shift(); }
       return new Promise(function (ok) { later(ok, Math.ceil((t - audio.currentTime) * 1000)); });
-    }, function () { loading--; });
+    }).catch(unload); // a call that cannot be said still has its moment
   }
   function unlock() {
     if (!audio) { return Promise.resolve(); }
@@ -297,7 +300,9 @@
     busy: function () { return loading > 0; },
     advance: manual ? advance : undefined
   };
-  window.addEventListener("resize", fitAll);
+  // A new size lays the lists out again from the snapshot (fit may have
+  // trimmed rows that now have room).
+  window.addEventListener("resize", refresh);
   clock();
   setInterval(clock, 1000);
   loadOffice().then(connect);
