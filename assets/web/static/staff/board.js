@@ -106,7 +106,13 @@
     var w = $("waiting");
     clear(w);
     Object.keys(s.waiting || {}).sort().forEach(function (id) {
-      w.appendChild(li((names[id] || id) + ": " + s.waiting[id]));
+      // A long name gives way (ellipsis) to the count, which always shows.
+      var e = li(""), n = document.createElement("span"), k = document.createElement("span");
+      n.className = "name";
+      n.textContent = names[id] || id;
+      k.textContent = ": " + s.waiting[id];
+      e.appendChild(n); e.appendChild(k);
+      w.appendChild(e);
     });
     if (s.ticker !== undefined && s.ticker !== null) { setTicker(s.ticker || ""); }
     fitAll();
