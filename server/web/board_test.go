@@ -18,8 +18,8 @@ import (
 	"luot/display/announce"
 )
 
-// boardCall opens counter (when open is set) and calls the next ticket
-// there as clerk token; it returns the number called.
+// boardCall calls the next ticket at counter as the clerk of token and
+// returns the number called.
 func (e *env) boardCall(t *testing.T, token, counter string) string {
 	t.Helper()
 	r := e.apiDo("POST", "/api/v1/counters/"+counter+"/next", token, "")
