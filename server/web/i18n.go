@@ -132,6 +132,8 @@ var texts = map[string][2]string{
 	"recent":          {"Vừa gọi", "Recent calls"},
 	"waiting":         {"Đang chờ", "Waiting"},
 	"sound.on":        {"Bật âm thanh", "Enable sound"},
+	"board":           {"Bảng gọi số", "Call board"},
+	"board.no.office": {"Không có đơn vị này: kiểm tra địa chỉ của bảng gọi số", "There is no such office: check the board's address"},
 	"disabled":        {"Đã khóa", "Disabled"},
 	"enable":          {"Mở khóa", "Enable"},
 	"disable":         {"Khóa", "Disable"},

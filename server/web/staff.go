@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"luot/assets"
 	"luot/server/auth"
@@ -29,7 +28,8 @@ import (
 //	GET  /admin/reports               reports with SVG charts (admin)
 //	GET  /admin/reports.csv           the same figures as CSV (admin)
 //	GET  /board/{office}              web board for smart TVs (public)
-//	GET  /board/chime.wav             the board's chime
+//	GET  /board/voice/{clip}.wav      the display's voice clips (the chime among them)
+//	GET  /board/voice/sentence        the clips and pauses of a call's announcement
 //
 // Authentication is the API's session cookie (HttpOnly, SameSite=Strict),
 // checked by server/auth, as the API does. Every state-changing request
@@ -59,7 +59,8 @@ func (s *Server) staffRoutes() error {
 	m.HandleFunc("GET /admin/reports", s.reportsPage)
 	m.HandleFunc("GET /admin/reports.csv", s.reportsCSV)
 	m.HandleFunc("GET /board/{office}", s.boardPage)
-	m.HandleFunc("GET /board/chime.wav", s.chime)
+	m.HandleFunc("GET /board/voice/sentence", s.boardSentence)
+	m.HandleFunc("GET /board/voice/{clip}", s.voiceClip)
 	return nil
 }
 
@@ -238,14 +239,4 @@ func (s *Server) loginPage(dest string) http.HandlerFunc {
 		}
 		s.render(w, r, http.StatusOK, "login", page{Title: "login", Data: d, Scripts: []string{"login.js"}})
 	}
-}
-
-func (s *Server) chime(w http.ResponseWriter, r *http.Request) {
-	b, err := assets.Voice.ReadFile("voice/chime.wav")
-	if err != nil {
-		b = synthChime()
-	}
-	w.Header().Set("Content-Type", "audio/wav")
-	w.Header().Set("Cache-Control", "public, max-age=86400")
-	http.ServeContent(w, r, "chime.wav", time.Time{}, bytes.NewReader(b))
 }
