@@ -41,9 +41,9 @@ var scriptTexts = []string{
 	"prio.elderly", "prio.disabled", "prio.pregnant", "prio.merit",
 	"src.kiosk", "src.remote", "src.booking", "src.clerk",
 	"dur.s1", "dur.s", "dur.m1", "dur.m", "dur.h1", "dur.h",
-	"transferred", "transferred.end", "transferred.ahead", "confirm.transfer", "confirm.transfer.end", "confirm.close",
+	"transferred", "transferred.end", "transferred.ahead", "transferred.first", "confirm.transfer", "confirm.transfer.end", "confirm.close",
 	"transfer", "close", "go.back", "noshow.pending", "noshow.done", "noshow.undone", "undo",
-	"counter.opened", "counter.closed", "err.network", "err.http",
+	"err.network", "err.http",
 }
 
 // serviceName is a service's name in the page's language; an office that

@@ -349,7 +349,7 @@
         if (res === false) { return; }
         var msg = fmt(toEnd ? "transferred.end" : "transferred", number, where);
         if (res && res.ticket && typeof res.ticket.ahead === "number" && res.ticket.ahead >= 0) {
-          msg += " " + fmt("transferred.ahead", res.ticket.ahead);
+          msg += " " + (res.ticket.ahead ? fmt("transferred.ahead", res.ticket.ahead) : T["transferred.first"]);
         }
         showNotice(msg);
       });
