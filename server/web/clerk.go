@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,18 +21,19 @@ type clerkData struct {
 	Office  queue.Office
 	Counter queue.Counter
 	Staff   string
-	// Targets are where the current ticket can be transferred, labelled
-	// in the page's language.
-	Targets []transferTarget
+	// Services and Counters are where the current ticket can be
+	// transferred, labelled in the page's language.
+	Services, Counters []transferTarget
 	// Texts are the texts the console's script shows, in the page's
 	// language (JSON in the page).
 	Texts map[string]string
 }
 
 // transferTarget is one choice of the transfer list: Value is what the
-// script sends ("service:ho-tich", "counter:q3"), Label what the clerk
-// reads and what the confirmation and the notice repeat.
-type transferTarget struct{ Value, Label string }
+// script sends ("service:ho-tich", "counter:q3"), Label what the list
+// shows ("Hộ tịch", "Quầy 3"), Where how the confirmation and the notice
+// name it ("Lĩnh vực Hộ tịch", "the Civil status service").
+type transferTarget struct{ Value, Label, Where string }
 
 // scriptTexts are the keys of the texts clerk.js shows.
 var scriptTexts = []string{
@@ -71,7 +73,7 @@ func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/admin", http.StatusSeeOther)
 			return
 		}
-		s.fail(w, r, http.StatusConflict, "your counter no longer exists: log out and log in at another counter")
+		s.fail(w, r, http.StatusConflict, translator(lang(r))("err.counter.gone"))
 		return
 	}
 	l := lang(r)
@@ -82,12 +84,13 @@ func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range v.Office.Services {
 		if sv := &v.Office.Services[i]; v.Office.ServedBy(sv.ID) { // the server refuses a service no counter serves
-			d.Targets = append(d.Targets, transferTarget{"service:" + sv.ID, fmt.Sprintf(tr("to.service"), serviceName(sv, l))})
+			name := serviceName(sv, l)
+			d.Services = append(d.Services, transferTarget{"service:" + sv.ID, name, fmt.Sprintf(tr("to.service"), name)})
 		}
 	}
 	for _, c := range v.Office.Counters {
 		if c.ID != k.ID { // a ticket cannot be transferred to its own counter
-			d.Targets = append(d.Targets, transferTarget{"counter:" + c.ID, fmt.Sprintf(tr("to.counter.n"), c.Number)})
+			d.Counters = append(d.Counters, transferTarget{"counter:" + c.ID, tr("counter") + " " + strconv.Itoa(c.Number), fmt.Sprintf(tr("to.counter.n"), c.Number)})
 		}
 	}
 	s.render(w, r, http.StatusOK, "clerk", page{
@@ -149,7 +152,7 @@ func (s *Server) clerkState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v.Office.Counter(se.Counter) == nil {
-		s.fail(w, r, http.StatusConflict, "your session has no counter of this office: log in at a counter")
+		s.fail(w, r, http.StatusConflict, translator(lang(r))("err.counter.none"))
 		return
 	}
 	writeJSON(w, consoleState(v, se.Counter, se.Staff, s.now(), lang(r)))

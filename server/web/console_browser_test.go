@@ -293,7 +293,7 @@ func TestBrowserConsoleNoShowUndo(t *testing.T) {
 func TestBrowserConsoleConfirmations(t *testing.T) {
 	want := map[string][4]string{ // question, notice, close question, service target
 		"vi": {"Chuyển A001 đến Quầy 3?", "Đã chuyển A001 đến Quầy 3. Không có ai chờ trước.", "Đóng quầy 1? Sẽ không gọi công dân nào đến quầy này cho đến khi mở lại.", "Đã chuyển A002 đến Lĩnh vực Hộ tịch, xuống cuối hàng. Không có ai chờ trước."},
-		"en": {"Transfer A001 to counter 3?", "A001 was transferred to counter 3. Nobody is waiting ahead of it.", "Close counter 1? No citizen will be called to it until it is opened again.", "A002 was transferred to service Civil status, at the end of the line. Nobody is waiting ahead of it."},
+		"en": {"Transfer A001 to counter 3?", "A001 was transferred to counter 3. Nobody is waiting ahead of it.", "Close counter 1? No citizen will be called to it until it is opened again.", "A002 was transferred to the Civil status service, at the end of the line. Nobody is waiting ahead of it."},
 	}
 	for _, lang := range langs {
 		t.Run(lang, func(t *testing.T) {
@@ -309,6 +309,10 @@ func TestBrowserConsoleConfirmations(t *testing.T) {
 			key(t, ctx, "n")
 			waitJS(t, ctx, "called", `document.getElementById("cur-number").textContent === "`+a1+`" && !document.getElementById("btn-transfer").disabled`)
 
+			// The ticket's own service is no choice.
+			if got := jsText(t, ctx, `(() => { const s = document.getElementById("transfer-target"); return s.querySelector('option[value="service:xay-dung"]').disabled + "," + s.value; })()`); got != "true,service:ho-kinh-doanh" {
+				t.Errorf("transfer choices for a ticket of xay-dung: disabled, selected = %s", got)
+			}
 			// T, choose counter 3, Tab to the button, Enter: the question.
 			key(t, ctx, "t")
 			waitJS(t, ctx, "T focuses the target", `document.activeElement.id === "transfer-target"`)
@@ -586,5 +590,22 @@ func TestBrowserConsoleAccessible(t *testing.T) {
 			check("paused")
 			shot(t, ctx, *screenshots, "console-"+lang+".png")
 		})
+	}
+}
+
+// TestConsoleErrorInPageLanguage: the console's own refusal (a session
+// without a counter of the office asks for its state) is in the page's
+// language.
+func TestConsoleErrorInPageLanguage(t *testing.T) {
+	e := newEnv(t)
+	adm := e.login("admin", "")
+	for lang, want := range map[string]string{
+		"vi": "Phiên đăng nhập không gắn với quầy nào của đơn vị này: đăng nhập tại một quầy.",
+		"en": "Your session has no counter of this office: log in at a counter.",
+	} {
+		r := e.do("GET", "/clerk/state?lang="+lang, adm, nil, "")
+		if r.status != 409 || !strings.Contains(r.body, want) {
+			t.Errorf("%s: %d %q; want 409 with %q", lang, r.status, r.body, want)
+		}
 	}
 }

@@ -74,6 +74,12 @@
       $("cur-status").textContent = statusText(cur);
       $("cur-name").textContent = cur.name || "—";
       $("cur-phone").textContent = cur.phone || "—";
+      // Its own service is no place to transfer it to.
+      var sel = $("transfer-target");
+      Array.prototype.forEach.call(sel.options, function (o) { o.disabled = o.value === "service:" + cur.service; });
+      if (sel.selectedIndex < 0 || sel.options[sel.selectedIndex].disabled) {
+        sel.selectedIndex = Array.prototype.findIndex.call(sel.options, function (o) { return !o.disabled; });
+      }
     }
     var cs = state.counter.state;
     root.classList.remove("counter-open", "counter-paused", "counter-closed");
@@ -339,7 +345,7 @@
     if (busy || !can("transfer")) { return; }
     var sel = $("transfer-target"), opt = sel.options[sel.selectedIndex];
     if (!opt) { return; }
-    var v = sel.value.split(":"), where = opt.textContent, toEnd = $("transfer-end").checked;
+    var v = sel.value.split(":"), where = opt.dataset.where, toEnd = $("transfer-end").checked;
     var number = state.current.number;
     var body = { to_end: toEnd };
     body[v[0]] = v[1];
