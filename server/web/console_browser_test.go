@@ -54,6 +54,21 @@ const holdPosts = `(() => {
   window.__release = () => { const h = window.__held; window.__held = []; h.forEach(f => f()); };
 })()`
 
+// manualSeconds takes the page's one-second timers made from now on (the
+// no-show's undo countdown) off the clock: they run only when the test
+// calls __tick(), one second per call — the undo time is the test's to
+// spend, however busy the machine.
+const manualSeconds = `(() => {
+  const timers = new Map(); let next = 1e6;
+  const origSet = window.setInterval, origClear = window.clearInterval;
+  window.setInterval = function (fn, ms) {
+    if (ms !== 1000) { return origSet.apply(window, arguments); }
+    const id = next++; timers.set(id, fn); return id;
+  };
+  window.clearInterval = function (id) { if (timers.has(id)) { timers.delete(id); } else { origClear(id); } };
+  window.__tick = () => { [...timers.values()].forEach(fn => fn()); return timers.size; };
+})()`
+
 // allDisabled is true when every button of the console (the dialog's
 // aside) is disabled, and so are the transfer's and call's fields'
 // buttons.
@@ -166,7 +181,7 @@ func TestBrowserConsoleButtonsInFlight(t *testing.T) {
 			a2 := e.issue("xay-dung")
 			a3 := e.issue("xay-dung")
 			consoleIn(t, ctx, e, lang, "nv1", "q1")
-			run(t, ctx, chromedp.Evaluate[chromedp.Void](holdPosts))
+			run(t, ctx, chromedp.Evaluate[chromedp.Void](holdPosts+"; "+manualSeconds))
 			click := func(id string) string { return `document.getElementById("` + id + `").click()` }
 			steps := []struct {
 				name, press, after string
@@ -178,7 +193,7 @@ func TestBrowserConsoleButtonsInFlight(t *testing.T) {
 				{"start", click("btn-start"), `document.getElementById("btn-start").disabled && !document.getElementById("btn-done").disabled`, 0},
 				{"done", click("btn-done"), `!document.getElementById("current-empty").hidden`, 0},
 				{"call", `document.getElementById("call-number").value = "` + a3 + `"; document.getElementById("btn-call").click()`, `document.getElementById("cur-number").textContent === "` + a3 + `"`, time.Minute},
-				{"no-show", click("btn-no-show"), `document.getElementById("cur-number").textContent === "` + a3 + `" && document.getElementById("undo-bar").hidden && !document.getElementById("action-notice").hidden`, time.Minute},
+				{"no-show", click("btn-no-show") + "; for (let i = 0; i < 5; i++) __tick()", `document.getElementById("cur-number").textContent === "` + a3 + `" && document.getElementById("undo-bar").hidden && !document.getElementById("action-notice").hidden`, time.Minute},
 				{"next", click("btn-next"), `document.getElementById("cur-number").textContent === "` + a2 + `"`, 0},
 				{"transfer", `document.getElementById("transfer-target").value = "counter:q3"; document.getElementById("btn-transfer").click(); document.getElementById("confirm-yes").click()`, `!document.getElementById("current-empty").hidden`, time.Minute},
 				{"pause", click("btn-pause"), `document.getElementById("console").dataset.state === "paused"`, 0},
@@ -188,7 +203,6 @@ func TestBrowserConsoleButtonsInFlight(t *testing.T) {
 				e.clock.Advance(s.advance)
 				n := postCount(t, ctx)
 				run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.__hold = true; `+s.press))
-				// no-show is sent after its undo time: wait for the request.
 				waitJS(t, ctx, s.name+" in flight", `window.__posts.length === `+strconv.Itoa(n+1)+` && window.__held.length === 1`)
 				if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](allDisabled)); !ok {
 					t.Fatalf("%s in flight: enabled buttons %s", s.name, jsText(t, ctx, `[...document.querySelectorAll("#console button")].filter(b => !b.closest("dialog") && !b.disabled).map(b => b.id).join(",")`))
@@ -229,7 +243,7 @@ func TestBrowserConsoleNoShowUndo(t *testing.T) {
 			a2 := e.issue("xay-dung")
 			a3 := e.issue("xay-dung")
 			consoleIn(t, ctx, e, lang, "nv1", "q1")
-			run(t, ctx, chromedp.Evaluate[chromedp.Void](holdPosts))
+			run(t, ctx, chromedp.Evaluate[chromedp.Void](holdPosts+"; "+manualSeconds))
 			key(t, ctx, "p")
 			waitJS(t, ctx, "open", `!document.getElementById("btn-next").disabled`)
 			key(t, ctx, "n")
@@ -257,9 +271,18 @@ func TestBrowserConsoleNoShowUndo(t *testing.T) {
 				t.Fatalf("%s is %s after undo", a1, st)
 			}
 
-			// X and the undo time runs out: sent once.
+			// X and the undo time runs out: the countdown says so each
+			// second, and at five the no-show is sent, once.
 			e.clock.Advance(time.Minute)
 			run(t, ctx, chromedp.Click(chromedp.CSS("#btn-no-show")))
+			waitJS(t, ctx, "undo offered", `!document.getElementById("undo-bar").hidden`)
+			for i := 4; i >= 1; i-- {
+				run(t, ctx, chromedp.Evaluate[chromedp.Void](`__tick()`))
+				if got := jsText(t, ctx, `document.getElementById("undo-text").textContent`); !strings.Contains(got, " "+strconv.Itoa(i)+" ") || postCount(t, ctx) != 2 {
+					t.Fatalf("%d s left: %q, %d requests", i, got, postCount(t, ctx))
+				}
+			}
+			run(t, ctx, chromedp.Evaluate[chromedp.Void](`__tick()`))
 			waitJS(t, ctx, "no-show sent", `document.getElementById("action-notice").textContent === "`+w[2]+`"`)
 			if st := e.status(a1); st != queue.StatusNoShow {
 				t.Fatalf("%s is %s", a1, st)
@@ -558,6 +581,7 @@ func TestBrowserConsoleAccessible(t *testing.T) {
 			a1 := e.issueWith("xay-dung", queue.PriorityElderly)
 			e.issue("ho-tich")
 			consoleIn(t, ctx, e, lang, "nv1", "q1")
+			run(t, ctx, chromedp.Evaluate[chromedp.Void](manualSeconds))
 			check := func(when string) {
 				t.Helper()
 				if got := jsText(t, ctx, audit); got != "" {
