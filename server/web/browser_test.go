@@ -43,18 +43,18 @@ func TestBrowserClerk(t *testing.T) {
 	loginIn(t, ctx, e, "/clerk/login", "nv1", "q1")
 	waitJS(t, ctx, "console", `!!document.getElementById("console") && document.getElementById("conn").classList.contains("ok")`)
 	waitJS(t, ctx, "waiting list in the rule's order", `[...document.querySelectorAll("#queue tr td:first-child")].map(x => x.textContent).join(",") === "`+a1+`,`+a2+`,D001"`)
-	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-pause"))) // closed → open
-	waitJS(t, ctx, "counter open", `document.getElementById("btn-pause").dataset.action === "pause"`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-open"))) // closed → open
+	waitJS(t, ctx, "counter open", `document.getElementById("console").dataset.state === "open"`)
 	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-next")))
 	waitJS(t, ctx, "first ticket called", `document.getElementById("cur-number").textContent === "`+a1+`" && !document.getElementById("current").hidden`)
 	cur, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#current")))
-	if !strings.Contains(cur, "Cấp giấy phép xây dựng") || !strings.Contains(cur, "Kiosk") {
+	if !strings.Contains(cur, "Cấp giấy phép xây dựng") || !strings.Contains(cur, "Máy lấy số") {
 		t.Errorf("current ticket shows %q", cur)
 	}
 	shot(t, ctx, *screenshots, "console.png")
 	// Keyboard shortcuts S = start (the citizen is here), D = done.
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new KeyboardEvent("keydown", {key: "s", bubbles: true}))`))
-	waitJS(t, ctx, "started", `document.getElementById("cur-status").textContent === "serving"`)
+	waitJS(t, ctx, "started", `document.getElementById("cur-status").textContent === "Đang phục vụ"`)
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new KeyboardEvent("keydown", {key: "d", bubbles: true}))`))
 	waitJS(t, ctx, "done", `!document.getElementById("current-empty").hidden && document.getElementById("fig-served").textContent === "1"`)
 	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-next")))
@@ -62,6 +62,8 @@ func TestBrowserClerk(t *testing.T) {
 	run(t, ctx,
 		chromedp.SetValue(chromedp.CSS("#transfer-target"), "service:ho-tich"),
 		chromedp.Click(chromedp.CSS("#btn-transfer")))
+	waitJS(t, ctx, "transfer asks first", `document.getElementById("confirm").open`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#confirm-yes")))
 	waitJS(t, ctx, "transferred", `!document.getElementById("current-empty").hidden`)
 	v, _ := e.eng.View(office)
 	for _, tk := range v.Tickets {

@@ -2,7 +2,9 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,11 +18,43 @@ import (
 // clerkData fills the console's page; the changing parts come from
 // /clerk/state.
 type clerkData struct {
-	Office   queue.Office
-	Counter  queue.Counter
-	Staff    string
-	Services []queue.Service
-	Counters []queue.Counter
+	Office  queue.Office
+	Counter queue.Counter
+	Staff   string
+	// Services and Counters are where the current ticket can be
+	// transferred, labelled in the page's language.
+	Services, Counters []transferTarget
+	// Texts are the texts the console's script shows, in the page's
+	// language (JSON in the page).
+	Texts map[string]string
+}
+
+// transferTarget is one choice of the transfer list: Value is what the
+// script sends ("service:ho-tich", "counter:q3"), Label what the list
+// shows ("Hộ tịch", "Quầy 3"), Where how the confirmation and the notice
+// name it ("Lĩnh vực Hộ tịch", "the Civil status service").
+type transferTarget struct{ Value, Label, Where string }
+
+// scriptTexts are the keys of the texts clerk.js shows.
+var scriptTexts = []string{
+	"pause", "resume", "open", "live", "offline",
+	"state.open", "state.open.hint", "state.paused", "state.paused.hint", "state.closed", "state.closed.hint",
+	"status.waiting", "status.called", "status.serving", "status.recalls",
+	"prio.elderly", "prio.disabled", "prio.pregnant", "prio.merit",
+	"src.kiosk", "src.remote", "src.booking", "src.clerk",
+	"dur.s1", "dur.s", "dur.m1", "dur.m", "dur.h1", "dur.h",
+	"transferred", "transferred.end", "transferred.ahead", "transferred.first", "confirm.transfer", "confirm.transfer.end", "confirm.close",
+	"transfer", "close", "go.back", "noshow.pending", "noshow.done", "noshow.undone", "undo",
+	"err.network", "err.http",
+}
+
+// serviceName is a service's name in the page's language; an office that
+// gave no English name shows its Vietnamese one.
+func serviceName(sv *queue.Service, lang string) string {
+	if lang == "en" && sv.NameEN != "" {
+		return sv.NameEN
+	}
+	return sv.Name
 }
 
 func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
@@ -39,12 +73,28 @@ func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/admin", http.StatusSeeOther)
 			return
 		}
-		s.fail(w, r, http.StatusConflict, "your counter no longer exists: log out and log in at another counter")
+		s.fail(w, r, http.StatusConflict, translator(lang(r))("err.counter.gone"))
 		return
 	}
+	l := lang(r)
+	tr := translator(l)
+	d := clerkData{Office: v.Office, Counter: *k, Staff: se.Staff, Texts: map[string]string{}}
+	for _, key := range scriptTexts {
+		d.Texts[key] = tr(key)
+	}
+	for i := range v.Office.Services {
+		if sv := &v.Office.Services[i]; v.Office.ServedBy(sv.ID) { // the server refuses a service no counter serves
+			name := serviceName(sv, l)
+			d.Services = append(d.Services, transferTarget{"service:" + sv.ID, name, fmt.Sprintf(tr("to.service"), name)})
+		}
+	}
+	for _, c := range v.Office.Counters {
+		if c.ID != k.ID { // a ticket cannot be transferred to its own counter
+			d.Counters = append(d.Counters, transferTarget{"counter:" + c.ID, tr("counter") + " " + strconv.Itoa(c.Number), fmt.Sprintf(tr("to.counter.n"), c.Number)})
+		}
+	}
 	s.render(w, r, http.StatusOK, "clerk", page{
-		Title: "clerk", CSRF: auth.CSRFToken(tok), Session: se, Scripts: []string{"clerk.js"},
-		Data: clerkData{Office: v.Office, Counter: *k, Staff: se.Staff, Services: v.Office.Services, Counters: v.Office.Counters},
+		Title: "console", CSRF: auth.CSRFToken(tok), Session: se, Scripts: []string{"clerk.js"}, Data: d,
 	})
 }
 
@@ -102,14 +152,15 @@ func (s *Server) clerkState(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v.Office.Counter(se.Counter) == nil {
-		s.fail(w, r, http.StatusConflict, "your session has no counter of this office: log in at a counter")
+		s.fail(w, r, http.StatusConflict, translator(lang(r))("err.counter.none"))
 		return
 	}
-	writeJSON(w, consoleState(v, se.Counter, se.Staff, s.now()))
+	writeJSON(w, consoleState(v, se.Counter, se.Staff, s.now(), lang(r)))
 }
 
-// consoleState computes the console's data for a counter and its clerk.
-func consoleState(v *engine.View, counter, staff string, now time.Time) ConsoleState {
+// consoleState computes the console's data for a counter and its clerk,
+// with the services named in lang.
+func consoleState(v *engine.View, counter, staff string, now time.Time, lang string) ConsoleState {
 	k := v.Office.Counter(counter)
 	cs := v.Counters[counter]
 	if cs.State == "" {
@@ -117,18 +168,18 @@ func consoleState(v *engine.View, counter, staff string, now time.Time) ConsoleS
 	}
 	st := ConsoleState{Seq: v.Seq, Now: now, Counter: cs, Number: k.Number, Queue: []ConsoleTicket{}}
 	if t, ok := v.Tickets[cs.Current]; ok && t.Active() {
-		ct := consoleTicket(v, t, now, true)
+		ct := consoleTicket(v, t, now, true, lang)
 		st.Current = &ct
 	}
 	for _, t := range v.Queue(counter) {
-		st.Queue = append(st.Queue, consoleTicket(v, t, now, false))
+		st.Queue = append(st.Queue, consoleTicket(v, t, now, false, lang))
 	}
 	st.Today = clerkFigures(v, staff, now)
 	st.Today.WaitingHere = len(st.Queue)
 	return st
 }
 
-func consoleTicket(v *engine.View, t *queue.Ticket, now time.Time, mine bool) ConsoleTicket {
+func consoleTicket(v *engine.View, t *queue.Ticket, now time.Time, mine bool, lang string) ConsoleTicket {
 	loc := v.Office.Location()
 	c := ConsoleTicket{
 		ID: t.ID, Number: t.Display, Service: t.Service, Source: t.Source, Priority: t.Priority,
@@ -136,7 +187,7 @@ func consoleTicket(v *engine.View, t *queue.Ticket, now time.Time, mine bool) Co
 		Transferred: len(t.Transfers) > 0, EtaSec: -1,
 	}
 	if sv := v.Office.Service(t.Service); sv != nil {
-		c.ServiceName = sv.Name
+		c.ServiceName = serviceName(sv, lang)
 	}
 	if t.Source == queue.SourceBooking {
 		c.Slot = t.VA.In(loc).Format("15:04")

@@ -80,8 +80,8 @@ func TestBrowserClerkDoubleClickOnNext(t *testing.T) {
 
 	loginIn(t, ctx, e, "/clerk/login", "nv1", "q1")
 	waitJS(t, ctx, "console", `!!document.getElementById("console") && document.getElementById("conn").classList.contains("ok")`)
-	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-pause"))) // closed → open
-	waitJS(t, ctx, "counter open", `document.getElementById("btn-pause").dataset.action === "pause" && !document.getElementById("btn-next").disabled`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-open"))) // closed → open
+	waitJS(t, ctx, "counter open", `document.getElementById("console").dataset.state === "open" && !document.getElementById("btn-next").disabled`)
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](recordPosts))
 	seq := e.seq()
 
@@ -120,7 +120,7 @@ func TestBrowserClerkDoubleClickOnNext(t *testing.T) {
 	// called — the fake clock has not moved, so without the key the server
 	// would refuse the retry as a double-click.
 	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-start")))
-	waitJS(t, ctx, "started", `document.getElementById("cur-status").textContent === "serving" && !document.getElementById("btn-next").disabled`)
+	waitJS(t, ctx, "started", `document.getElementById("cur-status").textContent === "Đang phục vụ" && !document.getElementById("btn-next").disabled`)
 	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.__lose = 1`))
 	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-next")))
 	waitJS(t, ctx, "second ticket called", `document.getElementById("cur-number").textContent === "`+a2+`" && !document.getElementById("btn-next").disabled`)

@@ -85,7 +85,7 @@ var texts = map[string][2]string{
 	"no-shows":        {"Vắng mặt", "No-shows"},
 	"avg.service":     {"TB phục vụ (phút)", "Avg service (min)"},
 	"avg.wait":        {"TB chờ (phút)", "Avg wait (min)"},
-	"live":            {"Trực tuyến", "Live"},
+	"live":            {"Đã kết nối", "Connected"},
 	"offline":         {"Mất kết nối — đang kết nối lại…", "Disconnected — reconnecting…"},
 	"shortcuts":       {"Phím tắt", "Shortcuts"},
 	"admin":           {"Quản trị", "Administration"},
@@ -146,4 +146,69 @@ var texts = map[string][2]string{
 	"new.key":         {"Khóa thiết bị mới (chỉ hiện một lần)", "New device key (shown once)"},
 	"saved":           {"Đã lưu", "Saved"},
 	"none":            {"Không có", "None"},
+}
+
+// consoleTexts are the clerk console's texts (the page's and those its
+// script shows): Vietnamese, English. A connection is "kết nối /
+// connected"; a ticket taken on the phone is "trực tuyến / online" — never
+// the same word for both.
+var consoleTexts = map[string][2]string{
+	"console":              {"Bàn làm việc tại quầy", "Counter console"},
+	"console.state":        {"Trạng thái quầy", "Counter state"},
+	"state.open":           {"Quầy đang mở", "The counter is open"},
+	"state.open.hint":      {"Công dân được gọi đến quầy này.", "Citizens are called to this counter."},
+	"state.paused":         {"Quầy đang tạm dừng", "The counter is paused"},
+	"state.paused.hint":    {"Không gọi số mới. Bấm “Mở lại” để tiếp tục.", "No new calls. Press “Resume” to go on."},
+	"state.closed":         {"Quầy đang đóng", "The counter is closed"},
+	"state.closed.hint":    {"Chưa gọi được số nào. Bấm “Mở quầy” để bắt đầu nhận công dân.", "No ticket can be called. Press “Open counter” to start."},
+	"actions":              {"Thao tác", "Actions"},
+	"status.waiting":       {"Đang chờ", "Waiting"},
+	"status.called":        {"Đã gọi, chờ công dân đến", "Called, waiting for the citizen"},
+	"status.serving":       {"Đang phục vụ", "Being served"},
+	"status.recalls":       {"gọi %d lần", "called %d times"},
+	"prio.elderly":         {"Người cao tuổi", "Elderly person"},
+	"prio.disabled":        {"Người khuyết tật", "Person with a disability"},
+	"prio.pregnant":        {"Phụ nữ mang thai", "Pregnant woman"},
+	"prio.merit":           {"Người có công với cách mạng", "Person with meritorious service"},
+	"src.kiosk":            {"Máy lấy số", "Kiosk"},
+	"src.remote":           {"Lấy số trực tuyến", "Taken online"},
+	"src.booking":          {"Lịch hẹn", "Appointment"},
+	"src.clerk":            {"Cấp tại quầy", "Issued at a counter"},
+	"dur.s1":               {"%d giây", "%d second"},
+	"dur.s":                {"%d giây", "%d seconds"},
+	"dur.m1":               {"%d phút", "%d minute"},
+	"dur.m":                {"%d phút", "%d minutes"},
+	"dur.h1":               {"%d giờ", "%d hour"},
+	"dur.h":                {"%d giờ", "%d hours"},
+	"to.service":           {"Lĩnh vực %s", "the %s service"},
+	"to.counter.n":         {"Quầy %d", "counter %d"},
+	"transfer.target":      {"Nơi chuyển đến", "Transfer target"},
+	"transferred":          {"Đã chuyển %s đến %s.", "%s was transferred to %s."},
+	"transferred.end":      {"Đã chuyển %s đến %s, xuống cuối hàng.", "%s was transferred to %s, at the end of the line."},
+	"transferred.first":    {"Không có ai chờ trước.", "Nobody is waiting ahead of it."},
+	"transferred.ahead":    {"%d người đang chờ trước.", "%d waiting ahead."},
+	"confirm.transfer":     {"Chuyển %s đến %s?", "Transfer %s to %s?"},
+	"confirm.transfer.end": {"Chuyển %s đến %s, xuống cuối hàng?", "Transfer %s to %s, at the end of the line?"},
+	"confirm.close":        {"Đóng quầy %d? Sẽ không gọi công dân nào đến quầy này cho đến khi mở lại.", "Close counter %d? No citizen will be called to it until it is opened again."},
+	"confirm":              {"Đồng ý", "Confirm"},
+	"go.back":              {"Quay lại", "Go back"},
+	"noshow.pending":       {"%s sẽ được ghi vắng mặt sau %s.", "%s will be marked as a no-show in %s."},
+	"noshow.done":          {"Đã ghi %s vắng mặt.", "%s was marked as a no-show."},
+	"noshow.undone":        {"Đã hoàn tác: %s vẫn đang được gọi.", "Undone: %s is still called."},
+	"undo":                 {"Hoàn tác", "Undo"},
+	"err.counter.gone":     {"Quầy của bạn không còn nữa: đăng xuất rồi đăng nhập tại quầy khác.", "Your counter no longer exists: log out and log in at another counter."},
+	"err.counter.none":     {"Phiên đăng nhập không gắn với quầy nào của đơn vị này: đăng nhập tại một quầy.", "Your session has no counter of this office: log in at a counter."},
+	"err.network":          {"Không liên lạc được với máy chủ: kiểm tra mạng rồi thử lại.", "The server cannot be reached: check the network and try again."},
+	"err.http":             {"Máy chủ báo lỗi (HTTP %d): thử lại sau ít phút.", "The server answered with an error (HTTP %d): try again in a few minutes."},
+	"queue.number":         {"Số", "Number"},
+	"call.number.input":    {"Số cần gọi", "Number to call"},
+}
+
+func init() {
+	for k, t := range consoleTexts {
+		if _, dup := texts[k]; dup {
+			panic("web: text " + k + " is defined twice")
+		}
+		texts[k] = t
+	}
 }
