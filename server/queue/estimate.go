@@ -15,11 +15,17 @@ type Estimate struct {
 	// Wait is the time from now until the ticket is called; meaningful only
 	// when Known.
 	Wait time.Duration
-	// Known is false when no counter could call the ticket.
+	// Known is false when no counter could call the ticket, or when no
+	// counter is open although the office is open by its hours (nobody
+	// can say when a clerk will come).
 	Known bool
-	// Provisional is true when no counter was open and the forecast
-	// assumed that every counter opens now.
+	// Provisional is true when no counter was open: before the opening
+	// time the forecast assumes that every counter opens at the next
+	// opening time (Wait counts from it); after it, Known is false.
 	Provisional bool
+	// At is when the ticket is expected to be called (the forecast's
+	// instant plus Wait); zero when not Known.
+	At time.Time
 }
 
 // Seconds is the wait in whole seconds, or −1 when it is not known.
@@ -40,6 +46,7 @@ type Forecast struct {
 	base  int64
 	slots []forecastSlot
 	n     int
+	at    int64 // the forecast's instant, Unix nanoseconds
 }
 
 // forecastSlot is one ticket's estimate. It holds no pointer (in a rush
@@ -88,6 +95,9 @@ func (f *Forecast) set(e *simEntry, est Estimate) {
 		f.n++
 	}
 	*sl = forecastSlot{id: e.hash, wait: int64(est.Wait), ahead: int32(est.Ahead), known: est.Known, prov: est.Provisional}
+	if !est.Known {
+		sl.wait = 0
+	}
 }
 
 // Of returns the estimate of a ticket of the forecast state (any version
@@ -105,7 +115,11 @@ func (f *Forecast) Of(t *Ticket) (e Estimate, ok bool) {
 	if sl.id == 0 || sl.id != idHash(t.ID) {
 		return Estimate{}, false
 	}
-	return Estimate{Ahead: int(sl.ahead), Wait: time.Duration(sl.wait), Known: sl.known, Provisional: sl.prov}, true
+	e = Estimate{Ahead: int(sl.ahead), Wait: time.Duration(sl.wait), Known: sl.known, Provisional: sl.prov}
+	if e.Known {
+		e.At = time.Unix(0, f.at+sl.wait)
+	}
+	return e, true
 }
 
 // Len returns the number of tickets with an estimate.
@@ -172,8 +186,10 @@ type simCounter struct {
 // free, calls the waiting ticket with the smallest key it serves, and is busy
 // for that service's average duration. A counter serving a ticket now is
 // free when that ticket's average duration has passed. When no counter is
-// open (before the first clerk logs in), every counter is assumed to open
-// now and the estimates are marked provisional. Extra tickets, not yet in the
+// open (before the first clerk logs in), the estimates are provisional:
+// every counter is assumed to open at the office's next opening time, or,
+// when the office is already open by its hours, the wait is not known.
+// Extra tickets, not yet in the
 // state, take part as if they were (Issue uses this for the new ticket).
 //
 // The replay is deterministic and costs O(tickets × (counters + services
@@ -216,8 +232,8 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		l.entries = slices.Insert(l.entries, i, e)
 	}
 	out := newForecast(lines)
-
 	nowNs := now.UnixNano()
+	out.at = nowNs
 	mk := func(i int, free int64) simCounter {
 		k := &o.Counters[i]
 		c := simCounter{idx: i, number: k.Number, free: free, alive: true}
@@ -230,7 +246,7 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		c.sources = append(c.sources, simSource{line: nsvc + i})
 		return c
 	}
-	provisional := false
+	provisional, known := false, true
 	counters := make([]simCounter, 0, nctr)
 	for i := range o.Counters {
 		if s.Counters[o.Counters[i].ID].State == CounterOpen {
@@ -238,9 +254,21 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		}
 	}
 	if len(counters) == 0 {
+		// Nobody serves yet: every counter is assumed to open at the next
+		// opening time. Once the office is open by its hours, when a clerk
+		// comes is anybody's guess: the replay still gives the places in
+		// line, but no time.
 		provisional = true
+		start, ok := nowNs, false
+		if !o.IsOpen(now) {
+			var at time.Time
+			if at, ok = o.NextOpening(now); ok {
+				start = at.UnixNano()
+			}
+		}
+		known = ok
 		for i := range o.Counters {
-			counters = append(counters, mk(i, nowNs))
+			counters = append(counters, mk(i, start))
 		}
 	}
 	slices.SortFunc(counters, func(a, b simCounter) int { return cmp.Compare(a.number, b.number) })
@@ -304,7 +332,7 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		} else {
 			ahead += aheadSvc[bestLine]
 		}
-		out.set(best, Estimate{Ahead: ahead, Wait: time.Duration(sc.free - nowNs), Known: true, Provisional: provisional})
+		out.set(best, Estimate{Ahead: ahead, Wait: time.Duration(sc.free - nowNs), Known: known, Provisional: provisional})
 		l.head++
 		l.calls++
 		nowCounter[sc.idx]++

@@ -119,7 +119,7 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 		c.sources = append(c.sources, refSimSource{line: nsvc + i})
 		return c
 	}
-	provisional := false
+	provisional, known := false, true
 	counters := make([]refSimCounter, 0, nctr)
 	for i := range o.Counters {
 		if s.Counters[o.Counters[i].ID].State == CounterOpen {
@@ -128,8 +128,16 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 	}
 	if len(counters) == 0 {
 		provisional = true
+		start, ok := now, false
+		if !o.IsOpen(now) {
+			start, ok = o.NextOpening(now)
+		}
+		known = ok
+		if !ok {
+			start = now
+		}
 		for i := range o.Counters {
-			counters = append(counters, mk(i, now))
+			counters = append(counters, mk(i, start))
 		}
 	}
 	slices.SortFunc(counters, func(a, b refSimCounter) int { return cmp.Compare(a.number, b.number) })
@@ -193,7 +201,11 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 		} else {
 			ahead += aheadSvc[bestLine]
 		}
-		out[best.t.ID] = Estimate{Ahead: ahead, Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
+		e := Estimate{Ahead: ahead, Known: known, Provisional: provisional}
+		if known {
+			e.Wait, e.At = sc.free.Sub(now), time.Unix(0, sc.free.UnixNano())
+		}
+		out[best.t.ID] = e
 		l.head++
 		l.calls++
 		nowCounter[sc.idx]++

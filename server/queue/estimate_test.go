@@ -129,7 +129,7 @@ func TestEstimate(t *testing.T) {
 			want: map[string]wantEst{"t1": {5 * m, 0, true, false}},
 		},
 		{
-			name: "no counter open: every counter assumed to open now, provisional",
+			name: "no counter open while the office is open by its hours: places, no time",
 			setup: func(s *tstate) {
 				s.issue(at("07:00"), "a1", "a", PriorityNone)
 				s.issue(at("07:01"), "a2", "a", PriorityNone)
@@ -140,9 +140,36 @@ func TestEstimate(t *testing.T) {
 			// b1 is called at c2 at the same moment as a1 at c1 (which also
 			// serves b): a1 is not ahead of b1.
 			want: map[string]wantEst{
-				"a1": {0, 0, true, true}, "a2": {10 * m, 1, true, true},
-				"b1": {0, 0, true, true}, "n1": {0, 0, true, true},
+				"a1": {0, 0, false, true}, "a2": {0, 1, false, true},
+				"b1": {0, 0, false, true}, "n1": {0, 0, false, true},
 			},
+		},
+		{
+			name: "no counter open before the opening time: every counter assumed to open then",
+			mods: []func(*Office){func(o *Office) {
+				o.Hours = WeekHours{"fri": {{From: "07:30", To: "11:30"}, {From: "13:30", To: "17:00"}}}
+			}},
+			setup: func(s *tstate) {
+				// Before the opening time only a clerk issues numbers.
+				for i, id := range []string{"a1", "a2", "n1"} {
+					s.do(s.Issue(at("07:00").Add(time.Duration(i)*time.Minute), IssueRequest{ID: id, Token: "tok-" + id, Service: id[:1], Source: SourceClerk}))
+				}
+			},
+			now: "07:10",
+			want: map[string]wantEst{
+				"a1": {20 * m, 0, true, true}, "a2": {30 * m, 1, true, true}, "n1": {20 * m, 0, true, true},
+			},
+		},
+		{
+			name: "no counter open at lunch: from the afternoon's opening",
+			mods: []func(*Office){func(o *Office) {
+				o.Hours = WeekHours{"fri": {{From: "07:30", To: "11:30"}, {From: "13:30", To: "17:00"}}}
+			}},
+			setup: func(s *tstate) {
+				s.issue(at("08:00"), "a1", "a", PriorityNone)
+			},
+			now: "12:00",
+			want: map[string]wantEst{"a1": {90 * m, 0, true, true}},
 		},
 		{
 			name: "paused counters do not count as open, and are not assumed to open",
