@@ -168,7 +168,7 @@ func TestEstimate(t *testing.T) {
 			setup: func(s *tstate) {
 				s.issue(at("08:00"), "a1", "a", PriorityNone)
 			},
-			now: "12:00",
+			now:  "12:00",
 			want: map[string]wantEst{"a1": {90 * m, 0, true, true}},
 		},
 		{
