@@ -201,6 +201,12 @@ type simCounter struct {
 // a slice by issue order, so the replay does no map, sorting or time.Time
 // work per ticket.
 func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
+	return s.forecast(now, true, extra...)
+}
+
+// forecast is Estimate; expect false leaves out the citizens still to
+// come (for the tests of the replay's own rules).
+func (s *State) forecast(now time.Time, expect bool, extra ...*Ticket) *Forecast {
 	o := &s.Office
 	nsvc, nctr := len(o.Services), len(o.Counters)
 	x := s.waiting
@@ -272,6 +278,10 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		}
 	}
 	slices.SortFunc(counters, func(a, b simCounter) int { return cmp.Compare(a.number, b.number) })
+	var ps []phantoms
+	if expect {
+		ps = s.newPhantoms(x, nowNs, avg)
+	}
 
 	// Ahead counts the calls made before a ticket's call at the counters
 	// that could call it. Calls at the same simulated instant at other
@@ -309,6 +319,9 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		}
 		if bestLine < 0 {
 			sc.alive = false
+			continue
+		}
+		if ps != nil && phantomFirst(ps, sc.sources, nsvc, &sc.free, bestKey) {
 			continue
 		}
 		if sc.free > instant {
@@ -352,6 +365,144 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		}
 	}
 	return out
+}
+
+// rateWindow is the time constant of the learned arrival rates: each of
+// the day's walk-ins counts with weight exp(−age/rateWindow), so the rates
+// follow the day's rush within about an hour.
+const rateWindow = time.Hour
+
+// minRateSpan is how long the day's walk-ins must have been coming before
+// their rates are used: a few arrivals in the first minutes are no rate.
+const minRateSpan = 30 * time.Minute
+
+// phantomStep is the longest spacing of a service's expected arrivals: a
+// rarer arrival is spread as fractions of a citizen this far apart, so
+// that the forecast carries their expected work instead of rounding it to
+// nobody.
+const phantomStep = 5 * time.Minute
+
+// phantoms are the citizens of a service who have not come yet but will
+// go ahead of some who wait: walk-ins with and without priority at the
+// rates learned from the day (a priority walk-in goes ahead by its bonus;
+// one without, at a counter that serves this service with a smaller offset
+// than a waiting ticket's), and the day's appointments not yet checked in,
+// at their slot start. They take a counter's time in the replay and get no
+// estimate.
+type phantoms struct {
+	walk  [2]stream
+	books []booked // by key
+	bi    int      // the next booking
+	avg   int64    // the service's average: a booking's counter time
+}
+
+// stream is a service's expected walk-ins of one kind: one every step
+// nanoseconds from next on, each with a bonus and taking work nanoseconds
+// of a counter (a fraction of the service's average when they are rare).
+// step is 0 when none is expected.
+type stream struct {
+	step, bonus, work, next int64
+}
+
+// booked is a booking not yet checked in: when it can be called (avail)
+// and its ordering key before the counter offset.
+type booked struct {
+	avail, key int64
+}
+
+// newPhantoms returns the phantoms of each service at now (nil when there
+// are none, so that the replay skips them).
+func (s *State) newPhantoms(x *waitingIndex, nowNs int64, avg []int64) []phantoms {
+	var ps []phantoms
+	get := func(i int) *phantoms {
+		if ps == nil {
+			ps = make([]phantoms, len(avg))
+			for j := range ps {
+				ps[j].avg = avg[j]
+			}
+		}
+		return &ps[i]
+	}
+	// The weighted count of a rate λ after a span T is λ·τ·(1 − e^(−T/τ)).
+	span := nowNs - x.first
+	scale := float64(rateWindow) * (1 - decay(span))
+	for i := range x.rates {
+		if span < int64(minRateSpan) {
+			break
+		}
+		n, bonus := x.rates[i].at(nowNs)
+		if n < 1e-3 {
+			continue
+		}
+		rate := n / scale // arrivals per nanosecond
+		step := min(1/rate, float64(phantomStep))
+		w := &get(i / 2).walk[i%2]
+		w.step, w.bonus = int64(step), int64(bonus/n)
+		w.work = int64(rate * step * float64(avg[i/2]))
+		w.next = nowNs + w.step/2
+	}
+	if len(s.Bookings) > 0 {
+		late := int64(time.Duration(s.Office.Policy.BookingLateMinutes) * time.Minute)
+		for _, b := range s.Bookings {
+			if b.Status != BookingBooked || b.Date != s.Day {
+				continue
+			}
+			si, ok := x.svcIdx[b.Service]
+			if !ok {
+				continue
+			}
+			start, ok := s.Office.SlotTime(b.Date, b.Slot)
+			if !ok || start.UnixNano()+late < nowNs {
+				continue
+			}
+			st := start.UnixNano()
+			p := get(si)
+			p.books = append(p.books, booked{avail: max(nowNs, st), key: st - x.noBonus})
+		}
+		for i := range ps {
+			slices.SortFunc(ps[i].books, func(a, b booked) int { return cmp.Compare(a.key, b.key) })
+		}
+	}
+	return ps
+}
+
+// phantomFirst is what a counter free at free, calling from sources, does
+// before it calls the real ticket of key bestKey: it serves a phantom that
+// has come by then and goes before that ticket, if there is one (true),
+// and is busy for its counter time.
+func phantomFirst(ps []phantoms, sources []simSource, nsvc int, free *int64, bestKey int64) bool {
+	var p *phantoms
+	var w *stream
+	key := bestKey
+	for _, src := range sources {
+		if src.line >= nsvc {
+			continue
+		}
+		q := &ps[src.line]
+		for j := range q.walk {
+			if v := &q.walk[j]; v.step > 0 && v.next <= *free {
+				if k := v.next - v.bonus + src.offset; k < key {
+					p, w, key = q, v, k
+				}
+			}
+		}
+		if q.bi < len(q.books) {
+			if b := q.books[q.bi]; b.avail <= *free && b.key+src.offset < key {
+				p, w, key = q, nil, b.key+src.offset
+			}
+		}
+	}
+	switch {
+	case p == nil:
+		return false
+	case w == nil:
+		p.bi++
+		*free += p.avg
+	default:
+		w.next += w.step
+		*free += w.work
+	}
+	return true
 }
 
 // freeAt is when counter k will be free: now, or when its current ticket's

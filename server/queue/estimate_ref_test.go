@@ -153,6 +153,15 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 	nowSvc := make([]int, nsvc)       // calls at `instant`
 	nowCounter := make([]int, nctr)
 	var instant time.Time
+	avgNs := make([]int64, nsvc)
+	for i := range avgNs {
+		avgNs[i] = int64(avg[i])
+	}
+	x := s.waiting
+	if x == nil {
+		x = buildWaitingIndex(s)
+	}
+	ps := s.newPhantoms(x, now.UnixNano(), avgNs)
 	for {
 		// The counter that is free first (ties: lower number) calls next.
 		var sc *refSimCounter
@@ -179,6 +188,18 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 		if bestLine < 0 {
 			sc.alive = false
 			continue
+		}
+		// The citizens still to come (the same phantoms as Estimate's).
+		if ps != nil {
+			srcs := make([]simSource, len(sc.sources))
+			for i, src := range sc.sources {
+				srcs[i] = simSource{line: src.line, offset: int64(src.offset)}
+			}
+			free := sc.free.UnixNano()
+			if phantomFirst(ps, srcs, nsvc, &free, bestKey.UnixNano()) {
+				sc.free = time.Unix(0, free)
+				continue
+			}
 		}
 		if sc.free.After(instant) {
 			for i, n := range nowSvc {

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -24,12 +25,51 @@ type waitingIndex struct {
 	ctrIdx  map[string]int
 	noBonus int64
 	office  *Office // what the lines were cut for; Apply drops the index when it changes
+	// rates[2i] learns how often walk-ins of service i without priority
+	// arrive, rates[2i+1] those with: the forecast expects more of them
+	// (see newPhantoms). day and first are the business day of the last
+	// walk-in counted and when that day's first one came.
+	rates []arrivalRate
+	day   string
+	first int64
+}
+
+// arrivalRate is a rate of arrivals learned from the day: each arrival
+// counts with weight exp(−age/rateWindow). n is that weighted count at
+// instant last (Unix nanoseconds), bonus the weighted sum of their priority
+// bonuses (nanoseconds).
+type arrivalRate struct {
+	n, bonus float64
+	last     int64
+}
+
+// decay is the weight of an arrival d nanoseconds old.
+func decay(d int64) float64 { return math.Exp(-float64(d) / float64(rateWindow)) }
+
+// add counts an arrival at instant at with a bonus; arrivals may come in
+// any order and give the same rate.
+func (r *arrivalRate) add(at, bonus int64) {
+	if at >= r.last {
+		f := decay(at - r.last)
+		r.n, r.bonus, r.last = r.n*f+1, r.bonus*f+float64(bonus), at
+		return
+	}
+	f := decay(r.last - at)
+	r.n += f
+	r.bonus += f * float64(bonus)
+}
+
+// at returns the weighted count and bonus sum at instant now.
+func (r *arrivalRate) at(now int64) (n, bonus float64) {
+	f := decay(now - r.last)
+	return r.n * f, r.bonus * f
 }
 
 // newWaitingIndex returns the empty index of an office.
 func newWaitingIndex(o *Office) *waitingIndex {
 	x := &waitingIndex{
 		lines:   make([][]simEntry, len(o.Services)+len(o.Counters)),
+		rates:   make([]arrivalRate, 2*len(o.Services)),
 		svcIdx:  make(map[string]int, len(o.Services)),
 		ctrIdx:  make(map[string]int, len(o.Counters)),
 		noBonus: int64(o.Policy.Bonus(PriorityNone)),
@@ -53,11 +93,36 @@ func buildWaitingIndex(s *State) *waitingIndex {
 				x.lines[li] = append(x.lines[li], e)
 			}
 		}
+		x.arrived(t)
 	}
 	for _, l := range x.lines {
 		slices.SortFunc(l, compareEntries)
 	}
 	return x
+}
+
+// arrived counts a walk-in (a checked-in booking is counted with the
+// bookings, see newPhantoms).
+func (x *waitingIndex) arrived(t *Ticket) {
+	if t.Source == SourceBooking {
+		return
+	}
+	si, ok := x.svcIdx[t.Service]
+	if !ok {
+		return
+	}
+	at := t.IssuedAt.UnixNano()
+	switch {
+	case t.Day > x.day:
+		x.day, x.first = t.Day, at
+	case t.Day == x.day:
+		x.first = min(x.first, at)
+	}
+	if t.Priority == PriorityNone {
+		x.rates[2*si].add(at, x.noBonus)
+	} else {
+		x.rates[2*si+1].add(at, int64(x.office.Policy.Bonus(t.Priority)))
+	}
 }
 
 // compareEntries is the ordering rule on the entries of one line.
@@ -130,6 +195,9 @@ func (x *waitingIndex) remove(t *Ticket) bool {
 func (x *waitingIndex) update(old, t *Ticket) bool {
 	if old != nil && old.Status == StatusWaiting && !x.remove(old) {
 		return false
+	}
+	if old == nil {
+		x.arrived(t)
 	}
 	if t.Status == StatusWaiting {
 		x.insert(t)
