@@ -214,10 +214,7 @@ func (s *State) forecast(now time.Time, expect bool, extra ...*Ticket) *Forecast
 		x = buildWaitingIndex(s)
 	}
 	svcIdx := x.svcIdx
-	avg := make([]int64, nsvc)
-	for i := range o.Services {
-		avg[i] = int64(s.Average(o.Services[i].ID))
-	}
+	avg := s.forecastAverages(x, now.UnixNano(), expect)
 	// The lines are the index's, read only; a line that gets an extra
 	// ticket is copied first.
 	lines := make([]simLine, nsvc+nctr)
@@ -367,6 +364,39 @@ func (s *State) forecast(now time.Time, expect bool, extra ...*Ticket) *Forecast
 	return out
 }
 
+// priorServices is how many services the running average (State.Average)
+// counts for in the forecast's mean duration against the day's services.
+const priorServices = 3
+
+// servedWindow is the time constant of the day's mean durations: longer
+// than the arrival rates', as a service mix changes slowly and a few
+// services are a noisy mean.
+const servedWindow = 2 * time.Hour
+
+// maxServiceFactor caps a service counted in the day's mean, as a multiple
+// of its configured duration.
+const maxServiceFactor = 4
+
+// forecastAverages returns the mean duration of each service in
+// nanoseconds. With learn, the running average (whose every new service
+// moves it by a fifth, so that it is as noisy as a few services) is
+// weighed with the day's finished services, recent ones most (see
+// servedWindow), as priorServices services against theirs; without, it is
+// the running average alone.
+func (s *State) forecastAverages(x *waitingIndex, nowNs int64, learn bool) []int64 {
+	o := &s.Office
+	avg := make([]int64, len(o.Services))
+	for i := range o.Services {
+		a := float64(s.Average(o.Services[i].ID))
+		if learn {
+			n, sum := x.served[i].at(nowNs, servedWindow)
+			a = (priorServices*a + sum) / (priorServices + n)
+		}
+		avg[i] = int64(a)
+	}
+	return avg
+}
+
 // rateWindow is the time constant of the learned arrival rates: each of
 // the day's walk-ins counts with weight exp(−age/rateWindow), so the rates
 // follow the day's rush within about an hour.
@@ -386,8 +416,8 @@ const phantomStep = 5 * time.Minute
 // go ahead of some who wait: walk-ins with and without priority at the
 // rates learned from the day (a priority walk-in goes ahead by its bonus;
 // one without, at a counter that serves this service with a smaller offset
-// than a waiting ticket's), and the day's appointments not yet checked in,
-// at their slot start. They take a counter's time in the replay and get no
+// than a waiting ticket's), and the booked citizens of the day's coming
+// slots, at their slot start. They take a counter's time in the replay and get no
 // estimate.
 type phantoms struct {
 	walk  [2]stream
@@ -404,8 +434,8 @@ type stream struct {
 	step, bonus, work, next int64
 }
 
-// booked is a booking not yet checked in: when it can be called (avail)
-// and its ordering key before the counter offset.
+// booked is a booking of a coming slot: when it can be called (avail, the
+// slot start) and its ordering key before the counter offset.
 type booked struct {
 	avail, key int64
 }
@@ -425,12 +455,12 @@ func (s *State) newPhantoms(x *waitingIndex, nowNs int64, avg []int64) []phantom
 	}
 	// The weighted count of a rate λ after a span T is λ·τ·(1 − e^(−T/τ)).
 	span := nowNs - x.first
-	scale := float64(rateWindow) * (1 - decay(span))
+	scale := float64(rateWindow) * (1 - decay(span, rateWindow))
 	for i := range x.rates {
 		if span < int64(minRateSpan) {
 			break
 		}
-		n, bonus := x.rates[i].at(nowNs)
+		n, bonus := x.rates[i].at(nowNs, rateWindow)
 		if n < 1e-3 {
 			continue
 		}
@@ -441,8 +471,10 @@ func (s *State) newPhantoms(x *waitingIndex, nowNs int64, avg []int64) []phantom
 		w.work = int64(rate * step * float64(avg[i/2]))
 		w.next = nowNs + w.step/2
 	}
+	// A booked citizen whose slot has begun and who has not come is
+	// more likely not to come at all than to come late: only the coming
+	// slots count.
 	if len(s.Bookings) > 0 {
-		late := int64(time.Duration(s.Office.Policy.BookingLateMinutes) * time.Minute)
 		for _, b := range s.Bookings {
 			if b.Status != BookingBooked || b.Date != s.Day {
 				continue
@@ -452,12 +484,12 @@ func (s *State) newPhantoms(x *waitingIndex, nowNs int64, avg []int64) []phantom
 				continue
 			}
 			start, ok := s.Office.SlotTime(b.Date, b.Slot)
-			if !ok || start.UnixNano()+late < nowNs {
+			if !ok || start.UnixNano() < nowNs {
 				continue
 			}
 			st := start.UnixNano()
 			p := get(si)
-			p.books = append(p.books, booked{avail: max(nowNs, st), key: st - x.noBonus})
+			p.books = append(p.books, booked{avail: st, key: st - x.noBonus})
 		}
 		for i := range ps {
 			slices.SortFunc(ps[i].books, func(a, b booked) int { return cmp.Compare(a.key, b.key) })

@@ -68,10 +68,14 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 	o := &s.Office
 	nsvc, nctr := len(o.Services), len(o.Counters)
 	svcIdx := make(map[string]int, nsvc)
+	x := s.waiting
+	if x == nil {
+		x = buildWaitingIndex(s)
+	}
 	avg := make([]time.Duration, nsvc)
-	for i := range o.Services {
+	for i, a := range s.forecastAverages(x, now.UnixNano(), true) {
 		svcIdx[o.Services[i].ID] = i
-		avg[i] = s.Average(o.Services[i].ID)
+		avg[i] = time.Duration(a)
 	}
 	ctrIdx := make(map[string]int, nctr)
 	for i := range o.Counters {
@@ -156,10 +160,6 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 	avgNs := make([]int64, nsvc)
 	for i := range avgNs {
 		avgNs[i] = int64(avg[i])
-	}
-	x := s.waiting
-	if x == nil {
-		x = buildWaitingIndex(s)
 	}
 	ps := s.newPhantoms(x, now.UnixNano(), avgNs)
 	for {

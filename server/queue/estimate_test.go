@@ -2,6 +2,7 @@ package queue
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -279,9 +280,17 @@ func TestEstimateFollowsAverages(t *testing.T) {
 	s.issue(at("08:01"), "t1", "a", PriorityNone)
 	s.issue(at("08:02"), "t2", "a", PriorityNone)
 	s.issue(at("08:03"), "t3", "a", PriorityNone)
-	checkEstimates(t, s.State, s.Estimate(at("08:05")), map[string]wantEst{
+	checkEstimates(t, s.State, s.forecast(at("08:05"), false), map[string]wantEst{
 		"t1": {0, 0, true, false}, "t2": {12 * time.Minute, 1, true, false}, "t3": {24 * time.Minute, 2, true, false},
 	})
+	// The forecast weighs the running average as three services against
+	// the day's: (3 × 12 + 20·w) / (3 + w) minutes, w = e^(−5 min / 2 h)
+	// the weight of the 20-minute service finished 5 minutes ago.
+	w := math.Exp(-5.0 / 120)
+	want := time.Duration((3*12 + 20*w) / (3 + w) * float64(time.Minute))
+	if e, _ := s.Estimate(at("08:05")).Of(s.Tickets["t2"]); e.Wait < want-time.Millisecond || e.Wait > want+time.Millisecond {
+		t.Errorf("t2: wait %v with the day's services, want %v", e.Wait, want)
+	}
 }
 
 func TestIssueRecordsEstimate(t *testing.T) {

@@ -82,27 +82,32 @@ func TestForecastWithoutPriorityArrivalsChangesNothing(t *testing.T) {
 	}
 }
 
-// TestForecastExpectsBookings: a booked citizen not yet checked in, whose
-// slot began before a walk-in's arrival, goes ahead of it (the rule gives
-// them the slot start) once they come within the check-in window; a later
-// slot and a booking past its window do not.
+// TestForecastExpectsBookings: the booked citizen of a coming slot goes
+// ahead of a waiting ticket whose key at a counter is later than the slot
+// start (here service b, served by c1 30 minutes behind a). A slot that
+// has begun without its citizen, and a slot after the ticket's key, do not
+// count; a booking checked in is a waiting ticket, counted once.
 func TestForecastExpectsBookings(t *testing.T) {
 	s := newTestState(t, bookable)
-	s.book(at("06:00"), "ACEFGH", testDay, "07:30", "0901000001") // past its window at 08:05
-	s.book(at("06:00"), "ACEFGJ", testDay, "08:00", "0901000002") // late, still in its window
-	s.book(at("06:00"), "ACEFGK", testDay, "09:00", "0901000003") // after the walk-ins
+	s.book(at("06:00"), "ACEFGH", testDay, "07:30", "0901000001") // begun, not come
+	s.book(at("06:00"), "ACEFGJ", testDay, "08:30", "0901000002") // before b1's 08:33 at c1
+	s.book(at("06:00"), "ACEFGK", testDay, "09:00", "0901000003") // after it
 	s.open(at("07:00"), "c1")
-	s.issue(at("08:01"), "w1", "a", PriorityNone)
-	s.issue(at("08:02"), "w2", "a", PriorityNone)
-	now := at("08:05")
-	p1, e1 := waitOf(t, s, now, "w1", false), waitOf(t, s, now, "w1", true)
-	p2, e2 := waitOf(t, s, now, "w2", false), waitOf(t, s, now, "w2", true)
-	if e1-p1 != 10*time.Minute || e2-p2 != 10*time.Minute {
-		t.Errorf("the 08:00 booking adds %v and %v to the walk-ins, want one service (10m) each", e1-p1, e2-p2)
+	for i, id := range []string{"a1", "a2", "a3"} {
+		s.issue(at("08:01").Add(time.Duration(i)*time.Minute), id, "a", PriorityNone)
 	}
-	// Checked in, it is a waiting ticket like any other: counted once.
-	s.checkIn(now, "ACEFGJ", "b1")
-	if e := waitOf(t, s, now, "w1", true); e != e1 {
-		t.Errorf("after the check-in w1 waits %v, before %v", e, e1)
+	s.issue(at("08:03"), "b1", "b", PriorityNone) // key 08:33 at c1
+	now := at("08:05")
+	// c1 calls a1, a2, a3 at 08:05, 08:15, 08:25; at 08:35 the 08:30
+	// booking has come and goes first.
+	if p, e := waitOf(t, s, now, "b1", false), waitOf(t, s, now, "b1", true); p != 30*time.Minute || e != 40*time.Minute {
+		t.Errorf("b1 waits %v without the bookings and %v with them, want 30m and 40m", p, e)
+	}
+	if p, e := waitOf(t, s, now, "a3", false), waitOf(t, s, now, "a3", true); p != e {
+		t.Errorf("the bookings add %v to a3, whose key is before them", e-p)
+	}
+	s.checkIn(at("08:06"), "ACEFGJ", "bk")
+	if e := waitOf(t, s, at("08:06"), "b1", true); e != 40*time.Minute {
+		t.Errorf("after the check-in b1 waits %v, want 40m", e)
 	}
 }

@@ -54,17 +54,12 @@ func TestWaitEstimateReplay(t *testing.T) {
 	}
 	byHour := map[int]*acc{}
 	var all acc
-	for i, day := range days {
-		for num, r := range day {
+	for _, day := range days {
+		for _, r := range day {
 			if byHour[r.hour] == nil {
 				byHour[r.hour] = &acc{}
 			}
-			floor := 0.0
-			for j, o := range days {
-				if j != i {
-					floor += math.Abs(r.wait-o[num].wait) / 2 / float64(len(days)-1)
-				}
-			}
+			floor := r.floor
 			for _, x := range []*acc{byHour[r.hour], &all} {
 				x.n++
 				x.abs += math.Abs(r.est - r.wait)
@@ -100,11 +95,12 @@ func TestWaitEstimateReplay(t *testing.T) {
 		t.Errorf("%d of %d tickets were called", all.n, len(days)*n.arrivals)
 	}
 	for _, c := range []struct {
-		name string
-		x    *acc
-	}{{"the day", &all}, {fmt.Sprintf("the peak hour (%02d:00)", peak), byHour[peak]}} {
-		if e, f := c.x.abs/float64(c.x.n), c.x.floor/float64(c.x.n); e > (1+maxAboveFloor)*f {
-			t.Errorf("over %s the estimate is off by %.2f min on average, %.0f %% above the %.2f min no forecast can beat; want at most %.0f %% above", c.name, e, 100*(e/f-1), f, 100*maxAboveFloor)
+		name  string
+		x     *acc
+		above float64
+	}{{"the day", &all, maxAboveFloorDay}, {fmt.Sprintf("the peak hour (%02d:00)", peak), byHour[peak], maxAboveFloorPeak}} {
+		if e, f := c.x.abs/float64(c.x.n), c.x.floor/float64(c.x.n); e > (1+c.above)*f {
+			t.Errorf("over %s the estimate is off by %.2f min on average, %.0f %% above the %.2f min no forecast can beat; want at most %.0f %% above", c.name, e, 100*(e/f-1), f, 100*c.above)
 		}
 		if bias, w := c.x.signed/float64(c.x.n), c.x.wait/float64(c.x.n); bias < -maxLowBias*w {
 			t.Errorf("over %s the estimate runs %.1f min low against a %.1f-min mean wait, want at most %.0f %% low", c.name, -bias, w, 100*maxLowBias)
@@ -113,21 +109,188 @@ func TestWaitEstimateReplay(t *testing.T) {
 }
 
 // replayDays is how many times TestWaitEstimateReplay replays its day.
-// maxAboveFloor is how far above the floor (the error no forecast can beat)
-// the mean absolute error of the wait estimate may be, as a share of the
-// floor; maxLowBias is how far below the actual wait the estimate may run
-// on average, as a share of the mean wait.
+// maxLowBias is how far below the actual wait the estimate may run on
+// average, as a share of the mean wait. maxAboveFloorPeak and
+// maxAboveFloorDay are how far above the floor (the error no forecast can
+// beat) the mean absolute error may be at the peak hour and over the day,
+// as a share of the floor. The floor is about 20 % of the mean wait at the
+// peak and 24 % over the day, whose quiet hours have waits of a minute or
+// two that are either nothing or a whole service: an estimate that is
+// not low on average pays for it in those hours, where the floor of
+// a low-biased one is a median nearer zero.
 const (
-	replayDays    = 4
-	maxAboveFloor = 0.20
-	maxLowBias    = 0.05
+	replayDays        = 4
+	maxLowBias        = 0.05
+	maxAboveFloorPeak = 0.30
+	maxAboveFloorDay  = 0.60
 )
 
 // replayed is one ticket of a replayed day: the hour it was issued, its
 // wait (issue to call) and the estimate printed on it, in minutes.
 type replayed struct {
-	hour      int
-	wait, est float64
+	hour             int
+	wait, est, floor float64
+}
+
+// arrival is a citizen of the replayed day: a walk-in, or a booked
+// citizen checking in.
+type arrival struct {
+	at      time.Time
+	svc     string
+	p       queue.Priority
+	booking string // the code of a booked citizen checking in
+}
+
+// walkIns draws the walk-ins of the day that opens at start, from the
+// instant from on: random arrivals, busier mid-morning and mid-afternoon,
+// one in ten elderly.
+func walkIns(rng *rand.Rand, start, from time.Time) []arrival {
+	perHour := []float64{18, 30, 36, 28, 14, 8, 22, 30, 20} // from 07:30
+	services := []string{"xay-dung", "ho-tich", "ho-tich", "chung-thuc", "chung-thuc"}
+	var out []arrival
+	for h, rate := range perHour {
+		t0 := start.Add(time.Duration(h) * time.Hour)
+		end := t0.Add(time.Hour)
+		if !end.After(from) {
+			continue
+		}
+		for at := later(t0, from); ; {
+			at = at.Add(time.Duration(rng.ExpFloat64() / rate * float64(time.Hour)))
+			if !at.Before(end) {
+				break
+			}
+			p := queue.PriorityNone
+			if rng.Float64() < 0.1 {
+				p = queue.PriorityElderly
+			}
+			out = append(out, arrival{at: at, svc: services[rng.IntN(len(services))], p: p})
+		}
+	}
+	return out
+}
+
+// later returns the later of two instants.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// serviceTime draws how long a service takes: around its actual mean, in
+// a lognormal spread (half the services take from 0.6 to 1.2 times the
+// mean, one in twenty more than twice).
+func serviceTime(rng *rand.Rand, svc string) time.Duration {
+	return time.Duration(actualMinutes[svc] * math.Exp(rng.NormFloat64()*0.5-0.125) * float64(time.Minute))
+}
+
+// actualMinutes are the actual mean service minutes per service (the
+// configured defaults are 10, 5 and 3: the averages must learn).
+var actualMinutes = map[string]float64{"xay-dung": 13, "ho-tich": 6, "chung-thuc": 3.5}
+
+// forkSamples is how many futures forkFloor draws for each ticket.
+const forkSamples = 12
+
+// forkFloor is the error no estimate made when ticket id was issued can
+// beat: it replays the rest of the day from the state at issue (a copy of
+// it) forkSamples times, each with other service times (the services under
+// way too, given how long they have lasted) and other walk-ins drawn as the
+// day's are (the booked citizens check in as they did), and returns the
+// mean absolute deviation of the ticket's wait around its median, in
+// minutes: the error of the best estimate knowing the state at issue and
+// how citizens come and are served.
+func forkFloor(t *testing.T, st *queue.State, now, start time.Time, id string, busy map[string]time.Time, after []arrival, rng *rand.Rand) float64 {
+	t.Helper()
+	waits := make([]float64, 0, forkSamples)
+	for range forkSamples {
+		later := walkIns(rng, start, now)
+		for _, a := range after {
+			if a.booking != "" {
+				later = append(later, a)
+			}
+		}
+		slices.SortStableFunc(later, func(a, b arrival) int { return a.at.Compare(b.at) })
+		s := st.Clone()
+		apply := func(c *queue.Change, err error) *queue.Change {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("fork: %v", err)
+			}
+			s.Apply(c)
+			return c
+		}
+		until := map[string]time.Time{}
+		for _, kc := range s.Office.Counters { // in order: the draws are seeded
+			k := kc.ID
+			cur, ok := s.Tickets[s.Counters[k].Current]
+			if _, busy := busy[k]; !busy || !ok {
+				continue
+			}
+			elapsed := now.Sub(cur.CalledAt)
+			d := serviceTime(rng, cur.Service)
+			for i := 0; d <= elapsed && i < 200; i++ {
+				d = serviceTime(rng, cur.Service)
+			}
+			until[k] = cur.CalledAt.Add(max(d, elapsed))
+		}
+		clock, next, wait := now, 0, -1.0
+		callNext := func(k string) {
+			c := apply(s.Next(clock, k, "nv-"+k))
+			if c.Ticket == nil {
+				delete(until, k)
+				return
+			}
+			if c.Ticket.ID == id {
+				wait = clock.Sub(c.Ticket.IssuedAt).Minutes()
+			}
+			until[k] = clock.Add(serviceTime(rng, c.Ticket.Service))
+		}
+		for _, k := range s.Office.Counters {
+			if _, ok := until[k.ID]; !ok && wait < 0 {
+				callNext(k.ID)
+			}
+		}
+		for wait < 0 {
+			at, counter := time.Time{}, ""
+			if next < len(later) {
+				at = later[next].at
+			}
+			for _, k := range s.Office.Counters {
+				if u, ok := until[k.ID]; ok && (at.IsZero() || u.Before(at)) {
+					at, counter = u, k.ID
+				}
+			}
+			if at.IsZero() {
+				t.Fatalf("fork: %s is never called", id)
+			}
+			clock = at
+			if counter != "" {
+				callNext(counter)
+				continue
+			}
+			a := later[next]
+			next++
+			fid := fmt.Sprintf("f%d", next)
+			if a.booking != "" {
+				apply(s.CheckIn(clock, queue.CheckInRequest{Code: a.booking, ID: fid, Token: "x"}))
+			} else {
+				apply(s.Issue(clock, queue.IssueRequest{ID: fid, Token: "x", Service: a.svc, Priority: a.p, Source: queue.SourceKiosk}))
+			}
+			for _, k := range s.Office.Counters {
+				if _, ok := until[k.ID]; !ok && wait < 0 {
+					callNext(k.ID)
+				}
+			}
+		}
+		waits = append(waits, wait)
+	}
+	slices.Sort(waits)
+	med := (waits[(len(waits)-1)/2] + waits[len(waits)/2]) / 2
+	dev := 0.0
+	for _, w := range waits {
+		dev += math.Abs(w - med)
+	}
+	return dev / float64(len(waits))
 }
 
 // replayCounts are how many citizens came and how many had booked.
@@ -167,32 +330,23 @@ func replayDay(t *testing.T, loc *time.Location, serviceSeed uint64) (map[string
 	}
 	rng := rand.New(rand.NewPCG(20261127, 7))
 	srng := rand.New(rand.NewPCG(serviceSeed, 11))
-	// Arrivals per hour from 07:30; actual mean service minutes per service
-	// (the configured defaults are 10, 5 and 3: the averages must learn).
-	perHour := []float64{18, 30, 36, 28, 14, 8, 22, 30, 20}
-	actual := map[string]float64{"xay-dung": 13, "ho-tich": 6, "chung-thuc": 3.5}
-	services := []string{"xay-dung", "ho-tich", "ho-tich", "chung-thuc", "chung-thuc"}
-	type arrival struct {
-		at      time.Time
-		svc     string
-		p       queue.Priority
-		booking string // the code of a booked citizen checking in
-	}
-	var arrivals []arrival
+	frng := rand.New(rand.NewPCG(serviceSeed, 13))
+	floors := map[string]float64{}
 	start := day.Add(7*time.Hour + 30*time.Minute)
-	for h, rate := range perHour {
-		t0 := start.Add(time.Duration(h) * time.Hour)
-		for at := t0; ; {
-			at = at.Add(time.Duration(rng.ExpFloat64() / rate * float64(time.Hour)))
-			if at.Sub(t0) >= time.Hour {
-				break
-			}
-			p := queue.PriorityNone
-			if rng.Float64() < 0.1 {
-				p = queue.PriorityElderly
-			}
-			arrivals = append(arrivals, arrival{at: at, svc: services[rng.IntN(len(services))], p: p})
+	arrivals := walkIns(rng, start, start)
+	// mirror is the engine's state kept beside it, command by command, so
+	// that the day can be forked at each issue (see forkFloor).
+	mirror := queue.NewState(o, o.Day(day.Add(-9*time.Hour)))
+	mirrorDo := func(cmd engine.Command) {
+		t.Helper()
+		if r := mirror.Rollover(now); r != nil {
+			mirror.Apply(r)
 		}
+		c, err := cmd(mirror, now)
+		if err != nil {
+			t.Fatalf("mirror: %v", err)
+		}
+		mirror.Apply(c)
 	}
 	do := func(cmd engine.Command) *queue.Change {
 		t.Helper()
@@ -200,6 +354,7 @@ func replayDay(t *testing.T, loc *time.Location, serviceSeed uint64) (map[string
 		if err != nil {
 			t.Fatal(err)
 		}
+		mirrorDo(cmd)
 		return c
 	}
 	// The day before, at 15:00, about half the places are booked; one
@@ -250,9 +405,7 @@ func replayDay(t *testing.T, loc *time.Location, serviceSeed uint64) (map[string
 			delete(busyUntil, k)
 			return
 		}
-		mean := actual[c.Ticket.Service]
-		d := time.Duration(mean * math.Exp(srng.NormFloat64()*0.5-0.125) * float64(time.Minute))
-		busyUntil[k] = now.Add(d)
+		busyUntil[k] = now.Add(serviceTime(srng, c.Ticket.Service))
 	}
 	next := 0
 	for next < len(arrivals) || len(busyUntil) > 0 {
@@ -278,8 +431,21 @@ func replayDay(t *testing.T, loc *time.Location, serviceSeed uint64) (map[string
 			do(func(s *queue.State, now time.Time) (*queue.Change, error) {
 				return s.CheckIn(now, queue.CheckInRequest{Code: a.booking, ID: id, Token: "tok-" + id})
 			})
-		} else if _, _, err := eng.Issue(context.Background(), o.ID, queue.IssueRequest{Service: a.svc, Priority: a.p, Source: queue.SourceKiosk}, ""); err != nil {
-			t.Fatal(err)
+		} else {
+			tk, _, err := eng.Issue(context.Background(), o.ID, queue.IssueRequest{Service: a.svc, Priority: a.p, Source: queue.SourceKiosk}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := fmt.Sprintf("m%d", next)
+			mirrorDo(func(s *queue.State, now time.Time) (*queue.Change, error) {
+				return s.Issue(now, queue.IssueRequest{ID: id, Token: "tok-" + id, Service: a.svc, Priority: a.p, Source: queue.SourceKiosk})
+			})
+			if m := mirror.Tickets[id]; m.Display != tk.Display || m.Order != tk.Order || m.EstimateSeconds != tk.EstimateSeconds {
+				t.Fatalf("the mirror issued %s (order %d, %d s), the engine %s (order %d, %d s)", m.Display, m.Order, m.EstimateSeconds, tk.Display, tk.Order, tk.EstimateSeconds)
+			}
+			if tk.Status == queue.StatusWaiting {
+				floors[tk.Display] = forkFloor(t, mirror, now, start, id, busyUntil, arrivals[next:], frng)
+			}
 		}
 		for _, k := range o.Counters {
 			if _, busy := busyUntil[k.ID]; !busy {
@@ -294,7 +460,7 @@ func replayDay(t *testing.T, loc *time.Location, serviceSeed uint64) (map[string
 		if tk.CalledAt.IsZero() || tk.EstimateSeconds < 0 {
 			continue
 		}
-		out[tk.Display] = replayed{hour: tk.IssuedAt.In(loc).Hour(), wait: tk.CalledAt.Sub(tk.IssuedAt).Minutes(), est: float64(tk.EstimateSeconds) / 60}
+		out[tk.Display] = replayed{hour: tk.IssuedAt.In(loc).Hour(), wait: tk.CalledAt.Sub(tk.IssuedAt).Minutes(), est: float64(tk.EstimateSeconds) / 60, floor: floors[tk.Display]}
 	}
 	return out, replayCounts{arrivals: len(arrivals), booked: booked}
 }
