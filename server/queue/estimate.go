@@ -184,22 +184,27 @@ type simCounter struct {
 // Estimate forecasts when each waiting ticket will be called by replaying
 // the ordering rule over the open counters: each counter, when it becomes
 // free, calls the waiting ticket with the smallest key it serves, and is busy
-// for that service's average duration. A counter serving a ticket now is
-// free when that ticket's average duration has passed. When no counter is
-// open (before the first clerk logs in), the estimates are provisional:
-// every counter is assumed to open at the office's next opening time, or,
-// when the office is already open by its hours, the wait is not known.
-// Extra tickets, not yet in the
-// state, take part as if they were (Issue uses this for the new ticket).
+// for that service's mean duration (the running average weighed with the
+// day's finished services, see forecastAverages). A counter serving a
+// ticket now is free when that mean has passed. The citizens who have not
+// come yet but will go ahead of some who wait take part too (see
+// phantoms): walk-ins at the rates learned from the day — a priority one
+// goes ahead by its bonus — and the booked citizens of the coming slots.
+// When no counter is open (before the first clerk logs in), the estimates
+// are provisional: every counter is assumed to open at the office's next
+// opening time, or, when the office is already open by its hours, the wait
+// is not known. Extra tickets, not yet in the state, take part as if they
+// were (Issue uses this for the new ticket).
 //
 // The replay is deterministic and costs O(tickets × (counters + services
-// per counter)); it runs once per change (once per batch of issues, see
-// StampEstimates), not once per viewer. The waiting tickets come already
-// sorted into lines from the index Apply keeps (a state that has none, such
-// as a clone, sorts them here), services and counters are addressed by
-// index, times are integers (wall-clock Unix nanoseconds), and the result is
-// a slice by issue order, so the replay does no map, sorting or time.Time
-// work per ticket.
+// per counter)) plus the calls of the expected citizens and a walk over
+// the state's bookings; it runs once per change (once per batch of issues,
+// see StampEstimates), not once per viewer. The waiting tickets come
+// already sorted into lines from the index Apply keeps (a state that has
+// none, such as a clone, sorts them here), services and counters are
+// addressed by index, times are integers (wall-clock Unix nanoseconds), and
+// the result is a slice by issue order, so the replay does no map, sorting
+// or time.Time work per ticket.
 func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 	return s.forecast(now, true, extra...)
 }
@@ -276,8 +281,25 @@ func (s *State) forecast(now time.Time, expect bool, extra ...*Ticket) *Forecast
 	}
 	slices.SortFunc(counters, func(a, b simCounter) int { return cmp.Compare(a.number, b.number) })
 	var ps []phantoms
+	phLow := int64(math.MaxInt64) // no phantom's key at any counter is lower
 	if expect {
 		ps = s.newPhantoms(x, nowNs, avg)
+		minOff := int64(0)
+		for i := range counters {
+			for _, src := range counters[i].sources {
+				minOff = min(minOff, src.offset)
+			}
+		}
+		for i := range ps {
+			for _, w := range ps[i].walk {
+				if w.step > 0 {
+					phLow = min(phLow, w.next-w.bonus+minOff)
+				}
+			}
+			if len(ps[i].books) > 0 {
+				phLow = min(phLow, ps[i].books[0].key+minOff)
+			}
+		}
 	}
 
 	// Ahead counts the calls made before a ticket's call at the counters
@@ -318,7 +340,9 @@ func (s *State) forecast(now time.Time, expect bool, extra ...*Ticket) *Forecast
 			sc.alive = false
 			continue
 		}
-		if ps != nil && phantomFirst(ps, sc.sources, nsvc, &sc.free, bestKey) {
+		// Most calls in a rush are of tickets that came long before anyone
+		// still to come could go ahead of them: those skip the phantoms.
+		if bestKey > phLow && phantomFirst(ps, sc.sources, nsvc, &sc.free, bestKey) {
 			continue
 		}
 		if sc.free > instant {
