@@ -75,11 +75,13 @@ func TestBrowserCitizenTrack(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(e.srv.URL+"/o/hcm-q1"))
 	waitJS(t, ctx, "today's numbers", `!document.querySelector('#mine').hidden && document.querySelector('#mine a').textContent.startsWith("B003") && document.querySelector('#mine a').href === "`+href+`"`)
 	run(t, ctx, chromedp.Navigate(href))
-	waitJS(t, ctx, "two ahead", `document.querySelector('#ahead').textContent === "2" && document.querySelector('#eta-at').textContent.includes(":")`)
+	// No counter is open yet: a place in line, no time.
+	waitJS(t, ctx, "two ahead", `document.querySelector('#ahead').textContent === "2" && !document.querySelector('#eta-at').textContent.includes(":")`)
 	waitJS(t, ctx, "live", `!document.querySelector('#live').classList.contains('polling')`)
 	waitJS(t, ctx, "counters", `document.querySelectorAll('#counters li').length === 1`)
 
 	auth := bearer(e.clerk())
+	waitJS(t, ctx, "a time once a counter opens", `document.querySelector('#eta-at').textContent.includes(":")`)
 	e.call("POST", "/api/v1/counters/q2/next", auth, nil, 200, nil)
 	waitJS(t, ctx, "one ahead after a call", `document.querySelector('#ahead').textContent === "1" && document.querySelector('#counters li b').textContent === "B001"`)
 	e.clock.Advance(4 * time.Minute)
