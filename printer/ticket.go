@@ -21,9 +21,14 @@ type Ticket struct {
 	PriorityEN string
 	Ahead      int           // people waiting before this ticket
 	ETA        time.Duration // estimated wait; negative = unknown
-	TrackURL   string        // tracking link, printed as a QR code; empty = no QR
-	Issued     time.Time     // issue time, printed in its own location
-	Kiosk      string        // kiosk name, e.g. "Ki-ốt 1"
+	// Provisional is true when no counter is open: the ticket then says
+	// so, with Expected as "called after HH:MM" when it is known, never
+	// the wait (which would promise a short one).
+	Provisional bool
+	Expected    time.Time // expected call time, printed in its own location; zero = unknown
+	TrackURL    string    // tracking link, printed as a QR code; empty = no QR
+	Issued      time.Time // issue time, printed in its own location
+	Kiosk       string    // kiosk name, e.g. "Ki-ốt 1"
 }
 
 // QR settings of the ticket: 5-dot modules at level M give a code of about
@@ -96,8 +101,12 @@ func EncodeTicket(t Ticket, p Profile) ([]byte, error) {
 		block(en, center, 1)
 	}
 	pair(fmt.Sprintf("Người chờ trước: %d", t.Ahead), fmt.Sprintf("People ahead: %d", t.Ahead))
-	vi, en := waitText(t.ETA)
-	pair("Dự kiến chờ: "+vi, "Est. wait: "+en)
+	if t.Provisional {
+		pair(noCounterText(t.Expected))
+	} else {
+		vi, en := waitText(t.ETA)
+		pair("Dự kiến chờ: "+vi, "Est. wait: "+en)
+	}
 
 	if u := strings.TrimSpace(t.TrackURL); u != "" && err == nil {
 		err = e.QR(u, ticketQRModule, ticketQRLevel)
@@ -140,6 +149,17 @@ func NumberMagnification(number string, p Profile) int {
 
 // waitText words an estimated wait in Vietnamese and English, rounded up
 // to the minute (the line already says it is an estimate).
+// noCounterText says that no counter is open yet and, when expected is
+// known, after what time (HH:MM in its location) the ticket is expected to
+// be called.
+func noCounterText(expected time.Time) (vi, en string) {
+	if expected.IsZero() {
+		return "Chưa có quầy mở", "No counter is open yet"
+	}
+	hm := expected.Format("15:04")
+	return "Chưa có quầy mở; dự kiến gọi sau " + hm, "No counter is open yet; expected to be called after " + hm
+}
+
 func waitText(d time.Duration) (vi, en string) {
 	if d < 0 {
 		return "chưa xác định", "unknown"

@@ -29,6 +29,7 @@ func (p *Printer) Print(ctx context.Context, j ui.PrintJob) (warning, err error)
 	st, err := p.P.PrintTicket(ctx, printer.Ticket{
 		Office: j.Office, OfficeEN: j.OfficeEN, Service: j.Service, ServiceEN: j.ServiceEN,
 		Number: j.Number, Priority: j.Priority, PriorityEN: j.PriorityEN, Ahead: j.Ahead, ETA: j.ETA,
+		Provisional: j.Provisional, Expected: j.Expected,
 		TrackURL: j.TrackURL, Issued: j.Issued, Kiosk: j.Kiosk,
 	})
 	if err != nil {

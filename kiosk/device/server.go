@@ -87,7 +87,8 @@ func ticket(t *client.Ticket) *ui.Ticket {
 		eta = -1
 	}
 	return &ui.Ticket{ID: t.ID, Number: t.Number, Service: t.Service, ServiceName: t.ServiceName,
-		Priority: ui.Priority(t.Priority), Ahead: t.Ahead, ETA: eta, TrackURL: t.TrackURL, Issued: t.IssuedAt}
+		Priority: ui.Priority(t.Priority), Ahead: t.Ahead, ETA: eta, Provisional: t.Provisional, Expected: t.ExpectedAt,
+		TrackURL: t.TrackURL, Issued: t.IssuedAt}
 }
 
 // refusal turns the server's "no" into a *ui.Refusal with the server's

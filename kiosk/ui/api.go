@@ -94,9 +94,14 @@ type Ticket struct {
 	Ahead                      int
 	// ETA is the estimated wait; negative when it cannot be estimated yet
 	// (no counter open).
-	ETA      time.Duration
-	TrackURL string
-	Issued   time.Time
+	ETA time.Duration
+	// Provisional is true when no counter is open: the kiosk then says so,
+	// with Expected (when the ticket is expected to be called; zero when
+	// not known), instead of a wait.
+	Provisional bool
+	Expected    time.Time
+	TrackURL    string
+	Issued      time.Time
 }
 
 // Printer prints tickets. Errors are *PrinterFault values.
@@ -117,6 +122,8 @@ type PrintJob struct {
 	Priority, PriorityEN string
 	Ahead                int
 	ETA                  time.Duration
+	Provisional          bool      // no counter open: print so, with Expected
+	Expected             time.Time // expected call time; zero = unknown
 	TrackURL             string
 	Issued               time.Time
 	Kiosk                string

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"time"
 )
 
 func (k *Kiosk) checkPrinter(ctx context.Context) error {
@@ -21,11 +22,15 @@ func (k *Kiosk) checkPrinter(ctx context.Context) error {
 func (k *Kiosk) job(t *Ticket) PrintJob {
 	j := PrintJob{Service: t.ServiceName, ServiceEN: t.ServiceNameEN, Number: t.Number,
 		Priority: PriorityName(t.Priority, Vietnamese), PriorityEN: PriorityName(t.Priority, English),
-		Ahead: t.Ahead, ETA: t.ETA, TrackURL: t.TrackURL, Issued: t.Issued, Kiosk: k.cfg.KioskName}
+		Ahead: t.Ahead, ETA: t.ETA, Provisional: t.Provisional, Expected: t.Expected,
+		TrackURL: t.TrackURL, Issued: t.Issued, Kiosk: k.cfg.KioskName}
 	if k.office != nil {
 		j.Office, j.OfficeEN = k.office.Name, k.office.NameEN
 		if k.office.Location != nil && !j.Issued.IsZero() {
 			j.Issued = j.Issued.In(k.office.Location)
+		}
+		if k.office.Location != nil && !j.Expected.IsZero() {
+			j.Expected = j.Expected.In(k.office.Location)
 		}
 	}
 	if j.Issued.IsZero() {
@@ -131,4 +136,13 @@ func (k *Kiosk) report(f *PrinterFault) {
 			})
 		}
 	})
+}
+
+// officeLocation is the office's timezone, nil while the office is not
+// known.
+func (k *Kiosk) officeLocation() *time.Location {
+	if k.office == nil {
+		return nil
+	}
+	return k.office.Location
 }

@@ -232,7 +232,7 @@ func (k *Kiosk) resultScreen() fyne.CanvasObject {
 	}
 	info = append(info,
 		text(tr(l, "ahead", t.Ahead), theme.SizeNameSubHeadingText, theme.ColorNameForeground, false, fyne.TextAlignCenter),
-		text(tr(l, "eta", waitText(l, t.ETA)), theme.SizeNameSubHeadingText, theme.ColorNameForeground, false, fyne.TextAlignCenter),
+		text(etaLine(l, t, k.officeLocation()), theme.SizeNameSubHeadingText, theme.ColorNameForeground, false, fyne.TextAlignCenter),
 	)
 	status := text("", theme.SizeNameSubHeadingText, theme.ColorNameForeground, true, fyne.TextAlignCenter)
 	k.printLabel = func() { k.setPrintText(status) }

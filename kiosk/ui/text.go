@@ -44,6 +44,8 @@ var texts = map[string][2]string{
 	"eta":           {"Thời gian chờ dự kiến: %s", "Estimated wait: %s"},
 	"etaUnknown":    {"chưa ước tính được (quầy chưa mở)", "not known yet (no counter open)"},
 	"etaSoon":       {"dưới 1 phút", "under a minute"},
+	"noCounter":     {"Chưa có quầy mở", "No counter is open yet"},
+	"noCounterAt":   {"Chưa có quầy mở; dự kiến gọi sau %s", "No counter is open yet; expected to be called after %s"},
 	"etaMin":        {"khoảng %d phút", "about %d min"},
 	"etaHour":       {"khoảng %d giờ %d phút", "about %d h %d min"},
 	"scan":          {"Quét mã để theo dõi lượt trên điện thoại", "Scan to follow your turn on your phone"},
@@ -130,6 +132,23 @@ func PriorityName(p Priority, l Lang) string {
 }
 
 // waitText says an estimated wait in words.
+// etaLine is the result screen's line about the wait: the estimated wait,
+// or, when no counter is open, that none is and after what time the ticket
+// is expected to be called (never a short wait nobody will keep).
+func etaLine(l Lang, t *Ticket, loc *time.Location) string {
+	if !t.Provisional {
+		return tr(l, "eta", waitText(l, t.ETA))
+	}
+	if t.Expected.IsZero() {
+		return tr(l, "noCounter")
+	}
+	at := t.Expected
+	if loc != nil {
+		at = at.In(loc)
+	}
+	return tr(l, "noCounterAt", at.Format("15:04"))
+}
+
 func waitText(l Lang, d time.Duration) string {
 	switch {
 	case d < 0:

@@ -63,8 +63,8 @@ func (c *citizen) renderTrackRated(t *queue.Ticket, v *engine.View, rated func(i
 	j := TrackJSON{Ticket: c.s.render(t, v), Counters: []TrackCounter{}}
 	if v != nil {
 		j.OfficeName, j.OfficeNameEN = v.Office.Name, v.Office.NameEN
-		if t.Status == queue.StatusWaiting && j.Ticket.ETASeconds >= 0 {
-			at := v.At.Add(time.Duration(j.Ticket.ETASeconds) * time.Second).In(v.Office.Location())
+		if t.Status == queue.StatusWaiting && j.Ticket.ExpectedAt != nil {
+			at := *j.Ticket.ExpectedAt
 			j.ETAAt = &at
 		}
 		for i := range v.Office.Counters {
@@ -181,7 +181,7 @@ func (fs *trackFeeds) followed() int {
 // shownAt renders the TrackJSON of t as of view v, only if no follower
 // did for v yet, and returns what the tracking page shows of it: the
 // message with the forecast rounded to the minute (eta_seconds to whole
-// minutes, eta_at cut to the minute), encoded. A follower sends the
+// minutes, eta_at and expected_at cut to the minute), encoded. A follower sends the
 // message (see current) only when shown differs from what it last sent: an event that
 // only moves the wait by seconds (time passing between two events; a
 // ticket issued behind this one) wakes no phone, while a change of
@@ -214,6 +214,10 @@ func (f *trackFeed) shownAt(c *citizen, t *queue.Ticket, v *engine.View) ([]byte
 	if r.ETAAt != nil {
 		at := r.ETAAt.Truncate(time.Minute)
 		r.ETAAt = &at
+	}
+	if r.Ticket.ExpectedAt != nil {
+		at := r.Ticket.ExpectedAt.Truncate(time.Minute)
+		r.Ticket.ExpectedAt = &at
 	}
 	shown, err := json.Marshal(r)
 	if err != nil {

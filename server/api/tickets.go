@@ -11,9 +11,14 @@ import (
 	"luot/server/queue"
 )
 
-// TicketJSON is a ticket as the API shows it (DESIGN.md, "Shapes"). Ahead
-// and ETASeconds are the current forecast for a waiting ticket (ETASeconds
-// is −1 when no counter could call it); both are 0 once it is called.
+// TicketJSON is a ticket as the API shows it (DESIGN.md, "Shapes"). Ahead,
+// ETASeconds, Provisional and ExpectedAt are the current forecast for a
+// waiting ticket: ETASeconds is −1 when it is not known (no counter could
+// call it, or none is open while the office is open by its hours);
+// Provisional is true when no counter is open, and the wait then counts
+// from the next opening time; ExpectedAt, in the office's timezone, is when
+// the ticket is expected to be called, absent when not known. Ahead and
+// ETASeconds are 0 once the ticket is called.
 type TicketJSON struct {
 	ID            string         `json:"id"`
 	Number        string         `json:"number"`
@@ -30,7 +35,8 @@ type TicketJSON struct {
 	Recalls       int            `json:"recalls"`
 	Ahead         int            `json:"ahead"`
 	ETASeconds    int            `json:"eta_seconds"`
-	Provisional   bool           `json:"eta_provisional,omitempty"`
+	Provisional   bool           `json:"eta_provisional"`
+	ExpectedAt    *time.Time     `json:"expected_at,omitempty"`
 	TrackURL      string         `json:"track_url"`
 }
 
@@ -64,6 +70,10 @@ func (s *Server) renderIn(t *queue.Ticket, o *queue.Office, est *queue.Forecast)
 		if t.Status == queue.StatusWaiting {
 			if e, ok := est.Of(t); ok {
 				j.Ahead, j.ETASeconds, j.Provisional = e.Ahead, e.Seconds(), e.Provisional
+				if e.Known {
+					x := e.At.In(loc)
+					j.ExpectedAt = &x
+				}
 			} else {
 				j.ETASeconds = -1
 			}

@@ -57,9 +57,18 @@ type Ticket struct {
 	CounterNumber int       `json:"counter_number"`
 	Recalls       int       `json:"recalls"`
 	Ahead         int       `json:"ahead"`
-	// ETASeconds is the estimated wait; −1 when it cannot be estimated.
-	ETASeconds int    `json:"eta_seconds"`
-	TrackURL   string `json:"track_url"`
+	// ETASeconds is the estimated wait; −1 when it cannot be estimated
+	// (no counter could call the ticket, or none is open while the office
+	// is open by its hours).
+	ETASeconds int `json:"eta_seconds"`
+	// Provisional is true when no counter is open: the wait then counts
+	// from the office's next opening time, and a screen says that no
+	// counter is open rather than promising a short wait.
+	Provisional bool `json:"eta_provisional"`
+	// ExpectedAt is when the ticket is expected to be called, in the
+	// office's timezone; zero when not known.
+	ExpectedAt time.Time `json:"expected_at"`
+	TrackURL   string    `json:"track_url"`
 }
 
 // Snapshot is an office's live state.

@@ -361,6 +361,12 @@ func TestBatchStampsEstimatesOnceEqualToAFullReplay(t *testing.T) {
 // estimate, not the issued copy still waiting for it.
 func TestRolloverInABatchExpiresStampedTickets(t *testing.T) {
 	f := newFixture(t)
+	// A counter is open, so that the tickets have a known estimate.
+	if _, err := f.eng.Do(ctx, "hk", func(s *queue.State, now time.Time) (*queue.Change, error) {
+		return s.Open(now, "q1", "nv1")
+	}); err != nil {
+		t.Fatal(err)
+	}
 	midnight := time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC) // 00:00 in Hà Nội
 	var mu sync.Mutex
 	now, step := t0, time.Duration(0)

@@ -15,11 +15,17 @@ type Estimate struct {
 	// Wait is the time from now until the ticket is called; meaningful only
 	// when Known.
 	Wait time.Duration
-	// Known is false when no counter could call the ticket.
+	// Known is false when no counter could call the ticket, or when no
+	// counter is open although the office is open by its hours (nobody
+	// can say when a clerk will come).
 	Known bool
-	// Provisional is true when no counter was open and the forecast
-	// assumed that every counter opens now.
+	// Provisional is true when no counter was open: before the opening
+	// time the forecast assumes that every counter opens at the next
+	// opening time (Wait counts from it); after it, Known is false.
 	Provisional bool
+	// At is when the ticket is expected to be called (the forecast's
+	// instant plus Wait); zero when not Known.
+	At time.Time
 }
 
 // Seconds is the wait in whole seconds, or −1 when it is not known.
@@ -40,6 +46,7 @@ type Forecast struct {
 	base  int64
 	slots []forecastSlot
 	n     int
+	at    int64 // the forecast's instant, Unix nanoseconds
 }
 
 // forecastSlot is one ticket's estimate. It holds no pointer (in a rush
@@ -88,6 +95,9 @@ func (f *Forecast) set(e *simEntry, est Estimate) {
 		f.n++
 	}
 	*sl = forecastSlot{id: e.hash, wait: int64(est.Wait), ahead: int32(est.Ahead), known: est.Known, prov: est.Provisional}
+	if !est.Known {
+		sl.wait = 0
+	}
 }
 
 // Of returns the estimate of a ticket of the forecast state (any version
@@ -105,7 +115,11 @@ func (f *Forecast) Of(t *Ticket) (e Estimate, ok bool) {
 	if sl.id == 0 || sl.id != idHash(t.ID) {
 		return Estimate{}, false
 	}
-	return Estimate{Ahead: int(sl.ahead), Wait: time.Duration(sl.wait), Known: sl.known, Provisional: sl.prov}, true
+	e = Estimate{Ahead: int(sl.ahead), Wait: time.Duration(sl.wait), Known: sl.known, Provisional: sl.prov}
+	if e.Known {
+		e.At = time.Unix(0, f.at+sl.wait)
+	}
+	return e, true
 }
 
 // Len returns the number of tickets with an estimate.
@@ -170,21 +184,34 @@ type simCounter struct {
 // Estimate forecasts when each waiting ticket will be called by replaying
 // the ordering rule over the open counters: each counter, when it becomes
 // free, calls the waiting ticket with the smallest key it serves, and is busy
-// for that service's average duration. A counter serving a ticket now is
-// free when that ticket's average duration has passed. When no counter is
-// open (before the first clerk logs in), every counter is assumed to open
-// now and the estimates are marked provisional. Extra tickets, not yet in the
-// state, take part as if they were (Issue uses this for the new ticket).
+// for that service's mean duration (the running average weighed with the
+// day's finished services, see forecastAverages). A counter serving a
+// ticket now is free when that mean has passed. The citizens who have not
+// come yet but will go ahead of some who wait take part too (see
+// phantoms): walk-ins at the rates learned from the day — a priority one
+// goes ahead by its bonus — and the booked citizens of the coming slots.
+// When no counter is open (before the first clerk logs in), the estimates
+// are provisional: every counter is assumed to open at the office's next
+// opening time, or, when the office is already open by its hours, the wait
+// is not known. Extra tickets, not yet in the state, take part as if they
+// were (Issue uses this for the new ticket).
 //
 // The replay is deterministic and costs O(tickets × (counters + services
-// per counter)); it runs once per change (once per batch of issues, see
-// StampEstimates), not once per viewer. The waiting tickets come already
-// sorted into lines from the index Apply keeps (a state that has none, such
-// as a clone, sorts them here), services and counters are addressed by
-// index, times are integers (wall-clock Unix nanoseconds), and the result is
-// a slice by issue order, so the replay does no map, sorting or time.Time
-// work per ticket.
+// per counter)) plus the calls of the expected citizens and a walk over
+// the state's bookings; it runs once per change (once per batch of issues,
+// see StampEstimates), not once per viewer. The waiting tickets come
+// already sorted into lines from the index Apply keeps (a state that has
+// none, such as a clone, sorts them here), services and counters are
+// addressed by index, times are integers (wall-clock Unix nanoseconds), and
+// the result is a slice by issue order, so the replay does no map, sorting
+// or time.Time work per ticket.
 func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
+	return s.forecast(now, true, extra...)
+}
+
+// forecast is Estimate; expect false leaves out the citizens still to
+// come (for the tests of the replay's own rules).
+func (s *State) forecast(now time.Time, expect bool, extra ...*Ticket) *Forecast {
 	o := &s.Office
 	nsvc, nctr := len(o.Services), len(o.Counters)
 	x := s.waiting
@@ -192,10 +219,7 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		x = buildWaitingIndex(s)
 	}
 	svcIdx := x.svcIdx
-	avg := make([]int64, nsvc)
-	for i := range o.Services {
-		avg[i] = int64(s.Average(o.Services[i].ID))
-	}
+	avg := s.forecastAverages(x, now.UnixNano(), expect)
 	// The lines are the index's, read only; a line that gets an extra
 	// ticket is copied first.
 	lines := make([]simLine, nsvc+nctr)
@@ -216,8 +240,8 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		l.entries = slices.Insert(l.entries, i, e)
 	}
 	out := newForecast(lines)
-
 	nowNs := now.UnixNano()
+	out.at = nowNs
 	mk := func(i int, free int64) simCounter {
 		k := &o.Counters[i]
 		c := simCounter{idx: i, number: k.Number, free: free, alive: true}
@@ -230,7 +254,7 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		c.sources = append(c.sources, simSource{line: nsvc + i})
 		return c
 	}
-	provisional := false
+	provisional, known := false, true
 	counters := make([]simCounter, 0, nctr)
 	for i := range o.Counters {
 		if s.Counters[o.Counters[i].ID].State == CounterOpen {
@@ -238,12 +262,45 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		}
 	}
 	if len(counters) == 0 {
+		// Nobody serves yet: every counter is assumed to open at the next
+		// opening time. Once the office is open by its hours, when a clerk
+		// comes is anybody's guess: the replay still gives the places in
+		// line, but no time.
 		provisional = true
+		start, ok := nowNs, false
+		if !o.IsOpen(now) {
+			var at time.Time
+			if at, ok = o.NextOpening(now); ok {
+				start = at.UnixNano()
+			}
+		}
+		known = ok
 		for i := range o.Counters {
-			counters = append(counters, mk(i, nowNs))
+			counters = append(counters, mk(i, start))
 		}
 	}
 	slices.SortFunc(counters, func(a, b simCounter) int { return cmp.Compare(a.number, b.number) })
+	var ps []phantoms
+	phLow := int64(math.MaxInt64) // no phantom's key at any counter is lower
+	if expect {
+		ps = s.newPhantoms(x, nowNs, avg)
+		minOff := int64(0)
+		for i := range counters {
+			for _, src := range counters[i].sources {
+				minOff = min(minOff, src.offset)
+			}
+		}
+		for i := range ps {
+			for _, w := range ps[i].walk {
+				if w.step > 0 {
+					phLow = min(phLow, w.next-w.bonus+minOff)
+				}
+			}
+			if len(ps[i].books) > 0 {
+				phLow = min(phLow, ps[i].books[0].key+minOff)
+			}
+		}
+	}
 
 	// Ahead counts the calls made before a ticket's call at the counters
 	// that could call it. Calls at the same simulated instant at other
@@ -283,6 +340,11 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 			sc.alive = false
 			continue
 		}
+		// Most calls in a rush are of tickets that came long before anyone
+		// still to come could go ahead of them: those skip the phantoms.
+		if bestKey > phLow && phantomFirst(ps, sc.sources, nsvc, &sc.free, bestKey) {
+			continue
+		}
 		if sc.free > instant {
 			for i, n := range nowSvc {
 				aheadSvc[i] += n
@@ -304,7 +366,7 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		} else {
 			ahead += aheadSvc[bestLine]
 		}
-		out.set(best, Estimate{Ahead: ahead, Wait: time.Duration(sc.free - nowNs), Known: true, Provisional: provisional})
+		out.set(best, Estimate{Ahead: ahead, Wait: time.Duration(sc.free - nowNs), Known: known, Provisional: provisional})
 		l.head++
 		l.calls++
 		nowCounter[sc.idx]++
@@ -324,6 +386,179 @@ func (s *State) Estimate(now time.Time, extra ...*Ticket) *Forecast {
 		}
 	}
 	return out
+}
+
+// priorServices is how many services the running average (State.Average)
+// counts for in the forecast's mean duration against the day's services.
+const priorServices = 3
+
+// servedWindow is the time constant of the day's mean durations: longer
+// than the arrival rates', as a service mix changes slowly and a few
+// services are a noisy mean.
+const servedWindow = 2 * time.Hour
+
+// maxServiceFactor caps a service counted in the day's mean, as a multiple
+// of its configured duration.
+const maxServiceFactor = 4
+
+// forecastAverages returns the mean duration of each service in
+// nanoseconds. With learn, the running average (whose every new service
+// moves it by a fifth, so that it is as noisy as a few services) is
+// weighed with the day's finished services, recent ones most (see
+// servedWindow), as priorServices services against theirs; without, it is
+// the running average alone.
+func (s *State) forecastAverages(x *waitingIndex, nowNs int64, learn bool) []int64 {
+	o := &s.Office
+	avg := make([]int64, len(o.Services))
+	for i := range o.Services {
+		a := float64(s.Average(o.Services[i].ID))
+		if learn {
+			n, sum := x.served[i].at(nowNs, servedWindow)
+			a = (priorServices*a + sum) / (priorServices + n)
+		}
+		avg[i] = int64(a)
+	}
+	return avg
+}
+
+// rateWindow is the time constant of the learned arrival rates: each of
+// the day's walk-ins counts with weight exp(−age/rateWindow), so the rates
+// follow the day's rush within about an hour.
+const rateWindow = time.Hour
+
+// minRateSpan is how long the day's walk-ins must have been coming before
+// their rates are used: a few arrivals in the first minutes are no rate.
+const minRateSpan = 30 * time.Minute
+
+// phantomStep is the longest spacing of a service's expected arrivals: a
+// rarer arrival is spread as fractions of a citizen this far apart, so
+// that the forecast carries their expected work instead of rounding it to
+// nobody.
+const phantomStep = 5 * time.Minute
+
+// phantoms are the citizens of a service who have not come yet but will
+// go ahead of some who wait: walk-ins with and without priority at the
+// rates learned from the day (a priority walk-in goes ahead by its bonus;
+// one without, at a counter that serves this service with a smaller offset
+// than a waiting ticket's), and the booked citizens of the day's coming
+// slots, at their slot start. They take a counter's time in the replay and get no
+// estimate.
+type phantoms struct {
+	walk  [2]stream
+	books []booked // by key
+	bi    int      // the next booking
+	avg   int64    // the service's average: a booking's counter time
+}
+
+// stream is a service's expected walk-ins of one kind: one every step
+// nanoseconds from next on, each with a bonus and taking work nanoseconds
+// of a counter (a fraction of the service's average when they are rare).
+// step is 0 when none is expected.
+type stream struct {
+	step, bonus, work, next int64
+}
+
+// booked is a booking of a coming slot: when it can be called (avail, the
+// slot start) and its ordering key before the counter offset.
+type booked struct {
+	avail, key int64
+}
+
+// newPhantoms returns the phantoms of each service at now (nil when there
+// are none, so that the replay skips them).
+func (s *State) newPhantoms(x *waitingIndex, nowNs int64, avg []int64) []phantoms {
+	var ps []phantoms
+	get := func(i int) *phantoms {
+		if ps == nil {
+			ps = make([]phantoms, len(avg))
+			for j := range ps {
+				ps[j].avg = avg[j]
+			}
+		}
+		return &ps[i]
+	}
+	// The weighted count of a rate λ after a span T is λ·τ·(1 − e^(−T/τ)).
+	span := nowNs - x.first
+	scale := float64(rateWindow) * (1 - decay(span, rateWindow))
+	for i := range x.rates {
+		if span < int64(minRateSpan) {
+			break
+		}
+		n, bonus := x.rates[i].at(nowNs, rateWindow)
+		if n < 1e-3 {
+			continue
+		}
+		rate := n / scale // arrivals per nanosecond
+		step := min(1/rate, float64(phantomStep))
+		w := &get(i / 2).walk[i%2]
+		w.step, w.bonus = int64(step), int64(bonus/n)
+		w.work = int64(rate * step * float64(avg[i/2]))
+		w.next = nowNs + w.step/2
+	}
+	// A booked citizen whose slot has begun and who has not come is
+	// more likely not to come at all than to come late: only the coming
+	// slots count.
+	if len(s.Bookings) > 0 {
+		for _, b := range s.Bookings {
+			if b.Status != BookingBooked || b.Date != s.Day {
+				continue
+			}
+			si, ok := x.svcIdx[b.Service]
+			if !ok {
+				continue
+			}
+			start, ok := s.Office.SlotTime(b.Date, b.Slot)
+			if !ok || start.UnixNano() < nowNs {
+				continue
+			}
+			st := start.UnixNano()
+			p := get(si)
+			p.books = append(p.books, booked{avail: st, key: st - x.noBonus})
+		}
+		for i := range ps {
+			slices.SortFunc(ps[i].books, func(a, b booked) int { return cmp.Compare(a.key, b.key) })
+		}
+	}
+	return ps
+}
+
+// phantomFirst is what a counter free at free, calling from sources, does
+// before it calls the real ticket of key bestKey: it serves a phantom that
+// has come by then and goes before that ticket, if there is one (true),
+// and is busy for its counter time.
+func phantomFirst(ps []phantoms, sources []simSource, nsvc int, free *int64, bestKey int64) bool {
+	var p *phantoms
+	var w *stream
+	key := bestKey
+	for _, src := range sources {
+		if src.line >= nsvc {
+			continue
+		}
+		q := &ps[src.line]
+		for j := range q.walk {
+			if v := &q.walk[j]; v.step > 0 && v.next <= *free {
+				if k := v.next - v.bonus + src.offset; k < key {
+					p, w, key = q, v, k
+				}
+			}
+		}
+		if q.bi < len(q.books) {
+			if b := q.books[q.bi]; b.avail <= *free && b.key+src.offset < key {
+				p, w, key = q, nil, b.key+src.offset
+			}
+		}
+	}
+	switch {
+	case p == nil:
+		return false
+	case w == nil:
+		p.bi++
+		*free += p.avg
+	default:
+		w.next += w.step
+		*free += w.work
+	}
+	return true
 }
 
 // freeAt is when counter k will be free: now, or when its current ticket's

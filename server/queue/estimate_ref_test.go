@@ -68,10 +68,14 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 	o := &s.Office
 	nsvc, nctr := len(o.Services), len(o.Counters)
 	svcIdx := make(map[string]int, nsvc)
+	x := s.waiting
+	if x == nil {
+		x = buildWaitingIndex(s)
+	}
 	avg := make([]time.Duration, nsvc)
-	for i := range o.Services {
+	for i, a := range s.forecastAverages(x, now.UnixNano(), true) {
 		svcIdx[o.Services[i].ID] = i
-		avg[i] = s.Average(o.Services[i].ID)
+		avg[i] = time.Duration(a)
 	}
 	ctrIdx := make(map[string]int, nctr)
 	for i := range o.Counters {
@@ -119,7 +123,7 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 		c.sources = append(c.sources, refSimSource{line: nsvc + i})
 		return c
 	}
-	provisional := false
+	provisional, known := false, true
 	counters := make([]refSimCounter, 0, nctr)
 	for i := range o.Counters {
 		if s.Counters[o.Counters[i].ID].State == CounterOpen {
@@ -128,8 +132,16 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 	}
 	if len(counters) == 0 {
 		provisional = true
+		start, ok := now, false
+		if !o.IsOpen(now) {
+			start, ok = o.NextOpening(now)
+		}
+		known = ok
+		if !ok {
+			start = now
+		}
 		for i := range o.Counters {
-			counters = append(counters, mk(i, now))
+			counters = append(counters, mk(i, start))
 		}
 	}
 	slices.SortFunc(counters, func(a, b refSimCounter) int { return cmp.Compare(a.number, b.number) })
@@ -145,6 +157,11 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 	nowSvc := make([]int, nsvc)       // calls at `instant`
 	nowCounter := make([]int, nctr)
 	var instant time.Time
+	avgNs := make([]int64, nsvc)
+	for i := range avgNs {
+		avgNs[i] = int64(avg[i])
+	}
+	ps := s.newPhantoms(x, now.UnixNano(), avgNs)
 	for {
 		// The counter that is free first (ties: lower number) calls next.
 		var sc *refSimCounter
@@ -172,6 +189,18 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 			sc.alive = false
 			continue
 		}
+		// The citizens still to come (the same phantoms as Estimate's).
+		if ps != nil {
+			srcs := make([]simSource, len(sc.sources))
+			for i, src := range sc.sources {
+				srcs[i] = simSource{line: src.line, offset: int64(src.offset)}
+			}
+			free := sc.free.UnixNano()
+			if phantomFirst(ps, srcs, nsvc, &free, bestKey.UnixNano()) {
+				sc.free = time.Unix(0, free)
+				continue
+			}
+		}
 		if sc.free.After(instant) {
 			for i, n := range nowSvc {
 				aheadSvc[i] += n
@@ -193,7 +222,11 @@ func (s *State) referenceEstimate(now time.Time, extra ...*Ticket) map[string]Es
 		} else {
 			ahead += aheadSvc[bestLine]
 		}
-		out[best.t.ID] = Estimate{Ahead: ahead, Wait: sc.free.Sub(now), Known: true, Provisional: provisional}
+		e := Estimate{Ahead: ahead, Known: known, Provisional: provisional}
+		if known {
+			e.Wait, e.At = sc.free.Sub(now), time.Unix(0, sc.free.UnixNano())
+		}
+		out[best.t.ID] = e
 		l.head++
 		l.calls++
 		nowCounter[sc.idx]++

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -129,7 +130,7 @@ func TestEstimate(t *testing.T) {
 			want: map[string]wantEst{"t1": {5 * m, 0, true, false}},
 		},
 		{
-			name: "no counter open: every counter assumed to open now, provisional",
+			name: "no counter open while the office is open by its hours: places, no time",
 			setup: func(s *tstate) {
 				s.issue(at("07:00"), "a1", "a", PriorityNone)
 				s.issue(at("07:01"), "a2", "a", PriorityNone)
@@ -140,9 +141,36 @@ func TestEstimate(t *testing.T) {
 			// b1 is called at c2 at the same moment as a1 at c1 (which also
 			// serves b): a1 is not ahead of b1.
 			want: map[string]wantEst{
-				"a1": {0, 0, true, true}, "a2": {10 * m, 1, true, true},
-				"b1": {0, 0, true, true}, "n1": {0, 0, true, true},
+				"a1": {0, 0, false, true}, "a2": {0, 1, false, true},
+				"b1": {0, 0, false, true}, "n1": {0, 0, false, true},
 			},
+		},
+		{
+			name: "no counter open before the opening time: every counter assumed to open then",
+			mods: []func(*Office){func(o *Office) {
+				o.Hours = WeekHours{"fri": {{From: "07:30", To: "11:30"}, {From: "13:30", To: "17:00"}}}
+			}},
+			setup: func(s *tstate) {
+				// Before the opening time only a clerk issues numbers.
+				for i, id := range []string{"a1", "a2", "n1"} {
+					s.do(s.Issue(at("07:00").Add(time.Duration(i)*time.Minute), IssueRequest{ID: id, Token: "tok-" + id, Service: id[:1], Source: SourceClerk}))
+				}
+			},
+			now: "07:10",
+			want: map[string]wantEst{
+				"a1": {20 * m, 0, true, true}, "a2": {30 * m, 1, true, true}, "n1": {20 * m, 0, true, true},
+			},
+		},
+		{
+			name: "no counter open at lunch: from the afternoon's opening",
+			mods: []func(*Office){func(o *Office) {
+				o.Hours = WeekHours{"fri": {{From: "07:30", To: "11:30"}, {From: "13:30", To: "17:00"}}}
+			}},
+			setup: func(s *tstate) {
+				s.issue(at("08:00"), "a1", "a", PriorityNone)
+			},
+			now:  "12:00",
+			want: map[string]wantEst{"a1": {90 * m, 0, true, true}},
 		},
 		{
 			name: "paused counters do not count as open, and are not assumed to open",
@@ -252,9 +280,17 @@ func TestEstimateFollowsAverages(t *testing.T) {
 	s.issue(at("08:01"), "t1", "a", PriorityNone)
 	s.issue(at("08:02"), "t2", "a", PriorityNone)
 	s.issue(at("08:03"), "t3", "a", PriorityNone)
-	checkEstimates(t, s.State, s.Estimate(at("08:05")), map[string]wantEst{
+	checkEstimates(t, s.State, s.forecast(at("08:05"), false), map[string]wantEst{
 		"t1": {0, 0, true, false}, "t2": {12 * time.Minute, 1, true, false}, "t3": {24 * time.Minute, 2, true, false},
 	})
+	// The forecast weighs the running average as three services against
+	// the day's: (3 × 12 + 20·w) / (3 + w) minutes, w = e^(−5 min / 2 h)
+	// the weight of the 20-minute service finished 5 minutes ago.
+	w := math.Exp(-5.0 / 120)
+	want := time.Duration((3*12 + 20*w) / (3 + w) * float64(time.Minute))
+	if e, _ := s.Estimate(at("08:05")).Of(s.Tickets["t2"]); e.Wait < want-time.Millisecond || e.Wait > want+time.Millisecond {
+		t.Errorf("t2: wait %v with the day's services, want %v", e.Wait, want)
+	}
 }
 
 func TestIssueRecordsEstimate(t *testing.T) {
@@ -279,8 +315,9 @@ func TestIssueRecordsEstimate(t *testing.T) {
 }
 
 // TestEstimateMatchesReplay checks the forecast against what happens when
-// the clerks press next exactly when each service takes its average: then
-// every ticket must be called at the forecast moment, by the same rule.
+// the clerks press next exactly when each service takes its average and
+// nobody else comes: then every ticket must be called at the moment the
+// forecast without expected arrivals gives, by the same rule.
 func TestEstimateMatchesReplay(t *testing.T) {
 	overlapping := func(o *Office) {
 		o.Counters = []Counter{
@@ -306,7 +343,9 @@ func TestEstimateMatchesReplay(t *testing.T) {
 				}
 				s.issue(now, fmt.Sprint("t", i), svcs[rng.IntN(3)], p)
 			}
-			est := forecastMap(t, s.Estimate(now), s.State)
+			// Nobody else comes in this replay: the forecast without the
+			// expected arrivals must match it exactly.
+			est := forecastMap(t, s.forecast(now, false), s.State)
 
 			free := map[string]time.Time{}
 			for _, k := range open {

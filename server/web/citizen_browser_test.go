@@ -94,7 +94,7 @@ func TestBrowserCitizenTrack(t *testing.T) {
 
 	run(t, ctx, chromedp.Navigate(href))
 	// No counter is open: the page says so and promises no wait.
-	waitJS(t, ctx, "two ahead, no counter open", `document.querySelector('#ahead').textContent === "2" && document.querySelector('#eta').textContent.startsWith("Chưa có quầy mở") && !/phút/.test(document.querySelector('#eta').textContent)`)
+	waitJS(t, ctx, "two ahead, no counter open", `document.querySelector('#ahead').textContent === "2" && document.querySelector('#eta').textContent.startsWith("Chưa có quầy mở") && !/phút/.test(document.querySelector('#eta').textContent) && !document.querySelector('#eta-at').textContent.includes(":")`)
 	waitJS(t, ctx, "live", `!document.querySelector('#live').classList.contains('polling')`)
 	waitJS(t, ctx, "counters", `document.querySelectorAll('#counters li').length === 1 && document.querySelector('#counters li b').textContent === "đóng"`)
 	// Keep the page open; the button unlocks the sound.

@@ -101,6 +101,7 @@ func ticketToPrint(o *client.Office, tk *client.Ticket, kiosk string) printer.Ti
 	pt := printer.Ticket{
 		Office: o.Name, OfficeEN: o.NameEN, Service: tk.ServiceName, Number: tk.Number,
 		Ahead: tk.Ahead, ETA: time.Duration(tk.ETASeconds) * time.Second, TrackURL: tk.TrackURL,
+		Provisional: tk.Provisional, Expected: tk.ExpectedAt,
 		Issued: tk.IssuedAt, Kiosk: kiosk,
 	}
 	if tk.ETASeconds < 0 {
@@ -116,6 +117,9 @@ func ticketToPrint(o *client.Office, tk *client.Ticket, kiosk string) printer.Ti
 	}
 	if loc, err := time.LoadLocation(o.Timezone); err == nil && !pt.Issued.IsZero() {
 		pt.Issued = pt.Issued.In(loc)
+		if !pt.Expected.IsZero() {
+			pt.Expected = pt.Expected.In(loc)
+		}
 	}
 	if pt.Issued.IsZero() {
 		pt.Issued = time.Now()
