@@ -50,7 +50,7 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *auth.Se
 	ctx := r.Context()
 	v, err := s.cfg.Engine.View(se.Office)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound, err.Error())
+		s.fail(w, r, http.StatusNotFound, errText(lang(r), err))
 		return
 	}
 	d := adminData{Office: v.Office, Weekdays: weekdays, Hours: map[string]string{}, Bonus: map[string]string{},
@@ -101,6 +101,7 @@ func (s *Server) adminPost(form string) http.HandlerFunc {
 			var fe *FormError
 			switch {
 			case errors.As(err, &qe):
+				msg = errText(lang(r), qe)
 				if qe.Kind == queue.KindConflict {
 					status = http.StatusConflict
 				}
@@ -263,7 +264,7 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		if err := queue.CheckPIN(role, pin, s.cfg.MinAdminPIN); err != nil {
 			var qe *queue.Error
 			if errors.As(err, &qe) {
-				return nil, formErr("%s", qe.Message)
+				return nil, qe // said in the page's language by the form's answer
 			}
 			return nil, err
 		}

@@ -36,9 +36,10 @@ const Luot = (() => {
   });
 
   // api calls the JSON API; it resolves with the body, or rejects with an
-  // Error whose message is the server's (in English) and code its code.
+  // Error whose message is the server's (in the page's language, which
+  // every request asks for) and code its code.
   async function api(method, path, body) {
-    const opts = { method, headers: {} };
+    const opts = { method, headers: { "Accept-Language": lang } };
     if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);

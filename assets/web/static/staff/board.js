@@ -21,7 +21,7 @@
     return e;
   }
   function loadOffice() {
-    return fetch("/api/v1/offices/" + encodeURIComponent(office)).then(function (r) { return r.json(); }).then(function (o) {
+    return fetch("/api/v1/offices/" + encodeURIComponent(office), { headers: { "Accept-Language": document.documentElement.lang || "vi" } }).then(function (r) { return r.json(); }).then(function (o) {
       names = {};
       (o.services || []).forEach(function (s) { names[s.id] = s.name; });
       $("office-name").textContent = o.name;
@@ -68,7 +68,7 @@
   function refresh() {
     if (fetching) { again = true; return; }
     fetching = true;
-    fetch("/api/v1/offices/" + encodeURIComponent(office) + "/state").then(function (r) { return r.json(); })
+    fetch("/api/v1/offices/" + encodeURIComponent(office) + "/state", { headers: { "Accept-Language": document.documentElement.lang || "vi" } }).then(function (r) { return r.json(); })
       .then(showSnapshot).catch(function () {}).then(function () {
         fetching = false;
         if (again) { again = false; refresh(); }

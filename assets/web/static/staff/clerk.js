@@ -81,7 +81,7 @@
   function refresh() {
     if (fetching) { again = true; return; }
     fetching = true;
-    fetch("/clerk/state", { credentials: "same-origin" }).then(function (r) {
+    fetch("/clerk/state", { credentials: "same-origin", headers: { "Accept-Language": document.documentElement.lang || "vi" } }).then(function (r) {
       if (r.status === 401) { location.assign("/clerk/login"); return null; }
       if (!r.ok) { throw new Error("HTTP " + r.status); }
       return r.json();
@@ -147,7 +147,7 @@
     var key = newKey();
     var req = {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Idempotency-Key": key },
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Idempotency-Key": key, "Accept-Language": document.documentElement.lang || "vi" },
       body: body ? JSON.stringify(body) : undefined
     };
     var url = "/api/v1/counters/" + encodeURIComponent(counter) + "/" + action;
