@@ -23,7 +23,7 @@ func TestOtherLanguage(t *testing.T) {
 		{"counter 4 is closed: open it first", "vi", []string{"counter", "is", "closed", "open", "it", "first"}},
 		{"Trạng thái: called, serving ×2, elderly", "vi", []string{"called", "serving", "elderly"}},
 		{"Mã PIN sai · QR · CSV", "vi", nil},
-		{"Tên: Thenia Closedown", "vi", nil},          // no whole word
+		{"Tên: Thenia Closedown", "vi", nil}, // no whole word
 		{"WRONG staff id or PIN", "vi", []string{"WRONG", "staff", "or"}},
 		{"", "vi", nil},
 		{"", "en", nil},
