@@ -45,6 +45,7 @@ func translator(lang string) func(string) string {
 var texts = map[string][2]string{
 	"app":             {"Lượt", "Lượt"},
 	"login":           {"Đăng nhập", "Log in"},
+	"board":           {"Bảng hiển thị", "Display board"},
 	"login.clerk":     {"Đăng nhập quầy", "Counter login"},
 	"login.admin":     {"Đăng nhập quản trị", "Administrator login"},
 	"office":          {"Đơn vị", "Office"},
