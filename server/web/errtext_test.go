@@ -4,6 +4,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -52,6 +54,36 @@ func TestFailTextsCoverEveryRefusal(t *testing.T) {
 	for _, status := range []int{400, 401, 403, 404, 409, 503, 500} {
 		if vi, en := statusTitle("vi", status), statusTitle("en", status); vi == en || vi == "" || en == "" {
 			t.Errorf("status %d: titles %q and %q", status, vi, en)
+		}
+	}
+}
+
+// TestPageLanguage: the page's language comes from ?lang=, the cookie,
+// then Accept-Language read as the API reads it; anything else is
+// Vietnamese.
+func TestPageLanguage(t *testing.T) {
+	for _, c := range []struct{ query, cookie, header, want string }{
+		{"", "", "", "vi"},
+		{"en", "", "", "en"},
+		{"fr", "", "en", "en"},
+		{"", "en", "vi", "en"},
+		{"", "xx", "en-US,en;q=0.9", "en"},
+		{"", "", "eng", "vi"},
+		{"", "", "english", "vi"},
+		{"", "", "en;q=0,vi", "vi"},
+		{"", "", "\x7f\xff,en", "en"},
+		{"", "", strings.Repeat("a,", 5000) + "en", "vi"},
+		{"EN", "EN", "", "vi"},
+	} {
+		r := httptest.NewRequest("GET", "/clerk/login?lang="+c.query, nil)
+		if c.cookie != "" {
+			r.AddCookie(&http.Cookie{Name: "luot_lang", Value: c.cookie})
+		}
+		if c.header != "" {
+			r.Header.Set("Accept-Language", c.header)
+		}
+		if got := lang(r); got != c.want {
+			t.Errorf("lang(?lang=%q, cookie %q, Accept-Language %.30q) = %q, want %q", c.query, c.cookie, c.header, got, c.want)
 		}
 	}
 }
