@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"luot/internal/browsertest"
 	"luot/server/queue"
 )
 
@@ -81,6 +82,11 @@ func TestEveryCodeBothLanguages(t *testing.T) {
 			if param.MatchString(got) || got == "fallback" {
 				t.Errorf("%s in %s: %q leaves a parameter unfilled", e.Code, lang, got)
 			}
+			// Names of the API (routes, headers, JSON fields) are no language.
+			text := apiNames.ReplaceAllString(got, "")
+			if words := browsertest.OtherLanguage(text, lang); len(words) > 0 {
+				t.Errorf("%s in %s: %q has words of the other language: %q", e.Code, lang, got, words)
+			}
 		}
 	}
 	for _, c := range codes {
@@ -104,6 +110,10 @@ func TestEveryCodeBothLanguages(t *testing.T) {
 var neverSent = map[string]string{
 	"nobody_waiting": "calling the next number when nobody waits answers 204 without a body",
 }
+
+// apiNames are the API's own names a message may quote: routes, headers
+// and the JSON fields of a request.
+var apiNames = regexp.MustCompile(`(?:POST|GET) \S+|"[a-z_]+"|/api/v1/\S+|[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)+|\?[a-z]+=|\b[a-z]+_[a-z_]+\b|Bearer <token>|Content-Type: \S+`)
 
 // clientCodes are the string constants of server/client/codes.go.
 func clientCodes(t *testing.T) []string {

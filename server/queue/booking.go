@@ -329,7 +329,7 @@ func (s *State) Book(now time.Time, r BookRequest) (*Change, error) {
 	}
 	for _, b := range s.Bookings {
 		if b.Phone == r.Phone && b.Service == sv.ID && b.Date == r.Date && b.Status == BookingBooked {
-			return nil, errorf(KindConflict, ErrAlreadyBooked.Code, "this phone number already has an appointment for this service on {date}: open the link you received when you booked it (on the phone you booked with, it is also under \"Lịch hẹn của bạn\") to see it or cancel it before taking another", "date", r.Date)
+			return nil, errorf(KindConflict, ErrAlreadyBooked.Code, "this phone number already has an appointment for this service on {date}: open the link you received when you booked it (on the phone you booked with, it is also under \"Your appointments\") to see it or cancel it before taking another", "date", r.Date)
 		}
 	}
 	if s.taken(sv.ID, r.Date, r.Slot) >= sv.SlotCapacity {
@@ -471,7 +471,7 @@ func (s *State) IssueRemote(now time.Time, r IssueRequest) (*Change, error) {
 	}
 	for _, t := range s.Tickets {
 		if t.Source == SourceRemote && t.Day == s.Day && t.Phone == r.Phone && t.NumberService == r.Service && t.Active() {
-			return nil, errorf(KindConflict, ErrAlreadyHolding.Code, "this phone number already has a number for this service today: open the link you received when you took it (on the phone you took it with, it is also under \"Số của bạn hôm nay\") to follow it or cancel it")
+			return nil, errorf(KindConflict, ErrAlreadyHolding.Code, "this phone number already has a number for this service today: open the link you received when you took it (on the phone you took it with, it is also under \"Your numbers today\") to follow it or cancel it")
 		}
 	}
 	return s.Issue(now, r)
