@@ -29,9 +29,6 @@ var byTemplate = func() map[string]Entry {
 	return m
 }()
 
-// Catalogue returns a copy of the catalogue's entries.
-func Catalogue() []Entry { return append([]Entry(nil), catalogue...) }
-
 // Lang is the language an Accept-Language header asks for: the first of
 // "vi" and "en" it names with a weight above zero, and "vi" when it names
 // neither. Tags are matched by their primary subtag ("en-GB" is "en",
