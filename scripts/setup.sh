@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Lượt needs on a Debian 12 machine, only what is missing:
 # Debian packages (cgo and Fyne build libraries, Xvfb and X tools, Chromium,
-# socat, espeak-ng/sox/alsa for voice clips) and the Go modules of go.mod.
+# socat, espeak-ng/sox/alsa for voice clips, npm), the Go modules of go.mod
+# and axe-core (the accessibility checks of the browser tests, pinned by
+# internal/browsertest/axe/package-lock.json).
 # Sourced by scripts/run.sh and scripts/test.sh; safe to run again.
 set -euo pipefail
 
@@ -18,7 +20,7 @@ LUOT_APT_PACKAGES=(
   gcc pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev
   libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   xvfb xdotool x11-utils imagemagick chromium socat sqlite3
-  espeak-ng sox alsa-utils ca-certificates git
+  espeak-ng sox alsa-utils ca-certificates git npm
 )
 
 luot_missing_packages() {
@@ -49,9 +51,19 @@ luot_install_go() {
   go mod download
 }
 
+# luot_install_axe installs the pinned axe-core from the npm registry into
+# internal/browsertest/axe/node_modules (never served; only the tests load
+# it into the pages they check).
+luot_install_axe() {
+  [ -f internal/browsertest/axe/node_modules/axe-core/axe.min.js ] && return 0
+  echo "setup: installing axe-core (npm) for the browser tests' accessibility checks"
+  npm ci --prefix internal/browsertest/axe --no-audit --no-fund --ignore-scripts >/dev/null
+}
+
 luot_setup() {
   luot_install_packages
   luot_install_go
+  luot_install_axe
   # Fyne and tests need a UTF-8 locale and a writable HOME.
   export LANG="${LANG:-C.UTF-8}"
   if [ -z "${HOME:-}" ] || [ ! -w "${HOME}" ]; then export HOME=/tmp/luot-home; mkdir -p "$HOME"; fi

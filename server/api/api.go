@@ -310,7 +310,7 @@ func (s *Server) routes() {
 	}
 	// Anything else under the API answers in JSON, not with the mux's text.
 	m.HandleFunc(p+"/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no API route %s %s; see DESIGN.md for the routes", r.Method, r.URL.Path))
+		writeError(w, r, newError(http.StatusNotFound, "not_found", "no API route {method} {path}; see DESIGN.md for the routes", "method", r.Method, "path", r.URL.Path))
 	})
 }
 
@@ -327,7 +327,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", v)
 			if !rec.wrote {
-				writeError(rec, http.StatusInternalServerError, "internal", "the server failed on this request; it has been logged, try again")
+				writeError(rec, r, newError(http.StatusInternalServerError, "internal", "the server failed on this request; it has been logged, try again"))
 			}
 		}
 		if rec.status == http.StatusSwitchingProtocols {

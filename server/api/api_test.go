@@ -166,7 +166,8 @@ func TestSessions(t *testing.T) {
 
 func TestLockout(t *testing.T) {
 	e := newEnv(t)
-	bad := req{method: "POST", path: "/api/v1/sessions", body: map[string]string{"office": office, "counter": "q1", "staff": "nv1", "pin": "0000"}}
+	bad := req{method: "POST", path: "/api/v1/sessions", header: map[string]string{"Accept-Language": "en"},
+		body: map[string]string{"office": office, "counter": "q1", "staff": "nv1", "pin": "0000"}}
 	for i := 1; i < 5; i++ {
 		e.must(t, 401, bad)
 	}

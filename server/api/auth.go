@@ -47,7 +47,7 @@ var (
 	errBadSession  = newError(http.StatusUnauthorized, "invalid_session", "the session token is unknown or has expired: log in again")
 	errBadDevice   = newError(http.StatusUnauthorized, "invalid_device_key", "the device key is unknown or was revoked: ask an administrator to register the device again")
 	errCrossOrigin = newError(http.StatusForbidden, "cross_origin", "this request comes from another site's page and was refused")
-	errCSRF        = newError(http.StatusForbidden, "csrf", "the request lacks a valid CSRF token (header "+CSRFHeader+"): reload the page and try again")
+	errCSRF        = newError(http.StatusForbidden, "csrf", "the request lacks a valid CSRF token (header {header}): reload the page and try again", "header", CSRFHeader)
 	errForbidden   = newError(http.StatusForbidden, "forbidden", "only an administrator of the office may do this")
 )
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"unicode/utf8"
 
@@ -24,7 +25,7 @@ type RemoteTicketBody struct {
 func phoneOf(s string) (string, error) {
 	p, err := queue.NormalizePhone(s)
 	if err != nil {
-		return "", badRequest("invalid_phone", err.Error())
+		return "", domainError(http.StatusBadRequest, "invalid_phone", err)
 	}
 	return p, nil
 }
@@ -41,7 +42,7 @@ func citizenName(s string) (string, error) {
 		return "", err
 	}
 	if utf8.RuneCountInString(n) > MaxCitizenName {
-		return "", badRequest("invalid_name", fmt.Sprintf("name is longer than %d characters", MaxCitizenName))
+		return "", badRequest("invalid_name", "name is longer than {max} characters", "max", MaxCitizenName)
 	}
 	if strings.ContainsAny(n, "<>") {
 		// No name has them; markup in a name is an attack on some screen.
@@ -66,7 +67,7 @@ func decodeRemoteTicket(data []byte) (RemoteTicketBody, error) {
 		return RemoteTicketBody{}, err
 	}
 	if b.Code != "" && !isDigits(b.Code, codeDigits) {
-		return RemoteTicketBody{}, badRequest("invalid_code", fmt.Sprintf("the phone code has %d digits, as in the message", codeDigits))
+		return RemoteTicketBody{}, badRequest("invalid_code", "the phone code has {n} digits, as in the message", "n", codeDigits)
 	}
 	return b, nil
 }
@@ -161,7 +162,7 @@ type CheckinBody struct {
 func bookingCode(s string) (string, error) {
 	c := queue.NormalizeBookingCode(s)
 	if !queue.ValidBookingCode(c) {
-		return "", badRequest("invalid_code", fmt.Sprintf("%q is not a booking code: codes have %d letters and digits, as on the confirmation", truncate(s, 20), queue.BookingCodeLen))
+		return "", badRequest("invalid_code", "{code} is not a booking code: codes have {n} letters and digits, as on the confirmation", "code", fmt.Sprintf("%q", truncate(s, 20)), "n", queue.BookingCodeLen)
 	}
 	return c, nil
 }
@@ -222,7 +223,7 @@ func decodeRating(data []byte) (RatingBody, error) {
 	}
 	c := strings.TrimSpace(norm.NFC.String(b.Comment))
 	if err := queue.CheckComment("the comment", c, MaxComment); err != nil {
-		return RatingBody{}, badRequest("invalid_comment", err.Error())
+		return RatingBody{}, domainError(http.StatusBadRequest, "invalid_comment", err)
 	}
 	b.Comment = c
 	return b, nil

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -254,7 +253,7 @@ func (c *citizen) cancelBooking(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, live := v.Frozen().Booking(code); !live {
-		c.s.fail(w, r, newError(http.StatusConflict, "booking_past", fmt.Sprintf("this booking was for %s and is %s: it can no longer be cancelled", bk.Date, bk.Status)))
+		c.s.fail(w, r, newError(http.StatusConflict, "booking_past", "this booking was for {date} and is {status}: it can no longer be cancelled", "date", bk.Date, "status", bk.Status))
 		return
 	}
 	ch, err := c.s.eng.Do(r.Context(), v.Office.ID, func(st *queue.State, now time.Time) (*queue.Change, error) {
@@ -277,10 +276,10 @@ func (s *Server) kioskOrStaff(r *http.Request, office string) (actor, error) {
 		return a, err
 	case hasKey:
 		if d.Office != office {
-			return a, newError(http.StatusForbidden, "wrong_office", fmt.Sprintf("this device is registered for office %s, not %s", d.Office, office))
+			return a, newError(http.StatusForbidden, "wrong_office", "this device is registered for office {office}, not {other}", "office", d.Office, "other", office)
 		}
 		if d.Kind != queue.DeviceKiosk {
-			return a, newError(http.StatusForbidden, "not_a_kiosk", "only a kiosk device may check bookings in; this device is a "+string(d.Kind))
+			return a, newError(http.StatusForbidden, "not_a_kiosk", "only a kiosk device may check bookings in; this device is a {kind}", "kind", d.Kind)
 		}
 		a.device = d
 	default:
@@ -289,7 +288,7 @@ func (s *Server) kioskOrStaff(r *http.Request, office string) (actor, error) {
 			return a, err
 		}
 		if se.Office != office {
-			return a, newError(http.StatusForbidden, "wrong_office", fmt.Sprintf("you are logged in at office %s, not %s", se.Office, office))
+			return a, newError(http.StatusForbidden, "wrong_office", "you are logged in at office {office}, not {other}", "office", se.Office, "other", office)
 		}
 		a.session = se
 	}
@@ -310,7 +309,7 @@ func (c *citizen) checkIn(w http.ResponseWriter, r *http.Request) {
 	}
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > maxIdempotencyKey || !printableASCII(key) {
-		c.s.fail(w, r, badRequest("invalid_idempotency_key", fmt.Sprintf("Idempotency-Key must be at most %d printable ASCII characters", maxIdempotencyKey)))
+		c.s.fail(w, r, badRequest("invalid_idempotency_key", "Idempotency-Key must be at most {max} printable ASCII characters", "max", maxIdempotencyKey))
 		return
 	}
 	b, ok := decodeBody(w, r, c.s, decodeCheckin)
@@ -360,11 +359,11 @@ func (c *citizen) checkIn(w http.ResponseWriter, r *http.Request) {
 		if bk, _ := c.s.st.Booking(r.Context(), b.Code); bk != nil {
 			switch {
 			case bk.Office != v.Office.ID:
-				err = newError(http.StatusConflict, "wrong_office", fmt.Sprintf("this booking is for another office (%s): check it in there", bk.Office))
+				err = newError(http.StatusConflict, "wrong_office", "this booking is for another office ({office}): check it in there", "office", bk.Office)
 			case bk.Status == queue.BookingCancelled:
 				err = newError(http.StatusConflict, queue.ErrBookingCanceled.Code, "this booking was cancelled: take a number instead")
 			default:
-				err = newError(http.StatusConflict, queue.ErrTooLate.Code, fmt.Sprintf("this booking was for %s at %s and has passed: take a number instead", bk.Date, bk.Slot))
+				err = newError(http.StatusConflict, queue.ErrTooLate.Code, "this booking was for {date} at {slot} and has passed: take a number instead", "date", bk.Date, "slot", bk.Slot)
 			}
 		}
 	}
@@ -427,7 +426,7 @@ func (c *citizen) cancelTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v == nil || t.Day != v.Day {
-		c.s.fail(w, r, newError(http.StatusConflict, "bad_transition", fmt.Sprintf("ticket %s was for %s and can no longer be cancelled", t.Display, t.Day)))
+		c.s.fail(w, r, newError(http.StatusConflict, "bad_transition", "ticket {ticket} was for {date} and can no longer be cancelled", "ticket", t.Display, "date", t.Day))
 		return
 	}
 	ch, err := c.s.eng.Do(r.Context(), t.Office, func(st *queue.State, now time.Time) (*queue.Change, error) {
@@ -450,14 +449,14 @@ func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t.Status != queue.StatusDone {
-		c.s.fail(w, r, newError(http.StatusConflict, "not_done", fmt.Sprintf("ticket %s is %s: it can be rated once it has been served", t.Display, t.Status)))
+		c.s.fail(w, r, newError(http.StatusConflict, "not_done", "ticket {ticket} is {status}: it can be rated once it has been served", "ticket", t.Display, "status", t.Status))
 		return
 	}
 	rt := queue.Rating{Office: t.Office, Ticket: t.ID, Score: b.Score, Comment: b.Comment,
 		Counter: t.Counter, Staff: t.Staff, Service: t.Service, Day: t.Day, At: c.s.now()}
 	if err := c.s.st.PutRating(r.Context(), rt); err != nil {
 		if errors.Is(err, queue.ErrConflict) {
-			err = newError(http.StatusConflict, "already_rated", fmt.Sprintf("ticket %s has already been rated; thank you", t.Display))
+			err = newError(http.StatusConflict, "already_rated", "ticket {ticket} has already been rated; thank you", "ticket", t.Display)
 		}
 		c.s.fail(w, r, err)
 		return

@@ -50,12 +50,12 @@ func (s *Server) counterAction(action string) http.HandlerFunc {
 		counter := r.PathValue("id")
 		if !se.Can(auth.AnyCounter) && se.Counter != counter {
 			s.fail(w, r, newError(http.StatusForbidden, "not_your_counter",
-				fmt.Sprintf("you are logged in at counter %q and may act only there; log in at counter %q to act on it", se.Counter, truncate(counter, 40))))
+				"you are logged in at counter {counter} and may act only there; log in at counter {other} to act on it", "counter", fmt.Sprintf("%q", se.Counter), "other", fmt.Sprintf("%q", truncate(counter, 40))))
 			return
 		}
 		key := r.Header.Get("Idempotency-Key")
 		if len(key) > maxIdempotencyKey || !printableASCII(key) {
-			s.fail(w, r, badRequest("invalid_idempotency_key", fmt.Sprintf("Idempotency-Key must be at most %d printable ASCII characters", maxIdempotencyKey)))
+			s.fail(w, r, badRequest("invalid_idempotency_key", "Idempotency-Key must be at most {max} printable ASCII characters", "max", maxIdempotencyKey))
 			return
 		}
 		data, err := readBody(w, r, s.cfg.MaxBody)

@@ -21,12 +21,12 @@ import (
 // larger one gives 413.
 func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
 	if r.ContentLength > max {
-		return nil, newError(http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the request body is larger than %d bytes", max))
+		return nil, newError(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than {max} bytes", "max", max)
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return nil, newError(http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the request body is larger than %d bytes", max))
+		return nil, newError(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than {max} bytes", "max", max)
 	}
 	if err != nil {
 		// A transport error (a body shorter than its Content-Length, a
@@ -75,11 +75,11 @@ func decodeStrict(data []byte, dst any) error {
 		var ute *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &ute):
-			return badRequest("invalid_json", fmt.Sprintf("field %q must be a JSON %s", ute.Field, ute.Type.Kind()))
+			return badRequest("invalid_json", "field {field} must be a JSON {type}", "field", fmt.Sprintf("%q", ute.Field), "type", ute.Type.Kind())
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
-			return badRequest("unknown_field", "the request has a field this API does not know: "+strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return badRequest("unknown_field", "the request has a field this API does not know: {field}", "field", strings.TrimPrefix(err.Error(), "json: unknown field "))
 		default:
-			return badRequest("invalid_json", "the request body is not valid JSON: "+err.Error())
+			return badRequest("invalid_json", "the request body is not valid JSON: {detail}", "detail", err.Error())
 		}
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -95,7 +95,7 @@ func decodeStrict(data []byte, dst any) error {
 func cleanText(what, s string, required bool) (string, error) {
 	s = strings.TrimSpace(norm.NFC.String(s))
 	if err := queue.CheckName(what, s, required); err != nil {
-		return "", badRequest("invalid_"+strings.ReplaceAll(what, " ", "_"), err.Error())
+		return "", domainError(http.StatusBadRequest, "invalid_"+strings.ReplaceAll(what, " ", "_"), err)
 	}
 	return s, nil
 }
@@ -105,10 +105,10 @@ func checkID(what, s string, required bool) error {
 		return nil
 	}
 	if s == "" {
-		return badRequest("invalid_"+what, what+" is required")
+		return badRequest("invalid_"+what, "{what} is required", "what", what)
 	}
 	if !queue.ValidID(s) {
-		return badRequest("invalid_"+what, fmt.Sprintf("%s %q is not a valid id: ids are 1–32 lower-case letters, digits, '-' or '_'", what, truncate(s, 40)))
+		return badRequest("invalid_"+what, "{what} {id} is not a valid id: ids are 1–32 lower-case letters, digits, '-' or '_'", "what", what, "id", fmt.Sprintf("%q", truncate(s, 40)))
 	}
 	return nil
 }
@@ -143,7 +143,7 @@ func decodeIssue(data []byte) (IssueBody, error) {
 		b.Priority = queue.PriorityNone
 	}
 	if !b.Priority.Valid() {
-		return IssueBody{}, badRequest("invalid_priority", fmt.Sprintf("priority %q is unknown: use elderly, disabled, pregnant, merit, or leave it out", truncate(string(b.Priority), 40)))
+		return IssueBody{}, badRequest("invalid_priority", "priority {priority} is unknown: use elderly, disabled, pregnant, merit, or leave it out", "priority", fmt.Sprintf("%q", truncate(string(b.Priority), 40)))
 	}
 	return b, nil
 }
@@ -174,7 +174,7 @@ func decodeSession(data []byte) (SessionBody, error) {
 		return SessionBody{}, err
 	}
 	if b.PIN == "" || len(b.PIN) > maxPIN {
-		return SessionBody{}, badRequest("invalid_pin", fmt.Sprintf("pin is required and at most %d characters", maxPIN))
+		return SessionBody{}, badRequest("invalid_pin", "pin is required and at most {max} characters", "max", maxPIN)
 	}
 	return b, nil
 }
@@ -219,7 +219,7 @@ func decodeCall(data []byte) (CallBody, error) {
 	}
 	for _, r := range b.Number {
 		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
-			return CallBody{}, badRequest("invalid_number", fmt.Sprintf("number %q is not a ticket number: use letters and digits as shown on the ticket (e.g. A001)", truncate(b.Number, 20)))
+			return CallBody{}, badRequest("invalid_number", "number {number} is not a ticket number: use letters and digits as shown on the ticket (e.g. A001)", "number", fmt.Sprintf("%q", truncate(b.Number, 20)))
 		}
 	}
 	return b, nil
@@ -250,7 +250,7 @@ func decodeDevice(data []byte) (DeviceBody, error) {
 		return DeviceBody{}, err
 	}
 	if b.ID != "" && !queue.ValidID(b.ID) {
-		return DeviceBody{}, badRequest("invalid_device_id", fmt.Sprintf("device id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_', or leave it out for a random one", truncate(b.ID, 40)))
+		return DeviceBody{}, badRequest("invalid_device_id", "device id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_', or leave it out for a random one", "id", fmt.Sprintf("%q", truncate(b.ID, 40)))
 	}
 	name, err := cleanText("device name", b.Name, true)
 	if err != nil {
@@ -258,7 +258,7 @@ func decodeDevice(data []byte) (DeviceBody, error) {
 	}
 	b.Name = name
 	if b.Kind != queue.DeviceKiosk && b.Kind != queue.DeviceDisplay {
-		return DeviceBody{}, badRequest("invalid_kind", fmt.Sprintf("device kind %q is unknown: use %q or %q", truncate(string(b.Kind), 20), queue.DeviceKiosk, queue.DeviceDisplay))
+		return DeviceBody{}, badRequest("invalid_kind", "device kind {kind} is unknown: use {kiosk} or {display}", "kind", fmt.Sprintf("%q", truncate(string(b.Kind), 20)), "kiosk", fmt.Sprintf("%q", queue.DeviceKiosk), "display", fmt.Sprintf("%q", queue.DeviceDisplay))
 	}
 	return b, nil
 }

@@ -8,15 +8,22 @@ import (
 	"net/http"
 	"time"
 
+	"luot/server/msgtext"
 	"luot/server/queue"
 )
 
 // Error is an API error: an HTTP status, a stable code for machines and a
 // message for people that says what happened and what to do.
+//
+// Message is in English; Template and Args are what it was made from, so
+// that the answer can say it in the language the request asks for (see
+// [msgtext]).
 type Error struct {
-	Status  int
-	Code    string
-	Message string
+	Status   int
+	Code     string
+	Message  string
+	Template string
+	Args     map[string]string
 	// cause is the detail behind a fixed message (a transport error that
 	// names the sockets): fail logs it; the client never sees it.
 	cause error
@@ -24,11 +31,27 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-func newError(status int, code, msg string) *Error {
-	return &Error{Status: status, Code: code, Message: msg}
+// newError makes an API error from an English template with named
+// parameters and their values as name, value pairs (see [queue.NewError]).
+func newError(status int, code, template string, args ...any) *Error {
+	qe := queue.NewError("", code, template, args...)
+	return &Error{Status: status, Code: code, Message: qe.Message, Template: template, Args: qe.Args}
 }
 
-func badRequest(code, msg string) *Error { return newError(http.StatusBadRequest, code, msg) }
+func badRequest(code, template string, args ...any) *Error {
+	return newError(http.StatusBadRequest, code, template, args...)
+}
+
+// domainError is err, a check of the domain's that refused a request's
+// field, as an API error with code: it keeps the domain's template so that
+// it is said in the request's language.
+func domainError(status int, code string, err error) *Error {
+	var qe *queue.Error
+	if errors.As(err, &qe) {
+		return &Error{Status: status, Code: code, Message: qe.Message, Template: qe.Template, Args: qe.Args}
+	}
+	return &Error{Status: status, Code: code, Message: err.Error(), Template: err.Error()}
+}
 
 // errorBody is the JSON shape of every error answer. come_back_at (RFC
 // 3339, in the office's timezone) is there only when the server knows when
@@ -54,10 +77,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client may be gone; nothing to do
 }
 
-func writeError(w http.ResponseWriter, status int, code, msg string) {
+// writeError answers e with its message in the language r asks for.
+func writeError(w http.ResponseWriter, r *http.Request, e *Error) {
 	var b errorBody
-	b.Error.Code, b.Error.Message = code, msg
-	writeJSON(w, status, &b)
+	b.Error.Code = e.Code
+	b.Error.Message = msgtext.Say(msgtext.Lang(r.Header.Get("Accept-Language")), e.Template, e.Args, e.Message)
+	writeJSON(w, e.Status, &b)
 }
 
 // fail answers err: an *Error as is, a domain error by its kind, anything
@@ -71,7 +96,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		if (ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusServiceUnavailable) && w.Header().Get("Retry-After") == "" {
 			w.Header().Set("Retry-After", "5") // unless the caller knows better (a lock-out's end)
 		}
-		writeError(w, ae.Status, ae.Code, ae.Message)
+		writeError(w, r, ae)
 		return
 	}
 	var qe *queue.Error
@@ -89,7 +114,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			status = http.StatusForbidden
 		}
 		var b errorBody
-		b.Error.Code, b.Error.Message = cmp.Or(qe.Code, string(qe.Kind)), qe.Message
+		b.Error.Code = cmp.Or(qe.Code, string(qe.Kind))
+		b.Error.Message = msgtext.Say(msgtext.Lang(r.Header.Get("Accept-Language")), qe.Template, qe.Args, qe.Message)
 		if !qe.ComeBackAt.IsZero() {
 			b.Error.ComeBackAt = qe.ComeBackAt.Format(time.RFC3339)
 		}
@@ -102,10 +128,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	if f := s.storageFault(err); f != nil {
 		w.Header().Set("Retry-After", "5")
-		writeError(w, f.Status, f.Code, f.Message)
+		writeError(w, r, f)
 		return
 	}
 	w.Header().Set("Retry-After", "2")
-	writeError(w, http.StatusServiceUnavailable, "unavailable",
-		"the server could not complete the request because its storage is failing; nothing was changed — try again in a moment")
+	writeError(w, r, errUnavailable)
 }
+
+var errUnavailable = newError(http.StatusServiceUnavailable, "unavailable",
+	"the server could not complete the request because its storage is failing; nothing was changed — try again in a moment")

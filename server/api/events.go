@@ -236,7 +236,7 @@ type stream struct {
 func (s *Server) openStream(w http.ResponseWriter, r *http.Request, office, what string) (*stream, bool) {
 	addr := clientAddr(r)
 	if !s.streams.take(addr) {
-		s.refuseStream(w)
+		s.refuseStream(w, r)
 		return nil, false
 	}
 	up := s.upgrader(what)
@@ -296,9 +296,11 @@ func (s *Server) upgrader(what string) websocket.Upgrader {
 			code := "websocket_refused"
 			if status == http.StatusForbidden {
 				code = "origin_not_allowed"
-				reason = fmt.Errorf("pages of origin %q may not open %s", r.Header.Get("Origin"), what)
+				e := newError(status, code, "pages of origin {origin} may not open {what}", "origin", fmt.Sprintf("%q", r.Header.Get("Origin")), "what", what)
+				writeError(w, r, e)
+				return
 			}
-			writeError(w, status, code, reason.Error())
+			writeError(w, r, newError(status, code, "the stream could not be opened: {detail}", "detail", reason.Error()))
 		},
 	}
 }

@@ -27,7 +27,7 @@ func (e *env) loginFrom(t *testing.T, addr, staff, pin string) resp {
 	if staff == "admin" {
 		counter = ""
 	}
-	return e.do(t, req{method: "POST", path: "/api/v1/sessions", header: map[string]string{"X-Forwarded-For": addr},
+	return e.do(t, req{method: "POST", path: "/api/v1/sessions", header: map[string]string{"X-Forwarded-For": addr, "Accept-Language": "en"},
 		body: map[string]string{"office": office, "counter": counter, "staff": staff, "pin": pin}})
 }
 

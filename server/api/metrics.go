@@ -151,7 +151,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		if err.Status == http.StatusUnauthorized {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="luot-metrics"`)
 		}
-		writeError(w, err.Status, err.Code, err.Message)
+		writeError(w, r, err)
 		return
 	}
 	s.metrics.handler.ServeHTTP(w, r)

@@ -154,7 +154,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if b.Counter != "" && v.Office.Counter(b.Counter) == nil {
-		s.fail(w, r, newError(http.StatusNotFound, "unknown_counter", fmt.Sprintf("counter %q does not exist in office %s", b.Counter, b.Office)))
+		s.fail(w, r, newError(http.StatusNotFound, "unknown_counter", "counter {counter} does not exist in office {office}", "counter", fmt.Sprintf("%q", b.Counter), "office", b.Office))
 		return
 	}
 	g.succeeded(account, addr, now)
@@ -182,18 +182,18 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 // lockedOut is the answer to an address locked out of an account (rule 3).
 func (s *Server) lockedOut(w http.ResponseWriter, v *engine.View, until, now time.Time, where string) *Error {
 	w.Header().Set("Retry-After", strconv.Itoa(int(until.Sub(now).Seconds())+1))
-	return newError(http.StatusTooManyRequests, "locked_out", fmt.Sprintf(
-		"too many wrong PINs %s: its logins for this staff member are refused until %s; log in from your usual computer, wait, or ask an administrator to set a new PIN",
-		where, until.In(v.Office.Location()).Format("15:04")))
+	return newError(http.StatusTooManyRequests, "locked_out",
+		"too many wrong PINs {where}: its logins for this staff member are refused until {time}; log in from your usual computer, wait, or ask an administrator to set a new PIN",
+		"where", where, "time", until.In(v.Office.Location()).Format("15:04"))
 }
 
 // guarded is the answer to a new address while an account's guess budget
 // is spent (rule 4).
 func (s *Server) guarded(w http.ResponseWriter, v *engine.View, until, now time.Time) *Error {
 	w.Header().Set("Retry-After", strconv.Itoa(int(until.Sub(now).Seconds())+1))
-	return newError(http.StatusTooManyRequests, "locked_out", fmt.Sprintf(
-		"too many wrong PINs for this staff member from other places: log in from a computer you used before, or try again after %s",
-		until.In(v.Office.Location()).Format("15:04")))
+	return newError(http.StatusTooManyRequests, "locked_out",
+		"too many wrong PINs for this staff member from other places: log in from a computer you used before, or try again after {time}",
+		"time", until.In(v.Office.Location()).Format("15:04"))
 }
 
 // loginAlert reports repeated wrong PINs (loginguard.go): a warning in the

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 	"sync"
 )
@@ -53,9 +52,9 @@ func (l *streamSlots) give(addr string) {
 // refuseStream answers 429 to a stream beyond the address's cap, before
 // any upgrade. The message does not name the address (behind a proxy it
 // is the proxy's).
-func (s *Server) refuseStream(w http.ResponseWriter) {
+func (s *Server) refuseStream(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Retry-After", "30")
-	writeError(w, http.StatusTooManyRequests, "too_many_streams", fmt.Sprintf(
-		"your network address already holds %d live streams, the most allowed: close a page or board left open and try again; an office with more screens behind one address can raise the server's -max-ws-per-addr",
-		s.streams.max))
+	writeError(w, r, newError(http.StatusTooManyRequests, "too_many_streams",
+		"your network address already holds {max} live streams, the most allowed: close a page or board left open and try again; an office with more screens behind one address can raise the server's -max-ws-per-addr",
+		"max", s.streams.max))
 }

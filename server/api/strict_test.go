@@ -200,7 +200,7 @@ func TestFormatCharactersInCitizenNames(t *testing.T) {
 		if path == books {
 			body = map[string]string{"service": "xay-dung", "date": "2026-11-28", "slot": "09:00", "name": name, "phone": fmt.Sprintf("0914%06d", phone)}
 		}
-		return e.do(t, req{method: "POST", path: path, body: body})
+		return e.do(t, req{method: "POST", path: path, body: body, header: map[string]string{"Accept-Language": "en"}})
 	}
 	for _, path := range []string{remote, books} {
 		for _, name := range formatNames {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -70,6 +69,6 @@ func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, retry time.Dura
 	retry -= s.tarpit.hold(r.Context(), retry)
 	secs := max(1, int(math.Ceil(retry.Seconds())))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	writeError(w, http.StatusTooManyRequests, "rate_limited",
-		fmt.Sprintf("too many %s: try again in %d seconds", what, secs))
+	writeError(w, r, newError(http.StatusTooManyRequests, "rate_limited",
+		"too many {what}: try again in {seconds} seconds", "what", what, "seconds", secs))
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"crypto/subtle"
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -121,11 +120,11 @@ func (s *Server) issueTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	case hasKey:
 		if d.Office != office {
-			s.fail(w, r, newError(http.StatusForbidden, "wrong_office", fmt.Sprintf("this device is registered for office %s, not %s", d.Office, office)))
+			s.fail(w, r, newError(http.StatusForbidden, "wrong_office", "this device is registered for office {office}, not {other}", "office", d.Office, "other", office))
 			return
 		}
 		if d.Kind != queue.DeviceKiosk {
-			s.fail(w, r, newError(http.StatusForbidden, "not_a_kiosk", "only a kiosk device may issue tickets; this device is a "+string(d.Kind)))
+			s.fail(w, r, newError(http.StatusForbidden, "not_a_kiosk", "only a kiosk device may issue tickets; this device is a {kind}", "kind", d.Kind))
 			return
 		}
 		a.device = d
@@ -136,14 +135,14 @@ func (s *Server) issueTicket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if se.Office != office {
-			s.fail(w, r, newError(http.StatusForbidden, "wrong_office", fmt.Sprintf("you are logged in at office %s, not %s", se.Office, office)))
+			s.fail(w, r, newError(http.StatusForbidden, "wrong_office", "you are logged in at office {office}, not {other}", "office", se.Office, "other", office))
 			return
 		}
 		a.session = se
 	}
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > maxIdempotencyKey || !printableASCII(key) {
-		s.fail(w, r, badRequest("invalid_idempotency_key", fmt.Sprintf("Idempotency-Key must be at most %d printable ASCII characters", maxIdempotencyKey)))
+		s.fail(w, r, badRequest("invalid_idempotency_key", "Idempotency-Key must be at most {max} printable ASCII characters", "max", maxIdempotencyKey))
 		return
 	}
 	b, ok := decodeBody(w, r, s, decodeIssue)

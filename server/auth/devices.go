@@ -40,12 +40,13 @@ func RegisterDevice(ctx context.Context, st Devices, office, id, name string, ki
 		id = random.ID()
 	}
 	if !queue.ValidID(id) {
-		return queue.Device{}, "", &queue.Error{Kind: queue.KindInvalid, Code: "invalid_device_id",
-			Message: fmt.Sprintf("device id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", truncate(id, 40))}
+		return queue.Device{}, "", queue.NewError(queue.KindInvalid, "invalid_device_id",
+			"device id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "id", fmt.Sprintf("%q", truncate(id, 40)))
 	}
 	if kind != queue.DeviceKiosk && kind != queue.DeviceDisplay {
-		return queue.Device{}, "", &queue.Error{Kind: queue.KindInvalid, Code: "invalid_kind",
-			Message: fmt.Sprintf("device kind %q is unknown: use %q or %q", truncate(string(kind), 20), queue.DeviceKiosk, queue.DeviceDisplay)}
+		return queue.Device{}, "", queue.NewError(queue.KindInvalid, "invalid_kind",
+			"device kind {kind} is unknown: use {kiosk} or {display}", "kind", fmt.Sprintf("%q", truncate(string(kind), 20)),
+			"kiosk", fmt.Sprintf("%q", queue.DeviceKiosk), "display", fmt.Sprintf("%q", queue.DeviceDisplay))
 	}
 	if err := queue.CheckName("device name", name, false); err != nil {
 		return queue.Device{}, "", err
@@ -55,15 +56,15 @@ func RegisterDevice(ctx context.Context, st Devices, office, id, name string, ki
 		return queue.Device{}, "", err
 	}
 	if slices.ContainsFunc(devs, func(d queue.Device) bool { return d.ID == id && !d.Revoked }) {
-		return queue.Device{}, "", &queue.Error{Kind: queue.KindConflict, Code: "device_exists",
-			Message: fmt.Sprintf("device %s is already registered: revoke it first to issue a new key", id)}
+		return queue.Device{}, "", queue.NewError(queue.KindConflict, "device_exists",
+			"device {device} is already registered: revoke it first to issue a new key", "device", id)
 	}
 	d := queue.Device{ID: id, Office: office, Name: name, Kind: kind}
 	key := random.Token()
 	if err := st.PutDevice(ctx, d, Hash(key)); err != nil {
 		if errors.Is(err, ErrDeviceIDTaken) {
-			return queue.Device{}, "", &queue.Error{Kind: queue.KindConflict, Code: "device_id_taken",
-				Message: fmt.Sprintf("device id %s is taken (perhaps by another office): choose another id", id)}
+			return queue.Device{}, "", queue.NewError(queue.KindConflict, "device_id_taken",
+				"device id {id} is taken (perhaps by another office): choose another id", "id", id)
 		}
 		return queue.Device{}, "", err
 	}
@@ -78,8 +79,8 @@ func RevokeDevice(ctx context.Context, st Devices, office, id string) error {
 		return err
 	}
 	if !slices.ContainsFunc(devs, func(d queue.Device) bool { return d.ID == id }) {
-		return &queue.Error{Kind: queue.KindNotFound, Code: "unknown_device",
-			Message: fmt.Sprintf("device %q is not a device of this office", truncate(id, 40))}
+		return queue.NewError(queue.KindNotFound, "unknown_device",
+			"device {device} is not a device of this office", "device", fmt.Sprintf("%q", truncate(id, 40)))
 	}
 	return st.RevokeDevice(ctx, id)
 }

@@ -158,7 +158,7 @@ func (e *Engine) get(id string) (*office, error) {
 	o := e.offices[id]
 	e.mu.RUnlock()
 	if o == nil {
-		return nil, &queue.Error{Kind: queue.KindNotFound, Code: "unknown_office", Message: fmt.Sprintf("office %q does not exist", id)}
+		return nil, queue.NewError(queue.KindNotFound, "unknown_office", "office {office} does not exist", "office", fmt.Sprintf("%q", id))
 	}
 	return o, nil
 }

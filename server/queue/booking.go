@@ -187,11 +187,11 @@ func (s *State) bookableService(service string) (*Service, error) {
 	sv := s.Office.Service(service)
 	switch {
 	case sv == nil:
-		return nil, errorf(KindNotFound, ErrUnknownService.Code, "service %q does not exist in office %s", service, s.Office.ID)
+		return nil, errorf(KindNotFound, ErrUnknownService.Code, "service {service} does not exist in office {office}", "service", quoted(service), "office", s.Office.ID)
 	case !sv.Active:
-		return nil, errorf(KindClosed, ErrServiceClosed.Code, "service %s is not offered at the moment", sv.Name)
+		return nil, errorf(KindClosed, ErrServiceClosed.Code, "service {service} is not offered at the moment", "service", sv.Name)
 	case !sv.Bookable():
-		return nil, errorf(KindConflict, "service_not_bookable", "service %s does not take appointments: take a number instead", sv.Name)
+		return nil, errorf(KindConflict, "service_not_bookable", "service {service} does not take appointments: take a number instead", "service", sv.Name)
 	}
 	return sv, nil
 }
@@ -199,19 +199,19 @@ func (s *State) bookableService(service string) (*Service, error) {
 // checkDate refuses a date that cannot be booked from now.
 func (s *State) checkDate(now time.Time, sv *Service, date string) error {
 	if _, err := time.Parse(time.DateOnly, date); err != nil || !datePattern.MatchString(date) {
-		return errorf(KindInvalid, "invalid_date", "date %q is not a date: write YYYY-MM-DD", truncateRunes(date, 20))
+		return errorf(KindInvalid, "invalid_date", "date {date} is not a date: write YYYY-MM-DD", "date", quoted(truncateRunes(date, 20)))
 	}
 	today := s.Office.Day(now)
 	last := addDays(today, s.Office.Policy.BookingHorizonDays)
 	switch {
 	case date < today:
-		return errorf(KindInvalid, "date_in_past", "%s is in the past: choose a date from %s", date, today)
+		return errorf(KindInvalid, "date_in_past", "{date} is in the past: choose a date from {today}", "date", date, "today", today)
 	case date > last:
-		return errorf(KindInvalid, "date_beyond_horizon", "appointments can be booked up to %d days ahead, until %s", s.Office.Policy.BookingHorizonDays, last)
+		return errorf(KindInvalid, "date_beyond_horizon", "appointments can be booked up to {days} days ahead, until {last}", "days", s.Office.Policy.BookingHorizonDays, "last", last)
 	case slices.Contains(s.Office.Holidays, date):
-		return errorf(KindConflict, "date_closed", "the office is closed on %s (holiday): choose another date", date)
+		return errorf(KindConflict, "date_closed", "the office is closed on {date} (holiday): choose another date", "date", date)
 	case len(s.Office.SlotStarts(sv, date)) == 0:
-		return errorf(KindConflict, "date_closed", "the office does not take appointments for %s on %s: choose another date", sv.Name, date)
+		return errorf(KindConflict, "date_closed", "the office does not take appointments for {service} on {date}: choose another date", "service", sv.Name, "date", date)
 	}
 	return nil
 }
@@ -300,7 +300,7 @@ func (s *State) Book(now time.Time, r BookRequest) (*Change, error) {
 		return nil, err
 	}
 	if !ValidBookingCode(r.Code) {
-		return nil, errorf(KindInvalid, "invalid_code", "the booking code is not valid: %d of the characters %s", BookingCodeLen, BookingCodeAlphabet)
+		return nil, errorf(KindInvalid, "invalid_code", "the booking code is not valid: {n} of the characters {alphabet}", "n", BookingCodeLen, "alphabet", BookingCodeAlphabet)
 	}
 	if _, dup := s.Bookings[r.Code]; dup {
 		return nil, errorf(KindConflict, "duplicate_code", "this booking code is taken: make another")
@@ -322,18 +322,18 @@ func (s *State) Book(now time.Time, r BookRequest) (*Change, error) {
 	// booking stored, by it.
 	r.Slot = FormatClock(m)
 	if !slices.Contains(s.Office.SlotStarts(sv, r.Date), m) {
-		return nil, errorf(KindNotFound, "unknown_slot", "%s has no appointment slot at %s on %s: choose one of the slots offered", sv.Name, r.Slot, r.Date)
+		return nil, errorf(KindNotFound, "unknown_slot", "{service} has no appointment slot at {slot} on {date}: choose one of the slots offered", "service", sv.Name, "slot", r.Slot, "date", r.Date)
 	}
 	if start, _ := s.Office.SlotTime(r.Date, r.Slot); !start.After(now) {
-		return nil, errorf(KindConflict, "slot_past", "the slot at %s on %s has already begun: choose a later one", r.Slot, r.Date)
+		return nil, errorf(KindConflict, "slot_past", "the slot at {slot} on {date} has already begun: choose a later one", "slot", r.Slot, "date", r.Date)
 	}
 	for _, b := range s.Bookings {
 		if b.Phone == r.Phone && b.Service == sv.ID && b.Date == r.Date && b.Status == BookingBooked {
-			return nil, errorf(KindConflict, ErrAlreadyBooked.Code, "this phone number already has an appointment for this service on %s: open the link you received when you booked it (on the phone you booked with, it is also under \"Lịch hẹn của bạn\") to see it or cancel it before taking another", r.Date)
+			return nil, errorf(KindConflict, ErrAlreadyBooked.Code, "this phone number already has an appointment for this service on {date}: open the link you received when you booked it (on the phone you booked with, it is also under \"Your appointments\") to see it or cancel it before taking another", "date", r.Date)
 		}
 	}
 	if s.taken(sv.ID, r.Date, r.Slot) >= sv.SlotCapacity {
-		return nil, errorf(KindConflict, ErrSlotFull.Code, "the slot at %s on %s was just filled: choose another slot", r.Slot, r.Date)
+		return nil, errorf(KindConflict, ErrSlotFull.Code, "the slot at {slot} on {date} was just filled: choose another slot", "slot", r.Slot, "date", r.Date)
 	}
 	c := s.change(now)
 	b := &Booking{
@@ -364,7 +364,7 @@ func (s *State) CancelBooking(now time.Time, code string, tokenHash []byte) (*Ch
 		return nil, errorf(KindConflict, ErrCheckedIn.Code, "this booking was checked in and became a ticket: cancel the ticket from its tracking page")
 	case BookingBooked:
 	default:
-		return nil, errorf(KindConflict, ErrBadTransition.Code, "this booking is %s and can no longer be cancelled", old.Status)
+		return nil, errorf(KindConflict, ErrBadTransition.Code, "this booking is {status} and can no longer be cancelled", "status", old.Status)
 	}
 	c := s.change(now)
 	b := *old
@@ -397,12 +397,12 @@ func (s *State) CheckIn(now time.Time, r CheckInRequest) (*Change, error) {
 		return nil, errorf(KindConflict, ErrCheckedIn.Code, "this booking is already checked in: your number is on the ticket printed then")
 	case BookingBooked:
 	default:
-		return nil, errorf(KindConflict, ErrTooLate.Code, "this booking is %s: take a number instead", old.Status)
+		return nil, errorf(KindConflict, ErrTooLate.Code, "this booking is {status}: take a number instead", "status", old.Status)
 	}
 	loc := s.Office.Location()
 	start, ok := s.Office.SlotTime(old.Date, old.Slot)
 	if !ok {
-		return nil, errorf(KindConflict, ErrBadTransition.Code, "this booking has a slot (%s %s) that cannot be read", old.Date, old.Slot)
+		return nil, errorf(KindConflict, ErrBadTransition.Code, "this booking has a slot ({date} {slot}) that cannot be read", "date", old.Date, "slot", old.Slot)
 	}
 	p := &s.Office.Policy
 	opens := start.Add(-time.Duration(p.BookingEarlyMinutes) * time.Minute)
@@ -412,16 +412,16 @@ func (s *State) CheckIn(now time.Time, r CheckInRequest) (*Change, error) {
 	switch {
 	case now.Before(opens):
 		when := opens.In(loc)
-		e := errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is on %s at %s; come back that day at %s to check in", when.Format("02/01/2006"), old.Slot, when.Format("15:04"))
+		e := errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is on {date} at {slot}; come back that day at {time} to check in", "date", when.Format("02/01/2006"), "slot", old.Slot, "time", when.Format("15:04"))
 		if s.Office.Day(now) == old.Date {
-			e = errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is at %s; come back at %s to check in", old.Slot, when.Format("15:04"))
+			e = errorf(KindConflict, ErrTooEarly.Code, "too early: your appointment is at {slot}; come back at {time} to check in", "slot", old.Slot, "time", when.Format("15:04"))
 		}
 		e.ComeBackAt = when
 		return nil, e
 	case !now.After(closes):
 		req.VA = start
 	case p.LateCheckin == LateRefuse:
-		return nil, errorf(KindConflict, ErrTooLate.Code, "too late: check-in for your %s appointment closed at %s; take a number instead", old.Slot, closes.In(loc).Format("15:04"))
+		return nil, errorf(KindConflict, ErrTooLate.Code, "too late: check-in for your {slot} appointment closed at {time}; take a number instead", "slot", old.Slot, "time", closes.In(loc).Format("15:04"))
 	default:
 		// After the window: a walk-in arriving now.
 	}
@@ -471,7 +471,7 @@ func (s *State) IssueRemote(now time.Time, r IssueRequest) (*Change, error) {
 	}
 	for _, t := range s.Tickets {
 		if t.Source == SourceRemote && t.Day == s.Day && t.Phone == r.Phone && t.NumberService == r.Service && t.Active() {
-			return nil, errorf(KindConflict, ErrAlreadyHolding.Code, "this phone number already has a number for this service today: open the link you received when you took it (on the phone you took it with, it is also under \"Số của bạn hôm nay\") to follow it or cancel it")
+			return nil, errorf(KindConflict, ErrAlreadyHolding.Code, "this phone number already has a number for this service today: open the link you received when you took it (on the phone you took it with, it is also under \"Your numbers today\") to follow it or cancel it")
 		}
 	}
 	return s.Issue(now, r)

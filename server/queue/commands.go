@@ -1,7 +1,6 @@
 package queue
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -40,34 +39,34 @@ func (s *State) Issue(now time.Time, r IssueRequest) (*Change, error) {
 	case r.ID == "" || r.Token == "":
 		return nil, errorf(KindInvalid, "invalid", "a ticket needs an id and a token")
 	case !r.Source.Valid():
-		return nil, errorf(KindInvalid, "invalid_source", "unknown ticket source %q", r.Source)
+		return nil, errorf(KindInvalid, "invalid_source", "unknown ticket source {source}", "source", quoted(r.Source))
 	case !r.Priority.Valid():
-		return nil, errorf(KindInvalid, "invalid_priority", "unknown priority %q: use one of elderly, disabled, pregnant, merit, or none", r.Priority)
+		return nil, errorf(KindInvalid, "invalid_priority", "unknown priority {priority}: use one of elderly, disabled, pregnant, merit, or none", "priority", quoted(r.Priority))
 	case sv == nil:
-		return nil, errorf(KindNotFound, ErrUnknownService.Code, "service %q does not exist in office %s", r.Service, s.Office.ID)
+		return nil, errorf(KindNotFound, ErrUnknownService.Code, "service {service} does not exist in office {office}", "service", quoted(r.Service), "office", s.Office.ID)
 	case !sv.Active:
-		return nil, errorf(KindClosed, ErrServiceClosed.Code, "service %s is not offered at the moment", sv.Name)
+		return nil, errorf(KindClosed, ErrServiceClosed.Code, "service {service} is not offered at the moment", "service", sv.Name)
 	case !s.Office.ServedBy(sv.ID):
-		return nil, errorf(KindConflict, ErrNotServed.Code, "no counter serves %s: an administrator must add it to a counter", sv.Name)
+		return nil, errorf(KindConflict, ErrNotServed.Code, "no counter serves {service}: an administrator must add it to a counter", "service", sv.Name)
 	case r.Source != SourceClerk && !s.Office.IsOpen(now):
 		e := errorf(KindClosed, ErrOfficeClosed.Code, "the office is closed now; see its opening hours")
 		if at, ok := s.Office.NextOpening(now); ok {
-			e.Message = fmt.Sprintf("the office is closed now; it opens again at %s on %s", at.Format("15:04"), at.Format("02/01/2006"))
+			e = errorf(KindClosed, ErrOfficeClosed.Code, "the office is closed now; it opens again at {time} on {date}", "time", at.Format("15:04"), "date", at.Format("02/01/2006"))
 			e.ComeBackAt = at
 		}
 		return nil, e
 	case sv.DailyCap > 0 && s.Numbers[sv.ID] >= sv.DailyCap:
-		return nil, errorf(KindConflict, ErrCapReached.Code, "all %d numbers of %s for today have been given", sv.DailyCap, sv.Name)
+		return nil, errorf(KindConflict, ErrCapReached.Code, "all {n} numbers of {service} for today have been given", "n", sv.DailyCap, "service", sv.Name)
 	case r.Source == SourceRemote && s.Remote[sv.ID] >= s.Office.RemoteLimit(sv, s.Day):
-		return nil, errorf(KindConflict, ErrCapReached.Code, "all %d online numbers of %s for today have been given; take a number at the kiosk", s.Office.RemoteLimit(sv, s.Day), sv.Name)
+		return nil, errorf(KindConflict, ErrCapReached.Code, "all {n} online numbers of {service} for today have been given; take a number at the kiosk", "n", s.Office.RemoteLimit(sv, s.Day), "service", sv.Name)
 	}
 	// A numeric block ends where the next one begins: beyond it, two
 	// tickets of the office would show the same number on one day.
 	if end, by := s.Office.blockEnd(sv); by != nil && sv.first()+s.Numbers[sv.ID] >= end {
-		return nil, errorf(KindConflict, ErrCapReached.Code, "all numbers of %s for today have been given: its block ends where %s begins (%d); an administrator can move the blocks apart", sv.Name, by.Name, end)
+		return nil, errorf(KindConflict, ErrCapReached.Code, "all numbers of {service} for today have been given: its block ends where {other} begins ({end}); an administrator can move the blocks apart", "service", sv.Name, "other", by.Name, "end", end)
 	}
 	if _, dup := s.Tickets[r.ID]; dup {
-		return nil, errorf(KindConflict, "duplicate_id", "ticket id %s already exists", r.ID)
+		return nil, errorf(KindConflict, "duplicate_id", "ticket id {id} already exists", "id", r.ID)
 	}
 	c := s.change(now)
 	n := s.Numbers[sv.ID] + 1
@@ -102,7 +101,7 @@ func (s *State) Issue(now time.Time, r IssueRequest) (*Change, error) {
 func (s *State) counterFor(id string) (*Counter, CounterStatus, error) {
 	k := s.Office.Counter(id)
 	if k == nil {
-		return nil, CounterStatus{}, errorf(KindNotFound, ErrUnknownCounter.Code, "counter %q does not exist in office %s", id, s.Office.ID)
+		return nil, CounterStatus{}, errorf(KindNotFound, ErrUnknownCounter.Code, "counter {counter} does not exist in office {office}", "counter", quoted(id), "office", s.Office.ID)
 	}
 	return k, s.Counters[id], nil
 }
@@ -111,7 +110,7 @@ func (s *State) counterFor(id string) (*Counter, CounterStatus, error) {
 func (s *State) openCounter(id string) (*Counter, CounterStatus, error) {
 	k, cs, err := s.counterFor(id)
 	if err == nil && cs.State != CounterOpen {
-		err = errorf(KindConflict, ErrCounterPaused.Code, "counter %d is %s: open it first", k.Number, cs.State)
+		err = errorf(KindConflict, ErrCounterPaused.Code, "counter {counter} is {state}: open it first", "counter", k.Number, "state", cs.State)
 	}
 	return k, cs, err
 }
@@ -120,7 +119,7 @@ func (s *State) openCounter(id string) (*Counter, CounterStatus, error) {
 func (s *State) current(k *Counter, cs CounterStatus) (*Ticket, error) {
 	t, ok := s.Tickets[cs.Current]
 	if cs.Current == "" || !ok || t.Status.Final() {
-		return nil, errorf(KindConflict, ErrNoCurrent.Code, "counter %d has no current ticket: call one first", k.Number)
+		return nil, errorf(KindConflict, ErrNoCurrent.Code, "counter {counter} has no current ticket: call one first", "counter", k.Number)
 	}
 	return cloneTicket(t), nil
 }
@@ -136,11 +135,12 @@ func (s *State) currentAt(counter string) (*Counter, CounterStatus, *Ticket, err
 }
 
 // calledAt is currentAt for actions on a ticket that was called and not yet
-// started; whyNot says what to do instead when it is being served.
+// started; whyNot is the refusal when it is being served, a template that
+// names the ticket {ticket} and says what to do instead.
 func (s *State) calledAt(counter, whyNot string) (*Counter, CounterStatus, *Ticket, error) {
 	k, cs, t, err := s.currentAt(counter)
 	if err == nil && t.Status != StatusCalled {
-		err = errorf(KindConflict, ErrBadTransition.Code, "ticket %s is being served; %s", t.Display, whyNot)
+		err = errorf(KindConflict, ErrBadTransition.Code, whyNot, "ticket", t.Display)
 	}
 	return k, cs, t, err
 }
@@ -195,8 +195,8 @@ func (s *State) guardCall(now time.Time, cs CounterStatus, what string) error {
 		return nil
 	}
 	return errorf(KindConflict, ErrJustCalled.Code,
-		"ticket %s was called less than %d seconds ago and has not been started, so %s was refused as a repeated press: nothing changed. Press start when the citizen arrives, or no-show if they do not come",
-		t.Display, int(guard/time.Second), what)
+		"ticket {ticket} was called less than {seconds} seconds ago and has not been started, so {action} was refused as a repeated press: nothing changed. Press start when the citizen arrives, or no-show if they do not come",
+		"ticket", t.Display, "seconds", int(guard/time.Second), "action", what)
 }
 
 // finishCurrent finishes the counter's current ticket, if any: pressing
@@ -264,10 +264,10 @@ func (s *State) CallNumber(now time.Time, counter, staff, number string) (*Chang
 		}
 	}
 	if t == nil {
-		return nil, errorf(KindNotFound, ErrUnknownTicket.Code, "no ticket %q today", number)
+		return nil, errorf(KindNotFound, ErrUnknownTicket.Code, "no ticket {ticket} today", "ticket", quoted(number))
 	}
 	if t.Status != StatusWaiting && t.Status != StatusNoShow {
-		return nil, errorf(KindConflict, ErrBadTransition.Code, "ticket %s is %s and cannot be called", t.Display, t.Status)
+		return nil, errorf(KindConflict, ErrBadTransition.Code, "ticket {ticket} is {status} and cannot be called", "ticket", t.Display, "status", t.Status)
 	}
 	c := s.change(now)
 	s.finishCurrent(c, now, k, &cs)
@@ -277,7 +277,7 @@ func (s *State) CallNumber(now time.Time, counter, staff, number string) (*Chang
 
 // Recall calls the counter's current ticket again.
 func (s *State) Recall(now time.Time, counter, staff string) (*Change, error) {
-	_, _, t, err := s.calledAt(counter, "a recall is for a citizen who has not come")
+	_, _, t, err := s.calledAt(counter, "ticket {ticket} is being served; a recall is for a citizen who has not come")
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +292,7 @@ func (s *State) Recall(now time.Time, counter, staff string) (*Change, error) {
 
 // Start marks the counter's called ticket as being served.
 func (s *State) Start(now time.Time, counter, staff string) (*Change, error) {
-	_, _, t, err := s.calledAt(counter, "it has already started")
+	_, _, t, err := s.calledAt(counter, "ticket {ticket} is being served; it has already started")
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +324,7 @@ func (s *State) Done(now time.Time, counter, staff string) (*Change, error) {
 
 // NoShow marks the counter's called ticket as not having come.
 func (s *State) NoShow(now time.Time, counter, staff string) (*Change, error) {
-	_, cs, t, err := s.calledAt(counter, "finish it instead")
+	_, cs, t, err := s.calledAt(counter, "ticket {ticket} is being served; finish it instead")
 	if err != nil {
 		return nil, err
 	}
@@ -362,19 +362,19 @@ func (s *State) Transfer(now time.Time, counter, staff string, r TransferRequest
 	}
 	sv := s.Office.Service(to)
 	if sv == nil {
-		return nil, errorf(KindNotFound, ErrUnknownService.Code, "service %q does not exist in office %s", to, s.Office.ID)
+		return nil, errorf(KindNotFound, ErrUnknownService.Code, "service {service} does not exist in office {office}", "service", quoted(to), "office", s.Office.ID)
 	}
 	if r.Counter != "" {
 		target := s.Office.Counter(r.Counter)
 		if target == nil {
-			return nil, errorf(KindNotFound, ErrUnknownCounter.Code, "counter %q does not exist in office %s", r.Counter, s.Office.ID)
+			return nil, errorf(KindNotFound, ErrUnknownCounter.Code, "counter {counter} does not exist in office {office}", "counter", quoted(r.Counter), "office", s.Office.ID)
 		}
 		if target.ID == k.ID {
 			return nil, errorf(KindInvalid, "invalid_transfer", "a ticket cannot be transferred to its own counter")
 		}
 	} else {
 		if !s.Office.ServedBy(to) {
-			return nil, errorf(KindConflict, ErrNotServed.Code, "no counter serves %s, so nobody could call the ticket: choose a counter, or add the service to a counter first", sv.Name)
+			return nil, errorf(KindConflict, ErrNotServed.Code, "no counter serves {service}, so nobody could call the ticket: choose a counter, or add the service to a counter first", "service", sv.Name)
 		}
 		if to == t.Service {
 			return nil, errorf(KindInvalid, "invalid_transfer", "choose another service or a counter to transfer to")
@@ -409,11 +409,11 @@ func (s *State) setCounterState(now time.Time, counter, staff string, to Counter
 	if to == CounterPaused && cs.State == CounterClosed {
 		// A pause is a break of an open counter; a closed counter has no
 		// clerk to take one, and the boards would show it as staffed.
-		return nil, errorf(KindConflict, ErrCounterPaused.Code, "counter %d is closed: open it first", k.Number)
+		return nil, errorf(KindConflict, ErrCounterPaused.Code, "counter {counter} is closed: open it first", "counter", k.Number)
 	}
 	if to == CounterClosed && cs.Current != "" {
 		if t, ok := s.Tickets[cs.Current]; ok && t.Active() {
-			return nil, errorf(KindConflict, ErrCounterBusy.Code, "counter %d still has ticket %s: finish, transfer or mark it no-show before closing", k.Number, t.Display)
+			return nil, errorf(KindConflict, ErrCounterBusy.Code, "counter {counter} still has ticket {ticket}: finish, transfer or mark it no-show before closing", "counter", k.Number, "ticket", t.Display)
 		}
 	}
 	cs.State = to
@@ -447,10 +447,10 @@ func (s *State) Close(now time.Time, counter, staff string) (*Change, error) {
 func (s *State) Cancel(now time.Time, id, reason string) (*Change, error) {
 	old, ok := s.Tickets[id]
 	if !ok {
-		return nil, errorf(KindNotFound, ErrUnknownTicket.Code, "ticket %q does not exist", id)
+		return nil, errorf(KindNotFound, ErrUnknownTicket.Code, "ticket {ticket} does not exist", "ticket", quoted(id))
 	}
 	if old.Status != StatusWaiting && old.Status != StatusCalled {
-		return nil, errorf(KindConflict, ErrBadTransition.Code, "ticket %s is %s and can no longer be cancelled", old.Display, old.Status)
+		return nil, errorf(KindConflict, ErrBadTransition.Code, "ticket {ticket} is {status} and can no longer be cancelled", "ticket", old.Display, "status", old.Status)
 	}
 	c := s.change(now)
 	t := cloneTicket(old)
@@ -514,7 +514,7 @@ func (s *State) expire(c *Change, now time.Time, old *Ticket) {
 // that is not valid, and one that removes a counter with a ticket at it.
 func (s *State) Reconfigure(now time.Time, o Office, by string) (*Change, error) {
 	if o.ID != s.Office.ID {
-		return nil, errorf(KindInvalid, "invalid_office", "configuration is for office %q, not %q", o.ID, s.Office.ID)
+		return nil, errorf(KindInvalid, "invalid_office", "configuration is for office {office}, not {other}", "office", quoted(o.ID), "other", quoted(s.Office.ID))
 	}
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -522,7 +522,7 @@ func (s *State) Reconfigure(now time.Time, o Office, by string) (*Change, error)
 	for id, cs := range s.Counters {
 		if o.Counter(id) == nil && cs.Current != "" {
 			if t, ok := s.Tickets[cs.Current]; ok && t.Active() {
-				return nil, errorf(KindConflict, ErrCounterBusy.Code, "counter %s still has ticket %s: finish it before removing the counter", id, t.Display)
+				return nil, errorf(KindConflict, ErrCounterBusy.Code, "counter {counter} still has ticket {ticket}: finish it before removing the counter", "counter", id, "ticket", t.Display)
 			}
 		}
 	}

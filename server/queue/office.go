@@ -245,7 +245,7 @@ func ValidID(s string) bool { return idPattern.MatchString(s) }
 // timezone). It returns an error that names the first field that is wrong.
 func (o *Office) Validate() error {
 	if !ValidID(o.ID) {
-		return errorf(KindInvalid, "invalid_office", "office id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", o.ID)
+		return errorf(KindInvalid, "invalid_office", "office id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "id", quoted(o.ID))
 	}
 	if err := checkName("office name", o.Name, true); err != nil {
 		return err
@@ -260,41 +260,41 @@ func (o *Office) Validate() error {
 	if err != nil || o.Timezone == "Local" {
 		// "Local" is whatever the host says: the business day must not
 		// change with the machine the server runs on.
-		return errorf(KindInvalid, "invalid_timezone", "timezone %q is unknown: use an IANA name such as %s", o.Timezone, DefaultTimezone)
+		return errorf(KindInvalid, "invalid_timezone", "timezone {tz} is unknown: use an IANA name such as {example}", "tz", quoted(o.Timezone), "example", DefaultTimezone)
 	}
 	o.loc = loc
 	for day, spans := range o.Hours {
 		if !slices.Contains(weekdayKeys[:], day) {
-			return errorf(KindInvalid, "invalid_hours", "opening hours: %q is not a weekday; use mon, tue, wed, thu, fri, sat, sun", day)
+			return errorf(KindInvalid, "invalid_hours", "opening hours: {day} is not a weekday; use mon, tue, wed, thu, fri, sat, sun", "day", quoted(day))
 		}
 		for _, sp := range spans {
 			f, err1 := ParseClock(sp.From)
 			t, err2 := ParseClockEnd(sp.To)
 			if err1 != nil || err2 != nil || f >= t {
-				return errorf(KindInvalid, "invalid_hours", "opening hours of %s: span %s–%s is not valid; write HH:MM–HH:MM with the end after the start", day, sp.From, sp.To)
+				return errorf(KindInvalid, "invalid_hours", "opening hours of {day}: span {from}–{to} is not valid; write HH:MM–HH:MM with the end after the start", "day", day, "from", sp.From, "to", sp.To)
 			}
 		}
 	}
 	for _, h := range o.Holidays {
 		if _, err := time.Parse(time.DateOnly, h); err != nil || !datePattern.MatchString(h) {
-			return errorf(KindInvalid, "invalid_holiday", "holiday %q is not a date; write YYYY-MM-DD", h)
+			return errorf(KindInvalid, "invalid_holiday", "holiday {date} is not a date; write YYYY-MM-DD", "date", quoted(h))
 		}
 	}
 	if err := o.Policy.validate(); err != nil {
 		return err
 	}
 	if len(o.Services) == 0 {
-		return errorf(KindInvalid, "no_services", "office %s has no services: add at least one", o.ID)
+		return errorf(KindInvalid, "no_services", "office {office} has no services: add at least one", "office", o.ID)
 	}
 	seen := map[string]bool{}
 	prefixes := map[string]string{}
 	for i := range o.Services {
 		s := &o.Services[i]
 		if !ValidID(s.ID) {
-			return errorf(KindInvalid, "invalid_service", "service id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", s.ID)
+			return errorf(KindInvalid, "invalid_service", "service id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "id", quoted(s.ID))
 		}
 		if seen[s.ID] {
-			return errorf(KindInvalid, "duplicate_service", "service id %q appears twice", s.ID)
+			return errorf(KindInvalid, "duplicate_service", "service id {id} appears twice", "id", quoted(s.ID))
 		}
 		seen[s.ID] = true
 		if err := checkName("service name", s.Name, true); err != nil {
@@ -304,30 +304,30 @@ func (o *Office) Validate() error {
 			return err
 		}
 		if !prefixPatten.MatchString(s.Prefix) {
-			return errorf(KindInvalid, "invalid_prefix", "service %s: prefix %q must be one or two capital letters A–Z, or empty for a numeric block", s.ID, s.Prefix)
+			return errorf(KindInvalid, "invalid_prefix", "service {service}: prefix {prefix} must be one or two capital letters A–Z, or empty for a numeric block", "service", s.ID, "prefix", quoted(s.Prefix))
 		}
 		key := s.Prefix
 		if key == "" {
 			key = "#" + strconv.Itoa(s.first())
 		}
 		if other, dup := prefixes[key]; dup {
-			return errorf(KindInvalid, "duplicate_prefix", "services %s and %s would print the same numbers: give them different prefixes or first numbers", other, s.ID)
+			return errorf(KindInvalid, "duplicate_prefix", "services {service} and {other} would print the same numbers: give them different prefixes or first numbers", "service", other, "other", s.ID)
 		}
 		prefixes[key] = s.ID
 		if s.Digits < 0 || s.Digits > 6 || s.FirstNumber < 0 || s.FirstNumber > 99999 {
-			return errorf(KindInvalid, "invalid_number_format", "service %s: digits must be 0–6 and the first number 0–99999", s.ID)
+			return errorf(KindInvalid, "invalid_number_format", "service {service}: digits must be 0–6 and the first number 0–99999", "service", s.ID)
 		}
 		if s.DefaultMinutes <= 0 || s.DefaultMinutes > 24*60 {
-			return errorf(KindInvalid, "invalid_minutes", "service %s: default minutes must be more than 0 and at most a day", s.ID)
+			return errorf(KindInvalid, "invalid_minutes", "service {service}: default minutes must be more than 0 and at most a day", "service", s.ID)
 		}
 		if s.SlotMinutes < 0 || s.SlotMinutes > 24*60 || s.SlotCapacity < 0 || s.SlotCapacity > 10000 || s.DailyCap < 0 || s.RemoteCap < 0 {
-			return errorf(KindInvalid, "invalid_capacity", "service %s: slot minutes, capacities and caps must not be negative", s.ID)
+			return errorf(KindInvalid, "invalid_capacity", "service {service}: slot minutes, capacities and caps must not be negative", "service", s.ID)
 		}
 		if (s.SlotMinutes > 0) != (s.SlotCapacity > 0) {
-			return errorf(KindInvalid, "invalid_slots", "service %s: set both slot_minutes and slot_capacity to take appointments, or neither", s.ID)
+			return errorf(KindInvalid, "invalid_slots", "service {service}: set both slot_minutes and slot_capacity to take appointments, or neither", "service", s.ID)
 		}
 		if s.SlotMinutes > 0 && s.SlotMinutes < 5 {
-			return errorf(KindInvalid, "invalid_slots", "service %s: appointment slots must be at least 5 minutes long", s.ID)
+			return errorf(KindInvalid, "invalid_slots", "service {service}: appointment slots must be at least 5 minutes long", "service", s.ID)
 		}
 	}
 	seenCounter := map[string]bool{}
@@ -335,14 +335,14 @@ func (o *Office) Validate() error {
 	for i := range o.Counters {
 		c := &o.Counters[i]
 		if !ValidID(c.ID) {
-			return errorf(KindInvalid, "invalid_counter", "counter id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", c.ID)
+			return errorf(KindInvalid, "invalid_counter", "counter id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "id", quoted(c.ID))
 		}
 		if seenCounter[c.ID] {
-			return errorf(KindInvalid, "duplicate_counter", "counter id %q appears twice", c.ID)
+			return errorf(KindInvalid, "duplicate_counter", "counter id {id} appears twice", "id", quoted(c.ID))
 		}
 		seenCounter[c.ID] = true
 		if c.Number <= 0 || c.Number > 999 || numbers[c.Number] {
-			return errorf(KindInvalid, "invalid_counter_number", "counter %s: number %d must be 1–999 and unique", c.ID, c.Number)
+			return errorf(KindInvalid, "invalid_counter_number", "counter {counter}: number {number} must be 1–999 and unique", "counter", c.ID, "number", c.Number)
 		}
 		numbers[c.Number] = true
 		if err := checkName("counter name", c.Name, false); err != nil {
@@ -351,14 +351,14 @@ func (o *Office) Validate() error {
 		served := map[string]bool{}
 		for _, cs := range c.Services {
 			if !seen[cs.Service] {
-				return errorf(KindInvalid, "unknown_service", "counter %s lists service %q, which the office does not have", c.ID, cs.Service)
+				return errorf(KindInvalid, "unknown_service", "counter {counter} lists service {service}, which the office does not have", "counter", c.ID, "service", quoted(cs.Service))
 			}
 			if served[cs.Service] {
-				return errorf(KindInvalid, "duplicate_service", "counter %s lists service %s twice", c.ID, cs.Service)
+				return errorf(KindInvalid, "duplicate_service", "counter {counter} lists service {service} twice", "counter", c.ID, "service", cs.Service)
 			}
 			served[cs.Service] = true
 			if cs.OffsetMinutes < 0 || cs.OffsetMinutes > 7*24*60 {
-				return errorf(KindInvalid, "invalid_offset", "counter %s, service %s: offset must be 0 or more minutes (at most a week); leave the service out for 'never'", c.ID, cs.Service)
+				return errorf(KindInvalid, "invalid_offset", "counter {counter}, service {service}: offset must be 0 or more minutes (at most a week); leave the service out for 'never'", "counter", c.ID, "service", cs.Service)
 			}
 		}
 	}
@@ -373,14 +373,14 @@ const MaxBonusMinutes = 100 * 365 * 24 * 60
 func (p *Policy) validate() error {
 	for class, m := range p.PriorityBonusMinutes {
 		if !class.Valid() || class == PriorityNone {
-			return errorf(KindInvalid, "invalid_priority", "priority bonus for unknown class %q", class)
+			return errorf(KindInvalid, "invalid_priority", "priority bonus for unknown class {class}", "class", quoted(class))
 		}
 		if m < 0 || m > MaxBonusMinutes {
-			return errorf(KindInvalid, "invalid_bonus", "priority bonus of %s must be 0 to %d minutes", class, MaxBonusMinutes)
+			return errorf(KindInvalid, "invalid_bonus", "priority bonus of {priority} must be 0 to {max} minutes", "priority", class, "max", MaxBonusMinutes)
 		}
 	}
 	if p.DefaultBonusMinutes < 0 || p.DefaultBonusMinutes > MaxBonusMinutes {
-		return errorf(KindInvalid, "invalid_policy", "default priority bonus must be 0 to %d minutes", MaxBonusMinutes)
+		return errorf(KindInvalid, "invalid_policy", "default priority bonus must be 0 to {max} minutes", "max", MaxBonusMinutes)
 	}
 	if p.BookingEarlyMinutes < 0 || p.BookingLateMinutes < 0 {
 		return errorf(KindInvalid, "invalid_policy", "booking windows must not be negative")
@@ -390,7 +390,7 @@ func (p *Policy) validate() error {
 		p.LateCheckin = LateWalkIn
 	case LateWalkIn, LateRefuse:
 	default:
-		return errorf(KindInvalid, "invalid_policy", "late_checkin must be %q or %q", LateWalkIn, LateRefuse)
+		return errorf(KindInvalid, "invalid_policy", "late_checkin must be {a} or {b}", "a", quoted(LateWalkIn), "b", quoted(LateRefuse))
 	}
 	if p.EWMAAlpha == 0 {
 		p.EWMAAlpha = DefaultPolicy().EWMAAlpha
@@ -411,19 +411,19 @@ func (p *Policy) validate() error {
 		p.BookingHorizonDays = DefaultBookingHorizonDays
 	}
 	if p.BookingHorizonDays < 0 || p.BookingHorizonDays > MaxBookingHorizonDays {
-		return errorf(KindInvalid, "invalid_policy", "booking_horizon_days must be 1 to %d", MaxBookingHorizonDays)
+		return errorf(KindInvalid, "invalid_policy", "booking_horizon_days must be 1 to {max}", "max", MaxBookingHorizonDays)
 	}
 	if p.RetentionDays == 0 {
 		p.RetentionDays = DefaultRetentionDays
 	}
 	if p.RetentionDays < 1 || p.RetentionDays > MaxRetentionDays {
-		return errorf(KindInvalid, "invalid_policy", "retention_days must be 1 to %d", MaxRetentionDays)
+		return errorf(KindInvalid, "invalid_policy", "retention_days must be 1 to {max}", "max", MaxRetentionDays)
 	}
 	if p.CallGuardSeconds == 0 {
 		p.CallGuardSeconds = DefaultCallGuardSeconds
 	}
 	if p.CallGuardSeconds < 1 || p.CallGuardSeconds > MaxCallGuardSeconds {
-		return errorf(KindInvalid, "invalid_policy", "call_guard_seconds must be 1 to %d", MaxCallGuardSeconds)
+		return errorf(KindInvalid, "invalid_policy", "call_guard_seconds must be 1 to {max}", "max", MaxCallGuardSeconds)
 	}
 	return nil
 }

@@ -9,7 +9,7 @@ import "strings"
 // The first digit after the 0 must be that of a mobile network (3, 5, 7, 8
 // or 9): numbers are taken to reach the citizen by SMS or call.
 func NormalizePhone(s string) (string, error) {
-	bad := errorf(KindInvalid, "invalid_phone", "%q is not a Vietnamese mobile number: write 10 digits starting with 0 (e.g. 0912 345 678) or +84 and 9 digits", truncateRunes(s, 20))
+	bad := errorf(KindInvalid, "invalid_phone", "{phone} is not a Vietnamese mobile number: write 10 digits starting with 0 (e.g. 0912 345 678) or +84 and 9 digits", "phone", quoted(truncateRunes(s, 20)))
 	if len(s) > 32 {
 		return "", bad
 	}

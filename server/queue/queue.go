@@ -14,6 +14,7 @@ package queue
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -32,10 +33,17 @@ const (
 
 // Error is a domain error: a kind for machines and a message for people.
 // Messages say what happened and, where possible, what to do about it.
+//
+// Message is in English. Template is the English text it was made from,
+// with named parameters in braces ("counter {counter} is closed"), and
+// Args their values, so that a transport can say the same in the reader's
+// language from a catalogue keyed by the template (see server/msgtext).
 type Error struct {
-	Kind    Kind
-	Code    string // stable, specific code, e.g. "service_not_served"
-	Message string
+	Kind     Kind
+	Code     string // stable, specific code, e.g. "service_not_served"
+	Message  string
+	Template string
+	Args     map[string]string
 	// ComeBackAt is when the refusal ends, where the rules know it: the
 	// opening of a booking's check-in window (too_early) or the office's
 	// next opening (office_closed); zero otherwise. It is in the office's
@@ -51,9 +59,60 @@ func (e *Error) Is(target error) bool {
 	return ok && t.Code == e.Code
 }
 
-func errorf(kind Kind, code, format string, args ...any) *Error {
-	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+func errorf(kind Kind, code, template string, args ...any) *Error {
+	return NewError(kind, code, template, args...)
 }
+
+// NewError returns a domain error whose message is template with its
+// parameters filled from args, given as name, value pairs:
+//
+//	NewError(KindConflict, "counter_not_open", "counter {counter} is {state}: open it first", "counter", 4, "state", "closed")
+//
+// Values are written with fmt's %v. A parameter without a value stays as
+// it is written, so that a mistake shows instead of vanishing.
+func NewError(kind Kind, code, template string, args ...any) *Error {
+	var m map[string]string
+	if len(args) > 0 {
+		m = make(map[string]string, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			m[fmt.Sprint(args[i])] = fmt.Sprint(args[i+1])
+		}
+	}
+	return &Error{Kind: kind, Code: code, Message: Fill(template, m), Template: template, Args: m}
+}
+
+// Fill replaces each {name} of template by args[name]; a name without a
+// value is left as it is.
+func Fill(template string, args map[string]string) string {
+	if !strings.Contains(template, "{") {
+		return template
+	}
+	var b strings.Builder
+	rest := template
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			break
+		}
+		b.WriteString(rest[:i])
+		if v, ok := args[rest[i+1:i+j]]; ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(rest[i : i+j+1])
+		}
+		rest = rest[i+j+1:]
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+// quoted writes a value as Go's %q does, for names that may be empty or
+// hold spaces and control characters.
+func quoted(v any) string { return fmt.Sprintf("%q", v) }
 
 // KindOf returns the kind of a domain error, or "" for any other error.
 func KindOf(err error) Kind {

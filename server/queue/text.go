@@ -74,16 +74,16 @@ func joinsAfter(r rune) bool {
 // required, at most max characters, and no character textProblem refuses.
 func checkText(what, s string, required bool, max int, lines bool) error {
 	if required && strings.TrimSpace(s) == "" {
-		return errorf(KindInvalid, "invalid_name", "%s is required", what)
+		return errorf(KindInvalid, "invalid_name", "{what} is required", "what", what)
 	}
 	if !utf8.ValidString(s) {
-		return errorf(KindInvalid, "invalid_name", "%s is not valid UTF-8", what)
+		return errorf(KindInvalid, "invalid_name", "{what} is not valid UTF-8", "what", what)
 	}
 	if utf8.RuneCountInString(s) > max {
-		return errorf(KindInvalid, "invalid_name", "%s is longer than %d characters", what, max)
+		return errorf(KindInvalid, "invalid_name", "{what} is longer than {max} characters", "what", what, "max", max)
 	}
 	if p := textProblem(s, lines); p != "" {
-		return errorf(KindInvalid, "invalid_name", "%s contains %s, which is not allowed: type it again without it", what, p)
+		return errorf(KindInvalid, "invalid_name", "{what} contains {problem}, which is not allowed: type it again without it", "what", what, "problem", p)
 	}
 	return nil
 }

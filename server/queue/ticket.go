@@ -227,11 +227,11 @@ func CheckPIN(role Role, pin string, minAdmin int) error {
 	n := utf8.RuneCountInString(pin)
 	switch {
 	case len(pin) > MaxPIN:
-		return errorf(KindInvalid, "invalid_pin", "a PIN must have at most %d characters", MaxPIN)
+		return errorf(KindInvalid, "invalid_pin", "a PIN must have at most {max} characters", "max", MaxPIN)
 	case role == RoleAdmin && n < max(MinPIN, minAdmin):
-		return errorf(KindInvalid, "pin_too_short", "an administrator's PIN must have at least %d characters", max(MinPIN, minAdmin))
+		return errorf(KindInvalid, "pin_too_short", "an administrator's PIN must have at least {min} characters", "min", max(MinPIN, minAdmin))
 	case n < MinPIN:
-		return errorf(KindInvalid, "pin_too_short", "a PIN must have at least %d characters", MinPIN)
+		return errorf(KindInvalid, "pin_too_short", "a PIN must have at least {min} characters", "min", MinPIN)
 	}
 	return nil
 }

@@ -188,7 +188,7 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *auth.Se
 	ctx := r.Context()
 	v, err := s.cfg.Engine.View(se.Office)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound, err.Error())
+		s.fail(w, r, http.StatusNotFound, errText(lang(r), err))
 		return
 	}
 	d := adminData{adminState: st, Office: v.Office, Weekdays: weekdays, Hours: map[string]string{}, Bonus: map[string]string{},
@@ -270,7 +270,7 @@ func (s *Server) adminPost(form string) http.HandlerFunc {
 		newDevice, newKey, detail, err := s.adminChange(r.Context(), se, form, r)
 		if err != nil {
 			l := lang(r)
-			st := adminState{Form: formKey(form, r.PostForm), Posted: r.PostForm, Err: errText(err, l)}
+			st := adminState{Form: formKey(form, r.PostForm), Posted: r.PostForm, Err: errText(l, err)}
 			status := http.StatusBadRequest
 			var qe *queue.Error
 			var fe *FormError
@@ -346,7 +346,7 @@ func (s *Server) adminChange(ctx context.Context, se *auth.Session, form string,
 				if err := one.Validate(); err != nil {
 					var qe *queue.Error
 					if errors.As(err, &qe) && qe.Code == "invalid_hours" {
-						return &FormError{Field: "hours_" + d, VI: queueErrVI(qe), EN: qe.Message}
+						return &FormError{Field: "hours_" + d, VI: errText("vi", qe), EN: errText("en", qe)}
 					}
 				}
 			}
@@ -461,7 +461,7 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		if err := queue.CheckPIN(role, pin, s.cfg.MinAdminPIN); err != nil {
 			var qe *queue.Error
 			if errors.As(err, &qe) {
-				return nil, &FormError{Field: "pin", VI: queueErrVI(qe), EN: qe.Message}
+				return nil, qe // said in the page's language by the form's answer
 			}
 			return nil, err
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -188,85 +187,4 @@ func queueErrField(e *queue.Error) string {
 		return "name"
 	}
 	return ""
-}
-
-// queueErrVI says a domain refusal of an admin change in Vietnamese (the
-// domain's messages are English); a code without a text here is named.
-func queueErrVI(e *queue.Error) string {
-	m := e.Message
-	switch e.Code {
-	case "invalid_name":
-		switch {
-		case strings.HasSuffix(m, " is required"):
-			return "bắt buộc phải nhập"
-		case strings.HasSuffix(m, "not valid UTF-8"):
-			return "không phải văn bản UTF-8 hợp lệ"
-		case strings.Contains(m, " is longer than "):
-			return fmt.Sprintf("quá dài: tối đa %d ký tự", numberAfter(m, " than "))
-		}
-		return "có ký tự không được phép (ký tự định dạng ẩn, đảo chiều hoặc độ rộng 0): hãy gõ lại mà không có ký tự đó"
-	case "invalid_prefix":
-		return "chữ đầu số phải là một hoặc hai chữ cái in hoa A–Z, hoặc để trống nếu chỉ dùng số"
-	case "duplicate_prefix":
-		return "hai lĩnh vực sẽ in trùng số: đặt chữ đầu số hoặc số bắt đầu khác nhau"
-	case "invalid_number_format":
-		return "số chữ số phải từ 0 đến 6 và số bắt đầu từ 0 đến 99999"
-	case "invalid_minutes":
-		return "số phút mỗi lượt phải lớn hơn 0 và tối đa một ngày"
-	case "invalid_capacity":
-		return "số phút khung hẹn, số hẹn và giới hạn không được âm"
-	case "invalid_hours":
-		return "giờ mở cửa: viết HH:MM-HH:MM (ví dụ 07:30-11:30), giờ kết thúc sau giờ bắt đầu, tối đa 24:00"
-	case "invalid_holiday":
-		return "ngày nghỉ phải viết YYYY-MM-DD, ví dụ 2026-09-02"
-	case "invalid_counter", "invalid_service", "invalid_device_id":
-		return "mã không hợp lệ: dùng 1–32 chữ thường không dấu, chữ số, '-' hoặc '_'"
-	case "duplicate_counter", "duplicate_service":
-		return "mã này bị lặp: mỗi mã chỉ xuất hiện một lần"
-	case "invalid_counter_number":
-		return "số quầy phải từ 1 đến 999 và không trùng quầy khác"
-	case "unknown_service":
-		return "có mã lĩnh vực mà đơn vị không có: kiểm tra lại danh sách"
-	case "invalid_offset":
-		return "số phút lùi phải từ 0 đến tối đa một tuần"
-	case "invalid_pin":
-		return fmt.Sprintf("PIN tối đa %d ký tự", queue.MaxPIN)
-	case "pin_too_short":
-		return fmt.Sprintf("PIN phải có ít nhất %d ký tự", numberAfter(m, "at least "))
-	case "invalid_kind":
-		return "chọn loại thiết bị trong danh sách"
-	case "device_exists", "device_id_taken":
-		return "mã thiết bị này đã có: chọn mã khác"
-	case "invalid_bonus", "invalid_policy", "invalid_priority":
-		return fmt.Sprintf("số phút ưu tiên phải từ 0 đến %d; khung giờ hẹn từ 0 đến 1440 phút", queue.MaxBonusMinutes)
-	case "no_services":
-		return "đơn vị phải có ít nhất một lĩnh vực"
-	}
-	return "không lưu được thay đổi này (mã lỗi " + e.Code + "); chưa có gì thay đổi"
-}
-
-// errText is what a page in lang says about err: a FormError or a domain
-// refusal in that language; anything else by its text.
-func errText(err error, lang string) string {
-	var fe *FormError
-	var qe *queue.Error
-	switch {
-	case errors.As(err, &fe):
-		return fe.In(lang)
-	case errors.As(err, &qe):
-		if lang == "en" {
-			return qe.Message
-		}
-		return queueErrVI(qe)
-	}
-	return err.Error()
-}
-
-// numberAfter reads the whole number that follows marker in s (0 when none).
-func numberAfter(s, marker string) int {
-	var n int
-	if i := strings.LastIndex(s, marker); i >= 0 {
-		_, _ = fmt.Sscanf(s[i+len(marker):], "%d", &n)
-	}
-	return n
 }

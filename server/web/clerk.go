@@ -64,7 +64,7 @@ func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.cfg.Engine.View(se.Office)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound, err.Error())
+		s.fail(w, r, http.StatusNotFound, errText(lang(r), err))
 		return
 	}
 	k := v.Office.Counter(se.Counter)
@@ -148,7 +148,7 @@ func (s *Server) clerkState(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.cfg.Engine.View(se.Office)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound, err.Error())
+		s.fail(w, r, http.StatusNotFound, errText(lang(r), err))
 		return
 	}
 	if v.Office.Counter(se.Counter) == nil {

@@ -2,11 +2,13 @@ package web
 
 import (
 	"net/http"
-	"strings"
+
+	"luot/server/msgtext"
 )
 
 // lang is the page language: ?lang=vi|en, else the luot_lang cookie, else
-// the browser's first choice between the two; Vietnamese by default.
+// the browser's first choice between the two (read as the API reads it);
+// Vietnamese by default.
 func lang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l == "en" || l == "vi" {
 		return l
@@ -14,16 +16,7 @@ func lang(r *http.Request) string {
 	if c, err := r.Cookie("luot_lang"); err == nil && (c.Value == "en" || c.Value == "vi") {
 		return c.Value
 	}
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-		switch {
-		case strings.HasPrefix(tag, "vi"):
-			return "vi"
-		case strings.HasPrefix(tag, "en"):
-			return "en"
-		}
-	}
-	return "vi"
+	return msgtext.Lang(r.Header.Get("Accept-Language"))
 }
 
 // translator returns the function that looks a text key up in lang; an

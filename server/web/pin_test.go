@@ -29,7 +29,7 @@ func TestAdminPINMinimumInForms(t *testing.T) {
 		{"staff", url.Values{"id": {"boss"}, "name": {"Trưởng phòng"}, "role": {"admin"}, "pin": {"246810"}}, 303},
 		{"staff-pin", url.Values{"id": {"boss"}, "pin": {"135790"}}, 303},
 	} {
-		r := e.do("POST", "/admin/"+c.form, adm, c.values, "")
+		r := e.do("POST", "/admin/"+c.form+"?lang=en", adm, c.values, "")
 		if r.status != c.status {
 			t.Fatalf("%s %v: %d, want %d (%.300s)", c.form, c.values, r.status, c.status, r.body)
 		}

@@ -65,12 +65,12 @@ func (s *Server) loadReport(w http.ResponseWriter, r *http.Request) (*auth.Sessi
 	}
 	v, err := s.cfg.Engine.View(se.Office)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound, err.Error())
+		s.fail(w, r, http.StatusNotFound, errText(lang(r), err))
 		return nil, "", nil, nil, false
 	}
 	from, to, err := reportRange(r, v, s.now())
 	if err != nil {
-		s.fail(w, r, http.StatusBadRequest, errText(err, lang(r)))
+		s.fail(w, r, http.StatusBadRequest, errText(lang(r), err))
 		return nil, "", nil, nil, false
 	}
 	rows, ratings, err := s.cfg.DB.ReportRows(r.Context(), se.Office, from, to)

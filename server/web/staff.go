@@ -144,7 +144,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // fail shows an error page.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	s.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
+	l := lang(r)
+	s.render(w, r, status, "error", page{Title: statusTitle(l, status), Error: failText(l, msg)})
 }
 
 // auth checks the session for a page (auth.Authenticate). It answers (and

@@ -34,10 +34,14 @@ func TestAdminFormsRefuseFormatCharacters(t *testing.T) {
 		{"device", url.Values{"id": {"tv9"}, "name": {"TV\u2060sảnh"}, "kind": {"display"}}},
 	}
 	for _, c := range cases {
-		r := e.do("POST", "/admin/"+c.form, adm, c.values, "")
-		if r.status != 400 || !strings.Contains(r.body, "ký tự") || !strings.Contains(r.body, `aria-invalid="true"`) {
+		r := e.do("POST", "/admin/"+c.form+"?lang=en", adm, c.values, "")
+		if r.status != 400 || !strings.Contains(r.body, "character") || !strings.Contains(r.body, `aria-invalid="true"`) {
 			t.Errorf("%s %v: %d, want 400 naming the character kind", c.form, c.values, r.status)
 		}
+	}
+	// A Vietnamese page says it in Vietnamese.
+	if r := e.do("POST", "/admin/office", adm, cases[0].values, ""); r.status != 400 || !strings.Contains(r.body, "ký tự định dạng vô hình") {
+		t.Errorf("office on a Vietnamese page: %d, want 400 naming the character kind in Vietnamese: %.300s", r.status, r.body)
 	}
 	v, _ := e.eng.View(office)
 	if v.Seq != v0.Seq || v.Office.Name != v0.Office.Name || v.Office.Ticker != v0.Office.Ticker || v.Office.Service("moi") != nil || v.Office.Counter("q1").Name != "Quầy 1" {

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strings"
 	"time"
 
 	"luot/assets"
@@ -86,6 +87,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", fileServer(static)))
+	for _, name := range []string{"favicon.ico", "favicon.svg"} {
+		s.mux.Handle("GET /"+name, icon(static, name))
+	}
 	if err := s.citizenRoutes(); err != nil {
 		return nil, err
 	}
@@ -110,6 +114,21 @@ func fileServer(fsys fs.FS) http.Handler {
 			return
 		}
 		files.ServeHTTP(w, r)
+	})
+}
+
+// icon serves the site's icon name from fsys at the root, where browsers
+// ask for it, cached for a week: it changes with the brand, not a release.
+func icon(fsys fs.FS, name string) http.Handler {
+	files := http.FileServerFS(fsys)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=604800")
+		if strings.HasSuffix(name, ".ico") {
+			w.Header().Set("Content-Type", "image/x-icon")
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/" + name
+		files.ServeHTTP(w, r2)
 	})
 }
 

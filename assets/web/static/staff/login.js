@@ -25,7 +25,7 @@
     if (counter.value) { body.counter = counter.value; }
     fetch("/api/v1/sessions", {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+      headers: { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang || "vi" }, body: JSON.stringify(body)
     }).then(function (r) {
       if (r.status === 201) { location.assign(form.dataset.next || "/clerk"); return; }
       return r.json().then(function (j) { throw new Error(j && j.error ? j.error.message : "HTTP " + r.status); });
