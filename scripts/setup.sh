@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Lượt needs on a Debian 12 machine, only what is missing:
 # Debian packages (cgo and Fyne build libraries, Xvfb and X tools, Chromium,
-# socat, espeak-ng/sox/alsa for voice clips, npm), the Go modules of go.mod
+# socat, espeak-ng/sox/alsa for voice clips; npm where Node.js lacks it),
+# the Go modules of go.mod
 # and axe-core (the accessibility checks of the browser tests, pinned by
 # internal/browsertest/axe/package-lock.json).
 # Sourced by scripts/run.sh and scripts/test.sh; safe to run again.
@@ -20,7 +21,7 @@ LUOT_APT_PACKAGES=(
   gcc pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev
   libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   xvfb xdotool x11-utils imagemagick chromium socat sqlite3
-  espeak-ng sox alsa-utils ca-certificates git npm
+  espeak-ng sox alsa-utils ca-certificates git
 )
 
 luot_missing_packages() {
@@ -57,6 +58,14 @@ luot_install_go() {
 luot_install_axe() {
   [ -f internal/browsertest/axe/node_modules/axe-core/axe.min.js ] && return 0
   echo "setup: installing axe-core (npm) for the browser tests' accessibility checks"
+  # Machines of our kind carry Node.js with its own npm; Debian's npm
+  # package is installed only where no npm is found (it would replace it).
+  if ! command -v npm >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
   npm ci --prefix internal/browsertest/axe --no-audit --no-fund --ignore-scripts >/dev/null
 }
 
