@@ -671,7 +671,7 @@ func (d *day) checkReport() {
 	t := d.t
 	var session struct{ Token string }
 	d.post("POST", "/api/v1/sessions", map[string]string{"office": "demo", "staff": "admin", "pin": "123456"}, &session, http.StatusCreated)
-	req, _ := http.NewRequest("GET", d.base+"/admin/reports.csv", nil)
+	req, _ := http.NewRequest("GET", d.base+"/admin/reports.csv?lang=en", nil)
 	req.AddCookie(&http.Cookie{Name: "luot_session", Value: session.Token})
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -691,7 +691,11 @@ func (d *day) checkReport() {
 		col[h] = i
 	}
 	get := func(rec []string, name string) int {
-		n, err := strconv.Atoi(rec[col[name]])
+		i, ok := col[name]
+		if !ok {
+			t.Fatalf("reports.csv has no column %q: %v", name, recs[0])
+		}
+		n, err := strconv.Atoi(rec[i])
 		if err != nil {
 			t.Fatalf("reports.csv: %s = %q", name, rec[col[name]])
 		}
@@ -705,23 +709,24 @@ func (d *day) checkReport() {
 	for _, n := range d.served {
 		served += n
 	}
-	want := map[string]int{"tickets": total, "kiosk": d.issued["kiosk"], "remote": d.issued["remote"], "booking": d.issued["booking"],
-		"clerk": d.issued["clerk"], "served": served, "no_show": d.noShows, "cancelled": 0, "expired": 0}
+	// The English export's columns (see report.CSVHeader).
+	want := map[string]int{"Tickets": total, "Kiosk": d.issued["kiosk"], "Online": d.issued["remote"], "Appointment": d.issued["booking"],
+		"At counter": d.issued["clerk"], "Served": served, "No-shows": d.noShows, "Cancelled": 0, "Expired": 0}
 	checked := 0
 	for _, rec := range recs[1:] {
 		switch rec[0] {
-		case "total":
+		case "Total":
 			for name, n := range want {
 				if got := get(rec, name); got != n {
 					t.Errorf("report total %s: %d, want %d", name, got, n)
 				}
 			}
-			if got := get(rec, "wait_n"); got != total {
+			if got := get(rec, "Waits measured"); got != total {
 				t.Errorf("report total wait_n: %d, want %d (every ticket was called)", got, total)
 			}
 			checked++
-		case "counter":
-			if got := get(rec, "served"); got != d.served[rec[1]] {
+		case "Counter":
+			if got := get(rec, "Served"); got != d.served[rec[1]] {
 				t.Errorf("report counter %s served %d, want %d", rec[1], got, d.served[rec[1]])
 			}
 			checked++

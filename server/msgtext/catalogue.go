@@ -60,6 +60,8 @@ var catalogue = []Entry{
 	{"too_late", "this booking was for {date} at {slot} and has passed: take a number instead", "Lịch hẹn này vào ngày {date} lúc {slot} và đã qua: hãy lấy số thứ tự"},
 	{"booking_past", "this booking was for {date} and is {status}: it can no longer be cancelled", "Lịch hẹn này vào ngày {date} và {status}: không thể hủy nữa"},
 	{"wrong_office", "this booking is for another office ({office}): check it in there", "Lịch hẹn này thuộc cơ quan khác ({office}): hãy xác nhận có mặt tại đó"},
+	{"token_required", "the booking's link is needed (?token= of the link you received when you booked): the code alone shows nothing", "Cần đường dẫn của lịch hẹn (?token= trong đường dẫn nhận được khi đặt lịch): chỉ có mã lịch hẹn thì không xem được gì"},
+	{"invalid_query", "give exactly one parameter, ?service= (a service's id from GET /offices/{office})", "Hãy gửi đúng một tham số, ?service= (mã lĩnh vực lấy từ GET /offices/{office})"},
 	{"token_required", "the booking's token is required: open the link you received when you booked (the code and the phone number are not enough)", "Cần mã bảo mật của lịch hẹn: hãy mở đường dẫn nhận được khi đặt lịch (mã lịch hẹn và số điện thoại là chưa đủ)"},
 
 	// Tickets and citizens.

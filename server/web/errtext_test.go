@@ -48,7 +48,9 @@ func TestFailTextsCoverEveryRefusal(t *testing.T) {
 			return true
 		})
 	}
-	if found < 10 {
+	// Most pages name their refusals by text key (translator); the
+	// literal sentences left are few, but never none.
+	if found < 5 {
 		t.Fatalf("found only %d refusals: the scan is broken", found)
 	}
 	for _, status := range []int{400, 401, 403, 404, 409, 503, 500} {

@@ -33,7 +33,7 @@ func TestAdminPINMinimumInForms(t *testing.T) {
 		if r.status != c.status {
 			t.Fatalf("%s %v: %d, want %d (%.300s)", c.form, c.values, r.status, c.status, r.body)
 		}
-		if c.status == 400 && !strings.Contains(r.body, "ít nhất") {
+		if c.status == 400 && !strings.Contains(r.body, "at least") {
 			t.Errorf("%s %v: the page does not say why: %.300s", c.form, c.values, r.body)
 		}
 	}

@@ -97,6 +97,11 @@ func labeler(v *engine.View, lang string) func(section, key string) string {
 			}
 		case "counter":
 			if k := v.Office.Counter(key); k != nil {
+				// A counter's name is the office's Vietnamese; English pages
+				// name it by its number.
+				if lang == "en" {
+					return fmt.Sprintf("Counter %d", k.Number)
+				}
 				if k.Name != "" {
 					return k.Name
 				}
