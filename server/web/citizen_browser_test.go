@@ -305,3 +305,29 @@ func TestBrowserCitizenClosedEnglish(t *testing.T) {
 		chromedp.Click(`#slots button`), chromedp.SendKeys(`#name`, "Le C"), chromedp.SendKeys(`#phone`, "0911111111"), chromedp.Click(`#submit`))
 	waitJS(t, ctx, "already booked: the server's message, asked in English", `!document.querySelector('#error').hidden && window.sentLang.join() === "en" && !document.querySelector('#error').textContent.includes("already_booked")`)
 }
+
+// TestBrowserCitizenTrackOtherCounterOpen: a counter of another service is
+// open, none of the ticket's: the page says no counter is open, not
+// "unknown" and never a time.
+func TestBrowserCitizenTrackOtherCounterOpen(t *testing.T) {
+	e := newStack(t, stack{office: citOffice(), staff: clerks(2), kiosk: queue.Device{ID: "k1", Name: "k1"}})
+	e.openCounter(t, "nv2", "q1") // q1 serves xay-dung only
+	ctx := newBrowser(t)
+	run(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)), chromedp.Navigate(e.srv.URL+"/"))
+	waitJS(t, ctx, "service list", `!!document.querySelector('[data-service="ho-tich"]')`)
+	run(t, ctx,
+		chromedp.Click(`[data-service="ho-tich"]`),
+		chromedp.SendKeys(`#name`, "Trần Văn Bình"),
+		chromedp.SendKeys(`#phone`, "0912 345 679"),
+		chromedp.Click(`#take`),
+	)
+	waitJS(t, ctx, "number given", `document.querySelector('#number').textContent === "B001"`)
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#track').href`))
+	if err != nil || !strings.Contains(href, "/t/") {
+		t.Fatalf("tracking link %q %v", href, err)
+	}
+	run(t, ctx, chromedp.Navigate(href))
+	waitJS(t, ctx, "no counter of the service open", `document.querySelector('#eta').textContent === "Chưa có quầy mở" && !document.querySelector('#eta-at').textContent.includes(":")`)
+	run(t, ctx, chromedp.Click(`#lang`))
+	waitJS(t, ctx, "in English", `document.querySelector('#eta').textContent === "No counter is open yet"`)
+}

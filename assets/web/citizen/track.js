@@ -30,7 +30,10 @@ document.addEventListener("DOMContentLoaded", () => {
     $("#ahead").textContent = tk.ahead;
     // No counter open: say so (with the time it is expected after), never
     // a short wait that nothing backs.
-    $("#eta").textContent = Luot.etaText(tk);
+    // No counter of this service open (others may be): the forecast knows
+    // no time, and the reason is the same.
+    const noneOfMine = !tk.eta_provisional && tk.eta_seconds < 0 && j.counters.length > 0 && j.counters.every((c) => c.state !== "open");
+    $("#eta").textContent = noneOfMine ? t("Chưa có quầy mở", "No counter is open yet") : Luot.etaText(tk);
     $("#eta").classList.toggle("provisional", !!tk.eta_provisional);
     const at = hhmm(tk.expected_at || j.eta_at);
     $("#eta-at").textContent = !tk.eta_provisional && at ? t("dự kiến gọi lúc ", "expected at ") + at : t("thời gian chờ dự kiến", "estimated wait");
