@@ -317,7 +317,7 @@ func (o *Office) Validate() error {
 		if s.Digits < 0 || s.Digits > 6 || s.FirstNumber < 0 || s.FirstNumber > 99999 {
 			return errorf(KindInvalid, "invalid_number_format", "service {service}: digits must be 0–6 and the first number 0–99999", "service", s.ID)
 		}
-		if s.DefaultMinutes <= 0 || s.DefaultMinutes > 24*60 {
+		if !(s.DefaultMinutes > 0 && s.DefaultMinutes <= 24*60) { // NaN fails both
 			return errorf(KindInvalid, "invalid_minutes", "service {service}: default minutes must be more than 0 and at most a day", "service", s.ID)
 		}
 		if s.SlotMinutes < 0 || s.SlotMinutes > 24*60 || s.SlotCapacity < 0 || s.SlotCapacity > 10000 || s.DailyCap < 0 || s.RemoteCap < 0 {

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,7 @@ func TestValidate(t *testing.T) {
 		{"first number", func(o *Office) { o.Services[2].FirstNumber = 100000 }, "invalid_number_format", "first number"},
 		{"default minutes zero", func(o *Office) { o.Services[0].DefaultMinutes = 0 }, "invalid_minutes", "service a: default minutes"},
 		{"default minutes over a day", func(o *Office) { o.Services[0].DefaultMinutes = 24*60 + 1 }, "invalid_minutes", "default minutes"},
+		{"default minutes NaN", func(o *Office) { o.Services[0].DefaultMinutes = math.NaN() }, "invalid_minutes", "default minutes"},
 		{"negative daily cap", func(o *Office) { o.Services[0].DailyCap = -1 }, "invalid_capacity", "service a"},
 		{"negative remote cap", func(o *Office) { o.Services[0].RemoteCap = -1 }, "invalid_capacity", "service a"},
 		{"negative slot", func(o *Office) { o.Services[0].SlotMinutes = -15 }, "invalid_capacity", "slot minutes"},
