@@ -1,0 +1,39 @@
+// Package geo holds the little geometry Lượt needs: points in WGS 84
+// degrees, polygons with holes and multipolygons read from GeoJSON
+// (RFC 7946), whether a point lies in an area (a point on a border is
+// inside), and distances on the ground. Pure Go, no I/O. The feedback
+// reports use it to route a located report to its ward and to find open
+// reports nearby; the planning look-up will use it for its zones.
+package geo
+
+// Point is a place in WGS 84 degrees. GeoJSON writes it [lon, lat].
+type Point struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// Ring is a closed line of points: the first equals the last.
+type Ring []Point
+
+// Polygon is an outer ring followed by its holes.
+type Polygon []Ring
+
+// MultiPolygon is one or more polygons; a GeoJSON Polygon is read as a
+// MultiPolygon of one.
+type MultiPolygon []Polygon
+
+// Feature is one area of a GeoJSON FeatureCollection: its id (the
+// feature's "id", or its properties' "id"), its properties and its
+// geometry.
+type Feature struct {
+	ID         string
+	Properties map[string]any
+	Area       MultiPolygon
+}
+
+// The functions below are the package's contract; see their files.
+//
+//	func ParseFeatures(data []byte) ([]Feature, error)  // FeatureCollection, Feature, Polygon or MultiPolygon; limits on size and vertices
+//	func (m MultiPolygon) Contains(p Point) bool         // border inclusive, holes excluded
+//	func Distance(a, b Point) float64                    // metres, haversine on a 6,371,008.8 m sphere
+//	func (p Point) Valid() bool                          // finite, lat in [-90, 90], lon in [-180, 180]
