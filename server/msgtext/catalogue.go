@@ -1,9 +1,9 @@
 package msgtext
 
-// catalogue holds every error message the server sends, by code: the
-// English template (as written where the error is made, which is its key)
-// and the Vietnamese text with the same parameters.
-var catalogue = []Entry{
+// queueEntries are the messages of the queue, the API and the pages, by
+// code: the English template (as written where the error is made, which
+// is its key) and the Vietnamese text with the same parameters.
+var queueEntries = []Entry{
 	// Issuing numbers, services and the office.
 	{"office_closed", "the office is closed now; see its opening hours", "Cơ quan đang ngoài giờ làm việc; xem giờ làm việc của cơ quan"},
 	{"office_closed", "the office is closed now; it opens again at {time} on {date}", "Cơ quan đang ngoài giờ làm việc; cơ quan mở cửa lại lúc {time} ngày {date}"},

@@ -1,0 +1,4 @@
+package msgtext
+
+// feedbackAPIEntries are the messages of the feedback reports' API and pages.
+var feedbackAPIEntries = []Entry{}

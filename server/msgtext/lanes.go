@@ -1,0 +1,9 @@
+package msgtext
+
+import "slices"
+
+// catalogue holds every error message the server sends, by code: the
+// English template (as written where the error is made, which is its key)
+// and the Vietnamese text with the same parameters. Each part of the
+// server keeps its entries in its own file.
+var catalogue = slices.Concat(queueEntries, feedbackEntries, photoEntries, open311Entries, feedbackAPIEntries)
