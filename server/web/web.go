@@ -58,6 +58,8 @@ type Config struct {
 	// MinAdminPIN is the shortest PIN the administration forms accept for
 	// an administrator (queue.DefaultMinAdminPIN when 0).
 	MinAdminPIN int
+	// Feedback configures the citizens' feedback pages (/pa…).
+	Feedback FeedbackPages
 }
 
 // Server is the web pages' http.Handler. Make it with New.
@@ -70,6 +72,11 @@ type Server struct {
 	staffTpl map[string]*template.Template
 	// authn authenticates staff sessions (as the API does).
 	authn *auth.Auth
+	// paTpl are the feedback pages' templates, by page name; paCSP their
+	// Content-Security-Policy; leaflet is true when the build has Leaflet.
+	paTpl   map[string]*template.Template
+	paCSP   string
+	leaflet bool
 }
 
 // New returns the handler of the web pages.
@@ -80,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Server{cfg: cfg, now: cfg.Now, log: cfg.Log, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, now: cfg.Now, log: cfg.Log, mux: http.NewServeMux(), paTpl: map[string]*template.Template{}}
 	s.authn = auth.New(auth.Config{Sessions: cfg.DB, Origins: auth.Origins{PublicURL: cfg.PublicURL, Allowed: cfg.AllowedOrigins}, Now: cfg.Now})
 	static, err := fs.Sub(assets.Web, "web/static")
 	if err != nil {
@@ -91,6 +98,9 @@ func New(cfg Config) (*Server, error) {
 		s.mux.Handle("GET /"+name, icon(static, name))
 	}
 	if err := s.citizenRoutes(); err != nil {
+		return nil, err
+	}
+	if err := s.paRoutes(); err != nil {
 		return nil, err
 	}
 	if err := s.staffRoutes(); err != nil {
