@@ -119,7 +119,7 @@ func (f *fb) public(r feedback.Report) PublicReportJSON {
 	p := feedback.Public(r)
 	j := PublicReportJSON{
 		Code: p.Code, Category: p.Category, Status: p.Status, Description: p.Description,
-		Place: PlaceJSON{Accuracy: p.Place.Accuracy, Address: p.Place.Address, Ward: p.Place.Ward},
+		Place:  PlaceJSON{Accuracy: p.Place.Accuracy, Address: p.Place.Address, Ward: p.Place.Ward},
 		Photos: []PhotoJSON{}, Unit: p.Unit, CreatedAt: p.Created.In(loc), AckDue: p.AckDue.In(loc), ResolveDue: p.ResolveDue.In(loc),
 		ResolvedAt: optTime(p.Resolved, loc), Answer: p.Answer, MeToo: p.MeToo, Verdict: string(p.Verdict),
 		Overdue: r.Overdue(now), DuplicateOf: p.DuplicateOf, Reason: p.Reason,
