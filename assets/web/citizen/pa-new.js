@@ -400,7 +400,9 @@ document.addEventListener("DOMContentLoaded", async () => {
 
   function done(r) {
     const rep = r.report;
-    const url = r.report_url || "/pa/" + encodeURIComponent(rep.code) + "?k=" + encodeURIComponent(r.token);
+    // A repeated request (same Idempotency-Key) is answered without the
+    // token: the link is then the public page.
+    const url = r.report_url || "/pa/" + encodeURIComponent(rep.code) + (r.token ? "?k=" + encodeURIComponent(r.token) : "");
     const c = (cfg.categories || []).find((x) => x.id === rep.category) || {};
     PA.remember({ code: rep.code, category_name: c.name, category_name_en: c.name_en }, url);
     $("#done-code").textContent = rep.code;

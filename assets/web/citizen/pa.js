@@ -92,7 +92,7 @@ const PA = (() => {
     const parts = [];
     if (p.address) parts.push(p.address);
     if (p.ward) parts.push(unit(cfg, p.ward));
-    if (!parts.length && p.lat !== undefined && p.lat !== null) parts.push(t("Vị trí trên bản đồ", "A place on the map"));
+    if (!parts.length && hasPoint(p)) parts.push(p.lat.toFixed(5) + ", " + p.lon.toFixed(5));
     return parts.join(" · ");
   }
   const hasPoint = (p) => !!p && typeof p.lat === "number" && typeof p.lon === "number" && !(p.lat === 0 && p.lon === 0);
