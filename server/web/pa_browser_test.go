@@ -177,6 +177,15 @@ func TestBrowserPAJourney(t *testing.T) {
 // (multipart, with photos) and returns its code.
 func (e *env) fileReport(fields map[string]string, photos ...[]byte) string {
 	e.t.Helper()
+	var out api.CreatedReportJSON
+	e.fileReportJSON(fields, &out, photos...)
+	return out.Report.Code
+}
+
+// fileReportJSON is fileReport that gives the whole answer (the token
+// and the reporter's link).
+func (e *env) fileReportJSON(fields map[string]string, out *api.CreatedReportJSON, photos ...[]byte) {
+	e.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	for k, v := range fields {
@@ -195,11 +204,9 @@ func (e *env) fileReport(fields map[string]string, photos ...[]byte) string {
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
-	var out api.CreatedReportJSON
-	if res.StatusCode != 201 || json.Unmarshal(body, &out) != nil {
+	if res.StatusCode != 201 || json.Unmarshal(body, out) != nil {
 		e.t.Fatalf("file a report: %d %s", res.StatusCode, body)
 	}
-	return out.Report.Code
 }
 
 // uploadAnswerPhoto uploads a photo for an answer with the staff
