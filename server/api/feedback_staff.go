@@ -162,7 +162,7 @@ func (f *fb) act(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("action")
 	action, ok := staffActions[name]
 	if !ok {
-		f.s.fail(w, r, newError(http.StatusNotFound, "unknown_action", "{action} is not an action on reports: use accept, refuse, unfounded, duplicate, assign, start, return, answer, resolve, hide-photo or show-photo", "action", fmt.Sprintf("%q", truncate(name, 30))))
+		f.s.fail(w, r, newError(http.StatusNotFound, "unknown_action", "{action} is not an action on reports: docs/feedback.md lists them", "action", fmt.Sprintf("%q", truncate(name, 30))))
 		return
 	}
 	b, ok := decodeBody(w, r, f.s, decodeAction)
