@@ -76,6 +76,7 @@ var feedbackWords = map[string]string{
 	"unit name": "tên đơn vị", "unit English name": "tên tiếng Anh của đơn vị",
 	"category name": "tên lĩnh vực phản ánh", "category English name": "tên tiếng Anh của lĩnh vực phản ánh",
 	"category hint": "dòng gợi ý của lĩnh vực", "category English hint": "dòng gợi ý tiếng Anh của lĩnh vực",
+	"tile URL": "địa chỉ máy chủ ô bản đồ", "map attribution": "dòng ghi nguồn bản đồ",
 	"template title": "tiêu đề mẫu trả lời", "template text": "nội dung mẫu trả lời", "template English text": "nội dung tiếng Anh của mẫu trả lời",
 }
 
