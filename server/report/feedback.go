@@ -182,10 +182,12 @@ var feedbackTitles = map[string][2]string{
 	"month":    {"Phản ánh theo tháng", "Reports by month"},
 }
 
-// FeedbackCharts draws the figures' counts as bar charts (BarChart: no
-// script, every text escaped), one per section, in lang ("vi" or "en"),
-// named as in WriteFeedbackCSV. A section without any group (no ward
-// configured, no report in the period) has no chart.
+// FeedbackCharts draws the figures' counts as bar charts, one per
+// section, in lang ("vi" or "en"), named as in WriteFeedbackCSV: months
+// as columns (ColumnChart), the other sections, whose names are long, as
+// horizontal bars (HorizontalBarChart). No script, every text escaped. A
+// section without any group (no ward configured, no report in the
+// period) has no chart.
 func FeedbackCharts(cfg *feedback.Config, f *feedback.Figures, lang string) []Chart {
 	li := langIndex(lang)
 	unit := [2]string{" phản ánh", " reports"}[li]
@@ -199,7 +201,11 @@ func FeedbackCharts(cfg *feedback.Config, f *feedback.Figures, lang string) []Ch
 			bars[i] = Bar{Label: sec.label(c.Key), Value: float64(c.N)}
 		}
 		title := feedbackTitles[sec.name][li]
-		out = append(out, Chart{Section: sec.name, Title: title, SVG: BarChart(title, bars, unit)})
+		draw := HorizontalBarChart
+		if sec.name == "month" {
+			draw = ColumnChart
+		}
+		out = append(out, Chart{Section: sec.name, Title: title, SVG: draw(title, bars, unit)})
 	}
 	return out
 }

@@ -172,6 +172,10 @@ func TestFeedbackChartsSeed(t *testing.T) {
 			t.Errorf("%s chart: %.200s", c.Section, c.SVG)
 		}
 	}
+	// 19 months of 7-character labels in 37-pixel slots: every other
+	// one is shown, whole.
+	check(t, "month labels", strings.Count(vi[4].SVG, `fill="#5a6270">20`), 10)
+	check(t, "first month label", strings.Contains(vi[4].SVG, `fill="#5a6270">2019-06</text>`), true)
 	check(t, "titles", vi[0].Title+"|"+en[4].Title, "Phản ánh theo lĩnh vực|Reports by month")
 	for _, want := range []string{"<title>Trật tự xây dựng: 593 phản ánh</title>", "<title>Khác: 6 phản ánh</title>"} {
 		if !strings.Contains(vi[0].SVG, want) {
