@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -419,7 +420,7 @@ func TestReportErase(t *testing.T) {
 	db, _ := openDB(t)
 	newOffice(t, db, t0)
 	in := sampleReport("hoankiem", t0)
-	in.Status, in.Closed = feedback.StatusUnfounded, t0.Add(time.Hour)
+	in.Status, in.Resolved = feedback.StatusResolved, t0.Add(time.Hour)
 	r, _ := createReport(t, db, in, "")
 	// The reporter acts on it, named in the command by the domain's
 	// choice: the store keeps the name out.
@@ -431,11 +432,12 @@ func TestReportErase(t *testing.T) {
 	anon := in
 	anon.Reporter = feedback.Reporter{Anonymous: true}
 	createReport(t, db, anon, "") // nothing to erase
-	due, err := db.EraseDue(ctx, t0.Add(2*time.Hour))
+	// Satisfied at 2h: closed then.
+	due, err := db.EraseDue(ctx, t0.Add(3*time.Hour))
 	if err != nil || !slices.Equal(due, []string{r.Code}) {
 		t.Fatalf("EraseDue = %v, %v; want [%s]", due, err, r.Code)
 	}
-	if due, _ := db.EraseDue(ctx, t0.Add(time.Hour)); len(due) != 0 {
+	if due, _ := db.EraseDue(ctx, t0.Add(2*time.Hour)); len(due) != 0 {
 		t.Fatalf("EraseDue before the closing = %v", due)
 	}
 	system := feedback.Actor{Role: feedback.RoleSystem}
@@ -624,5 +626,117 @@ func TestStaffUnit(t *testing.T) {
 	}
 	if got, _, _, _ := db.StaffAuth(ctx, "hoankiem", "h1"); got.Unit != "phuong-b" {
 		t.Fatalf("unit after the change: %q", got.Unit)
+	}
+}
+
+// A report goes through the domain's rules (feedback.Create, Decide,
+// Apply) and the store: accepted, assigned, answered with a photo that
+// turns public only when resolved, the reporter satisfied, and its
+// personal data erased when due.
+func TestReportThroughRules(t *testing.T) {
+	db, _ := openDB(t)
+	newOffice(t, db, t0)
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	cfg := &feedback.Config{
+		Office: "hoankiem",
+		Categories: []feedback.Category{
+			{ID: "moi-truong", Name: "Môi trường", Unit: "tnmt", AckDays: 1, ResolveDays: 7},
+		},
+		Units: []feedback.Unit{
+			{ID: "tnmt", Name: "Phòng Tài nguyên và Môi trường", Kind: feedback.UnitDepartment},
+			{ID: "phuong-a", Name: "Phường A", Kind: feedback.UnitWard},
+		},
+		Calendar: feedback.Calendar{Location: loc},
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	photo, answerPhoto := strings.Repeat("a", 64), strings.Repeat("c", 64)
+	r, e, err := feedback.Create(cfg, feedback.NewReport{
+		Category: "moi-truong", Description: "Rác đổ trộm", Photos: []string{photo},
+		Place:    feedback.Place{Point: &geo.Point{Lat: 21.03, Lon: 105.85}},
+		Reporter: feedback.Reporter{Name: "Nguyễn Văn An", Phone: "0912345678"}, Channel: feedback.ChannelWeb,
+	}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Office = "hoankiem"
+	r, _, _, err = db.CreateReport(ctx, r, e, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0
+	do := func(cmd feedback.Command) feedback.Report {
+		t.Helper()
+		now = now.Add(time.Hour)
+		next, _, err := db.UpdateReport(ctx, r.Code, func(cur feedback.Report) (feedback.Event, error) {
+			return feedback.Decide(cfg, cur, cmd, now)
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", cmd.Action, err)
+		}
+		return next
+	}
+	handler := feedback.Actor{Role: feedback.RoleHandler, ID: "xl1", Name: "Lê Xử Lý", Unit: "phuong-a"}
+	do(feedback.Command{Action: feedback.ActAccept, Actor: moderator})
+	do(feedback.Command{Action: feedback.ActAssign, Actor: moderator, Unit: "phuong-a"})
+	do(feedback.Command{Action: feedback.ActStart, Actor: handler})
+	do(feedback.Command{Action: feedback.ActAnswer, Actor: handler, Text: "Đã thu gom", Photos: []string{answerPhoto}})
+	if pub, known, _ := db.PhotoPublic(ctx, answerPhoto); pub || !known {
+		t.Fatalf("a draft answer's photo: public %v, known %v", pub, known)
+	}
+	if pub, _, _ := db.PhotoPublic(ctx, photo); !pub {
+		t.Fatal("the reporter's photo is not public")
+	}
+	got := do(feedback.Command{Action: feedback.ActResolve, Actor: handler})
+	if got.Status != feedback.StatusResolved || got.Version != 6 {
+		t.Fatalf("resolved report: %+v", got)
+	}
+	if pub, _, _ := db.PhotoPublic(ctx, answerPhoto); !pub {
+		t.Fatal("the resolved answer's photo is not public")
+	}
+	// Refused by the rules: nothing changes.
+	_, _, err = db.UpdateReport(ctx, r.Code, func(cur feedback.Report) (feedback.Event, error) {
+		return feedback.Decide(cfg, cur, feedback.Command{Action: feedback.ActAccept, Actor: moderator}, now)
+	})
+	if err == nil {
+		t.Fatal("accepting a resolved report succeeded")
+	}
+	got = do(feedback.Command{Action: feedback.ActSatisfied, Actor: feedback.Actor{Role: feedback.RoleReporter}})
+	if got.Verdict != feedback.VerdictSatisfied || got.Closed.IsZero() {
+		t.Fatalf("satisfied report: %+v", got)
+	}
+	erase := func(at time.Time) error {
+		_, _, err := db.UpdateReport(ctx, r.Code, func(cur feedback.Report) (feedback.Event, error) {
+			return feedback.Decide(cfg, cur, feedback.Command{Action: feedback.ActErase, Actor: feedback.Actor{Role: feedback.RoleSystem}}, at)
+		})
+		return err
+	}
+	due := got.Closed.Add(cfg.EraseDelay())
+	// The erasure job asks for the reports closed EraseDelay before now.
+	if codes, _ := db.EraseDue(ctx, due.Add(-time.Second).Add(-cfg.EraseDelay())); len(codes) != 0 {
+		t.Fatalf("due a second early: %v", codes)
+	}
+	if err := erase(due.Add(-time.Second)); err == nil {
+		t.Fatal("erased a second early")
+	}
+	if codes, _ := db.EraseDue(ctx, due.Add(time.Second).Add(-cfg.EraseDelay())); !slices.Equal(codes, []string{r.Code}) {
+		t.Fatalf("EraseDue = %v", codes)
+	}
+	if err := erase(due.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	back, _ := db.Report(ctx, r.Code)
+	if back.Reporter.Name != "" || back.Reporter.Phone != "" || back.Erased.IsZero() || back.Version != 8 {
+		t.Fatalf("erased: %+v", back)
+	}
+	tl, _ := db.Timeline(ctx, r.Code)
+	var types []string
+	for _, e := range tl {
+		types = append(types, strings.TrimPrefix(e.Type, "report."))
+	}
+	want := []string{"created", "accept", "assign", "start", "answer", "resolve", "satisfied", "erase"}
+	if !slices.Equal(types, want) {
+		t.Fatalf("timeline %v, want %v", types, want)
 	}
 }
