@@ -112,6 +112,13 @@ func paPolicy(tileURL string) string {
 	if tileURL == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return contentSecurityPolicy
 	}
+	// A host name, a port, an IPv6 address: nothing that could end the
+	// directive or add another (';', spaces, quotes).
+	for _, c := range u.Host {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".-:[]", c)) {
+			return contentSecurityPolicy
+		}
+	}
 	origin := u.Scheme + "://" + u.Host
 	return strings.Replace(contentSecurityPolicy, "img-src 'self' data:;", "img-src 'self' data: "+origin+";", 1)
 }

@@ -300,3 +300,97 @@ func writeFile(t testing.TB, path string, b []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestBrowserPAFormEdges: on a phone whose location is refused, in a
+// build without Leaflet, the form says so in words and takes an address;
+// a picture the browser cannot read (a HEIC it cannot decode) is refused
+// in words and not sent; a sixth photo is refused; anonymous hides the
+// name and phone and sends neither; the error of the API is shown.
+func TestBrowserPAFormEdges(t *testing.T) {
+	e := newPAStack(t, stack{office: citOffice(), staff: paStaff(), kiosk: queue.Device{ID: "k1", Name: "k1"}})
+	e.web.leaflet = false
+	dir := t.TempDir()
+	heic := filepath.Join(dir, "IMG_0001.heic")
+	writeFile(t, heic, append([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), bytes.Repeat([]byte{7}, 500)...))
+	var six []string
+	for i := range 6 {
+		p := filepath.Join(dir, fmt.Sprintf("p%d.png", i))
+		writeFile(t, p, paPNG(t, 40+i, 30))
+		six = append(six, p)
+	}
+	ctx := newBrowser(t)
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+		Permission: &cdpbrowser.PermissionDescriptor{Name: "geolocation"}, Setting: cdpbrowser.PermissionSettingDenied, Origin: e.srv.URL,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/pa/new"))
+	waitJS(t, ctx, "tiles", `document.querySelectorAll('#categories [data-category]').length === 3`)
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('script[src*="leaflet"], link[href*="leaflet"]').length`)); n != 0 {
+		t.Fatalf("a build without Leaflet loads %d Leaflet files", n)
+	}
+	run(t, ctx, chromedp.SetUploadFiles(`#gallery`, []string{heic}))
+	waitJS(t, ctx, "HEIC refused in words", `!document.querySelector('#photo-error').hidden && document.querySelector('#photo-error').textContent.startsWith("Trình duyệt không đọc được ảnh “IMG_0001.heic”") && document.querySelectorAll('#thumbs li').length === 0`)
+	run(t, ctx, chromedp.SetUploadFiles(`#gallery`, six))
+	waitJS(t, ctx, "five photos, the sixth refused", `document.querySelectorAll('#thumbs li').length === 5 && document.querySelector('#photo-error').textContent.startsWith("Chỉ gửi được tối đa 5 ảnh") && document.querySelector('#gallery').disabled && document.querySelector('#camera').disabled`)
+	run(t, ctx, chromedp.Click(`#thumbs li:nth-child(2) button`))
+	waitJS(t, ctx, "one removed", `document.querySelectorAll('#thumbs li').length === 4 && !document.querySelector('#gallery').disabled && [...document.querySelectorAll('#thumbs li')].map((li) => li.dataset.w).join() === "40,42,43,44"`)
+
+	run(t, ctx, chromedp.Click(`#locate`))
+	waitJS(t, ctx, "location refused: the address", `document.querySelector('#locate-status').textContent.startsWith("Bạn chưa cho phép lấy vị trí") && document.activeElement === document.querySelector('#address') && document.querySelector('#map').hidden`)
+	// Nothing chosen: the page says what is missing, step by step.
+	run(t, ctx, chromedp.Click(`#submit`))
+	waitJS(t, ctx, "no category", `document.querySelector('#error').textContent === "Hãy chọn loại vấn đề (bước 1)."`)
+	run(t, ctx, chromedp.Click(`[data-category="via-he"]`), chromedp.Click(`#submit`))
+	waitJS(t, ctx, "no place", `document.querySelector('#error').textContent.startsWith("Hãy cho biết vấn đề ở đâu")`)
+	run(t, ctx, chromedp.SendKeys(`#address`, "Trước số 40 Đồng Khởi"), chromedp.Click(`#submit`))
+	waitJS(t, ctx, "no description", `document.querySelector('#error').textContent === "Hãy mô tả vấn đề (bước 4)." && document.activeElement === document.querySelector('#description')`)
+	run(t, ctx, chromedp.Click(`#lang`))
+	waitJS(t, ctx, "the page's own error, in English", `document.querySelector('#error').textContent === "Describe the problem (step 4)."`)
+	// The API's own error, in the page's language: a phone number it refuses.
+	var want struct{ Error struct{ Message string } }
+	e.callMultipart("/api/v1/offices/hcm-q1/reports", map[string]string{"category": "via-he", "description": "x", "address": "y", "phone": "12"}, "en", 400, &want)
+	msg, _ := json.Marshal(strings.ToLower(want.Error.Message))
+	run(t, ctx, chromedp.SendKeys(`#description`, "Quán chiếm hết vỉa hè"), chromedp.SendKeys(`#phone`, "12"), chromedp.Click(`#submit`))
+	waitJS(t, ctx, "the API's message", `!document.querySelector('#error').hidden && document.querySelector('#error').textContent.toLowerCase() === `+string(msg))
+	run(t, ctx, chromedp.Click(`#lang`))
+	// Anonymous: no name, no phone.
+	run(t, ctx, chromedp.SendKeys(`#name`, "Lê Thị Hoa"), chromedp.Click(`#anonymous`))
+	waitJS(t, ctx, "contact hidden", `document.querySelector('#contact').hidden && !document.querySelector('#anon-note').hidden`)
+	run(t, ctx, chromedp.Click(`#submit`))
+	waitJS(t, ctx, "sent", `!document.querySelector('#done').hidden`)
+	code, _ := chromedp.Run(ctx, chromedp.Text(`#done-code`))
+	r := e.storedReport(code)
+	if !r.Reporter.Anonymous || r.Reporter.Name != "" || r.Reporter.Phone != "" || r.Place.Point != nil || r.Place.Address != "Trước số 40 Đồng Khởi" || len(r.Photos) != 4 || r.Unit != "phuong-ben-nghe" {
+		t.Fatalf("stored %+v", r)
+	}
+	// Without Leaflet the list says the map is missing, and lists.
+	run(t, ctx, chromedp.Navigate(e.srv.URL+"/pa/list?view=map"))
+	waitJS(t, ctx, "no map, in words", `!document.querySelector('#no-map').hidden && document.querySelector('#map').hidden`)
+	run(t, ctx, chromedp.Click(`#show-list`))
+	waitJS(t, ctx, "the list", `document.querySelector('#reports li').dataset.code === "`+code+`"`)
+}
+
+// callMultipart posts fields as a multipart form in language lang and
+// checks the status.
+func (e *env) callMultipart(path string, fields map[string]string, lang string, want int, out any) {
+	e.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+path, &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept-Language", lang)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want || json.Unmarshal(body, out) != nil {
+		e.t.Fatalf("POST %s: %d, want %d: %s", path, res.StatusCode, want, body)
+	}
+}

@@ -1,31 +1,22 @@
 package web
 
 import (
-	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"image"
-	"image/jpeg"
-	_ "image/png" // the tests' photos are PNGs too
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"golang.org/x/image/draw"
-
 	"luot/server/api"
 	"luot/server/feedback"
 	"luot/server/geo"
+	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/servertest/backend"
 )
 
-// paOffice is the office of the feedback pages' tests: the crawl's
-// office, open around the clock.
+// paFeedback is the feedback configuration of the pages' tests: three
+// categories, two departments and a ward.
 func paFeedback() *feedback.Config {
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	return &feedback.Config{
@@ -50,7 +41,7 @@ var paCenter = geo.Point{Lat: 10.7769, Lon: 106.7009}
 
 // newPAStack is newStack with the feedback reports' API and pages: the
 // feedback configuration of paFeedback, photos kept in a temporary
-// folder (testPhotos), and a map without tiles. Staff may include
+// folder through the real pipeline (server/photo), and a map without tiles. Staff may include
 // moderators and handlers.
 func newPAStack(t testing.TB, s stack) *env {
 	t.Helper()
@@ -63,8 +54,12 @@ func newPAStack(t testing.TB, s stack) *env {
 	})
 	fc := paFeedback()
 	fc.Office = s.office.ID
+	dir, err := photo.NewDir(filepath.Join(t.TempDir(), "photos"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	a, err := api.New(api.Config{Engine: b.Engine, Store: b.DB, Hub: b.Hub, Now: b.Clock.Now, Log: log,
-		Feedback: fc, Photos: newTestPhotos(t), FeedbackMap: api.FeedbackMap{Center: paCenter, Zoom: 16}})
+		Feedback: fc, PhotoPipeline: photo.NewPipeline(photo.Limits{}, 2, 0), PhotoDir: dir, FeedbackMap: api.FeedbackMap{Center: paCenter, Zoom: 16}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,56 +73,4 @@ func newPAStack(t testing.TB, s stack) *env {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return &env{t: t, officeID: s.office.ID, db: b.DB, eng: b.Engine, clock: b.Clock, srv: srv, web: w}
-}
-
-// testPhotos keeps the tests' photos the way the API's Photos contract
-// says (decoded, re-encoded as JPEG without metadata, a thumbnail, named
-// by the SHA-256 of the JPEG), in a temporary folder. It stands in for
-// server/photo, which these tests do not test: they test the pages.
-type testPhotos struct{ dir string }
-
-func newTestPhotos(t testing.TB) testPhotos { return testPhotos{dir: t.TempDir()} }
-
-// Put decodes data, re-encodes it and keeps it with its thumbnail.
-func (p testPhotos) Put(_ context.Context, data []byte) (string, bool, error) {
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return "", false, queue.NewError(queue.KindInvalid, "invalid_photo", "the photo could not be read")
-	}
-	var full, thumb bytes.Buffer
-	if err := jpeg.Encode(&full, img, &jpeg.Options{Quality: 85}); err != nil {
-		return "", false, err
-	}
-	sum := sha256.Sum256(full.Bytes())
-	hash := hex.EncodeToString(sum[:])
-	if _, err := os.Stat(p.path(hash, false)); err == nil {
-		return hash, false, nil
-	}
-	r := img.Bounds()
-	tw, th := 320, 320*r.Dy()/max(1, r.Dx())
-	small := image.NewRGBA(image.Rect(0, 0, tw, max(1, th)))
-	draw.ApproxBiLinear.Scale(small, small.Bounds(), img, r, draw.Src, nil)
-	if err := jpeg.Encode(&thumb, small, &jpeg.Options{Quality: 80}); err != nil {
-		return "", false, err
-	}
-	if err := os.WriteFile(p.path(hash, false), full.Bytes(), 0o644); err != nil {
-		return "", false, err
-	}
-	return hash, true, os.WriteFile(p.path(hash, true), thumb.Bytes(), 0o644)
-}
-
-// Remove deletes a photo and its thumbnail.
-func (p testPhotos) Remove(hash string) error {
-	os.Remove(p.path(hash, true))
-	return os.Remove(p.path(hash, false))
-}
-
-// Open opens a kept photo or its thumbnail.
-func (p testPhotos) Open(hash string, thumb bool) (*os.File, error) { return os.Open(p.path(hash, thumb)) }
-
-func (p testPhotos) path(hash string, thumb bool) string {
-	if thumb {
-		return filepath.Join(p.dir, hash+".t.jpg")
-	}
-	return filepath.Join(p.dir, hash+".jpg")
 }
