@@ -394,3 +394,44 @@ func (e *env) callMultipart(path string, fields map[string]string, lang string, 
 		e.t.Fatalf("POST %s: %d, want %d: %s", path, res.StatusCode, want, body)
 	}
 }
+
+// TestBrowserPAReopen: the reporter, not satisfied with the answer,
+// reopens the report with a reason; it goes back to the unit, and the
+// page offers no second reopening. Without the reporter's link the page
+// offers no verdict at all.
+func TestBrowserPAReopen(t *testing.T) {
+	e := newPAStack(t, stack{office: citOffice(), staff: paStaff(), kiosk: queue.Device{ID: "k1", Name: "k1"}})
+	var rep api.CreatedReportJSON
+	e.fileReportJSON(map[string]string{"category": "rac-thai", "description": "Cống bẩn", "address": "Hẻm 5 Lê Lợi", "name": "Lê Văn Bảy", "phone": "0912000004"}, &rep)
+	code := rep.Report.Code
+	mod := bearer(e.login("dp1", ""))
+	for _, step := range []struct {
+		action string
+		body   map[string]any
+	}{{"accept", nil}, {"assign", map[string]any{"unit": "moi-truong"}}, {"answer", map[string]any{"text": "Đã nạo vét cống."}}, {"resolve", nil}} {
+		e.call("POST", "/api/v1/feedback/reports/"+code+"/"+step.action, mod, step.body, 200, nil)
+	}
+	ctx := newBrowser(t)
+	run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/pa/"+code))
+	waitJS(t, ctx, "the public page", `document.querySelector('#status').textContent === "Đã xử lý" && document.querySelector('#answer').textContent === "Đã nạo vét cống."`)
+	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#verdict').hidden`)); !v {
+		t.Fatal("the page without the reporter's link offers a verdict")
+	}
+	link := rep.ReportURL
+	if !strings.HasPrefix(link, "http") {
+		link = e.srv.URL + link
+	}
+	run(t, ctx, chromedp.Navigate(link))
+	waitJS(t, ctx, "the verdict", `!document.querySelector('#verdict').hidden && !document.querySelector('#reopen-form').hidden`)
+	run(t, ctx, chromedp.Click(`#reopen`))
+	waitJS(t, ctx, "a reason is needed", `document.querySelector('#verdict-error').textContent === "Hãy cho biết vì sao bạn chưa hài lòng."`)
+	run(t, ctx, chromedp.SendKeys(`#reason`, "Cống vẫn bốc mùi."), chromedp.Click(`#reopen`))
+	waitJS(t, ctx, "reopened", `document.querySelector('#status').textContent === "Đã chuyển đơn vị xử lý" && document.querySelector('#verdict').hidden && document.querySelector('#verdict-done').textContent === "Phản ánh đã được mở lại và chuyển xử lý tiếp." && [...document.querySelectorAll('#timeline li')].some((li) => li.dataset.type === "report.reopen" && li.textContent.includes("Cống vẫn bốc mùi."))`)
+	r := e.storedReport(code)
+	if r.Status != feedback.StatusAssigned || r.Reopened != 1 || r.Unit != "moi-truong" {
+		t.Fatalf("after reopening: %s, reopened %d, unit %s", r.Status, r.Reopened, r.Unit)
+	}
+	// Resolved again: satisfied is still possible, a second reopening not.
+	e.call("POST", "/api/v1/feedback/reports/"+code+"/resolve", mod, map[string]any{}, 200, nil)
+	waitJS(t, ctx, "resolved again, live", `document.querySelector('#status').textContent === "Đã xử lý" && !document.querySelector('#verdict').hidden && !document.querySelector('#satisfied').hidden && document.querySelector('#reopen-form').hidden`)
+}
