@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"luot/server/feedback"
+	"luot/server/geo"
 	"luot/server/queue"
 )
 
@@ -82,6 +83,31 @@ func TestCreate(t *testing.T) {
 			t.Errorf("place %+v: want only the trimmed address (no accuracy without a point, no ward but routing's)", r.Place)
 		}
 	})
+	t.Run("by ward", func(t *testing.T) {
+		c := testConfig(t)
+		c.Units[2].Area = geo.MultiPolygon{{{{Lat: 16, Lon: 107}, {Lat: 16, Lon: 108}, {Lat: 17, Lon: 108}, {Lat: 17, Lon: 107}, {Lat: 16, Lon: 107}}}}
+		for _, tc := range []struct {
+			category string
+			at       *geo.Point
+			unit     string
+			ward     string
+		}{
+			{"xay-dung", point(16.4637, 107.5909), "phuong-dong", "phuong-dong"},
+			{"moi-truong", point(16.4637, 107.5909), "tnmt", "phuong-dong"},
+			{"xay-dung", point(10.77, 106.70), "qldt", ""},
+			{"xay-dung", nil, "qldt", ""},
+		} {
+			in := validNew()
+			in.Category, in.Place.Point = tc.category, tc.at
+			r, e, err := feedback.Create(c, in, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Unit != tc.unit || r.Place.Ward != tc.ward || e.Unit != tc.unit {
+				t.Errorf("%s at %v: unit %q ward %q, want %q %q", tc.category, tc.at, r.Unit, r.Place.Ward, tc.unit, tc.ward)
+			}
+		}
+	})
 	t.Run("by_ward without boundaries goes to the category's unit", func(t *testing.T) {
 		in := validNew()
 		in.Category = "xay-dung"
@@ -144,6 +170,7 @@ func TestCreateRefuses(t *testing.T) {
 		{"blank address and no point", func(n *feedback.NewReport) { n.Place = feedback.Place{Address: "   "} }, "invalid_place"},
 		{"address too long", func(n *feedback.NewReport) { n.Place.Address = strings.Repeat("a", feedback.MaxAddress+1) }, "invalid_address"},
 		{"address of two lines", func(n *feedback.NewReport) { n.Place.Address = "12 Lê Lợi\nHuế" }, "invalid_address"},
+		{"long address of two lines", func(n *feedback.NewReport) { n.Place.Address = strings.Repeat("a", 250) + "\tHuế" }, "invalid_address"},
 		{"six photos", func(n *feedback.NewReport) {
 			n.Photos = []string{hashA, hashB, hashC, hashD, strings.Repeat("e", 64), strings.Repeat("f", 64)}
 		}, "too_many_photos"},
@@ -164,6 +191,17 @@ func TestCreateRefuses(t *testing.T) {
 		if !reflect.DeepEqual(r, feedback.Report{}) || !reflect.DeepEqual(e, feedback.Event{}) {
 			t.Errorf("%s: a refused report still gave %+v and %+v", tc.name, r, e)
 		}
+	}
+}
+
+// A long address of two lines is refused for its line break, not for a
+// length it does not exceed.
+func TestCreateSaysWhy(t *testing.T) {
+	in := validNew()
+	in.Place.Address = strings.Repeat("a", 250) + "\nHuế"
+	_, _, err := feedback.Create(testConfig(t), in, t0)
+	if err == nil || !strings.Contains(err.Error(), "line break") || strings.Contains(err.Error(), "longer") {
+		t.Errorf("got %v, want the line break named", err)
 	}
 }
 
