@@ -14,8 +14,8 @@ import (
 // FeedbackPages configures the citizens' feedback pages /pa….
 type FeedbackPages struct {
 	// Office is the office whose reports the pages show and take (the
-	// office that runs the city's app); "" is the server's only office,
-	// and with several offices and none named the pages answer 404.
+	// office that runs the city's app, api.Config.Feedback's); "" when
+	// the server takes no feedback reports: the pages answer 404.
 	Office string
 	// TileURL is the map tiles' URL template, as the API gives it to the
 	// pages ("https://tile.example/{z}/{x}/{y}.png"); its origin is added
@@ -69,23 +69,9 @@ type paData struct {
 	Leaflet bool
 }
 
-// paOffice is the office of the feedback pages, or "".
-func (s *Server) paOffice() string {
-	if o := s.cfg.Feedback.Office; o != "" {
-		return o
-	}
-	if s.cfg.Engine == nil {
-		return ""
-	}
-	if ids := s.cfg.Engine.OfficeIDs(); len(ids) == 1 {
-		return ids[0]
-	}
-	return ""
-}
-
 func (s *Server) paPage(name string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		office := s.paOffice()
+		office := s.cfg.Feedback.Office
 		if office == "" {
 			http.Error(w, "Máy chủ này không nhận phản ánh / this server takes no feedback reports", http.StatusNotFound)
 			return

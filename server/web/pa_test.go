@@ -13,7 +13,7 @@ import (
 // TestPAPages: the feedback pages are served with the office they are
 // for and the security headers; a tile server's origin, and only a
 // well-formed HTTP one, is added to the images the pages may load; a
-// server with several offices and none named for feedback has no pages.
+// server that takes no feedback reports has no feedback pages.
 func TestPAPages(t *testing.T) {
 	e := newPAStack(t, stack{office: citOffice(), staff: paStaff(), kiosk: queue.Device{ID: "k1", Name: "k1"}})
 	for _, p := range []string{"/pa", "/pa/", "/pa/new", "/pa/list", "/pa/PA-2611-00001", "/pa/PA-2611-00001?k=abc"} {
@@ -50,7 +50,7 @@ func TestPAPages(t *testing.T) {
 		{"https://a.example;script-src", "img-src 'self' data:;"},
 		{"https://a.example'x", "img-src 'self' data:;"},
 	} {
-		w, err := New(Config{Engine: e.eng, DB: e.db, Log: e.web.log, Feedback: FeedbackPages{TileURL: c.tiles}})
+		w, err := New(Config{Engine: e.eng, DB: e.db, Log: e.web.log, Feedback: FeedbackPages{Office: "hcm-q1", TileURL: c.tiles}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,6 +59,17 @@ func TestPAPages(t *testing.T) {
 		csp := rec.Header().Get("Content-Security-Policy")
 		if rec.Code != 200 || !strings.Contains(csp, c.want) || strings.Count(csp, "script-src") != 1 {
 			t.Errorf("tiles %q: %d, CSP %q, want %q in it", c.tiles, rec.Code, csp, c.want)
+		}
+	}
+	none, err := New(Config{Engine: e.eng, DB: e.db, Log: e.web.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/pa", "/pa/new", "/pa/list", "/pa/PA-2611-00001"} {
+		rec := httptest.NewRecorder()
+		none.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
+		if rec.Code != 404 || strings.Contains(rec.Body.String(), "luot-office") {
+			t.Errorf("without feedback, GET %s: %d %.200s", p, rec.Code, rec.Body.String())
 		}
 	}
 }
