@@ -54,7 +54,7 @@ func paStaff() []queue.Staff {
 func TestBrowserPAJourney(t *testing.T) {
 	e := newPAStack(t, stack{office: citOffice(), staff: paStaff(), kiosk: queue.Device{ID: "k1", Name: "k1"}})
 	// Someone reported the same rubbish a few metres away already.
-	other := e.fileReport(map[string]string{"category": "rac-thai", "description": "Rac do dong goc duong", "lat": "10.77700", "lon": "106.70095"}, paPNG(t, 200, 150))
+	other := e.paFile(map[string]string{"category": "rac-thai", "description": "Rac do dong goc duong", "lat": "10.77700", "lon": "106.70095"}, paPNG(t, 200, 150))
 
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.png")
@@ -173,18 +173,18 @@ func TestBrowserPAJourney(t *testing.T) {
 	}
 }
 
-// fileReport files a report through the API as a citizen's phone does
+// paFile files a report through the API as a citizen's phone does
 // (multipart, with photos) and returns its code.
-func (e *env) fileReport(fields map[string]string, photos ...[]byte) string {
+func (e *env) paFile(fields map[string]string, photos ...[]byte) string {
 	e.t.Helper()
 	var out api.CreatedReportJSON
-	e.fileReportJSON(fields, &out, photos...)
+	e.paFileJSON(fields, &out, photos...)
 	return out.Report.Code
 }
 
-// fileReportJSON is fileReport that gives the whole answer (the token
+// paFileJSON is paFile that gives the whole answer (the token
 // and the reporter's link).
-func (e *env) fileReportJSON(fields map[string]string, out *api.CreatedReportJSON, photos ...[]byte) {
+func (e *env) paFileJSON(fields map[string]string, out *api.CreatedReportJSON, photos ...[]byte) {
 	e.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
@@ -402,7 +402,7 @@ func (e *env) callMultipart(path string, fields map[string]string, lang string, 
 func TestBrowserPAReopen(t *testing.T) {
 	e := newPAStack(t, stack{office: citOffice(), staff: paStaff(), kiosk: queue.Device{ID: "k1", Name: "k1"}})
 	var rep api.CreatedReportJSON
-	e.fileReportJSON(map[string]string{"category": "rac-thai", "description": "Cống bẩn", "address": "Hẻm 5 Lê Lợi", "name": "Lê Văn Bảy", "phone": "0912000004"}, &rep)
+	e.paFileJSON(map[string]string{"category": "rac-thai", "description": "Cống bẩn", "address": "Hẻm 5 Lê Lợi", "name": "Lê Văn Bảy", "phone": "0912000004"}, &rep)
 	code := rep.Report.Code
 	mod := bearer(e.login("dp1", ""))
 	for _, step := range []struct {
