@@ -507,3 +507,35 @@ func TestFeedbackInjectionVerbatim(t *testing.T) {
 	// The table is still there.
 	e.newReport(t)
 }
+
+// TestFeedbackStats: the figures and their CSV, a handler's of their
+// unit only.
+func TestFeedbackStats(t *testing.T) {
+	e := newFbEnv(t)
+	e.newReport(t)
+	e.newReport(t, text("category", "moi-truong"), text("description", "Khói"), text("address", "Chợ"))
+	e.newReport(t, text("category", "moi-truong"), text("description", "Rác"), text("address", "Chợ"))
+	mod, ht := e.staffLogin(t, "mod"), e.staffLogin(t, "h-tnmt")
+	var all, tnmt StatsJSON
+	e.must(t, 200, req{method: "GET", path: "/api/v1/feedback/stats", token: mod}).decode(t, &all)
+	e.must(t, 200, req{method: "GET", path: "/api/v1/feedback/stats?from=2026-11-01&to=2026-11-30", token: ht}).decode(t, &tnmt)
+	if all.Figures.Total != 3 || all.Figures.Open != 3 || tnmt.Figures.Total != 2 || tnmt.Unit != "tnmt" {
+		t.Fatalf("figures: all %+v, tnmt %+v", all, tnmt)
+	}
+	var none StatsJSON
+	e.must(t, 200, req{method: "GET", path: "/api/v1/feedback/stats?from=2026-12-01", token: mod}).decode(t, &none)
+	if none.Figures.Total != 0 {
+		t.Fatalf("December: %+v", none)
+	}
+	r := e.must(t, 200, req{method: "GET", path: "/api/v1/feedback/stats.csv", token: mod, header: map[string]string{"Accept-Language": "en"}})
+	if r.header.Get("Content-Type") != "text/csv; charset=utf-8" || !bytes.HasPrefix(r.body, []byte("\ufeff")) || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("CSV: %v %.200s", r.header, r.body)
+	}
+	noPersonal(t, "the statistics", r.body)
+	if got := e.do(t, req{method: "GET", path: "/api/v1/feedback/stats?from=27/11/2026", token: mod}); got.status != 400 || got.errCode(t) != "invalid_date" {
+		t.Fatalf("bad from: %d %s", got.status, got.body)
+	}
+	if got := e.do(t, req{method: "GET", path: "/api/v1/feedback/stats.csv"}); got.status != 401 {
+		t.Fatalf("CSV without a session: %d", got.status)
+	}
+}
