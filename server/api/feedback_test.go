@@ -14,7 +14,7 @@ import (
 )
 
 // The reporter of reportParts, in every form the phone may be written.
-var personal = []string{"Nguyễn Văn Bình", "0912345678", "912345678", "+84912345678", "0912 345 678"}
+var personal = []string{"Nguyễn Văn Bình", "0903123456", "903123456", "+84903123456", "0903 123 456"}
 
 // noPersonal fails if b holds the reporter's name or phone.
 func noPersonal(t testing.TB, what string, b []byte) {
@@ -145,7 +145,7 @@ func TestFeedbackJourney(t *testing.T) {
 	// other units do not.
 	var inbox StaffReportsJSON
 	e.must(t, 200, req{method: "GET", path: "/api/v1/feedback/reports", token: mod}).decode(t, &inbox)
-	if len(inbox.Reports) != 1 || inbox.Reports[0].Reporter.Phone != "+84912345678" || inbox.Reports[0].Version != 1 {
+	if len(inbox.Reports) != 1 || inbox.Reports[0].Reporter.Phone != "+84903123456" || inbox.Reports[0].Version != 1 {
 		t.Fatalf("moderator's inbox: %+v", inbox)
 	}
 	e.must(t, 200, req{method: "GET", path: "/api/v1/feedback/reports", token: hq}).decode(t, &inbox)
@@ -225,7 +225,7 @@ func TestFeedbackJourney(t *testing.T) {
 
 	// A report of the environment reaches its unit's stream, and "me
 	// too" counts once per address.
-	c2 := e.newReport(t, text("category", "moi-truong"), text("description", "Rác đổ trộm"), text("address", "Hẻm 5 Trần Hưng Đạo"), text("anonymous", "1"), text("name", "Nguyễn Văn Bình"), text("phone", "0912345678"))
+	c2 := e.newReport(t, text("category", "moi-truong"), text("description", "Rác đổ trộm"), text("address", "Hẻm 5 Trần Hưng Đạo"), text("anonymous", "1"), text("name", "Nguyễn Văn Bình"), text("phone", "0903123456"))
 	for {
 		var m StaffStreamJSON
 		readJSON(t, tnmtWS, &m)
@@ -305,7 +305,7 @@ func TestFeedbackJourney(t *testing.T) {
 func TestFeedbackPublicList(t *testing.T) {
 	e := newFbEnv(t)
 	a := e.newReport(t) // xay-dung at (10.775, 106.7)
-	b := e.newReport(t, text("category", "moi-truong"), text("description", "Khói"), text("lat", "10.8"), text("lon", "106.75"), text("name", "Nguyễn Văn Bình"), text("phone", "0912345678"))
+	b := e.newReport(t, text("category", "moi-truong"), text("description", "Khói"), text("lat", "10.8"), text("lon", "106.75"), text("name", "Nguyễn Văn Bình"), text("phone", "0903123456"))
 	c := e.newReport(t, text("category", "do-thi"), text("description", "Lấn chiếm"), text("address", "Chợ Bến Thành"))
 	mod := e.staffLogin(t, "mod")
 	e.mustAct(t, mod, c.Report.Code, "refuse", map[string]string{"reason": "Không đủ thông tin"})
@@ -506,4 +506,36 @@ func TestFeedbackInjectionVerbatim(t *testing.T) {
 	}
 	// The table is still there.
 	e.newReport(t)
+}
+
+// TestFeedbackStats: the figures and their CSV, a handler's of their
+// unit only.
+func TestFeedbackStats(t *testing.T) {
+	e := newFbEnv(t)
+	e.newReport(t)
+	e.newReport(t, text("category", "moi-truong"), text("description", "Khói"), text("address", "Chợ"))
+	e.newReport(t, text("category", "moi-truong"), text("description", "Rác"), text("address", "Chợ"))
+	mod, ht := e.staffLogin(t, "mod"), e.staffLogin(t, "h-tnmt")
+	var all, tnmt StatsJSON
+	e.must(t, 200, req{method: "GET", path: "/api/v1/feedback/stats", token: mod}).decode(t, &all)
+	e.must(t, 200, req{method: "GET", path: "/api/v1/feedback/stats?from=2026-11-01&to=2026-11-30", token: ht}).decode(t, &tnmt)
+	if all.Figures.Total != 3 || all.Figures.Open != 3 || tnmt.Figures.Total != 2 || tnmt.Unit != "tnmt" {
+		t.Fatalf("figures: all %+v, tnmt %+v", all, tnmt)
+	}
+	var none StatsJSON
+	e.must(t, 200, req{method: "GET", path: "/api/v1/feedback/stats?from=2026-12-01", token: mod}).decode(t, &none)
+	if none.Figures.Total != 0 {
+		t.Fatalf("December: %+v", none)
+	}
+	r := e.must(t, 200, req{method: "GET", path: "/api/v1/feedback/stats.csv", token: mod, header: map[string]string{"Accept-Language": "en"}})
+	if r.header.Get("Content-Type") != "text/csv; charset=utf-8" || !bytes.HasPrefix(r.body, []byte("\ufeff")) || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("CSV: %v %.200s", r.header, r.body)
+	}
+	noPersonal(t, "the statistics", r.body)
+	if got := e.do(t, req{method: "GET", path: "/api/v1/feedback/stats?from=27/11/2026", token: mod}); got.status != 400 || got.errCode(t) != "invalid_date" {
+		t.Fatalf("bad from: %d %s", got.status, got.body)
+	}
+	if got := e.do(t, req{method: "GET", path: "/api/v1/feedback/stats.csv"}); got.status != 401 {
+		t.Fatalf("CSV without a session: %d", got.status)
+	}
 }

@@ -157,8 +157,21 @@ func SeedDemo(ctx context.Context, st feedback.Store, cfg *feedback.Config, ph P
 			}
 		}
 		codes = append(codes, r.Code)
+		if c, ok := st.(checkpointer); ok {
+			if err := c.Checkpoint(ctx); err != nil {
+				return len(codes), err
+			}
+		}
 	}
 	return len(codes), nil
+}
+
+// checkpointer is a store with a write-ahead log it can empty (the SQLite
+// store). SeedDemo empties it after each report: seeding is a burst of
+// small transactions, each writing whole pages to the log, and on a small
+// disk the log would fill it before SQLite empties it by itself.
+type checkpointer interface {
+	Checkpoint(ctx context.Context) error
 }
 
 // randomHash is the hash of a manage token nobody receives.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -738,5 +739,33 @@ func TestReportThroughRules(t *testing.T) {
 	want := []string{"created", "accept", "assign", "start", "answer", "resolve", "satisfied", "erase"}
 	if !slices.Equal(types, want) {
 		t.Fatalf("timeline %v, want %v", types, want)
+	}
+}
+
+// Checkpoint empties the write-ahead log into the database file.
+func TestCheckpoint(t *testing.T) {
+	db, path := openDB(t)
+	newOffice(t, db, t0)
+	for range 5 {
+		createReport(t, db, sampleReport("hoankiem", t0), "")
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	if size() == 0 {
+		t.Fatal("the log is empty before the checkpoint")
+	}
+	if err := db.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := size(); n != 0 {
+		t.Fatalf("the log holds %d bytes after the checkpoint", n)
+	}
+	if rs, err := db.Reports(ctx, feedback.Filter{}); err != nil || len(rs) != 5 {
+		t.Fatalf("after the checkpoint: %d reports, %v", len(rs), err)
 	}
 }
