@@ -100,6 +100,35 @@ func (p *Pipeline) Process(ctx context.Context, r io.Reader) (Result, error) {
 		// photo is judged once read, and runs alone.
 		cost = p.size
 	}
+	return p.run(ctx, cost, func() (*job, error) {
+		data, err := readLimited(br, p.lim)
+		if err != nil {
+			return nil, err
+		}
+		return prepare(data, p.lim)
+	})
+}
+
+// ProcessBytes is Process for an upload already in memory (as a
+// multipart part read whole is): it is judged and decoded where it lies,
+// without a copy.
+func (p *Pipeline) ProcessBytes(ctx context.Context, data []byte) (Result, error) {
+	switch {
+	case int64(len(data)) > p.lim.MaxBytes:
+		return Result{}, errTooLarge(p.lim)
+	case len(data) == 0:
+		return Result{}, errEmpty()
+	}
+	j, err := prepare(data, p.lim)
+	if err != nil {
+		return Result{}, err
+	}
+	return p.run(ctx, j.cost, func() (*job, error) { return j, nil })
+}
+
+// run reserves cost from the budget, waiting for it, then loads the photo
+// and processes it.
+func (p *Pipeline) run(ctx context.Context, cost int64, load func() (*job, error)) (Result, error) {
 	n := min(max(cost, p.size/int64(p.slots)), p.size)
 	if err := p.acquire(ctx, n); err != nil {
 		return Result{}, err
@@ -109,11 +138,7 @@ func (p *Pipeline) Process(ctx context.Context, r io.Reader) (Result, error) {
 		p.observe(n, true)
 		defer p.observe(n, false)
 	}
-	data, err := readLimited(br, p.lim)
-	if err != nil {
-		return Result{}, err
-	}
-	j, err := prepare(data, p.lim)
+	j, err := load()
 	if err != nil {
 		return Result{}, err
 	}
