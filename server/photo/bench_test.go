@@ -78,8 +78,10 @@ func BenchmarkProcess12MP(b *testing.B) {
 	runtime.ReadMemStats(&ms0)
 	cpu0 := cpu()
 	b.ResetTimer()
+	var res Result
 	for b.Loop() {
-		res, err := Process(bytes.NewReader(src), Limits{})
+		var err error
+		res, err = Process(bytes.NewReader(src), Limits{})
 		if err != nil || res.Width != 2048 {
 			b.Fatal(err, res.Width)
 		}
@@ -90,6 +92,8 @@ func BenchmarkProcess12MP(b *testing.B) {
 	b.ReportMetric(float64(peak-base)/(1<<20), "peak-MB")
 	b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(b.N)/(1<<20), "alloc-MB/op")
 	b.ReportMetric(float64(cpu()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+	b.ReportMetric(float64(len(src))/(1<<20), "in-MB")
+	b.ReportMetric(float64(len(res.JPEG))/(1<<20), "out-MB")
 }
 
 // BenchmarkDecode12MP is the physical floor of BenchmarkProcess12MP: the

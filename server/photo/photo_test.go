@@ -22,19 +22,19 @@ func decode(t *testing.T, b []byte) image.Image {
 }
 
 func TestProcessScalesAndThumbnails(t *testing.T) {
-	src := encodeJPEG(t, detailed(3000, 2000, 1), 90)
+	src := encodeJPEG(t, detailed(2200, 1400, 1), 90)
 	res, err := Process(bytes.NewReader(src), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Width != 2048 || res.Height != 1365 || res.Type != "jpeg" {
-		t.Errorf("got %d×%d %s, want 2048×1365 jpeg", res.Width, res.Height, res.Type)
+	if res.Width != 2048 || res.Height != 1303 || res.Type != "jpeg" {
+		t.Errorf("got %d×%d %s, want 2048×1303 jpeg", res.Width, res.Height, res.Type)
 	}
-	if b := decode(t, res.JPEG).Bounds(); b.Dx() != 2048 || b.Dy() != 1365 {
+	if b := decode(t, res.JPEG).Bounds(); b.Dx() != 2048 || b.Dy() != 1303 {
 		t.Errorf("photo is %v", b)
 	}
-	if b := decode(t, res.Thumb).Bounds(); b.Dx() != 320 || b.Dy() != 213 {
-		t.Errorf("thumbnail is %v, want 320×213", b)
+	if b := decode(t, res.Thumb).Bounds(); b.Dx() != 320 || b.Dy() != 204 {
+		t.Errorf("thumbnail is %v, want 320×204", b)
 	}
 	if !ValidHash(res.Hash) {
 		t.Errorf("hash %q", res.Hash)

@@ -93,7 +93,7 @@ func TestPipelineBoundsWhatRunsAtOnce(t *testing.T) {
 		}
 		most, mostReserved = max(most, running), max(mostReserved, reserved)
 	}
-	src := encodeJPEG(t, detailed(1200, 900, 8), 85)
+	src := encodeJPEG(t, detailed(600, 450, 8), 85)
 	want, err := Process(bytes.NewReader(src), Limits{})
 	if err != nil {
 		t.Fatal(err)
