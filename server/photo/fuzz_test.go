@@ -32,6 +32,13 @@ func fuzzSeeds(t *testing.T) map[string][]byte {
 	for name, b := range bombs(t) {
 		seeds["bomb-"+name] = b
 	}
+	for _, name := range []string{"lossy.webp", "lossy-alpha.webp"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seeds["webp-"+name[:len(name)-5]] = b
+	}
 	return seeds
 }
 

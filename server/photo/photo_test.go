@@ -7,6 +7,8 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -417,5 +419,40 @@ func TestOrientationParserBounds(t *testing.T) {
 	binary.LittleEndian.PutUint16(bad[8+2+12+8:], 9)
 	if tiffOrientation(bad) != 1 {
 		t.Error("orientation 9 is not an orientation")
+	}
+}
+
+func TestWebPLossy(t *testing.T) {
+	// Lossy WebP (VP8), opaque and with an alpha chunk: see testdata/README.md.
+	for _, name := range []string{"lossy.webp", "lossy-alpha.webp"} {
+		src, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Process(bytes.NewReader(src), Limits{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if res.Type != "webp" || res.Width != 96 || res.Height != 64 {
+			t.Errorf("%s: %s %d×%d", name, res.Type, res.Width, res.Height)
+		}
+		m := decode(t, res.JPEG)
+		for k := range 4 {
+			if got := cornerOf(m, k); got != k {
+				t.Errorf("%s: corner %d shows %d", name, k, got)
+			}
+		}
+		r, g, b, _ := m.At(48, 32).RGBA()
+		if r>>8 > 40 || g>>8 > 40 || b>>8 > 40 {
+			t.Errorf("%s: the middle is %d,%d,%d, want black", name, r>>8, g>>8, b>>8)
+		}
+		r, g, b, _ = m.At(24, 8).RGBA()
+		want := uint8(0) // black background
+		if name == "lossy-alpha.webp" {
+			want = 255 // transparent, on white
+		}
+		if !near(r>>8, want) || !near(g>>8, want) || !near(b>>8, want) {
+			t.Errorf("%s: the background is %d,%d,%d, want %d", name, r>>8, g>>8, b>>8, want)
+		}
 	}
 }
