@@ -333,6 +333,7 @@ func TestParseFeaturesRefuses(t *testing.T) {
 		{"geometry without type", feature(`{"coordinates": []}`), `the geometry has no "type"`},
 		{"no features", `{"type": "FeatureCollection"}`, `no "features"`},
 		{"not a feature", `{"type": "FeatureCollection", "features": [{"type": "Polygon", "coordinates": ` + square + `}]}`, "feature 1 is a Polygon"},
+		{"a feature that is a number", `{"type": "FeatureCollection", "features": [7]}`, "feature 1 is not an object"},
 		{"no geometry", feature(`null`), "feature 1 (w1) has no geometry"},
 		{"no coordinates", feature(`{"type": "Polygon"}`), `no "coordinates"`},
 		{"unclosed ring", poly(`[[[0,0],[1,0],[1,1],[0,1]]]`), "a ring is not closed"},
