@@ -159,7 +159,7 @@ func TestBrowserPAJourney(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(e.srv.URL+"/pa/list"))
 	waitJS(t, ctx, "public list", `[...document.querySelectorAll('#reports li')].map((li) => li.dataset.code).join() === "`+code+`,`+other+`"`)
 	run(t, ctx, chromedp.Click(`#show-map`))
-	waitJS(t, ctx, "public map", `!document.querySelector('#map-view').hidden && document.querySelectorAll('#map .pa-dot').length === 2 && !!document.querySelector('#map .pa-dot[data-code="`+code+`"]') && !document.querySelector('#no-tiles').hidden && !!document.querySelector('#map .leaflet-control-scale')`)
+	waitJS(t, ctx, "public map", `!document.querySelector('#map-view').hidden && document.querySelectorAll('#map .pa-dot').length === 2 && !!document.querySelector('#map .pa-dot[data-code="`+code+`"]') && !document.querySelector('#no-tiles').hidden && !!document.querySelector('#map .leaflet-control-scale') && document.querySelectorAll('#map svg path').length === 1`)
 	shot(t, ctx, *paScreens, "pa-map.png")
 	html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
 	if err != nil {

@@ -25,7 +25,8 @@ func paFeedback() *feedback.Config {
 		Units: []feedback.Unit{
 			{ID: "moi-truong", Name: "Phòng Tài nguyên và Môi trường", NameEN: "Natural Resources and Environment Division", Kind: feedback.UnitDepartment},
 			{ID: "xay-dung", Name: "Phòng Quản lý đô thị", NameEN: "Urban Management Division", Kind: feedback.UnitDepartment},
-			{ID: "phuong-ben-nghe", Name: "UBND phường Bến Nghé", NameEN: "Ben Nghe Ward People's Committee", Kind: feedback.UnitWard},
+			{ID: "phuong-ben-nghe", Name: "UBND phường Bến Nghé", NameEN: "Ben Nghe Ward People's Committee", Kind: feedback.UnitWard,
+				Area: geo.MultiPolygon{{{{Lat: 10.770, Lon: 106.695}, {Lat: 10.770, Lon: 106.708}, {Lat: 10.784, Lon: 106.708}, {Lat: 10.784, Lon: 106.695}, {Lat: 10.770, Lon: 106.695}}}}},
 		},
 		Templates: []feedback.Template{{ID: "da-xu-ly", Title: "Đã xử lý", Text: "Đơn vị đã xử lý xong.", TextEN: "The unit has dealt with it."}},
 		Calendar:  feedback.Calendar{Location: loc},
