@@ -23,6 +23,7 @@
 //	GET    /api/v1/admin/devices               admin
 //	DELETE /api/v1/admin/devices/{id}          admin
 //	POST   /api/v1/devices/status              any registered device (its key)
+//	…                                          the citizens' routes (citizen.go) and the feedback reports' (feedback.go)
 //	GET    /healthz                            anyone: {"status":"ok"}; operators also get figures
 //	GET    /metrics                            operator: this machine, or Config.MetricsToken
 //
