@@ -94,6 +94,7 @@ var geoEntries = []Entry{
 	{"invalid_geojson", "the GeoJSON is not valid JSON (near byte {offset})", "Tệp GeoJSON không phải JSON hợp lệ (gần byte thứ {offset})"},
 	{"invalid_geojson", "the GeoJSON member \"{member}\" has the wrong type (near byte {offset})", "Thành phần \"{member}\" của tệp GeoJSON sai kiểu dữ liệu (gần byte thứ {offset})"},
 	{"invalid_geojson", "the GeoJSON has more than {max} positions (the limit was reached in feature {feature}): simplify the boundaries", "Tệp GeoJSON có hơn {max} điểm tọa độ (vượt giới hạn ở vùng {feature}): hãy đơn giản hóa ranh giới"},
+	{"invalid_geojson", "feature {feature} is not an object: a FeatureCollection holds Features", "Vùng {feature} không phải là một đối tượng: FeatureCollection chỉ chứa các Feature"},
 	{"invalid_geojson", "feature {feature} is a {type}: a FeatureCollection holds Features", "Vùng {feature} là {type}: FeatureCollection chỉ chứa các Feature"},
 	{"invalid_geojson", "feature {feature}: the id must be a string or a number", "Vùng {feature}: mã định danh phải là chuỗi hoặc số"},
 	{"invalid_geojson", "feature {feature}: the properties must be an object", "Vùng {feature}: các thuộc tính phải là một đối tượng"},
