@@ -30,9 +30,9 @@ type Store interface {
 	Reports(ctx context.Context, f Filter) ([]Report, error)
 	// Timeline is a report's events, oldest first.
 	Timeline(ctx context.Context, code string) ([]Event, error)
-	// EventsSince is an office's events after seq, oldest first, at most
+	// ReportEventsSince is an office's events after seq, oldest first, at most
 	// limit of them.
-	EventsSince(ctx context.Context, office string, seq int64, limit int) ([]Event, error)
+	ReportEventsSince(ctx context.Context, office string, seq int64, limit int) ([]Event, error)
 	// PhotoPublic reports whether some report shows the photo with that
 	// hash to the public (known: some report has it at all).
 	PhotoPublic(ctx context.Context, hash string) (public, known bool, err error)
