@@ -12,7 +12,7 @@ import (
 )
 
 // sources are the packages whose errors reach the API's answers.
-var sources = []string{"../queue", "../api", "../auth", "../engine", "../feedback", "../web", "../geo"}
+var sources = []string{"../queue", "../api", "../auth", "../engine", "../feedback", "../web", "../geo", "../open311"}
 
 // Each new source package is added to sources by the change that creates it:
 // server/feedbackfile, server/photo, server/open311.
