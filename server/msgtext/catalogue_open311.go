@@ -1,5 +1,7 @@
 package msgtext
 
+import "maps"
+
 // open311Entries are the messages of Open311 (server/open311). Field names
 // of the spec (service_code, "lat", attribute[…]) stay as they are: they
 // are what the client's developer sends.
@@ -60,4 +62,15 @@ var open311Entries = []Entry{
 	{"invalid_date", "{field} {value} is not a W3C date and time: write it like 2026-12-01T00:00:00+07:00 or 2026-12-01T00:00:00Z", "Trường {field} bằng {value} không phải ngày giờ theo W3C: hãy viết như 2026-12-01T00:00:00+07:00 hoặc 2026-12-01T00:00:00Z"},
 	{"dates_reversed", "end_date is before start_date", "Ngày end_date sớm hơn start_date"},
 	{"window_too_long", "start_date to end_date spans more than 90 days: ask for 90 days at most", "Khoảng từ start_date đến end_date dài hơn 90 ngày: chỉ hỏi tối đa 90 ngày"},
+
+	// The admin's Open311 keys (server/api).
+	{"open311_unavailable", "this server's storage keeps no Open311 clients", "Bộ lưu trữ của máy chủ này không giữ danh sách ứng dụng liên kết"},
+	{"open311_client_exists", "Open311 client {id} exists already: choose another id (a revoked client's id is not reused)", "Đã có ứng dụng liên kết {id}: hãy chọn mã khác (mã của ứng dụng đã bị thu hồi khóa không được dùng lại)"},
+	{"open311_client_not_found", "no Open311 client {id} in this office", "Cơ quan này không có ứng dụng liên kết {id}"},
 }
+
+// open311Words are the phrases that fill the messages of the admin's
+// Open311 keys (server/api/open311_clients.go).
+var open311Words = map[string]string{"client": "ứng dụng", "client name": "tên ứng dụng"}
+
+func init() { maps.Copy(words, open311Words) }
