@@ -202,7 +202,7 @@ func Create(c *Config, in NewReport, now time.Time) (Report, Event, error) {
 		TokenHash:   slices.Clone(in.TokenHash),
 		Version:     1,
 	}
-	created := r
+	created := r.clone()
 	e := Event{Office: c.Office, Type: "report.created", At: now, Actor: actor, Status: StatusNew, Unit: unit, Photos: hashes, Created: &created}
 	return r, e, nil
 }

@@ -18,10 +18,14 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"luot/assets"
 	"luot/internal/clock"
 	"luot/server/auth"
 	"luot/server/engine"
+	"luot/server/feedback"
+	"luot/server/geo"
 	"luot/server/hub"
+	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/store"
 )
@@ -57,6 +61,9 @@ type Config struct {
 	HubBuffer int
 	// PublishHook, when set, sees every published event before the hub.
 	PublishHook func(office string, seq int64)
+	// Feedback is the main office's feedback configuration
+	// (DemoFeedback when nil); its Office is set to the main office.
+	Feedback *feedback.Config
 }
 
 // Backend is a loaded store, engine and hub on a fake clock, closed by
@@ -69,6 +76,12 @@ type Backend struct {
 	Clock *clock.Fake
 	// Keys are the devices' keys, by device id.
 	Keys map[string]string
+	// Feedback is the main office's feedback configuration, validated.
+	Feedback *feedback.Config
+	// Photos is the reports' photo folder, in t.TempDir(); Pipeline
+	// processes photos with the default limits, two at once.
+	Photos   *photo.Dir
+	Pipeline *photo.Pipeline
 }
 
 // New builds c.
@@ -126,7 +139,69 @@ func New(t testing.TB, c Config) *Backend {
 	if err := b.Engine.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
+	b.Feedback = c.Feedback
+	if b.Feedback == nil {
+		b.Feedback = DemoFeedback(t)
+	}
+	b.Feedback.Office = c.Office.ID
+	if err := b.Feedback.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if b.Photos, err = photo.NewDir(filepath.Join(t.TempDir(), "photos")); err != nil {
+		t.Fatal(err)
+	}
+	b.Pipeline = photo.NewPipeline(photo.DefaultLimits, 2, 0)
 	return b
+}
+
+// DemoFeedback is a feedback configuration like the demo's: three
+// departments and the demo's three wards (with their boundaries, from
+// assets.DemoWards), four categories (construction by ward), a
+// template, and the calendar of Hồ Chí Minh City with New Year's Day
+// 2027 off. Office is left empty.
+func DemoFeedback(t testing.TB) *feedback.Config {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &feedback.Config{
+		Categories: []feedback.Category{
+			{ID: "xay-dung", Name: "Trật tự xây dựng", NameEN: "Construction order", Hint: "Xây dựng không phép, lấn chiếm", HintEN: "Building without a permit, encroachment", Unit: "qldt", ByWard: true, AckDays: 1, ResolveDays: 10},
+			{ID: "moi-truong", Name: "Môi trường", NameEN: "Environment", Hint: "Rác thải, nước thải, tiếng ồn", HintEN: "Rubbish, waste water, noise", Unit: "tnmt", AckDays: 1, ResolveDays: 7},
+			{ID: "giao-thong", Name: "Hạ tầng giao thông", NameEN: "Roads and pavements", Unit: "qldt", AckDays: 1, ResolveDays: 10},
+			{ID: "gia-ca", Name: "Giá cả, thị trường", NameEN: "Prices and markets", Unit: "kinh-te", AckDays: 1, ResolveDays: 5},
+		},
+		Units: []feedback.Unit{
+			{ID: "qldt", Name: "Phòng Quản lý đô thị", NameEN: "Urban Management Office", Kind: feedback.UnitDepartment},
+			{ID: "tnmt", Name: "Phòng Tài nguyên và Môi trường", NameEN: "Natural Resources and Environment Office", Kind: feedback.UnitDepartment},
+			{ID: "kinh-te", Name: "Phòng Kinh tế", NameEN: "Economic Office", Kind: feedback.UnitDepartment},
+		},
+		Templates: []feedback.Template{{ID: "da-xu-ly", Title: "Đã xử lý", Text: "Đơn vị đã kiểm tra và xử lý. Cảm ơn bạn đã phản ánh.", TextEN: "The unit checked and handled it. Thank you for reporting."}},
+		Calendar:  feedback.Calendar{Location: loc, Holidays: []string{"2027-01-01"}},
+	}
+	wards, err := geo.ParseFeatures(assets.DemoWards)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range wards {
+		name, _ := w.Properties["name"].(string)
+		nameEN, _ := w.Properties["name_en"].(string)
+		c.Units = append(c.Units, feedback.Unit{ID: w.ID, Name: name, NameEN: nameEN, Kind: feedback.UnitWard, Area: w.Area})
+	}
+	return c
+}
+
+// FeedbackStaff are the feedback reports' staff for the units of
+// DemoFeedback (Office left empty): the moderator "kiemduyet", and the
+// handlers "xl-qldt" (Phòng Quản lý đô thị) and "xl-dong" (Phường Đông).
+// Tests add them to the staff they want.
+func FeedbackStaff() []queue.Staff {
+	return []queue.Staff{
+		{ID: "kiemduyet", Name: "Cán bộ kiểm duyệt", Role: queue.RoleModerator},
+		{ID: "xl-qldt", Name: "Cán bộ Phòng Quản lý đô thị", Role: queue.RoleHandler, Unit: "qldt"},
+		{ID: "xl-dong", Name: "Cán bộ Phường Đông", Role: queue.RoleHandler, Unit: "phuong-dong"},
+	}
 }
 
 // DemoOffice is a demo-like office, "demo", open around the clock: four
