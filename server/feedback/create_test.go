@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"luot/server/feedback"
+	"luot/server/geo"
 	"luot/server/queue"
 )
 
@@ -80,6 +81,31 @@ func TestCreate(t *testing.T) {
 		}
 		if r.Place != (feedback.Place{Address: "3 Hùng Vương"}) {
 			t.Errorf("place %+v: want only the trimmed address (no accuracy without a point, no ward but routing's)", r.Place)
+		}
+	})
+	t.Run("by ward", func(t *testing.T) {
+		c := testConfig(t)
+		c.Units[2].Area = geo.MultiPolygon{{{{Lat: 16, Lon: 107}, {Lat: 16, Lon: 108}, {Lat: 17, Lon: 108}, {Lat: 17, Lon: 107}, {Lat: 16, Lon: 107}}}}
+		for _, tc := range []struct {
+			category string
+			at       *geo.Point
+			unit     string
+			ward     string
+		}{
+			{"xay-dung", point(16.4637, 107.5909), "phuong-dong", "phuong-dong"},
+			{"moi-truong", point(16.4637, 107.5909), "tnmt", "phuong-dong"},
+			{"xay-dung", point(10.77, 106.70), "qldt", ""},
+			{"xay-dung", nil, "qldt", ""},
+		} {
+			in := validNew()
+			in.Category, in.Place.Point = tc.category, tc.at
+			r, e, err := feedback.Create(c, in, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Unit != tc.unit || r.Place.Ward != tc.ward || e.Unit != tc.unit {
+				t.Errorf("%s at %v: unit %q ward %q, want %q %q", tc.category, tc.at, r.Unit, r.Place.Ward, tc.unit, tc.ward)
+			}
 		}
 	})
 	t.Run("by_ward without boundaries goes to the category's unit", func(t *testing.T) {
