@@ -152,3 +152,13 @@ func (s *Server) revokeOpen311Client(w http.ResponseWriter, r *http.Request) {
 	s.audit(r, se.Office, se.Staff, "open311_client_revoked", id)
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// ReportEvent wakes the report streams for an event committed outside
+// the API — a report filed by Open311 (open311.Config.Published) — so
+// that the staff's inboxes show it at once rather than at their next
+// ping.
+func (s *Server) ReportEvent(e feedback.Event) {
+	if s.feedback != nil {
+		s.feedback.bus.publish(e)
+	}
+}

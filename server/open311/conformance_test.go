@@ -7,7 +7,9 @@ package open311_test
 import (
 	"context"
 	"encoding/xml"
+	"io/fs"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -427,7 +429,7 @@ func TestGetRequestsFilters(t *testing.T) {
 // expected to be fulfilled", all "Returned in w3 format".
 func TestSingleRequest(t *testing.T) {
 	e := start(t)
-	a := e.postMultipart(t, "requests.json", validForm(), jpeg("trước"))
+	a := e.postMultipart(t, "requests.json", validForm(), jpeg(1))
 	if a.status != 201 {
 		t.Fatalf("status %d: %s", a.status, a)
 	}
@@ -508,7 +510,7 @@ func TestSingleRequest(t *testing.T) {
 // file parts, which go through the photo pipeline.
 func TestPostMultipartMedia(t *testing.T) {
 	e := start(t)
-	a := e.postMultipart(t, "requests.xml", validForm(), jpeg("1"), jpeg("2"))
+	a := e.postMultipart(t, "requests.xml", validForm(), jpeg(1), jpeg(2))
 	if a.status != 201 {
 		t.Fatalf("status %d: %s", a.status, a)
 	}
@@ -517,15 +519,31 @@ func TestPostMultipartMedia(t *testing.T) {
 	if err != nil || len(r.Photos) != 2 {
 		t.Fatalf("photos %+v (%v)", r.Photos, err)
 	}
-	six := [][]byte{jpeg("1"), jpeg("2"), jpeg("3"), jpeg("4"), jpeg("5"), jpeg("6")}
+	for _, p := range r.Photos {
+		if !e.dir.Has(p.Hash) {
+			t.Errorf("photo %s is not in the folder", p.Hash)
+		}
+	}
+	six := [][]byte{jpeg(1), jpeg(2), jpeg(3), jpeg(4), jpeg(5), jpeg(6)}
 	checkError(t, e.postMultipart(t, "requests.json", validForm(), six...), "json", 400)
 	checkError(t, e.postMultipart(t, "requests.json", validForm(), []byte("GIF89a not a photo")), "json", 400)
-	big := append(jpeg("big"), make([]byte, 10<<20)...)
+	big := append(jpeg(7), make([]byte, 10<<20)...)
 	checkError(t, e.postMultipart(t, "requests.json", validForm(), big), "json", 413)
-	// The fields are checked too: a bad one refuses the photos with it.
+	// The fields are checked too: a bad one refuses the photos with it,
+	// and nothing is written.
 	v := validForm()
 	v.Del("attribute[anonymous]")
-	checkError(t, e.postMultipart(t, "requests.json", v, jpeg("x")), "json", 400)
+	checkError(t, e.postMultipart(t, "requests.json", v, jpeg(8)), "json", 400)
+	n := 0
+	_ = filepath.WalkDir(e.dir.Root(), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".t.jpg") {
+			n++
+		}
+		return nil
+	})
+	if n != 2 {
+		t.Errorf("%d photos in the folder, want the report's 2", n)
+	}
 }
 
 // "tokens … This call is only necessary if the response from POST Service

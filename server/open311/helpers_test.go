@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"image"
+	"image/color"
+	imgjpeg "image/jpeg"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,7 +21,7 @@ import (
 
 	"luot/server/feedback"
 	"luot/server/open311"
-	"luot/server/queue"
+	"luot/server/photo"
 	"luot/server/servertest"
 )
 
@@ -34,6 +37,7 @@ type env struct {
 	srv  *servertest.Server
 	base string // the endpoint's base URL, ".../open311/v2/"
 	cfg  *feedback.Config
+	dir  *photo.Dir
 }
 
 // feedbackConfig is a city's configuration: two departments and a ward,
@@ -64,25 +68,6 @@ func feedbackConfig(t *testing.T, office string) *feedback.Config {
 	return c
 }
 
-// photos is the photo store of the tests: it names a photo by the
-// SHA-256 of its bytes and refuses what does not start like a JPEG.
-type photos struct{ n atomic.Int64 }
-
-func (p *photos) Add(_ context.Context, r io.Reader) (string, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return "", err
-	}
-	if !bytes.HasPrefix(b, []byte{0xff, 0xd8, 0xff}) {
-		return "", errNotJPEG
-	}
-	p.n.Add(1)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
-}
-
-var errNotJPEG = queue.NewError(queue.KindInvalid, "not_jpeg", "the photo is not a JPEG")
-
 // start runs a server (servertest: real SQLite, fake clock) with the
 // Open311 endpoint at /open311/ and the client "app" registered with Key.
 func start(t *testing.T, opts ...func(*open311.Config)) *env {
@@ -98,12 +83,18 @@ func start(t *testing.T, opts ...func(*open311.Config)) *env {
 		})
 	}))
 	cfg := feedbackConfig(t, srv.Office)
-	oc := open311.Config{Store: srv.DB, Feedback: cfg, Photos: &photos{}, PublicURL: PublicURL, Now: srv.Clock.Now,
+	dir, err := photo.NewDir(filepath.Join(t.TempDir(), "photos"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oc := open311.Config{Store: srv.DB, Feedback: cfg, PhotoPipeline: photo.NewPipeline(photo.DefaultLimits, 2, 0), PhotoDir: dir,
+		PublicURL: PublicURL, Now: srv.Clock.Now,
 		Contact: "Trung tâm Phục vụ hành chính công", KeyService: "Liên hệ quản trị viên để được cấp api_key"}
 	for _, o := range opts {
 		o(&oc)
 	}
 	o, err := open311.New(oc)
+	e := &env{srv: srv, base: srv.URL + open311.Prefix, cfg: cfg, dir: dir}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +104,7 @@ func start(t *testing.T, opts ...func(*open311.Config)) *env {
 	if err := srv.DB.PutAPIClient(context.Background(), feedback.APIClient{ID: "app", Office: srv.Office, Name: "Ứng dụng phản ánh", Created: srv.Clock.Now()}, sum[:]); err != nil {
 		t.Fatal(err)
 	}
-	return &env{srv: srv, base: srv.URL + open311.Prefix, cfg: cfg}
+	return e
 }
 
 // answer is an HTTP answer, read whole.
@@ -325,8 +316,18 @@ func must(t *testing.T, method, u, body string) *http.Request {
 	return req
 }
 
-// jpeg is bytes that start like a JPEG (the test photo store checks no
-// more), distinct by tag.
-func jpeg(tag string) []byte {
-	return append([]byte{0xff, 0xd8, 0xff, 0xe0}, []byte("photo "+tag)...)
+// jpeg is a small JPEG photo, its colour from seed (so that photos
+// differ).
+func jpeg(seed byte) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for y := range 48 {
+		for x := range 64 {
+			img.Set(x, y, color.RGBA{R: seed * 40, G: byte(x * 4), B: byte(y * 5), A: 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := imgjpeg.Encode(&b, img, nil); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
 }

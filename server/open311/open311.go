@@ -5,7 +5,7 @@
 //
 // Mount the handler returned by New at /open311/:
 //
-//	h, err := open311.New(open311.Config{Store: db, Feedback: fcfg, Photos: ph, PublicURL: public})
+//	h, err := open311.New(open311.Config{Store: db, Feedback: fcfg, PhotoPipeline: pipe, PhotoDir: dir, PublicURL: public})
 //	mux.Handle("/open311/", h)
 //
 // Resources (each .json or .xml, the format taken from the path's suffix):
@@ -53,7 +53,6 @@ package open311
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -62,17 +61,12 @@ import (
 	"time"
 
 	"luot/server/feedback"
+	"luot/server/photo"
 	"luot/server/ratelimit"
 )
 
 // Prefix is where the handler serves: mount it at "/open311/".
 const Prefix = "/open311/v2/"
-
-// Photos keeps the photos of reports: the photo pipeline (server/photo)
-// checks, re-encodes and stores one and gives its content hash.
-type Photos interface {
-	Add(ctx context.Context, r io.Reader) (hash string, err error)
-}
 
 // Config configures the Open311 endpoint. Store and Feedback are required.
 type Config struct {
@@ -80,10 +74,14 @@ type Config struct {
 	// Feedback is the office's feedback configuration: its categories are
 	// the services.
 	Feedback *feedback.Config
-	// Photos takes the "media" parts of a multipart POST; nil refuses them.
-	Photos Photos
-	// MaxPhotoBytes is the largest media part (10 MB when 0).
-	MaxPhotoBytes int64
+	// PhotoPipeline processes the "media" parts of a multipart POST and
+	// PhotoDir keeps them; without both, media parts are refused. The
+	// largest part is the pipeline's MaxBytes.
+	PhotoPipeline *photo.Pipeline
+	PhotoDir      *photo.Dir
+	// Published is told each event the endpoint commits (a new report),
+	// so that the staff's streams show it at once; nil tells nobody.
+	Published func(feedback.Event)
 	// PublicURL is the server's public base URL; media_url and the
 	// reporter's link are absolute with it, relative without (never built
 	// from the request's Host, which anyone can forge).
@@ -132,9 +130,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
-	}
-	if cfg.MaxPhotoBytes <= 0 {
-		cfg.MaxPhotoBytes = 10 << 20
 	}
 	if cfg.ClientAddr == nil {
 		cfg.ClientAddr = peerAddr

@@ -304,7 +304,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, f format) {
 			return
 		}
 	case "multipart/form-data":
-		limit := maxForm + int64(feedback.MaxPhotos)*(s.cfg.MaxPhotoBytes+4<<10)
+		limit := maxForm + int64(feedback.MaxPhotos)*(s.maxPhotoBytes()+4<<10)
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := r.ParseMultipartForm(maxForm); err != nil {
 			writeError(w, r, f, bodyError(err))
@@ -374,11 +374,13 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, f format) {
 		in.Reporter.Name = strings.TrimSpace(form.LastName + " " + form.FirstName)
 		in.Reporter.Phone = form.Phone
 	}
-	if len(media) > 0 {
-		if in.Photos, err = s.addPhotos(r, media); err != nil {
-			s.fail(w, r, f, err)
-			return
-		}
+	photos, err := s.processPhotos(r.Context(), media)
+	if err != nil {
+		s.fail(w, r, f, err)
+		return
+	}
+	for _, p := range photos {
+		in.Photos = append(in.Photos, p.Hash)
 	}
 	k := newToken()
 	sum := sha256.Sum256([]byte(k))
@@ -389,10 +391,23 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, f format) {
 		s.fail(w, r, f, err)
 		return
 	}
-	rep, _, _, err = s.st.CreateReport(r.Context(), rep, ev, "")
+	// The photos are written only now that everything else is right, and
+	// removed again if the report is not stored.
+	var kept []string
+	if len(photos) > 0 {
+		if kept, err = s.savePhotos(photos); err != nil {
+			s.fail(w, r, f, err)
+			return
+		}
+	}
+	rep, ev, _, err = s.st.CreateReport(r.Context(), rep, ev, "")
 	if err != nil {
+		s.removePhotos(kept)
 		s.fail(w, r, f, err)
 		return
+	}
+	if s.cfg.Published != nil {
+		s.cfg.Published(ev)
 	}
 	link := s.public + "/pa/" + url.PathEscape(rep.Code) + "?k=" + url.QueryEscape(k)
 	due := rep.ResolveDue.In(s.fb.Calendar.Location).Format(time.DateOnly)
