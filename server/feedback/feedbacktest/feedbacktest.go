@@ -147,7 +147,7 @@ func SeedReports(cfg *feedback.Config) []feedback.Report {
 			Version:     1,
 		}
 		if i%4 != 0 {
-			w := wards[i%len(wards)]
+			w := wards[(i%7)%len(wards)] // 3 : 2 : 2
 			r.Place = feedback.Place{Point: &geo.Point{Lat: 16.4637 - 0.001*float64(i%7), Lon: 107.5909 + 0.001*float64(i%5)}, Ward: w}
 			if cat.ByWard {
 				r.Unit = w
