@@ -13,9 +13,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,43 +66,29 @@ func feedbackConfig(t *testing.T, office string) *feedback.Config {
 	return c
 }
 
-// start runs a server (servertest: real SQLite, fake clock) with the
-// Open311 endpoint at /open311/ and the client "app" registered with Key.
+// start runs a server (servertest: real SQLite, the real photo pipeline
+// and folder, a fake clock) with the Open311 endpoint at /open311/, the
+// city of feedbackConfig, and the client "app" registered with Key.
 func start(t *testing.T, opts ...func(*open311.Config)) *env {
 	t.Helper()
-	var h atomic.Pointer[http.Handler]
-	srv := servertest.New(t, servertest.WithWrap(func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if p := h.Load(); p != nil && strings.HasPrefix(r.URL.Path, "/open311/") {
-				(*p).ServeHTTP(w, r)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
+	o := servertest.DemoOffice()
+	cfg := feedbackConfig(t, "")
+	srv := servertest.New(t, servertest.WithFeedback(cfg), servertest.WithOpen311Config(func(c *open311.Config) {
+		c.PublicURL = PublicURL
+		c.Contact = "Trung tâm Phục vụ hành chính công"
+		c.KeyService = "Liên hệ quản trị viên để được cấp api_key"
+		for _, f := range opts {
+			f(c)
+		}
 	}))
-	cfg := feedbackConfig(t, srv.Office)
-	dir, err := photo.NewDir(filepath.Join(t.TempDir(), "photos"))
-	if err != nil {
-		t.Fatal(err)
+	if srv.Office != o.ID || srv.Feedback != cfg {
+		t.Fatalf("servertest runs office %s with another feedback configuration", srv.Office)
 	}
-	oc := open311.Config{Store: srv.DB, Feedback: cfg, PhotoPipeline: photo.NewPipeline(photo.DefaultLimits, 2, 0), PhotoDir: dir,
-		PublicURL: PublicURL, Now: srv.Clock.Now,
-		Contact: "Trung tâm Phục vụ hành chính công", KeyService: "Liên hệ quản trị viên để được cấp api_key"}
-	for _, o := range opts {
-		o(&oc)
-	}
-	o, err := open311.New(oc)
-	e := &env{srv: srv, base: srv.URL + open311.Prefix, cfg: cfg, dir: dir}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var hh http.Handler = o
-	h.Store(&hh)
 	sum := sha256.Sum256([]byte(Key))
 	if err := srv.DB.PutAPIClient(context.Background(), feedback.APIClient{ID: "app", Office: srv.Office, Name: "Ứng dụng phản ánh", Created: srv.Clock.Now()}, sum[:]); err != nil {
 		t.Fatal(err)
 	}
-	return e
+	return &env{srv: srv, base: srv.URL + open311.Prefix, cfg: cfg, dir: srv.Photos}
 }
 
 // answer is an HTTP answer, read whole.
