@@ -645,3 +645,30 @@ func TestRateLimits(t *testing.T) {
 	}
 	checkError(t, e.get(t, "services.xml", ""), "xml", 429)
 }
+
+// Free text is escaped in both formats: a description with markup reads
+// back as the same text, and the raw answer carries no tag of it.
+func TestEscaping(t *testing.T) {
+	e := start(t)
+	v := validForm()
+	const desc = `<script>alert("x")</script> & <b>đèn</b> ]]>`
+	v.Set("description", desc)
+	a := e.post(t, "requests.json", v, "")
+	if a.status != 201 {
+		t.Fatalf("status %d: %s", a.status, a)
+	}
+	id := jsonOf[[]map[string]any](t, a)[0]["service_request_id"].(string)
+	j := e.get(t, "requests/"+id+".json", "")
+	x := e.get(t, "requests/"+id+".xml", "")
+	for _, ans := range []answer{j, x} {
+		if strings.Contains(ans.String(), "<script>") || strings.Contains(ans.String(), "<b>") {
+			t.Errorf("markup unescaped: %s", ans)
+		}
+	}
+	if got := jsonOf[[]map[string]any](t, j)[0]["description"]; got != desc {
+		t.Errorf("JSON description %q", got)
+	}
+	if got := xmlOf[xmlRequests](t, x).Requests[0].Description; got != desc {
+		t.Errorf("XML description %q", got)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"luot/server/feedback"
 )
 
 // The spec's example request, as its "Example Request" writes it (with a
@@ -178,4 +180,25 @@ func FuzzDecodeForm(f *testing.F) {
 		// never panics either.
 		_, _ = checkAttributes(form.ServiceCode, form.Attributes)
 	})
+}
+
+// "Default query limit is a span of 90 days or first 1000 requests
+// returned, whichever is smallest": the filter asks for 1000 at most, in
+// the 90 days before now when no date is given.
+func TestListArgsLimits(t *testing.T) {
+	now := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	s := &Server{fb: &feedback.Config{Office: "demo", Categories: []feedback.Category{{ID: "a"}}}, now: func() time.Time { return now }}
+	f, errs := s.listArgs(url.Values{})
+	if len(errs) > 0 || f.Limit != maxRequests || maxRequests != 1000 || f.Office != "demo" ||
+		!f.From.Equal(now.Add(-90*24*time.Hour)) || !f.To.Equal(now.Add(time.Second)) {
+		t.Errorf("%+v %v", f, errs)
+	}
+	ids := strings.Repeat("PA-2612-00001,", 1001)
+	if _, errs := s.listArgs(url.Values{"service_request_id": {ids}}); len(errs) != 1 || errs[0].Err.Code != "too_many_ids" {
+		t.Errorf("1001 ids: %v", errs)
+	}
+	f, _ = s.listArgs(url.Values{"service_request_id": {" PA-1 ,, PA-2"}, "status": {"bogus"}})
+	if len(f.Codes) != 2 || f.Codes[0] != "PA-1" || f.Codes[1] != "PA-2" || f.Limit != 1000 {
+		t.Errorf("ids %+v", f)
+	}
 }

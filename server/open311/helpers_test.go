@@ -315,3 +315,12 @@ func jpeg(seed byte) []byte {
 	}
 	return b.Bytes()
 }
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
