@@ -162,3 +162,11 @@ func (s *Server) ReportEvent(e feedback.Event) {
 		s.feedback.bus.publish(e)
 	}
 }
+
+// ClientAddr is the address a request is counted by (clientaddr.go: the
+// peer, or behind a trusted proxy the client it names; an IPv6 /64), for
+// the handlers served beside the API (open311.Config.ClientAddr), so
+// that their limits count clients as the API's do.
+func (s *Server) ClientAddr(r *http.Request) string {
+	return resolveClientAddr(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.cfg.TrustedProxies)
+}

@@ -321,6 +321,12 @@ func TestPostErrors(t *testing.T) {
 	if err != nil || len(reps) != 0 {
 		t.Errorf("refused requests filed %d reports (%v)", len(reps), err)
 	}
+	// A key in the URL is not read: it would be in logs.
+	v := validForm()
+	v.Del("api_key")
+	if desc := checkError(t, e.post(t, "requests.json?api_key="+Key, v, "en"), "json", 403); !strings.Contains(desc, "not in the URL") {
+		t.Errorf("key in the URL: %q", desc)
+	}
 	// Not a form.
 	req := must(t, "POST", e.base+"requests.json", `{"service_code":"xay-dung"}`)
 	req.Header.Set("Content-Type", "application/json")

@@ -427,6 +427,10 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, f format) {
 // client is the registered client of api_key, of this office and not
 // revoked; a missing or wrong key is a 403, as the spec says.
 func (s *Server) client(r *http.Request, key string) (feedback.APIClient, error) {
+	if key == "" && r.URL.Query().Has("api_key") {
+		// A key in the URL ends up in logs: it is not read from there.
+		return feedback.APIClient{}, newError(http.StatusForbidden, "api_key_in_url", "send api_key in the request body, not in the URL, where proxies and logs keep it")
+	}
 	if key == "" {
 		return feedback.APIClient{}, newError(http.StatusForbidden, "api_key_required", "api_key is required to create a request: ask the city's administrator for one")
 	}

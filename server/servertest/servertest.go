@@ -221,7 +221,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		s.API.SetCitizenLimits(*c.limits)
 	}
 	ocfg := open311.Config{Store: db, Feedback: b.Feedback, PhotoPipeline: b.Pipeline, PhotoDir: b.Photos,
-		PublicURL: acfg.PublicURL, Now: s.Clock.Now, Log: c.log, Published: s.API.ReportEvent}
+		PublicURL: acfg.PublicURL, Now: s.Clock.Now, Log: c.log, Published: s.API.ReportEvent, ClientAddr: s.API.ClientAddr}
 	for _, f := range c.open311Cfg {
 		f(&ocfg)
 	}
