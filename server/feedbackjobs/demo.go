@@ -34,10 +34,15 @@ type Photos struct {
 // samples are the sample descriptions, by category id; other categories
 // get the generic ones.
 var samples = map[string][]string{
-	"xay-dung":   {"Nhà đang xây thêm tầng, không thấy biển cấp phép", "Công trình lấn chiếm vỉa hè, để vật liệu ra lòng đường", "Cơi nới ban công ra ngoài chỉ giới xây dựng"},
+	"xay-dung":   {"Nhà đang xây thêm tầng, không thấy biển cấp phép", "Cơi nới ban công ra ngoài chỉ giới xây dựng", "Công trình để vật liệu tràn ra lòng đường"},
+	"do-thi":     {"Hàng quán lấn chiếm hết vỉa hè, người đi bộ phải xuống lòng đường", "Biển quảng cáo treo sai quy định, có nguy cơ rơi", "Xe đẩy bán hàng rong chắn lối vào hẻm"},
 	"moi-truong": {"Rác thải đổ trộm ở góc đường, bốc mùi", "Nước thải chảy tràn ra mặt đường", "Quán karaoke mở nhạc to sau 22 giờ"},
-	"giao-thong": {"Vỉa hè bị vỡ, dễ vấp ngã", "Ổ gà lớn giữa đường, nguy hiểm cho xe máy", "Đèn đường không sáng cả đoạn"},
+	"giao-thong": {"Đèn tín hiệu giao lộ không hoạt động", "Ổ gà lớn giữa đường, nguy hiểm cho xe máy", "Nhóm thanh niên tụ tập đua xe ban đêm"},
+	"van-hoa":    {"Di tích bị viết vẽ bậy lên tường", "Dịch vụ du lịch chèo kéo khách", "Lễ hội để rác bừa bãi sau khi kết thúc"},
+	"rung":       {"Có người chặt cây trong rừng phòng hộ", "Đốt thực bì gần bìa rừng, khói nhiều", "Xe chở gỗ không rõ nguồn gốc ra vào ban đêm"},
+	"thuc-pham":  {"Quán ăn chế biến thực phẩm mất vệ sinh", "Bán thực phẩm không rõ nguồn gốc ở chợ", "Nước uống đóng chai không có nhãn mác"},
 	"gia-ca":     {"Quầy hàng bán giá cao gấp đôi niêm yết", "Bãi giữ xe thu phí quá quy định", "Không niêm yết giá hàng hóa"},
+	"thu-tuc":    {"Hồ sơ nộp quá hạn chưa được trả kết quả", "Cán bộ hướng dẫn chưa rõ ràng, phải đi lại nhiều lần", "Yêu cầu nộp thêm giấy tờ không có trong quy định"},
 }
 
 var generic = []string{"Cần cơ quan chức năng kiểm tra", "Tình trạng kéo dài nhiều ngày", "Mong được xử lý sớm"}

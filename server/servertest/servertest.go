@@ -210,7 +210,8 @@ func New(t testing.TB, opts ...Option) *Server {
 	db := b.DB
 	var err error
 	acfg := api.Config{Engine: s.Engine, Store: db, Hub: s.Hub, Now: s.Clock.Now, Log: c.log,
-		Feedback: b.Feedback, PhotoPipeline: b.Pipeline, PhotoDir: b.Photos}
+		Feedback: b.Feedback, PhotoPipeline: b.Pipeline, PhotoDir: b.Photos,
+		FeedbackMap: api.FeedbackMap(b.FeedbackMap)}
 	for _, f := range c.apiCfg {
 		f(&acfg)
 	}

@@ -23,7 +23,7 @@ import (
 	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/feedback"
-	"luot/server/geo"
+	"luot/server/feedbackfile"
 	"luot/server/hub"
 	"luot/server/photo"
 	"luot/server/queue"
@@ -61,8 +61,9 @@ type Config struct {
 	HubBuffer int
 	// PublishHook, when set, sees every published event before the hub.
 	PublishHook func(office string, seq int64)
-	// Feedback is the main office's feedback configuration
-	// (DemoFeedback when nil); its Office is set to the main office.
+	// Feedback is the main office's feedback configuration (the demo's,
+	// DemoFeedback, on the office's calendar when nil); its Office is set
+	// to the main office.
 	Feedback *feedback.Config
 }
 
@@ -76,8 +77,10 @@ type Backend struct {
 	Clock *clock.Fake
 	// Keys are the devices' keys, by device id.
 	Keys map[string]string
-	// Feedback is the main office's feedback configuration, validated.
-	Feedback *feedback.Config
+	// Feedback is the main office's feedback configuration, validated;
+	// FeedbackMap the demo's map when Config.Feedback was nil.
+	Feedback    *feedback.Config
+	FeedbackMap feedbackfile.Map
 	// Photos is the reports' photo folder, in t.TempDir(); Pipeline
 	// processes photos with the default limits, two at once.
 	Photos   *photo.Dir
@@ -141,7 +144,9 @@ func New(t testing.TB, c Config) *Backend {
 	}
 	b.Feedback = c.Feedback
 	if b.Feedback == nil {
-		b.Feedback = DemoFeedback(t)
+		f := DemoFeedback(t)
+		b.Feedback, b.FeedbackMap = &f.Config, f.Map
+		b.Feedback.Calendar = feedback.OfficeCalendar(&c.Office)
 	}
 	b.Feedback.Office = c.Office.ID
 	if err := b.Feedback.Validate(); err != nil {
@@ -154,47 +159,27 @@ func New(t testing.TB, c Config) *Backend {
 	return b
 }
 
-// DemoFeedback is a feedback configuration like the demo's: three
-// departments and the demo's three wards (with their boundaries, from
-// assets.DemoWards), four categories (construction by ward), a
-// template, and the calendar of Hồ Chí Minh City with New Year's Day
-// 2027 off. Office is left empty.
-func DemoFeedback(t testing.TB) *feedback.Config {
+// DemoFeedback is the demo's feedback file (assets.DemoFeedback, its
+// wards assets.DemoWards), read as the server reads it; its Office and
+// Calendar are left for the caller (New gives them the main office's).
+func DemoFeedback(t testing.TB) *feedbackfile.File {
 	t.Helper()
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	f, err := feedbackfile.Parse(assets.DemoFeedback, func(name string) ([]byte, error) {
+		if name != "wards.geojson" {
+			return nil, fmt.Errorf("the demo feedback file names %q, not wards.geojson", name)
+		}
+		return assets.DemoWards, nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &feedback.Config{
-		Categories: []feedback.Category{
-			{ID: "xay-dung", Name: "Trật tự xây dựng", NameEN: "Construction order", Hint: "Xây dựng không phép, lấn chiếm", HintEN: "Building without a permit, encroachment", Unit: "qldt", ByWard: true, AckDays: 1, ResolveDays: 10},
-			{ID: "moi-truong", Name: "Môi trường", NameEN: "Environment", Hint: "Rác thải, nước thải, tiếng ồn", HintEN: "Rubbish, waste water, noise", Unit: "tnmt", AckDays: 1, ResolveDays: 7},
-			{ID: "giao-thong", Name: "Hạ tầng giao thông", NameEN: "Roads and pavements", Unit: "qldt", AckDays: 1, ResolveDays: 10},
-			{ID: "gia-ca", Name: "Giá cả, thị trường", NameEN: "Prices and markets", Unit: "kinh-te", AckDays: 1, ResolveDays: 5},
-		},
-		Units: []feedback.Unit{
-			{ID: "qldt", Name: "Phòng Quản lý đô thị", NameEN: "Urban Management Office", Kind: feedback.UnitDepartment},
-			{ID: "tnmt", Name: "Phòng Tài nguyên và Môi trường", NameEN: "Natural Resources and Environment Office", Kind: feedback.UnitDepartment},
-			{ID: "kinh-te", Name: "Phòng Kinh tế", NameEN: "Economic Office", Kind: feedback.UnitDepartment},
-		},
-		Templates: []feedback.Template{{ID: "da-xu-ly", Title: "Đã xử lý", Text: "Đơn vị đã kiểm tra và xử lý. Cảm ơn bạn đã phản ánh.", TextEN: "The unit checked and handled it. Thank you for reporting."}},
-		Calendar:  feedback.Calendar{Location: loc, Holidays: []string{"2027-01-01"}},
-	}
-	wards, err := geo.ParseFeatures(assets.DemoWards)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range wards {
-		name, _ := w.Properties["name"].(string)
-		nameEN, _ := w.Properties["name_en"].(string)
-		c.Units = append(c.Units, feedback.Unit{ID: w.ID, Name: name, NameEN: nameEN, Kind: feedback.UnitWard, Area: w.Area})
-	}
-	return c
+	return f
 }
 
 // FeedbackStaff are the feedback reports' staff for the units of
 // DemoFeedback (Office left empty): the moderator "kiemduyet", and the
-// handlers "xl-qldt" (Phòng Quản lý đô thị) and "xl-dong" (Phường Đông).
+// handlers "xl-qldt" (Phòng Quản lý đô thị) and "xl-dong" (Phường Đông
+// (mẫu)).
 // Tests add them to the staff they want.
 func FeedbackStaff() []queue.Staff {
 	return []queue.Staff{
