@@ -532,6 +532,10 @@ func TestPostMultipartMedia(t *testing.T) {
 	}
 	six := [][]byte{jpeg(1), jpeg(2), jpeg(3), jpeg(4), jpeg(5), jpeg(6)}
 	checkError(t, e.postMultipart(t, "requests.json", validForm(), six...), "json", 400)
+	// Without a valid key, the key is all that is said.
+	nokey := validForm()
+	nokey.Set("api_key", "wrong")
+	checkError(t, e.postMultipart(t, "requests.json", nokey, six...), "json", 403)
 	checkError(t, e.postMultipart(t, "requests.json", validForm(), []byte("GIF89a not a photo")), "json", 400)
 	big := append(jpeg(7), make([]byte, 10<<20)...)
 	checkError(t, e.postMultipart(t, "requests.json", validForm(), big), "json", 413)

@@ -296,6 +296,7 @@ const maxForm = 64 << 10
 func (s *Server) post(w http.ResponseWriter, r *http.Request, f format) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var media []mediaPart
+	var mediaErr *Error
 	switch mt {
 	case "application/x-www-form-urlencoded":
 		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
@@ -311,11 +312,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, f format) {
 			return
 		}
 		defer func() { _ = r.MultipartForm.RemoveAll() }()
-		var e *Error
-		if media, e = s.mediaParts(r); e != nil {
-			writeError(w, r, f, e)
-			return
-		}
+		media, mediaErr = s.mediaParts(r)
 		r.PostForm = url.Values(r.MultipartForm.Value)
 	default:
 		writeError(w, r, f, newError(http.StatusBadRequest, "form_required", "send the request as Content-Type: application/x-www-form-urlencoded (or multipart/form-data with media parts)"))
@@ -328,8 +325,13 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, f format) {
 		s.fail(w, r, f, err)
 		return
 	}
+	// Refused requests count too: a client looping on a mistake is slowed.
 	if ok, retry := s.byKey.Allow(client.ID, s.now()); !ok {
 		s.tooMany(w, r, f, retry)
+		return
+	}
+	if mediaErr != nil {
+		writeError(w, r, f, mediaErr)
 		return
 	}
 	if len(errs) > 0 {
