@@ -320,6 +320,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+p+"/admin/devices", s.listDevices)
 	m.HandleFunc("DELETE "+p+"/admin/devices/{id}", s.revokeDevice)
 	m.HandleFunc("POST "+p+"/devices/status", s.deviceStatus)
+	s.open311ClientRoutes()
 	s.citizenRoutes()
 	s.feedbackRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
