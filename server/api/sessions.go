@@ -149,7 +149,9 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, newError(http.StatusForbidden, "staff_disabled", "this staff account is disabled: ask an administrator"))
 		return
 	}
-	if !auth.Can(st.Role, auth.AnyCounter) && b.Counter == "" {
+	// A clerk works at a counter; moderators and handlers of feedback
+	// reports work at none.
+	if auth.Can(st.Role, auth.ServeCounter) && !auth.Can(st.Role, auth.AnyCounter) && b.Counter == "" {
 		s.fail(w, r, badRequest("counter_required", "choose the counter you are working at"))
 		return
 	}
@@ -165,7 +167,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	token := random.Token()
 	se := auth.Session{
 		TokenHash: auth.Hash(token), Office: b.Office, Staff: st.ID, Counter: b.Counter,
-		Role: st.Role, Created: now, Expires: now.Add(s.cfg.SessionTTL),
+		Role: st.Role, Unit: st.Unit, Created: now, Expires: now.Add(s.cfg.SessionTTL),
 	}
 	if err := s.st.CreateSession(ctx, se); err != nil {
 		s.fail(w, r, err)

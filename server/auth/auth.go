@@ -61,6 +61,9 @@ type Session struct {
 	// administrator who logged in without one).
 	Counter string
 	Role    queue.Role
+	// Unit is a handler's unit (queue.Staff.Unit) when the session was
+	// opened; a change of unit ends the member's sessions.
+	Unit    string
 	Created time.Time
 	Expires time.Time
 }

@@ -32,12 +32,21 @@ const (
 	// ReadReports: read the office's reports (with the citizens'
 	// comments).
 	ReadReports Perm = "read_reports"
+	// ModerateReports: work on every feedback report of the office
+	// (accept, refuse, assign, answer, hide photos …) and see its
+	// reporter.
+	ModerateReports Perm = "moderate_reports"
+	// HandleReports: work on the feedback reports of one's unit
+	// (queue.Staff.Unit, carried by the session) and see their reporter.
+	HandleReports Perm = "handle_reports"
 )
 
 // roles is what each role may do. A role not listed may do nothing.
 var roles = map[queue.Role][]Perm{
-	queue.RoleClerk: {ServeCounter},
-	queue.RoleAdmin: {ServeCounter, AnyCounter, ManageOffice, ManageStaff, ManageDevices, ReadReports},
+	queue.RoleClerk:     {ServeCounter},
+	queue.RoleAdmin:     {ServeCounter, AnyCounter, ManageOffice, ManageStaff, ManageDevices, ReadReports, ModerateReports},
+	queue.RoleModerator: {ModerateReports},
+	queue.RoleHandler:   {HandleReports},
 }
 
 // Can reports whether a staff member of role may do p.

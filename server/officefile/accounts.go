@@ -39,7 +39,7 @@ func ApplyAccounts(ctx context.Context, st AccountStore, f *File, hashPIN func(s
 				return fmt.Errorf("staff %s: hash PIN: %w", s.ID, err)
 			}
 		}
-		m := queue.Staff{ID: s.ID, Office: f.Office.ID, Name: s.Name, Role: s.Role, Disabled: s.Disabled}
+		m := queue.Staff{ID: s.ID, Office: f.Office.ID, Name: s.Name, Role: s.Role, Unit: s.Unit, Disabled: s.Disabled}
 		if err := st.PutStaff(ctx, m, hash); err != nil {
 			return fmt.Errorf("import staff %s: %w", s.ID, err)
 		}
@@ -108,7 +108,7 @@ func Export(ctx context.Context, st ExportStore, office string) (*File, error) {
 		if len(hash) == 0 {
 			continue
 		}
-		f.Staff = append(f.Staff, Staff{ID: s.ID, Name: s.Name, Role: s.Role, Disabled: s.Disabled, PINHash: string(hash)})
+		f.Staff = append(f.Staff, Staff{ID: s.ID, Name: s.Name, Role: s.Role, Unit: s.Unit, Disabled: s.Disabled, PINHash: string(hash)})
 	}
 	devices, err := st.ListDevices(ctx, office)
 	if err != nil {

@@ -27,12 +27,15 @@ type File struct {
 // Staff is a staff member in an office file: either PIN (hashed on import,
 // never kept) or PINHash (a bcrypt hash, as written by an export).
 type Staff struct {
-	ID       string     `json:"id"`
-	Name     string     `json:"name"`
-	Role     queue.Role `json:"role"`
-	Disabled bool       `json:"disabled,omitempty"`
-	PIN      string     `json:"pin,omitempty"`
-	PINHash  string     `json:"pin_hash,omitempty"`
+	ID   string     `json:"id"`
+	Name string     `json:"name"`
+	Role queue.Role `json:"role"`
+	// Unit is a handler's unit (department or ward of the feedback
+	// configuration).
+	Unit     string `json:"unit,omitempty"`
+	Disabled bool   `json:"disabled,omitempty"`
+	PIN      string `json:"pin,omitempty"`
+	PINHash  string `json:"pin_hash,omitempty"`
 }
 
 // Device is a registered device in an office file: either Key (hashed on
@@ -91,8 +94,14 @@ func (f *File) Validate() error {
 			return fmt.Errorf("staff %d: id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", i+1, s.ID)
 		case ids[s.ID]:
 			return fmt.Errorf("staff %s appears twice", s.ID)
-		case s.Role != queue.RoleClerk && s.Role != queue.RoleAdmin:
-			return fmt.Errorf("staff %s: role %q must be clerk or admin", s.ID, s.Role)
+		case s.Role != queue.RoleClerk && s.Role != queue.RoleAdmin && s.Role != queue.RoleModerator && s.Role != queue.RoleHandler:
+			return fmt.Errorf("staff %s: role %q must be clerk, admin, moderator or handler", s.ID, s.Role)
+		case s.Role == queue.RoleHandler && s.Unit == "":
+			return fmt.Errorf("staff %s: a handler needs \"unit\", the id of the unit (department or ward) they work for", s.ID)
+		case s.Role != queue.RoleHandler && s.Unit != "":
+			return fmt.Errorf("staff %s: only a handler has a \"unit\"; remove it for role %s", s.ID, s.Role)
+		case s.Unit != "" && !queue.ValidID(s.Unit):
+			return fmt.Errorf("staff %s: unit %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", s.ID, s.Unit)
 		case (s.PIN == "") == (s.PINHash == ""):
 			return fmt.Errorf("staff %s: give exactly one of pin and pin_hash", s.ID)
 		case s.PIN != "" && !pinPattern.MatchString(s.PIN):

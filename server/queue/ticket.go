@@ -187,20 +187,43 @@ type Booking struct {
 // Role is what a staff member may do.
 type Role string
 
-// Staff roles.
+// Staff roles. Moderators and handlers work on citizens' feedback
+// reports (server/feedback), not at counters: a moderator on every
+// report of the office, a handler on those of their Unit.
 const (
-	RoleClerk Role = "clerk"
-	RoleAdmin Role = "admin"
+	RoleClerk     Role = "clerk"
+	RoleAdmin     Role = "admin"
+	RoleModerator Role = "moderator"
+	RoleHandler   Role = "handler"
 )
 
-// Staff is a clerk or an administrator of an office. The PIN is kept only as
-// a bcrypt hash, by the store.
+// Staff is a member of an office: a clerk, an administrator, a moderator
+// or a handler of feedback reports. The PIN is kept only as a bcrypt
+// hash, by the store.
 type Staff struct {
 	ID       string `json:"id"`
 	Office   string `json:"office"`
 	Name     string `json:"name"`
 	Role     Role   `json:"role"`
 	Disabled bool   `json:"disabled"`
+	// Unit is the unit (department or ward of the feedback
+	// configuration) a handler works for; a handler needs one, other
+	// roles have none.
+	Unit string `json:"unit,omitempty"`
+}
+
+// CheckUnit checks the unit of a staff member against their role: a
+// handler needs a valid unit id, the other roles none.
+func (s *Staff) CheckUnit() error {
+	switch {
+	case s.Role == RoleHandler && s.Unit == "":
+		return errorf(KindInvalid, "unit_required", "a handler needs the unit they work for")
+	case s.Role == RoleHandler && !ValidID(s.Unit):
+		return errorf(KindInvalid, "invalid_unit", "unit {unit} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "unit", quoted(s.Unit))
+	case s.Role != RoleHandler && s.Unit != "":
+		return errorf(KindInvalid, "unit_not_handler", "only a handler works for a unit: leave the unit empty for role {role}", "role", string(s.Role))
+	}
+	return nil
 }
 
 // PIN lengths. Every PIN has MinPIN to MaxPIN characters; an

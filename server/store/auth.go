@@ -11,17 +11,22 @@ import (
 	"luot/server/queue"
 )
 
-// PutStaff adds a staff member or updates one (name, role, disabled). A
-// non-nil pinHash (a bcrypt hash made by the caller) replaces the PIN and
-// clears the count of wrong PINs; a nil pinHash keeps the current one (a new member
-// without a PIN cannot log in). Disabling a member ends their sessions,
-// and so does a change of role.
+// PutStaff adds a staff member or updates one (name, role, unit,
+// disabled). A non-nil pinHash (a bcrypt hash made by the caller)
+// replaces the PIN and clears the count of wrong PINs; a nil pinHash
+// keeps the current one (a new member without a PIN cannot log in).
+// Disabling a member ends their sessions, and so does a change of role or
+// unit. A handler needs a unit, other roles have none.
 func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error {
 	if !queue.ValidID(s.ID) {
 		return fmt.Errorf("staff id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", s.ID)
 	}
-	if s.Role != queue.RoleClerk && s.Role != queue.RoleAdmin {
-		return fmt.Errorf("staff %s: role %q is unknown; use %q or %q", s.ID, s.Role, queue.RoleClerk, queue.RoleAdmin)
+	if !auth.KnownRole(s.Role) {
+		return fmt.Errorf("staff %s: role %q is unknown; use %q, %q, %q or %q", s.ID, s.Role,
+			queue.RoleClerk, queue.RoleAdmin, queue.RoleModerator, queue.RoleHandler)
+	}
+	if err := s.CheckUnit(); err != nil {
+		return fmt.Errorf("staff %s: %w", s.ID, err)
 	}
 	if err := queue.CheckName("staff name", s.Name, true); err != nil {
 		return fmt.Errorf("staff %s: %w", s.ID, err)
@@ -31,9 +36,9 @@ func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 		return fmt.Errorf("save staff %s: %w", s.ID, err)
 	}
 	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, `INSERT INTO staff (office, id, name, role, disabled, pin_hash) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (office, id) DO UPDATE SET name = excluded.name, role = excluded.role, disabled = excluded.disabled`,
-		s.Office, s.ID, s.Name, string(s.Role), boolInt(s.Disabled), pinHash)
+	_, err = tx.ExecContext(ctx, `INSERT INTO staff (office, id, name, role, unit, disabled, pin_hash) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (office, id) DO UPDATE SET name = excluded.name, role = excluded.role, unit = excluded.unit, disabled = excluded.disabled`,
+		s.Office, s.ID, s.Name, string(s.Role), s.Unit, boolInt(s.Disabled), pinHash)
 	if isForeignKey(err) {
 		return fmt.Errorf("save staff %s: office %q: %w", s.ID, s.Office, ErrNotFound)
 	}
@@ -46,11 +51,11 @@ func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 			return fmt.Errorf("save PIN of staff %s: %w", s.ID, err)
 		}
 	}
-	// A session carries the role it was opened with: disabling a member
-	// ends all of their sessions, a new role those of the old one (they
-	// log in again, with the new rights).
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE office = ? AND staff = ? AND (? OR role <> ?)`,
-		s.Office, s.ID, boolInt(s.Disabled), string(s.Role)); err != nil {
+	// A session carries the role and unit it was opened with: disabling
+	// a member ends all of their sessions, a new role or unit those of
+	// the old one (they log in again, with the new rights).
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE office = ? AND staff = ? AND (? OR role <> ? OR unit <> ?)`,
+		s.Office, s.ID, boolInt(s.Disabled), string(s.Role), s.Unit); err != nil {
 		return fmt.Errorf("end sessions of staff %s: %w", s.ID, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -75,9 +80,9 @@ func (db *DB) StaffAuth(ctx context.Context, office, id string) (queue.Staff, []
 	var role string
 	var disabled, failed int
 	var hash []byte
-	err := db.r.QueryRowContext(ctx, `SELECT office, id, name, role, disabled, pin_hash, failed_attempts
+	err := db.r.QueryRowContext(ctx, `SELECT office, id, name, role, unit, disabled, pin_hash, failed_attempts
 		FROM staff WHERE office = ? AND id = ?`, office, id).
-		Scan(&s.Office, &s.ID, &s.Name, &role, &disabled, &hash, &failed)
+		Scan(&s.Office, &s.ID, &s.Name, &role, &s.Unit, &disabled, &hash, &failed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, nil, 0, fmt.Errorf("staff %q of office %q: %w (%w)", id, office, auth.ErrUnknownStaff, ErrNotFound)
 	}
@@ -119,7 +124,7 @@ func (db *DB) ResetLoginFailures(ctx context.Context, office, id string) error {
 
 // ListStaff returns the staff of an office, by id, without PIN hashes.
 func (db *DB) ListStaff(ctx context.Context, office string) ([]queue.Staff, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT office, id, name, role, disabled FROM staff WHERE office = ? ORDER BY id`, office)
+	rows, err := db.r.QueryContext(ctx, `SELECT office, id, name, role, unit, disabled FROM staff WHERE office = ? ORDER BY id`, office)
 	if err != nil {
 		return nil, fmt.Errorf("list staff of %s: %w", office, err)
 	}
@@ -129,7 +134,7 @@ func (db *DB) ListStaff(ctx context.Context, office string) ([]queue.Staff, erro
 		var s queue.Staff
 		var role string
 		var disabled int
-		if err := rows.Scan(&s.Office, &s.ID, &s.Name, &role, &disabled); err != nil {
+		if err := rows.Scan(&s.Office, &s.ID, &s.Name, &role, &s.Unit, &disabled); err != nil {
 			return nil, fmt.Errorf("list staff of %s: %w", office, err)
 		}
 		s.Role, s.Disabled = queue.Role(role), disabled != 0
@@ -301,8 +306,8 @@ func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
 	if !s.Expires.After(s.Created) {
 		return fmt.Errorf("session of %s: expires (%s) must be after created (%s)", s.Staff, s.Expires, s.Created)
 	}
-	_, err := db.w.ExecContext(ctx, `INSERT INTO sessions (token_hash, office, staff, counter, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		s.TokenHash, s.Office, s.Staff, s.Counter, string(s.Role), fmtTime(s.Created), fmtTime(s.Expires))
+	_, err := db.w.ExecContext(ctx, `INSERT INTO sessions (token_hash, office, staff, counter, role, unit, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.TokenHash, s.Office, s.Staff, s.Counter, string(s.Role), s.Unit, fmtTime(s.Created), fmtTime(s.Expires))
 	if isForeignKey(err) {
 		return fmt.Errorf("session: staff %q of office %q: %w", s.Staff, s.Office, ErrNotFound)
 	}
@@ -319,9 +324,9 @@ func (db *DB) SessionByTokenHash(ctx context.Context, hash []byte, now time.Time
 	var s auth.Session
 	var role string
 	var created, expires sql.NullString
-	err := db.r.QueryRowContext(ctx, `SELECT token_hash, office, staff, counter, role, created_at, expires_at
+	err := db.r.QueryRowContext(ctx, `SELECT token_hash, office, staff, counter, role, unit, created_at, expires_at
 		FROM sessions WHERE token_hash = ? AND expires_at > ?`, hash, fmtTime(now)).
-		Scan(&s.TokenHash, &s.Office, &s.Staff, &s.Counter, &role, &created, &expires)
+		Scan(&s.TokenHash, &s.Office, &s.Staff, &s.Counter, &role, &s.Unit, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return auth.Session{}, fmt.Errorf("session: %w (%w)", auth.ErrUnknownSession, ErrNotFound)
 	}

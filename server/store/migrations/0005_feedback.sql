@@ -103,5 +103,7 @@ CREATE TABLE api_clients (
 ) STRICT, WITHOUT ROWID;
 
 -- The unit (department or ward of the feedback configuration) a handler
--- works for; '' for other roles.
+-- works for; '' for other roles. A session carries the unit it was
+-- opened with, as it carries the role.
 ALTER TABLE staff ADD COLUMN unit TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN unit TEXT NOT NULL DEFAULT '';
