@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"luot/server/auth"
-	"luot/server/queue"
 )
 
 // The staff's feedback pages (docs/feedback.md, "Pages"):
@@ -35,13 +34,11 @@ func (s *Server) feedbackRoutes() {
 
 // canModerate reports whether a session may moderate reports (see every
 // report of the office, accept, refuse, assign …).
-func canModerate(se *auth.Session) bool {
-	return se.Role == "moderator" || se.Role == queue.RoleAdmin
-}
+func canModerate(se *auth.Session) bool { return se.Can(auth.ModerateReports) }
 
 // canSeeFeedback reports whether a session may open the feedback pages.
 func canSeeFeedback(se *auth.Session) bool {
-	return canModerate(se) || se.Role == "handler"
+	return canModerate(se) || se.Can(auth.HandleReports)
 }
 
 // feedbackAuth checks the session of a feedback page: without one, the
