@@ -277,7 +277,7 @@ type Event struct {
 	Seq    int64     `json:"seq"`
 	Report string    `json:"report"`
 	Office string    `json:"office"`
-	Type   string    `json:"type"` // "report." + the action or "created"
+	Type   string    `json:"type"` // "report." + the action or "created": see EventType
 	At     time.Time `json:"at"`
 	Actor  Actor     `json:"actor"`
 	// Status is the report's status after the event.
@@ -288,6 +288,10 @@ type Event struct {
 	Text        string   `json:"text,omitempty"`
 	Photos      []string `json:"photos,omitempty"`
 	Photo       string   `json:"photo,omitempty"`
+	// ResolveDue is the new resolution deadline of a reopened report
+	// (counted from the reopening on the calendar, which Apply does not
+	// know).
+	ResolveDue time.Time `json:"resolve_due,omitzero"`
 	// Report is the whole new report for "report.created" only.
 	Created *Report `json:"-"`
 }

@@ -25,7 +25,7 @@ var templateArg = map[string]int{"errorf": 2, "NewError": 2, "newError": 2, "bad
 // is a phrase of words (not a name or number), the index of that argument.
 var phraseArg = map[string]int{
 	"tooMany": 3, "lockedOut": 4, "guardCall": 2, "over": 4,
-	"checkName": 0, "CheckName": 0, "CheckComment": 0, "cleanText": 0, "checkID": 0,
+	"checkName": 0, "CheckName": 0, "CheckComment": 0, "cleanText": 0, "checkID": 0, "checkText": 0,
 }
 
 // scanned is what the source says: the templates of errors and the phrases
