@@ -2,10 +2,10 @@ package web
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 
 	"luot/server/auth"
+	"luot/server/feedback"
 )
 
 // The staff's feedback pages (docs/feedback.md, "Pages"):
@@ -112,17 +112,15 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) {
 		Scripts: []string{"feedback.js"}, Styles: []string{"feedback.css"}, Data: d})
 }
 
-// reportCode is the shape of a report's code (PA-YYMM-NNNNN); the page of
-// anything else is 404 without asking the API.
-var reportCode = regexp.MustCompile(`^PA-[0-9]{4}-[0-9]{5,}$`)
-
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	se, tok, ok := s.feedbackAuth(w, r)
 	if !ok {
 		return
 	}
 	code := r.PathValue("code")
-	if !reportCode.MatchString(code) {
+	// The page of anything not written as a code is 404 without asking
+	// the API.
+	if !feedback.ValidCode(code) {
 		s.fail(w, r, http.StatusNotFound, "there is no report with this code: check the address (a code is written PA-YYMM-NNNNN)")
 		return
 	}
