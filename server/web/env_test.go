@@ -41,6 +41,10 @@ type stack struct {
 	// kiosk is the office's kiosk, whose key is kioskKey (its Office and
 	// Kind are filled in).
 	kiosk queue.Device
+	// apiCfg and webCfg, when set, change the API's and the pages'
+	// configuration before they are made (the feedback reports').
+	apiCfg func(*api.Config)
+	webCfg func(*Config)
 }
 
 // env is the real API and pages on a temporary SQLite file, routed as
@@ -83,11 +87,19 @@ func newStack(t testing.TB, s stack) *env {
 		Start: start, Log: log,
 	})
 	db, h, clk, eng := b.DB, b.Hub, b.Clock, b.Engine
-	a, err := api.New(api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log})
+	acfg := api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log}
+	if s.apiCfg != nil {
+		s.apiCfg(&acfg)
+	}
+	a, err := api.New(acfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := New(Config{Engine: eng, DB: db, Hub: h, Now: clk.Now, Log: log})
+	wcfg := Config{Engine: eng, DB: db, Hub: h, Now: clk.Now, Log: log}
+	if s.webCfg != nil {
+		s.webCfg(&wcfg)
+	}
+	w, err := New(wcfg)
 	if err != nil {
 		t.Fatal(err)
 	}
