@@ -61,6 +61,7 @@ import (
 
 	"luot/server/auth"
 	"luot/server/engine"
+	"luot/server/feedback"
 	"luot/server/hub"
 	"luot/server/queue"
 	"luot/server/ratelimit"
@@ -174,6 +175,18 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed (clientaddr.go); none by default: the peer's address counts.
 	TrustedProxies []netip.Prefix
+
+	// Feedback, when set with Photos (and a Store that keeps reports,
+	// feedback.Store), serves the feedback reports' API (feedback.go)
+	// for the office Feedback.Office.
+	Feedback *feedback.Config
+	// Photos is the photo pipeline and folder of the reports.
+	Photos Photos
+	// FeedbackMap is the map the citizen pages draw.
+	FeedbackMap FeedbackMap
+	// FeedbackLimits are the rate limits and sizes of the reports'
+	// public writes (see FeedbackLimits for the defaults).
+	FeedbackLimits FeedbackLimits
 }
 
 // Server is the API's http.Handler. Make it with New.
@@ -208,6 +221,8 @@ type Server struct {
 	citizen *citizen
 	// auth authenticates staff sessions and checks browsers' origins.
 	auth *auth.Auth
+	// feedback serves the feedback reports' API, when configured.
+	feedback *fb
 }
 
 // New returns the API handler. It fails if Engine, Store or Hub is
@@ -302,6 +317,7 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE "+p+"/admin/devices/{id}", s.revokeDevice)
 	m.HandleFunc("POST "+p+"/devices/status", s.deviceStatus)
 	s.citizenRoutes()
+	s.feedbackRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)
 	}

@@ -31,9 +31,9 @@ type Feature struct {
 	Area       MultiPolygon
 }
 
-// The functions below are the package's contract; see their files.
-//
-//	func ParseFeatures(data []byte) ([]Feature, error)  // FeatureCollection, Feature, Polygon or MultiPolygon; limits on size and vertices
-//	func (m MultiPolygon) Contains(p Point) bool         // border inclusive, holes excluded
-//	func Distance(a, b Point) float64                    // metres, haversine on a 6,371,008.8 m sphere
-//	func (p Point) Valid() bool                          // finite, lat in [-90, 90], lon in [-180, 180]
+// Limits on what ParseFeatures reads.
+const (
+	MaxBytes    = 5 << 20 // the whole GeoJSON text
+	MaxVertices = 200_000 // positions of every ring of every feature, closing ones included
+	MaxDepth    = 32      // nesting of JSON arrays and objects, properties included
+)
