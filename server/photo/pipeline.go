@@ -1,0 +1,131 @@
+package photo
+
+import (
+	"context"
+	"io"
+	"runtime"
+	"sync"
+)
+
+// Pipeline processes photos with bounded memory: each photo's cost (its
+// estimated peak bytes, from its header: see decodeCost) is reserved from
+// a budget before it is decoded, and a caller whose photo does not fit
+// waits, in turn, until earlier photos are done or its ctx ends. Each
+// photo reserves at least Budget/Slots, so that no more than Slots decode
+// at once, and at most the whole budget (Limits.MaxDecodeBytes refuses
+// anything bigger first).
+//
+// Memory: the decoding photos hold at most Budget between them; every
+// caller (waiting or not) also holds its upload, at most Limits.MaxBytes,
+// from the moment Process has read it. A 12-megapixel baseline JPEG costs
+// about 45 MB (18 MB of decoded YCbCr, 25 MB of scaling and encoding, the
+// upload); a 40-megapixel PNG about 190 MB.
+type Pipeline struct {
+	lim   Limits
+	slots int
+	size  int64
+
+	mu      sync.Mutex
+	used    int64
+	waiters []*waiter
+}
+
+type waiter struct {
+	n     int64
+	ready chan struct{}
+}
+
+// NewPipeline is a pipeline processing photos within lim, at most slots at
+// once (0: GOMAXPROCS, since decoding is work for a processor and a second
+// photo on a core only delays both), within budget bytes (0: twice
+// lim.MaxDecodeBytes, so that the largest photo allowed never waits for
+// more than one other).
+func NewPipeline(lim Limits, slots int, budget int64) *Pipeline {
+	lim = lim.withDefaults()
+	if slots <= 0 {
+		slots = runtime.GOMAXPROCS(0)
+	}
+	if budget <= 0 {
+		budget = 2 * lim.MaxDecodeBytes
+	}
+	return &Pipeline{lim: lim, slots: slots, size: budget}
+}
+
+// Limits are the pipeline's limits, defaults filled in.
+func (p *Pipeline) Limits() Limits { return p.lim }
+
+// Process reads a photo from r and processes it as the package's Process
+// does, once its cost fits in the budget. Bad photos are refused from
+// their header without waiting. If ctx ends while it waits, Process
+// returns ctx's error.
+func (p *Pipeline) Process(ctx context.Context, r io.Reader) (Result, error) {
+	data, err := readLimited(r, p.lim)
+	if err != nil {
+		return Result{}, err
+	}
+	j, err := prepare(data, p.lim)
+	if err != nil {
+		return Result{}, err
+	}
+	n := min(max(j.cost, p.size/int64(p.slots)), p.size)
+	if err := p.acquire(ctx, n); err != nil {
+		return Result{}, err
+	}
+	defer p.release(n)
+	return j.run()
+}
+
+func (p *Pipeline) acquire(ctx context.Context, n int64) error {
+	p.mu.Lock()
+	if len(p.waiters) == 0 && p.used+n <= p.size {
+		p.used += n
+		p.mu.Unlock()
+		return nil
+	}
+	w := &waiter{n: n, ready: make(chan struct{})}
+	p.waiters = append(p.waiters, w)
+	p.mu.Unlock()
+	select {
+	case <-w.ready:
+		return nil
+	case <-ctx.Done():
+		p.mu.Lock()
+		select {
+		case <-w.ready:
+			// Granted as ctx ended: give it back.
+			p.mu.Unlock()
+			p.release(n)
+		default:
+			for i, o := range p.waiters {
+				if o == w {
+					p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
+					break
+				}
+			}
+			// The first waiter gone, the next may fit now.
+			p.grant()
+			p.mu.Unlock()
+		}
+		return ctx.Err()
+	}
+}
+
+func (p *Pipeline) release(n int64) {
+	p.mu.Lock()
+	p.used -= n
+	p.grant()
+	p.mu.Unlock()
+}
+
+// grant wakes the waiters that fit, first come first served. p.mu is held.
+func (p *Pipeline) grant() {
+	for len(p.waiters) > 0 {
+		w := p.waiters[0]
+		if p.used+w.n > p.size {
+			return
+		}
+		p.used += w.n
+		p.waiters = p.waiters[1:]
+		close(w.ready)
+	}
+}
