@@ -19,6 +19,7 @@ import (
 	"luot/assets"
 	"luot/server/auth"
 	"luot/server/engine"
+	"luot/server/feedback"
 	"luot/server/hub"
 	"luot/server/queue"
 )
@@ -55,6 +56,10 @@ type Config struct {
 	Now func() time.Time
 	// Log receives errors (slog.Default when nil).
 	Log *slog.Logger
+	// Feedback is the feedback reports' configuration of the office that
+	// runs them (nil: no feedback statistics page). The reports are read
+	// from DB, which must then keep them too (feedback.Store).
+	Feedback *feedback.Config
 	// MinAdminPIN is the shortest PIN the administration forms accept for
 	// an administrator (queue.DefaultMinAdminPIN when 0).
 	MinAdminPIN int

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"luot/server/api"
+	"luot/server/feedback"
+	"luot/server/photo"
+	"luot/server/queue"
+)
+
+// The feedback reports' test office: the demo office with a city's
+// feedback configuration (a department and two wards), a moderator and a
+// handler of each ward, all with PIN 1234.
+
+// feedbackStaff are the feedback pages' people: kd1 moderates, xl1
+// handles Ben Nghe's reports and xl2 Da Kao's. Names are data written
+// without marks, like the citizens'.
+var feedbackStaff = []queue.Staff{
+	{ID: "kd1", Name: "Pham Thu Ha", Role: queue.RoleModerator},
+	{ID: "xl1", Name: "Vo Minh Tuan", Role: queue.RoleHandler, Unit: "p-ben-nghe"},
+	{ID: "xl2", Name: "Do Van Khoa", Role: queue.RoleHandler, Unit: "p-da-kao"},
+}
+
+// testFeedbackConfig is a small city: categories handled by a department,
+// two wards, a template.
+func testFeedbackConfig(officeID string) *feedback.Config {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		panic(err)
+	}
+	c := &feedback.Config{
+		Office: officeID,
+		Units: []feedback.Unit{
+			{ID: "p-tnmt", Name: "Phòng Tài nguyên và Môi trường", NameEN: "Department of Natural Resources and Environment", Kind: feedback.UnitDepartment},
+			{ID: "p-qldt", Name: "Phòng Quản lý đô thị", NameEN: "Department of Urban Management", Kind: feedback.UnitDepartment},
+			{ID: "p-ben-nghe", Name: "Phường Bến Nghé", NameEN: "Ben Nghe Ward", Kind: feedback.UnitWard},
+			{ID: "p-da-kao", Name: "Phường Đa Kao", NameEN: "Da Kao Ward", Kind: feedback.UnitWard},
+		},
+		Categories: []feedback.Category{
+			{ID: "moi-truong", Name: "Môi trường", NameEN: "Environment", Unit: "p-tnmt", AckDays: 1, ResolveDays: 5},
+			{ID: "trat-tu-do-thi", Name: "Trật tự đô thị", NameEN: "Urban order", Unit: "p-qldt", AckDays: 1, ResolveDays: 7},
+		},
+		Templates: []feedback.Template{
+			{ID: "da-xu-ly", Title: "Đã xử lý xong", Text: "Phường đã cho dọn sạch khu vực và sẽ kiểm tra lại trong tuần.", TextEN: "The ward had the area cleaned and will check it again this week."},
+		},
+		Calendar: feedback.Calendar{Location: loc},
+	}
+	if err := c.Validate(); err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// testPhotos keeps the reports' photos through the real pipeline in a
+// folder of the test (the API's Photos).
+type testPhotos struct {
+	p *photo.Pipeline
+	d *photo.Dir
+}
+
+func (t testPhotos) Put(ctx context.Context, data []byte) (string, bool, error) {
+	res, err := t.p.Process(ctx, bytes.NewReader(data))
+	if err != nil {
+		return "", false, err
+	}
+	made := !t.d.Has(res.Hash)
+	if err := t.d.Save(res); err != nil {
+		return "", false, err
+	}
+	return res.Hash, made, nil
+}
+func (t testPhotos) Remove(hash string) error { return t.d.Remove(hash) }
+func (t testPhotos) Open(hash string, thumb bool) (*os.File, error) {
+	return t.d.Open(hash, thumb)
+}
+
+// newFeedbackEnv is newEnv with feedback reports: the demo office, its
+// clerks and admin, and feedbackStaff.
+func newFeedbackEnv(t testing.TB) *env {
+	t.Helper()
+	return newFeedbackStack(t, stack{
+		office: demoOffice(),
+		staff:  append(append(clerks(2), queue.Staff{ID: "admin", Name: "Quản trị", Role: queue.RoleAdmin}), feedbackStaff...),
+		kiosk:  queue.Device{ID: "kiosk1", Name: "Kiosk sảnh"},
+	})
+}
+
+// newFeedbackStack is newStack with the feedback reports configured in
+// the API and the pages.
+func newFeedbackStack(t testing.TB, s stack) *env {
+	t.Helper()
+	cfg := testFeedbackConfig(s.office.ID)
+	dir, err := photo.NewDir(filepath.Join(t.TempDir(), "photos"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	photos := testPhotos{p: photo.NewPipeline(photo.Limits{}, 1, 0), d: dir}
+	s.apiCfg = func(c *api.Config) {
+		c.Feedback, c.Photos = cfg, photos
+		c.FeedbackLimits = api.FeedbackLimits{PerAddrBurst: 1000, PerAddrEvery: time.Second, PerPhoneBurst: 1000, PerPhoneEvery: time.Second}
+	}
+	s.webCfg = func(c *Config) { c.Feedback = cfg }
+	return newStack(t, s)
+}
+
+// testPNG is a small picture of one colour.
+func testPNG(t testing.TB, c color.RGBA) []byte {
+	t.Helper()
+	m := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for y := range 48 {
+		for x := range 64 {
+			m.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// newReport is what a citizen sends.
+type newReport struct {
+	category, description, address, name, phone string
+	lat, lon                                    string
+	anonymous                                   bool
+	photos                                      [][]byte
+}
+
+// fileReport sends a report as the citizen's page does (multipart) and
+// returns its code.
+func (e *env) fileReport(n newReport) string {
+	e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range map[string]string{"category": n.category, "description": n.description, "address": n.address,
+		"name": n.name, "phone": n.phone, "lat": n.lat, "lon": n.lon} {
+		if v != "" {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	if n.anonymous {
+		_ = mw.WriteField("anonymous", "1")
+	}
+	for i, p := range n.photos {
+		fw, err := mw.CreateFormFile("photo", "photo"+string(rune('1'+i))+".png")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		_, _ = fw.Write(p)
+	}
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/offices/"+e.officeID+"/reports", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated {
+		e.t.Fatalf("file a report: %d %s", res.StatusCode, b)
+	}
+	var j struct{ Report struct{ Code string } }
+	if err := json.Unmarshal(b, &j); err != nil {
+		e.t.Fatal(err)
+	}
+	return j.Report.Code
+}
+
+// act takes a staff action on a report through the API with token's
+// session.
+func (e *env) act(token, code, action string, body map[string]any) {
+	e.t.Helper()
+	b, _ := json.Marshal(body)
+	if r := e.apiDo("POST", "/api/v1/feedback/reports/"+code+"/"+action, token, string(b)); r.status != http.StatusOK {
+		e.t.Fatalf("%s %s: %d %s", action, code, r.status, r.body)
+	}
+}
