@@ -45,6 +45,13 @@
   } catch (e) {
     dateFmt = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "vi-VN", { dateStyle: "short", timeStyle: "short" });
   }
+  var dayFmt = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "vi-VN", { timeZone: dateFmt.resolvedOptions().timeZone, dateStyle: "short" });
+  // due writes a deadline, the end (24:00) of a working day, as that day.
+  function due(s) {
+    if (!s) { return "—"; }
+    var d = new Date(s);
+    return isNaN(d) ? "—" : dayFmt.format(new Date(d.getTime() - 1));
+  }
   function when(s) {
     if (!s) { return "—"; }
     var d = new Date(s);
@@ -220,7 +227,7 @@
       var place = r.place || {};
       tr.appendChild(el("td", place.address || (place.ward ? unitName(place.ward) : "") || (typeof place.lat === "number" ? place.lat.toFixed(5) + ", " + place.lon.toFixed(5) : "—"), "fb-addr"));
       tr.appendChild(el("td", when(r.created_at)));
-      var dl = el("td", when(deadline(r)));
+      var dl = el("td", due(deadline(r)));
       if (r.overdue) {
         var flag = el("span", null, "fb-flag");
         flag.appendChild(el("span", "⚠ ")).setAttribute("aria-hidden", "true");
@@ -271,6 +278,8 @@
       });
     };
     var refresh = refresher(load);
+    // A handler sees their unit's reports only: no unit to choose.
+    $("f-unit").closest("label").hidden = !moderator;
     loadConfig.then(function () {
       fillSelect($("f-category"), config.categories, false);
       fillSelect($("f-unit"), config.units, true);
@@ -372,8 +381,8 @@
       dd("r-category", categoryName(r.category));
       dd("r-unit", r.unit ? unitName(r.unit) : "");
       dd("r-created", when(r.created_at));
-      dd("r-ack", when(r.ack_due));
-      dd("r-resolve", when(r.resolve_due));
+      dd("r-ack", due(r.ack_due));
+      dd("r-resolve", due(r.resolve_due));
       dd("r-channel", T["fb.ch." + r.channel] || r.channel);
       dd("r-metoo", String(r.me_too || 0));
       $("r-reason").hidden = $("r-reason-t").hidden = !r.reason;

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"context"
+	"image/color"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"luot/server/feedback"
+)
+
+// staffIn logs a moderator or handler in through /staff/login at
+// 1366×768 with the pages in lang, and waits for the inbox to be drawn
+// and connected to the event stream.
+func staffIn(t *testing.T, ctx context.Context, e *env, lang, staff string) {
+	t.Helper()
+	run(t, ctx, chromedp.EmulateViewport(1366, 768),
+		chromedp.Navigate(e.srv.URL+"/staff/login?lang="+lang), chromedp.WaitVisible(chromedp.CSS("#staff")),
+		chromedp.SendKeys(chromedp.CSS("#staff"), staff),
+		chromedp.SendKeys(chromedp.CSS("#pin"), "1234"),
+		chromedp.Click(chromedp.CSS("#login-button")))
+	waitJS(t, ctx, staff+"'s inbox", `location.pathname === "/staff/reports" && document.getElementById("fb").dataset.loaded >= 1 && document.getElementById("conn").classList.contains("ok")`)
+}
+
+// TestBrowserStaffFeedbackJourney: a moderator's inbox shows a new report
+// live; the moderator accepts it and assigns it to a ward; the handler of
+// that ward answers it from a template with a photo and resolves it; the
+// handler of another ward never sees it.
+func TestBrowserStaffFeedbackJourney(t *testing.T) {
+	e := newFeedbackEnv(t)
+	mod := newBrowser(t)
+	staffIn(t, mod, e, "vi", "kd1")
+	waitJS(t, mod, "an empty inbox", `!document.getElementById("empty").hidden && document.querySelectorAll("#reports tr").length === 0`)
+
+	// A citizen sends a report: it appears without a reload, marked new.
+	run(t, mod, chromedp.Evaluate[chromedp.Void](`window.__samePage = true`))
+	code := e.fileReport(newReport{category: "moi-truong", description: "Rac thai do tren via he truoc cho Ben Thanh", address: "12 Le Loi, Ben Nghe",
+		name: "Nguyen Van An", phone: "0912345678", lat: "10.7725", lon: "106.6980",
+		photos: [][]byte{testPNG(t, color.RGBA{200, 30, 30, 255}), testPNG(t, color.RGBA{30, 120, 200, 255})}})
+	waitJS(t, mod, "the new report live", `window.__samePage === true && !!document.querySelector('#reports tr.fresh[data-code="`+code+`"]') && document.getElementById("live-notice").textContent.includes("`+code+`")`)
+	if got := jsText(t, mod, `document.querySelector('#counts li[data-status="new"] .n').textContent`); got != "1" {
+		t.Errorf("count of new reports: %q", got)
+	}
+	shot(t, mod, *screenshots, "feedback-inbox.png")
+
+	// The moderator opens it: photos, place, reporter, and accepts it.
+	run(t, mod, chromedp.Click(chromedp.CSS(`#reports a`)))
+	waitJS(t, mod, "the report", `document.getElementById("fb").dataset.status === "new" && document.querySelectorAll("#r-photos img").length === 2 && document.getElementById("conn").classList.contains("ok")`)
+	if got := jsText(t, mod, `document.getElementById("r-rep-name").textContent + "|" + document.getElementById("r-rep-phone").textContent + "|" + document.getElementById("r-coords").textContent`); !strings.HasPrefix(got, "Nguyen Van An|+84912345678|10.772500, 106.698000") {
+		t.Errorf("reporter and place: %q", got)
+	}
+	run(t, mod, chromedp.Evaluate[chromedp.Void](holdPosts))
+	run(t, mod, chromedp.Evaluate[chromedp.Void](`window.__hold = true; document.getElementById("act-accept").click()`))
+	waitJS(t, mod, "buttons disabled in flight", `window.__held.length === 1 && [...document.querySelectorAll("#actions button")].every(b => b.disabled)`)
+	run(t, mod, chromedp.Evaluate[chromedp.Void](`window.__hold = false; window.__release()`))
+	waitJS(t, mod, "accepted", `document.getElementById("fb").dataset.status === "accepted" && !document.getElementById("form-assign").hidden && !document.getElementById("act-assign").disabled`)
+	run(t, mod, chromedp.SetValue(chromedp.CSS("#assign-unit"), "p-ben-nghe"), chromedp.Click(chromedp.CSS("#act-assign")))
+	waitJS(t, mod, "assigned", `document.getElementById("fb").dataset.status === "assigned" && document.getElementById("r-unit").textContent === "Phường Bến Nghé"`)
+	if got := jsText(t, mod, `document.getElementById("r-timeline").textContent`); !strings.Contains(got, "bởi Pham Thu Ha") || !strings.Contains(got, "Chuyển xử lý") {
+		t.Errorf("timeline without the moderator's name: %q", got)
+	}
+	if n, _ := chromedp.Run(mod, chromedp.Evaluate[int](`window.__posts.length`)); n != 2 {
+		t.Errorf("accept and assign sent %d requests", n)
+	}
+
+	// The handler of another ward sees nothing of it.
+	other := newBrowser(t)
+	staffIn(t, other, e, "vi", "xl2")
+	waitJS(t, other, "another ward's empty inbox", `!document.getElementById("empty").hidden`)
+	if n, _ := chromedp.Run(other, chromedp.Evaluate[int](`document.querySelectorAll("#reports tr").length`)); n != 0 {
+		t.Errorf("the other ward's handler sees %d reports", n)
+	}
+	run(t, other, chromedp.Navigate(e.srv.URL+"/staff/reports/"+code))
+	waitJS(t, other, "refused by the API", `!document.getElementById("fb-error").hidden && document.getElementById("fb-error").textContent.trim() !== "" && document.getElementById("r-body").hidden`)
+	if txt := jsText(t, other, `document.body.innerText`); strings.Contains(txt, "Nguyen Van An") || strings.Contains(txt, "912345678") {
+		t.Errorf("the other ward's handler sees the reporter: %q", txt)
+	}
+
+	// The ward's handler answers from the template, with a photo, and
+	// resolves.
+	h := newBrowser(t)
+	staffIn(t, h, e, "vi", "xl1")
+	waitJS(t, h, "the ward's report in its inbox", `!!document.querySelector('#reports tr[data-code="`+code+`"]')`)
+	run(t, h, chromedp.Click(chromedp.CSS(`#reports a`)))
+	waitJS(t, h, "the report, answer form", `document.getElementById("fb").dataset.status === "assigned" && !document.getElementById("form-answer").hidden && document.querySelectorAll("#template option").length === 2`)
+	if hidden, _ := chromedp.Run(h, chromedp.Evaluate[bool](`document.getElementById("act-accept").hidden && document.getElementById("form-assign").hidden && document.getElementById("act-refuse").hidden && !document.getElementById("act-return").hidden`)); !hidden {
+		t.Error("a handler is offered a moderator's actions, or not the return")
+	}
+	run(t, h, chromedp.Evaluate[chromedp.Void](`const s = document.getElementById("template"); s.value = "da-xu-ly"; s.dispatchEvent(new Event("change"))`))
+	if got := jsText(t, h, `document.getElementById("answer-text").value`); !strings.HasPrefix(got, "Phường đã cho dọn sạch") {
+		t.Fatalf("the template's text: %q", got)
+	}
+	run(t, h, chromedp.Evaluate[chromedp.Void](`document.getElementById("answer-text").value += " Cảm ơn anh."`))
+	pic := filepath.Join(t.TempDir(), "after.png")
+	if err := os.WriteFile(pic, testPNG(t, color.RGBA{20, 160, 60, 255}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, h, chromedp.SetUploadFiles(chromedp.CSS("#answer-photos"), []string{pic}))
+	waitJS(t, h, "the photo uploaded", `document.getElementById("fb").dataset.uploaded === "1" && document.querySelectorAll("#answer-photo-list img").length === 1 && !document.getElementById("act-answer").disabled`)
+	if dis, _ := chromedp.Run(h, chromedp.Evaluate[bool](`document.getElementById("act-resolve").disabled`)); !dis {
+		t.Error("resolve is offered before an answer is saved")
+	}
+	run(t, h, chromedp.Click(chromedp.CSS("#act-answer")))
+	waitJS(t, h, "answer saved", `document.getElementById("r-answer").textContent.includes("Cảm ơn anh.") && document.querySelectorAll("#r-photos-after img").length === 1 && !document.getElementById("act-resolve").disabled`)
+	shot(t, h, *screenshots, "feedback-report.png")
+	run(t, h, chromedp.Click(chromedp.CSS("#act-resolve")))
+	waitJS(t, h, "resolved", `document.getElementById("fb").dataset.status === "resolved" && !document.getElementById("no-actions").hidden`)
+
+	// The moderator's open page followed it live.
+	waitJS(t, mod, "the moderator's page live", `document.getElementById("fb").dataset.status === "resolved"`)
+
+	rep, err := e.db.Report(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answerPhotos := 0
+	for _, p := range rep.Photos {
+		if p.Answer {
+			answerPhotos++
+		}
+	}
+	if rep.Status != feedback.StatusResolved || rep.Unit != "p-ben-nghe" || !strings.HasSuffix(rep.Answer, "Cảm ơn anh.") || answerPhotos != 1 {
+		t.Fatalf("stored report: status %s, unit %s, answer %q, %d answer photos", rep.Status, rep.Unit, rep.Answer, answerPhotos)
+	}
+}
