@@ -594,7 +594,13 @@
       get("/api/v1/feedback/templates").then(function (j) {
         templates = Array.isArray(j) ? j : (j && j.templates) || [];
         templates.forEach(function (t) {
-          var o = el("option", t.title);
+          // A template has its title in Vietnamese only: an English page
+          // names it by the start of its English text.
+          var label = t.title;
+          if (lang === "en" && (t.title_en || t.text_en)) {
+            label = t.title_en || (t.text_en.length > 60 ? t.text_en.slice(0, 57) + "…" : t.text_en);
+          }
+          var o = el("option", label);
           o.value = t.id;
           $("template").appendChild(o);
         });
