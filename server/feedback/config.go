@@ -19,7 +19,6 @@ const (
 const (
 	MaxDeadlineDays = 365  // working days
 	MaxNearbyRadius = 5000 // metres
-	maxHint         = 200  // characters of a category's hint
 )
 
 // ReopenFor is how long after resolution the reporter may reopen:
@@ -109,9 +108,6 @@ func (c *Config) Validate() error {
 		}
 		if err := queue.CheckName("category English hint", k.HintEN, false); err != nil {
 			return err
-		}
-		if runes(k.Hint) > maxHint || runes(k.HintEN) > maxHint {
-			return queue.NewError(queue.KindInvalid, "invalid_feedback_config", "category {id}: a hint is longer than {max} characters", "id", k.ID, "max", maxHint)
 		}
 		if _, ok := c.Unit(k.Unit); !ok {
 			return queue.NewError(queue.KindInvalid, "invalid_feedback_config", "category {id} is handled by unit {unit}, which is not among the units: add it or name another", "id", k.ID, "unit", quote(k.Unit))

@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"luot/server/geo"
 	"luot/server/queue"
 )
 
@@ -67,12 +66,6 @@ var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // bytes in 64 lower-case hex digits.
 func ValidPhotoHash(h string) bool { return hashPattern.MatchString(h) }
 
-// validPoint reports whether p is a point on the Earth: finite, latitude
-// within ±90 and longitude within ±180 degrees.
-func validPoint(p geo.Point) bool {
-	return finite(p.Lat) && finite(p.Lon) && p.Lat >= -90 && p.Lat <= 90 && p.Lon >= -180 && p.Lon <= 180
-}
-
 // MaxAccuracy bounds the accuracy of a place, in metres; a browser's
 // worse guesses (a whole city from an IP address) say nothing of where.
 const MaxAccuracy = 100_000
@@ -82,7 +75,7 @@ const MaxAccuracy = 100_000
 func checkPlace(p Place) (Place, error) {
 	out := Place{Address: cleanText(p.Address)}
 	if p.Point != nil {
-		if !validPoint(*p.Point) {
+		if !p.Point.Valid() {
 			return Place{}, queue.NewError(queue.KindInvalid, "invalid_place", "the place is not on the Earth: latitude must be -90 to 90 and longitude -180 to 180 degrees")
 		}
 		pt := *p.Point
@@ -202,7 +195,7 @@ func Create(c *Config, in NewReport, now time.Time) (Report, Event, error) {
 		TokenHash:   slices.Clone(in.TokenHash),
 		Version:     1,
 	}
-	created := r
+	created := r.clone()
 	e := Event{Office: c.Office, Type: "report.created", At: now, Actor: actor, Status: StatusNew, Unit: unit, Photos: hashes, Created: &created}
 	return r, e, nil
 }

@@ -333,6 +333,7 @@ func TestParseFeaturesRefuses(t *testing.T) {
 		{"geometry without type", feature(`{"coordinates": []}`), `the geometry has no "type"`},
 		{"no features", `{"type": "FeatureCollection"}`, `no "features"`},
 		{"not a feature", `{"type": "FeatureCollection", "features": [{"type": "Polygon", "coordinates": ` + square + `}]}`, "feature 1 is a Polygon"},
+		{"a feature that is a number", `{"type": "FeatureCollection", "features": [7]}`, "feature 1 is not an object"},
 		{"no geometry", feature(`null`), "feature 1 (w1) has no geometry"},
 		{"no coordinates", feature(`{"type": "Polygon"}`), `no "coordinates"`},
 		{"unclosed ring", poly(`[[[0,0],[1,0],[1,1],[0,1]]]`), "a ring is not closed"},
@@ -422,4 +423,22 @@ func ExampleMultiPolygon_Contains() {
 	// true
 	// false
 	// true
+}
+
+// BenchmarkContains: a ward of 1,000 vertices (a circle of about 1 km
+// around the demo map's centre), a point inside.
+func BenchmarkContains(b *testing.B) {
+	const n = 1000
+	ring := make(Ring, 0, n+1)
+	for i := range n {
+		a := 2 * math.Pi * float64(i) / n
+		ring = append(ring, pt(107.5909+0.0094*math.Cos(a), 16.4637+0.009*math.Sin(a)))
+	}
+	area := MultiPolygon{{append(ring, ring[0])}}
+	p := pt(107.5912, 16.4641)
+	for b.Loop() {
+		if !area.Contains(p) {
+			b.Fatal("outside")
+		}
+	}
 }

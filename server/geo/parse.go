@@ -48,6 +48,10 @@ func ParseFeatures(data []byte) ([]Feature, error) {
 		out := make([]Feature, 0, len(top.Features))
 		for i, raw := range top.Features {
 			var o object
+			if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
+				return nil, newError(queue.KindInvalid, "invalid_geojson", "feature {feature} is not an object: a FeatureCollection holds Features",
+					"feature", i+1)
+			}
 			if err := decode(raw, &o); err != nil {
 				return nil, err
 			}

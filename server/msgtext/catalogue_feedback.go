@@ -49,7 +49,6 @@ var feedbackEntries = []Entry{
 	{"invalid_feedback_config", "unit {id} is a department: only a ward has a boundary", "Đơn vị {id} là phòng ban: chỉ phường, xã mới có ranh giới"},
 	{"invalid_feedback_config", "category id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "Mã lĩnh vực {id} không hợp lệ: mã gồm 1–32 chữ thường, chữ số, '-' hoặc '_'"},
 	{"invalid_feedback_config", "category {id} appears twice", "Lĩnh vực {id} xuất hiện hai lần"},
-	{"invalid_feedback_config", "category {id}: a hint is longer than {max} characters", "Lĩnh vực {id}: dòng gợi ý dài quá {max} ký tự"},
 	{"invalid_feedback_config", "category {id} is handled by unit {unit}, which is not among the units: add it or name another", "Lĩnh vực {id} giao cho đơn vị {unit}, nhưng đơn vị này không có trong danh sách: hãy thêm đơn vị đó hoặc chọn đơn vị khác"},
 	{"invalid_feedback_config", "category {id}: deadlines must be 1 to {max} working days", "Lĩnh vực {id}: thời hạn phải từ 1 đến {max} ngày làm việc"},
 	{"invalid_feedback_config", "category {id}: the acknowledgement deadline is later than the resolution deadline", "Lĩnh vực {id}: hạn tiếp nhận muộn hơn hạn xử lý"},
@@ -77,6 +76,7 @@ var feedbackWords = map[string]string{
 	"unit name": "tên đơn vị", "unit English name": "tên tiếng Anh của đơn vị",
 	"category name": "tên lĩnh vực phản ánh", "category English name": "tên tiếng Anh của lĩnh vực phản ánh",
 	"category hint": "dòng gợi ý của lĩnh vực", "category English hint": "dòng gợi ý tiếng Anh của lĩnh vực",
+	"tile URL": "địa chỉ máy chủ ô bản đồ", "map attribution": "dòng ghi nguồn bản đồ",
 	"template title": "tiêu đề mẫu trả lời", "template text": "nội dung mẫu trả lời", "template English text": "nội dung tiếng Anh của mẫu trả lời",
 }
 
@@ -94,6 +94,7 @@ var geoEntries = []Entry{
 	{"invalid_geojson", "the GeoJSON is not valid JSON (near byte {offset})", "Tệp GeoJSON không phải JSON hợp lệ (gần byte thứ {offset})"},
 	{"invalid_geojson", "the GeoJSON member \"{member}\" has the wrong type (near byte {offset})", "Thành phần \"{member}\" của tệp GeoJSON sai kiểu dữ liệu (gần byte thứ {offset})"},
 	{"invalid_geojson", "the GeoJSON has more than {max} positions (the limit was reached in feature {feature}): simplify the boundaries", "Tệp GeoJSON có hơn {max} điểm tọa độ (vượt giới hạn ở vùng {feature}): hãy đơn giản hóa ranh giới"},
+	{"invalid_geojson", "feature {feature} is not an object: a FeatureCollection holds Features", "Vùng {feature} không phải là một đối tượng: FeatureCollection chỉ chứa các Feature"},
 	{"invalid_geojson", "feature {feature} is a {type}: a FeatureCollection holds Features", "Vùng {feature} là {type}: FeatureCollection chỉ chứa các Feature"},
 	{"invalid_geojson", "feature {feature}: the id must be a string or a number", "Vùng {feature}: mã định danh phải là chuỗi hoặc số"},
 	{"invalid_geojson", "feature {feature}: the properties must be an object", "Vùng {feature}: các thuộc tính phải là một đối tượng"},
