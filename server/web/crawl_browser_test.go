@@ -159,6 +159,7 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 		{name: "feedback-report", laptop: true, who: "moderator", staff: true, path: "/staff/reports/" + fbNew, ready: reportReady + ` && document.querySelectorAll("#r-photos img").length === 1`, shotAt: 1366},
 		{name: "feedback-report-handler", laptop: true, who: "handler", staff: true, path: "/staff/reports/" + fbAssigned, ready: reportReady + ` && !document.getElementById("form-answer").hidden && document.querySelectorAll("#template option").length === 2`, shotAt: 1366},
 		{name: "feedback-report-refused", laptop: true, who: "handler", staff: true, path: "/staff/reports/" + fbNew, ready: `!document.getElementById("fb-error").hidden && document.getElementById("fb-error").textContent.trim() !== ""`},
+		{name: "feedback-stats", laptop: true, who: "moderator", staff: true, path: "/staff/reports/stats", ready: `!!document.getElementById("figures") && document.querySelectorAll("svg").length >= 3`, shotAt: 1366},
 		{name: "feedback-confirm", laptop: true, who: "moderator", staff: true, go_: func(ctx context.Context, lang string) error {
 			if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/staff/reports/"+fbNew+"?lang="+lang)); err != nil {
 				return err

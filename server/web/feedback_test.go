@@ -52,3 +52,44 @@ func TestFeedbackPagesNeedStaff(t *testing.T) {
 		t.Errorf("moderator's logout: %d %s", r.status, r.header.Get("Location"))
 	}
 }
+
+// TestFeedbackStatsPage: the statistics page counts the office's reports
+// for a moderator and the unit's for a handler, with its SVG charts, and
+// its CSV link downloads the same figures in the page's language.
+func TestFeedbackStatsPage(t *testing.T) {
+	e := newFeedbackEnv(t)
+	red := testPNG(t, color.RGBA{200, 30, 30, 255})
+	a := e.fileReport(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", name: "Nguyen Van An", phone: "0912345678", photos: [][]byte{red}})
+	e.fileReport(newReport{category: "trat-tu-do-thi", description: "Lan chiem via he", address: "5 Dong Khoi", anonymous: true, photos: [][]byte{red}})
+	mod := e.login("kd1", "")
+	e.act(mod, a, "accept", nil)
+	e.act(mod, a, "assign", map[string]any{"unit": "p-ben-nghe"})
+
+	r := e.do("GET", "/staff/reports/stats?lang=vi", mod, nil, "")
+	if r.status != 200 {
+		t.Fatalf("stats: %d %s", r.status, r.body)
+	}
+	for _, want := range []string{"Tổng số phản ánh</th><td class=\"n\">2</td>", `id="chart-category"`, "<svg", "Môi trường", "Phường Bến Nghé",
+		`href="/staff/reports/stats.csv?from=&amp;to=&amp;lang=vi"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the moderator's statistics lack %q", want)
+		}
+	}
+	for lang, head := range map[string]string{"vi": "\ufeffPhần,Mã,Tên,Số phản ánh", "en": "\ufeffSection,Key,Name,Reports"} {
+		c := e.do("GET", "/staff/reports/stats.csv?lang="+lang, mod, nil, "")
+		if c.status != 200 || !strings.HasPrefix(c.body, head) || !strings.HasPrefix(c.header.Get("Content-Type"), "text/csv") ||
+			!strings.Contains(c.header.Get("Content-Disposition"), "-"+lang+".csv") {
+			t.Errorf("CSV in %s: %d %q %q", lang, c.status, c.header, c.body[:min(len(c.body), 80)])
+		}
+	}
+	// A handler's figures are their ward's: one report, one for the other.
+	for who, n := range map[string]string{"xl1": "1", "xl2": "0"} {
+		r := e.do("GET", "/staff/reports/stats?lang=en", e.login(who, ""), nil, "")
+		if r.status != 200 || !strings.Contains(r.body, "Reports</th><td class=\"n\">"+n+"</td>") {
+			t.Errorf("%s's statistics: %d, want %s reports", who, r.status, n)
+		}
+	}
+	if r := e.do("GET", "/staff/reports/stats?from=2026-13-01", mod, nil, ""); r.status != 400 {
+		t.Errorf("a bad date: %d", r.status)
+	}
+}

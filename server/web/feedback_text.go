@@ -183,5 +183,9 @@ var feedbackTexts = map[string][2]string{
 	"fb.count":             {"Số phản ánh", "Reports"},
 	"fb.group":             {"Nhóm", "Group"},
 	"fb.share":             {"Tỷ lệ", "Share"},
+	"fb.of":                {"%d trên %d", "%d of %d"},
+	"fb.of.resolved":       {"trên %d phản ánh đã xử lý", "of %d resolved reports"},
+	"fb.overdue.open":      {"Quá hạn (trên số đang xử lý)", "Overdue (of open reports)"},
+	"fb.no.ward":           {"Không xác định được phường", "No ward"},
 	"fb.no.stats":          {"Chưa có phản ánh nào trong khoảng này.", "No reports in this range."},
 }
