@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -125,5 +126,32 @@ func TestBrowserStaffFeedbackJourney(t *testing.T) {
 	}
 	if rep.Status != feedback.StatusResolved || rep.Unit != "p-ben-nghe" || !strings.HasSuffix(rep.Answer, "Cảm ơn anh.") || answerPhotos != 1 {
 		t.Fatalf("stored report: status %s, unit %s, answer %q, %d answer photos", rep.Status, rep.Unit, rep.Answer, answerPhotos)
+	}
+}
+
+// TestBrowserStaffFeedbackOverdue: an overdue report comes first in the
+// inbox, flagged in words (not by colour alone), counted, and the
+// overdue filter keeps it alone; in English too.
+func TestBrowserStaffFeedbackOverdue(t *testing.T) {
+	e := newFeedbackEnv(t)
+	red := testPNG(t, color.RGBA{200, 30, 30, 255})
+	late := e.fileReport(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", anonymous: true, photos: [][]byte{red}})
+	e.clock.Advance(5 * 24 * time.Hour)
+	fresh := e.fileReport(newReport{category: "moi-truong", description: "Cay do chan duong", address: "3 Hai Ba Trung", anonymous: true, photos: [][]byte{red}})
+	want := map[string]string{"vi": "Quá hạn", "en": "Overdue"}
+	for _, lang := range langs {
+		ctx := newBrowser(t)
+		staffIn(t, ctx, e, lang, "kd1")
+		waitJS(t, ctx, "two reports", `document.querySelectorAll("#reports tr").length === 2`)
+		got := jsText(t, ctx, `[...document.querySelectorAll("#reports tr")].map(tr => tr.dataset.code + (tr.classList.contains("overdue") ? "!" : "") + "|" + tr.cells[6].textContent).join("\n")`)
+		rows := strings.Split(got, "\n")
+		if len(rows) != 2 || !strings.HasPrefix(rows[0], late+"!|") || !strings.Contains(rows[0], want[lang]) || !strings.HasPrefix(rows[1], fresh+"|") || strings.Contains(rows[1], want[lang]) {
+			t.Errorf("%s: rows %q; want %s first, flagged %q in words, then %s unflagged", lang, rows, late, want[lang], fresh)
+		}
+		if n := jsText(t, ctx, `document.querySelector('#counts li[data-status="overdue"] .n').textContent`); n != "1" {
+			t.Errorf("%s: overdue count %q", lang, n)
+		}
+		run(t, ctx, chromedp.Click(chromedp.CSS(`#counts li[data-status="overdue"] a`)))
+		waitJS(t, ctx, "the overdue filter", `location.search.includes("overdue=1") && document.getElementById("f-overdue").checked && document.querySelectorAll("#reports tr").length === 1 && document.querySelector("#reports tr").dataset.code === "`+late+`"`)
 	}
 }
