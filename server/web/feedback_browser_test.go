@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"luot/server/feedback"
 )
@@ -168,5 +169,77 @@ func TestBrowserStaffFeedbackOverdue(t *testing.T) {
 				t.Errorf("%s: report %s's overdue flag: %q", lang, code, flag)
 			}
 		}
+	}
+}
+
+// TestBrowserStaffFeedbackModeration: refuse, unfounded and duplicate ask
+// first and send nothing when the moderator goes back; a missing reason or
+// code is said before anything is sent; the API's refusal is shown in the
+// page's language; a confirmed duplicate closes the report; a photo hidden
+// from the public is marked so and leaves the public report.
+func TestBrowserStaffFeedbackModeration(t *testing.T) {
+	e := newFeedbackEnv(t)
+	red, blue := testPNG(t, color.RGBA{200, 30, 30, 255}), testPNG(t, color.RGBA{30, 120, 200, 255})
+	first := e.fileReport(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", anonymous: true, photos: [][]byte{red}})
+	again := e.fileReport(newReport{category: "moi-truong", description: "Rac do o via he Le Loi", address: "14 Le Loi", name: "Tran Van Binh", phone: "0912000002", photos: [][]byte{red, blue}})
+	ctx := newBrowser(t)
+	staffIn(t, ctx, e, "en", "kd1")
+	run(t, ctx, chromedp.Navigate(e.srv.URL+"/staff/reports/"+again))
+	waitJS(t, ctx, "the report", `document.getElementById("fb").dataset.status === "new" && document.querySelectorAll("#r-photos img").length === 2`)
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](holdPosts))
+	errText := func() string {
+		return jsText(t, ctx, `(() => { const e = document.getElementById("fb-error"); return e.getClientRects().length > 0 ? e.textContent : ""; })()`)
+	}
+
+	// No reason: said at once, nothing sent.
+	run(t, ctx, chromedp.Click(chromedp.CSS("#act-refuse")))
+	if got := errText(); got != "Write the reason." || postCount(t, ctx) != 0 {
+		t.Errorf("refuse without a reason: error %q, %d requests", got, postCount(t, ctx))
+	}
+	// With a reason it asks; going back sends nothing.
+	for _, act := range []string{"refuse", "unfounded"} {
+		run(t, ctx, chromedp.SetValue(chromedp.CSS("#reason"), "Not enough information"), chromedp.Click(chromedp.CSS("#act-"+act)))
+		waitJS(t, ctx, act+" asks first", `document.getElementById("confirm").open && document.getElementById("confirm-text").textContent.includes("`+again+`")`)
+		if act == "refuse" {
+			run(t, ctx, chromedp.Click(chromedp.CSS("#confirm-no")))
+		} else {
+			key(t, ctx, kb.Escape)
+		}
+		waitJS(t, ctx, "dialog closed", `!document.getElementById("confirm").open`)
+	}
+	// A code not written as one: said at once.
+	run(t, ctx, chromedp.SetValue(chromedp.CSS("#dup-code"), "42"), chromedp.Click(chromedp.CSS("#act-duplicate")))
+	if got := errText(); !strings.Contains(got, "PA-YYMM-NNNNN") || postCount(t, ctx) != 0 {
+		t.Errorf("duplicate of a bad code: error %q, %d requests", got, postCount(t, ctx))
+	}
+	// A report that does not exist: the API says so, in English.
+	run(t, ctx, chromedp.SetValue(chromedp.CSS("#dup-code"), "PA-2611-09999"), chromedp.Click(chromedp.CSS("#act-duplicate")))
+	waitJS(t, ctx, "asks first", `document.getElementById("confirm").open`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#confirm-yes")))
+	waitJS(t, ctx, "the API's refusal", `document.getElementById("fb-error").textContent.includes("PA-2611-09999") && !document.getElementById("act-duplicate").disabled`)
+	if got := errText(); !strings.Contains(got, "does not exist") {
+		t.Errorf("the API's refusal: %q", got)
+	}
+	if n := postCount(t, ctx); n != 1 {
+		t.Errorf("%d requests sent; want only the confirmed one", n)
+	}
+
+	// Hide the second photo from the public.
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#r-photos li:nth-child(2) button`)))
+	waitJS(t, ctx, "photo hidden", `document.querySelectorAll("#r-photos li.hidden-photo").length === 1 && document.querySelector("#r-photos li:nth-child(2)").textContent.includes("Hidden from the public") && document.querySelector("#r-photos li:nth-child(2) button").textContent === "Show to the public again"`)
+	var pub struct{ Report struct{ Photos []struct{ Hash string } } }
+	e.call("GET", "/api/v1/reports/"+again, nil, nil, 200, &pub)
+	if len(pub.Report.Photos) != 1 {
+		t.Errorf("the public sees %d photos, want 1", len(pub.Report.Photos))
+	}
+
+	// A confirmed duplicate closes it.
+	run(t, ctx, chromedp.SetValue(chromedp.CSS("#dup-code"), first), chromedp.Click(chromedp.CSS("#act-duplicate")))
+	waitJS(t, ctx, "asks first", `document.getElementById("confirm").open`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#confirm-yes")))
+	waitJS(t, ctx, "duplicate", `document.getElementById("fb").dataset.status === "duplicate" && document.getElementById("r-dup-link").textContent === "`+first+`" && document.getElementById("no-actions").getClientRects().length > 0`)
+	rep, err := e.db.Report(context.Background(), again)
+	if err != nil || rep.Status != feedback.StatusDuplicate || rep.DuplicateOf != first {
+		t.Fatalf("stored: %+v %v", rep.Status, err)
 	}
 }

@@ -484,17 +484,25 @@
       }).then(function (ok) { setBusy(false); return ok; });
     }
     // confirmFirst asks in the modal dialog; it resolves to true when
-    // the member confirms.
-    var dlg = $("confirm");
+    // the member confirms. The answer is taken from the buttons (and Esc)
+    // as they are pressed, not from the dialog's close event, which comes
+    // later, as a task of its own: it could reach the next question.
+    var dlg = $("confirm"), answer = null;
+    function settle(yes) {
+      var a = answer;
+      answer = null;
+      if (dlg.open) { dlg.close(); }
+      if (a) { a(yes); }
+    }
+    $("confirm-yes").addEventListener("click", function (ev) { ev.preventDefault(); settle(true); });
+    $("confirm-no").addEventListener("click", function (ev) { ev.preventDefault(); settle(false); });
+    dlg.addEventListener("cancel", function () { settle(false); });
     function confirmFirst(text, yes) {
+      settle(false);
       return new Promise(function (resolve) {
+        answer = resolve;
         $("confirm-text").textContent = text;
         $("confirm-yes").textContent = yes;
-        dlg.returnValue = "";
-        dlg.addEventListener("close", function onClose() {
-          dlg.removeEventListener("close", onClose);
-          resolve(dlg.returnValue === "yes");
-        });
         dlg.showModal();
         $("confirm-no").focus();
       });
