@@ -2,12 +2,15 @@
 // offices on an embedded SQLite file, its HTTP API and websocket event
 // stream, and (later) its web pages.
 //
-//	server -addr 127.0.0.1:8080 -data DIR [-demo] [-import FILE] [-export FILE]
+//	server -addr 127.0.0.1:8080 -data DIR [-demo] [-import FILE] [-export FILE] [-feedback FILE]
 //
-// Everything is kept in DIR/luot.db. -demo seeds the demo office once (and
-// warns that demo credentials are in use); -import loads an office file
-// (see assets/demo/office.jsonc) and goes on serving; -export writes an
-// office's configuration to a file and exits.
+// Everything is kept in DIR/luot.db, and the feedback reports' photos in
+// DIR/photos. -demo seeds the demo office once (and warns that demo
+// credentials are in use), with the demo's feedback reports; -import
+// loads an office file (see assets/demo/office.jsonc) and goes on
+// serving; -export writes an office's configuration to a file and exits;
+// -feedback serves citizens' feedback reports configured by a feedback
+// file (see assets/demo/feedback.jsonc).
 package main
 
 import (
@@ -32,8 +35,12 @@ import (
 	"luot/server/api"
 	"luot/server/auth"
 	"luot/server/engine"
+	"luot/server/feedback"
+	"luot/server/feedbackfile"
+	"luot/server/feedbackjobs"
 	"luot/server/hub"
 	"luot/server/officefile"
+	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/store"
 	"luot/server/web"
@@ -55,6 +62,8 @@ type options struct {
 	tarpit                                                time.Duration
 	maxWSPerAddr, adminPINMin, remoteBurst                int
 	remoteEvery                                           time.Duration
+	feedbackFile, feedbackOffice                          string
+	feedbackEraseAfter                                    time.Duration
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -78,6 +87,9 @@ func parseFlags(args []string) (*options, error) {
 	fs.IntVar(&o.adminPINMin, "admin-pin-min", queue.DefaultMinAdminPIN, "shortest PIN accepted for an administrator where PINs are set (administration forms, -import); clerks' PINs have at least 4")
 	fs.IntVar(&o.remoteBurst, "remote-burst", api.DefaultCitizenLimits().RemotePerOfficeBurst, "online numbers an office gives at once, from everyone together, before -remote-every applies")
 	fs.DurationVar(&o.remoteEvery, "remote-every", api.DefaultCitizenLimits().RemotePerOfficeEvery, "after -remote-burst, one more online number per office this often (each service's daily cap of online numbers bounds the rest)")
+	fs.StringVar(&o.feedbackFile, "feedback", "", "serve citizens' feedback reports configured by this feedback file (JSON with comments, see assets/demo/feedback.jsonc; the wards' GeoJSON it names is read beside it); with -demo and no -feedback, the demo's")
+	fs.StringVar(&o.feedbackOffice, "feedback-office", "", "office that runs the feedback reports (default: \"demo\" with -demo, else the only office)")
+	fs.DurationVar(&o.feedbackEraseAfter, "feedback-erase-after", 0, "erase a feedback report's reporter (name, phone) this long after it closes (default: the feedback file's erase_after_days, 365 days when it has none)")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -103,6 +115,8 @@ func parseFlags(args []string) (*options, error) {
 		return nil, errors.New("-metrics token needs -metrics-token-file, the file that holds the token")
 	case o.metrics != "token" && o.metricsTokenFile != "":
 		return nil, errors.New("-metrics-token-file is used only with -metrics token")
+	case o.feedbackEraseAfter < 0:
+		return nil, fmt.Errorf("-feedback-erase-after %v: use a positive duration such as 8760h (365 days), or leave it out", o.feedbackEraseAfter)
 	}
 	return &o, nil
 }
@@ -219,7 +233,7 @@ func run(ctx context.Context, args []string) error {
 		if err := importOffice(ctx, db, eng, assets.DemoOffice, true, o.adminPINMin); err != nil {
 			return fmt.Errorf("seed demo office: %w", err)
 		}
-		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin with PIN 123456; device keys demo-kiosk, demo-display). Never use them in production.")
+		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin with PIN 123456, feedback moderator kiemduyet and handlers xl-qldt, xl-tnmt, xl-dong, xl-tay, xl-nam with PIN 1234; device keys demo-kiosk, demo-display). Never use them in production.")
 	}
 	if o.importFile != "" {
 		data, err := os.ReadFile(o.importFile)
@@ -228,6 +242,21 @@ func run(ctx context.Context, args []string) error {
 		}
 		if err := importOffice(ctx, db, eng, data, false, o.adminPINMin); err != nil {
 			return fmt.Errorf("import %s: %w", o.importFile, err)
+		}
+	}
+
+	fb, err := loadFeedback(ctx, db, o)
+	if err != nil {
+		return err
+	}
+	if fb != nil && o.demo {
+		// The samples are a showcase, not the server's work: a demo on a
+		// nearly full disk serves without (some of) them.
+		n, err := feedbackjobs.SeedDemo(ctx, db, fb.cfg, feedbackjobs.Photos{Pipeline: fb.pipeline, Dir: fb.photos}, time.Now())
+		if err != nil {
+			log.Warn("seeding the demo's sample feedback reports failed; serving without them", "made", n, "err", err)
+		} else if n > 0 {
+			log.Info("seeded the demo's sample feedback reports", "reports", n)
 		}
 	}
 
@@ -256,11 +285,16 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("-trusted-proxies: %w", err)
 	}
-	handler, err := api.New(api.Config{
+	acfg := api.Config{
 		Engine: eng, Store: db, Hub: h, PublicURL: public, AllowedOrigins: origins,
 		Now: time.Now, Log: log, Tarpit: o.tarpit, MetricsToken: mtoken,
 		MaxStreamsPerAddr: maxWS, TrustedProxies: trusted,
-	})
+	}
+	if fb != nil {
+		acfg.Feedback, acfg.PhotoPipeline, acfg.PhotoDir = fb.cfg, fb.pipeline, fb.photos
+		acfg.FeedbackMap = api.FeedbackMap(fb.file.Map)
+	}
+	handler, err := api.New(acfg)
 	if err != nil {
 		return err
 	}
@@ -314,6 +348,21 @@ func run(ctx context.Context, args []string) error {
 			}
 		}
 	}()
+	if fb != nil {
+		go func() {
+			// Feedback reports' housekeeping at start and then hourly.
+			t := time.NewTicker(time.Hour)
+			defer t.Stop()
+			for {
+				maintainFeedback(ctx, db, fb, time.Now(), log)
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -361,6 +410,108 @@ func maintain(ctx context.Context, db *store.DB, now time.Time, log *slog.Logger
 		log.Error("pruning old answers of counter actions failed; will retry tomorrow", "err", err)
 	} else if n > 0 {
 		log.Info("pruned old answers of counter actions", "answers", n, "kept", eventRetention.String())
+	}
+}
+
+// feedbackSetup is what serves the feedback reports: the configuration
+// (of one office), its file (the map) and the photos.
+type feedbackSetup struct {
+	cfg      *feedback.Config
+	file     *feedbackfile.File
+	pipeline *photo.Pipeline
+	photos   *photo.Dir
+}
+
+// loadFeedback reads the feedback file of -feedback (the demo's with
+// -demo and no -feedback) for the office that runs the reports, on that
+// office's calendar, and opens the photo folder. It returns nil when the
+// server serves no feedback reports.
+func loadFeedback(ctx context.Context, db *store.DB, o *options) (*feedbackSetup, error) {
+	var data []byte
+	var load func(string) ([]byte, error)
+	switch {
+	case o.feedbackFile != "":
+		b, err := os.ReadFile(o.feedbackFile)
+		if err != nil {
+			return nil, fmt.Errorf("read the feedback file: %w", err)
+		}
+		data = b
+		dir := filepath.Dir(o.feedbackFile)
+		load = func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, name)) }
+	case o.demo:
+		data = assets.DemoFeedback
+		load = func(name string) ([]byte, error) {
+			if name != "wards.geojson" {
+				return nil, fmt.Errorf("the demo's feedback file names %q: only wards.geojson is embedded", name)
+			}
+			return assets.DemoWards, nil
+		}
+	default:
+		return nil, nil
+	}
+	f, err := feedbackfile.Parse(data, load)
+	if err != nil {
+		return nil, fmt.Errorf("feedback file: %w", err)
+	}
+	office := o.feedbackOffice
+	if office == "" && o.demo {
+		office = "demo"
+	}
+	if office == "" {
+		ids, err := db.OfficeIDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) != 1 {
+			return nil, fmt.Errorf("the data folder holds %d offices (%s): choose the one that runs the feedback reports with -feedback-office", len(ids), strings.Join(ids, ", "))
+		}
+		office = ids[0]
+	}
+	off, err := db.Office(ctx, office)
+	if err != nil {
+		return nil, fmt.Errorf("-feedback-office: %w", err)
+	}
+	cfg := f.Config
+	cfg.Office = off.ID
+	cfg.Calendar = feedback.OfficeCalendar(&off)
+	if o.feedbackEraseAfter > 0 {
+		cfg.EraseAfter = o.feedbackEraseAfter
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("feedback file: %w", err)
+	}
+	photos, err := photo.NewDir(filepath.Join(o.data, "photos"))
+	if err != nil {
+		return nil, err
+	}
+	return &feedbackSetup{cfg: &cfg, file: f, pipeline: photo.NewPipeline(photo.DefaultLimits, 0, 0), photos: photos}, nil
+}
+
+// photoGrace is how long an uploaded photo may wait for the report (or
+// answer) that uses it before it is swept away.
+const photoGrace = 24 * time.Hour
+
+// maintainFeedback is the hourly housekeeping of the feedback reports:
+// the reporters' personal data whose time has come are erased (each a
+// "report.erase" event), and photos no report uses are removed a day
+// after their upload. A failure is logged and retried the next hour.
+func maintainFeedback(ctx context.Context, db *store.DB, fb *feedbackSetup, now time.Time, log *slog.Logger) {
+	n, err := feedbackjobs.Erase(ctx, db, fb.cfg, now)
+	if err != nil {
+		log.Error("erasing reporters' personal data failed; will retry in an hour", "err", err)
+	}
+	if n > 0 {
+		log.Info("erased the reporters' personal data of closed feedback reports", "reports", n)
+	}
+	swept, err := fb.photos.Sweep(func(hash string) bool {
+		_, known, err := db.PhotoPublic(ctx, hash)
+		return known || err != nil // when in doubt, keep it
+	}, now.Add(-photoGrace))
+	if err != nil {
+		log.Error("sweeping unused photos failed; will retry in an hour", "err", err)
+	}
+	if swept > 0 {
+		log.Info("removed photos no report uses", "photos", swept)
 	}
 }
 

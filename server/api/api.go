@@ -63,6 +63,7 @@ import (
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/hub"
+	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/ratelimit"
 )
@@ -176,12 +177,14 @@ type Config struct {
 	// believed (clientaddr.go); none by default: the peer's address counts.
 	TrustedProxies []netip.Prefix
 
-	// Feedback, when set with Photos (and a Store that keeps reports,
-	// feedback.Store), serves the feedback reports' API (feedback.go)
-	// for the office Feedback.Office.
+	// Feedback, when set with PhotoPipeline and PhotoDir (and a Store
+	// that keeps reports, feedback.Store), serves the feedback reports'
+	// API (feedback.go) for the office Feedback.Office.
 	Feedback *feedback.Config
-	// Photos is the photo pipeline and folder of the reports.
-	Photos Photos
+	// PhotoPipeline processes the reports' photos, within its limits and
+	// memory budget; PhotoDir keeps them.
+	PhotoPipeline *photo.Pipeline
+	PhotoDir      *photo.Dir
 	// FeedbackMap is the map the citizen pages draw.
 	FeedbackMap FeedbackMap
 	// FeedbackLimits are the rate limits and sizes of the reports'

@@ -1,17 +1,16 @@
 package api
 
 import (
-	"context"
 	"crypto/subtle"
 	"errors"
 	"net/http"
 	"net/url"
-	"os"
 	"time"
 
 	"luot/server/auth"
 	"luot/server/feedback"
 	"luot/server/geo"
+	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/ratelimit"
 )
@@ -34,28 +33,10 @@ import (
 //	GET    /api/v1/feedback/stats(.csv)            moderators, handlers: the figures (?from=&to=)
 //	GET    /api/v1/feedback/templates              moderators, handlers: the answer templates
 //
-// The routes exist when Config.Feedback is set and the Store keeps
-// reports (feedback.Store). Free text goes out as JSON strings only:
+// The routes exist when Config.Feedback, PhotoPipeline and PhotoDir are
+// set and the Store keeps reports (feedback.Store). Free text goes out as JSON strings only:
 // escaping it for a page is the page's job, and the API never answers
 // HTML.
-
-// Photos is the photo pipeline and folder the feedback API puts uploads
-// through (server/photo): decode with size and pixel limits, upright,
-// re-encoded without EXIF, thumbnail, kept by content hash.
-type Photos interface {
-	// Put runs one upload (its bytes as sent) through the pipeline and
-	// keeps the result. created is false when the same photo was kept
-	// already. A photo refused (not an image, too many pixels, broken)
-	// is an error that says why (a *queue.Error of kind invalid) and
-	// keeps nothing.
-	Put(ctx context.Context, data []byte) (hash string, created bool, err error)
-	// Remove deletes a photo and its thumbnail that Put created for a
-	// request that failed afterwards.
-	Remove(hash string) error
-	// Open opens the kept JPEG (thumb: its thumbnail); an error
-	// wrapping fs.ErrNotExist when there is none.
-	Open(hash string, thumb bool) (*os.File, error)
-}
 
 // FeedbackMap is the map of the citizen pages.
 type FeedbackMap struct {
@@ -82,7 +63,7 @@ type FeedbackLimits struct {
 	WritesBurst int
 	WritesEvery time.Duration
 	// MaxPhotos per report or answer (feedback.MaxPhotos when 0) and
-	// MaxPhotoBytes per photo (10 MB when 0).
+	// MaxPhotoBytes per photo (the pipeline's limit when 0).
 	MaxPhotos     int
 	MaxPhotoBytes int64
 }
@@ -100,9 +81,6 @@ func (l FeedbackLimits) withDefaults() FeedbackLimits {
 	if l.MaxPhotos <= 0 {
 		l.MaxPhotos = feedback.MaxPhotos
 	}
-	if l.MaxPhotoBytes <= 0 {
-		l.MaxPhotoBytes = 10 << 20
-	}
 	return l
 }
 
@@ -114,11 +92,13 @@ const maxFormFields = 64 << 10
 // fb is the feedback reports' API: its configuration, store, photos,
 // rate limits and the broadcast of report events to the streams.
 type fb struct {
-	s      *Server
-	cfg    *feedback.Config
-	st     feedback.Store
-	photos Photos
-	lim    FeedbackLimits
+	s   *Server
+	cfg *feedback.Config
+	st  feedback.Store
+	// pipe processes photos (bounded in memory); dir keeps them.
+	pipe *photo.Pipeline
+	dir  *photo.Dir
+	lim  FeedbackLimits
 	// create limits new reports per address and per phone; writes the
 	// other public writes per address; meToo one "me too" per address
 	// and report.
@@ -129,11 +109,14 @@ type fb struct {
 // feedbackRoutes registers the feedback API when it is configured.
 func (s *Server) feedbackRoutes() {
 	fst, ok := s.cfg.Store.(feedback.Store)
-	if s.cfg.Feedback == nil || !ok || s.cfg.Photos == nil {
+	if s.cfg.Feedback == nil || !ok || s.cfg.PhotoPipeline == nil || s.cfg.PhotoDir == nil {
 		return
 	}
 	lim := s.cfg.FeedbackLimits.withDefaults()
-	f := &fb{s: s, cfg: s.cfg.Feedback, st: fst, photos: s.cfg.Photos, lim: lim, bus: newReportBus(),
+	if lim.MaxPhotoBytes <= 0 || lim.MaxPhotoBytes > s.cfg.PhotoPipeline.Limits().MaxBytes {
+		lim.MaxPhotoBytes = s.cfg.PhotoPipeline.Limits().MaxBytes
+	}
+	f := &fb{s: s, cfg: s.cfg.Feedback, st: fst, pipe: s.cfg.PhotoPipeline, dir: s.cfg.PhotoDir, lim: lim, bus: newReportBus(),
 		createByAddr:  ratelimit.New(lim.PerAddrBurst, lim.PerAddrEvery, 100_000),
 		createByPhone: ratelimit.New(lim.PerPhoneBurst, lim.PerPhoneEvery, 100_000),
 		writes:        ratelimit.New(lim.WritesBurst, lim.WritesEvery, 100_000),
@@ -180,7 +163,7 @@ func (f *fb) office(r *http.Request) error {
 // report loads the report of the request's {code} (404 when none).
 func (f *fb) report(r *http.Request) (feedback.Report, error) {
 	code := r.PathValue("code")
-	if !validReportCode(code) {
+	if !feedback.ValidCode(code) {
 		return feedback.Report{}, errNoReport
 	}
 	rep, err := f.st.Report(r.Context(), code)
@@ -188,22 +171,6 @@ func (f *fb) report(r *http.Request) (feedback.Report, error) {
 		return feedback.Report{}, errNoReport
 	}
 	return rep, err
-}
-
-// validReportCode reports whether s looks like a report code: 1–32
-// upper-case letters, digits and '-' (PA-YYMM-NNNNN); anything else is
-// not looked up.
-func validReportCode(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for i := range len(s) {
-		c := s[i]
-		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '-' {
-			return false
-		}
-	}
-	return true
 }
 
 // isReporter reports whether k is the report's manage token, compared in

@@ -304,7 +304,7 @@ func decodeAction(data []byte) (ActionBody, error) {
 	if err := checkID("unit", b.Unit, false); err != nil {
 		return b, err
 	}
-	if b.DuplicateOf != "" && !validReportCode(b.DuplicateOf) {
+	if b.DuplicateOf != "" && !feedback.ValidCode(b.DuplicateOf) {
 		return b, badRequest("invalid_duplicate_of", "duplicate_of must be a report code such as PA-2612-00042")
 	}
 	if len(b.Photos) > feedback.MaxPhotos {

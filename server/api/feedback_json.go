@@ -163,7 +163,8 @@ func (f *fb) staff(r feedback.Report) StaffReportJSON {
 // publicTimeline is the report's events for anyone: status changes with
 // their units and reasons, never who did them. "Me too" and photo
 // visibility are left out (they are not steps of the handling), and the
-// answer's text only once the report is resolved (a draft is not shown).
+// answer's text only while the report is resolved (as feedback.Public
+// shows the answer).
 func (f *fb) publicTimeline(r feedback.Report, evs []feedback.Event) []TimelineJSON {
 	loc := f.loc()
 	out := []TimelineJSON{}
@@ -173,7 +174,7 @@ func (f *fb) publicTimeline(r feedback.Report, evs []feedback.Event) []TimelineJ
 			continue
 		}
 		t := TimelineJSON{Type: e.Type, At: e.At.In(loc), Status: e.Status, Unit: e.Unit, Reason: e.Reason, Text: e.Text}
-		if feedback.Action(trimType(e.Type)) == feedback.ActAnswer && r.Resolved.IsZero() {
+		if feedback.Action(trimType(e.Type)) == feedback.ActAnswer && r.Status != feedback.StatusResolved {
 			t.Text = ""
 		}
 		if e.Type == "report.created" {

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"math"
@@ -12,6 +14,7 @@ import (
 	"luot/server/auth"
 	"luot/server/feedback"
 	"luot/server/geo"
+	"luot/server/photo"
 	"luot/server/queue"
 )
 
@@ -40,9 +43,11 @@ func (f *fb) maxReportBody() int64 {
 }
 
 // create files a new report from a multipart form. The address's limit
-// is charged before the body is read, the phone's once the form is; the
-// photos go through the pipeline as they arrive, and every photo this
-// request kept is removed again when it fails.
+// is charged before the body is read, the phone's once the form is. The
+// photos go through the pipeline as they arrive (one at a time, so that a
+// request holds at most one upload and the processed photos, about a
+// megabyte each); they are written to the photo folder only once the
+// whole form is good, and removed again if the report is not stored.
 func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 	if err := f.office(r); err != nil {
 		f.s.fail(w, r, err)
@@ -70,22 +75,13 @@ func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	var hashes, created []string
-	ok := false
-	defer func() {
-		if !ok {
-			f.removePhotos(created)
-		}
-	}()
+	var photos []photo.Result
 	form, err := decodeReportForm(mr, f.lim.MaxPhotos, f.lim.MaxPhotoBytes, func(data []byte) error {
-		h, made, err := f.photos.Put(ctx, data)
+		res, err := f.pipe.Process(ctx, bytes.NewReader(data))
 		if err != nil {
-			return photoError(len(hashes)+1, err)
+			return photoError(len(photos)+1, err)
 		}
-		if made {
-			created = append(created, h)
-		}
-		hashes = append(hashes, h)
+		photos = append(photos, res)
 		return nil
 	})
 	if err != nil {
@@ -97,6 +93,10 @@ func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 			f.s.tooMany(w, r, retry, "requests for this phone number")
 			return
 		}
+	}
+	hashes := make([]string, len(photos))
+	for i, p := range photos {
+		hashes[i] = p.Hash
 	}
 	token := random.Token()
 	in := feedback.NewReport{
@@ -115,8 +115,16 @@ func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 	if key != "" {
 		scoped = "web:" + key
 	}
+	// The photos are written only now that everything else is right, and
+	// removed again if the report is not stored.
+	created, err := f.savePhotos(photos)
+	if err != nil {
+		f.s.fail(w, r, err)
+		return
+	}
 	stored, ev, replayed, err := f.st.CreateReport(ctx, rep, ev, scoped)
 	if err != nil {
+		f.removePhotos(created)
 		f.s.fail(w, r, err)
 		return
 	}
@@ -124,21 +132,38 @@ func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 		// The first request kept its photos; this one's, if any were
 		// new, are nobody's.
 		f.removePhotos(created)
-		ok = true
 		w.Header().Set("Idempotent-Replayed", "true")
 		writeJSON(w, http.StatusCreated, CreatedReportJSON{Report: f.public(stored)})
 		return
 	}
-	ok = true
 	f.bus.publish(ev)
 	writeJSON(w, http.StatusCreated, CreatedReportJSON{Report: f.public(stored), Token: token, ReportURL: f.reportURL(stored.Code, token)})
+}
+
+// savePhotos writes processed photos to the folder and returns the hashes
+// of those that were not there before; on failure it removes them again.
+// Two requests that send the same photo at the same instant may both
+// count it as theirs: one failing then removes the other's, which the
+// report's page shows as a missing picture. That is judged rare enough.
+func (f *fb) savePhotos(photos []photo.Result) (created []string, err error) {
+	for _, p := range photos {
+		had := f.dir.Has(p.Hash)
+		if err := f.dir.Save(p); err != nil {
+			f.removePhotos(created)
+			return nil, err
+		}
+		if !had {
+			created = append(created, p.Hash)
+		}
+	}
+	return created, nil
 }
 
 // removePhotos removes photos kept by a request that failed; a failure is
 // logged (the sweep of unattached uploads removes them later).
 func (f *fb) removePhotos(hashes []string) {
 	for _, h := range hashes {
-		if err := f.photos.Remove(h); err != nil {
+		if err := f.dir.Remove(h); err != nil {
 			f.s.log.Warn("removing a photo of a failed request", "photo", h, "err", err)
 		}
 	}
@@ -148,6 +173,9 @@ func (f *fb) removePhotos(hashes []string) {
 // error when it says why (a *queue.Error or an *Error), else a 400 that
 // does not repeat the decoder's words.
 func photoError(n int, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
 	var qe *queue.Error
 	var ae *Error
 	if errors.As(err, &qe) || errors.As(err, &ae) {
@@ -388,8 +416,9 @@ func (f *fb) photo(w http.ResponseWriter, r *http.Request) {
 		}
 		cache = "private, no-store"
 	}
-	file, err := f.photos.Open(hash, thumb)
-	if errors.Is(err, fs.ErrNotExist) {
+	file, err := f.dir.Open(hash, thumb)
+	var qe *queue.Error
+	if errors.Is(err, fs.ErrNotExist) || errors.As(err, &qe) && qe.Kind == queue.KindNotFound {
 		f.s.fail(w, r, errNoPhoto)
 		return
 	}

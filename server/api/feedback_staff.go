@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"luot/server/feedback"
+	"luot/server/photo"
 	"luot/server/queue"
 )
 
@@ -199,12 +201,10 @@ func (f *fb) act(w http.ResponseWriter, r *http.Request) {
 	}
 	if action == feedback.ActAnswer {
 		for _, h := range b.Photos {
-			file, err := f.photos.Open(h, false)
-			if err != nil {
+			if !f.dir.Has(h) {
 				f.s.fail(w, r, newError(http.StatusNotFound, "unknown_photo", "photo {hash} was not uploaded: upload it with POST /api/v1/feedback/photos first", "hash", h))
 				return
 			}
-			file.Close()
 		}
 	}
 	cmd := feedback.Command{Action: action, Actor: m.actor, Reason: b.Reason, Unit: b.Unit, DuplicateOf: b.DuplicateOf,
@@ -250,27 +250,29 @@ func (f *fb) uploadPhotos(w http.ResponseWriter, r *http.Request) {
 		f.s.fail(w, r, err)
 		return
 	}
-	var out []UploadedPhotoJSON
-	var created []string
+	var photos []photo.Result
 	n, err := readFormParts(mr, nil, 0, f.lim.MaxPhotos, f.lim.MaxPhotoBytes, nil, func(data []byte) error {
-		h, made, err := f.photos.Put(r.Context(), data)
+		res, err := f.pipe.Process(r.Context(), bytes.NewReader(data))
 		if err != nil {
-			return photoError(len(out)+1, err)
+			return photoError(len(photos)+1, err)
 		}
-		if made {
-			created = append(created, h)
-		}
-		u, t := photoURL(h)
-		out = append(out, UploadedPhotoJSON{Hash: h, URL: u, ThumbURL: t})
+		photos = append(photos, res)
 		return nil
 	})
 	if err == nil && n == 0 {
 		err = badRequest("no_photo", "send at least one photo (multipart field photo)")
 	}
+	if err == nil {
+		_, err = f.savePhotos(photos)
+	}
 	if err != nil {
-		f.removePhotos(created)
 		f.s.fail(w, r, err)
 		return
+	}
+	out := make([]UploadedPhotoJSON, 0, len(photos))
+	for _, p := range photos {
+		u, t := photoURL(p.Hash)
+		out = append(out, UploadedPhotoJSON{Hash: p.Hash, URL: u, ThumbURL: t})
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"photos": out})
 }

@@ -81,6 +81,24 @@ func TestCan(t *testing.T) {
 	if !KnownRole(queue.RoleClerk) || KnownRole("root") {
 		t.Error("KnownRole is wrong")
 	}
+	// Feedback reports: a moderator and an admin moderate, a handler
+	// handles; none of them serves a counter but the admin, and a clerk
+	// touches no report.
+	for _, c := range []struct {
+		role               queue.Role
+		moderate, handle   bool
+		counter, anyOffice bool
+	}{
+		{queue.RoleModerator, true, false, false, false},
+		{queue.RoleHandler, false, true, false, false},
+		{queue.RoleAdmin, true, false, true, true},
+		{queue.RoleClerk, false, false, true, false},
+	} {
+		if Can(c.role, ModerateReports) != c.moderate || Can(c.role, HandleReports) != c.handle ||
+			Can(c.role, ServeCounter) != c.counter || Can(c.role, ManageOffice) != c.anyOffice || !KnownRole(c.role) {
+			t.Errorf("%s's permissions are wrong", c.role)
+		}
+	}
 }
 
 // sessions is an in-memory Sessions.

@@ -35,7 +35,7 @@ func checkText(what, s string, required bool, max int, lines bool, code string) 
 	case runes(s) > max:
 		err = queue.NewError(queue.KindInvalid, code, "{what} is longer than {max} characters", "what", what, "max", max)
 	case !lines && strings.ContainsAny(s, "\n\t"):
-		err = queue.CheckName(what, s, false) // its message names the line break
+		err = queue.NewError(queue.KindInvalid, code, "{what} contains {problem}, which is not allowed: type it again without it", "what", what, "problem", "a control character (a line break, a tab or the like)")
 	default:
 		err = queue.CheckComment(what, s, max)
 	}

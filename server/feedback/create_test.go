@@ -170,6 +170,7 @@ func TestCreateRefuses(t *testing.T) {
 		{"blank address and no point", func(n *feedback.NewReport) { n.Place = feedback.Place{Address: "   "} }, "invalid_place"},
 		{"address too long", func(n *feedback.NewReport) { n.Place.Address = strings.Repeat("a", feedback.MaxAddress+1) }, "invalid_address"},
 		{"address of two lines", func(n *feedback.NewReport) { n.Place.Address = "12 Lê Lợi\nHuế" }, "invalid_address"},
+		{"long address of two lines", func(n *feedback.NewReport) { n.Place.Address = strings.Repeat("a", 250) + "\tHuế" }, "invalid_address"},
 		{"six photos", func(n *feedback.NewReport) {
 			n.Photos = []string{hashA, hashB, hashC, hashD, strings.Repeat("e", 64), strings.Repeat("f", 64)}
 		}, "too_many_photos"},
@@ -190,6 +191,17 @@ func TestCreateRefuses(t *testing.T) {
 		if !reflect.DeepEqual(r, feedback.Report{}) || !reflect.DeepEqual(e, feedback.Event{}) {
 			t.Errorf("%s: a refused report still gave %+v and %+v", tc.name, r, e)
 		}
+	}
+}
+
+// A long address of two lines is refused for its line break, not for a
+// length it does not exceed.
+func TestCreateSaysWhy(t *testing.T) {
+	in := validNew()
+	in.Place.Address = strings.Repeat("a", 250) + "\nHuế"
+	_, _, err := feedback.Create(testConfig(t), in, t0)
+	if err == nil || !strings.Contains(err.Error(), "line break") || strings.Contains(err.Error(), "longer") {
+		t.Errorf("got %v, want the line break named", err)
 	}
 }
 

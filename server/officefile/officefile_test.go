@@ -83,6 +83,9 @@ func TestParseRefuses(t *testing.T) {
 		{"bad pin", `"pin": "1234"}`, `"pin": "12ab"}`, "pin must be 4 to 12 digits"},
 		{"pin and hash", `"pin": "1234"}`, `"pin": "1234", "pin_hash": "$2a$10$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`, "exactly one of pin"},
 		{"bad role", `"role": "admin"`, `"role": "root"`, "role"},
+		{"handler without unit", `"role": "clerk", "pin": "1234"},`, `"role": "handler", "pin": "1234"},`, "a handler needs"},
+		{"clerk with unit", `"role": "clerk", "pin": "1234"},`, `"role": "clerk", "unit": "phuong-a", "pin": "1234"},`, "only a handler"},
+		{"bad unit", `"role": "clerk", "pin": "1234"},`, `"role": "handler", "unit": "Phường A", "pin": "1234"},`, "unit"},
 		{"short key", `"key": "demo-kiosk"`, `"key": "k"`, "key must be"},
 		{"bad kind", `"kind": "display"`, `"kind": "phone"`, "kind"},
 		{"bad timezone", `"timezone": "Asia/Ho_Chi_Minh"`, `"timezone": "Mars/Olympus"`, "timezone"},
@@ -174,3 +177,36 @@ func TestAdminPINMinimumOnImport(t *testing.T) {
 		t.Fatal("minimum 8 accepted the demo's clerks and a 4-digit admin")
 	}
 }
+
+// Moderators and handlers (with their unit) parse, and the unit goes to
+// the store.
+func TestFeedbackRoles(t *testing.T) {
+	in := strings.Replace(string(assets.DemoOffice), `{"id": "admin",`,
+		`{"id": "kd1", "name": "Kiểm Duyệt", "role": "moderator", "pin": "1234"}, {"id": "xl1", "name": "Xử Lý", "role": "handler", "unit": "phuong-a", "pin": "1234"}, {"id": "admin",`, 1)
+	f, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &unitStore{}
+	if err := ApplyAccounts(context.Background(), st, f, func(string) ([]byte, error) { return []byte("hash"), nil }, 0); err != nil {
+		t.Fatal(err)
+	}
+	if st.units["xl1"] != "phuong-a" || st.roles["kd1"] != queue.RoleModerator || st.units["kd1"] != "" {
+		t.Fatalf("stored roles %v, units %v", st.roles, st.units)
+	}
+}
+
+// unitStore keeps the roles and units ApplyAccounts writes.
+type unitStore struct {
+	roles map[string]queue.Role
+	units map[string]string
+}
+
+func (s *unitStore) PutStaff(_ context.Context, m queue.Staff, _ []byte) error {
+	if s.roles == nil {
+		s.roles, s.units = map[string]queue.Role{}, map[string]string{}
+	}
+	s.roles[m.ID], s.units[m.ID] = m.Role, m.Unit
+	return nil
+}
+func (s *unitStore) PutDevice(context.Context, queue.Device, []byte) error { return nil }

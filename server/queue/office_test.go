@@ -183,3 +183,29 @@ func TestCheckPIN(t *testing.T) {
 		}
 	}
 }
+
+// A handler needs a valid unit; the other roles have none.
+func TestCheckUnit(t *testing.T) {
+	for _, c := range []struct {
+		s    Staff
+		code string
+	}{
+		{Staff{Role: RoleHandler, Unit: "phuong-a"}, ""},
+		{Staff{Role: RoleModerator}, ""},
+		{Staff{Role: RoleClerk}, ""},
+		{Staff{Role: RoleAdmin}, ""},
+		{Staff{Role: RoleHandler}, "unit_required"},
+		{Staff{Role: RoleHandler, Unit: "Phường A"}, "invalid_unit"},
+		{Staff{Role: RoleModerator, Unit: "phuong-a"}, "unit_not_handler"},
+		{Staff{Role: RoleClerk, Unit: "phuong-a"}, "unit_not_handler"},
+	} {
+		err := c.s.CheckUnit()
+		var qe *Error
+		switch {
+		case c.code == "" && err != nil:
+			t.Errorf("%+v: %v", c.s, err)
+		case c.code != "" && (!errors.As(err, &qe) || qe.Code != c.code):
+			t.Errorf("%+v: %v, want code %s", c.s, err, c.code)
+		}
+	}
+}

@@ -26,7 +26,9 @@ import (
 	"luot/internal/clock"
 	"luot/server/api"
 	"luot/server/engine"
+	"luot/server/feedback"
 	"luot/server/hub"
+	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/servertest/backend"
 	"luot/server/store"
@@ -71,6 +73,7 @@ type config struct {
 	noWeb    bool
 	wrap     func(http.Handler) http.Handler
 	testLogs bool
+	feedback *feedback.Config
 }
 
 // Option changes what New builds.
@@ -129,6 +132,10 @@ func WithWebConfig(f func(*web.Config)) Option {
 	return func(c *config) { c.webCfg = append(c.webCfg, f) }
 }
 
+// WithFeedback gives the main office the feedback configuration c
+// instead of backend.DemoFeedback (its Office is set to the main office).
+func WithFeedback(c *feedback.Config) Option { return func(o *config) { o.feedback = c } }
+
 // WithoutWeb serves the API alone, at the root (as a bare API server
 // would): paths outside it answer the API's 404.
 func WithoutWeb() Option { return func(c *config) { c.noWeb = true } }
@@ -155,6 +162,13 @@ type Server struct {
 	Web *web.Server
 	// Keys are the registered devices' keys, by device id.
 	Keys map[string]string
+	// Feedback is the main office's feedback configuration, which the
+	// API serves; Photos and Pipeline keep and process the reports'
+	// photos (in t.TempDir()). The pages' tests hand them to web.Config
+	// with WithWebConfig.
+	Feedback *feedback.Config
+	Photos   *photo.Dir
+	Pipeline *photo.Pipeline
 }
 
 // New starts a server: by default DemoOffice, clerks nv1…nv4 and an admin
@@ -178,12 +192,15 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	b := backend.New(t, backend.Config{
 		Office: c.office, Others: c.others, Staff: c.staff, Devices: c.devices,
-		Start: c.start, Log: c.log, HubBuffer: c.hubBuf, PublishHook: c.pub,
+		Start: c.start, Log: c.log, HubBuffer: c.hubBuf, PublishHook: c.pub, Feedback: c.feedback,
 	})
-	s := &Server{Office: c.office.ID, DB: b.DB, Engine: b.Engine, Hub: b.Hub, Clock: b.Clock, Keys: b.Keys}
+	s := &Server{Office: c.office.ID, DB: b.DB, Engine: b.Engine, Hub: b.Hub, Clock: b.Clock, Keys: b.Keys,
+		Feedback: b.Feedback, Photos: b.Photos, Pipeline: b.Pipeline}
 	db := b.DB
 	var err error
-	acfg := api.Config{Engine: s.Engine, Store: db, Hub: s.Hub, Now: s.Clock.Now, Log: c.log}
+	acfg := api.Config{Engine: s.Engine, Store: db, Hub: s.Hub, Now: s.Clock.Now, Log: c.log,
+		Feedback: b.Feedback, PhotoPipeline: b.Pipeline, PhotoDir: b.Photos,
+		FeedbackMap: api.FeedbackMap(b.FeedbackMap)}
 	for _, f := range c.apiCfg {
 		f(&acfg)
 	}

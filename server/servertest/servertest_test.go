@@ -9,6 +9,7 @@ import (
 	"luot/server/api"
 	"luot/server/queue"
 	"luot/server/servertest"
+	"luot/server/servertest/backend"
 )
 
 // TestDefaultStack: the default server has the demo office, its staff log
@@ -117,4 +118,34 @@ func TestOtherOffice(t *testing.T) {
 	s.Call(t, "POST", "/api/v1/sessions", nil, map[string]string{"office": "hn", "staff": "nv9", "counter": "q1", "pin": servertest.PIN}, http.StatusCreated, nil)
 	s.Call(t, "POST", "/api/v1/sessions", nil, map[string]string{"office": "demo", "staff": "nv9", "counter": "q1", "pin": servertest.PIN}, http.StatusUnauthorized, nil)
 	s.Login(t, "nv1", "q1")
+}
+
+// TestFeedbackStack: the default server serves the feedback reports of
+// the demo office (backend.DemoFeedback, with its wards) and keeps their
+// photos; moderators and handlers log in without a counter and reach the
+// inbox, a clerk does not.
+func TestFeedbackStack(t *testing.T) {
+	staff := append(servertest.Clerks(1), backend.FeedbackStaff()...)
+	s := servertest.New(t, servertest.WithStaff(staff...))
+	if s.Feedback == nil || s.Feedback.Office != "demo" || s.Photos == nil || s.Pipeline == nil {
+		t.Fatalf("feedback %+v, photos %v, pipeline %v", s.Feedback, s.Photos, s.Pipeline)
+	}
+	var cfg struct {
+		Categories []struct{ ID string } `json:"categories"`
+		Wards      *struct {
+			Features []any `json:"features"`
+		} `json:"wards"`
+	}
+	s.Call(t, "GET", "/api/v1/offices/demo/feedback", nil, nil, http.StatusOK, &cfg)
+	if len(cfg.Categories) != len(s.Feedback.Categories) || cfg.Wards == nil || len(cfg.Wards.Features) != 3 {
+		t.Fatalf("feedback configuration: %+v", cfg)
+	}
+	for _, id := range []string{"kiemduyet", "xl-dong"} {
+		tok := s.Login(t, id, "")
+		s.Call(t, "GET", "/api/v1/feedback/reports", map[string]string{"Authorization": "Bearer " + tok}, nil, http.StatusOK, nil)
+	}
+	tok := s.Login(t, "nv1", "q1")
+	s.Call(t, "GET", "/api/v1/feedback/reports", map[string]string{"Authorization": "Bearer " + tok}, nil, http.StatusForbidden, nil)
+	// A clerk still needs a counter.
+	s.Call(t, "POST", "/api/v1/sessions", nil, map[string]string{"office": "demo", "staff": "nv1", "pin": servertest.PIN}, http.StatusBadRequest, nil)
 }

@@ -391,7 +391,7 @@ func (s *Server) adminChange(ctx context.Context, se *auth.Session, form string,
 			return nil
 		})
 	case "staff", "staff-state", "staff-pin":
-		detail, err = s.staffChange(ctx, se, form, f.Get("id"), f.Get("name"), f.Get("role"), f.Get("pin"), f.Get("disabled") == "true")
+		detail, err = s.staffChange(ctx, se, form, f.Get("id"), f.Get("name"), f.Get("role"), f.Get("unit"), f.Get("pin"), f.Get("disabled") == "true")
 	case "device":
 		d, key, err := auth.RegisterDevice(ctx, s.cfg.DB, se.Office, strings.TrimSpace(f.Get("id")), strings.TrimSpace(f.Get("name")), queue.DeviceKind(f.Get("kind")))
 		if err != nil {
@@ -443,9 +443,10 @@ func copyOffice(o queue.Office) (queue.Office, error) {
 	return c, nil
 }
 
-// staffChange adds a staff member (form "staff"), disables or enables one
+// staffChange adds a staff member (form "staff": a handler of feedback
+// reports with the unit they work for), disables or enables one
 // ("staff-state"), or resets a PIN ("staff-pin").
-func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, name, role, pin string, disabled bool) (string, error) {
+func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, name, role, unit, pin string, disabled bool) (string, error) {
 	id = strings.TrimSpace(id)
 	if !queue.ValidID(id) {
 		return "", fieldErr("id", "mã nhân viên %q không hợp lệ: dùng 1–32 chữ thường không dấu, chữ số, '-' hoặc '_'", "staff code %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", truncate(id, 40))
@@ -472,9 +473,16 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		if i >= 0 {
 			return "", fieldErr("id", "mã nhân viên %s đã có người dùng: chọn mã khác", "staff code %s is taken: choose another, or edit that member", id)
 		}
-		m := queue.Staff{ID: id, Office: se.Office, Name: strings.TrimSpace(name), Role: queue.Role(role)}
+		m := queue.Staff{ID: id, Office: se.Office, Name: strings.TrimSpace(name), Role: queue.Role(role), Unit: strings.TrimSpace(unit)}
 		if !auth.KnownRole(m.Role) {
-			return "", fieldErr("role", "vai trò phải là cán bộ một cửa hoặc quản trị viên", "role must be clerk or admin")
+			return "", fieldErr("role", "vai trò phải là cán bộ một cửa, quản trị viên, cán bộ kiểm duyệt hoặc cán bộ xử lý phản ánh", "role must be clerk, admin, moderator or handler")
+		}
+		if err := m.CheckUnit(); err != nil {
+			var qe *queue.Error
+			if errors.As(err, &qe) {
+				return "", &FormError{Field: "unit", VI: errText("vi", qe), EN: errText("en", qe)}
+			}
+			return "", err
 		}
 		if err := queue.CheckName("staff name", m.Name, true); err != nil {
 			return "", err
@@ -486,7 +494,11 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		if err := s.cfg.DB.PutStaff(ctx, m, h); err != nil {
 			return "", err
 		}
-		return auditDetail{Form: form, Key: id, After: map[string]string{"name": m.Name, "role": string(m.Role)}}.String(), nil
+		after := map[string]string{"name": m.Name, "role": string(m.Role)}
+		if m.Unit != "" {
+			after["unit"] = m.Unit
+		}
+		return auditDetail{Form: form, Key: id, After: after}.String(), nil
 	case "staff-state":
 		if i < 0 {
 			return "", fieldErr("", "không có nhân viên %s", "staff %s does not exist", id)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"luot/server/auth"
+	"luot/server/queue"
 )
 
 // adminSnapshot is everything an admin form can change.
@@ -164,5 +165,55 @@ func TestAdminFormAddressLeadsBack(t *testing.T) {
 		if r := e.do("GET", path, adm, nil, ""); r.status != 303 || r.header.Get("Location") != want {
 			t.Errorf("GET %s: %d to %q, want 303 to %q", path, r.status, r.header.Get("Location"), want)
 		}
+	}
+}
+
+// TestAdminFeedbackStaff: the staff form adds report moderators and
+// handlers; a handler needs a unit and only a handler has one, refused
+// at the unit field with nothing stored; the list shows the unit.
+func TestAdminFeedbackStaff(t *testing.T) {
+	e := newEnv(t)
+	adm := e.login("admin", "")
+	for _, c := range []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"id": {"xl1"}, "name": {"Xử Lý"}, "role": {"handler"}, "pin": {"1234"}}, "Cán bộ xử lý phản ánh cần có đơn vị công tác"},
+		{url.Values{"id": {"kd1"}, "name": {"Kiểm Duyệt"}, "role": {"moderator"}, "unit": {"qldt"}, "pin": {"1234"}}, "Chỉ cán bộ xử lý phản ánh mới thuộc một đơn vị"},
+		{url.Values{"id": {"xl2"}, "name": {"Xử Lý"}, "role": {"handler"}, "unit": {"Phường A"}, "pin": {"1234"}}, "Mã đơn vị"},
+	} {
+		r := e.do("POST", "/admin/staff", adm, c.form, "")
+		if r.status != 400 || !strings.Contains(r.body, c.want) || !strings.Contains(r.body, `name="unit"`) {
+			t.Fatalf("%v: %d\n%.3000s", c.form, r.status, r.body)
+		}
+		if !strings.Contains(r.body, `name="unit" size="10" maxlength="32" value="`+c.form.Get("unit")+`" aria-invalid="true"`) {
+			t.Fatalf("%v: the unit field is not marked:\n%.3000s", c.form, r.body)
+		}
+	}
+	for _, f := range []url.Values{
+		{"id": {"xl1"}, "name": {"Xử Lý"}, "role": {"handler"}, "unit": {"phuong-dong"}, "pin": {"1234"}},
+		{"id": {"kd1"}, "name": {"Kiểm Duyệt"}, "role": {"moderator"}, "pin": {"1234"}},
+	} {
+		if r := e.do("POST", "/admin/staff", adm, f, ""); r.status != 303 {
+			t.Fatalf("%v: %d\n%.2000s", f, r.status, r.body)
+		}
+	}
+	list, err := e.db.ListStaff(context.Background(), e.officeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]queue.Staff{}
+	for _, s := range list {
+		got[s.ID] = s
+	}
+	if got["xl1"].Role != queue.RoleHandler || got["xl1"].Unit != "phuong-dong" || got["kd1"].Role != queue.RoleModerator || got["kd1"].Unit != "" {
+		t.Fatalf("stored staff: %+v", list)
+	}
+	if _, ok := got["xl2"]; ok {
+		t.Fatal("a refused handler was stored")
+	}
+	r := e.do("GET", "/admin?lang=en", adm, nil, "")
+	if !strings.Contains(r.body, "Report handler · <code>phuong-dong</code>") || !strings.Contains(r.body, "Report moderator") {
+		t.Fatalf("the staff list does not show the roles and unit:\n%.3000s", r.body)
 	}
 }

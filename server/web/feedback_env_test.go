@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"image"
 	"image/color"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -64,29 +62,6 @@ func testFeedbackConfig(officeID string) *feedback.Config {
 	return c
 }
 
-// testPhotos keeps the reports' photos through the real pipeline in a
-// folder of the test (the API's Photos).
-type testPhotos struct {
-	p *photo.Pipeline
-	d *photo.Dir
-}
-
-func (t testPhotos) Put(ctx context.Context, data []byte) (string, bool, error) {
-	res, err := t.p.Process(ctx, bytes.NewReader(data))
-	if err != nil {
-		return "", false, err
-	}
-	made := !t.d.Has(res.Hash)
-	if err := t.d.Save(res); err != nil {
-		return "", false, err
-	}
-	return res.Hash, made, nil
-}
-func (t testPhotos) Remove(hash string) error { return t.d.Remove(hash) }
-func (t testPhotos) Open(hash string, thumb bool) (*os.File, error) {
-	return t.d.Open(hash, thumb)
-}
-
 // newFeedbackEnv is newEnv with feedback reports: the demo office, its
 // clerks and admin, and feedbackStaff.
 func newFeedbackEnv(t testing.TB) *env {
@@ -107,9 +82,9 @@ func newFeedbackStack(t testing.TB, s stack) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	photos := testPhotos{p: photo.NewPipeline(photo.Limits{}, 1, 0), d: dir}
+	pipe := photo.NewPipeline(photo.DefaultLimits, 1, 0)
 	s.apiCfg = func(c *api.Config) {
-		c.Feedback, c.Photos = cfg, photos
+		c.Feedback, c.PhotoPipeline, c.PhotoDir = cfg, pipe, dir
 		c.FeedbackLimits = api.FeedbackLimits{PerAddrBurst: 1000, PerAddrEvery: time.Second, PerPhoneBurst: 1000, PerPhoneEvery: time.Second}
 	}
 	s.webCfg = func(c *Config) { c.Feedback = cfg }

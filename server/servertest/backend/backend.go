@@ -18,10 +18,14 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"luot/assets"
 	"luot/internal/clock"
 	"luot/server/auth"
 	"luot/server/engine"
+	"luot/server/feedback"
+	"luot/server/feedbackfile"
 	"luot/server/hub"
+	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/store"
 )
@@ -57,6 +61,10 @@ type Config struct {
 	HubBuffer int
 	// PublishHook, when set, sees every published event before the hub.
 	PublishHook func(office string, seq int64)
+	// Feedback is the main office's feedback configuration (the demo's,
+	// DemoFeedback, on the office's calendar when nil); its Office is set
+	// to the main office.
+	Feedback *feedback.Config
 }
 
 // Backend is a loaded store, engine and hub on a fake clock, closed by
@@ -69,6 +77,14 @@ type Backend struct {
 	Clock *clock.Fake
 	// Keys are the devices' keys, by device id.
 	Keys map[string]string
+	// Feedback is the main office's feedback configuration, validated;
+	// FeedbackMap the demo's map when Config.Feedback was nil.
+	Feedback    *feedback.Config
+	FeedbackMap feedbackfile.Map
+	// Photos is the reports' photo folder, in t.TempDir(); Pipeline
+	// processes photos with the default limits, two at once.
+	Photos   *photo.Dir
+	Pipeline *photo.Pipeline
 }
 
 // New builds c.
@@ -126,7 +142,51 @@ func New(t testing.TB, c Config) *Backend {
 	if err := b.Engine.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
+	b.Feedback = c.Feedback
+	if b.Feedback == nil {
+		f := DemoFeedback(t)
+		b.Feedback, b.FeedbackMap = &f.Config, f.Map
+		b.Feedback.Calendar = feedback.OfficeCalendar(&c.Office)
+	}
+	b.Feedback.Office = c.Office.ID
+	if err := b.Feedback.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if b.Photos, err = photo.NewDir(filepath.Join(t.TempDir(), "photos")); err != nil {
+		t.Fatal(err)
+	}
+	b.Pipeline = photo.NewPipeline(photo.DefaultLimits, 2, 0)
 	return b
+}
+
+// DemoFeedback is the demo's feedback file (assets.DemoFeedback, its
+// wards assets.DemoWards), read as the server reads it; its Office and
+// Calendar are left for the caller (New gives them the main office's).
+func DemoFeedback(t testing.TB) *feedbackfile.File {
+	t.Helper()
+	f, err := feedbackfile.Parse(assets.DemoFeedback, func(name string) ([]byte, error) {
+		if name != "wards.geojson" {
+			return nil, fmt.Errorf("the demo feedback file names %q, not wards.geojson", name)
+		}
+		return assets.DemoWards, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// FeedbackStaff are the feedback reports' staff for the units of
+// DemoFeedback (Office left empty): the moderator "kiemduyet", and the
+// handlers "xl-qldt" (Phòng Quản lý đô thị) and "xl-dong" (Phường Đông
+// (mẫu)).
+// Tests add them to the staff they want.
+func FeedbackStaff() []queue.Staff {
+	return []queue.Staff{
+		{ID: "kiemduyet", Name: "Cán bộ kiểm duyệt", Role: queue.RoleModerator},
+		{ID: "xl-qldt", Name: "Cán bộ Phòng Quản lý đô thị", Role: queue.RoleHandler, Unit: "qldt"},
+		{ID: "xl-dong", Name: "Cán bộ Phường Đông", Role: queue.RoleHandler, Unit: "phuong-dong"},
+	}
 }
 
 // DemoOffice is a demo-like office, "demo", open around the clock: four
