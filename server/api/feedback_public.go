@@ -50,28 +50,29 @@ func (f *fb) maxReportBody() int64 {
 // whole form is good, and removed again if the report is not stored.
 func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 	if err := f.office(r); err != nil {
-		f.s.fail(w, r, err)
+		f.refuse(w, r, err)
 		return
 	}
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > maxIdempotencyKey || !printableASCII(key) {
-		f.s.fail(w, r, badRequest("invalid_idempotency_key", "Idempotency-Key must be at most {max} printable ASCII characters", "max", maxIdempotencyKey))
+		f.refuse(w, r, badRequest("invalid_idempotency_key", "Idempotency-Key must be at most {max} printable ASCII characters", "max", maxIdempotencyKey))
 		return
 	}
 	addr := clientAddr(r)
 	if ok, retry := f.createByAddr.Allow("addr:"+addr, f.s.now()); !ok {
+		w.Header().Set("Connection", "close")
 		f.s.tooMany(w, r, retry, "requests from your network")
 		return
 	}
 	max := f.maxReportBody()
 	if r.ContentLength > max {
-		f.s.fail(w, r, newError(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than {max} bytes", "max", max))
+		f.refuse(w, r, newError(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than {max} bytes", "max", max))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, max)
 	mr, err := multipartOf(r)
 	if err != nil {
-		f.s.fail(w, r, err)
+		f.refuse(w, r, err)
 		return
 	}
 	ctx := r.Context()
@@ -85,11 +86,12 @@ func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		f.s.fail(w, r, err)
+		f.refuse(w, r, err)
 		return
 	}
 	if form.Phone != "" {
 		if ok, retry := f.createByPhone.Allow("phone:"+form.Phone, f.s.now()); !ok {
+			w.Header().Set("Connection", "close")
 			f.s.tooMany(w, r, retry, "requests for this phone number")
 			return
 		}
@@ -108,7 +110,7 @@ func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, ev, err := feedback.Create(f.cfg, in, f.s.now())
 	if err != nil {
-		f.s.fail(w, r, err)
+		f.refuse(w, r, err)
 		return
 	}
 	scoped := ""
@@ -119,13 +121,13 @@ func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 	// removed again if the report is not stored.
 	created, err := f.savePhotos(photos)
 	if err != nil {
-		f.s.fail(w, r, err)
+		f.refuse(w, r, err)
 		return
 	}
 	stored, ev, replayed, err := f.st.CreateReport(ctx, rep, ev, scoped)
 	if err != nil {
 		f.removePhotos(created)
-		f.s.fail(w, r, err)
+		f.refuse(w, r, err)
 		return
 	}
 	if replayed {
@@ -138,6 +140,16 @@ func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 	}
 	f.bus.publish(ev)
 	writeJSON(w, http.StatusCreated, CreatedReportJSON{Report: f.public(stored), Token: token, ReportURL: f.reportURL(stored.Code, token)})
+}
+
+// refuse answers err to an upload whose body may not have been read to
+// its end, and closes the connection after the answer: the server does
+// not read (up to 256 KB of) what it refused to learn whether the
+// connection could serve another request, and the client gets its
+// answer while it is still sending.
+func (f *fb) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	w.Header().Set("Connection", "close")
+	f.s.fail(w, r, err)
 }
 
 // savePhotos writes processed photos to the folder and returns the hashes

@@ -236,18 +236,18 @@ type UploadedPhotoJSON struct {
 // day if they are not.
 func (f *fb) uploadPhotos(w http.ResponseWriter, r *http.Request) {
 	if _, err := f.member(r); err != nil {
-		f.s.fail(w, r, err)
+		f.refuse(w, r, err)
 		return
 	}
 	max := f.maxReportBody()
 	if r.ContentLength > max {
-		f.s.fail(w, r, newError(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than {max} bytes", "max", max))
+		f.refuse(w, r, newError(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than {max} bytes", "max", max))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, max)
 	mr, err := multipartOf(r)
 	if err != nil {
-		f.s.fail(w, r, err)
+		f.refuse(w, r, err)
 		return
 	}
 	var photos []photo.Result
@@ -266,7 +266,7 @@ func (f *fb) uploadPhotos(w http.ResponseWriter, r *http.Request) {
 		_, err = f.savePhotos(photos)
 	}
 	if err != nil {
-		f.s.fail(w, r, err)
+		f.refuse(w, r, err)
 		return
 	}
 	out := make([]UploadedPhotoJSON, 0, len(photos))

@@ -56,7 +56,6 @@ var feedbackAPIEntries = []Entry{
 	{"invalid_overdue", "overdue must be 1 (overdue reports only) or left out", "overdue phải là 1 (chỉ phản ánh quá hạn) hoặc để trống"},
 	{"invalid_q", "q is at most 200 bytes", "q dài tối đa 200 byte"},
 	{"invalid_limit", "{field} must be a whole number from 0 to {max}", "{field} phải là số nguyên từ 0 đến {max}"},
-	{"not_built", "the statistics are not built yet", "Chưa có phần thống kê"},
 }
 
 // feedbackAPIWords are the Vietnamese of the phrases the feedback API

@@ -3,7 +3,6 @@ package photo
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -11,8 +10,6 @@ import (
 	"image/png"
 	"math/rand/v2"
 	"testing"
-
-	"luot/server/queue"
 )
 
 // The tests make every picture they use: nothing here comes from
@@ -179,15 +176,6 @@ func withExif(j, t []byte) []byte {
 	out := append([]byte{0xFF, 0xD8, 0xFF, 0xE1}, byte((len(seg)+2)>>8), byte(len(seg)+2))
 	out = append(out, seg...)
 	return append(out, j[2:]...)
-}
-
-// codeOf is the code of a *queue.Error, or "".
-func codeOf(err error) string {
-	var qe *queue.Error
-	if errors.As(err, &qe) {
-		return qe.Code
-	}
-	return ""
 }
 
 // pngChunk is a PNG chunk with its CRC.

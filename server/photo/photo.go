@@ -16,6 +16,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"io/fs"
 
 	"golang.org/x/image/webp"
 
@@ -107,18 +108,50 @@ func Process(r io.Reader, lim Limits) (Result, error) {
 	return j.run()
 }
 
+// readLimited reads r up to lim.MaxBytes+1 bytes, in a buffer of the
+// upload's size when r tells it (as bytes.Reader, io.SectionReader,
+// multipart.File and os.File do), so that no doubling buffer is left as
+// garbage.
 func readLimited(r io.Reader, lim Limits) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
+	var buf bytes.Buffer
+	if n := sizeHint(r); n > 0 {
+		buf.Grow(int(min(n, lim.MaxBytes)) + bytes.MinRead + 1)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r, lim.MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading the photo: %w", err)
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > lim.MaxBytes {
-		return nil, queue.NewError(queue.KindInvalid, "photo_too_large", "the photo is larger than {max} MB: send a smaller one", "max", lim.MaxBytes>>20)
+		return nil, errTooLarge(lim)
 	}
 	if len(data) == 0 {
-		return nil, queue.NewError(queue.KindInvalid, "photo_empty", "the photo is empty: choose it again")
+		return nil, errEmpty()
 	}
 	return data, nil
+}
+
+func errTooLarge(lim Limits) error {
+	return queue.NewError(queue.KindInvalid, "photo_too_large", "the photo is larger than {max} MB: send a smaller one", "max", lim.MaxBytes>>20)
+}
+
+func errEmpty() error {
+	return queue.NewError(queue.KindInvalid, "photo_empty", "the photo is empty: choose it again")
+}
+
+// sizeHint is how many bytes r says it has left, or 0.
+func sizeHint(r io.Reader) int64 {
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		return int64(r.Len())
+	case interface{ Size() int64 }:
+		return r.Size()
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if st, err := r.Stat(); err == nil && st.Mode().IsRegular() {
+			return st.Size()
+		}
+	}
+	return 0
 }
 
 // Types of photo accepted, as Sniff names them.

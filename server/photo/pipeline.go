@@ -1,10 +1,15 @@
 package photo
 
 import (
+	"bufio"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"sync"
+
+	"luot/server/queue"
 )
 
 // Pipeline processes photos with bounded memory: each photo's cost (its
@@ -28,6 +33,10 @@ type Pipeline struct {
 	mu      sync.Mutex
 	used    int64
 	waiters []*waiter
+
+	// observe, when set (by tests), is told of each photo's reservation
+	// as it starts and ends.
+	observe func(n int64, start bool)
 }
 
 type waiter struct {
@@ -59,7 +68,48 @@ func (p *Pipeline) Limits() Limits { return p.lim }
 // their header without waiting. If ctx ends while it waits, Process
 // returns ctx's error.
 func (p *Pipeline) Process(ctx context.Context, r io.Reader) (Result, error) {
-	data, err := readLimited(r, p.lim)
+	upload := sizeHint(r)
+	if upload > p.lim.MaxBytes {
+		return Result{}, errTooLarge(p.lim)
+	}
+	if upload <= 0 {
+		upload = p.lim.MaxBytes
+	}
+	// Only the header is read before waiting, so that waiting callers hold
+	// headSize bytes each rather than their whole upload.
+	br := bufio.NewReaderSize(r, headSize)
+	head, err := br.Peek(headSize)
+	if err != nil && err != io.EOF {
+		return Result{}, fmt.Errorf("reading the photo: %w", err)
+	}
+	if int64(len(head)) > p.lim.MaxBytes {
+		return Result{}, errTooLarge(p.lim)
+	}
+	var cost int64
+	h, err := prepare(head, p.lim)
+	switch {
+	case len(head) == 0:
+		return Result{}, errEmpty()
+	case err == nil:
+		cost = h.cost - int64(len(head)) + upload
+	case len(head) < headSize || codeOf(err) != "photo_broken":
+		// The whole photo is in head, or its header refuses it already.
+		return Result{}, err
+	default:
+		// The headers go on past headSize (rare, but not wrong): the
+		// photo is judged once read, and runs alone.
+		cost = p.size
+	}
+	n := min(max(cost, p.size/int64(p.slots)), p.size)
+	if err := p.acquire(ctx, n); err != nil {
+		return Result{}, err
+	}
+	defer p.release(n)
+	if p.observe != nil {
+		p.observe(n, true)
+		defer p.observe(n, false)
+	}
+	data, err := readLimited(br, p.lim)
 	if err != nil {
 		return Result{}, err
 	}
@@ -67,12 +117,20 @@ func (p *Pipeline) Process(ctx context.Context, r io.Reader) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	n := min(max(j.cost, p.size/int64(p.slots)), p.size)
-	if err := p.acquire(ctx, n); err != nil {
-		return Result{}, err
-	}
-	defer p.release(n)
 	return j.run()
+}
+
+// headSize is how much of an upload Pipeline reads to judge it: the
+// headers before a JPEG's frame (EXIF with its thumbnail, colour
+// profiles) fit in it but for rare photos, which then run alone.
+const headSize = 256 << 10
+
+func codeOf(err error) string {
+	var qe *queue.Error
+	if errors.As(err, &qe) {
+		return qe.Code
+	}
+	return ""
 }
 
 func (p *Pipeline) acquire(ctx context.Context, n int64) error {
