@@ -3,8 +3,10 @@
 # Debian packages (cgo and Fyne build libraries, Xvfb and X tools, Chromium,
 # socat, espeak-ng/sox/alsa for voice clips; npm where Node.js lacks it),
 # the Go modules of go.mod
-# and axe-core (the accessibility checks of the browser tests, pinned by
-# internal/browsertest/axe/package-lock.json).
+# axe-core (the accessibility checks of the browser tests, pinned by
+# internal/browsertest/axe/package-lock.json) and Leaflet (the maps of the
+# feedback pages, pinned by scripts/leaflet/package-lock.json, copied into
+# assets/web/static/vendor/leaflet where the server embeds it).
 # Sourced by scripts/run.sh and scripts/test.sh; safe to run again.
 set -euo pipefail
 
@@ -58,21 +60,47 @@ luot_install_go() {
 luot_install_axe() {
   [ -f internal/browsertest/axe/node_modules/axe-core/axe.min.js ] && return 0
   echo "setup: installing axe-core (npm) for the browser tests' accessibility checks"
-  # Machines of our kind carry Node.js with its own npm; Debian's npm
-  # package is installed only where no npm is found (it would replace it).
-  if ! command -v npm >/dev/null 2>&1; then
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
-  fi
+  luot_npm
   npm ci --prefix internal/browsertest/axe --no-audit --no-fund --ignore-scripts >/dev/null
+}
+
+# luot_npm makes sure npm is there: machines of our kind carry Node.js
+# with its own npm; Debian's npm package is installed only where no npm is
+# found (it would replace it).
+luot_npm() {
+  command -v npm >/dev/null 2>&1 && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+}
+
+# luot_install_leaflet installs the pinned Leaflet from the npm registry
+# into scripts/leaflet/node_modules and copies what the pages load (the
+# script, the style, its marker images and the licence) into
+# assets/web/static/vendor/leaflet, served at /static/vendor/leaflet/ and
+# embedded in the server when it is built. Without it the feedback pages
+# show their lists and say the map is missing (see the README there).
+luot_install_leaflet() {
+  local dst=assets/web/static/vendor/leaflet
+  [ -f "$dst/leaflet.js" ] && [ -f "$dst/leaflet.css" ] && return 0
+  echo "setup: installing Leaflet (npm) for the maps of the feedback pages"
+  luot_npm
+  npm ci --prefix scripts/leaflet --no-audit --no-fund --ignore-scripts >/dev/null
+  local src=scripts/leaflet/node_modules/leaflet
+  mkdir -p "$dst/images"
+  cp "$src/dist/leaflet.js" "$src/dist/leaflet.css" "$dst/"
+  cp "$src/LICENSE" "$dst/LICENSE"
+  cp "$src"/dist/images/*.png "$dst/images/"
+  # The source map is not copied: drop its reference, or browsers' tools ask for it.
+  sed -i '/^\/\/# sourceMappingURL=/d' "$dst/leaflet.js"
 }
 
 luot_setup() {
   luot_install_packages
   luot_install_go
   luot_install_axe
+  luot_install_leaflet
   # Fyne and tests need a UTF-8 locale and a writable HOME.
   export LANG="${LANG:-C.UTF-8}"
   if [ -z "${HOME:-}" ] || [ ! -w "${HOME}" ]; then export HOME=/tmp/luot-home; mkdir -p "$HOME"; fi

@@ -301,7 +301,11 @@ func run(ctx context.Context, args []string) error {
 	limits := api.DefaultCitizenLimits()
 	limits.RemotePerOfficeBurst, limits.RemotePerOfficeEvery = o.remoteBurst, o.remoteEvery
 	handler.SetCitizenLimits(limits)
-	pages, err := web.New(web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, AllowedOrigins: origins, Now: time.Now, Log: log, MinAdminPIN: o.adminPINMin})
+	wcfg := web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, AllowedOrigins: origins, Now: time.Now, Log: log, MinAdminPIN: o.adminPINMin}
+	if fb != nil {
+		wcfg.Feedback = web.FeedbackPages{Office: fb.cfg.Office, TileURL: fb.file.Map.TileURL, Config: fb.cfg}
+	}
+	pages, err := web.New(wcfg)
 	if err != nil {
 		return err
 	}

@@ -213,6 +213,9 @@ func New(t testing.TB, opts ...Option) *Server {
 	var h http.Handler = s.API
 	if !c.noWeb {
 		wcfg := web.Config{Engine: s.Engine, DB: db, Hub: s.Hub, Now: s.Clock.Now, Log: c.log}
+		if b.Feedback != nil {
+			wcfg.Feedback = web.FeedbackPages{Office: b.Feedback.Office, TileURL: b.FeedbackMap.TileURL, Config: b.Feedback}
+		}
 		for _, f := range c.webCfg {
 			f(&wcfg)
 		}

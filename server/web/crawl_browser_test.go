@@ -50,7 +50,7 @@ type crawlPage struct {
 // -screenshots it saves the pages under docs/screenshots (crawl-*.png).
 func TestBrowserEveryPageBothLanguages(t *testing.T) {
 	browsertest.NeedAxe(t)
-	e := newFeedbackStack(t, stack{
+	e := newPAStack(t, stack{
 		office: queue.Office{
 			ID: "hcm-q1", Name: "Bộ phận Một cửa Quận 1", NameEN: "District 1 One-Stop Shop",
 			Timezone: "Asia/Ho_Chi_Minh", Policy: queue.DefaultPolicy(),
@@ -68,7 +68,8 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 			},
 		},
 		// Staff ids and names are data in no language, like the people's.
-		staff: append([]queue.Staff{{ID: "nv1", Name: "Tran Thi Mai", Role: queue.RoleClerk}, {ID: "ql1", Name: "Le Van Hung", Role: queue.RoleAdmin}}, feedbackStaff...),
+		staff: []queue.Staff{{ID: "nv1", Name: "Tran Thi Mai", Role: queue.RoleClerk}, {ID: "ql1", Name: "Le Van Hung", Role: queue.RoleAdmin},
+			{ID: "kd1", Name: "Pham Thu Ha", Role: queue.RoleModerator}, {ID: "xl1", Name: "Vo Minh Tuan", Role: queue.RoleHandler, Unit: "phuong-ben-nghe"}},
 		kiosk: queue.Device{ID: "k1", Name: "k1"},
 	})
 	// A day under way: numbers waiting, one called, a booking, a ticket
@@ -85,15 +86,39 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 	var bk struct{ Booking api.BookingJSON }
 	e.call("POST", "/api/v1/offices/hcm-q1/bookings", nil, map[string]string{"service": "xay-dung", "date": "2026-11-27", "slot": "15:00", "name": "Le Thi Hoa", "phone": "0912000002"}, 201, &bk)
 	phones := 100
-	// Feedback reports: one new, one assigned to the handler's ward (its
-	// answer form open), with photos; descriptions are data, unmarked.
-	fbNew := e.fileReport(newReport{category: "moi-truong", description: "Rac thai do tren via he", address: "12 Le Loi",
+	// Feedback reports: one open, one resolved with an answer and photos
+	// (its reporter's link shows the verdict), the administrator acting
+	// as moderator. Their texts, like people's names, are data written
+	// without marks.
+	var mine api.CreatedReportJSON
+	e.fileReportJSON(map[string]string{"category": "rac-thai", "description": "Rac do dong o goc duong", "address": "So 12 Le Loi", "lat": "10.77700", "lon": "106.70095", "name": "Tran Van Tam", "phone": "0912000003"}, &mine, paPNG(t, 320, 240))
+	e.fileReport(map[string]string{"category": "via-he", "description": "Quan ca phe chiem het via he", "lat": "10.77650", "lon": "106.70030", "anonymous": "1"})
+	for _, step := range []struct {
+		action string
+		body   map[string]any
+	}{{"accept", nil}, {"assign", map[string]any{"unit": "moi-truong"}}, {"answer", map[string]any{"text": "Da thu gom rac, phat nguoi do trom."}}, {"resolve", nil}} {
+		e.call("POST", "/api/v1/feedback/reports/"+mine.Report.Code+"/"+step.action, bearer(adm), step.body, 200, nil)
+	}
+	var sent int
+	sendReport := func(ctx context.Context, lang string) error {
+		sent++
+		return chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/pa/new"),
+			chromedp.WaitVisible(`[data-category="xay-dung"]`),
+			chromedp.Click(`[data-category="xay-dung"]`),
+			chromedp.SendKeys(`#address`, fmt.Sprintf("Hem %d Nguyen Hue", sent)),
+			chromedp.SendKeys(`#description`, "Nha dang xay lan ra hem"),
+			chromedp.Click(`#anonymous`),
+			chromedp.Click(`#submit`))
+	}
+	// Feedback reports for the staff's pages: one new with the reporter's
+	// name, one assigned to the handler's ward (its answer form open).
+	fbNew := e.fileNew(newReport{category: "rac-thai", description: "Rac thai do tren via he", address: "12 Le Loi",
 		name: "Nguyen Van An", phone: "0912000011", lat: "10.7725", lon: "106.6980", photos: [][]byte{testPNG(t, color.RGBA{200, 30, 30, 255})}})
-	fbAssigned := e.fileReport(newReport{category: "trat-tu-do-thi", description: "Lan chiem via he", address: "5 Dong Khoi", anonymous: true,
+	fbAssigned := e.fileNew(newReport{category: "via-he", description: "Lan chiem via he", address: "5 Dong Khoi", anonymous: true,
 		photos: [][]byte{testPNG(t, color.RGBA{30, 120, 200, 255})}})
 	kd1 := e.login("kd1", "")
 	e.act(kd1, fbAssigned, "accept", nil)
-	e.act(kd1, fbAssigned, "assign", map[string]any{"unit": "p-ben-nghe"})
+	e.act(kd1, fbAssigned, "assign", nil) // to the ward routing chose
 	inboxReady := `document.getElementById("fb").dataset.loaded >= 1 && document.getElementById("conn").classList.contains("ok")`
 	reportReady := `!!document.getElementById("fb").dataset.status && document.getElementById("conn").classList.contains("ok")`
 
@@ -130,6 +155,18 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 		{name: "book", who: "citizen", path: "/o/hcm-q1/book", ready: `document.querySelectorAll('#slots button').length > 0`, shotAt: 390},
 		{name: "booking", who: "citizen", path: bk.Booking.ManageURL, ready: `document.querySelector('#code') && document.querySelector('#code').textContent.trim().length === 6`, shotAt: 390},
 		{name: "cancel", who: "citizen", path: "/cancel", ready: `document.readyState === "complete"`, shotAt: 390},
+		{name: "pa-start", who: "citizen", path: "/pa", ready: `!!document.querySelector('#send')`, shotAt: 390},
+		{name: "pa-new", who: "citizen", path: "/pa/new", ready: `document.querySelectorAll('#categories [data-category]').length === 3`, shotAt: 390},
+		{name: "pa-new-incomplete", who: "citizen", go_: func(ctx context.Context, lang string) error {
+			return chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/pa/new"),
+				chromedp.WaitVisible(`[data-category="xay-dung"]`),
+				chromedp.Click(`#submit`))
+		}, ready: `!document.querySelector('#error').hidden && document.querySelector('#error').textContent.trim() !== ""`},
+		{name: "pa-sent", who: "citizen", go_: sendReport, ready: `!document.querySelector('#done').hidden && document.querySelector('#done-code').textContent.startsWith("PA-")`, shotAt: 390},
+		{name: "pa-list", who: "citizen", path: "/pa/list", ready: `document.querySelectorAll('#reports li').length >= 2`, shotAt: 390},
+		{name: "pa-map", who: "citizen", path: "/pa/list?view=map", ready: `!document.querySelector('#map-view').hidden && document.querySelectorAll('#map .pa-dot').length >= 2`},
+		{name: "pa-report", who: "citizen", path: mine.ReportURL, ready: `document.querySelector('#code').textContent.startsWith("PA-") && !document.querySelector('#verdict').hidden && document.querySelectorAll('#timeline li').length >= 4`, shotAt: 390},
+		{name: "pa-report-unknown", who: "citizen", path: "/pa/PA-0001-99999", ready: `!document.querySelector('#error').hidden && document.querySelector('#error').textContent.trim() !== ""`},
 		{name: "clerk-login", who: "citizen", staff: true, path: "/clerk/login", ready: `!!document.getElementById("staff")`, shotAt: 1366},
 		{name: "admin-login", who: "citizen", staff: true, path: "/admin/login", ready: `!!document.getElementById("staff")`},
 		{name: "wrong-pin", who: "citizen", staff: true, go_: func(ctx context.Context, lang string) error {
@@ -153,9 +190,9 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 		{name: "admin", who: "admin", staff: true, path: "/admin", ready: `!!document.getElementById("services")`, shotAt: 1366},
 		{name: "reports", who: "admin", staff: true, path: "/admin/reports", ready: `document.readyState === "complete"`, shotAt: 1366},
 		{name: "feedback-login", laptop: true, who: "citizen", staff: true, path: "/staff/login", ready: `!!document.getElementById("staff")`},
-		{name: "feedback-inbox", laptop: true, who: "moderator", staff: true, path: "/staff/reports", ready: inboxReady + ` && document.querySelectorAll("#reports tr").length === 2`, shotAt: 1366},
+		{name: "feedback-inbox", laptop: true, who: "moderator", staff: true, path: "/staff/reports", ready: inboxReady + ` && !!document.querySelector('#reports tr[data-code="` + fbNew + `"]')`, shotAt: 1366},
 		{name: "feedback-inbox-empty", laptop: true, who: "moderator", staff: true, path: "/staff/reports?status=refused", ready: inboxReady + ` && !document.getElementById("empty").hidden`},
-		{name: "feedback-inbox-handler", laptop: true, who: "handler", staff: true, path: "/staff/reports", ready: inboxReady + ` && document.querySelectorAll("#reports tr").length === 1`},
+		{name: "feedback-inbox-handler", laptop: true, who: "handler", staff: true, path: "/staff/reports", ready: inboxReady + ` && !!document.querySelector('#reports tr[data-code="` + fbAssigned + `"]') && !document.querySelector('#reports tr[data-code="` + fbNew + `"]')`},
 		{name: "feedback-report", laptop: true, who: "moderator", staff: true, path: "/staff/reports/" + fbNew, ready: reportReady + ` && document.querySelectorAll("#r-photos img").length === 1`, shotAt: 1366},
 		{name: "feedback-report-handler", laptop: true, who: "handler", staff: true, path: "/staff/reports/" + fbAssigned, ready: reportReady + ` && !document.getElementById("form-answer").hidden && document.querySelectorAll("#template option").length === 2`, shotAt: 1366},
 		{name: "feedback-report-refused", laptop: true, who: "handler", staff: true, path: "/staff/reports/" + fbNew, ready: `!document.getElementById("fb-error").hidden && document.getElementById("fb-error").textContent.trim() !== ""`},

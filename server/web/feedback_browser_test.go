@@ -40,7 +40,7 @@ func TestBrowserStaffFeedbackJourney(t *testing.T) {
 
 	// A citizen sends a report: it appears without a reload, marked new.
 	run(t, mod, chromedp.Evaluate[chromedp.Void](`window.__samePage = true`))
-	code := e.fileReport(newReport{category: "moi-truong", description: "Rac thai do tren via he truoc cho Ben Thanh", address: "12 Le Loi, Ben Nghe",
+	code := e.fileNew(newReport{category: "moi-truong", description: "Rac thai do tren via he truoc cho Ben Thanh", address: "12 Le Loi, Ben Nghe",
 		name: "Nguyen Van An", phone: "0912345678", lat: "10.7725", lon: "106.6980",
 		photos: [][]byte{testPNG(t, color.RGBA{200, 30, 30, 255}), testPNG(t, color.RGBA{30, 120, 200, 255})}})
 	waitJS(t, mod, "the new report live", `window.__samePage === true && !!document.querySelector('#reports tr.fresh[data-code="`+code+`"]') && document.getElementById("live-notice").textContent.includes("`+code+`")`)
@@ -142,9 +142,9 @@ func TestBrowserStaffFeedbackJourney(t *testing.T) {
 func TestBrowserStaffFeedbackOverdue(t *testing.T) {
 	e := newFeedbackEnv(t)
 	red := testPNG(t, color.RGBA{200, 30, 30, 255})
-	late := e.fileReport(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", anonymous: true, photos: [][]byte{red}})
+	late := e.fileNew(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", anonymous: true, photos: [][]byte{red}})
 	e.clock.Advance(5 * 24 * time.Hour)
-	fresh := e.fileReport(newReport{category: "moi-truong", description: "Cay do chan duong", address: "3 Hai Ba Trung", anonymous: true, photos: [][]byte{red}})
+	fresh := e.fileNew(newReport{category: "moi-truong", description: "Cay do chan duong", address: "3 Hai Ba Trung", anonymous: true, photos: [][]byte{red}})
 	want := map[string]string{"vi": "Quá hạn", "en": "Overdue"}
 	for _, lang := range langs {
 		ctx := newBrowser(t)
@@ -180,8 +180,8 @@ func TestBrowserStaffFeedbackOverdue(t *testing.T) {
 func TestBrowserStaffFeedbackModeration(t *testing.T) {
 	e := newFeedbackEnv(t)
 	red, blue := testPNG(t, color.RGBA{200, 30, 30, 255}), testPNG(t, color.RGBA{30, 120, 200, 255})
-	first := e.fileReport(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", anonymous: true, photos: [][]byte{red}})
-	again := e.fileReport(newReport{category: "moi-truong", description: "Rac do o via he Le Loi", address: "14 Le Loi", name: "Tran Van Binh", phone: "0912000002", photos: [][]byte{red, blue}})
+	first := e.fileNew(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", anonymous: true, photos: [][]byte{red}})
+	again := e.fileNew(newReport{category: "moi-truong", description: "Rac do o via he Le Loi", address: "14 Le Loi", name: "Tran Van Binh", phone: "0912000002", photos: [][]byte{red, blue}})
 	ctx := newBrowser(t)
 	staffIn(t, ctx, e, "en", "kd1")
 	run(t, ctx, chromedp.Navigate(e.srv.URL+"/staff/reports/"+again))
@@ -227,7 +227,9 @@ func TestBrowserStaffFeedbackModeration(t *testing.T) {
 	// Hide the second photo from the public.
 	run(t, ctx, chromedp.Click(chromedp.CSS(`#r-photos li:nth-child(2) button`)))
 	waitJS(t, ctx, "photo hidden", `document.querySelectorAll("#r-photos li.hidden-photo").length === 1 && document.querySelector("#r-photos li:nth-child(2)").textContent.includes("Hidden from the public") && document.querySelector("#r-photos li:nth-child(2) button").textContent === "Show to the public again"`)
-	var pub struct{ Report struct{ Photos []struct{ Hash string } } }
+	var pub struct {
+		Report struct{ Photos []struct{ Hash string } }
+	}
 	e.call("GET", "/api/v1/reports/"+again, nil, nil, 200, &pub)
 	if len(pub.Report.Photos) != 1 {
 		t.Errorf("the public sees %d photos, want 1", len(pub.Report.Photos))

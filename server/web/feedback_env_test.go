@@ -6,8 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -87,7 +85,7 @@ func newFeedbackStack(t testing.TB, s stack) *env {
 		c.Feedback, c.PhotoPipeline, c.PhotoDir = cfg, pipe, dir
 		c.FeedbackLimits = api.FeedbackLimits{PerAddrBurst: 1000, PerAddrEvery: time.Second, PerPhoneBurst: 1000, PerPhoneEvery: time.Second}
 	}
-	s.webCfg = func(c *Config) { c.Feedback = cfg }
+	s.webCfg = func(c *Config) { c.Feedback = FeedbackPages{Office: s.office.ID, Config: cfg} }
 	return newStack(t, s)
 }
 
@@ -115,45 +113,21 @@ type newReport struct {
 	photos                                      [][]byte
 }
 
-// fileReport sends a report as the citizen's page does (multipart) and
+// fileNew sends a report as the citizen's page does (fileReport) and
 // returns its code.
-func (e *env) fileReport(n newReport) string {
+func (e *env) fileNew(n newReport) string {
 	e.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
+	fields := map[string]string{}
 	for k, v := range map[string]string{"category": n.category, "description": n.description, "address": n.address,
 		"name": n.name, "phone": n.phone, "lat": n.lat, "lon": n.lon} {
 		if v != "" {
-			_ = mw.WriteField(k, v)
+			fields[k] = v
 		}
 	}
 	if n.anonymous {
-		_ = mw.WriteField("anonymous", "1")
+		fields["anonymous"] = "1"
 	}
-	for i, p := range n.photos {
-		fw, err := mw.CreateFormFile("photo", "photo"+string(rune('1'+i))+".png")
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		_, _ = fw.Write(p)
-	}
-	_ = mw.Close()
-	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/offices/"+e.officeID+"/reports", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusCreated {
-		e.t.Fatalf("file a report: %d %s", res.StatusCode, b)
-	}
-	var j struct{ Report struct{ Code string } }
-	if err := json.Unmarshal(b, &j); err != nil {
-		e.t.Fatal(err)
-	}
-	return j.Report.Code
+	return e.fileReport(fields, n.photos...)
 }
 
 // act takes a staff action on a report through the API with token's

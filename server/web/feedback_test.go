@@ -39,7 +39,7 @@ func TestFeedbackPagesNeedStaff(t *testing.T) {
 		t.Errorf("staff login: %d", r.status)
 	}
 	// The API behind the pages: a report filed, a moderator sees it.
-	code := e.fileReport(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", name: "Nguyen Van An", phone: "0912345678",
+	code := e.fileNew(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", name: "Nguyen Van An", phone: "0912345678",
 		lat: "10.7769", lon: "106.7009", photos: [][]byte{testPNG(t, color.RGBA{200, 30, 30, 255})}})
 	mod := e.login("kd1", "")
 	r := e.apiDo("GET", "/api/v1/feedback/reports", mod, "")
@@ -59,8 +59,8 @@ func TestFeedbackPagesNeedStaff(t *testing.T) {
 func TestFeedbackStatsPage(t *testing.T) {
 	e := newFeedbackEnv(t)
 	red := testPNG(t, color.RGBA{200, 30, 30, 255})
-	a := e.fileReport(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", name: "Nguyen Van An", phone: "0912345678", photos: [][]byte{red}})
-	e.fileReport(newReport{category: "trat-tu-do-thi", description: "Lan chiem via he", address: "5 Dong Khoi", anonymous: true, photos: [][]byte{red}})
+	a := e.fileNew(newReport{category: "moi-truong", description: "Rac do tren via he", address: "12 Le Loi", name: "Nguyen Van An", phone: "0912345678", photos: [][]byte{red}})
+	e.fileNew(newReport{category: "trat-tu-do-thi", description: "Lan chiem via he", address: "5 Dong Khoi", anonymous: true, photos: [][]byte{red}})
 	mod := e.login("kd1", "")
 	e.act(mod, a, "accept", nil)
 	e.act(mod, a, "assign", map[string]any{"unit": "p-ben-nghe"})

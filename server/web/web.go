@@ -19,7 +19,6 @@ import (
 	"luot/assets"
 	"luot/server/auth"
 	"luot/server/engine"
-	"luot/server/feedback"
 	"luot/server/hub"
 	"luot/server/queue"
 )
@@ -56,13 +55,11 @@ type Config struct {
 	Now func() time.Time
 	// Log receives errors (slog.Default when nil).
 	Log *slog.Logger
-	// Feedback is the feedback reports' configuration of the office that
-	// runs them (nil: no feedback statistics page). The reports are read
-	// from DB, which must then keep them too (feedback.Store).
-	Feedback *feedback.Config
 	// MinAdminPIN is the shortest PIN the administration forms accept for
 	// an administrator (queue.DefaultMinAdminPIN when 0).
 	MinAdminPIN int
+	// Feedback configures the citizens' feedback pages (/pa…).
+	Feedback FeedbackPages
 }
 
 // Server is the web pages' http.Handler. Make it with New.
@@ -75,6 +72,11 @@ type Server struct {
 	staffTpl map[string]*template.Template
 	// authn authenticates staff sessions (as the API does).
 	authn *auth.Auth
+	// paTpl are the feedback pages' templates, by page name; paCSP their
+	// Content-Security-Policy; leaflet is true when the build has Leaflet.
+	paTpl   map[string]*template.Template
+	paCSP   string
+	leaflet bool
 }
 
 // New returns the handler of the web pages.
@@ -85,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Server{cfg: cfg, now: cfg.Now, log: cfg.Log, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, now: cfg.Now, log: cfg.Log, mux: http.NewServeMux(), paTpl: map[string]*template.Template{}}
 	s.authn = auth.New(auth.Config{Sessions: cfg.DB, Origins: auth.Origins{PublicURL: cfg.PublicURL, Allowed: cfg.AllowedOrigins}, Now: cfg.Now})
 	static, err := fs.Sub(assets.Web, "web/static")
 	if err != nil {
@@ -96,6 +98,9 @@ func New(cfg Config) (*Server, error) {
 		s.mux.Handle("GET /"+name, icon(static, name))
 	}
 	if err := s.citizenRoutes(); err != nil {
+		return nil, err
+	}
+	if err := s.paRoutes(); err != nil {
 		return nil, err
 	}
 	if err := s.staffRoutes(); err != nil {
