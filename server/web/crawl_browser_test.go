@@ -208,7 +208,10 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 		}, ready: `document.getElementById("confirm").open`},
 	}
 
-	browsers := map[string]context.Context{"citizen": newBrowser(t), "clerk": newBrowser(t), "admin": newBrowser(t), "moderator": newBrowser(t), "handler": newBrowser(t)}
+	// The crawl visits some 150 pages: its browsers' bound (a hang, not
+	// slowness) is longer than a single test's.
+	browser := func() context.Context { return browsertest.New(t, 20*time.Minute) }
+	browsers := map[string]context.Context{"citizen": browser(), "clerk": browser(), "admin": browser(), "moderator": browser(), "handler": browser()}
 	crawlLogin(t, browsers["clerk"], e, "/clerk/login", "nv1", "q1")
 	crawlLogin(t, browsers["admin"], e, "/admin/login", "ql1", "")
 	crawlLogin(t, browsers["moderator"], e, "/staff/login", "kd1", "")

@@ -129,8 +129,16 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, errText(lang(r), err))
 		return
 	}
-	s.render(w, r, http.StatusOK, "feedback_report", page{Title: "fb.report", CSRF: auth.CSRFToken(tok), Session: se,
-		Scripts: []string{"feedback.js"}, Styles: []string{"feedback.css"}, Data: d})
+	p := page{Title: "fb.report", CSRF: auth.CSRFToken(tok), Session: se,
+		Scripts: []string{"feedback.js"}, Styles: []string{"feedback.css"}, Data: d}
+	if s.leaflet {
+		// A small map of the place, with the citizen pages' Leaflet and
+		// their policy (the tile server's origin for images).
+		p.Scripts = []string{"../vendor/leaflet/leaflet.js", "feedback.js"}
+		p.Styles = []string{"../vendor/leaflet/leaflet.css", "feedback.css"}
+		w.Header().Set("Content-Security-Policy", s.paCSP)
+	}
+	s.render(w, r, http.StatusOK, "feedback_report", p)
 }
 
 // Feedback reports whether the page's member may open the feedback pages

@@ -414,6 +414,7 @@
         ml.rel = "noopener noreferrer";
         ml.target = "_blank";
       }
+      if (hasPoint) { drawMap(place.lat, place.lon); }
       var rp = r.reporter || {};
       if (rp.anonymous) {
         dd("r-rep-name", T["fb.anonymous"]);
@@ -425,6 +426,31 @@
       dd("r-answer", r.answer || T["fb.no.answer"]);
       drawTimeline(timeline || r.timeline || []);
       drawActions();
+    }
+    // drawMap shows the place on a small Leaflet map when the build has
+    // Leaflet: the tiles of the configuration (none: a plain background),
+    // the wards' boundaries, a dot at the point.
+    var map = null, dot = null;
+    function drawMap(lat, lon) {
+      if (!window.L) { return; }
+      var box = $("r-map");
+      box.hidden = false;
+      if (!map) {
+        map = L.map(box, { scrollWheelZoom: false, zoomControl: false, attributionControl: !!(config.map && config.map.attribution) });
+        L.control.zoom({ zoomInTitle: T["fb.zoom.in"], zoomOutTitle: T["fb.zoom.out"] }).addTo(map);
+        if (map.attributionControl) { map.attributionControl.setPrefix(false); }
+        if (config.map && config.map.tile_url) {
+          L.tileLayer(config.map.tile_url, { attribution: config.map.attribution || "", maxZoom: 19 }).addTo(map);
+        }
+        if (config.wards) {
+          L.geoJSON(config.wards, { style: { color: "#0b4f8a", weight: 1, fillOpacity: 0.05 }, interactive: false }).addTo(map);
+        }
+        dot = L.circleMarker([lat, lon], { radius: 8, color: "#c8102e", weight: 3, fillOpacity: 0.6, interactive: false }).addTo(map);
+        map.setView([lat, lon], 17);
+        box.dataset.ready = "1";
+        return;
+      }
+      dot.setLatLng([lat, lon]);
     }
     function drawActions() {
       var any = false;
