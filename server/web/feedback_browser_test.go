@@ -55,6 +55,14 @@ func TestBrowserStaffFeedbackJourney(t *testing.T) {
 	if offered := jsText(t, mod, `[...document.querySelectorAll("#actions button, #actions select, #actions input, #actions textarea, #r-overdue")].filter(x => x.getClientRects().length > 0).map(x => x.id).join(",")`); offered != "act-accept,reason,act-refuse,act-unfounded,dup-code,act-duplicate" {
 		t.Errorf("a moderator is offered %s for a new report", offered)
 	}
+	t.Logf("Leaflet in the build: %v", e.web.leaflet)
+	// The place on a map when the build has Leaflet (scripts/setup.sh),
+	// else in words and a link only.
+	if e.web.leaflet {
+		waitJS(t, mod, "the map", `document.getElementById("r-map").dataset.ready === "1" && document.getElementById("r-map").getClientRects().length > 0 && document.querySelectorAll("#r-map path").length >= 1`)
+	} else if n, _ := chromedp.Run(mod, chromedp.Evaluate[int](`document.getElementById("r-map").getClientRects().length`)); n != 0 {
+		t.Error("a map box is drawn without Leaflet")
+	}
 	if got := jsText(t, mod, `document.getElementById("r-rep-name").textContent + "|" + document.getElementById("r-rep-phone").textContent + "|" + document.getElementById("r-coords").textContent`); !strings.HasPrefix(got, "Nguyen Van An|+84912345678|10.772500, 106.698000") {
 		t.Errorf("reporter and place: %q", got)
 	}
