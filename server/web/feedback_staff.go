@@ -64,6 +64,8 @@ type feedbackData struct {
 	// Role is "moderator" for those who may moderate (administrators
 	// too), "handler" otherwise.
 	Role string
+	// Unit is a handler's unit (its id; the script names it).
+	Unit string
 	// Code is the report's (report page only).
 	Code string
 	// Texts are the texts the scripts show (JSON in the page).
@@ -85,6 +87,8 @@ func (s *Server) feedbackPageData(r *http.Request, se *auth.Session, code string
 		Texts: map[string]string{}, Statuses: feedbackStatuses}
 	if canModerate(se) {
 		d.Role = "moderator"
+	} else {
+		d.Unit = se.Unit
 	}
 	tr := translator(lang(r))
 	for k := range feedbackTexts {

@@ -281,6 +281,7 @@
     // A handler sees their unit's reports only: no unit to choose.
     $("f-unit").closest("label").hidden = !moderator;
     loadConfig.then(function () {
+      if ($("my-unit")) { $("my-unit").textContent = unitName($("my-unit").dataset.unit); }
       fillSelect($("f-category"), config.categories, false);
       fillSelect($("f-unit"), config.units, true);
       setForm();
