@@ -40,6 +40,7 @@ import (
 	"luot/server/feedbackjobs"
 	"luot/server/hub"
 	"luot/server/officefile"
+	"luot/server/open311"
 	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/store"
@@ -309,8 +310,14 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	var o311 http.Handler // Open311 GeoReport v2 on the feedback reports
+	if fb != nil {
+		if o311, err = newOpen311(ctx, db, fb, handler, public, log); err != nil {
+			return err
+		}
+	}
 	srv := &http.Server{
-		Handler:           route(handler, pages),
+		Handler:           route(handler, pages, o311),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -521,13 +528,37 @@ func maintainFeedback(ctx context.Context, db *store.DB, fb *feedbackSetup, now 
 
 // route sends the API's paths to the API and everything else to the web
 // pages.
-func route(apiHandler, pages http.Handler) http.Handler {
+func route(apiHandler, pages, open311 http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
+	if open311 != nil {
+		mux.Handle("/open311/", open311)
+	}
 	mux.Handle("/healthz", apiHandler)
 	mux.Handle("/metrics", apiHandler)
 	mux.Handle("/", pages)
 	return mux
+}
+
+// newOpen311 is the Open311 endpoint on the feedback reports, beside the
+// API: the same store, photos and client addresses, and it wakes the
+// API's report streams. Its discovery document names the office and how
+// to get a key.
+func newOpen311(ctx context.Context, db *store.DB, fb *feedbackSetup, a *api.Server, public string, log *slog.Logger) (http.Handler, error) {
+	off, err := db.Office(ctx, fb.cfg.Office)
+	if err != nil {
+		return nil, fmt.Errorf("open311: office %s: %w", fb.cfg.Office, err)
+	}
+	h, err := open311.New(open311.Config{
+		Store: db, Feedback: fb.cfg, PhotoPipeline: fb.pipeline, PhotoDir: fb.photos, PublicURL: public,
+		Contact:    off.Name,
+		KeyService: "Quản trị viên của cơ quan cấp api_key (POST /api/v1/admin/open311-clients) / The office's administrator issues API keys",
+		Now:        time.Now, Log: log, Published: a.ReportEvent, ClientAddr: a.ClientAddr,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
 }
 
 // importOffice loads an office file: a new office is created, an existing

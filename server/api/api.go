@@ -23,6 +23,7 @@
 //	GET    /api/v1/admin/devices               admin
 //	DELETE /api/v1/admin/devices/{id}          admin
 //	POST   /api/v1/devices/status              any registered device (its key)
+//	…                                          the citizens' routes (citizen.go) and the feedback reports' (feedback.go)
 //	GET    /healthz                            anyone: {"status":"ok"}; operators also get figures
 //	GET    /metrics                            operator: this machine, or Config.MetricsToken
 //
@@ -319,6 +320,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+p+"/admin/devices", s.listDevices)
 	m.HandleFunc("DELETE "+p+"/admin/devices/{id}", s.revokeDevice)
 	m.HandleFunc("POST "+p+"/devices/status", s.deviceStatus)
+	s.open311ClientRoutes()
 	s.citizenRoutes()
 	s.feedbackRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {

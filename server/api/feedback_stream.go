@@ -234,11 +234,19 @@ type StaffStreamJSON struct {
 // see: a moderator every one; a handler those of reports in their unit's
 // charge, or that leave it, or that they made. With ?since=SEQ it starts
 // after that event (the seq of the last one handled); without, at the
-// end.
+// end. Like the staff's other routes it needs a moderator's or handler's
+// session (bearer token, or the cookie on this server's own pages).
 func (f *fb) staffEvents(w http.ResponseWriter, r *http.Request) {
 	m, err := f.member(r)
 	if err != nil {
 		f.s.fail(w, r, err)
+		return
+	}
+	// It carries reporters' names and phones: only this server's pages
+	// (or clients that are no page: no Origin) may open it, not the
+	// origins that may read the public streams.
+	if !f.s.auth.Origins().Own(r) {
+		f.s.fail(w, r, errCrossOrigin)
 		return
 	}
 	ctx := context.WithoutCancel(r.Context())

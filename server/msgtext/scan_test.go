@@ -12,10 +12,9 @@ import (
 )
 
 // sources are the packages whose errors reach the API's answers.
-var sources = []string{"../queue", "../api", "../auth", "../engine", "../feedback", "../feedbackfile", "../web", "../geo", "../photo"}
+var sources = []string{"../queue", "../api", "../auth", "../engine", "../feedback", "../feedbackfile", "../web", "../geo", "../photo", "../open311"}
 
-// Each new source package is added to sources by the change that creates it:
-// server/open311.
+// Each new source package is added to sources by the change that creates it.
 
 // templateArg is, for each function that makes an error from a template,
 // the index of its template argument.

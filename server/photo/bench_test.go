@@ -63,7 +63,9 @@ func heapPeak() (stop func() uint64) {
 // BenchmarkProcess12MP is the pipeline on a 12-megapixel JPEG. Beside
 // ns/op it reports peak-MB, the heap's high-water mark above what it
 // held before (garbage not yet collected included, as the machine sees
-// it), and alloc-MB/op, everything allocated per photo. Compare with
+// it), alloc-MB/op, everything allocated per photo, and cpu-ms/op, the
+// processor time the process spent per photo (on a machine busy with
+// other work, wall time overstates the work). Compare with
 // BenchmarkDecode12MP, the standard decoder alone.
 func BenchmarkProcess12MP(b *testing.B) {
 	src := photo12MP()
@@ -74,9 +76,12 @@ func BenchmarkProcess12MP(b *testing.B) {
 	stop := heapPeak()
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
+	cpu0 := cpu()
 	b.ResetTimer()
+	var res Result
 	for b.Loop() {
-		res, err := Process(bytes.NewReader(src), Limits{})
+		var err error
+		res, err = Process(bytes.NewReader(src), Limits{})
 		if err != nil || res.Width != 2048 {
 			b.Fatal(err, res.Width)
 		}
@@ -86,6 +91,9 @@ func BenchmarkProcess12MP(b *testing.B) {
 	runtime.ReadMemStats(&ms1)
 	b.ReportMetric(float64(peak-base)/(1<<20), "peak-MB")
 	b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(b.N)/(1<<20), "alloc-MB/op")
+	b.ReportMetric(float64(cpu()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+	b.ReportMetric(float64(len(src))/(1<<20), "in-MB")
+	b.ReportMetric(float64(len(res.JPEG))/(1<<20), "out-MB")
 }
 
 // BenchmarkDecode12MP is the physical floor of BenchmarkProcess12MP: the
@@ -95,6 +103,7 @@ func BenchmarkDecode12MP(b *testing.B) {
 	src := photo12MP()
 	b.SetBytes(int64(len(src)))
 	var m image.Image
+	cpu0 := cpu()
 	for b.Loop() {
 		var err error
 		m, err = jpeg.Decode(bytes.NewReader(src))
@@ -102,6 +111,7 @@ func BenchmarkDecode12MP(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(cpu()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 	y := m.(*image.YCbCr)
 	b.ReportMetric(float64(len(y.Y)+len(y.Cb)+len(y.Cr))/(1<<20), "decoded-MB")
 }
@@ -138,4 +148,30 @@ func heapNow() uint64 {
 	return s[0].Value.Uint64()
 }
 
-var _ = context.Background
+// BenchmarkPipeline20 is a burst of 20 uploads of the 12-megapixel JPEG
+// at once through a Pipeline of the default budget and a slot per
+// processor of the machine: ns/op is the whole burst, peak-MB the heap's
+// high-water mark above what it held before (the uploads themselves,
+// held by their callers, excluded).
+func BenchmarkPipeline20(b *testing.B) {
+	src := photo12MP()
+	p := NewPipeline(Limits{}, runtime.NumCPU(), 0)
+	runtime.GC()
+	base := heapNow()
+	stop := heapPeak()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := p.Process(context.Background(), bytes.NewReader(src)); err != nil {
+					b.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(float64(stop()-base)/(1<<20), "peak-MB")
+	b.ReportMetric(float64(p.slots), "slots")
+}

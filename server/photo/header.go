@@ -200,9 +200,11 @@ func decodeCost(data []byte, typ string, w, h int) int64 {
 	return 8 * px
 }
 
-// workCost is the memory of scaling and encoding, whatever the photo: the
-// scaled planes twice over (turning copies them) and the encoded bytes.
-func workCost(lim Limits) int64 {
-	side := int64(lim.MaxSide)
-	return 2*3*side*side + side*side
+// workCost is the memory of scaling and encoding a w×h photo: the scaled
+// planes (three full ones at most) twice over, as turning copies them,
+// and the encoded bytes (at most a byte a pixel).
+func workCost(w, h int, lim Limits) int64 {
+	dw, dh := fit(w, h, lim.MaxSide)
+	px := int64(dw) * int64(dh)
+	return 2*3*px + px
 }

@@ -215,7 +215,7 @@ func prepare(data []byte, lim Limits) (*job, error) {
 			"width", cfg.Width, "height", cfg.Height, "max", lim.MaxPixels/1_000_000)
 	}
 	j := &job{data: data, typ: typ, w: cfg.Width, h: cfg.Height, orient: Orientation(data), lim: lim}
-	j.cost = decodeCost(data, typ, cfg.Width, cfg.Height) + workCost(lim) + int64(len(data))
+	j.cost = decodeCost(data, typ, cfg.Width, cfg.Height) + workCost(cfg.Width, cfg.Height, lim) + int64(len(data))
 	if j.cost > lim.MaxDecodeBytes {
 		return nil, queue.NewError(queue.KindInvalid, "photo_too_many_pixels", "the photo has {width}×{height} pixels stored in a way that needs {mb} MB to read, more than {max} MB: save it as an ordinary JPEG or send a smaller one",
 			"width", cfg.Width, "height", cfg.Height, "mb", j.cost>>20, "max", lim.MaxDecodeBytes>>20)

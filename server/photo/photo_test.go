@@ -7,6 +7,8 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -22,19 +24,19 @@ func decode(t *testing.T, b []byte) image.Image {
 }
 
 func TestProcessScalesAndThumbnails(t *testing.T) {
-	src := encodeJPEG(t, detailed(3000, 2000, 1), 90)
+	src := encodeJPEG(t, detailed(2200, 1400, 1), 90)
 	res, err := Process(bytes.NewReader(src), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Width != 2048 || res.Height != 1365 || res.Type != "jpeg" {
-		t.Errorf("got %d×%d %s, want 2048×1365 jpeg", res.Width, res.Height, res.Type)
+	if res.Width != 2048 || res.Height != 1303 || res.Type != "jpeg" {
+		t.Errorf("got %d×%d %s, want 2048×1303 jpeg", res.Width, res.Height, res.Type)
 	}
-	if b := decode(t, res.JPEG).Bounds(); b.Dx() != 2048 || b.Dy() != 1365 {
+	if b := decode(t, res.JPEG).Bounds(); b.Dx() != 2048 || b.Dy() != 1303 {
 		t.Errorf("photo is %v", b)
 	}
-	if b := decode(t, res.Thumb).Bounds(); b.Dx() != 320 || b.Dy() != 213 {
-		t.Errorf("thumbnail is %v, want 320×213", b)
+	if b := decode(t, res.Thumb).Bounds(); b.Dx() != 320 || b.Dy() != 204 {
+		t.Errorf("thumbnail is %v, want 320×204", b)
 	}
 	if !ValidHash(res.Hash) {
 		t.Errorf("hash %q", res.Hash)
@@ -209,9 +211,11 @@ func TestPixelBombRefusedBeforeDecoding(t *testing.T) {
 			Process(bytes.NewReader(b), Limits{})
 		}
 		runtime.ReadMemStats(&after)
-		if per := (after.TotalAlloc - before.TotalAlloc) / 10; per > 64<<10 {
+		per := (after.TotalAlloc - before.TotalAlloc) / 10
+		if per > 64<<10 {
 			t.Errorf("%s: refusing the bomb allocated %d bytes", name, per)
 		}
+		t.Logf("%s bomb of %d bytes refused after allocating %d bytes", name, len(b), per)
 	}
 }
 
@@ -415,5 +419,40 @@ func TestOrientationParserBounds(t *testing.T) {
 	binary.LittleEndian.PutUint16(bad[8+2+12+8:], 9)
 	if tiffOrientation(bad) != 1 {
 		t.Error("orientation 9 is not an orientation")
+	}
+}
+
+func TestWebPLossy(t *testing.T) {
+	// Lossy WebP (VP8), opaque and with an alpha chunk: see testdata/README.md.
+	for _, name := range []string{"lossy.webp", "lossy-alpha.webp"} {
+		src, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Process(bytes.NewReader(src), Limits{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if res.Type != "webp" || res.Width != 96 || res.Height != 64 {
+			t.Errorf("%s: %s %d×%d", name, res.Type, res.Width, res.Height)
+		}
+		m := decode(t, res.JPEG)
+		for k := range 4 {
+			if got := cornerOf(m, k); got != k {
+				t.Errorf("%s: corner %d shows %d", name, k, got)
+			}
+		}
+		r, g, b, _ := m.At(48, 32).RGBA()
+		if r>>8 > 40 || g>>8 > 40 || b>>8 > 40 {
+			t.Errorf("%s: the middle is %d,%d,%d, want black", name, r>>8, g>>8, b>>8)
+		}
+		r, g, b, _ = m.At(24, 8).RGBA()
+		want := uint8(0) // black background
+		if name == "lossy-alpha.webp" {
+			want = 255 // transparent, on white
+		}
+		if !near(r>>8, want) || !near(g>>8, want) || !near(b>>8, want) {
+			t.Errorf("%s: the background is %d,%d,%d, want %d", name, r>>8, g>>8, b>>8, want)
+		}
 	}
 }

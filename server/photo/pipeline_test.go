@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"sync"
 	"testing"
 	"time"
@@ -92,17 +93,20 @@ func TestPipelineBoundsWhatRunsAtOnce(t *testing.T) {
 		}
 		most, mostReserved = max(most, running), max(mostReserved, reserved)
 	}
-	src := encodeJPEG(t, detailed(1200, 900, 8), 85)
+	src := encodeJPEG(t, detailed(600, 450, 8), 85)
 	want, err := Process(bytes.NewReader(src), Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
-	for range 20 {
+	for i := range 20 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			res, err := p.Process(context.Background(), bytes.NewReader(src))
+			if i%2 == 1 {
+				res, err = p.ProcessBytes(context.Background(), src)
+			}
 			if err != nil || res.Hash != want.Hash {
 				t.Errorf("through the pipeline: %v, hash %s want %s", err, res.Hash, want.Hash)
 			}
@@ -124,6 +128,9 @@ func TestPipelineJudgesHeadersWithoutWaiting(t *testing.T) {
 		if _, err := p.Process(ctx, bytes.NewReader(b)); codeOf(err) != "photo_too_many_pixels" {
 			t.Errorf("%s bomb: %v", name, err)
 		}
+		if _, err := p.ProcessBytes(ctx, b); codeOf(err) != "photo_too_many_pixels" {
+			t.Errorf("%s bomb in memory: %v", name, err)
+		}
 	}
 	for name, c := range map[string]struct {
 		b    []byte
@@ -136,6 +143,9 @@ func TestPipelineJudgesHeadersWithoutWaiting(t *testing.T) {
 	} {
 		if _, err := p.Process(ctx, bytes.NewReader(c.b)); codeOf(err) != c.code {
 			t.Errorf("%s: %v, want %s", name, err, c.code)
+		}
+		if _, err := p.ProcessBytes(ctx, c.b); codeOf(err) != c.code {
+			t.Errorf("%s in memory: %v, want %s", name, err, c.code)
 		}
 	}
 	// A good photo waits, and gives up with its caller.
@@ -155,5 +165,36 @@ func TestPipelineJudgesHeadersWithoutWaiting(t *testing.T) {
 	big := &countingReader{r: bytes.NewReader(append(encodeJPEG(t, detailed(64, 64, 9), 80), make([]byte, 20<<20)...))}
 	if _, err := p.Process(ctx, struct{ *countingReader }{big}); codeOf(err) != "photo_too_large" || big.n > 10<<20+headSize {
 		t.Errorf("a 20 MB stream: %v after %d bytes", err, big.n)
+	}
+}
+
+func TestPipelineLongHeaders(t *testing.T) {
+	// Colour profiles may fill several APP2 segments before the frame:
+	// 300 KB of them put the size past the part read before waiting.
+	j := encodeJPEG(t, detailed(200, 100, 10), 85)
+	long := []byte{0xFF, 0xD8}
+	for range 5 {
+		seg := append([]byte("ICC_PROFILE\x00"), make([]byte, 60000)...)
+		long = append(long, 0xFF, 0xE2, byte((len(seg)+2)>>8), byte(len(seg)+2))
+		long = append(long, seg...)
+	}
+	long = append(long, j[2:]...)
+	p := NewPipeline(Limits{}, 2, 0)
+	var reserved int64
+	p.observe = func(n int64, start bool) {
+		if start {
+			reserved = n
+		}
+	}
+	res, err := p.Process(context.Background(), struct{ io.Reader }{bytes.NewReader(long)})
+	if err != nil || res.Width != 200 {
+		t.Fatalf("a photo with 300 KB of headers: %v", err)
+	}
+	if reserved != p.size {
+		t.Errorf("reserved %d, want the whole budget %d (its cost unknown before reading)", reserved, p.size)
+	}
+	// Broken past the headers: refused once read.
+	if _, err := p.Process(context.Background(), bytes.NewReader(long[:headSize+1000])); codeOf(err) != "photo_broken" {
+		t.Errorf("cut after its headers: %v", err)
 	}
 }

@@ -69,43 +69,36 @@ func newTaps(n, m int) taps {
 	return t
 }
 
-// resample scales a picture of sw×sh samples of nc channels (interleaved)
-// down to dw×dh. It asks src for the input rows in order, each at most
-// once, and gives dst the output rows in order; the slices are reused.
-func resample(sw, sh, dw, dh, nc int, src func(y int, row []float32), dst func(y int, row []float32)) {
-	hx, vy := newTaps(sw, dw), newTaps(sh, dh)
-	in := make([]float32, sw*nc)
+// filterRow applies taps to one row of nc interleaved channels.
+func filterRow(t taps, nc int, in, out []float32) {
+	for x := range t.first {
+		f, n, o := int(t.first[x])*nc, int(t.count[x]), int(t.off[x])
+		ws := t.w[o : o+n]
+		for c := range nc {
+			var s float32
+			for k, w := range ws {
+				s += w * in[f+k*nc+c]
+			}
+			out[x*nc+c] = s
+		}
+	}
+}
+
+// resample scales a picture of sh rows down to dh rows of dw samples of
+// nc channels (interleaved). horizontal gives input row y already scaled
+// to dw samples; resample asks for the rows in order, each at most once,
+// and gives dst the output rows in order. The slices are reused.
+func resample(sh, dw, dh, nc int, horizontal func(y int, out []float32), dst func(y int, row []float32)) {
+	vy := newTaps(sh, dh)
 	cache, acc := make([]float32, dw*nc), make([]float32, dw*nc)
 	cached := -1
-	horizontal := func(y int) {
-		src(y, in)
-		for x := range dw {
-			f, n, o := int(hx.first[x])*nc, int(hx.count[x]), int(hx.off[x])
-			ws := hx.w[o : o+n]
-			if nc == 1 {
-				var s float32
-				for k, w := range ws {
-					s += w * in[f+k]
-				}
-				cache[x] = s
-				continue
-			}
-			for c := range nc {
-				var s float32
-				for k, w := range ws {
-					s += w * in[f+k*nc+c]
-				}
-				cache[x*nc+c] = s
-			}
-		}
-		cached = y
-	}
 	for j := range dh {
 		clear(acc)
 		f, n, o := int(vy.first[j]), int(vy.count[j]), int(vy.off[j])
 		for k := range n {
 			if f+k != cached {
-				horizontal(f + k)
+				horizontal(f+k, cache)
+				cached = f + k
 			}
 			w := vy.w[o+k]
 			for i, v := range cache {
@@ -129,9 +122,17 @@ func clamp8(v float32) byte {
 // scaledPlane is p scaled down to w×h.
 func (p plane) scaled(w, h int) plane {
 	out := newPlane(w, h)
-	resample(p.w, p.h, w, h, 1, func(y int, row []float32) {
-		for x, v := range p.pix[y*p.stride : y*p.stride+p.w] {
-			row[x] = float32(v)
+	hx := newTaps(p.w, w)
+	resample(p.h, w, h, 1, func(y int, out []float32) {
+		// The samples are read as bytes where they lie.
+		in := p.pix[y*p.stride : y*p.stride+p.w]
+		for x := range out {
+			f, n, o := int(hx.first[x]), int(hx.count[x]), int(hx.off[x])
+			var s float32
+			for k, w := range hx.w[o : o+n] {
+				s += w * float32(in[f+k])
+			}
+			out[x] = s
 		}
 	}, func(y int, row []float32) {
 		o := out.pix[y*out.stride : y*out.stride+w]
@@ -193,13 +194,16 @@ func scaled(m image.Image, w, h int) ycc {
 	// scaled in full-resolution YCbCr.
 	out := ycc{y: newPlane(w, h), cb: newPlane(w, h), cr: newPlane(w, h)}
 	read := pixelReader(m)
-	resample(b.Dx(), b.Dy(), w, h, 3, func(y int, row []float32) {
+	hx := newTaps(b.Dx(), w)
+	row := make([]float32, 3*b.Dx())
+	resample(b.Dy(), w, h, 3, func(y int, out []float32) {
 		for x := range b.Dx() {
 			r, g, bl := read(b.Min.X+x, b.Min.Y+y)
 			row[3*x] = 0.299*r + 0.587*g + 0.114*bl
 			row[3*x+1] = 128 - 0.168736*r - 0.331264*g + 0.5*bl
 			row[3*x+2] = 128 + 0.5*r - 0.418688*g - 0.081312*bl
 		}
+		filterRow(hx, 3, row, out)
 	}, func(y int, row []float32) {
 		for x := range w {
 			o := y*w + x

@@ -28,6 +28,7 @@ import (
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/hub"
+	"luot/server/open311"
 	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/servertest/backend"
@@ -59,21 +60,22 @@ type Device = backend.Device
 
 // config is what the options set.
 type config struct {
-	office   queue.Office
-	others   []queue.Office
-	staff    []queue.Staff
-	devices  []Device
-	start    time.Time
-	log      *slog.Logger
-	hubBuf   int
-	pub      func(office string, seq int64)
-	apiCfg   []func(*api.Config)
-	webCfg   []func(*web.Config)
-	limits   *api.CitizenLimits
-	noWeb    bool
-	wrap     func(http.Handler) http.Handler
-	testLogs bool
-	feedback *feedback.Config
+	office     queue.Office
+	others     []queue.Office
+	staff      []queue.Staff
+	devices    []Device
+	start      time.Time
+	log        *slog.Logger
+	hubBuf     int
+	pub        func(office string, seq int64)
+	apiCfg     []func(*api.Config)
+	open311Cfg []func(*open311.Config)
+	webCfg     []func(*web.Config)
+	limits     *api.CitizenLimits
+	noWeb      bool
+	wrap       func(http.Handler) http.Handler
+	testLogs   bool
+	feedback   *feedback.Config
 }
 
 // Option changes what New builds.
@@ -132,6 +134,13 @@ func WithWebConfig(f func(*web.Config)) Option {
 	return func(c *config) { c.webCfg = append(c.webCfg, f) }
 }
 
+// WithOpen311Config changes the Open311 endpoint's configuration before
+// open311.New (PublicURL, limits…); Store, Feedback, the photos, Now, Log
+// and Published are already set.
+func WithOpen311Config(f func(*open311.Config)) Option {
+	return func(c *config) { c.open311Cfg = append(c.open311Cfg, f) }
+}
+
 // WithFeedback gives the main office the feedback configuration c
 // instead of backend.DemoFeedback (its Office is set to the main office).
 func WithFeedback(c *feedback.Config) Option { return func(o *config) { o.feedback = c } }
@@ -169,6 +178,8 @@ type Server struct {
 	Feedback *feedback.Config
 	Photos   *photo.Dir
 	Pipeline *photo.Pipeline
+	// Open311 is the Open311 endpoint, at /open311/ (not with WithoutWeb).
+	Open311 *open311.Server
 }
 
 // New starts a server: by default DemoOffice, clerks nv1…nv4 and an admin
@@ -210,6 +221,14 @@ func New(t testing.TB, opts ...Option) *Server {
 	if c.limits != nil {
 		s.API.SetCitizenLimits(*c.limits)
 	}
+	ocfg := open311.Config{Store: db, Feedback: b.Feedback, PhotoPipeline: b.Pipeline, PhotoDir: b.Photos,
+		PublicURL: acfg.PublicURL, Now: s.Clock.Now, Log: c.log, Published: s.API.ReportEvent, ClientAddr: s.API.ClientAddr}
+	for _, f := range c.open311Cfg {
+		f(&ocfg)
+	}
+	if s.Open311, err = open311.New(ocfg); err != nil {
+		t.Fatal(err)
+	}
 	var h http.Handler = s.API
 	if !c.noWeb {
 		wcfg := web.Config{Engine: s.Engine, DB: db, Hub: s.Hub, Now: s.Clock.Now, Log: c.log}
@@ -224,6 +243,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		}
 		mux := http.NewServeMux()
 		mux.Handle("/api/", s.API)
+		mux.Handle("/open311/", s.Open311)
 		mux.Handle("/", s.Web)
 		h = mux
 	}
