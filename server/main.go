@@ -304,7 +304,7 @@ func run(ctx context.Context, args []string) error {
 	handler.SetCitizenLimits(limits)
 	wcfg := web.Config{Engine: eng, DB: db, Hub: h, PublicURL: public, AllowedOrigins: origins, Now: time.Now, Log: log, MinAdminPIN: o.adminPINMin}
 	if fb != nil {
-		wcfg.Feedback = web.FeedbackPages{Office: fb.cfg.Office, TileURL: fb.file.Map.TileURL, Config: fb.cfg}
+		wcfg.Feedback, wcfg.FeedbackTileURL = fb.cfg, fb.file.Map.TileURL
 	}
 	pages, err := web.New(wcfg)
 	if err != nil {

@@ -233,7 +233,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	if !c.noWeb {
 		wcfg := web.Config{Engine: s.Engine, DB: db, Hub: s.Hub, Now: s.Clock.Now, Log: c.log}
 		if b.Feedback != nil {
-			wcfg.Feedback = web.FeedbackPages{Office: b.Feedback.Office, TileURL: b.FeedbackMap.TileURL, Config: b.Feedback}
+			wcfg.Feedback, wcfg.FeedbackTileURL = b.Feedback, b.FeedbackMap.TileURL
 		}
 		for _, f := range c.webCfg {
 			f(&wcfg)

@@ -86,30 +86,6 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 	var bk struct{ Booking api.BookingJSON }
 	e.call("POST", "/api/v1/offices/hcm-q1/bookings", nil, map[string]string{"service": "xay-dung", "date": "2026-11-27", "slot": "15:00", "name": "Le Thi Hoa", "phone": "0912000002"}, 201, &bk)
 	phones := 100
-	// Feedback reports: one open, one resolved with an answer and photos
-	// (its reporter's link shows the verdict), the administrator acting
-	// as moderator. Their texts, like people's names, are data written
-	// without marks.
-	var mine api.CreatedReportJSON
-	e.fileReportJSON(map[string]string{"category": "rac-thai", "description": "Rac do dong o goc duong", "address": "So 12 Le Loi", "lat": "10.77700", "lon": "106.70095", "name": "Tran Van Tam", "phone": "0912000003"}, &mine, paPNG(t, 320, 240))
-	e.fileReport(map[string]string{"category": "via-he", "description": "Quan ca phe chiem het via he", "lat": "10.77650", "lon": "106.70030", "anonymous": "1"})
-	for _, step := range []struct {
-		action string
-		body   map[string]any
-	}{{"accept", nil}, {"assign", map[string]any{"unit": "moi-truong"}}, {"answer", map[string]any{"text": "Da thu gom rac, phat nguoi do trom."}}, {"resolve", nil}} {
-		e.call("POST", "/api/v1/feedback/reports/"+mine.Report.Code+"/"+step.action, bearer(adm), step.body, 200, nil)
-	}
-	var sent int
-	sendReport := func(ctx context.Context, lang string) error {
-		sent++
-		return chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/pa/new"),
-			chromedp.WaitVisible(`[data-category="xay-dung"]`),
-			chromedp.Click(`[data-category="xay-dung"]`),
-			chromedp.SendKeys(`#address`, fmt.Sprintf("Hem %d Nguyen Hue", sent)),
-			chromedp.SendKeys(`#description`, "Nha dang xay lan ra hem"),
-			chromedp.Click(`#anonymous`),
-			chromedp.Click(`#submit`))
-	}
 	// Feedback reports for the staff's pages: one new with the reporter's
 	// name, one assigned to the handler's ward (its answer form open).
 	fbNew := e.fileNew(newReport{category: "rac-thai", description: "Rac thai do tren via he", address: "12 Le Loi",
@@ -155,18 +131,6 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 		{name: "book", who: "citizen", path: "/o/hcm-q1/book", ready: `document.querySelectorAll('#slots button').length > 0`, shotAt: 390},
 		{name: "booking", who: "citizen", path: bk.Booking.ManageURL, ready: `document.querySelector('#code') && document.querySelector('#code').textContent.trim().length === 6`, shotAt: 390},
 		{name: "cancel", who: "citizen", path: "/cancel", ready: `document.readyState === "complete"`, shotAt: 390},
-		{name: "pa-start", who: "citizen", path: "/pa", ready: `!!document.querySelector('#send')`, shotAt: 390},
-		{name: "pa-new", who: "citizen", path: "/pa/new", ready: `document.querySelectorAll('#categories [data-category]').length === 3`, shotAt: 390},
-		{name: "pa-new-incomplete", who: "citizen", go_: func(ctx context.Context, lang string) error {
-			return chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/pa/new"),
-				chromedp.WaitVisible(`[data-category="xay-dung"]`),
-				chromedp.Click(`#submit`))
-		}, ready: `!document.querySelector('#error').hidden && document.querySelector('#error').textContent.trim() !== ""`},
-		{name: "pa-sent", who: "citizen", go_: sendReport, ready: `!document.querySelector('#done').hidden && document.querySelector('#done-code').textContent.startsWith("PA-")`, shotAt: 390},
-		{name: "pa-list", who: "citizen", path: "/pa/list", ready: `document.querySelectorAll('#reports li').length >= 2`, shotAt: 390},
-		{name: "pa-map", who: "citizen", path: "/pa/list?view=map", ready: `!document.querySelector('#map-view').hidden && document.querySelectorAll('#map .pa-dot').length >= 2`},
-		{name: "pa-report", who: "citizen", path: mine.ReportURL, ready: `document.querySelector('#code').textContent.startsWith("PA-") && !document.querySelector('#verdict').hidden && document.querySelectorAll('#timeline li').length >= 4`, shotAt: 390},
-		{name: "pa-report-unknown", who: "citizen", path: "/pa/PA-0001-99999", ready: `!document.querySelector('#error').hidden && document.querySelector('#error').textContent.trim() !== ""`},
 		{name: "clerk-login", who: "citizen", staff: true, path: "/clerk/login", ready: `!!document.getElementById("staff")`, shotAt: 1366},
 		{name: "admin-login", who: "citizen", staff: true, path: "/admin/login", ready: `!!document.getElementById("staff")`},
 		{name: "wrong-pin", who: "citizen", staff: true, go_: func(ctx context.Context, lang string) error {
@@ -207,6 +171,8 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 			return chromedp.Do(ctx, chromedp.SendKeys(`#reason`, "Khong du thong tin"), chromedp.Click(`#act-refuse`))
 		}, ready: `document.getElementById("confirm").open`},
 	}
+
+	pages = append(pages, paCrawlPages(t, e, adm)...)
 
 	// The crawl visits some 150 pages: its browsers' bound (a hang, not
 	// slowness) is longer than a single test's.

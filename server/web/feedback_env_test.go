@@ -85,7 +85,7 @@ func newFeedbackStack(t testing.TB, s stack) *env {
 		c.Feedback, c.PhotoPipeline, c.PhotoDir = cfg, pipe, dir
 		c.FeedbackLimits = api.FeedbackLimits{PerAddrBurst: 1000, PerAddrEvery: time.Second, PerPhoneBurst: 1000, PerPhoneEvery: time.Second}
 	}
-	s.webCfg = func(c *Config) { c.Feedback = FeedbackPages{Office: s.office.ID, Config: cfg} }
+	s.webCfg = func(c *Config) { c.Feedback = cfg }
 	return newStack(t, s)
 }
 
@@ -113,7 +113,7 @@ type newReport struct {
 	photos                                      [][]byte
 }
 
-// fileNew sends a report as the citizen's page does (fileReport) and
+// fileNew sends a report as the citizen's page does (paFile) and
 // returns its code.
 func (e *env) fileNew(n newReport) string {
 	e.t.Helper()
@@ -127,7 +127,7 @@ func (e *env) fileNew(n newReport) string {
 	if n.anonymous {
 		fields["anonymous"] = "1"
 	}
-	return e.fileReport(fields, n.photos...)
+	return e.paFile(fields, n.photos...)
 }
 
 // act takes a staff action on a report through the API with token's

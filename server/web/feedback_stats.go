@@ -47,7 +47,7 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request) (*auth.Se
 	if !ok {
 		return nil, "", nil, nil, false
 	}
-	cfg := s.cfg.Feedback.Config
+	cfg := s.cfg.Feedback
 	st, isStore := s.cfg.DB.(feedback.Store)
 	if cfg == nil || !isStore || cfg.Office != se.Office {
 		s.fail(w, r, http.StatusNotFound, "feedback reports are not set up on this server: ask the administrator to configure them")

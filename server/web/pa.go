@@ -9,26 +9,7 @@ import (
 	"strings"
 
 	"luot/assets"
-	"luot/server/feedback"
 )
-
-// FeedbackPages configures the citizens' feedback pages /pa….
-type FeedbackPages struct {
-	// Office is the office whose reports the pages show and take (the
-	// office that runs the city's app, api.Config.Feedback's); "" when
-	// the server takes no feedback reports: the pages answer 404.
-	Office string
-	// TileURL is the map tiles' URL template, as the API gives it to the
-	// pages ("https://tile.example/{z}/{x}/{y}.png"); its origin is added
-	// to the pages' Content-Security-Policy for images. "" draws the
-	// markers on a plain background.
-	TileURL string
-	// Config is the feedback configuration (api.Config.Feedback's), for
-	// the staff's statistics page, which names categories and units from
-	// it and reads the reports from DB (a feedback.Store); nil: that page
-	// says feedback reports are not set up.
-	Config *feedback.Config
-}
 
 // Feedback reports' citizen pages (phone first, Vietnamese with an
 // English switch, like the other citizen pages; html/template files in
@@ -39,6 +20,8 @@ type FeedbackPages struct {
 //	GET /pa/list     the public list and map, with filters
 //	GET /pa/{code}   a report (?k= its reporter's link): timeline, answer, photos, verdict
 //
+// They are the reports of Config.Feedback's office; without a feedback
+// configuration they answer 404.
 // The map is Leaflet, served from /static/vendor/leaflet/ when
 // scripts/setup.sh has put it there; without it the pages leave the map
 // out and say so.
@@ -50,7 +33,7 @@ func (s *Server) paRoutes() error {
 	_, jsErr := fs.Stat(assets.Web, "web/static/vendor/leaflet/leaflet.js")
 	_, cssErr := fs.Stat(assets.Web, "web/static/vendor/leaflet/leaflet.css")
 	s.leaflet = jsErr == nil && cssErr == nil
-	s.paCSP = paPolicy(s.cfg.Feedback.TileURL)
+	s.paCSP = paPolicy(s.cfg.FeedbackTileURL)
 	for _, name := range []string{"pa", "pa-new", "pa-list", "pa-report"} {
 		t, err := template.ParseFS(files, "pa-head.html", name+".html")
 		if err != nil {
@@ -77,13 +60,12 @@ type paData struct {
 
 func (s *Server) paPage(name string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		office := s.cfg.Feedback.Office
-		if office == "" {
+		if s.cfg.Feedback == nil || s.cfg.Feedback.Office == "" {
 			http.Error(w, "Máy chủ này không nhận phản ánh / this server takes no feedback reports", http.StatusNotFound)
 			return
 		}
 		var b bytes.Buffer
-		if err := s.paTpl[name].ExecuteTemplate(&b, name+".html", paData{Office: office, Leaflet: s.leaflet}); err != nil {
+		if err := s.paTpl[name].ExecuteTemplate(&b, name+".html", paData{Office: s.cfg.Feedback.Office, Leaflet: s.leaflet}); err != nil {
 			s.log.Error("render feedback page", "page", name, "err", err)
 			http.Error(w, "the page could not be made", http.StatusInternalServerError)
 			return

@@ -54,7 +54,7 @@ func paStaff() []queue.Staff {
 func TestBrowserPAJourney(t *testing.T) {
 	e := newPAStack(t, stack{office: citOffice(), staff: paStaff(), kiosk: queue.Device{ID: "k1", Name: "k1"}})
 	// Someone reported the same rubbish a few metres away already.
-	other := e.fileReport(map[string]string{"category": "rac-thai", "description": "Rac do dong goc duong", "lat": "10.77700", "lon": "106.70095"}, paPNG(t, 200, 150))
+	other := e.paFile(map[string]string{"category": "rac-thai", "description": "Rac do dong goc duong", "lat": "10.77700", "lon": "106.70095"}, paPNG(t, 200, 150))
 
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.png")
@@ -111,6 +111,7 @@ func TestBrowserPAJourney(t *testing.T) {
 	run(t, ctx, chromedp.Click(`#submit`))
 	waitJS(t, ctx, "confirmation", `!document.querySelector('#done').hidden && /^PA-\d{4}-\d+$/.test(document.querySelector('#done-code').textContent) && document.querySelector('#done-link').textContent.includes("?k=")`)
 	code, _ := chromedp.Run(ctx, chromedp.Text(`#done-code`))
+	waitJS(t, ctx, "the reporter's own link", `document.querySelector('#done-nolink').hidden && document.querySelector('#done-open').getAttribute('href').includes("?k=")`)
 	shot(t, ctx, *paScreens, "pa-sent.png")
 
 	rep := e.storedReport(code)
@@ -158,7 +159,7 @@ func TestBrowserPAJourney(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(e.srv.URL+"/pa/list"))
 	waitJS(t, ctx, "public list", `[...document.querySelectorAll('#reports li')].map((li) => li.dataset.code).join() === "`+code+`,`+other+`"`)
 	run(t, ctx, chromedp.Click(`#show-map`))
-	waitJS(t, ctx, "public map", `!document.querySelector('#map-view').hidden && document.querySelectorAll('#map .pa-dot').length === 2 && !!document.querySelector('#map .pa-dot[data-code="`+code+`"]') && !document.querySelector('#no-tiles').hidden && !!document.querySelector('#map .leaflet-control-scale')`)
+	waitJS(t, ctx, "public map", `!document.querySelector('#map-view').hidden && document.querySelectorAll('#map .pa-dot').length === 2 && !!document.querySelector('#map .pa-dot[data-code="`+code+`"]') && !document.querySelector('#no-tiles').hidden && !!document.querySelector('#map .leaflet-control-scale') && document.querySelectorAll('#map svg path').length === 1`)
 	shot(t, ctx, *paScreens, "pa-map.png")
 	html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
 	if err != nil {
@@ -173,18 +174,18 @@ func TestBrowserPAJourney(t *testing.T) {
 	}
 }
 
-// fileReport files a report through the API as a citizen's phone does
+// paFile files a report through the API as a citizen's phone does
 // (multipart, with photos) and returns its code.
-func (e *env) fileReport(fields map[string]string, photos ...[]byte) string {
+func (e *env) paFile(fields map[string]string, photos ...[]byte) string {
 	e.t.Helper()
 	var out api.CreatedReportJSON
-	e.fileReportJSON(fields, &out, photos...)
+	e.paFileJSON(fields, &out, photos...)
 	return out.Report.Code
 }
 
-// fileReportJSON is fileReport that gives the whole answer (the token
+// paFileJSON is paFile that gives the whole answer (the token
 // and the reporter's link).
-func (e *env) fileReportJSON(fields map[string]string, out *api.CreatedReportJSON, photos ...[]byte) {
+func (e *env) paFileJSON(fields map[string]string, out *api.CreatedReportJSON, photos ...[]byte) {
 	e.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
@@ -402,7 +403,7 @@ func (e *env) callMultipart(path string, fields map[string]string, lang string, 
 func TestBrowserPAReopen(t *testing.T) {
 	e := newPAStack(t, stack{office: citOffice(), staff: paStaff(), kiosk: queue.Device{ID: "k1", Name: "k1"}})
 	var rep api.CreatedReportJSON
-	e.fileReportJSON(map[string]string{"category": "rac-thai", "description": "Cống bẩn", "address": "Hẻm 5 Lê Lợi", "name": "Lê Văn Bảy", "phone": "0912000004"}, &rep)
+	e.paFileJSON(map[string]string{"category": "rac-thai", "description": "Cống bẩn", "address": "Hẻm 5 Lê Lợi", "name": "Lê Văn Bảy", "phone": "0912000004"}, &rep)
 	code := rep.Report.Code
 	mod := bearer(e.login("dp1", ""))
 	for _, step := range []struct {
@@ -434,4 +435,48 @@ func TestBrowserPAReopen(t *testing.T) {
 	// Resolved again: satisfied is still possible, a second reopening not.
 	e.call("POST", "/api/v1/feedback/reports/"+code+"/resolve", mod, map[string]any{}, 200, nil)
 	waitJS(t, ctx, "resolved again, live", `document.querySelector('#status').textContent === "Đã xử lý" && !document.querySelector('#verdict').hidden && !document.querySelector('#satisfied').hidden && document.querySelector('#reopen-form').hidden`)
+}
+
+// TestBrowserPAResendAfterLostAnswer: the report reaches the server but
+// its answer is lost on the way back (the phone's network drops); the
+// page says to send again, and sending again gives the same report, not
+// a second one (the same Idempotency-Key).
+func TestBrowserPAResendAfterLostAnswer(t *testing.T) {
+	e := newPAStack(t, stack{office: citOffice(), staff: paStaff(), kiosk: queue.Device{ID: "k1", Name: "k1"}})
+	ctx := newBrowser(t)
+	run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/pa/new"))
+	waitJS(t, ctx, "tiles", `document.querySelectorAll('#categories [data-category]').length === 3`)
+	// The first answer to a report is dropped after the server made it.
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const f = window.fetch;
+		window.keys = [];
+		window.fetch = async (u, o) => {
+			const res = await f(u, o);
+			if (o && o.method === "POST" && String(u).endsWith("/reports")) {
+				window.keys.push(o.headers["Idempotency-Key"]);
+				if (window.keys.length === 1) throw new TypeError("network");
+			}
+			return res;
+		};
+	})()`))
+	run(t, ctx, chromedp.Click(`[data-category="xay-dung"]`),
+		chromedp.SendKeys(`#address`, "Hẻm 9 Nguyễn Huệ"),
+		chromedp.SendKeys(`#description`, "Công trình lấn hẻm"),
+		chromedp.Click(`#anonymous`),
+		chromedp.Click(`#submit`))
+	waitJS(t, ctx, "the lost answer", `document.querySelector('#error').textContent.startsWith("Không kết nối được máy chủ") && !document.querySelector('#submit').disabled`)
+	run(t, ctx, chromedp.Click(`#submit`))
+	waitJS(t, ctx, "sent once", `!document.querySelector('#done').hidden && window.keys.length === 2 && window.keys[0] === window.keys[1] && window.keys[0].length === 32`)
+	code, _ := chromedp.Run(ctx, chromedp.Text(`#done-code`))
+	var list struct{ Reports []api.PublicReportJSON }
+	e.call("GET", "/api/v1/offices/hcm-q1/reports", nil, nil, 200, &list)
+	if len(list.Reports) != 1 || list.Reports[0].Code != code {
+		t.Fatalf("after sending again: %d reports %+v, want %s alone", len(list.Reports), list.Reports, code)
+	}
+	// The repeated answer has no reporter's link: the page leads to the
+	// public report.
+	if href, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#done-open').getAttribute('href')`)); href != "/pa/"+code {
+		t.Fatalf("the replayed report links to %q", href)
+	}
+	waitJS(t, ctx, "the link's loss said", `!document.querySelector('#done-nolink').hidden`)
 }

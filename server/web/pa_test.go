@@ -50,7 +50,7 @@ func TestPAPages(t *testing.T) {
 		{"https://a.example;script-src", "img-src 'self' data:;"},
 		{"https://a.example'x", "img-src 'self' data:;"},
 	} {
-		w, err := New(Config{Engine: e.eng, DB: e.db, Log: e.web.log, Feedback: FeedbackPages{Office: "hcm-q1", TileURL: c.tiles}})
+		w, err := New(Config{Engine: e.eng, DB: e.db, Log: e.web.log, Feedback: paFeedback(), FeedbackTileURL: c.tiles})
 		if err != nil {
 			t.Fatal(err)
 		}

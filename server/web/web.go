@@ -19,6 +19,7 @@ import (
 	"luot/assets"
 	"luot/server/auth"
 	"luot/server/engine"
+	"luot/server/feedback"
 	"luot/server/hub"
 	"luot/server/queue"
 )
@@ -55,11 +56,20 @@ type Config struct {
 	Now func() time.Time
 	// Log receives errors (slog.Default when nil).
 	Log *slog.Logger
+	// Feedback is the feedback reports' configuration of the office that
+	// runs them (api.Config.Feedback's): the citizens' pages /pa… and the
+	// staff's statistics read it, the reports from DB, which must then
+	// keep them too (feedback.Store). nil: no feedback pages.
+	Feedback *feedback.Config
 	// MinAdminPIN is the shortest PIN the administration forms accept for
 	// an administrator (queue.DefaultMinAdminPIN when 0).
 	MinAdminPIN int
-	// Feedback configures the citizens' feedback pages (/pa…).
-	Feedback FeedbackPages
+	// FeedbackTileURL is the map tiles' URL template of the citizens'
+	// feedback pages (/pa…), as the API gives it to them
+	// ("https://tile.example/{z}/{x}/{y}.png"): its origin is added to
+	// their Content-Security-Policy for images. "" draws the markers on a
+	// plain background.
+	FeedbackTileURL string
 }
 
 // Server is the web pages' http.Handler. Make it with New.

@@ -408,6 +408,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     $("#done-code").textContent = rep.code;
     $("#done-link").textContent = new URL(url, location.href).href;
     $("#done-open").href = url;
+    $("#done-nolink").hidden = !!(r.report_url || r.token);
     $("#form").hidden = true;
     $("#done").hidden = false;
     window.scrollTo(0, 0);

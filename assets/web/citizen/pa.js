@@ -124,6 +124,13 @@ const PA = (() => {
       if (m.attribution) L.control.attribution({ prefix: false }).addAttribution(textOnly(m.attribution)).addTo(lm);
     }
     L.control.scale({ imperial: false }).addTo(lm);
+    // The wards' boundaries, when configured: on a map without tiles
+    // they are what the dots stand in.
+    if (cfg.wards && cfg.wards.type === "FeatureCollection") {
+      try {
+        L.geoJSON(cfg.wards, { interactive: false, style: { color: "#0b4f8a", weight: 1.5, opacity: 0.7, fillOpacity: 0.05 } }).addTo(lm);
+      } catch (e) { /* a boundary Leaflet cannot draw: the map without it */ }
+    }
     let zoom = null;
     const zoomLang = () => {
       if (zoom) zoom.remove();
