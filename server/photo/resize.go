@@ -119,8 +119,12 @@ func clamp8(v float32) byte {
 	return byte(v + 0.5)
 }
 
-// scaledPlane is p scaled down to w×h.
+// scaled is p scaled down to w×h; p itself when it has that size (the
+// planes are never written once made).
 func (p plane) scaled(w, h int) plane {
+	if w == p.w && h == p.h {
+		return p
+	}
 	out := newPlane(w, h)
 	hx := newTaps(p.w, w)
 	resample(p.h, w, h, 1, func(y int, out []float32) {
