@@ -436,22 +436,30 @@
       if (!window.L) { return; }
       var box = $("r-map");
       box.hidden = false;
-      if (!map) {
-        map = L.map(box, { scrollWheelZoom: false, zoomControl: false, attributionControl: !!(config.map && config.map.attribution) });
-        L.control.zoom({ zoomInTitle: T["fb.zoom.in"], zoomOutTitle: T["fb.zoom.out"] }).addTo(map);
-        if (map.attributionControl) { map.attributionControl.setPrefix(false); }
-        if (config.map && config.map.tile_url) {
-          L.tileLayer(config.map.tile_url, { attribution: config.map.attribution || "", maxZoom: 19 }).addTo(map);
+      // The map is an extra beside the coordinates and the link: if it
+      // cannot be drawn, the page goes on without it.
+      try {
+        if (!map) {
+          // The view first: layers are placed from it.
+          map = L.map(box, { scrollWheelZoom: false, zoomControl: false, attributionControl: !!(config.map && config.map.attribution) });
+          map.setView([lat, lon], 17);
+          L.control.zoom({ zoomInTitle: T["fb.zoom.in"], zoomOutTitle: T["fb.zoom.out"] }).addTo(map);
+          if (map.attributionControl) { map.attributionControl.setPrefix(false); }
+          if (config.map && config.map.tile_url) {
+            L.tileLayer(config.map.tile_url, { attribution: config.map.attribution || "", maxZoom: 19 }).addTo(map);
+          }
+          if (config.wards) {
+            L.geoJSON(config.wards, { style: { color: "#0b4f8a", weight: 1, fillOpacity: 0.05 }, interactive: false }).addTo(map);
+          }
+          dot = L.circleMarker([lat, lon], { radius: 8, color: "#c8102e", weight: 3, fillOpacity: 0.6, interactive: false }).addTo(map);
+          box.dataset.ready = "1";
+          return;
         }
-        if (config.wards) {
-          L.geoJSON(config.wards, { style: { color: "#0b4f8a", weight: 1, fillOpacity: 0.05 }, interactive: false }).addTo(map);
-        }
-        dot = L.circleMarker([lat, lon], { radius: 8, color: "#c8102e", weight: 3, fillOpacity: 0.6, interactive: false }).addTo(map);
-        map.setView([lat, lon], 17);
-        box.dataset.ready = "1";
-        return;
+        dot.setLatLng([lat, lon]);
+      } catch (e) {
+        box.hidden = true;
+        if (window.console) { console.warn("the report's map could not be drawn", e); }
       }
-      dot.setLatLng([lat, lon]);
     }
     function drawActions() {
       var any = false;
