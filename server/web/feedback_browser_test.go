@@ -154,8 +154,9 @@ func TestBrowserStaffFeedbackOverdue(t *testing.T) {
 	e.clock.Advance(5 * 24 * time.Hour)
 	fresh := e.fileNew(newReport{category: "moi-truong", description: "Cay do chan duong", address: "3 Hai Ba Trung", anonymous: true, photos: [][]byte{red}})
 	want := map[string]string{"vi": "Quá hạn", "en": "Overdue"}
+	var ctx context.Context
 	for _, lang := range langs {
-		ctx := newBrowser(t)
+		ctx = newBrowser(t)
 		staffIn(t, ctx, e, lang, "kd1")
 		waitJS(t, ctx, "two reports", `document.querySelectorAll("#reports tr").length === 2`)
 		got := jsText(t, ctx, `[...document.querySelectorAll("#reports tr")].map(tr => tr.dataset.code + (tr.classList.contains("overdue") ? "!" : "") + "|" + tr.cells[6].textContent).join("\n")`)
@@ -178,6 +179,14 @@ func TestBrowserStaffFeedbackOverdue(t *testing.T) {
 			}
 		}
 	}
+	// The form's filters: a word of the description, then a category
+	// without reports.
+	run(t, ctx, chromedp.Navigate(e.srv.URL+"/staff/reports"))
+	waitJS(t, ctx, "the inbox", `document.querySelectorAll("#reports tr").length === 2`)
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#f-q"), "chan duong"), chromedp.Click(chromedp.CSS("#f-apply")))
+	waitJS(t, ctx, "the text search", `location.search.includes("q=chan+duong") && document.getElementById("f-q").value === "chan duong" && document.querySelectorAll("#reports tr").length === 1 && document.querySelector("#reports tr").dataset.code === "`+fresh+`"`)
+	run(t, ctx, chromedp.Navigate(e.srv.URL+"/staff/reports?category=trat-tu-do-thi"))
+	waitJS(t, ctx, "the category filter", `document.getElementById("f-category").value === "trat-tu-do-thi" && document.getElementById("fb").dataset.loaded >= 1 && document.querySelectorAll("#reports tr").length === 0 && document.getElementById("empty").getClientRects().length > 0`)
 }
 
 // TestBrowserStaffFeedbackModeration: refuse, unfounded and duplicate ask
