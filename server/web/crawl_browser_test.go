@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
@@ -22,8 +23,8 @@ var crawlViewports = [][2]int64{{390, 844}, {1366, 768}}
 // there in the language the browser is set to, and when it is ready.
 type crawlPage struct {
 	name string
-	// who is the browser that visits: "citizen" (no session), "clerk" or
-	// "admin" (logged in).
+	// who is the browser that visits: "citizen" (no session), "clerk",
+	// "admin", "moderator" or "handler" (logged in).
 	who string
 	// staff pages take the language from ?lang=; citizen pages from the
 	// phone's stored choice.
@@ -36,6 +37,9 @@ type crawlPage struct {
 	ready string
 	// shotAt is the width of its screenshot (0: none).
 	shotAt int64
+	// laptop pages are visited at 1366×768 only: the feedback staff's
+	// desk pages, which keep the crawl within its time.
+	laptop bool
 }
 
 // TestBrowserEveryPageBothLanguages visits every page, error states
@@ -64,7 +68,8 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 			},
 		},
 		// Staff ids and names are data in no language, like the people's.
-		staff: []queue.Staff{{ID: "nv1", Name: "Tran Thi Mai", Role: queue.RoleClerk}, {ID: "ql1", Name: "Le Van Hung", Role: queue.RoleAdmin}},
+		staff: []queue.Staff{{ID: "nv1", Name: "Tran Thi Mai", Role: queue.RoleClerk}, {ID: "ql1", Name: "Le Van Hung", Role: queue.RoleAdmin},
+			{ID: "kd1", Name: "Pham Thu Ha", Role: queue.RoleModerator}, {ID: "xl1", Name: "Vo Minh Tuan", Role: queue.RoleHandler, Unit: "phuong-ben-nghe"}},
 		kiosk: queue.Device{ID: "k1", Name: "k1"},
 	})
 	// A day under way: numbers waiting, one called, a booking, a ticket
@@ -81,6 +86,17 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 	var bk struct{ Booking api.BookingJSON }
 	e.call("POST", "/api/v1/offices/hcm-q1/bookings", nil, map[string]string{"service": "xay-dung", "date": "2026-11-27", "slot": "15:00", "name": "Le Thi Hoa", "phone": "0912000002"}, 201, &bk)
 	phones := 100
+	// Feedback reports for the staff's pages: one new with the reporter's
+	// name, one assigned to the handler's ward (its answer form open).
+	fbNew := e.fileNew(newReport{category: "rac-thai", description: "Rac thai do tren via he", address: "12 Le Loi",
+		name: "Nguyen Van An", phone: "0912000011", lat: "10.7725", lon: "106.6980", photos: [][]byte{testPNG(t, color.RGBA{200, 30, 30, 255})}})
+	fbAssigned := e.fileNew(newReport{category: "via-he", description: "Lan chiem via he", address: "5 Dong Khoi", anonymous: true,
+		photos: [][]byte{testPNG(t, color.RGBA{30, 120, 200, 255})}})
+	kd1 := e.login("kd1", "")
+	e.act(kd1, fbAssigned, "accept", nil)
+	e.act(kd1, fbAssigned, "assign", nil) // to the ward routing chose
+	inboxReady := `document.getElementById("fb").dataset.loaded >= 1 && document.getElementById("conn").classList.contains("ok")`
+	reportReady := `!!document.getElementById("fb").dataset.status && document.getElementById("conn").classList.contains("ok")`
 
 	take := func(phone string) func(ctx context.Context, lang string) error {
 		return func(ctx context.Context, lang string) error {
@@ -137,13 +153,35 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 		}, ready: `!document.getElementById("action-error").hidden && document.getElementById("action-error").textContent.trim() !== ""`},
 		{name: "admin", who: "admin", staff: true, path: "/admin", ready: `!!document.getElementById("services")`, shotAt: 1366},
 		{name: "reports", who: "admin", staff: true, path: "/admin/reports", ready: `document.readyState === "complete"`, shotAt: 1366},
+		{name: "feedback-login", laptop: true, who: "citizen", staff: true, path: "/staff/login", ready: `!!document.getElementById("staff")`},
+		{name: "feedback-inbox", laptop: true, who: "moderator", staff: true, path: "/staff/reports", ready: inboxReady + ` && !!document.querySelector('#reports tr[data-code="` + fbNew + `"]')`, shotAt: 1366},
+		{name: "feedback-inbox-empty", laptop: true, who: "moderator", staff: true, path: "/staff/reports?status=refused", ready: inboxReady + ` && !document.getElementById("empty").hidden`},
+		{name: "feedback-inbox-handler", laptop: true, who: "handler", staff: true, path: "/staff/reports", ready: inboxReady + ` && !!document.querySelector('#reports tr[data-code="` + fbAssigned + `"]') && !document.querySelector('#reports tr[data-code="` + fbNew + `"]')`},
+		{name: "feedback-report", laptop: true, who: "moderator", staff: true, path: "/staff/reports/" + fbNew, ready: reportReady + ` && document.querySelectorAll("#r-photos img").length === 1 && (!window.L || document.getElementById("r-map").dataset.ready === "1")`, shotAt: 1366},
+		{name: "feedback-report-handler", laptop: true, who: "handler", staff: true, path: "/staff/reports/" + fbAssigned, ready: reportReady + ` && !document.getElementById("form-answer").hidden && document.querySelectorAll("#template option").length === 2`, shotAt: 1366},
+		{name: "feedback-report-refused", laptop: true, who: "handler", staff: true, path: "/staff/reports/" + fbNew, ready: `!document.getElementById("fb-error").hidden && document.getElementById("fb-error").textContent.trim() !== ""`},
+		{name: "feedback-stats", laptop: true, who: "moderator", staff: true, path: "/staff/reports/stats", ready: `!!document.getElementById("figures") && document.querySelectorAll("svg").length >= 3`, shotAt: 1366},
+		{name: "feedback-confirm", laptop: true, who: "moderator", staff: true, go_: func(ctx context.Context, lang string) error {
+			if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/staff/reports/"+fbNew+"?lang="+lang)); err != nil {
+				return err
+			}
+			if err := poll(ctx, reportReady); err != nil {
+				return err
+			}
+			return chromedp.Do(ctx, chromedp.SendKeys(`#reason`, "Khong du thong tin"), chromedp.Click(`#act-refuse`))
+		}, ready: `document.getElementById("confirm").open`},
 	}
 
 	pages = append(pages, paCrawlPages(t, e, adm)...)
 
-	browsers := map[string]context.Context{"citizen": newBrowser(t), "clerk": newBrowser(t), "admin": newBrowser(t)}
+	// The crawl visits some 150 pages: its browsers' bound (a hang, not
+	// slowness) is longer than a single test's.
+	browser := func() context.Context { return browsertest.New(t, 20*time.Minute) }
+	browsers := map[string]context.Context{"citizen": browser(), "clerk": browser(), "admin": browser(), "moderator": browser(), "handler": browser()}
 	crawlLogin(t, browsers["clerk"], e, "/clerk/login", "nv1", "q1")
 	crawlLogin(t, browsers["admin"], e, "/admin/login", "ql1", "")
+	crawlLogin(t, browsers["moderator"], e, "/staff/login", "kd1", "")
+	crawlLogin(t, browsers["handler"], e, "/staff/login", "xl1", "")
 
 	var findings []string
 	check := func(p crawlPage, lang string, vp [2]int64) {
@@ -201,6 +239,9 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 			chromedp.Evaluate[chromedp.Void](`localStorage.setItem("luot-lang", "`+lang+`")`))
 		for _, p := range pages {
 			for _, vp := range crawlViewports {
+				if p.laptop && vp[0] != 1366 {
+					continue
+				}
 				check(p, lang, vp)
 			}
 		}

@@ -61,11 +61,12 @@ func (s *Server) staffRoutes() error {
 	m.HandleFunc("GET /board/{office}", s.boardPage)
 	m.HandleFunc("GET /board/voice/sentence", s.boardSentence)
 	m.HandleFunc("GET /board/voice/{clip}", s.voiceClip)
+	s.feedbackRoutes()
 	return nil
 }
 
 // staffTemplateNames are the pages; each is layout.html plus its file.
-var staffTemplateNames = []string{"login", "clerk", "admin", "reports", "board", "error"}
+var staffTemplateNames = []string{"login", "clerk", "admin", "reports", "board", "error", "feedback_inbox", "feedback_report", "feedback_stats"}
 
 func parseStaffTemplates() (map[string]*template.Template, error) {
 	files, err := fs.Sub(assets.Web, "web/templates/staff")
@@ -155,6 +156,19 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 // field or header) or from another origin is 403. A change's form is read
 // first, at most 64 KiB.
 func (s *Server) auth(w http.ResponseWriter, r *http.Request, p auth.Perm, login string) (*auth.Session, string, bool) {
+	se, tok, ok := s.authAny(w, r, login)
+	if !ok {
+		return nil, "", false
+	}
+	if !se.Can(p) {
+		s.fail(w, r, http.StatusForbidden, "only an administrator of the office may open this page; log in as an administrator")
+		return nil, "", false
+	}
+	return se, tok, true
+}
+
+// authAny is auth for any staff member's session, whatever the role.
+func (s *Server) authAny(w http.ResponseWriter, r *http.Request, login string) (*auth.Session, string, bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.PostForm == nil {
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
@@ -182,15 +196,12 @@ func (s *Server) auth(w http.ResponseWriter, r *http.Request, p auth.Perm, login
 		s.fail(w, r, http.StatusServiceUnavailable, "the server could not read your session because its storage is failing; try again in a moment")
 		return nil, "", false
 	}
-	if !se.Can(p) {
-		s.fail(w, r, http.StatusForbidden, "only an administrator of the office may open this page; log in as an administrator")
-		return nil, "", false
-	}
 	return se, tok, true
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	se, _, ok := s.auth(w, r, auth.ServeCounter, "/clerk/login")
+	// Every member may log out, whatever the role.
+	se, _, ok := s.authAny(w, r, "/clerk/login")
 	if !ok {
 		return
 	}
@@ -202,8 +213,11 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	s.audit(r.Context(), se.Office, se.Staff, "logout", "web")
 	auth.ClearCookie(w, strings.HasPrefix(s.cfg.PublicURL, "https://"))
 	dest := "/clerk/login"
-	if se.Can(auth.AnyCounter) && se.Counter == "" {
+	switch {
+	case se.Can(auth.AnyCounter) && se.Counter == "":
 		dest = "/admin/login"
+	case canSeeFeedback(se) && se.Counter == "":
+		dest = "/staff/login"
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)
 }
@@ -221,11 +235,14 @@ type loginData struct {
 	Office  string
 	Next    string
 	Admin   bool
+	// Reports is the login of moderators and handlers of feedback
+	// reports, who work at no counter.
+	Reports bool
 }
 
 func (s *Server) loginPage(dest string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		d := loginData{Next: dest, Admin: dest == "/admin"}
+		d := loginData{Next: dest, Admin: dest == "/admin", Reports: dest == "/staff/reports"}
 		if n := r.URL.Query().Get("next"); strings.HasPrefix(n, dest) && !strings.HasPrefix(n, "//") {
 			d.Next = n
 		}

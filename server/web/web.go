@@ -57,8 +57,9 @@ type Config struct {
 	// Log receives errors (slog.Default when nil).
 	Log *slog.Logger
 	// Feedback is the feedback reports' configuration of the office that
-	// runs them (nil: no feedback statistics page). The reports are read
-	// from DB, which must then keep them too (feedback.Store).
+	// runs them (api.Config.Feedback's): the citizens' pages /pa… and the
+	// staff's statistics read it, the reports from DB, which must then
+	// keep them too (feedback.Store). nil: no feedback pages.
 	Feedback *feedback.Config
 	// MinAdminPIN is the shortest PIN the administration forms accept for
 	// an administrator (queue.DefaultMinAdminPIN when 0).
