@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"math"
+	"mime/multipart"
 	"net/http"
 	"slices"
 	"time"
@@ -42,6 +43,17 @@ func (f *fb) maxReportBody() int64 {
 	return int64(f.lim.MaxPhotos)*f.lim.MaxPhotoBytes + maxFormFields + 64<<10
 }
 
+// multipartBody bounds the request's body to maxReportBody, refusing at
+// once a body that declares more, and returns its multipart reader.
+func (f *fb) multipartBody(w http.ResponseWriter, r *http.Request) (*multipart.Reader, error) {
+	max := f.maxReportBody()
+	if r.ContentLength > max {
+		return nil, newError(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than {max} bytes", "max", max)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, max)
+	return multipartOf(r)
+}
+
 // create files a new report from a multipart form. The address's limit
 // is charged before the body is read, the phone's once the form is. The
 // photos go through the pipeline as they arrive (one at a time, so that a
@@ -64,13 +76,7 @@ func (f *fb) create(w http.ResponseWriter, r *http.Request) {
 		f.s.tooMany(w, r, retry, "requests from your network")
 		return
 	}
-	max := f.maxReportBody()
-	if r.ContentLength > max {
-		f.refuse(w, r, newError(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than {max} bytes", "max", max))
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, max)
-	mr, err := multipartOf(r)
+	mr, err := f.multipartBody(w, r)
 	if err != nil {
 		f.refuse(w, r, err)
 		return

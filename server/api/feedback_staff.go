@@ -118,19 +118,33 @@ type StaffReportPageJSON struct {
 	Timeline []StaffEventJSON `json:"timeline"`
 }
 
-func (f *fb) staffReport(w http.ResponseWriter, r *http.Request) {
+// memberReport is the staff member asking and the report of the path,
+// which they may read.
+func (f *fb) memberReport(r *http.Request) (member, feedback.Report, error) {
 	m, err := f.member(r)
 	if err != nil {
-		f.s.fail(w, r, err)
-		return
+		return member{}, feedback.Report{}, err
 	}
+	rep, err := f.readable(r, m)
+	return m, rep, err
+}
+
+// readable is the report of the path if m may read it.
+func (f *fb) readable(r *http.Request, m member) (feedback.Report, error) {
 	rep, err := f.report(r)
 	if err != nil {
-		f.s.fail(w, r, err)
-		return
+		return feedback.Report{}, err
 	}
 	if !m.mayRead(rep) {
-		f.s.fail(w, r, errNotYourUnit)
+		return feedback.Report{}, errNotYourUnit
+	}
+	return rep, nil
+}
+
+func (f *fb) staffReport(w http.ResponseWriter, r *http.Request) {
+	_, rep, err := f.memberReport(r)
+	if err != nil {
+		f.s.fail(w, r, err)
 		return
 	}
 	evs, err := f.st.Timeline(r.Context(), rep.Code)
@@ -171,13 +185,9 @@ func (f *fb) act(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rep, err := f.report(r)
+	rep, err := f.readable(r, m)
 	if err != nil {
 		f.s.fail(w, r, err)
-		return
-	}
-	if !m.mayRead(rep) {
-		f.s.fail(w, r, errNotYourUnit)
 		return
 	}
 	ctx := r.Context()
@@ -239,13 +249,7 @@ func (f *fb) uploadPhotos(w http.ResponseWriter, r *http.Request) {
 		f.refuse(w, r, err)
 		return
 	}
-	max := f.maxReportBody()
-	if r.ContentLength > max {
-		f.refuse(w, r, newError(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than {max} bytes", "max", max))
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, max)
-	mr, err := multipartOf(r)
+	mr, err := f.multipartBody(w, r)
 	if err != nil {
 		f.refuse(w, r, err)
 		return

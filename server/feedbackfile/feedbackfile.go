@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"luot/internal/jsonc"
 	"luot/server/feedback"
 	"luot/server/geo"
 	"luot/server/queue"
@@ -88,9 +89,9 @@ func Parse(data []byte, load func(name string) ([]byte, error)) (*File, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("feedback file is larger than %d bytes", MaxSize)
 	}
-	clean, err := stripComments(data)
+	clean, err := jsonc.Strip(data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("feedback file, %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(clean))
 	dec.DisallowUnknownFields()
@@ -99,7 +100,7 @@ func Parse(data []byte, load func(name string) ([]byte, error)) (*File, error) {
 		return nil, decodeError(clean, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("feedback file, line %d: data after the closing brace", line(clean, dec.InputOffset()))
+		return nil, fmt.Errorf("feedback file, line %d: data after the closing brace", jsonc.Line(clean, dec.InputOffset()))
 	}
 	switch {
 	case len(f.Categories) > MaxCategories:
@@ -210,13 +211,13 @@ func decodeError(clean []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return fmt.Errorf("feedback file, line %d: %v", line(clean, syn.Offset), syn)
+		return fmt.Errorf("feedback file, line %d: %v", jsonc.Line(clean, syn.Offset), syn)
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "the document"
 		}
-		return fmt.Errorf("feedback file, line %d: %s must be %s, not %s", line(clean, typ.Offset), field, kindOf(typ.Type.Kind().String()), typ.Value)
+		return fmt.Errorf("feedback file, line %d: %s must be %s, not %s", jsonc.Line(clean, typ.Offset), field, kindOf(typ.Type.Kind().String()), typ.Value)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("feedback file is empty or ends too soon: it is a JSON object, { … }")
 	}
@@ -241,59 +242,10 @@ func kindOf(k string) string {
 }
 
 // line is the line number of the byte at offset.
-func line(data []byte, offset int64) int {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	return 1 + bytes.Count(data[:max(offset, 0)], []byte{'\n'})
-}
 
 func truncate(s string, n int) string {
 	if r := []rune(s); len(r) > n {
 		return string(r[:n]) + "…"
 	}
 	return s
-}
-
-// stripComments removes // comments that stand outside JSON strings,
-// keeping line breaks so that decoder offsets still point at the right
-// line (as server/officefile does for the office file).
-func stripComments(data []byte) ([]byte, error) {
-	out := make([]byte, 0, len(data))
-	inString, escaped, start := false, false, 0
-	for i := 0; i < len(data); i++ {
-		ch := data[i]
-		if inString {
-			out = append(out, ch)
-			switch {
-			case escaped:
-				escaped = false
-			case ch == '\\':
-				escaped = true
-			case ch == '"':
-				inString = false
-			case ch == '\n':
-				return nil, fmt.Errorf("feedback file, line %d: a line break inside a string (a string is not closed?)", line(data, int64(i)))
-			}
-			continue
-		}
-		switch {
-		case ch == '"':
-			inString, start = true, i
-			out = append(out, ch)
-		case ch == '/' && i+1 < len(data) && data[i+1] == '/':
-			for i < len(data) && data[i] != '\n' {
-				i++
-			}
-			if i < len(data) {
-				out = append(out, '\n')
-			}
-		default:
-			out = append(out, ch)
-		}
-	}
-	if inString {
-		return nil, fmt.Errorf("feedback file, line %d: a string is not closed", line(data, int64(start)))
-	}
-	return out, nil
 }

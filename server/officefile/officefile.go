@@ -11,6 +11,7 @@ import (
 	"io"
 	"regexp"
 
+	"luot/internal/jsonc"
 	"luot/server/queue"
 )
 
@@ -63,9 +64,9 @@ func Parse(data []byte) (*File, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("office file is larger than %d bytes", MaxSize)
 	}
-	clean, err := StripComments(data)
+	clean, err := jsonc.Strip(data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("office file, %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(clean))
 	dec.DisallowUnknownFields()
@@ -136,48 +137,6 @@ func (f *File) Validate() error {
 		ids[d.ID] = true
 	}
 	return nil
-}
-
-// StripComments removes // comments that stand outside JSON strings,
-// keeping line breaks so that decoder offsets still point at the right line.
-func StripComments(data []byte) ([]byte, error) {
-	out := make([]byte, 0, len(data))
-	inString, escaped := false, false
-	for i := 0; i < len(data); i++ {
-		ch := data[i]
-		if inString {
-			out = append(out, ch)
-			switch {
-			case escaped:
-				escaped = false
-			case ch == '\\':
-				escaped = true
-			case ch == '"':
-				inString = false
-			case ch == '\n':
-				return nil, fmt.Errorf("office file: line break inside a string near byte %d", i)
-			}
-			continue
-		}
-		switch {
-		case ch == '"':
-			inString = true
-			out = append(out, ch)
-		case ch == '/' && i+1 < len(data) && data[i+1] == '/':
-			for i < len(data) && data[i] != '\n' {
-				i++
-			}
-			if i < len(data) {
-				out = append(out, '\n')
-			}
-		default:
-			out = append(out, ch)
-		}
-	}
-	if inString {
-		return nil, errors.New("office file: a string is not closed")
-	}
-	return out, nil
 }
 
 // Encode writes the file as indented JSON (a valid office file; comments

@@ -57,23 +57,6 @@ func TestEncodeParseRoundTrip(t *testing.T) {
 	}
 }
 
-func TestStripComments(t *testing.T) {
-	for _, c := range []struct{ in, want string }{
-		{`{"a": 1} // x`, `{"a": 1} `},
-		{"// head\n{\"u\": \"http://x//y\"}", "\n{\"u\": \"http://x//y\"}"},
-		{`{"q": "a\"//b"}`, `{"q": "a\"//b"}`},
-		{"{}\n// tail", "{}\n"},
-	} {
-		got, err := StripComments([]byte(c.in))
-		if err != nil || string(got) != c.want {
-			t.Errorf("StripComments(%q) = %q, %v; want %q", c.in, got, err, c.want)
-		}
-	}
-	if _, err := StripComments([]byte(`{"a": "open`)); err == nil {
-		t.Error("an unclosed string must be refused")
-	}
-}
-
 func TestParseRefuses(t *testing.T) {
 	demo := string(assets.DemoOffice)
 	cases := []struct {
