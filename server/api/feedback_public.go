@@ -39,6 +39,26 @@ type CreatedReportJSON struct {
 
 // maxReportBody is the largest body of a new report: the photos, the
 // fields, and the multipart framing.
+// decide carries out cmd on the report with that code through
+// feedback.Decide, in the store's transaction, once check (when not nil)
+// has passed on the report as the transaction reads it; then it wakes
+// the streams.
+func (f *fb) decide(ctx context.Context, code string, check func(feedback.Report) error, cmd feedback.Command, now time.Time) (feedback.Report, error) {
+	after, ev, err := f.st.UpdateReport(ctx, code, func(cur feedback.Report) (feedback.Event, error) {
+		if check != nil {
+			if err := check(cur); err != nil {
+				return feedback.Event{}, err
+			}
+		}
+		return feedback.Decide(f.cfg, cur, cmd, now)
+	})
+	if err != nil {
+		return feedback.Report{}, err
+	}
+	f.bus.publish(ev)
+	return after, nil
+}
+
 func (f *fb) maxReportBody() int64 {
 	return int64(f.lim.MaxPhotos)*f.lim.MaxPhotoBytes + maxFormFields + 64<<10
 }
@@ -351,14 +371,11 @@ func (f *fb) meTooReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := f.s.now()
-	after, ev, err := f.st.UpdateReport(r.Context(), rep.Code, func(cur feedback.Report) (feedback.Event, error) {
-		return feedback.Decide(f.cfg, cur, feedback.Command{Action: feedback.ActMeToo, Actor: feedback.Actor{Role: feedback.RolePublic}}, now)
-	})
+	after, err := f.decide(r.Context(), rep.Code, nil, feedback.Command{Action: feedback.ActMeToo, Actor: feedback.Actor{Role: feedback.RolePublic}}, now)
 	if err != nil {
 		f.s.fail(w, r, err)
 		return
 	}
-	f.bus.publish(ev)
 	writeJSON(w, http.StatusOK, map[string]int{"me_too": after.MeToo})
 }
 
@@ -381,17 +398,16 @@ func (f *fb) verdict(w http.ResponseWriter, r *http.Request) {
 		cmd.Action, cmd.Reason = feedback.ActReopen, b.Reason
 	}
 	now := f.s.now()
-	after, ev, err := f.st.UpdateReport(r.Context(), rep.Code, func(cur feedback.Report) (feedback.Event, error) {
+	after, err := f.decide(r.Context(), rep.Code, func(cur feedback.Report) error {
 		if !isReporter(cur, b.K) {
-			return feedback.Event{}, errReportToken
+			return errReportToken
 		}
-		return feedback.Decide(f.cfg, cur, cmd, now)
-	})
+		return nil
+	}, cmd, now)
 	if err != nil {
 		f.s.fail(w, r, err)
 		return
 	}
-	f.bus.publish(ev)
 	writeJSON(w, http.StatusOK, map[string]any{"report": f.public(after)})
 }
 

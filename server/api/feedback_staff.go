@@ -220,17 +220,16 @@ func (f *fb) act(w http.ResponseWriter, r *http.Request) {
 	cmd := feedback.Command{Action: action, Actor: m.actor, Reason: b.Reason, Unit: b.Unit, DuplicateOf: b.DuplicateOf,
 		Text: b.Text, Photos: b.Photos, Photo: b.Photo}
 	now := f.s.now()
-	after, ev, err := f.st.UpdateReport(ctx, rep.Code, func(cur feedback.Report) (feedback.Event, error) {
+	after, err := f.decide(ctx, rep.Code, func(cur feedback.Report) error {
 		if !m.mayRead(cur) {
-			return feedback.Event{}, errNotYourUnit
+			return errNotYourUnit
 		}
-		return feedback.Decide(f.cfg, cur, cmd, now)
-	})
+		return nil
+	}, cmd, now)
 	if err != nil {
 		f.s.fail(w, r, err)
 		return
 	}
-	f.bus.publish(ev)
 	writeJSON(w, http.StatusOK, map[string]any{"report": f.staffView(after)})
 }
 
