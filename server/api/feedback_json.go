@@ -54,12 +54,14 @@ type PhotoJSON struct {
 // version actions are checked against.
 type StaffReportJSON struct {
 	PublicReportJSON
-	Reporter   ReporterJSON     `json:"reporter"`
-	Channel    feedback.Channel `json:"channel"`
-	AcceptedAt *time.Time       `json:"accepted_at,omitempty"`
-	ClosedAt   *time.Time       `json:"closed_at,omitempty"`
-	Reopened   int              `json:"reopened,omitempty"`
-	Version    int              `json:"version"`
+	Reporter ReporterJSON     `json:"reporter"`
+	Channel  feedback.Channel `json:"channel"`
+	// MediaURL is the link an Open311 client sent (never fetched).
+	MediaURL   string     `json:"media_url,omitempty"`
+	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
+	Reopened   int        `json:"reopened,omitempty"`
+	Version    int        `json:"version"`
 }
 
 // ReporterJSON is who sent a report, for staff only.
@@ -142,7 +144,7 @@ func (f *fb) public(r feedback.Report) PublicReportJSON {
 // (an anonymous report keeps none).
 func (f *fb) staff(r feedback.Report) StaffReportJSON {
 	loc := f.loc()
-	j := StaffReportJSON{PublicReportJSON: f.public(r), Channel: r.Channel,
+	j := StaffReportJSON{PublicReportJSON: f.public(r), Channel: r.Channel, MediaURL: r.MediaURL,
 		AcceptedAt: optTime(r.Accepted, loc), ClosedAt: optTime(r.Closed, loc), Reopened: r.Reopened, Version: r.Version}
 	// What the public does not see, staff do: the answer before it is
 	// public, the photos hidden.

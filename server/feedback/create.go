@@ -3,6 +3,7 @@ package feedback
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -116,6 +117,29 @@ func checkPhotos(hashes []string) ([]string, error) {
 // keeps neither name nor phone; otherwise both are optional, the name of
 // one line and the phone a Vietnamese mobile number, kept in its
 // canonical form (+84…).
+// checkMediaURL checks an Open311 client's media_url: empty, or an
+// absolute http or https URL with a host and no user name or password,
+// of at most MaxMediaURL bytes, written without spaces or control
+// characters. Nothing is fetched from it, so its address may be anything
+// else; it is shown to staff as an outside link.
+func checkMediaURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	bad := func() (string, error) {
+		return "", queue.NewError(queue.KindInvalid, "invalid_media_url", "media_url must be an http or https address of at most {max} characters, without spaces, user name or password", "max", MaxMediaURL)
+	}
+	if len(s) > MaxMediaURL || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) || !utf8.ValidString(s) {
+		return bad()
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return bad()
+	}
+	return u.String(), nil
+}
+
 func checkReporter(r Reporter) (Reporter, error) {
 	if r.Anonymous {
 		return Reporter{Anonymous: true}, nil
@@ -159,6 +183,10 @@ func Create(c *Config, in NewReport, now time.Time) (Report, Event, error) {
 	if err != nil {
 		return Report{}, Event{}, err
 	}
+	media, err := checkMediaURL(in.MediaURL)
+	if err != nil {
+		return Report{}, Event{}, err
+	}
 	actor := Actor{Role: RoleReporter}
 	switch in.Channel {
 	case ChannelWeb:
@@ -187,6 +215,7 @@ func Create(c *Config, in NewReport, now time.Time) (Report, Event, error) {
 		Reporter:    who,
 		Channel:     in.Channel,
 		Client:      in.Client,
+		MediaURL:    media,
 		Status:      StatusNew,
 		Unit:        unit,
 		Created:     now,

@@ -1,6 +1,7 @@
 package feedback_test
 
 import (
+	"errors"
 	"math"
 	"reflect"
 	"strings"
@@ -211,7 +212,7 @@ func TestPublic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Code, r.Client = "PA-2612-00001", "app"
+	r.Code, r.Client, r.MediaURL = "PA-2612-00001", "app", "https://app.example/m/1.jpg"
 	r.Status = feedback.StatusInProgress
 	r.Answer = "Đang dọn"
 	r.Photos = []feedback.Photo{{Hash: hashA}, {Hash: hashB, Hidden: true}, {Hash: hashC, Answer: true}}
@@ -219,8 +220,8 @@ func TestPublic(t *testing.T) {
 	before := clone(r)
 
 	p := feedback.Public(r)
-	if p.Reporter != (feedback.Reporter{}) || p.TokenHash != nil || p.Client != "" || !p.Erased.IsZero() {
-		t.Errorf("public report keeps %+v, %x, %q, %v", p.Reporter, p.TokenHash, p.Client, p.Erased)
+	if p.Reporter != (feedback.Reporter{}) || p.TokenHash != nil || p.Client != "" || p.MediaURL != "" || !p.Erased.IsZero() {
+		t.Errorf("public report keeps %+v, %x, %q, %q, %v", p.Reporter, p.TokenHash, p.Client, p.MediaURL, p.Erased)
 	}
 	if want := []feedback.Photo{{Hash: hashA}}; !reflect.DeepEqual(p.Photos, want) || p.Answer != "" {
 		t.Errorf("before resolution: photos %+v answer %q, want only the visible reporter's photo and no answer", p.Photos, p.Answer)
@@ -248,4 +249,38 @@ func clone(r feedback.Report) feedback.Report {
 		c.Place.Point = &p
 	}
 	return c
+}
+
+// An Open311 client's media_url is kept as a link, never fetched: only
+// http and https addresses with a host and no credentials, bounded.
+func TestCreateMediaURL(t *testing.T) {
+	c := testConfig(t)
+	for in, want := range map[string]string{
+		"":                                "",
+		"  https://app.example/m/1.jpg ":  "https://app.example/m/1.jpg",
+		"http://169.254.169.254/latest/x": "http://169.254.169.254/latest/x",
+		"https://app.example/ảnh.jpg":     "https://app.example/%E1%BA%A3nh.jpg",
+		"https://app.example/a?b=c&d=<e>": "https://app.example/a?b=c&d=<e>",
+	} {
+		in0 := validNew()
+		in0.MediaURL = in
+		r, _, err := feedback.Create(c, in0, t0)
+		if err != nil || r.MediaURL != want {
+			t.Errorf("media_url %q: %q, %v; want %q", in, r.MediaURL, err, want)
+		}
+	}
+	for _, in := range []string{
+		"javascript:alert(1)", "data:image/png;base64,AAAA", "file:///etc/passwd", "ftp://x.example/a",
+		"//app.example/a.jpg", "https://", "https://user:pw@app.example/a.jpg", "https://app.example/a b.jpg",
+		"https://app.example/a\nb", "https://app.example/" + strings.Repeat("a", feedback.MaxMediaURL), "https://app.example/\x00",
+		"https://app.example/%zz",
+	} {
+		in0 := validNew()
+		in0.MediaURL = in
+		_, _, err := feedback.Create(c, in0, t0)
+		var qe *queue.Error
+		if !errors.As(err, &qe) || qe.Code != "invalid_media_url" {
+			t.Errorf("media_url %q: %v, want invalid_media_url", in, err)
+		}
+	}
 }

@@ -127,6 +127,7 @@ const (
 	MaxReason      = 1000 // characters of a reason or an answer
 	MaxName        = 100
 	MaxAddress     = 300
+	MaxMediaURL    = 2000 // bytes of an Open311 media_url
 )
 
 // Place is where a report is. A report has a Point, an Address, or both.
@@ -182,7 +183,11 @@ type Report struct {
 	Channel     Channel  `json:"channel"`
 	// Client is the Open311 client (API key name) that filed it, if any.
 	Client string `json:"-"`
-	Status Status `json:"status"`
+	// MediaURL is the link to media an Open311 client sent with the
+	// report (its media_url). The server never fetches it; staff see it
+	// as an outside link, the public never.
+	MediaURL string `json:"media_url,omitempty"`
+	Status   Status `json:"status"`
 	// Unit is the unit in charge.
 	Unit string `json:"unit,omitempty"`
 	// Reason is why it was refused, found unfounded, returned or reopened
@@ -306,6 +311,9 @@ type NewReport struct {
 	Reporter Reporter
 	Channel  Channel
 	Client   string
+	// MediaURL is an Open311 client's media_url: an http or https link,
+	// kept for staff, never fetched.
+	MediaURL string
 	// TokenHash is the SHA-256 of the manage token made for the reporter.
 	TokenHash []byte
 }

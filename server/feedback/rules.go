@@ -89,13 +89,15 @@ func (r Report) Closes(c *Config, now time.Time) bool {
 }
 
 // Public is the report as anyone may see it: no reporter, no hidden
-// photos, no manage token, no Open311 client; the answer and its photos
-// only once resolved (until then an answer is a draft).
+// photos, no manage token, no Open311 client nor its media_url; the
+// answer and its photos only once resolved (until then an answer is a
+// draft).
 func Public(r Report) Report {
 	p := r.clone()
 	p.Reporter = Reporter{}
 	p.TokenHash = nil
 	p.Client = ""
+	p.MediaURL = ""
 	p.Erased = time.Time{}
 	resolved := r.Status == StatusResolved
 	if !resolved {

@@ -6,6 +6,7 @@ import "maps"
 var feedbackEntries = []Entry{
 	// A new report.
 	{"unknown_category", "category {category} does not exist: choose one of the categories offered", "Không có lĩnh vực phản ánh {category}: hãy chọn một trong các lĩnh vực có sẵn"},
+	{"invalid_media_url", "media_url must be an http or https address of at most {max} characters, without spaces, user name or password", "media_url phải là một địa chỉ http hoặc https dài tối đa {max} ký tự, không có dấu cách, tên người dùng hay mật khẩu"},
 	{"invalid_place", "say where the problem is: mark it on the map or write an address", "Hãy cho biết vấn đề ở đâu: đánh dấu trên bản đồ hoặc ghi địa chỉ"},
 	{"invalid_place", "the accuracy of the place must be 0 to {max} metres", "Độ chính xác của vị trí phải từ 0 đến {max} mét"},
 	{"invalid_place", "the place is not on the Earth: latitude must be -90 to 90 and longitude -180 to 180 degrees", "Vị trí không nằm trên Trái Đất: vĩ độ phải từ -90 đến 90 và kinh độ từ -180 đến 180 độ"},

@@ -34,7 +34,6 @@ var open311Entries = []Entry{
 	{"coordinate_out_of_range", "{field} {value} is outside -{limit}…{limit} degrees", "Trường {field} bằng {value}, nằm ngoài khoảng -{limit}…{limit} độ"},
 	{"address_id_unsupported", "address_id cannot be looked up here: send lat and long, or address_string", "Máy chủ không tra được address_id: hãy gửi \"lat\" và \"long\", hoặc address_string"},
 	{"address_too_long", "address_detail and address_string together have {count} characters, more than {max}", "Trường address_detail và address_string cộng lại dài {count} ký tự, quá {max}"},
-	{"media_url_refused", "media_url is not accepted: the server fetches nothing from addresses it is sent; send the photos as media file parts of a multipart/form-data request", "Không nhận media_url: máy chủ không tải gì từ các địa chỉ được gửi tới; hãy gửi ảnh thành các phần tệp \"media\" của yêu cầu multipart/form-data"},
 
 	// The API key.
 	{"api_key_required", "api_key is required to create a request: ask the city's administrator for one", "Cần có api_key để gửi phản ánh: hãy xin quản trị viên của thành phố cấp"},

@@ -7,7 +7,9 @@ package open311_test
 import (
 	"context"
 	"encoding/xml"
+	"io"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -232,6 +234,55 @@ func TestPostRequest(t *testing.T) {
 	}
 }
 
+// media_url: "A URL to media associated with the request, for example an
+// image." The server keeps the link for staff and never fetches it (a
+// link-local address is as good as any: nothing reaches it), and answers
+// never publish it: a request's media_url is a photo the city keeps.
+func TestPostMediaURL(t *testing.T) {
+	e := start(t)
+	f := validForm()
+	link := "http://169.254.169.254/latest/meta-data/"
+	f.Set("media_url", link)
+	a := e.post(t, "requests.json", f, "")
+	if a.status != 201 {
+		t.Fatalf("status %d: %s", a.status, a)
+	}
+	id := jsonOf[[]map[string]any](t, a)[0]["service_request_id"].(string)
+	r, err := e.srv.DB.Report(context.Background(), id)
+	if err != nil || r.MediaURL != link {
+		t.Fatalf("stored media_url %q (%v), want %q", r.MediaURL, err, link)
+	}
+	for _, path := range []string{"requests/" + id + ".json", "requests/" + id + ".xml", "requests.json", "requests.xml"} {
+		if got := e.get(t, path, "").String(); strings.Contains(got, "169.254") {
+			t.Errorf("%s publishes the client's media_url: %s", path, got)
+		}
+	}
+	// Staff read it in the API (the report page links to it); the
+	// public report does not carry it.
+	get := func(path, token string) string {
+		req, _ := http.NewRequest("GET", e.srv.URL+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	if got := get("/api/v1/feedback/reports/"+id, e.srv.Login(t, "admin", "")); !strings.Contains(got, `"media_url":"`+link+`"`) {
+		t.Errorf("the staff API does not show the media_url: %s", got)
+	}
+	if got := get("/api/v1/reports/"+id, ""); strings.Contains(got, "169.254") {
+		t.Errorf("the public report shows the media_url: %s", got)
+	}
+}
+
 // The attributes: anonymous=1 keeps neither name nor phone;
 // address_detail goes before address_string ("from most specific to most
 // general geographic unit"); accuracy is the place's.
@@ -297,7 +348,8 @@ func TestPostErrors(t *testing.T) {
 		}, 400, "address_id cannot be looked up"},
 		{"lat without long", func(v url.Values) { v.Del("long") }, 400, "lat and long go together"},
 		{"lat out of range", func(v url.Values) { v.Set("lat", "91") }, 400, "outside"},
-		{"media_url", func(v url.Values) { v.Set("media_url", "http://169.254.169.254/latest/meta-data/") }, 400, "media_url is not accepted"},
+		{"media_url not http", func(v url.Values) { v.Set("media_url", "javascript:alert(1)") }, 400, "media_url must be an http or https address"},
+		{"media_url with a password", func(v url.Values) { v.Set("media_url", "https://u:p@app.example/a.jpg") }, 400, "without spaces, user name or password"},
 		{"unknown parameter", func(v url.Values) { v.Set("priority", "high") }, 400, "parameter \"priority\" is not an argument"},
 		{"repeated parameter", func(v url.Values) { v.Add("service_code", "moi-truong") }, 400, "sent 2 times"},
 		{"description too long", func(v url.Values) { v.Set("description", strings.Repeat("a", 4001)) }, 400, "more than 4000"},

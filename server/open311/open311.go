@@ -32,10 +32,12 @@
 //   - POST takes application/x-www-form-urlencoded as the spec says, and,
 //     as an extension, multipart/form-data with the same fields and up to
 //     five "media" file parts, which go through the photo pipeline.
-//   - media_url is refused: the server fetches nothing from addresses a
-//     client names (that would let anyone make it reach inside the city's
-//     network), and a link to somewhere else is no photo the city keeps.
-//     Photos come as media parts.
+//   - media_url (an http or https link) is kept with the report and shown
+//     to staff as an outside link, never fetched: fetching addresses a
+//     client names would let anyone make the server reach inside the
+//     city's network. It is not published either (the city did not see
+//     it): a request's media_url in answers is a photo the city keeps.
+//     Photos the city should keep come as media parts.
 //   - address_id is refused when it is the only location: the city has no
 //     master address repository to look it up in.
 //   - email, device_id and account_id are read and checked but not kept;

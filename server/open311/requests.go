@@ -344,9 +344,6 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, f format) {
 		return
 	}
 	attrs, errs := checkAttributes(cat.ID, form.Attributes)
-	if form.MediaURL != "" {
-		errs = append(errs, newError(http.StatusBadRequest, "media_url_refused", "media_url is not accepted: the server fetches nothing from addresses it is sent; send the photos as media file parts of a multipart/form-data request"))
-	}
 	if form.Lat == nil && form.AddressString == "" {
 		errs = append(errs, newError(http.StatusBadRequest, "address_id_unsupported", "address_id cannot be looked up here: send lat and long, or address_string"))
 	}
@@ -365,6 +362,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, f format) {
 		Category: cat.ID, Description: form.Description,
 		Place:   feedback.Place{Address: address, Accuracy: attrs.Accuracy},
 		Channel: feedback.ChannelOpen311, Client: client.ID,
+		MediaURL: form.MediaURL,
 	}
 	if form.Lat != nil {
 		in.Place.Point = &geo.Point{Lat: *form.Lat, Lon: *form.Long}

@@ -99,6 +99,7 @@ var feedbackTexts = map[string][2]string{
 	"fb.anonymous":         {"Ẩn danh", "Anonymous"},
 	"fb.name":              {"Họ tên", "Name"},
 	"fb.phone":             {"Điện thoại", "Phone"},
+	"fb.media.link":        {"Liên kết ảnh do ứng dụng Open311 gửi kèm (trang bên ngoài, chưa được kiểm tra)", "Media link sent by the Open311 app (an outside page, not checked)"},
 	"fb.erased":            {"Đã xóa thông tin cá nhân", "Personal data erased"},
 	"fb.channel":           {"Kênh", "Channel"},
 	"fb.ch.web":            {"Trang phản ánh", "Feedback page"},

@@ -424,6 +424,11 @@
         dd("r-rep-name", rp.name || (r.closed_at ? T["fb.erased"] : ""));
         dd("r-rep-phone", rp.phone);
       }
+      // An Open311 client's media_url: an outside link, never fetched nor
+      // shown inline; only http(s) (the server checks it too).
+      var media = /^https?:\/\//i.test(r.media_url || "") ? r.media_url : "";
+      $("r-media").hidden = !media;
+      if (media) { $("r-media-link").href = media; } else { $("r-media-link").removeAttribute("href"); }
       dd("r-answer", r.answer || T["fb.no.answer"]);
       drawTimeline(timeline || r.timeline || []);
       drawActions();
