@@ -24,6 +24,11 @@
 //     remote numbers) with -concurrency workers while the mixed load runs
 //     from other addresses: the flood should get 429s, the others should
 //     keep their latency.
+//   - photos: rounds of -concurrency citizens sending a feedback report
+//     with a 12-megapixel photo at once (the server started with the demo
+//     city's feedback configuration): each round's time beside the time
+//     to merely decode the photo on this machine, and the server's peak
+//     memory.
 //
 // Beside the fan-out figures the tool prints the physical limit of the
 // machine (-baseline, on by default): the same number of websocket
@@ -86,14 +91,14 @@ func parse() (*config, error) {
 	fs.StringVar(&c.serverArgs, "server-args", "", "extra flags for the started server (space-separated)")
 	fs.StringVar(&c.data, "data", "", "data folder of the started server, and where the raw commit rate is measured (default: a new temporary folder)")
 	fs.IntVar(&c.pid, "pid", 0, "process id of the server given by -url, for its CPU and memory")
-	fs.StringVar(&c.mode, "mode", "mixed", "mixed, issue or flood")
+	fs.StringVar(&c.mode, "mode", "mixed", "mixed, issue, flood or photos")
 	fs.Float64Var(&c.rate, "rate", 100, "requests/s of the mixed load (open loop)")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "length of the measured phase (at most 10m)")
 	fs.DurationVar(&c.raw, "raw", 3*time.Second, "how long to measure the raw SQLite durable-commit rate (0: skip)")
 	fs.DurationVar(&c.settle, "settle", 2*time.Second, "pause after the load before fan-out is measured")
 	fs.IntVar(&c.boards, "boards", 0, "board websocket clients (office event stream)")
 	fs.IntVar(&c.trackers, "trackers", 0, "ticket-tracking websocket clients")
-	fs.IntVar(&c.concurrency, "concurrency", 32, "workers of -mode issue, and flooders of -mode flood")
+	fs.IntVar(&c.concurrency, "concurrency", 32, "workers of -mode issue, flooders of -mode flood, simultaneous reports of -mode photos")
 	fs.IntVar(&c.prefill, "prefill", 200, "tickets issued before the measured phase (people already waiting)")
 	fs.IntVar(&c.seed, "seed", 1, "seed of the random choices")
 	fs.StringVar(&c.office, "office", "demo", "office to load")

@@ -50,6 +50,10 @@ func (l *loader) measuredPhase(ctx context.Context) (*results, error) {
 		if r.flood, err = l.flood(pctx, mix); err != nil {
 			return nil, err
 		}
+	case "photos":
+		if r.photos, err = l.photoRounds(pctx); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, fmt.Errorf("unknown -mode %q", cfg.mode)
 	}

@@ -19,6 +19,7 @@ type results struct {
 	loadAfter          string
 	engine             string // the group-commit figures, or why none
 	fanout             *fanoutResult
+	photos             *photoResult // -mode photos
 	baseline           *baselineResult // nil: not run
 	baselineErr        error
 }
@@ -37,6 +38,9 @@ func (r *results) print(w io.Writer) {
 		fmt.Fprintf(w, " = %.0f%% of the raw durable-commit rate (%.0f/s)", 100*float64(r.issued)/r.elapsed.Seconds()/r.raw, r.raw)
 	}
 	fmt.Fprintf(w, "\nwaiting %d → %d, events seq %d → %d (%d events)\n", r.waiting0, r.waiting1, r.seq0, r.seq1, r.seq1-r.seq0)
+	if r.photos != nil {
+		r.photos.print(w)
+	}
 	fmt.Fprintf(w, "\n== server ==\n%s\nload average after: %s\n", r.server, r.loadAfter)
 	fmt.Fprintf(w, "engine (group commit): %s\n", r.engine)
 	if fo := r.fanout; fo != nil {

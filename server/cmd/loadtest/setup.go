@@ -80,8 +80,16 @@ func startLoadServer(ctx context.Context, cfg *config) (string, *exec.Cmd, error
 	if err != nil {
 		return "", nil, fmt.Errorf("office with %d counters: %w", max(cfg.clerks, 4), err)
 	}
+	own := append(append([]string(nil), serverArgsForLoad...), "-import", f)
+	if cfg.mode == "photos" {
+		fb, err := feedbackArgs(cfg.data, cfg.office)
+		if err != nil {
+			return "", nil, fmt.Errorf("feedback files: %w", err)
+		}
+		own = append(own, fb...)
+	}
 	// The tool's own arguments first: -server-args may override them.
-	extra = append(append(append([]string(nil), serverArgsForLoad...), "-import", f), extra...)
+	extra = append(own, extra...)
 	base, srv, err := startServer(ctx, cfg.server, cfg.data, extra)
 	if err != nil {
 		return "", nil, err
