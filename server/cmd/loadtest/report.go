@@ -19,7 +19,7 @@ type results struct {
 	loadAfter          string
 	engine             string // the group-commit figures, or why none
 	fanout             *fanoutResult
-	photos             *photoResult // -mode photos
+	photos             *photoResult    // -mode photos
 	baseline           *baselineResult // nil: not run
 	baselineErr        error
 }
