@@ -26,6 +26,8 @@ type Office struct {
 	Counters []Counter `json:"counters"`
 	// Ticker is the notice line shown on the waiting-room boards.
 	Ticker string `json:"ticker,omitempty"`
+	// Rating is how counter stations ask for ratings.
+	Rating RatingPolicy `json:"rating,omitzero"`
 
 	loc *time.Location
 }

@@ -38,6 +38,10 @@ type Rating struct {
 	Service string    `json:"service,omitempty"`
 	Day     string    `json:"day,omitempty"`
 	At      time.Time `json:"at"`
+	// Channel is where it was given: RatingPhone or RatingStation.
+	Channel string `json:"channel,omitempty"`
+	// Reasons are ids of the office's RatingPolicy reasons (low scores).
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // AuditEntry is one line of an office's audit log: who did what, when.

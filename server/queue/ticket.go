@@ -210,6 +210,11 @@ type Staff struct {
 	// configuration) a handler works for; a handler needs one, other
 	// roles have none.
 	Unit string `json:"unit,omitempty"`
+	// Title is the clerk's title shown on the counter station
+	// ("Chuyên viên"); HasPhoto says whether the administrator uploaded a
+	// photo of them.
+	Title    string `json:"title,omitempty"`
+	HasPhoto bool   `json:"has_photo,omitempty"`
 }
 
 // CheckUnit checks the unit of a staff member against their role: a
@@ -278,4 +283,6 @@ type Device struct {
 	LastSeen time.Time  `json:"last_seen,omitzero"`
 	// Status is the device's last reported condition, e.g. a printer fault.
 	Status string `json:"status,omitempty"`
+	// Counter is the counter a station is bound to; empty for other kinds.
+	Counter string `json:"counter,omitempty"`
 }
