@@ -311,6 +311,18 @@ func TestStationRate(t *testing.T) {
 	e.clock.Advance(2 * time.Second)
 	wantErr(t, rate("station-q1", map[string]any{"ticket": d.ID, "score": 4}, ""), 409, "rating_too_late")
 	unrated(d.ID)
+	// Another office's ticket, done at its own q1, is unknown here.
+	hn := e.must(t, 201, req{method: "POST", path: "/api/v1/sessions", body: map[string]string{"office": "hn-bd", "counter": "q1", "staff": "nv1", "pin": "1234"}})
+	var hs SessionJSON
+	hn.decode(t, &hs)
+	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q1/open", token: hs.Token})
+	var other ticketAnswer
+	e.must(t, 201, req{method: "POST", path: "/api/v1/offices/hn-bd/tickets", device: "kiosk-hn", body: map[string]string{"service": "xay-dung"}}).decode(t, &other)
+	for _, a := range []string{"next", "start", "done"} {
+		e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q1/" + a, token: hs.Token})
+	}
+	wantErr(t, rate("station-q1", map[string]any{"ticket": other.Ticket.ID, "score": 4}, ""), 404, "unknown_ticket")
+	unrated(other.Ticket.ID)
 	// The phone has no window.
 	e.must(t, 201, req{method: "POST", path: "/api/v1/tickets/" + d.ID + "/rating", body: map[string]any{"token": tokenOf(t, d), "score": 4}})
 }
