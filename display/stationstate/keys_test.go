@@ -48,6 +48,7 @@ func TestKeyMapRefused(t *testing.T) {
 		{`["F1"]`, []string{"want an object"}},
 		{`{"F1": "next", "F2": "nxt", "F1": "done"}`, []string{"mapped twice", `"nxt"`}},
 		{`{"F1": "next"`, nil}, // encoding/json's own syntax error
+		{`{"KP_1": "next", "1": "done"}`, []string{`"1" and "KP_1" are the same key`}},
 	}
 	for _, c := range cases {
 		before := KeyMap{"X": ActNext}
@@ -103,5 +104,25 @@ func TestDefaultKeyMap(t *testing.T) {
 		if (a.CounterAction() == "") != (a == ActSignOut) {
 			t.Errorf("%s: counter action %q", a, a.CounterAction())
 		}
+	}
+}
+
+func TestKeypadAliases(t *testing.T) {
+	// X keysym names (as xdotool and xev write them) reach the same keys
+	// as Fyne's names
+	r := newRig(t, Options{Keys: KeyMap{"KP_Add": ActNext, "KP_Enter": ActDone, "KP_7": ActSignOut}})
+	r.keys("KP_1 KP_Enter 2 KP_Enter")
+	r.m.SignedIn("1", nil, r.now)
+	if fx := r.keys("+"); len(fx) != 1 || fx[0].(Act).Action != ActNext {
+		t.Fatalf("+: %v", fx)
+	}
+	if fx := r.keys("KP_Add"); fx != nil { // the same key, in flight
+		t.Fatalf("KP_Add: %v", fx)
+	}
+	if fx := r.keys("7"); !reflect.DeepEqual(fx, []Effect{SignOut{}}) {
+		t.Fatalf("7: %v", fx)
+	}
+	if CanonicalKey("F1") != "F1" || CanonicalKey("KP_Divide") != "/" || CanonicalKey("KP_Enter") != "KP_Enter" {
+		t.Fatal("CanonicalKey")
 	}
 }
