@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
 )
 
 func TestKeyMapJSON(t *testing.T) {
@@ -124,5 +126,23 @@ func TestKeypadAliases(t *testing.T) {
 	}
 	if CanonicalKey("F1") != "F1" || CanonicalKey("KP_Divide") != "/" || CanonicalKey("KP_Enter") != "KP_Enter" {
 		t.Fatal("CanonicalKey")
+	}
+}
+
+// The default map's keys are names Fyne's desktop driver reports for a
+// numeric keypad (its digits as the main row's, its Enter as KP_Enter).
+func TestDefaultKeysAreFyneNames(t *testing.T) {
+	fyneNames := map[string]bool{}
+	for _, k := range []fyne.KeyName{fyne.KeyPlus, fyne.KeyMinus, fyne.KeyAsterisk, fyne.KeySlash, fyne.KeyPeriod,
+		fyne.KeyEnter, fyne.KeyBackspace, fyne.Key0, fyne.Key7} {
+		fyneNames[string(k)] = true
+	}
+	for k := range DefaultKeyMap() {
+		if !fyneNames[k] {
+			t.Errorf("default key %q is no name Fyne reports", k)
+		}
+	}
+	if string(fyne.KeyEnter) != "KP_Enter" || string(fyne.KeyReturn) != "Return" || string(fyne.KeyBackspace) != "BackSpace" || string(fyne.KeyEscape) != "Escape" {
+		t.Error("Fyne's names of Enter, Return, BackSpace or Escape changed: the sign-in keys need them")
 	}
 }
