@@ -20,8 +20,8 @@ type renderer struct {
 	objects []fyne.CanvasObject
 
 	header, rule, banner, footer, tile, cornerBox *canvas.Rectangle
-	tileLabel, tileNumber, counterT, officeT     *canvas.Text
-	clerkName, clerkTitle, bannerT               *canvas.Text
+	tileLabel, tileNumber, counterT, officeT      *canvas.Text
+	clerkName, clerkTitle, bannerT                *canvas.Text
 
 	photo          *canvas.Image
 	phBg, phBody   *canvas.Rectangle
