@@ -331,10 +331,9 @@ func (r *renderer) layoutFooter(m metrics) float32 {
 
 	bh := max(MinTouch, 72*u)
 	fp := 12 * u // the footer's padding
-	printer := ""
-	if f := pick(m.en, v.Printer, v.PrinterEN); f != "" {
-		printer = tr(m.en, "printer", f)
-	}
+	// The printer's fault is a sentence of its own (printer.Fault's words:
+	// "Máy in hết giấy: hãy thay cuộn giấy mới.").
+	printer := pick(m.en, v.Printer, v.PrinterEN)
 	var ph float32
 	if m.portrait && printer != "" {
 		ph = r.printerT.prepare(printer, 24*u, 14, W-2*pad, 2) + fp

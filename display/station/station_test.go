@@ -158,7 +158,8 @@ func TestGoldenPhotoBannerPrinter(t *testing.T) {
 				v := demoView(stationstate.ModeCalled, en)
 				v.Clerk.Photo = photoJPEG(t, 480, 640)
 				v.Connected = false
-				v.Printer, v.PrinterEN = "hết giấy, thay cuộn giấy mới", "out of paper, load a new roll"
+				// printer.FaultPaperEnd's words.
+				v.Printer, v.PrinterEN = "Máy in hết giấy: hãy thay cuộn giấy mới.", "The printer is out of paper: load a new paper roll."
 				v.Corner = stationstate.Corner{SignIn: "pin", Typed: "•••", Message: "Mã cán bộ 1024: nhập mã PIN", MessageEN: "Staff 1024: type the PIN", OK: true}
 				s := New(Options{View: v})
 				win := window(t, s, sz.w, sz.h)
@@ -170,7 +171,7 @@ func TestGoldenPhotoBannerPrinter(t *testing.T) {
 				if !r.photo.Visible() || r.phHead.Visible() {
 					t.Errorf("photo visible %v, placeholder visible %v", r.photo.Visible(), r.phHead.Visible())
 				}
-				if got := strings.Join(r.printerT.text, " "); !strings.Contains(got, pick(en, "hết giấy", "out of paper")) {
+				if got := strings.Join(r.printerT.text, " "); got != pick(en, v.Printer, v.PrinterEN) {
 					t.Errorf("printer line %q", got)
 				}
 				capture(t, win, name, sz.w, sz.h)
@@ -603,8 +604,9 @@ func longView(md stationstate.Mode, english bool) stationstate.View {
 			stationstate.Reason{ID: "fee", Name: "Thu phí, lệ phí không rõ ràng", NameEN: "Unclear fees"})
 	}
 	v.Corner = stationstate.Corner{SignIn: "staff", Typed: "1234567890123", Message: "F9 → Từ chối: không có công dân nào đang chờ dịch vụ của quầy này", MessageEN: "F9 → Refused: nobody is waiting for this counter's services", OK: false}
-	v.Printer = "máy in báo lỗi nắp mở, hết giấy và đầu in quá nóng — gọi kỹ thuật viên"
-	v.PrinterEN = "the printer reports its cover open, out of paper and the head too hot — call a technician"
+	// printer.FaultUnrecoverable's words, the longest.
+	v.Printer = "Máy in bị lỗi không tự khắc phục được: tắt rồi bật lại máy in; nếu vẫn lỗi, gọi kỹ thuật viên."
+	v.PrinterEN = "The printer has an unrecoverable error: switch it off and on again; if it persists, call a technician."
 	v.Connected = md == stationstate.ModeIdle
 	return v
 }
