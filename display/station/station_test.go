@@ -546,6 +546,42 @@ func TestObjectsBounded(t *testing.T) {
 	}
 }
 
+// TestTextColoursFixed: no text ever changes colour (a text's texture is
+// drawn per colour; the state shows by what is visible and by the fill of
+// rectangles).
+func TestTextColoursFixed(t *testing.T) {
+	s := New(Options{View: demoView(stationstate.ModeReasons, false)})
+	window(t, s, 1024, 600)
+	for _, md := range modes { // the pools of buttons fill
+		s.Update(longView(md, false))
+	}
+	colours := func() []string {
+		var out []string
+		var walk func(os []fyne.CanvasObject)
+		walk = func(os []fyne.CanvasObject) {
+			for _, o := range os {
+				switch x := o.(type) {
+				case *canvas.Text:
+					out = append(out, fmt.Sprint(x.Color))
+				case *button:
+					walk(x.objects)
+				}
+			}
+		}
+		walk(s.r.Objects())
+		return out
+	}
+	before := fmt.Sprint(colours())
+	for i, md := range modes {
+		v := demoView(md, i%2 == 0)
+		v.Connected = i%3 == 0
+		s.Update(v)
+		if got := fmt.Sprint(colours()); got != before {
+			t.Fatalf("text colours changed in mode %s", md)
+		}
+	}
+}
+
 // TestWrap breaks a sentence over lines and shrinks it only when needed.
 func TestWrap(t *testing.T) {
 	test.NewTempApp(t)
