@@ -329,7 +329,7 @@ func TestOneLanguage(t *testing.T) {
 			all := strings.Join(visibleTexts(s), "\n")
 			want := map[stationstate.Mode]string{
 				stationstate.ModeConnecting: "Đang kết nối máy chủ…", stationstate.ModeClosed: "Quầy đóng",
-				stationstate.ModeIdle: "Xin kính chào", stationstate.ModeCalled: "Mời công dân số",
+				stationstate.ModeIdle: "Kính chào ông/bà", stationstate.ModeCalled: "Mời công dân số",
 				stationstate.ModeServing: "Đang phục vụ", stationstate.ModePaused: "Quầy tạm nghỉ",
 				stationstate.ModeRating: "Ông/bà có hài lòng", stationstate.ModeReasons: "Gửi", stationstate.ModeThanks: "Cảm ơn",
 			}[md]
@@ -468,7 +468,7 @@ func TestBannerAndPlaceholder(t *testing.T) {
 	if !r.banner.Visible() || r.bannerT.Text != "Mất kết nối máy chủ — đang kết nối lại…" {
 		t.Errorf("disconnected: banner visible %v, %q", r.banner.Visible(), r.bannerT.Text)
 	}
-	if r.title.lines[0].Text != "Xin kính chào quý khách" {
+	if r.title.lines[0].Text != "Kính chào ông/bà" {
 		t.Errorf("the screen is not kept while disconnected: %q", r.title.lines[0].Text)
 	}
 	v.Connected = true
