@@ -15,6 +15,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"luot/display/stationstate"
@@ -447,6 +448,21 @@ func TestKeys(t *testing.T) {
 	s.OnKey = nil
 	key(fyne.KeyF2)
 	char('x')
+}
+
+// TestCursor: the pointer is hidden over the screen and its buttons unless
+// asked for.
+func TestCursor(t *testing.T) {
+	s := New(Options{View: demoView(stationstate.ModeRating, false)})
+	window(t, s, 1024, 600)
+	if s.Cursor() != desktop.HiddenCursor || s.r.scale[0].Cursor() != desktop.HiddenCursor || s.r.lang.Cursor() != desktop.HiddenCursor {
+		t.Error("the pointer shows on a touch screen")
+	}
+	s = New(Options{View: demoView(stationstate.ModeRating, false), ShowCursor: true})
+	window(t, s, 1024, 600)
+	if s.Cursor() != desktop.DefaultCursor || s.r.scale[0].Cursor() != desktop.DefaultCursor {
+		t.Error("ShowCursor does not show the pointer")
+	}
 }
 
 // TestBannerAndPlaceholder: the banner comes and goes with the
