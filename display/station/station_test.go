@@ -73,20 +73,22 @@ func demoView(md stationstate.Mode, english bool) stationstate.View {
 		v = stationstate.View{Mode: md, English: english, Counter: "q3"}
 	case stationstate.ModeClosed:
 		v.Clerk = nil
-		v.Corner = stationstate.Corner{SignIn: "staff", Typed: "1024"}
+		v.Corner = stationstate.Corner{SignIn: "staff", Typed: "1024",
+			Message: "+ → Gọi số tiếp: đăng nhập trước (mã cán bộ, Enter, mã PIN, Enter)", MessageEN: "+ → Next: sign in first (staff id, Enter, PIN, Enter)"}
 	case stationstate.ModeIdle:
-		v.Corner = msg("F6 → Mở quầy", "F6 → Counter opened", true)
+		v.Corner = msg(". → Mở quầy: xong", ". → Open: done", true)
 	case stationstate.ModeCalled:
 		v.Ticket = ticket
-		v.Corner = msg("F1 → Gọi số tiếp: A012", "F1 → Called next: A012", true)
+		v.Corner = msg("+ → Gọi số tiếp: A012", "+ → Next: A012", true)
 	case stationstate.ModeServing:
 		v.Ticket = ticket
-		v.Corner = msg("F3 → Bắt đầu phục vụ A012", "F3 → Serving A012", true)
+		v.Corner = msg("0 → Bắt đầu phục vụ: A012", "0 → Start: A012", true)
 	case stationstate.ModePaused:
-		v.Corner = msg("F1 → Từ chối: quầy đang tạm nghỉ", "F1 → Refused: the counter is paused", false)
+		v.Corner = msg("+ → Gọi số tiếp: quầy chưa mở", "+ → Next: the counter is not open", false)
 	case stationstate.ModeRating:
 		v.Ticket = ticket
 		v.Rating = &stationstate.Prompt{Scale: scale(), Reasons: reasons(), Deadline: deadline}
+		v.Corner = msg("Enter → Xong: xong", "Enter → Done: done", true)
 	case stationstate.ModeReasons:
 		v.Ticket = ticket
 		v.Rating = &stationstate.Prompt{Scale: scale(), Reasons: reasons(), Score: 2, Picked: []string{"wait", "guidance"}, Deadline: deadline}
