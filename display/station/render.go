@@ -30,8 +30,8 @@ type renderer struct {
 	note, printerT *para
 	big            *canvas.Text
 	countdown      *canvas.Text // the rating prompt's countdown
-	corner         *para // the sign-in step: a title and what was typed
-	cornerMsg      *para // what the last key did
+	corner         *para        // the sign-in step: a title and what was typed
+	cornerMsg      *para        // what the last key did
 
 	lang, send    *button
 	scale, chips  []*button
