@@ -217,6 +217,7 @@ func (r *renderer) layoutHeader(m metrics) float32 {
 		x := pad + ps + 24*u
 		r.layoutClerkText(x, hh, W-pad-x, clerkH, 40*u, 28*u)
 	default:
+		r.rule.Hide()
 		ps := hh - 20*u
 		px := W - pad - ps
 		r.placePhoto(px, 10*u, ps)
@@ -403,6 +404,8 @@ func (r *renderer) layoutCitizen(m metrics, b box) {
 	u, en := m.u, m.en
 	r.big.Hide()
 	r.countdown.Hide()
+	r.title.hide()
+	r.sub.hide()
 	r.note.hide()
 	r.send.Hide()
 	for _, x := range r.scale {

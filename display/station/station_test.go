@@ -613,6 +613,47 @@ func TestObjectsBounded(t *testing.T) {
 	}
 }
 
+// TestEveryTransition: a screen moved from any mode to any other shows
+// exactly what a new screen in that mode shows: nothing of the mode before
+// stays behind.
+func TestEveryTransition(t *testing.T) {
+	test.NewTempApp(t)
+	draw := func(s *Screen) string {
+		var out []string
+		for _, o := range s.r.Objects() {
+			if !o.Visible() {
+				continue
+			}
+			switch x := o.(type) {
+			case *canvas.Text:
+				out = append(out, fmt.Sprintf("%q@%v", x.Text, x.Position()))
+			case *button:
+				out = append(out, fmt.Sprintf("button %q@%v %v", x.label, x.Position(), x.Size()))
+			default:
+				out = append(out, fmt.Sprintf("%T@%v %v", o, o.Position(), o.Size()))
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+	fresh := map[stationstate.Mode]string{}
+	for _, md := range modes {
+		s := New(Options{View: demoView(md, false), Now: fixedNow})
+		window(t, s, 1024, 600)
+		fresh[md] = draw(s)
+	}
+	for _, from := range modes {
+		s := New(Options{View: demoView(from, true), Now: fixedNow})
+		window(t, s, 1024, 600)
+		for _, to := range modes {
+			s.Update(demoView(from, true))
+			s.Update(demoView(to, false))
+			if got := draw(s); got != fresh[to] {
+				t.Errorf("%s → %s differs from a new screen in %s:\n%s\nwant:\n%s", from, to, to, got, fresh[to])
+			}
+		}
+	}
+}
+
 // TestTextColoursFixed: no text ever changes colour (a text's texture is
 // drawn per colour; the state shows by what is visible and by the fill of
 // rectangles).
