@@ -25,6 +25,9 @@ type Station struct {
 	// Language is the citizen's side's language, "vi" or "en"; the
 	// screen returns to it after each citizen.
 	Language string `json:"language"`
+	// Rating asks the citizen to rate the service after done; false
+	// shows the counter idle at once.
+	Rating bool `json:"rating"`
 	// Keys maps key names (Fyne key names of a USB keypad, or the codes
 	// of a serial keypad) to actions: next, recall, start, done, no_show,
 	// pause, open, sign_out. Empty: the defaults of a USB numeric keypad.
@@ -54,7 +57,7 @@ type Station struct {
 }
 
 func stationDefaults() Station {
-	return Station{Language: "vi", KeypadMode: "line", KeypadBaud: 9600}
+	return Station{Language: "vi", Rating: true, KeypadMode: "line", KeypadBaud: 9600}
 }
 
 // keysFlag is the -keys flag: a JSON object, like the file's "keys".
@@ -81,6 +84,7 @@ func (k keysFlag) Set(s string) error {
 func (s *Station) flags(fs *flag.FlagSet) {
 	fs.StringVar(&s.Counter, "counter", s.Counter, "run as the counter station of this counter (e.g. q3); empty: the waiting-room board")
 	fs.StringVar(&s.Language, "language", s.Language, `counter station: the citizen's language, "vi" or "en"`)
+	fs.BoolVar(&s.Rating, "rating", s.Rating, "counter station: ask the citizen to rate the service after done")
 	fs.Var(keysFlag{&s.Keys}, "keys", `counter station: key map, a JSON object of key names to actions (next, recall, start, done, no_show, pause, open, sign_out); empty: the numeric keypad's defaults`)
 	fs.StringVar(&s.StaffPrefix, "staff-prefix", s.StaffPrefix, `counter station: put before a staff id typed as digits only (e.g. "nv": 1 signs in nv1)`)
 	fs.StringVar(&s.KeypadSerial, "keypad-serial", s.KeypadSerial, "counter station: serial keypad's port (e.g. /dev/ttyUSB0); empty: none")

@@ -10,19 +10,19 @@ func TestStationConfig(t *testing.T) {
 	file := t.TempDir() + "/station.json"
 	writeFile(t, file, `{"counter": "q3", "device_key": "st-q3", "keys": {"F1": "next", "KP_Add": "done"},
 		"keypad_serial": "/dev/ttyUSB1", "keypad_mode": "byte", "printer": "virtual", "printer_out": "/tmp/out",
-		"journal": "/var/lib/luot/q3.journal", "language": "en"}`)
+		"journal": "/var/lib/luot/q3.journal", "language": "en", "rating": false}`)
 	c, err := ParseConfig([]string{"-config", file, "-keypad-baud", "19200"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Counter != "q3" || c.Keys["F1"] != "next" || c.Keys["KP_Add"] != "done" || c.KeypadMode != "byte" || c.KeypadBaud != 19200 ||
-		c.Printer != "virtual" || c.Language != "en" || c.Journal != "/var/lib/luot/q3.journal" {
+		c.Printer != "virtual" || c.Language != "en" || c.Rating || c.Journal != "/var/lib/luot/q3.journal" {
 		t.Errorf("config %+v", c.Station)
 	}
 	if w, h := c.WindowSize(); w != 1280 || h != 800 {
 		t.Errorf("station window %d×%d, want 1280×800", w, h)
 	}
-	if c, _ := ParseConfig(nil, io.Discard); c.Counter != "" || c.Language != "vi" || c.KeypadMode != "line" {
+	if c, _ := ParseConfig(nil, io.Discard); c.Counter != "" || c.Language != "vi" || !c.Rating || c.KeypadMode != "line" {
 		t.Errorf("defaults %+v", c.Station)
 	} else if w, h := c.WindowSize(); w != 1920 || h != 1080 {
 		t.Errorf("board window %d×%d, want 1920×1080", w, h)
