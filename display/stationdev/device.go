@@ -279,8 +279,8 @@ func (d *Device) fetchStation(ctx context.Context) error {
 	defer cancel()
 	st, err := d.client.Station(rctx)
 	if err != nil {
-		switch s := client.StatusOf(err); s {
-		case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound:
+		switch s := client.StatusOf(err); {
+		case s == http.StatusUnauthorized, s == http.StatusForbidden, s == http.StatusNotFound, codeOf(err) == "station_counter_gone":
 			return fmt.Errorf("%w: the server answered %v; register a station for counter %s on the admin page and give its key with -device-key", ErrWrongStation, err, d.cfg.Counter)
 		}
 		return err
