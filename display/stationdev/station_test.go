@@ -240,7 +240,9 @@ func TestStationCycle(t *testing.T) {
 	}
 	r.d.Tap(stationstate.Tap{Kind: stationstate.TapScore, Score: 4})
 	r.waitFor("thanks", func(s State) bool { return s.Mode == stationstate.ModeThanks })
-	st = r.waitFor("the rating stored", func(s State) bool { return s.LastRating != nil && s.LastRating.Ticket == first.ID && s.Counts.Ratings == 1 })
+	st = r.waitFor("the rating stored", func(s State) bool {
+		return s.LastRating != nil && s.LastRating.Ticket == first.ID && s.Counts.Ratings == 1
+	})
 	if st.LastRating.Channel != queue.RatingStation || st.LastRating.Code != "" {
 		t.Errorf("rating answer %+v, want stored with channel station", st.LastRating)
 	}
