@@ -167,6 +167,24 @@ func (s *State) QueuePrint(now time.Time, job PrintJob) (*Change, error) {
 // faultPattern is the shape of a printer fault code ("paper-end").
 var faultPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
+// CheckPrintResult checks a station's acknowledgement: result is printed
+// or failed; fault, optional, is a printer fault code ("paper-end") of a
+// failed job only.
+func CheckPrintResult(result PrintJobState, fault string) error {
+	if result != PrintPrinted && result != PrintFailed {
+		return errorf(KindInvalid, "invalid_print_result", "result {result} is unknown: use \"printed\" or \"failed\"", "result", quoted(truncateRunes(string(result), 20)))
+	}
+	if fault != "" {
+		if result == PrintPrinted {
+			return errorf(KindInvalid, "invalid_print_fault", "a printed job has no fault: send the fault only with \"failed\"")
+		}
+		if len(fault) > MaxFault || !faultPattern.MatchString(fault) {
+			return errorf(KindInvalid, "invalid_print_fault", "fault {fault} is not a fault code: use lower-case letters, digits, '-' or '_', at most {max}", "fault", quoted(truncateRunes(fault, 40)), "max", MaxFault)
+		}
+	}
+	return nil
+}
+
 // Ack applies a station's acknowledgement to job at now: result is
 // printed or failed, fault the printer's fault code of a failed job
 // (optional; refused with printed). A queued job becomes final and
@@ -174,16 +192,8 @@ var faultPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 // left as it is (changed false: the station retries after a restart); with
 // the other result it is a conflict, print_job_done.
 func (j PrintJob) Ack(result PrintJobState, fault string, now time.Time) (next PrintJob, changed bool, err error) {
-	if result != PrintPrinted && result != PrintFailed {
-		return j, false, errorf(KindInvalid, "invalid_print_result", "result {result} is unknown: use \"printed\" or \"failed\"", "result", quoted(truncateRunes(string(result), 20)))
-	}
-	if fault != "" {
-		if result == PrintPrinted {
-			return j, false, errorf(KindInvalid, "invalid_print_fault", "a printed job has no fault: send the fault only with \"failed\"")
-		}
-		if len(fault) > MaxFault || !faultPattern.MatchString(fault) {
-			return j, false, errorf(KindInvalid, "invalid_print_fault", "fault {fault} is not a fault code: use lower-case letters, digits, '-' or '_', at most {max}", "fault", quoted(truncateRunes(fault, 40)), "max", MaxFault)
-		}
+	if err := CheckPrintResult(result, fault); err != nil {
+		return j, false, err
 	}
 	switch j.State {
 	case PrintQueued:
