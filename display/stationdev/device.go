@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"luot/display/device"
+	"luot/display/keypad"
 	"luot/display/stationstate"
 	"luot/internal/clock"
 	"luot/server/client"
@@ -36,8 +37,9 @@ type Device struct {
 	opts    Options
 	client  *client.Client // with the station's device key
 	log     *slog.Logger
-	printer Printer  // nil: no printer
-	journal *Journal // nil without a printer
+	printer Printer        // nil: no printer
+	journal *Journal       // nil without a printer
+	keypad  *keypad.Keypad // nil without a serial keypad
 
 	mu         sync.Mutex
 	model      *stationstate.Model
@@ -137,6 +139,12 @@ func New(cfg device.Config, o Options) (*Device, error) {
 		cfg: cfg, opts: o, client: c, log: o.Log.With("counter", cfg.Counter), printer: o.Printer, model: newModel(cfg),
 		refetch: make(chan struct{}, 1), printWake: make(chan struct{}, 1),
 	}
+	if d.keypad, err = openKeypad(cfg.Station); err != nil {
+		return nil, err
+	}
+	if d.keypad != nil {
+		d.keypad.Log = d.log
+	}
 	if o.Printer != nil {
 		path, err := cfg.JournalPath()
 		if err != nil {
@@ -199,6 +207,9 @@ func (d *Device) Run(ctx context.Context) error {
 	go d.tickLoop(ctx)
 	if d.printer != nil {
 		go d.printLoop(ctx)
+	}
+	if d.keypad != nil {
+		go d.keypad.Run(ctx, d.Key)
 	}
 	d.askStation()
 	d.askPrint()
