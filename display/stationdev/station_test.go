@@ -31,16 +31,33 @@ const (
 	otherKey   = "station-q2-key"
 )
 
-// net is the test's switch on the event stream: it records the stream's
+// netSwitch is the test's switch on the event stream: it records the stream's
 // connections so that drop can cut them, and refuses new ones while down.
 type netSwitch struct {
-	mu    sync.Mutex
-	down  bool
-	conns []net.Conn
+	mu     sync.Mutex
+	down   bool
+	noAcks bool
+	conns  []net.Conn
+}
+
+// setNoAcks refuses the station's print acknowledgements (503) while on,
+// as if the server went away between the printing and the
+// acknowledgement.
+func (n *netSwitch) setNoAcks(on bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.noAcks = on
 }
 
 func (n *netSwitch) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.mu.Lock()
+		noAcks := n.noAcks
+		n.mu.Unlock()
+		if noAcks && r.Method == "POST" && strings.HasPrefix(r.URL.Path, "/api/v1/station/print-jobs/") {
+			http.Error(w, "unavailable for the test", http.StatusServiceUnavailable)
+			return
+		}
 		if strings.HasSuffix(r.URL.Path, "/events") {
 			n.mu.Lock()
 			down := n.down
