@@ -63,6 +63,7 @@ type Keypad struct {
 
 	readTimeout           time.Duration
 	retryFirst, retryMax  time.Duration
+	open                  func(path string, mode *serial.Mode) (serial.Port, error)
 	reads, opens, hangups atomic.Int64 // for tests: the loop neither spins nor hammers
 }
 
@@ -77,7 +78,7 @@ func New(c Config) (*Keypad, error) {
 	if c.Framing == "" {
 		c.Framing = Lines
 	}
-	return &Keypad{cfg: c, readTimeout: readTimeout, retryFirst: RetryFirst, retryMax: RetryMax}, nil
+	return &Keypad{cfg: c, readTimeout: readTimeout, retryFirst: RetryFirst, retryMax: RetryMax, open: serial.Open}, nil
 }
 
 // Backoff is the pause before the n-th reopening in a row (n from 1):
@@ -133,7 +134,7 @@ var errHangup = errors.New("the port answers reads with nothing at once (hung up
 
 func (k *Keypad) read(ctx context.Context, dec *Decoder, onKey func(string), connected func()) error {
 	k.opens.Add(1)
-	p, err := serial.Open(k.cfg.Port, &serial.Mode{BaudRate: k.cfg.Baud, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit})
+	p, err := k.open(k.cfg.Port, &serial.Mode{BaudRate: k.cfg.Baud, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit})
 	if err != nil {
 		return fmt.Errorf("open keypad port %s: %w (check the path and that the user is in the dialout group)", k.cfg.Port, err)
 	}
@@ -143,7 +144,10 @@ func (k *Keypad) read(ctx context.Context, dec *Decoder, onKey func(string), con
 	if err := p.SetReadTimeout(k.readTimeout); err != nil {
 		return fmt.Errorf("keypad port %s: %w", k.cfg.Port, err)
 	}
-	connected()
+	// The backoff starts again only once the port has proved alive (a
+	// key, or a quiet read timeout): a port that opens and fails at once
+	// keeps backing off.
+	alive := false
 	buf := make([]byte, 256)
 	quick := 0 // empty reads in a row that came back long before the timeout
 	for {
@@ -164,12 +168,19 @@ func (k *Keypad) read(ctx context.Context, dec *Decoder, onKey func(string), con
 					k.hangups.Add(1)
 					return fmt.Errorf("keypad port %s: %w", k.cfg.Port, errHangup)
 				}
-			} else {
-				quick = 0
+				continue
 			}
+			quick = 0
+		} else {
+			quick = 0
+		}
+		if !alive {
+			alive = true
+			connected()
+		}
+		if n == 0 {
 			continue
 		}
-		quick = 0
 		for _, key := range dec.Feed(buf[:n]) {
 			onKey(key)
 		}

@@ -133,6 +133,11 @@ func (m *Model) typeKey(name string) []Effect {
 			m.note = note{}
 			return nil
 		}
+		if m.station == nil {
+			// no office to sign in to yet: the PIN stays, Enter again tries
+			m.note = note{kind: noteSignInRefused, code: codeNetwork}
+			return nil
+		}
 		m.step = "wait"
 		m.note = note{kind: noteSigningIn, ok: true}
 		return []Effect{SignIn{Staff: m.staffID(), PIN: m.typedPIN}}

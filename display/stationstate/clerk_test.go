@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"luot/server/client"
 )
@@ -119,6 +120,24 @@ func TestSignInAnswers(t *testing.T) {
 			t.Fatal("a second answer to one SignIn signed in")
 		}
 	})
+}
+
+func TestSignInBeforeStation(t *testing.T) {
+	m := New(Options{})
+	now := time.Now()
+	for _, k := range []string{"1", "KP_Enter", "2", "KP_Enter"} {
+		if fx := m.Key(k, now); fx != nil {
+			t.Fatalf("%s: %v", k, fx)
+		}
+	}
+	if co := m.View().Corner; co.SignIn != "pin" || co.Typed != "•" || co.MessageEN != "Cannot sign in: no answer from the server, try again" {
+		t.Fatalf("corner %+v", co)
+	}
+	r := newRig(t, Options{})
+	m.SetStation(r.station(nil), now)
+	if fx := m.Key("KP_Enter", now); !reflect.DeepEqual(fx, []Effect{SignIn{Staff: "1", PIN: "2"}}) {
+		t.Fatalf("Enter again: %v", fx)
+	}
 }
 
 // signedIn is a rig with nv1 signed in at the station.

@@ -658,3 +658,16 @@ func TestVersionCounts(t *testing.T) {
 		t.Fatalf("versions %d %d %d", v0, v1, r.m.View().Version)
 	}
 }
+
+func TestNoRating(t *testing.T) {
+	r := newRig(t, Options{NoRating: true})
+	for _, s := range []string{"open", "issue", "next", "start", "done"} {
+		r.step(s)
+	}
+	if v := r.m.View(); v.Mode != ModeIdle || v.Ticket != nil || v.Rating != nil {
+		t.Fatalf("view %+v", v)
+	}
+	if fx := r.m.Tap(Tap{Kind: TapScore, Score: 4}, r.now); fx != nil {
+		t.Fatal(fx)
+	}
+}
