@@ -29,7 +29,8 @@ type renderer struct {
 	title, sub     *para
 	note, printerT *para
 	big            *canvas.Text
-	corner         *para
+	corner         *para // the sign-in step: a title and what was typed
+	cornerMsg      *para // what the last key did
 
 	lang, send    *button
 	scale, chips  []*button
@@ -83,8 +84,9 @@ func newRenderer(s *Screen) *renderer {
 
 	r.cornerBox = rect(colPanelLight)
 	r.cornerBox.CornerRadius = 10
-	r.corner = paragraph(3, colText, false)
+	r.corner = paragraph(2, colText, false)
 	r.corner.lines[0].TextStyle.Bold = true
+	r.cornerMsg = paragraph(2, colText, false)
 	r.printerT = paragraph(2, colWarn, true)
 
 	r.lang = r.button(colPanelLight, false)
@@ -236,14 +238,14 @@ func (r *renderer) layoutHeader(m metrics) float32 {
 	if name == "" {
 		name, office = office, ""
 	}
-	ns1, s1 := fit(name, 36*u, 15, w, r.counterT.TextStyle)
+	ns1, s1 := fit(name, 36*u, max(15, 27*u), w, r.counterT.TextStyle)
 	m1 := fyne.MeasureText(ns1, s1, r.counterT.TextStyle)
 	h := m1.Height
 	var m2 fyne.Size
 	var ns2 string
 	var s2 float32
 	if office != "" {
-		ns2, s2 = fit(office, 23*u, 13, w, r.officeT.TextStyle)
+		ns2, s2 = fit(office, 23*u, max(13, 18*u), w, r.officeT.TextStyle)
 		m2 = fyne.MeasureText(ns2, s2, r.officeT.TextStyle)
 		h += m2.Height + 2*u
 	}
@@ -258,9 +260,9 @@ func (r *renderer) layoutHeader(m metrics) float32 {
 // and returns the width they take.
 func (r *renderer) layoutClerkText(x, y, w, h, nameSize, titleSize float32) float32 {
 	c := r.s.view.Clerk
-	ns, nsz := fit(c.Name, nameSize, 14, w, r.clerkName.TextStyle)
+	ns, nsz := fit(c.Name, nameSize, max(14, nameSize*0.75), w, r.clerkName.TextStyle)
 	nm := fyne.MeasureText(ns, nsz, r.clerkName.TextStyle)
-	ts, tsz := fit(c.Title, titleSize, 12, w, r.clerkTitle.TextStyle)
+	ts, tsz := fit(c.Title, titleSize, max(12, titleSize*0.75), w, r.clerkTitle.TextStyle)
 	tm := fyne.MeasureText(ts, tsz, r.clerkTitle.TextStyle)
 	total := nm.Height
 	if ts != "" {
@@ -302,7 +304,8 @@ func (r *renderer) layoutFooter(m metrics) float32 {
 	v := &r.s.view
 	u, pad, W, H := m.u, m.pad, m.W, m.H
 
-	// The clerk's corner: the sign-in step and what the last key did.
+	// The clerk's corner: the sign-in step and what the last key did
+	// (on two lines if need be: it is what the clerk reads).
 	cs := max(15, 19*u)
 	var lines []string
 	c := v.Corner
@@ -315,26 +318,22 @@ func (r *renderer) layoutFooter(m metrics) float32 {
 		lines = append(lines, tr(m.en, step, c.Typed))
 	}
 	msg := pick(m.en, c.Message, c.MessageEN)
-	if msg != "" {
-		lines = append(lines, msg)
-	}
 	refused := msg != "" && !c.OK
 	cornerW := max(300, 440*u)
 	if m.portrait {
 		cornerW = W - 2*pad - max(190*u, 160) - 16*u
 	}
-	var ch float32
 	lh := fyne.MeasureText("Ặg", cs, fyne.TextStyle{}).Height
-	if len(lines) > 0 {
-		ch = float32(len(lines))*lh + 2*8*u + 4
+	var ch float32
+	if len(lines) > 0 || msg != "" {
+		ch = float32(len(lines))*lh + r.cornerMsg.prepare(msg, cs, 13, cornerW-28*u, 2) + 2*8*u + 4
 	}
 
 	bh := max(MinTouch, 72*u)
 	fp := 12 * u // the footer's padding
-	printer := ""
-	if f := pick(m.en, v.Printer, v.PrinterEN); f != "" {
-		printer = tr(m.en, "printer", f)
-	}
+	// The printer's fault is a sentence of its own (printer.Fault's words:
+	// "Máy in hết giấy: hãy thay cuộn giấy mới.").
+	printer := pick(m.en, v.Printer, v.PrinterEN)
 	var ph float32
 	if m.portrait && printer != "" {
 		ph = r.printerT.prepare(printer, 24*u, 14, W-2*pad, 2) + fp
@@ -351,11 +350,11 @@ func (r *renderer) layoutFooter(m metrics) float32 {
 	r.lang.place(label, ls, pad, rowTop+(max(bh, ch)-bh)/2, lw, bh)
 
 	// The corner, right.
-	if len(lines) > 0 {
+	if ch > 0 {
 		cx, cy := W-pad-cornerW, rowTop+(max(bh, ch)-ch)/2
 		place(r.cornerBox, cx, cy, cornerW, ch)
 		r.cornerBox.Show()
-		if refused != r.cornerRefused || r.cornerBox.FillColor == nil {
+		if refused != r.cornerRefused {
 			r.cornerRefused = refused
 			r.cornerBox.FillColor = colPanelLight
 			if refused {
@@ -363,16 +362,20 @@ func (r *renderer) layoutFooter(m metrics) float32 {
 			}
 			r.cornerBox.Refresh()
 		}
+		y := cy + 8*u + 2
 		for i, t := range r.corner.lines {
 			if i >= len(lines) {
 				t.Hide()
 				continue
 			}
-			put(t, lines[i], cs, 12, cx+14*u, cy+8*u+2+float32(i)*lh, cornerW-28*u)
+			put(t, lines[i], cs, 12, cx+14*u, y, cornerW-28*u)
+			y += lh
 		}
+		r.cornerMsg.placeAt(cx+14*u, y, cornerW-28*u, fyne.TextAlignLeading)
 	} else {
 		r.cornerBox.Hide()
 		r.corner.hide()
+		r.cornerMsg.hide()
 		cornerW = -16 * u
 	}
 
@@ -529,7 +532,7 @@ func (r *renderer) layoutRating(m metrics, b box) {
 			noteS += " · " + s
 		}
 	}
-	note := r.paraItem(r.note, noteS, 24*u, 13, b, 1)
+	note := r.paraItem(r.note, noteS, 24*u, max(13, 20*u), b, 1)
 	title := r.paraItem(r.title, tr(en, "question"), 40*u, 18, b, 2)
 	n := len(scale)
 	for len(r.scale) < n {

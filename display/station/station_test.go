@@ -158,7 +158,8 @@ func TestGoldenPhotoBannerPrinter(t *testing.T) {
 				v := demoView(stationstate.ModeCalled, en)
 				v.Clerk.Photo = photoJPEG(t, 480, 640)
 				v.Connected = false
-				v.Printer, v.PrinterEN = "hết giấy, thay cuộn giấy mới", "out of paper, load a new roll"
+				// printer.FaultPaperEnd's words.
+				v.Printer, v.PrinterEN = "Máy in hết giấy: hãy thay cuộn giấy mới.", "The printer is out of paper: load a new paper roll."
 				v.Corner = stationstate.Corner{SignIn: "pin", Typed: "•••", Message: "Mã cán bộ 1024: nhập mã PIN", MessageEN: "Staff 1024: type the PIN", OK: true}
 				s := New(Options{View: v})
 				win := window(t, s, sz.w, sz.h)
@@ -170,7 +171,7 @@ func TestGoldenPhotoBannerPrinter(t *testing.T) {
 				if !r.photo.Visible() || r.phHead.Visible() {
 					t.Errorf("photo visible %v, placeholder visible %v", r.photo.Visible(), r.phHead.Visible())
 				}
-				if got := strings.Join(r.printerT.text, " "); !strings.Contains(got, pick(en, "hết giấy", "out of paper")) {
+				if got := strings.Join(r.printerT.text, " "); got != pick(en, v.Printer, v.PrinterEN) {
 					t.Errorf("printer line %q", got)
 				}
 				capture(t, win, name, sz.w, sz.h)
@@ -179,22 +180,27 @@ func TestGoldenPhotoBannerPrinter(t *testing.T) {
 	}
 }
 
-// photoJPEG is a made-up portrait: a face on a plain background.
+// photoJPEG is a made-up portrait: a face with dark hair and a white
+// shirt on a plain background.
 func photoJPEG(t *testing.T, w, h int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	in := func(x, y int, cx, cy, rx, ry float64) bool {
+		dx, dy := (float64(x)/float64(w)-cx)/rx, (float64(y)/float64(h)-cy)/ry
+		return dx*dx+dy*dy < 1
+	}
 	for y := range h {
 		for x := range w {
-			c := color.NRGBA{0x5a, 0x7d, 0x9a, 0xff}
-			dx, dy := float64(x-w/2)/float64(w), float64(y-h*2/5)/float64(h)
+			c := color.NRGBA{0x6b, 0x8c, 0xa8, 0xff}
 			switch {
-			case dx*dx/0.045+dy*dy/0.035 < 1: // face
-				c = color.NRGBA{0xe8, 0xc0, 0x9c, 0xff}
-				if dy < -0.12 || (dy < -0.02 && (dx < -0.16 || dx > 0.16)) {
-					c = color.NRGBA{0x2a, 0x1c, 0x14, 0xff} // hair
-				}
-			case y > h*2/3 && dx*dx < 0.1: // shoulders, a white shirt
-				c = color.NRGBA{0xf2, 0xf2, 0xf2, 0xff}
+			case in(x, y, 0.5, 1.02, 0.46, 0.32): // shoulders
+				c = color.NRGBA{0xf4, 0xf4, 0xf2, 0xff}
+			case in(x, y, 0.5, 0.40, 0.21, 0.17): // face
+				c = color.NRGBA{0xe6, 0xbe, 0x9a, 0xff}
+			case in(x, y, 0.5, 0.37, 0.25, 0.22): // hair around it
+				c = color.NRGBA{0x2b, 0x1d, 0x16, 0xff}
+			case in(x, y, 0.5, 0.62, 0.08, 0.1): // neck
+				c = color.NRGBA{0xd9, 0xaf, 0x8b, 0xff}
 			}
 			img.Set(x, y, c)
 		}
@@ -569,4 +575,54 @@ func TestMain(m *testing.M) {
 		os.Setenv("HOME", os.TempDir())
 	}
 	os.Exit(m.Run())
+}
+
+// longView is demoView with every text as long as an office could make
+// it, and six reasons.
+func longView(md stationstate.Mode, english bool) stationstate.View {
+	v := demoView(md, english)
+	v.OfficeName = "Ủy ban nhân dân thành phố Thủ Đức — Bộ phận Tiếp nhận và Trả kết quả giải quyết thủ tục hành chính"
+	v.OfficeNameEN = "Thu Duc City People's Committee — Reception and Result Delivery Section for administrative procedures"
+	v.CounterNumber, v.CounterName = 12, "Đất đai, xây dựng, tài nguyên môi trường và hộ tịch"
+	if v.Clerk != nil || md == stationstate.ModeConnecting {
+		v.Clerk = &stationstate.Clerk{Name: "Nguyễn Hoàng Phương Thảo Nguyên", Title: "Phó trưởng Bộ phận Tiếp nhận và Trả kết quả, chuyên viên chính"}
+	}
+	if v.Ticket != nil {
+		v.Ticket.Number = "D1234"
+		v.Ticket.ServiceName = "Đăng ký biến động về sử dụng đất, tài sản gắn liền với đất trong các trường hợp chuyển nhượng, tặng cho, thừa kế"
+		v.Ticket.ServiceNameEN = "Registration of changes in land use and assets attached to land in cases of transfer, donation or inheritance"
+	}
+	if v.Rating != nil {
+		v.Rating.Scale = []stationstate.Level{
+			{Score: 4, Name: "Rất hài lòng với cách phục vụ", NameEN: "Very satisfied with the service"},
+			{Score: 3, Name: "Hài lòng", NameEN: "Satisfied"},
+			{Score: 2, Name: "Chưa thật sự hài lòng", NameEN: "Not quite satisfied"},
+			{Score: 1, Name: "Hoàn toàn không hài lòng", NameEN: "Not satisfied at all"},
+		}
+		v.Rating.Reasons = append(reasons(),
+			stationstate.Reason{ID: "papers", Name: "Yêu cầu bổ sung giấy tờ không đúng quy định", NameEN: "Asked for papers the rules do not require"},
+			stationstate.Reason{ID: "fee", Name: "Thu phí, lệ phí không rõ ràng", NameEN: "Unclear fees"})
+	}
+	v.Corner = stationstate.Corner{SignIn: "staff", Typed: "1234567890123", Message: "F9 → Từ chối: không có công dân nào đang chờ dịch vụ của quầy này", MessageEN: "F9 → Refused: nobody is waiting for this counter's services", OK: false}
+	// printer.FaultUnrecoverable's words, the longest.
+	v.Printer = "Máy in bị lỗi không tự khắc phục được: tắt rồi bật lại máy in; nếu vẫn lỗi, gọi kỹ thuật viên."
+	v.PrinterEN = "The printer has an unrecoverable error: switch it off and on again; if it persists, call a technician."
+	v.Connected = md == stationstate.ModeIdle
+	return v
+}
+
+// TestLongTexts: the longest texts still fit, without overlaps, at every
+// size and in both languages.
+func TestLongTexts(t *testing.T) {
+	for _, md := range modes {
+		for _, sz := range sizes {
+			for _, en := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s-%s-%s", md, sz.name, lang(en)), func(t *testing.T) {
+					s := New(Options{View: longView(md, en)})
+					window(t, s, sz.w, sz.h)
+					checkLayout(t, s, sz.w, sz.h)
+				})
+			}
+		}
+	}
 }

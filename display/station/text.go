@@ -37,7 +37,6 @@ var texts = map[string][2]string{
 	"signIn":   {"Đăng nhập cán bộ", "Clerk sign-in"},
 	"staffId":  {"Mã cán bộ: %s_  (Enter)", "Staff id: %s_  (Enter)"},
 	"pin":      {"Mã PIN: %s_  (Enter)", "PIN: %s_  (Enter)"},
-	"printer":  {"Máy in: %s", "Printer: %s"},
 	"noNumber": {"—", "—"},
 }
 

@@ -36,9 +36,16 @@ func fit(s string, size, minSize, w float32, style fyne.TextStyle) (string, floa
 	if m <= w {
 		return s, size
 	}
-	size = max(minSize, size*w/m)
-	if fyne.MeasureText(s, size, style).Width <= w {
-		return s, size
+	// Text does not scale exactly with its size (hinting): shrink until
+	// it fits, a few steps at most.
+	for range 8 {
+		size = max(minSize, size*w/m*0.995)
+		if m = fyne.MeasureText(s, size, style).Width; m <= w {
+			return s, size
+		}
+		if size == minSize {
+			break
+		}
 	}
 	return shorten(s, size, w, style), size
 }
