@@ -164,6 +164,9 @@ func (s *State) QueuePrint(now time.Time, job PrintJob) (*Change, error) {
 	return c, nil
 }
 
+// ErrPrintJobDone: a job already acknowledged with the other result.
+var ErrPrintJobDone = &Error{Kind: KindConflict, Code: "print_job_done"}
+
 // faultPattern is the shape of a printer fault code ("paper-end").
 var faultPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
@@ -202,7 +205,7 @@ func (j PrintJob) Ack(result PrintJobState, fault string, now time.Time) (next P
 	case result:
 		return j, false, nil
 	}
-	return j, false, errorf(KindConflict, "print_job_done", "print job {job} was already acknowledged {state}: it cannot become {result}", "job", j.ID, "state", j.State, "result", result)
+	return j, false, errorf(KindConflict, ErrPrintJobDone.Code, "print job {job} was already acknowledged {state}: it cannot become {result}", "job", j.ID, "state", j.State, "result", result)
 }
 
 // docTime is how a receipt prints a time: in the office's zone.
