@@ -259,14 +259,19 @@ func ReprintDocument(o *Office, t *Ticket, trackURL string, now time.Time) Docum
 	return Document{Lines: lines}
 }
 
-// ToneSample is the test receipt's Vietnamese line: every vowel with each
-// of the five tone marks, and đ, so that a wrong code page shows at once.
+// ToneSample are the test receipt's Vietnamese lines: every vowel with
+// each of the five tone marks, đ and the capitals, so that a wrong code
+// page shows at once. Each line fits 58 mm paper (32 characters).
 var ToneSample = []string{
-	"a à á ả ã ạ  ă ằ ắ ẳ ẵ ặ  â ầ ấ ẩ ẫ ậ",
-	"e è é ẻ ẽ ẹ  ê ề ế ể ễ ệ  i ì í ỉ ĩ ị",
-	"o ò ó ỏ õ ọ  ô ồ ố ổ ỗ ộ  ơ ờ ớ ở ỡ ợ",
-	"u ù ú ủ ũ ụ  ư ừ ứ ử ữ ự  y ỳ ý ỷ ỹ ỵ  đ Đ",
-	"Ă Â Ê Ô Ơ Ư Ấ Ầ Ẩ Ẫ Ậ Ế Ề Ể Ễ Ệ Ố Ồ Ổ Ỗ Ộ Ớ Ờ Ở Ỡ Ợ Ứ Ừ Ử Ữ Ự",
+	"a à á ả ã ạ ă ằ ắ ẳ ẵ ặ",
+	"â ầ ấ ẩ ẫ ậ e è é ẻ ẽ ẹ",
+	"ê ề ế ể ễ ệ i ì í ỉ ĩ ị",
+	"o ò ó ỏ õ ọ ô ồ ố ổ ỗ ộ",
+	"ơ ờ ớ ở ỡ ợ u ù ú ủ ũ ụ",
+	"ư ừ ứ ử ữ ự y ỳ ý ỷ ỹ ỵ",
+	"đ Đ Ă Â Ê Ô Ơ Ư",
+	"Ấ Ầ Ẩ Ẫ Ậ Ế Ề Ể Ễ Ệ",
+	"Ố Ồ Ổ Ỗ Ộ Ớ Ờ Ở Ỡ Ợ Ứ Ừ Ử Ữ Ự",
 }
 
 // TestDocument is the administrator's test receipt for a counter's
