@@ -333,15 +333,9 @@ type handler struct{ d *Device }
 
 func (h handler) Event(e client.Event) {
 	d := h.d
-	me := e
-	if e.Type == "ticket.done" && !d.cfg.Rating {
-		// No rating asked: to the model the ticket just leaves the
-		// counter, as after a no-show.
-		me.Type = "ticket.finished"
-	}
 	d.mu.Lock()
 	d.counts.Events++
-	effs, err := d.model.Apply(me, d.opts.Clock.Now())
+	effs, err := d.model.Apply(e, d.opts.Clock.Now())
 	d.mu.Unlock()
 	if err != nil {
 		d.log.Warn("event not understood; skipped", "seq", e.Seq, "type", e.Type, "err", err)
