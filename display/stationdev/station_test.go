@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
+
 	"luot/display/device"
 	"luot/display/stationstate"
 	"luot/server/api"
@@ -370,4 +372,53 @@ func TestStationStreamResumes(t *testing.T) {
 	if fmt.Sprint(st.Ticket.Number) != tk.Number {
 		t.Errorf("ticket %s, want %s", st.Ticket.Number, tk.Number)
 	}
+}
+
+// TestStationSerialKeypad: a serial keypad on a pseudo-terminal (one code
+// a line) signs the clerk in and opens the counter, through the same key
+// map as the window's keys.
+func TestStationSerialKeypad(t *testing.T) {
+	e := newEnv(t)
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { master.Close(); tty.Close() })
+	cfg := e.config(t)
+	cfg.KeypadSerial, cfg.KeypadMode = tty.Name(), "line"
+	r := e.start(t, cfg, Options{})
+	r.waitFor("the sign-in prompt", func(s State) bool { return s.Connected && s.Corner.SignIn == "staff" })
+	send := func(codes ...string) {
+		for _, c := range codes {
+			if _, err := master.Write([]byte(c + "\r\n")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	send("1", "KP_Enter", "1", "2", "3", "4", "KP_Enter")
+	r.waitFor("signed in from the serial keypad", func(s State) bool { return s.SignedIn && s.Corner.SignIn == "" })
+	send(".")
+	r.waitFor("the counter opened from the serial keypad", func(s State) bool { return s.Mode == stationstate.ModeIdle && s.Counts.Actions == 1 })
+}
+
+// TestStationBadPorts: a printer or keypad port that does not exist is
+// refused at start, saying which and what to do.
+func TestStationBadPorts(t *testing.T) {
+	e := newEnv(t)
+	cfg := e.config(t)
+	cfg.KeypadSerial = filepath.Join(t.TempDir(), "no-keypad")
+	if _, err := New(cfg, Options{}); err == nil || !strings.Contains(err.Error(), "keypad port") || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("a missing keypad port: %v", err)
+	}
+	cfg = e.config(t)
+	cfg.Printer = filepath.Join(t.TempDir(), "no-printer")
+	if p, err := OpenPrinter(cfg.Station); err == nil || p != nil || !strings.Contains(err.Error(), "printer port") || !strings.Contains(err.Error(), "-printer virtual") {
+		t.Errorf("a missing printer port: %v", err)
+	}
+	cfg.Printer, cfg.PrinterOut = "virtual", t.TempDir()
+	p, err := OpenPrinter(cfg.Station)
+	if err != nil || p == nil || p.Virtual == nil || p.Virtual.OutDir() != cfg.PrinterOut {
+		t.Fatalf("a virtual printer: %+v, %v", p, err)
+	}
+	p.Close()
 }
