@@ -3,12 +3,14 @@ package stationdev
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -39,7 +41,10 @@ type netSwitch struct {
 	mu     sync.Mutex
 	down   bool
 	noAcks bool
-	conns  []net.Conn
+	// lose is a path whose next answer is lost: the server does the
+	// request, then the connection is cut before the answer.
+	lose  string
+	conns []net.Conn
 }
 
 // setNoAcks refuses the station's print acknowledgements (503) while on,
@@ -58,6 +63,19 @@ func (n *netSwitch) wrap(h http.Handler) http.Handler {
 		n.mu.Unlock()
 		if noAcks && r.Method == "POST" && strings.HasPrefix(r.URL.Path, "/api/v1/station/print-jobs/") {
 			http.Error(w, "unavailable for the test", http.StatusServiceUnavailable)
+			return
+		}
+		n.mu.Lock()
+		lose := n.lose != "" && r.URL.Path == n.lose
+		if lose {
+			n.lose = ""
+		}
+		n.mu.Unlock()
+		if lose {
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				c.Close()
+			}
 			return
 		}
 		if strings.HasSuffix(r.URL.Path, "/events") {
@@ -273,6 +291,22 @@ func TestStationCycle(t *testing.T) {
 		t.Errorf("rating held %+v, want score 4, channel station, counter q3, staff nv1", rt)
 	}
 
+	// The state endpoint serves the same state as JSON.
+	addr, err := r.d.ServeState(t.Context(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var served State
+	resp, err := http.Get("http://" + addr + "/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&served)
+	resp.Body.Close()
+	if served.Mode != stationstate.ModeThanks || !served.SignedIn || served.LastRating == nil || served.Counts.Ratings != 1 {
+		t.Errorf("state endpoint: %+v", served)
+	}
+
 	// The thanks end after 5 s of the station's clock.
 	e.srv.Clock.Advance(stationstate.ThanksFor)
 	r.d.Tick()
@@ -421,4 +455,32 @@ func TestStationBadPorts(t *testing.T) {
 		t.Fatalf("a virtual printer: %+v, %v", p, err)
 	}
 	p.Close()
+}
+
+// TestStationLostAnswer: the server does a "next" but its answer is lost
+// on the way; the station sends the press again with the same
+// idempotency key and gets the first answer: one ticket called, not two.
+func TestStationLostAnswer(t *testing.T) {
+	e := newEnv(t)
+	r := e.start(t, e.config(t), Options{})
+	r.signIn()
+	r.keys(".")
+	r.waitFor("idle", func(s State) bool { return s.Mode == stationstate.ModeIdle })
+	first := e.srv.Issue(t, "chung-thuc")
+	second := e.srv.Issue(t, "chung-thuc")
+	e.net.mu.Lock()
+	e.net.lose = "/api/v1/counters/q3/next"
+	e.net.mu.Unlock()
+	r.keys("+")
+	st := r.waitFor("the first ticket called", func(s State) bool {
+		return s.Mode == stationstate.ModeCalled && s.Ticket != nil && s.Ticket.ID == first.ID && s.Corner.OK && strings.Contains(s.Corner.Message, first.Number)
+	})
+	if st.Counts.Actions != 2 || st.Counts.Refused != 0 { // open and one next
+		t.Errorf("counts %+v, want 2 actions", st.Counts)
+	}
+	var tk struct{ Status string }
+	e.srv.Call(t, "GET", "/api/v1/tickets/"+second.ID+"?token="+trackToken(t, second), nil, nil, http.StatusOK, &tk)
+	if tk.Status != "waiting" {
+		t.Errorf("the second ticket is %s: the lost answer's retry called again", tk.Status)
+	}
 }
