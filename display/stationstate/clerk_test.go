@@ -292,3 +292,21 @@ func TestSessionExpired(t *testing.T) {
 		}
 	}
 }
+
+// Every note the corner can show has words in both languages, and every
+// refusal code of a counter action has its own words.
+func TestCornerWords(t *testing.T) {
+	m := New(Options{})
+	for k := noteUnknownKey; k <= noteWaitSign; k++ {
+		vi, en := m.words(note{kind: k, key: "F1", action: ActNext, code: "x", staff: "nv1"})
+		if vi == "" || en == "" || vi == en {
+			t.Errorf("note %d: %q / %q", k, vi, en)
+		}
+	}
+	for _, code := range []string{client.CodeNobodyWaiting, client.CodeCounterNotOpen, client.CodeNoCurrentTicket, client.CodeBadTransition,
+		client.CodeCounterBusy, client.CodeJustCalled, client.CodeNotYourCounter, client.CodeRateLimited, client.CodeUnavailable, "network"} {
+		if vi, en := refusal(code); strings.Contains(vi, code) || strings.Contains(en, code) {
+			t.Errorf("%s: no words of its own: %q / %q", code, vi, en)
+		}
+	}
+}

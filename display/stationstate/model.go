@@ -123,6 +123,7 @@ func New(o Options) *Model {
 	if o.Keys == nil {
 		o.Keys = DefaultKeyMap()
 	}
+	o.Keys = o.Keys.canonical()
 	if o.NewKey == nil {
 		o.NewKey = client.NewIdempotencyKey
 	}
