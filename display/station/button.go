@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"luot/display/stationstate"
@@ -16,7 +17,8 @@ import (
 // with place; it makes its objects once.
 type button struct {
 	widget.BaseWidget
-	onTap func()
+	onTap  func()
+	cursor desktop.Cursor
 	// tap is what a tap on the button reports (set by the parent).
 	tap stationstate.Tap
 
@@ -31,8 +33,8 @@ type button struct {
 	objects       []fyne.CanvasObject
 }
 
-func newButton(fill color.Color, chip bool, onTap func()) *button {
-	b := &button{onTap: onTap, fill: fill, chip: chip}
+func newButton(fill color.Color, chip bool, cursor desktop.Cursor, onTap func()) *button {
+	b := &button{onTap: onTap, fill: fill, chip: chip, cursor: cursor}
 	b.bg = canvas.NewRectangle(fill)
 	b.bg.CornerRadius = 14
 	b.box = canvas.NewRectangle(color.Transparent)
@@ -55,6 +57,9 @@ func (b *button) Tapped(*fyne.PointEvent) {
 		b.onTap()
 	}
 }
+
+// Cursor is part of desktop.Cursorable: the screen's pointer.
+func (b *button) Cursor() desktop.Cursor { return b.cursor }
 
 // setFill changes the button's colour (a rectangle: no texture to redo).
 func (b *button) setFill(c color.Color) {

@@ -99,7 +99,7 @@ func newRenderer(s *Screen) *renderer {
 
 // button makes a button reporting its tap and adds it to the objects.
 func (r *renderer) button(fill color.Color, chip bool) *button {
-	b := newButton(fill, chip, nil)
+	b := newButton(fill, chip, r.s.cursor, nil)
 	b.onTap = func() { r.s.tap(b.tap) }
 	b.Hide()
 	r.objects = append(r.objects, b)

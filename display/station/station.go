@@ -25,6 +25,7 @@ import (
 	"image/color"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -87,6 +88,9 @@ type Options struct {
 	// OnTap and OnKey set the screen's callbacks of the same names.
 	OnTap func(stationstate.Tap)
 	OnKey func(name string)
+	// ShowCursor shows the mouse pointer over the screen; it is hidden by
+	// default, as on the kiosk: a touch screen has no use for it.
+	ShowCursor bool
 }
 
 // Screen is the station's screen, a Fyne widget to put as the window's
@@ -113,12 +117,16 @@ type Screen struct {
 	// event the window sends right after it is the same press.
 	charOf bool
 
-	r *renderer
+	cursor desktop.Cursor
+	r      *renderer
 }
 
 // New returns a screen showing opt.View.
 func New(opt Options) *Screen {
-	s := &Screen{OnTap: opt.OnTap, OnKey: opt.OnKey}
+	s := &Screen{OnTap: opt.OnTap, OnKey: opt.OnKey, cursor: desktop.HiddenCursor}
+	if opt.ShowCursor {
+		s.cursor = desktop.DefaultCursor
+	}
 	s.setView(opt.View)
 	s.ExtendBaseWidget(s)
 	return s
@@ -149,6 +157,9 @@ func (s *Screen) setView(v stationstate.View) {
 		}
 	}
 }
+
+// Cursor is part of desktop.Cursorable: the pointer over the screen.
+func (s *Screen) Cursor() desktop.Cursor { return s.cursor }
 
 // CreateRenderer is part of fyne.Widget.
 func (s *Screen) CreateRenderer() fyne.WidgetRenderer {

@@ -15,6 +15,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"luot/display/stationstate"
@@ -72,20 +73,22 @@ func demoView(md stationstate.Mode, english bool) stationstate.View {
 		v = stationstate.View{Mode: md, English: english, Counter: "q3"}
 	case stationstate.ModeClosed:
 		v.Clerk = nil
-		v.Corner = stationstate.Corner{SignIn: "staff", Typed: "1024"}
+		v.Corner = stationstate.Corner{SignIn: "staff", Typed: "1024",
+			Message: "+ → Gọi số tiếp: đăng nhập trước (mã cán bộ, Enter, mã PIN, Enter)", MessageEN: "+ → Next: sign in first (staff id, Enter, PIN, Enter)"}
 	case stationstate.ModeIdle:
-		v.Corner = msg("F6 → Mở quầy", "F6 → Counter opened", true)
+		v.Corner = msg(". → Mở quầy: xong", ". → Open: done", true)
 	case stationstate.ModeCalled:
 		v.Ticket = ticket
-		v.Corner = msg("F1 → Gọi số tiếp: A012", "F1 → Called next: A012", true)
+		v.Corner = msg("+ → Gọi số tiếp: A012", "+ → Next: A012", true)
 	case stationstate.ModeServing:
 		v.Ticket = ticket
-		v.Corner = msg("F3 → Bắt đầu phục vụ A012", "F3 → Serving A012", true)
+		v.Corner = msg("0 → Bắt đầu phục vụ: A012", "0 → Start: A012", true)
 	case stationstate.ModePaused:
-		v.Corner = msg("F1 → Từ chối: quầy đang tạm nghỉ", "F1 → Refused: the counter is paused", false)
+		v.Corner = msg("+ → Gọi số tiếp: quầy chưa mở", "+ → Next: the counter is not open", false)
 	case stationstate.ModeRating:
 		v.Ticket = ticket
 		v.Rating = &stationstate.Prompt{Scale: scale(), Reasons: reasons(), Deadline: deadline}
+		v.Corner = msg("Enter → Xong: xong", "Enter → Done: done", true)
 	case stationstate.ModeReasons:
 		v.Ticket = ticket
 		v.Rating = &stationstate.Prompt{Scale: scale(), Reasons: reasons(), Score: 2, Picked: []string{"wait", "guidance"}, Deadline: deadline}
@@ -329,7 +332,7 @@ func TestOneLanguage(t *testing.T) {
 			all := strings.Join(visibleTexts(s), "\n")
 			want := map[stationstate.Mode]string{
 				stationstate.ModeConnecting: "Đang kết nối máy chủ…", stationstate.ModeClosed: "Quầy đóng",
-				stationstate.ModeIdle: "Xin kính chào", stationstate.ModeCalled: "Mời công dân số",
+				stationstate.ModeIdle: "Kính chào ông/bà", stationstate.ModeCalled: "Mời công dân số",
 				stationstate.ModeServing: "Đang phục vụ", stationstate.ModePaused: "Quầy tạm nghỉ",
 				stationstate.ModeRating: "Ông/bà có hài lòng", stationstate.ModeReasons: "Gửi", stationstate.ModeThanks: "Cảm ơn",
 			}[md]
@@ -449,6 +452,21 @@ func TestKeys(t *testing.T) {
 	char('x')
 }
 
+// TestCursor: the pointer is hidden over the screen and its buttons unless
+// asked for.
+func TestCursor(t *testing.T) {
+	s := New(Options{View: demoView(stationstate.ModeRating, false)})
+	window(t, s, 1024, 600)
+	if s.Cursor() != desktop.HiddenCursor || s.r.scale[0].Cursor() != desktop.HiddenCursor || s.r.lang.Cursor() != desktop.HiddenCursor {
+		t.Error("the pointer shows on a touch screen")
+	}
+	s = New(Options{View: demoView(stationstate.ModeRating, false), ShowCursor: true})
+	window(t, s, 1024, 600)
+	if s.Cursor() != desktop.DefaultCursor || s.r.scale[0].Cursor() != desktop.DefaultCursor {
+		t.Error("ShowCursor does not show the pointer")
+	}
+}
+
 // TestBannerAndPlaceholder: the banner comes and goes with the
 // connection; a clerk without a photo (or with bytes that are not an
 // image) gets the placeholder; nobody signed in shows no clerk.
@@ -468,7 +486,7 @@ func TestBannerAndPlaceholder(t *testing.T) {
 	if !r.banner.Visible() || r.bannerT.Text != "Mất kết nối máy chủ — đang kết nối lại…" {
 		t.Errorf("disconnected: banner visible %v, %q", r.banner.Visible(), r.bannerT.Text)
 	}
-	if r.title.lines[0].Text != "Xin kính chào quý khách" {
+	if r.title.lines[0].Text != "Kính chào ông/bà" {
 		t.Errorf("the screen is not kept while disconnected: %q", r.title.lines[0].Text)
 	}
 	v.Connected = true
@@ -543,6 +561,42 @@ func TestObjectsBounded(t *testing.T) {
 	}
 	if n := len(s.r.Objects()); n != first {
 		t.Errorf("objects grew from %d to %d over 3000 updates", first, n)
+	}
+}
+
+// TestTextColoursFixed: no text ever changes colour (a text's texture is
+// drawn per colour; the state shows by what is visible and by the fill of
+// rectangles).
+func TestTextColoursFixed(t *testing.T) {
+	s := New(Options{View: demoView(stationstate.ModeReasons, false)})
+	window(t, s, 1024, 600)
+	for _, md := range modes { // the pools of buttons fill
+		s.Update(longView(md, false))
+	}
+	colours := func() []string {
+		var out []string
+		var walk func(os []fyne.CanvasObject)
+		walk = func(os []fyne.CanvasObject) {
+			for _, o := range os {
+				switch x := o.(type) {
+				case *canvas.Text:
+					out = append(out, fmt.Sprint(x.Color))
+				case *button:
+					walk(x.objects)
+				}
+			}
+		}
+		walk(s.r.Objects())
+		return out
+	}
+	before := fmt.Sprint(colours())
+	for i, md := range modes {
+		v := demoView(md, i%2 == 0)
+		v.Connected = i%3 == 0
+		s.Update(v)
+		if got := fmt.Sprint(colours()); got != before {
+			t.Fatalf("text colours changed in mode %s", md)
+		}
 	}
 }
 

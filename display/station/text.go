@@ -19,7 +19,7 @@ var texts = map[string][2]string{
 	"connectingSub": {"Vui lòng chờ trong giây lát.", "Please wait a moment."},
 	"closed":        {"Quầy đóng", "Counter closed"},
 	"closedSub":     {"Mời ông/bà đến quầy khác đang mở.", "Please go to another open counter."},
-	"idle":          {"Xin kính chào quý khách", "Welcome"},
+	"idle":          {"Kính chào ông/bà", "Welcome"},
 	"idleSub":       {"Vui lòng chờ đến lượt: số của ông/bà sẽ được gọi trên màn hình.", "Please wait for your number to be called on the screen."},
 	"called":        {"Mời công dân số", "Now calling number"},
 	"serving":       {"Đang phục vụ công dân số", "Now serving number"},
