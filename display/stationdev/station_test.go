@@ -2,10 +2,14 @@ package stationdev
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"io"
 	"log/slog"
 	"net"
@@ -251,11 +255,20 @@ func trackToken(t *testing.T, tk api.TicketJSON) string {
 // is refused 409 already_rated, which its state shows.
 func TestStationCycle(t *testing.T) {
 	e := newEnv(t)
+	// The admin uploaded nv1's photo (stored re-encoded as JPEG).
+	photo := testJPEG(t)
+	if err := e.srv.DB.PutStaffPhoto(context.Background(), e.srv.Office, "nv1", photo, e.srv.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
 	r := e.start(t, e.config(t), Options{})
 	r.signIn()
 	st := r.d.StateNow()
 	if st.Clerk.Name == "" || st.Counter != "q3" || st.CounterNumber != 3 {
 		t.Errorf("signed in: clerk %+v at counter %q (%d)", st.Clerk, st.Counter, st.CounterNumber)
+	}
+	v := r.waitFor("the clerk's photo", func(s State) bool { return s.Clerk != nil && len(s.Clerk.Photo) > 0 })
+	if !bytes.Equal(v.Clerk.Photo, photo) {
+		t.Errorf("the station shows a photo of %d bytes, want the %d uploaded", len(v.Clerk.Photo), len(photo))
 	}
 
 	r.keys(".") // open
@@ -483,4 +496,18 @@ func TestStationLostAnswer(t *testing.T) {
 	if tk.Status != "waiting" {
 		t.Errorf("the second ticket is %s: the lost answer's retry called again", tk.Status)
 	}
+}
+
+// testJPEG is a small JPEG, as the admin page stores a clerk's photo.
+func testJPEG(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 32, 32))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	img.Set(1, 1, color.White)
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
