@@ -47,8 +47,11 @@ type netSwitch struct {
 	noAcks bool
 	// lose is a path whose next answer is lost: the server does the
 	// request, then the connection is cut before the answer.
-	lose  string
-	conns []net.Conn
+	lose string
+	// hold is a path whose requests wait until release is closed.
+	hold    string
+	release chan struct{}
+	conns   []net.Conn
 }
 
 // setNoAcks refuses the station's print acknowledgements (503) while on,
@@ -68,6 +71,15 @@ func (n *netSwitch) wrap(h http.Handler) http.Handler {
 		if noAcks && r.Method == "POST" && strings.HasPrefix(r.URL.Path, "/api/v1/station/print-jobs/") {
 			http.Error(w, "unavailable for the test", http.StatusServiceUnavailable)
 			return
+		}
+		n.mu.Lock()
+		var wait chan struct{}
+		if n.hold != "" && r.URL.Path == n.hold {
+			wait = n.release
+		}
+		n.mu.Unlock()
+		if wait != nil {
+			<-wait
 		}
 		n.mu.Lock()
 		lose := n.lose != "" && r.URL.Path == n.lose
@@ -510,4 +522,60 @@ func testJPEG(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// TestStationDoublePress: "next" pressed again while the first press is
+// under way does nothing (the corner says so); one ticket is called.
+func TestStationDoublePress(t *testing.T) {
+	e := newEnv(t)
+	r := e.start(t, e.config(t), Options{})
+	r.signIn()
+	r.keys(".")
+	r.waitFor("idle", func(s State) bool { return s.Mode == stationstate.ModeIdle })
+	first := e.srv.Issue(t, "chung-thuc")
+	second := e.srv.Issue(t, "chung-thuc")
+	release := make(chan struct{})
+	e.net.mu.Lock()
+	e.net.hold, e.net.release = "/api/v1/counters/q3/next", release
+	e.net.mu.Unlock()
+	r.d.Key("+")
+	r.d.Key("+") // the same key again, at once
+	st := r.d.StateNow()
+	if st.Corner.OK || st.Corner.Message == "" {
+		t.Errorf("the corner after a doubled press: %+v, want it to say the press is under way", st.Corner)
+	}
+	close(release)
+	r.d.busy.Wait()
+	st = r.waitFor("the first ticket called", func(s State) bool {
+		return s.Mode == stationstate.ModeCalled && s.Ticket != nil && s.Ticket.ID == first.ID
+	})
+	if st.Counts.Actions != 2 { // open and one next
+		t.Errorf("counts %+v, want one next sent", st.Counts)
+	}
+	var tk struct{ Status string }
+	e.srv.Call(t, "GET", "/api/v1/tickets/"+second.ID+"?token="+trackToken(t, second), nil, nil, http.StatusOK, &tk)
+	if tk.Status != "waiting" {
+		t.Errorf("the second ticket is %s after a doubled press, want waiting", tk.Status)
+	}
+}
+
+// TestStationNoRating: with rating off, done shows the counter idle at
+// once and nothing is sent.
+func TestStationNoRating(t *testing.T) {
+	e := newEnv(t)
+	cfg := e.config(t)
+	cfg.Rating = false
+	r := e.start(t, cfg, Options{})
+	r.signIn()
+	r.keys(".")
+	tk := e.srv.Issue(t, "chung-thuc")
+	r.keys("+", "0")
+	r.waitFor("serving", func(s State) bool {
+		return s.Mode == stationstate.ModeServing && s.Ticket != nil && s.Ticket.ID == tk.ID
+	})
+	r.keys("KP_Enter")
+	r.waitFor("idle after done", func(s State) bool { return s.Mode == stationstate.ModeIdle && s.Counts.Actions == 4 })
+	if st := r.d.StateNow(); st.Rating != nil || st.Counts.Ratings+st.Counts.RatingsNot != 0 {
+		t.Errorf("rating off: %+v", st)
+	}
 }
