@@ -73,8 +73,8 @@ func stationJob(j queue.PrintJob) StationPrintJobJSON {
 	return StationPrintJobJSON{ID: j.ID, Counter: j.Counter, Kind: j.Kind, State: j.State, Doc: j.Doc, CreatedAt: j.CreatedAt, DoneAt: j.DoneAt, Fault: j.Fault}
 }
 
-func (s *Server) queued(w http.ResponseWriter, j queue.PrintJob) {
-	writeJSON(w, http.StatusCreated, map[string]any{"job": PrintJobJSON{ID: j.ID, Office: j.Office, Counter: j.Counter, Kind: j.Kind, State: j.State, CreatedAt: j.CreatedAt}})
+func printJobJSON(j queue.PrintJob) PrintJobJSON {
+	return PrintJobJSON{ID: j.ID, Office: j.Office, Counter: j.Counter, Kind: j.Kind, State: j.State, CreatedAt: j.CreatedAt}
 }
 
 // reprintTicket prints a ticket again at the counter that called it: the
@@ -130,13 +130,9 @@ func (s *Server) reprintTicket(w http.ResponseWriter, r *http.Request) {
 		track = s.public + "/t/" + url.PathEscape(t.ID) + "?token=" + url.QueryEscape(t.Token)
 	}
 	doc := queue.ReprintDocument(&v.Office, t, track, s.now())
-	j, err := s.eng.QueuePrint(r.Context(), s.st, se.Office, t.Counter, queue.PrintReprint, se.Staff, doc)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.audit(r, se.Office, se.Staff, "ticket_reprinted", t.Display+" "+t.Counter+" #"+strconv.FormatInt(j.ID, 10))
-	s.queued(w, j)
+	s.queuePrint(w, r, se, t.Counter, queue.PrintReprint, doc, "reprint "+t.ID, func(j queue.PrintJob) {
+		s.audit(r, se.Office, se.Staff, "ticket_reprinted", t.Display+" "+t.Counter+" #"+strconv.FormatInt(j.ID, 10))
+	})
 }
 
 // testPrint queues the administrator's test receipt for a counter.
@@ -169,13 +165,54 @@ func (s *Server) testPrint(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, queue.NewError(queue.KindNotFound, queue.ErrUnknownCounter.Code, "counter {counter} does not exist in office {office}", "counter", fmt.Sprintf("%q", truncate(counter, 40)), "office", se.Office))
 		return
 	}
-	j, err := s.eng.QueuePrint(r.Context(), s.st, se.Office, counter, queue.PrintTest, se.Staff, queue.TestDocument(&v.Office, k, s.now()))
+	s.queuePrint(w, r, se, counter, queue.PrintTest, queue.TestDocument(&v.Office, k, s.now()), "test "+counter, func(j queue.PrintJob) {
+		s.audit(r, se.Office, se.Staff, "test_print", counter+" #"+strconv.FormatInt(j.ID, 10))
+	})
+}
+
+// queuePrint queues doc at counter for the staff member of se and answers
+// 201 {job}. With an Idempotency-Key a repeat (a doubled click, a retry
+// after a lost answer) gets the first answer and queues nothing more;
+// the key used for another request is 409 idempotency_key_reused. what
+// names the request for that comparison; queued runs for a new job only.
+func (s *Server) queuePrint(w http.ResponseWriter, r *http.Request, se *auth.Session, counter, kind string, doc queue.Document, what string, queued func(queue.PrintJob)) {
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > maxIdempotencyKey || !printableASCII(key) {
+		s.fail(w, r, badRequest("invalid_idempotency_key", "Idempotency-Key must be at most {max} printable ASCII characters", "max", maxIdempotencyKey))
+		return
+	}
+	k, err := s.eng.PrintKeyed(r.Context(), s.st, se.Office, counter, kind, se.Staff, doc)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r, se.Office, se.Staff, "test_print", counter+" #"+strconv.FormatInt(j.ID, 10))
-	s.queued(w, j)
+	k.Request = actionDigest(counter, "print", what)
+	if key != "" {
+		k.Key = actor{session: se}.scope() + key
+	}
+	var job queue.PrintJob
+	k.Answer = func(_ *queue.State, c *queue.Change) (int, []byte) {
+		job = c.PrintJobs[0]
+		return http.StatusCreated, encodeAnswer(map[string]any{"job": printJobJSON(job)})
+	}
+	rep, replayed, err := s.eng.DoKeyed(r.Context(), se.Office, k)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if replayed {
+		if rep.Request != k.Request {
+			s.fail(w, r, newError(http.StatusConflict, "idempotency_key_reused",
+				"this Idempotency-Key was already used for a different request (another counter, action or body): make a new key for each press"))
+			return
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+	} else {
+		queued(job)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(rep.Status)
+	_, _ = w.Write(rep.Body) // the client may be gone; nothing to do
 }
 
 // stationPrintJobs lists the queued jobs of the station's counter, oldest

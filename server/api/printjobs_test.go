@@ -237,3 +237,41 @@ func TestPrintJobsRefusals(t *testing.T) {
 		t.Errorf("no_station in Vietnamese: %s", r.body)
 	}
 }
+
+// A reprint or test print sent twice with its Idempotency-Key (a doubled
+// click, a retry after a lost answer) queues one job; the key used for
+// another request is refused and queues nothing.
+func TestPrintWithIdempotencyKeyQueuesOnce(t *testing.T) {
+	e := newEnv(t)
+	e.addStation(t, "st-q1", office, "q1")
+	clerk := e.clerk(t, "nv1", "q1")
+	tk := e.issue(t, "kiosk1", "xay-dung")
+	e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q1/next", token: clerk})
+	since := e.seq(t)
+	reprint := req{method: "POST", path: "/api/v1/tickets/" + tk.ID + "/reprint", token: clerk, header: map[string]string{"Idempotency-Key": "press-1"}}
+	var a, b jobAnswer
+	e.must(t, http.StatusCreated, reprint).decode(t, &a)
+	r := e.must(t, http.StatusCreated, reprint)
+	r.decode(t, &b)
+	if a.Job.ID != b.Job.ID || r.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("repeat: first job %d, second %d (replayed %q)", a.Job.ID, b.Job.ID, r.header.Get("Idempotent-Replayed"))
+	}
+	admin := e.login(t, "admin", "")
+	test := req{method: "POST", path: "/api/v1/admin/offices/" + office + "/counters/q1/test-print", token: admin, header: map[string]string{"Idempotency-Key": "press-1"}}
+	e.must(t, http.StatusCreated, test) // another actor's key space
+	e.must(t, http.StatusCreated, test)
+	other := test
+	other.path = "/api/v1/admin/offices/" + office + "/counters/q2/test-print"
+	e.addStation(t, "st-q2", office, "q2")
+	if r := e.do(t, other); r.status != http.StatusConflict || r.errCode(t) != "idempotency_key_reused" {
+		t.Fatalf("key reused for another counter: %d %s", r.status, r.body)
+	}
+	if evs := e.printEvents(t, since); len(evs) != 2 {
+		t.Fatalf("want 2 jobs queued (one reprint, one test print), got %+v", evs)
+	}
+	bad := reprint
+	bad.header = map[string]string{"Idempotency-Key": strings.Repeat("k", 129)}
+	if r := e.do(t, bad); r.status != http.StatusBadRequest || r.errCode(t) != "invalid_idempotency_key" {
+		t.Fatalf("bad key: %d %s", r.status, r.body)
+	}
+}

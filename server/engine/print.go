@@ -32,33 +32,45 @@ var ErrNoStation = &queue.Error{Kind: queue.KindConflict, Code: "no_station"}
 // document (queue.Document.Validate) and a counter with no registered,
 // unrevoked station (409 no_station).
 func (e *Engine) QueuePrint(ctx context.Context, st Stations, office, counter, kind, by string, doc queue.Document) (queue.PrintJob, error) {
-	v, err := e.View(office)
+	k, err := e.PrintKeyed(ctx, st, office, counter, kind, by, doc)
 	if err != nil {
 		return queue.PrintJob{}, err
 	}
+	c, err := e.Do(ctx, office, k.Cmd)
+	if err != nil {
+		return queue.PrintJob{}, err
+	}
+	return c.PrintJobs[0], nil
+}
+
+// PrintKeyed checks a print job as QueuePrint does and returns the
+// command that queues it, for DoKeyed: a request retried with its
+// Idempotency-Key (a doubled click, a lost answer) then queues the job
+// once. The caller sets Key, Request and Answer.
+func (e *Engine) PrintKeyed(ctx context.Context, st Stations, office, counter, kind, by string, doc queue.Document) (Keyed, error) {
+	v, err := e.View(office)
+	if err != nil {
+		return Keyed{}, err
+	}
 	if v.Office.Counter(counter) == nil {
-		return queue.PrintJob{}, queue.NewError(queue.KindNotFound, queue.ErrUnknownCounter.Code, "counter {counter} does not exist in office {office}", "counter", fmt.Sprintf("%q", counter), "office", office)
+		return Keyed{}, queue.NewError(queue.KindNotFound, queue.ErrUnknownCounter.Code, "counter {counter} does not exist in office {office}", "counter", fmt.Sprintf("%q", counter), "office", office)
 	}
 	if _, err := queue.NewPrintJob(office, counter, kind, by, doc, e.now()); err != nil {
-		return queue.PrintJob{}, err
+		return Keyed{}, err
 	}
 	ok, err := st.HasStation(ctx, office, counter)
 	if err != nil {
-		return queue.PrintJob{}, err
+		return Keyed{}, err
 	}
 	if !ok {
-		return queue.PrintJob{}, queue.NewError(queue.KindConflict, ErrNoStation.Code,
+		return Keyed{}, queue.NewError(queue.KindConflict, ErrNoStation.Code,
 			"counter {counter} has no station to print on: register a station for it (administration, devices) first", "counter", v.Office.Counter(counter).Number)
 	}
-	c, err := e.Do(ctx, office, func(s *queue.State, now time.Time) (*queue.Change, error) {
+	return Keyed{Cmd: func(s *queue.State, now time.Time) (*queue.Change, error) {
 		job, err := queue.NewPrintJob(office, counter, kind, by, doc, now)
 		if err != nil {
 			return nil, err
 		}
 		return s.QueuePrint(now, job)
-	})
-	if err != nil {
-		return queue.PrintJob{}, err
-	}
-	return c.PrintJobs[0], nil
+	}}, nil
 }

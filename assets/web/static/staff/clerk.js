@@ -355,7 +355,7 @@
     setBusy(true);
     fetch("/api/v1/tickets/" + encodeURIComponent(t.id) + "/reprint", {
       method: "POST", credentials: "same-origin",
-      headers: { "Accept-Language": lang, "X-CSRF-Token": csrf }
+      headers: { "Accept-Language": lang, "X-CSRF-Token": csrf, "Idempotency-Key": newKey() }
     }).then(function (r) {
       if (r.status === 401) { location.assign("/clerk/login"); return; }
       if (!r.ok) {
