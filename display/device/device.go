@@ -256,6 +256,15 @@ type State struct {
 // ServeState serves the state at /state on addr until ctx ends. It returns
 // the address it listens on once listening.
 func (d *Device) ServeState(ctx context.Context, addr string) (string, error) {
+	return ServeState(ctx, addr, func() any {
+		return State{View: d.View(), DrawnVersion: d.drawn.Load(), Announcements: d.Stats(), Announced: d.Announced()}
+	})
+}
+
+// ServeState serves state() as JSON at http://addr/state until ctx ends,
+// for tests and technicians (the board's and the counter station's). It
+// returns the address it listens on once listening.
+func ServeState(ctx context.Context, addr string, state func() any) (string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("state endpoint: %w (choose another -state-addr)", err)
@@ -264,7 +273,7 @@ func (d *Device) ServeState(ctx context.Context, addr string) (string, error) {
 	mux.HandleFunc("GET /state", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		json.NewEncoder(w).Encode(State{View: d.View(), DrawnVersion: d.drawn.Load(), Announcements: d.Stats(), Announced: d.Announced()})
+		json.NewEncoder(w).Encode(state())
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)

@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -412,18 +411,5 @@ func (d *Device) StateNow() State {
 // ServeState serves the state at /state on addr until ctx ends. It
 // returns the address it listens on.
 func (d *Device) ServeState(ctx context.Context, addr string) (string, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return "", fmt.Errorf("state endpoint: %w (choose another -state-addr)", err)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /state", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		json.NewEncoder(w).Encode(d.StateNow())
-	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	context.AfterFunc(ctx, func() { srv.Close() })
-	return ln.Addr().String(), nil
+	return device.ServeState(ctx, addr, func() any { return d.StateNow() })
 }

@@ -104,27 +104,38 @@ func (s *Server) counterAction(action string) http.HandlerFunc {
 		if key != "" {
 			k.Key = actor{session: se}.scope() + key
 		}
-		rep, replayed, err := s.eng.DoKeyed(r.Context(), se.Office, k)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if replayed {
-			if rep.Request != k.Request {
-				s.fail(w, r, newError(http.StatusConflict, "idempotency_key_reused",
-					"this Idempotency-Key was already used for a different request (another counter, action or body): make a new key for each press"))
-				return
-			}
-			w.Header().Set("Idempotent-Replayed", "true")
-		}
-		if rep.Status == http.StatusNoContent {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(rep.Status)
-		_, _ = w.Write(rep.Body) // the client may be gone; nothing to do
+		s.doKeyed(w, r, se.Office, k, nil)
 	}
+}
+
+// doKeyed runs k and writes its reply, or the first reply of a repeated
+// Idempotency-Key (with Idempotent-Replayed: true); a key used for
+// another request is 409 idempotency_key_reused. ran, if not nil, is
+// called before the answer is written when the command ran now (not for
+// a replay): the audit log of what it did.
+func (s *Server) doKeyed(w http.ResponseWriter, r *http.Request, office string, k engine.Keyed, ran func()) {
+	rep, replayed, err := s.eng.DoKeyed(r.Context(), office, k)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if replayed {
+		if rep.Request != k.Request {
+			s.fail(w, r, newError(http.StatusConflict, "idempotency_key_reused",
+				"this Idempotency-Key was already used for a different request (another counter, action or body): make a new key for each press"))
+			return
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+	} else if ran != nil {
+		ran()
+	}
+	if rep.Status == http.StatusNoContent {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(rep.Status)
+	_, _ = w.Write(rep.Body) // the client may be gone; nothing to do
 }
 
 // actionDigest identifies a counter action for its idempotency key: the

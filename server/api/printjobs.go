@@ -195,24 +195,7 @@ func (s *Server) queuePrint(w http.ResponseWriter, r *http.Request, se *auth.Ses
 		job = c.PrintJobs[0]
 		return http.StatusCreated, encodeAnswer(map[string]any{"job": printJobJSON(job)})
 	}
-	rep, replayed, err := s.eng.DoKeyed(r.Context(), se.Office, k)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if replayed {
-		if rep.Request != k.Request {
-			s.fail(w, r, newError(http.StatusConflict, "idempotency_key_reused",
-				"this Idempotency-Key was already used for a different request (another counter, action or body): make a new key for each press"))
-			return
-		}
-		w.Header().Set("Idempotent-Replayed", "true")
-	} else {
-		queued(job)
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(rep.Status)
-	_, _ = w.Write(rep.Body) // the client may be gone; nothing to do
+	s.doKeyed(w, r, se.Office, k, func() { queued(job) })
 }
 
 // stationPrintJobs lists the queued jobs of the station's counter, oldest
