@@ -20,7 +20,7 @@ func TestUnitsVerify(t *testing.T) {
 		t.Skip("systemd-analyze is not installed")
 	}
 	units, _ := filepath.Glob("systemd/*")
-	if len(units) < 5 {
+	if len(units) < 6 {
 		t.Fatalf("found %d unit files", len(units))
 	}
 	dir := t.TempDir()
@@ -88,9 +88,17 @@ func TestUdevRulesAreWellFormed(t *testing.T) {
 	}
 }
 
-func TestKioskSessionIsValidShell(t *testing.T) {
-	out, err := exec.Command("sh", "-n", "x11/kiosk-session").CombinedOutput()
-	if err != nil {
-		t.Fatalf("sh -n: %v\n%s", err, out)
+// TestSessionsAreValidShell checks the X sessions (kiosk and display,
+// counter station) with sh -n.
+func TestSessionsAreValidShell(t *testing.T) {
+	sessions, _ := filepath.Glob("x11/*-session")
+	if len(sessions) < 2 {
+		t.Fatalf("found %d X sessions", len(sessions))
+	}
+	for _, s := range sessions {
+		out, err := exec.Command("sh", "-n", s).CombinedOutput()
+		if err != nil {
+			t.Errorf("sh -n %s: %v\n%s", s, err, out)
+		}
 	}
 }
