@@ -14,6 +14,7 @@
 # Env: LUOT_SOAK_INTERVAL (seconds between calls, default 20),
 #      LUOT_SOAK_WARMUP (seconds before the baseline, default 120),
 #      LUOT_SOAK_IDLE (seconds of the idle measure at the end, default 60),
+#      LUOT_SOAK_PORT (server port, default 18191),
 #      LUOT_SERVER_BIN (a server binary to use instead of building ./server),
 #      LUOT_SOAK_FLAGS (more display flags).
 # Targets (issue 17): RSS ≤ 150 MB after warm-up, growth ≤ 10 %, CPU ≤ 5 %
@@ -22,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=auto # go.mod asks for a newer Go than the installed one: see scripts/setup.sh
 export PATH="/usr/local/go/bin:$PATH"
-for tool in Xvfb xdotool curl python3; do
+for tool in Xvfb xdotool curl; do
   command -v "$tool" >/dev/null || { echo "soak-station: $tool is missing: run scripts/setup.sh" >&2; exit 1; }
 done
 
@@ -57,7 +58,7 @@ exec 3>&-
 for _ in $(seq 100); do [ -s "$work/displayfd" ] && break; sleep 0.1; done
 display=":$(head -n1 "$work/displayfd")"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port="${LUOT_SOAK_PORT:-18191}"
 base="http://127.0.0.1:$port"
 "$work/luot-server" -demo -addr "127.0.0.1:$port" -data "$work/data" 2>"$work/server.log" &
 pids+=($!)
@@ -73,9 +74,9 @@ post() { # path, body, extra header...
   for x in "$@"; do h+=(-H "$x"); done
   curl -fsS -X POST "$base$path" "${h[@]}" -d "$body"
 }
-field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
-for k in sys.argv[1].split("."): d=d[k]
-print(d)' "$1"; }
+# field NAME prints the string field NAME of the JSON object on stdin (the
+# server writes compact JSON on one line).
+field() { sed -n 's/.*"'"$1"'": *"\([^"]*\)".*/\1/p'; }
 
 # The administrator registers the station for counter q3; its key is shown
 # once.
@@ -95,7 +96,7 @@ pids+=($dpid)
 for _ in $(seq 300); do grep -q "state at" "$work/display.out" 2>/dev/null && break; sleep 0.2; done
 state=$(sed -n 's/^display: state at //p' "$work/display.out")
 [ -n "$state" ] || { echo "soak-station: the station did not start; its log:"; cat "$work/display.log"; exit 1; }
-mode() { curl -fsS "$state" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("view", d).get("mode", ""))'; }
+mode() { curl -fsS "$state" | field mode; }
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$dpid/status"; }
 ticks() { awk '{print $14 + $15}' "/proc/$dpid/stat"; }
