@@ -53,7 +53,8 @@ func main() {
 	if cfg.Fullscreen {
 		w.SetFullScreen(true)
 	} else {
-		w.Resize(fyne.NewSize(float32(cfg.Width), float32(cfg.Height)))
+		width, height := cfg.WindowSize()
+		w.Resize(fyne.NewSize(float32(width), float32(height)))
 	}
 
 	// Views are handed to the UI thread coalesced, on the ticks of the

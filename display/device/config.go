@@ -53,13 +53,18 @@ type Config struct {
 	BlinkEvery config.Duration `json:"blink_every"`
 	// RecentCalls is how many recent calls the board lists.
 	RecentCalls int `json:"recent_calls"`
-	// Fullscreen, else a window of Width×Height.
+	// Fullscreen, else a window of Width×Height; 0 is the mode's own size
+	// (the board 1920×1080, a counter station 1280×800): see WindowSize.
 	Fullscreen bool `json:"fullscreen"`
 	Width      int  `json:"width"`
 	Height     int  `json:"height"`
 	// StateAddr, if set, serves the board's state as JSON at
 	// http://StateAddr/state (use 127.0.0.1:0 for a free port).
 	StateAddr string `json:"state_addr"`
+
+	// Station holds the counter station's settings; its Counter turns
+	// counter mode on (config_station.go).
+	Station
 }
 
 // Defaults are the settings of a display of the demo office on this machine.
@@ -68,7 +73,8 @@ func Defaults() Config {
 		Server: "http://127.0.0.1:8080", DeviceKey: "demo-display", Office: "demo",
 		English: true, Announce: true, Reading: "number", Volume: 100, Audio: "aplay",
 		MaxAge: config.Duration{Duration: 2 * time.Minute}, Blink: config.Duration{Duration: 3 * time.Second},
-		BlinkEvery: config.Duration{Duration: time.Second}, RecentCalls: 8, Fullscreen: true, Width: 1920, Height: 1080,
+		BlinkEvery: config.Duration{Duration: time.Second}, RecentCalls: 8, Fullscreen: true,
+		Station: stationDefaults(),
 	}
 }
 
@@ -98,9 +104,10 @@ func ParseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.Var(&c.BlinkEvery, "blink-every", "half period of the blink, a `duration`: hidden this long, then shown (each change repaints the screen; keep 1s or more in software rendering)")
 	fs.IntVar(&c.RecentCalls, "recent", c.RecentCalls, "how many recent calls to list")
 	fs.BoolVar(&c.Fullscreen, "fullscreen", c.Fullscreen, "full screen (else a window of -width × -height)")
-	fs.IntVar(&c.Width, "width", c.Width, "window width when not full screen")
-	fs.IntVar(&c.Height, "height", c.Height, "window height when not full screen")
-	fs.StringVar(&c.StateAddr, "state-addr", c.StateAddr, "serve the board's state as JSON at http://ADDR/state (e.g. 127.0.0.1:0); empty: off")
+	fs.IntVar(&c.Width, "width", c.Width, "window width when not full screen (0: 1920, a counter station 1280)")
+	fs.IntVar(&c.Height, "height", c.Height, "window height when not full screen (0: 1080, a counter station 800)")
+	fs.StringVar(&c.StateAddr, "state-addr", c.StateAddr, "serve the board's (or station's) state as JSON at http://ADDR/state (e.g. 127.0.0.1:0); empty: off")
+	c.Station.flags(fs)
 	if err := config.Load(fs, args, &c, "display/README.md"); err != nil {
 		return c, err
 	}
@@ -158,8 +165,25 @@ func (c Config) Validate() error {
 	if c.RecentCalls < 1 || c.RecentCalls > 30 {
 		errs = append(errs, fmt.Errorf("recent calls %d is out of range: use 1 to 30", c.RecentCalls))
 	}
-	if !c.Fullscreen && (c.Width < 320 || c.Height < 240) {
-		errs = append(errs, fmt.Errorf("window %d×%d is too small: at least 320×240", c.Width, c.Height))
+	if w, h := c.WindowSize(); !c.Fullscreen && (w < 320 || h < 240) {
+		errs = append(errs, fmt.Errorf("window %d×%d is too small: at least 320×240", w, h))
 	}
+	errs = append(errs, c.Station.validate()...)
 	return errors.Join(errs...)
+}
+
+// WindowSize is the window's size when not full screen: Width×Height, or
+// the mode's own size where they are 0.
+func (c Config) WindowSize() (width, height int) {
+	width, height = 1920, 1080
+	if c.Counter != "" {
+		width, height = 1280, 800
+	}
+	if c.Width != 0 {
+		width = c.Width
+	}
+	if c.Height != 0 {
+		height = c.Height
+	}
+	return width, height
 }

@@ -242,6 +242,9 @@ type DeviceBody struct {
 	ID   string           `json:"id,omitempty"`
 	Name string           `json:"name"`
 	Kind queue.DeviceKind `json:"kind"`
+	// Counter is the counter a station is bound to (required for a
+	// station, refused for the other kinds).
+	Counter string `json:"counter,omitempty"`
 }
 
 func decodeDevice(data []byte) (DeviceBody, error) {
@@ -257,8 +260,11 @@ func decodeDevice(data []byte) (DeviceBody, error) {
 		return DeviceBody{}, err
 	}
 	b.Name = name
-	if b.Kind != queue.DeviceKiosk && b.Kind != queue.DeviceDisplay {
-		return DeviceBody{}, badRequest("invalid_kind", "device kind {kind} is unknown: use {kiosk} or {display}", "kind", fmt.Sprintf("%q", truncate(string(b.Kind), 20)), "kiosk", fmt.Sprintf("%q", queue.DeviceKiosk), "display", fmt.Sprintf("%q", queue.DeviceDisplay))
+	if b.Kind != queue.DeviceKiosk && b.Kind != queue.DeviceDisplay && b.Kind != queue.DeviceStation {
+		return DeviceBody{}, badRequest("invalid_kind", "device kind {kind} is unknown: use {kiosk}, {display} or {station}", "kind", fmt.Sprintf("%q", truncate(string(b.Kind), 20)), "kiosk", fmt.Sprintf("%q", queue.DeviceKiosk), "display", fmt.Sprintf("%q", queue.DeviceDisplay), "station", fmt.Sprintf("%q", queue.DeviceStation))
+	}
+	if err := checkID("counter", b.Counter, false); err != nil {
+		return DeviceBody{}, err
 	}
 	return b, nil
 }

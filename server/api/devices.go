@@ -25,12 +25,21 @@ func (s *Server) registerDevice(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, key, err := auth.RegisterDevice(r.Context(), s.st, se.Office, b.ID, b.Name, b.Kind)
+	v, err := s.eng.View(se.Office)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r, se.Office, se.Staff, "device_registered", d.ID+" "+string(d.Kind)+" "+d.Name)
+	d, key, err := auth.RegisterDevice(r.Context(), s.st, &v.Office, b.ID, b.Name, b.Kind, b.Counter)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	what := d.ID + " " + string(d.Kind) + " " + d.Name
+	if d.Counter != "" {
+		what += " counter " + d.Counter
+	}
+	s.audit(r, se.Office, se.Staff, "device_registered", what)
 	writeJSON(w, http.StatusCreated, DeviceRegistered{Device: d, Key: key})
 }
 

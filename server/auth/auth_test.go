@@ -217,11 +217,18 @@ func (d *devices) RevokeDevice(_ context.Context, id string) error {
 func TestRegisterDevice(t *testing.T) {
 	ctx := context.Background()
 	st := &devices{other: map[string]bool{"elsewhere": true}, keys: map[string][]byte{}}
-	d, key, err := RegisterDevice(ctx, st, "hcm", "", "Sảnh", queue.DeviceKiosk)
+	hcm := &queue.Office{ID: "hcm", Counters: []queue.Counter{{ID: "q1", Number: 1, Name: "Quầy 1"}}}
+	d, key, err := RegisterDevice(ctx, st, hcm, "", "Sảnh", queue.DeviceKiosk, "")
 	if err != nil || !queue.ValidID(d.ID) || key == "" || string(st.keys[d.ID]) != string(Hash(key)) {
 		t.Fatalf("random id: %+v %q %v", d, key, err)
 	}
-	if _, _, err := RegisterDevice(ctx, st, "hcm", "kiosk-hall", "", queue.DeviceKiosk); err != nil {
+	if _, _, err := RegisterDevice(ctx, st, hcm, "kiosk-hall", "", queue.DeviceKiosk, ""); err != nil {
+		t.Fatal(err)
+	}
+	if d, _, err := RegisterDevice(ctx, st, hcm, "station-q1", "", queue.DeviceStation, "q1"); err != nil || d.Counter != "q1" || st.list[len(st.list)-1].Counter != "q1" {
+		t.Fatalf("station: %+v %v", d, err)
+	}
+	if _, _, err := RegisterDevice(ctx, st, hcm, "", "", queue.DeviceKiosk, ""); err != nil {
 		t.Fatal(err)
 	}
 	code := func(err error) string {
@@ -234,16 +241,22 @@ func TestRegisterDevice(t *testing.T) {
 	for _, c := range []struct {
 		id, name string
 		kind     queue.DeviceKind
+		counter  string
 		want     string
 	}{
-		{"kiosk-hall", "", queue.DeviceKiosk, "device_exists"},
-		{"elsewhere", "", queue.DeviceKiosk, "device_id_taken"},
-		{"Kiosk 1", "", queue.DeviceKiosk, "invalid_device_id"},
-		{"ok", "", "printer", "invalid_kind"},
-		{"ok", "a\u202eb", queue.DeviceDisplay, "invalid_name"},
+		{"kiosk-hall", "", queue.DeviceKiosk, "", "device_exists"},
+		{"elsewhere", "", queue.DeviceKiosk, "", "device_id_taken"},
+		{"Kiosk 1", "", queue.DeviceKiosk, "", "invalid_device_id"},
+		{"ok", "", "printer", "", "invalid_kind"},
+		{"ok", "a\u202eb", queue.DeviceDisplay, "", "invalid_name"},
+		{"ok", "", queue.DeviceStation, "", "counter_required"},
+		{"ok", "", queue.DeviceStation, "q9", "unknown_counter"},
+		{"ok", "", queue.DeviceStation, "<q1>", "unknown_counter"},
+		{"ok", "", queue.DeviceKiosk, "q1", "counter_not_station"},
+		{"ok", "", queue.DeviceDisplay, "q1", "counter_not_station"},
 	} {
 		n := len(st.list)
-		if _, _, err := RegisterDevice(ctx, st, "hcm", c.id, c.name, c.kind); code(err) != c.want || len(st.list) != n {
+		if _, _, err := RegisterDevice(ctx, st, hcm, c.id, c.name, c.kind, c.counter); code(err) != c.want || len(st.list) != n {
 			t.Errorf("%q %q %q: %v, want %s and nothing changed", c.id, c.name, c.kind, err, c.want)
 		}
 	}
@@ -252,7 +265,7 @@ func TestRegisterDevice(t *testing.T) {
 	if err := RevokeDevice(ctx, st, "hcm", "kiosk-hall"); err != nil {
 		t.Fatal(err)
 	}
-	if d, _, err := RegisterDevice(ctx, st, "hcm", "kiosk-hall", "", queue.DeviceDisplay); err != nil || d.Revoked || string(st.keys["kiosk-hall"]) == old {
+	if d, _, err := RegisterDevice(ctx, st, hcm, "kiosk-hall", "", queue.DeviceDisplay, ""); err != nil || d.Revoked || string(st.keys["kiosk-hall"]) == old {
 		t.Fatalf("registered again: %+v %v", d, err)
 	}
 	if err := RevokeDevice(ctx, st, "hcm", "ghost"); code(err) != "unknown_device" {

@@ -24,8 +24,9 @@ type Devices interface {
 // wraps it.
 var ErrDeviceIDTaken = errors.New("auth: device id taken by another office")
 
-// RegisterDevice registers a kiosk or display in office and returns it
-// with its key, to be shown this once (only the key's Hash is stored).
+// RegisterDevice registers a kiosk, display or counter station in office o
+// and returns it with its key, to be shown this once (only the key's Hash
+// is stored).
 //
 // The rule, the same from the API and the administration page: the
 // administrator may choose the device's id (a name to recognise it by,
@@ -34,8 +35,12 @@ var ErrDeviceIDTaken = errors.New("auth: device id taken by another office")
 // it first, so that a stolen kiosk's old key stops working before a new
 // one is issued); a revoked one is registered again with a new key; an id
 // used in another office is refused (409 device_id_taken). The name is
-// optional, the kind kiosk or display.
-func RegisterDevice(ctx context.Context, st Devices, office, id, name string, kind queue.DeviceKind) (queue.Device, string, error) {
+// optional, the kind kiosk, display or station. A station is bound to a
+// counter of the office (400 counter_required without one,
+// unknown_counter for a counter the office does not have); a kiosk or a
+// display has none (400 counter_not_station).
+func RegisterDevice(ctx context.Context, st Devices, o *queue.Office, id, name string, kind queue.DeviceKind, counter string) (queue.Device, string, error) {
+	office := o.ID
 	if id == "" {
 		id = random.ID()
 	}
@@ -43,10 +48,20 @@ func RegisterDevice(ctx context.Context, st Devices, office, id, name string, ki
 		return queue.Device{}, "", queue.NewError(queue.KindInvalid, "invalid_device_id",
 			"device id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "id", fmt.Sprintf("%q", truncate(id, 40)))
 	}
-	if kind != queue.DeviceKiosk && kind != queue.DeviceDisplay {
+	switch {
+	case kind != queue.DeviceKiosk && kind != queue.DeviceDisplay && kind != queue.DeviceStation:
 		return queue.Device{}, "", queue.NewError(queue.KindInvalid, "invalid_kind",
-			"device kind {kind} is unknown: use {kiosk} or {display}", "kind", fmt.Sprintf("%q", truncate(string(kind), 20)),
-			"kiosk", fmt.Sprintf("%q", queue.DeviceKiosk), "display", fmt.Sprintf("%q", queue.DeviceDisplay))
+			"device kind {kind} is unknown: use {kiosk}, {display} or {station}", "kind", fmt.Sprintf("%q", truncate(string(kind), 20)),
+			"kiosk", fmt.Sprintf("%q", queue.DeviceKiosk), "display", fmt.Sprintf("%q", queue.DeviceDisplay), "station", fmt.Sprintf("%q", queue.DeviceStation))
+	case kind == queue.DeviceStation && counter == "":
+		return queue.Device{}, "", queue.NewError(queue.KindInvalid, "counter_required",
+			"a counter station is bound to one counter: choose its counter")
+	case kind == queue.DeviceStation && o.Counter(counter) == nil:
+		return queue.Device{}, "", queue.NewError(queue.KindInvalid, "unknown_counter",
+			"counter {counter} does not exist in office {office}", "counter", fmt.Sprintf("%q", truncate(counter, 40)), "office", office)
+	case kind != queue.DeviceStation && counter != "":
+		return queue.Device{}, "", queue.NewError(queue.KindInvalid, "counter_not_station",
+			"only a counter station is bound to a counter: leave the counter out for a {kind}", "kind", string(kind))
 	}
 	if err := queue.CheckName("device name", name, false); err != nil {
 		return queue.Device{}, "", err
@@ -59,7 +74,7 @@ func RegisterDevice(ctx context.Context, st Devices, office, id, name string, ki
 		return queue.Device{}, "", queue.NewError(queue.KindConflict, "device_exists",
 			"device {device} is already registered: revoke it first to issue a new key", "device", id)
 	}
-	d := queue.Device{ID: id, Office: office, Name: name, Kind: kind}
+	d := queue.Device{ID: id, Office: office, Name: name, Kind: kind, Counter: counter}
 	key := random.Token()
 	if err := st.PutDevice(ctx, d, Hash(key)); err != nil {
 		if errors.Is(err, ErrDeviceIDTaken) {

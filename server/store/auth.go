@@ -11,7 +11,7 @@ import (
 	"luot/server/queue"
 )
 
-// PutStaff adds a staff member or updates one (name, role, unit,
+// PutStaff adds a staff member or updates one (name, title, role, unit,
 // disabled). A non-nil pinHash (a bcrypt hash made by the caller)
 // replaces the PIN and clears the count of wrong PINs; a nil pinHash
 // keeps the current one (a new member without a PIN cannot log in).
@@ -31,14 +31,17 @@ func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 	if err := queue.CheckName("staff name", s.Name, true); err != nil {
 		return fmt.Errorf("staff %s: %w", s.ID, err)
 	}
+	if err := queue.CheckName("staff title", s.Title, false); err != nil {
+		return fmt.Errorf("staff %s: %w", s.ID, err)
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("save staff %s: %w", s.ID, err)
 	}
 	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, `INSERT INTO staff (office, id, name, role, unit, disabled, pin_hash) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (office, id) DO UPDATE SET name = excluded.name, role = excluded.role, unit = excluded.unit, disabled = excluded.disabled`,
-		s.Office, s.ID, s.Name, string(s.Role), s.Unit, boolInt(s.Disabled), pinHash)
+	_, err = tx.ExecContext(ctx, `INSERT INTO staff (office, id, name, title, role, unit, disabled, pin_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (office, id) DO UPDATE SET name = excluded.name, title = excluded.title, role = excluded.role, unit = excluded.unit, disabled = excluded.disabled`,
+		s.Office, s.ID, s.Name, s.Title, string(s.Role), s.Unit, boolInt(s.Disabled), pinHash)
 	if isForeignKey(err) {
 		return fmt.Errorf("save staff %s: office %q: %w", s.ID, s.Office, ErrNotFound)
 	}
@@ -80,9 +83,9 @@ func (db *DB) StaffAuth(ctx context.Context, office, id string) (queue.Staff, []
 	var role string
 	var disabled, failed int
 	var hash []byte
-	err := db.r.QueryRowContext(ctx, `SELECT office, id, name, role, unit, disabled, pin_hash, failed_attempts
+	err := db.r.QueryRowContext(ctx, `SELECT office, id, name, title, `+hasPhoto+`, role, unit, disabled, pin_hash, failed_attempts
 		FROM staff WHERE office = ? AND id = ?`, office, id).
-		Scan(&s.Office, &s.ID, &s.Name, &role, &s.Unit, &disabled, &hash, &failed)
+		Scan(&s.Office, &s.ID, &s.Name, &s.Title, &s.HasPhoto, &role, &s.Unit, &disabled, &hash, &failed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, nil, 0, fmt.Errorf("staff %q of office %q: %w (%w)", id, office, auth.ErrUnknownStaff, ErrNotFound)
 	}
@@ -122,9 +125,13 @@ func (db *DB) ResetLoginFailures(ctx context.Context, office, id string) error {
 	return nil
 }
 
+// hasPhoto is the column expression of Staff.HasPhoto in a query of the
+// staff table.
+const hasPhoto = `EXISTS (SELECT 1 FROM staff_photos p WHERE p.office = staff.office AND p.staff = staff.id)`
+
 // ListStaff returns the staff of an office, by id, without PIN hashes.
 func (db *DB) ListStaff(ctx context.Context, office string) ([]queue.Staff, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT office, id, name, role, unit, disabled FROM staff WHERE office = ? ORDER BY id`, office)
+	rows, err := db.r.QueryContext(ctx, `SELECT office, id, name, title, `+hasPhoto+`, role, unit, disabled FROM staff WHERE office = ? ORDER BY id`, office)
 	if err != nil {
 		return nil, fmt.Errorf("list staff of %s: %w", office, err)
 	}
@@ -134,7 +141,7 @@ func (db *DB) ListStaff(ctx context.Context, office string) ([]queue.Staff, erro
 		var s queue.Staff
 		var role string
 		var disabled int
-		if err := rows.Scan(&s.Office, &s.ID, &s.Name, &role, &s.Unit, &disabled); err != nil {
+		if err := rows.Scan(&s.Office, &s.ID, &s.Name, &s.Title, &s.HasPhoto, &role, &s.Unit, &disabled); err != nil {
 			return nil, fmt.Errorf("list staff of %s: %w", office, err)
 		}
 		s.Role, s.Disabled = queue.Role(role), disabled != 0
@@ -146,7 +153,8 @@ func (db *DB) ListStaff(ctx context.Context, office string) ([]queue.Staff, erro
 	return out, nil
 }
 
-// PutDevice registers a device or updates its name, kind and revoked flag.
+// PutDevice registers a device or updates its name, kind, counter (a
+// station's, which it needs; other kinds have none) and revoked flag.
 // A non-nil keyHash (the sha256 of its key, made by the caller) replaces
 // the key; a new device needs one. LastSeen and Status are left alone (see
 // TouchDevice). An id used in another office gives auth.ErrDeviceIDTaken
@@ -155,8 +163,13 @@ func (db *DB) PutDevice(ctx context.Context, d queue.Device, keyHash []byte) err
 	if !queue.ValidID(d.ID) {
 		return fmt.Errorf("device id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", d.ID)
 	}
-	if d.Kind != queue.DeviceKiosk && d.Kind != queue.DeviceDisplay {
-		return fmt.Errorf("device %s: kind %q is unknown; use %q or %q", d.ID, d.Kind, queue.DeviceKiosk, queue.DeviceDisplay)
+	switch {
+	case d.Kind != queue.DeviceKiosk && d.Kind != queue.DeviceDisplay && d.Kind != queue.DeviceStation:
+		return fmt.Errorf("device %s: kind %q is unknown; use %q, %q or %q", d.ID, d.Kind, queue.DeviceKiosk, queue.DeviceDisplay, queue.DeviceStation)
+	case d.Kind == queue.DeviceStation && !queue.ValidID(d.Counter):
+		return fmt.Errorf("device %s: a station needs the id of its counter, not %q", d.ID, d.Counter)
+	case d.Kind != queue.DeviceStation && d.Counter != "":
+		return fmt.Errorf("device %s: only a station is bound to a counter; a %s has none", d.ID, d.Kind)
 	}
 	if err := queue.CheckName("device name", d.Name, false); err != nil {
 		return fmt.Errorf("device %s: %w", d.ID, err)
@@ -176,15 +189,15 @@ func (db *DB) PutDevice(ctx context.Context, d queue.Device, keyHash []byte) err
 		if keyHash == nil {
 			return fmt.Errorf("device %s is new and needs a key hash", d.ID)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO devices (id, office, name, kind, key_hash, revoked) VALUES (?, ?, ?, ?, ?, ?)`,
-			d.ID, d.Office, d.Name, string(d.Kind), keyHash, boolInt(d.Revoked))
+		_, err = tx.ExecContext(ctx, `INSERT INTO devices (id, office, name, kind, counter, key_hash, revoked) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, d.Office, d.Name, string(d.Kind), d.Counter, keyHash, boolInt(d.Revoked))
 	case err != nil:
 		return fmt.Errorf("save device %s: %w", d.ID, err)
 	case office != d.Office:
 		return fmt.Errorf("device id %s is used in office %s: %w (%w)", d.ID, office, auth.ErrDeviceIDTaken, ErrConflict)
 	default:
-		_, err = tx.ExecContext(ctx, `UPDATE devices SET name = ?, kind = ?, revoked = ?, key_hash = coalesce(?, key_hash) WHERE id = ?`,
-			d.Name, string(d.Kind), boolInt(d.Revoked), keyHash, d.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE devices SET name = ?, kind = ?, counter = ?, revoked = ?, key_hash = coalesce(?, key_hash) WHERE id = ?`,
+			d.Name, string(d.Kind), d.Counter, boolInt(d.Revoked), keyHash, d.ID)
 	}
 	if isForeignKey(err) {
 		return fmt.Errorf("save device %s: office %q: %w", d.ID, d.Office, ErrNotFound)
@@ -201,14 +214,14 @@ func (db *DB) PutDevice(ctx context.Context, d queue.Device, keyHash []byte) err
 	return nil
 }
 
-const deviceColumns = `id, office, name, kind, revoked, last_seen, status`
+const deviceColumns = `id, office, name, kind, counter, revoked, last_seen, status`
 
 func scanDevice(s scanner) (queue.Device, error) {
 	var d queue.Device
 	var kind string
 	var revoked int
 	var seen sql.NullString
-	if err := s.Scan(&d.ID, &d.Office, &d.Name, &kind, &revoked, &seen, &d.Status); err != nil {
+	if err := s.Scan(&d.ID, &d.Office, &d.Name, &kind, &d.Counter, &revoked, &seen, &d.Status); err != nil {
 		return d, err
 	}
 	d.Kind, d.Revoked = queue.DeviceKind(kind), revoked != 0

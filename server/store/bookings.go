@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"luot/server/queue"
@@ -81,43 +82,96 @@ func (db *DB) Booking(ctx context.Context, code string) (*queue.Booking, error) 
 	return b, nil
 }
 
-// PutRating stores a rating. A ticket is rated once: a second rating
-// fails with ErrConflict; an unknown ticket with ErrNotFound.
+// PutRating stores a rating. A ticket is rated once, whatever the
+// channel: a second rating fails with ErrConflict; an unknown ticket with
+// ErrNotFound. An empty Channel is queue.RatingPhone.
 func (db *DB) PutRating(ctx context.Context, r queue.Rating) error {
+	_, _, err := db.PutRatingKeyed(ctx, r, "")
+	return err
+}
+
+// PutRatingKeyed is PutRating with an idempotency key (scoped by the
+// caller, "" for none). When a rating of the office was already stored
+// with key, it stores nothing and returns that rating with replayed true:
+// the caller compares it with r to tell a retry from a key used again for
+// another request.
+func (db *DB) PutRatingKeyed(ctx context.Context, r queue.Rating, key string) (*queue.Rating, bool, error) {
 	if r.Score < 1 || r.Score > 4 {
-		return fmt.Errorf("rating of ticket %s: score %d must be 1 to 4", r.Ticket, r.Score)
+		return nil, false, fmt.Errorf("rating of ticket %s: score %d must be 1 to 4", r.Ticket, r.Score)
 	}
-	res, err := db.w.ExecContext(ctx, `INSERT INTO ratings (office, ticket, score, comment, counter, staff, service, day, at)
-		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ? AND office = ?)`,
-		r.Office, r.Ticket, r.Score, r.Comment, r.Counter, r.Staff, r.Service, r.Day, fmtTime(r.At), r.Ticket, r.Office)
+	if r.Channel == "" {
+		r.Channel = queue.RatingPhone
+	}
+	if r.Channel != queue.RatingPhone && r.Channel != queue.RatingStation {
+		return nil, false, fmt.Errorf("rating of ticket %s: channel %q must be %q or %q", r.Ticket, r.Channel, queue.RatingPhone, queue.RatingStation)
+	}
+	for _, id := range r.Reasons {
+		if !queue.ValidID(id) {
+			return nil, false, fmt.Errorf("rating of ticket %s: reason %q is not an id", r.Ticket, id)
+		}
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, false, fmt.Errorf("save rating of ticket %s: %w", r.Ticket, err)
+	}
+	defer tx.Rollback()
+	if key != "" {
+		prev, err := scanRating(tx.QueryRowContext(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE office = ? AND idem_key = ?`, r.Office, key))
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, false, fmt.Errorf("look up the idempotency key of a rating: %w", err)
+		}
+		if err == nil {
+			return prev, true, nil
+		}
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO ratings (office, ticket, score, comment, counter, staff, service, day, at, channel, reasons, idem_key)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM tickets WHERE id = ? AND office = ?)`,
+		r.Office, r.Ticket, r.Score, r.Comment, r.Counter, r.Staff, r.Service, r.Day, fmtTime(r.At),
+		r.Channel, strings.Join(r.Reasons, ","), key, r.Ticket, r.Office)
 	if isConstraint(err) {
-		return fmt.Errorf("ticket %s is already rated: %w", r.Ticket, ErrConflict)
+		return nil, false, fmt.Errorf("ticket %s is already rated: %w", r.Ticket, ErrConflict)
 	}
 	if err != nil {
-		return fmt.Errorf("save rating of ticket %s: %w", r.Ticket, err)
+		return nil, false, fmt.Errorf("save rating of ticket %s: %w", r.Ticket, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return fmt.Errorf("rating of ticket %s of office %s: %w", r.Ticket, r.Office, ErrNotFound)
+		return nil, false, fmt.Errorf("rating of ticket %s of office %s: %w", r.Ticket, r.Office, ErrNotFound)
 	}
-	return nil
+	if err := tx.Commit(); err != nil {
+		return nil, false, fmt.Errorf("save rating of ticket %s: %w", r.Ticket, err)
+	}
+	return &r, false, nil
+}
+
+const ratingColumns = `office, ticket, score, comment, counter, staff, service, day, at, channel, reasons`
+
+func scanRating(s scanner) (*queue.Rating, error) {
+	var r queue.Rating
+	var at sql.NullString
+	var reasons string
+	if err := s.Scan(&r.Office, &r.Ticket, &r.Score, &r.Comment, &r.Counter, &r.Staff, &r.Service, &r.Day, &at, &r.Channel, &reasons); err != nil {
+		return nil, err
+	}
+	if reasons != "" {
+		r.Reasons = strings.Split(reasons, ",")
+	}
+	var err error
+	if r.At, err = parseTime(at); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // RatingOf returns the rating of a ticket, or nil when it has none.
 func (db *DB) RatingOf(ctx context.Context, ticket string) (*queue.Rating, error) {
-	var r queue.Rating
-	var at sql.NullString
-	err := db.r.QueryRowContext(ctx, `SELECT office, ticket, score, comment, counter, staff, service, day, at FROM ratings WHERE ticket = ?`, ticket).
-		Scan(&r.Office, &r.Ticket, &r.Score, &r.Comment, &r.Counter, &r.Staff, &r.Service, &r.Day, &at)
+	r, err := scanRating(db.r.QueryRowContext(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE ticket = ?`, ticket))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load rating of ticket %s: %w", ticket, err)
 	}
-	if r.At, err = parseTime(at); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return r, nil
 }
 
 // ErasePersonalData erases the names and phone numbers of the tickets and

@@ -393,11 +393,23 @@ func (s *Server) adminChange(ctx context.Context, se *auth.Session, form string,
 	case "staff", "staff-state", "staff-pin":
 		detail, err = s.staffChange(ctx, se, form, f.Get("id"), f.Get("name"), f.Get("role"), f.Get("unit"), f.Get("pin"), f.Get("disabled") == "true")
 	case "device":
-		d, key, err := auth.RegisterDevice(ctx, s.cfg.DB, se.Office, strings.TrimSpace(f.Get("id")), strings.TrimSpace(f.Get("name")), queue.DeviceKind(f.Get("kind")))
+		v, err := s.cfg.Engine.View(se.Office)
 		if err != nil {
 			return "", "", "", err
 		}
-		return d.ID, key, auditDetail{Form: form, Key: d.ID, After: map[string]string{"name": d.Name, "kind": string(d.Kind)}}.String(), nil
+		kind, counter := queue.DeviceKind(f.Get("kind")), strings.TrimSpace(f.Get("counter"))
+		if kind != queue.DeviceStation {
+			counter = "" // the form's counter select is for stations only
+		}
+		d, key, err := auth.RegisterDevice(ctx, s.cfg.DB, &v.Office, strings.TrimSpace(f.Get("id")), strings.TrimSpace(f.Get("name")), kind, counter)
+		if err != nil {
+			return "", "", "", err
+		}
+		after := map[string]string{"name": d.Name, "kind": string(d.Kind)}
+		if d.Counter != "" {
+			after["counter"] = d.Counter
+		}
+		return d.ID, key, auditDetail{Form: form, Key: d.ID, After: after}.String(), nil
 	case "device-revoke":
 		id := f.Get("id")
 		if err := auth.RevokeDevice(ctx, s.cfg.DB, se.Office, id); err != nil {
