@@ -89,7 +89,7 @@ mkdir -p "$work/home"
 # shellcheck disable=SC2086 # LUOT_SOAK_FLAGS is a list of flags
 DISPLAY="$display" HOME="$work/home" LANG=C.UTF-8 "$work/luot-display" -server "$base" -office demo \
   -counter q3 -device-key "$key" -state-addr 127.0.0.1:0 -fullscreen \
-  -printer "$work/printer.tty" -printer-profile generic-80 -printer-baud 115200 \
+  -printer "$work/printer.tty" -printer-profile generic-80 \
   -journal "$work/journal" ${LUOT_SOAK_FLAGS:-} >"$work/display.out" 2>"$work/display.log" &
 dpid=$!
 pids+=($dpid)
