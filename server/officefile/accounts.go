@@ -39,7 +39,7 @@ func ApplyAccounts(ctx context.Context, st AccountStore, f *File, hashPIN func(s
 				return fmt.Errorf("staff %s: hash PIN: %w", s.ID, err)
 			}
 		}
-		m := queue.Staff{ID: s.ID, Office: f.Office.ID, Name: s.Name, Role: s.Role, Unit: s.Unit, Disabled: s.Disabled}
+		m := queue.Staff{ID: s.ID, Office: f.Office.ID, Name: s.Name, Title: s.Title, Role: s.Role, Unit: s.Unit, Disabled: s.Disabled}
 		if err := st.PutStaff(ctx, m, hash); err != nil {
 			return fmt.Errorf("import staff %s: %w", s.ID, err)
 		}
@@ -52,7 +52,7 @@ func ApplyAccounts(ctx context.Context, st AccountStore, f *File, hashPIN func(s
 				return fmt.Errorf("device %s: key_hash: %w", d.ID, err)
 			}
 		}
-		m := queue.Device{ID: d.ID, Office: f.Office.ID, Name: d.Name, Kind: d.Kind, Revoked: d.Revoked}
+		m := queue.Device{ID: d.ID, Office: f.Office.ID, Name: d.Name, Kind: d.Kind, Counter: d.Counter, Revoked: d.Revoked}
 		if err := st.PutDevice(ctx, m, hash); err != nil {
 			return fmt.Errorf("import device %s: %w", d.ID, err)
 		}
@@ -108,7 +108,7 @@ func Export(ctx context.Context, st ExportStore, office string) (*File, error) {
 		if len(hash) == 0 {
 			continue
 		}
-		f.Staff = append(f.Staff, Staff{ID: s.ID, Name: s.Name, Role: s.Role, Unit: s.Unit, Disabled: s.Disabled, PINHash: string(hash)})
+		f.Staff = append(f.Staff, Staff{ID: s.ID, Name: s.Name, Title: s.Title, Role: s.Role, Unit: s.Unit, Disabled: s.Disabled, PINHash: string(hash)})
 	}
 	devices, err := st.ListDevices(ctx, office)
 	if err != nil {
@@ -119,7 +119,7 @@ func Export(ctx context.Context, st ExportStore, office string) (*File, error) {
 		if err != nil {
 			return nil, err
 		}
-		f.Devices = append(f.Devices, Device{ID: d.ID, Name: d.Name, Kind: d.Kind, Revoked: d.Revoked, KeyHash: hex.EncodeToString(hash)})
+		f.Devices = append(f.Devices, Device{ID: d.ID, Name: d.Name, Kind: d.Kind, Counter: d.Counter, Revoked: d.Revoked, KeyHash: hex.EncodeToString(hash)})
 	}
 	return f, f.Validate()
 }

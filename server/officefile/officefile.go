@@ -28,9 +28,11 @@ type File struct {
 // Staff is a staff member in an office file: either PIN (hashed on import,
 // never kept) or PINHash (a bcrypt hash, as written by an export).
 type Staff struct {
-	ID   string     `json:"id"`
-	Name string     `json:"name"`
-	Role queue.Role `json:"role"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Title is shown under the name on the counter station.
+	Title string     `json:"title,omitempty"`
+	Role  queue.Role `json:"role"`
 	// Unit is a handler's unit (department or ward of the feedback
 	// configuration).
 	Unit     string `json:"unit,omitempty"`
@@ -42,12 +44,14 @@ type Staff struct {
 // Device is a registered device in an office file: either Key (hashed on
 // import) or KeyHash (hex SHA-256, as written by an export).
 type Device struct {
-	ID      string           `json:"id"`
-	Name    string           `json:"name"`
-	Kind    queue.DeviceKind `json:"kind"`
-	Revoked bool             `json:"revoked,omitempty"`
-	Key     string           `json:"key,omitempty"`
-	KeyHash string           `json:"key_hash,omitempty"`
+	ID   string           `json:"id"`
+	Name string           `json:"name"`
+	Kind queue.DeviceKind `json:"kind"`
+	// Counter is the counter a station is bound to (stations only).
+	Counter string `json:"counter,omitempty"`
+	Revoked bool   `json:"revoked,omitempty"`
+	Key     string `json:"key,omitempty"`
+	KeyHash string `json:"key_hash,omitempty"`
 }
 
 var (
@@ -113,6 +117,9 @@ func (f *File) Validate() error {
 		if err := queue.CheckName("staff name", s.Name, true); err != nil {
 			return fmt.Errorf("staff %s: %w", s.ID, err)
 		}
+		if err := queue.CheckName("staff title", s.Title, false); err != nil {
+			return fmt.Errorf("staff %s: %w", s.ID, err)
+		}
 		ids[s.ID] = true
 	}
 	ids = map[string]bool{}
@@ -122,8 +129,12 @@ func (f *File) Validate() error {
 			return fmt.Errorf("device %d: id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", i+1, d.ID)
 		case ids[d.ID]:
 			return fmt.Errorf("device %s appears twice", d.ID)
-		case d.Kind != queue.DeviceKiosk && d.Kind != queue.DeviceDisplay:
-			return fmt.Errorf("device %s: kind %q must be kiosk or display", d.ID, d.Kind)
+		case d.Kind != queue.DeviceKiosk && d.Kind != queue.DeviceDisplay && d.Kind != queue.DeviceStation:
+			return fmt.Errorf("device %s: kind %q must be kiosk, display or station", d.ID, d.Kind)
+		case d.Kind == queue.DeviceStation && f.Office.Counter(d.Counter) == nil:
+			return fmt.Errorf("device %s: a station needs \"counter\", the id of a counter of the office (not %q)", d.ID, d.Counter)
+		case d.Kind != queue.DeviceStation && d.Counter != "":
+			return fmt.Errorf("device %s: only a station has a \"counter\"; remove it for kind %s", d.ID, d.Kind)
 		case (d.Key == "") == (d.KeyHash == ""):
 			return fmt.Errorf("device %s: give exactly one of key and key_hash", d.ID)
 		case d.Key != "" && (len(d.Key) < MinKeyLen || len(d.Key) > 200):

@@ -25,8 +25,14 @@ func TestParseDemo(t *testing.T) {
 			clerks++
 		}
 	}
-	if clerks != 4 || len(f.Devices) != 2 {
+	if clerks != 4 || len(f.Devices) != 3 {
 		t.Fatalf("demo staff/devices: %d clerks with PIN 1234, %d devices", clerks, len(f.Devices))
+	}
+	if d := f.Devices[2]; d.Kind != "station" || d.Counter != "q3" {
+		t.Fatalf("demo station: %+v", d)
+	}
+	if r := f.Office.Rating; len(r.Reasons) != 5 || r.PromptSeconds != 30 || r.WindowSeconds != 600 || f.Staff[0].Title == "" {
+		t.Fatalf("demo rating policy %+v, title %q", r, f.Staff[0].Title)
 	}
 	for _, s := range f.Office.Services {
 		if !f.Office.ServedBy(s.ID) {
@@ -71,6 +77,21 @@ func TestParseRefuses(t *testing.T) {
 		{"bad unit", `"role": "clerk", "pin": "1234"},`, `"role": "handler", "unit": "Phường A", "pin": "1234"},`, "unit"},
 		{"short key", `"key": "demo-kiosk"`, `"key": "k"`, "key must be"},
 		{"bad kind", `"kind": "display"`, `"kind": "phone"`, "kind"},
+		{"station without counter", `"kind": "station", "counter": "q3"`, `"kind": "station"`, "a station needs"},
+		{"station at unknown counter", `"counter": "q3", "key"`, `"counter": "q9", "key"`, "a station needs"},
+		{"kiosk with counter", `"kind": "kiosk",`, `"kind": "kiosk", "counter": "q1",`, "only a station"},
+		{"control character in title", `"title": "Chuyên viên"`, "\"title\": \"a\\u0007b\"", "control character"},
+		{"reason id", `{"id": "wait",`, `{"id": "Chờ lâu",`, "reason 1 has id"},
+		{"reason twice", `{"id": "other",`, `{"id": "wait",`, "reason wait appears twice"},
+		{"reason without name", `"name": "Khác", "name_en": "Other"`, `"name": "", "name_en": "Other"`, "rating reason name"},
+		{"reason bidi", `"name": "Khác"`, `"name": "Kh\u202eác"`, "invisible formatting character"},
+		{"prompt too short", `"prompt_seconds": 30`, `"prompt_seconds": 1`, "prompt_seconds 1"},
+		{"prompt too long", `"prompt_seconds": 30`, `"prompt_seconds": 3000`, "prompt_seconds 3000"},
+		{"negative prompt", `"prompt_seconds": 30`, `"prompt_seconds": -30`, "prompt_seconds -30"},
+		{"window shorter than prompt", `"window_seconds": 600`, `"window_seconds": 10`, "window_seconds 10"},
+		{"window over a day", `"window_seconds": 600`, `"window_seconds": 100000`, "window_seconds 100000"},
+		{"unknown rating field", `"prompt_seconds": 30`, `"prompt_seconds": 30, "scale": 5`, "unknown field"},
+		{"too many reasons", `{"id": "other",`, `{"id": "r5", "name": "5"}, {"id": "r6", "name": "6"}, {"id": "r7", "name": "7"}, {"id": "r8", "name": "8"}, {"id": "other",`, "too many"},
 		{"bad timezone", `"timezone": "Asia/Ho_Chi_Minh"`, `"timezone": "Mars/Olympus"`, "timezone"},
 		{"unknown service at counter", `{"service": "xay-dung", "offset_minutes": 0}, {"service": "dat-dai"`, `{"service": "nope", "offset_minutes": 0}, {"service": "dat-dai"`, "nope"},
 		{"trailing data", "\n}\n", "\n}\n{}", ""},

@@ -285,6 +285,9 @@ func (o *Office) Validate() error {
 	if err := o.Policy.validate(); err != nil {
 		return err
 	}
+	if err := o.Rating.validate(); err != nil {
+		return err
+	}
 	if len(o.Services) == 0 {
 		return errorf(KindInvalid, "no_services", "office {office} has no services: add at least one", "office", o.ID)
 	}
