@@ -6,9 +6,9 @@
 #   - a first demo ticket, taken from the server as a kiosk and printed
 #     through the printer package (`escpos issue`) to the virtual printer,
 #   - the kiosk window, the waiting-room display window and the counter
-#     station of counter q3 (the display in counter mode, registered by the
-#     administrator through the API, with its own virtual printer in its
-#     process, rendering to $LUOT_DATA/station-paper), when an X display is
+#     station of counter q3 (the display in counter mode with the demo
+#     station key, its own virtual printer in its process rendering to
+#     $LUOT_DATA/station-paper), when an X display is
 #     reachable ($DISPLAY); without one, the server, the virtual printer
 #     and the web pages only.
 # Then it prints the URLs of the web pages with the demo logins, and waits.
@@ -37,7 +37,6 @@ bin="$(cd "$bin" && pwd)"
 tickets="$data/tickets"
 logs="$data/log"
 port="$data/printer.tty"
-station_id=station-q3
 station_paper="$data/station-paper"
 mkdir -p "$tickets" "$logs" "$station_paper"
 
@@ -116,18 +115,6 @@ wait_for() {
   return 1
 }
 
-# api METHOD PATH BODY [curl options…] calls the server's API with a new
-# idempotency key and prints the answer.
-api() {
-  local method=$1 path=$2 body=$3
-  shift 3
-  curl -fsS -X "$method" "$base$path" -H 'Content-Type: application/json' \
-    -H "Idempotency-Key: run-$(date +%s%N)-$RANDOM" "$@" -d "$body"
-}
-# field NAME prints the string field NAME of the JSON on stdin (the server
-# writes compact JSON on one line).
-field() { sed -n 's/.*"'"$1"'": *"\([^"]*\)".*/\1/p'; }
-
 "$bin/luot-server" -demo -addr "$addr" -data "$data" -public-url "${LUOT_PUBLIC_URL:-$base}" >"$logs/server.log" 2>&1 &
 started server $!
 wait_for "the server to listen on $addr" 60 "${pids[0]}" grep -q 'msg=serving' "$logs/server.log" ||
@@ -164,21 +151,14 @@ if [ -n "$gui" ]; then
   started display $!
   echo "run: kiosk and display windows started (logs: $logs/kiosk.log, $logs/display.log)"
 
-  # The counter station of q3. The administrator registers it through the
-  # API; the key is shown only then, so each start revokes the station of
-  # the last run and registers it again with a new key.
-  admin_token=$(api POST /api/v1/sessions '{"office":"demo","staff":"admin","pin":"123456"}' | field token)
-  [ -n "$admin_token" ] || { echo "run: the demo administrator could not sign in; the server's log: $logs/server.log" >&2; exit 1; }
-  curl -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $admin_token" "$base/api/v1/admin/devices/$station_id" 2>/dev/null || true
-  station_key=$(api POST /api/v1/admin/devices '{"id":"'"$station_id"'","name":"Màn hình quầy 3","kind":"station","counter":"q3"}' \
-    -H "Authorization: Bearer $admin_token" | field key)
-  [ -n "$station_key" ] || { echo "run: registering the counter station failed; the server's log: $logs/server.log" >&2; exit 1; }
+  # The counter station of q3, with the demo office's station key (an
+  # administrator registers a real one in /admin: kind station, counter).
   rm -f "$station_paper"/*.png "$station_paper"/*.txt "$station_paper/fault"
-  "$bin/luot-display" -server "$base" -device-key "$station_key" -office demo -counter q3 \
+  "$bin/luot-display" -server "$base" -device-key demo-station-q3 -office demo -counter q3 \
     -printer virtual -printer-out "$station_paper" -printer-profile generic-80 -journal "$data/station-q3.journal" \
     -fullscreen=false -width 1024 -height 600 >"$logs/station.log" 2>&1 &
   started station $!
-  echo "run: counter station of q3 started (device $station_id; log: $logs/station.log; receipts: $station_paper)"
+  echo "run: counter station of q3 started (log: $logs/station.log; receipts: $station_paper)"
 fi
 
 cat <<EOF
