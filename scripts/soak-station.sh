@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Soak test of the counter station (bounded; not part of CI): runs the real
-# server and the real display in counter mode (counter q3, full screen at
-# 1280×800 on Xvfb, software OpenGL, a virtual printer in its own
-# process; the demo office's station key), and for N minutes makes one call every 20 seconds at q3 — a
-# ticket issued, called, started, finished (the rating prompt follows) —
+# server and the real display in counter mode (counter q3 with the demo
+# office's station key, full screen at 1280×800 on Xvfb, software OpenGL,
+# a virtual printer in its own process), and for N minutes makes one call
+# every 20 seconds at q3 — a ticket issued, called, started, finished (the
+# rating prompt follows) —
 # with a rating tapped on the screen every third call and a test receipt
 # printed every tenth. It prints the station's memory (RSS) at start,
 # after warm-up and at the end with the growth since the warm-up, its
