@@ -115,6 +115,9 @@ type Change struct {
 	// the request — even after a crash — gets this answer and changes
 	// nothing. The domain neither sets nor reads it.
 	Reply *Reply
+	// PrintJobs are print jobs the command queued (QueuePrint); the store
+	// writes them in the same transaction as their print.queued events.
+	PrintJobs []PrintJob
 
 	// estimatePending is set by Issue with DeferEstimate until
 	// StampEstimates gives the ticket its estimate.
