@@ -422,6 +422,13 @@ func maintain(ctx context.Context, db *store.DB, now time.Time, log *slog.Logger
 	} else if n > 0 {
 		log.Info("pruned old answers of counter actions", "answers", n, "kept", eventRetention.String())
 	}
+	// A done print job (a reprint holds the ticket's tracking link) is
+	// kept as long as the events that announced it.
+	if n, err := db.PrunePrintJobsBefore(ctx, now.Add(-eventRetention)); err != nil {
+		log.Error("pruning old print jobs failed; will retry tomorrow", "err", err)
+	} else if n > 0 {
+		log.Info("pruned old print jobs", "jobs", n, "kept", eventRetention.String())
+	}
 }
 
 // feedbackSetup is what serves the feedback reports: the configuration

@@ -23,6 +23,7 @@
 //	GET    /api/v1/admin/devices               admin
 //	DELETE /api/v1/admin/devices/{id}          admin
 //	POST   /api/v1/devices/status              any registered device (its key)
+//	GET    /api/v1/station …                   a counter station (its key): station.go
 //	…                                          the citizens' routes (citizen.go) and the feedback reports' (feedback.go)
 //	GET    /healthz                            anyone: {"status":"ok"}; operators also get figures
 //	GET    /metrics                            operator: this machine, or Config.MetricsToken
@@ -92,7 +93,15 @@ type Store interface {
 	Booking(ctx context.Context, code string) (*queue.Booking, error)
 	PutRating(ctx context.Context, r queue.Rating) error
 	RatingOf(ctx context.Context, ticket string) (*queue.Rating, error)
+	// PutRatingKeyed is PutRating with an idempotency key: a rating
+	// stored with the key already is returned with replayed true.
+	PutRatingKeyed(ctx context.Context, r queue.Rating, key string) (*queue.Rating, bool, error)
 	TicketByIdempotencyKey(ctx context.Context, office, key string) (string, error)
+
+	// The counter stations' (station.go): the clerk signed in at a
+	// counter and their photo.
+	CounterClerk(ctx context.Context, office, counter string, now time.Time) (queue.Staff, bool, error)
+	StaffPhoto(ctx context.Context, office, staff string) ([]byte, time.Time, error)
 
 	// Fault classifies a storage failure as queue.ErrStorageFull,
 	// ErrStorageBusy or ErrStorageIO (nil for any other error), so that
@@ -323,6 +332,7 @@ func (s *Server) routes() {
 	s.open311ClientRoutes()
 	s.citizenRoutes()
 	s.feedbackRoutes()
+	s.stationRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)
 	}

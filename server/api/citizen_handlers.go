@@ -453,7 +453,7 @@ func (c *citizen) rate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt := queue.Rating{Office: t.Office, Ticket: t.ID, Score: b.Score, Comment: b.Comment,
-		Counter: t.Counter, Staff: t.Staff, Service: t.Service, Day: t.Day, At: c.s.now()}
+		Counter: t.Counter, Staff: t.Staff, Service: t.Service, Day: t.Day, At: c.s.now(), Channel: queue.RatingPhone}
 	if err := c.s.st.PutRating(r.Context(), rt); err != nil {
 		if errors.Is(err, queue.ErrConflict) {
 			err = newError(http.StatusConflict, "already_rated", "ticket {ticket} has already been rated; thank you", "ticket", t.Display)

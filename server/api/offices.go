@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -57,6 +58,11 @@ func (s *Server) getOffice(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, s.officeJSON(v))
+}
+
+// officeJSON is the public configuration of the office of view v.
+func (s *Server) officeJSON(v *engine.View) OfficeJSON {
 	o := &v.Office
 	j := OfficeJSON{
 		ID: o.ID, Name: o.Name, NameEN: o.NameEN, Timezone: o.Timezone,
@@ -83,7 +89,7 @@ func (s *Server) getOffice(w http.ResponseWriter, r *http.Request) {
 		}
 		j.Counters = append(j.Counters, c)
 	}
-	writeJSON(w, http.StatusOK, j)
+	return j
 }
 
 func (s *Server) getState(w http.ResponseWriter, r *http.Request) {

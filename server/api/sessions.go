@@ -74,6 +74,11 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	station, err := s.sessionStation(r, &b)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	g := s.guard
 	account := b.Office + "/" + b.Staff
 	ctx := r.Context()
@@ -173,12 +178,43 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r, b.Office, st.ID, "login", "counter "+b.Counter)
+	what := "counter " + b.Counter
+	if station != nil {
+		what += " at station " + station.ID
+	}
+	s.audit(r, b.Office, st.ID, "login", what)
 	auth.SetCookie(w, token, se.Expires, now, s.secure)
 	writeJSON(w, http.StatusCreated, SessionJSON{
 		Token: token, ExpiresAt: se.Expires.In(v.Office.Location()), Office: b.Office,
 		Staff: st.ID, Name: st.Name, Role: st.Role, Counter: b.Counter,
 	})
+}
+
+// sessionStation checks the device key of a login, if any: only a
+// counter station's key may come with one, and it binds the session to
+// the station's counter. A login without a counter at a station takes
+// the station's; another counter is a 403 station_other_counter, another
+// office's station a 403 wrong_office. A kiosk's or a display's key is
+// refused (403 not_a_station) rather than ignored: a device that sends its
+// key to the login is misconfigured, and should hear so. These checks
+// come before the PIN's, so that a refused login costs no PIN attempt.
+func (s *Server) sessionStation(r *http.Request, b *SessionBody) (*queue.Device, error) {
+	d, ok, err := s.device(r)
+	if err != nil || !ok {
+		return nil, err
+	}
+	switch {
+	case d.Kind != queue.DeviceStation:
+		return nil, newError(http.StatusForbidden, "not_a_station", "only a counter station may use this; this device is a {kind}", "kind", d.Kind)
+	case d.Office != b.Office:
+		return nil, newError(http.StatusForbidden, "wrong_office", "this device is registered for office {office}, not {other}", "office", d.Office, "other", b.Office)
+	case b.Counter == "":
+		b.Counter = d.Counter
+	case b.Counter != d.Counter:
+		return nil, newError(http.StatusForbidden, "station_other_counter",
+			"this station is bound to counter {counter}: sign in at counter {counter} here, or at {other} on its own station or computer", "counter", d.Counter, "other", b.Counter)
+	}
+	return d, nil
 }
 
 // lockedOut is the answer to an address locked out of an account (rule 3).

@@ -184,6 +184,11 @@ func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events 
 			return conflict("save the answer of an idempotency key", err)
 		}
 	}
+	for i := range c.PrintJobs {
+		if err := putPrintJob(ctx, tx, c.Office, &c.PrintJobs[i]); err != nil {
+			return err
+		}
+	}
 	if len(c.Events) > 0 {
 		ins := st(sqlEventPut)
 		for i, ev := range c.Events {
