@@ -255,14 +255,17 @@ func TestStationEndToEnd(t *testing.T) {
 	}
 	s.shot("station-closed.png")
 
-	// Two citizens take numbers at the kiosk.
+	// Three citizens take numbers at the kiosk.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	kiosk, _ := client.New(base, client.WithDeviceKey("demo-kiosk"))
+	tokens := map[string]string{} // ticket id → its tracking token (the citizen's phone)
 	for range 3 {
-		if _, err := kiosk.Issue(ctx, "demo", client.IssueRequest{Service: "chung-thuc"}, client.NewIdempotencyKey()); err != nil {
+		tk, err := kiosk.Issue(ctx, "demo", client.IssueRequest{Service: "chung-thuc"}, client.NewIdempotencyKey())
+		if err != nil {
 			t.Fatalf("issue a ticket: %v", err)
 		}
+		tokens[tk.ID] = tk.TrackToken()
 	}
 
 	// 1. The clerk signs in on the USB keypad: staff number 3 (the
@@ -302,7 +305,7 @@ func TestStationEndToEnd(t *testing.T) {
 	e2etest.Click(t, disp, x, y)
 	s.waitFor("the thanks", func(st stationState) bool { return st.Mode == stationstate.ModeThanks })
 	s.shot("station-thanks.png")
-	checkRating(t, base, first.ID, 4)
+	checkRating(t, base, first.ID, tokens[first.ID], 4)
 
 	// 4. The administrator's test receipt and a reprint of the ticket
 	// come out of the virtual printer.
@@ -337,20 +340,50 @@ func TestStationEndToEnd(t *testing.T) {
 	}
 }
 
-// ratingButton finds the button of score on the rating screen: the four
-// buttons side by side, 4 on the left. It returns the middle of the
-// button.
+// levelColours are the rating buttons' colours by score
+// (display/station's, which this test does not import: it builds no Fyne).
+var levelColours = map[int][3]uint32{
+	4: {0x2e, 0x7d, 0x32},
+	3: {0x55, 0x8b, 0x2f},
+	2: {0xd8, 0x4a, 0x05},
+	1: {0xc6, 0x28, 0x28},
+}
+
+// ratingButton finds the button of score on the rating screen by its
+// colour and returns the middle of the part of the screen in it.
 func ratingButton(t *testing.T, img image.Image, score int) (int, int) {
 	t.Helper()
+	want := levelColours[score]
 	b := img.Bounds()
-	return b.Dx() * (2*(4-score) + 1) / 8, b.Dy() * 6 / 10
+	x0, y0, x1, y1, n := b.Max.X, b.Max.Y, b.Min.X, b.Min.Y, 0
+	near := func(a, b uint32) bool { return a+8 >= b && b+8 >= a }
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if near(r>>8, want[0]) && near(g>>8, want[1]) && near(bl>>8, want[2]) {
+				x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+				n++
+			}
+		}
+	}
+	// A touch target is at least 48 units high: thousands of pixels.
+	if n < 500 {
+		t.Fatalf("no button of score %d on the screen (%d pixels of its colour)", score, n)
+	}
+	t.Logf("button %d: (%d,%d)–(%d,%d)", score, x0, y0, x1, y1)
+	return (x0 + x1) / 2, (y0 + y1) / 2
 }
 
 // checkRating checks that the server holds the ticket's rating from the
-// station: a phone rating of the same ticket is refused as already rated.
-func checkRating(t *testing.T, base, ticket string, score int) {
+// station: the citizen's phone, rating the same ticket afterwards, is
+// refused as already rated.
+func checkRating(t *testing.T, base, ticket, token string, score int) {
 	t.Helper()
-	_ = base
-	_ = ticket
-	_ = score
+	var e struct {
+		Code string `json:"code"`
+	}
+	api(t, base, "POST", "/api/v1/tickets/"+ticket+"/rating", "", map[string]any{"token": token, "score": 1}, &e, http.StatusConflict)
+	if e.Code != "already_rated" {
+		t.Errorf("the phone's rating after the station's: code %q, want already_rated", e.Code)
+	}
 }
