@@ -8,9 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
+	"luot/display/stationstate"
 	"luot/printer"
 )
 
@@ -25,12 +25,16 @@ type Station struct {
 	// Language is the citizen's side's language, "vi" or "en"; the
 	// screen returns to it after each citizen.
 	Language string `json:"language"`
-	// Rating asks the citizen to rate the service after done.
+	// Rating asks the citizen to rate the service after done; false
+	// shows the counter idle at once.
 	Rating bool `json:"rating"`
 	// Keys maps key names (Fyne key names of a USB keypad, or the codes
 	// of a serial keypad) to actions: next, recall, start, done, no_show,
 	// pause, open, sign_out. Empty: the defaults of a USB numeric keypad.
-	Keys KeyMap `json:"keys"`
+	Keys stationstate.KeyMap `json:"keys"`
+	// StaffPrefix goes before a staff id typed as digits only on the
+	// keypad (prefix "nv", typed 1: nv1).
+	StaffPrefix string `json:"staff_prefix"`
 	// KeypadSerial is a serial keypad's port ("" none).
 	KeypadSerial string `json:"keypad_serial"`
 	// KeypadMode is how the serial keypad sends its codes: "line" (one
@@ -56,28 +60,24 @@ func stationDefaults() Station {
 	return Station{Language: "vi", Rating: true, KeypadMode: "line", KeypadBaud: 9600}
 }
 
-// KeyMap maps key names to station actions. As a flag it is a JSON
-// object, like in the file: -keys '{"F1":"next","KP_Add":"done"}'.
-type KeyMap map[string]string
+// keysFlag is the -keys flag: a JSON object, like the file's "keys".
+type keysFlag struct{ m *stationstate.KeyMap }
 
-// StationActions are the actions a key may be mapped to.
-var StationActions = []string{"next", "recall", "start", "done", "no_show", "pause", "open", "sign_out"}
-
-func (k *KeyMap) String() string {
-	if k == nil || *k == nil {
+func (k keysFlag) String() string {
+	if k.m == nil || *k.m == nil {
 		return ""
 	}
-	b, _ := json.Marshal(*k)
+	b, _ := json.Marshal(*k.m)
 	return string(b)
 }
 
 // Set reads a JSON object of key names to actions, replacing the map.
-func (k *KeyMap) Set(s string) error {
-	var m map[string]string
+func (k keysFlag) Set(s string) error {
+	var m stationstate.KeyMap
 	if err := json.Unmarshal([]byte(s), &m); err != nil {
-		return fmt.Errorf(`keys: write a JSON object of key names to actions, like {"F1":"next"}: %w`, err)
+		return fmt.Errorf(`%w (write a JSON object of key names to actions, like {"F1":"next"})`, err)
 	}
-	*k = m
+	*k.m = m
 	return nil
 }
 
@@ -85,7 +85,8 @@ func (s *Station) flags(fs *flag.FlagSet) {
 	fs.StringVar(&s.Counter, "counter", s.Counter, "run as the counter station of this counter (e.g. q3); empty: the waiting-room board")
 	fs.StringVar(&s.Language, "language", s.Language, `counter station: the citizen's language, "vi" or "en"`)
 	fs.BoolVar(&s.Rating, "rating", s.Rating, "counter station: ask the citizen to rate the service after done")
-	fs.Var(&s.Keys, "keys", `counter station: key map, a JSON object of key names to actions (`+strings.Join(StationActions, ", ")+`); empty: the numeric keypad's defaults`)
+	fs.Var(keysFlag{&s.Keys}, "keys", `counter station: key map, a JSON object of key names to actions (next, recall, start, done, no_show, pause, open, sign_out); empty: the numeric keypad's defaults`)
+	fs.StringVar(&s.StaffPrefix, "staff-prefix", s.StaffPrefix, `counter station: put before a staff id typed as digits only (e.g. "nv": 1 signs in nv1)`)
 	fs.StringVar(&s.KeypadSerial, "keypad-serial", s.KeypadSerial, "counter station: serial keypad's port (e.g. /dev/ttyUSB0); empty: none")
 	fs.StringVar(&s.KeypadMode, "keypad-mode", s.KeypadMode, `counter station: serial keypad's codes, "line" (one code a line) or "byte" (a byte a key)`)
 	fs.IntVar(&s.KeypadBaud, "keypad-baud", s.KeypadBaud, "counter station: serial keypad's line speed")
@@ -126,7 +127,7 @@ func (s Station) validate() []error {
 	if s.Language != "vi" && s.Language != "en" {
 		errs = append(errs, fmt.Errorf("language %q is not known: use \"vi\" or \"en\"", s.Language))
 	}
-	if err := s.Keys.Validate(); err != nil {
+	if err := s.Keys.Validate(); err != nil { // a map set in code, not read
 		errs = append(errs, err)
 	}
 	if s.KeypadMode != "line" && s.KeypadMode != "byte" {
@@ -144,35 +145,6 @@ func (s Station) validate() []error {
 		errs = append(errs, errors.New(`printer_out is the virtual printer's folder: set -printer virtual, or leave it empty`))
 	}
 	return errs
-}
-
-// Validate checks that every key has a name and a known action.
-func (k KeyMap) Validate() error {
-	var errs []error
-	names := make([]string, 0, len(k))
-	for n := range k {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		a := k[n]
-		switch {
-		case strings.TrimSpace(n) == "":
-			errs = append(errs, fmt.Errorf("keys: a key without a name (mapped to %q): name it as the keypad sends it (e.g. F1, KP_Add)", a))
-		case !knownAction(a):
-			errs = append(errs, fmt.Errorf("keys: key %q has the unknown action %q: use one of %s", n, a, strings.Join(StationActions, ", ")))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func knownAction(a string) bool {
-	for _, x := range StationActions {
-		if a == x {
-			return true
-		}
-	}
-	return false
 }
 
 // JournalPath is the print journal's file: Journal, or

@@ -34,18 +34,19 @@ func TestStationConfig(t *testing.T) {
 		t.Errorf("portrait window %d×%d", w, h)
 	}
 	for args, says := range map[string]string{
-		`-counter q3 -keys {"F1":"launch"}`:        `key "F1" has the unknown action "launch"`,
-		`-counter q3 -keys {"":"next"}`:            "a key without a name",
-		`-counter q3 -keys [1]`:                    "write a JSON object of key names to actions",
-		`-printer /dev/ttyUSB0`:                    "printer set but no counter",
-		`-keys {"F1":"next"} -journal j`:           "keys, journal set but no counter",
-		`-counter Q/3`:                             `counter "Q/3" is not a counter id`,
-		`-counter q3 -keypad-mode word`:            `keypad mode "word" is not known`,
-		`-counter q3 -keypad-baud 0`:               "keypad baud 0 is out of range",
-		`-counter q3 -language fr`:                 `language "fr" is not known`,
-		`-counter q3 -printer-profile nope`:        "nope",
-		`-counter q3 -printer-out /tmp/x`:          "printer_out is the virtual printer's folder",
-		`-counter q3 -fullscreen=false -width 100`: "window 100×800 is too small",
+		`-counter q3 -keys {"F1":"launch"}`:           `key "F1" has unknown action "launch"`,
+		`-counter q3 -keys {"":"next"}`:               "is empty or has spaces",
+		`-counter q3 -keys [1]`:                       `want an object {"key name": "action"}`,
+		`-printer /dev/ttyUSB0`:                       "printer set but no counter",
+		`-keys {"F1":"next"} -journal j`:              "keys, journal set but no counter",
+		`-counter q3 -keys {"F1":"next","F1":"done"}`: `key "F1" is mapped twice`,
+		`-counter Q/3`:                                `counter "Q/3" is not a counter id`,
+		`-counter q3 -keypad-mode word`:               `keypad mode "word" is not known`,
+		`-counter q3 -keypad-baud 0`:                  "keypad baud 0 is out of range",
+		`-counter q3 -language fr`:                    `language "fr" is not known`,
+		`-counter q3 -printer-profile nope`:           "nope",
+		`-counter q3 -printer-out /tmp/x`:             "printer_out is the virtual printer's folder",
+		`-counter q3 -fullscreen=false -width 100`:    "window 100×800 is too small",
 	} {
 		if _, err := ParseConfig(strings.Fields(args), io.Discard); err == nil || !strings.Contains(err.Error(), says) {
 			t.Errorf("%s: %v; want an error saying %q", args, err, says)

@@ -2,7 +2,6 @@ package stationdev
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -10,9 +9,11 @@ import (
 	"luot/server/client"
 )
 
-// errNotSignedIn is a counter key pressed with no clerk signed in at the
-// station.
-var errNotSignedIn = errors.New("no clerk is signed in at the station: sign in with staff id, Enter, PIN, Enter")
+// errNotSignedIn is a counter key pressed with no session at the station:
+// as the server says of a session it does not know, so that the model
+// asks the clerk to sign in.
+var errNotSignedIn = &client.Error{Status: http.StatusUnauthorized, Code: client.CodeInvalidSession,
+	Message: "no clerk is signed in at the station: sign in with staff id, Enter, PIN, Enter"}
 
 // retries is how many times a press or a rating is sent again, with the
 // same idempotency key, after the server could not be reached (the
@@ -23,7 +24,9 @@ const retries = 3
 // station's device key (so that the server binds it to this counter). The
 // token stays in memory: a restarted station asks the clerk again.
 func (d *Device) signIn(ctx context.Context, staff, pin string) error {
-	s, err := d.client.Login(ctx, d.cfg.Office, d.cfg.Counter, staff, pin)
+	rctx, cancel := context.WithTimeout(ctx, d.opts.RequestTimeout)
+	defer cancel()
+	s, err := d.client.Login(rctx, d.cfg.Office, d.cfg.Counter, staff, pin)
 	if err != nil {
 		return err
 	}
@@ -49,7 +52,9 @@ func (d *Device) signOut(ctx context.Context) error {
 	if s == nil {
 		return errNotSignedIn
 	}
-	err := s.Logout(ctx)
+	rctx, cancel := context.WithTimeout(ctx, d.opts.RequestTimeout)
+	defer cancel()
+	err := s.Logout(rctx)
 	if client.StatusOf(err) == http.StatusUnauthorized {
 		err = nil // already ended
 	}
@@ -101,16 +106,6 @@ func (d *Device) act(ctx context.Context, action, key string) (*client.Ticket, e
 		t, err = s.ActWithKey(ctx, d.cfg.Counter, a, nil, key)
 		return err
 	})
-	if client.StatusOf(err) == http.StatusUnauthorized {
-		// The session ended (expired, or closed at the console): the
-		// clerk signs in again.
-		d.mu.Lock()
-		if d.session == s {
-			d.session = nil
-		}
-		d.mu.Unlock()
-		d.askStation()
-	}
 	d.mu.Lock()
 	if err != nil {
 		d.counts.Refused++
@@ -121,14 +116,12 @@ func (d *Device) act(ctx context.Context, action, key string) (*client.Ticket, e
 	return t, err
 }
 
-// rate sends the citizen's rating with its idempotency key.
+// rate sends the citizen's rating with its idempotency key, once: the
+// model sends it again (same key) after a failure to reach the server.
 func (d *Device) rate(ctx context.Context, r client.StationRating, key string) (*client.Rating, error) {
-	var out *client.Rating
-	err := d.again(ctx, func(ctx context.Context) error {
-		var err error
-		out, err = d.client.RateAtStation(ctx, r, key)
-		return err
-	})
+	rctx, cancel := context.WithTimeout(ctx, d.opts.RequestTimeout)
+	defer cancel()
+	out, err := d.client.RateAtStation(rctx, r, key)
 	d.mu.Lock()
 	if err != nil {
 		d.counts.RatingsNot++

@@ -39,19 +39,22 @@ type Device struct {
 	printer Printer  // nil: no printer
 	journal *Journal // nil without a printer
 
-	mu      sync.Mutex
-	model   *stationModel
-	station *client.Station // the last answer of GET /station
-	photoOf string          // the clerk whose photo the model has
-	session *client.Client  // the clerk's session at the station, nil when none
-	fault   *Fault
+	mu         sync.Mutex
+	model      *stationstate.Model
+	ctx        context.Context // Run's, nil before
+	station    *client.Station // the last answer of GET /station
+	photoOf    string          // the clerk and photo path the model has
+	session    *client.Client  // the clerk's session at the station, nil when none
+	fault      *Fault
+	lastRating *RatingResult
 	// reported is the printer status last reported to the server.
 	reported string
 	counts   Counts
 
-	refetch   chan struct{} // asks for GET /station again
-	printWake chan struct{} // asks the print loop to list the jobs
-	drawn     atomic.Int64  // the version of the last view the screen drew
+	busy      sync.WaitGroup // effects under way
+	refetch   chan struct{}  // asks for GET /station again
+	printWake chan struct{}  // asks the print loop to list the jobs
+	drawn     atomic.Int64   // the version of the last view the screen drew
 }
 
 // Counts are what the station did since it started, for the state
@@ -130,12 +133,8 @@ func New(cfg device.Config, o Options) (*Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := newModel(cfg, o.Clock.Now())
-	if err != nil {
-		return nil, err
-	}
 	d := &Device{
-		cfg: cfg, opts: o, client: c, log: o.Log.With("counter", cfg.Counter), printer: o.Printer, model: m,
+		cfg: cfg, opts: o, client: c, log: o.Log.With("counter", cfg.Counter), printer: o.Printer, model: newModel(cfg),
 		refetch: make(chan struct{}, 1), printWake: make(chan struct{}, 1),
 	}
 	if o.Printer != nil {
@@ -185,9 +184,16 @@ var ErrWrongStation = errors.New("this device key is not the station of the conf
 func (d *Device) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	if d.journal != nil {
-		defer d.journal.Close()
-	}
+	d.mu.Lock()
+	d.ctx = ctx
+	d.mu.Unlock()
+	defer func() {
+		cancel(nil)
+		d.busy.Wait() // the effects under way end with ctx
+		if d.journal != nil {
+			d.journal.Close()
+		}
+	}()
 	d.publish()
 	go d.stationLoop(ctx, cancel)
 	go d.tickLoop(ctx)
@@ -206,13 +212,19 @@ func (d *Device) Run(ctx context.Context) error {
 	return err
 }
 
+func (d *Device) runCtx() context.Context {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ctx
+}
+
 func (d *Device) tickLoop(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-d.opts.Clock.After(d.opts.TickEvery):
-			d.Tick(ctx)
+			d.Tick()
 		}
 	}
 }
@@ -286,17 +298,20 @@ func (d *Device) fetchStation(ctx context.Context) error {
 	d.station = st
 	samePhoto := d.photoOf == clerk
 	d.mu.Unlock()
-	keepPhoto := samePhoto
 	if !samePhoto && st.Clerk != nil && st.Clerk.PhotoURL != "" {
 		p, err := d.client.ClerkPhoto(rctx, st.Clerk.PhotoURL)
-		if err != nil && client.StatusOf(err) != http.StatusNotFound {
-			d.log.Warn("could not read the clerk's photo; showing the name only", "clerk", st.Clerk.ID, "err", err)
+		switch {
+		case err == nil:
+			photo = p
+		case client.StatusOf(err) == http.StatusNotFound:
+		default:
+			d.log.Warn("could not read the clerk's photo; showing the name only until the next try", "clerk", st.Clerk.ID, "err", err)
+			clerk = "" // try again at the next fetch
 		}
-		photo = p
 	}
 	d.mu.Lock()
 	d.photoOf = clerk
-	d.modelStation(st, photo, keepPhoto)
+	d.modelStation(st, photo)
 	d.mu.Unlock()
 	d.publish()
 	return nil
@@ -307,9 +322,15 @@ type handler struct{ d *Device }
 
 func (h handler) Event(e client.Event) {
 	d := h.d
+	me := e
+	if e.Type == "ticket.done" && !d.cfg.Rating {
+		// No rating asked: to the model the ticket just leaves the
+		// counter, as after a no-show.
+		me.Type = "ticket.finished"
+	}
 	d.mu.Lock()
 	d.counts.Events++
-	err := d.modelEvent(e)
+	effs, err := d.model.Apply(me, d.opts.Clock.Now())
 	d.mu.Unlock()
 	if err != nil {
 		d.log.Warn("event not understood; skipped", "seq", e.Seq, "type", e.Type, "err", err)
@@ -323,7 +344,7 @@ func (h handler) Event(e client.Event) {
 		d.askStation() // the clerk at the counter may have changed
 	}
 	d.publish()
-	d.runEffects()
+	d.start(effs)
 }
 
 // mine reports whether the event's data names this station's counter in
@@ -367,13 +388,18 @@ type State struct {
 	SignedIn bool `json:"signed_in"`
 	// Fault is the printer's condition, nil when it prints.
 	Fault *Fault `json:"fault,omitempty"`
+	// LastRating is the last rating sent and the server's answer.
+	LastRating *RatingResult `json:"last_rating,omitempty"`
+	// PendingRatings waits for an answer or a retry.
+	PendingRatings int `json:"pending_ratings"`
 }
 
 // StateNow returns what the state endpoint serves.
 func (d *Device) StateNow() State {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return State{View: d.viewLocked(), DrawnVersion: d.drawn.Load(), Counts: d.counts, SignedIn: d.session != nil, Fault: d.fault}
+	return State{View: d.viewLocked(), DrawnVersion: d.drawn.Load(), Counts: d.counts, SignedIn: d.session != nil, Fault: d.fault,
+		LastRating: d.lastRating, PendingRatings: d.model.PendingRatings()}
 }
 
 // ServeState serves the state at /state on addr until ctx ends. It

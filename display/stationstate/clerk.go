@@ -149,8 +149,8 @@ func (m *Model) typeKey(name string) []Effect {
 	default:
 		c := typed(name, m.step)
 		if c == 0 {
-			if _, mapped := m.opts.Keys[name]; mapped {
-				m.note = note{kind: noteSignInFirst, key: name}
+			if a, mapped := m.opts.Keys[name]; mapped {
+				m.note = note{kind: noteSignInFirst, key: name, action: a}
 			} else {
 				m.note = note{kind: noteUnknownKey, key: name}
 			}
