@@ -224,7 +224,7 @@ func TestStationEndToEnd(t *testing.T) {
 	disp := e2etest.XvfbSize(t, 1280, 800)
 	home := filepath.Join(tmp, "home")
 	os.MkdirAll(home, 0o755)
-	cmd := exec.Command(displayBin, "-server", base, "-office", "demo", "-counter", "q3", "-device-key", "demo-station-q3",
+	cmd := exec.Command(displayBin, "-server", base, "-office", "demo", "-counter", "q3", "-device-key", "demo-station-q3", "-staff-prefix", "nv",
 		"-state-addr", "127.0.0.1:0", "-fullscreen", "-printer", link, "-printer-profile", "generic-80",
 		"-journal", filepath.Join(tmp, "print.journal"), "-keypad-serial", tty.Name(), "-keypad-mode", "line")
 	cmd.Env = append(os.Environ(), "DISPLAY="+disp, "LANG=C.UTF-8", "HOME="+home, "FYNE_SCALE=1")

@@ -154,7 +154,7 @@ if [ -n "$gui" ]; then
   # The counter station of q3, with the demo office's station key (an
   # administrator registers a real one in /admin: kind station, counter).
   rm -f "$station_paper"/*.png "$station_paper"/*.txt "$station_paper/fault"
-  "$bin/luot-display" -server "$base" -device-key demo-station-q3 -office demo -counter q3 \
+  "$bin/luot-display" -server "$base" -device-key demo-station-q3 -office demo -counter q3 -staff-prefix nv \
     -printer virtual -printer-out "$station_paper" -printer-profile generic-80 -journal "$data/station-q3.journal" \
     -fullscreen=false -width 1024 -height 600 >"$logs/station.log" 2>&1 &
   started station $!
