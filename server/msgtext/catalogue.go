@@ -134,7 +134,6 @@ var queueEntries = []Entry{
 	{"not_a_kiosk", "only a kiosk device may check bookings in; this device is a {kind}", "Chỉ máy lấy số mới được xác nhận có mặt cho lịch hẹn; thiết bị này là {kind}"},
 	{"invalid_device_id", "device id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "Mã thiết bị {id} không hợp lệ: dùng 1–32 chữ thường, chữ số, '-' hoặc '_'"},
 	{"invalid_device_id", "device id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_', or leave it out for a random one", "Mã thiết bị {id} không hợp lệ: dùng 1–32 chữ thường, chữ số, '-' hoặc '_', hoặc để trống để tạo ngẫu nhiên"},
-	{"invalid_kind", "device kind {kind} is unknown: use {kiosk} or {display}", "Không rõ loại thiết bị {kind}: dùng {kiosk} hoặc {display}"},
 	{"device_exists", "device {device} is already registered: revoke it first to issue a new key", "Thiết bị {device} đã được đăng ký: hãy thu hồi trước khi cấp khóa mới"},
 	{"device_id_taken", "device id {id} is taken (perhaps by another office): choose another id", "Mã thiết bị {id} đã được dùng (có thể bởi cơ quan khác): hãy chọn mã khác"},
 	{"unknown_device", "device {device} is not a device of this office", "{device} không phải là thiết bị của cơ quan này"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"luot/server/queue"
@@ -82,6 +83,39 @@ func (db *DB) reportRatings(ctx context.Context, office, from, to string) ([]que
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read ratings of office %s for the report: %w", office, err)
+	}
+	return out, nil
+}
+
+// RatingRows loads the ratings of an office's tickets of the business
+// days from … to (inclusive, YYYY-MM-DD), for the rating report: of each
+// its ticket, score, counter, clerk, channel, reasons and day — never the
+// comment.
+func (db *DB) RatingRows(ctx context.Context, office, from, to string) ([]queue.Rating, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT ticket, score, counter, staff, channel, reasons, day, at FROM ratings
+		WHERE office = ? AND day >= ? AND day <= ? ORDER BY at, ticket`, office, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("read ratings of office %s for the rating report: %w", office, err)
+	}
+	defer rows.Close()
+	var out []queue.Rating
+	for rows.Next() {
+		r := queue.Rating{Office: office}
+		var reasons string
+		var at sql.NullString
+		if err := rows.Scan(&r.Ticket, &r.Score, &r.Counter, &r.Staff, &r.Channel, &reasons, &r.Day, &at); err != nil {
+			return nil, fmt.Errorf("read a rating for the rating report: %w", err)
+		}
+		if reasons != "" {
+			r.Reasons = strings.Split(reasons, ",")
+		}
+		if r.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read ratings of office %s for the rating report: %w", office, err)
 	}
 	return out, nil
 }

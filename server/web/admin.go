@@ -17,7 +17,9 @@ import (
 )
 
 // adminForms are the admin's POST /admin/{form} actions.
-var adminForms = []string{"office", "hours", "policy", "service", "counter", "staff", "staff-state", "staff-pin", "device", "device-revoke"}
+// The staff photo's upload (multipart) has its own handler
+// (admin_station.go).
+var adminForms = []string{"office", "hours", "policy", "service", "counter", "staff", "staff-state", "staff-pin", "staff-title", "staff-photo-remove", "device", "device-revoke"}
 
 // adminData fills the admin page.
 type adminData struct {
@@ -145,7 +147,8 @@ func (d adminData) RowErrOf(form string, span int) rowErrView {
 // formKey names the form that was posted as the page's forms are named:
 // "office", "hours", "policy", "service-<id>", "service-new",
 // "counter-<id>", "counter-new", "staff-new", "staff-pin-<id>",
-// "staff-state-<id>", "device-new", "device-revoke-<id>".
+// "staff-state-<id>", "staff-title-<id>", "staff-photo-<id>",
+// "staff-photo-remove-<id>", "device-new", "device-revoke-<id>".
 func formKey(form string, f url.Values) string {
 	switch form {
 	case "office", "hours", "policy":
@@ -391,7 +394,11 @@ func (s *Server) adminChange(ctx context.Context, se *auth.Session, form string,
 			return nil
 		})
 	case "staff", "staff-state", "staff-pin":
-		detail, err = s.staffChange(ctx, se, form, f.Get("id"), f.Get("name"), f.Get("role"), f.Get("unit"), f.Get("pin"), f.Get("disabled") == "true")
+		detail, err = s.staffChange(ctx, se, form, f.Get("id"), f.Get("name"), f.Get("title"), f.Get("role"), f.Get("unit"), f.Get("pin"), f.Get("disabled") == "true")
+	case "staff-title":
+		detail, err = s.staffTitle(ctx, se, f.Get("id"), f.Get("title"))
+	case "staff-photo-remove":
+		detail, err = s.staffPhotoRemove(ctx, se, f.Get("id"))
 	case "device":
 		v, err := s.cfg.Engine.View(se.Office)
 		if err != nil {
@@ -458,7 +465,7 @@ func copyOffice(o queue.Office) (queue.Office, error) {
 // staffChange adds a staff member (form "staff": a handler of feedback
 // reports with the unit they work for), disables or enables one
 // ("staff-state"), or resets a PIN ("staff-pin").
-func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, name, role, unit, pin string, disabled bool) (string, error) {
+func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, name, title, role, unit, pin string, disabled bool) (string, error) {
 	id = strings.TrimSpace(id)
 	if !queue.ValidID(id) {
 		return "", fieldErr("id", "mã nhân viên %q không hợp lệ: dùng 1–32 chữ thường không dấu, chữ số, '-' hoặc '_'", "staff code %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", truncate(id, 40))
@@ -485,7 +492,7 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		if i >= 0 {
 			return "", fieldErr("id", "mã nhân viên %s đã có người dùng: chọn mã khác", "staff code %s is taken: choose another, or edit that member", id)
 		}
-		m := queue.Staff{ID: id, Office: se.Office, Name: strings.TrimSpace(name), Role: queue.Role(role), Unit: strings.TrimSpace(unit)}
+		m := queue.Staff{ID: id, Office: se.Office, Name: strings.TrimSpace(name), Title: cleanTitle(title), Role: queue.Role(role), Unit: strings.TrimSpace(unit)}
 		if !auth.KnownRole(m.Role) {
 			return "", fieldErr("role", "vai trò phải là cán bộ một cửa, quản trị viên, cán bộ kiểm duyệt hoặc cán bộ xử lý phản ánh", "role must be clerk, admin, moderator or handler")
 		}
@@ -499,6 +506,9 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		if err := queue.CheckName("staff name", m.Name, true); err != nil {
 			return "", err
 		}
+		if err := checkTitle(m.Title); err != nil {
+			return "", err
+		}
 		h, err := hashPIN(m.Role)
 		if err != nil {
 			return "", err
@@ -509,6 +519,9 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		after := map[string]string{"name": m.Name, "role": string(m.Role)}
 		if m.Unit != "" {
 			after["unit"] = m.Unit
+		}
+		if m.Title != "" {
+			after["title"] = m.Title
 		}
 		return auditDetail{Form: form, Key: id, After: after}.String(), nil
 	case "staff-state":

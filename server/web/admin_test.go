@@ -105,7 +105,7 @@ func TestAdminHostileFormsChangeNothing(t *testing.T) {
 	// A refusal about a whole row shows under that row, in English on an
 	// English page.
 	r = e.do("POST", "/admin/staff-state?lang=en", adm, url.Values{"id": {"admin"}, "disabled": {"true"}}, "")
-	if i := strings.Index(r.body, `<tr class="row-error"><td colspan="6" role="alert">you cannot disable yourself`); r.status != 400 || i < 0 || i < strings.Index(r.body, `<code>admin</code>`) {
+	if i := strings.Index(r.body, `<tr class="row-error"><td colspan="8" role="alert">you cannot disable yourself`); r.status != 400 || i < 0 || i < strings.Index(r.body, `<code>admin</code>`) {
 		t.Fatalf("self-disable: %d\n%s", r.status, r.body)
 	}
 	if after := adminSnapshot(t, e); after != before {

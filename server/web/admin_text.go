@@ -130,6 +130,7 @@ var fieldLabels = map[string]string{
 	"holidays": "adm.holidays", "default_bonus": "adm.default.bonus", "booking_early": "adm.booking.early",
 	"booking_late": "adm.booking.late", "late_checkin": "adm.late", "recent_calls": "adm.recent",
 	"id": "adm.id", "pin": "adm.pin.new", "role": "role", "disabled": "adm.disabled.state", "kind": "kind",
+	"title": "st.title", "counter": "st.counter", "photo": "st.photo",
 }
 
 // fieldLabel names a form's field in the page's language.
@@ -180,12 +181,16 @@ func queueErrField(e *queue.Error) string {
 		return "pin"
 	case "invalid_kind":
 		return "kind"
+	case "counter_required", "counter_not_station", "unknown_counter":
+		return "counter"
 	case "invalid_name":
 		switch {
 		case strings.HasPrefix(e.Message, "ticker"):
 			return "ticker"
 		case strings.Contains(e.Message, "English name"):
 			return "name_en"
+		case strings.HasPrefix(e.Message, "staff title"):
+			return "title"
 		}
 		return "name"
 	}

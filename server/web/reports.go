@@ -26,6 +26,19 @@ type reportData struct {
 	HasAny    bool
 	Ratings   bool
 	SectionsT []reportSection
+	// Rat is the ratings by clerk and counter, by channel (RatSections:
+	// its tables; RatChannels: the channels' names, report.Channels'
+	// order).
+	Rat         RatingsJSON
+	RatSections []ratingSection
+	RatChannels []string
+	RatCSVURL   string
+	RatJSONURL  string
+}
+
+type ratingSection struct {
+	ID, Title string
+	Rows      []report.RatingFigures
 }
 
 type reportSection struct {
@@ -143,6 +156,24 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 		{tr("by.service"), "service", rep.ByService}, {tr("by.counter"), "counter", rep.ByCounter},
 		{tr("by.staff"), "staff", rep.ByStaff}, {tr("by.day"), "day", rep.ByDay}, {tr("by.hour"), "hour", rep.ByHour},
 	}
+	ratings, err := s.cfg.DB.RatingRows(r.Context(), se.Office, rep.From, rep.To)
+	var staff []queue.Staff
+	if err == nil {
+		staff, err = s.cfg.DB.ListStaff(r.Context(), se.Office)
+	}
+	if err != nil {
+		s.log.Error("rating report", "err", err)
+		s.fail(w, r, http.StatusServiceUnavailable, tr("rep.err.read"))
+		return
+	}
+	rr := report.ComputeRatings(ratings, rep.From, rep.To)
+	d.Rat = ratingsJSONOf(&rr, ratingLabeler(v, staff, l))
+	d.RatSections = []ratingSection{{"staff", tr("rat.by.staff"), d.Rat.ByStaff}, {"counter", tr("rat.by.counter"), d.Rat.ByCounter}}
+	for _, ch := range report.Channels {
+		d.RatChannels = append(d.RatChannels, tr("rat."+ch))
+	}
+	q := "?from=" + rep.From + "&to=" + rep.To + "&lang=" + l
+	d.RatCSVURL, d.RatJSONURL = "/admin/reports/ratings.csv"+q, "/admin/reports/ratings.json"+q
 	s.render(w, r, http.StatusOK, "reports", page{Title: "reports", CSRF: auth.CSRFToken(tok), Session: se, Data: d})
 }
 

@@ -27,6 +27,7 @@ import (
 //	POST /admin/office|services|counters|staff|devices …  changes (admin, CSRF)
 //	GET  /admin/reports               reports with SVG charts (admin)
 //	GET  /admin/reports.csv           the same figures as CSV (admin)
+//	…                                 the stations' staff photos and rating reports (admin_station.go)
 //	GET  /board/{office}              web board for smart TVs (public)
 //	GET  /board/voice/{clip}.wav      the display's voice clips (the chime among them)
 //	GET  /board/voice/sentence        the clips and pauses of a call's announcement
@@ -58,6 +59,7 @@ func (s *Server) staffRoutes() error {
 	}
 	m.HandleFunc("GET /admin/reports", s.reportsPage)
 	m.HandleFunc("GET /admin/reports.csv", s.reportsCSV)
+	s.stationAdminRoutes()
 	m.HandleFunc("GET /board/{office}", s.boardPage)
 	m.HandleFunc("GET /board/voice/sentence", s.boardSentence)
 	m.HandleFunc("GET /board/voice/{clip}", s.voiceClip)

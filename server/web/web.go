@@ -37,6 +37,12 @@ type Store interface {
 	Audit(ctx context.Context, office string, at time.Time, who, action, detail string) error
 	AuditLog(ctx context.Context, office string, limit int) ([]queue.AuditEntry, error)
 	ReportRows(ctx context.Context, office, from, to string) ([]queue.Ticket, []queue.Rating, error)
+	// The counter stations' (admin_station.go): the ratings by clerk and
+	// counter, and the staff's photos.
+	RatingRows(ctx context.Context, office, from, to string) ([]queue.Rating, error)
+	PutStaffPhoto(ctx context.Context, office, staff string, jpeg []byte, at time.Time) error
+	DeleteStaffPhoto(ctx context.Context, office, staff string) error
+	StaffPhoto(ctx context.Context, office, staff string) ([]byte, time.Time, error)
 }
 
 // Config wires the web pages to the rest of the server.
