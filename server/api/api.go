@@ -75,6 +75,8 @@ import (
 // implements it (the server's main checks). Lookups signal "not found" by
 // errors wrapping queue.ErrNotFound or auth's errors.
 type Store interface {
+	// Print jobs of counter stations (printjobs.go).
+	printStore
 	StaffAuth(ctx context.Context, office, id string) (queue.Staff, []byte, int, error)
 	RecordLoginFailure(ctx context.Context, office, id string) (int, error)
 	ResetLoginFailures(ctx context.Context, office, id string) error
@@ -332,6 +334,7 @@ func (s *Server) routes() {
 	s.open311ClientRoutes()
 	s.citizenRoutes()
 	s.feedbackRoutes()
+	s.printJobRoutes()
 	s.stationRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)

@@ -39,6 +39,11 @@ const (
 	CodeUnknownTicket   = "unknown_ticket"
 	CodeNotYourCounter  = "not_your_counter"
 
+	// Print jobs of counter stations (docs/station.md).
+	CodeNoStation       = "no_station"        // the counter has no registered station: nothing was queued (409)
+	CodePrintJobDone    = "print_job_done"    // the job was already acknowledged with the other result (409)
+	CodeUnknownPrintJob = "unknown_print_job" // no job of this station's counter has this id (404)
+
 	// Devices and staff (401 and 403).
 	CodeDeviceKeyRequired = "device_key_required"
 	CodeInvalidDeviceKey  = "invalid_device_key" // unknown or revoked: the device must be registered again

@@ -27,6 +27,11 @@ var printEntries = []Entry{
 	{"invalid_print_fault", "a printed job has no fault: send the fault only with \"failed\"", "Lệnh đã in thì không có lỗi: chỉ gửi mã lỗi cùng kết quả \"failed\""},
 	{"invalid_print_fault", "fault {fault} is not a fault code: use lower-case letters, digits, '-' or '_', at most {max}", "{fault} không phải là mã lỗi: hãy dùng chữ thường, chữ số, '-' hoặc '_', tối đa {max} ký tự"},
 	{"print_job_done", "print job {job} was already acknowledged {state}: it cannot become {result}", "Lệnh in {job} đã được xác nhận là {state}: không thể chuyển thành {result}"},
+	{"no_station", "counter {counter} has no station to print on: register a station for it (administration, devices) first", "Quầy {counter} chưa có màn hình quầy để in: hãy đăng ký màn hình quầy cho quầy này trước (quản trị, thiết bị)"},
+	{"unknown_ticket", "ticket {ticket} does not exist in your office", "Cơ quan của bạn không có số {ticket}"},
+	{"ticket_not_called", "ticket {number} has not been called at a counter: only a ticket called at a counter is printed again there", "Số {number} chưa được gọi tại quầy nào: chỉ số đã được gọi tại một quầy mới được in lại tại quầy đó"},
+	{"invalid_print_job_id", "print job id {id} is not a job number: use the id from GET /api/v1/station/print-jobs", "Mã lệnh in {id} không phải là số lệnh in: hãy dùng mã lấy từ GET /api/v1/station/print-jobs"},
+	{"unknown_print_job", "print job {job} is not a job of this station's counter", "Lệnh in {job} không phải là lệnh in của quầy có màn hình này"},
 }
 
 // printWords are the Vietnamese of the print jobs' states that fill the

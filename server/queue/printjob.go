@@ -164,8 +164,29 @@ func (s *State) QueuePrint(now time.Time, job PrintJob) (*Change, error) {
 	return c, nil
 }
 
+// ErrPrintJobDone: a job already acknowledged with the other result.
+var ErrPrintJobDone = &Error{Kind: KindConflict, Code: "print_job_done"}
+
 // faultPattern is the shape of a printer fault code ("paper-end").
 var faultPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// CheckPrintResult checks a station's acknowledgement: result is printed
+// or failed; fault, optional, is a printer fault code ("paper-end") of a
+// failed job only.
+func CheckPrintResult(result PrintJobState, fault string) error {
+	if result != PrintPrinted && result != PrintFailed {
+		return errorf(KindInvalid, "invalid_print_result", "result {result} is unknown: use \"printed\" or \"failed\"", "result", quoted(truncateRunes(string(result), 20)))
+	}
+	if fault != "" {
+		if result == PrintPrinted {
+			return errorf(KindInvalid, "invalid_print_fault", "a printed job has no fault: send the fault only with \"failed\"")
+		}
+		if len(fault) > MaxFault || !faultPattern.MatchString(fault) {
+			return errorf(KindInvalid, "invalid_print_fault", "fault {fault} is not a fault code: use lower-case letters, digits, '-' or '_', at most {max}", "fault", quoted(truncateRunes(fault, 40)), "max", MaxFault)
+		}
+	}
+	return nil
+}
 
 // Ack applies a station's acknowledgement to job at now: result is
 // printed or failed, fault the printer's fault code of a failed job
@@ -174,16 +195,8 @@ var faultPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 // left as it is (changed false: the station retries after a restart); with
 // the other result it is a conflict, print_job_done.
 func (j PrintJob) Ack(result PrintJobState, fault string, now time.Time) (next PrintJob, changed bool, err error) {
-	if result != PrintPrinted && result != PrintFailed {
-		return j, false, errorf(KindInvalid, "invalid_print_result", "result {result} is unknown: use \"printed\" or \"failed\"", "result", quoted(truncateRunes(string(result), 20)))
-	}
-	if fault != "" {
-		if result == PrintPrinted {
-			return j, false, errorf(KindInvalid, "invalid_print_fault", "a printed job has no fault: send the fault only with \"failed\"")
-		}
-		if len(fault) > MaxFault || !faultPattern.MatchString(fault) {
-			return j, false, errorf(KindInvalid, "invalid_print_fault", "fault {fault} is not a fault code: use lower-case letters, digits, '-' or '_', at most {max}", "fault", quoted(truncateRunes(fault, 40)), "max", MaxFault)
-		}
+	if err := CheckPrintResult(result, fault); err != nil {
+		return j, false, err
 	}
 	switch j.State {
 	case PrintQueued:
@@ -192,7 +205,7 @@ func (j PrintJob) Ack(result PrintJobState, fault string, now time.Time) (next P
 	case result:
 		return j, false, nil
 	}
-	return j, false, errorf(KindConflict, "print_job_done", "print job {job} was already acknowledged {state}: it cannot become {result}", "job", j.ID, "state", j.State, "result", result)
+	return j, false, errorf(KindConflict, ErrPrintJobDone.Code, "print job {job} was already acknowledged {state}: it cannot become {result}", "job", j.ID, "state", j.State, "result", result)
 }
 
 // docTime is how a receipt prints a time: in the office's zone.
@@ -246,14 +259,19 @@ func ReprintDocument(o *Office, t *Ticket, trackURL string, now time.Time) Docum
 	return Document{Lines: lines}
 }
 
-// ToneSample is the test receipt's Vietnamese line: every vowel with each
-// of the five tone marks, and đ, so that a wrong code page shows at once.
+// ToneSample are the test receipt's Vietnamese lines: every vowel with
+// each of the five tone marks, đ and the capitals, so that a wrong code
+// page shows at once. Each line fits 58 mm paper (32 characters).
 var ToneSample = []string{
-	"a à á ả ã ạ  ă ằ ắ ẳ ẵ ặ  â ầ ấ ẩ ẫ ậ",
-	"e è é ẻ ẽ ẹ  ê ề ế ể ễ ệ  i ì í ỉ ĩ ị",
-	"o ò ó ỏ õ ọ  ô ồ ố ổ ỗ ộ  ơ ờ ớ ở ỡ ợ",
-	"u ù ú ủ ũ ụ  ư ừ ứ ử ữ ự  y ỳ ý ỷ ỹ ỵ  đ Đ",
-	"Ă Â Ê Ô Ơ Ư Ấ Ầ Ẩ Ẫ Ậ Ế Ề Ể Ễ Ệ Ố Ồ Ổ Ỗ Ộ Ớ Ờ Ở Ỡ Ợ Ứ Ừ Ử Ữ Ự",
+	"a à á ả ã ạ ă ằ ắ ẳ ẵ ặ",
+	"â ầ ấ ẩ ẫ ậ e è é ẻ ẽ ẹ",
+	"ê ề ế ể ễ ệ i ì í ỉ ĩ ị",
+	"o ò ó ỏ õ ọ ô ồ ố ổ ỗ ộ",
+	"ơ ờ ớ ở ỡ ợ u ù ú ủ ũ ụ",
+	"ư ừ ứ ử ữ ự y ỳ ý ỷ ỹ ỵ",
+	"đ Đ Ă Â Ê Ô Ơ Ư",
+	"Ấ Ầ Ẩ Ẫ Ậ Ế Ề Ể Ễ Ệ",
+	"Ố Ồ Ổ Ỗ Ộ Ớ Ờ Ở Ỡ Ợ Ứ Ừ Ử Ữ Ự",
 }
 
 // TestDocument is the administrator's test receipt for a counter's
