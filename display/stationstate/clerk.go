@@ -51,6 +51,7 @@ const (
 // an action (Act, with an idempotency key made for this press), sign-out
 // (SignOut), or nothing (the corner says the key is not mapped).
 func (m *Model) Key(name string, now time.Time) []Effect {
+	name = CanonicalKey(name)
 	if _, mapped := m.opts.Keys[name]; !mapped && (name == "" || modifiers[name]) {
 		return nil // Shift and the like, held for another key: not a press of its own
 	}
@@ -131,6 +132,11 @@ func (m *Model) typeKey(name string) []Effect {
 		if m.step == "staff" {
 			m.step = "pin"
 			m.note = note{}
+			return nil
+		}
+		if m.station == nil {
+			// no office to sign in to yet: the PIN stays, Enter again tries
+			m.note = note{kind: noteSignInRefused, code: codeNetwork}
 			return nil
 		}
 		m.step = "wait"

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"luot/server/client"
 )
@@ -119,6 +120,24 @@ func TestSignInAnswers(t *testing.T) {
 			t.Fatal("a second answer to one SignIn signed in")
 		}
 	})
+}
+
+func TestSignInBeforeStation(t *testing.T) {
+	m := New(Options{})
+	now := time.Now()
+	for _, k := range []string{"1", "KP_Enter", "2", "KP_Enter"} {
+		if fx := m.Key(k, now); fx != nil {
+			t.Fatalf("%s: %v", k, fx)
+		}
+	}
+	if co := m.View().Corner; co.SignIn != "pin" || co.Typed != "•" || co.MessageEN != "Cannot sign in: no answer from the server, try again" {
+		t.Fatalf("corner %+v", co)
+	}
+	r := newRig(t, Options{})
+	m.SetStation(r.station(nil), now)
+	if fx := m.Key("KP_Enter", now); !reflect.DeepEqual(fx, []Effect{SignIn{Staff: "1", PIN: "2"}}) {
+		t.Fatalf("Enter again: %v", fx)
+	}
 }
 
 // signedIn is a rig with nv1 signed in at the station.
@@ -270,6 +289,24 @@ func TestSessionExpired(t *testing.T) {
 		co := r.m.View().Corner
 		if r.m.Staff() != "" || co.SignIn != "staff" || co.MessageEN != "Your session has ended: sign in again" || co.OK {
 			t.Fatalf("%s: %+v", code, co)
+		}
+	}
+}
+
+// Every note the corner can show has words in both languages, and every
+// refusal code of a counter action has its own words.
+func TestCornerWords(t *testing.T) {
+	m := New(Options{})
+	for k := noteUnknownKey; k <= noteWaitSign; k++ {
+		vi, en := m.words(note{kind: k, key: "F1", action: ActNext, code: "x", staff: "nv1"})
+		if vi == "" || en == "" || vi == en {
+			t.Errorf("note %d: %q / %q", k, vi, en)
+		}
+	}
+	for _, code := range []string{client.CodeNobodyWaiting, client.CodeCounterNotOpen, client.CodeNoCurrentTicket, client.CodeBadTransition,
+		client.CodeCounterBusy, client.CodeJustCalled, client.CodeNotYourCounter, client.CodeRateLimited, client.CodeUnavailable, "network"} {
+		if vi, en := refusal(code); strings.Contains(vi, code) || strings.Contains(en, code) {
+			t.Errorf("%s: no words of its own: %q / %q", code, vi, en)
 		}
 	}
 }

@@ -106,10 +106,45 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// Validate checks every key name and action.
+// keypadAliases are the X keysym names of a numeric keypad's keys
+// (xdotool's, xev's) for the names Fyne reports for them.
+var keypadAliases = map[string]string{
+	"KP_Add": "+", "KP_Subtract": "-", "KP_Multiply": "*", "KP_Divide": "/",
+	"KP_Decimal": ".", "KP_Separator": ",", "KP_Equal": "=",
+	"KP_0": "0", "KP_1": "1", "KP_2": "2", "KP_3": "3", "KP_4": "4",
+	"KP_5": "5", "KP_6": "6", "KP_7": "7", "KP_8": "8", "KP_9": "9",
+}
+
+// CanonicalKey is the name Fyne reports for a key: a keypad key may be
+// written with its X keysym name ("KP_Add", "KP_1"), which Fyne reports
+// as "+" and "1"; other names are unchanged.
+func CanonicalKey(name string) string {
+	if c, ok := keypadAliases[name]; ok {
+		return c
+	}
+	return name
+}
+
+// canonical returns the map with its keys' canonical names.
+func (k KeyMap) canonical() KeyMap {
+	out := make(KeyMap, len(k))
+	for name, a := range k {
+		out[CanonicalKey(name)] = a
+	}
+	return out
+}
+
+// Validate checks every key name and action, and that no key is mapped
+// twice under two names ("KP_1" and "1").
 func (k KeyMap) Validate() error {
 	var errs []error
+	seen := map[string]string{}
 	for _, name := range k.keys() {
+		c := CanonicalKey(name)
+		if other, dup := seen[c]; dup {
+			errs = append(errs, fmt.Errorf("key map: %q and %q are the same key: keep one", other, name))
+		}
+		seen[c] = name
 		a := k[name]
 		if strings.TrimSpace(name) == "" || name != strings.TrimSpace(name) {
 			errs = append(errs, fmt.Errorf("key map: key name %q is empty or has spaces around it: use a Fyne key name such as \"F1\", \"KP_Enter\" or \"+\"", name))

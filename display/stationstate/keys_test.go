@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
 )
 
 func TestKeyMapJSON(t *testing.T) {
@@ -48,6 +50,7 @@ func TestKeyMapRefused(t *testing.T) {
 		{`["F1"]`, []string{"want an object"}},
 		{`{"F1": "next", "F2": "nxt", "F1": "done"}`, []string{"mapped twice", `"nxt"`}},
 		{`{"F1": "next"`, nil}, // encoding/json's own syntax error
+		{`{"KP_1": "next", "1": "done"}`, []string{`"1" and "KP_1" are the same key`}},
 	}
 	for _, c := range cases {
 		before := KeyMap{"X": ActNext}
@@ -103,5 +106,43 @@ func TestDefaultKeyMap(t *testing.T) {
 		if (a.CounterAction() == "") != (a == ActSignOut) {
 			t.Errorf("%s: counter action %q", a, a.CounterAction())
 		}
+	}
+}
+
+func TestKeypadAliases(t *testing.T) {
+	// X keysym names (as xdotool and xev write them) reach the same keys
+	// as Fyne's names
+	r := newRig(t, Options{Keys: KeyMap{"KP_Add": ActNext, "KP_Enter": ActDone, "KP_7": ActSignOut}})
+	r.keys("KP_1 KP_Enter 2 KP_Enter")
+	r.m.SignedIn("1", nil, r.now)
+	if fx := r.keys("+"); len(fx) != 1 || fx[0].(Act).Action != ActNext {
+		t.Fatalf("+: %v", fx)
+	}
+	if fx := r.keys("KP_Add"); fx != nil { // the same key, in flight
+		t.Fatalf("KP_Add: %v", fx)
+	}
+	if fx := r.keys("7"); !reflect.DeepEqual(fx, []Effect{SignOut{}}) {
+		t.Fatalf("7: %v", fx)
+	}
+	if CanonicalKey("F1") != "F1" || CanonicalKey("KP_Divide") != "/" || CanonicalKey("KP_Enter") != "KP_Enter" {
+		t.Fatal("CanonicalKey")
+	}
+}
+
+// The default map's keys are names Fyne's desktop driver reports for a
+// numeric keypad (its digits as the main row's, its Enter as KP_Enter).
+func TestDefaultKeysAreFyneNames(t *testing.T) {
+	fyneNames := map[string]bool{}
+	for _, k := range []fyne.KeyName{fyne.KeyPlus, fyne.KeyMinus, fyne.KeyAsterisk, fyne.KeySlash, fyne.KeyPeriod,
+		fyne.KeyEnter, fyne.KeyBackspace, fyne.Key0, fyne.Key7} {
+		fyneNames[string(k)] = true
+	}
+	for k := range DefaultKeyMap() {
+		if !fyneNames[k] {
+			t.Errorf("default key %q is no name Fyne reports", k)
+		}
+	}
+	if string(fyne.KeyEnter) != "KP_Enter" || string(fyne.KeyReturn) != "Return" || string(fyne.KeyBackspace) != "BackSpace" || string(fyne.KeyEscape) != "Escape" {
+		t.Error("Fyne's names of Enter, Return, BackSpace or Escape changed: the sign-in keys need them")
 	}
 }

@@ -53,6 +53,9 @@ type Options struct {
 	// a numeric keypad reaches ids like "nv1" (prefix "nv", typed 1). An
 	// id typed with letters (a full keyboard) is taken as it is.
 	StaffPrefix string
+	// NoRating asks no rating: after done the counter shows idle at
+	// once (the station's "rating": false).
+	NoRating bool
 	// NewKey makes idempotency keys; nil is client.NewIdempotencyKey.
 	// Tests give a counter.
 	NewKey func() string
@@ -120,6 +123,7 @@ func New(o Options) *Model {
 	if o.Keys == nil {
 		o.Keys = DefaultKeyMap()
 	}
+	o.Keys = o.Keys.canonical()
 	if o.NewKey == nil {
 		o.NewKey = client.NewIdempotencyKey
 	}
@@ -327,7 +331,7 @@ func (m *Model) window() time.Duration {
 // deadline counts from now, not from the event's time, so that a station
 // whose clock is a little off still shows the prompt its full time.
 func (m *Model) startPrompt(e client.Event, t client.Ticket, now time.Time) {
-	if !e.At.IsZero() && now.Sub(e.At) > m.window() {
+	if m.opts.NoRating || !e.At.IsZero() && now.Sub(e.At) > m.window() {
 		return
 	}
 	doneAt := e.At

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -656,5 +657,136 @@ func TestVersionCounts(t *testing.T) {
 	r.m.Key("1", r.now)
 	if v1 <= v0 || r.m.View().Version <= v1 {
 		t.Fatalf("versions %d %d %d", v0, v1, r.m.View().Version)
+	}
+}
+
+func TestNoRating(t *testing.T) {
+	r := newRig(t, Options{NoRating: true})
+	for _, s := range []string{"open", "issue", "next", "start", "done"} {
+		r.step(s)
+	}
+	if v := r.m.View(); v.Mode != ModeIdle || v.Ticket != nil || v.Rating != nil {
+		t.Fatalf("view %+v", v)
+	}
+	if fx := r.m.Tap(Tap{Kind: TapScore, Score: 4}, r.now); fx != nil {
+		t.Fatal(fx)
+	}
+}
+
+// TestRandomDay drives q1 and its neighbour q4 (which share a service)
+// through random commands, taps and ticks, and checks after each step:
+// outside the prompt and thanks, the screen agrees with the domain's own
+// state of q1; a prompt is for the ticket q1 finished last; no ticket is
+// rated twice; nothing is sent without a tap.
+func TestRandomDay(t *testing.T) {
+	for seed := uint64(1); seed <= 30; seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rnd := rand.New(rand.NewPCG(seed, 17))
+			r := newRig(t, Options{})
+			rated := map[string]string{} // ticket → rating key
+			lastDone := ""
+			taps := 0
+			for i := 0; i < 300; i++ {
+				r.now = r.now.Add(time.Duration(rnd.IntN(20)) * time.Second)
+				counter := "q1"
+				if rnd.IntN(3) == 0 {
+					counter = "q4"
+				}
+				st := r.state
+				var fx []Effect
+				step := ""
+				var c *queue.Change
+				var err error
+				switch n := rnd.IntN(14); n {
+				case 0, 1:
+					r.ids++
+					id := fmt.Sprintf("t%d", r.ids)
+					c, err = st.Issue(r.now, queue.IssueRequest{ID: id, Token: "tok" + id, Service: "xay-dung", Source: queue.SourceKiosk})
+				case 2:
+					c, err = st.Open(r.now, counter, "nv1")
+				case 3:
+					c, err = st.Pause(r.now, counter, "nv1")
+				case 4:
+					c, err = st.Close(r.now, counter, "nv1")
+				case 5, 6:
+					c, err = st.Next(r.now, counter, "nv1")
+				case 7:
+					c, err = st.Start(r.now, counter, "nv1")
+				case 8:
+					c, err = st.Done(r.now, counter, "nv1")
+				case 9:
+					c, err = st.NoShow(r.now, counter, "nv1")
+				case 10:
+					c, err = st.Recall(r.now, counter, "nv1")
+				case 11:
+					step = "tap"
+					taps++
+					kinds := []Tap{{Kind: TapScore, Score: 1 + rnd.IntN(4)}, {Kind: TapReason, Reason: "wait"}, {Kind: TapSend}, {Kind: TapLanguage}}
+					fx = r.m.Tap(kinds[rnd.IntN(len(kinds))], r.now)
+				default:
+					step = "tick"
+					fx = r.m.Tick(r.now)
+				}
+				if step == "" {
+					if err != nil {
+						continue // refused by the domain: nothing happened
+					}
+					st.Apply(c)
+					for _, e := range c.Events {
+						ce := wire(t, e)
+						if e.Type == queue.EventTicketDone {
+							if d, _ := ce.DecodeTicket(); d.Ticket.Counter == "q1" {
+								lastDone = d.Ticket.ID
+							}
+						}
+						fx = append(fx, r.feed(ce)...)
+					}
+				}
+				for _, f := range fx {
+					rt, ok := f.(Rate)
+					if !ok {
+						t.Fatalf("step %d: effect %#v", i, f)
+					}
+					if taps == 0 {
+						t.Fatalf("step %d: a rating with no tap", i)
+					}
+					if k, seen := rated[rt.Ticket]; seen && k != rt.Key {
+						t.Fatalf("step %d: ticket %s rated twice", i, rt.Ticket)
+					}
+					rated[rt.Ticket] = rt.Key
+					r.m.Rated(rt.Key, nil, r.now)
+				}
+				v := r.m.View()
+				switch v.Mode {
+				case ModeRating, ModeReasons:
+					if v.Ticket == nil || v.Ticket.ID != lastDone {
+						t.Fatalf("step %d: prompt for %v, q1 finished %s last", i, v.Ticket, lastDone)
+					}
+				case ModeThanks:
+				default:
+					s := st.Snapshot()
+					var q1 queue.CounterView
+					for _, k := range s.Counters {
+						if k.ID == "q1" {
+							q1 = k
+						}
+					}
+					want := map[queue.CounterState]Mode{queue.CounterClosed: ModeClosed, queue.CounterPaused: ModePaused, queue.CounterOpen: ModeIdle}[q1.State]
+					cur := ""
+					if q1.Current != nil {
+						cur = q1.Current.Number
+						if q1.State == queue.CounterOpen {
+							want = ModeCalled
+							if q1.Current.Status == queue.StatusServing {
+								want = ModeServing
+							}
+						}
+					}
+					if v.Mode != want || number(v) != cur {
+						t.Fatalf("step %d: screen %s %q, q1 is %s with %q", i, v.Mode, number(v), q1.State, cur)
+					}
+				}
+			}
+		})
 	}
 }
