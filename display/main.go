@@ -2,9 +2,11 @@
 
 // Command display is the waiting-room board of a Lượt office: a full-screen
 // Fyne window that follows the office's event stream, shows the calls and
-// announces them with Vietnamese voice clips. See display/README.md.
+// announces them with Vietnamese voice clips. With -counter it is the
+// counter station instead (station_main.go). See display/README.md.
 //
 //	go run ./display -server http://127.0.0.1:8080 -office demo
+//	go run ./display -counter q3 -device-key demo-station-q3 -printer virtual
 package main
 
 import (
@@ -39,6 +41,9 @@ func main() {
 		os.Exit(2)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if cfg.Counter != "" {
+		os.Exit(runStation(cfg, log))
+	}
 
 	a := app.NewWithID("vn.luot.display")
 	a.Settings().SetTheme(board.Theme(theme.DefaultTheme())) // the board's background is the theme's

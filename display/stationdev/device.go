@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"luot/display/device"
+	"luot/display/keypad"
 	"luot/display/stationstate"
 	"luot/internal/clock"
 	"luot/server/client"
@@ -36,8 +37,9 @@ type Device struct {
 	opts    Options
 	client  *client.Client // with the station's device key
 	log     *slog.Logger
-	printer Printer  // nil: no printer
-	journal *Journal // nil without a printer
+	printer Printer        // nil: no printer
+	journal *Journal       // nil without a printer
+	keypad  *keypad.Keypad // nil without a serial keypad
 
 	mu         sync.Mutex
 	model      *stationstate.Model
@@ -137,6 +139,12 @@ func New(cfg device.Config, o Options) (*Device, error) {
 		cfg: cfg, opts: o, client: c, log: o.Log.With("counter", cfg.Counter), printer: o.Printer, model: newModel(cfg),
 		refetch: make(chan struct{}, 1), printWake: make(chan struct{}, 1),
 	}
+	if d.keypad, err = openKeypad(cfg.Station); err != nil {
+		return nil, err
+	}
+	if d.keypad != nil {
+		d.keypad.Log = d.log
+	}
 	if o.Printer != nil {
 		path, err := cfg.JournalPath()
 		if err != nil {
@@ -199,6 +207,9 @@ func (d *Device) Run(ctx context.Context) error {
 	go d.tickLoop(ctx)
 	if d.printer != nil {
 		go d.printLoop(ctx)
+	}
+	if d.keypad != nil {
+		go d.keypad.Run(ctx, d.Key)
 	}
 	d.askStation()
 	d.askPrint()
@@ -279,8 +290,8 @@ func (d *Device) fetchStation(ctx context.Context) error {
 	defer cancel()
 	st, err := d.client.Station(rctx)
 	if err != nil {
-		switch s := client.StatusOf(err); s {
-		case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound:
+		switch s := client.StatusOf(err); {
+		case s == http.StatusUnauthorized, s == http.StatusForbidden, s == http.StatusNotFound, codeOf(err) == "station_counter_gone":
 			return fmt.Errorf("%w: the server answered %v; register a station for counter %s on the admin page and give its key with -device-key", ErrWrongStation, err, d.cfg.Counter)
 		}
 		return err
@@ -322,15 +333,9 @@ type handler struct{ d *Device }
 
 func (h handler) Event(e client.Event) {
 	d := h.d
-	me := e
-	if e.Type == "ticket.done" && !d.cfg.Rating {
-		// No rating asked: to the model the ticket just leaves the
-		// counter, as after a no-show.
-		me.Type = "ticket.finished"
-	}
 	d.mu.Lock()
 	d.counts.Events++
-	effs, err := d.model.Apply(me, d.opts.Clock.Now())
+	effs, err := d.model.Apply(e, d.opts.Clock.Now())
 	d.mu.Unlock()
 	if err != nil {
 		d.log.Warn("event not understood; skipped", "seq", e.Seq, "type", e.Type, "err", err)

@@ -14,7 +14,7 @@ import (
 // result back to the model.
 
 func newModel(cfg device.Config) *stationstate.Model {
-	return stationstate.New(stationstate.Options{English: cfg.Language == "en", Keys: cfg.Keys, StaffPrefix: cfg.StaffPrefix})
+	return stationstate.New(stationstate.Options{English: cfg.Language == "en", Keys: cfg.Keys, StaffPrefix: cfg.StaffPrefix, NoRating: !cfg.Rating})
 }
 
 func (d *Device) viewLocked() stationstate.View { return d.model.View() }

@@ -13,9 +13,10 @@ import (
 // error is a *printer.FaultError when the printer cannot print now (paper
 // end, cover open, no answer …), an error matching printer.ErrNotConnected
 // when the port is missing, or another error when the document itself
-// cannot be printed.
+// cannot be printed. A printer that printed but warns (paper near its
+// end) returns the warning, a *printer.FaultError too.
 type Printer interface {
-	PrintDocument(ctx context.Context, d client.Document) error
+	PrintDocument(ctx context.Context, d client.Document) (warning, err error)
 }
 
 // Fault is a printer's condition as the station reports and shows it.
@@ -104,7 +105,7 @@ func (d *Device) printQueued(ctx context.Context) bool {
 func (d *Device) printJob(ctx context.Context, j client.PrintJob) bool {
 	if !d.journal.Printed(j.ID) {
 		pctx, cancel := context.WithTimeout(ctx, d.opts.PrintTimeout)
-		err := d.printer.PrintDocument(pctx, j.Doc)
+		warning, err := d.printer.PrintDocument(pctx, j.Doc)
 		cancel()
 		if ctx.Err() != nil {
 			return false
@@ -129,7 +130,7 @@ func (d *Device) printJob(ctx context.Context, j client.PrintJob) bool {
 		}
 		d.countPrint(func(c *Counts) { c.Printed++ })
 		d.log.Info("print job printed", "job", j.ID, "kind", j.Kind)
-		d.setFault(ctx, nil)
+		d.setFault(ctx, faultOf(warning)) // nil, or paper near its end
 	}
 	if err := d.client.AckPrintJob(ctx, j.ID, client.PrintResult{Result: "printed"}); err != nil {
 		if ctx.Err() == nil {
