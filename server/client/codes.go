@@ -53,6 +53,19 @@ const (
 	CodeForbidden         = "forbidden"
 	CodeLockedOut         = "locked_out"
 
+	// Counter stations (docs/station.md) and their ratings.
+	CodeNotAStation          = "not_a_station"         // a kiosk's or display's key where a station's is needed (403)
+	CodeStationOtherCounter  = "station_other_counter" // a login at a station for another counter than its own (403)
+	CodeStationCounterGone   = "station_counter_gone"  // the station's counter was removed from the office (409)
+	CodeNoClerkPhoto         = "no_clerk_photo"        // nobody signed in at the counter, or no photo (404)
+	CodeAlreadyRated         = "already_rated"         // the ticket was rated already, on the phone or at the station (409)
+	CodeNotThisCounter       = "not_this_counter"      // the ticket was finished at another counter (403)
+	CodeRatingTooLate        = "rating_too_late"       // done longer ago than the office's window (409)
+	CodeNotDone              = "not_done"              // the ticket is not done yet (409)
+	CodeUnknownRatingReason  = "unknown_reason"        // a reason id the office does not offer (400)
+	CodeCounterRequired      = "counter_required"      // a station registered (or a clerk logged in) without a counter (400)
+	CodeCounterNotForStation = "counter_not_station"   // a kiosk or display registered with a counter (400)
+
 	// Limits and faults (429 and 503, with Retry-After).
 	CodeRateLimited    = "rate_limited"
 	CodeTooManyStreams = "too_many_streams"
