@@ -36,14 +36,20 @@ import (
 // actions. The station's state endpoint says what it shows, and the
 // screenshots are checked and kept.
 //
-// LUOT_SCREENSHOT_DIR, when set, receives station-*.png (docs/screenshots
-// holds the committed ones).
+// LUOT_SCREENSHOT_DIR, when set, receives station-*.png: the screens and
+// the two receipts (docs/screenshots holds the committed ones).
 
 // stationState is what the station's state endpoint serves (stationdev.State).
 type stationState struct {
 	stationstate.View
 	DrawnVersion int64 `json:"drawn_version"`
 	SignedIn     bool  `json:"signed_in"`
+	Counts       struct {
+		Actions int `json:"actions"`
+		Ratings int `json:"ratings"`
+		Printed int `json:"printed"`
+		Acked   int `json:"acked"`
+	} `json:"counts"`
 	Fault        *struct {
 		Code string `json:"code"`
 	} `json:"fault"`
@@ -282,6 +288,17 @@ func TestStationEndToEnd(t *testing.T) {
 	})
 	t.Logf("signed in: clerk %q, corner %q", st.Clerk.Name, st.Corner.Message)
 
+	// A key the map does not name does nothing, and the corner says so.
+	before := st.Counts.Actions
+	s.keys("F9")
+	st = s.waitFor("the corner on F9", func(st stationState) bool {
+		return !st.Corner.OK && strings.Contains(st.Corner.Message, "F9")
+	})
+	if st.Counts.Actions != before || st.Mode != stationstate.ModeClosed {
+		t.Errorf("F9 acted: %d actions (were %d), mode %s", st.Counts.Actions, before, st.Mode)
+	}
+	t.Logf("F9: corner %q", st.Corner.Message)
+
 	// 2. Open the counter, call the next number, start, finish — keys.
 	s.keys("KP_Decimal")
 	s.waitFor("the counter open", func(st stationState) bool { return st.Mode == stationstate.ModeIdle })
@@ -305,12 +322,16 @@ func TestStationEndToEnd(t *testing.T) {
 	e2etest.Click(t, disp, x, y)
 	s.waitFor("the thanks", func(st stationState) bool { return st.Mode == stationstate.ModeThanks })
 	s.shot("station-thanks.png")
-	checkRating(t, base, first.ID, tokens[first.ID], 4)
+	var admin client.Session
+	api(t, base, "POST", "/api/v1/sessions", "", map[string]string{"office": "demo", "staff": "admin", "pin": "123456"}, &admin, http.StatusCreated)
+	e2etest.WaitFor(t, 10*time.Second, "the station to send the rating", func() bool {
+		st, err := s.read()
+		return err == nil && st.Counts.Ratings >= 1
+	})
+	checkRating(t, base, admin.Token, first.ID, tokens[first.ID], 4)
 
 	// 4. The administrator's test receipt and a reprint of the ticket
 	// come out of the virtual printer.
-	var admin client.Session
-	api(t, base, "POST", "/api/v1/sessions", "", map[string]string{"office": "demo", "staff": "admin", "pin": "123456"}, &admin, http.StatusCreated)
 	api(t, base, "POST", "/api/v1/admin/offices/demo/counters/q3/test-print", admin.Token, map[string]any{}, nil, http.StatusCreated)
 	if txt := s.printed(1); !strings.Contains(txt, "3") {
 		t.Errorf("the test receipt does not name counter 3:\n%s", txt)
@@ -319,7 +340,13 @@ func TestStationEndToEnd(t *testing.T) {
 	if txt := s.printed(2); !strings.Contains(txt, first.Number) {
 		t.Errorf("the reprint does not show %s:\n%s", first.Number, txt)
 	}
+	for i, name := range []string{"station-receipt-test.png", "station-receipt-reprint.png"} {
+		if b, err := os.ReadFile(pngs(paper)[i]); err == nil {
+			os.WriteFile(filepath.Join(shots, name), b, 0o644)
+		}
+	}
 	t.Logf("printed: %v", pngs(paper))
+	s.waitFor("both jobs acknowledged", func(st stationState) bool { return st.Counts.Printed == 2 && st.Counts.Acked == 2 })
 
 	// 5. The serial keypad drives the same actions.
 	s.waitFor("idle after the thanks", func(st stationState) bool { return st.Mode == stationstate.ModeIdle })
@@ -376,14 +403,61 @@ func ratingButton(t *testing.T, img image.Image, score int) (int, int) {
 
 // checkRating checks that the server holds the ticket's rating from the
 // station: the citizen's phone, rating the same ticket afterwards, is
-// refused as already rated.
-func checkRating(t *testing.T, base, ticket, token string, score int) {
+// refused as already rated, and the admin's ratings report (JSON) counts
+// one rating of score for clerk nv3 and counter q3, on the channel
+// "station".
+func checkRating(t *testing.T, base, admin, ticket, token string, score int) {
 	t.Helper()
 	var e struct {
-		Code string `json:"code"`
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
 	}
 	api(t, base, "POST", "/api/v1/tickets/"+ticket+"/rating", "", map[string]any{"token": token, "score": 1}, &e, http.StatusConflict)
-	if e.Code != "already_rated" {
-		t.Errorf("the phone's rating after the station's: code %q, want already_rated", e.Code)
+	if e.Error.Code != "already_rated" {
+		t.Errorf("the phone's rating after the station's: code %q, want already_rated", e.Error.Code)
 	}
+
+	req, _ := http.NewRequest("GET", base+"/admin/reports/ratings.json", nil)
+	req.AddCookie(&http.Cookie{Name: "luot_session", Value: admin})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("ratings.json: %s %s", resp.Status, body)
+	}
+	type figures struct {
+		Key      string `json:"key"`
+		N        int    `json:"n"`
+		Channels []struct {
+			Channel string `json:"channel"`
+			N       int    `json:"n"`
+			Scores  []int  `json:"scores"`
+		} `json:"channels"`
+	}
+	var rep struct {
+		ByStaff   []figures `json:"by_staff"`
+		ByCounter []figures `json:"by_counter"`
+	}
+	if err := json.Unmarshal(body, &rep); err != nil {
+		t.Fatalf("ratings.json: %v\n%s", err, body)
+	}
+	one := func(what, key string, groups []figures) {
+		for _, g := range groups {
+			if g.Key != key {
+				continue
+			}
+			for _, c := range g.Channels {
+				if c.Channel == "station" && c.N == 1 && len(c.Scores) >= score && c.Scores[score-1] == 1 && g.N == 1 {
+					return
+				}
+			}
+		}
+		t.Errorf("the ratings report has no single station rating of %d for %s %s:\n%s", score, what, key, body)
+	}
+	one("clerk", "nv3", rep.ByStaff)
+	one("counter", "q3", rep.ByCounter)
 }
