@@ -96,6 +96,10 @@ state=$(sed -n 's/^display: state at //p' "$work/display.out")
 mode() { curl -fsS "$state" | field mode; }
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$dpid/status"; }
+# split: the resident memory by kind (anonymous: Go's heap, Mesa's and X's
+# C heap; file: the code of the program and its libraries, libLLVM's
+# included, shared and reclaimable; shmem: the window's XShm image).
+split() { awk '/RssAnon|RssFile|RssShmem/ {printf "%s %d MB ", $1, $2 / 1024}' "/proc/$dpid/status"; }
 ticks() { awk '{print $14 + $15}' "/proc/$dpid/stat"; }
 hz=$(getconf CLK_TCK)
 
@@ -143,7 +147,7 @@ while [ $SECONDS -lt $end ]; do
   fi
   if [ $t_warm -eq 0 ] && [ $((SECONDS - begin)) -ge "$warmup" ]; then
     t_warm=$SECONDS ticks_warm=$(ticks) rss_warm=$(rss)
-    echo "soak-station: after warm-up (${warmup}s): RSS ${rss_warm} kB"
+    echo "soak-station: after warm-up (${warmup}s): RSS ${rss_warm} kB ($(split))"
   fi
   if ((calls % 15 == 0)); then echo "soak-station: $calls calls, RSS $(rss) kB, load average $(cut -d' ' -f1-3 /proc/loadavg)"; fi
   rest=$((interval - (SECONDS - t0)))
@@ -170,6 +174,8 @@ growth=$(awk -v a="$rss_warm" -v b="$rss1" 'BEGIN {printf "%.1f", 100 * (b - a) 
 printed=$(find "$work/paper" -name '*.png' 2>/dev/null | wc -l)
 echo "soak-station: $calls calls in $minutes min at 1280×800 ($taps ratings tapped, $prints test receipts asked, $printed printed)"
 echo "soak-station: RSS start ${rss0} kB, after warm-up ${rss_warm} kB ($((rss_warm / 1024)) MB), end ${rss1} kB ($((rss1 / 1024)) MB); growth after warm-up ${growth} %"
+echo "soak-station: memory at the end: $(split)"
+echo "soak-station: the station's counts: $(curl -fsS "$state" | grep -o '"counts":{[^}]*}')"
 echo "soak-station: average CPU after warm-up ${cpu} % of one core (calls every ${interval} s)"
 echo "soak-station: CPU while idle ${cpu_idle} % of one core (${idle} s, screen ${idle_mode})"
 echo "soak-station: load average at start $load0, at the last call $load1, after the idle minute $load2 ($(nproc) cores)"
