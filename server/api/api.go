@@ -98,6 +98,7 @@ type Store interface {
 	// PutRatingKeyed is PutRating with an idempotency key: a rating
 	// stored with the key already is returned with replayed true.
 	PutRatingKeyed(ctx context.Context, r queue.Rating, key string) (*queue.Rating, bool, error)
+	RatingByKey(ctx context.Context, office, key string) (*queue.Rating, error)
 	TicketByIdempotencyKey(ctx context.Context, office, key string) (string, error)
 
 	// The counter stations' (station.go): the clerk signed in at a

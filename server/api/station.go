@@ -243,6 +243,21 @@ func (s *Server) stationRate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	scoped := ""
+	if key != "" {
+		scoped = "device:" + d.ID + ":" + key
+	}
+	// A retry gets its first answer even when the window has closed
+	// since: the rating was given in time.
+	prev, err := s.st.RatingByKey(r.Context(), d.Office, scoped)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if prev != nil {
+		s.ratingAnswer(w, r, v, prev, true, b)
+		return
+	}
 	t, _, err := s.eng.FindTicket(r.Context(), b.Ticket)
 	if err != nil {
 		s.fail(w, r, err)
@@ -276,10 +291,6 @@ func (s *Server) stationRate(w http.ResponseWriter, r *http.Request) {
 	}
 	rt := queue.Rating{Office: t.Office, Ticket: t.ID, Score: b.Score, Counter: t.Counter, Staff: t.Staff,
 		Service: t.Service, Day: t.Day, At: now, Channel: queue.RatingStation, Reasons: b.Reasons}
-	scoped := ""
-	if key != "" {
-		scoped = "device:" + d.ID + ":" + key
-	}
 	got, replayed, err := s.st.PutRatingKeyed(r.Context(), rt, scoped)
 	if errors.Is(err, queue.ErrConflict) {
 		err = newError(http.StatusConflict, "already_rated", "ticket {ticket} has already been rated; thank you", "ticket", t.Display)
@@ -288,8 +299,15 @@ func (s *Server) stationRate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.ratingAnswer(w, r, v, got, replayed, b)
+}
+
+// ratingAnswer answers a station's rating: 201 with the rating stored;
+// for a replayed key, the first answer, unless the key came with another
+// rating (409 idempotency_key_reused).
+func (s *Server) ratingAnswer(w http.ResponseWriter, r *http.Request, v *engine.View, got *queue.Rating, replayed bool, b StationRatingBody) {
 	if replayed {
-		if got.Ticket != rt.Ticket || got.Score != rt.Score || !slices.Equal(got.Reasons, rt.Reasons) {
+		if got.Ticket != b.Ticket || got.Score != b.Score || !slices.Equal(got.Reasons, b.Reasons) {
 			s.fail(w, r, newError(http.StatusConflict, "idempotency_key_reused",
 				"this Idempotency-Key was already used for a different rating: make a new key for each tap"))
 			return

@@ -307,10 +307,31 @@ func TestStationRate(t *testing.T) {
 	c := e.serveOne(t, tok, "q1", "xay-dung")
 	d := e.serveOne(t, tok, "q1", "xay-dung")
 	e.clock.Advance(599 * time.Second)
-	e.must(t, 201, req{method: "POST", path: "/api/v1/station/ratings", device: "station-q1", body: map[string]any{"ticket": c.ID, "score": 4}})
+	if r := rate("station-q1", map[string]any{"ticket": c.ID, "score": 4}, "tap-c"); r.status != 201 {
+		t.Fatalf("in time: %d %s", r.status, r.body)
+	}
 	e.clock.Advance(2 * time.Second)
 	wantErr(t, rate("station-q1", map[string]any{"ticket": d.ID, "score": 4}, ""), 409, "rating_too_late")
+	// A retry of the rating given in time still gets its answer.
+	if r := rate("station-q1", map[string]any{"ticket": c.ID, "score": 4}, "tap-c"); r.status != 201 || r.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("late retry: %d %s", r.status, r.body)
+	}
+	wantErr(t, rate("station-q1", map[string]any{"ticket": d.ID, "score": 4}, "tap-c"), 409, "idempotency_key_reused")
+	// Keys are the station's own: another station's key of the same name is another key.
+	wantErr(t, rate("station-q2", map[string]any{"ticket": c.ID, "score": 4}, "tap-c"), 403, "not_this_counter")
 	unrated(d.ID)
+	// Another office's ticket, done at its own q1, is unknown here.
+	hn := e.must(t, 201, req{method: "POST", path: "/api/v1/sessions", body: map[string]string{"office": "hn-bd", "counter": "q1", "staff": "nv1", "pin": "1234"}})
+	var hs SessionJSON
+	hn.decode(t, &hs)
+	e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q1/open", token: hs.Token})
+	var other ticketAnswer
+	e.must(t, 201, req{method: "POST", path: "/api/v1/offices/hn-bd/tickets", device: "kiosk-hn", body: map[string]string{"service": "xay-dung"}}).decode(t, &other)
+	for _, a := range []string{"next", "start", "done"} {
+		e.must(t, 200, req{method: "POST", path: "/api/v1/counters/q1/" + a, token: hs.Token})
+	}
+	wantErr(t, rate("station-q1", map[string]any{"ticket": other.Ticket.ID, "score": 4}, ""), 404, "unknown_ticket")
+	unrated(other.Ticket.ID)
 	// The phone has no window.
 	e.must(t, 201, req{method: "POST", path: "/api/v1/tickets/" + d.ID + "/rating", body: map[string]any{"token": tokenOf(t, d), "score": 4}})
 }

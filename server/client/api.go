@@ -85,6 +85,11 @@ type Snapshot struct {
 type Session struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// Staff, Name and Counter say who signed in where: at a counter
+	// station, the station's counter whatever was asked.
+	Staff   string `json:"staff"`
+	Name    string `json:"name"`
+	Counter string `json:"counter"`
 }
 
 func officePath(office string) string { return "/api/v1/offices/" + url.PathEscape(office) }

@@ -143,6 +143,22 @@ func (db *DB) PutRatingKeyed(ctx context.Context, r queue.Rating, key string) (*
 	return &r, false, nil
 }
 
+// RatingByKey returns the rating of an office stored with an idempotency
+// key (scoped by the caller), or nil when there is none.
+func (db *DB) RatingByKey(ctx context.Context, office, key string) (*queue.Rating, error) {
+	if key == "" {
+		return nil, nil
+	}
+	r, err := scanRating(db.r.QueryRowContext(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE office = ? AND idem_key = ?`, office, key))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up the idempotency key of a rating: %w", err)
+	}
+	return r, nil
+}
+
 const ratingColumns = `office, ticket, score, comment, counter, staff, service, day, at, channel, reasons`
 
 func scanRating(s scanner) (*queue.Rating, error) {
