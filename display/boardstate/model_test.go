@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -388,4 +389,41 @@ func TestModelBadEvents(t *testing.T) {
 	if _, err := m.Apply(client.Event{Seq: 4, Type: "booking.created", Data: json.RawMessage(`{}`)}); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestModelIgnoresPrintJobs: a print job queued for a counter's station
+// (print.queued) moves the board's seq and nothing it shows.
+func TestModelIgnoresPrintJobs(t *testing.T) {
+	o := newOffice(t)
+	m := New(Filter{}, 8)
+	m.SetOffice(o.clientOffice())
+	apply(t, m, []client.Event{o.snapshot()})
+	apply(t, m, o.must(o.do(o.state.Open(o.now, "q3", "nv3"))))
+	apply(t, m, o.must(o.issue("chung-thuc")))
+	apply(t, m, o.must(o.do(o.state.Next(o.now, "q3", "nv3"))))
+	before := m.View()
+	k := o.state.Office.Counter("q3")
+	job, err := queue.NewPrintJob(o.state.Office.ID, "q3", queue.PrintTest, "admin", queue.TestDocument(&o.state.Office, k, o.now), o.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := o.must(o.do(o.state.QueuePrint(o.now, job)))
+	if len(evs) != 1 || evs[0].Type != client.EventPrintQueued {
+		t.Fatalf("events %+v", evs)
+	}
+	if d, err := evs[0].DecodePrintQueued(); err != nil || d.Counter != "q3" || d.Job != evs[0].Seq {
+		t.Fatalf("print.queued data %+v %v", d, err)
+	}
+	if calls := apply(t, m, evs); len(calls) != 0 {
+		t.Fatalf("a print job announced %v", calls)
+	}
+	after := m.View()
+	if after.Seq != evs[0].Seq {
+		t.Errorf("seq %d, want %d", after.Seq, evs[0].Seq)
+	}
+	before.Seq, before.Version, after.Seq, after.Version = 0, 0, 0, 0
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("the board changed on print.queued:\n%+v\n%+v", before, after)
+	}
+	check(t, m, o, "after a print job")
 }

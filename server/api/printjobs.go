@@ -135,7 +135,7 @@ func (s *Server) reprintTicket(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r, se.Office, se.Staff, "ticket_reprinted", t.Display+" "+t.Counter+" job "+strconv.FormatInt(j.ID, 10))
+	s.audit(r, se.Office, se.Staff, "ticket_reprinted", t.Display+" "+t.Counter+" #"+strconv.FormatInt(j.ID, 10))
 	s.queued(w, j)
 }
 
@@ -174,7 +174,7 @@ func (s *Server) testPrint(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r, se.Office, se.Staff, "test_print", counter+" job "+strconv.FormatInt(j.ID, 10))
+	s.audit(r, se.Office, se.Staff, "test_print", counter+" #"+strconv.FormatInt(j.ID, 10))
 	s.queued(w, j)
 }
 

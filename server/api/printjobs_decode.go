@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -26,7 +27,9 @@ func decodePrintResult(data []byte) (PrintResultBody, error) {
 		return PrintResultBody{}, err
 	}
 	if err := queue.CheckPrintResult(b.Result, b.Fault); err != nil {
-		return PrintResultBody{}, err
+		var qe *queue.Error
+		errors.As(err, &qe)
+		return PrintResultBody{}, domainError(http.StatusBadRequest, qe.Code, err)
 	}
 	return b, nil
 }

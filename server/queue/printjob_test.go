@@ -233,3 +233,52 @@ func TestReceiptDocuments(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDocument: a print job's document, as a station or another domain
+// sends it, never panics the rules; a document they accept keeps every
+// limit and survives its JSON unchanged and still valid.
+func FuzzDocument(f *testing.F) {
+	for _, s := range []string{
+		`{"lines":[{"style":"text","text":"Xin chào"}]}`,
+		`{"lines":[{"style":"title","text":"UBND","text_en":"Committee","align":"center"},{"style":"rule"},{"style":"big","text":"A012"},{"style":"qr","text":"https://x/t/1?token=a"},{"style":"blank"}]}`,
+		`{"lines":[]}`, `{"lines":null}`, `{}`, `{"lines":[{"style":"qr","text":"đ"}]}`,
+		`{"lines":[{"style":"text","text":"a\u202eb"}]}`, `{"lines":[{"style":"big","text":"1234567890123"}]}`,
+		`{"lines":[{"style":"rule","text":"-"}]}`, `{"lines":[{"style":"small","text":"x","align":"justify"}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d Document
+		if json.Unmarshal(data, &d) != nil {
+			return
+		}
+		if err := d.Validate(); err != nil {
+			var qe *Error
+			if !errors.As(err, &qe) || qe.Kind != KindInvalid || qe.Code != "invalid_document" {
+				t.Fatalf("refusal %#v", err)
+			}
+			return
+		}
+		if len(d.Lines) == 0 || len(d.Lines) > MaxDocLines {
+			t.Fatalf("accepted %d lines", len(d.Lines))
+		}
+		for _, l := range d.Lines {
+			if !docStyles[l.Style] || !docAligns[l.Align] || len(l.Text) > MaxQRText*4 || len(l.TextEN) > MaxDocText*4 {
+				t.Fatalf("accepted %+v", l)
+			}
+		}
+		b, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again Document
+		if err := json.Unmarshal(b, &again); err != nil || again.Validate() != nil || len(again.Lines) != len(d.Lines) {
+			t.Fatalf("round trip of %s: %v", b, err)
+		}
+		for i := range d.Lines {
+			if again.Lines[i] != d.Lines[i] {
+				t.Fatalf("line %d changed: %+v → %+v", i, d.Lines[i], again.Lines[i])
+			}
+		}
+	})
+}

@@ -100,6 +100,8 @@ type adminState struct {
 	FieldLabel string     // the field's name, in the page's language
 	NewKey     string
 	NewDevice  string
+	// Printed is the counter whose test print was just queued.
+	Printed string
 }
 
 // Val is what field of form shows: what was typed when that form was
@@ -184,7 +186,7 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.renderAdmin(w, r, se, tok, http.StatusOK, adminState{Saved: formSection(r.URL.Query().Get("saved"))})
+	s.renderAdmin(w, r, se, tok, http.StatusOK, adminState{Saved: formSection(r.URL.Query().Get("saved")), Printed: r.URL.Query().Get("printed")})
 }
 
 func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *auth.Session, tok string, status int, st adminState) {

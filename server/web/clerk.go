@@ -45,7 +45,7 @@ var scriptTexts = []string{
 	"dur.s1", "dur.s", "dur.m1", "dur.m", "dur.h1", "dur.h",
 	"transferred", "transferred.end", "transferred.ahead", "transferred.first", "confirm.transfer", "confirm.transfer.end", "confirm.close",
 	"transfer", "close", "go.back", "noshow.pending", "noshow.done", "noshow.undone", "undo",
-	"err.network", "err.http",
+	"err.network", "err.http", "reprinted",
 }
 
 // serviceName is a service's name in the page's language; an office that
@@ -127,8 +127,11 @@ type ConsoleState struct {
 	Counter queue.CounterStatus `json:"counter"`
 	Number  int                 `json:"counter_number"`
 	Current *ConsoleTicket      `json:"current"`
-	Queue   []ConsoleTicket     `json:"queue"`
-	Today   ConsoleFigures      `json:"today"`
+	// Last is the ticket this counter finished last today, which the
+	// clerk may print again ("In lại") once the citizen has left.
+	Last  *ConsoleTicket  `json:"last,omitempty"`
+	Queue []ConsoleTicket `json:"queue"`
+	Today ConsoleFigures  `json:"today"`
 }
 
 // ConsoleFigures are the clerk's figures of the day.
@@ -173,6 +176,10 @@ func consoleState(v *engine.View, counter, staff string, now time.Time, lang str
 	}
 	for _, t := range v.Queue(counter) {
 		st.Queue = append(st.Queue, consoleTicket(v, t, now, false, lang))
+	}
+	if t := lastFinished(v, counter); t != nil {
+		ct := consoleTicket(v, t, now, false, lang)
+		st.Last = &ct
 	}
 	st.Today = clerkFigures(v, staff, now)
 	st.Today.WaitingHere = len(st.Queue)

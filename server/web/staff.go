@@ -25,6 +25,7 @@ import (
 //	POST /logout                      ends the session (CSRF)
 //	GET  /admin                       administration (admin session)
 //	POST /admin/office|services|counters|staff|devices …  changes (admin, CSRF)
+//	POST /admin/test-print            a test receipt at a counter's station (admin, CSRF; print.go)
 //	GET  /admin/reports               reports with SVG charts (admin)
 //	GET  /admin/reports.csv           the same figures as CSV (admin)
 //	…                                 the stations' staff photos and rating reports (admin_station.go)
@@ -57,6 +58,8 @@ func (s *Server) staffRoutes() error {
 		// (?lang=…) leads back to the admin page.
 		m.HandleFunc("GET /admin/"+f, s.adminFormGet)
 	}
+	m.HandleFunc("POST /admin/test-print", s.adminTestPrint)
+	m.HandleFunc("GET /admin/test-print", s.adminFormGet)
 	m.HandleFunc("GET /admin/reports", s.reportsPage)
 	m.HandleFunc("GET /admin/reports.csv", s.reportsCSV)
 	s.stationAdminRoutes()

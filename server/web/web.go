@@ -30,6 +30,8 @@ import (
 // checks).
 type Store interface {
 	auth.Sessions
+	// engine.Stations: whether a counter has a station to print on.
+	engine.Stations
 	auth.Devices
 	DeleteSession(ctx context.Context, hash []byte) error
 	ListStaff(ctx context.Context, office string) ([]queue.Staff, error)

@@ -274,6 +274,8 @@
       if (lastSeq >= 0 && ev.seq !== lastSeq + 1) { ws.close(); return; }
       lastSeq = ev.seq;
       root.dataset.seq = lastSeq;
+      // A print job for a counter's station shows nothing here.
+      if (ev.type === "print.queued") { return; }
       if ((ev.type === "ticket.called" || ev.type === "ticket.recalled") && ev.data && ev.data.ticket) {
         var t = ev.data.ticket;
         enqueue({ number: t.number, counter: t.counter_number, at: ev.at || t.called_at, recall: ev.type === "ticket.recalled" });

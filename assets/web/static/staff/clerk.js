@@ -137,6 +137,12 @@
     $("btn-call").disabled = busy || !can("call");
     $("call-number").disabled = !can("call");
     $("btn-undo").disabled = busy || !can("undo");
+    $("btn-reprint").disabled = busy || !reprintTarget();
+  }
+  // reprintTarget is the ticket "In lại" prints again: the current one,
+  // else the one this counter finished last.
+  function reprintTarget() {
+    return state ? (state.current || state.last || null) : null;
   }
   function setBusy(on) {
     busy = on;
@@ -340,6 +346,28 @@
     });
   });
   $("btn-undo").addEventListener("click", undoNoShow);
+  // "In lại": the ticket printed again at this counter's station.
+  $("btn-reprint").addEventListener("click", function (ev) {
+    var t = reprintTarget();
+    if (ev.detail > 1 || busy || !t) { return; }
+    showError("");
+    showNotice("");
+    setBusy(true);
+    fetch("/api/v1/tickets/" + encodeURIComponent(t.id) + "/reprint", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Accept-Language": lang, "X-CSRF-Token": csrf }
+    }).then(function (r) {
+      if (r.status === 401) { location.assign("/clerk/login"); return; }
+      if (!r.ok) {
+        return r.json().catch(function () { return null; }).then(function (j) {
+          showError(j && j.error && j.error.message ? j.error.message : fmt("err.http", r.status));
+        });
+      }
+      showNotice(fmt("reprinted", t.number));
+    }, function () {
+      showError(T["err.network"]);
+    }).then(function () { setBusy(false); });
+  });
   $("transfer-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     if (busy || !can("transfer")) { return; }
@@ -366,7 +394,7 @@
     var n = $("call-number").value.trim();
     if (n && !busy) { press("call", { number: n }); $("call-number").value = ""; }
   });
-  var keys = { n: "btn-next", r: "btn-recall", s: "btn-start", d: "btn-done", x: "btn-no-show" };
+  var keys = { n: "btn-next", r: "btn-recall", s: "btn-start", d: "btn-done", x: "btn-no-show", i: "btn-reprint" };
   document.addEventListener("keydown", function (ev) {
     // The dialog is modal: its own keys (Enter, Esc) answer it, and no
     // shortcut acts on the console behind it.
