@@ -29,8 +29,9 @@ type renderer struct {
 	title, sub     *para
 	note, printerT *para
 	big            *canvas.Text
-	corner         *para // the sign-in step: a title and what was typed
-	cornerMsg      *para // what the last key did
+	countdown      *canvas.Text // the rating prompt's countdown
+	corner         *para        // the sign-in step: a title and what was typed
+	cornerMsg      *para        // what the last key did
 
 	lang, send    *button
 	scale, chips  []*button
@@ -81,6 +82,7 @@ func newRenderer(s *Screen) *renderer {
 	r.big = text(colNumber, true)
 	r.sub = paragraph(3, colSecond, false)
 	r.note = paragraph(1, colSecond, false)
+	r.countdown = text(colSecond, false)
 
 	r.cornerBox = rect(colPanelLight)
 	r.cornerBox.CornerRadius = 10
@@ -215,6 +217,7 @@ func (r *renderer) layoutHeader(m metrics) float32 {
 		x := pad + ps + 24*u
 		r.layoutClerkText(x, hh, W-pad-x, clerkH, 40*u, 28*u)
 	default:
+		r.rule.Hide()
 		ps := hh - 20*u
 		px := W - pad - ps
 		r.placePhoto(px, 10*u, ps)
@@ -400,6 +403,9 @@ func (r *renderer) layoutCitizen(m metrics, b box) {
 	v := &r.s.view
 	u, en := m.u, m.en
 	r.big.Hide()
+	r.countdown.Hide()
+	r.title.hide()
+	r.sub.hide()
 	r.note.hide()
 	r.send.Hide()
 	for _, x := range r.scale {
@@ -538,7 +544,8 @@ func (r *renderer) layoutRating(m metrics, b box) {
 	for len(r.scale) < n {
 		r.scale = append(r.scale, r.button(colPanel, false))
 	}
-	room := b.h - note.h - title.h - 2*gap - 8*u
+	count := r.countdownItem(b, u)
+	room := b.h - note.h - title.h - count.h - 3*gap - 8*u
 	var buttons item
 	if n > 0 {
 		bg := 18 * u
@@ -563,7 +570,18 @@ func (r *renderer) layoutRating(m metrics, b box) {
 		if buttons.place != nil {
 			buttons.place(y + 8*u)
 		}
-	}})
+	}}, count)
+}
+
+// countdownItem is the rating prompt's countdown, a line centred in b
+// (nothing when there is none).
+func (r *renderer) countdownItem(b box, u float32) item {
+	s, size := fit(r.s.countdown(), 22*u, 13, b.w, r.countdown.TextStyle)
+	if s == "" {
+		return item{}
+	}
+	m := fyne.MeasureText(s, size, r.countdown.TextStyle)
+	return item{m.Height, func(y float32) { set(r.countdown, s, size, b.x+(b.w-m.Width)/2, y) }}
 }
 
 func (r *renderer) placeLevel(bt *button, l stationstate.Level, en bool, size, x, y, w, h float32) {
@@ -608,13 +626,16 @@ func (r *renderer) layoutReasons(m metrics, b box) {
 	rows := (n + cols - 1) / cols
 	sendH := max(MinTouch, 84*u)
 	cg := 14 * u
-	room := b.h - title.h - sub.h - sendH - 3*gap - 8*u
-	chipH := max(MinTouch, min(110*u, (room-cg*float32(max(rows-1, 0)))/float32(max(rows, 1))))
-	if room < float32(rows)*(chipH+cg) {
+	count := r.countdownItem(b, u)
+	room := b.h - title.h - sub.h - sendH - count.h - 4*gap - 8*u
+	gaps := cg * float32(max(rows-1, 0))
+	if room < float32(rows)*MinTouch+gaps {
 		// Many reasons on a small screen: the hint goes first.
 		r.sub.hide()
+		room += sub.h + gap
 		sub = item{}
 	}
+	chipH := max(MinTouch, min(110*u, (room-gaps)/float32(max(rows, 1))))
 	chipW := (b.w - cg*float32(cols-1)) / float32(cols)
 	grid := item{float32(rows)*chipH + cg*float32(max(rows-1, 0)) + 8*u, func(y float32) {
 		for i, rs := range reasons {
@@ -630,5 +651,5 @@ func (r *renderer) layoutReasons(m metrics, b box) {
 	send := item{sendH, func(y float32) {
 		r.send.place(label, 36*u, b.x+(b.w-sendW)/2, y, sendW, sendH)
 	}}
-	r.column(b, gap, title, sub, grid, send)
+	r.column(b, gap, title, sub, grid, send, count)
 }

@@ -23,6 +23,8 @@ import (
 	"bytes"
 	"image"
 	"image/color"
+	"strconv"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -88,6 +90,10 @@ type Options struct {
 	// OnTap and OnKey set the screen's callbacks of the same names.
 	OnTap func(stationstate.Tap)
 	OnKey func(name string)
+	// Now, when set, gives the time for the rating prompt's countdown
+	// ("closes in 25 seconds"), moved on by Tick; without it no countdown
+	// is drawn.
+	Now func() time.Time
 	// ShowCursor shows the mouse pointer over the screen; it is hidden by
 	// default, as on the kiosk: a touch screen has no use for it.
 	ShowCursor bool
@@ -118,12 +124,13 @@ type Screen struct {
 	charOf bool
 
 	cursor desktop.Cursor
+	now    func() time.Time
 	r      *renderer
 }
 
 // New returns a screen showing opt.View.
 func New(opt Options) *Screen {
-	s := &Screen{OnTap: opt.OnTap, OnKey: opt.OnKey, cursor: desktop.HiddenCursor}
+	s := &Screen{OnTap: opt.OnTap, OnKey: opt.OnKey, cursor: desktop.HiddenCursor, now: opt.Now}
 	if opt.ShowCursor {
 		s.cursor = desktop.DefaultCursor
 	}
@@ -156,6 +163,34 @@ func (s *Screen) setView(v stationstate.View) {
 			s.r.setPhoto(s.photo)
 		}
 	}
+}
+
+// Tick moves the rating prompt's countdown to Options.Now; call it a few
+// times a second (on Fyne's goroutine). It redraws only when the seconds
+// shown change, and only while the prompt is up.
+func (s *Screen) Tick() {
+	if s.r != nil && s.r.countdown.Visible() && s.countdown() != s.r.countdown.Text {
+		s.r.layout()
+	}
+}
+
+// countdown is the rating prompt's countdown in words, "" when there is
+// none to show.
+func (s *Screen) countdown() string {
+	v := &s.view
+	if s.now == nil || v.Rating == nil || v.Rating.Deadline.IsZero() ||
+		(v.Mode != stationstate.ModeRating && v.Mode != stationstate.ModeReasons) {
+		return ""
+	}
+	left := v.Rating.Deadline.Sub(s.now())
+	if left <= 0 {
+		return ""
+	}
+	secs := int((left + time.Second - 1) / time.Second)
+	if secs == 1 && v.English {
+		return tr(true, "countdown1")
+	}
+	return tr(v.English, "countdown", strconv.Itoa(secs))
 }
 
 // Cursor is part of desktop.Cursorable: the pointer over the screen.

@@ -38,6 +38,9 @@ var sizes = []struct {
 
 var deadline = time.Date(2026, 11, 27, 9, 42, 0, 0, time.FixedZone("ICT", 7*3600))
 
+// fixedNow is 25 seconds before the rating prompt's deadline.
+func fixedNow() time.Time { return deadline.Add(-25 * time.Second) }
+
 func scale() []stationstate.Level {
 	return []stationstate.Level{
 		{Score: 4, Name: "Rất hài lòng", NameEN: "Very satisfied"},
@@ -73,20 +76,22 @@ func demoView(md stationstate.Mode, english bool) stationstate.View {
 		v = stationstate.View{Mode: md, English: english, Counter: "q3"}
 	case stationstate.ModeClosed:
 		v.Clerk = nil
-		v.Corner = stationstate.Corner{SignIn: "staff", Typed: "1024"}
+		v.Corner = stationstate.Corner{SignIn: "staff", Typed: "1024",
+			Message: "+ → Gọi số tiếp: đăng nhập trước (mã cán bộ, Enter, mã PIN, Enter)", MessageEN: "+ → Next: sign in first (staff id, Enter, PIN, Enter)"}
 	case stationstate.ModeIdle:
-		v.Corner = msg("F6 → Mở quầy", "F6 → Counter opened", true)
+		v.Corner = msg(". → Mở quầy: xong", ". → Open: done", true)
 	case stationstate.ModeCalled:
 		v.Ticket = ticket
-		v.Corner = msg("F1 → Gọi số tiếp: A012", "F1 → Called next: A012", true)
+		v.Corner = msg("+ → Gọi số tiếp: A012", "+ → Next: A012", true)
 	case stationstate.ModeServing:
 		v.Ticket = ticket
-		v.Corner = msg("F3 → Bắt đầu phục vụ A012", "F3 → Serving A012", true)
+		v.Corner = msg("0 → Bắt đầu phục vụ: A012", "0 → Start: A012", true)
 	case stationstate.ModePaused:
-		v.Corner = msg("F1 → Từ chối: quầy đang tạm nghỉ", "F1 → Refused: the counter is paused", false)
+		v.Corner = msg("+ → Gọi số tiếp: quầy chưa mở", "+ → Next: the counter is not open", false)
 	case stationstate.ModeRating:
 		v.Ticket = ticket
 		v.Rating = &stationstate.Prompt{Scale: scale(), Reasons: reasons(), Deadline: deadline}
+		v.Corner = msg("Enter → Xong: xong", "Enter → Done: done", true)
 	case stationstate.ModeReasons:
 		v.Ticket = ticket
 		v.Rating = &stationstate.Prompt{Scale: scale(), Reasons: reasons(), Score: 2, Picked: []string{"wait", "guidance"}, Deadline: deadline}
@@ -138,7 +143,7 @@ func TestGolden(t *testing.T) {
 			for _, en := range []bool{false, true} {
 				name := fmt.Sprintf("%s-%s-%s", md, sz.name, lang(en))
 				t.Run(name, func(t *testing.T) {
-					s := New(Options{View: demoView(md, en)})
+					s := New(Options{View: demoView(md, en), Now: fixedNow})
 					win := window(t, s, sz.w, sz.h)
 					checkLayout(t, s, sz.w, sz.h)
 					capture(t, win, name, sz.w, sz.h)
@@ -450,6 +455,52 @@ func TestKeys(t *testing.T) {
 	char('x')
 }
 
+// TestCountdown: with a clock, the rating prompt counts down its seconds,
+// redrawn by Tick only when the number changes; without one, or outside
+// the prompt, nothing is drawn.
+func TestCountdown(t *testing.T) {
+	now := fixedNow()
+	s := New(Options{View: demoView(stationstate.ModeRating, false), Now: func() time.Time { return now }})
+	window(t, s, 1280, 800)
+	c := s.r.countdown
+	if !c.Visible() || c.Text != "Màn hình tự đóng sau 25 giây" {
+		t.Fatalf("countdown visible %v, %q", c.Visible(), c.Text)
+	}
+	now = now.Add(1500 * time.Millisecond)
+	s.Tick()
+	if c.Text != "Màn hình tự đóng sau 24 giây" {
+		t.Errorf("after 1.5 s: %q", c.Text)
+	}
+	v := demoView(stationstate.ModeReasons, true)
+	s.Update(v)
+	if c.Text != "This screen closes in 24 seconds" {
+		t.Errorf("reasons in English: %q", c.Text)
+	}
+	now = deadline.Add(-time.Second)
+	s.Tick()
+	if c.Text != "This screen closes in 1 second" {
+		t.Errorf("the last second: %q", c.Text)
+	}
+	checkLayout(t, s, 1280, 800)
+	now = deadline
+	s.Tick()
+	if c.Visible() {
+		t.Errorf("countdown shown at the deadline: %q", c.Text)
+	}
+	s.Update(demoView(stationstate.ModeThanks, false))
+	s.Tick()
+	if c.Visible() {
+		t.Error("countdown shown after the prompt")
+	}
+
+	s = New(Options{View: demoView(stationstate.ModeRating, false)})
+	window(t, s, 1280, 800)
+	s.Tick()
+	if s.r.countdown.Visible() {
+		t.Error("countdown shown without a clock")
+	}
+}
+
 // TestCursor: the pointer is hidden over the screen and its buttons unless
 // asked for.
 func TestCursor(t *testing.T) {
@@ -559,6 +610,47 @@ func TestObjectsBounded(t *testing.T) {
 	}
 	if n := len(s.r.Objects()); n != first {
 		t.Errorf("objects grew from %d to %d over 3000 updates", first, n)
+	}
+}
+
+// TestEveryTransition: a screen moved from any mode to any other shows
+// exactly what a new screen in that mode shows: nothing of the mode before
+// stays behind.
+func TestEveryTransition(t *testing.T) {
+	test.NewTempApp(t)
+	draw := func(s *Screen) string {
+		var out []string
+		for _, o := range s.r.Objects() {
+			if !o.Visible() {
+				continue
+			}
+			switch x := o.(type) {
+			case *canvas.Text:
+				out = append(out, fmt.Sprintf("%q@%v", x.Text, x.Position()))
+			case *button:
+				out = append(out, fmt.Sprintf("button %q@%v %v", x.label, x.Position(), x.Size()))
+			default:
+				out = append(out, fmt.Sprintf("%T@%v %v", o, o.Position(), o.Size()))
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+	fresh := map[stationstate.Mode]string{}
+	for _, md := range modes {
+		s := New(Options{View: demoView(md, false), Now: fixedNow})
+		window(t, s, 1024, 600)
+		fresh[md] = draw(s)
+	}
+	for _, from := range modes {
+		s := New(Options{View: demoView(from, true), Now: fixedNow})
+		window(t, s, 1024, 600)
+		for _, to := range modes {
+			s.Update(demoView(from, true))
+			s.Update(demoView(to, false))
+			if got := draw(s); got != fresh[to] {
+				t.Errorf("%s → %s differs from a new screen in %s:\n%s\nwant:\n%s", from, to, to, got, fresh[to])
+			}
+		}
 	}
 }
 

@@ -31,6 +31,8 @@ var texts = map[string][2]string{
 	"reasons":       {"Ông/bà chưa hài lòng về điều gì?", "What did not satisfy you?"},
 	"reasonsSub":    {"Chọn một hoặc nhiều ý, rồi chạm “Gửi”.", "Choose one or more, then tap “Send”."},
 	"send":          {"Gửi", "Send"},
+	"countdown":     {"Màn hình tự đóng sau %s giây", "This screen closes in %s seconds"},
+	"countdown1":    {"Màn hình tự đóng sau 1 giây", "This screen closes in 1 second"},
 	"thanks":        {"Cảm ơn ông/bà!", "Thank you!"},
 	"thanksSub":     {"Chúc ông/bà một ngày tốt lành.", "Have a good day."},
 
