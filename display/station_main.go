@@ -55,6 +55,7 @@ func runStation(cfg device.Config, log *slog.Logger) int {
 	scr := station.New(station.Options{
 		OnTap: func(t stationstate.Tap) { dev.Tap(t) },
 		OnKey: func(name string) { dev.Key(name) },
+		Now:   time.Now, // the rating prompt's countdown
 	})
 	w.SetContent(scr)
 	w.SetPadded(false)
@@ -103,12 +104,13 @@ func runStation(cfg device.Config, log *slog.Logger) int {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if p := pending.Swap(nil); p != nil {
-					fyne.Do(func() {
+				fyne.Do(func() {
+					if p := pending.Swap(nil); p != nil {
 						scr.Update(*p)
 						dev.Drawn(p.Version)
-					})
-				}
+					}
+					scr.Tick() // redraws only when the countdown's seconds change
+				})
 			}
 		}
 	}()

@@ -205,9 +205,11 @@ func (d *Device) Run(ctx context.Context) error {
 	d.publish()
 	go d.stationLoop(ctx, cancel)
 	go d.tickLoop(ctx)
+	var printing sync.WaitGroup
 	if d.printer != nil {
-		go d.printLoop(ctx)
+		printing.Go(func() { d.printLoop(ctx) })
 	}
+	defer printing.Wait() // before the journal closes (deferred earlier, run later)
 	if d.keypad != nil {
 		go d.keypad.Run(ctx, d.Key)
 	}

@@ -56,7 +56,14 @@ func (d *Device) Tap(t stationstate.Tap) {
 // Tick gives the model the time: the rating prompt's timeout, the end of
 // thanks, ratings to send again. Run calls it every TickEvery.
 func (d *Device) Tick() {
-	d.input(func() []stationstate.Effect { return d.model.Tick(d.opts.Clock.Now()) })
+	now := d.opts.Clock.Now()
+	d.mu.Lock()
+	w := d.model.Wake()
+	d.mu.Unlock()
+	if w.IsZero() || now.Before(w) {
+		return // nothing due: an idle station costs no work on its ticks
+	}
+	d.input(func() []stationstate.Effect { return d.model.Tick(now) })
 }
 
 // input runs f on the model under the lock, publishes the view and starts

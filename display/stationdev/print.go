@@ -117,8 +117,12 @@ func (d *Device) printJob(ctx context.Context, j client.PrintJob) bool {
 				return false
 			}
 			if err := d.client.AckPrintJob(ctx, j.ID, client.PrintResult{Result: "failed", Fault: f.Code}); err != nil {
-				d.log.Warn("could not acknowledge a failed print job; will try again", "job", j.ID, "err", err)
-				return false
+				if client.IsUnavailable(err) {
+					d.log.Warn("could not acknowledge a failed print job; will try again", "job", j.ID, "err", err)
+					return false
+				}
+				d.log.Error("failed job's acknowledgement refused; going on with the next", "job", j.ID, "err", err)
+				return true
 			}
 			d.countPrint(func(c *Counts) { c.PrintFailed++ })
 			return true
@@ -133,10 +137,18 @@ func (d *Device) printJob(ctx context.Context, j client.PrintJob) bool {
 		d.setFault(ctx, faultOf(warning)) // nil, or paper near its end
 	}
 	if err := d.client.AckPrintJob(ctx, j.ID, client.PrintResult{Result: "printed"}); err != nil {
-		if ctx.Err() == nil {
-			d.log.Warn("could not acknowledge a printed job; will try again without printing it again", "job", j.ID, "err", err)
+		if ctx.Err() != nil {
+			return false
 		}
-		return false
+		if client.IsUnavailable(err) {
+			d.log.Warn("could not acknowledge a printed job; will try again without printing it again", "job", j.ID, "err", err)
+			return false
+		}
+		// Refused (already acknowledged otherwise, no longer this
+		// counter's): trying again would refuse again and hold back the
+		// jobs behind it.
+		d.log.Error("printed job's acknowledgement refused; going on with the next", "job", j.ID, "err", err)
+		return true
 	}
 	d.countPrint(func(c *Counts) { c.Acked++ })
 	return true

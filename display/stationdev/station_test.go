@@ -2,13 +2,19 @@ package stationdev
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -39,7 +45,13 @@ type netSwitch struct {
 	mu     sync.Mutex
 	down   bool
 	noAcks bool
-	conns  []net.Conn
+	// lose is a path whose next answer is lost: the server does the
+	// request, then the connection is cut before the answer.
+	lose string
+	// hold is a path whose requests wait until release is closed.
+	hold    string
+	release chan struct{}
+	conns   []net.Conn
 }
 
 // setNoAcks refuses the station's print acknowledgements (503) while on,
@@ -58,6 +70,28 @@ func (n *netSwitch) wrap(h http.Handler) http.Handler {
 		n.mu.Unlock()
 		if noAcks && r.Method == "POST" && strings.HasPrefix(r.URL.Path, "/api/v1/station/print-jobs/") {
 			http.Error(w, "unavailable for the test", http.StatusServiceUnavailable)
+			return
+		}
+		n.mu.Lock()
+		var wait chan struct{}
+		if n.hold != "" && r.URL.Path == n.hold {
+			wait = n.release
+		}
+		n.mu.Unlock()
+		if wait != nil {
+			<-wait
+		}
+		n.mu.Lock()
+		lose := n.lose != "" && r.URL.Path == n.lose
+		if lose {
+			n.lose = ""
+		}
+		n.mu.Unlock()
+		if lose {
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				c.Close()
+			}
 			return
 		}
 		if strings.HasSuffix(r.URL.Path, "/events") {
@@ -233,11 +267,20 @@ func trackToken(t *testing.T, tk api.TicketJSON) string {
 // is refused 409 already_rated, which its state shows.
 func TestStationCycle(t *testing.T) {
 	e := newEnv(t)
+	// The admin uploaded nv1's photo (stored re-encoded as JPEG).
+	photo := testJPEG(t)
+	if err := e.srv.DB.PutStaffPhoto(context.Background(), e.srv.Office, "nv1", photo, e.srv.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
 	r := e.start(t, e.config(t), Options{})
 	r.signIn()
 	st := r.d.StateNow()
 	if st.Clerk.Name == "" || st.Counter != "q3" || st.CounterNumber != 3 {
 		t.Errorf("signed in: clerk %+v at counter %q (%d)", st.Clerk, st.Counter, st.CounterNumber)
+	}
+	v := r.waitFor("the clerk's photo", func(s State) bool { return s.Clerk != nil && len(s.Clerk.Photo) > 0 })
+	if !bytes.Equal(v.Clerk.Photo, photo) {
+		t.Errorf("the station shows a photo of %d bytes, want the %d uploaded", len(v.Clerk.Photo), len(photo))
 	}
 
 	r.keys(".") // open
@@ -271,6 +314,22 @@ func TestStationCycle(t *testing.T) {
 	}
 	if rt.Score != 4 || rt.Channel != queue.RatingStation || rt.Counter != "q3" || rt.Staff != "nv1" {
 		t.Errorf("rating held %+v, want score 4, channel station, counter q3, staff nv1", rt)
+	}
+
+	// The state endpoint serves the same state as JSON.
+	addr, err := r.d.ServeState(t.Context(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var served State
+	resp, err := http.Get("http://" + addr + "/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&served)
+	resp.Body.Close()
+	if served.Mode != stationstate.ModeThanks || !served.SignedIn || served.LastRating == nil || served.Counts.Ratings != 1 {
+		t.Errorf("state endpoint: %+v", served)
 	}
 
 	// The thanks end after 5 s of the station's clock.
@@ -421,4 +480,102 @@ func TestStationBadPorts(t *testing.T) {
 		t.Fatalf("a virtual printer: %+v, %v", p, err)
 	}
 	p.Close()
+}
+
+// TestStationLostAnswer: the server does a "next" but its answer is lost
+// on the way; the station sends the press again with the same
+// idempotency key and gets the first answer: one ticket called, not two.
+func TestStationLostAnswer(t *testing.T) {
+	e := newEnv(t)
+	r := e.start(t, e.config(t), Options{})
+	r.signIn()
+	r.keys(".")
+	r.waitFor("idle", func(s State) bool { return s.Mode == stationstate.ModeIdle })
+	first := e.srv.Issue(t, "chung-thuc")
+	second := e.srv.Issue(t, "chung-thuc")
+	e.net.mu.Lock()
+	e.net.lose = "/api/v1/counters/q3/next"
+	e.net.mu.Unlock()
+	r.keys("+")
+	st := r.waitFor("the first ticket called", func(s State) bool {
+		return s.Mode == stationstate.ModeCalled && s.Ticket != nil && s.Ticket.ID == first.ID && s.Corner.OK && strings.Contains(s.Corner.Message, first.Number)
+	})
+	if st.Counts.Actions != 2 || st.Counts.Refused != 0 { // open and one next
+		t.Errorf("counts %+v, want 2 actions", st.Counts)
+	}
+	var tk struct{ Status string }
+	e.srv.Call(t, "GET", "/api/v1/tickets/"+second.ID+"?token="+trackToken(t, second), nil, nil, http.StatusOK, &tk)
+	if tk.Status != "waiting" {
+		t.Errorf("the second ticket is %s: the lost answer's retry called again", tk.Status)
+	}
+}
+
+// testJPEG is a small JPEG, as the admin page stores a clerk's photo.
+func testJPEG(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 32, 32))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	img.Set(1, 1, color.White)
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestStationDoublePress: "next" pressed again while the first press is
+// under way does nothing (the corner says so); one ticket is called.
+func TestStationDoublePress(t *testing.T) {
+	e := newEnv(t)
+	r := e.start(t, e.config(t), Options{})
+	r.signIn()
+	r.keys(".")
+	r.waitFor("idle", func(s State) bool { return s.Mode == stationstate.ModeIdle })
+	first := e.srv.Issue(t, "chung-thuc")
+	second := e.srv.Issue(t, "chung-thuc")
+	release := make(chan struct{})
+	e.net.mu.Lock()
+	e.net.hold, e.net.release = "/api/v1/counters/q3/next", release
+	e.net.mu.Unlock()
+	r.d.Key("+")
+	r.d.Key("+") // the same key again, at once
+	st := r.d.StateNow()
+	if st.Corner.OK || st.Corner.Message == "" {
+		t.Errorf("the corner after a doubled press: %+v, want it to say the press is under way", st.Corner)
+	}
+	close(release)
+	r.d.busy.Wait()
+	st = r.waitFor("the first ticket called", func(s State) bool {
+		return s.Mode == stationstate.ModeCalled && s.Ticket != nil && s.Ticket.ID == first.ID
+	})
+	if st.Counts.Actions != 2 { // open and one next
+		t.Errorf("counts %+v, want one next sent", st.Counts)
+	}
+	var tk struct{ Status string }
+	e.srv.Call(t, "GET", "/api/v1/tickets/"+second.ID+"?token="+trackToken(t, second), nil, nil, http.StatusOK, &tk)
+	if tk.Status != "waiting" {
+		t.Errorf("the second ticket is %s after a doubled press, want waiting", tk.Status)
+	}
+}
+
+// TestStationNoRating: with rating off, done shows the counter idle at
+// once and nothing is sent.
+func TestStationNoRating(t *testing.T) {
+	e := newEnv(t)
+	cfg := e.config(t)
+	cfg.Rating = false
+	r := e.start(t, cfg, Options{})
+	r.signIn()
+	r.keys(".")
+	tk := e.srv.Issue(t, "chung-thuc")
+	r.keys("+", "0")
+	r.waitFor("serving", func(s State) bool {
+		return s.Mode == stationstate.ModeServing && s.Ticket != nil && s.Ticket.ID == tk.ID
+	})
+	r.keys("KP_Enter")
+	r.waitFor("idle after done", func(s State) bool { return s.Mode == stationstate.ModeIdle && s.Counts.Actions == 4 })
+	if st := r.d.StateNow(); st.Rating != nil || st.Counts.Ratings+st.Counts.RatingsNot != 0 {
+		t.Errorf("rating off: %+v", st)
+	}
 }
