@@ -50,7 +50,7 @@ type stationState struct {
 		Printed int `json:"printed"`
 		Acked   int `json:"acked"`
 	} `json:"counts"`
-	Fault        *struct {
+	Fault *struct {
 		Code string `json:"code"`
 	} `json:"fault"`
 }
