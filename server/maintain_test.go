@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -95,5 +96,60 @@ func TestMaintainPrunesOldEventsAndSessions(t *testing.T) {
 	}
 	if r, err := db.Reply(ctx, "demo", "staff:nv1:recent"); r == nil || err != nil {
 		t.Fatalf("the answer inside the retention: %+v, %v", r, err)
+	}
+}
+
+// TestMaintainPrunesDonePrintJobs: print jobs acknowledged before the
+// events' retention are deleted; a job still queued, however old, and a
+// job done recently are kept.
+func TestMaintainPrunesDonePrintJobs(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), dbFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC)
+	clock := now.Add(-10 * 24 * time.Hour)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	eng := engine.New(db, hub.New(0), func() time.Time { return clock }, log)
+	if err := eng.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := importOffice(ctx, db, eng, assets.DemoOffice, true, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutDevice(ctx, queue.Device{ID: "st-q1", Office: "demo", Kind: queue.DeviceStation, Counter: "q1"}, auth.Hash("st-q1-key-0123456789")); err != nil {
+		t.Fatal(err)
+	}
+	job := func() int64 {
+		t.Helper()
+		j, err := eng.QueuePrint(ctx, db, "demo", "q1", queue.PrintTest, "admin", queue.Document{Lines: []queue.DocLine{{Style: queue.LineText, Text: "In thử"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return j.ID
+	}
+	ack := func(id int64) {
+		t.Helper()
+		if _, _, err := db.AckPrintJob(ctx, "demo", "q1", id, queue.PrintPrinted, "", clock); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, stillQueued := job(), job()
+	ack(old)
+	clock = now.Add(-time.Hour)
+	recent := job()
+	ack(recent)
+
+	maintain(ctx, db, now, log)
+
+	if _, err := db.PrintJob(ctx, "demo", old); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the ten-day-old printed job: %v", err)
+	}
+	for _, id := range []int64{stillQueued, recent} {
+		if _, err := db.PrintJob(ctx, "demo", id); err != nil {
+			t.Fatalf("job %d: %v", id, err)
+		}
 	}
 }
