@@ -3,12 +3,15 @@
 package deploy
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"luot/display/device"
 )
 
 // TestUnitsVerify runs systemd-analyze verify on every unit, with the
@@ -20,7 +23,7 @@ func TestUnitsVerify(t *testing.T) {
 		t.Skip("systemd-analyze is not installed")
 	}
 	units, _ := filepath.Glob("systemd/*")
-	if len(units) < 5 {
+	if len(units) < 6 {
 		t.Fatalf("found %d unit files", len(units))
 	}
 	dir := t.TempDir()
@@ -88,9 +91,40 @@ func TestUdevRulesAreWellFormed(t *testing.T) {
 	}
 }
 
-func TestKioskSessionIsValidShell(t *testing.T) {
-	out, err := exec.Command("sh", "-n", "x11/kiosk-session").CombinedOutput()
+// TestSessionsAreValidShell checks the X sessions (kiosk and display,
+// counter station) with sh -n.
+func TestSessionsAreValidShell(t *testing.T) {
+	sessions, _ := filepath.Glob("x11/*-session")
+	if len(sessions) < 2 {
+		t.Fatalf("found %d X sessions", len(sessions))
+	}
+	for _, s := range sessions {
+		out, err := exec.Command("sh", "-n", s).CombinedOutput()
+		if err != nil {
+			t.Errorf("sh -n %s: %v\n%s", s, err, out)
+		}
+	}
+}
+
+// TestStationConfigIsValid reads the example station configuration as the
+// display program does (-config FILE) and checks that it is a counter
+// station's, with its journal in the unit's state folder.
+func TestStationConfigIsValid(t *testing.T) {
+	c, err := device.ParseConfig([]string{"-config", "config/station.json"}, io.Discard)
 	if err != nil {
-		t.Fatalf("sh -n: %v\n%s", err, out)
+		t.Fatalf("config/station.json: %v", err)
+	}
+	if c.Counter == "" || !c.Fullscreen || len(c.Keys) == 0 {
+		t.Errorf("config/station.json is not a full-screen counter station with a key map: %+v", c)
+	}
+	unit, err := os.ReadFile("systemd/luot-station.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(unit), "StateDirectory=luot-station") || !strings.HasPrefix(c.Journal, "/var/lib/luot-station/") {
+		t.Errorf("the print journal %q is not in the unit's StateDirectory /var/lib/luot-station", c.Journal)
+	}
+	if !strings.Contains(string(unit), "-config /etc/luot/station.json") {
+		t.Error("luot-station.service does not read /etc/luot/station.json")
 	}
 }

@@ -19,7 +19,8 @@ import (
 // would — once without a graphical display and once on an Xvfb display —
 // with a temporary data folder, bin folder and a free port: it waits for
 // the printed URLs and the demo ticket's PNG, checks that the pages
-// answer (and, on the display, that the kiosk and board windows are up),
+// answer (and, on the display, that the kiosk, board and counter station
+// windows are up, the station connected),
 // then presses Ctrl-C (SIGINT to the script's process group, as a
 // terminal does) and checks that the script ends and no process it
 // started is left.
@@ -121,7 +122,16 @@ wait:
 		}
 	}
 	if display != "" {
-		for _, title := range []string{"Lượt — Kiosk", "Lượt — demo"} {
+		// The counter station of q3: its window, connected with the demo
+		// station key, and its virtual printer's folder in the summary.
+		if !strings.Contains(summary, filepath.Join(data, "station-paper")) {
+			t.Errorf("the summary does not name the station's receipts folder:\n%s", summary)
+		}
+		e2etest.WaitFor(t, time.Minute, "the counter station connected", func() bool {
+			b, _ := os.ReadFile(filepath.Join(data, "log", "station.log"))
+			return strings.Contains(string(b), "event stream connected")
+		})
+		for _, title := range []string{"Lượt — Kiosk", "Lượt — demo", "Lượt — demo — q3"} {
 			e2etest.WaitFor(t, time.Minute, "the window "+title, func() bool {
 				c := exec.Command("xdotool", "search", "--onlyvisible", "--name", title)
 				c.Env = append(os.Environ(), "DISPLAY="+display)

@@ -5,9 +5,12 @@
 #     $LUOT_DATA/tickets; its serial port is the link $LUOT_DATA/printer.tty),
 #   - a first demo ticket, taken from the server as a kiosk and printed
 #     through the printer package (`escpos issue`) to the virtual printer,
-#   - the kiosk window and the waiting-room display window, when an X
-#     display is reachable ($DISPLAY); without one, the server, the virtual
-#     printer and the web pages only.
+#   - the kiosk window, the waiting-room display window and the counter
+#     station of counter q3 (the display in counter mode with the demo
+#     station key, its own virtual printer in its process rendering to
+#     $LUOT_DATA/station-paper), when an X display is
+#     reachable ($DISPLAY); without one, the server, the virtual printer
+#     and the web pages only.
 # Then it prints the URLs of the web pages with the demo logins, and waits.
 # Ctrl-C (or SIGTERM) stops every process it started.
 #
@@ -34,7 +37,8 @@ bin="$(cd "$bin" && pwd)"
 tickets="$data/tickets"
 logs="$data/log"
 port="$data/printer.tty"
-mkdir -p "$tickets" "$logs"
+station_paper="$data/station-paper"
+mkdir -p "$tickets" "$logs" "$station_paper"
 
 host="${addr%:*}"
 case "$host" in "" | 0.0.0.0 | "[::]") host=127.0.0.1 ;; esac
@@ -146,6 +150,15 @@ if [ -n "$gui" ]; then
     -fullscreen=false -width 1280 -height 720 >"$logs/display.log" 2>&1 &
   started display $!
   echo "run: kiosk and display windows started (logs: $logs/kiosk.log, $logs/display.log)"
+
+  # The counter station of q3, with the demo office's station key (an
+  # administrator registers a real one in /admin: kind station, counter).
+  rm -f "$station_paper"/*.png "$station_paper"/*.txt "$station_paper/fault"
+  "$bin/luot-display" -server "$base" -device-key demo-station-q3 -office demo -counter q3 -staff-prefix nv \
+    -printer virtual -printer-out "$station_paper" -printer-profile generic-80 -journal "$data/station-q3.journal" \
+    -fullscreen=false -width 1024 -height 600 >"$logs/station.log" 2>&1 &
+  started station $!
+  echo "run: counter station of q3 started (log: $logs/station.log; receipts: $station_paper)"
 fi
 
 cat <<EOF
@@ -167,6 +180,9 @@ Lượt is running in demo mode — Ctrl-C stops everything.
 EOF
 if [ -n "$gui" ]; then
   echo "  kiosk: device key demo-kiosk, staff menu PIN 1234 (five taps on the office name)"
+  echo "  counter station q3: sign in on its window with the keyboard's number pad: staff number, Enter, PIN, Enter"
+  echo "                      (nv3: 3, Enter, 1234, Enter); receipts it prints: $station_paper"
+  echo "                      test print: /admin → Quầy → In thử"
 else
   echo "  (no kiosk and display windows: no graphical display)"
 fi

@@ -202,3 +202,33 @@ func TestXvfbScreenshotClick(t *testing.T) {
 		}
 	})
 }
+
+func TestXvfbSizeAndKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Xvfb: skipped with -short")
+	}
+	NeedTools(t, "Xvfb", "xdotool", "import", "xev")
+	d := XvfbSize(t, 800, 1280)
+	img := Screenshot(t, d, filepath.Join(t.TempDir(), "root.png"))
+	if s := img.Bounds().Size(); s.X != 800 || s.Y != 1280 {
+		t.Errorf("screen %v, want 800×1280", s)
+	}
+	// With no window manager the focus follows the pointer, here on the
+	// root window, where xev listens.
+	xev := exec.Command("xev", "-root", "-event", "keyboard")
+	xev.Env = append(os.Environ(), "DISPLAY="+d)
+	_, events := StartLines(t, "xev", xev)
+	WaitFor(t, 10*time.Second, "KP_7 in xev's events", func() bool {
+		Key(t, d, "KP_7") // again until xev has selected the events
+		for {
+			select {
+			case l := <-events:
+				if strings.Contains(l, "KP_7") {
+					return true
+				}
+			default:
+				return false
+			}
+		}
+	})
+}

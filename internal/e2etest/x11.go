@@ -32,13 +32,21 @@ func NeedTools(t testing.TB, tools ...string) {
 // and the socket is checked too before a program is pointed at it.
 func Xvfb(t testing.TB) string {
 	t.Helper()
+	return XvfbSize(t, 1920, 1080)
+}
+
+// XvfbSize is Xvfb with a screen of width×height (a counter station's
+// 1280×800, a portrait 800×1280).
+func XvfbSize(t testing.TB, width, height int) string {
+	t.Helper()
 	NeedTools(t, "Xvfb")
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1920x1080x24", "-nolisten", "tcp")
+	screen := strconv.Itoa(width) + "x" + strconv.Itoa(height) + "x24"
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{w} // fd 3 in Xvfb
 	Start(t, "Xvfb", cmd)
 	w.Close()
@@ -94,5 +102,19 @@ func Click(t testing.TB, display string, x, y int) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		NeedTools(t, "xdotool")
 		t.Fatalf("xdotool click at %d,%d on %s: %v\n%s", x, y, display, err, out)
+	}
+}
+
+// Key presses and releases keys on display with xdotool (XTEST), as a USB
+// keyboard or numeric keypad would: names are X keysyms ("KP_1", "Return",
+// "F1"). They go to the window with the keyboard focus.
+func Key(t testing.TB, display string, keys ...string) {
+	t.Helper()
+	args := append([]string{"key", "--delay", "50"}, keys...)
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		NeedTools(t, "xdotool")
+		t.Fatalf("xdotool key %v on %s: %v\n%s", keys, display, err, out)
 	}
 }
