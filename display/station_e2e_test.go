@@ -55,8 +55,8 @@ type stationState struct {
 	} `json:"fault"`
 }
 
-// station is the running station and what the test drives it with.
-type station struct {
+// stationRun is the running station and what the test drives it with.
+type stationRun struct {
 	t       *testing.T
 	base    string
 	display string
@@ -67,7 +67,7 @@ type station struct {
 	proc    *e2etest.Proc
 }
 
-func (s *station) read() (stationState, error) {
+func (s *stationRun) read() (stationState, error) {
 	var st stationState
 	c := http.Client{Timeout: 2 * time.Second}
 	resp, err := c.Get(s.state)
@@ -80,7 +80,7 @@ func (s *station) read() (stationState, error) {
 
 // waitFor waits until the station's state (drawn on the screen) satisfies
 // cond, and returns it.
-func (s *station) waitFor(what string, cond func(stationState) bool) stationState {
+func (s *stationRun) waitFor(what string, cond func(stationState) bool) stationState {
 	s.t.Helper()
 	var last stationState
 	var lastErr error
@@ -99,13 +99,13 @@ func (s *station) waitFor(what string, cond func(stationState) bool) stationStat
 }
 
 // keys presses keys on the station's X display, as a USB keypad does.
-func (s *station) keys(keys ...string) {
+func (s *stationRun) keys(keys ...string) {
 	s.t.Helper()
 	e2etest.Key(s.t, s.display, keys...)
 }
 
 // serial sends codes from the serial keypad, one a line.
-func (s *station) serial(codes ...string) {
+func (s *stationRun) serial(codes ...string) {
 	s.t.Helper()
 	for _, c := range codes {
 		if _, err := s.keypad.Write([]byte(c + "\r\n")); err != nil {
@@ -116,7 +116,7 @@ func (s *station) serial(codes ...string) {
 
 // shot saves the screen as name once two captures in a row are the same
 // (the driver has painted the last view) and returns the image.
-func (s *station) shot(name string) image.Image {
+func (s *stationRun) shot(name string) image.Image {
 	s.t.Helper()
 	path := filepath.Join(s.shots, name)
 	var previous []byte
@@ -172,7 +172,7 @@ func pngs(dir string) []string {
 }
 
 // printed waits for the virtual printer's n-th receipt and returns its text.
-func (s *station) printed(n int) string {
+func (s *stationRun) printed(n int) string {
 	s.t.Helper()
 	var txt string
 	e2etest.WaitFor(s.t, 30*time.Second, fmt.Sprintf("receipt %d from the virtual printer", n), func() bool {
@@ -235,7 +235,7 @@ func TestStationEndToEnd(t *testing.T) {
 		"-journal", filepath.Join(tmp, "print.journal"), "-keypad-serial", tty.Name(), "-keypad-mode", "line")
 	cmd.Env = append(os.Environ(), "DISPLAY="+disp, "LANG=C.UTF-8", "HOME="+home, "FYNE_SCALE=1")
 	proc, lines := e2etest.StartLines(t, "station", cmd)
-	s := &station{t: t, base: base, display: disp, shots: shots, paper: paper, keypad: master, proc: proc}
+	s := &stationRun{t: t, base: base, display: disp, shots: shots, paper: paper, keypad: master, proc: proc}
 	stateLine := regexp.MustCompile(`state at (http://\S+)`)
 	deadline := time.After(60 * time.Second)
 	for s.state == "" {
