@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -223,7 +224,8 @@ func officeLines(o *Office) []DocLine {
 func CounterLabel(k *Counter) (vi, en string) {
 	n := strconv.Itoa(k.Number)
 	vi, en = "Quầy "+n, "Counter "+n
-	if k.Name != "" {
+	// A name that only repeats the label ("Quầy 3") is not printed twice.
+	if k.Name != "" && !strings.EqualFold(k.Name, vi) && !strings.EqualFold(k.Name, en) {
 		vi += " – " + k.Name
 		en += " – " + k.Name
 	}

@@ -219,7 +219,7 @@ func TestReceiptDocuments(t *testing.T) {
 	if err := td.Validate(); err != nil {
 		t.Fatalf("test document invalid: %v", err)
 	}
-	if !has(td, LineText, "In thử – Quầy 3 – Quầy 3", "Test print – Counter 3 – Quầy 3") || !has(td, LineText, "27/11/2026 10:30", "") {
+	if !has(td, LineText, "In thử – Quầy 3", "Test print – Counter 3") || !has(td, LineText, "27/11/2026 10:30", "") {
 		t.Errorf("test receipt lacks the counter or time: %+v", td.Lines)
 	}
 	// Every tone of every vowel, and đ.
@@ -281,4 +281,22 @@ func FuzzDocument(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A counter's name is printed after its number unless it only repeats
+// the label.
+func TestCounterLabel(t *testing.T) {
+	for _, c := range []struct{ name, vi, en string }{
+		{"", "Quầy 3", "Counter 3"},
+		{"Quầy 3", "Quầy 3", "Counter 3"},
+		{"quầy 3", "Quầy 3", "Counter 3"},
+		{"Counter 3", "Quầy 3", "Counter 3"},
+		{"Đất đai", "Quầy 3 – Đất đai", "Counter 3 – Đất đai"},
+		{"Quầy 4", "Quầy 3 – Quầy 4", "Counter 3 – Quầy 4"},
+	} {
+		vi, en := CounterLabel(&Counter{ID: "q3", Number: 3, Name: c.name})
+		if vi != c.vi || en != c.en {
+			t.Errorf("name %q: %q, %q; want %q, %q", c.name, vi, en, c.vi, c.en)
+		}
+	}
 }
