@@ -93,6 +93,15 @@ var templateFuncs = template.FuncMap{
 	"mins": func(sec float64) string { return fmt.Sprintf("%.1f", sec/60) },
 	"svg":  func(s string) template.HTML { return template.HTML(s) }, // only for report.BarChart output, which escapes its text
 	"join": strings.Join,
+	// counterLabel is "Quầy 3 – Đất đai" / "Counter 3 – Đất đai", the name
+	// left out when it only repeats the label (queue.CounterLabel).
+	"counterLabel": func(lang string, k queue.Counter) string {
+		vi, en := queue.CounterLabel(&k)
+		if lang == "en" {
+			return en
+		}
+		return vi
+	},
 	"dict3": func(p page, label string, st report.Stats) reportLine {
 		return reportLine{P: p, Label: label, S: st}
 	},
