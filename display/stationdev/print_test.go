@@ -157,8 +157,14 @@ func TestStationPrinterFault(t *testing.T) {
 	v.SetFault(printer.FaultPaperEnd, false)
 	r.waitFor("the job printed once the paper is back", func(s State) bool { return s.Counts.Acked == 1 && s.Fault == nil && s.Printer == "" })
 	receipts(t, v, 1)
-	if got := next(t, statuses); got != "ok" {
-		t.Errorf("device.status %q after the paper came back, want ok", got)
+	// The printer's status is several queries (DLE EOT 1, 2, 4): one read
+	// across the moment the paper comes back may see the printer still
+	// offline without the paper end, and reports that; "ok" must follow.
+	for got := next(t, statuses); got != "ok"; got = next(t, statuses) {
+		if got != "offline" && got != "paper-end" {
+			t.Fatalf("device.status %q after the paper came back, want ok", got)
+		}
+		t.Logf("device.status %q while the paper came back", got)
 	}
 	if n := len(v.Tickets()); n != 1 {
 		t.Errorf("%d receipts, want 1", n)
