@@ -93,25 +93,33 @@ func main() {
 		}
 		fyne.Do(a.Quit)
 	}()
-	go func() {
-		// The views, the clock and the blink: at most four redraws a
-		// second, and only when something changed.
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				fyne.Do(func() {
-					if p := pending.Swap(nil); p != nil {
-						b.Update(*p)
-						dev.Drawn(p.Version)
-					}
-					b.Tick()
-				})
-			}
-		}
-	}()
+	// The views, the clock and the blink: at most four redraws a second,
+	// and only when something changed.
+	go drawLoop(ctx, &pending, func(v boardstate.View) {
+		b.Update(v)
+		dev.Drawn(v.Version)
+	}, b.Tick)
 	w.ShowAndRun()
+}
+
+// drawLoop hands the newest pending view to draw, then calls tick (the
+// clock, a blink, a countdown), on Fyne's goroutine every 250 ms until ctx
+// ends: the events of one moment are drawn in one frame, and a burst of
+// events costs one frame per tick.
+func drawLoop[V any](ctx context.Context, pending *atomic.Pointer[V], draw func(V), tick func()) {
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fyne.Do(func() {
+				if p := pending.Swap(nil); p != nil {
+					draw(*p)
+				}
+				tick()
+			})
+		}
+	}
 }

@@ -104,24 +104,10 @@ func runStation(cfg device.Config, log *slog.Logger) int {
 		}
 		fyne.Do(a.Quit)
 	}()
-	go func() {
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				fyne.Do(func() {
-					if p := pending.Swap(nil); p != nil {
-						scr.Update(*p)
-						dev.Drawn(p.Version)
-					}
-					scr.Tick() // redraws only when the countdown's seconds change
-				})
-			}
-		}
-	}()
+	go drawLoop(ctx, &pending, func(v stationstate.View) {
+		scr.Update(v)
+		dev.Drawn(v.Version)
+	}, scr.Tick) // Tick redraws only when the countdown's seconds change
 	log.Info("counter station started", "server", cfg.Server, "office", cfg.Office, "counter", cfg.Counter,
 		"printer", cfg.Printer, "keypad", cfg.KeypadSerial)
 	w.ShowAndRun()
