@@ -55,3 +55,28 @@ func TestLayers(t *testing.T) {
 		}
 	}
 }
+
+// TestDomainsArePure keeps the domains at the centre: they use the
+// standard library, golang.org/x/text (Unicode normalisation, pure) and
+// each other, nothing else of this module or outside it (no storage, no
+// transport, no clock of their own).
+func TestDomainsArePure(t *testing.T) {
+	domains := []string{"luot/server/queue", "luot/server/feedback", "luot/server/dossier", "luot/server/workday", "luot/server/geo"}
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{join .Imports \" \"}}", "luot/server/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for line := range strings.Lines(strings.TrimSpace(string(out))) {
+		path, imports, _ := strings.Cut(strings.TrimSpace(line), "|")
+		if !slices.Contains(domains, path) {
+			continue
+		}
+		for _, imp := range strings.Fields(imports) {
+			first, _, _ := strings.Cut(imp, "/")
+			std := !strings.Contains(first, ".") && first != "luot"
+			if !std && !slices.Contains(domains, imp) && !strings.HasPrefix(imp, "golang.org/x/text/") {
+				t.Errorf("%s imports %s: a domain may import only the standard library and %v", path, imp, domains)
+			}
+		}
+	}
+}

@@ -39,14 +39,21 @@ const (
 	// HandleReports: work on the feedback reports of one's unit
 	// (queue.Staff.Unit, carried by the session) and see their reporter.
 	HandleReports Perm = "handle_reports"
+	// HandleDossiers: work on the dossiers of one's unit (the department
+	// processing them): status, supplements, completion.
+	HandleDossiers Perm = "handle_dossiers"
+	// ManageDossiers: work on every dossier of the office, record
+	// apologies, import dossiers, read the dossier reports. Receiving a
+	// dossier and handing its result over are part of ServeCounter.
+	ManageDossiers Perm = "manage_dossiers"
 )
 
 // roles is what each role may do. A role not listed may do nothing.
 var roles = map[queue.Role][]Perm{
 	queue.RoleClerk:     {ServeCounter},
-	queue.RoleAdmin:     {ServeCounter, AnyCounter, ManageOffice, ManageStaff, ManageDevices, ReadReports, ModerateReports},
+	queue.RoleAdmin:     {ServeCounter, AnyCounter, ManageOffice, ManageStaff, ManageDevices, ReadReports, ModerateReports, ManageDossiers},
 	queue.RoleModerator: {ModerateReports},
-	queue.RoleHandler:   {HandleReports},
+	queue.RoleHandler:   {HandleReports, HandleDossiers},
 }
 
 // Can reports whether a staff member of role may do p.

@@ -2,7 +2,6 @@ package feedback
 
 import (
 	"math"
-	"regexp"
 	"time"
 
 	"luot/server/queue"
@@ -47,8 +46,6 @@ func (c *Config) Nearby() float64 {
 	}
 	return c.NearbyRadius
 }
-
-var datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 // Validate checks a configuration: ids, names, units named by categories,
 // deadlines of at least one working day, the calendar's holidays and
@@ -138,7 +135,7 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
-	if err := c.Calendar.validate(); err != nil {
+	if err := c.Calendar.Validate(); err != nil {
 		return err
 	}
 	if c.ReopenWindow < 0 || c.EraseAfter < 0 {
@@ -146,34 +143,6 @@ func (c *Config) Validate() error {
 	}
 	if !(c.NearbyRadius >= 0 && c.NearbyRadius <= MaxNearbyRadius) { // NaN fails both
 		return queue.NewError(queue.KindInvalid, "invalid_feedback_config", "the nearby radius must be 0 to {max} metres", "max", MaxNearbyRadius)
-	}
-	return nil
-}
-
-// validate checks the holidays and the weekend and sets the default time
-// zone when none is set.
-func (cal *Calendar) validate() error {
-	for _, h := range cal.Holidays {
-		if _, err := time.Parse(time.DateOnly, h); err != nil || !datePattern.MatchString(h) {
-			return queue.NewError(queue.KindInvalid, "invalid_holiday", "holiday {date} is not a date; write YYYY-MM-DD", "date", quote(h))
-		}
-	}
-	days := map[time.Weekday]bool{}
-	for _, d := range cal.Weekend {
-		if d < time.Sunday || d > time.Saturday {
-			return queue.NewError(queue.KindInvalid, "invalid_feedback_config", "weekend day {day} is not a day of the week (0 is Sunday, 6 Saturday)", "day", int(d))
-		}
-		days[d] = true
-	}
-	if len(days) == 7 {
-		return queue.NewError(queue.KindInvalid, "invalid_feedback_config", "the weekend takes every day of the week: no deadline could be counted")
-	}
-	if cal.Location == nil {
-		loc, err := time.LoadLocation(queue.DefaultTimezone)
-		if err != nil {
-			return queue.NewError(queue.KindInvalid, "invalid_timezone", "timezone {tz} is unknown: use an IANA name such as {example}", "tz", quote(queue.DefaultTimezone), "example", queue.DefaultTimezone)
-		}
-		cal.Location = loc
 	}
 	return nil
 }

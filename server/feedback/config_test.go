@@ -60,10 +60,10 @@ func TestValidate(t *testing.T) {
 		{"template text too long", func(c *feedback.Config) { c.Templates[0].TextEN = strings.Repeat("a", feedback.MaxReason+1) }, "invalid_feedback_config", "template English text"},
 		{"holiday not a date", func(c *feedback.Config) { c.Calendar.Holidays = []string{"2026-02-30"} }, "invalid_holiday", "holiday"},
 		{"holiday badly written", func(c *feedback.Config) { c.Calendar.Holidays = []string{"2026-2-3"} }, "invalid_holiday", "holiday"},
-		{"weekend day 7", func(c *feedback.Config) { c.Calendar.Weekend = []time.Weekday{7} }, "invalid_feedback_config", "weekend day"},
+		{"weekend day 7", func(c *feedback.Config) { c.Calendar.Weekend = []time.Weekday{7} }, "invalid_calendar", "weekend day"},
 		{"all week weekend", func(c *feedback.Config) {
 			c.Calendar.Weekend = []time.Weekday{0, 1, 2, 3, 4, 5, 6, 6}
-		}, "invalid_feedback_config", "every day"},
+		}, "invalid_calendar", "every day"},
 		{"negative window", func(c *feedback.Config) { c.ReopenWindow = -time.Hour }, "invalid_feedback_config", "negative"},
 		{"negative erasure", func(c *feedback.Config) { c.EraseAfter = -time.Hour }, "invalid_feedback_config", "negative"},
 		{"radius NaN", func(c *feedback.Config) { c.NearbyRadius = math.NaN() }, "invalid_feedback_config", "radius"},

@@ -91,17 +91,6 @@ type Template struct {
 	TextEN string `json:"text_en,omitempty"`
 }
 
-// Calendar is the office calendar deadlines are counted on.
-type Calendar struct {
-	// Location is the office's time zone.
-	Location *time.Location
-	// Holidays are local dates (YYYY-MM-DD) that are not working days.
-	Holidays []string
-	// Weekend are the days that are not working days (Saturday and
-	// Sunday when nil).
-	Weekend []time.Weekday
-}
-
 // Config is a city's (an office's) feedback configuration.
 type Config struct {
 	Office     string

@@ -375,7 +375,7 @@ func eraseDue(c *Config, r Report, now time.Time) error {
 	}
 	closes, _ := r.ClosesAt(c)
 	if due := closes.Add(c.EraseDelay()); now.Before(due) {
-		return queue.NewError(queue.KindConflict, "erase_not_due", "the personal data of report {code} are kept until {date}", "code", r.Code, "date", due.In(c.Calendar.location()).Format(time.DateOnly))
+		return queue.NewError(queue.KindConflict, "erase_not_due", "the personal data of report {code} are kept until {date}", "code", r.Code, "date", due.In(c.Calendar.Zone()).Format(time.DateOnly))
 	}
 	return nil
 }

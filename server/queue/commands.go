@@ -18,6 +18,9 @@ type IssueRequest struct {
 	Name     string
 	Phone    string
 	Booking  string
+	// Dossier links a pickup ticket to the dossier whose result it
+	// collects (Ticket.Dossier).
+	Dossier string
 	// VA overrides the virtual arrival (a booking checked in inside its
 	// window arrives at its slot start); zero means now.
 	VA time.Time
@@ -80,7 +83,7 @@ func (s *State) Issue(now time.Time, r IssueRequest) (*Change, error) {
 		Number: n, NumberService: sv.ID, Display: sv.Format(n),
 		Source: r.Source, Priority: r.Priority, Status: StatusWaiting,
 		VA: va, Order: c.Order, IssuedAt: now, Token: r.Token,
-		Booking: r.Booking, Name: r.Name, Phone: r.Phone, Device: r.Device,
+		Booking: r.Booking, Name: r.Name, Phone: r.Phone, Device: r.Device, Dossier: r.Dossier,
 	}
 	if r.DeferEstimate {
 		t.EstimateSeconds = -1 // until StampEstimates

@@ -32,6 +32,9 @@ const (
 	EventDayRolled         EventType = "day.rolled"
 	EventDeviceStatus      EventType = "device.status"
 	EventConfigChanged     EventType = "config.changed"
+	// EventDossiersReady carries the list of dossiers ready for pickup
+	// (DossiersReadyData), whenever it changes.
+	EventDossiersReady EventType = "dossiers.ready"
 )
 
 // Event is one change of an office, numbered by Seq: strictly increasing per
@@ -98,6 +101,23 @@ type DeviceData struct {
 	Status string `json:"status"`
 	// Message is a human sentence about the status (e.g. a printer fault).
 	Message string `json:"message,omitempty"`
+}
+
+// DossiersReadyData is the payload of dossiers.ready: the dossiers whose
+// result waits for pickup, newest first, as the boards list them (the
+// office's dossier configuration says how many and whether names are
+// shown). It is public: codes and masked names only.
+type DossiersReadyData struct {
+	Dossiers []ReadyDossier `json:"dossiers"`
+}
+
+// ReadyDossier is one line of the boards' "Hồ sơ đã có kết quả" panel.
+type ReadyDossier struct {
+	Code string `json:"code"`
+	// Name is the applicant's masked name ("Nguyễn V. A."), empty when the
+	// office shows codes only.
+	Name string    `json:"name,omitempty"`
+	At   time.Time `json:"at"` // when the result was ready
 }
 
 // ConfigData is the payload of config.changed.

@@ -112,6 +112,10 @@ type Ticket struct {
 	EstimateSeconds int `json:"estimate_seconds"`
 	// Device is the kiosk that issued it, if any.
 	Device string `json:"device,omitempty"`
+	// Dossier is the code of the dossier whose result this ticket came
+	// to collect (a pickup ticket), if any. Staff only: PublicTicket
+	// leaves it out.
+	Dossier string `json:"dossier,omitempty"`
 }
 
 // Transfer records one move of a ticket to another service or counter.
