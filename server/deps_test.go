@@ -29,7 +29,7 @@ func TestLayers(t *testing.T) {
 	// servertest (it imports the store only through it).
 	testStacks := []string{"luot/server/servertest", "luot/kiosk/internal/kiosktest"}
 	transports := []string{"luot/server/api", "luot/server/web"}
-	storeMay := []string{"luot/server/queue", "luot/server/auth", "luot/internal/random", "luot/server/feedback", "luot/server/geo"}
+	storeMay := []string{"luot/server/queue", "luot/server/auth", "luot/internal/random", "luot/server/feedback", "luot/server/dossier", "luot/server/workday", "luot/server/geo"}
 	for line := range strings.Lines(strings.TrimSpace(string(out))) {
 		path, rest, _ := strings.Cut(strings.TrimSpace(line), "|")
 		name, deps, _ := strings.Cut(rest, "|")
