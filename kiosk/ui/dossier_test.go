@@ -92,7 +92,9 @@ func TestDossierPickupByScanner(t *testing.T) {
 		t.Fatalf("pending dossier shown as %+v", s.Dossier)
 	}
 	h.wantText("Tình trạng: Đang xử lý")
-	h.wantText("Ngày hẹn trả kết quả: ")
+	// Received Friday 27/11 for 3 working days: due at the end of
+	// Wednesday 02/12 (the server's instant is Thursday's midnight).
+	h.wantText("Ngày hẹn trả kết quả: 02/12/2026")
 	h.wantText("Đăng ký khai sinh")
 	h.tap("Xong")
 	h.screen(ui.ScreenStart)

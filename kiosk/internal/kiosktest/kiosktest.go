@@ -76,7 +76,9 @@ func Office() queue.Office {
 
 // Dossiers is the test office's dossier configuration: codes TP-…, one
 // procedure (birth registration, 3 working days, at the civil status
-// service), pickup tickets of the results service (tra-ket-qua).
+// service), pickup tickets of the results service (tra-ket-qua). Its
+// calendar is the office's, whose time zone is known once the office is
+// validated (queue.Office.Validate).
 func Dossiers(o *queue.Office) *dossier.Config {
 	return &dossier.Config{
 		Office: o.ID, Prefix: "TP", Calendar: workday.Office(o), PickupService: "tra-ket-qua",
@@ -117,7 +119,11 @@ func New(t testing.TB, o ...queue.Office) *Env {
 	if len(o) > 0 {
 		off = o[0]
 	}
-	e := &Env{office: off.ID, reports: make(chan Report, 100), Dossiers: Dossiers(&off)}
+	valid := off
+	if err := valid.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	e := &Env{office: off.ID, reports: make(chan Report, 100), Dossiers: Dossiers(&valid)}
 	if err := e.Dossiers.Validate(); err != nil {
 		t.Fatal(err)
 	}
