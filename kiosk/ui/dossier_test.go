@@ -24,6 +24,7 @@ func TestDossierPickupByScanner(t *testing.T) {
 	ready, token := h.env.Dossier(t, dossier.StatusCompleted)
 	pending, _ := h.env.Dossier(t, dossier.StatusProcessing)
 	returned, _ := h.env.Dossier(t, dossier.StatusReturned)
+	missing, _ := h.env.Dossier(t, dossier.StatusNeedsSupplement)
 	master, tty, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +99,13 @@ func TestDossierPickupByScanner(t *testing.T) {
 	h.wantText("Đăng ký khai sinh")
 	h.tap("Xong")
 	h.screen(ui.ScreenStart)
+
+	// A dossier waiting for a paper: what to bring.
+	scan(missing)
+	s = h.until("the missing paper", func(s ui.State) bool { return s.Screen == ui.ScreenDossierState })
+	h.wantText("Tình trạng: Cần bổ sung giấy tờ")
+	h.wantText("Cần bổ sung: Giấy chứng nhận kết hôn của cha mẹ")
+	h.tap("Xong")
 
 	// A QR whose token is not the receipt's, an unknown code, a returned
 	// dossier.

@@ -272,8 +272,10 @@ func (e *Env) Cancel(t testing.TB, code string) {
 
 // Dossier records a dossier as the counter's clerk does (created and
 // given to its department, in the store, through the domain), at the
-// server's time, and takes it to status: "processing", "completed" (a
-// handler completes it) or "returned" (then the clerk hands it over). It returns the dossier's code and the applicant's
+// server's time, and takes it to status: "processing",
+// "needs_supplement" (a handler asks for the parents' marriage
+// certificate within 5 days), "completed" (a handler completes it) or
+// "returned" (then the clerk hands it over). It returns the dossier's code and the applicant's
 // token, the k of the receipt's QR link.
 func (e *Env) Dossier(t testing.TB, status dossier.Status) (code, token string) {
 	t.Helper()
@@ -300,9 +302,12 @@ func (e *Env) Dossier(t testing.TB, status dossier.Status) (code, token string) 
 		}
 	}
 	do(dossier.Command{Action: dossier.ActProcess, Actor: clerk, Department: "tu-phap"})
-	if status == dossier.StatusCompleted || status == dossier.StatusReturned {
-		do(dossier.Command{Action: dossier.ActComplete, Actor: dossier.Actor{Role: dossier.RoleHandler, ID: "xl-tuphap", Name: "Trần Văn Bình", Unit: "tu-phap"},
-			Result: "Giấy khai sinh bản chính"})
+	handler := dossier.Actor{Role: dossier.RoleHandler, ID: "xl-tuphap", Name: "Trần Văn Bình", Unit: "tu-phap"}
+	switch status {
+	case dossier.StatusNeedsSupplement:
+		do(dossier.Command{Action: dossier.ActSupplement, Actor: handler, What: "Giấy chứng nhận kết hôn của cha mẹ", By: now.AddDate(0, 0, 5)})
+	case dossier.StatusCompleted, dossier.StatusReturned:
+		do(dossier.Command{Action: dossier.ActComplete, Actor: handler, Result: "Giấy khai sinh bản chính"})
 	}
 	if status == dossier.StatusReturned {
 		do(dossier.Command{Action: dossier.ActReturn, Actor: clerk})
