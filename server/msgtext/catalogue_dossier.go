@@ -36,7 +36,7 @@ var dossierEntries = []Entry{
 	{"same_department", "dossier {code} is with department {department} already", "Hồ sơ {code} đang ở phòng {department} rồi"},
 	{"invalid_supplement", "say by which day the applicant should bring the supplements", "Hãy cho biết hạn ngày công dân phải nộp bổ sung"},
 	{"date_in_past", "{date} is in the past: give today or a later day", "Ngày {date} đã qua: hãy chọn hôm nay hoặc một ngày sau"},
-	{"invalid_pickup", "a pickup needs its ticket's id and number", "Việc nhận kết quả cần mã và số của phiếu thứ tự"},
+	{"invalid_pickup", "a pickup needs its ticket's id", "Việc nhận kết quả cần mã của phiếu thứ tự"},
 	{"already_rated", "dossier {code} has been rated already: a dossier is rated once", "Hồ sơ {code} đã được đánh giá: mỗi hồ sơ chỉ đánh giá một lần"},
 	{"invalid_rating", "the rating is 1 (not satisfied) to 4 (very satisfied)", "Mức đánh giá từ 1 (không hài lòng) đến 4 (rất hài lòng)"},
 	{"not_late", "dossier {code} is not late: an apology is made once its due day has come", "Hồ sơ {code} chưa trễ hạn: chỉ gửi thư xin lỗi khi đã đến ngày hẹn trả"},
