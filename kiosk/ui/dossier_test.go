@@ -153,3 +153,17 @@ func TestDossierByKeypad(t *testing.T) {
 	}
 	h.nextTicket()
 }
+
+// TestNoDossiers: an office without dossiers hides the tile, and a
+// dossier's code scanned there is read as a booking code, and refused.
+func TestNoDossiers(t *testing.T) {
+	h := newHarness(t, func(c *ui.Config, _ *ui.Deps) { c.NoDossiers = true })
+	if h.hasTile("Nhận kết quả / Tra cứu hồ sơ") {
+		t.Error("the dossier tile shows with NoDossiers")
+	}
+	h.k.Scan("TP-261127-0001")
+	s := h.until("the scan's answer", func(s ui.State) bool { return s.Screen == ui.ScreenCheckIn && s.Message != "" })
+	if !strings.Contains(s.Message, "không hợp lệ") {
+		t.Errorf("a dossier code scanned without dossiers: %q", s.Message)
+	}
+}
