@@ -254,8 +254,9 @@ func TestDossierPickupAgain(t *testing.T) {
 }
 
 // TestDossierPickupNotReady: a dossier being processed answers its status
-// and due date, no ticket; a code of another office, or the QR of a
-// forged link, is an unknown dossier.
+// and due date, no ticket; a code of another office's prefix is said to be
+// another office's; a code never given, or the QR of a forged link, is an
+// unknown dossier.
 func TestDossierPickupNotReady(t *testing.T) {
 	e := newDsEnv(t)
 	tok, _ := e.serving(t, "nv1", "q1", "xay-dung")
@@ -270,8 +271,10 @@ func TestDossierPickupNotReady(t *testing.T) {
 	if err := json.Unmarshal(e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/offices/" + office + "/dossier-pickups", device: "kiosk1", body: map[string]string{"code": rd.Dossier.Code}}).body, &cp); err != nil || cp.Dossier.Code != rd.Dossier.Code || !cp.Dossier.DueAt.Equal(pk.Dossier.DueAt) || cp.Ticket != nil {
 		t.Fatalf("client.Pickup %+v %v", cp, err)
 	}
+	if got := e.must(t, http.StatusNotFound, req{method: "POST", path: "/api/v1/offices/" + office + "/dossier-pickups", device: "kiosk1", body: map[string]string{"code": "HN-261127-0001"}}).errCode(t); got != client.CodeDossierOtherOffice {
+		t.Errorf("a receipt of another office: %s", got)
+	}
 	for _, c := range []map[string]string{
-		{"code": "HN-261127-0001"},
 		{"code": "TP-261127-0009"},
 		{"code": rd.Dossier.Code, "k": "forged"},
 	} {
