@@ -328,3 +328,76 @@ func TestDossierLookupLimits(t *testing.T) {
 		t.Fatalf("%d look-ups by phone before the limit, want 10", n)
 	}
 }
+
+// TestDossierRefusedAndLists: a refusal at the counter keeps a coded
+// record, prints nothing and is audited; an administrator at a counter
+// receives as its clerk; the manager's list puts the late first and finds
+// by text and status; the public board's stream carries the ready list
+// (masked names, or none when the office shows codes only) live.
+func TestDossierRefusedAndLists(t *testing.T) {
+	cfg := dossierConfig(t)
+	cfg.Board.Names = dossier.BoardNone
+	e := newDsEnv(t, withConfig(func(c *Config) { c.Dossiers = cfg }))
+	tok, _ := e.serving(t, "nv1", "q1", "xay-dung")
+	body := permit()
+	body["papers"] = []string{"don"}
+	body["refuse"] = "Thiếu bản vẽ thiết kế"
+	ref := e.received(t, tok, "q1", body)
+	if ref.Dossier.Status != dossier.StatusRefused || ref.Dossier.Reason != "Thiếu bản vẽ thiết kế" || ref.Print != nil || ref.Dossier.Code != "TP-261127-0001" {
+		t.Fatalf("refused %+v, print %+v", ref.Dossier, ref.Print)
+	}
+	if len(e.stationJobs(t, "st-q1")) != 0 || !e.audited(t, "dossier_refused", ref.Dossier.Code) {
+		t.Fatal("a refusal printed something, or is not audited")
+	}
+	if c := e.must(t, http.StatusConflict, req{method: "POST", path: "/api/v1/dossiers/" + ref.Dossier.Code + "/print", token: tok, body: map[string]string{}}).errCode(t); c != "no_receipt" {
+		t.Errorf("printing a refusal's receipt: %s", c)
+	}
+	e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q1/done", token: tok})
+
+	// The administrator serves at q4: a birth registration, same day.
+	adm, _ := e.serving(t, "admin", "q4", "ho-tich")
+	hr := e.received(t, adm, "q4", map[string]any{"procedure": "HT-01", "applicant": map[string]string{"name": "Trần Thị Bình", "phone": "0912000111"}, "papers": []string{"to-khai"}})
+	if hr.Dossier.Department != "tu-phap" || hr.Dossier.ReceivedBy != "Quản trị" || hr.Print == nil || hr.Print.Error != "no_station" {
+		t.Fatalf("received by the administrator %+v, print %+v", hr.Dossier, hr.Print)
+	}
+	e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q4/done", token: adm})
+	tok, _ = e.serving(t, "nv1", "q1", "xay-dung")
+	pr := e.received(t, tok, "q1", permit())
+
+	// Two days on, the same-day dossier is late, the permit is not.
+	e.later(48 * time.Hour)
+	adm = e.login(t, "admin", "")
+	var list StaffDossiersJSON
+	e.must(t, http.StatusOK, req{method: "GET", path: "/api/v1/dossiers", token: adm}).decode(t, &list)
+	var order []string
+	for _, d := range list.Dossiers {
+		order = append(order, fmt.Sprintf("%s %s %v", d.Code, d.Status, d.Late))
+	}
+	want := []string{hr.Dossier.Code + " processing true", pr.Dossier.Code + " processing false", ref.Dossier.Code + " refused false"}
+	if !slices.Equal(order, want) {
+		t.Fatalf("manager's list %q, want %q", order, want)
+	}
+	e.must(t, http.StatusOK, req{method: "GET", path: "/api/v1/dossiers?q=tr%E1%BA%A7n&status=processing,completed", token: adm}).decode(t, &list)
+	if len(list.Dossiers) != 1 || list.Dossiers[0].Code != hr.Dossier.Code {
+		t.Fatalf("found by name %+v", list.Dossiers)
+	}
+	e.must(t, http.StatusOK, req{method: "GET", path: "/api/v1/dossiers?late=1&limit=1&offset=1", token: adm}).decode(t, &list)
+	if len(list.Dossiers) != 0 {
+		t.Fatalf("second page of one late dossier %+v", list.Dossiers)
+	}
+
+	ws := e.dial(t, "", nil) // the public board's stream
+	if snap := readEvent(t, ws); snap.Type != "snapshot" {
+		t.Fatalf("first message %+v", snap)
+	}
+	h := e.login(t, "xl-tuphap", "")
+	e.act(t, h, hr.Dossier.Code, "complete", map[string]string{"result": "Giấy khai sinh"})
+	ev := readEvent(t, ws)
+	for i := 0; i < 5 && ev.Type != "dossiers.ready"; i++ { // the day rolled over first
+		ev = readEvent(t, ws)
+	}
+	var data queue.DossiersReadyData
+	if err := json.Unmarshal(ev.Data, &data); err != nil || ev.Type != "dossiers.ready" || len(data.Dossiers) != 1 || data.Dossiers[0].Code != hr.Dossier.Code || data.Dossiers[0].Name != "" {
+		t.Fatalf("board's event %s %s: %v", ev.Type, ev.Data, err)
+	}
+}
