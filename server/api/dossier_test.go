@@ -128,7 +128,7 @@ func TestDossierJourney(t *testing.T) {
 	tok2 := e.clerk(t, "nv2", "q2")
 	e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q2/call", token: tok2, body: map[string]string{"number": pk.Ticket.Number}})
 	e.must(t, http.StatusOK, req{method: "GET", path: "/api/v1/tickets/" + pk.Ticket.ID + "/dossier", token: tok2}).decode(t, &byTicket)
-	if byTicket.Dossier.Code != d.Code || byTicket.Dossier.Pickup == nil || byTicket.Dossier.Pickup.Ticket != pk.Ticket.ID {
+	if byTicket.Dossier.Code != d.Code || byTicket.Dossier.Pickup == nil || byTicket.Dossier.Pickup.Ticket != pk.Ticket.ID || byTicket.Dossier.Pickup.Number != pk.Ticket.Number {
 		t.Fatalf("pickup ticket's dossier %+v", byTicket.Dossier)
 	}
 	seq = e.seq(t)
