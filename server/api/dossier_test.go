@@ -401,3 +401,27 @@ func TestDossierRefusedAndLists(t *testing.T) {
 		t.Fatalf("board's event %s %s: %v", ev.Type, ev.Data, err)
 	}
 }
+
+// TestDossierPickupOfficeClosed: outside opening hours the kiosk is told
+// the office is closed, and the dossier is not claimed (a claim would
+// hold it for a minute after the opening).
+func TestDossierPickupOfficeClosed(t *testing.T) {
+	e := newDsEnv(t)
+	code, _ := e.completed(t)
+	o := testOffice()
+	o.Hours = queue.WeekHours{"fri": {{From: "13:30", To: "17:00"}}}
+	if _, err := e.eng.Do(context.Background(), office, func(s *queue.State, now time.Time) (*queue.Change, error) {
+		return s.Reconfigure(now, o, "test")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pick := req{method: "POST", path: "/api/v1/offices/" + office + "/dossier-pickups", device: "kiosk1", body: map[string]string{"code": code}}
+	if c := e.must(t, http.StatusServiceUnavailable, pick).errCode(t); c != client.CodeOfficeClosed {
+		t.Fatalf("closed: %s", c)
+	}
+	if d, err := e.db.Dossier(context.Background(), code); err != nil || d.Pickup != nil {
+		t.Fatalf("claimed while closed: %+v %v", d.Pickup, err)
+	}
+	e.clock.Set(start.Add(5*time.Hour + 30*time.Minute))
+	e.must(t, http.StatusCreated, pick)
+}
