@@ -41,6 +41,7 @@ var dossierEntries = []Entry{
 	{"invalid_rating", "the rating is 1 (not satisfied) to 4 (very satisfied)", "Mức đánh giá từ 1 (không hài lòng) đến 4 (rất hài lòng)"},
 	{"not_late", "dossier {code} is not late: an apology is made once its due day has come", "Hồ sơ {code} chưa trễ hạn: chỉ gửi thư xin lỗi khi đã đến ngày hẹn trả"},
 	{"invalid_apology", "give the new due date", "Hãy ghi ngày hẹn trả mới"},
+	{"invalid_apology", "the new due date must come after the one it replaces, {date}", "Ngày hẹn trả mới phải sau ngày hẹn cũ, {date}"},
 
 	// The dossier configuration.
 	{"invalid_dossier_config", "the dossier code prefix {prefix} is not valid: use 2 to 10 upper-case letters or digits, such as TP", "Tiền tố mã hồ sơ {prefix} không hợp lệ: dùng 2 đến 10 chữ in hoa hoặc chữ số, ví dụ TP"},
