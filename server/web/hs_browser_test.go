@@ -21,7 +21,7 @@ var hsScreens = flag.Bool("hs-screenshots", false, "save docs/screenshots/hs-*.p
 const (
 	hsHostileWhat = `Bản sao <img src=x onerror="window.pwned=1"> sổ hộ khẩu & "giấy ủy quyền"`
 	// hsStaffNote is a note for staff only: the applicant never reads it.
-	hsStaffNote = `Ghi chu noi bo <script>window.pwned=2</script>`
+	hsStaffNote   = `Ghi chu noi bo <script>window.pwned=2</script>`
 	hsHostileText = `Xin lỗi ông/bà vì sự <b>chậm trễ</b> & bất tiện`
 )
 
