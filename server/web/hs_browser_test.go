@@ -199,10 +199,10 @@ func TestBrowserBoardReadyPanel(t *testing.T) {
 	code, _ := e.receive(clerk, "q1", "xay-dung", "XD-01", "&lt;b&gt;Lê Thị Hoa", "0912000111")
 	ctx := newBrowser(t)
 	run(t, ctx, chromedp.EmulateViewport(1366, 768), chromedp.Navigate(e.srv.URL+"/board/"+e.officeID+"?lang=vi"))
-	waitJS(t, ctx, "no panel while nothing is ready", `document.getElementById("board").dataset.ready === "0" && document.getElementById("ready-box").hidden`)
+	waitJS(t, ctx, "no panel while nothing is ready", `document.getElementById("board").dataset.ready === "0" && getComputedStyle(document.getElementById("ready-box")).display === "none"`)
 	handler := e.login("xl1", "")
 	e.dossierAct(handler, code, "complete", map[string]any{"result": "Giấy phép"})
-	waitJS(t, ctx, "ready, live", `!document.getElementById("ready-box").hidden && document.querySelector("#ready li .code").textContent === "`+code+`" && document.querySelector("#ready li .who").textContent === "&lt;b&gt;Lê T. H."`)
+	waitJS(t, ctx, "ready, live", `getComputedStyle(document.getElementById("ready-box")).display !== "none" && document.querySelector("#ready li .code").textContent === "`+code+`" && document.querySelector("#ready li .who").textContent === "&lt;b&gt;Lê T. H."`)
 	waitJS(t, ctx, "four columns", `document.getElementById("board-grid").classList.contains("with-ready") && document.querySelector("#ready-box h2").textContent === "Hồ sơ đã có kết quả"`)
 	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#ready b").length`)); n != 0 {
 		t.Fatal("a name became markup on the board")
@@ -210,7 +210,7 @@ func TestBrowserBoardReadyPanel(t *testing.T) {
 	shot(t, ctx, *hsScreens, "hs-board.png")
 	mgr := e.login("ql1", "")
 	e.dossierAct(mgr, code, "return", nil)
-	waitJS(t, ctx, "handed over: no panel", `document.getElementById("ready-box").hidden && document.getElementById("board").dataset.ready === "0" && !document.getElementById("board-grid").classList.contains("with-ready")`)
+	waitJS(t, ctx, "handed over: no panel", `getComputedStyle(document.getElementById("ready-box")).display === "none" && document.getElementById("board").dataset.ready === "0" && !document.getElementById("board-grid").classList.contains("with-ready")`)
 
 	// The same in English, from the start: the list comes with the page.
 	code2, _ := e.receive(clerk, "q1", "xay-dung", "XD-01", "Pham Van Nam", "0912000222")
@@ -229,7 +229,7 @@ func TestBrowserBoardReadyPanel(t *testing.T) {
 	// dossier's event before.
 	off.issue("ho-tich")
 	waitJS(t, ctx, "the ticket after", `document.querySelectorAll("#waiting li").length > 0`)
-	if hidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("ready-box").hidden && document.getElementById("board").dataset.ready === "0"`)); !hidden {
+	if hidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.getElementById("ready-box")).display === "none" && document.getElementById("board").dataset.ready === "0"`)); !hidden {
 		t.Fatal("the panel shows on a board whose office turned it off")
 	}
 }
