@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"luot/internal/browsertest"
@@ -64,11 +65,15 @@ func TestBrowserHSJourney(t *testing.T) {
 	}
 
 	ctx := newBrowser(t)
+	// A phone set to another zone still reads the office's dates.
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/Los_Angeles"}); err != nil {
+		t.Fatal(err)
+	}
 	run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+link))
 	// Received Friday 27 November at 08:00, 2 working days: due at the
 	// end of Tuesday 1 December.
 	waitJS(t, ctx, "the dossier", `document.querySelector('#d-code').textContent === "`+code+`" && document.querySelector('#d-status').textContent === "Đang xử lý"`)
-	waitJS(t, ctx, "its facts", `document.querySelector('#d-procedure').textContent === "Cấp giấy phép sửa chữa nhà ở" && document.querySelector('#f-due dd').textContent === "Thứ Ba, 01/12/2026" && document.querySelector('#f-name dd').textContent === "Nguyễn V. A." && document.querySelector('#lookup').hidden && document.querySelector('#late').hidden`)
+	waitJS(t, ctx, "its facts", `new Date().getTimezoneOffset() > 0 && document.querySelector('#f-received dd').textContent === "08:00, Thứ Sáu, 27/11/2026" && document.querySelector('#d-procedure').textContent === "Cấp giấy phép sửa chữa nhà ở" && document.querySelector('#f-due dd').textContent === "Thứ Ba, 01/12/2026" && document.querySelector('#f-name dd').textContent === "Nguyễn V. A." && document.querySelector('#lookup').hidden && document.querySelector('#late').hidden`)
 	waitJS(t, ctx, "the timeline", `[...document.querySelectorAll('#timeline li b')].some((b) => b.textContent === "Chuyển Phòng Quản lý đô thị xử lý")`)
 	if text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); strings.Contains(text, "Văn An") || strings.Contains(text, "0912") || strings.Contains(text, "Nhan Vien") {
 		t.Fatalf("the page shows the full name, the phone or a staff name:\n%s", text)
