@@ -18,6 +18,7 @@ import (
 
 	"luot/assets"
 	"luot/server/auth"
+	"luot/server/dossier"
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/hub"
@@ -78,6 +79,10 @@ type Config struct {
 	// their Content-Security-Policy for images. "" draws the markers on a
 	// plain background.
 	FeedbackTileURL string
+	// Dossiers is the dossier configuration of the office that follows
+	// dossiers (api.Config.Dossiers's): the applicant's pages /hs… are
+	// its office's. nil: no dossier pages.
+	Dossiers *dossier.Config
 }
 
 // Server is the web pages' http.Handler. Make it with New.
@@ -95,6 +100,8 @@ type Server struct {
 	paTpl   map[string]*template.Template
 	paCSP   string
 	leaflet bool
+	// hsTpl is the applicant's dossier page (hs.go).
+	hsTpl *template.Template
 }
 
 // New returns the handler of the web pages.
@@ -119,6 +126,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.paRoutes(); err != nil {
+		return nil, err
+	}
+	if err := s.hsRoutes(); err != nil {
 		return nil, err
 	}
 	if err := s.staffRoutes(); err != nil {
