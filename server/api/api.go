@@ -62,6 +62,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"luot/server/auth"
+	"luot/server/dossier"
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/hub"
@@ -203,6 +204,11 @@ type Config struct {
 	// FeedbackLimits are the rate limits and sizes of the reports'
 	// public writes (see FeedbackLimits for the defaults).
 	FeedbackLimits FeedbackLimits
+
+	// Dossiers, when set (and the Store keeps dossiers, dossier.Store),
+	// serves the dossiers' API (dossier*.go) for the office
+	// Dossiers.Office.
+	Dossiers *dossier.Config
 }
 
 // Server is the API's http.Handler. Make it with New.
@@ -337,6 +343,7 @@ func (s *Server) routes() {
 	s.feedbackRoutes()
 	s.printJobRoutes()
 	s.stationRoutes()
+	s.dossierIntegRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)
 	}

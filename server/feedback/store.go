@@ -73,4 +73,7 @@ type APIClient struct {
 	Name    string    `json:"name"`
 	Created time.Time `json:"created_at"`
 	Revoked bool      `json:"revoked,omitempty"`
+	// Scope is what the key may do: "open311" (the default) or
+	// "dossiers" (the province's one-stop system, docs/dossier.md).
+	Scope string `json:"scope"`
 }
