@@ -344,7 +344,6 @@ func (s *Server) routes() {
 	s.printJobRoutes()
 	s.stationRoutes()
 	s.dossierIntegRoutes()
-	s.dossierImportRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)
 	}

@@ -80,11 +80,13 @@ var (
 		"dossiers are not set up on this server: ask the administrator to configure them")
 )
 
-// dossierIntegRoutes registers the integration's routes and the admin's
-// integration keys.
+// dossierIntegRoutes registers the integration's routes, the admin's
+// integration keys, the import and the reports.
 func (s *Server) dossierIntegRoutes() {
 	const p = "/api/v1"
 	m := s.mux
+	s.dossierImportRoutes()
+	s.dossierStatsRoutes()
 	m.HandleFunc("PUT "+p+"/dossiers/{code}", s.putDossier)
 	m.HandleFunc("GET "+p+"/admin/integration-clients", s.listIntegrationClients)
 	m.HandleFunc("POST "+p+"/admin/integration-clients", s.issueIntegrationClient)
