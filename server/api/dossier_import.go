@@ -272,8 +272,8 @@ func (s *Server) refuseImport(w http.ResponseWriter, r *http.Request, rows []Imp
 	var out importRefused
 	out.Error.Code = "import_invalid"
 	n := len(errs)
-	out.Error.Message = msgtext.Say(lang, "{n} lines of the file are refused and nothing was imported: correct them and send the whole file again", map[string]string{"n": fmt.Sprint(n)},
-		fmt.Sprintf("%d lines of the file are refused and nothing was imported: correct them and send the whole file again", n))
+	e := badRequest("import_invalid", "{n} lines of the file are refused and nothing was imported: correct them and send the whole file again", "n", n)
+	out.Error.Message = msgtext.Say(lang, e.Template, e.Args, e.Message)
 	lines := make([]int, 0, n)
 	for l := range errs {
 		lines = append(lines, l)

@@ -155,15 +155,15 @@ func codeField(field, s string) (string, error) {
 // NFC, trimmed, no control characters but line breaks.
 func longText(field, s string, max int) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", badRequest("invalid_"+strings.ReplaceAll(field, " ", "_"), "{field} is not valid UTF-8", "field", field)
+		return "", badRequest("invalid_"+strings.ReplaceAll(field, " ", "_"), "{what} is not UTF-8: send it as UTF-8 text", "what", field)
 	}
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 	if n := utf8.RuneCountInString(s); n > max {
-		return "", badRequest("invalid_"+strings.ReplaceAll(field, " ", "_"), "{field} has {n} characters; at most {max} are kept", "field", field, "n", n, "max", max)
+		return "", badRequest("invalid_"+strings.ReplaceAll(field, " ", "_"), "{what} has {n} characters; at most {max} are kept", "what", field, "n", n, "max", max)
 	}
 	for _, r := range s {
 		if (r < ' ' && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-			return "", badRequest("invalid_"+strings.ReplaceAll(field, " ", "_"), "{field} has a control character: send plain text", "field", field)
+			return "", badRequest("invalid_"+strings.ReplaceAll(field, " ", "_"), "{what} has a control character: send plain text", "what", field)
 		}
 	}
 	return norm.NFC.String(s), nil
