@@ -123,7 +123,7 @@ func (s *Server) importDossiers(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, e)
 		return
 	}
-	rows, lineErrs, err := DecodeDossierCSV(data, cfg.Calendar.Location)
+	rows, lineErrs, err := DecodeDossierCSV(data, cfg.Calendar.Zone())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -177,7 +177,7 @@ func (s *Server) importDossiers(w http.ResponseWriter, r *http.Request) {
 			if res.changed {
 				ans.Updated++
 				s.audit(r, cfg.Office, who, "dossier_import", p.row.Code+" "+res.what)
-				s.dossierChanged(ctx, cfg, res.events)
+				s.dossierChanged(ctx, res)
 			} else {
 				ans.Unchanged++
 			}
@@ -191,7 +191,7 @@ func (s *Server) importDossiers(w http.ResponseWriter, r *http.Request) {
 		if res.created {
 			ans.Created++
 			s.audit(r, cfg.Office, who, "dossier_import", res.d.Code+" "+res.what)
-			s.dossierChanged(ctx, cfg, res.events)
+			s.dossierChanged(ctx, res)
 		} else {
 			ans.Unchanged++
 		}

@@ -34,7 +34,7 @@ import (
 
 // ScopeDossiers is the scope of the integration's API keys
 // (feedback.APIClient.Scope); Open311's keys have scope "open311".
-const ScopeDossiers = "dossiers"
+const ScopeDossiers = feedback.ScopeDossiers
 
 // integrationClients is what the integration keys need from the store
 // (*store.DB has it).
@@ -53,20 +53,10 @@ type IntegrationClientIssued struct {
 }
 
 // DossierPutAnswer answers PUT /dossiers/{code}: the dossier as it is now
-// and whether this request changed it.
+// (as staff see it) and whether this request changed it.
 type DossierPutAnswer struct {
-	Dossier IntegrationDossier `json:"dossier"`
-	Changed bool               `json:"changed"`
-}
-
-// IntegrationDossier is a dossier as the integration and the import see
-// it: the domain's dossier, whether it is late now, and the names of its
-// procedure and department.
-type IntegrationDossier struct {
-	dossier.Dossier
-	Late           bool   `json:"late"`
-	ProcedureName  string `json:"procedure_name,omitempty"`
-	DepartmentName string `json:"department_name,omitempty"`
+	Dossier StaffDossierJSON `json:"dossier"`
+	Changed bool             `json:"changed"`
 }
 
 var (
@@ -94,13 +84,12 @@ func (s *Server) dossierIntegRoutes() {
 }
 
 // dossierSetup is the dossier configuration and store, or 503 when the
-// server has none.
+// server has none (dossier.go's dossierRoutes sets them up).
 func (s *Server) dossierSetup() (*dossier.Config, dossier.Store, error) {
-	st, ok := s.st.(dossier.Store)
-	if s.cfg.Dossiers == nil || !ok {
+	if s.dossiers == nil {
 		return nil, nil, errDossiersOff
 	}
-	return s.cfg.Dossiers, st, nil
+	return s.dossiers.cfg, s.dossiers.st, nil
 }
 
 // bearer is the token of an Authorization: Bearer header ("" without one).
@@ -152,18 +141,6 @@ func integrationActor(c feedback.APIClient) dossier.Actor {
 	return dossier.Actor{Role: dossier.RoleIntegration, ID: c.ID, Name: c.Name}
 }
 
-// integrationView is d as IntegrationDossier.
-func integrationView(cfg *dossier.Config, d dossier.Dossier, now time.Time) IntegrationDossier {
-	v := IntegrationDossier{Dossier: d, Late: d.Late(now)}
-	if p, ok := cfg.Procedure(d.Procedure); ok {
-		v.ProcedureName = p.Name
-	}
-	if dep, ok := cfg.Department(d.Department); ok {
-		v.DepartmentName = dep.Name
-	}
-	return v
-}
-
 // ownCode refuses a code that does not carry the office's prefix, or is
 // not a dossier code at all: to the caller it is an unknown dossier.
 func ownCode(cfg *dossier.Config, code string) error {
@@ -201,17 +178,18 @@ func (s *Server) putDossier(w http.ResponseWriter, r *http.Request) {
 	}
 	if res.changed {
 		s.audit(r, cfg.Office, "integration:"+c.ID, "dossier_put", code+" "+res.what)
-		s.dossierChanged(r.Context(), cfg, res.events)
+		s.dossierChanged(r.Context(), res)
 	}
 	status := http.StatusOK
 	if res.created {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, DossierPutAnswer{Dossier: integrationView(cfg, res.d, s.now()), Changed: res.changed})
+	writeJSON(w, status, DossierPutAnswer{Dossier: s.dossiers.staffJSON(res.d, s.now()), Changed: res.changed})
 }
 
 // putResult is what a PUT (or an import's line) did.
 type putResult struct {
+	before  dossier.Status // the status before ("" for a new dossier)
 	d       dossier.Dossier
 	events  []dossier.Event
 	created bool
@@ -383,7 +361,7 @@ func (s *Server) updateFromPut(ctx context.Context, cfg *dossier.Config, st doss
 	if cmd.Action == dossier.ActNote {
 		what = "note"
 	}
-	return putResult{d: stored, changed: true, what: what, events: []dossier.Event{ev}}, false, nil
+	return putResult{before: d.Status, d: stored, changed: true, what: what, events: []dossier.Event{ev}}, false, nil
 }
 
 // checkStatusAt refuses a change's time in the future or before the
@@ -447,10 +425,12 @@ func transitionTo(d dossier.Dossier, b DossierPut) (dossier.Command, error) {
 	return cmd, nil
 }
 
-// dossierChanged tells the rest of the server about committed dossier
-// events (the boards' ready list).
-func (s *Server) dossierChanged(ctx context.Context, cfg *dossier.Config, evs []dossier.Event) {
-	_, _, _ = ctx, cfg, evs
+// dossierChanged follows a change the integration or the import made
+// (dossier.go's changed: the boards' ready list).
+func (s *Server) dossierChanged(ctx context.Context, res putResult) {
+	if res.changed && s.dossiers != nil {
+		s.dossiers.changed(ctx, res.before, res.d)
+	}
 }
 
 // integrationStore is the store's API clients, and the admin's session.

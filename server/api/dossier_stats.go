@@ -50,7 +50,7 @@ func (s *Server) dossierFigures(w http.ResponseWriter, r *http.Request) (*dossie
 	}
 	q := r.URL.Query()
 	j.From, j.To = q.Get("from"), q.Get("to")
-	from, to, err := DossierPeriod(j.From, j.To, cfg.Calendar.Location)
+	from, to, err := DossierPeriod(j.From, j.To, cfg.Calendar.Zone())
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, j, false
@@ -117,7 +117,7 @@ func (s *Server) dossierStatsCSV(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="luot-ho-so-%s-%s-%s.csv"`, cfg.Office, period(StatsJSON{From: j.From, To: j.To}), lang))
 	h.Set("Cache-Control", "no-store")
 	_, _ = w.Write([]byte("\ufeff"))
-	if err := report.WriteDossierCSV(w, cfg, &j.Figures, lang, cfg.Calendar.Location); err != nil {
+	if err := report.WriteDossierCSV(w, cfg, &j.Figures, lang, cfg.Calendar.Zone()); err != nil {
 		s.log.Warn("write dossier CSV", "err", err)
 	}
 }
