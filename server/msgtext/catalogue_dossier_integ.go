@@ -25,7 +25,7 @@ var dossierIntegEntries = []Entry{
 	{"invalid_applicant_name", "{what} is not UTF-8: send it as UTF-8 text", "{what} không phải UTF-8: hãy gửi văn bản UTF-8"},
 	{"invalid_applicant_name", "{what} has {n} characters; at most {max} are kept", "{what} có {n} ký tự; chỉ được tối đa {max}"},
 	{"invalid_applicant_name", "{what} has a control character: send plain text", "{what} có ký tự điều khiển: hãy gửi văn bản thường"},
-	{"invalid_id_number", "the ID number must be the 12 digits of a citizen's identity card (or the 9 of an old one)", "Số giấy tờ tùy thân phải là 12 chữ số của căn cước công dân (hoặc 9 chữ số của chứng minh nhân dân cũ)"},
+	{"invalid_id_number", "the ID number has more than {max} characters: send the digits of the card", "Số giấy tờ tùy thân dài hơn {max} ký tự: hãy gửi các chữ số trên thẻ"},
 	{"invalid_channel", "channel {value} is unknown: use counter, online or post", "Không rõ kênh {value}: dùng \"counter\" (tại quầy), \"online\" (trực tuyến) hoặc \"post\" (bưu chính)"},
 	{"invalid_papers", "a dossier has at most {max} papers", "Một hồ sơ có tối đa {max} giấy tờ"},
 	{"invalid_status", "status {value} is unknown: use one of submitted, received, refused, processing, needs_supplement, awaiting_payment, withdrawn, suspended, completed, returned", "Không rõ trạng thái {value}: dùng một trong \"submitted\", \"received\", \"refused\", \"processing\", \"needs_supplement\", \"awaiting_payment\", \"withdrawn\", \"suspended\", \"completed\", \"returned\""},
