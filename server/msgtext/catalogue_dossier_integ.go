@@ -16,6 +16,7 @@ var dossierIntegEntries = []Entry{
 	{"time_in_future", "{field} {at} is in the future: send the time it happened", "{field} {at} ở tương lai: hãy gửi thời điểm việc đã xảy ra"},
 	{"dossier_busy", "dossier {code} kept changing while this request was applied: send it again", "Hồ sơ {code} liên tục thay đổi trong khi xử lý yêu cầu: hãy gửi lại"},
 	{"procedure_mismatch", "dossier {code} is of procedure {procedure}, not {other}: its procedure cannot change", "Hồ sơ {code} thuộc thủ tục {procedure}, không phải {other}: không thể đổi thủ tục của hồ sơ"},
+	{"code_in_use", "dossier {code} is another dossier (external id {other}, not {external}): give this one another code", "Hồ sơ {code} là một hồ sơ khác (mã liên thông {other}, không phải {external}): hãy đặt mã khác cho hồ sơ này"},
 	{"stale_change", "status_at {at} is before the dossier's latest change at {last}: it has moved on since; read it again before changing it", "Thời điểm đổi trạng thái {at} trước lần thay đổi gần nhất của hồ sơ lúc {last}: hồ sơ đã chuyển bước từ đó; hãy đọc lại hồ sơ trước khi thay đổi"},
 	{"no_transition", "dossier {code} is {from}: no single step leads from there to {to}; send the steps one by one", "Hồ sơ {code} đang ở trạng thái {from}: không có một bước nào dẫn thẳng tới {to}; hãy gửi từng bước một"},
 	{"integration_client_exists", "client {id} exists already: choose another id (a revoked client's id is not reused)", "Đã có hệ thống kết nối {id}: hãy chọn mã khác (mã của hệ thống đã thu hồi khóa không được dùng lại)"},
