@@ -102,7 +102,7 @@ func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "clerk", page{
-		Title: "console", CSRF: auth.CSRFToken(tok), Session: se, Scripts: []string{"clerk.js"}, Data: d,
+		Title: "console", CSRF: auth.CSRFToken(tok), Session: se, Scripts: clerkScripts(d), Styles: clerkStyles(d), Data: d,
 	})
 }
 

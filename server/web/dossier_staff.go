@@ -701,3 +701,20 @@ func (s *Server) consoleCatalogue(r *http.Request, office string) []consoleProce
 // DossierNav reports whether the page's member may open the dossier
 // pages (the layout's link).
 func (p page) DossierNav() bool { return p.dossierNav }
+
+// clerkScripts are the console's scripts: with dossiers, its "Tiếp nhận
+// hồ sơ" too.
+func clerkScripts(d clerkData) []string {
+	if d.Procedures != nil {
+		return []string{"clerk.js", "dossier_clerk.js"}
+	}
+	return []string{"clerk.js"}
+}
+
+// clerkStyles are the console's own styles (with dossiers).
+func clerkStyles(d clerkData) []string {
+	if d.Procedures != nil {
+		return []string{"dossier.css"}
+	}
+	return nil
+}
