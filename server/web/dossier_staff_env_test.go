@@ -63,6 +63,9 @@ func testDossierConfig(officeID string) *dossier.Config {
 				}},
 		},
 		Calendar: workday.Calendar{Location: loc},
+		// The demo office has no results service: certified copies'
+		// counters hand the results over.
+		PickupService: "chung-thuc",
 	}
 	if err := c.Validate(); err != nil {
 		panic(err)
