@@ -113,7 +113,7 @@ func decodeReceive(data []byte) (ReceiveBody, error) {
 }
 
 // DossierActionBody is the body of POST /dossiers/{code}/actions/{action}. By
-// and NewDue are dates ("2026-12-04", the end of that day in the
+// and NewDue are dates ("2026-12-04": until the end of that day in the
 // office's time zone) or times (RFC 3339). Version, when not 0, is the
 // dossier's version the request was made from: a dossier changed since
 // is 409 stale_dossier.
@@ -171,9 +171,9 @@ func decodeDossierAction(data []byte, loc *time.Location) (actionArgs, error) {
 	return a, nil
 }
 
-// parseDay reads a date of a request: "YYYY-MM-DD" is the end of that day
-// in loc (the last second: what is due "by" a day may come all that
-// day), an RFC 3339 time is that time; "" is zero.
+// parseDay reads a date of a request: "YYYY-MM-DD" is that day (its
+// start in loc; the domain counts a supplement's or an apology's date to
+// the end of that day), an RFC 3339 time is that time; "" is zero.
 func parseDay(field, s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -181,7 +181,7 @@ func parseDay(field, s string, loc *time.Location) (time.Time, error) {
 	}
 	if len(s) <= 40 {
 		if d, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
-			return d.AddDate(0, 0, 1).Add(-time.Second), nil
+			return d, nil
 		}
 		if t, err := time.Parse(time.RFC3339, s); err == nil {
 			return t.In(loc), nil
