@@ -116,19 +116,13 @@ func (e *env) serve(clerk, counter, service string) string {
 	return j.Ticket.Number
 }
 
-// receive records a dossier at counter through the API, as the console
-// does, for the ticket it serves; it returns the answer.
-func (e *env) receive(clerk, counter string, body map[string]any) api.ReceivedDossierJSON {
+// receiveAt records a dossier at counter through the API, as the
+// console does, for the ticket it serves; it returns the answer.
+func (e *env) receiveAt(clerk, counter string, body map[string]any) api.ReceivedDossierJSON {
 	e.t.Helper()
 	var out api.ReceivedDossierJSON
 	e.call("POST", "/api/v1/counters/"+counter+"/dossiers", bearer(clerk), body, http.StatusCreated, &out)
 	return out
-}
-
-// dossierAct takes a staff action on a dossier through the API.
-func (e *env) dossierAct(token, code, action string, body map[string]any) {
-	e.t.Helper()
-	e.call("POST", "/api/v1/dossiers/"+code+"/actions/"+action, bearer(token), body, http.StatusOK, nil)
 }
 
 // finish ends the ticket counter serves (started, then done).

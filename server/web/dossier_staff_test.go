@@ -23,17 +23,17 @@ func TestDossierPagesWhoSeesWhat(t *testing.T) {
 	e := newDossierEnv(t)
 	nv1 := e.login("nv1", "q1")
 	e.serve(nv1, "q1", "xay-dung")
-	early := e.receive(nv1, "q1", xdBody("Nguyen Van An")).Dossier.Code
+	early := e.receiveAt(nv1, "q1", xdBody("Nguyen Van An")).Dossier.Code
 	// Twenty-five days later a second permit: the first is late by then.
 	e.finish(nv1, "q1")
 	e.clock.Advance(25 * 24 * time.Hour)
 	nv1 = e.login("nv1", "q1")
 	e.serve(nv1, "q1", "xay-dung")
 	late := early
-	fresh := e.receive(nv1, "q1", xdBody("Tran Thi Binh")).Dossier.Code
+	fresh := e.receiveAt(nv1, "q1", xdBody("Tran Thi Binh")).Dossier.Code
 	e.finish(nv1, "q1")
 	e.serve(nv1, "q1", "ho-tich")
-	birth := e.receive(nv1, "q1", map[string]any{"procedure": "HT-01", "applicant": map[string]string{"name": "Le Van Cuong"}, "papers": []string{"to-khai", "chung-sinh"}}).Dossier.Code
+	birth := e.receiveAt(nv1, "q1", map[string]any{"procedure": "HT-01", "applicant": map[string]string{"name": "Le Van Cuong"}, "papers": []string{"to-khai", "chung-sinh"}}).Dossier.Code
 
 	qldt := e.login("xl-qldt", "")
 	r := e.do("GET", "/staff/dossiers?lang=vi", qldt, nil, "")
@@ -113,7 +113,7 @@ func TestDossierReceiptPage(t *testing.T) {
 	e := newDossierEnv(t)
 	nv1 := e.login("nv1", "q1")
 	e.serve(nv1, "q1", "xay-dung")
-	rec := e.receive(nv1, "q1", xdBody("Nguyen Van An"))
+	rec := e.receiveAt(nv1, "q1", xdBody("Nguyen Van An"))
 	code := rec.Dossier.Code
 	k := ""
 	if u, err := url.Parse(rec.Link); err == nil {
@@ -161,7 +161,7 @@ func TestDossierReceiptPage(t *testing.T) {
 	e.serve(nv1, "q1", "xay-dung")
 	body := xdBody("Tran Van Binh")
 	body["refuse"] = "Thieu ban ve thiet ke"
-	refused := e.receive(nv1, "q1", body).Dossier.Code
+	refused := e.receiveAt(nv1, "q1", body).Dossier.Code
 	if r := e.do("GET", "/staff/dossiers/"+refused+"/receipt", nv1, nil, ""); r.status != 409 {
 		t.Errorf("a refused dossier's receipt: %d", r.status)
 	}
