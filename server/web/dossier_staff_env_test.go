@@ -84,25 +84,11 @@ func newDossierEnv(t testing.TB) *env {
 	})
 }
 
-// newDossierStack is newStack with dossiers in the API and the pages
-// (after whatever s already configures).
+// newDossierStack is newStack with dossiers (testDossierConfig) in the
+// API and the pages, after whatever s already configures.
 func newDossierStack(t testing.TB, s stack) *env {
 	t.Helper()
-	cfg := testDossierConfig(s.office.ID)
-	apiCfg, webCfg := s.apiCfg, s.webCfg
-	s.apiCfg = func(c *api.Config) {
-		if apiCfg != nil {
-			apiCfg(c)
-		}
-		c.Dossiers = cfg
-	}
-	s.webCfg = func(c *Config) {
-		if webCfg != nil {
-			webCfg(c)
-		}
-		c.Dossiers = cfg
-	}
-	return newStack(t, s)
+	return newStack(t, withDossiers(s, testDossierConfig(s.office.ID)))
 }
 
 // serve calls the next ticket of service to counter with clerk's

@@ -91,7 +91,7 @@ func TestDossierPagesWhoSeesWhat(t *testing.T) {
 	if strings.Join(got, ",") != "complete,supplement,payment,transfer,apologize,suspend,note" {
 		t.Errorf("a handler is offered %v on a late processing dossier", got)
 	}
-	for _, want := range []string{"Building permit for a house", "Urban Management Department", "Nguyen Van An", "********7890", "Late", "Sent for processing", "75.000 đ"} {
+	for _, want := range []string{"Building permit for a house", "Urban Management Department", "Nguyen Van An", "********7890", "Late", "Sent for processing", "75,000 VND"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("the dossier page lacks %q", want)
 		}
