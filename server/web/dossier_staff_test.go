@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"luot/server/dossier"
 )
 
 // xdBody is a building permit's receipt with every required paper.
@@ -164,5 +166,43 @@ func TestDossierReceiptPage(t *testing.T) {
 	refused := e.receiveAt(nv1, "q1", body).Dossier.Code
 	if r := e.do("GET", "/staff/dossiers/"+refused+"/receipt", nv1, nil, ""); r.status != 409 {
 		t.Errorf("a refused dossier's receipt: %d", r.status)
+	}
+}
+
+// TestDossierFormsByRole: the forms a dossier's page offers follow the
+// transitions' table by role and status (docs/dossier.md); the apology
+// only near or past the due date.
+func TestDossierFormsByRole(t *testing.T) {
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	later := now.Add(10 * 24 * time.Hour)
+	for _, c := range []struct {
+		role   dossier.Role
+		status dossier.Status
+		due    time.Time
+		want   string
+	}{
+		{dossier.RoleHandler, dossier.StatusProcessing, later, "complete,supplement,payment,transfer,suspend,note"},
+		{dossier.RoleHandler, dossier.StatusProcessing, now.Add(time.Hour), "complete,supplement,payment,transfer,apologize,suspend,note"},
+		{dossier.RoleHandler, dossier.StatusProcessing, now.Add(-time.Hour), "complete,supplement,payment,transfer,apologize,suspend,note"},
+		{dossier.RoleHandler, dossier.StatusReceived, later, "process,note"},
+		{dossier.RoleHandler, dossier.StatusNeedsSupplement, later, "supplied,suspend,note"},
+		{dossier.RoleHandler, dossier.StatusAwaitingPayment, later, "paid,suspend,note"},
+		{dossier.RoleHandler, dossier.StatusSuspended, later, "resume,note"},
+		{dossier.RoleHandler, dossier.StatusCompleted, now.Add(-time.Hour), "note"},
+		{dossier.RoleClerk, dossier.StatusSubmitted, time.Time{}, "receive,refuse,withdraw,note"},
+		{dossier.RoleClerk, dossier.StatusCompleted, later, "return,note"},
+		{dossier.RoleClerk, dossier.StatusProcessing, now.Add(-time.Hour), "withdraw,note"},
+		{dossier.RoleManager, dossier.StatusReceived, later, "process,refuse,withdraw,note"},
+		{dossier.RoleManager, dossier.StatusProcessing, now.Add(-time.Hour), "complete,supplement,payment,transfer,apologize,suspend,withdraw,note"},
+		{dossier.RoleManager, dossier.StatusReturned, later, "note"},
+		{dossier.RoleManager, dossier.StatusRefused, later, "note"},
+	} {
+		var got []string
+		for _, f := range formsFor(c.role, dossier.Dossier{Status: c.status, DueAt: c.due}, now) {
+			got = append(got, f.Action)
+		}
+		if s := strings.Join(got, ","); s != c.want {
+			t.Errorf("%s on %s: %s, want %s", c.role, c.status, s, c.want)
+		}
 	}
 }
