@@ -182,18 +182,18 @@ func TestBrowserHandlerDossiers(t *testing.T) {
 	bg := context.Background()
 	nv1 := e.login("nv1", "q1")
 	e.serve(nv1, "q1", "xay-dung")
-	late := e.receive(nv1, "q1", xdBody("Nguyen Van An")).Dossier.Code
+	late := e.receiveAt(nv1, "q1", xdBody("Nguyen Van An")).Dossier.Code
 	e.finish(nv1, "q1")
 	e.clock.Advance(25 * 24 * time.Hour)
 	nv1 = e.login("nv1", "q1")
 	e.serve(nv1, "q1", "xay-dung")
-	code := e.receive(nv1, "q1", xdBody("Tran Thi Binh")).Dossier.Code
+	code := e.receiveAt(nv1, "q1", xdBody("Tran Thi Binh")).Dossier.Code
 	e.finish(nv1, "q1")
 	e.serve(nv1, "q1", "xay-dung")
-	moving := e.receive(nv1, "q1", xdBody("Pham Van Chau")).Dossier.Code
+	moving := e.receiveAt(nv1, "q1", xdBody("Pham Van Chau")).Dossier.Code
 	e.finish(nv1, "q1")
 	e.serve(nv1, "q1", "ho-tich")
-	other := e.receive(nv1, "q1", map[string]any{"procedure": "HT-01", "applicant": map[string]string{"name": "Le Van Cuong"}, "papers": []string{"to-khai", "chung-sinh"}}).Dossier.Code
+	other := e.receiveAt(nv1, "q1", map[string]any{"procedure": "HT-01", "applicant": map[string]string{"name": "Le Van Cuong"}, "papers": []string{"to-khai", "chung-sinh"}}).Dossier.Code
 
 	ctx := newBrowser(t)
 	run(t, ctx, chromedp.EmulateViewport(1366, 900), chromedp.Navigate(e.srv.URL+"/staff/dossiers?lang=vi"), chromedp.WaitVisible(chromedp.CSS("#staff")))
