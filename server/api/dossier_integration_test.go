@@ -218,6 +218,7 @@ func TestIntegrationPutBadInput(t *testing.T) {
 		{"paper not on the checklist", "TP-261127-0926", with("papers", []string{"khac"}), "", http.StatusBadRequest, "invalid_papers"},
 		{"papers of another type", "TP-261127-0927", with("papers", "giay-de-nghi"), "", http.StatusBadRequest, "invalid_json"},
 		{"a new dossier straight to completed", "TP-261127-0928", with("status", "completed"), "", http.StatusConflict, "no_transition"},
+		{"an apology's new date", "TP-261127-0930", with("new_due", start.Add(72*time.Hour).Format(time.RFC3339)), "", http.StatusBadRequest, "invalid_new_due"},
 		{"a date of 1900", "TP-261127-0929", with("received_at", "1900-01-01T00:00:00Z"), "", http.StatusBadRequest, "invalid_time"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
