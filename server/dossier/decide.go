@@ -39,6 +39,7 @@ var rules = map[Action]map[Role][]Status{
 	ActNote:       {RoleClerk: Statuses, RoleHandler: Statuses, RoleManager: Statuses, RoleIntegration: Statuses},
 }
 
+// suspendable are the statuses a dossier may be suspended from.
 var suspendable = []Status{StatusProcessing, StatusNeedsSupplement, StatusAwaitingPayment}
 
 // Actions is every action, in the order of a dossier's life.
@@ -81,13 +82,18 @@ func forbidden(a Action) error {
 	case ActRate:
 		return queue.NewError(queue.KindForbidden, "dossier_forbidden", "only the applicant rates a dossier, with its code and their link or phone")
 	}
-	var who []string
-	for _, r := range []Role{RoleClerk, RoleHandler, RoleManager} {
-		if _, ok := rules[a][r]; ok {
-			who = append(who, string(r))
-		}
+	_, clerks := rules[a][RoleClerk]
+	_, handlers := rules[a][RoleHandler]
+	_, managers := rules[a][RoleManager]
+	switch {
+	case clerks && handlers:
+		return queue.NewError(queue.KindForbidden, "dossier_forbidden", "only the office's staff may {action} this dossier", "action", verbs[a])
+	case handlers:
+		return queue.NewError(queue.KindForbidden, "dossier_forbidden", "only the department's handlers or an administrator may {action} this dossier", "action", verbs[a])
+	case clerks && managers:
+		return queue.NewError(queue.KindForbidden, "dossier_forbidden", "only a clerk or an administrator may {action} this dossier", "action", verbs[a])
 	}
-	return queue.NewError(queue.KindForbidden, "dossier_forbidden", "you may not {action} this dossier: that is for the {roles}", "action", verbs[a], "roles", strings.Join(who, ", "))
+	return queue.NewError(queue.KindForbidden, "dossier_forbidden", "only a clerk at the counter may {action} this dossier", "action", verbs[a])
 }
 
 // Decide checks a command against the dossier and the actor's rights and
@@ -280,8 +286,12 @@ func (c *Config) apology(d Dossier, cmd Command, now time.Time) (*Apology, error
 		return nil, queue.NewError(queue.KindInvalid, "invalid_apology", "give the new due date")
 	}
 	due := c.endOfDay(cmd.NewDue)
-	if !due.After(now) || !due.After(d.DueAt) {
-		return nil, queue.NewError(queue.KindInvalid, "date_in_past", "{date} is in the past: give today or a later day", "date", due.Add(-time.Nanosecond).In(c.Calendar.Zone()).Format(time.DateOnly))
+	day := func(t time.Time) string { return t.Add(-time.Nanosecond).In(c.Calendar.Zone()).Format(time.DateOnly) }
+	if !due.After(now) {
+		return nil, queue.NewError(queue.KindInvalid, "date_in_past", "{date} is in the past: give today or a later day", "date", day(due))
+	}
+	if !due.After(d.DueAt) {
+		return nil, queue.NewError(queue.KindInvalid, "invalid_apology", "the new due date must come after the one it replaces, {date}", "date", day(d.DueAt))
 	}
 	return &Apology{At: now, Text: text, NewDue: due, By: cmd.Actor.Name}, nil
 }
