@@ -57,7 +57,7 @@ func dossierStaffCrawlPages(t *testing.T, e *env, adm string) []crawlPage {
 			if err := console(ctx, lang); err != nil {
 				return err
 			}
-			return chromedp.Do(ctx, chromedp.Click(`#dzc-open`), chromedp.Click(`#dzc-papers li:first-child input`))
+			return chromedp.Do(ctx, chromedp.Click(`#dzc-open`), chromedp.SendKeys(`#dzc-name`, "Ngo Van Tam"), chromedp.Click(`#dzc-papers li:first-child input`))
 		}, ready: `!document.getElementById("dzc-form").hidden && document.querySelectorAll("#dzc-papers li").length === 1 && document.getElementById("dzc-missing").textContent === ""`, shotAt: 1366},
 		{name: "clerk-dossier-received", who: "clerk", staff: true, go_: func(ctx context.Context, lang string) error {
 			// Each visit receives the dossier of a new citizen.
