@@ -79,9 +79,11 @@ type Config struct {
 	// their Content-Security-Policy for images. "" draws the markers on a
 	// plain background.
 	FeedbackTileURL string
-	// Dossiers is the dossier configuration of the office that follows
-	// dossiers (api.Config.Dossiers's): the applicant's pages /hs… are
-	// its office's. nil: no dossier pages.
+	// Dossiers is the dossier configuration of the office that keeps
+	// dossiers (api.Config.Dossiers's): the applicant's pages /hs…, the
+	// console's "Tiếp nhận hồ sơ" and the staff's pages /staff/dossiers…
+	// are its office's; the staff's read the dossiers from DB, which must
+	// then keep them too (dossier.Store). nil: no dossier pages.
 	Dossiers *dossier.Config
 }
 
