@@ -349,9 +349,11 @@ type Event struct {
 	Result     string      `json:"result,omitempty"`
 	Pickup     *Pickup     `json:"pickup,omitempty"`
 	Rating     *Rating     `json:"rating,omitempty"`
-	// StoppedDays is the dossier's StoppedDays after the event (a clock
-	// that resumes adds the working days it was stopped).
-	StoppedDays int `json:"stopped_days,omitempty"`
+	// StoppedAt and StoppedDays are the dossier's StoppedAt and
+	// StoppedDays after the event (a clock that stops sets StoppedAt; one
+	// that resumes clears it and adds the working days it was stopped).
+	StoppedAt   time.Time `json:"stopped_at,omitzero"`
+	StoppedDays int       `json:"stopped_days,omitempty"`
 	// Created is the whole new dossier, for "dossier.created" only.
 	Created *Dossier `json:"-"`
 }
