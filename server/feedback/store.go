@@ -66,11 +66,21 @@ type Filter struct {
 	Limit, Offset int
 }
 
-// APIClient is an Open311 client registered by the admin.
+// APIClient is a client of the office's APIs registered by the admin:
+// an Open311 client, or the province's one-stop system (Scope).
 type APIClient struct {
 	ID      string    `json:"id"`
 	Office  string    `json:"office"`
 	Name    string    `json:"name"`
 	Created time.Time `json:"created_at"`
 	Revoked bool      `json:"revoked,omitempty"`
+	// Scope is the one API its key opens (ScopeOpen311 when empty);
+	// each API refuses the keys of the other.
+	Scope string `json:"scope"`
 }
+
+// Scopes of API keys.
+const (
+	ScopeOpen311  = "open311"  // the Open311 GeoReport API (feedback reports)
+	ScopeDossiers = "dossiers" // the dossiers' integration API (PUT /dossiers/{code}, import)
+)

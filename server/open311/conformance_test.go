@@ -323,6 +323,11 @@ func TestPostErrors(t *testing.T) {
 	if err := e.srv.DB.PutAPIClient(ctx, feedback.APIClient{ID: "old", Office: e.srv.Office, Name: "Ứng dụng cũ", Created: e.srv.Clock.Now(), Revoked: true}, sum("revoked-key-0123456789abcdef")); err != nil {
 		t.Fatal(err)
 	}
+	// The province's one-stop system has a key of the dossiers' API: it
+	// opens that API only.
+	if err := e.srv.DB.PutAPIClient(ctx, feedback.APIClient{ID: "motcua", Office: e.srv.Office, Name: "Hệ thống một cửa tỉnh", Created: e.srv.Clock.Now(), Scope: feedback.ScopeDossiers}, sum("dossiers-key-0123456789abcdef")); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name   string
 		change func(url.Values)
@@ -339,6 +344,7 @@ func TestPostErrors(t *testing.T) {
 		{"no api_key", func(v url.Values) { v.Del("api_key") }, 403, "api_key is required"},
 		{"wrong api_key", func(v url.Values) { v.Set("api_key", "not-a-key") }, 403, "invalid api_key"},
 		{"revoked api_key", func(v url.Values) { v.Set("api_key", "revoked-key-0123456789abcdef") }, 403, "invalid api_key"},
+		{"api_key of the dossiers' API", func(v url.Values) { v.Set("api_key", "dossiers-key-0123456789abcdef") }, 403, "for the dossiers API, not for Open311"},
 		{"no location", func(v url.Values) { v.Del("lat"); v.Del("long"); v.Del("address_string") }, 400, "a location is required"},
 		{"address_id alone", func(v url.Values) {
 			v.Del("lat")

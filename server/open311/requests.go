@@ -424,8 +424,9 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, f format) {
 	write(w, f, http.StatusCreated, createdList{Requests: []created{c}})
 }
 
-// client is the registered client of api_key, of this office and not
-// revoked; a missing or wrong key is a 403, as the spec says.
+// client is the registered client of api_key, of this office, of scope
+// open311 and not revoked; a missing or wrong key is a 403, as the spec
+// says.
 func (s *Server) client(r *http.Request, key string) (feedback.APIClient, error) {
 	if key == "" && r.URL.Query().Has("api_key") {
 		// A key in the URL ends up in logs: it is not read from there.
@@ -438,6 +439,10 @@ func (s *Server) client(r *http.Request, key string) (feedback.APIClient, error)
 	c, err := s.st.APIClientByKeyHash(r.Context(), sum[:])
 	if errors.Is(err, queue.ErrNotFound) || (err == nil && (c.Revoked || c.Office != s.fb.Office)) {
 		return feedback.APIClient{}, newError(http.StatusForbidden, "api_key_invalid", "invalid api_key: it is unknown or revoked; ask the city's administrator for a key")
+	}
+	if err == nil && c.Scope != "" && c.Scope != feedback.ScopeOpen311 {
+		// A key of the dossiers' integration opens that API only.
+		return feedback.APIClient{}, newError(http.StatusForbidden, "api_key_scope", "this api_key is for the {scope} API, not for Open311: ask the city's administrator for an Open311 key", "scope", c.Scope)
 	}
 	return c, err
 }

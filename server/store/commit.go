@@ -254,7 +254,7 @@ func syncCounters(ctx context.Context, tx *sql.Tx, office string, o *queue.Offic
 
 const ticketColumns = `id, office, day, service, number, number_service, display, source, priority, status,
 	va, issue_order, pinned, issued_at, called_at, recalled_at, serving_at, finished_at,
-	counter, staff, recalls, transfers, token, booking, name, phone, estimate_seconds, device`
+	counter, staff, recalls, transfers, token, booking, name, phone, estimate_seconds, device, dossier`
 
 // putTicket inserts or replaces a ticket. The unique number and order
 // indexes reject a second ticket with the same number or issue order.
@@ -277,7 +277,7 @@ func putTicket(ctx context.Context, st func(string) *sql.Stmt, t *queue.Ticket) 
 		string(t.Priority), string(t.Status), fmtTime(t.VA), t.Order, t.Pinned, fmtTime(t.IssuedAt),
 		fmtTime(t.CalledAt), fmtTime(t.RecalledAt), fmtTime(t.ServingAt), fmtTime(t.FinishedAt),
 		t.Counter, t.Staff, t.Recalls, transfers, t.Token, t.Booking, t.Name, t.Phone,
-		t.EstimateSeconds, t.Device)
+		t.EstimateSeconds, t.Device, t.Dossier)
 	if err != nil {
 		return conflict(fmt.Sprintf("save ticket %s (%s of %s on %s)", t.ID, t.Display, t.NumberService, t.Day), err)
 	}
@@ -317,7 +317,7 @@ func scanTicket(s scanner) (*queue.Ticket, error) {
 	if err := s.Scan(&t.ID, &t.Office, &t.Day, &t.Service, &t.Number, &t.NumberService, &t.Display,
 		&source, &priority, &status, &va, &t.Order, &t.Pinned, &issued, &called, &recalled, &serving,
 		&finished, &t.Counter, &t.Staff, &t.Recalls, &transfers, &t.Token, &t.Booking, &t.Name,
-		&t.Phone, &t.EstimateSeconds, &t.Device); err != nil {
+		&t.Phone, &t.EstimateSeconds, &t.Device, &t.Dossier); err != nil {
 		return nil, err
 	}
 	t.Source, t.Priority, t.Status = queue.Source(source), queue.Priority(priority), queue.Status(status)

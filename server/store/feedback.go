@@ -605,61 +605,75 @@ func (db *DB) EraseDue(ctx context.Context, closedBefore time.Time) ([]string, e
 	return out, nil
 }
 
-// PutAPIClient registers an Open311 client or updates its name and
-// revoked flag. A non-nil keyHash (the sha256 of its key, made by the
-// caller) replaces the key; a new client needs one. A key hash used by
-// another client gives ErrConflict, an unknown office ErrNotFound.
+// PutAPIClient registers an API client (an Open311 client, or the
+// province's one-stop system: c.Scope, feedback.ScopeOpen311 when empty)
+// or updates its name and revoked flag; the scope of a client is the one
+// it was registered with. A non-nil keyHash (the sha256 of its key, made
+// by the caller) replaces the key; a new client needs one. A key hash
+// used by another client gives ErrConflict, an unknown office
+// ErrNotFound.
 func (db *DB) PutAPIClient(ctx context.Context, c feedback.APIClient, keyHash []byte) error {
 	if !queue.ValidID(c.ID) {
-		return fmt.Errorf("Open311 client id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", c.ID)
+		return fmt.Errorf("API client id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", c.ID)
 	}
 	if err := queue.CheckName("client name", c.Name, true); err != nil {
-		return fmt.Errorf("Open311 client %s: %w", c.ID, err)
+		return fmt.Errorf("API client %s: %w", c.ID, err)
 	}
 	if keyHash != nil && len(keyHash) < 16 {
-		return fmt.Errorf("Open311 client %s: key hash of %d bytes is too short; store a sha256 hash, not the key", c.ID, len(keyHash))
+		return fmt.Errorf("API client %s: key hash of %d bytes is too short; store a sha256 hash, not the key", c.ID, len(keyHash))
+	}
+	switch c.Scope {
+	case "", feedback.ScopeOpen311, feedback.ScopeDossiers:
+	default:
+		return fmt.Errorf("API client %s: scope %q is unknown; use %q or %q", c.ID, c.Scope, feedback.ScopeOpen311, feedback.ScopeDossiers)
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("save Open311 client %s: %w", c.ID, err)
+		return fmt.Errorf("save API client %s: %w", c.ID, err)
 	}
 	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM api_clients WHERE office = ? AND id = ?`, c.Office, c.ID).Scan(&n); err != nil {
-		return fmt.Errorf("save Open311 client %s: %w", c.ID, err)
-	}
-	if n == 0 {
+	var scope string
+	err = tx.QueryRowContext(ctx, `SELECT scope FROM api_clients WHERE office = ? AND id = ?`, c.Office, c.ID).Scan(&scope)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
 		if keyHash == nil || c.Created.IsZero() {
-			return fmt.Errorf("Open311 client %s is new and needs a key hash and a creation time", c.ID)
+			return fmt.Errorf("API client %s is new and needs a key hash and a creation time", c.ID)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO api_clients (office, id, name, key_hash, created_at, revoked) VALUES (?, ?, ?, ?, ?, ?)`,
-			c.Office, c.ID, c.Name, keyHash, fmtTime(c.Created), boolInt(c.Revoked))
-	} else {
+		if c.Scope == "" {
+			c.Scope = feedback.ScopeOpen311
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO api_clients (office, id, name, key_hash, created_at, revoked, scope) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			c.Office, c.ID, c.Name, keyHash, fmtTime(c.Created), boolInt(c.Revoked), c.Scope)
+	case err != nil:
+		return fmt.Errorf("save API client %s: %w", c.ID, err)
+	case c.Scope != "" && c.Scope != scope:
+		return fmt.Errorf("save API client %s: %w: it is a client of scope %q, not %q; register a new client with another id", c.ID, ErrConflict, scope, c.Scope)
+	default:
 		_, err = tx.ExecContext(ctx, `UPDATE api_clients SET name = ?, revoked = ?, key_hash = coalesce(?, key_hash) WHERE office = ? AND id = ?`,
 			c.Name, boolInt(c.Revoked), keyHash, c.Office, c.ID)
 	}
 	if isForeignKey(err) {
-		return fmt.Errorf("save Open311 client %s: office %q: %w", c.ID, c.Office, ErrNotFound)
+		return fmt.Errorf("save API client %s: office %q: %w", c.ID, c.Office, ErrNotFound)
 	}
 	if err != nil {
 		if isConstraint(err) {
-			return fmt.Errorf("save Open311 client %s: %w: its key hash belongs to another client; make a new key", c.ID, ErrConflict)
+			return fmt.Errorf("save API client %s: %w: its key hash belongs to another client; make a new key", c.ID, ErrConflict)
 		}
-		return fmt.Errorf("save Open311 client %s: %w", c.ID, err)
+		return fmt.Errorf("save API client %s: %w", c.ID, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("save Open311 client %s: %w", c.ID, err)
+		return fmt.Errorf("save API client %s: %w", c.ID, err)
 	}
 	return nil
 }
 
-const apiClientColumns = `office, id, name, created_at, revoked`
+const apiClientColumns = `office, id, name, created_at, revoked, scope`
 
 func scanAPIClient(s scanner) (feedback.APIClient, error) {
 	var c feedback.APIClient
 	var created sql.NullString
 	var revoked int
-	if err := s.Scan(&c.Office, &c.ID, &c.Name, &created, &revoked); err != nil {
+	if err := s.Scan(&c.Office, &c.ID, &c.Name, &created, &revoked, &c.Scope); err != nil {
 		return c, err
 	}
 	c.Revoked = revoked != 0
@@ -668,54 +682,55 @@ func scanAPIClient(s scanner) (feedback.APIClient, error) {
 	return c, err
 }
 
-// APIClientByKeyHash finds an Open311 client by the sha256 of its key.
-// An unknown hash gives ErrNotFound; so does a revoked client's (returned
-// with Revoked set), so that a caller checking only the error refuses it.
+// APIClientByKeyHash finds an API client by the sha256 of its key,
+// whatever its scope: the API that reads it checks the scope. An unknown
+// hash gives ErrNotFound; so does a revoked client's (returned with
+// Revoked set), so that a caller checking only the error refuses it.
 func (db *DB) APIClientByKeyHash(ctx context.Context, hash []byte) (feedback.APIClient, error) {
 	c, err := scanAPIClient(db.r.QueryRowContext(ctx, `SELECT `+apiClientColumns+` FROM api_clients WHERE key_hash = ?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
-		return feedback.APIClient{}, fmt.Errorf("Open311 key: %w", ErrNotFound)
+		return feedback.APIClient{}, fmt.Errorf("API key: %w", ErrNotFound)
 	}
 	if err != nil {
-		return feedback.APIClient{}, fmt.Errorf("Open311 key: %w", err)
+		return feedback.APIClient{}, fmt.Errorf("API key: %w", err)
 	}
 	if c.Revoked {
-		return c, fmt.Errorf("Open311 client %s: its key was revoked: %w", c.ID, ErrNotFound)
+		return c, fmt.Errorf("API client %s: its key was revoked: %w", c.ID, ErrNotFound)
 	}
 	return c, nil
 }
 
-// APIClients lists an office's Open311 clients, revoked ones included,
-// oldest first.
+// APIClients lists an office's API clients of every scope, revoked ones
+// included, oldest first.
 func (db *DB) APIClients(ctx context.Context, office string) ([]feedback.APIClient, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+apiClientColumns+` FROM api_clients WHERE office = ? ORDER BY created_at, id`, office)
 	if err != nil {
-		return nil, fmt.Errorf("Open311 clients of %s: %w", office, err)
+		return nil, fmt.Errorf("API clients of %s: %w", office, err)
 	}
 	defer rows.Close()
 	var out []feedback.APIClient
 	for rows.Next() {
 		c, err := scanAPIClient(rows)
 		if err != nil {
-			return nil, fmt.Errorf("Open311 clients of %s: %w", office, err)
+			return nil, fmt.Errorf("API clients of %s: %w", office, err)
 		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("Open311 clients of %s: %w", office, err)
+		return nil, fmt.Errorf("API clients of %s: %w", office, err)
 	}
 	return out, nil
 }
 
-// RevokeAPIClient revokes an Open311 client's key (ErrNotFound for an
+// RevokeAPIClient revokes an API client's key (ErrNotFound for an
 // unknown client).
 func (db *DB) RevokeAPIClient(ctx context.Context, office, id string) error {
 	res, err := db.w.ExecContext(ctx, `UPDATE api_clients SET revoked = 1 WHERE office = ? AND id = ?`, office, id)
 	if err != nil {
-		return fmt.Errorf("revoke Open311 client %s: %w", id, err)
+		return fmt.Errorf("revoke API client %s: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("Open311 client %q of office %q: %w", id, office, ErrNotFound)
+		return fmt.Errorf("API client %q of office %q: %w", id, office, ErrNotFound)
 	}
 	return nil
 }

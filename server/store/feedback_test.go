@@ -527,7 +527,7 @@ func TestAPIClients(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := db.APIClientByKeyHash(ctx, hash)
-	if err != nil || got != (feedback.APIClient{ID: "app", Office: "hoankiem", Name: c.Name, Created: t0}) {
+	if err != nil || got != (feedback.APIClient{ID: "app", Office: "hoankiem", Name: c.Name, Created: t0, Scope: feedback.ScopeOpen311}) {
 		t.Fatalf("by hash: %+v, %v", got, err)
 	}
 	if _, err := db.APIClientByKeyHash(ctx, []byte(key)); !errors.Is(err, queue.ErrNotFound) {

@@ -24,7 +24,10 @@ func TestMigrationStationKeepsRatings(t *testing.T) {
 	for _, q := range []string{
 		`DROP INDEX ratings_idem_key`, `ALTER TABLE ratings DROP COLUMN idem_key`, `ALTER TABLE ratings DROP COLUMN reasons`,
 		`ALTER TABLE ratings DROP COLUMN channel`, `ALTER TABLE devices DROP COLUMN counter`, `ALTER TABLE staff DROP COLUMN title`,
-		`DROP TABLE staff_photos`, `DROP TABLE IF EXISTS print_jobs`, `DELETE FROM schema_version WHERE version >= 6`,
+		`DROP TABLE staff_photos`, `DROP TABLE IF EXISTS print_jobs`,
+		`DROP TABLE dossier_keys`, `DROP TABLE dossier_events`, `DROP TABLE dossier_seq`, `DROP TABLE dossiers`,
+		`ALTER TABLE tickets DROP COLUMN dossier`, `ALTER TABLE api_clients DROP COLUMN scope`,
+		`DELETE FROM schema_version WHERE version >= 6`,
 		`INSERT INTO ratings (office, ticket, score, comment, counter, staff, service, day, at) VALUES ('hoankiem', 't1', 3, 'ok', 'q1', 'nv1', 'xay-dung', '2026-11-26', '2026-11-26T01:00:00.000000000Z')`,
 	} {
 		if _, err := raw.Exec(q); err != nil {

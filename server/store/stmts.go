@@ -22,7 +22,7 @@ const (
 	sqlActionKeyPut   = `INSERT INTO action_keys (office, key, request, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlEventPut       = `INSERT INTO events (office, seq, type, at, data, public) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlTicketPut      = `INSERT INTO tickets (` + ticketColumns + `)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			day = excluded.day, service = excluded.service, number = excluded.number,
 			number_service = excluded.number_service, display = excluded.display,
@@ -33,7 +33,8 @@ const (
 			finished_at = excluded.finished_at, counter = excluded.counter, staff = excluded.staff,
 			recalls = excluded.recalls, transfers = excluded.transfers, token = excluded.token,
 			booking = excluded.booking, name = excluded.name, phone = excluded.phone,
-			estimate_seconds = excluded.estimate_seconds, device = excluded.device
+			estimate_seconds = excluded.estimate_seconds, device = excluded.device,
+			dossier = excluded.dossier
 		WHERE tickets.office = excluded.office`
 )
 
