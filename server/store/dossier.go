@@ -429,11 +429,15 @@ func (db *DB) UpdateDossier(ctx context.Context, code string, decide func(dossie
 		return cur, e, fmt.Errorf("update dossier %s: %w: its history holds %d events, the most a dossier keeps", code, ErrConflict, cur.Version)
 	}
 	e.Seq, e.Dossier, e.Office, e.Created = 0, cur.Code, cur.Office, nil
+	if e.Status == "" {
+		// An event that names no status (a note) leaves it as it is.
+		e.Status = cur.Status
+	}
+	if !validDossierStatus(e.Status) {
+		return cur, e, fmt.Errorf("update dossier %s: status %q of event %s is not a dossier status", code, e.Status, e.Type)
+	}
 	next := dossier.Apply(cur, e)
 	next.Code, next.Office, next.Version = cur.Code, cur.Office, cur.Version+1
-	if e.Status == "" {
-		e.Status = next.Status
-	}
 	scrubDossierActor(&e.Actor)
 	normalizeDossier(&next)
 	w, err := dossierRowOf(&next)
