@@ -24,7 +24,7 @@
 //	DELETE /api/v1/admin/devices/{id}          admin
 //	POST   /api/v1/devices/status              any registered device (its key)
 //	GET    /api/v1/station …                   a counter station (its key): station.go
-//	…                                          the citizens' routes (citizen.go) and the feedback reports' (feedback.go)
+//	…                                          the citizens' routes (citizen.go), the feedback reports' (feedback.go) and the dossiers' (dossier.go)
 //	GET    /healthz                            anyone: {"status":"ok"}; operators also get figures
 //	GET    /metrics                            operator: this machine, or Config.MetricsToken
 //
@@ -62,6 +62,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"luot/server/auth"
+	"luot/server/dossier"
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/hub"
@@ -203,6 +204,14 @@ type Config struct {
 	// FeedbackLimits are the rate limits and sizes of the reports'
 	// public writes (see FeedbackLimits for the defaults).
 	FeedbackLimits FeedbackLimits
+
+	// Dossiers, when set (and the Store keeps dossiers, dossier.Store),
+	// serves the dossiers' API (dossier.go) for the office
+	// Dossiers.Office, whose configuration it is (validated).
+	Dossiers *dossier.Config
+	// DossierLimits are the rate limits of the applicant's look-ups and
+	// of the kiosks' pickups (see DossierLimits for the defaults).
+	DossierLimits DossierLimits
 }
 
 // Server is the API's http.Handler. Make it with New.
@@ -239,6 +248,8 @@ type Server struct {
 	auth *auth.Auth
 	// feedback serves the feedback reports' API, when configured.
 	feedback *fb
+	// dossiers serves the dossiers' API, when configured.
+	dossiers *dsr
 }
 
 // New returns the API handler. It fails if Engine, Store or Hub is
@@ -335,6 +346,7 @@ func (s *Server) routes() {
 	s.open311ClientRoutes()
 	s.citizenRoutes()
 	s.feedbackRoutes()
+	s.dossierRoutes()
 	s.printJobRoutes()
 	s.stationRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {

@@ -235,10 +235,12 @@ func checkResult(s string) (string, error) {
 	return s, checkText("the result", s, true, MaxNote, true, "invalid_result")
 }
 
-// pickup checks the pickup ticket a kiosk gives.
+// pickup checks the pickup ticket a kiosk gives. The kiosk claims the
+// pickup with the id of the ticket it is about to issue (docs/dossier.md,
+// "Pickup"): the number is not known yet, and may be empty.
 func pickup(p *Pickup, now time.Time) (*Pickup, error) {
-	if p == nil || strings.TrimSpace(p.Ticket) == "" || strings.TrimSpace(p.Number) == "" {
-		return nil, queue.NewError(queue.KindInvalid, "invalid_pickup", "a pickup needs its ticket's id and number")
+	if p == nil || strings.TrimSpace(p.Ticket) == "" {
+		return nil, queue.NewError(queue.KindInvalid, "invalid_pickup", "a pickup needs its ticket's id")
 	}
 	out := *p
 	if out.At.IsZero() {
