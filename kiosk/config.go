@@ -46,6 +46,9 @@ type Config struct {
 	// StaffPIN opens the staff menu (five quick taps on the office name);
 	// empty disables it.
 	StaffPIN string `json:"staff_pin"`
+	// NoDossiers hides "Nhận kết quả / Tra cứu hồ sơ" (an office that
+	// receives no dossiers).
+	NoDossiers bool `json:"no_dossiers"`
 	// Colour is the office's colour, "#rrggbb".
 	Colour string `json:"colour"`
 	// Windowed runs in a window of Size ("1366x768") instead of full

@@ -110,7 +110,7 @@ func run(args []string) error {
 		KioskName: c.KioskName, Language: lang, ServicesPerPage: c.ServicesPerPage,
 		ResultTimeout: c.ResultTimeout.Duration, IdleTimeout: c.IdleTimeout.Duration,
 		RefreshEvery: c.RefreshEvery.Duration, RetryEvery: c.RetryEvery.Duration,
-		StaffPIN: c.StaffPIN, ShowCursor: c.ShowCursor,
+		StaffPIN: c.StaffPIN, ShowCursor: c.ShowCursor, NoDossiers: c.NoDossiers,
 	}, deps)
 
 	w := a.NewWindow("Lượt — Kiosk")

@@ -62,6 +62,19 @@ func demoView() boardstate.View {
 	}
 }
 
+// readyDossiers are the demo's dossiers ready for pickup: more than the
+// 1280×720 board has room for, one shown without a name.
+func readyDossiers() []boardstate.Dossier {
+	return []boardstate.Dossier{
+		{Code: "TP-261127-0004", Name: "Nguyễn V. A."},
+		{Code: "TP-261126-0011", Name: "Trần T. B."},
+		{Code: "TP-261126-0002", Name: "Lê Hoàng N. T."},
+		{Code: "TP-261125-0017"},
+		{Code: "TP-261124-0009", Name: "Phạm M."},
+		{Code: "TP-261120-0003", Name: "Võ T. K. L."},
+	}
+}
+
 // fixedNow is 09:41:30 on the demo day, in the office's timezone.
 func fixedNow() time.Time { return calledAt.Add(30 * time.Second) }
 
@@ -84,17 +97,24 @@ func TestGolden(t *testing.T) {
 		w, h      float32
 		english   bool
 		connected bool
+		dossiers  bool // with the panel of dossiers ready for pickup
 	}{
-		{"board-1920x1080", 1920, 1080, true, true},
-		{"board-1920x1080-disconnected", 1920, 1080, true, false},
-		{"board-1280x720-disconnected", 1280, 720, true, false},
-		{"board-1280x720-vi", 1280, 720, false, true},
-		{"board-1080x1920-disconnected", 1080, 1920, true, false},
+		{"board-1920x1080", 1920, 1080, true, true, false},
+		{"board-1920x1080-disconnected", 1920, 1080, true, false, false},
+		{"board-1280x720-disconnected", 1280, 720, true, false, false},
+		{"board-1280x720-vi", 1280, 720, false, true, false},
+		{"board-1080x1920-disconnected", 1080, 1920, true, false, false},
+		{"board-1920x1080-dossiers", 1920, 1080, true, true, true},
+		{"board-1280x720-dossiers-vi", 1280, 720, false, true, true},
+		{"board-1080x1920-dossiers", 1080, 1920, true, true, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			v := demoView()
 			v.Connected = c.connected
+			if c.dossiers {
+				v.Dossiers = readyDossiers()
+			}
 			b := New(v, Options{English: c.english, Now: fixedNow})
 			win := window(t, b, c.w, c.h)
 			img := win.Canvas().Capture()
@@ -247,6 +267,7 @@ func colourSnapshot(r *renderer) []color.Color {
 // of making new ones.
 func TestObjectsBounded(t *testing.T) {
 	v := demoView()
+	v.Dossiers = readyDossiers()
 	b := New(v, Options{English: true, Now: fixedNow})
 	window(t, b, 1920, 1080)
 	first := len(b.r.Objects())
@@ -259,11 +280,47 @@ func TestObjectsBounded(t *testing.T) {
 		next.Connected = i%7 != 0
 		next.Counters = next.Counters[:1+i%4]
 		next.Waiting[i%8].Count = i
+		next.Dossiers = readyDossiers()[:i%7]
 		b.Update(next)
 		b.Tick()
 	}
 	if n := len(b.r.Objects()); n != first {
 		t.Errorf("objects grew from %d to %d over 2000 updates", first, n)
+	}
+}
+
+// TestDossiersPanel: the panel of dossiers ready for pickup shows while
+// there are any, codes and names, and goes when the list is empty.
+func TestDossiersPanel(t *testing.T) {
+	v := demoView()
+	b := New(v, Options{English: true, Now: fixedNow})
+	window(t, b, 1920, 1080)
+	r := b.r
+	if r.dossiersBox.mid.Visible() || r.dossiersTitle.Visible() {
+		t.Fatal("the dossiers' panel shows with no dossier ready")
+	}
+	recentW := r.recentBox.mid.Size().Width
+	v.Dossiers = readyDossiers()[:2]
+	b.Update(v)
+	if !r.dossiersBox.mid.Visible() || r.dossiersTitle.Text != "Hồ sơ đã có kết quả" {
+		t.Fatalf("with two dossiers: panel visible %v, title %q", r.dossiersBox.mid.Visible(), r.dossiersTitle.Text)
+	}
+	if w := r.recentBox.mid.Size().Width; w >= recentW {
+		t.Errorf("the recent calls keep their width %v beside the dossiers", w)
+	}
+	for i, want := range [][2]string{{"TP-261127-0004", "Nguyễn V. A."}, {"TP-261126-0011", "Trần T. B."}} {
+		w := r.dossierRows[i]
+		if w.a.Text != want[0] || w.b.Text != want[1] || !w.a.Visible() || !w.b.Visible() {
+			t.Errorf("row %d: %q %q (visible %v %v), want %q", i, w.a.Text, w.b.Text, w.a.Visible(), w.b.Visible(), want)
+		}
+	}
+	v.Dossiers = nil
+	b.Update(v)
+	if r.dossiersBox.mid.Visible() || r.dossiersTitle.Visible() || r.dossierRows[0].a.Visible() {
+		t.Error("the dossiers' panel stays after the list emptied")
+	}
+	if w := r.recentBox.mid.Size().Width; w != recentW {
+		t.Errorf("the recent calls' panel is %v wide again, want %v", w, recentW)
 	}
 }
 

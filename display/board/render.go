@@ -20,6 +20,7 @@ type renderer struct {
 
 	banner, tickerBar                             *canvas.Rectangle
 	latestBox, recentBox, countersBox, waitingBox *panel
+	dossiersBox                                   *panel
 
 	officeVI, officeEN, dateVI, dateEN, clockT *canvas.Text
 	bannerVI, bannerEN                         *canvas.Text
@@ -29,10 +30,11 @@ type renderer struct {
 	countersTitle, countersTitleEN             *canvas.Text
 	recentTitle, recentTitleEN                 *canvas.Text
 	waitingTitle, waitingTitleEN               *canvas.Text
+	dossiersTitle, dossiersTitleEN             *canvas.Text
 	countersEmpty, recentEmpty                 *canvas.Text
 	tickerT                                    *canvas.Text
 
-	counterRows, recentRows, waitingRows []*row
+	counterRows, recentRows, waitingRows, dossierRows []*row
 }
 
 // row is one line of a list: up to three texts.
@@ -49,6 +51,7 @@ func newRenderer(b *Board) *renderer {
 	r.recentBox = r.panel(colPanel)
 	r.countersBox = r.panel(colPanel)
 	r.waitingBox = r.panel(colPanel)
+	r.dossiersBox = r.panel(colPanel)
 	r.tickerBar = rect(colTicker)
 	r.officeVI, r.officeEN = r.text(colText, true), r.text(colSecond, false)
 	r.dateVI, r.dateEN, r.clockT = r.text(colText, false), r.text(colSecond, false), r.text(colText, true)
@@ -58,6 +61,7 @@ func newRenderer(b *Board) *renderer {
 	r.countersTitle, r.countersTitleEN = r.text(colText, true), r.text(colSecond, false)
 	r.recentTitle, r.recentTitleEN = r.text(colText, true), r.text(colSecond, false)
 	r.waitingTitle, r.waitingTitleEN = r.text(colText, true), r.text(colSecond, false)
+	r.dossiersTitle, r.dossiersTitleEN = r.text(colText, true), r.text(colSecond, false)
 	r.countersEmpty, r.recentEmpty = r.text(colSecond, false), r.text(colSecond, false)
 	r.tickerT = r.text(colText, false)
 	// The banner is drawn last, over everything (newRow keeps it last).
@@ -113,6 +117,17 @@ func (p *panel) place(x, y, w, h float32) {
 			cy = y + h - 2*rad
 		}
 		place(c, cx, cy, 2*rad, 2*rad)
+	}
+}
+
+// show shows or hides the panel.
+func (p *panel) show(on bool) {
+	for _, o := range append([]*canvas.Rectangle{p.top, p.mid, p.bottom}, p.corners[:]...) {
+		if on {
+			o.Show()
+		} else {
+			o.Hide()
+		}
 	}
 }
 
@@ -356,6 +371,20 @@ func (r *renderer) layout() {
 		ch := min(max(need, (mh-pad)*0.3), (mh-pad)*0.55)
 		counters = box{mx + lw + pad, my, rw, ch}
 		waiting = box{mx + lw + pad, my + ch + pad, rw, mh - pad - ch}
+	}
+	// The dossiers ready for pickup take the right part of the recent
+	// calls' panel while there are any.
+	if len(v.Dossiers) > 0 {
+		rw := (recent.w - pad) * 0.55
+		dossiers := box{recent.x + rw + pad, recent.y, recent.w - pad - rw, recent.h}
+		recent.w = rw
+		r.layoutDossiers(dossiers, u)
+	} else {
+		r.dossiersBox.show(false)
+		hide(r.dossiersTitle, r.dossiersTitleEN)
+		for _, w := range r.dossierRows {
+			hide(w.a, w.b, w.c)
+		}
 	}
 	r.layoutLatest(latest, u)
 	r.layoutCounters(counters, u)
@@ -695,5 +724,45 @@ func (r *renderer) layoutWaiting(b box, u float32) {
 			w.a.Move(fyne.NewPos(cx, cy+(rowH-vm.Height)/2))
 			hide(w.b)
 		}
+	}
+}
+
+// layoutDossiers lists the dossiers ready for pickup, newest first: the
+// code, and the masked name when the office shows names. What does not fit
+// is left out (the newest stay).
+func (r *renderer) layoutDossiers(b box, u float32) {
+	r.dossiersBox.place(b.x, b.y, b.w, b.h)
+	r.dossiersBox.show(true)
+	v := &r.b.view
+	y := r.title(b, r.dossiersTitle, r.dossiersTitleEN, "dossiersTitle", u)
+	pad := 20 * u
+	n := len(v.Dossiers)
+	r.grow(&r.dossierRows, n, [3]color.Color{colNumber, colSecond, colText}, [3]bool{true, false, false})
+	avail := b.y + b.h - y - pad*0.5
+	rowH := min(64*u, max(48*u, avail/float32(n)))
+	for i, d := range v.Dossiers {
+		w := r.dossierRows[i]
+		cy := y + float32(i)*rowH
+		if cy+rowH > b.y+b.h-pad*0.25 {
+			hide(w.a, w.b, w.c)
+			continue
+		}
+		ts := rowH * 0.55
+		cm := put(w.a, d.Code, ts, ts*0.6, b.x+pad, cy, b.w-2*pad)
+		w.a.Move(fyne.NewPos(b.x+pad, cy+(rowH-cm.Height)/2))
+		hide(w.c)
+		nx := b.x + pad + cm.Width + 16*u
+		if d.Name == "" || b.x+b.w-pad-nx < 60*u {
+			hide(w.b)
+			continue
+		}
+		// A smaller name rather than a cut one: fit's one scaling step
+		// may leave it a little too wide.
+		size := ts * 0.8
+		for size > ts*0.5 && fyne.MeasureText(d.Name, size, w.b.TextStyle).Width > b.x+b.w-pad-nx {
+			size *= 0.95
+		}
+		nm := put(w.b, d.Name, size, ts*0.5, nx, cy, b.x+b.w-pad-nx)
+		w.b.Move(fyne.NewPos(b.x+b.w-pad-nm.Width, cy+(rowH-nm.Height)/2))
 	}
 }

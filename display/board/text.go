@@ -22,6 +22,7 @@ var texts = map[string][2]string{
 	"paused":        {"Tạm nghỉ", "Paused"},
 	"recentTitle":   {"Vừa gọi", "Recently called"},
 	"waitingTitle":  {"Số người đang chờ", "People waiting"},
+	"dossiersTitle": {"Hồ sơ đã có kết quả", "Ready"},
 }
 
 // Languages of a sentence in texts.

@@ -74,6 +74,11 @@ type Model struct {
 	haveState                        bool
 	latestSeq                        int64 // seq of the event that made the latest call
 
+	// dossiers are the dossiers ready for pickup, newest first, as the
+	// server last listed them; dossiersOff when the office hides the panel.
+	dossiers    []client.ReadyDossier
+	dossiersOff bool
+
 	version int64 // counts changes, so that a screen can say which view it drew
 
 	connected     bool
@@ -133,6 +138,15 @@ func (m *Model) sortCounters() {
 func fromClient(t client.Ticket) Ticket {
 	return Ticket{ID: t.ID, Number: t.Number, Service: t.Service, Status: t.Status, Counter: t.Counter,
 		CounterNumber: t.CounterNumber, CalledAt: t.CalledAt, Recalls: t.Recalls}
+}
+
+// SetReadyDossiers replaces the list of dossiers ready for pickup with
+// the server's (client.ReadyDossierList): the board's panel "Hồ sơ đã có
+// kết quả", hidden when r.Off or empty.
+func (m *Model) SetReadyDossiers(r *client.ReadyDossiers) {
+	m.version++
+	m.dossiersOff = r.Off
+	m.dossiers = slices.Clone(r.Dossiers)
 }
 
 // SetConnected records whether the event stream is up; err says why not.
@@ -197,6 +211,14 @@ func (m *Model) Apply(e client.Event) ([]announce.Call, error) {
 		if d.State == "closed" {
 			k.Current = nil
 		}
+	case e.Type == client.EventDossiersReady:
+		var d client.ReadyDossiers
+		if err := json.Unmarshal(e.Data, &d); err != nil {
+			return nil, fmt.Errorf("event %d (%s): %w", e.Seq, e.Type, err)
+		}
+		// The event carries the whole list; whether the office shows it
+		// is the fetched list's to say.
+		m.dossiers = d.Dossiers
 	case e.Type == "day.rolled":
 		var d struct {
 			To string `json:"to"`

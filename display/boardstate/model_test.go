@@ -427,3 +427,51 @@ func TestModelIgnoresPrintJobs(t *testing.T) {
 	}
 	check(t, m, o, "after a print job")
 }
+
+// TestModelReadyDossiers: the panel "Hồ sơ đã có kết quả" is the list
+// fetched at start, replaced whole by each dossiers.ready event (the
+// server's own, through State.Note), untouched by a snapshot, and empty
+// while the office hides it.
+func TestModelReadyDossiers(t *testing.T) {
+	o := newOffice(t)
+	m := New(Filter{}, 8)
+	m.SetOffice(o.clientOffice())
+	apply(t, m, []client.Event{o.snapshot()})
+	if v := m.View(); v.Dossiers == nil || len(v.Dossiers) != 0 {
+		t.Fatalf("before any list: %#v, want an empty list", v.Dossiers)
+	}
+	at := o.now.Add(-time.Hour)
+	m.SetReadyDossiers(&client.ReadyDossiers{Dossiers: []client.ReadyDossier{
+		{Code: "TP-261126-0002", Name: "Trần T. B.", At: at}, {Code: "TP-261125-0007", At: at},
+	}})
+	want := []Dossier{{Code: "TP-261126-0002", Name: "Trần T. B."}, {Code: "TP-261125-0007"}}
+	if v := m.View(); !reflect.DeepEqual(v.Dossiers, want) {
+		t.Fatalf("fetched: %+v, want %+v", v.Dossiers, want)
+	}
+	note := func(ds ...queue.ReadyDossier) {
+		t.Helper()
+		apply(t, m, o.must(o.do(o.state.Note(o.now, queue.EventDossiersReady, queue.DossiersReadyData{Dossiers: ds}), nil)))
+	}
+	note(queue.ReadyDossier{Code: "TP-261127-0001", Name: "Nguyễn V. A.", At: o.now}, queue.ReadyDossier{Code: "TP-261126-0002", Name: "Trần T. B.", At: at})
+	want = []Dossier{{Code: "TP-261127-0001", Name: "Nguyễn V. A."}, {Code: "TP-261126-0002", Name: "Trần T. B."}}
+	if v := m.View(); !reflect.DeepEqual(v.Dossiers, want) || v.Seq != o.state.Seq {
+		t.Fatalf("after dossiers.ready: %+v at seq %d, want %+v at %d", v.Dossiers, v.Seq, want, o.state.Seq)
+	}
+	apply(t, m, []client.Event{o.snapshot()})
+	if v := m.View(); !reflect.DeepEqual(v.Dossiers, want) {
+		t.Errorf("a snapshot changed the list: %+v", v.Dossiers)
+	}
+	note()
+	if v := m.View(); len(v.Dossiers) != 0 {
+		t.Errorf("after an empty dossiers.ready: %+v", v.Dossiers)
+	}
+	note(queue.ReadyDossier{Code: "TP-261127-0001", At: o.now})
+	m.SetReadyDossiers(&client.ReadyDossiers{Off: true, Dossiers: []client.ReadyDossier{}})
+	note(queue.ReadyDossier{Code: "TP-261127-0003", At: o.now})
+	if v := m.View(); len(v.Dossiers) != 0 {
+		t.Errorf("the office hides the panel, the board shows %+v", v.Dossiers)
+	}
+	if _, err := m.Apply(client.Event{Seq: o.state.Seq + 1, Type: client.EventDossiersReady, Data: json.RawMessage(`{"dossiers":7}`)}); err == nil {
+		t.Error("dossiers.ready with bad data: no error")
+	}
+}

@@ -35,6 +35,17 @@ type View struct {
 	Recent    []Call    `json:"recent"`
 	Waiting   []Waiting `json:"waiting"`
 	Ticker    string    `json:"ticker,omitempty"`
+	// Dossiers are the dossiers whose result waits for pickup, newest
+	// first (the panel "Hồ sơ đã có kết quả"); empty when there are none
+	// or the office hides the panel.
+	Dossiers []Dossier `json:"dossiers"`
+}
+
+// Dossier is a dossier ready for pickup: its code and, when the office
+// shows them, the applicant's masked name.
+type Dossier struct {
+	Code string `json:"code"`
+	Name string `json:"name,omitempty"`
 }
 
 // Call is a called ticket as the board shows it.
@@ -77,7 +88,12 @@ func (m *Model) View() View {
 		Office: m.officeID, Name: m.name, NameEN: m.nameEN, Timezone: m.timezone, Day: m.day, Seq: m.seq, Version: m.version,
 		Ready: m.haveState, Connected: m.connected, DownSince: m.downSince, LastError: m.lastErr,
 		Reconnects: m.reconnects, Ticker: m.ticker,
-		Counters: []Counter{}, Recent: []Call{}, Waiting: []Waiting{},
+		Counters: []Counter{}, Recent: []Call{}, Waiting: []Waiting{}, Dossiers: []Dossier{},
+	}
+	if !m.dossiersOff {
+		for _, d := range m.dossiers {
+			v.Dossiers = append(v.Dossiers, Dossier{Code: d.Code, Name: d.Name})
+		}
 	}
 	for _, t := range m.recent {
 		if !m.showsTicket(t) {

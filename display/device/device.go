@@ -170,8 +170,10 @@ func (d *Device) askOffice() {
 }
 
 // officeLoop fetches the office's configuration (names, services,
-// counters, ticker) when asked: at start, after each reconnection and on
-// config.changed. A failure is retried with a growing pause.
+// counters, ticker) and the dossiers ready for pickup when asked: at
+// start, after each reconnection and on config.changed (the stream's
+// dossiers.ready events keep the list between). A failure is retried
+// with a growing pause.
 func (d *Device) officeLoop(ctx context.Context) {
 	pause := time.Second
 	for {
@@ -181,12 +183,8 @@ func (d *Device) officeLoop(ctx context.Context) {
 		case <-d.refetch:
 		}
 		for {
-			o, err := d.client.Office(ctx, d.cfg.Office)
+			err := d.fetchOffice(ctx)
 			if err == nil {
-				d.mu.Lock()
-				d.model.SetOffice(o)
-				d.mu.Unlock()
-				d.publish()
 				pause = time.Second
 				break
 			}
@@ -202,6 +200,32 @@ func (d *Device) officeLoop(ctx context.Context) {
 			pause = min(2*pause, 30*time.Second)
 		}
 	}
+}
+
+// fetchOffice reads the office and its ready dossiers into the model and
+// shows the result. A server without dossiers (404) lists none.
+func (d *Device) fetchOffice(ctx context.Context) error {
+	o, err := d.client.Office(ctx, d.cfg.Office)
+	if err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.model.SetOffice(o)
+	d.mu.Unlock()
+	d.publish()
+	r, err := d.client.ReadyDossierList(ctx, d.cfg.Office)
+	var ce *client.Error
+	if errors.As(err, &ce) && ce.Status == http.StatusNotFound && ce.Code != client.CodeUnknownOffice {
+		r, err = &client.ReadyDossiers{}, nil
+	}
+	if err != nil {
+		return fmt.Errorf("dossiers ready for pickup: %w", err)
+	}
+	d.mu.Lock()
+	d.model.SetReadyDossiers(r)
+	d.mu.Unlock()
+	d.publish()
+	return nil
 }
 
 // handler receives the event stream.

@@ -33,6 +33,10 @@ type fakeServer struct {
 	conns  []*websocket.Conn
 	sinces []string
 	newEv  chan struct{}
+	// ready is the list GET …/dossiers/ready answers (404 when nil);
+	// readyGets counts those requests.
+	ready     []map[string]any
+	readyGets int
 }
 
 func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -44,6 +48,15 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"counters": []map[string]any{{"id": "q3", "number": 3, "name": "Quầy 3", "services": []string{"chung-thuc"}}},
 			"ticker":   "Xin chào",
 		})
+	case "/api/v1/offices/demo/dossiers/ready":
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.readyGets++
+		if f.ready == nil {
+			http.NotFound(w, r)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"dossiers": f.ready})
 	case "/api/v1/offices/demo/events":
 		up := websocket.Upgrader{}
 		c, err := up.Upgrade(w, r, nil)
@@ -100,6 +113,21 @@ func (f *fakeServer) call(number string, at time.Time) {
 		"ticket": map[string]any{"id": "t" + number, "number": number, "service": "chung-thuc", "status": "called",
 			"counter": "q3", "counter_number": 3, "called_at": at, "issued_at": at.Add(-time.Minute)},
 	}})
+	close(f.newEv)
+	f.newEv = make(chan struct{})
+}
+
+// readyEvent records a dossiers.ready event with the list codes and
+// makes it the list the server answers.
+func (f *fakeServer) readyEvent(codes ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ready = []map[string]any{}
+	for _, c := range codes {
+		f.ready = append(f.ready, map[string]any{"code": c, "name": "Nguyễn V. A.", "at": time.Now()})
+	}
+	f.events = append(f.events, map[string]any{"seq": len(f.events) + 1, "type": "dossiers.ready", "at": time.Now(),
+		"data": map[string]any{"dossiers": f.ready}})
 	close(f.newEv)
 	f.newEv = make(chan struct{})
 }
@@ -230,6 +258,54 @@ func TestDeviceFollowsAndResumes(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Error("Run did not return after its context ended")
 	}
+}
+
+// TestDeviceReadyDossiers: the board fetches the dossiers ready for
+// pickup at start and after each reconnection, and takes each
+// dossiers.ready event's list in place of its own.
+func TestDeviceReadyDossiers(t *testing.T) {
+	f := &fakeServer{t: t, newEv: make(chan struct{}),
+		ready: []map[string]any{{"code": "TP-261126-0002", "name": "Trần T. B.", "at": time.Now()}}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	defer f.drop()
+	cfg := Defaults()
+	cfg.Server, cfg.Announce = srv.URL, false
+	d, err := New(cfg, Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	codes := func() string {
+		var out []string
+		for _, x := range d.View().Dossiers {
+			out = append(out, x.Code+" "+x.Name)
+		}
+		return strings.Join(out, ", ")
+	}
+	waitFor(t, "the fetched list", func() bool { return codes() == "TP-261126-0002 Trần T. B." })
+	f.readyEvent("TP-261127-0001", "TP-261126-0002")
+	waitFor(t, "the event's list", func() bool {
+		return codes() == "TP-261127-0001 Nguyễn V. A., TP-261126-0002 Nguyễn V. A."
+	})
+	f.mu.Lock()
+	gets := f.readyGets
+	f.ready = []map[string]any{{"code": "TP-261127-0009", "at": time.Now()}} // changed while the board was away
+	f.mu.Unlock()
+	f.drop()
+	waitFor(t, "the list fetched again after the reconnection", func() bool { return codes() == "TP-261127-0009 " })
+	f.mu.Lock()
+	if f.readyGets <= gets {
+		t.Errorf("%d fetches of the list after a reconnection, want more than %d", f.readyGets, gets)
+	}
+	// A server without dossiers answers 404: an empty panel.
+	f.ready = nil
+	f.mu.Unlock()
+	f.drop()
+	waitFor(t, "the empty list", func() bool { return d.View().Connected && codes() == "" })
 }
 
 func TestParseConfig(t *testing.T) {

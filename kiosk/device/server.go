@@ -76,6 +76,23 @@ func (s *Server) CheckIn(ctx context.Context, code, key string) (*ui.Ticket, err
 	return ticket(t), nil
 }
 
+// PickupDossier asks for a pickup ticket of a dossier (client.PickupDossier):
+// the ticket when the result is ready, the status only when it is not. A
+// 404 is an unknown dossier to the citizen, whatever the server's code.
+func (s *Server) PickupDossier(ctx context.Context, code, token, key string) (*ui.Pickup, error) {
+	p, err := s.C.PickupDossier(ctx, s.OfficeID, code, token, key)
+	if err != nil {
+		return nil, refusalAs(err, client.CodeUnknownDossier)
+	}
+	d := p.Dossier
+	out := &ui.Pickup{Dossier: ui.DossierStatus{Code: d.Code, Procedure: d.Procedure, ProcedureEN: d.ProcedureEN,
+		Status: d.Status, DueAt: d.DueAt, Late: d.Late, NewDue: d.NewDue, Supplement: d.Supplement}}
+	if p.Ticket != nil {
+		out.Ticket = ticket(p.Ticket)
+	}
+	return out, nil
+}
+
 // ReportStatus sends a device.status report.
 func (s *Server) ReportStatus(ctx context.Context, status, message string) error {
 	return s.C.ReportStatus(ctx, status, message)
@@ -93,8 +110,13 @@ func ticket(t *client.Ticket) *ui.Ticket {
 
 // refusal turns the server's "no" into a *ui.Refusal with the server's
 // code; errors that mean the server cannot serve (network, 5xx other than
-// "office closed") are returned as they are.
-func refusal(err error) error {
+// "office closed") are returned as they are. A 404 of anything but the
+// office is an unknown booking.
+func refusal(err error) error { return refusalAs(err, client.CodeUnknownBooking) }
+
+// refusalAs is refusal with notFound the code of a 404 (a booking's, a
+// dossier's).
+func refusalAs(err error, notFound string) error {
 	var e *client.Error
 	if !errors.As(err, &e) {
 		return err
@@ -109,7 +131,7 @@ func refusal(err error) error {
 		r.Denied = true
 	case e.Status == http.StatusNotFound && e.Code != client.CodeUnknownOffice:
 		// A code the server does not know, whatever the 404 says.
-		r.Code = client.CodeUnknownBooking
+		r.Code = notFound
 	}
 	return r
 }

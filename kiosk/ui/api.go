@@ -18,6 +18,12 @@ type Server interface {
 	Issue(ctx context.Context, service string, priority Priority, key string) (*Ticket, error)
 	// CheckIn turns a booking code into a ticket (key as for Issue).
 	CheckIn(ctx context.Context, code, key string) (*Ticket, error)
+	// PickupDossier asks for a pickup ticket of a dossier, by its code and
+	// the token of the receipt's QR ("" when typed; key as for Issue). The
+	// answer has a ticket when the result is ready, otherwise only the
+	// status; refusals (unknown dossier, pickup ticket already given,
+	// result already returned) are *Refusal values with client's codes.
+	PickupDossier(ctx context.Context, code, token, key string) (*Pickup, error)
 	// ReportStatus tells staff about the kiosk's condition (a device.status
 	// event): status is a short code ("paper-end", "ok"), message words.
 	ReportStatus(ctx context.Context, status, message string) error
@@ -102,6 +108,32 @@ type Ticket struct {
 	Expected    time.Time
 	TrackURL    string
 	Issued      time.Time
+	// Dossier is the code of the dossier whose result this ticket picks
+	// up ("" for other tickets).
+	Dossier string
+}
+
+// DossierStatus is what the kiosk may say of a dossier (never the
+// applicant): its procedure, status and due date.
+type DossierStatus struct {
+	Code                   string
+	Procedure, ProcedureEN string
+	// Status is one of the ten statuses of docs/dossier.md ("processing").
+	Status string
+	DueAt  time.Time
+	// Late is true when the due date passed unmet; NewDue is the date the
+	// office's apology gives instead (zero when none).
+	Late   bool
+	NewDue time.Time
+	// Supplement is what the office asked the applicant to bring.
+	Supplement string
+}
+
+// Pickup is the server's answer for a dossier: a pickup ticket when the
+// result is ready, otherwise the status only (Ticket nil).
+type Pickup struct {
+	Dossier DossierStatus
+	Ticket  *Ticket
 }
 
 // Printer prints tickets. Errors are *PrinterFault values.

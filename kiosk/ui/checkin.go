@@ -32,6 +32,11 @@ func (k *Kiosk) scanned(raw string) {
 		return
 	}
 	k.touch()
+	if code, token, ok := client.ScannedDossier(raw); ok && !k.cfg.NoDossiers {
+		k.screen, k.code, k.token, k.dossier = ScreenDossier, code, token, nil
+		k.submitDossier()
+		return
+	}
 	code, ok := client.ScannedBookingCode(raw)
 	k.screen = ScreenCheckIn
 	if !ok {

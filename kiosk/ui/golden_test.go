@@ -56,6 +56,30 @@ func (s *stubServer) CheckIn(_ context.Context, code, _ string) (*ui.Ticket, err
 	return nil, &ui.Refusal{Code: client.CodeTooEarly, ComeBackAt: at}
 }
 
+// The golden dossiers: one ready (a pickup ticket), one late with an
+// apology (its status), one whose pickup ticket was given already.
+const (
+	readyDossier  = "TP-261120-0003"
+	lateDossier   = "TP-261113-0012"
+	issuedDossier = "TP-261119-0001"
+)
+
+func (s *stubServer) PickupDossier(_ context.Context, code, _, _ string) (*ui.Pickup, error) {
+	loc := kiosktest.Start.Location()
+	switch code {
+	case readyDossier:
+		return &ui.Pickup{Dossier: ui.DossierStatus{Code: code, Procedure: "Đăng ký khai sinh", ProcedureEN: "Birth registration", Status: "completed"},
+			Ticket: &ui.Ticket{ID: "t2", Number: "R004", Service: "tra-ket-qua", ServiceName: "Nhận kết quả hồ sơ", ServiceNameEN: "Collect the result of an application",
+				Ahead: 1, ETA: 3 * time.Minute, TrackURL: "https://luot.example.gov.vn/t/01JPICK?token=Qw3rTy", Issued: kiosktest.Start}}, nil
+	case lateDossier:
+		return &ui.Pickup{Dossier: ui.DossierStatus{Code: code, Procedure: "Cấp giấy phép xây dựng nhà ở riêng lẻ", ProcedureEN: "Building permit for a detached house",
+			Status: "processing", DueAt: time.Date(2026, 11, 27, 0, 0, 0, 0, loc), Late: true, NewDue: time.Date(2026, 12, 3, 0, 0, 0, 0, loc)}}, nil
+	case issuedDossier:
+		return nil, &ui.Refusal{Code: client.CodePickupIssued}
+	}
+	return nil, &ui.Refusal{Code: client.CodeUnknownDossier}
+}
+
 func (s *stubServer) ReportStatus(context.Context, string, string) error { return nil }
 
 // TestGoldenScreens draws every screen in Vietnamese and in English and
@@ -106,6 +130,30 @@ func TestGoldenScreens(t *testing.T) {
 			h.tap(tr("Xác nhận", "Confirm"))
 			h.until("the answer", func(s ui.State) bool { return !s.Busy && s.Message != "" })
 			h.golden("checkin_" + lang)
+			h.tap(tr("Quay lại", "Back"))
+
+			h.tap(tr("Nhận kết quả / Tra cứu hồ sơ", "Collect a result / Track an application"))
+			h.screen(ui.ScreenDossier)
+			for _, c := range readyDossier {
+				h.tap(string(c))
+			}
+			h.golden("dossier_" + lang)
+			h.tap(tr("Tra cứu", "Look up"))
+			h.until("the pickup ticket", func(s ui.State) bool { return s.Screen == ui.ScreenResult && s.Print == ui.PrintDone })
+			h.nextTicket()
+			h.golden("result-pickup_" + lang)
+			h.tap(tr("Xong", "Done"))
+			h.setLang(lang)
+
+			h.k.Scan("https://luot.example.gov.vn/hs/" + lateDossier + "?k=abc")
+			h.screen(ui.ScreenDossierState)
+			h.golden("dossier-status-late_" + lang)
+			h.tap(tr("Xong", "Done"))
+			h.setLang(lang)
+
+			h.k.Scan(issuedDossier)
+			h.until("the refusal", func(s ui.State) bool { return s.Screen == ui.ScreenDossier && !s.Busy && s.Message != "" })
+			h.golden("dossier-issued_" + lang)
 			h.tap(tr("Quay lại", "Back"))
 
 			h.openStaffAs(lang)

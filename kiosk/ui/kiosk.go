@@ -50,6 +50,10 @@ type Config struct {
 	// after StaffTaps quick taps on the office name; empty disables it.
 	StaffPIN  string
 	StaffTaps int
+	// NoDossiers hides "Nhận kết quả / Tra cứu hồ sơ" from the start
+	// screen (an office that does not receive dossiers); a scanned
+	// dossier QR is then read as a booking code, and refused.
+	NoDossiers bool
 	// ShowCursor keeps the mouse pointer visible (for a desktop trial);
 	// the kiosk hides it by default.
 	ShowCursor bool
@@ -106,6 +110,8 @@ const (
 	ScreenPriority     Screen = "priority"
 	ScreenResult       Screen = "result"
 	ScreenCheckIn      Screen = "checkin"
+	ScreenDossier      Screen = "dossier"        // the dossier code, typed or scanned
+	ScreenDossierState Screen = "dossier-status" // a dossier not ready: its status, no ticket
 	ScreenOutOfService Screen = "out-of-service"
 	ScreenPIN          Screen = "pin"
 	ScreenStaff        Screen = "staff"
@@ -135,7 +141,10 @@ type State struct {
 	Print  PrintState
 	// Fault is the printer fault shown with the ticket.
 	Fault *PrinterFault
-	// Code is the booking code typed so far; Message the line under it,
+	// Dossier is the dossier shown on the dossier-status screen (nil
+	// elsewhere).
+	Dossier *DossierStatus
+	// Code is the booking or dossier code typed so far; Message the line under it,
 	// or the notice of the start screen, or the staff menu's answer.
 	Code, Message string
 	// OutOfService says why the kiosk is out of service ("server",
@@ -170,6 +179,8 @@ type Kiosk struct {
 	fault      *PrinterFault
 	lastJob    *PrintJob
 	code       string
+	token      string         // the k of a scanned receipt's QR, for code
+	dossier    *DossierStatus // on the dossier-status screen
 	pin        string
 	reported   string
 	refreshing bool
@@ -227,13 +238,17 @@ func (k *Kiosk) Stop() {
 
 // Scan takes a code read by the barcode/QR scanner. It may be called from
 // any goroutine; on any screen but the out-of-service and staff ones it
-// checks the booking in.
+// takes a dossier's QR or code (client.ScannedDossier) to "Nhận kết quả /
+// Tra cứu hồ sơ" and anything else to the booking check-in.
 func (k *Kiosk) Scan(code string) { k.deps.Do(func() { k.scanned(code) }) }
 
 // State returns what the kiosk shows. Call it on the UI goroutine.
 func (k *Kiosk) State() State {
 	s := State{Screen: k.screen, Lang: k.lang, Page: k.page, Pages: k.pages(), Priority: k.priority, Busy: k.busy,
 		Print: k.print, Fault: k.fault, Code: k.code, Message: k.message, OutOfService: k.oos}
+	if k.screen == ScreenDossierState {
+		s.Dossier = k.dossier
+	}
 	if k.screen == ScreenResult {
 		s.Ticket = k.ticket
 	} else {
@@ -352,6 +367,7 @@ func (k *Kiosk) goStart(reset bool) {
 		k.lang, k.page, k.priority, k.code = k.cfg.Language, 0, PriorityNone, ""
 	}
 	k.message, k.ticket, k.fault, k.print, k.pin, k.printLabel = "", nil, nil, PrintNone, "", nil
+	k.dossier, k.token = nil, ""
 	k.screen = ScreenStart
 	if k.oos != "" {
 		k.screen = ScreenOutOfService

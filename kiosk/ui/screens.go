@@ -31,6 +31,10 @@ func (k *Kiosk) show() {
 		body = k.resultScreen()
 	case ScreenCheckIn:
 		body = k.checkInScreen()
+	case ScreenDossier:
+		body = k.dossierScreen()
+	case ScreenDossierState:
+		body = k.dossierStateScreen()
 	case ScreenPIN:
 		body = k.pinScreen()
 	case ScreenStaff:
@@ -130,7 +134,11 @@ func (k *Kiosk) startScreen() fyne.CanvasObject {
 		prio = k.tile(tr(k.lang, "priorityOn", PriorityName(k.priority, k.lang)), tr(k.lang, "priorityOnSub"), TileSelected, theme.SizeNameSubHeadingText, k.openPriority)
 	}
 	appt := k.tile(tr(k.lang, "appointment"), tr(k.lang, "appointmentSub"), TileSecondary, theme.SizeNameSubHeadingText, k.openCheckIn)
-	bottom = append(bottom, container.NewGridWrap(fyne.NewSize(1, 8)), container.New(&rowLayout{height: 136}, prio, appt))
+	row := []fyne.CanvasObject{prio, appt}
+	if !k.cfg.NoDossiers {
+		row = append(row, k.tile(tr(k.lang, "dossier"), tr(k.lang, "dossierSub"), TileSecondary, theme.SizeNameSubHeadingText, k.openDossier))
+	}
+	bottom = append(bottom, container.NewGridWrap(fyne.NewSize(1, 8)), container.New(&rowLayout{height: 136}, row...))
 	top := container.NewVBox(k.heading(tr(k.lang, "choose")), k.notice(k.message, theme.ColorNameError))
 	screen := container.NewBorder(top, container.NewVBox(bottom...), nil, nil, grid)
 	if !k.busy {
@@ -226,6 +234,9 @@ func (k *Kiosk) resultScreen() fyne.CanvasObject {
 	}
 	if svcOther != "" {
 		info = append(info, text(svcOther, theme.SizeNameText, theme.ColorNameDisabled, false, fyne.TextAlignCenter))
+	}
+	if t.Dossier != "" {
+		info = append(info, text(tr(l, "pickupFor", t.Dossier), theme.SizeNameSubHeadingText, colorAccent, true, fyne.TextAlignCenter))
 	}
 	if t.Priority != PriorityNone {
 		info = append(info, text(tr(l, "priorityOn", PriorityName(t.Priority, l)), theme.SizeNameText, colorAccent, true, fyne.TextAlignCenter))
