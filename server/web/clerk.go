@@ -27,6 +27,9 @@ type clerkData struct {
 	// Texts are the texts the console's script shows, in the page's
 	// language (JSON in the page).
 	Texts map[string]string
+	// Procedures are the dossier catalogue of "Tiếp nhận hồ sơ" (JSON in
+	// the page); nil when the office keeps no dossiers.
+	Procedures []consoleProcedure
 }
 
 // transferTarget is one choice of the transfer list: Value is what the
@@ -82,6 +85,11 @@ func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
 	for _, key := range scriptTexts {
 		d.Texts[key] = tr(key)
 	}
+	if d.Procedures = s.consoleCatalogue(r, se.Office); d.Procedures != nil {
+		for _, key := range consoleDossierTexts {
+			d.Texts[key] = tr(key)
+		}
+	}
 	for i := range v.Office.Services {
 		if sv := &v.Office.Services[i]; v.Office.ServedBy(sv.ID) { // the server refuses a service no counter serves
 			name := serviceName(sv, l)
@@ -94,7 +102,7 @@ func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "clerk", page{
-		Title: "console", CSRF: auth.CSRFToken(tok), Session: se, Scripts: []string{"clerk.js"}, Data: d,
+		Title: "console", CSRF: auth.CSRFToken(tok), Session: se, Scripts: clerkScripts(d), Styles: clerkStyles(d), Data: d,
 	})
 }
 
@@ -118,6 +126,9 @@ type ConsoleTicket struct {
 	Transferred bool           `json:"transferred,omitempty"`
 	Phone       string         `json:"phone,omitempty"`
 	Name        string         `json:"name,omitempty"`
+	// Dossier is the code of the dossier whose result a pickup ticket
+	// collects (the ticket at the clerk's own counter only).
+	Dossier string `json:"dossier,omitempty"`
 }
 
 // ConsoleState is the body of GET /clerk/state.
@@ -208,7 +219,7 @@ func consoleTicket(v *engine.View, t *queue.Ticket, now time.Time, mine bool, la
 		c.EtaSec = e.Seconds()
 	}
 	if mine {
-		c.Phone, c.Name = t.Phone, t.Name
+		c.Phone, c.Name, c.Dossier = t.Phone, t.Name, t.Dossier
 	} else {
 		c.Phone = MaskPhone(t.Phone)
 	}

@@ -67,11 +67,12 @@ func (s *Server) staffRoutes() error {
 	m.HandleFunc("GET /board/voice/sentence", s.boardSentence)
 	m.HandleFunc("GET /board/voice/{clip}", s.voiceClip)
 	s.feedbackRoutes()
+	s.dossierRoutes()
 	return nil
 }
 
 // staffTemplateNames are the pages; each is layout.html plus its file.
-var staffTemplateNames = []string{"login", "clerk", "admin", "reports", "board", "error", "feedback_inbox", "feedback_report", "feedback_stats"}
+var staffTemplateNames = []string{"login", "clerk", "admin", "reports", "board", "error", "feedback_inbox", "feedback_report", "feedback_stats", "dossier_list", "dossier", "dossier_receipt"}
 
 func parseStaffTemplates() (map[string]*template.Template, error) {
 	files, err := fs.Sub(assets.Web, "web/templates/staff")
@@ -126,6 +127,8 @@ type page struct {
 	Scripts []string
 	Styles  []string
 	Data    any
+	// dossierNav is true when the member may open the dossier pages.
+	dossierNav bool
 }
 
 // T translates a text key into the page's language.
@@ -140,6 +143,9 @@ func (p page) T(key string) string {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Lang = lang(r)
 	p.tr = translator(p.Lang)
+	if p.Session != nil && s.cfg.Dossiers != nil && s.cfg.Dossiers.Office == p.Session.Office {
+		p.dossierNav = dossierRole(p.Session) != ""
+	}
 	var buf bytes.Buffer
 	if err := s.staffTpl[name].Execute(&buf, p); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
@@ -257,7 +263,10 @@ type loginData struct {
 func (s *Server) loginPage(dest string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		d := loginData{Next: dest, Admin: dest == "/admin", Reports: dest == "/staff/reports"}
-		if n := r.URL.Query().Get("next"); strings.HasPrefix(n, dest) && !strings.HasPrefix(n, "//") {
+		n := r.URL.Query().Get("next")
+		// The staff login without a counter leads to the feedback reports
+		// or to the dossiers.
+		if (strings.HasPrefix(n, dest) || (d.Reports && strings.HasPrefix(n, "/staff/dossiers"))) && !strings.HasPrefix(n, "//") {
 			d.Next = n
 		}
 		for _, id := range s.cfg.Engine.OfficeIDs() {

@@ -18,6 +18,7 @@ import (
 
 	"luot/assets"
 	"luot/server/auth"
+	"luot/server/dossier"
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/hub"
@@ -78,6 +79,11 @@ type Config struct {
 	// their Content-Security-Policy for images. "" draws the markers on a
 	// plain background.
 	FeedbackTileURL string
+	// Dossiers is the dossier configuration of the office that keeps
+	// dossiers (api.Config.Dossiers's): the console's "Tiếp nhận hồ sơ"
+	// and the pages /staff/dossiers… read it, the dossiers from DB, which
+	// must then keep them too (dossier.Store). nil: no dossier pages.
+	Dossiers *dossier.Config
 }
 
 // Server is the web pages' http.Handler. Make it with New.

@@ -110,6 +110,8 @@
     $("fig-wait").textContent = state.today.avg_wait_minutes.toFixed(1);
     $("fig-service").textContent = state.today.avg_service_minutes.toFixed(1);
     updateButtons();
+    // The console's other parts (dossier_clerk.js) follow the state.
+    root.dispatchEvent(new CustomEvent("console-state", { detail: state }));
   }
   // can says whether an action makes sense in the counter's state: a
   // button that cannot act is disabled rather than answered with an error.
