@@ -126,6 +126,7 @@ var texts = map[string][2]string{
 	"waiting":         {"Đang chờ", "Waiting"},
 	"sound.on":        {"Bật âm thanh", "Enable sound"},
 	"board":           {"Bảng gọi số", "Call board"},
+	"board.ready":     {"Hồ sơ đã có kết quả", "Results ready for pickup"},
 	"board.no.office": {"Không có đơn vị này: kiểm tra địa chỉ của bảng gọi số", "There is no such office: check the board's address"},
 	"disabled":        {"Đã khóa", "Disabled"},
 	"enable":          {"Mở khóa", "Enable"},

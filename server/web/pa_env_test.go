@@ -48,10 +48,19 @@ func newPAStack(t testing.TB, s stack) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	apiCfg, webCfg := s.apiCfg, s.webCfg // the stack's own, kept
 	s.apiCfg = func(c *api.Config) {
+		if apiCfg != nil {
+			apiCfg(c)
+		}
 		c.Feedback, c.PhotoPipeline, c.PhotoDir = fc, photo.NewPipeline(photo.Limits{}, 2, 0), dir
 		c.FeedbackMap = api.FeedbackMap{Center: paCenter, Zoom: 16}
 	}
-	s.webCfg = func(c *Config) { c.Feedback = fc }
+	s.webCfg = func(c *Config) {
+		if webCfg != nil {
+			webCfg(c)
+		}
+		c.Feedback = fc
+	}
 	return newStack(t, s)
 }

@@ -80,9 +80,10 @@ type Config struct {
 	// plain background.
 	FeedbackTileURL string
 	// Dossiers is the dossier configuration of the office that keeps
-	// dossiers (api.Config.Dossiers's): the console's "Tiếp nhận hồ sơ"
-	// and the pages /staff/dossiers… read it, the dossiers from DB, which
-	// must then keep them too (dossier.Store). nil: no dossier pages.
+	// dossiers (api.Config.Dossiers's): the console's "Tiếp nhận hồ sơ",
+	// the pages /staff/dossiers… and the applicant's pages /hs… read it,
+	// the dossiers from DB, which must then keep them too (dossier.Store).
+	// nil: no dossier pages.
 	Dossiers *dossier.Config
 }
 
@@ -101,6 +102,8 @@ type Server struct {
 	paTpl   map[string]*template.Template
 	paCSP   string
 	leaflet bool
+	// hsTpl is the applicant's dossier page (hs.go).
+	hsTpl *template.Template
 }
 
 // New returns the handler of the web pages.
@@ -125,6 +128,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.paRoutes(); err != nil {
+		return nil, err
+	}
+	if err := s.hsRoutes(); err != nil {
 		return nil, err
 	}
 	if err := s.staffRoutes(); err != nil {

@@ -75,7 +75,7 @@
     while (list.scrollHeight > list.clientHeight + 1 && list.lastChild) { list.removeChild(list.lastChild); }
   }
   function fitAll() {
-    ["counters", "recent", "waiting"].forEach(function (id) { fit($(id)); });
+    ["counters", "recent", "waiting", "ready"].forEach(function (id) { fit($(id)); });
     var box = $("ticker-box"), t = $("ticker");
     t.classList.remove("scrolling");
     if (t.scrollWidth > box.clientWidth) {
@@ -121,6 +121,42 @@
     if (first && !moment && s.recent && s.recent.length) {
       setLatest({ number: s.recent[0].number, counter: s.recent[0].counter_number });
     }
+  }
+  // The dossiers whose result waits for pickup ("Hồ sơ đã có kết quả"):
+  // read at each (re)connection, replaced by each dossiers.ready event.
+  // The panel shows only when the office has it on and it lists any.
+  var readyOff = false, lastReady = null;
+  function showReady(r) {
+    lastReady = r;
+    var list = (r && r.dossiers) || [], ul = $("ready");
+    clear(ul);
+    list.forEach(function (d) {
+      var e = li(""), c = document.createElement("span");
+      c.className = "code";
+      c.textContent = d.code;
+      e.appendChild(c);
+      if (d.name) {
+        var n = document.createElement("span");
+        n.className = "who";
+        n.textContent = d.name;
+        e.appendChild(n);
+      }
+      ul.appendChild(e);
+    });
+    var hide = readyOff || list.length === 0;
+    $("ready-box").hidden = hide;
+    $("board-grid").classList.toggle("with-ready", !hide);
+    root.dataset.ready = String(hide ? 0 : list.length);
+    fitAll();
+  }
+  function loadReady() {
+    return fetch("/api/v1/offices/" + encodeURIComponent(office) + "/dossiers/ready", { headers: { "Accept-Language": lang } }).then(function (r) {
+      if (!r.ok) { throw new Error("ready dossiers: " + r.status); }
+      return r.json();
+    }).then(function (j) {
+      readyOff = !!j.off;
+      showReady(j);
+    }).catch(function () {}); // a server without dossiers: no panel
   }
   function setLatest(c) {
     $("latest-number").textContent = c.number;
@@ -268,6 +304,7 @@
         lastSeq = ev.seq;
         root.dataset.seq = lastSeq;
         showSnapshot(ev.data, true);
+        loadReady();
         return;
       }
       if (lastSeq >= 0 && ev.seq <= lastSeq) { return; }
@@ -276,6 +313,7 @@
       root.dataset.seq = lastSeq;
       // A print job for a counter's station shows nothing here.
       if (ev.type === "print.queued") { return; }
+      if (ev.type === "dossiers.ready") { showReady(ev.data); return; }
       if ((ev.type === "ticket.called" || ev.type === "ticket.recalled") && ev.data && ev.data.ticket) {
         var t = ev.data.ticket;
         enqueue({ number: t.number, counter: t.counter_number, at: ev.at || t.called_at, recall: ev.type === "ticket.recalled" });
@@ -310,7 +348,10 @@
   };
   // A new size lays the lists out again from the snapshot (fit may have
   // trimmed rows that now have room).
-  window.addEventListener("resize", refresh);
+  window.addEventListener("resize", function () {
+    refresh();
+    if (lastReady) { showReady(lastReady); }
+  });
   clock();
   setInterval(clock, 1000);
   loadOffice().then(connect);
