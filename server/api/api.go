@@ -349,6 +349,7 @@ func (s *Server) routes() {
 	s.dossierRoutes()
 	s.printJobRoutes()
 	s.stationRoutes()
+	s.dossierIntegRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)
 	}
