@@ -14,8 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/creack/pty"
 
+	"luot/internal/browsertest"
 	"luot/internal/e2etest"
 	"luot/server/client"
 )
@@ -40,8 +42,8 @@ import (
 //     dossier; a second scan gives no second ticket;
 //  7. the clerk calls that ticket, sees the dossier and hands it over
 //     (returned); the board drops it;
-//  8. the applicant's page (the QR link) says returned and takes a
-//     rating, once.
+//  8. the applicant's page (the QR link, in Chromium) says returned and
+//     takes a rating, once.
 //
 // LUOT_SCREENSHOT_DIR, when set, receives dossier-*.png: the printed
 // receipt, the board with the dossier listed, the kiosk's pickup ticket.
@@ -401,10 +403,12 @@ func (j *journey) run() {
 	if !strings.Contains(ticketText, pickup.Number) {
 		t.Errorf("the kiosk's printed ticket does not show %s:\n%s", pickup.Number, ticketText)
 	}
-	var linked staffDossier
-	j.call("GET", "/api/v1/tickets/"+pickup.ID+"/dossier", j.token, nil, &linked, http.StatusOK)
-	if linked.Code != d.Code || linked.Pickup == nil || linked.Pickup.Ticket != pickup.ID {
-		t.Fatalf("the pickup ticket %s is linked to %+v, want %s", pickup.Number, linked, d.Code)
+	var of struct {
+		Dossier staffDossier `json:"dossier"`
+	}
+	j.call("GET", "/api/v1/tickets/"+pickup.ID+"/dossier", j.token, nil, &of, http.StatusOK)
+	if linked := of.Dossier; linked.Code != d.Code || linked.Pickup == nil || linked.Pickup.Ticket != pickup.ID {
+		t.Fatalf("the pickup ticket %s is linked to %+v, want %s", pickup.Number, of.Dossier, d.Code)
 	}
 	// A second scan gives no second ticket.
 	_, err = kiosk.PickupDossier(ctx, "demo", d.Code, k, client.NewIdempotencyKey())
@@ -418,12 +422,14 @@ func (j *journey) run() {
 		t.Fatalf("q3 called %+v, want the pickup ticket %s", called, pickup.Number)
 	}
 	j.act(client.ActionStart)
-	var served staffDossier
-	j.call("GET", "/api/v1/tickets/"+pickup.ID+"/dossier", j.token, nil, &served, http.StatusOK)
+	j.call("GET", "/api/v1/tickets/"+pickup.ID+"/dossier", j.token, nil, &of, http.StatusOK)
+	if of.Dossier.Code != d.Code || of.Dossier.Status != "completed" {
+		t.Fatalf("the clerk serving %s sees %+v, want %s completed", pickup.Number, of.Dossier, d.Code)
+	}
 	var ret struct {
 		Dossier staffDossier `json:"dossier"`
 	}
-	j.call("POST", "/api/v1/dossiers/"+d.Code+"/actions/return", j.token, map[string]any{"version": served.Version}, &ret, http.StatusOK)
+	j.call("POST", "/api/v1/dossiers/"+d.Code+"/actions/return", j.token, map[string]any{"version": of.Dossier.Version}, &ret, http.StatusOK)
 	if ret.Dossier.Status != "returned" {
 		t.Fatalf("after return: status %q", ret.Dossier.Status)
 	}
@@ -434,28 +440,55 @@ func (j *journey) run() {
 	})
 	t.Logf("7. returned at q3; off the board")
 
-	// 8. The applicant's page says returned and takes a rating, once.
-	_, page := j.call("GET", "/hs/"+d.Code+"?k="+k, "", nil, nil, http.StatusOK)
-	if !strings.Contains(string(page), d.Code) || !strings.Contains(strings.ToLower(string(page)), "đã trả kết quả") {
-		t.Errorf("the applicant's page does not say %s was returned:\n%.2000s", d.Code, page)
+	// 8. The applicant's page (Chromium, the receipt's QR link) says
+	// returned and takes a rating, once.
+	bctx := browsertest.New(t, 2*time.Minute)
+	page := j.base + "/hs/" + d.Code + "?k=" + k
+	if err := chromedp.Do(bctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
 	}
+	var status string
+	e2etest.WaitFor(t, 30*time.Second, "the applicant's page to show "+d.Code, func() bool {
+		status, _ = chromedp.Run(bctx, chromedp.Evaluate[string](`(() => { const s = document.querySelector('#dossier:not([hidden]) #d-status'); return s ? s.textContent.trim() : ""; })()`))
+		return status != ""
+	})
+	if status != "Đã trả kết quả" {
+		t.Errorf("the applicant's page says %q, want Đã trả kết quả", status)
+	}
+	if err := chromedp.Do(bctx, chromedp.WaitVisible(`#rating`), chromedp.Click(`#rating label:has(input[value="4"])`),
+		chromedp.SendKeys(`#comment`, "Nhanh, chu đáo"), chromedp.Click(`#rate`), chromedp.WaitVisible(`#rated`)); err != nil {
+		t.Fatalf("rating on the applicant's page: %v", err)
+	}
+	rated, _ := chromedp.Run(bctx, chromedp.Text(`#rated`))
 	var view struct {
 		Dossier struct {
 			Status string `json:"status"`
+			Rating *struct {
+				Score   int    `json:"score"`
+				Comment string `json:"comment"`
+			} `json:"rating"`
 		} `json:"dossier"`
 		CanRate bool `json:"can_rate"`
 	}
 	j.call("POST", "/api/v1/dossiers/"+d.Code+"/lookup", "", map[string]string{"k": k}, &view, http.StatusOK)
-	if view.Dossier.Status != "returned" || !view.CanRate {
-		t.Errorf("the applicant's view: %+v, want returned and can_rate", view)
+	if view.Dossier.Status != "returned" || view.CanRate || view.Dossier.Rating == nil || view.Dossier.Rating.Score != 4 || view.Dossier.Rating.Comment != "Nhanh, chu đáo" {
+		t.Errorf("after the page's rating the applicant's view is %+v (rating %+v), want returned, rated 4 with the comment, no more rating", view, view.Dossier.Rating)
 	}
-	j.call("POST", "/api/v1/dossiers/"+d.Code+"/rating", "", map[string]any{"k": k, "score": 4, "comment": "Nhanh, chu đáo"}, nil, http.StatusOK, http.StatusCreated)
-	_, again := j.call("POST", "/api/v1/dossiers/"+d.Code+"/rating", "", map[string]any{"k": k, "score": 1}, nil, http.StatusConflict)
-	j.call("POST", "/api/v1/dossiers/"+d.Code+"/lookup", "", map[string]string{"k": k}, &view, http.StatusOK)
-	if view.CanRate {
-		t.Errorf("the applicant may still rate after rating: %+v (second rating: %s)", view, again)
+	var e struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
 	}
-	t.Logf("8. the applicant's page says returned; rated once")
+	j.call("POST", "/api/v1/dossiers/"+d.Code+"/rating", "", map[string]any{"k": k, "score": 1}, &e, http.StatusConflict)
+	t.Logf("8. the applicant's page says %q; rated (%q); a second rating: %s", status, rated, e.Error.Code)
+	chromedp.Do(bctx, chromedp.Navigate(page))
+	e2etest.WaitFor(t, 30*time.Second, "the page again", func() bool {
+		v, _ := chromedp.Run(bctx, chromedp.Evaluate[bool](`!document.querySelector('#dossier').hidden`))
+		return v
+	})
+	if b, err := chromedp.Run(bctx, chromedp.FullScreenshot(90)); err == nil {
+		os.WriteFile(filepath.Join(j.shots, "dossier-applicant.png"), b, 0o644)
+	}
 
 	for _, p := range j.procs {
 		if !p.Stop(10 * time.Second) {
