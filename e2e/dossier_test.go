@@ -348,8 +348,9 @@ func (j *journey) run() {
 	// 3. The receipt from the counter's virtual printer.
 	receipt, png := printed(t, j.paper, 1, "the receipt")
 	j.keep(png, "dossier-receipt-station.png")
+	// Due at the end (24:00) of its last working day: that day's date.
 	hcm, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	due := d.DueAt.In(hcm).Format("02/01/2006")
+	due := d.DueAt.Add(-time.Nanosecond).In(hcm).Format("02/01/2006")
 	for _, want := range []string{d.Code, procName, applicant, due, "Nguyễn"} {
 		if !strings.Contains(receipt, want) {
 			t.Errorf("the receipt lacks %q:\n%s", want, receipt)
@@ -490,9 +491,14 @@ func (j *journey) run() {
 		os.WriteFile(filepath.Join(j.shots, "dossier-applicant.png"), b, 0o644)
 	}
 
-	for _, p := range j.procs {
-		if !p.Stop(10 * time.Second) {
-			t.Errorf("a program did not end within 10 s of SIGTERM:\n%s", p.Log())
+	// Every program ends on SIGTERM, the printer's and the server's
+	// clients first; nothing is left.
+	for i := len(j.procs) - 1; i >= 0; i-- {
+		if p := j.procs[i]; !p.Stop(10 * time.Second) {
+			t.Errorf("%s did not end within 10 s of SIGTERM", p.Name)
 		}
+	}
+	if left := processesUsing(j.tmp); len(left) > 0 {
+		t.Errorf("processes left:\n%s", strings.Join(left, "\n"))
 	}
 }
