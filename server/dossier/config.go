@@ -24,11 +24,6 @@ var (
 	clockPattern     = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
 )
 
-// configError is an error of the configuration, code invalid_dossier_config.
-func configError(template string, args ...any) error {
-	return queue.NewError(queue.KindInvalid, "invalid_dossier_config", template, args...)
-}
-
 // Validate checks a configuration and sets its defaults: the cut-off
 // (DefaultCutOff), the board (names masked, DefaultBoardMax dossiers),
 // the clock stops (both true), and the calendar's time zone
@@ -43,10 +38,10 @@ func (c *Config) Validate() error {
 		return queue.NewError(queue.KindInvalid, "invalid_office", "office id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "id", quote(c.Office))
 	}
 	if !prefixPattern.MatchString(c.Prefix) {
-		return configError("the dossier code prefix {prefix} is not valid: use 2 to 10 upper-case letters or digits, such as TP", "prefix", quote(c.Prefix))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "the dossier code prefix {prefix} is not valid: use 2 to 10 upper-case letters or digits, such as TP", "prefix", quote(c.Prefix))
 	}
 	if len(c.Fields) == 0 || len(c.Departments) == 0 || len(c.Procedures) == 0 {
-		return configError("the dossier configuration needs at least one field, one department and one procedure")
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "the dossier configuration needs at least one field, one department and one procedure")
 	}
 	seen := map[string]bool{}
 	for _, f := range c.Fields {
@@ -61,13 +56,13 @@ func (c *Config) Validate() error {
 		}
 	}
 	if len(c.Procedures) > MaxProcedures {
-		return configError("the catalogue has {n} procedures; at most {max} are allowed", "n", len(c.Procedures), "max", MaxProcedures)
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "the catalogue has {n} procedures; at most {max} are allowed", "n", len(c.Procedures), "max", MaxProcedures)
 	}
 	if c.CutOff == "" {
 		c.CutOff = DefaultCutOff
 	}
 	if !clockPattern.MatchString(c.CutOff) {
-		return configError("the cut-off hour {given} is not a time: write HH:MM, such as 15:00", "given", quote(c.CutOff))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "the cut-off hour {given} is not a time: write HH:MM, such as 15:00", "given", quote(c.CutOff))
 	}
 	seen = map[string]bool{}
 	for i := range c.Procedures {
@@ -83,23 +78,23 @@ func (c *Config) Validate() error {
 		c.PaymentStops = &t
 	}
 	if c.PickupService != "" && !queue.ValidID(c.PickupService) {
-		return configError("the pickup service {service} is not a service id: use the id of the office's results service, such as tra-ket-qua", "service", quote(c.PickupService))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "the pickup service {service} is not a service id: use the id of the office's results service, such as tra-ket-qua", "service", quote(c.PickupService))
 	}
 	if !c.PickupPriority.Valid() {
-		return configError("the pickup priority {priority} is unknown: use elderly, disabled, pregnant, merit or leave it empty", "priority", quote(string(c.PickupPriority)))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "the pickup priority {priority} is unknown: use elderly, disabled, pregnant, merit or leave it empty", "priority", quote(string(c.PickupPriority)))
 	}
 	switch c.Board.Names {
 	case "":
 		c.Board.Names = BoardMasked
 	case BoardMasked, BoardNone:
 	default:
-		return configError("the board's names {given} is unknown: use \"masked\" or \"none\"", "given", quote(string(c.Board.Names)))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "the board's names {given} is unknown: use \"masked\" or \"none\"", "given", quote(string(c.Board.Names)))
 	}
 	if c.Board.Max == 0 {
 		c.Board.Max = DefaultBoardMax
 	}
 	if c.Board.Max < 1 || c.Board.Max > MaxBoard {
-		return configError("the board lists 1 to {max} ready dossiers", "max", MaxBoard)
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "the board lists 1 to {max} ready dossiers", "max", MaxBoard)
 	}
 	return c.Calendar.Validate()
 }
@@ -107,10 +102,10 @@ func (c *Config) Validate() error {
 // checkEntry checks the id and names of a field or department.
 func checkEntry(what, id, name, nameEN string, seen map[string]bool) error {
 	if !queue.ValidID(id) {
-		return configError("{what} id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "what", what, "id", quote(id))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "{what} id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "what", what, "id", quote(id))
 	}
 	if seen[id] {
-		return configError("{what} {id} appears twice", "what", what, "id", id)
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "{what} {id} appears twice", "what", what, "id", id)
 	}
 	seen[id] = true
 	if err := queue.CheckName(what+" name", name, true); err != nil {
@@ -122,10 +117,10 @@ func checkEntry(what, id, name, nameEN string, seen map[string]bool) error {
 // checkProcedure checks a procedure of the catalogue.
 func (c *Config) checkProcedure(p *Procedure, seen map[string]bool) error {
 	if !procedurePattern.MatchString(p.Code) {
-		return configError("procedure code {code} is not valid: use 1–32 upper-case letters, digits, '.', '-' or '_', such as XD-01", "code", quote(p.Code))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure code {code} is not valid: use 1–32 upper-case letters, digits, '.', '-' or '_', such as XD-01", "code", quote(p.Code))
 	}
 	if seen[p.Code] {
-		return configError("procedure {code} appears twice", "code", p.Code)
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure {code} appears twice", "code", p.Code)
 	}
 	seen[p.Code] = true
 	if err := queue.CheckName("procedure name", p.Name, true); err != nil {
@@ -135,33 +130,33 @@ func (c *Config) checkProcedure(p *Procedure, seen map[string]bool) error {
 		return err
 	}
 	if _, ok := c.Field(p.Field); !ok {
-		return configError("procedure {code} is of field {field}, which is not among the fields: add it or name another", "code", p.Code, "field", quote(p.Field))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure {code} is of field {field}, which is not among the fields: add it or name another", "code", p.Code, "field", quote(p.Field))
 	}
 	if _, ok := c.Department(p.Department); !ok {
-		return configError("procedure {code} is processed by department {department}, which is not among the departments: add it or name another", "code", p.Code, "department", quote(p.Department))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure {code} is processed by department {department}, which is not among the departments: add it or name another", "code", p.Code, "department", quote(p.Department))
 	}
 	if !queue.ValidID(p.Service) {
-		return configError("procedure {code}: the queue service {service} is not a service id: use the id of one of the office's services, such as xay-dung", "code", p.Code, "service", quote(p.Service))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure {code}: the queue service {service} is not a service id: use the id of one of the office's services, such as xay-dung", "code", p.Code, "service", quote(p.Service))
 	}
 	if p.Days < 0 || p.Days > MaxDays {
-		return configError("procedure {code}: the processing time must be 0 (same day) to {max} working days", "code", p.Code, "max", MaxDays)
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure {code}: the processing time must be 0 (same day) to {max} working days", "code", p.Code, "max", MaxDays)
 	}
 	if p.CutOff != "" && !clockPattern.MatchString(p.CutOff) {
-		return configError("procedure {code}: the cut-off hour {given} is not a time: write HH:MM, such as 15:00", "code", p.Code, "given", quote(p.CutOff))
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure {code}: the cut-off hour {given} is not a time: write HH:MM, such as 15:00", "code", p.Code, "given", quote(p.CutOff))
 	}
 	if p.Fee < 0 {
-		return configError("procedure {code}: the fee must not be negative", "code", p.Code)
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure {code}: the fee must not be negative", "code", p.Code)
 	}
 	if len(p.Papers) > MaxPapers {
-		return configError("procedure {code} lists {n} papers; at most {max} are allowed", "code", p.Code, "n", len(p.Papers), "max", MaxPapers)
+		return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure {code} lists {n} papers; at most {max} are allowed", "code", p.Code, "n", len(p.Papers), "max", MaxPapers)
 	}
 	papers := map[string]bool{}
 	for _, pp := range p.Papers {
 		if !queue.ValidID(pp.ID) {
-			return configError("procedure {code}: paper id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "code", p.Code, "id", quote(pp.ID))
+			return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure {code}: paper id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "code", p.Code, "id", quote(pp.ID))
 		}
 		if papers[pp.ID] {
-			return configError("procedure {code}: paper {id} appears twice", "code", p.Code, "id", pp.ID)
+			return queue.NewError(queue.KindInvalid, "invalid_dossier_config", "procedure {code}: paper {id} appears twice", "code", p.Code, "id", pp.ID)
 		}
 		papers[pp.ID] = true
 		if err := queue.CheckName("paper name", pp.Name, true); err != nil {

@@ -81,13 +81,18 @@ func forbidden(a Action) error {
 	case ActRate:
 		return queue.NewError(queue.KindForbidden, "dossier_forbidden", "only the applicant rates a dossier, with its code and their link or phone")
 	}
-	var who []string
-	for _, r := range []Role{RoleClerk, RoleHandler, RoleManager} {
-		if _, ok := rules[a][r]; ok {
-			who = append(who, string(r))
-		}
+	_, clerks := rules[a][RoleClerk]
+	_, handlers := rules[a][RoleHandler]
+	_, managers := rules[a][RoleManager]
+	switch {
+	case clerks && handlers:
+		return queue.NewError(queue.KindForbidden, "dossier_forbidden", "only the office's staff may {action} this dossier", "action", verbs[a])
+	case handlers:
+		return queue.NewError(queue.KindForbidden, "dossier_forbidden", "only the department's handlers or an administrator may {action} this dossier", "action", verbs[a])
+	case clerks && managers:
+		return queue.NewError(queue.KindForbidden, "dossier_forbidden", "only a clerk or an administrator may {action} this dossier", "action", verbs[a])
 	}
-	return queue.NewError(queue.KindForbidden, "dossier_forbidden", "you may not {action} this dossier: that is for the {roles}", "action", verbs[a], "roles", strings.Join(who, ", "))
+	return queue.NewError(queue.KindForbidden, "dossier_forbidden", "only a clerk at the counter may {action} this dossier", "action", verbs[a])
 }
 
 // Decide checks a command against the dossier and the actor's rights and

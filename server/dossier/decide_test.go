@@ -1,6 +1,7 @@
 package dossier_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -72,10 +73,12 @@ func TestTransitions(t *testing.T) {
 					wantCode(t, name, err, queue.KindForbidden, "dossier_forbidden")
 				case !statusOK:
 					var qe *queue.Error
-					if err == nil || queue.KindOf(err) != queue.KindConflict {
+					if !errors.As(err, &qe) || qe.Kind != queue.KindConflict {
 						t.Errorf("%s: %v, want a conflict", name, err)
-					} else if _ = qe; !strings.Contains(err.Error(), d.Code) {
+					} else if !strings.Contains(err.Error(), d.Code) {
 						t.Errorf("%s: %q does not name the dossier", name, err)
+					} else {
+						checkSaid(t, name, qe)
 					}
 				case err != nil:
 					t.Errorf("%s: refused: %v", name, err)

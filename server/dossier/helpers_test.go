@@ -2,11 +2,14 @@ package dossier_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // the office's zone, whatever the machine has
 
+	"luot/internal/browsertest"
 	"luot/server/dossier"
+	"luot/server/msgtext"
 	"luot/server/queue"
 	"luot/server/workday"
 )
@@ -82,6 +85,31 @@ func wantCode(t *testing.T, name string, err error, kind queue.Kind, code string
 	}
 	if e.Kind != kind || e.Code != code {
 		t.Errorf("%s: error %s %s (%s), want %s %s", name, e.Kind, e.Code, e.Message, kind, code)
+	}
+	checkSaid(t, name, e)
+}
+
+// checkSaid checks that a domain error says itself in Vietnamese and in
+// English, all filled, with no word of the other language (codes, ids
+// and quoted values are none).
+func checkSaid(t *testing.T, what string, e *queue.Error) {
+	t.Helper()
+	for _, lang := range []string{"vi", "en"} {
+		said := msgtext.Say(lang, e.Template, e.Args, "")
+		if said == "" || strings.Contains(said, "{") {
+			t.Errorf("%s in %s: %q (template %q) is missing or unfilled", what, lang, said, e.Template)
+			continue
+		}
+		text := said
+		for k, v := range e.Args {
+			if strings.HasPrefix(v, `"`) || k == "code" || k == "department" || k == "procedure" || k == "prefix" || k == "date" || k == "papers" || k == "paper" {
+				text = strings.ReplaceAll(text, v, "")
+			}
+		}
+		text = strings.NewReplacer("TP-261203-0001", "", "********7890", "", "needs_supplement", "", "awaiting_payment", "").Replace(text)
+		if w := browsertest.OtherLanguage(text, lang); len(w) > 0 {
+			t.Errorf("%s in %s: %q has words of the other language: %q", what, lang, said, w)
+		}
 	}
 }
 

@@ -55,8 +55,8 @@ var feedbackEntries = []Entry{
 	{"invalid_feedback_config", "category {id}: the acknowledgement deadline is later than the resolution deadline", "Lĩnh vực {id}: hạn tiếp nhận muộn hơn hạn xử lý"},
 	{"invalid_feedback_config", "template id {id} is not valid: use 1–32 lower-case letters, digits, '-' or '_'", "Mã mẫu trả lời {id} không hợp lệ: mã gồm 1–32 chữ thường, chữ số, '-' hoặc '_'"},
 	{"invalid_feedback_config", "template {id} appears twice", "Mẫu trả lời {id} xuất hiện hai lần"},
-	{"invalid_feedback_config", "weekend day {day} is not a day of the week (0 is Sunday, 6 Saturday)", "Ngày nghỉ cuối tuần {day} không phải là một ngày trong tuần (0 là Chủ nhật, 6 là thứ Bảy)"},
-	{"invalid_feedback_config", "the weekend takes every day of the week: no deadline could be counted", "Cả bảy ngày trong tuần đều là ngày nghỉ: không thể tính thời hạn"},
+	{"invalid_calendar", "weekend day {day} is not a day of the week (0 is Sunday, 6 Saturday)", "Ngày nghỉ cuối tuần {day} không phải là một ngày trong tuần (0 là Chủ nhật, 6 là thứ Bảy)"},
+	{"invalid_calendar", "the weekend takes every day of the week: no deadline could be counted", "Cả bảy ngày trong tuần đều là ngày nghỉ: không thể tính thời hạn"},
 	{"invalid_feedback_config", "the reopen window and the erasure delay must not be negative", "Thời gian được mở lại và thời gian chờ xóa dữ liệu không được âm"},
 	{"invalid_feedback_config", "the nearby radius must be 0 to {max} metres", "Bán kính tìm phản ánh lân cận phải từ 0 đến {max} mét"},
 }
