@@ -87,7 +87,7 @@ func normalizeDossier(d *dossier.Dossier) {
 
 // normalizeDossierEvent does the same for an event.
 func normalizeDossierEvent(e *dossier.Event) {
-	e.At, e.StepDue, e.DueAt = utc(e.At), utc(e.StepDue), utc(e.DueAt)
+	e.At, e.StepDue, e.DueAt, e.StoppedAt = utc(e.At), utc(e.StepDue), utc(e.DueAt), utc(e.StoppedAt)
 	if e.Supplement != nil {
 		s := *e.Supplement
 		s.By, s.At = utc(s.By), utc(s.At)
