@@ -151,6 +151,10 @@ func (k *Kiosk) pickedUp(code string, p *Pickup, err, perr error) {
 		k.message = tr(k.lang, "pickupIssued", code)
 	case client.CodeDossierReturned:
 		k.message = tr(k.lang, "dossierReturned", code)
+	case client.CodeNoPickupService:
+		k.message = tr(k.lang, "noPickupService")
+	case client.CodeRateLimited:
+		k.message = tr(k.lang, "dossierSlowDown")
 	case client.CodeDossierNotReady:
 		k.message = tr(k.lang, "dossierNotReady", code)
 	case client.CodeOfficeClosed:

@@ -86,6 +86,8 @@ var texts = map[string][2]string{
 	"dossierReturned":  {"Kết quả của hồ sơ %s đã được trả. Xin hỏi cán bộ nếu cần hỗ trợ.", "The result of %s was already handed over. Please ask the staff if you need help."},
 	"dossierNotReady":  {"Hồ sơ %s chưa có kết quả.", "The result of %s is not ready yet."},
 	"dossierOther":     {"Không tra cứu được hồ sơ %s. Xin hỏi cán bộ hướng dẫn.", "The application %s could not be looked up. Please ask the staff."},
+	"noPickupService":  {"Hiện ki-ốt chưa cấp được số nhận kết quả. Mời quý vị đến quầy hướng dẫn.", "The kiosk cannot give numbers to collect results now. Please go to the reception counter."},
+	"dossierSlowDown":  {"Ki-ốt vừa nhận quá nhiều lượt tra cứu. Vui lòng thử lại sau ít phút.", "Too many look-ups at this kiosk just now. Please try again in a few minutes."},
 	"dossierOf":        {"Hồ sơ %s", "Application %s"},
 	"statusIs":         {"Tình trạng: %s", "Status: %s"},
 	"dueOn":            {"Ngày hẹn trả kết quả: %s", "Result due on %s"},

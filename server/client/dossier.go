@@ -17,6 +17,7 @@ const (
 	CodePickupIssued       = "pickup_issued"        // a pickup ticket of this dossier is still waiting or being served (409)
 	CodeDossierReturned    = "dossier_returned"     // the result was handed over already (409)
 	CodeDossierOtherOffice = "dossier_other_office" // the code belongs to another office (404 to the kiosk)
+	CodeNoPickupService    = "no_pickup_service"    // the office's results service is missing or switched off (409)
 )
 
 // DossierStatus is what the kiosk (and anyone holding the code) may learn

@@ -23,9 +23,13 @@ import (
 
 	"luot/internal/clock"
 	"luot/server/api"
+	"luot/server/auth"
+	"luot/server/dossier"
 	"luot/server/engine"
 	"luot/server/queue"
 	"luot/server/servertest"
+	"luot/server/store"
+	"luot/server/workday"
 )
 
 // KioskKey is the device key of the test kiosk.
@@ -70,15 +74,33 @@ func Office() queue.Office {
 	}
 }
 
+// Dossiers is the test office's dossier configuration: codes TP-…, one
+// procedure (birth registration, 3 working days, at the civil status
+// service), pickup tickets of the results service (tra-ket-qua).
+func Dossiers(o *queue.Office) *dossier.Config {
+	return &dossier.Config{
+		Office: o.ID, Prefix: "TP", Calendar: workday.Office(o), PickupService: "tra-ket-qua",
+		Fields:      []dossier.Field{{ID: "ho-tich", Name: "Hộ tịch", NameEN: "Civil status"}},
+		Departments: []dossier.Department{{ID: "tu-phap", Name: "Phòng Tư pháp", NameEN: "Justice office"}},
+		Procedures: []dossier.Procedure{{Code: "HT-01", Name: "Đăng ký khai sinh", NameEN: "Birth registration",
+			Field: "ho-tich", Service: "ho-tich", Department: "tu-phap", Days: 3,
+			Papers: []dossier.Paper{{ID: "to-khai", Name: "Tờ khai đăng ký khai sinh", NameEN: "Birth registration form"}}}},
+	}
+}
+
 // Env is a running server.
 type Env struct {
-	URL     string
-	Clock   *clock.Fake // the server's clock; it moves only when told
-	Engine  *engine.Engine
-	office  string
-	down    atomic.Bool
-	drop    atomic.Int32
-	reports chan Report
+	URL    string
+	Clock  *clock.Fake // the server's clock; it moves only when told
+	Engine *engine.Engine
+	DB     *store.DB
+	// Dossiers is the office's dossier configuration the API serves.
+	Dossiers *dossier.Config
+	office   string
+	down     atomic.Bool
+	drop     atomic.Int32
+	reports  chan Report
+	tokens   atomic.Int64
 	// manage holds each booking's manage link, by code (Book, Cancel).
 	manage sync.Map
 }
@@ -95,17 +117,23 @@ func New(t testing.TB, o ...queue.Office) *Env {
 	if len(o) > 0 {
 		off = o[0]
 	}
-	e := &Env{office: off.ID, reports: make(chan Report, 100)}
+	e := &Env{office: off.ID, reports: make(chan Report, 100), Dossiers: Dossiers(&off)}
+	if err := e.Dossiers.Validate(); err != nil {
+		t.Fatal(err)
+	}
 	s := servertest.New(t,
 		servertest.WithOffice(off),
 		servertest.WithStaff(),
 		servertest.WithDevices(servertest.Device{Device: queue.Device{ID: "kiosk-1", Name: "Ki-ốt 1", Kind: queue.DeviceKiosk}, Key: KioskKey}),
 		servertest.WithStart(Start),
 		servertest.WithoutWeb(),
-		servertest.WithAPIConfig(func(c *api.Config) { c.PublicURL = "https://luot.example.gov.vn" }),
+		servertest.WithAPIConfig(func(c *api.Config) {
+			c.PublicURL = "https://luot.example.gov.vn"
+			c.Dossiers = e.Dossiers
+		}),
 		servertest.WithWrap(e.wrap),
 	)
-	e.URL, e.Clock, e.Engine = s.URL, s.Clock, s.Engine
+	e.URL, e.Clock, e.Engine, e.DB = s.URL, s.Clock, s.Engine, s.DB
 	return e
 }
 
@@ -234,6 +262,46 @@ func (e *Env) Cancel(t testing.TB, code string) {
 		t.Fatalf("booking %s has no manage link with a token: %q", code, s)
 	}
 	e.call(t, http.MethodDelete, "/api/v1/bookings/"+code, map[string]string{"token": u.Query().Get("token")}, http.StatusOK, nil)
+}
+
+// Dossier records a dossier as the counter's clerk does (created and
+// given to its department, in the store, through the domain), at the
+// server's time, and takes it to status: "processing", "completed" (a
+// handler completes it) or "returned" (then the clerk hands it over). It returns the dossier's code and the applicant's
+// token, the k of the receipt's QR link.
+func (e *Env) Dossier(t testing.TB, status dossier.Status) (code, token string) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := e.Dossiers
+	token = fmt.Sprintf("tok%016x", e.tokens.Add(1))
+	now := e.Clock.Now()
+	clerk := dossier.Actor{Role: dossier.RoleClerk, ID: "nv3", Name: "Lê Thị Hoa"}
+	d, ev, err := dossier.Create(cfg, dossier.NewDossier{Procedure: "HT-01", Applicant: dossier.Applicant{Name: "Nguyễn Văn An", Phone: "0902000009"},
+		Papers: []string{"to-khai"}, Counter: "q3", TokenHash: auth.Hash(token)}, clerk, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _, _, err = e.DB.CreateDossier(ctx, d, ev, cfg.Prefix, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	do := func(cmd dossier.Command) {
+		t.Helper()
+		if _, _, err := e.DB.UpdateDossier(ctx, d.Code, func(cur dossier.Dossier) (dossier.Event, error) {
+			return dossier.Decide(cfg, cur, cmd, now)
+		}); err != nil {
+			t.Fatalf("dossier %s, %s: %v", d.Code, cmd.Action, err)
+		}
+	}
+	do(dossier.Command{Action: dossier.ActProcess, Actor: clerk, Department: "tu-phap"})
+	if status == dossier.StatusCompleted || status == dossier.StatusReturned {
+		do(dossier.Command{Action: dossier.ActComplete, Actor: dossier.Actor{Role: dossier.RoleHandler, ID: "xl-tuphap", Name: "Trần Văn Bình", Unit: "tu-phap"},
+			Result: "Giấy khai sinh bản chính"})
+	}
+	if status == dossier.StatusReturned {
+		do(dossier.Command{Action: dossier.ActReturn, Actor: clerk})
+	}
+	return d.Code, token
 }
 
 // call sends a JSON request to the server and fails the test unless it
