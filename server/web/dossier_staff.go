@@ -304,8 +304,11 @@ func (s *Server) dossierListPage(w http.ResponseWriter, r *http.Request) {
 			Status: n.status(x.Status), StatusID: string(x.Status), Department: n.department(x.Department),
 			Received: n.when(cmp.Or(x.ReceivedAt, x.SubmittedAt)), Due: n.due(x.DueAt), Late: late})
 	}
-	s.render(w, r, http.StatusOK, "dossier_list", page{Title: "dz.list", CSRF: auth.CSRFToken(tok), Session: se,
-		Styles: []string{"dossier.css"}, Data: d})
+	p := page{Title: "dz.list", CSRF: auth.CSRFToken(tok), Session: se, Styles: []string{"dossier.css"}, Data: d}
+	if q.Get("moved") == "1" {
+		p.Notice = "dz.moved"
+	}
+	s.render(w, r, http.StatusOK, "dossier_list", p)
 }
 
 // validDossierCode reports whether s is written as a dossier code.
@@ -361,6 +364,8 @@ type dossierPageData struct {
 	// Today and DueDay bound the date inputs ("2026-12-03").
 	Today, DueDay string
 	Texts         map[string]string
+	// Role is the member's role on dossiers.
+	Role dossier.Role
 }
 
 // dossierAction is a row of the transitions' table (docs/dossier.md) as
@@ -425,7 +430,7 @@ func formsFor(role dossier.Role, d dossier.Dossier, now time.Time) []dossierForm
 }
 
 // dossierScriptTexts are the keys of the texts dossier.js shows.
-var dossierScriptTexts = []string{"err.network", "err.http", "dz.done", "dz.err.required", "dz.confirm.return"}
+var dossierScriptTexts = []string{"err.network", "err.http", "dz.err.required"}
 
 func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request) {
 	se, tok, c, st, ok := s.dossierAuth(w, r)
@@ -447,7 +452,7 @@ func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request) {
 	pd := dossierPageData{D: d, Procedure: n.procedure(d.Procedure), Field: n.field(d.Field), Department: n.department(d.Department),
 		Status: n.status(d.Status), Late: d.Late(now), Received: n.when(d.ReceivedAt), Submitted: n.when(d.SubmittedAt),
 		Due: n.due(d.DueAt), Completed: n.when(d.CompletedAt), Returned: n.when(d.ReturnedAt), Fee: money(d.Fee),
-		Today: now.In(n.loc).Format("2006-01-02"), DueDay: n.dueDay(d.DueAt), Texts: map[string]string{}}
+		Today: now.In(n.loc).Format("2006-01-02"), DueDay: n.dueDay(d.DueAt), Texts: map[string]string{}, Role: dossierRole(se)}
 	if !d.OriginalDue.IsZero() && !d.OriginalDue.Equal(d.DueAt) {
 		pd.OriginalDue = n.due(d.OriginalDue)
 	}

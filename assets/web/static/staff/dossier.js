@@ -77,6 +77,8 @@
           });
         }
         root.dataset.done = action;
+        // A handler who transferred it sees it no more: back to the list.
+        if (action === "transfer" && root.dataset.role === "handler") { location.assign("/staff/dossiers?moved=1"); return; }
         location.reload();
       }, function () {
         showError(T["err.network"]);

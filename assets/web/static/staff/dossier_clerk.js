@@ -219,7 +219,8 @@
     box.dataset.kind = kind;
     $("dzc-view-label").textContent = kind === "pickup" ? T["dzc.pickup"] : T["dzc.from.ticket"];
     $("dzc-code").textContent = d.code;
-    $("dzc-v-procedure").textContent = d.procedure_name || d.procedure;
+    var p = procedure(d.procedure);
+    $("dzc-v-procedure").textContent = p ? p.name : (d.procedure_name || d.procedure);
     $("dzc-v-name").textContent = d.applicant ? d.applicant.name : "";
     $("dzc-v-status").textContent = T["dz.st." + d.status] || d.status;
     $("dzc-v-due").textContent = due(d.due_at);
