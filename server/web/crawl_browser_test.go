@@ -50,7 +50,7 @@ type crawlPage struct {
 // -screenshots it saves the pages under docs/screenshots (crawl-*.png).
 func TestBrowserEveryPageBothLanguages(t *testing.T) {
 	browsertest.NeedAxe(t)
-	e := newPAStack(t, stack{
+	e := newPAStack(t, withDossiers(stack{
 		office: queue.Office{
 			ID: "hcm-q1", Name: "Bộ phận Một cửa Quận 1", NameEN: "District 1 One-Stop Shop",
 			Timezone: "Asia/Ho_Chi_Minh", Policy: queue.DefaultPolicy(),
@@ -71,7 +71,7 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 		staff: []queue.Staff{{ID: "nv1", Name: "Tran Thi Mai", Role: queue.RoleClerk}, {ID: "ql1", Name: "Le Van Hung", Role: queue.RoleAdmin},
 			{ID: "kd1", Name: "Pham Thu Ha", Role: queue.RoleModerator}, {ID: "xl1", Name: "Vo Minh Tuan", Role: queue.RoleHandler, Unit: "phuong-ben-nghe"}},
 		kiosk: queue.Device{ID: "k1", Name: "k1"},
-	})
+	}, hsDossiers("hcm-q1")))
 	// A day under way: numbers waiting, one called, a booking, a ticket
 	// taken online to follow. People's names are written without marks:
 	// they are data, and the check is about the pages' own words.
@@ -173,6 +173,7 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 	}
 
 	pages = append(pages, paCrawlPages(t, e, adm)...)
+	pages = append(pages, hsCrawlPages(t, e, adm)...)
 
 	// The crawl visits some 150 pages: its browsers' bound (a hang, not
 	// slowness) is longer than a single test's.

@@ -62,7 +62,24 @@ document.addEventListener("DOMContentLoaded", async () => {
     const type = String(ev.type || "").replace(/^dossier\./, "");
     const e = type === "created" ? CREATED[ev.status] || EVENT.receive : EVENT[type];
     const text = e ? t(e[0], e[1]) : status(ev.status);
-    return text.replace("{dept}", ev.department || t("phòng chuyên môn", "the department"));
+    return text.replace("{dept}", department(ev.department) || t("phòng chuyên môn", "the department"));
+  }
+
+  // The timeline names departments in Vietnamese; the office's public
+  // catalogue gives their English names.
+  let departments = [];
+  const department = (name) => {
+    const d = departments.find((x) => x.name === name);
+    return d ? t(d.name, d.name_en || d.name) : name || "";
+  };
+  async function catalogue() {
+    const office = document.querySelector('meta[name="luot-office"]').content;
+    try {
+      const c = await Luot.api("GET", "/offices/" + encodeURIComponent(office) + "/dossier-catalogue");
+      departments = (c && c.departments) || [];
+    } catch (e) {
+      departments = []; // the names stay in Vietnamese
+    }
   }
 
   // parts reads an instant as the office's calendar day and clock.
@@ -95,7 +112,6 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (before.hm === "23:59") return Luot.dateText(before.day);
     return when(iso);
   }
-  const sameDay = (a, b) => !isNaN(instant(a)) && !isNaN(instant(b)) && parts(instant(a) - 60000).day === parts(instant(b) - 60000).day;
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -113,9 +129,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   // for the procedure's and the applicant's.
   function view(j) {
     const d = Object.assign({}, j.dossier || j);
-    const sup = d.supplement;
-    d.supWhat = sup && typeof sup === "object" ? sup.what : sup || "";
-    d.supBy = (sup && typeof sup === "object" && sup.by) || d.supplement_by || "";
+    const req = d.supplement_request || {};
+    d.supWhat = req.what || d.supplement || "";
+    d.supBy = req.by || "";
     d.procVi = d.procedure_name || d.procedure || "";
     d.procEn = d.procedure_name_en || d.procedure_en || d.procVi;
     d.who = d.name || d.applicant_name || (d.applicant && d.applicant.name) || "";
@@ -145,7 +161,6 @@ document.addEventListener("DOMContentLoaded", async () => {
     fact("f-name", d.who);
     fact("f-received", when(d.received_at || d.submitted_at));
     fact("f-due", ["refused", "withdrawn"].includes(d.status) ? "" : due(d.due_at));
-    fact("f-original", d.original_due && open && !sameDay(d.original_due, d.due_at) ? due(d.original_due) : "");
     fact("f-completed", when(d.completed_at));
     fact("f-returned", when(d.returned_at));
 
@@ -189,7 +204,10 @@ document.addEventListener("DOMContentLoaded", async () => {
     const tl = $("#timeline");
     tl.textContent = "";
     const history = j.history || d.history || [];
-    for (const ev of history.slice().reverse()) {
+    // Staff's notes reach the applicant without their text: such a step
+    // says nothing, and is left out.
+    const steps = history.filter((ev) => !(ev.type === "dossier.note" && !ev.note));
+    for (const ev of steps.slice().reverse()) {
       const li = el("li");
       li.dataset.type = String(ev.type || "");
       const tm = el("time", "", when(ev.at));
@@ -199,7 +217,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       if (ev.step_due && open) li.append(el("p", "step", t("Hạn của bước này: ", "This step is due ") + due(ev.step_due)));
       tl.append(li);
     }
-    $("#timeline-card").hidden = history.length === 0;
+    $("#timeline-card").hidden = steps.length === 0;
 
     if (cred && cred.k) {
       const until = new Date(Date.now() + 365 * 86400e3).toISOString().slice(0, 10);
@@ -209,6 +227,7 @@ document.addEventListener("DOMContentLoaded", async () => {
 
   async function load() {
     const j = await Luot.api("POST", "/dossiers/" + encodeURIComponent(code) + "/lookup", cred);
+    await named;
     render(j);
   }
 
@@ -288,6 +307,7 @@ document.addEventListener("DOMContentLoaded", async () => {
 
   document.addEventListener("luot:lang", () => { if (last) render(last); });
 
+  const named = catalogue();
   if (pathCode && k && SHAPE.test(pathCode)) {
     code = pathCode;
     cred = { k };
