@@ -166,6 +166,12 @@ func (s *Server) importDossiers(w http.ResponseWriter, r *http.Request) {
 		s.refuseImport(w, r, rows, lineErrs)
 		return
 	}
+	// Lines with their own codes first: the office's numbering then
+	// continues past them, and a line without a code never takes a code
+	// the file names.
+	slices.SortStableFunc(plans, func(a, b plan) int {
+		return cmpBool(a.row.Code == "", b.row.Code == "")
+	})
 	var ans ImportAnswer
 	for _, p := range plans {
 		if p.existing != nil {
@@ -311,4 +317,15 @@ func lineMessage(lang string, err error) (string, string) {
 func lineHash(fields []string) string {
 	h := sha256.Sum256([]byte(strings.Join(fields, "\x1f")))
 	return hex.EncodeToString(h[:16])
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }

@@ -315,6 +315,9 @@ func (s *Server) updateFromPut(ctx context.Context, cfg *dossier.Config, st doss
 	if b.Procedure != "" && b.Procedure != d.Procedure {
 		return putResult{}, false, newError(http.StatusConflict, "procedure_mismatch", "dossier {code} is of procedure {procedure}, not {other}: its procedure cannot change", "code", d.Code, "procedure", d.Procedure, "other", b.Procedure)
 	}
+	if b.External != "" && d.External != b.External {
+		return putResult{}, false, newError(http.StatusConflict, "code_in_use", "dossier {code} is another dossier (external id {other}, not {external}): give this one another code", "code", d.Code, "other", fmt.Sprintf("%q", d.External), "external", b.External)
+	}
 	hist, err := st.History(ctx, d.Code)
 	if err != nil {
 		return putResult{}, false, err
@@ -331,7 +334,7 @@ func (s *Server) updateFromPut(ctx context.Context, cfg *dossier.Config, st doss
 	if cmd.Action == "" {
 		// Nothing to move: a note is recorded once (the same PUT again
 		// finds it the latest event's).
-		if b.Note == "" || (last.Note == b.Note && last.Actor.Role == dossier.RoleIntegration) {
+		if b.Note == "" || (last.Note == b.Note && last.Actor.Role == actor.Role && last.Actor.ID == actor.ID) {
 			return same, false, nil
 		}
 		cmd = dossier.Command{Action: dossier.ActNote, Note: b.Note}
