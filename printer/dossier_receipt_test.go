@@ -14,33 +14,32 @@ import (
 	"luot/printer"
 	"luot/printer/virtual"
 	"luot/server/dossier"
+	"luot/server/dossierfile"
 	"luot/server/officefile"
 	"luot/server/queue"
-	"luot/server/workday"
 )
 
-// receiptConfig is a catalogue with the longest procedure of the demo's
-// kind: a construction permit with every paper, so that the receipt is as
-// long as a real one gets.
-func receiptConfig() *dossier.Config {
-	return &dossier.Config{
-		Office: "demo", Prefix: "TP",
-		Fields:      []dossier.Field{{ID: "xay-dung", Name: "Xây dựng", NameEN: "Construction"}},
-		Departments: []dossier.Department{{ID: "qldt", Name: "Phòng Quản lý đô thị", NameEN: "Urban management"}},
-		Procedures: []dossier.Procedure{{
-			Code: "XD-01", Name: "Cấp giấy phép xây dựng nhà ở riêng lẻ", NameEN: "Building permit for a detached house",
-			Field: "xay-dung", Service: "xay-dung", Department: "qldt", Days: 15, Fee: 75000,
-			Papers: []dossier.Paper{
-				{ID: "don", Name: "Đơn đề nghị cấp giấy phép xây dựng (mẫu số 01)"},
-				{ID: "gcn", Name: "Bản sao giấy chứng nhận quyền sử dụng đất"},
-				{ID: "ban-ve", Name: "Hai bộ bản vẽ thiết kế xây dựng"},
-				{ID: "cam-ket", Name: "Bản cam kết bảo đảm an toàn công trình liền kề"},
-				{ID: "uy-quyen", Name: "Giấy ủy quyền (nếu nộp thay)", Optional: true},
-			},
-		}},
-		Calendar:      workday.Calendar{Location: hcm()},
-		PickupService: "tra-ket-qua",
+// demoDossiers is the demo's catalogue (assets/demo/dossiers.jsonc) for
+// the demo office (assets/demo/office.jsonc).
+func demoDossiers(t *testing.T) (*dossier.Config, *queue.Office) {
+	t.Helper()
+	f, err := officefile.Parse(assets.DemoOffice)
+	if err != nil {
+		t.Fatal(err)
 	}
+	office := &f.Office
+	if err := office.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	df, err := dossierfile.Parse(assets.DemoDossiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := df.For(office)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, office
 }
 
 func hcm() *time.Location {
@@ -51,11 +50,11 @@ func hcm() *time.Location {
 	return loc
 }
 
-// receiptDossier is a dossier received at counter 1 on a Thursday
-// afternoon, with every paper and a long name.
-func receiptDossier(cfg *dossier.Config) dossier.Dossier {
+// receiptDossier is a dossier of procedure p received at counter 1 on a
+// Thursday afternoon, with every paper of its checklist, a paper in words
+// and a long name: as long a receipt as p gives.
+func receiptDossier(cfg *dossier.Config, p dossier.Procedure) dossier.Dossier {
 	received := time.Date(2026, 12, 3, 14, 20, 0, 0, hcm())
-	p := cfg.Procedures[0]
 	d := dossier.Dossier{
 		Code: "TP-261203-0042", Office: "demo", Procedure: p.Code, Field: p.Field, Department: p.Department,
 		Channel:   dossier.ChannelCounter,
@@ -98,20 +97,24 @@ func toPrinter(d queue.Document) printer.Document {
 // and the clerk. The rendered paper is written to LUOT_SCREENSHOT_DIR
 // (dossier-receipt.png) when that is set.
 func TestDossierReceipt(t *testing.T) {
-	cfg := receiptConfig()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
+	cfg, office := demoDossiers(t)
+	// The longest receipt of the demo's catalogue is the one checked.
+	var doc queue.Document
+	var d dossier.Dossier
+	var p dossier.Procedure
+	longest := 0
+	for _, proc := range cfg.Procedures {
+		dd := receiptDossier(cfg, proc)
+		r := dossier.Receipt(cfg, office, dd, receiptLink, "Nguyễn Văn An")
+		n := 0
+		for _, l := range r.Lines {
+			n += len(l.Text)
+		}
+		if n > longest {
+			longest, doc, d, p = n, r, dd, proc
+		}
 	}
-	f, err := officefile.Parse(assets.DemoOffice)
-	if err != nil {
-		t.Fatal(err)
-	}
-	office := &f.Office
-	if err := office.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	d := receiptDossier(cfg)
-	doc := dossier.Receipt(cfg, office, d, receiptLink, "Nguyễn Văn An")
+	t.Logf("the longest receipt: %s, %d papers", p.Code, len(p.Papers))
 	if len(doc.Lines) == 0 {
 		t.Fatal("the receipt has no lines")
 	}
@@ -122,8 +125,8 @@ func TestDossierReceipt(t *testing.T) {
 	}
 	// Due at the end (24:00) of its last working day: that day's date.
 	due := d.DueAt.Add(-time.Nanosecond).In(hcm()).Format("02/01/2006")
-	want := []string{"UBND thành phố - Bộ phận Tiếp nhận và Trả kết quả", "TP-261203-0042", "Hẹn trả kết quả", "14:20 03/12/2026", "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Nguyễn Thị Phương Thảo Nguyên",
-		"Đơn đề nghị cấp giấy phép xây dựng", "Bản sao hợp đồng thi công", due, "Nguyễn Văn An", "[QR module="}
+	want := []string{"UBND thành phố - Bộ phận Tiếp nhận và Trả kết quả", "TP-261203-0042", "Hẹn trả kết quả", "14:20 03/12/2026",
+		p.Name, "Nguyễn Thị Phương Thảo Nguyên", p.Papers[0].Name, "Bản sao hợp đồng thi công", due, "Nguyễn Văn An", "[QR module="}
 
 	for _, profile := range []string{"epson-tm-t20iii", "epson-tm-t88vi", "generic-80"} {
 		t.Run(profile, func(t *testing.T) {

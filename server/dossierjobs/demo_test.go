@@ -6,43 +6,29 @@ import (
 	"testing"
 	"time"
 
+	"luot/assets"
 	"luot/server/dossier"
+	"luot/server/dossierfile"
 	"luot/server/dossierjobs"
 	"luot/server/servertest/backend"
-	"luot/server/workday"
 )
 
 var ctx = context.Background()
 
-// config is a small catalogue of the demo's kind: a same-day, a 3-day and
-// a 15-day procedure in two departments.
+// config is the demo's catalogue (assets/demo/dossiers.jsonc) on the
+// demo office's calendar.
 func config(t *testing.T, b *backend.Backend) *dossier.Config {
 	t.Helper()
 	off, err := b.DB.Office(ctx, "demo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := off.Validate(); err != nil {
+	f, err := dossierfile.Parse(assets.DemoDossiers)
+	if err != nil {
 		t.Fatal(err)
 	}
-	c := &dossier.Config{
-		Office: "demo", Prefix: "TP",
-		Fields: []dossier.Field{{ID: "ho-tich", Name: "Hộ tịch"}, {ID: "xay-dung", Name: "Xây dựng"}},
-		Departments: []dossier.Department{
-			{ID: "tu-phap", Name: "Phòng Tư pháp"}, {ID: "qldt", Name: "Phòng Quản lý đô thị"},
-		},
-		Procedures: []dossier.Procedure{
-			{Code: "HT-01", Name: "Đăng ký khai sinh", Field: "ho-tich", Service: "ho-tich", Department: "tu-phap", Days: 0,
-				Papers: []dossier.Paper{{ID: "to-khai", Name: "Tờ khai đăng ký khai sinh"}, {ID: "chung-sinh", Name: "Giấy chứng sinh"}}},
-			{Code: "KD-01", Name: "Đăng ký thành lập hộ kinh doanh", Field: "xay-dung", Service: "ho-kinh-doanh", Department: "qldt", Days: 3,
-				Papers: []dossier.Paper{{ID: "giay-de-nghi", Name: "Giấy đề nghị"}, {ID: "uy-quyen", Name: "Giấy ủy quyền", Optional: true}}},
-			{Code: "XD-01", Name: "Cấp giấy phép xây dựng nhà ở riêng lẻ", Field: "xay-dung", Service: "xay-dung", Department: "qldt", Days: 15, Fee: 75000,
-				Papers: []dossier.Paper{{ID: "don", Name: "Đơn đề nghị"}, {ID: "ban-ve", Name: "Bản vẽ thiết kế"}}},
-		},
-		Calendar:      workday.Office(&off),
-		PickupService: "tra-ket-qua",
-	}
-	if err := c.Validate(); err != nil {
+	c, err := f.For(&off)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -113,8 +99,13 @@ func TestSeedDemoLeavesAnOfficeWithDossiers(t *testing.T) {
 	b := backend.New(t, backend.Config{Office: backend.DemoOffice()})
 	cfg := config(t, b)
 	now := b.Clock.Now()
-	d, e, err := dossier.Create(cfg, dossier.NewDossier{Procedure: "HT-01", Applicant: dossier.Applicant{Name: "Trần Văn Thật", Phone: "0912345678"},
-		Papers: []string{"to-khai", "chung-sinh"}}, dossier.Actor{Role: dossier.RoleClerk, ID: "nv1"}, now)
+	p := cfg.Procedures[0]
+	var papers []string
+	for _, pp := range p.Papers {
+		papers = append(papers, pp.ID)
+	}
+	d, e, err := dossier.Create(cfg, dossier.NewDossier{Procedure: p.Code, Applicant: dossier.Applicant{Name: "Trần Văn Thật", Phone: "0912345678"},
+		Papers: papers}, dossier.Actor{Role: dossier.RoleClerk, ID: "nv1"}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
