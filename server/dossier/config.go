@@ -18,6 +18,7 @@ const (
 	MaxProcedures   = 500
 )
 
+// Patterns of the prefix, of procedure codes and of an hour.
 var (
 	prefixPattern    = regexp.MustCompile(`^[A-Z0-9]{2,10}$`)
 	procedurePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9._-]{0,31}$`)
@@ -236,6 +237,7 @@ func (c *Config) paymentStops(p Procedure) bool {
 	return boolOr(p.PaymentStops, boolOr(c.PaymentStops, true))
 }
 
+// boolOr is *b, or def when b is nil.
 func boolOr(b *bool, def bool) bool {
 	if b == nil {
 		return def

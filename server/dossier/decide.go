@@ -39,6 +39,7 @@ var rules = map[Action]map[Role][]Status{
 	ActNote:       {RoleClerk: Statuses, RoleHandler: Statuses, RoleManager: Statuses, RoleIntegration: Statuses},
 }
 
+// suspendable are the statuses a dossier may be suspended from.
 var suspendable = []Status{StatusProcessing, StatusNeedsSupplement, StatusAwaitingPayment}
 
 // Actions is every action, in the order of a dossier's life.
@@ -285,8 +286,12 @@ func (c *Config) apology(d Dossier, cmd Command, now time.Time) (*Apology, error
 		return nil, queue.NewError(queue.KindInvalid, "invalid_apology", "give the new due date")
 	}
 	due := c.endOfDay(cmd.NewDue)
-	if !due.After(now) || !due.After(d.DueAt) {
-		return nil, queue.NewError(queue.KindInvalid, "date_in_past", "{date} is in the past: give today or a later day", "date", due.Add(-time.Nanosecond).In(c.Calendar.Zone()).Format(time.DateOnly))
+	day := func(t time.Time) string { return t.Add(-time.Nanosecond).In(c.Calendar.Zone()).Format(time.DateOnly) }
+	if !due.After(now) {
+		return nil, queue.NewError(queue.KindInvalid, "date_in_past", "{date} is in the past: give today or a later day", "date", day(due))
+	}
+	if !due.After(d.DueAt) {
+		return nil, queue.NewError(queue.KindInvalid, "invalid_apology", "the new due date must come after the one it replaces, {date}", "date", day(d.DueAt))
 	}
 	return &Apology{At: now, Text: text, NewDue: due, By: cmd.Actor.Name}, nil
 }

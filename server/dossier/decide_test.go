@@ -195,7 +195,7 @@ func TestDecideRefusals(t *testing.T) {
 		{"apologise without a text", processing, dossier.Command{Action: dossier.ActApologize, Actor: manager, NewDue: now.AddDate(0, 0, 5)}, queue.KindInvalid, "invalid_apology"},
 		{"apologise without a new date", processing, dossier.Command{Action: dossier.ActApologize, Actor: manager, Note: "Xin lỗi"}, queue.KindInvalid, "invalid_apology"},
 		{"apologise with a new date in the past", processing, dossier.Command{Action: dossier.ActApologize, Actor: manager, Note: "Xin lỗi", NewDue: now.AddDate(0, 0, -1)}, queue.KindInvalid, "date_in_past"},
-		{"apologise, due today, with today as the new date", dueToday, dossier.Command{Action: dossier.ActApologize, Actor: manager, Note: "Xin lỗi", NewDue: now}, queue.KindInvalid, "date_in_past"},
+		{"apologise, due today, with today as the new date", dueToday, dossier.Command{Action: dossier.ActApologize, Actor: manager, Note: "Xin lỗi", NewDue: now}, queue.KindInvalid, "invalid_apology"},
 		{"pickup of a dossier not ready", processing, dossier.Command{Action: dossier.ActPickup, Actor: kiosk, Pickup: &dossier.Pickup{Ticket: "t", Number: "R1"}}, queue.KindConflict, "dossier_not_ready"},
 		{"rate before the return", inStatus(t, c, dossier.StatusCompleted, now), dossier.Command{Action: dossier.ActRate, Actor: applicant, Rating: &dossier.Rating{Score: 4}}, queue.KindConflict, "dossier_not_returned"},
 	}

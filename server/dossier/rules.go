@@ -142,6 +142,7 @@ const (
 	maxRef     = 100 // characters of a ticket, counter or external id
 )
 
+// An ID number as typed (9 or 12 digits) and as kept masked.
 var (
 	idNumberPattern = regexp.MustCompile(`^(\d{9}|\d{12})$`)
 	idMaskedPattern = regexp.MustCompile(`^\*{0,8}\d{4}$|^\*{4,12}$`)

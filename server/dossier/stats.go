@@ -29,10 +29,12 @@ type Tally struct {
 	OnTimeRate float64 `json:"on_time_rate"`
 	// AvgDays is the mean processing time of the done ones, from receipt
 	// to completion, in working days of the office's calendar (fractions
-	// of a day by the hours); 0 when none is done.
+	// of a day by the hours); 0 when none is done. Those without a time
+	// of receipt or completion (an import's) are left out of it.
 	AvgDays float64 `json:"avg_days"`
 
-	days float64 // the sum of the done ones' processing days
+	days  float64 // the sum of the done ones' processing days
+	timed int     // the done ones with a time of receipt
 }
 
 // LateDossier is one line of the reports' late list.
@@ -165,8 +167,9 @@ func (c *Config) add(t *Tally, d Dossier, now time.Time) {
 		default:
 			t.OnTime++
 		}
-		if !d.ReceivedAt.IsZero() {
+		if !d.ReceivedAt.IsZero() && !d.CompletedAt.IsZero() {
 			t.days += c.workingDaysBetween(d.ReceivedAt, d.CompletedAt)
+			t.timed++
 		}
 	}
 }
@@ -175,7 +178,9 @@ func (c *Config) add(t *Tally, d Dossier, now time.Time) {
 func (t *Tally) finish() {
 	if t.Done > 0 {
 		t.OnTimeRate = float64(t.Early+t.OnTime) / float64(t.Done)
-		t.AvgDays = t.days / float64(t.Done)
+	}
+	if t.timed > 0 {
+		t.AvgDays = t.days / float64(t.timed)
 	}
 }
 

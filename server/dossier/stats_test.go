@@ -3,6 +3,7 @@ package dossier_test
 import (
 	"math"
 	"testing"
+	"time"
 
 	"luot/server/dossier"
 )
@@ -113,5 +114,46 @@ func TestOutcome(t *testing.T) {
 	}
 	if got := c.Outcome(dossier.Dossier{Status: dossier.StatusProcessing, DueAt: due}); got != dossier.OutcomeNone {
 		t.Errorf("open: %q", got)
+	}
+}
+
+func TestLate(t *testing.T) {
+	due := at(t, "2026-12-15 00:00")
+	now := at(t, "2026-12-16 10:00")
+	for _, k := range []struct {
+		name string
+		d    dossier.Dossier
+		want bool
+	}{
+		{"processing, past due", dossier.Dossier{Status: dossier.StatusProcessing, DueAt: due}, true},
+		{"processing, due later", dossier.Dossier{Status: dossier.StatusProcessing, DueAt: now.Add(time.Hour)}, false},
+		{"processing, at the due instant", dossier.Dossier{Status: dossier.StatusProcessing, DueAt: now}, true},
+		{"suspended, past due", dossier.Dossier{Status: dossier.StatusSuspended, DueAt: due}, true},
+		{"waiting, clock stopped before the due date", dossier.Dossier{Status: dossier.StatusNeedsSupplement, DueAt: due, StoppedAt: due.Add(-time.Hour)}, false},
+		{"waiting, clock stopped after it", dossier.Dossier{Status: dossier.StatusAwaitingPayment, DueAt: due, StoppedAt: due.Add(time.Hour)}, true},
+		{"submitted, no due date", dossier.Dossier{Status: dossier.StatusSubmitted}, false},
+		{"refused, past a due date", dossier.Dossier{Status: dossier.StatusRefused, DueAt: due}, false},
+		{"withdrawn, past a due date", dossier.Dossier{Status: dossier.StatusWithdrawn, DueAt: due}, false},
+		{"completed in time", dossier.Dossier{Status: dossier.StatusCompleted, DueAt: due, CompletedAt: due.Add(-time.Second)}, false},
+		{"completed late", dossier.Dossier{Status: dossier.StatusCompleted, DueAt: due, CompletedAt: due}, true},
+		{"returned, completed late", dossier.Dossier{Status: dossier.StatusReturned, DueAt: due, CompletedAt: due.Add(time.Hour)}, true},
+	} {
+		if got := k.d.Late(now); got != k.want {
+			t.Errorf("%s: Late = %v, want %v", k.name, got, k.want)
+		}
+	}
+}
+
+// TestFiguresWithoutReceipt: an imported dossier completed without a
+// time of receipt counts as done but not in the average.
+func TestFiguresWithoutReceipt(t *testing.T) {
+	c := testConfig(t)
+	ds := []dossier.Dossier{
+		{Code: "TP-261207-0001", Procedure: "CT-01", Status: dossier.StatusReturned, SubmittedAt: at(t, "2026-12-07 08:00"), DueAt: at(t, "2026-12-08 00:00"), CompletedAt: at(t, "2026-12-07 10:00")},
+		{Code: "TP-261207-0002", Procedure: "CT-01", Status: dossier.StatusCompleted, ReceivedAt: at(t, "2026-12-07 08:00"), DueAt: at(t, "2026-12-08 00:00"), CompletedAt: at(t, "2026-12-07 14:00")},
+	}
+	s := dossier.Figures(c, ds, at(t, "2026-12-08 09:00"))
+	if s.All.Done != 2 || s.All.OnTime != 2 || math.Abs(s.All.AvgDays-0.25) > 1e-9 {
+		t.Errorf("all %+v, want 2 done on time in a quarter of a day on average", s.All)
 	}
 }

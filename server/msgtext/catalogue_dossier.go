@@ -36,11 +36,12 @@ var dossierEntries = []Entry{
 	{"same_department", "dossier {code} is with department {department} already", "Hồ sơ {code} đang ở phòng {department} rồi"},
 	{"invalid_supplement", "say by which day the applicant should bring the supplements", "Hãy cho biết hạn ngày công dân phải nộp bổ sung"},
 	{"date_in_past", "{date} is in the past: give today or a later day", "Ngày {date} đã qua: hãy chọn hôm nay hoặc một ngày sau"},
-	{"invalid_pickup", "a pickup needs its ticket's id and number", "Việc nhận kết quả cần mã và số của phiếu thứ tự"},
+	{"invalid_pickup", "a pickup needs its ticket's id", "Việc nhận kết quả cần mã của phiếu thứ tự"},
 	{"already_rated", "dossier {code} has been rated already: a dossier is rated once", "Hồ sơ {code} đã được đánh giá: mỗi hồ sơ chỉ đánh giá một lần"},
 	{"invalid_rating", "the rating is 1 (not satisfied) to 4 (very satisfied)", "Mức đánh giá từ 1 (không hài lòng) đến 4 (rất hài lòng)"},
 	{"not_late", "dossier {code} is not late: an apology is made once its due day has come", "Hồ sơ {code} chưa trễ hạn: chỉ gửi thư xin lỗi khi đã đến ngày hẹn trả"},
 	{"invalid_apology", "give the new due date", "Hãy ghi ngày hẹn trả mới"},
+	{"invalid_apology", "the new due date must come after the one it replaces, {date}", "Ngày hẹn trả mới phải sau ngày hẹn cũ, {date}"},
 
 	// The dossier configuration.
 	{"invalid_dossier_config", "the dossier code prefix {prefix} is not valid: use 2 to 10 upper-case letters or digits, such as TP", "Tiền tố mã hồ sơ {prefix} không hợp lệ: dùng 2 đến 10 chữ in hoa hoặc chữ số, ví dụ TP"},
