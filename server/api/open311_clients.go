@@ -123,13 +123,17 @@ func (s *Server) listOpen311Clients(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	cs, err := st.APIClients(r.Context(), se.Office)
+	all, err := st.APIClients(r.Context(), se.Office)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if cs == nil {
-		cs = []feedback.APIClient{}
+	// The integration's keys (scope dossiers) have their own page.
+	cs := []feedback.APIClient{}
+	for _, c := range all {
+		if open311Scope(c) {
+			cs = append(cs, c)
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"clients": cs})
 }
@@ -141,7 +145,17 @@ func (s *Server) revokeOpen311Client(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	err = st.RevokeAPIClient(r.Context(), se.Office, id)
+	all, err := st.APIClients(r.Context(), se.Office)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	err = fmt.Errorf("open311 client %q: %w", id, queue.ErrNotFound)
+	for _, c := range all {
+		if c.ID == id && open311Scope(c) {
+			err = st.RevokeAPIClient(r.Context(), se.Office, id)
+		}
+	}
 	if errors.Is(err, queue.ErrNotFound) {
 		err = newError(http.StatusNotFound, "open311_client_not_found", "no Open311 client {id} in this office", "id", fmt.Sprintf("%q", truncate(id, 40)))
 	}
@@ -151,6 +165,12 @@ func (s *Server) revokeOpen311Client(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, se.Office, se.Staff, "open311_client_revoked", id)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// open311Scope reports whether c is an Open311 client (not a key of
+// another API, which this page neither lists nor revokes).
+func open311Scope(c feedback.APIClient) bool {
+	return c.Scope == "" || c.Scope == feedback.ScopeOpen311
 }
 
 // ReportEvent wakes the report streams for an event committed outside

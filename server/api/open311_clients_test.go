@@ -61,6 +61,17 @@ func TestOpen311Clients(t *testing.T) {
 		t.Errorf("a revoked key is found: %v", err)
 	}
 	e.must(t, 404, req{method: "DELETE", path: path + "/khong-co", token: adm})
+	// The one-stop system's key (scope dossiers) is neither listed nor
+	// revoked here.
+	one := feedback.APIClient{ID: "motcua", Office: office, Name: "Hệ thống một cửa tỉnh", Created: e.clock.Now(), Scope: feedback.ScopeDossiers}
+	oneSum := sha256.Sum256([]byte("dossiers-key-0123456789abcdef"))
+	if err := e.db.PutAPIClient(ctx, one, oneSum[:]); err != nil {
+		t.Fatal(err)
+	}
+	e.must(t, 404, req{method: "DELETE", path: path + "/motcua", token: adm})
+	if c, err := e.db.APIClientByKeyHash(ctx, oneSum[:]); err != nil || c.Revoked {
+		t.Errorf("the Open311 page revoked the dossiers key: %+v %v", c, err)
+	}
 	e.must(t, 200, req{method: "GET", path: path, token: adm}).decode(t, &list)
 	if len(list.Clients) != 1 || !list.Clients[0].Revoked {
 		t.Errorf("after revoking: %+v", list.Clients)

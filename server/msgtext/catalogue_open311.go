@@ -39,7 +39,7 @@ var open311Entries = []Entry{
 	{"api_key_required", "api_key is required to create a request: ask the city's administrator for one", "Cần có api_key để gửi phản ánh: hãy xin quản trị viên của thành phố cấp"},
 	{"api_key_in_url", "send api_key in the request body, not in the URL, where proxies and logs keep it", "Hãy gửi api_key trong nội dung yêu cầu, không đặt trên địa chỉ URL, nơi máy chủ trung gian và nhật ký lưu lại"},
 	{"api_key_invalid", "invalid api_key: it is unknown or revoked; ask the city's administrator for a key", "api_key không hợp lệ: khóa không tồn tại hoặc đã bị thu hồi; hãy xin quản trị viên của thành phố cấp khóa"},
-	{"api_key_scope", "this api_key is for the {scope} API, not for Open311: ask the city's administrator for an Open311 key", "api_key này dùng cho API {scope}, không dùng cho Open311: hãy xin quản trị viên của thành phố cấp khóa Open311"},
+	{"api_key_scope", "this api_key is for the {scope} API, not for Open311: ask the city's administrator for an Open311 key", "api_key này chỉ dùng cho API {scope}, không dùng để gửi phản ánh: hãy xin quản trị viên của thành phố cấp khóa cho ứng dụng phản ánh"},
 
 	// Services and their attributes.
 	{"service_not_found", "service_code {code} was not found: GET services lists the services", "Không tìm thấy service_code {code}: GET services liệt kê các lĩnh vực"},

@@ -1,11 +1,15 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +18,7 @@ import (
 	"luot/server/dossier"
 	"luot/server/feedback"
 	"luot/server/queue"
+	"luot/server/workday"
 )
 
 // The code date of t0 (08:00 in Hà Nội, Thursday 26 November 2026).
@@ -767,4 +772,214 @@ func rawDB(t *testing.T, path string) *sql.DB {
 		t.Fatal(err)
 	}
 	return raw
+}
+
+// dossierConfig is a catalogue of one 15-day permit, for the store test
+// office.
+func dossierConfig(t *testing.T) *dossier.Config {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &dossier.Config{
+		Office:      "hoankiem",
+		Prefix:      "TP",
+		Fields:      []dossier.Field{{ID: "xay-dung", Name: "Xây dựng"}},
+		Departments: []dossier.Department{{ID: "qldt", Name: "Phòng Quản lý đô thị"}},
+		Procedures: []dossier.Procedure{{Code: "XD-01", Name: "Cấp giấy phép xây dựng", Field: "xay-dung", Service: "xay-dung", Department: "qldt", Days: 15, Fee: 75000,
+			Papers: []dossier.Paper{{ID: "don", Name: "Đơn đề nghị"}, {ID: "ban-ve", Name: "Bản vẽ"}}}},
+		Calendar:      workday.Calendar{Location: loc},
+		PickupService: "ho-tich",
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// A dossier's whole life through the domain's rules (Create, Decide,
+// Apply): each stored state is what UpdateDossier returned, a refused
+// command changes nothing, and applying the history from its created
+// event gives the stored dossier again: the events lose nothing.
+func TestDossierThroughRules(t *testing.T) {
+	db, _ := openDB(t)
+	newOffice(t, db, t0)
+	c := dossierConfig(t)
+	clerk := dossier.Actor{Role: dossier.RoleClerk, ID: "nv1", Name: "Trần Thị Lan"}
+	handler := dossier.Actor{Role: dossier.RoleHandler, ID: "xl1", Name: "Lê Văn Xử", Unit: "qldt"}
+	d, e, err := dossier.Create(c, dossier.NewDossier{Procedure: "XD-01", Applicant: dossier.Applicant{Name: "Nguyễn Văn An", Phone: "0912345678"},
+		IDNumber: "001234567890", Papers: []string{"don", "ban-ve"}, Ticket: "t1", TicketNumber: "A001", Counter: "q1", TokenHash: queueHash("token")}, clerk, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _, replayed, err := db.CreateDossier(ctx, d, e, c.Prefix, "counter:hoankiem:k1")
+	if err != nil || replayed || d.Code != "TP-"+day0+"-0001" {
+		t.Fatalf("create: %s %v %v", d.Code, replayed, err)
+	}
+	now := t0
+	step := func(cmd dossier.Command) dossier.Dossier {
+		t.Helper()
+		now = now.Add(24 * time.Hour)
+		next, _, err := db.UpdateDossier(ctx, d.Code, func(cur dossier.Dossier) (dossier.Event, error) { return dossier.Decide(c, cur, cmd, now) })
+		if err != nil {
+			t.Fatalf("%s: %v", cmd.Action, err)
+		}
+		stored, err := db.Dossier(ctx, d.Code)
+		if err != nil || !reflect.DeepEqual(stored, next) {
+			t.Fatalf("%s: stored\n%+v\nreturned\n%+v (%v)", cmd.Action, stored, next, err)
+		}
+		return next
+	}
+	step(dossier.Command{Action: dossier.ActProcess, Actor: clerk})
+	step(dossier.Command{Action: dossier.ActSupplement, Actor: handler, What: "Bản vẽ mặt bằng có chữ ký", By: t0.Add(7 * 24 * time.Hour)})
+	step(dossier.Command{Action: dossier.ActSupplied, Actor: clerk})
+	step(dossier.Command{Action: dossier.ActComplete, Actor: handler, Result: "Giấy phép số 12/GPXD"})
+	step(dossier.Command{Action: dossier.ActPickup, Actor: dossier.Actor{Role: dossier.RoleKiosk}, Pickup: &dossier.Pickup{Ticket: "t9", Number: "B009", Day: "2026-12-01"}})
+	step(dossier.Command{Action: dossier.ActReturn, Actor: clerk})
+	last := step(dossier.Command{Action: dossier.ActRate, Actor: dossier.Actor{Role: dossier.RoleApplicant}, Rating: &dossier.Rating{Score: 4, Comment: "Nhanh"}})
+	if last.Status != dossier.StatusReturned || last.Rating == nil || last.Pickup == nil || last.Supplement == nil || last.Version != 8 {
+		t.Errorf("at the end: %+v", last)
+	}
+	_, _, err = db.UpdateDossier(ctx, d.Code, func(cur dossier.Dossier) (dossier.Event, error) {
+		return dossier.Decide(c, cur, dossier.Command{Action: dossier.ActRate, Actor: dossier.Actor{Role: dossier.RoleApplicant}, Rating: &dossier.Rating{Score: 1}}, now)
+	})
+	var qe *queue.Error
+	if !errors.As(err, &qe) {
+		t.Fatalf("a second rating: %v, want the domain's refusal", err)
+	}
+	if got, _ := db.Dossier(ctx, d.Code); !reflect.DeepEqual(got, last) {
+		t.Errorf("a refused rating changed the dossier")
+	}
+	h, err := db.History(ctx, d.Code)
+	if err != nil || len(h) != 8 || h[0].Created == nil {
+		t.Fatalf("history of %d events (%v)", len(h), err)
+	}
+	replay := dossier.Apply(dossier.Dossier{}, h[0])
+	for _, e := range h[1:] {
+		replay = dossier.Apply(replay, e)
+	}
+	want := last
+	want.TokenHash = nil
+	if !reflect.DeepEqual(replay, want) {
+		t.Errorf("the history replays to\n%+v\nnot the stored\n%+v", replay, want)
+	}
+	if byTicket, err := db.DossierByTicket(ctx, "t9"); err != nil || byTicket.Code != d.Code {
+		t.Errorf("by the pickup ticket: %s %v", byTicket.Code, err)
+	}
+}
+
+// TestDossierCrashHelper is the process TestDossierCodesAfterKill runs
+// (and kills): it creates dossiers in the database it is given and says
+// each code once it is committed.
+func TestDossierCrashHelper(t *testing.T) {
+	path := os.Getenv("LUOT_DOSSIER_CRASH_DB")
+	if path == "" {
+		t.Skip("run by TestDossierCodesAfterKill")
+	}
+	n, err := strconv.Atoi(os.Getenv("LUOT_DOSSIER_CRASH_N"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for range n {
+		d := sampleDossier("hoankiem", t0)
+		got, _, _, err := db.CreateDossier(ctx, d, createdDossierEvent(d), "TP", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("ack %s\n", got.Code)
+	}
+}
+
+// Two processes number dossiers in one database at once; one is killed
+// (SIGKILL) in the middle. Every code either process acknowledged is
+// there, no code was given twice, the sequence is exactly the number of
+// dossiers (a number taken by a transaction the kill cut off was never
+// used), and numbering goes on from it.
+func TestDossierCodesAfterKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	db, path := openDB(t)
+	newOffice(t, db, t0)
+	db.Close()
+	start := func(n int) (*exec.Cmd, *bufio.Scanner) {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestDossierCrashHelper$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "LUOT_DOSSIER_CRASH_DB="+path, fmt.Sprintf("LUOT_DOSSIER_CRASH_N=%d", n))
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		return cmd, bufio.NewScanner(out)
+	}
+	acked := map[string]bool{}
+	ack := func(line string) {
+		if code, ok := strings.CutPrefix(line, "ack "); ok {
+			if acked[code] {
+				t.Errorf("code %s acknowledged twice", code)
+			}
+			acked[code] = true
+		}
+	}
+	killed, kout := start(10000)
+	other, oout := start(40)
+	for n := 0; n < 15 && kout.Scan(); {
+		if strings.HasPrefix(kout.Text(), "ack ") {
+			n++
+		}
+		ack(kout.Text())
+	}
+	if err := killed.Process.Kill(); err != nil { // SIGKILL
+		t.Fatal(err)
+	}
+	for kout.Scan() {
+		ack(kout.Text())
+	}
+	killed.Wait()
+	for oout.Scan() {
+		ack(oout.Text())
+	}
+	if err := other.Wait(); err != nil {
+		t.Fatalf("the process left running: %v", err)
+	}
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	all, err := db.Dossiers(ctx, dossier.Filter{Office: "hoankiem"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for _, d := range all {
+		stored[d.Code] = true
+	}
+	for c := range acked {
+		if !stored[c] {
+			t.Errorf("acknowledged code %s is not stored", c)
+		}
+	}
+	last := count(t, db, `SELECT last FROM dossier_seq WHERE prefix = 'TP' AND day = ?`, day0)
+	if len(stored) != len(all) || last != len(all) || len(acked) < 55 {
+		t.Errorf("%d dossiers (%d codes), sequence at %d, %d acknowledged", len(all), len(stored), last, len(acked))
+	}
+	for n := 1; n <= last; n++ {
+		if c := dossier.FormatCode("TP", t0.In(hcm), n); !stored[c] {
+			t.Errorf("number %d was taken but its dossier is not stored", n)
+		}
+	}
+	if next, _ := createDossier(t, db, sampleDossier("hoankiem", t0), ""); next.Code != dossier.FormatCode("TP", t0.In(hcm), last+1) {
+		t.Errorf("after the kill: %s, want number %d", next.Code, last+1)
+	}
 }
