@@ -145,7 +145,7 @@ func TestDossierBadInputChangesNothing(t *testing.T) {
 		// The kiosk.
 		{"a second pickup ticket for one dossier", pickup(map[string]string{"code": completed}, "kiosk2"), 409, "pickup_issued"},
 		{"a pickup code that is no code", pickup(map[string]string{"code": "B012"}, "kiosk2"), 400, "invalid_dossier"},
-		{"a pickup code of another office", pickup(map[string]string{"code": "HN-261127-0001"}, "kiosk2"), 404, "unknown_dossier"},
+		{"a pickup code of another office", pickup(map[string]string{"code": "HN-261127-0001"}, "kiosk2"), 404, "dossier_other_office"},
 		{"a token too long", pickup(map[string]string{"code": completed, "k": strings.Repeat("k", 129)}, "kiosk2"), 400, "invalid_k"},
 		{"a display's key", pickup(map[string]string{"code": completed}, "display"), 403, "not_a_kiosk"},
 		{"a forged device key", pickup(map[string]string{"code": completed}, "forged-key"), 401, "invalid_device_key"},

@@ -74,6 +74,17 @@ func (x *dsr) staffJSON(d dossier.Dossier, now time.Time) StaffDossierJSON {
 	if dep, ok := x.cfg.Department(d.Department); ok {
 		j.DepartmentName = dep.Name
 	}
+	if p := d.Pickup; p != nil && p.Number == "" {
+		// The claim is made before its ticket is issued: the number is
+		// the ticket's, while the queue still has it.
+		if v, err := x.s.eng.View(x.cfg.Office); err == nil {
+			if t, ok := v.Tickets[p.Ticket]; ok {
+				cp := *p
+				cp.Number = t.Display
+				j.Pickup = &cp
+			}
+		}
+	}
 	return j
 }
 

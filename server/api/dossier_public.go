@@ -84,6 +84,12 @@ func (x *dsr) pickup(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if prefix, _, _, _ := dossier.ParseCode(b.Code); prefix != x.cfg.Prefix {
+		// A receipt of another office (its prefix is printed on it): the
+		// kiosk says where to go rather than "unknown".
+		x.s.fail(w, r, newError(http.StatusNotFound, "dossier_other_office", "dossier {code} was received by another office: its result is handed over there", "code", b.Code))
+		return
+	}
 	dos, err := x.load(ctx, b.Code)
 	if err == nil && b.K != "" && !isApplicant(dos, b.K) {
 		err = errNoDossier // a QR that is not the receipt's

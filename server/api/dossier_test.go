@@ -128,7 +128,7 @@ func TestDossierJourney(t *testing.T) {
 	tok2 := e.clerk(t, "nv2", "q2")
 	e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q2/call", token: tok2, body: map[string]string{"number": pk.Ticket.Number}})
 	e.must(t, http.StatusOK, req{method: "GET", path: "/api/v1/tickets/" + pk.Ticket.ID + "/dossier", token: tok2}).decode(t, &byTicket)
-	if byTicket.Dossier.Code != d.Code || byTicket.Dossier.Pickup == nil || byTicket.Dossier.Pickup.Ticket != pk.Ticket.ID {
+	if byTicket.Dossier.Code != d.Code || byTicket.Dossier.Pickup == nil || byTicket.Dossier.Pickup.Ticket != pk.Ticket.ID || byTicket.Dossier.Pickup.Number != pk.Ticket.Number {
 		t.Fatalf("pickup ticket's dossier %+v", byTicket.Dossier)
 	}
 	seq = e.seq(t)
@@ -254,8 +254,9 @@ func TestDossierPickupAgain(t *testing.T) {
 }
 
 // TestDossierPickupNotReady: a dossier being processed answers its status
-// and due date, no ticket; a code of another office, or the QR of a
-// forged link, is an unknown dossier.
+// and due date, no ticket; a code of another office's prefix is said to be
+// another office's; a code never given, or the QR of a forged link, is an
+// unknown dossier.
 func TestDossierPickupNotReady(t *testing.T) {
 	e := newDsEnv(t)
 	tok, _ := e.serving(t, "nv1", "q1", "xay-dung")
@@ -270,8 +271,10 @@ func TestDossierPickupNotReady(t *testing.T) {
 	if err := json.Unmarshal(e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/offices/" + office + "/dossier-pickups", device: "kiosk1", body: map[string]string{"code": rd.Dossier.Code}}).body, &cp); err != nil || cp.Dossier.Code != rd.Dossier.Code || !cp.Dossier.DueAt.Equal(pk.Dossier.DueAt) || cp.Ticket != nil {
 		t.Fatalf("client.Pickup %+v %v", cp, err)
 	}
+	if got := e.must(t, http.StatusNotFound, req{method: "POST", path: "/api/v1/offices/" + office + "/dossier-pickups", device: "kiosk1", body: map[string]string{"code": "HN-261127-0001"}}).errCode(t); got != client.CodeDossierOtherOffice {
+		t.Errorf("a receipt of another office: %s", got)
+	}
 	for _, c := range []map[string]string{
-		{"code": "HN-261127-0001"},
 		{"code": "TP-261127-0009"},
 		{"code": rd.Dossier.Code, "k": "forged"},
 	} {
@@ -323,5 +326,78 @@ func TestDossierLookupLimits(t *testing.T) {
 	}
 	if n != 10 {
 		t.Fatalf("%d look-ups by phone before the limit, want 10", n)
+	}
+}
+
+// TestDossierRefusedAndLists: a refusal at the counter keeps a coded
+// record, prints nothing and is audited; an administrator at a counter
+// receives as its clerk; the manager's list puts the late first and finds
+// by text and status; the public board's stream carries the ready list
+// (masked names, or none when the office shows codes only) live.
+func TestDossierRefusedAndLists(t *testing.T) {
+	cfg := dossierConfig(t)
+	cfg.Board.Names = dossier.BoardNone
+	e := newDsEnv(t, withConfig(func(c *Config) { c.Dossiers = cfg }))
+	tok, _ := e.serving(t, "nv1", "q1", "xay-dung")
+	body := permit()
+	body["papers"] = []string{"don"}
+	body["refuse"] = "Thiếu bản vẽ thiết kế"
+	ref := e.received(t, tok, "q1", body)
+	if ref.Dossier.Status != dossier.StatusRefused || ref.Dossier.Reason != "Thiếu bản vẽ thiết kế" || ref.Print != nil || ref.Dossier.Code != "TP-261127-0001" {
+		t.Fatalf("refused %+v, print %+v", ref.Dossier, ref.Print)
+	}
+	if len(e.stationJobs(t, "st-q1")) != 0 || !e.audited(t, "dossier_refused", ref.Dossier.Code) {
+		t.Fatal("a refusal printed something, or is not audited")
+	}
+	if c := e.must(t, http.StatusConflict, req{method: "POST", path: "/api/v1/dossiers/" + ref.Dossier.Code + "/print", token: tok, body: map[string]string{}}).errCode(t); c != "no_receipt" {
+		t.Errorf("printing a refusal's receipt: %s", c)
+	}
+	e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q1/done", token: tok})
+
+	// The administrator serves at q4: a birth registration, same day.
+	adm, _ := e.serving(t, "admin", "q4", "ho-tich")
+	hr := e.received(t, adm, "q4", map[string]any{"procedure": "HT-01", "applicant": map[string]string{"name": "Trần Thị Bình", "phone": "0912000111"}, "papers": []string{"to-khai"}})
+	if hr.Dossier.Department != "tu-phap" || hr.Dossier.ReceivedBy != "Quản trị" || hr.Print == nil || hr.Print.Error != "no_station" {
+		t.Fatalf("received by the administrator %+v, print %+v", hr.Dossier, hr.Print)
+	}
+	e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/counters/q4/done", token: adm})
+	tok, _ = e.serving(t, "nv1", "q1", "xay-dung")
+	pr := e.received(t, tok, "q1", permit())
+
+	// Two days on, the same-day dossier is late, the permit is not.
+	e.later(48 * time.Hour)
+	adm = e.login(t, "admin", "")
+	var list StaffDossiersJSON
+	e.must(t, http.StatusOK, req{method: "GET", path: "/api/v1/dossiers", token: adm}).decode(t, &list)
+	var order []string
+	for _, d := range list.Dossiers {
+		order = append(order, fmt.Sprintf("%s %s %v", d.Code, d.Status, d.Late))
+	}
+	want := []string{hr.Dossier.Code + " processing true", pr.Dossier.Code + " processing false", ref.Dossier.Code + " refused false"}
+	if !slices.Equal(order, want) {
+		t.Fatalf("manager's list %q, want %q", order, want)
+	}
+	e.must(t, http.StatusOK, req{method: "GET", path: "/api/v1/dossiers?q=tr%E1%BA%A7n&status=processing,completed", token: adm}).decode(t, &list)
+	if len(list.Dossiers) != 1 || list.Dossiers[0].Code != hr.Dossier.Code {
+		t.Fatalf("found by name %+v", list.Dossiers)
+	}
+	e.must(t, http.StatusOK, req{method: "GET", path: "/api/v1/dossiers?late=1&limit=1&offset=1", token: adm}).decode(t, &list)
+	if len(list.Dossiers) != 0 {
+		t.Fatalf("second page of one late dossier %+v", list.Dossiers)
+	}
+
+	ws := e.dial(t, "", nil) // the public board's stream
+	if snap := readEvent(t, ws); snap.Type != "snapshot" {
+		t.Fatalf("first message %+v", snap)
+	}
+	h := e.login(t, "xl-tuphap", "")
+	e.act(t, h, hr.Dossier.Code, "complete", map[string]string{"result": "Giấy khai sinh"})
+	ev := readEvent(t, ws)
+	for i := 0; i < 5 && ev.Type != "dossiers.ready"; i++ { // the day rolled over first
+		ev = readEvent(t, ws)
+	}
+	var data queue.DossiersReadyData
+	if err := json.Unmarshal(ev.Data, &data); err != nil || ev.Type != "dossiers.ready" || len(data.Dossiers) != 1 || data.Dossiers[0].Code != hr.Dossier.Code || data.Dossiers[0].Name != "" {
+		t.Fatalf("board's event %s %s: %v", ev.Type, ev.Data, err)
 	}
 }

@@ -42,6 +42,7 @@ var dossierAPIEntries = []Entry{
 	{"device_required", "only a kiosk of the office gives pickup tickets: send its device key (X-Device-Key)", "Chỉ ki-ốt của cơ quan mới cấp phiếu nhận kết quả: hãy gửi khóa thiết bị (X-Device-Key)"},
 	{"invalid_dossier", "code {code} is not a dossier code: it looks like TP-261127-0001, as printed on the receipt", "{code} không phải là mã hồ sơ: mã hồ sơ có dạng TP-261127-0001, như in trên giấy tiếp nhận"},
 	{"invalid_k", "k is the token of the receipt's link: at most 128 printable ASCII characters", "k là mã bí mật trong đường dẫn của giấy tiếp nhận: tối đa 128 ký tự ASCII in được"},
+	{"dossier_other_office", "dossier {code} was received by another office: its result is handed over there", "Hồ sơ {code} do cơ quan khác tiếp nhận: kết quả được trả tại cơ quan đó"},
 	{"dossier_returned", "the result of dossier {code} was handed over already", "Kết quả của hồ sơ {code} đã được trả"},
 	{"pickup_issued", "dossier {code} already has pickup ticket {number}: please wait for it to be called", "Hồ sơ {code} đã có phiếu nhận kết quả {number}: vui lòng chờ được gọi"},
 	{"pickup_issued", "a pickup ticket of dossier {code} is being given: please wait for it to be called", "Phiếu nhận kết quả của hồ sơ {code} đang được cấp: vui lòng chờ được gọi"},

@@ -25,6 +25,7 @@ import (
 
 	"luot/internal/clock"
 	"luot/server/api"
+	"luot/server/dossier"
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/hub"
@@ -47,8 +48,8 @@ const PIN = backend.PIN
 const KioskKey = "kiosk-key"
 
 // DemoOffice is a demo-like office, "demo", open around the clock: four
-// services (xay-dung A, ho-kinh-doanh B, chung-thuc C, ho-tich D) and four
-// counters q1…q4.
+// services (xay-dung A, ho-kinh-doanh B, chung-thuc C, ho-tich D), the
+// results service tra-ket-qua R, and four counters q1…q4.
 func DemoOffice() queue.Office { return backend.DemoOffice() }
 
 // Clerks are nv1…nvN, clerks named "Nhân viên N" (their Office is filled
@@ -76,6 +77,7 @@ type config struct {
 	wrap       func(http.Handler) http.Handler
 	testLogs   bool
 	feedback   *feedback.Config
+	dossiers   *dossier.Config
 }
 
 // Option changes what New builds.
@@ -145,6 +147,11 @@ func WithOpen311Config(f func(*open311.Config)) Option {
 // instead of backend.DemoFeedback (its Office is set to the main office).
 func WithFeedback(c *feedback.Config) Option { return func(o *config) { o.feedback = c } }
 
+// WithDossiers gives the main office the dossier configuration c instead
+// of the demo's (backend.DemoDossiers; its Office is set to the main
+// office).
+func WithDossiers(c *dossier.Config) Option { return func(o *config) { o.dossiers = c } }
+
 // WithoutWeb serves the API alone, at the root (as a bare API server
 // would): paths outside it answer the API's 404.
 func WithoutWeb() Option { return func(c *config) { c.noWeb = true } }
@@ -178,6 +185,9 @@ type Server struct {
 	Feedback *feedback.Config
 	Photos   *photo.Dir
 	Pipeline *photo.Pipeline
+	// Dossiers is the main office's dossier configuration, which the API
+	// serves (the demo's unless WithDossiers).
+	Dossiers *dossier.Config
 	// Open311 is the Open311 endpoint, at /open311/ (not with WithoutWeb).
 	Open311 *open311.Server
 }
@@ -204,14 +214,15 @@ func New(t testing.TB, opts ...Option) *Server {
 	b := backend.New(t, backend.Config{
 		Office: c.office, Others: c.others, Staff: c.staff, Devices: c.devices,
 		Start: c.start, Log: c.log, HubBuffer: c.hubBuf, PublishHook: c.pub, Feedback: c.feedback,
+		Dossiers: c.dossiers,
 	})
 	s := &Server{Office: c.office.ID, DB: b.DB, Engine: b.Engine, Hub: b.Hub, Clock: b.Clock, Keys: b.Keys,
-		Feedback: b.Feedback, Photos: b.Photos, Pipeline: b.Pipeline}
+		Feedback: b.Feedback, Photos: b.Photos, Pipeline: b.Pipeline, Dossiers: b.Dossiers}
 	db := b.DB
 	var err error
 	acfg := api.Config{Engine: s.Engine, Store: db, Hub: s.Hub, Now: s.Clock.Now, Log: c.log,
 		Feedback: b.Feedback, PhotoPipeline: b.Pipeline, PhotoDir: b.Photos,
-		FeedbackMap: api.FeedbackMap(b.FeedbackMap)}
+		FeedbackMap: api.FeedbackMap(b.FeedbackMap), Dossiers: b.Dossiers}
 	for _, f := range c.apiCfg {
 		f(&acfg)
 	}

@@ -1,12 +1,15 @@
 package servertest_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"luot/server/api"
+	"luot/server/client"
 	"luot/server/queue"
 	"luot/server/servertest"
 	"luot/server/servertest/backend"
@@ -148,4 +151,64 @@ func TestFeedbackStack(t *testing.T) {
 	s.Call(t, "GET", "/api/v1/feedback/reports", map[string]string{"Authorization": "Bearer " + tok}, nil, http.StatusForbidden, nil)
 	// A clerk still needs a counter.
 	s.Call(t, "POST", "/api/v1/sessions", nil, map[string]string{"office": "demo", "staff": "nv1", "pin": servertest.PIN}, http.StatusBadRequest, nil)
+}
+
+// TestDossierStack: the default server serves the demo's dossier
+// catalogue for the demo office; a dossier received at q4 and completed
+// by its handler is on the ready list the client reads, and the kiosk's
+// client gets a pickup ticket of the results service, linked to it.
+func TestDossierStack(t *testing.T) {
+	staff := append(servertest.Clerks(4), backend.DossierStaff()...)
+	s := servertest.New(t, servertest.WithStaff(staff...))
+	if s.Dossiers == nil || s.Dossiers.Office != "demo" || s.Dossiers.Prefix != "TP" || s.Dossiers.PickupService != "tra-ket-qua" {
+		t.Fatalf("dossiers %+v", s.Dossiers)
+	}
+	var cat api.CatalogueJSON
+	s.Call(t, "GET", "/api/v1/offices/demo/dossier-catalogue", nil, nil, http.StatusOK, &cat)
+	if len(cat.Procedures) != len(s.Dossiers.Procedures) || len(cat.Procedures) < 11 {
+		t.Fatalf("catalogue of %d procedures", len(cat.Procedures))
+	}
+	clerk := map[string]string{"Authorization": "Bearer " + s.Login(t, "nv4", "q4")}
+	s.Call(t, "POST", "/api/v1/counters/q4/open", clerk, nil, http.StatusOK, nil)
+	tk := s.Issue(t, "ho-tich")
+	s.Call(t, "POST", "/api/v1/counters/q4/call", clerk, map[string]string{"number": tk.Number}, http.StatusOK, nil)
+	var rd api.ReceivedDossierJSON
+	s.Call(t, "POST", "/api/v1/counters/q4/dossiers", clerk, map[string]any{"procedure": "HT-01",
+		"applicant": map[string]string{"name": "Lê Thị Cúc", "phone": "0912345678"}, "papers": []string{"to-khai", "chung-sinh", "cccd"}}, http.StatusCreated, &rd)
+	if rd.Dossier.Department != "tu-phap" || rd.Print == nil || rd.Print.Error != "no_station" {
+		t.Fatalf("received %+v, print %+v", rd.Dossier, rd.Print)
+	}
+	handler := map[string]string{"Authorization": "Bearer " + s.Login(t, "xl-tuphap", "")}
+	s.Call(t, "POST", "/api/v1/dossiers/"+rd.Dossier.Code+"/actions/complete", handler, map[string]string{"result": "Giấy khai sinh"}, http.StatusOK, nil)
+
+	ctx := context.Background()
+	anyone, err := client.New(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, err := anyone.ReadyDossierList(ctx, "demo")
+	if err != nil || len(ready.Dossiers) != 1 || ready.Dossiers[0].Code != rd.Dossier.Code || ready.Dossiers[0].Name != "Lê T. C." {
+		t.Fatalf("ready %+v, %v", ready, err)
+	}
+	kiosk, err := client.New(s.URL, client.WithDeviceKey(servertest.KioskKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, k, ok := client.ScannedDossier(rd.Link)
+	if !ok || code != rd.Dossier.Code {
+		t.Fatalf("the receipt's link %q reads as %q %q %v", rd.Link, code, k, ok)
+	}
+	p, err := kiosk.PickupDossier(ctx, "demo", code, k, "scan-1")
+	if err != nil || p.Ticket == nil || p.Dossier.Status != "completed" || !strings.HasPrefix(p.Ticket.Number, "R") {
+		t.Fatalf("pickup %+v, %v", p, err)
+	}
+	pt, _, err := s.Engine.FindTicket(ctx, p.Ticket.ID)
+	if err != nil || pt == nil || pt.Dossier != code || pt.Service != "tra-ket-qua" {
+		t.Fatalf("pickup ticket %+v, %v", pt, err)
+	}
+	_, err = kiosk.PickupDossier(ctx, "demo", code, "", "scan-2")
+	var ce *client.Error
+	if !errors.As(err, &ce) || ce.Code != client.CodePickupIssued {
+		t.Fatalf("a second pickup: %v", err)
+	}
 }

@@ -21,6 +21,8 @@ import (
 	"luot/assets"
 	"luot/internal/clock"
 	"luot/server/auth"
+	"luot/server/dossier"
+	"luot/server/dossierfile"
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/feedbackfile"
@@ -65,6 +67,10 @@ type Config struct {
 	// DemoFeedback, on the office's calendar when nil); its Office is set
 	// to the main office.
 	Feedback *feedback.Config
+	// Dossiers is the main office's dossier configuration (the demo's,
+	// DemoDossiers, for the main office when nil); its Office is set to
+	// the main office.
+	Dossiers *dossier.Config
 }
 
 // Backend is a loaded store, engine and hub on a fake clock, closed by
@@ -81,6 +87,8 @@ type Backend struct {
 	// FeedbackMap the demo's map when Config.Feedback was nil.
 	Feedback    *feedback.Config
 	FeedbackMap feedbackfile.Map
+	// Dossiers is the main office's dossier configuration, validated.
+	Dossiers *dossier.Config
 	// Photos is the reports' photo folder, in t.TempDir(); Pipeline
 	// processes photos with the default limits, two at once.
 	Photos   *photo.Dir
@@ -152,6 +160,16 @@ func New(t testing.TB, c Config) *Backend {
 	if err := b.Feedback.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	b.Dossiers = c.Dossiers
+	if b.Dossiers == nil {
+		if b.Dossiers, err = DemoDossiers(t).For(&c.Office); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Dossiers.Office = c.Office.ID
+	if err := b.Dossiers.Validate(); err != nil {
+		t.Fatal(err)
+	}
 	if b.Photos, err = photo.NewDir(filepath.Join(t.TempDir(), "photos")); err != nil {
 		t.Fatal(err)
 	}
@@ -176,6 +194,31 @@ func DemoFeedback(t testing.TB) *feedbackfile.File {
 	return f
 }
 
+// DemoDossiers is the demo's dossier file (assets.DemoDossiers), read as
+// the server reads it; File.For makes it an office's.
+func DemoDossiers(t testing.TB) *dossierfile.File {
+	t.Helper()
+	f, err := dossierfile.Parse(assets.DemoDossiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// DossierStaff are the dossier handlers of the demo's departments
+// (Office left empty): "xl-tuphap" (tu-phap), "xl-tckh" (tckh),
+// "xl-ldtbxh" (ldtbxh) and "xl-tnmt" (tnmt); the handler of qldt is
+// FeedbackStaff's "xl-qldt", whose unit handles both. Tests add them to
+// the staff they want.
+func DossierStaff() []queue.Staff {
+	return []queue.Staff{
+		{ID: "xl-tuphap", Name: "Cán bộ Phòng Tư pháp", Role: queue.RoleHandler, Unit: "tu-phap"},
+		{ID: "xl-tckh", Name: "Cán bộ Phòng Tài chính – Kế hoạch", Role: queue.RoleHandler, Unit: "tckh"},
+		{ID: "xl-ldtbxh", Name: "Cán bộ Phòng Lao động – Thương binh và Xã hội", Role: queue.RoleHandler, Unit: "ldtbxh"},
+		{ID: "xl-tnmt", Name: "Cán bộ Phòng Tài nguyên và Môi trường", Role: queue.RoleHandler, Unit: "tnmt"},
+	}
+}
+
 // FeedbackStaff are the feedback reports' staff for the units of
 // DemoFeedback (Office left empty): the moderator "kiemduyet", and the
 // handlers "xl-qldt" (Phòng Quản lý đô thị) and "xl-dong" (Phường Đông
@@ -190,8 +233,9 @@ func FeedbackStaff() []queue.Staff {
 }
 
 // DemoOffice is a demo-like office, "demo", open around the clock: four
-// services (xay-dung A, ho-kinh-doanh B, chung-thuc C, ho-tich D) and four
-// counters q1…q4.
+// services (xay-dung A, ho-kinh-doanh B, chung-thuc C, ho-tich D), the
+// results service tra-ket-qua R of the dossiers' pickup tickets, and four
+// counters q1…q4 (q3 and q4 also hand results over).
 func DemoOffice() queue.Office {
 	return queue.Office{
 		ID: "demo", Name: "UBND thành phố — Bộ phận Một cửa", NameEN: "City One-stop shop",
@@ -202,12 +246,13 @@ func DemoOffice() queue.Office {
 			{ID: "ho-kinh-doanh", Name: "Đăng ký hộ kinh doanh", NameEN: "Household business", Prefix: "B", DefaultMinutes: 10, Active: true},
 			{ID: "chung-thuc", Name: "Chứng thực bản sao", NameEN: "Certified copies", Prefix: "C", DefaultMinutes: 3, Active: true},
 			{ID: "ho-tich", Name: "Hộ tịch", NameEN: "Civil status", Prefix: "D", DefaultMinutes: 8, Active: true},
+			{ID: "tra-ket-qua", Name: "Nhận kết quả hồ sơ", NameEN: "Collect the result of an application", Prefix: "R", DefaultMinutes: 3, Active: true},
 		},
 		Counters: []queue.Counter{
 			{ID: "q1", Number: 1, Name: "Quầy 1", Services: []queue.CounterService{{Service: "xay-dung"}, {Service: "ho-tich", OffsetMinutes: 10}}},
 			{ID: "q2", Number: 2, Name: "Quầy 2", Services: []queue.CounterService{{Service: "ho-kinh-doanh"}, {Service: "chung-thuc", OffsetMinutes: 10}}},
-			{ID: "q3", Number: 3, Name: "Quầy 3", Services: []queue.CounterService{{Service: "chung-thuc"}, {Service: "ho-tich"}}},
-			{ID: "q4", Number: 4, Name: "Quầy 4", Services: []queue.CounterService{{Service: "ho-tich"}, {Service: "xay-dung", OffsetMinutes: 15}}},
+			{ID: "q3", Number: 3, Name: "Quầy 3", Services: []queue.CounterService{{Service: "chung-thuc"}, {Service: "ho-tich"}, {Service: "tra-ket-qua"}}},
+			{ID: "q4", Number: 4, Name: "Quầy 4", Services: []queue.CounterService{{Service: "ho-tich"}, {Service: "xay-dung", OffsetMinutes: 15}, {Service: "tra-ket-qua"}}},
 		},
 	}
 }
