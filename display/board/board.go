@@ -1,6 +1,7 @@
 // Package board draws the waiting-room board with Fyne: the latest call
 // very large, every open counter's current number, the recent calls, the
-// people waiting per service, the office name, the date and clock, the
+// people waiting per service, the dossiers whose result is ready for
+// pickup (while there are any), the office name, the date and clock, the
 // ticker, and a banner while the server cannot be reached. It imports no
 // Fyne driver (no fyne.io/fyne/v2/app), so its tests run headless with
 // fyne.io/fyne/v2/test and without cgo.

@@ -22,6 +22,9 @@ import (
 // when a clerk hands a result over.
 func TestDeviceReadyDossiersOnServer(t *testing.T) {
 	off := servertest.DemoOffice()
+	if err := off.Validate(); err != nil { // the calendar's time zone
+		t.Fatal(err)
+	}
 	cfg := &dossier.Config{
 		Office: off.ID, Prefix: "TP", Calendar: workday.Office(&off),
 		Fields:      []dossier.Field{{ID: "ho-tich", Name: "Hộ tịch"}},

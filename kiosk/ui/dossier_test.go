@@ -24,6 +24,7 @@ func TestDossierPickupByScanner(t *testing.T) {
 	ready, token := h.env.Dossier(t, dossier.StatusCompleted)
 	pending, _ := h.env.Dossier(t, dossier.StatusProcessing)
 	returned, _ := h.env.Dossier(t, dossier.StatusReturned)
+	missing, _ := h.env.Dossier(t, dossier.StatusNeedsSupplement)
 	master, tty, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
@@ -92,10 +93,19 @@ func TestDossierPickupByScanner(t *testing.T) {
 		t.Fatalf("pending dossier shown as %+v", s.Dossier)
 	}
 	h.wantText("Tình trạng: Đang xử lý")
-	h.wantText("Ngày hẹn trả kết quả: ")
+	// Received Friday 27/11 for 3 working days: due at the end of
+	// Wednesday 02/12 (the server's instant is Thursday's midnight).
+	h.wantText("Ngày hẹn trả kết quả: 02/12/2026")
 	h.wantText("Đăng ký khai sinh")
 	h.tap("Xong")
 	h.screen(ui.ScreenStart)
+
+	// A dossier waiting for a paper: what to bring.
+	scan(missing)
+	s = h.until("the missing paper", func(s ui.State) bool { return s.Screen == ui.ScreenDossierState })
+	h.wantText("Tình trạng: Cần bổ sung giấy tờ")
+	h.wantText("Cần bổ sung: Giấy chứng nhận kết hôn của cha mẹ")
+	h.tap("Xong")
 
 	// A QR whose token is not the receipt's, an unknown code, a returned
 	// dossier.
@@ -142,4 +152,18 @@ func TestDossierByKeypad(t *testing.T) {
 		t.Errorf("pickup ticket %s for %q", s.Ticket.Number, s.Ticket.Dossier)
 	}
 	h.nextTicket()
+}
+
+// TestNoDossiers: an office without dossiers hides the tile, and a
+// dossier's code scanned there is read as a booking code, and refused.
+func TestNoDossiers(t *testing.T) {
+	h := newHarness(t, func(c *ui.Config, _ *ui.Deps) { c.NoDossiers = true })
+	if h.hasTile("Nhận kết quả / Tra cứu hồ sơ") {
+		t.Error("the dossier tile shows with NoDossiers")
+	}
+	h.k.Scan("TP-261127-0001")
+	s := h.until("the scan's answer", func(s ui.State) bool { return s.Screen == ui.ScreenCheckIn && s.Message != "" })
+	if !strings.Contains(s.Message, "không hợp lệ") {
+		t.Errorf("a dossier code scanned without dossiers: %q", s.Message)
+	}
 }

@@ -1,6 +1,7 @@
 // Package ui is the lobby kiosk's user interface: the start screen with the
 // office's services, the priority declaration, the result screen with the
-// number and the QR code of its tracking link, the booking check-in, the
+// number and the QR code of its tracking link, the booking check-in, "Nhận
+// kết quả / Tra cứu hồ sơ" (a dossier's pickup ticket or its status), the
 // out-of-service screen and the staff menu. It imports Fyne but not
 // fyne.io/fyne/v2/app, so that its tests run with fyne.io/fyne/v2/test and
 // CGO_ENABLED=0; the kiosk command (luot/kiosk) makes the app and the

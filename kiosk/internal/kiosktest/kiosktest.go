@@ -76,7 +76,9 @@ func Office() queue.Office {
 
 // Dossiers is the test office's dossier configuration: codes TP-…, one
 // procedure (birth registration, 3 working days, at the civil status
-// service), pickup tickets of the results service (tra-ket-qua).
+// service), pickup tickets of the results service (tra-ket-qua). Its
+// calendar is the office's, whose time zone is known once the office is
+// validated (queue.Office.Validate).
 func Dossiers(o *queue.Office) *dossier.Config {
 	return &dossier.Config{
 		Office: o.ID, Prefix: "TP", Calendar: workday.Office(o), PickupService: "tra-ket-qua",
@@ -117,7 +119,11 @@ func New(t testing.TB, o ...queue.Office) *Env {
 	if len(o) > 0 {
 		off = o[0]
 	}
-	e := &Env{office: off.ID, reports: make(chan Report, 100), Dossiers: Dossiers(&off)}
+	valid := off
+	if err := valid.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	e := &Env{office: off.ID, reports: make(chan Report, 100), Dossiers: Dossiers(&valid)}
 	if err := e.Dossiers.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -266,8 +272,10 @@ func (e *Env) Cancel(t testing.TB, code string) {
 
 // Dossier records a dossier as the counter's clerk does (created and
 // given to its department, in the store, through the domain), at the
-// server's time, and takes it to status: "processing", "completed" (a
-// handler completes it) or "returned" (then the clerk hands it over). It returns the dossier's code and the applicant's
+// server's time, and takes it to status: "processing",
+// "needs_supplement" (a handler asks for the parents' marriage
+// certificate within 5 days), "completed" (a handler completes it) or
+// "returned" (then the clerk hands it over). It returns the dossier's code and the applicant's
 // token, the k of the receipt's QR link.
 func (e *Env) Dossier(t testing.TB, status dossier.Status) (code, token string) {
 	t.Helper()
@@ -294,9 +302,12 @@ func (e *Env) Dossier(t testing.TB, status dossier.Status) (code, token string) 
 		}
 	}
 	do(dossier.Command{Action: dossier.ActProcess, Actor: clerk, Department: "tu-phap"})
-	if status == dossier.StatusCompleted || status == dossier.StatusReturned {
-		do(dossier.Command{Action: dossier.ActComplete, Actor: dossier.Actor{Role: dossier.RoleHandler, ID: "xl-tuphap", Name: "Trần Văn Bình", Unit: "tu-phap"},
-			Result: "Giấy khai sinh bản chính"})
+	handler := dossier.Actor{Role: dossier.RoleHandler, ID: "xl-tuphap", Name: "Trần Văn Bình", Unit: "tu-phap"}
+	switch status {
+	case dossier.StatusNeedsSupplement:
+		do(dossier.Command{Action: dossier.ActSupplement, Actor: handler, What: "Giấy chứng nhận kết hôn của cha mẹ", By: now.AddDate(0, 0, 5)})
+	case dossier.StatusCompleted, dossier.StatusReturned:
+		do(dossier.Command{Action: dossier.ActComplete, Actor: handler, Result: "Giấy khai sinh bản chính"})
 	}
 	if status == dossier.StatusReturned {
 		do(dossier.Command{Action: dossier.ActReturn, Actor: clerk})
