@@ -451,7 +451,7 @@ func (s *Server) dossierPage(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	pd := dossierPageData{D: d, Procedure: n.procedure(d.Procedure), Field: n.field(d.Field), Department: n.department(d.Department),
 		Status: n.status(d.Status), Late: d.Late(now), Received: n.when(d.ReceivedAt), Submitted: n.when(d.SubmittedAt),
-		Due: n.due(d.DueAt), Completed: n.when(d.CompletedAt), Returned: n.when(d.ReturnedAt), Fee: money(d.Fee),
+		Due: n.due(d.DueAt), Completed: n.when(d.CompletedAt), Returned: n.when(d.ReturnedAt), Fee: n.money(d.Fee),
 		Today: now.In(n.loc).Format("2006-01-02"), DueDay: n.dueDay(d.DueAt), Texts: map[string]string{}, Role: dossierRole(se)}
 	if !d.OriginalDue.IsZero() && !d.OriginalDue.Equal(d.DueAt) {
 		pd.OriginalDue = n.due(d.OriginalDue)
@@ -554,18 +554,22 @@ func daysText(n dossierNames, days int) string {
 	return fmt.Sprintf(n.tr("dz.days"), days)
 }
 
-// money writes an amount in đồng the Vietnamese way: "1.500.000 đ";
-// "0 đ" is free.
-func money(v int64) string {
+// money writes an amount in đồng in the page's language: "1.500.000 đ",
+// "1,500,000 VND"; 0 is free.
+func (n dossierNames) money(v int64) string {
+	sep, unit := ".", " đ"
+	if n.lang == "en" {
+		sep, unit = ",", " VND"
+	}
 	s := strconv.FormatInt(v, 10)
 	var b strings.Builder
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
+			b.WriteString(sep)
 		}
 		b.WriteRune(c)
 	}
-	return b.String() + " đ"
+	return b.String() + unit
 }
 
 // receiptData fills the A5 receipt.
@@ -602,7 +606,7 @@ func (s *Server) dossierReceiptPage(w http.ResponseWriter, r *http.Request) {
 	}
 	rd := receiptData{Office: v.Office, OfficeName: n.pick(v.Office.Name, v.Office.NameEN), D: d,
 		Procedure: n.procedure(d.Procedure), Field: n.field(d.Field), Department: n.department(d.Department),
-		Fee: money(d.Fee), Received: n.when(d.ReceivedAt), Due: n.due(d.DueAt), Clerk: d.ReceivedBy}
+		Fee: n.money(d.Fee), Received: n.when(d.ReceivedAt), Due: n.due(d.DueAt), Clerk: d.ReceivedBy}
 	if d.Counter != "" {
 		if k := v.Office.Counter(d.Counter); k != nil {
 			rd.Counter = n.tr("counter") + " " + strconv.Itoa(k.Number)
@@ -694,7 +698,7 @@ func (s *Server) consoleCatalogue(r *http.Request, office string) []consoleProce
 	n := s.dossierNames(r, c, office)
 	out := []consoleProcedure{}
 	for _, p := range c.Procedures {
-		cp := consoleProcedure{Code: p.Code, Name: n.pick(p.Name, p.NameEN), Service: p.Service, Days: daysText(n, p.Days), Fee: money(p.Fee), Papers: []consolePaper{}}
+		cp := consoleProcedure{Code: p.Code, Name: n.pick(p.Name, p.NameEN), Service: p.Service, Days: daysText(n, p.Days), Fee: n.money(p.Fee), Papers: []consolePaper{}}
 		for _, x := range p.Papers {
 			cp.Papers = append(cp.Papers, consolePaper{ID: x.ID, Name: n.pick(x.Name, x.NameEN), Optional: x.Optional})
 		}

@@ -84,25 +84,11 @@ func newDossierEnv(t testing.TB) *env {
 	})
 }
 
-// newDossierStack is newStack with dossiers in the API and the pages
-// (after whatever s already configures).
+// newDossierStack is newStack with dossiers (testDossierConfig) in the
+// API and the pages, after whatever s already configures.
 func newDossierStack(t testing.TB, s stack) *env {
 	t.Helper()
-	cfg := testDossierConfig(s.office.ID)
-	apiCfg, webCfg := s.apiCfg, s.webCfg
-	s.apiCfg = func(c *api.Config) {
-		if apiCfg != nil {
-			apiCfg(c)
-		}
-		c.Dossiers = cfg
-	}
-	s.webCfg = func(c *Config) {
-		if webCfg != nil {
-			webCfg(c)
-		}
-		c.Dossiers = cfg
-	}
-	return newStack(t, s)
+	return newStack(t, withDossiers(s, testDossierConfig(s.office.ID)))
 }
 
 // serve calls the next ticket of service to counter with clerk's
@@ -116,19 +102,13 @@ func (e *env) serve(clerk, counter, service string) string {
 	return j.Ticket.Number
 }
 
-// receive records a dossier at counter through the API, as the console
-// does, for the ticket it serves; it returns the answer.
-func (e *env) receive(clerk, counter string, body map[string]any) api.ReceivedDossierJSON {
+// receiveAt records a dossier at counter through the API, as the
+// console does, for the ticket it serves; it returns the answer.
+func (e *env) receiveAt(clerk, counter string, body map[string]any) api.ReceivedDossierJSON {
 	e.t.Helper()
 	var out api.ReceivedDossierJSON
 	e.call("POST", "/api/v1/counters/"+counter+"/dossiers", bearer(clerk), body, http.StatusCreated, &out)
 	return out
-}
-
-// dossierAct takes a staff action on a dossier through the API.
-func (e *env) dossierAct(token, code, action string, body map[string]any) {
-	e.t.Helper()
-	e.call("POST", "/api/v1/dossiers/"+code+"/actions/"+action, bearer(token), body, http.StatusOK, nil)
 }
 
 // finish ends the ticket counter serves (started, then done).

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"luot/server/dossier"
 )
 
 // xdBody is a building permit's receipt with every required paper.
@@ -23,17 +25,17 @@ func TestDossierPagesWhoSeesWhat(t *testing.T) {
 	e := newDossierEnv(t)
 	nv1 := e.login("nv1", "q1")
 	e.serve(nv1, "q1", "xay-dung")
-	early := e.receive(nv1, "q1", xdBody("Nguyen Van An")).Dossier.Code
+	early := e.receiveAt(nv1, "q1", xdBody("Nguyen Van An")).Dossier.Code
 	// Twenty-five days later a second permit: the first is late by then.
 	e.finish(nv1, "q1")
 	e.clock.Advance(25 * 24 * time.Hour)
 	nv1 = e.login("nv1", "q1")
 	e.serve(nv1, "q1", "xay-dung")
 	late := early
-	fresh := e.receive(nv1, "q1", xdBody("Tran Thi Binh")).Dossier.Code
+	fresh := e.receiveAt(nv1, "q1", xdBody("Tran Thi Binh")).Dossier.Code
 	e.finish(nv1, "q1")
 	e.serve(nv1, "q1", "ho-tich")
-	birth := e.receive(nv1, "q1", map[string]any{"procedure": "HT-01", "applicant": map[string]string{"name": "Le Van Cuong"}, "papers": []string{"to-khai", "chung-sinh"}}).Dossier.Code
+	birth := e.receiveAt(nv1, "q1", map[string]any{"procedure": "HT-01", "applicant": map[string]string{"name": "Le Van Cuong"}, "papers": []string{"to-khai", "chung-sinh"}}).Dossier.Code
 
 	qldt := e.login("xl-qldt", "")
 	r := e.do("GET", "/staff/dossiers?lang=vi", qldt, nil, "")
@@ -91,7 +93,7 @@ func TestDossierPagesWhoSeesWhat(t *testing.T) {
 	if strings.Join(got, ",") != "complete,supplement,payment,transfer,apologize,suspend,note" {
 		t.Errorf("a handler is offered %v on a late processing dossier", got)
 	}
-	for _, want := range []string{"Building permit for a house", "Urban Management Department", "Nguyen Van An", "********7890", "Late", "Sent for processing", "75.000 đ"} {
+	for _, want := range []string{"Building permit for a house", "Urban Management Department", "Nguyen Van An", "********7890", "Late", "Sent for processing", "75,000 VND"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("the dossier page lacks %q", want)
 		}
@@ -113,7 +115,7 @@ func TestDossierReceiptPage(t *testing.T) {
 	e := newDossierEnv(t)
 	nv1 := e.login("nv1", "q1")
 	e.serve(nv1, "q1", "xay-dung")
-	rec := e.receive(nv1, "q1", xdBody("Nguyen Van An"))
+	rec := e.receiveAt(nv1, "q1", xdBody("Nguyen Van An"))
 	code := rec.Dossier.Code
 	k := ""
 	if u, err := url.Parse(rec.Link); err == nil {
@@ -161,8 +163,46 @@ func TestDossierReceiptPage(t *testing.T) {
 	e.serve(nv1, "q1", "xay-dung")
 	body := xdBody("Tran Van Binh")
 	body["refuse"] = "Thieu ban ve thiet ke"
-	refused := e.receive(nv1, "q1", body).Dossier.Code
+	refused := e.receiveAt(nv1, "q1", body).Dossier.Code
 	if r := e.do("GET", "/staff/dossiers/"+refused+"/receipt", nv1, nil, ""); r.status != 409 {
 		t.Errorf("a refused dossier's receipt: %d", r.status)
+	}
+}
+
+// TestDossierFormsByRole: the forms a dossier's page offers follow the
+// transitions' table by role and status (docs/dossier.md); the apology
+// only near or past the due date.
+func TestDossierFormsByRole(t *testing.T) {
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	later := now.Add(10 * 24 * time.Hour)
+	for _, c := range []struct {
+		role   dossier.Role
+		status dossier.Status
+		due    time.Time
+		want   string
+	}{
+		{dossier.RoleHandler, dossier.StatusProcessing, later, "complete,supplement,payment,transfer,suspend,note"},
+		{dossier.RoleHandler, dossier.StatusProcessing, now.Add(time.Hour), "complete,supplement,payment,transfer,apologize,suspend,note"},
+		{dossier.RoleHandler, dossier.StatusProcessing, now.Add(-time.Hour), "complete,supplement,payment,transfer,apologize,suspend,note"},
+		{dossier.RoleHandler, dossier.StatusReceived, later, "process,note"},
+		{dossier.RoleHandler, dossier.StatusNeedsSupplement, later, "supplied,suspend,note"},
+		{dossier.RoleHandler, dossier.StatusAwaitingPayment, later, "paid,suspend,note"},
+		{dossier.RoleHandler, dossier.StatusSuspended, later, "resume,note"},
+		{dossier.RoleHandler, dossier.StatusCompleted, now.Add(-time.Hour), "note"},
+		{dossier.RoleClerk, dossier.StatusSubmitted, time.Time{}, "receive,refuse,withdraw,note"},
+		{dossier.RoleClerk, dossier.StatusCompleted, later, "return,note"},
+		{dossier.RoleClerk, dossier.StatusProcessing, now.Add(-time.Hour), "withdraw,note"},
+		{dossier.RoleManager, dossier.StatusReceived, later, "process,refuse,withdraw,note"},
+		{dossier.RoleManager, dossier.StatusProcessing, now.Add(-time.Hour), "complete,supplement,payment,transfer,apologize,suspend,withdraw,note"},
+		{dossier.RoleManager, dossier.StatusReturned, later, "note"},
+		{dossier.RoleManager, dossier.StatusRefused, later, "note"},
+	} {
+		var got []string
+		for _, f := range formsFor(c.role, dossier.Dossier{Status: c.status, DueAt: c.due}, now) {
+			got = append(got, f.Action)
+		}
+		if s := strings.Join(got, ","); s != c.want {
+			t.Errorf("%s on %s: %s, want %s", c.role, c.status, s, c.want)
+		}
 	}
 }

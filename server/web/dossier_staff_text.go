@@ -74,7 +74,7 @@ var dossierTexts = map[string][2]string{
 	"dz.qr.hint":          {"Quét mã để theo dõi hồ sơ; mang giấy này khi đến nhận kết quả.", "Scan the code to follow the dossier; bring this paper to collect the result."},
 	"dz.qr.nokey":         {"Tra cứu bằng mã hồ sơ và 4 số cuối điện thoại.", "Look it up with the code and the last 4 digits of the phone."},
 	"dz.sign":             {"Người tiếp nhận hồ sơ", "Received by"},
-	"dz.done":             {"Đã lưu.", "Saved."},
+	"dz.moved":            {"Đã chuyển hồ sơ sang đơn vị khác.", "The dossier was transferred to another department."},
 	"dz.confirm.return":   {"Trả kết quả hồ sơ %s?", "Hand over the result of dossier %s?"},
 	"dz.err.required":     {"Hãy điền đủ các ô bắt buộc.", "Fill in every required field."},
 	"dz.err.role":         {"Chỉ cán bộ xử lý hồ sơ, nhân viên quầy và quản trị được mở trang này: hãy đăng nhập bằng tài khoản phù hợp.", "Only dossier handlers, counter clerks and administrators may open this page: log in with such an account."},

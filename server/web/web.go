@@ -80,10 +80,10 @@ type Config struct {
 	// plain background.
 	FeedbackTileURL string
 	// Dossiers is the dossier configuration of the office that keeps
-	// dossiers (api.Config.Dossiers's): the console's "Tiếp nhận hồ sơ",
-	// the pages /staff/dossiers… and the applicant's pages /hs… read it,
-	// the dossiers from DB, which must then keep them too (dossier.Store).
-	// nil: no dossier pages.
+	// dossiers (api.Config.Dossiers's): the applicant's pages /hs…, the
+	// console's "Tiếp nhận hồ sơ" and the staff's pages /staff/dossiers…
+	// are its office's; the staff's read the dossiers from DB, which must
+	// then keep them too (dossier.Store). nil: no dossier pages.
 	Dossiers *dossier.Config
 }
 

@@ -86,4 +86,6 @@
       });
     });
   });
+  // The forms act from now on (a test waits for it).
+  root.dataset.ready = "1";
 })();
