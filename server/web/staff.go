@@ -68,6 +68,7 @@ func (s *Server) staffRoutes() error {
 	m.HandleFunc("GET /board/voice/{clip}", s.voiceClip)
 	s.feedbackRoutes()
 	s.dossierRoutes()
+	s.dossierAdminRoutes()
 	return nil
 }
 
