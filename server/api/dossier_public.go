@@ -117,6 +117,12 @@ func (x *dsr) pickup(w http.ResponseWriter, r *http.Request) {
 		x.s.fail(w, r, newError(http.StatusConflict, "no_pickup_service", "the office gives no pickup tickets now (its results service is missing or closed): please go to the reception counter"))
 		return
 	}
+	if !v.Office.IsOpen(now) {
+		// Refused before the claim, which would otherwise hold the
+		// dossier for claimFor.
+		x.s.fail(w, r, queue.NewError(queue.KindClosed, queue.ErrOfficeClosed.Code, "the office is closed now; see its opening hours"))
+		return
+	}
 	id := random.ID()
 	kiosk := dossier.Actor{Role: dossier.RoleKiosk, ID: d.ID, Name: d.Name}
 	after, _, err := x.update(ctx, dos.Code, func(cur dossier.Dossier) (dossier.Event, error) {

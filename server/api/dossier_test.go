@@ -401,3 +401,65 @@ func TestDossierRefusedAndLists(t *testing.T) {
 		t.Fatalf("board's event %s %s: %v", ev.Type, ev.Data, err)
 	}
 }
+
+// TestDossierPickupOfficeClosed: outside opening hours the kiosk is told
+// the office is closed, and the dossier is not claimed (a claim would
+// hold it for a minute after the opening).
+func TestDossierPickupOfficeClosed(t *testing.T) {
+	e := newDsEnv(t)
+	code, _ := e.completed(t)
+	o := testOffice()
+	o.Hours = queue.WeekHours{"fri": {{From: "13:30", To: "17:00"}}}
+	if _, err := e.eng.Do(context.Background(), office, func(s *queue.State, now time.Time) (*queue.Change, error) {
+		return s.Reconfigure(now, o, "test")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pick := req{method: "POST", path: "/api/v1/offices/" + office + "/dossier-pickups", device: "kiosk1", body: map[string]string{"code": code}}
+	if c := e.must(t, http.StatusServiceUnavailable, pick).errCode(t); c != client.CodeOfficeClosed {
+		t.Fatalf("closed: %s", c)
+	}
+	if d, err := e.db.Dossier(context.Background(), code); err != nil || d.Pickup != nil {
+		t.Fatalf("claimed while closed: %+v %v", d.Pickup, err)
+	}
+	e.clock.Set(start.Add(5*time.Hour + 30*time.Minute))
+	e.must(t, http.StatusCreated, pick)
+}
+
+// TestDossierConcurrentCounters: four clerks receiving at once get four
+// codes of the day, none twice, and four receipts.
+func TestDossierConcurrentCounters(t *testing.T) {
+	e := newDsEnv(t)
+	toks := map[string]string{}
+	for i, q := range []string{"q1", "q2", "q3", "q4"} {
+		service := map[string]string{"q1": "xay-dung", "q2": "ho-tich", "q3": "xay-dung", "q4": "xay-dung"}[q]
+		toks[q], _ = e.serving(t, fmt.Sprintf("nv%d", i+1), q, service)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var codes []string
+	for q, tok := range toks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := permit()
+			if q == "q2" {
+				body = map[string]any{"procedure": "HT-01", "applicant": map[string]string{"name": "Lê Văn Dũng"}, "papers": []string{"to-khai"}}
+			}
+			r := e.do(t, req{method: "POST", path: "/api/v1/counters/" + q + "/dossiers", token: tok, body: body})
+			var out ReceivedDossierJSON
+			if r.status == http.StatusCreated {
+				_ = json.Unmarshal(r.body, &out)
+			}
+			mu.Lock()
+			codes = append(codes, fmt.Sprintf("%d %s", r.status, out.Dossier.Code))
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	slices.Sort(codes)
+	want := []string{"201 TP-261127-0001", "201 TP-261127-0002", "201 TP-261127-0003", "201 TP-261127-0004"}
+	if !slices.Equal(codes, want) {
+		t.Fatalf("codes %q, want %q", codes, want)
+	}
+}
