@@ -157,7 +157,7 @@ var dossierTexts = map[string][2]string{
 var consoleDossierTexts = []string{
 	"dzc.open", "dzc.title", "dzc.proposed", "dzc.others", "dzc.required", "dzc.optional", "dzc.missing",
 	"dzc.received", "dzc.refused", "dzc.another", "dzc.printed", "dzc.print.none", "dzc.reprinted", "dzc.returned",
-	"dzc.pickup", "dzc.from.ticket", "dzc.need.name",
+	"dzc.pickup", "dzc.from.ticket", "dzc.from.ticket.refused", "dzc.need.name",
 	"dz.st.completed", "dz.st.returned", "dz.st.processing", "dz.st.received", "dz.st.refused",
 	"dz.st.needs_supplement", "dz.st.awaiting_payment", "dz.st.suspended", "dz.st.withdrawn", "dz.st.submitted",
 	"dz.act.return",

@@ -217,7 +217,7 @@
     box.dataset.code = d.code;
     box.dataset.status = d.status;
     box.dataset.kind = kind;
-    $("dzc-view-label").textContent = kind === "pickup" ? T["dzc.pickup"] : T["dzc.from.ticket"];
+    $("dzc-view-label").textContent = kind === "pickup" ? T["dzc.pickup"] : (d.status === "refused" ? T["dzc.from.ticket.refused"] : T["dzc.from.ticket"]);
     $("dzc-code").textContent = d.code;
     var p = procedure(d.procedure);
     $("dzc-v-procedure").textContent = p ? p.name : (d.procedure_name || d.procedure);
