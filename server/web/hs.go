@@ -47,8 +47,9 @@ func (s *Server) hsRoutes() error {
 
 // hsData is what the page's template is given.
 type hsData struct {
-	// Office is the office's id; Timezone its IANA time zone, in which
-	// the page writes dates whatever the phone's.
+	// Office is the office's id; Timezone the IANA time zone of its
+	// dossier calendar, in which the page writes dates whatever the
+	// phone's.
 	Office, Timezone string
 }
 
@@ -60,8 +61,10 @@ func (s *Server) hsPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Máy chủ này không theo dõi hồ sơ / this server does not follow dossiers", http.StatusNotFound)
 		return
 	}
-	d := hsData{Office: c.Office, Timezone: "Asia/Ho_Chi_Minh"}
-	if s.cfg.Engine != nil {
+	// The API writes the dossiers' times in the calendar's zone; the page
+	// reads them in the same one.
+	d := hsData{Office: c.Office, Timezone: c.Calendar.Zone().String()}
+	if c.Calendar.Location == nil && s.cfg.Engine != nil {
 		if v, err := s.cfg.Engine.View(c.Office); err == nil && v.Office.Timezone != "" {
 			d.Timezone = v.Office.Timezone
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"luot/internal/browsertest"
@@ -41,7 +42,7 @@ func hsAxe(t *testing.T, ctx context.Context, where string) {
 // or became markup.
 func hsNotPwned(t *testing.T, ctx context.Context, where string) {
 	t.Helper()
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`String(window.pwned) + " " + document.querySelectorAll("main img, main script, main b b").length`))
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`String(window.pwned) + " " + document.querySelectorAll("main img, main script, main i, main b b").length`))
 	if err != nil || got != "undefined 0" {
 		t.Fatalf("%s: injected markup ran or was made (pwned, elements: %q, %v)", where, got, err)
 	}
@@ -64,11 +65,15 @@ func TestBrowserHSJourney(t *testing.T) {
 	}
 
 	ctx := newBrowser(t)
+	// A phone set to another zone still reads the office's dates.
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/Los_Angeles"}); err != nil {
+		t.Fatal(err)
+	}
 	run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+link))
 	// Received Friday 27 November at 08:00, 2 working days: due at the
 	// end of Tuesday 1 December.
 	waitJS(t, ctx, "the dossier", `document.querySelector('#d-code').textContent === "`+code+`" && document.querySelector('#d-status').textContent === "Đang xử lý"`)
-	waitJS(t, ctx, "its facts", `document.querySelector('#d-procedure').textContent === "Cấp giấy phép sửa chữa nhà ở" && document.querySelector('#f-due dd').textContent === "Thứ Ba, 01/12/2026" && document.querySelector('#f-name dd').textContent === "Nguyễn V. A." && document.querySelector('#lookup').hidden && document.querySelector('#late').hidden`)
+	waitJS(t, ctx, "its facts", `new Date().getTimezoneOffset() > 0 && document.querySelector('#f-received dd').textContent === "08:00, Thứ Sáu, 27/11/2026" && document.querySelector('#d-procedure').textContent === "Cấp giấy phép sửa chữa nhà ở" && document.querySelector('#f-due dd').textContent === "Thứ Ba, 01/12/2026" && document.querySelector('#f-name dd').textContent === "Nguyễn V. A." && document.querySelector('#lookup').hidden && document.querySelector('#late').hidden`)
 	waitJS(t, ctx, "the timeline", `[...document.querySelectorAll('#timeline li b')].some((b) => b.textContent === "Chuyển Phòng Quản lý đô thị xử lý")`)
 	if text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); strings.Contains(text, "Văn An") || strings.Contains(text, "0912") || strings.Contains(text, "Nhan Vien") {
 		t.Fatalf("the page shows the full name, the phone or a staff name:\n%s", text)
@@ -141,14 +146,19 @@ func TestBrowserHSJourney(t *testing.T) {
 	run(t, ctx, chromedp.Click(`#lang`))
 	waitJS(t, ctx, "English", `document.documentElement.lang === "en" && document.querySelector('#d-status').textContent === "Result handed over" && document.querySelector('#rated').textContent === "Thank you for your rating: Satisfied." && document.querySelector('#d-procedure').textContent === "Permit to repair a house"`)
 	hsAxe(t, ctx, "returned in English, 390×844")
+
+	// The phone keeps the link: the form lists it.
+	run(t, ctx, chromedp.Navigate(e.srv.URL+"/hs"))
+	waitJS(t, ctx, "kept on the phone", `!document.querySelector('#mine').hidden && document.querySelector('#mine a').getAttribute('href') === `+jsString(link)+` && document.querySelector('#mine a').textContent.startsWith("`+code+` · ")`)
 }
 
 // TestBrowserHSForm looks a dossier up with the form, on a laptop
 // (1366×768) and on a phone: bad input is refused with a clear message
 // and asks the server nothing; a wrong phone is the server's refusal;
 // the right one shows the dossier at an address without the digits, and
-// takes the rating with them. A link with a wrong key, or an address
-// without a code, comes back to the form.
+// takes the rating with them. A dossier refused at the counter says why.
+// A link with a wrong key, or an address without a code, comes back to
+// the form.
 func TestBrowserHSForm(t *testing.T) {
 	browsertest.NeedAxe(t)
 	e := newHSStack(t, nil)
@@ -180,6 +190,19 @@ func TestBrowserHSForm(t *testing.T) {
 	}
 	run(t, ctx, chromedp.Click(`#rating input[value="4"]`), chromedp.Click(`#rate`))
 	waitJS(t, ctx, "rated with the phone's digits", `document.querySelector('#rated').textContent === "Cảm ơn bạn đã đánh giá: Rất hài lòng." && document.querySelector('#rating').hidden`)
+
+	// A dossier refused at the counter: its link says so, with the
+	// reason as text, and promises no date.
+	reason := `Thiếu bản chính <i>giấy chứng sinh</i>`
+	number := e.issue("ho-tich")
+	e.call("POST", "/api/v1/counters/q2/call", bearer(clerk), map[string]string{"number": number}, 200, nil)
+	var refused receivedJSON
+	e.call("POST", "/api/v1/counters/q2/dossiers", bearer(clerk), map[string]any{
+		"procedure": "HT-01", "applicant": map[string]string{"name": "Trần Văn Cường", "phone": "0912000444"}, "refuse": reason,
+	}, 201, &refused)
+	run(t, ctx, chromedp.Navigate(e.srv.URL+refused.Link))
+	waitJS(t, ctx, "refused", `document.querySelector('#d-status').textContent === "Không được tiếp nhận" && !document.querySelector('#closed').hidden && document.querySelector('#closed-text').textContent === "Hồ sơ không được tiếp nhận. Lý do: " + `+jsString(reason)+` && document.querySelector('#f-due').hidden && document.querySelector('#rating').hidden && document.querySelector('#ready').hidden`)
+	hsNotPwned(t, ctx, "refused")
 
 	run(t, ctx, chromedp.Navigate(e.srv.URL+"/hs/"+code+"?k=AAAAAAAAAAAAAAAAAAAAAA"))
 	waitJS(t, ctx, "a wrong key: the form", `!document.querySelector('#error').hidden && document.querySelector('#error').textContent.trim() !== "" && !document.querySelector('#lookup').hidden && document.querySelector('#code').value === "`+code+`" && document.activeElement.id === "phone4"`)

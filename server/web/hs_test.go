@@ -17,7 +17,7 @@ import (
 // follows no dossiers has no such page.
 func TestHSPages(t *testing.T) {
 	e := newEnv(t)
-	w, err := New(Config{Engine: e.eng, DB: e.db, Log: e.web.log, Dossiers: &dossier.Config{Office: office, Prefix: "TP"}})
+	w, err := New(Config{Engine: e.eng, DB: e.db, Log: e.web.log, Dossiers: hsDossiers(office)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,34 +82,44 @@ document.addEventListener("DOMContentLoaded", async () => {
     }
   }
 
-  // parts reads an instant as the office's calendar day and clock.
+  // local reads a moment as the office's calendar day and clock, in the
+  // office's zone (the server's calendar's); with a zone this browser
+  // does not know, as the server wrote it (it writes the office's offset).
   const fmt = (() => {
     try {
       return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     } catch (e) {
-      return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+      return null;
     }
   })();
-  function parts(ms) {
+  function local(iso) {
+    const ms = iso ? Date.parse(iso) : NaN;
+    if (isNaN(ms)) return null;
+    if (!fmt) {
+      const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)/.exec(iso);
+      return m ? { day: m[1], hm: m[2] } : null;
+    }
     const p = {};
     for (const x of fmt.formatToParts(new Date(ms))) p[x.type] = x.value;
     return { day: p.year + "-" + p.month + "-" + p.day, hm: p.hour + ":" + p.minute };
   }
-  const instant = (iso) => (iso ? Date.parse(iso) : NaN);
+  function dayBefore(day) {
+    const [y, m, d] = day.split("-").map(Number);
+    return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+  }
   // when writes a moment: "14:05, Thứ Sáu, 27/11/2026".
   function when(iso) {
-    const ms = instant(iso);
-    if (isNaN(ms)) return "";
-    const p = parts(ms);
-    return p.hm + ", " + Luot.dateText(p.day);
+    const p = local(iso);
+    return p ? p.hm + ", " + Luot.dateText(p.day) : "";
   }
-  // due writes a due date: a day's end (24:00, or 23:59) is the day
-  // alone, "Thứ Hai, 30/11/2026"; any other time keeps its hour.
+  // due writes a due date: the end of a day (24:00, which is 00:00 of
+  // the next, or 23:59) is that day alone, "Thứ Hai, 30/11/2026"; any
+  // other time keeps its hour.
   function due(iso) {
-    const ms = instant(iso);
-    if (isNaN(ms)) return "";
-    const before = parts(ms - 60000);
-    if (before.hm === "23:59") return Luot.dateText(before.day);
+    const p = local(iso);
+    if (!p) return "";
+    if (p.hm === "00:00") return Luot.dateText(dayBefore(p.day));
+    if (p.hm === "23:59") return Luot.dateText(p.day);
     return when(iso);
   }
 
