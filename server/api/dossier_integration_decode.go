@@ -134,6 +134,12 @@ func decodeDossierPut(data []byte) (DossierPut, error) {
 			return out, err
 		}
 	}
+	if !out.NewDue.IsZero() {
+		// An apology's new date is the office's word to the applicant:
+		// its handlers and managers give it (docs/dossier.md), not the
+		// province's system.
+		return out, badRequest("invalid_new_due", "new_due goes with an apology, which the office's staff record: leave it out")
+	}
 	return out, nil
 }
 

@@ -72,6 +72,9 @@ func FuzzDecodeDossierPut(f *testing.F) {
 				t.Fatalf("code %q accepted", x)
 			}
 		}
+		if !b.NewDue.IsZero() {
+			t.Fatalf("new_due %v accepted", b.NewDue)
+		}
 		if len(b.Papers) > dossier.MaxPapers || len(b.IDNumber) > 32 {
 			t.Fatalf("accepted %+v", b)
 		}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -217,6 +218,7 @@ func TestIntegrationPutBadInput(t *testing.T) {
 		{"paper not on the checklist", "TP-261127-0926", with("papers", []string{"khac"}), "", http.StatusBadRequest, "invalid_papers"},
 		{"papers of another type", "TP-261127-0927", with("papers", "giay-de-nghi"), "", http.StatusBadRequest, "invalid_json"},
 		{"a new dossier straight to completed", "TP-261127-0928", with("status", "completed"), "", http.StatusConflict, "no_transition"},
+		{"an apology's new date", "TP-261127-0930", with("new_due", start.Add(72*time.Hour).Format(time.RFC3339)), "", http.StatusBadRequest, "invalid_new_due"},
 		{"a date of 1900", "TP-261127-0929", with("received_at", "1900-01-01T00:00:00Z"), "", http.StatusBadRequest, "invalid_time"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -277,5 +279,54 @@ func TestIntegrationClientsAdmin(t *testing.T) {
 	}
 	if au := e.audits(t, "integration_client_issued"); len(au) != 2 {
 		t.Fatalf("issues audited: %+v", au)
+	}
+}
+
+// TestIntegrationConcurrentPuts: the province's system retrying at once
+// (eight PUTs in flight) creates the dossier once and moves it once.
+func TestIntegrationConcurrentPuts(t *testing.T) {
+	e := newIntegEnv(t)
+	code := "TP-261127-0950"
+	burst := func(body map[string]any) (created, changed int) {
+		t.Helper()
+		type out struct {
+			status int
+			a      DossierPutAnswer
+		}
+		ch := make(chan out, 8)
+		for range 8 {
+			go func() {
+				r := e.put(t, e.key, code, body)
+				var a DossierPutAnswer
+				_ = json.Unmarshal(r.body, &a)
+				ch <- out{r.status, a}
+			}()
+		}
+		for range 8 {
+			select {
+			case o := <-ch:
+				switch {
+				case o.status == http.StatusCreated:
+					created++
+				case o.status != http.StatusOK:
+					t.Errorf("status %d", o.status)
+				}
+				if o.a.Changed {
+					changed++
+				}
+			case <-time.After(wait):
+				t.Fatal("a PUT hangs")
+			}
+		}
+		return created, changed
+	}
+	if created, changed := burst(newBody(start.Add(-time.Hour))); created != 1 || changed != 1 {
+		t.Fatalf("creation: %d created, %d changed", created, changed)
+	}
+	if created, changed := burst(map[string]any{"status": "processing", "status_at": start.Add(-time.Minute).Format(time.RFC3339)}); created != 0 || changed != 1 {
+		t.Fatalf("processing: %d created, %d changed", created, changed)
+	}
+	if h := e.history(t, code); len(h) != 2 {
+		t.Fatalf("history of %d events", len(h))
 	}
 }

@@ -17,6 +17,7 @@ var dossierIntegEntries = []Entry{
 	{"dossier_busy", "dossier {code} kept changing while this request was applied: send it again", "Hồ sơ {code} liên tục thay đổi trong khi xử lý yêu cầu: hãy gửi lại"},
 	{"procedure_mismatch", "dossier {code} is of procedure {procedure}, not {other}: its procedure cannot change", "Hồ sơ {code} thuộc thủ tục {procedure}, không phải {other}: không thể đổi thủ tục của hồ sơ"},
 	{"code_in_use", "dossier {code} is another dossier (external id {other}, not {external}): give this one another code", "Hồ sơ {code} là một hồ sơ khác (mã liên thông {other}, không phải {external}): hãy đặt mã khác cho hồ sơ này"},
+	{"invalid_new_due", "new_due goes with an apology, which the office's staff record: leave it out", "new_due đi kèm thư xin lỗi, do cán bộ của cơ quan ghi nhận: hãy bỏ trường này"},
 	{"stale_change", "status_at {at} is before the dossier's latest change at {last}: it has moved on since; read it again before changing it", "Thời điểm đổi trạng thái {at} trước lần thay đổi gần nhất của hồ sơ lúc {last}: hồ sơ đã chuyển bước từ đó; hãy đọc lại hồ sơ trước khi thay đổi"},
 	{"no_transition", "dossier {code} is {from}: no single step leads from there to {to}; send the steps one by one", "Hồ sơ {code} đang ở trạng thái {from}: không có một bước nào dẫn thẳng tới {to}; hãy gửi từng bước một"},
 	{"integration_client_exists", "client {id} exists already: choose another id (a revoked client's id is not reused)", "Đã có hệ thống kết nối {id}: hãy chọn mã khác (mã của hệ thống đã thu hồi khóa không được dùng lại)"},
