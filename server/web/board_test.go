@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -298,7 +299,7 @@ func TestBrowserBoardFits(t *testing.T) {
 	} {
 		name := fmt.Sprintf("%d×%d %s", c.w, c.h, c.lang)
 		run(t, ctx, chromedp.EmulateViewport(c.w, c.h), chromedp.Navigate(e.srv.URL+"/board/"+office+"?lang="+c.lang))
-		waitJS(t, ctx, name+": board filled", `document.querySelectorAll("#waiting li").length === 4 && document.querySelectorAll("#recent li").length > 0 && document.getElementById("latest-number").textContent !== "—"`)
+		waitJS(t, ctx, name+": board filled", `document.querySelectorAll("#waiting li").length === `+strconv.Itoa(len(demoOffice().Services))+` && document.querySelectorAll("#recent li").length > 0 && document.getElementById("latest-number").textContent !== "—"`)
 		bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
 			const W = innerWidth, H = innerHeight, bad = [];
 			const out = (el, r, box) => r.left < box.left - 0.5 || r.top < box.top - 0.5 || r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5;
