@@ -27,8 +27,9 @@ func TestBrowserDossierReports(t *testing.T) {
 	loginIn(t, ctx, e, "/admin/login", "admin", "")
 	waitJS(t, ctx, "admin page", `!!document.getElementById("services")`)
 
-	// The keys page: from the reports' link, a new key, shown once.
-	run(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/dossiers/reports"))
+	// The keys page: from the admin page to the reports, then the keys;
+	// a new key, shown once.
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#dossier-admin a[href="/admin/dossiers/reports"]`)))
 	waitJS(t, ctx, "empty reports", `!!document.getElementById("no-stats") && !!document.getElementById("no-late")`)
 	run(t, ctx, chromedp.Click(chromedp.CSS(`.fb-head a[href="/admin/dossiers/keys"]`)))
 	waitJS(t, ctx, "keys page", `!!document.getElementById("issue-form") && !!document.getElementById("no-clients")`)

@@ -53,7 +53,6 @@ var dossierAdminTexts = map[string][2]string{
 	"dk.none":    {"Chưa cấp khóa nào.", "No key issued yet."},
 	"dk.new":     {"Cấp khóa mới", "Issue a new key"},
 	"dk.issue":   {"Cấp khóa", "Issue the key"},
-	"dr.nav":     {"Báo cáo hồ sơ", "Dossier reports"},
 }
 
 // dossierAdminFailTexts are these pages' refusals, keyed by their
