@@ -87,7 +87,8 @@ wait:
 	}
 	base := "http://" + addr
 	for _, want := range []string{base + "/clerk", base + "/admin", base + "/admin/reports", base + "/board/demo", base + "/",
-		"nv1", "PIN 1234", filepath.Join(data, "tickets", "ticket-0001.png"), filepath.Join(data, "luot.db")} {
+		"nv1", "PIN 1234", filepath.Join(data, "tickets", "ticket-0001.png"), filepath.Join(data, "luot.db"),
+		base + "/staff/dossiers", base + "/hs", "xl-tuphap"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("the summary does not name %q:\n%s", want, summary)
 		}

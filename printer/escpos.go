@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strings"
 )
 
 // ESC/POS control bytes.
@@ -206,11 +207,20 @@ func (e *Encoder) setStyle(st Style) {
 
 // Line prints one line of text in a style and ends it with LF. The text is
 // encoded with the profile's Vietnamese method; if it has a character that
-// the method cannot express (or the method is raster), the whole line is
-// drawn with the embedded font and sent as a raster image instead.
+// the method cannot express (or the method is raster), typographic
+// punctuation (dashes, curly quotes) is printed as ASCII, and if that is
+// not enough the whole line is drawn with the embedded font and sent as a
+// raster image instead.
 func (e *Encoder) Line(text string, st Style) error {
 	segs, err := EncodeText(text, e.p.Vietnamese)
 	var ue *UnencodableError
+	if errors.As(err, &ue) {
+		// Typographic punctuation (an office name's dash) is not worth a
+		// raster line, forty times the bytes: TCVN-3 has none of it.
+		if plain := plainPunctuation.Replace(text); plain != text {
+			segs, err = EncodeText(plain, e.p.Vietnamese)
+		}
+	}
 	if errors.As(err, &ue) {
 		return e.rasterLine(text, st)
 	}
@@ -227,6 +237,14 @@ func (e *Encoder) Line(text string, st Style) error {
 	e.buf.WriteByte(LF)
 	return nil
 }
+
+// plainPunctuation turns typographic punctuation into the ASCII a
+// printer's code page always has.
+var plainPunctuation = strings.NewReplacer(
+	"—", "-", "–", "-", "‒", "-", "−", "-",
+	"“", "\"", "”", "\"", "„", "\"", "‘", "'", "’", "'",
+	"…", "...", "•", "-", "\u00a0", " ",
+)
 
 func (e *Encoder) rasterLine(text string, st Style) error {
 	img, err := RenderLine(text, st, e.p)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole Lượt lobby in demo mode on this machine:
-#   - the server (demo office, SQLite in $LUOT_DATA/luot.db),
+#   - the server (demo office with its sample feedback reports and sample
+#     dossiers, SQLite in $LUOT_DATA/luot.db),
 #   - the virtual printer (tickets rendered as PNG and text in
 #     $LUOT_DATA/tickets; its serial port is the link $LUOT_DATA/printer.tty),
 #   - a first demo ticket, taken from the server as a kiosk and printed
@@ -171,6 +172,10 @@ Lượt is running in demo mode — Ctrl-C stops everything.
   administration                    $base/admin          staff admin, PIN 123456
   reports (and CSV)                 $base/admin/reports  staff admin, PIN 123456
   web board for smart TVs           $base/board/demo
+  dossiers: record one              $base/clerk          while serving a ticket: "Tiếp nhận hồ sơ" (receipt: the station of q3)
+  dossiers: departments             $base/staff/dossiers staff xl-tuphap, xl-tckh, xl-ldtbxh, xl-qldt, xl-tnmt, PIN 1234
+  dossiers: the applicant's page    $base/hs             code + the phone's last 4 digits, or the receipt's QR
+  dossiers: reports                 $base/admin/dossiers/reports  staff admin, PIN 123456
   API, health                       $base/api/v1/offices/demo, $base/healthz
 
   database                          $data/luot.db
@@ -179,7 +184,8 @@ Lượt is running in demo mode — Ctrl-C stops everything.
   logs                              $logs/
 EOF
 if [ -n "$gui" ]; then
-  echo "  kiosk: device key demo-kiosk, staff menu PIN 1234 (five taps on the office name)"
+  echo "  kiosk: device key demo-kiosk, staff menu PIN 1234 (five taps on the office name);"
+  echo "         \"Nhận kết quả / Tra cứu hồ sơ\" takes a dossier's code (the sample TP-… codes ready on the board)"
   echo "  counter station q3: sign in on its window with the keyboard's number pad: staff number, Enter, PIN, Enter"
   echo "                      (nv3: 3, Enter, 1234, Enter); receipts it prints: $station_paper"
   echo "                      test print: /admin → Quầy → In thử"

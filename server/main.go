@@ -2,7 +2,7 @@
 // offices on an embedded SQLite file, its HTTP API and websocket event
 // stream, and (later) its web pages.
 //
-//	server -addr 127.0.0.1:8080 -data DIR [-demo] [-import FILE] [-export FILE] [-feedback FILE]
+//	server -addr 127.0.0.1:8080 -data DIR [-demo] [-import FILE] [-export FILE] [-feedback FILE] [-dossiers FILE]
 //
 // Everything is kept in DIR/luot.db, and the feedback reports' photos in
 // DIR/photos. -demo seeds the demo office once (and warns that demo
@@ -10,7 +10,9 @@
 // loads an office file (see assets/demo/office.jsonc) and goes on
 // serving; -export writes an office's configuration to a file and exits;
 // -feedback serves citizens' feedback reports configured by a feedback
-// file (see assets/demo/feedback.jsonc).
+// file (see assets/demo/feedback.jsonc); -dossiers follows dossiers (hồ
+// sơ) with the catalogue of a dossier file (see assets/demo/dossiers.jsonc;
+// -demo seeds sample dossiers).
 package main
 
 import (
@@ -34,6 +36,9 @@ import (
 	"luot/assets"
 	"luot/server/api"
 	"luot/server/auth"
+	"luot/server/dossier"
+	"luot/server/dossierfile"
+	"luot/server/dossierjobs"
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/feedbackfile"
@@ -65,6 +70,7 @@ type options struct {
 	remoteEvery                                           time.Duration
 	feedbackFile, feedbackOffice                          string
 	feedbackEraseAfter                                    time.Duration
+	dossiersFile, dossiersOffice                          string
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -91,6 +97,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.feedbackFile, "feedback", "", "serve citizens' feedback reports configured by this feedback file (JSON with comments, see assets/demo/feedback.jsonc; the wards' GeoJSON it names is read beside it); with -demo and no -feedback, the demo's")
 	fs.StringVar(&o.feedbackOffice, "feedback-office", "", "office that runs the feedback reports (default: \"demo\" with -demo, else the only office)")
 	fs.DurationVar(&o.feedbackEraseAfter, "feedback-erase-after", 0, "erase a feedback report's reporter (name, phone) this long after it closes (default: the feedback file's erase_after_days, 365 days when it has none)")
+	fs.StringVar(&o.dossiersFile, "dossiers", "", "follow dossiers (hồ sơ) with the catalogue of this dossier file (JSON with comments, see assets/demo/dossiers.jsonc); with -demo and no -dossiers, the demo's")
+	fs.StringVar(&o.dossiersOffice, "dossiers-office", "", "office that follows the dossiers (default: \"demo\" with -demo, else the only office)")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -234,7 +242,7 @@ func run(ctx context.Context, args []string) error {
 		if err := importOffice(ctx, db, eng, assets.DemoOffice, true, o.adminPINMin); err != nil {
 			return fmt.Errorf("seed demo office: %w", err)
 		}
-		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin with PIN 123456, feedback moderator kiemduyet and handlers xl-qldt, xl-tnmt, xl-dong, xl-tay, xl-nam with PIN 1234; device keys demo-kiosk, demo-display). Never use them in production.")
+		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin with PIN 123456, feedback moderator kiemduyet and handlers xl-qldt, xl-tnmt, xl-dong, xl-tay, xl-nam, dossier handlers xl-tuphap, xl-tckh, xl-ldtbxh (and xl-qldt, xl-tnmt) with PIN 1234; device keys demo-kiosk, demo-display, demo-station-q3). Never use them in production.")
 	}
 	if o.importFile != "" {
 		data, err := os.ReadFile(o.importFile)
@@ -258,6 +266,20 @@ func run(ctx context.Context, args []string) error {
 			log.Warn("seeding the demo's sample feedback reports failed; serving without them", "made", n, "err", err)
 		} else if n > 0 {
 			log.Info("seeded the demo's sample feedback reports", "reports", n)
+		}
+	}
+
+	dossiers, err := loadDossiers(ctx, db, o)
+	if err != nil {
+		return err
+	}
+	if dossiers != nil && o.demo {
+		// Like the feedback samples: a showcase, not the server's work.
+		n, err := dossierjobs.SeedDemo(ctx, db, dossiers, time.Now())
+		if err != nil {
+			log.Warn("seeding the demo's sample dossiers failed; serving without (some of) them", "made", n, "err", err)
+		} else if n > 0 {
+			log.Info("seeded the demo's sample dossiers", "dossiers", n)
 		}
 	}
 
@@ -295,6 +317,7 @@ func run(ctx context.Context, args []string) error {
 		acfg.Feedback, acfg.PhotoPipeline, acfg.PhotoDir = fb.cfg, fb.pipeline, fb.photos
 		acfg.FeedbackMap = api.FeedbackMap(fb.file.Map)
 	}
+	acfg.Dossiers = dossiers
 	handler, err := api.New(acfg)
 	if err != nil {
 		return err
@@ -306,6 +329,7 @@ func run(ctx context.Context, args []string) error {
 	if fb != nil {
 		wcfg.Feedback, wcfg.FeedbackTileURL = fb.cfg, fb.file.Map.TileURL
 	}
+	wcfg.Dossiers = dossiers
 	pages, err := web.New(wcfg)
 	if err != nil {
 		return err
@@ -503,6 +527,55 @@ func loadFeedback(ctx context.Context, db *store.DB, o *options) (*feedbackSetup
 		return nil, err
 	}
 	return &feedbackSetup{cfg: &cfg, file: f, pipeline: photo.NewPipeline(photo.DefaultLimits, 0, 0), photos: photos}, nil
+}
+
+// loadDossiers reads the dossier file of -dossiers (the demo's with -demo
+// and no -dossiers) for the office that follows the dossiers, on that
+// office's calendar. It returns nil when the server follows no dossiers.
+func loadDossiers(ctx context.Context, db *store.DB, o *options) (*dossier.Config, error) {
+	var data []byte
+	switch {
+	case o.dossiersFile != "":
+		b, err := os.ReadFile(o.dossiersFile)
+		if err != nil {
+			return nil, fmt.Errorf("read the dossier file: %w", err)
+		}
+		data = b
+	case o.demo:
+		data = assets.DemoDossiers
+	default:
+		return nil, nil
+	}
+	f, err := dossierfile.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("dossier file: %w", err)
+	}
+	office := o.dossiersOffice
+	if office == "" && o.demo {
+		office = "demo"
+	}
+	if office == "" {
+		ids, err := db.OfficeIDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) != 1 {
+			return nil, fmt.Errorf("the data folder holds %d offices (%s): choose the one that follows the dossiers with -dossiers-office", len(ids), strings.Join(ids, ", "))
+		}
+		office = ids[0]
+	}
+	off, err := db.Office(ctx, office)
+	if err != nil {
+		return nil, fmt.Errorf("-dossiers-office: %w", err)
+	}
+	cfg, err := f.For(&off)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.PickupService != "" && off.Service(cfg.PickupService) == nil {
+		return nil, fmt.Errorf("dossier file: the pickup service %q is not a service of office %s: add it to the office (the results service, such as tra-ket-qua) or name one it has", cfg.PickupService, off.ID)
+	}
+	return cfg, nil
 }
 
 // photoGrace is how long an uploaded photo may wait for the report (or

@@ -246,6 +246,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		if b.Feedback != nil {
 			wcfg.Feedback, wcfg.FeedbackTileURL = b.Feedback, b.FeedbackMap.TileURL
 		}
+		wcfg.Dossiers = b.Dossiers
 		for _, f := range c.webCfg {
 			f(&wcfg)
 		}

@@ -17,7 +17,7 @@ import (
 
 // dzcReady is true when the console's dossier card has looked up the
 // served ticket's dossier (none, or one) and is drawn.
-const dzcReady = `!document.getElementById("dzc").hidden && document.getElementById("dzc").dataset.looked !== ""`
+const dzcReady = `!document.getElementById("dzc").hidden && (document.getElementById("dzc").dataset.looked || "") !== ""`
 
 // dzReady is true when a dossier's page is drawn and its script acts.
 const dzReady = `document.getElementById("dz").dataset.ready === "1"`

@@ -44,12 +44,26 @@ func dossierStaffCrawlPages(t *testing.T, e *env, adm string) []crawlPage {
 	// The citizen after them: the console serves, the card is ready.
 	e.call("POST", "/api/v1/counters/q1/done", bearer(clerk), nil, 200, nil)
 	serve()
-	card := `document.getElementById("conn").classList.contains("ok") && !document.getElementById("dzc").hidden && document.getElementById("dzc").dataset.looked !== ""`
+	card := `document.getElementById("conn").classList.contains("ok") && !document.getElementById("dzc").hidden && (document.getElementById("dzc").dataset.looked || "") !== ""`
 	console := func(ctx context.Context, lang string) error {
 		if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/clerk?lang="+lang)); err != nil {
 			return err
 		}
 		return poll(ctx, card)
+	}
+	// fill opens the form and fills it in, each step once the page has
+	// drawn the last.
+	fill := func(ctx context.Context, name string) error {
+		if err := chromedp.Do(ctx, chromedp.Click(`#dzc-open`)); err != nil {
+			return err
+		}
+		if err := poll(ctx, `!document.getElementById("dzc-form").hidden && document.querySelectorAll("#dzc-papers li").length === 1`); err != nil {
+			return err
+		}
+		if err := chromedp.Do(ctx, chromedp.SendKeys(`#dzc-name`, name), chromedp.Click(`#dzc-papers li:first-child input`)); err != nil {
+			return err
+		}
+		return poll(ctx, `!document.getElementById("dzc-receive").disabled`)
 	}
 	received := 0
 	return []crawlPage{
@@ -57,7 +71,7 @@ func dossierStaffCrawlPages(t *testing.T, e *env, adm string) []crawlPage {
 			if err := console(ctx, lang); err != nil {
 				return err
 			}
-			return chromedp.Do(ctx, chromedp.Click(`#dzc-open`), chromedp.SendKeys(`#dzc-name`, "Ngo Van Tam"), chromedp.Click(`#dzc-papers li:first-child input`))
+			return fill(ctx, "Ngo Van Tam")
 		}, ready: `!document.getElementById("dzc-form").hidden && document.querySelectorAll("#dzc-papers li").length === 1 && document.getElementById("dzc-missing").textContent === ""`, shotAt: 1366},
 		{name: "clerk-dossier-received", who: "clerk", staff: true, go_: func(ctx context.Context, lang string) error {
 			// Each visit receives the dossier of a new citizen.
@@ -68,8 +82,10 @@ func dossierStaffCrawlPages(t *testing.T, e *env, adm string) []crawlPage {
 			if err := console(ctx, lang); err != nil {
 				return err
 			}
-			return chromedp.Do(ctx, chromedp.Click(`#dzc-open`), chromedp.SendKeys(`#dzc-name`, "Ngo Thi Lan"),
-				chromedp.Click(`#dzc-papers li:first-child input`), chromedp.Click(`#dzc-receive`))
+			if err := fill(ctx, "Ngo Thi Lan"); err != nil {
+				return err
+			}
+			return chromedp.Do(ctx, chromedp.Click(`#dzc-receive`))
 		}, ready: `!!document.getElementById("dzc").dataset.created && !document.getElementById("dzc-view").hidden && !document.getElementById("dzc-notice").hidden`},
 		{name: "dossier-list", who: "admin", staff: true, path: "/staff/dossiers", ready: `document.querySelectorAll("#dossiers tbody tr").length >= 1`, shotAt: 1366},
 		{name: "dossier-list-handler", who: "handler", staff: true, path: "/staff/dossiers", ready: `!!document.getElementById("empty")`},

@@ -29,6 +29,7 @@ var dossierTexts = map[string][2]string{
 	"dz.papers.received":  {"Giấy tờ đã nhận", "Papers received"},
 	"dz.paper.got":        {"Đã nhận", "Received"},
 	"dz.paper.missing":    {"Chưa nhận", "Not received"},
+	"dz.paper.none":       {"Không nộp", "Not given"},
 	"dz.paper.optional":   {"(nếu có)", "(if any)"},
 	"dz.extra":            {"Giấy tờ khác", "Other papers"},
 	"dz.ticket":           {"Số thứ tự", "Ticket"},
