@@ -4,7 +4,10 @@ package jsonc
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 )
 
 // Strip removes // comments that stand outside JSON strings, keeping line
@@ -56,4 +59,42 @@ func Strip(data []byte) ([]byte, error) {
 func Line(data []byte, offset int64) int {
 	offset = min(max(offset, 0), int64(len(data)))
 	return 1 + bytes.Count(data[:offset], []byte{'\n'})
+}
+
+// DecodeError says where a document named what ("feedback file") is
+// wrong, for errors of json.Unmarshal on clean (the document without its
+// comments): the line of a syntax or type error, in words.
+func DecodeError(what string, clean []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Errorf("%s, line %d: %v", what, Line(clean, syn.Offset), syn)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "the document"
+		}
+		return fmt.Errorf("%s, line %d: %s must be %s, not %s", what, Line(clean, typ.Offset), field, kindOf(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("%s is empty or ends too soon: it is a JSON object, { … }", what)
+	}
+	return fmt.Errorf("%s is not valid: %w", what, err)
+}
+
+// kindOf names a Go kind as a JSON writer knows it.
+func kindOf(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "int", "int64", "float64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "a list [ … ]"
+	case "struct", "map", "ptr":
+		return "an object { … }"
+	}
+	return k
 }

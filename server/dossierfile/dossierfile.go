@@ -75,7 +75,7 @@ func Parse(data []byte) (*File, error) {
 	dec.DisallowUnknownFields()
 	var f file
 	if err := dec.Decode(&f); err != nil {
-		return nil, decodeError(clean, err)
+		return nil, jsonc.DecodeError("dossier file", clean, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("dossier file, line %d: data after the closing brace", jsonc.Line(clean, dec.InputOffset()))
@@ -131,41 +131,4 @@ func (f *File) For(o *queue.Office) (*dossier.Config, error) {
 		return nil, fmt.Errorf("dossier configuration of office %s: %w", o.ID, err)
 	}
 	return &c, nil
-}
-
-// decodeError says where the document is wrong: the line of a syntax or
-// type error.
-func decodeError(clean []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Errorf("dossier file, line %d: %v", jsonc.Line(clean, syn.Offset), syn)
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "the document"
-		}
-		return fmt.Errorf("dossier file, line %d: %s must be %s, not %s", jsonc.Line(clean, typ.Offset), field, kindOf(typ.Type.Kind().String()), typ.Value)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("dossier file is empty or ends too soon: it is a JSON object, { … }")
-	}
-	return fmt.Errorf("dossier file is not valid: %w", err)
-}
-
-// kindOf names a Go kind as a JSON writer knows it.
-func kindOf(k string) string {
-	switch k {
-	case "string":
-		return "a string"
-	case "int", "int64", "float64":
-		return "a number"
-	case "bool":
-		return "true or false"
-	case "slice", "array":
-		return "a list [ … ]"
-	case "struct", "map", "ptr":
-		return "an object { … }"
-	}
-	return k
 }

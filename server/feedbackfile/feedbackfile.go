@@ -97,7 +97,7 @@ func Parse(data []byte, load func(name string) ([]byte, error)) (*File, error) {
 	dec.DisallowUnknownFields()
 	var f file
 	if err := dec.Decode(&f); err != nil {
-		return nil, decodeError(clean, err)
+		return nil, jsonc.DecodeError("feedback file", clean, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("feedback file, line %d: data after the closing brace", jsonc.Line(clean, dec.InputOffset()))
@@ -202,43 +202,6 @@ func (f *File) readWards(load func(string) ([]byte, error)) error {
 	}
 	f.WardsGeoJSON = data
 	return nil
-}
-
-// decodeError says where the document is wrong: the line of a syntax or
-// type error.
-func decodeError(clean []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Errorf("feedback file, line %d: %v", jsonc.Line(clean, syn.Offset), syn)
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "the document"
-		}
-		return fmt.Errorf("feedback file, line %d: %s must be %s, not %s", jsonc.Line(clean, typ.Offset), field, kindOf(typ.Type.Kind().String()), typ.Value)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("feedback file is empty or ends too soon: it is a JSON object, { … }")
-	}
-	return fmt.Errorf("feedback file is not valid: %w", err)
-}
-
-// kindOf names a Go kind as a JSON writer knows it.
-func kindOf(k string) string {
-	switch k {
-	case "string":
-		return "a string"
-	case "int", "int64", "float64":
-		return "a number"
-	case "bool":
-		return "true or false"
-	case "slice", "array":
-		return "a list [ … ]"
-	case "struct", "map", "ptr":
-		return "an object { … }"
-	}
-	return k
 }
 
 // line is the line number of the byte at offset.
