@@ -361,19 +361,22 @@ func scanDossier(s scanner) (dossier.Dossier, error) {
 
 // loadDossier reads a dossier in tx.
 func loadDossier(ctx context.Context, tx *sql.Tx, code string) (dossier.Dossier, error) {
-	d, err := scanDossier(tx.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE code = ?`, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		return d, fmt.Errorf("dossier %q: %w", code, ErrNotFound)
-	}
-	if err != nil {
-		return d, fmt.Errorf("dossier %s: %w", code, err)
-	}
-	return d, nil
+	return readDossier(ctx, tx, code)
 }
 
 // Dossier returns the dossier with that code (ErrNotFound when none).
 func (db *DB) Dossier(ctx context.Context, code string) (dossier.Dossier, error) {
-	d, err := scanDossier(db.r.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE code = ?`, code))
+	return readDossier(ctx, db.r, code)
+}
+
+// rowQuerier is a transaction or the pool: where a row is read.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// readDossier reads the dossier with that code from q.
+func readDossier(ctx context.Context, q rowQuerier, code string) (dossier.Dossier, error) {
+	d, err := scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("dossier %q: %w", code, ErrNotFound)
 	}

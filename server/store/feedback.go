@@ -306,19 +306,17 @@ func scanReport(s scanner) (feedback.Report, error) {
 
 // loadReport reads a report in tx.
 func loadReport(ctx context.Context, tx *sql.Tx, code string) (feedback.Report, error) {
-	r, err := scanReport(tx.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE code = ?`, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("report %q: %w", code, ErrNotFound)
-	}
-	if err != nil {
-		return r, fmt.Errorf("report %s: %w", code, err)
-	}
-	return r, nil
+	return readReport(ctx, tx, code)
 }
 
 // Report returns the report with that code (ErrNotFound when none).
 func (db *DB) Report(ctx context.Context, code string) (feedback.Report, error) {
-	r, err := scanReport(db.r.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE code = ?`, code))
+	return readReport(ctx, db.r, code)
+}
+
+// readReport reads the report with that code from q.
+func readReport(ctx context.Context, q rowQuerier, code string) (feedback.Report, error) {
+	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("report %q: %w", code, ErrNotFound)
 	}
