@@ -406,6 +406,9 @@ func TestBrowserConsoleConfirmations(t *testing.T) {
 			run(t, ctx, chromedp.Click(chromedp.CSS("#btn-close")))
 			waitJS(t, ctx, "close asked", `document.getElementById("confirm").open`)
 			run(t, ctx, chromedp.Click(chromedp.CSS("#confirm-yes")))
+			// Two steps, so that a failure says which one did not happen:
+			// the dialog answered "yes", then the counter closed.
+			waitJS(t, ctx, "answered yes", `!document.getElementById("confirm").open && document.getElementById("confirm").returnValue === "yes"`)
 			waitJS(t, ctx, "closed", `document.getElementById("console").dataset.state === "closed" && !document.getElementById("btn-open").hidden`)
 		})
 	}
