@@ -68,6 +68,10 @@ func TestBrowserCitizenTrack(t *testing.T) {
 	ctx := newBrowser(t)
 	run(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)), chromedp.Navigate(e.srv.URL+"/"))
 	waitJS(t, ctx, "service list", `!!document.querySelector('[data-service="ho-tich"]')`)
+	// This office follows no dossiers (its catalogue is not found): their
+	// look-up is not offered.
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.catalogue = 0; fetch("/api/v1/offices/hcm-q1/dossier-catalogue").then((r) => { window.catalogue = r.status; })`))
+	waitJS(t, ctx, "no dossier look-up", `window.catalogue === 404 && document.querySelector('#hs-card').hidden`)
 	run(t, ctx,
 		chromedp.Click(`[data-service="ho-tich"]`),
 		chromedp.SendKeys(`#name`, "Nguyễn Thị Ánh"),

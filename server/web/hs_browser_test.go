@@ -170,6 +170,11 @@ func TestBrowserHSForm(t *testing.T) {
 	e.dossierAct(mgr, code, "return", nil)
 
 	ctx := newBrowser(t)
+	// The office's start page leads here.
+	run(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/o/hcm-q1"))
+	waitJS(t, ctx, "the start page offers the look-up", `!document.querySelector('#hs-card').hidden`)
+	run(t, ctx, chromedp.Click(`#hs-card a`))
+	waitJS(t, ctx, "the look-up from the start page", `location.pathname === "/hs" && !document.querySelector('#lookup').hidden`)
 	for _, vp := range [][2]int64{{1366, 768}, {390, 844}} {
 		run(t, ctx, chromedp.EmulateViewport(vp[0], vp[1]), chromedp.Navigate(e.srv.URL+"/hs"))
 		waitJS(t, ctx, "the form", `!document.querySelector('#lookup').hidden && document.querySelector('#dossier').hidden && document.querySelector('#mine').hidden`)

@@ -11,6 +11,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   document.querySelectorAll(".book-link").forEach((a) => { a.href = "/o/" + encodeURIComponent(office) + "/book"; });
   Luot.showMine("numbers", $("#mine"));
   Luot.showMine("bookings", $("#mine-bookings"));
+  // The look-up of dossiers is offered where the office follows them.
+  fetch("/api/v1/offices/" + encodeURIComponent(office) + "/dossier-catalogue", { credentials: "omit" })
+    .then((r) => { $("#hs-card").hidden = !r.ok; }, () => {});
 
   function render() {
     if (!info) return;
