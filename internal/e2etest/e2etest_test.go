@@ -116,6 +116,33 @@ func TestStartKeepsOutputAndStopsOnSIGTERM(t *testing.T) {
 	}
 }
 
+func TestStopSendsSIGQUITBeforeSIGKILL(t *testing.T) {
+	// The shell stands for a Go program that is stuck: it ignores SIGTERM
+	// and, on SIGQUIT, writes to standard error as Go's runtime writes the
+	// goroutines' stacks, then exits.
+	p, lines := StartLines(t, "stuck", exec.Command("sh", "-c", "trap '' TERM; trap 'echo goroutine 1 [chan receive]: >&2; exit 2' QUIT; echo before >&2; echo ready; while :; do sleep 0.1; done"))
+	if l := <-lines; l != "ready" {
+		t.Fatalf("first line %q", l)
+	}
+	begin := time.Now()
+	if p.Stop(300 * time.Millisecond) {
+		t.Error("Stop says it ended by itself")
+	}
+	if d := time.Since(begin); d > QuitGrace {
+		t.Errorf("Stop took %v for a program that exits on SIGQUIT", d)
+	}
+	var exit *exec.ExitError
+	if err := p.Err(); !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Errorf("Err: %v, want the exit status 2 of the QUIT trap", err)
+	}
+	if got := p.log.dump(); got != "goroutine 1 [chan receive]:\n" {
+		t.Errorf("kept after SIGQUIT: %q", got)
+	}
+	if got := p.log.before(); got != "before\nready\n" {
+		t.Errorf("kept before SIGQUIT: %q", got)
+	}
+}
+
 func TestStopKillsTheGroupThatIgnoresSIGTERM(t *testing.T) {
 	// The shell and its sleeps ignore SIGTERM (an ignored signal stays
 	// ignored across exec).

@@ -14,14 +14,19 @@ import (
 // to the group, so that what a program (or a script) started ends with it.
 type Proc struct {
 	Name string // for messages: "server", "kiosk", …
+	t    testing.TB
 	cmd  *exec.Cmd
 	log  *tail
 	done chan struct{}
 	err  error // what Wait returned; read after done
 }
 
-// Start starts cmd and ends it when the test ends (SIGTERM, then SIGKILL
-// after 10 s). Its standard error, and its standard output unless the
+// QuitGrace is how long Stop waits, after SIGQUIT, for a program that did
+// not end on SIGTERM to print its goroutines' stacks and exit (a Go
+// program does so at once) before it sends SIGKILL.
+const QuitGrace = 2 * time.Second
+
+// Start starts cmd and ends it when the test ends (Stop with 10 s). Its standard error, and its standard output unless the
 // caller set them, are kept in a bounded log (Log), printed when the test
 // has failed.
 func Start(t testing.TB, name string, cmd *exec.Cmd) *Proc {
@@ -42,7 +47,7 @@ func StartLines(t testing.TB, name string, cmd *exec.Cmd) (*Proc, <-chan string)
 
 func start(t testing.TB, name string, cmd *exec.Cmd, lines chan string) *Proc {
 	t.Helper()
-	p := &Proc{Name: name, cmd: cmd, log: &tail{}, done: make(chan struct{})}
+	p := &Proc{Name: name, t: t, cmd: cmd, log: &tail{}, done: make(chan struct{})}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// A grandchild that keeps the output pipes open must not hold Wait.
 	cmd.WaitDelay = 5 * time.Second
@@ -71,16 +76,23 @@ func start(t testing.TB, name string, cmd *exec.Cmd, lines chan string) *Proc {
 	t.Cleanup(func() {
 		p.Stop(10 * time.Second)
 		if t.Failed() {
-			t.Logf("--- last output of %s:\n%s", name, p.log)
+			// Up to a SIGQUIT only: Stop logged the stacks after it.
+			t.Logf("--- last output of %s:\n%s", name, p.log.before())
 		}
 	})
 	return p
 }
 
-// Stop sends SIGTERM to the process group and waits up to d, then sends
-// SIGKILL and waits. It reports whether the process ended by itself within
-// d (true as well when it had already ended).
+// Stop sends SIGTERM to the process group and waits up to d. It reports
+// whether the process ended by itself within d (true as well when it had
+// already ended). When it did not, Stop sends SIGQUIT to the process (not
+// its group), waits up to QuitGrace, then sends SIGKILL to the group and
+// waits; it logs (t.Logf) what the process wrote to its log (Log) after
+// the SIGQUIT: a Go
+// program writes every goroutine's stack there, which shows where its
+// ending is stuck.
 func (p *Proc) Stop(d time.Duration) bool {
+	p.t.Helper()
 	if p.Exited() {
 		return true
 	}
@@ -89,9 +101,17 @@ func (p *Proc) Stop(d time.Duration) bool {
 	case <-p.done:
 		return true
 	case <-time.After(d):
-		p.Kill()
-		return false
 	}
+	p.log.mark()
+	syscall.Kill(p.cmd.Process.Pid, syscall.SIGQUIT)
+	select {
+	case <-p.done:
+	case <-time.After(QuitGrace):
+	}
+	p.Kill()
+	p.t.Logf("--- %s did not end within %v of SIGTERM; what it wrote after SIGQUIT (a Go program: its goroutines):\n%s",
+		p.Name, d, p.log.dump())
+	return false
 }
 
 // Kill ends the process group at once (SIGKILL: no chance to clean up,
@@ -128,15 +148,27 @@ func (p *Proc) Err() error {
 func (p *Proc) Log() string { return p.log.String() }
 
 // tail keeps the end of a process's output, for failure messages: a
-// program that logs for minutes must not fill the test's memory.
+// program that logs for minutes must not fill the test's memory. After
+// mark it also keeps, whole up to maxDump, what follows: a goroutine dump
+// is longer than the tail, and its head (the main goroutine) matters most.
 type tail struct {
-	mu  sync.Mutex
-	buf []byte
+	mu     sync.Mutex
+	buf    []byte
+	marked bool
+	pre    string // the tail at mark
+	quit   []byte // written after mark
 }
+
+// maxDump bounds what a tail keeps after mark; a dump of a few hundred
+// goroutines fits.
+const maxDump = 4 << 20
 
 func (l *tail) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.marked && len(l.quit) < maxDump {
+		l.quit = append(l.quit, b[:min(len(b), maxDump-len(l.quit))]...)
+	}
 	l.buf = append(l.buf, b...)
 	if len(l.buf) > 128<<10 {
 		// A copy, so that the dropped head is freed.
@@ -149,6 +181,32 @@ func (l *tail) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return string(l.buf)
+}
+
+// mark starts keeping the output whole (dump), once.
+func (l *tail) mark() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.marked {
+		l.marked, l.pre = true, string(l.buf)
+	}
+}
+
+// before is the tail at mark, or now when not marked.
+func (l *tail) before() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.marked {
+		return l.pre
+	}
+	return string(l.buf)
+}
+
+// dump is what was written after mark.
+func (l *tail) dump() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.quit)
 }
 
 // lineWriter is a standard output read line by line: each line goes to
