@@ -124,10 +124,10 @@ func run(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
-	}()
+	go quitOnSignal(ctx, func() { fyne.Do(a.Quit) }, quitGrace, func() {
+		log.Error("kiosk: the window did not close in time after the signal (Fyne's shutdown is stuck); exiting without it", "grace", quitGrace)
+		os.Exit(1)
+	})
 	if c.Scanner != "" {
 		sc := &device.Scanner{Port: c.Scanner, Baud: c.ScannerBaud, Log: log}
 		go sc.Run(ctx, k.Scan)
