@@ -243,7 +243,7 @@ func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Ev
 		var code string
 		err := tx.QueryRowContext(ctx, `SELECT code FROM dossier_keys WHERE office = ? AND key = ?`, d.Office, key).Scan(&code)
 		if err == nil {
-			old, err := loadDossier(ctx, tx, code)
+			old, err := readDossier(ctx, tx, code)
 			if err != nil {
 				return d, e, false, fmt.Errorf("create dossier again with key %q: %w", key, err)
 			}
@@ -359,11 +359,6 @@ func scanDossier(s scanner) (dossier.Dossier, error) {
 	return d, nil
 }
 
-// loadDossier reads a dossier in tx.
-func loadDossier(ctx context.Context, tx *sql.Tx, code string) (dossier.Dossier, error) {
-	return readDossier(ctx, tx, code)
-}
-
 // Dossier returns the dossier with that code (ErrNotFound when none).
 func (db *DB) Dossier(ctx context.Context, code string) (dossier.Dossier, error) {
 	return readDossier(ctx, db.r, code)
@@ -417,7 +412,7 @@ func (db *DB) UpdateDossier(ctx context.Context, code string, decide func(dossie
 		return dossier.Dossier{}, dossier.Event{}, fmt.Errorf("update dossier %s: %w", code, err)
 	}
 	defer tx.Rollback()
-	cur, err := loadDossier(ctx, tx, code)
+	cur, err := readDossier(ctx, tx, code)
 	if err != nil {
 		return cur, dossier.Event{}, err
 	}

@@ -207,7 +207,7 @@ func (db *DB) CreateReport(ctx context.Context, r feedback.Report, e feedback.Ev
 		var code string
 		err := tx.QueryRowContext(ctx, `SELECT code FROM report_keys WHERE office = ? AND key = ?`, r.Office, key).Scan(&code)
 		if err == nil {
-			old, err := loadReport(ctx, tx, code)
+			old, err := readReport(ctx, tx, code)
 			if err != nil {
 				return r, e, false, fmt.Errorf("create report again with key %q: %w", key, err)
 			}
@@ -304,11 +304,6 @@ func scanReport(s scanner) (feedback.Report, error) {
 	return r, err
 }
 
-// loadReport reads a report in tx.
-func loadReport(ctx context.Context, tx *sql.Tx, code string) (feedback.Report, error) {
-	return readReport(ctx, tx, code)
-}
-
 // Report returns the report with that code (ErrNotFound when none).
 func (db *DB) Report(ctx context.Context, code string) (feedback.Report, error) {
 	return readReport(ctx, db.r, code)
@@ -339,7 +334,7 @@ func (db *DB) UpdateReport(ctx context.Context, code string, decide func(feedbac
 		return feedback.Report{}, feedback.Event{}, fmt.Errorf("update report %s: %w", code, err)
 	}
 	defer tx.Rollback()
-	cur, err := loadReport(ctx, tx, code)
+	cur, err := readReport(ctx, tx, code)
 	if err != nil {
 		return cur, feedback.Event{}, err
 	}
