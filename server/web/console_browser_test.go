@@ -414,6 +414,38 @@ func TestBrowserConsoleConfirmations(t *testing.T) {
 	}
 }
 
+// TestBrowserConfirmAnswersItsOwnQuestion: a question asked right after
+// another was answered gets its own answer. The dialog's close event is a
+// task of its own; when the answer was read from it, the first question's
+// late event answered the second "no", and the second's "yes" went nowhere
+// (the counter did not close, on a busy machine).
+func TestBrowserConfirmAnswersItsOwnQuestion(t *testing.T) {
+	e := newEnv(t)
+	ctx := newBrowser(t)
+	consoleIn(t, ctx, e, "vi", "nv1", "q1")
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+  const first = window.luotConfirm("a?", "a", "yes");
+  document.getElementById("confirm-no").click();
+  const second = window.luotConfirm("b?", "b", "yes");
+  document.getElementById("confirm-yes").click();
+  const third = window.luotConfirm("c?", "c", "no");
+  return new Promise(r => setTimeout(r, 50)).then(() => {
+    const d = document.getElementById("confirm");
+    const third_open = d.open;
+    d.dispatchEvent(new Event("cancel", { cancelable: true }));
+    return Promise.all([first, second, third]).then(a => a.join(",") + "," + third_open + "," + d.open);
+  });
+})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No, yes; the third still open after the other two's close events,
+	// then answered no by Esc (cancel), and closed.
+	if want := "false,true,false,true,false"; got != want {
+		t.Errorf("answers, third open, open after Esc = %s, want %s", got, want)
+	}
+}
+
 // TestBrowserConsoleWaitsInWords: the wait of the ticket at the counter
 // is "1 giờ 5 phút", "4 phút", "23 giây" (in English "1 hour 5 minutes"…),
 // and the waiting list's waits are written the same way.

@@ -715,9 +715,9 @@ func (p page) DossierNav() bool { return p.dossierNav }
 // hồ sơ" too.
 func clerkScripts(d clerkData) []string {
 	if d.Procedures != nil {
-		return []string{"clerk.js", "dossier_clerk.js"}
+		return []string{"confirm.js", "clerk.js", "dossier_clerk.js"}
 	}
-	return []string{"clerk.js"}
+	return []string{"confirm.js", "clerk.js"}
 }
 
 // clerkStyles are the console's own styles (with dossiers).

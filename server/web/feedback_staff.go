@@ -134,11 +134,11 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := page{Title: "fb.report", CSRF: auth.CSRFToken(tok), Session: se,
-		Scripts: []string{"feedback.js"}, Styles: []string{"feedback.css"}, Data: d}
+		Scripts: []string{"confirm.js", "feedback.js"}, Styles: []string{"feedback.css"}, Data: d}
 	if s.leaflet {
 		// A small map of the place, with the citizen pages' Leaflet and
 		// their policy (the tile server's origin for images).
-		p.Scripts = []string{"../vendor/leaflet/leaflet.js", "feedback.js"}
+		p.Scripts = []string{"../vendor/leaflet/leaflet.js", "confirm.js", "feedback.js"}
 		p.Styles = []string{"../vendor/leaflet/leaflet.css", "feedback.css"}
 		w.Header().Set("Content-Security-Policy", s.paCSP)
 	}

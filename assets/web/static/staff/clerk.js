@@ -313,22 +313,10 @@
     });
   });
 
-  // confirmFirst asks in the modal dialog; it resolves to true when the
-  // clerk confirms.
+  // confirmFirst asks in the modal dialog (confirm.js), "yes" focused: it
+  // resolves to true when the clerk confirms.
   var dlg = $("confirm");
-  function confirmFirst(text, yes) {
-    return new Promise(function (resolve) {
-      $("confirm-text").textContent = text;
-      $("confirm-yes").textContent = yes;
-      dlg.returnValue = "";
-      dlg.addEventListener("close", function onClose() {
-        dlg.removeEventListener("close", onClose);
-        resolve(dlg.returnValue === "yes");
-      });
-      dlg.showModal();
-      $("confirm-yes").focus();
-    });
-  }
+  function confirmFirst(text, yes) { return window.luotConfirm(text, yes, "yes"); }
 
   Array.prototype.forEach.call(document.querySelectorAll("button[data-action]"), function (b) {
     b.addEventListener("click", function (ev) {

@@ -523,30 +523,9 @@
         return false;
       }).then(function (ok) { setBusy(false); return ok; });
     }
-    // confirmFirst asks in the modal dialog; it resolves to true when
-    // the member confirms. The answer is taken from the buttons (and Esc)
-    // as they are pressed, not from the dialog's close event, which comes
-    // later, as a task of its own: it could reach the next question.
-    var dlg = $("confirm"), answer = null;
-    function settle(yes) {
-      var a = answer;
-      answer = null;
-      if (dlg.open) { dlg.close(); }
-      if (a) { a(yes); }
-    }
-    $("confirm-yes").addEventListener("click", function (ev) { ev.preventDefault(); settle(true); });
-    $("confirm-no").addEventListener("click", function (ev) { ev.preventDefault(); settle(false); });
-    dlg.addEventListener("cancel", function () { settle(false); });
-    function confirmFirst(text, yes) {
-      settle(false);
-      return new Promise(function (resolve) {
-        answer = resolve;
-        $("confirm-text").textContent = text;
-        $("confirm-yes").textContent = yes;
-        dlg.showModal();
-        $("confirm-no").focus();
-      });
-    }
+    // confirmFirst asks in the modal dialog (confirm.js), "go back"
+    // focused: it resolves to true when the member confirms.
+    function confirmFirst(text, yes) { return window.luotConfirm(text, yes, "no"); }
     $("act-accept").addEventListener("click", function () { act("accept", {}, T["fb.done.accept"]); });
     $("act-start").addEventListener("click", function () { act("start", {}, T["fb.done.start"]); });
     $("assign-unit").addEventListener("change", function () { this.dataset.touched = "1"; });
