@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"luot/server/notify"
 )
 
 // State is one office's live queue: its configuration, the tickets of the
@@ -118,6 +120,10 @@ type Change struct {
 	// PrintJobs are print jobs the command queued (QueuePrint); the store
 	// writes them in the same transaction as their print.queued events.
 	PrintJobs []PrintJob
+	// Notices are what the change tells the citizens who follow its
+	// tickets and bookings (docs/notify.md); the store writes their
+	// outbox messages in the same transaction. The engine sets them.
+	Notices []notify.Notice
 
 	// estimatePending is set by Issue with DeferEstimate until
 	// StampEstimates gives the ticket its estimate.
