@@ -185,7 +185,9 @@ type Client struct {
 	// HTTP sends the requests; nil means a client with a 30-second
 	// timeout.
 	HTTP *http.Client
-	// Now is the clock of the token's expiry; nil means time.Now.
+	// Now is the clock of the token's expiry; nil means time.Now. Push
+	// services check the expiry against their own clock: a server gives
+	// the real one (not a demo's or a test's shifted clock).
 	Now func() time.Time
 }
 
