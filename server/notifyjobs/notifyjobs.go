@@ -107,6 +107,10 @@ func (p *PhoneCodes) SendCode(ctx context.Context, office, phone, code string) e
 	if phone == "" || code == "" || office == "" {
 		return errors.New("send a phone code: the office, the phone and the code are all needed")
 	}
+	if p, err := queue.NormalizePhone(phone); err != nil || p != phone {
+		// The phone stays out of the error: errors are logged.
+		return errors.New("send a phone code: give the phone normalised (+84 and 9 digits, queue.NormalizePhone)")
+	}
 	lang := cmp.Or(p.Lang, "vi")
 	n := notify.Notice{
 		Key: notify.PhoneCodeKey(random.ID()), Kind: notify.PhoneCode, At: p.Now(),
