@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"luot/server/notify"
+	"luot/server/queue"
 )
 
 // Channel delivers one rendered message. An error is a failed try: the
@@ -245,7 +246,7 @@ func (s *Sender) RunOnce(ctx context.Context) (delivered int, err error) {
 // ok is a delivery; err a failure to record.
 func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, timeout time.Duration, m notify.Message) (ok bool, err error) {
 	if until, held := cfg.Quiet(m.Notice.Kind, now, s.zone(m.Notice.Item.Office)); held {
-		if err := s.Store.Hold(ctx, m.ID, until); err != nil {
+		if err := s.Store.Hold(ctx, m.ID, until); err != nil && !vanished(err) {
 			return false, fmt.Errorf("outbox: holding message %d for the quiet hours: %w", m.ID, err)
 		}
 		return false, nil
@@ -261,7 +262,7 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 		cancel()
 	}
 	if sendErr == nil {
-		if err := s.Store.MarkSent(ctx, m.ID, s.Now()); err != nil {
+		if err := s.Store.MarkSent(ctx, m.ID, s.Now()); err != nil && !vanished(err) {
 			return true, fmt.Errorf("outbox: recording message %d as sent: %w", m.ID, err)
 		}
 		return true, nil
@@ -280,13 +281,15 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 	if dead {
 		retry = time.Time{}
 	}
+	if err := s.Store.MarkFailed(ctx, m.ID, at, reason, retry, dead); err != nil && !vanished(err) {
+		return false, fmt.Errorf("outbox: recording the failure of message %d: %w", m.ID, err)
+	}
+	// Dropping the subscription deletes its messages, this dead letter
+	// too: after the failure is recorded, so a failed drop leaves it dead.
 	if gone && m.Sub.ID != 0 {
-		if err := s.Store.DropSubscription(ctx, m.Sub.ID); err != nil {
+		if err := s.Store.DropSubscription(ctx, m.Sub.ID); err != nil && !vanished(err) {
 			return false, fmt.Errorf("outbox: dropping the gone subscription %d: %w", m.Sub.ID, err)
 		}
-	}
-	if err := s.Store.MarkFailed(ctx, m.ID, at, reason, retry, dead); err != nil {
-		return false, fmt.Errorf("outbox: recording the failure of message %d: %w", m.ID, err)
 	}
 	// No phone, endpoint or text in the log: the message's id, kind and
 	// channel say enough to find it.
@@ -297,6 +300,11 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 	}
 	return false, nil
 }
+
+// vanished reports whether err says the message or subscription no
+// longer exists: unsubscribed or erased while it was being delivered.
+// Nothing is left to record.
+func vanished(err error) bool { return errors.Is(err, queue.ErrNotFound) }
 
 // render gives a message's title and body in its language: the push
 // texts, or for SMS the whole text with the item's link and the

@@ -128,7 +128,7 @@ func TestRetryThenSent(t *testing.T) {
 	runOnce(t, s)
 	release := make(chan struct{})
 	g.Status.Store(http.StatusOK)
-	g.setStall(func(string) { <-release })
+	g.setStall(func(*http.Request, string) { <-release })
 	clk.Advance(time.Hour)
 	if n := runOnce(t, s); n != 0 {
 		t.Fatalf("a timed-out delivery counted as delivered")
@@ -181,7 +181,7 @@ func TestWebhook4xxDeadAtOnce(t *testing.T) {
 func TestNoChannel(t *testing.T) {
 	db, _ := openStore(t)
 	clk := clock.NewFake(t0)
-	s := &outbox.Sender{Store: db, Config: notify.Config{MaxTries: 2}, Now: clk.Now}
+	s := &outbox.Sender{Store: db, Config: notify.Config{MaxTries: 2}, Now: clk.Now, Zone: inHanoi, Log: quiet}
 	enqueue(t, db, t0, phoneNotice("ticket/T1/near", notify.TicketNear, t0))
 	runOnce(t, s)
 	if m := metrics(t, db, t0); m.Queued != 1 || m.Dead != 0 {
@@ -206,7 +206,7 @@ func TestStopIsNotATry(t *testing.T) {
 	rctx, cancel := context.WithCancel(ctx)
 	arrived, release := make(chan struct{}), make(chan struct{})
 	defer close(release)
-	g.setStall(func(string) { close(arrived); <-release })
+	g.setStall(func(*http.Request, string) { close(arrived); <-release })
 	done := make(chan error, 1)
 	go func() { _, err := s.RunOnce(rctx); done <- err }()
 	select {
@@ -275,7 +275,7 @@ func TestSMSChannel(t *testing.T) {
 	clk := clock.NewFake(t0)
 	type sms struct{ phone, text string }
 	var got []sms
-	s := &outbox.Sender{Store: db, Now: clk.Now, Zone: func(string) *time.Location { return hanoi },
+	s := &outbox.Sender{Store: db, Now: clk.Now, Zone: inHanoi, Log: quiet,
 		Channels: map[notify.Channel]outbox.Channel{notify.SMS: outbox.SMSChannel{Sender: func(_ context.Context, phone, text string) error {
 			got = append(got, sms{phone, text})
 			return nil
@@ -341,7 +341,7 @@ func TestBadSender(t *testing.T) {
 		t.Fatalf("metrics = %+v: a refused sender claimed", m)
 	}
 	// Claimed, the message would be leased: a good sender gets it now.
-	s := &outbox.Sender{Store: db, Now: clk.Now, Channels: map[notify.Channel]outbox.Channel{notify.SMS: outbox.SMSChannel{Sender: func(context.Context, string, string) error { return nil }}}}
+	s := &outbox.Sender{Store: db, Now: clk.Now, Zone: inHanoi, Log: quiet, Channels: map[notify.Channel]outbox.Channel{notify.SMS: outbox.SMSChannel{Sender: func(context.Context, string, string) error { return nil }}}}
 	if n := runOnce(t, s); n != 1 {
 		t.Fatalf("delivered %d after the refusals, want 1", n)
 	}
