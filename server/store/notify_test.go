@@ -756,3 +756,37 @@ func TestReportEraseDropsSubscriptions(t *testing.T) {
 		t.Fatalf("a note dropped the subscriptions: %+v", subs)
 	}
 }
+
+// BenchmarkOutboxDeliver measures the store's part of a delivery: one
+// Claim of 50 messages, then MarkSent of each (a durable write apiece),
+// per 50 messages; the figure is per message. The sender's throughput
+// (≥ 200 messages/s) cannot exceed it; BenchmarkRawDurableCommit is the
+// disk's floor beside it. Put TMPDIR on the disk you want to measure.
+func BenchmarkOutboxDeliver(b *testing.B) {
+	db, _ := openDB(b)
+	newOffice(b, db, t0)
+	for i := range 50 {
+		subscribe(b, db, smsSub(ticketItem("t1"), fmt.Sprintf("+8491234%04d", i), "vi"))
+	}
+	var batch []notify.Message
+	n := 0
+	for b.Loop() {
+		if len(batch) == 0 {
+			b.StopTimer()
+			n++
+			if err := db.Enqueue(ctx, []notify.Notice{calledNotice("t1", n, t0)}, t0); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			batch = claim(b, db, t0, time.Minute, 50)
+			if len(batch) == 0 {
+				b.Fatal("nothing to claim")
+			}
+		}
+		if err := db.MarkSent(ctx, batch[0].ID, t0); err != nil {
+			b.Fatal(err)
+		}
+		batch = batch[1:]
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "messages/s")
+}
