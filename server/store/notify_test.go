@@ -790,3 +790,35 @@ func BenchmarkOutboxDeliver(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "messages/s")
 }
+
+// A sender that dies between Claim and MarkSent loses nothing: the
+// database reopened (a restarted server) hands the messages out again
+// once the lease is over, and not before.
+func TestClaimAfterRestart(t *testing.T) {
+	db, path := openDB(t)
+	newOffice(t, db, t0)
+	subscribe(t, db, smsSub(ticketItem("t1"), "+84912345678", "vi"))
+	if err := db.Enqueue(ctx, []notify.Notice{calledNotice("t1", 1, t0), calledNotice("t1", 2, t0)}, t0); err != nil {
+		t.Fatal(err)
+	}
+	first := claim(t, db, t0, time.Minute, 10)
+	if len(first) != 2 {
+		t.Fatalf("claimed %d", len(first))
+	}
+	if err := db.MarkSent(ctx, first[0].ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if l := claim(t, db, t0.Add(59*time.Second), time.Minute, 10); len(l) != 0 {
+		t.Fatalf("claimed %v before the lease ended", ids(l))
+	}
+	l := claim(t, db, t0.Add(time.Minute), time.Minute, 10)
+	if len(l) != 1 || l[0].ID != first[1].ID || l[0].Tries != 0 {
+		t.Fatalf("after the restart: %+v", l)
+	}
+}
