@@ -822,3 +822,54 @@ func TestClaimAfterRestart(t *testing.T) {
 		t.Fatalf("after the restart: %+v", l)
 	}
 }
+
+// The same opt-in and the same notices arriving at once (a double tap,
+// a retried request racing the first) make one subscription and one
+// message per subscription.
+func TestEnqueueConcurrent(t *testing.T) {
+	db, _ := openDB(t)
+	newOffice(t, db, t0)
+	push := pushSub(t, ticketItem("t1"), "https://push.example/a", "vi")
+	var ns []notify.Notice
+	for i := range 10 {
+		ns = append(ns, calledNotice("t1", i+1, t0))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	tokens := make(chan string, 8)
+	for range 8 {
+		wg.Go(func() {
+			s, err := db.Subscribe(ctx, push)
+			if err != nil {
+				errs <- err
+				return
+			}
+			tokens <- s.Token
+			if err := db.Enqueue(ctx, ns, t0); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(tokens)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	first := <-tokens
+	for tok := range tokens {
+		if tok != first {
+			t.Fatal("one endpoint got two unsubscribe tokens")
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM subscriptions`); n != 1 {
+		t.Fatalf("%d subscriptions, want 1", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM outbox`); n != 10 {
+		t.Fatalf("%d messages, want 10", n)
+	}
+	// A limit above MaxClaim takes MaxClaim at most (here all ten).
+	if ms := claim(t, db, t0, time.Minute, 1<<30); len(ms) != 10 {
+		t.Fatalf("claimed %d with a huge limit", len(ms))
+	}
+}
