@@ -245,7 +245,8 @@ func (s *Sender) RunOnce(ctx context.Context) (delivered int, err error) {
 // deliver holds, renders and sends one message and records the outcome.
 // ok is a delivery; err a failure to record.
 func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, timeout time.Duration, m notify.Message) (ok bool, err error) {
-	if until, held := cfg.Quiet(m.Notice.Kind, now, s.zone(m.Notice.Item.Office)); held {
+	loc := s.zone(m.Notice.Item.Office)
+	if until, held := cfg.Quiet(m.Notice.Kind, now, loc); held {
 		if err := s.Store.Hold(ctx, m.ID, until); err != nil && !vanished(err) {
 			return false, fmt.Errorf("outbox: holding message %d for the quiet hours: %w", m.ID, err)
 		}
@@ -256,7 +257,7 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 	if ch == nil {
 		sendErr = fmt.Errorf("outbox: no %q channel is configured (start the server with it, or the message dies after its tries)", m.Sub.Channel)
 	} else {
-		title, body := s.render(cfg, m)
+		title, body := s.render(cfg, m, loc)
 		sctx, cancel := context.WithTimeout(ctx, timeout)
 		sendErr = ch.Send(sctx, m, title, body)
 		cancel()
@@ -306,10 +307,11 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 // Nothing is left to record.
 func vanished(err error) bool { return errors.Is(err, queue.ErrNotFound) }
 
-// render gives a message's title and body in its language: the push
-// texts, or for SMS the whole text with the item's link and the
-// unsubscribe link.
-func (s *Sender) render(cfg notify.Config, m notify.Message) (title, body string) {
+// render gives a message's title and body in its language, its days and
+// hours in loc (the office's zone): the push texts, or for SMS the whole
+// text with the item's link and the unsubscribe link.
+func (s *Sender) render(cfg notify.Config, m notify.Message, loc *time.Location) (title, body string) {
+	n := m.Notice.InZone(loc)
 	lang := m.Sub.Lang
 	if lang == "" {
 		lang = m.Notice.Lang
@@ -317,17 +319,17 @@ func (s *Sender) render(cfg notify.Config, m notify.Message) (title, body string
 	if lang == "" {
 		lang = "vi"
 	}
-	title, body = notify.Render(m.Notice, lang)
+	title, body = notify.Render(n, lang)
 	if m.Sub.Channel == notify.SMS {
 		link := m.Sub.Link
 		if link == "" {
-			link = m.Notice.Params["link"]
+			link = n.Params["link"]
 		}
 		unsubscribe := ""
 		if m.Sub.Token != "" {
 			unsubscribe = s.abs("/u/" + m.Sub.Token)
 		}
-		body = notify.SMSText(m.Notice, lang, s.abs(link), unsubscribe, cfg.SMSUnaccented)
+		body = notify.SMSText(n, lang, s.abs(link), unsubscribe, cfg.SMSUnaccented)
 	}
 	return title, body
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -238,8 +239,8 @@ func TestStopIsNotATry(t *testing.T) {
 }
 
 // TestSMSText: an SMS carries notify.SMSText with the item's link and
-// the unsubscribe link made absolute, in the subscriber's language, and
-// unaccented when configured.
+// the unsubscribe link made absolute, in the subscriber's language, its
+// dates in the office's zone, and unaccented when configured.
 func TestSMSText(t *testing.T) {
 	for _, unaccented := range []bool{false, true} {
 		db, _ := openStore(t)
@@ -251,8 +252,10 @@ func TestSMSText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := notify.Notice{Key: "dossier/HS-2026-000123/event/1", Kind: notify.DossierReady, Item: item, At: t0,
-			Params: map[string]string{"code": "HS-2026-000123", "procedure": "Đăng ký khai sinh", "due": "2026-11-30"}}
+		// The new date is 01:00 on 1 December in Hà Nội, still 30
+		// November in UTC: the text says the office's day.
+		n := notify.Notice{Key: "dossier/HS-2026-000123/event/1", Kind: notify.DossierLate, Item: item, At: t0,
+			Params: map[string]string{"code": "HS-2026-000123", "procedure": "Đăng ký khai sinh", "new_due": "2026-11-30T18:00:00Z"}}
 		enqueue(t, db, t0, n)
 		if got := runOnce(t, s); got != 1 {
 			t.Fatalf("delivered %d", got)
@@ -261,9 +264,12 @@ func TestSMSText(t *testing.T) {
 		if len(bodies) != 1 {
 			t.Fatalf("the gateway got %d messages", len(bodies))
 		}
-		want := notify.SMSText(n, "en", "https://luot.example.gov.vn/hs/HS-2026-000123?k=s3cr3t", "https://luot.example.gov.vn/u/"+sub.Token, unaccented)
+		want := notify.SMSText(n.InZone(hanoi), "en", "https://luot.example.gov.vn/hs/HS-2026-000123?k=s3cr3t", "https://luot.example.gov.vn/u/"+sub.Token, unaccented)
 		b := bodies[0]
-		if b.Text != want || b.Phone != "+84912345678" || b.Kind != notify.DossierReady || b.Key != webhook.Key(notify.Message{Notice: n, Sub: sub}) {
+		if !strings.Contains(b.Text, "01/12/2026") {
+			t.Errorf("the text %q does not say the new date in Hà Nội (01/12/2026)", b.Text)
+		}
+		if b.Text != want || b.Phone != "+84912345678" || b.Kind != notify.DossierLate || b.Key != webhook.Key(notify.Message{Notice: n, Sub: sub}) {
 			t.Errorf("unaccented %v: the gateway got %+v, want text %q", unaccented, b, want)
 		}
 	}
