@@ -194,10 +194,11 @@ func (s *Sender) zone(office string) *time.Location {
 
 // RunOnce claims the messages due now (up to Batch) and delivers them,
 // Workers at a time, starting none that could end after its lease (a
-// slow channel leaves the rest to the next claim after the lease). It returns how many the channels accepted; err is
-// the first failure to claim or to record an outcome (a message whose
-// outcome is not recorded is claimed again after its lease). A failed
-// delivery is not an error of RunOnce: it is recorded on the message.
+// slow channel leaves the rest to the next claim after the lease). It
+// returns how many the channels accepted; err is the first failure to
+// claim or to record an outcome (a message whose outcome is not recorded
+// is claimed again after its lease). A failed delivery is not an error
+// of RunOnce: it is recorded on the message.
 func (s *Sender) RunOnce(ctx context.Context) (delivered int, err error) {
 	cfg, batch, workers, timeout, lease, err := s.settings()
 	if err != nil {
