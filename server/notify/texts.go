@@ -34,7 +34,7 @@ func Lang(tag string) string {
 }
 
 // variant names a second wording of a kind for a case worth its own
-// words: NearNext, a ticket with nobody left ahead.
+// words: nearNext, a ticket with nobody left ahead.
 type variant struct {
 	kind Kind
 	name string

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"luot/internal/browsertest"
 	"luot/server/notify"
 )
 
@@ -74,6 +75,9 @@ func TestTexts(t *testing.T) {
 					where := string(k) + "/" + v + " " + lang + " " + field
 					if strings.TrimSpace(s) == "" {
 						t.Errorf("%s is empty", where)
+					}
+					if w := browsertest.OtherLanguage(placeholder.ReplaceAllString(s, ""), lang); len(w) > 0 {
+						t.Errorf("%s has words of the other language: %q", where, w)
 					}
 					if !norm.NFC.IsNormalString(s) {
 						t.Errorf("%s is not NFC: %q", where, s)
@@ -235,6 +239,13 @@ func TestRender(t *testing.T) {
 	}
 	for _, tc := range cases {
 		title, body := notify.Render(tc.n, tc.lang)
+		said := title + " " + body
+		for _, v := range tc.n.Params {
+			said = strings.ReplaceAll(said, strings.Join(strings.Fields(v), " "), "")
+		}
+		if w := browsertest.OtherLanguage(said, notify.Lang(tc.lang)); len(w) > 0 {
+			t.Errorf("Render(%s, %s) has words of the other language: %q", tc.n.Kind, tc.lang, w)
+		}
 		if title != tc.title || body != tc.body {
 			t.Errorf("Render(%s %v, %s) =\n  %q, %q\nwant\n  %q, %q", tc.n.Kind, tc.n.Params, tc.lang, title, body, tc.title, tc.body)
 		}
