@@ -34,6 +34,9 @@ func start(t *testing.T, cfg modem.Config) (*virtual.Modem, *modem.Modem) {
 	if cfg.RetryDelay == 0 {
 		cfg.RetryDelay = -1
 	}
+	if cfg.CheckEvery == 0 {
+		cfg.CheckEvery = -1 // the tests call Check themselves
+	}
 	m, err := modem.Open(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -310,5 +313,56 @@ func TestSendAfterClose(t *testing.T) {
 	}
 	if _, ok := <-m.Reports(); ok {
 		t.Fatal("reports still open")
+	}
+}
+
+// TestCheck: an idle modem that stops answering is found by Check, reset
+// and reported; answering again, the next Check brings it back.
+func TestCheck(t *testing.T) {
+	v, m := start(t, modem.Config{Timeout: 100 * time.Millisecond, CheckEvery: -1})
+	c := ctx(t)
+	if err := m.Check(c); err != nil {
+		t.Fatal(err)
+	}
+	if st := m.Status(); !st.OK() || st.Resets != 0 {
+		t.Fatalf("status %+v", st)
+	}
+	v.Silence(-1)
+	if err := m.Check(c); !errors.Is(err, modem.ErrNoAnswer) {
+		t.Fatalf("err %v, want ErrNoAnswer", err)
+	}
+	if st := m.Status(); st.State != "fault" || st.Resets != 1 || !strings.Contains(st.Message, "does not answer after a reset") {
+		t.Fatalf("status %+v", st)
+	}
+	v.Speak()
+	if err := m.Check(c); err != nil {
+		t.Fatal(err)
+	}
+	if st := m.Status(); !st.OK() || st.Resets != 2 || !strings.Contains(st.Message, "reset and ready") {
+		t.Fatalf("status %+v", st)
+	}
+}
+
+// TestIdleWatch: Open's periodic check finds a silent modem without any
+// message being sent (the bounded wait only catches a missing check).
+func TestIdleWatch(t *testing.T) {
+	v, m := start(t, modem.Config{Timeout: 100 * time.Millisecond, CheckEvery: 50 * time.Millisecond})
+	v.Silence(-1)
+	deadline := time.Now().Add(20 * time.Second)
+	for m.Status().OK() {
+		if time.Now().After(deadline) {
+			t.Fatal("the silent modem is still ok")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	v.Speak()
+	for !m.Status().OK() {
+		if time.Now().After(deadline) {
+			t.Fatalf("status %+v after the modem answered again", m.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if m.Status().Resets < 1 {
+		t.Fatal("no reset counted")
 	}
 }
