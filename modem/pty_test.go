@@ -15,11 +15,14 @@ import (
 	"luot/server/notify"
 )
 
+// reportTime is the virtual modem's clock: the time of its delivery
+// reports.
+var reportTime = time.Date(2026, 11, 27, 8, 15, 0, 0, time.FixedZone("ICT", 7*3600))
+
 // start runs a virtual modem and opens it through the real serial code.
 func start(t *testing.T, cfg modem.Config) (*virtual.Modem, *modem.Modem) {
 	t.Helper()
-	at := time.Date(2026, 11, 27, 8, 15, 0, 0, time.FixedZone("ICT", 7*3600))
-	v, err := virtual.Start(virtual.Options{Out: filepath.Join(t.TempDir(), "messages.jsonl"), Now: func() time.Time { return at }})
+	v, err := virtual.Start(virtual.Options{Out: filepath.Join(t.TempDir(), "messages.jsonl"), Now: func() time.Time { return reportTime }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +99,7 @@ func TestVietnameseUCS2(t *testing.T) {
 			if msg.Refs[i] != r {
 				t.Fatalf("refs %v, the modem gave %v", refs, msg.Refs)
 			}
-			if rep := report(t, c, m, r); !rep.Delivered() || rep.Phone != "+84912345678" {
+			if rep := report(t, c, m, r); !rep.Delivered() || !rep.Final() || rep.Phone != "+84912345678" || !rep.At.Equal(reportTime) {
 				t.Fatalf("report %+v", rep)
 			}
 		}
@@ -138,6 +141,9 @@ func TestGSM7EveryVietnameseLetter(t *testing.T) {
 	text := notify.Unaccent(strings.Join(letters, ""))
 	if want := strings.Join(plain, ""); text != want {
 		t.Fatalf("Unaccent gave %q, want %q", text, want)
+	}
+	if nfd := notify.Unaccent(norm.NFD.String(strings.Join(letters, ""))); nfd != text {
+		t.Fatalf("Unaccent of the decomposed letters gave %q, want %q", nfd, text)
 	}
 	for _, l := range letters {
 		_, err := modem.EncodeSubmit("0912345678", l, true, 0)
