@@ -7,10 +7,12 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/serviceworker"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -133,6 +135,63 @@ func TestBrowserCitizenApp(t *testing.T) {
 	if len(subs) != 2 || subs[1].Channel != notify.Push || subs[1].Endpoint != e.srv.URL+"/push-service/1" || len(subs[1].P256DH) != 87 || subs[1].Lang != "vi" {
 		t.Fatalf("subscriptions %+v", subs)
 	}
+
+	// A push message as the outbox sends it, delivered to the worker by
+	// Chromium itself: shown once per key, a ticket's newer message
+	// replacing the older one (one tag per item).
+	regs := make(chan string, 16)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if u, ok := ev.(*serviceworker.EventWorkerRegistrationUpdated); ok {
+			for _, r := range u.Registrations {
+				if !r.IsDeleted && r.ScopeURL == e.srv.URL+"/" {
+					select {
+					case regs <- string(r.RegistrationID):
+					default:
+					}
+				}
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, serviceworker.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	var reg string
+	select {
+	case reg = <-regs:
+	case <-time.After(step):
+		t.Fatal("Chromium names no service worker registration of the site")
+	}
+	push := func(key, kind, title string) {
+		t.Helper()
+		data := `{"key":"` + key + `","kind":"` + kind + `","item":{"type":"ticket","id":"` + id + `","office":"hcm-q1"},"title":"` + title +
+			`","body":"B003","url":"https://elsewhere.example/t/` + id + `?token=` + token + `","unsubscribe":"/u/x"}`
+		if _, err := chromedp.Call(ctx, serviceworker.DeliverPushMessage, serviceworker.DeliverPushMessageParams{
+			Origin: e.srv.URL, RegistrationID: serviceworker.RegistrationID(reg), Data: data}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shown := `(async () => { const r = await navigator.serviceWorker.ready; return JSON.stringify((await r.getNotifications()).map((n) => [n.title, n.body, n.tag, n.requireInteraction, n.data.url])); })()`
+	waitShown := func(what, want string) {
+		t.Helper()
+		deadline := time.Now().Add(step)
+		var got string
+		for time.Now().Before(deadline) {
+			got, _ = chromedp.Run(ctx, chromedp.Evaluate[string](shown, chromedp.EvalAwaitPromise))
+			if got == want {
+				return
+			}
+			time.Sleep(100 * time.Millisecond) // a poll of the browser's state, bounded by step
+		}
+		t.Fatalf("%s: notifications %s, want %s", what, got, want)
+	}
+	link := "https://elsewhere.example/t/" + id + "?token=" + token
+	push("ticket/"+id+"/near", "ticket.near", "Sắp đến lượt")
+	waitShown("near", `[["Sắp đến lượt","B003","ticket/hcm-q1/`+id+`",false,"`+link+`"]]`)
+	push("ticket/"+id+"/near", "ticket.near", "Sắp đến lượt")
+	push("ticket/"+id+"/called/1", "ticket.called", "Mời đến quầy 2")
+	waitShown("called", `[["Mời đến quầy 2","B003","ticket/hcm-q1/`+id+`",true,"`+link+`"]]`)
 
 	// Offline: the page's network cut through CDP, and the server gone
 	// (the worker's own requests do not follow the page's emulation):
