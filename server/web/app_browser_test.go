@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/serviceworker"
@@ -93,7 +94,7 @@ func TestBrowserCitizenApp(t *testing.T) {
 	waitJS(t, ctx, "ticket shown again", `document.querySelector('#number').textContent === "B003" && navigator.serviceWorker.controller !== null`)
 
 	// The opt-in: this server has push and SMS.
-	waitJS(t, ctx, "opt-in offered", `document.querySelector('#notify').dataset.ready === "true" && !document.querySelector('#notify').hidden && !document.querySelector('#notify-sms').hidden`)
+	waitJS(t, ctx, "opt-in offered", `document.querySelector('#notify').dataset.ready === "true" && !document.querySelector('#notify').hidden && !document.querySelector('#notify-sms').hidden && document.querySelector('#notify-ios').hidden && !document.querySelector('#notify-push').hidden`)
 	violations, err := browsertest.Axe(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -209,4 +210,20 @@ func TestBrowserCitizenApp(t *testing.T) {
 	waitJS(t, ctx, "last state offline", `document.querySelector('#number').textContent === "B003" && document.querySelector('#offline') && !document.querySelector('#offline').hidden && document.querySelector('#offline').textContent.startsWith("Đang ngoại tuyến — thông tin cập nhật lần cuối lúc ")`)
 	run(t, ctx, chromedp.Click(`#lang`))
 	waitJS(t, ctx, "offline in English", `document.querySelector('#offline').textContent.startsWith("Offline — last updated at ")`)
+}
+
+// TestBrowserIPhoneNote: Safari on an iPhone, outside the Home Screen
+// app, is told how to add it there to be notified, in both languages.
+func TestBrowserIPhoneNote(t *testing.T) {
+	e := newAppEnv(t, vapidKey(t))
+	id, token := e.remoteTicket("ho-tich", "0912 345 678")
+	ctx := newBrowser(t)
+	ua := "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+	if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3)), chromedp.Navigate(e.srv.URL+"/t/"+id+"?token="+token))
+	waitJS(t, ctx, "iPhone note", `document.querySelector('#notify').dataset.ready === "true" && !document.querySelector('#notify-ios').hidden && document.querySelector('#notify-ios').textContent.includes("Thêm vào Màn hình chính")`)
+	run(t, ctx, chromedp.Click(`#lang`))
+	waitJS(t, ctx, "iPhone note in English", `document.querySelector('#notify-ios').textContent.includes("Add to Home Screen")`)
 }
