@@ -22,6 +22,7 @@ import (
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/hub"
+	"luot/server/notify"
 	"luot/server/queue"
 )
 
@@ -85,6 +86,10 @@ type Config struct {
 	// are its office's; the staff's read the dossiers from DB, which must
 	// then keep them too (dossier.Store). nil: no dossier pages.
 	Dossiers *dossier.Config
+	// Notify keeps the citizens' subscriptions: the unsubscribe page
+	// /u/{token} (notify.go). nil: that page answers that nothing is
+	// subscribed.
+	Notify notify.Store
 }
 
 // Server is the web pages' http.Handler. Make it with New.
@@ -104,6 +109,8 @@ type Server struct {
 	leaflet bool
 	// hsTpl is the applicant's dossier page (hs.go).
 	hsTpl *template.Template
+	// uTpl is the unsubscribe page (unsubscribe.go).
+	uTpl *template.Template
 }
 
 // New returns the handler of the web pages.
@@ -131,6 +138,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.hsRoutes(); err != nil {
+		return nil, err
+	}
+	if err := s.appRoutes(); err != nil {
+		return nil, err
+	}
+	if err := s.unsubscribeRoutes(); err != nil {
 		return nil, err
 	}
 	if err := s.staffRoutes(); err != nil {
