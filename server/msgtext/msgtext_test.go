@@ -113,7 +113,7 @@ var neverSent = map[string]string{
 
 // apiNames are the API's own names a message may quote: routes, headers
 // and the JSON fields of a request.
-var apiNames = regexp.MustCompile(`(?:POST|GET) \S+|"[a-z_]+"|/api/v1/\S+|[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)+|\?[a-z]+=|\b[a-z]+_[a-z_]+\b|Bearer <token>|Content-Type: \S+`)
+var apiNames = regexp.MustCompile(`(?:POST|GET) \S+|"[a-z_]+"|/api/v1/\S+|[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)+|\?[a-z]+=|\b[a-z]+_[a-z_]+\b|\b[a-z]+(?:\.[a-z0-9_]+)+\b|Bearer <token>|Content-Type: \S+`)
 
 // clientCodes are the string constants of server/client/codes.go.
 func clientCodes(t *testing.T) []string {
