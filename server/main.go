@@ -71,6 +71,7 @@ type options struct {
 	feedbackFile, feedbackOffice                          string
 	feedbackEraseAfter                                    time.Duration
 	dossiersFile, dossiersOffice                          string
+	notify                                                notifyFlags
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -99,6 +100,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.feedbackEraseAfter, "feedback-erase-after", 0, "erase a feedback report's reporter (name, phone) this long after it closes (default: the feedback file's erase_after_days, 365 days when it has none)")
 	fs.StringVar(&o.dossiersFile, "dossiers", "", "follow dossiers (hồ sơ) with the catalogue of this dossier file (JSON with comments, see assets/demo/dossiers.jsonc); with -demo and no -dossiers, the demo's")
 	fs.StringVar(&o.dossiersOffice, "dossiers-office", "", "office that follows the dossiers (default: \"demo\" with -demo, else the only office)")
+	o.notify.define(fs)
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -126,6 +128,9 @@ func parseFlags(args []string) (*options, error) {
 		return nil, errors.New("-metrics-token-file is used only with -metrics token")
 	case o.feedbackEraseAfter < 0:
 		return nil, fmt.Errorf("-feedback-erase-after %v: use a positive duration such as 8760h (365 days), or leave it out", o.feedbackEraseAfter)
+	}
+	if err := o.notify.check(); err != nil {
+		return nil, err
 	}
 	return &o, nil
 }
