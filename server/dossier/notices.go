@@ -1,0 +1,6 @@
+package dossier
+
+import "luot/server/notify"
+
+// Notices are the notices of event e, which turned before into after.
+func Notices(before, after Dossier, e Event) []notify.Notice { return nil }
