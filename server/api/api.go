@@ -66,6 +66,7 @@ import (
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/hub"
+	"luot/server/notify"
 	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/ratelimit"
@@ -212,6 +213,19 @@ type Config struct {
 	// DossierLimits are the rate limits of the applicant's look-ups and
 	// of the kiosks' pickups (see DossierLimits for the defaults).
 	DossierLimits DossierLimits
+
+	// Notify, when set, keeps the citizens' opt-ins and the outbox
+	// (notify.go): subscriptions, "send my link again", the outbox's
+	// metrics. nil: no notifications (those routes answer 404).
+	Notify notify.Store
+	// PushKey is the VAPID application server key (base64url, the
+	// webpush keys' PublicKey) that the pages subscribe with; "" when
+	// web push is off.
+	PushKey string
+	// SMS is true when an SMS route (a modem or the province's gateway)
+	// delivers the outbox's SMS: the pages offer SMS opt-ins and "send
+	// my link again" (link_by_sms).
+	SMS bool
 }
 
 // Server is the API's http.Handler. Make it with New.
@@ -350,6 +364,7 @@ func (s *Server) routes() {
 	s.printJobRoutes()
 	s.stationRoutes()
 	s.dossierIntegRoutes()
+	s.notifyRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)
 	}

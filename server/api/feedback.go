@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"net/http"
@@ -162,11 +163,15 @@ func (f *fb) office(r *http.Request) error {
 
 // report loads the report of the request's {code} (404 when none).
 func (f *fb) report(r *http.Request) (feedback.Report, error) {
-	code := r.PathValue("code")
+	return f.reportByCode(r.Context(), r.PathValue("code"))
+}
+
+// reportByCode is report for a code given otherwise than in the path.
+func (f *fb) reportByCode(ctx context.Context, code string) (feedback.Report, error) {
 	if !feedback.ValidCode(code) {
 		return feedback.Report{}, errNoReport
 	}
-	rep, err := f.st.Report(r.Context(), code)
+	rep, err := f.st.Report(ctx, code)
 	if errors.Is(err, queue.ErrNotFound) || err == nil && rep.Office != f.cfg.Office {
 		return feedback.Report{}, errNoReport
 	}

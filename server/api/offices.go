@@ -21,11 +21,15 @@ type OfficeJSON struct {
 	Counters []CounterJSON    `json:"counters"`
 	Priority []queue.Priority `json:"priorities"`
 	// LinkBySMS says whether a citizen who lost a ticket's or booking's
-	// link on their phone can have it sent again by SMS. The server sends
-	// no SMS yet (issue "Notifications"), so it is false: the citizen
-	// pages then say to ask at the reception desk, and show the SMS
-	// request only when it turns true.
+	// link on their phone can have it sent again by SMS (POST
+	// …/link-again): true when the server has an SMS route (Config.SMS
+	// and Config.Notify). When false the citizen pages say to ask at the
+	// reception desk.
 	LinkBySMS bool `json:"link_by_sms"`
+	// Push says whether the pages may offer the browser's notifications
+	// (GET /push/key answers); SMS whether they may offer SMS opt-ins.
+	Push bool `json:"push"`
+	SMS  bool `json:"sms"`
 }
 
 // ServiceJSON is a service as the public sees it. Served is false when no
@@ -69,6 +73,9 @@ func (s *Server) officeJSON(v *engine.View) OfficeJSON {
 		Hours: o.Hours, Holidays: o.Holidays, Ticker: o.Ticker,
 		OpenNow:  o.IsOpen(s.now()),
 		Services: []ServiceJSON{}, Counters: []CounterJSON{}, Priority: queue.Priorities,
+	}
+	if s.cfg.Notify != nil {
+		j.LinkBySMS, j.SMS, j.Push = s.cfg.SMS, s.cfg.SMS, s.cfg.PushKey != ""
 	}
 	if j.Holidays == nil {
 		j.Holidays = []string{}

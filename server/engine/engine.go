@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"luot/internal/random"
+	"luot/server/notify"
 	"luot/server/queue"
 )
 
@@ -94,6 +95,8 @@ type office struct {
 	leading bool
 
 	keys recentKeys // under mu
+
+	watch watchSet // the followed tickets, see notices.go
 }
 
 // Engine is safe for concurrent use.
@@ -108,6 +111,7 @@ type Engine struct {
 
 	stats     stats
 	keyWindow time.Duration // see keys.go
+	notify    notify.Config // see notices.go
 }
 
 // New returns an engine over store that publishes to pub and reads the time

@@ -22,6 +22,7 @@ import (
 	"luot/server/engine"
 	"luot/server/feedback"
 	"luot/server/hub"
+	"luot/server/notify"
 	"luot/server/queue"
 )
 
@@ -85,6 +86,10 @@ type Config struct {
 	// are its office's; the staff's read the dossiers from DB, which must
 	// then keep them too (dossier.Store). nil: no dossier pages.
 	Dossiers *dossier.Config
+	// Notify keeps the citizens' subscriptions: the unsubscribe page
+	// /u/{token} (notify.go). nil: that page answers that nothing is
+	// subscribed.
+	Notify notify.Store
 }
 
 // Server is the web pages' http.Handler. Make it with New.
