@@ -37,13 +37,6 @@ func (s *Server) notifyRoutes() {
 	m.HandleFunc("GET "+p+"/outbox/metrics", s.outboxMetrics)
 }
 
-// Watcher is what the engine does for a ticket that gets a subscription:
-// it adds the ticket to its office's watched set, whose "near" notices it
-// then makes (docs/notify.md, "Triggers"). *engine.Engine implements it.
-type Watcher interface {
-	Watch(office, ticketID string)
-}
-
 var (
 	errNotifyOff = newError(http.StatusNotFound, "notifications_off", "this server sends no notifications")
 	errPushOff   = newError(http.StatusNotFound, "push_off", "this server sends no web push notifications: choose SMS, or keep the page open")
@@ -214,9 +207,8 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if item.Type == notify.ItemTicket {
-		if wt, ok := any(s.eng).(Watcher); ok {
-			wt.Watch(item.Office, item.ID)
-		}
+		// The engine's watched set: its "near" notices look at it.
+		s.eng.Watch(item.Office, item.ID)
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": sub.ID, "unsubscribe": s.public + "/u/" + url.PathEscape(sub.Token)})
 }
