@@ -13,6 +13,11 @@
 // file (see assets/demo/feedback.jsonc); -dossiers follows dossiers (hồ
 // sơ) with the catalogue of a dossier file (see assets/demo/dossiers.jsonc;
 // -demo seeds sample dossiers).
+//
+// Notifications (docs/notify.md): -push sends web push (VAPID keys made
+// once in DIR); -sms-modem PORT sends SMS through a GSM modem, or
+// -sms-webhook URL with -sms-webhook-secret-file through the province's
+// gateway; -notify-near, -quiet-hours and -sms-unaccented set the rules.
 package main
 
 import (
@@ -44,6 +49,7 @@ import (
 	"luot/server/feedbackfile"
 	"luot/server/feedbackjobs"
 	"luot/server/hub"
+	"luot/server/notify"
 	"luot/server/officefile"
 	"luot/server/open311"
 	"luot/server/photo"
@@ -240,6 +246,11 @@ func run(ctx context.Context, args []string) error {
 	h := hub.New(0)
 	defer h.Close()
 	eng := engine.New(db, h, time.Now, log)
+	ncfg := o.notify.config()
+	if err := ncfg.Validate(); err != nil {
+		return fmt.Errorf("notifications: %w", err)
+	}
+	eng.SetNotify(ncfg) // before Load, which reads the followed tickets
 	if err := eng.Load(ctx); err != nil {
 		return err
 	}
@@ -313,10 +324,15 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("-trusted-proxies: %w", err)
 	}
+	notes, err := setupNotifications(o, ncfg, db, eng, public, log)
+	if err != nil {
+		return err
+	}
 	acfg := api.Config{
 		Engine: eng, Store: db, Hub: h, PublicURL: public, AllowedOrigins: origins,
 		Now: time.Now, Log: log, Tarpit: o.tarpit, MetricsToken: mtoken,
 		MaxStreamsPerAddr: maxWS, TrustedProxies: trusted,
+		Notify: db, PushKey: notes.pushKey(), SMS: notes.sms(), PhoneVerifier: notes.phoneVerifier(db),
 	}
 	if fb != nil {
 		acfg.Feedback, acfg.PhotoPipeline, acfg.PhotoDir = fb.cfg, fb.pipeline, fb.photos
@@ -335,6 +351,7 @@ func run(ctx context.Context, args []string) error {
 		wcfg.Feedback, wcfg.FeedbackTileURL = fb.cfg, fb.file.Map.TileURL
 	}
 	wcfg.Dossiers = dossiers
+	wcfg.Notify = db
 	pages, err := web.New(wcfg)
 	if err != nil {
 		return err
@@ -388,6 +405,7 @@ func run(ctx context.Context, args []string) error {
 			}
 		}
 	}()
+	notes.run(ctx, db, eng)
 	if fb != nil {
 		go func() {
 			// Feedback reports' housekeeping at start and then hourly.
@@ -714,4 +732,6 @@ var (
 	_ engine.BatchStore = (*store.DB)(nil)
 	_ api.Store         = (*store.DB)(nil)
 	_ web.Store         = (*store.DB)(nil)
+	_ notify.Store      = (*store.DB)(nil)
+	_ engine.WatchStore = (*store.DB)(nil)
 )

@@ -1,14 +1,29 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"luot/modem"
+	"luot/server/api"
+	"luot/server/engine"
 	"luot/server/notify"
+	"luot/server/notifyjobs"
+	"luot/server/outbox"
+	"luot/server/queue"
+	"luot/server/store"
+	"luot/server/webhook"
+	"luot/server/webpush"
 )
 
 // notifyFlags are the notifications' flags (docs/notify.md): web push,
@@ -98,4 +113,251 @@ func parseQuietHours(s string) (from, to string, err error) {
 		return "", "", fmt.Errorf("-quiet-hours %q: the quiet hours start and end at the same time; write off for none", s)
 	}
 	return from, to, nil
+}
+
+// notifier is the notifications' running parts, made from the flags.
+type notifier struct {
+	cfg  notify.Config
+	push *webpush.Client // nil without -push
+	// modem is the GSM modem of -sms-modem (nil otherwise); webhook the
+	// province's gateway of -sms-webhook (nil otherwise).
+	modem   *modemLine
+	webhook *webhook.Client
+	sender  *outbox.Sender
+	log     *slog.Logger
+}
+
+// setupNotifications reads the notification flags' files (VAPID keys,
+// the gateway's secret) and makes the outbox's sender. Without a channel
+// (no -push, no SMS route) the sender is nil: no subscription can be
+// made, no code sent, and the outbox stays empty.
+// cfg is the validated configuration the engine was given.
+func setupNotifications(o *options, cfg notify.Config, db *store.DB, eng *engine.Engine, public string, log *slog.Logger) (*notifier, error) {
+	n := &notifier{cfg: cfg, log: log}
+	channels := map[notify.Channel]outbox.Channel{}
+	if o.notify.push {
+		keys, err := webpush.LoadOrCreateKeys(o.data)
+		if err != nil {
+			return nil, fmt.Errorf("web push keys: %w", err)
+		}
+		subject := o.notify.pushSubject
+		if subject == "" {
+			subject = public
+			if !strings.HasPrefix(subject, "https://") {
+				log.Warn("web push: the contact given to push services is not an https URL and some (Apple's) refuse it: set -push-subject mailto:… or -public-url https://…", "subject", subject)
+			}
+		}
+		n.push = &webpush.Client{Keys: keys, Subject: subject, HTTP: &http.Client{Timeout: 30 * time.Second}}
+		channels[notify.Push] = outbox.PushChannel{Client: n.push}
+	}
+	switch {
+	case o.notify.smsWebhook != "":
+		b, err := os.ReadFile(o.notify.smsWebhookSecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("read the SMS gateway's secret: %w", err)
+		}
+		secret := strings.TrimSpace(string(b))
+		if len(secret) < minWebhookSecret {
+			return nil, fmt.Errorf("the SMS gateway's secret in %s must have at least %d characters", o.notify.smsWebhookSecretFile, minWebhookSecret)
+		}
+		n.webhook = &webhook.Client{URL: o.notify.smsWebhook, Secret: []byte(secret), HTTP: &http.Client{Timeout: 30 * time.Second}}
+		channels[notify.SMS] = outbox.WebhookChannel{Client: n.webhook}
+	case o.notify.smsModem != "":
+		n.modem = &modemLine{cfg: modem.Config{Port: o.notify.smsModem, Baud: o.notify.smsBaud}, gsm7: n.cfg.SMSUnaccented, log: log}
+		channels[notify.SMS] = outbox.SMSChannel{Sender: n.modem.send}
+	}
+	if len(channels) == 0 {
+		return n, nil
+	}
+	n.sender = &outbox.Sender{
+		Store: db, Config: n.cfg, Channels: channels, Now: time.Now, BaseURL: public, Log: log,
+		Zone:   func(office string) *time.Location { return officeZone(eng, office) },
+		Jitter: rand.Float64,
+	}
+	return n, nil
+}
+
+// sms reports whether an SMS route delivers the outbox's SMS.
+func (n *notifier) sms() bool { return n.modem != nil || n.webhook != nil }
+
+// phoneVerifier is the remote numbers' code sender when SMS is
+// configured; nil (no codes asked) otherwise.
+func (n *notifier) phoneVerifier(db *store.DB) api.PhoneVerifier {
+	if !n.sms() {
+		return nil
+	}
+	return &notifyjobs.PhoneCodes{Store: db, Now: time.Now}
+}
+
+// pushKey is the VAPID application server key ("" without web push).
+func (n *notifier) pushKey() string {
+	if n.push == nil {
+		return ""
+	}
+	return n.push.Keys.PublicKey()
+}
+
+// senderEvery is how often the sender looks for due messages when the
+// outbox is idle.
+const senderEvery = time.Second
+
+// run runs the notifications' background work until ctx ends: the
+// sender, the booking reminders each minute, and the modem (opened, its
+// health told to the offices as device.status, its delivery reports
+// logged).
+func (n *notifier) run(ctx context.Context, db *store.DB, eng *engine.Engine) {
+	if n.sender == nil {
+		return
+	}
+	if n.modem != nil {
+		go n.modem.run(ctx, eng)
+	}
+	go n.sender.Run(ctx, senderEvery)
+	go func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			if err := notifyjobs.Reminders(ctx, eng, db, time.Now()); err != nil && ctx.Err() == nil {
+				n.log.Error("the booking reminders failed; will retry in a minute", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// minWebhookSecret is the shortest secret accepted for the gateway's
+// signatures: a guessable one would let anyone forge them.
+const minWebhookSecret = 16
+
+// officeZone is an office's time zone (quiet hours); the default zone
+// for an office the engine does not know.
+func officeZone(eng *engine.Engine, office string) *time.Location {
+	if v, err := eng.View(office); err == nil {
+		return v.Office.Location()
+	}
+	loc, err := time.LoadLocation(queue.DefaultTimezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// modemLine is the GSM modem of -sms-modem: opened at start and opened
+// again whenever it cannot be (unplugged, not yet powered), so that a
+// modem fault never stops the server; its health goes to every office as
+// a device.status of the device "modem".
+type modemLine struct {
+	cfg  modem.Config
+	gsm7 bool
+	log  *slog.Logger
+
+	mu  sync.Mutex
+	m   *modem.Modem // nil while it cannot be opened
+	err error        // why it cannot be opened
+}
+
+// modemRetry is how long an unopenable modem waits before the next try,
+// and modemPoll how often its health is read.
+const (
+	modemRetry = 30 * time.Second
+	modemPoll  = 5 * time.Second
+)
+
+// errModemAbsent is a temporary failure: the message is tried again after
+// its backoff.
+var errModemAbsent = errors.New("the GSM modem is not connected: check its cable and power (the server opens it again by itself)")
+
+func (l *modemLine) send(ctx context.Context, phone, text string) error {
+	l.mu.Lock()
+	m := l.m
+	l.mu.Unlock()
+	if m == nil {
+		return errModemAbsent
+	}
+	_, err := m.Send(ctx, phone, text, l.gsm7)
+	return err
+}
+
+// run opens the modem (again after modemRetry while it cannot), then
+// follows its health and delivery reports until ctx ends, when it closes
+// it.
+func (l *modemLine) run(ctx context.Context, eng *engine.Engine) {
+	var told modem.Status // the last status told to the offices
+	tell := func(st modem.Status) {
+		if st.State == told.State && st.Message == told.Message {
+			return
+		}
+		told = st
+		l.log.Info("GSM modem status", "status", st.State, "message", st.Message, "resets", st.Resets)
+		data := queue.DeviceData{Device: "modem", Kind: "modem", Status: st.State, Message: st.Message}
+		for _, office := range eng.OfficeIDs() {
+			if _, err := eng.Do(ctx, office, func(s *queue.State, now time.Time) (*queue.Change, error) {
+				return s.Note(now, queue.EventDeviceStatus, data), nil
+			}); err != nil && ctx.Err() == nil {
+				l.log.Error("telling an office the GSM modem's status failed", "office", office, "err", err)
+			}
+		}
+	}
+	defer func() {
+		l.mu.Lock()
+		if l.m != nil {
+			l.m.Close()
+			l.m = nil
+		}
+		l.mu.Unlock()
+	}()
+	for ctx.Err() == nil {
+		m, err := modem.Open(l.cfg)
+		if err != nil {
+			if l.err == nil || l.err.Error() != err.Error() {
+				l.log.Error("the GSM modem cannot be opened; SMS wait in the outbox and the server tries again", "port", l.cfg.Port, "err", err, "every", modemRetry.String())
+			}
+			l.err = err
+			tell(modem.Status{State: "fault", Message: "Không mở được modem GSM / The GSM modem cannot be opened: " + err.Error()})
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(modemRetry):
+			}
+			continue
+		}
+		l.err = nil
+		l.mu.Lock()
+		l.m = m
+		l.mu.Unlock()
+		l.log.Info("GSM modem opened", "port", l.cfg.Port)
+		l.follow(ctx, m, tell)
+		return
+	}
+}
+
+// follow reads the open modem's health every modemPoll and logs its
+// delivery reports until ctx ends.
+func (l *modemLine) follow(ctx context.Context, m *modem.Modem, tell func(modem.Status)) {
+	t := time.NewTicker(modemPoll)
+	defer t.Stop()
+	tell(m.Status())
+	reports := m.Reports()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case r, ok := <-reports:
+			if !ok {
+				reports = nil
+				continue
+			}
+			if r.Final {
+				// The phone is personal data: the reference and the
+				// outcome are enough to follow a delivery.
+				l.log.Info("SMS delivery report", "ref", r.Ref, "delivered", r.Delivered, "status", fmt.Sprintf("0x%02x", r.Status))
+			}
+		case <-t.C:
+			tell(m.Status())
+		}
+	}
 }
