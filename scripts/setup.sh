@@ -6,7 +6,9 @@
 # axe-core (the accessibility checks of the browser tests, pinned by
 # internal/browsertest/axe/package-lock.json) and Leaflet (the maps of the
 # feedback pages, pinned by scripts/leaflet/package-lock.json, copied into
-# assets/web/static/vendor/leaflet where the server embeds it).
+# assets/web/static/vendor/leaflet where the server embeds it) and
+# web-push-testing (a local push service that decrypts, for the web push
+# tests, pinned by scripts/webpushtesting/package-lock.json).
 # Sourced by scripts/run.sh and scripts/test.sh; safe to run again.
 set -euo pipefail
 
@@ -96,11 +98,23 @@ luot_install_leaflet() {
   sed -i '/^\/\/# sourceMappingURL=/d' "$dst/leaflet.js"
 }
 
+# luot_install_webpushtesting installs the pinned web-push-testing from the
+# npm registry into scripts/webpushtesting/node_modules, where
+# internal/pushtest finds it and runs it on a loopback port with the
+# machine's Node.js (never shipped; only the tests start it).
+luot_install_webpushtesting() {
+  [ -f scripts/webpushtesting/node_modules/web-push-testing/src/server.js ] && return 0
+  echo "setup: installing web-push-testing (npm) for the web push tests"
+  luot_npm
+  npm ci --prefix scripts/webpushtesting --no-audit --no-fund --ignore-scripts >/dev/null
+}
+
 luot_setup() {
   luot_install_packages
   luot_install_go
   luot_install_axe
   luot_install_leaflet
+  luot_install_webpushtesting
   # Fyne and tests need a UTF-8 locale and a writable HOME.
   export LANG="${LANG:-C.UTF-8}"
   if [ -z "${HOME:-}" ] || [ ! -w "${HOME}" ]; then export HOME=/tmp/luot-home; mkdir -p "$HOME"; fi

@@ -193,8 +193,11 @@ func (db *DB) RatingOf(ctx context.Context, ticket string) (*queue.Rating, error
 // ErasePersonalData erases the names and phone numbers of the tickets and
 // bookings of every office that are older than the office's retention
 // period (Policy.RetentionDays, counted in local days before the business
-// day of now). It keeps everything else — numbers, times, statuses — for
-// the statistics. It returns how many rows it erased; run it daily.
+// day of now), and the notifications' data of that past (notify.go,
+// eraseNotifyData): the subscriptions of those tickets and bookings and of
+// the dossiers closed then, their messages, the messages sent to phones.
+// It keeps everything else — numbers, times, statuses — for the
+// statistics. It returns how many rows it erased; run it daily.
 func (db *DB) ErasePersonalData(ctx context.Context, now time.Time) (int64, error) {
 	ids, err := db.OfficeIDs(ctx)
 	if err != nil {
@@ -217,6 +220,15 @@ func (db *DB) ErasePersonalData(ctx context.Context, now time.Time) (int64, erro
 			}
 			n, _ := res.RowsAffected()
 			total += n
+		}
+		before, err := time.ParseInLocation(time.DateOnly, cutoff, o.Location())
+		if err != nil {
+			return total, fmt.Errorf("erase personal data of office %s: cutoff %q: %w", id, cutoff, err)
+		}
+		n, err := db.eraseNotifyData(ctx, id, cutoff, before)
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("erase personal data of office %s before %s: %w", id, cutoff, err)
 		}
 	}
 	return total, nil

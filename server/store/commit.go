@@ -44,7 +44,10 @@ func (db *DB) OfficeIDs(ctx context.Context) ([]string, error) {
 // seqs do not continue the office's last seq exactly (last+1, last+2, …),
 // whose issue order goes back, whose number row does not move forward, or
 // that would give a (day, service, number), an idempotency key or a reply
-// key twice.
+// key twice. The outbox messages of the change's notices (one per
+// subscription of each notice's item) are written in the same
+// transaction; a notice about another office, or one the outbox cannot
+// store, refuses the change.
 func (db *DB) Commit(ctx context.Context, c *queue.Change, events []queue.EncodedEvent) error {
 	// One path writes changes: a commit is a batch of one.
 	return db.CommitBatch(ctx, []*queue.Change{c}, [][]queue.EncodedEvent{events})
@@ -205,7 +208,12 @@ func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events 
 			}
 		}
 	}
-	return nil
+	for _, n := range c.Notices {
+		if n.Item.Office != c.Office {
+			return fmt.Errorf("notice %s is about office %q: %w", n.Key, n.Item.Office, ErrConflict)
+		}
+	}
+	return db.enqueueTx(ctx, tx, c.Notices, at)
 }
 
 // changeTime is the time a change happened, for bookkeeping columns: its

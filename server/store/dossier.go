@@ -326,6 +326,9 @@ func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Ev
 	if err := insertDossierEvent(ctx, tx, &e, &d); err != nil {
 		return d, e, false, err
 	}
+	if err := db.enqueueTx(ctx, tx, dossier.Notices(dossier.Dossier{}, d, e), e.At); err != nil {
+		return d, e, false, fmt.Errorf("create dossier %s: %w", d.Code, err)
+	}
 	if key != "" {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_keys (office, key, code, created_at) VALUES (?, ?, ?, ?)`,
 			d.Office, key, d.Code, fmtTime(e.At)); err != nil {
@@ -459,6 +462,9 @@ func (db *DB) UpdateDossier(ctx context.Context, code string, decide func(dossie
 	}
 	if err := insertDossierEvent(ctx, tx, &e, nil); err != nil {
 		return cur, e, err
+	}
+	if err := db.enqueueTx(ctx, tx, dossier.Notices(cur, next, e), e.At); err != nil {
+		return cur, e, fmt.Errorf("update dossier %s: %w", code, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return cur, e, fmt.Errorf("update dossier %s: %w", code, err)

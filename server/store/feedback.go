@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"luot/server/feedback"
+	"luot/server/notify"
 	"luot/server/queue"
 )
 
@@ -268,6 +269,9 @@ func (db *DB) CreateReport(ctx context.Context, r feedback.Report, e feedback.Ev
 	if err := insertEvent(ctx, tx, &e); err != nil {
 		return r, e, false, err
 	}
+	if err := db.enqueueTx(ctx, tx, feedback.Notices(feedback.Report{}, r, e), e.At); err != nil {
+		return r, e, false, fmt.Errorf("create report %s: %w", r.Code, err)
+	}
 	if key != "" {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO report_keys (office, key, code, created_at) VALUES (?, ?, ?, ?)`,
 			r.Office, key, r.Code, fmtTime(r.Created)); err != nil {
@@ -384,9 +388,16 @@ func (db *DB) UpdateReport(ctx context.Context, code string, decide func(feedbac
 	if err := insertEvent(ctx, tx, &e); err != nil {
 		return cur, e, err
 	}
+	if err := db.enqueueTx(ctx, tx, feedback.Notices(cur, next, e), e.At); err != nil {
+		return cur, e, fmt.Errorf("update report %s: %w", code, err)
+	}
 	if e.Type == eventErase {
 		if err := eraseEvents(ctx, tx, code); err != nil {
 			return cur, e, err
+		}
+		// The reporter's opt-ins (phones, browsers) go with their name.
+		if _, err := eraseSubscriptionsTx(ctx, tx, notify.ItemReport, cur.Office, `SELECT ?`, code); err != nil {
+			return cur, e, fmt.Errorf("update report %s: %w", code, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -48,7 +48,7 @@ type stmtCache struct {
 // prepare prepares Commit's statements on the write connection.
 func (db *DB) prepare() error {
 	db.stmts.m = map[string]*sql.Stmt{}
-	for _, q := range []string{sqlOfficePos, sqlOfficeUpdate, sqlCounterPut, sqlNumberPut, sqlAveragePut, sqlIdempotencyPut, sqlActionKeyPut, sqlEventPut, sqlTicketPut} {
+	for _, q := range []string{sqlOfficePos, sqlOfficeUpdate, sqlCounterPut, sqlNumberPut, sqlAveragePut, sqlIdempotencyPut, sqlActionKeyPut, sqlEventPut, sqlTicketPut, sqlOutboxPut, sqlOutboxPhonePut} {
 		s, err := db.w.Prepare(q)
 		if err != nil {
 			return fmt.Errorf("prepare statements: %w", err)

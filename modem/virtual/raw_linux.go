@@ -1,0 +1,24 @@
+//go:build linux
+
+package virtual
+
+import "golang.org/x/sys/unix"
+
+// makeRaw puts the terminal side of the pty in raw mode (no echo, no
+// newline translation, 8 bits), like a real serial port opened by
+// go.bug.st/serial, so that the bytes pass unchanged even before a client
+// configures the port.
+func makeRaw(fd uintptr) error {
+	t, err := unix.IoctlGetTermios(int(fd), unix.TCGETS)
+	if err != nil {
+		return err
+	}
+	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON | unix.IXOFF
+	t.Oflag &^= unix.OPOST
+	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+	t.Cflag &^= unix.CSIZE | unix.PARENB
+	t.Cflag |= unix.CS8
+	t.Cc[unix.VMIN] = 1
+	t.Cc[unix.VTIME] = 0
+	return unix.IoctlSetTermios(int(fd), unix.TCSETS, t)
+}
