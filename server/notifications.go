@@ -351,10 +351,10 @@ func (l *modemLine) follow(ctx context.Context, m *modem.Modem, tell func(modem.
 				reports = nil
 				continue
 			}
-			if r.Final {
+			if r.Final() {
 				// The phone is personal data: the reference and the
 				// outcome are enough to follow a delivery.
-				l.log.Info("SMS delivery report", "ref", r.Ref, "delivered", r.Delivered, "status", fmt.Sprintf("0x%02x", r.Status))
+				l.log.Info("SMS delivery report", "ref", r.Ref, "delivered", r.Delivered(), "status", fmt.Sprintf("0x%02x", r.Status))
 			}
 		case <-t.C:
 			tell(m.Status())
