@@ -80,6 +80,16 @@ type Sub struct {
 	ClientHash string
 }
 
+// JSON is the subscription as a browser's PushSubscription.toJSON()
+// gives it to the page, to post to the application server's API.
+func (s Sub) JSON() map[string]any {
+	return map[string]any{
+		"endpoint":       s.Endpoint,
+		"expirationTime": nil,
+		"keys":           map[string]string{"p256dh": s.P256DH, "auth": s.Auth},
+	}
+}
+
 // Dir returns the installed web-push-testing package, found from the
 // working directory up to the module's root, or ErrNotInstalled.
 func Dir() (string, error) {
@@ -286,10 +296,14 @@ func (s *Service) Messages(ctx context.Context, sub Sub) ([]string, error) {
 func (s *Service) WaitMessages(ctx context.Context, sub Sub, n int) ([]string, error) {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
+	var m []string
 	for {
-		m, err := s.Messages(ctx, sub)
-		if err != nil {
+		got, err := s.Messages(ctx, sub)
+		if err != nil && ctx.Err() == nil {
 			return m, err
+		}
+		if err == nil {
+			m = got
 		}
 		if len(m) >= n {
 			return m, nil

@@ -323,6 +323,17 @@ func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][]queue.
 	// A request's context may end (a client gone) but a command that
 	// reached the store finishes: its outcome must be known.
 	ctx := context.Background()
+	// The forecast after the batch is computed before the commit: the
+	// "near" notices come from it and are written with the changes; the
+	// view reuses it.
+	last := changes[len(changes)-1]
+	est := last.Estimates
+	if est == nil {
+		start := time.Now()
+		est = o.state.Estimate(now) // on the live state, which keeps its waiting tickets indexed
+		since(&e.stats.forecast, start)
+	}
+	told := e.setNotices(o, changes, est, now)
 	var err error
 	start := time.Now()
 	if bs, ok := e.store.(BatchStore); ok && len(changes) > 1 {
@@ -344,8 +355,8 @@ func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][]queue.
 	e.stats.batches.Add(1)
 	e.stats.changes.Add(uint64(len(changes)))
 	o.keys.committed(changes, e.keyWindow)
-	last := changes[len(changes)-1]
-	o.view.Store(e.makeView(o.state, now, last.Estimates))
+	e.noticesCommitted(o, told)
+	o.view.Store(e.makeView(o.state, now, est))
 	if e.pub != nil {
 		for i, c := range changes {
 			for j, m := range msgs[i] {

@@ -142,6 +142,9 @@ func (e *Engine) Load(ctx context.Context) error {
 			return fmt.Errorf("load office %s: %w", id, err)
 		}
 		o := &office{state: st}
+		if err := e.loadWatched(ctx, o, id); err != nil {
+			return err
+		}
 		o.view.Store(e.makeView(st, e.now(), nil))
 		e.mu.Lock()
 		e.offices[id] = o

@@ -2,9 +2,14 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"luot/server/notify"
+	"luot/server/queue"
 )
 
 // WatchStore is a Store that knows which tickets citizens follow (a
@@ -48,4 +53,96 @@ func (e *Engine) Watch(office, ticketID string) {
 	if _, ok := o.watch.ids[ticketID]; !ok {
 		o.watch.ids[ticketID] = false
 	}
+}
+
+// near is the "N ahead" of the near notice.
+func (e *Engine) near() int {
+	if e.notify.Near > 0 {
+		return e.notify.Near
+	}
+	return 3
+}
+
+// setNotices sets the notices of a batch of changes (applied to o.state,
+// not yet committed) for the office's followed tickets: each change's
+// called and missed notices from its events, and on the last change the
+// near notices of the followed tickets not yet told, from est, the
+// forecast of o.state at now. It returns the ids told near, to be marked
+// once the batch is durable. Its cost is that of the followed tickets and
+// the changes' events, never a walk over the office's tickets.
+func (e *Engine) setNotices(o *office, changes []*queue.Change, est *queue.Forecast, now time.Time) []string {
+	w := &o.watch
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.ids) == 0 {
+		return nil
+	}
+	watched := func(id string) bool { _, ok := w.ids[id]; return ok }
+	for _, c := range changes {
+		c.Notices = append(c.Notices, queue.EventNotices(c, watched)...)
+	}
+	untold := func(yield func(string) bool) {
+		for id, told := range w.ids {
+			if !told && !yield(id) {
+				return
+			}
+		}
+	}
+	near := queue.NearNotices(o.state, est, untold, e.near(), now)
+	if len(near) == 0 {
+		return nil
+	}
+	// The set is a map: its order is random, the outbox's must not be.
+	slices.SortFunc(near, func(a, b notify.Notice) int { return strings.Compare(a.Key, b.Key) })
+	last := changes[len(changes)-1]
+	last.Notices = append(last.Notices, near...)
+	told := make([]string, len(near))
+	for i, n := range near {
+		told[i] = n.Item.ID
+	}
+	return told
+}
+
+// noticesCommitted marks the tickets told near once their notices are
+// durable, and forgets the followed tickets that can be told nothing
+// more: finished, cancelled, expired, or gone from the live state (a
+// no-show stays: it may be called again).
+func (e *Engine) noticesCommitted(o *office, told []string) {
+	w := &o.watch
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, id := range told {
+		if _, ok := w.ids[id]; ok {
+			w.ids[id] = true
+		}
+	}
+	for id := range w.ids {
+		t, ok := o.state.Tickets[id]
+		if !ok || t.Status == queue.StatusDone || t.Status == queue.StatusCancelled || t.Status == queue.StatusExpired {
+			delete(w.ids, id)
+		}
+	}
+}
+
+// loadWatched reads an office's followed tickets from a WatchStore.
+func (e *Engine) loadWatched(ctx context.Context, o *office, id string) error {
+	ws, ok := e.store.(WatchStore)
+	if !ok {
+		return nil
+	}
+	ids, err := ws.WatchedTickets(ctx, id)
+	if err != nil {
+		return fmt.Errorf("load the followed tickets of office %s: %w", id, err)
+	}
+	o.watch.mu.Lock()
+	defer o.watch.mu.Unlock()
+	if o.watch.ids == nil {
+		o.watch.ids = make(map[string]bool, len(ids))
+	}
+	for _, t := range ids {
+		if _, ok := o.watch.ids[t]; !ok {
+			o.watch.ids[t] = false
+		}
+	}
+	return nil
 }

@@ -176,15 +176,18 @@ type Options struct {
 	Topic string
 }
 
-// Client sends push messages.
+// Client sends push messages. It is safe for concurrent use.
 type Client struct {
 	// Keys sign the VAPID token.
 	Keys *Keys
 	// Subject is the VAPID contact: a mailto: or https: URL.
 	Subject string
-	// HTTP sends the requests; nil means http.DefaultClient.
+	// HTTP sends the requests; nil means a client with a 30-second
+	// timeout.
 	HTTP *http.Client
-	// Now is the clock of the token's expiry; nil means time.Now.
+	// Now is the clock of the token's expiry; nil means time.Now. Push
+	// services check the expiry against their own clock: a server gives
+	// the real one (not a demo's or a test's shifted clock).
 	Now func() time.Time
 }
 
@@ -247,6 +250,9 @@ func IsPermanent(err error) bool {
 	return errors.Is(err, ErrInvalid)
 }
 
+// defaultHTTP bounds a request to a push service that does not answer.
+var defaultHTTP = &http.Client{Timeout: 30 * time.Second}
+
 // tokenLife is how long a VAPID token is valid (RFC 8292 allows 24 h).
 const tokenLife = 12 * time.Hour
 
@@ -307,7 +313,7 @@ func (c *Client) Send(ctx context.Context, s Subscription, payload []byte, o Opt
 	req.Header.Set("Authorization", "vapid t="+token+", k="+c.Keys.pub)
 	hc := c.HTTP
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = defaultHTTP
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

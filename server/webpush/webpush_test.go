@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -505,5 +506,19 @@ func TestSendToWebPushTesting(t *testing.T) {
 	}
 	if msgs, _ := svc.Messages(ctx, sub); len(msgs) != len(want) {
 		t.Errorf("%d messages after the refused ones, want %d", len(msgs), len(want))
+	}
+}
+
+// TestStandardLibraryOnly keeps the cryptography of push messages to the
+// standard library's reviewed code.
+func TestStandardLibraryOnly(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{join .Imports " "}}`, "luot/server/webpush").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, imp := range strings.Fields(string(out)) {
+		if first, _, _ := strings.Cut(imp, "/"); strings.Contains(first, ".") || first == "luot" {
+			t.Errorf("webpush imports %s: only the standard library", imp)
+		}
 	}
 }
