@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -147,7 +146,7 @@ func setupNotifications(o *options, cfg notify.Config, db *store.DB, eng *engine
 				log.Warn("web push: the contact given to push services is not an https URL and some (Apple's) refuse it: set -push-subject mailto:… or -public-url https://…", "subject", subject)
 			}
 		}
-		n.push = &webpush.Client{Keys: keys, Subject: subject, HTTP: &http.Client{Timeout: 30 * time.Second}}
+		n.push = &webpush.Client{Keys: keys, Subject: subject}
 		channels[notify.Push] = outbox.PushChannel{Client: n.push}
 	}
 	switch {
@@ -160,7 +159,7 @@ func setupNotifications(o *options, cfg notify.Config, db *store.DB, eng *engine
 		if len(secret) < minWebhookSecret {
 			return nil, fmt.Errorf("the SMS gateway's secret in %s must have at least %d characters", o.notify.smsWebhookSecretFile, minWebhookSecret)
 		}
-		n.webhook = &webhook.Client{URL: o.notify.smsWebhook, Secret: []byte(secret), HTTP: &http.Client{Timeout: 30 * time.Second}}
+		n.webhook = &webhook.Client{URL: o.notify.smsWebhook, Secret: []byte(secret)}
 		channels[notify.SMS] = outbox.WebhookChannel{Client: n.webhook}
 	case o.notify.smsModem != "":
 		n.modem = &modemLine{cfg: modem.Config{Port: o.notify.smsModem, Baud: o.notify.smsBaud}, gsm7: n.cfg.SMSUnaccented, log: log}
