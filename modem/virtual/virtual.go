@@ -447,3 +447,6 @@ func (v *Modem) store(m Message) {
 	v.notify = make(chan struct{})
 	v.mu.Unlock()
 }
+
+// Out returns the output file.
+func (v *Modem) Out() string { return v.opts.Out }

@@ -20,7 +20,9 @@ import (
 // serve its service with the number each is serving, and, after a no-show,
 // cancellation or expiry, the reason.
 type TrackJSON struct {
-	Ticket       TicketJSON     `json:"ticket"`
+	Ticket TicketJSON `json:"ticket"`
+	// Office is the ticket's office's id (the page's opt-in names it).
+	Office       string         `json:"office"`
 	OfficeName   string         `json:"office_name"`
 	OfficeNameEN string         `json:"office_name_en,omitempty"`
 	ETAAt        *time.Time     `json:"eta_at"`
@@ -60,7 +62,7 @@ func (c *citizen) renderTrackRated(t *queue.Ticket, v *engine.View, rated func(i
 			t = cur
 		}
 	}
-	j := TrackJSON{Ticket: c.s.render(t, v), Counters: []TrackCounter{}}
+	j := TrackJSON{Ticket: c.s.render(t, v), Office: t.Office, Counters: []TrackCounter{}}
 	if v != nil {
 		j.OfficeName, j.OfficeNameEN = v.Office.Name, v.Office.NameEN
 		if t.Status == queue.StatusWaiting && j.Ticket.ExpectedAt != nil {

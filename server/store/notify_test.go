@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"luot/server/dossier"
+	"luot/server/feedback"
 	"luot/server/notify"
 	"luot/server/queue"
 )
@@ -628,5 +630,129 @@ func TestUnsubscribeDeletesMessages(t *testing.T) {
 	ms := claim(t, db, t0, time.Minute, 10)
 	if len(ms) != 1 || ms[0].Sub.ID != keep.ID {
 		t.Fatalf("messages left: %+v", ms)
+	}
+}
+
+// The notifications' data goes with the item's retention: the
+// subscriptions (and so the messages) of the tickets and bookings whose
+// personal data is erased, of the dossiers closed before the cutoff, of
+// tickets that were never stored, and the messages sent to phones
+// before it; what is recent or still open stays.
+func TestRetentionErasesNotifyData(t *testing.T) {
+	db, _ := openDB(t)
+	st := bookableOffice(t, db, t0)
+	commit := do(t, db, st)
+	commit(st.IssueRemote(t0, queue.IssueRequest{ID: "old", Token: "x", Service: "xay-dung", Name: "Nguyễn Văn A", Phone: "+84912345678"}))
+	commit(st.Book(t0, queue.BookRequest{Code: "ACEFGH", Service: "xay-dung", Date: st.Day, Slot: "15:00", Name: "A", Phone: "+84912345678"}))
+	closed := sampleDossier("hoankiem", t0)
+	closed.Status, closed.CompletedAt = dossier.StatusReturned, t0.Add(time.Hour)
+	closedD, _ := createDossier(t, db, closed, "")
+	openD, _ := createDossier(t, db, sampleDossier("hoankiem", t0), "")
+	report, _ := createReport(t, db, sampleReport("hoankiem", t0), "")
+	later := t0.AddDate(0, 0, 10)
+	commit(st.Rollover(later), nil)
+	commit(st.IssueRemote(later, queue.IssueRequest{ID: "new", Token: "y", Service: "xay-dung", Name: "Trần B", Phone: "+84912345679"}))
+
+	item := func(typ notify.ItemType, id string) notify.Item {
+		return notify.Item{Type: typ, ID: id, Office: "hoankiem"}
+	}
+	subscribe(t, db, smsSub(ticketItem("old"), "+84912345678", "vi"))
+	subscribe(t, db, pushSub(t, ticketItem("old"), "https://push.example/old", "vi"))
+	subscribe(t, db, smsSub(ticketItem("never-stored"), "+84912345678", "vi"))
+	subscribe(t, db, smsSub(item(notify.ItemBooking, "ACEFGH"), "+84912345678", "vi"))
+	subscribe(t, db, smsSub(item(notify.ItemDossier, closedD.Code), "+84912345678", "vi"))
+	kept := []notify.Subscription{
+		subscribe(t, db, smsSub(ticketItem("new"), "+84912345679", "vi")),
+		subscribe(t, db, smsSub(item(notify.ItemDossier, openD.Code), "+84912345678", "vi")),
+		subscribe(t, db, smsSub(item(notify.ItemReport, report.Code), "+84912345678", "vi")),
+	}
+	oldPhone := phoneNotice("a", "+84912345678", t0)
+	oldPhone.Item = ticketItem("old")
+	if err := db.Enqueue(ctx, []notify.Notice{calledNotice("old", 1, t0), oldPhone, phoneNotice("b", "+84912345678", t0)}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Enqueue(ctx, []notify.Notice{calledNotice("new", 1, later), phoneNotice("c", "+84912345679", later)}, later); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM outbox`); n != 6 {
+		t.Fatalf("%d messages before the erasure, want 6", n)
+	}
+
+	if n, err := db.ErasePersonalData(ctx, later); err != nil || n != 0 {
+		t.Fatalf("within the retention: erased %d, %v", n, err)
+	}
+	n, err := db.ErasePersonalData(ctx, t0.AddDate(0, 0, 91))
+	// The old ticket's and booking's names (2), five subscriptions, two
+	// phone messages (the old ticket's subscriptions' messages go with
+	// them, uncounted).
+	if err != nil || n != 9 {
+		t.Fatalf("erased %d rows, %v; want 9", n, err)
+	}
+	var left []int64
+	rows, err := db.r.QueryContext(ctx, `SELECT id FROM subscriptions ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		left = append(left, id)
+	}
+	rows.Close()
+	want := []int64{kept[0].ID, kept[1].ID, kept[2].ID}
+	if !slices.Equal(left, want) {
+		t.Fatalf("subscriptions left %v, want %v", left, want)
+	}
+	ms := claim(t, db, later, time.Minute, 10)
+	keys := []string{}
+	for _, m := range ms {
+		keys = append(keys, m.Notice.Key)
+	}
+	slices.Sort(keys)
+	if !slices.Equal(keys, []string{notify.PhoneCodeKey("c"), notify.TicketCalledKey("new", 1)}) {
+		t.Fatalf("messages left %v", keys)
+	}
+	if n := count(t, db, `SELECT count(*) FROM outbox WHERE instr(phone, '+84912345678') OR item_id IN ('old', 'never-stored')`); n != 0 {
+		t.Fatalf("%d messages of erased items or phones left", n)
+	}
+}
+
+// Erasing a report's reporter erases the opt-ins of that report (the
+// reporter's phone, browsers) and their messages, and no other's.
+func TestReportEraseDropsSubscriptions(t *testing.T) {
+	db, _ := openDB(t)
+	newOffice(t, db, t0)
+	in := sampleReport("hoankiem", t0)
+	in.Status, in.Resolved = feedback.StatusResolved, t0.Add(time.Hour)
+	r, _ := createReport(t, db, in, "")
+	other, _ := createReport(t, db, sampleReport("hoankiem", t0), "")
+	item := notify.Item{Type: notify.ItemReport, ID: r.Code, Office: "hoankiem"}
+	otherItem := notify.Item{Type: notify.ItemReport, ID: other.Code, Office: "hoankiem"}
+	subscribe(t, db, smsSub(item, "+84912345678", "vi"))
+	subscribe(t, db, pushSub(t, item, "https://push.example/r", "vi"))
+	keep := subscribe(t, db, smsSub(otherItem, "+84912345678", "vi"))
+	status := func(it notify.Item) notify.Notice {
+		return notify.Notice{Key: notify.ReportKey(it.ID, 99), Kind: notify.ReportStatus, Item: it, At: t0, Params: map[string]string{"code": it.ID, "status": "resolved"}}
+	}
+	if err := db.Enqueue(ctx, []notify.Notice{status(item), status(otherItem)}, t0); err != nil {
+		t.Fatal(err)
+	}
+	system := feedback.Actor{Role: feedback.RoleSystem}
+	if _, _, err := db.UpdateReport(ctx, r.Code, event("report.erase", t0.Add(400*24*time.Hour), system)); err != nil {
+		t.Fatal(err)
+	}
+	if subs, err := db.Subscriptions(ctx, item); err != nil || len(subs) != 0 {
+		t.Fatalf("subscriptions of the erased report: %+v, %v", subs, err)
+	}
+	ms := claim(t, db, t0, time.Minute, 10)
+	if len(ms) != 1 || ms[0].Sub.ID != keep.ID {
+		t.Fatalf("messages left: %+v", ms)
+	}
+	// Another event of a report keeps its subscriptions.
+	if _, _, err := db.UpdateReport(ctx, other.Code, event("report.note", t0.Add(time.Hour), moderator)); err != nil {
+		t.Fatal(err)
+	}
+	if subs, _ := db.Subscriptions(ctx, otherItem); len(subs) != 1 {
+		t.Fatalf("a note dropped the subscriptions: %+v", subs)
 	}
 }

@@ -76,7 +76,7 @@ func (s *Server) withOffice(h http.HandlerFunc) http.HandlerFunc {
 
 var homeList = template.Must(template.New("home").Parse(`<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Lượt — Lấy số trực tuyến</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="icon" href="/favicon.ico" sizes="32x32"><link rel="stylesheet" href="/static/luot.css"><link rel="stylesheet" href="/citizen/citizen.css"></head>
+<title>Lượt — Lấy số trực tuyến</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="icon" href="/favicon.ico" sizes="32x32"><link rel="manifest" href="/manifest.webmanifest"><meta name="theme-color" content="#0b4f8a"><link rel="apple-touch-icon" href="/apple-touch-icon.png"><link rel="stylesheet" href="/static/luot.css"><link rel="stylesheet" href="/citizen/citizen.css"></head>
 <body><header class="bar"><h1>Lượt</h1></header><main class="page"><h2>Chọn nơi làm thủ tục · Choose an office</h2>
 <ul class="choices">{{range .}}<li><a class="choice" href="/o/{{.ID}}">{{.Name}}{{if .NameEN}}<small>{{.NameEN}}</small>{{end}}</a></li>{{end}}</ul></main></body></html>`))
 

@@ -109,6 +109,8 @@ type Server struct {
 	leaflet bool
 	// hsTpl is the applicant's dossier page (hs.go).
 	hsTpl *template.Template
+	// uTpl is the unsubscribe page (unsubscribe.go).
+	uTpl *template.Template
 }
 
 // New returns the handler of the web pages.
@@ -136,6 +138,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.hsRoutes(); err != nil {
+		return nil, err
+	}
+	if err := s.appRoutes(); err != nil {
+		return nil, err
+	}
+	if err := s.unsubscribeRoutes(); err != nil {
 		return nil, err
 	}
 	if err := s.staffRoutes(); err != nil {

@@ -71,6 +71,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     status = e.code === "network" ? "unknown" : "error";
   }
   if (status === "booked") {
+    LuotNotify.offer({ type: "booking", id: code, office: b.office }, token);
     // Kept until the appointment's day (never less than today, whatever
     // the phone's clock says).
     Luot.remember("bookings", { id: code, url: location.pathname + location.search, day: [b.date, Luot.today()].sort()[1],

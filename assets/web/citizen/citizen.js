@@ -54,6 +54,7 @@ const Luot = (() => {
       err.code = "network";
       throw err;
     }
+    offline(res.headers.get("X-Luot-Offline"));
     const data = res.status === 204 ? null : await res.json().catch(() => null);
     if (!res.ok) {
       const e = (data && data.error) || {};
@@ -65,6 +66,42 @@ const Luot = (() => {
       throw err;
     }
     return data;
+  }
+
+  // offline shows, at the top of the page, that what it shows is the
+  // last state this phone kept (the service worker answered for the
+  // server, at the time saved), and hides the note again once the server
+  // answers.
+  let offlineAt = null;
+  function offline(at) {
+    offlineAt = at === null ? null : at;
+    let el = document.getElementById("offline");
+    if (offlineAt === null) {
+      if (el) el.hidden = true;
+      return;
+    }
+    if (!el) {
+      el = document.createElement("p");
+      el.id = "offline";
+      el.className = "offline";
+      el.setAttribute("role", "status");
+      const main = document.querySelector("main") || document.body;
+      main.prepend(el);
+    }
+    el.hidden = false;
+    const d = new Date(offlineAt);
+    const p = (n) => String(n).padStart(2, "0");
+    const when = isNaN(d) ? "" : p(d.getHours()) + ":" + p(d.getMinutes()) + " " + p(d.getDate()) + "/" + p(d.getMonth() + 1);
+    el.textContent = when ? t("Đang ngoại tuyến — thông tin cập nhật lần cuối lúc " + when, "Offline — last updated at " + when)
+      : t("Đang ngoại tuyến — đây là thông tin đã lưu", "Offline — this is what was saved");
+  }
+  document.addEventListener("luot:lang", () => { if (offlineAt !== null) offline(offlineAt); });
+
+  // The service worker keeps the pages and the last states for offline
+  // use, and shows the notifications (sw.js). A browser without it (or a
+  // private window that refuses it) works as before.
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", () => { navigator.serviceWorker.register("/sw.js").catch(() => {}); });
   }
 
   function showError(el, err) {

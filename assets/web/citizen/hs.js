@@ -230,6 +230,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     $("#timeline-card").hidden = steps.length === 0;
 
     if (cred && cred.k) {
+      // Only the receipt's link (k) subscribes: the phone's 4 digits are
+      // a look-up, not a key.
+      if (open) LuotNotify.offer({ type: "dossier", id: code, office: $("meta[name=luot-office]").content }, cred.k);
       const until = new Date(Date.now() + 365 * 86400e3).toISOString().slice(0, 10);
       Luot.remember("dossiers", { id: code, url: location.pathname + location.search, day: until, number: code, name: d.procVi, name_en: d.procEn });
     }

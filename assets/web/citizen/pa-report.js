@@ -128,6 +128,7 @@ document.addEventListener("DOMContentLoaded", async () => {
       const j = await Luot.api("GET", path + (k ? "?k=" + encodeURIComponent(k) : ""));
       Luot.showError($("#error"), null);
       render(j);
+      if (k) LuotNotify.offer({ type: "report", id: code, office: PA.office }, k);
       return true;
     } catch (e) {
       Luot.showError($("#error"), e);

@@ -116,4 +116,33 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("#take").disabled = false;
     }
   });
+
+  // "Send my link again": the server answers the same whatever the phone
+  // has (it tells no one whether a phone took a number), so the page says
+  // what will happen if it did.
+  $("#sms").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    showError($("#sms-error"), null);
+    $("#sms-done").hidden = true;
+    const phone = $("#sms-phone").value.trim();
+    if (!phone) {
+      $("#sms-phone").setAttribute("aria-invalid", "true");
+      showError($("#sms-error"), new Error(t("Hãy nhập số điện thoại bạn đã khai.", "Type the phone number you gave.")));
+      return;
+    }
+    $("#sms-send").disabled = true;
+    try {
+      await api("POST", "/offices/" + encodeURIComponent(office) + "/link-again", { phone, lang: Luot.lang() });
+      $("#sms-phone").removeAttribute("aria-invalid");
+      const done = $("#sms-done");
+      done.dataset.vi = "Nếu số điện thoại này có số thứ tự hoặc lịch hẹn hôm nay, bạn sẽ nhận SMS trong ít phút.";
+      done.dataset.en = "If this phone number has a number or an appointment today, an SMS will arrive within minutes.";
+      done.textContent = t(done.dataset.vi, done.dataset.en);
+      done.hidden = false;
+    } catch (e) {
+      showError($("#sms-error"), e);
+    } finally {
+      $("#sms-send").disabled = false;
+    }
+  });
 });

@@ -43,6 +43,9 @@ document.addEventListener("DOMContentLoaded", () => {
         number: tk.number, name: tk.service_name, name_en: tk.service_name_en });
     }
     if (["cancelled", "expired"].includes(tk.status)) Luot.forget("numbers", id);
+    // Notifications are offered while the turn is still to come.
+    if (tk.status === "waiting") LuotNotify.offer({ type: "ticket", id, office: j.office }, token);
+    else if (tk.status !== "called") LuotNotify.hide();
 
     const called = tk.status === "called" || tk.status === "serving";
     const box = $("#called");
