@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"luot/internal/e2etest"
+	"luot/modem/virtual"
+	"luot/server/client"
+	"luot/server/queue"
+	"luot/server/webpush"
+)
+
+// modemEvents follows an office's stream from its first event and keeps
+// the device.status events of the device "modem".
+type modemEvents struct {
+	mu  sync.Mutex
+	got []queue.DeviceData
+}
+
+func (m *modemEvents) Event(e client.Event) {
+	if e.Type != string(queue.EventDeviceStatus) {
+		return
+	}
+	var d queue.DeviceData
+	if json.Unmarshal(e.Data, &d) == nil && d.Device == "modem" {
+		m.mu.Lock()
+		m.got = append(m.got, d)
+		m.mu.Unlock()
+	}
+}
+
+func (m *modemEvents) Connected(bool, error) {}
+
+func (m *modemEvents) has(status string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, d := range m.got {
+		if d.Status == status && d.Kind == "modem" && d.Message != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func followModem(t *testing.T, base string) *modemEvents {
+	t.Helper()
+	c, err := client.New(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	t.Cleanup(func() { cancel(); <-done })
+	m := &modemEvents{}
+	go func() { defer close(done); c.Follow(ctx, "demo", client.FollowOptions{Since: 1}, m) }()
+	return m
+}
+
+// TestServerWithModemAndPush: with -sms-modem on the virtual modem and
+// -push, the server opens the modem and tells the office it works
+// (device.status of the device "modem"), serves the VAPID key it made
+// in the data folder (0600), and the same key after a restart.
+func TestServerWithModemAndPush(t *testing.T) {
+	dir := t.TempDir()
+	vm, err := virtual.Start(virtual.Options{Out: filepath.Join(dir, "sms.jsonl"), Link: filepath.Join(dir, "modem.tty")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { vm.Close() })
+	data := filepath.Join(dir, "data")
+	args := []string{"-demo", "-push", "-push-subject", "mailto:it@example.gov.vn", "-sms-modem", filepath.Join(dir, "modem.tty")}
+	p := startServer(t, data, args...)
+	ev := followModem(t, p.url())
+	e2etest.WaitFor(t, 30*time.Second, "the modem's ok on the office's stream", func() bool { return ev.has("ok") })
+	key := pushKey(t, p.url())
+	if len(key) != 87 { // base64url of an uncompressed P-256 point (65 bytes)
+		t.Fatalf("push key %q: want the 65-byte public key in base64url", key)
+	}
+	fi, err := os.Stat(filepath.Join(data, webpush.KeyFile))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the VAPID key file: %v, %v; want it in the data folder, mode 0600", fi, err)
+	}
+	p.kill()
+	p = startServer(t, data, args...)
+	if again := pushKey(t, p.url()); again != key {
+		t.Errorf("the push key changed at restart: %q, then %q", key, again)
+	}
+}
+
+// TestServerWithAbsentModem: a modem that cannot be opened does not stop
+// the server; the office is told it is at fault.
+func TestServerWithAbsentModem(t *testing.T) {
+	dir := t.TempDir()
+	p := startServer(t, filepath.Join(dir, "data"), "-demo", "-sms-modem", filepath.Join(dir, "no-such-port"))
+	ev := followModem(t, p.url())
+	e2etest.WaitFor(t, 30*time.Second, "the modem's fault on the office's stream", func() bool { return ev.has("fault") })
+	if !p.logged("the GSM modem cannot be opened") {
+		t.Error("the server did not log why the modem cannot be opened")
+	}
+	// Push is off: no key to subscribe with.
+	resp, err := http.Get(p.url() + "/api/v1/push/key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("push key without -push: %s; want 404", resp.Status)
+	}
+}
+
+func pushKey(t *testing.T, base string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/push/key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var k struct {
+		PublicKey string `json:"public_key"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&k) != nil {
+		t.Fatalf("push key: %s", resp.Status)
+	}
+	return k.PublicKey
+}
