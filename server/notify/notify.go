@@ -26,18 +26,19 @@ type Kind string
 const (
 	// TicketNear: a ticket's turn is near (Params "number", "ahead").
 	TicketNear Kind = "ticket.near"
-	// TicketCalled: a ticket is called (Params "number", "counter").
-	// It is the only kind that quiet hours do not hold.
+	// TicketCalled: a ticket is called (Params "number", "counter": the
+	// counter's number). Quiet hours do not hold it (Urgent).
 	TicketCalled Kind = "ticket.called"
 	// TicketMissed: a ticket was marked a no-show (Params "number").
 	TicketMissed Kind = "ticket.missed"
 	// BookingDayBefore and BookingHourBefore remind an appointment
-	// (Params "service", "time" in the office's zone, "date").
+	// (Params "service", "time", "date": the start, as RFC 3339 or
+	// already in words in the office's zone).
 	BookingDayBefore  Kind = "booking.day-before"
 	BookingHourBefore Kind = "booking.hour-before"
 	// DossierReceived, DossierSupplement, DossierReady and DossierLate
-	// follow a dossier (Params "code", "procedure", "due"; "papers" for a
-	// supplement; "new_due" for late).
+	// follow a dossier (Params "code", "due"; "papers" and "by" for a
+	// supplement; "new_due" for late). Instants are RFC 3339 (InZone).
 	DossierReceived   Kind = "dossier.received"
 	DossierSupplement Kind = "dossier.supplement"
 	DossierReady      Kind = "dossier.ready"
@@ -50,7 +51,8 @@ const (
 	// subscription; quiet hours do not hold it (the citizen is waiting).
 	PhoneCode Kind = "phone.code"
 	// LinkAgain sends a lost tracking link again by SMS (Params "link",
-	// "number" or "code").
+	// "number" or "code"); quiet hours do not hold it (the citizen has
+	// just asked).
 	LinkAgain Kind = "link.again"
 )
 

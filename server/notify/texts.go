@@ -34,7 +34,7 @@ func Lang(tag string) string {
 }
 
 // variant names a second wording of a kind for a case worth its own
-// words: NearNext, a ticket with nobody left ahead.
+// words: nearNext, a ticket with nobody left ahead.
 type variant struct {
 	kind Kind
 	name string
@@ -56,10 +56,10 @@ var texts = map[variant]map[string]Text{
 	{TicketNear, nearNext}: {
 		"vi": {"Bạn là người tiếp theo",
 			"[Số {number}. ]Xin mời đến gần quầy, bạn sẽ được gọi ngay.",
-			"Sắp đến lượt bạn[: số {number}], bạn là người tiếp theo."},
+			"[Số {number}: b|B]ạn là người tiếp theo."},
 		"en": {"You are next",
 			"[Number {number}. ]Please come near the counters: you are called next.",
-			"Your turn is near[: number {number}], you are next."},
+			"[Number {number}: y|Y]ou are next."},
 	},
 	{TicketCalled, ""}: {
 		"vi": {"Đến lượt bạn",
