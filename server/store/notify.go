@@ -35,6 +35,9 @@ const (
 	MaxEndpoint = 2048
 	// maxReason is the most of a failure's reason kept, in runes.
 	maxReason = 300
+	// MaxClaim is the most messages one Claim takes (a larger limit
+	// takes this many).
+	MaxClaim = 1000
 )
 
 // sqlOutboxPut writes a notice's messages, one per subscription of its
@@ -396,9 +399,9 @@ func scanMessage(r scanner) (notify.Message, error) {
 	return m, nil
 }
 
-// Claim takes up to limit queued messages due at now and not leased (or
-// whose lease ran out), earliest due first, and leases them until
-// now+lease (see notify.Store). It runs in one write transaction, so two
+// Claim takes up to limit (at most MaxClaim) queued messages due at now
+// and not leased (or whose lease ran out), earliest due first, and
+// leases them until now+lease (see notify.Store). It runs in one write transaction, so two
 // claimers — even in two processes on the same file — never get the same
 // message while its lease runs.
 func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Message, error) {
@@ -410,6 +413,7 @@ func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, lim
 	case limit <= 0:
 		return nil, fmt.Errorf("claim messages: limit %d: claim at least one", limit)
 	}
+	limit = min(limit, MaxClaim)
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("claim messages: %w", err)
@@ -433,11 +437,13 @@ func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, lim
 	if len(out) == 0 {
 		return nil, nil
 	}
-	until := fmtTime(now.Add(lease))
+	args := []any{fmtTime(now.Add(lease))}
 	for _, m := range out {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET leased_until = ? WHERE id = ?`, until, m.ID); err != nil {
-			return nil, fmt.Errorf("claim message %d: %w", m.ID, err)
-		}
+		args = append(args, m.ID)
+	}
+	q := `UPDATE outbox SET leased_until = ? WHERE id IN (?` + strings.Repeat(", ?", len(out)-1) + `)`
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return nil, fmt.Errorf("claim %d messages: lease them: %w", len(out), err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("claim messages: %w", err)

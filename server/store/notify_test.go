@@ -756,3 +756,120 @@ func TestReportEraseDropsSubscriptions(t *testing.T) {
 		t.Fatalf("a note dropped the subscriptions: %+v", subs)
 	}
 }
+
+// BenchmarkOutboxDeliver measures the store's part of a delivery: one
+// Claim of 50 messages, then MarkSent of each (a durable write apiece),
+// per 50 messages; the figure is per message. The sender's throughput
+// (≥ 200 messages/s) cannot exceed it; BenchmarkRawDurableCommit is the
+// disk's floor beside it. Put TMPDIR on the disk you want to measure.
+func BenchmarkOutboxDeliver(b *testing.B) {
+	db, _ := openDB(b)
+	newOffice(b, db, t0)
+	for i := range 50 {
+		subscribe(b, db, smsSub(ticketItem("t1"), fmt.Sprintf("+8491234%04d", i), "vi"))
+	}
+	var batch []notify.Message
+	n := 0
+	for b.Loop() {
+		if len(batch) == 0 {
+			b.StopTimer()
+			n++
+			if err := db.Enqueue(ctx, []notify.Notice{calledNotice("t1", n, t0)}, t0); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			batch = claim(b, db, t0, time.Minute, 50)
+			if len(batch) == 0 {
+				b.Fatal("nothing to claim")
+			}
+		}
+		if err := db.MarkSent(ctx, batch[0].ID, t0); err != nil {
+			b.Fatal(err)
+		}
+		batch = batch[1:]
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "messages/s")
+}
+
+// A sender that dies between Claim and MarkSent loses nothing: the
+// database reopened (a restarted server) hands the messages out again
+// once the lease is over, and not before.
+func TestClaimAfterRestart(t *testing.T) {
+	db, path := openDB(t)
+	newOffice(t, db, t0)
+	subscribe(t, db, smsSub(ticketItem("t1"), "+84912345678", "vi"))
+	if err := db.Enqueue(ctx, []notify.Notice{calledNotice("t1", 1, t0), calledNotice("t1", 2, t0)}, t0); err != nil {
+		t.Fatal(err)
+	}
+	first := claim(t, db, t0, time.Minute, 10)
+	if len(first) != 2 {
+		t.Fatalf("claimed %d", len(first))
+	}
+	if err := db.MarkSent(ctx, first[0].ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if l := claim(t, db, t0.Add(59*time.Second), time.Minute, 10); len(l) != 0 {
+		t.Fatalf("claimed %v before the lease ended", ids(l))
+	}
+	l := claim(t, db, t0.Add(time.Minute), time.Minute, 10)
+	if len(l) != 1 || l[0].ID != first[1].ID || l[0].Tries != 0 {
+		t.Fatalf("after the restart: %+v", l)
+	}
+}
+
+// The same opt-in and the same notices arriving at once (a double tap,
+// a retried request racing the first) make one subscription and one
+// message per subscription.
+func TestEnqueueConcurrent(t *testing.T) {
+	db, _ := openDB(t)
+	newOffice(t, db, t0)
+	push := pushSub(t, ticketItem("t1"), "https://push.example/a", "vi")
+	var ns []notify.Notice
+	for i := range 10 {
+		ns = append(ns, calledNotice("t1", i+1, t0))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	tokens := make(chan string, 8)
+	for range 8 {
+		wg.Go(func() {
+			s, err := db.Subscribe(ctx, push)
+			if err != nil {
+				errs <- err
+				return
+			}
+			tokens <- s.Token
+			if err := db.Enqueue(ctx, ns, t0); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	close(tokens)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	first := <-tokens
+	for tok := range tokens {
+		if tok != first {
+			t.Fatal("one endpoint got two unsubscribe tokens")
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM subscriptions`); n != 1 {
+		t.Fatalf("%d subscriptions, want 1", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM outbox`); n != 10 {
+		t.Fatalf("%d messages, want 10", n)
+	}
+	// A limit above MaxClaim takes MaxClaim at most (here all ten).
+	if ms := claim(t, db, t0, time.Minute, 1<<30); len(ms) != 10 {
+		t.Fatalf("claimed %d with a huge limit", len(ms))
+	}
+}
