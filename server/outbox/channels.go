@@ -48,8 +48,8 @@ func pushTTL(k notify.Kind) time.Duration {
 }
 
 // Send encrypts and posts m to its subscription's endpoint. A gone
-// endpoint (404, 410) is ErrGone; a push service's other 4xx is
-// permanent.
+// endpoint (404, 410) is ErrGone; what webpush.IsPermanent says (a 4xx
+// but 408, 425 and 429; a damaged subscription) is permanent.
 func (c PushChannel) Send(ctx context.Context, m notify.Message, title, body string) error {
 	if c.Client == nil {
 		return errors.New("outbox: web push is not configured")
@@ -74,8 +74,11 @@ func (c PushChannel) Send(ctx context.Context, m notify.Message, title, body str
 		o.Topic = base64.RawURLEncoding.EncodeToString(sum[:])[:32]
 	}
 	err = c.Client.Send(ctx, webpush.Subscription{Endpoint: m.Sub.Endpoint, P256DH: m.Sub.P256DH, Auth: m.Sub.Auth}, payload, o)
-	if errors.Is(err, webpush.ErrGone) {
+	switch {
+	case errors.Is(err, webpush.ErrGone):
 		return fmt.Errorf("%w: %w", ErrGone, err)
+	case webpush.IsPermanent(err):
+		return Permanent(err)
 	}
 	return err
 }

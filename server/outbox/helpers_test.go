@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -15,6 +17,7 @@ import (
 	"luot/internal/clock"
 	"luot/server/notify"
 	"luot/server/outbox"
+	"luot/server/queue"
 	"luot/server/store"
 	"luot/server/webhook"
 )
@@ -23,6 +26,11 @@ var ctx = context.Background()
 
 // hanoi is the office's zone (fixed: no tz database needed).
 var hanoi = time.FixedZone("ICT", 7*3600)
+
+func inHanoi(string) *time.Location { return hanoi }
+
+// quiet drops the sender's log (the tests check the outbox itself).
+var quiet = slog.New(slog.DiscardHandler)
 
 // t0 is 10:00 in Hà Nội, outside the quiet hours.
 var t0 = time.Date(2026, 11, 26, 10, 0, 0, 0, hanoi)
@@ -38,6 +46,18 @@ func openStore(t testing.TB) (*store.DB, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	o := queue.Office{
+		ID: "hoankiem", Name: "Bộ phận một cửa phường Hoàn Kiếm", NameEN: "Hoan Kiem ward one-stop shop",
+		Timezone: "Asia/Ho_Chi_Minh", Hours: queue.AlwaysOpen(), Policy: queue.DefaultPolicy(),
+		Services: []queue.Service{{ID: "ho-tich", Name: "Hộ tịch", NameEN: "Civil status", Prefix: "B", DefaultMinutes: 5, Active: true}},
+		Counters: []queue.Counter{{ID: "q3", Number: 3, Name: "Quầy 3", Services: []queue.CounterService{{Service: "ho-tich"}}}},
+	}
+	if err := o.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateOffice(ctx, o, t0); err != nil {
+		t.Fatal(err)
+	}
 	return db, path
 }
 
@@ -69,21 +89,24 @@ func metrics(t testing.TB, db notify.Store, now time.Time) notify.Metrics {
 }
 
 // gateway is a local SMS gateway: it checks each request's signature and
-// records the keys it accepted, answering Status (200 when 0).
+// records the keys it received and those it accepted (answered 2xx to a
+// sender still listening), answering Status (200 when 0).
 type gateway struct {
 	Status atomic.Int32
 	mu     sync.Mutex
-	// stall, when set, is called before the answer with the request's
-	// key; it may block.
-	stall   func(key string)
-	keys    map[string]int
-	bodies  []webhook.Body
-	hits    int
-	badSigs int
+	// stall, when set, is called before the answer with the request and
+	// its key; it may block (a request whose sender is gone meanwhile is
+	// not accepted).
+	stall    func(r *http.Request, key string)
+	received map[string]int
+	keys     map[string]int
+	bodies   []webhook.Body
+	hits     int
+	badSigs  int
 }
 
 func newGateway(t testing.TB) (*gateway, *httptest.Server) {
-	g := &gateway{keys: map[string]int{}}
+	g := &gateway{keys: map[string]int{}, received: map[string]int{}}
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
 	return g, srv
@@ -102,23 +125,28 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	g.mu.Lock()
 	g.hits++
-	if !ok {
-		g.badSigs++
-		status = http.StatusUnauthorized
-	} else if status/100 == 2 {
-		g.keys[b.Key]++
-		g.bodies = append(g.bodies, b)
+	if ok {
+		g.received[b.Key]++
 	}
 	stall := g.stall
 	g.mu.Unlock()
 	if stall != nil && ok {
-		stall(b.Key)
+		stall(r, b.Key)
 	}
+	g.mu.Lock()
+	if !ok {
+		g.badSigs++
+		status = http.StatusUnauthorized
+	} else if status/100 == 2 && r.Context().Err() == nil {
+		g.keys[b.Key]++
+		g.bodies = append(g.bodies, b)
+	}
+	g.mu.Unlock()
 	w.WriteHeader(status)
 }
 
 // setStall sets the function called before each answer (nil: none).
-func (g *gateway) setStall(f func(key string)) {
+func (g *gateway) setStall(f func(r *http.Request, key string)) {
 	g.mu.Lock()
 	g.stall = f
 	g.mu.Unlock()
@@ -128,11 +156,15 @@ func (g *gateway) setStall(f func(key string)) {
 func (g *gateway) counts() (hits int, keys map[string]int, bad int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	keys = make(map[string]int, len(g.keys))
-	for k, n := range g.keys {
-		keys[k] = n
-	}
-	return g.hits, keys, g.badSigs
+	return g.hits, maps.Clone(g.keys), g.badSigs
+}
+
+// receivedKeys returns how many times each key was received, accepted
+// or not.
+func (g *gateway) receivedKeys() map[string]int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return maps.Clone(g.received)
 }
 
 func (g *gateway) accepted() []webhook.Body {
@@ -149,7 +181,8 @@ func sender(db notify.Store, cfg notify.Config, url string, clk *clock.Fake) *ou
 		Config:   cfg,
 		Channels: map[notify.Channel]outbox.Channel{notify.SMS: outbox.WebhookChannel{Client: &webhook.Client{URL: url, Secret: secret}}},
 		Now:      clk.Now,
-		Zone:     func(string) *time.Location { return hanoi },
+		Zone:     inHanoi,
+		Log:      quiet,
 		BaseURL:  "https://luot.example.gov.vn",
 	}
 }

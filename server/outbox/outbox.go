@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"luot/server/notify"
+	"luot/server/queue"
 )
 
 // Channel delivers one rendered message. An error is a failed try: the
@@ -244,8 +245,9 @@ func (s *Sender) RunOnce(ctx context.Context) (delivered int, err error) {
 // deliver holds, renders and sends one message and records the outcome.
 // ok is a delivery; err a failure to record.
 func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, timeout time.Duration, m notify.Message) (ok bool, err error) {
-	if until, held := cfg.Quiet(m.Notice.Kind, now, s.zone(m.Notice.Item.Office)); held {
-		if err := s.Store.Hold(ctx, m.ID, until); err != nil {
+	loc := s.zone(m.Notice.Item.Office)
+	if until, held := cfg.Quiet(m.Notice.Kind, now, loc); held {
+		if err := s.Store.Hold(ctx, m.ID, until); err != nil && !vanished(err) {
 			return false, fmt.Errorf("outbox: holding message %d for the quiet hours: %w", m.ID, err)
 		}
 		return false, nil
@@ -255,13 +257,13 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 	if ch == nil {
 		sendErr = fmt.Errorf("outbox: no %q channel is configured (start the server with it, or the message dies after its tries)", m.Sub.Channel)
 	} else {
-		title, body := s.render(cfg, m)
+		title, body := s.render(cfg, m, loc)
 		sctx, cancel := context.WithTimeout(ctx, timeout)
 		sendErr = ch.Send(sctx, m, title, body)
 		cancel()
 	}
 	if sendErr == nil {
-		if err := s.Store.MarkSent(ctx, m.ID, s.Now()); err != nil {
+		if err := s.Store.MarkSent(ctx, m.ID, s.Now()); err != nil && !vanished(err) {
 			return true, fmt.Errorf("outbox: recording message %d as sent: %w", m.ID, err)
 		}
 		return true, nil
@@ -280,13 +282,15 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 	if dead {
 		retry = time.Time{}
 	}
+	if err := s.Store.MarkFailed(ctx, m.ID, at, reason, retry, dead); err != nil && !vanished(err) {
+		return false, fmt.Errorf("outbox: recording the failure of message %d: %w", m.ID, err)
+	}
+	// Dropping the subscription deletes its messages, this dead letter
+	// too: after the failure is recorded, so a failed drop leaves it dead.
 	if gone && m.Sub.ID != 0 {
-		if err := s.Store.DropSubscription(ctx, m.Sub.ID); err != nil {
+		if err := s.Store.DropSubscription(ctx, m.Sub.ID); err != nil && !vanished(err) {
 			return false, fmt.Errorf("outbox: dropping the gone subscription %d: %w", m.Sub.ID, err)
 		}
-	}
-	if err := s.Store.MarkFailed(ctx, m.ID, at, reason, retry, dead); err != nil {
-		return false, fmt.Errorf("outbox: recording the failure of message %d: %w", m.ID, err)
 	}
 	// No phone, endpoint or text in the log: the message's id, kind and
 	// channel say enough to find it.
@@ -298,10 +302,16 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 	return false, nil
 }
 
-// render gives a message's title and body in its language: the push
-// texts, or for SMS the whole text with the item's link and the
-// unsubscribe link.
-func (s *Sender) render(cfg notify.Config, m notify.Message) (title, body string) {
+// vanished reports whether err says the message or subscription no
+// longer exists: unsubscribed or erased while it was being delivered.
+// Nothing is left to record.
+func vanished(err error) bool { return errors.Is(err, queue.ErrNotFound) }
+
+// render gives a message's title and body in its language, its days and
+// hours in loc (the office's zone): the push texts, or for SMS the whole
+// text with the item's link and the unsubscribe link.
+func (s *Sender) render(cfg notify.Config, m notify.Message, loc *time.Location) (title, body string) {
+	n := m.Notice.InZone(loc)
 	lang := m.Sub.Lang
 	if lang == "" {
 		lang = m.Notice.Lang
@@ -309,17 +319,17 @@ func (s *Sender) render(cfg notify.Config, m notify.Message) (title, body string
 	if lang == "" {
 		lang = "vi"
 	}
-	title, body = notify.Render(m.Notice, lang)
+	title, body = notify.Render(n, lang)
 	if m.Sub.Channel == notify.SMS {
 		link := m.Sub.Link
 		if link == "" {
-			link = m.Notice.Params["link"]
+			link = n.Params["link"]
 		}
 		unsubscribe := ""
 		if m.Sub.Token != "" {
 			unsubscribe = s.abs("/u/" + m.Sub.Token)
 		}
-		body = notify.SMSText(m.Notice, lang, s.abs(link), unsubscribe, cfg.SMSUnaccented)
+		body = notify.SMSText(n, lang, s.abs(link), unsubscribe, cfg.SMSUnaccented)
 	}
 	return title, body
 }

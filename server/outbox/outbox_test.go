@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,7 +129,7 @@ func TestRetryThenSent(t *testing.T) {
 	runOnce(t, s)
 	release := make(chan struct{})
 	g.Status.Store(http.StatusOK)
-	g.setStall(func(string) { <-release })
+	g.setStall(func(*http.Request, string) { <-release })
 	clk.Advance(time.Hour)
 	if n := runOnce(t, s); n != 0 {
 		t.Fatalf("a timed-out delivery counted as delivered")
@@ -181,7 +182,7 @@ func TestWebhook4xxDeadAtOnce(t *testing.T) {
 func TestNoChannel(t *testing.T) {
 	db, _ := openStore(t)
 	clk := clock.NewFake(t0)
-	s := &outbox.Sender{Store: db, Config: notify.Config{MaxTries: 2}, Now: clk.Now}
+	s := &outbox.Sender{Store: db, Config: notify.Config{MaxTries: 2}, Now: clk.Now, Zone: inHanoi, Log: quiet}
 	enqueue(t, db, t0, phoneNotice("ticket/T1/near", notify.TicketNear, t0))
 	runOnce(t, s)
 	if m := metrics(t, db, t0); m.Queued != 1 || m.Dead != 0 {
@@ -206,7 +207,7 @@ func TestStopIsNotATry(t *testing.T) {
 	rctx, cancel := context.WithCancel(ctx)
 	arrived, release := make(chan struct{}), make(chan struct{})
 	defer close(release)
-	g.setStall(func(string) { close(arrived); <-release })
+	g.setStall(func(*http.Request, string) { close(arrived); <-release })
 	done := make(chan error, 1)
 	go func() { _, err := s.RunOnce(rctx); done <- err }()
 	select {
@@ -238,8 +239,8 @@ func TestStopIsNotATry(t *testing.T) {
 }
 
 // TestSMSText: an SMS carries notify.SMSText with the item's link and
-// the unsubscribe link made absolute, in the subscriber's language, and
-// unaccented when configured.
+// the unsubscribe link made absolute, in the subscriber's language, its
+// dates in the office's zone, and unaccented when configured.
 func TestSMSText(t *testing.T) {
 	for _, unaccented := range []bool{false, true} {
 		db, _ := openStore(t)
@@ -251,8 +252,10 @@ func TestSMSText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := notify.Notice{Key: "dossier/HS-2026-000123/event/1", Kind: notify.DossierReady, Item: item, At: t0,
-			Params: map[string]string{"code": "HS-2026-000123", "procedure": "Đăng ký khai sinh", "due": "2026-11-30"}}
+		// The new date is 01:00 on 1 December in Hà Nội, still 30
+		// November in UTC: the text says the office's day.
+		n := notify.Notice{Key: "dossier/HS-2026-000123/event/1", Kind: notify.DossierLate, Item: item, At: t0,
+			Params: map[string]string{"code": "HS-2026-000123", "procedure": "Đăng ký khai sinh", "new_due": "2026-11-30T18:00:00Z"}}
 		enqueue(t, db, t0, n)
 		if got := runOnce(t, s); got != 1 {
 			t.Fatalf("delivered %d", got)
@@ -261,9 +264,12 @@ func TestSMSText(t *testing.T) {
 		if len(bodies) != 1 {
 			t.Fatalf("the gateway got %d messages", len(bodies))
 		}
-		want := notify.SMSText(n, "en", "https://luot.example.gov.vn/hs/HS-2026-000123?k=s3cr3t", "https://luot.example.gov.vn/u/"+sub.Token, unaccented)
+		want := notify.SMSText(n.InZone(hanoi), "en", "https://luot.example.gov.vn/hs/HS-2026-000123?k=s3cr3t", "https://luot.example.gov.vn/u/"+sub.Token, unaccented)
 		b := bodies[0]
-		if b.Text != want || b.Phone != "+84912345678" || b.Kind != notify.DossierReady || b.Key != webhook.Key(notify.Message{Notice: n, Sub: sub}) {
+		if !strings.Contains(b.Text, "01/12/2026") {
+			t.Errorf("the text %q does not say the new date in Hà Nội (01/12/2026)", b.Text)
+		}
+		if b.Text != want || b.Phone != "+84912345678" || b.Kind != notify.DossierLate || b.Key != webhook.Key(notify.Message{Notice: n, Sub: sub}) {
 			t.Errorf("unaccented %v: the gateway got %+v, want text %q", unaccented, b, want)
 		}
 	}
@@ -275,7 +281,7 @@ func TestSMSChannel(t *testing.T) {
 	clk := clock.NewFake(t0)
 	type sms struct{ phone, text string }
 	var got []sms
-	s := &outbox.Sender{Store: db, Now: clk.Now, Zone: func(string) *time.Location { return hanoi },
+	s := &outbox.Sender{Store: db, Now: clk.Now, Zone: inHanoi, Log: quiet,
 		Channels: map[notify.Channel]outbox.Channel{notify.SMS: outbox.SMSChannel{Sender: func(_ context.Context, phone, text string) error {
 			got = append(got, sms{phone, text})
 			return nil
@@ -341,7 +347,7 @@ func TestBadSender(t *testing.T) {
 		t.Fatalf("metrics = %+v: a refused sender claimed", m)
 	}
 	// Claimed, the message would be leased: a good sender gets it now.
-	s := &outbox.Sender{Store: db, Now: clk.Now, Channels: map[notify.Channel]outbox.Channel{notify.SMS: outbox.SMSChannel{Sender: func(context.Context, string, string) error { return nil }}}}
+	s := &outbox.Sender{Store: db, Now: clk.Now, Zone: inHanoi, Log: quiet, Channels: map[notify.Channel]outbox.Channel{notify.SMS: outbox.SMSChannel{Sender: func(context.Context, string, string) error { return nil }}}}
 	if n := runOnce(t, s); n != 1 {
 		t.Fatalf("delivered %d after the refusals, want 1", n)
 	}

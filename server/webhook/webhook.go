@@ -12,8 +12,8 @@
 //
 //	{"key": "<key>", "kind": "ticket.called", "phone": "+84…", "text": "…"}
 //
-// Any 2xx is accepted; a 4xx is a permanent refusal (except 408 and 429,
-// which ask to come back later); a 5xx, a timeout or a broken connection
+// Any 2xx is accepted; a 4xx is a permanent refusal (except 408, 425 and
+// 429, which ask to come back later); a 5xx, a timeout or a broken connection
 // is a temporary failure, tried again by the outbox.
 package webhook
 
@@ -76,9 +76,13 @@ func (e *StatusError) Error() string {
 }
 
 // Permanent reports whether sending again cannot help: a 4xx other than
-// 408 (request timeout) and 429 (too many requests).
+// 408 (request timeout), 425 (too early) and 429 (too many requests).
 func (e *StatusError) Permanent() bool {
-	return e.Status >= 400 && e.Status < 500 && e.Status != http.StatusRequestTimeout && e.Status != http.StatusTooManyRequests
+	switch e.Status {
+	case http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests:
+		return false
+	}
+	return e.Status >= 400 && e.Status < 500
 }
 
 // Key is the idempotency key of m: its notice's key, with the

@@ -82,7 +82,7 @@ func TestKeyOfPhoneMessage(t *testing.T) {
 	}
 }
 
-// TestStatuses: 2xx accepted; 4xx permanent except 408 and 429; 5xx
+// TestStatuses: 2xx accepted; 4xx permanent except 408, 425 and 429; 5xx
 // temporary.
 func TestStatuses(t *testing.T) {
 	for _, tc := range []struct {
@@ -91,7 +91,7 @@ func TestStatuses(t *testing.T) {
 	}{
 		{200, true, false}, {202, true, false}, {204, true, false},
 		{400, false, true}, {401, false, true}, {403, false, true}, {404, false, true}, {422, false, true},
-		{408, false, false}, {429, false, false},
+		{408, false, false}, {425, false, false}, {429, false, false},
 		{500, false, false}, {502, false, false}, {503, false, false},
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
