@@ -324,3 +324,70 @@ func TestBatchNoticesPerChange(t *testing.T) {
 		t.Errorf("C002's call: %+v", c)
 	}
 }
+
+// TestNoticesReachTheOutboxAcrossARestart runs on the store's own outbox:
+// a ticket followed by SMS is told near and called; after a restart the
+// engine finds it followed (WatchedTickets), and the near notice that
+// the restarted engine makes again is the same message, kept once.
+func TestNoticesReachTheOutboxAcrossARestart(t *testing.T) {
+	f := newFixture(t)
+	f.eng.SetNotify(notify.Config{Near: 3})
+	f.do(t, func(s *queue.State, now time.Time) (*queue.Change, error) { return s.Open(now, "q2", "nv2") })
+	var tks []*queue.Ticket
+	for range 6 {
+		tks = append(tks, f.issue(t, "c", ""))
+	}
+	C6 := tks[5]
+	item := notify.Item{Type: notify.ItemTicket, ID: C6.ID, Office: "hk"}
+	if _, err := f.db.Subscribe(ctx, notify.Subscription{Item: item, Channel: notify.SMS, Lang: "vi", Phone: "+84912345678", Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	f.eng.Watch("hk", C6.ID)
+	claim := func() []string {
+		t.Helper()
+		ms, err := f.db.Claim(ctx, f.clock.now(), time.Minute, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, m := range ms {
+			if m.Sub.Phone != "+84912345678" || m.Notice.Item != item {
+				t.Errorf("message %+v", m)
+			}
+			keys = append(keys, m.Notice.Key)
+			if err := f.db.MarkSent(ctx, m.ID, f.clock.now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return keys
+	}
+	f.step(t, next) // C006 4 ahead
+	if got := claim(); len(got) != 0 {
+		t.Fatalf("at 4 ahead: %v", got)
+	}
+	f.step(t, next) // 3 ahead
+	if got := claim(); !slices.Equal(got, []string{"ticket/" + C6.ID + "/near"}) {
+		t.Fatalf("at 3 ahead: %v", got)
+	}
+
+	eng := engine.New(f.db, nil, f.clock.now, nil)
+	eng.SetNotify(notify.Config{Near: 3})
+	if err := eng.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.eng = eng
+	if w := engine.Watched(eng, "hk"); len(w) != 1 {
+		t.Fatalf("followed after the restart: %v, want C006", w)
+	}
+	var last *queue.Change
+	for range 4 { // C003 … C006
+		last = f.step(t, next)
+	}
+	if last.Ticket == nil || last.Ticket.ID != C6.ID {
+		t.Fatalf("called %v, want C006", last.Ticket)
+	}
+	want := fmt.Sprintf("ticket/%s/called/%d", C6.ID, last.Events[len(last.Events)-1].Seq)
+	if got := claim(); !slices.Equal(got, []string{want}) {
+		t.Fatalf("after the restart: %v, want only %s (near is kept once)", got, want)
+	}
+}

@@ -47,7 +47,9 @@ func EventNotices(c *Change, watched func(ticketID string) bool) []notify.Notice
 
 // NearNotices returns a TicketNear notice for each ticket of ids that
 // waits in s with at most near citizens ahead of it by f, the forecast of
-// s at "at". Each id costs a map look-up and a Forecast.Of (by issue
+// s at "at", and that an open counter will call (a known estimate, not a
+// provisional one): before the clerks come, or when no open counter
+// serves the ticket, its place in line is not yet a turn coming. Each id costs a map look-up and a Forecast.Of (by issue
 // order): the cost is that of ids, whatever the number of waiting
 // tickets. The caller passes only the followed tickets not yet told.
 func NearNotices(s *State, f *Forecast, ids iter.Seq[string], near int, at time.Time) []notify.Notice {
@@ -58,7 +60,7 @@ func NearNotices(s *State, f *Forecast, ids iter.Seq[string], near int, at time.
 			continue
 		}
 		e, ok := f.Of(t)
-		if !ok || e.Ahead > near {
+		if !ok || e.Ahead > near || !e.Known || e.Provisional {
 			continue
 		}
 		out = append(out, notify.Notice{

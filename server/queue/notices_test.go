@@ -71,8 +71,20 @@ func equalNotice(a, b notify.Notice) bool {
 func TestNearNoticesAtMostNearAhead(t *testing.T) {
 	s := NewState(testOffice(t), testDay)
 	now := at("08:00")
+	// Before any counter opens, the line's places are provisional: no
+	// turn is near.
+	run(t, s, func() (*Change, error) {
+		return s.Issue(now, IssueRequest{ID: "b1", Token: "x", Service: "b", Source: SourceKiosk})
+	})
+	if n := NearNotices(s, s.Estimate(now), slices.Values([]string{"b1"}), 3, now); n != nil {
+		t.Errorf("told near with no counter open: %+v", n)
+	}
 	run(t, s, func() (*Change, error) { return s.Open(now, "c2", "nv") })
-	for i := range 6 {
+	// N1001 waits first in its line, but its counter (c3) is closed.
+	run(t, s, func() (*Change, error) {
+		return s.Issue(now, IssueRequest{ID: "n1", Token: "x", Service: "n", Source: SourceKiosk})
+	})
+	for i := 1; i < 6; i++ {
 		run(t, s, func() (*Change, error) {
 			return s.Issue(now.Add(time.Duration(i)*time.Second), IssueRequest{ID: fmt.Sprint("b", i+1), Token: "x", Service: "b", Source: SourceKiosk})
 		})
@@ -81,7 +93,7 @@ func TestNearNoticesAtMostNearAhead(t *testing.T) {
 	now = now.Add(2 * time.Minute)
 	f := s.Estimate(now)
 	// Waiting: B002…B006, 0…4 ahead.
-	ids := []string{"b1", "b2", "b4", "b5", "b6", "nobody"}
+	ids := []string{"b1", "b2", "b4", "b5", "b6", "nobody", "n1"}
 	for _, tc := range []struct {
 		near int
 		want []string
