@@ -197,7 +197,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sub := notify.Subscription{Item: item, Channel: b.Channel, Lang: b.Lang, Phone: b.Phone, Link: link}
+	sub := notify.Subscription{Item: item, Channel: b.Channel, Lang: b.Lang, Phone: b.Phone, Link: link, Created: s.now()}
 	if b.Push != nil {
 		sub.Endpoint, sub.P256DH, sub.Auth = b.Push.Endpoint, b.Push.Keys.P256DH, b.Push.Keys.Auth
 	}
