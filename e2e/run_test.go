@@ -122,6 +122,28 @@ wait:
 			t.Errorf("GET %s: %s", u, resp.Status)
 		}
 	}
+	// The virtual GSM modem: the server sends through it (a phone code
+	// for an online number lands in its file) and web push is on.
+	smsFile := filepath.Join(data, "sms", "messages.jsonl")
+	if !strings.Contains(summary, smsFile) {
+		t.Errorf("the summary does not name the SMS file %s:\n%s", smsFile, summary)
+	}
+	post(t, base+"/api/v1/offices/demo/phone-codes", map[string]string{"phone": "0901234568"}, http.StatusAccepted, nil)
+	e2etest.WaitFor(t, 30*time.Second, "the phone code's SMS in "+smsFile, func() bool {
+		for _, m := range readSMS(t, smsFile) {
+			if samePhone(m.Phone, "+84901234568") && regexp.MustCompile(`\b\d{6}\b`).MatchString(m.Text) {
+				return true
+			}
+		}
+		return false
+	})
+	var key struct {
+		PublicKey string `json:"public_key"`
+	}
+	get(t, base+"/api/v1/push/key", &key)
+	if key.PublicKey == "" {
+		t.Error("the demo serves no web push key")
+	}
 	if display != "" {
 		// The counter station of q3: its window, connected with the demo
 		// station key, and its virtual printer's folder in the summary.
