@@ -193,10 +193,12 @@ func (s *Sender) zone(office string) *time.Location {
 }
 
 // RunOnce claims the messages due now (up to Batch) and delivers them,
-// Workers at a time. It returns how many the channels accepted; err is
-// the first failure to claim or to record an outcome (a message whose
-// outcome is not recorded is claimed again after its lease). A failed
-// delivery is not an error of RunOnce: it is recorded on the message.
+// Workers at a time, starting none that could end after its lease (a
+// slow channel leaves the rest to the next claim after the lease). It
+// returns how many the channels accepted; err is the first failure to
+// claim or to record an outcome (a message whose outcome is not recorded
+// is claimed again after its lease). A failed delivery is not an error
+// of RunOnce: it is recorded on the message.
 func (s *Sender) RunOnce(ctx context.Context) (delivered int, err error) {
 	cfg, batch, workers, timeout, lease, err := s.settings()
 	if err != nil {
@@ -216,6 +218,12 @@ func (s *Sender) RunOnce(ctx context.Context) (delivered int, err error) {
 	for range min(workers, len(msgs)) {
 		wg.Go(func() {
 			for m := range next {
+				// A delivery started now could end after the lease, when
+				// another sender may have claimed the message: it waits
+				// for the lease to end and is claimed again.
+				if s.Now().Sub(now) > lease-timeout {
+					continue
+				}
 				ok, err := s.deliver(ctx, cfg, now, timeout, m)
 				mu.Lock()
 				if ok {

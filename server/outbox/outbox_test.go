@@ -1,12 +1,15 @@
 package outbox_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -351,4 +354,95 @@ func TestBadSender(t *testing.T) {
 	if n := runOnce(t, s); n != 1 {
 		t.Fatalf("delivered %d after the refusals, want 1", n)
 	}
+}
+
+// TestSlowChannelKeepsToTheLease: when deliveries are slow, none starts
+// that could end after the lease; the rest are claimed again after it.
+func TestSlowChannelKeepsToTheLease(t *testing.T) {
+	db, _ := openStore(t)
+	clk := clock.NewFake(t0)
+	var sent []string
+	s := &outbox.Sender{Store: db, Now: clk.Now, Zone: inHanoi, Log: quiet, Workers: 1,
+		Timeout: 30 * time.Second, Lease: 2 * time.Minute,
+		Channels: map[notify.Channel]outbox.Channel{notify.SMS: outbox.SMSChannel{Sender: func(_ context.Context, _, text string) error {
+			sent = append(sent, text)
+			clk.Advance(35 * time.Second) // each delivery takes 35 s
+			return nil
+		}}}}
+	for i := range 5 {
+		enqueue(t, db, t0, phoneNotice(fmt.Sprintf("phone-code/s%d", i), notify.PhoneCode, t0))
+	}
+	// Started at 0 s, 35 s and 70 s; the next would start at 105 s,
+	// past lease − timeout (90 s).
+	if n := runOnce(t, s); n != 3 {
+		t.Fatalf("delivered %d in the first round, want 3", n)
+	}
+	if n := runOnce(t, s); n != 0 {
+		t.Fatalf("delivered %d before the first round's lease ended", n)
+	}
+	clk.Set(t0.Add(2 * time.Minute))
+	if n := runOnce(t, s); n != 2 {
+		t.Fatalf("delivered %d after the lease, want the 2 left", n)
+	}
+	if len(sent) != 5 {
+		t.Errorf("%d deliveries, want 5", len(sent))
+	}
+}
+
+// TestRun: Run delivers in rounds back to back while they come back full
+// (5 messages, batches of 2, an interval of an hour), logs the outbox's
+// figures, and stops with its context.
+func TestRun(t *testing.T) {
+	db, _ := openStore(t)
+	g, srv := newGateway(t)
+	clk := clock.NewFake(t0)
+	s := sender(db, notify.Config{}, srv.URL, clk)
+	s.Batch = 2
+	var log syncBuffer
+	s.Log = slog.New(slog.NewTextHandler(&log, nil))
+	for i := range 5 {
+		enqueue(t, db, t0, phoneNotice(fmt.Sprintf("phone-code/r%d", i), notify.PhoneCode, t0))
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { s.Run(rctx, time.Hour); close(done) }()
+	deadline := time.After(30 * time.Second)
+	for {
+		if _, keys, _ := g.counts(); len(keys) == 5 {
+			break
+		}
+		select {
+		case <-deadline:
+			cancel()
+			t.Fatal("Run did not deliver the 5 messages in rounds back to back")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not stop with its context")
+	}
+	if !strings.Contains(log.String(), "msg=outbox queued=3 sent=2 dead=0") {
+		t.Errorf("the first round's figures are not in the log:\n%s", log.String())
+	}
+}
+
+// syncBuffer is a log written by the sender's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
