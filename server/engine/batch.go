@@ -43,6 +43,12 @@ import (
 // answer reports); that forecast becomes the view's, without another
 // replay, when the run ends the batch.
 //
+// Notices: before a batch is committed, the leader computes the forecast
+// of the state after it (the view's, so no second replay) and sets the
+// changes' notices for the followed tickets (notices.go); the store writes
+// them in the batch's transaction, and a ticket counts as told only once
+// that transaction is durable.
+//
 // With a Store that is not a BatchStore every change is committed alone,
 // in its own transaction.
 

@@ -156,8 +156,9 @@ func (c Config) Backoff(tries int, jitter float64) time.Duration {
 // fact "near" or "missed" (TicketCalledKey for a call).
 func TicketKey(id, fact string) string { return "ticket/" + id + "/" + fact }
 
-// TicketCalledKey is the key of a ticket's nth call (1 the first, a
-// recall is told again): "ticket/{id}/called/{n}".
+// TicketCalledKey is the key of a ticket's call: "ticket/{id}/called/{n}",
+// n the seq of the call's (or recall's) event (queue.EventNotices), so
+// every call is told and the same event is one message.
 func TicketCalledKey(id string, n int) string { return TicketKey(id, "called/"+strconv.Itoa(n)) }
 
 // BookingKey is the key of a booking's reminder: "booking/{id}/{fact}",

@@ -61,7 +61,10 @@ func Reminders(ctx context.Context, offices Offices, st notify.Store, now time.T
 			case left <= time.Hour:
 				kind, fact = notify.BookingHourBefore, "hour-before"
 			}
-			p := map[string]string{"time": b.Slot, "date": b.Date, "service": b.Service}
+			// The start as RFC 3339 in the office's zone, in both "date"
+			// and "time": the texts say each part of it (notify.Render).
+			at := start.In(o.Location()).Format(time.RFC3339)
+			p := map[string]string{"time": at, "date": at, "service": b.Service}
 			if sv := o.Service(b.Service); sv != nil {
 				p["service"] = sv.Name
 				if sv.NameEN != "" {

@@ -170,7 +170,7 @@ func TestReminderContent(t *testing.T) {
 		t.Fatalf("%d messages", len(ms))
 	}
 	n := ms[0].Notice
-	want := map[string]string{"time": "07:00", "date": "2026-11-28", "service": "Xây dựng", "service_en": "Construction"}
+	want := map[string]string{"time": "2026-11-28T07:00:00+07:00", "date": "2026-11-28T07:00:00+07:00", "service": "Xây dựng", "service_en": "Construction"}
 	if n.Kind != notify.BookingDayBefore || n.Item != (notify.Item{Type: notify.ItemBooking, ID: "CCCCCC", Office: "hk"}) ||
 		!n.At.Equal(t0) || len(n.Params) != len(want) || ms[0].Sub.Phone != "+84912000002" {
 		t.Fatalf("reminder %+v to %s", n, ms[0].Sub.Phone)
@@ -179,6 +179,11 @@ func TestReminderContent(t *testing.T) {
 		if n.Params[k] != v {
 			t.Errorf("param %s = %q, want %q", k, n.Params[k], v)
 		}
+	}
+	// What the citizen reads, in the office's zone.
+	_, body := notify.Render(n.InZone(hcm), "vi")
+	if !strings.Contains(body, "Xây dựng lúc 07:00 ngày 28/11/2026") {
+		t.Errorf("the reminder says %q", body)
 	}
 }
 
