@@ -45,6 +45,15 @@ type stack struct {
 	// configuration before they are made (the feedback reports').
 	apiCfg func(*api.Config)
 	webCfg func(*Config)
+	// notify, when set, serves the notifications with the stack's store.
+	notify *notifyOn
+}
+
+// notifyOn is how a stack serves the notifications: web push with this
+// application server key ("": no push), and SMS or not.
+type notifyOn struct {
+	pushKey string
+	sms     bool
 }
 
 // env is the real API and pages on a temporary SQLite file, routed as
@@ -88,6 +97,9 @@ func newStack(t testing.TB, s stack) *env {
 	})
 	db, h, clk, eng := b.DB, b.Hub, b.Clock, b.Engine
 	acfg := api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log}
+	if s.notify != nil {
+		acfg.Notify, acfg.PushKey, acfg.SMS = db, s.notify.pushKey, s.notify.sms
+	}
 	if s.apiCfg != nil {
 		s.apiCfg(&acfg)
 	}
@@ -96,6 +108,9 @@ func newStack(t testing.TB, s stack) *env {
 		t.Fatal(err)
 	}
 	wcfg := Config{Engine: eng, DB: db, Hub: h, Now: clk.Now, Log: log}
+	if s.notify != nil {
+		wcfg.Notify = db
+	}
 	if s.webCfg != nil {
 		s.webCfg(&wcfg)
 	}
