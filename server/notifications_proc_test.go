@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +20,7 @@ import (
 	"luot/modem/virtual"
 	"luot/server/client"
 	"luot/server/queue"
+	"luot/server/webhook"
 	"luot/server/webpush"
 )
 
@@ -129,4 +136,56 @@ func pushKey(t *testing.T, base string) string {
 		t.Fatalf("push key: %s", resp.Status)
 	}
 	return k.PublicKey
+}
+
+// TestServerWithWebhook: with -sms-webhook, an online number's phone code
+// goes to the gateway as signed JSON with its idempotency key.
+func TestServerWithWebhook(t *testing.T) {
+	dir := t.TempDir()
+	secret := "a-gateway-secret-of-some-length"
+	secretFile := filepath.Join(dir, "secret")
+	os.WriteFile(secretFile, []byte(secret+"\n"), 0o600)
+	got := make(chan map[string]string, 10)
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if !webhook.Verify([]byte(secret), body, r.Header.Get(webhook.SignatureHeader)) {
+			t.Errorf("the gateway got a request whose signature does not verify: %s", body)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var m map[string]string
+		json.Unmarshal(body, &m)
+		m["idempotency-key"] = r.Header.Get("Idempotency-Key")
+		got <- m
+	}))
+	t.Cleanup(gw.Close)
+	p := startServer(t, filepath.Join(dir, "data"), "-demo", "-sms-webhook", gw.URL+"/sms", "-sms-webhook-secret-file", secretFile)
+	b, _ := json.Marshal(map[string]string{"phone": "0901234569"})
+	resp, err := http.Post(p.url()+"/api/v1/offices/demo/phone-codes", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("phone code: %s", resp.Status)
+	}
+	select {
+	case m := <-got:
+		if m["phone"] != "+84901234569" || m["kind"] != "phone.code" || m["key"] == "" || m["idempotency-key"] != m["key"] ||
+			!regexp.MustCompile(`\b\d{6}\b`).MatchString(m["text"]) {
+			t.Errorf("the gateway got %v; want the phone code for +84901234569, keyed", m)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the gateway got nothing within 30 s")
+	}
+	// A secret too short is refused at start.
+	short := filepath.Join(dir, "short")
+	os.WriteFile(short, []byte("short"), 0o600)
+	o, err := parseFlags([]string{"-data", dir, "-sms-webhook", gw.URL, "-sms-webhook-secret-file", short})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := setupNotifications(o, o.notify.config(), nil, nil, "http://x", slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "at least 16") {
+		t.Errorf("a 5-character secret: %v; want it refused", err)
+	}
 }
