@@ -29,8 +29,8 @@ import (
 //
 //  1. six walk-ins of ho-tich are taken at the kiosk;
 //  2. a citizen asks for a code for her phone: it arrives by SMS (the
-//     remote numbers' PhoneVerifier is on because SMS is), and with it she
-//     takes a remote number, seventh in line;
+//     remote numbers' PhoneVerifier, -phone-codes), and with it she takes
+//     a remote number, seventh in line;
 //  3. she subscribes to her ticket by push (a subscription made at
 //     web-push-testing with the server's VAPID key) and by SMS;
 //  4. the clerk at q4 calls and serves; no push comes while more than 3
@@ -55,7 +55,7 @@ func TestNotifyJourney(t *testing.T) {
 	addr := e2etest.FreeAddr(t)
 	base := "http://" + addr
 	srv := e2etest.Start(t, "server", exec.Command(server, "-demo", "-addr", addr, "-data", filepath.Join(tmp, "data"),
-		"-public-url", base, "-push", "-push-subject", "mailto:it@example.gov.vn", "-sms-modem", link, "-quiet-hours", "off"))
+		"-public-url", base, "-push", "-push-subject", "mailto:it@example.gov.vn", "-sms-modem", link, "-phone-codes", "-quiet-hours", "off"))
 	e2etest.WaitFor(t, 60*time.Second, "the server to answer", func() bool { return e2etest.Healthy(base) })
 
 	// 1. Six walk-ins ahead.

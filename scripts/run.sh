@@ -201,7 +201,7 @@ Lượt is running in demo mode — Ctrl-C stops everything.
   database                          $data/luot.db
   printed tickets (PNG and text)    $tickets   (demo ticket: $demo_ticket)
   printer fault                     echo paper-end > $tickets/fault   (empty the file: ready)
-  SMS sent (virtual GSM modem)      $sms/messages.jsonl   (phone codes of online numbers, "near", "called" …)
+  SMS sent (virtual GSM modem)      $sms/messages.jsonl   ("near", "called", "send my link again" …)
   modem fault                       echo silent > $sms/modem-control   (or: cms-error 38; empty the file: normal)
   notifications                     on a ticket's page: opt in to web push (this browser) or SMS (the file above)
   logs                              $logs/

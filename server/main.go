@@ -17,7 +17,8 @@
 // Notifications (docs/notify.md): -push sends web push (VAPID keys made
 // once in DIR); -sms-modem PORT sends SMS through a GSM modem, or
 // -sms-webhook URL with -sms-webhook-secret-file through the province's
-// gateway; -notify-near, -quiet-hours and -sms-unaccented set the rules.
+// gateway; -notify-near, -quiet-hours and -sms-unaccented set the rules;
+// -phone-codes makes online numbers confirm their phone by SMS.
 package main
 
 import (

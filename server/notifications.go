@@ -38,6 +38,7 @@ type notifyFlags struct {
 	near                 int
 	quietHours           string
 	smsUnaccented        bool
+	phoneCodes           bool
 }
 
 func (n *notifyFlags) define(fs *flag.FlagSet) {
@@ -48,7 +49,8 @@ func (n *notifyFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&n.smsWebhook, "sms-webhook", "", "send SMS through the province's SMS or Zalo gateway at this URL (JSON signed with HMAC-SHA256; needs -sms-webhook-secret-file)")
 	fs.StringVar(&n.smsWebhookSecretFile, "sms-webhook-secret-file", "", "file holding the shared secret that signs the requests of -sms-webhook (at least 16 characters)")
 	fs.IntVar(&n.near, "notify-near", 3, "tell a citizen who follows a ticket when this many people are ahead")
-	fs.StringVar(&n.quietHours, "quiet-hours", "21:00-07:00", "hold every notification but \"you are called\" and phone codes between these times of the office's day (HH:MM-HH:MM, or off)")
+	fs.StringVar(&n.quietHours, "quiet-hours", "21:00-07:00", "hold every notification but \"you are called\", phone codes and \"send my link again\" between these times of the office's day (HH:MM-HH:MM, or off)")
+	fs.BoolVar(&n.phoneCodes, "phone-codes", false, "online numbers need a code texted to their phone (needs an SMS route; the take-a-number page does not ask for the code yet: for API clients)")
 	fs.BoolVar(&n.smsUnaccented, "sms-unaccented", false, "send SMS as unaccented Vietnamese (GSM-7, 160 characters a part) instead of with accents (UCS-2, 70 a part)")
 }
 
@@ -70,6 +72,8 @@ func (n *notifyFlags) check() error {
 		return fmt.Errorf("-notify-near %d: use a number of people ahead of at least 1", n.near)
 	case n.smsUnaccented && !n.sms():
 		return errors.New("-sms-unaccented needs an SMS route: -sms-modem or -sms-webhook")
+	case n.phoneCodes && !n.sms():
+		return errors.New("-phone-codes needs an SMS route to send the codes: -sms-modem or -sms-webhook")
 	}
 	if n.smsWebhook != "" {
 		u, err := url.Parse(n.smsWebhook)
@@ -120,10 +124,11 @@ type notifier struct {
 	push *webpush.Client // nil without -push
 	// modem is the GSM modem of -sms-modem (nil otherwise); webhook the
 	// province's gateway of -sms-webhook (nil otherwise).
-	modem   *modemLine
-	webhook *webhook.Client
-	sender  *outbox.Sender
-	log     *slog.Logger
+	modem      *modemLine
+	webhook    *webhook.Client
+	sender     *outbox.Sender
+	phoneCodes bool
+	log        *slog.Logger
 }
 
 // setupNotifications reads the notification flags' files (VAPID keys,
@@ -132,7 +137,7 @@ type notifier struct {
 // made, no code sent, and the outbox stays empty.
 // cfg is the validated configuration the engine was given.
 func setupNotifications(o *options, cfg notify.Config, db *store.DB, eng *engine.Engine, public string, log *slog.Logger) (*notifier, error) {
-	n := &notifier{cfg: cfg, log: log}
+	n := &notifier{cfg: cfg, phoneCodes: o.notify.phoneCodes, log: log}
 	channels := map[notify.Channel]outbox.Channel{}
 	if o.notify.push {
 		keys, err := webpush.LoadOrCreateKeys(o.data)
@@ -179,10 +184,12 @@ func setupNotifications(o *options, cfg notify.Config, db *store.DB, eng *engine
 // sms reports whether an SMS route delivers the outbox's SMS.
 func (n *notifier) sms() bool { return n.modem != nil || n.webhook != nil }
 
-// phoneVerifier is the remote numbers' code sender when SMS is
-// configured; nil (no codes asked) otherwise.
+// phoneVerifier is the remote numbers' code sender with -phone-codes
+// (which needs SMS); nil (no codes asked) otherwise. It is not on with
+// every SMS route because the take-a-number page has no step for the
+// code yet: it would refuse every online number.
 func (n *notifier) phoneVerifier(db *store.DB) api.PhoneVerifier {
-	if !n.sms() {
+	if !n.phoneCodes || !n.sms() {
 		return nil
 	}
 	return &notifyjobs.PhoneCodes{Store: db, Now: time.Now}

@@ -138,8 +138,9 @@ func pushKey(t *testing.T, base string) string {
 	return k.PublicKey
 }
 
-// TestServerWithWebhook: with -sms-webhook, an online number's phone code
-// goes to the gateway as signed JSON with its idempotency key.
+// TestServerWithWebhook: with -sms-webhook and -phone-codes, an online
+// number's phone code goes to the gateway as signed JSON with its
+// idempotency key.
 func TestServerWithWebhook(t *testing.T) {
 	dir := t.TempDir()
 	secret := "a-gateway-secret-of-some-length"
@@ -159,7 +160,7 @@ func TestServerWithWebhook(t *testing.T) {
 		got <- m
 	}))
 	t.Cleanup(gw.Close)
-	p := startServer(t, filepath.Join(dir, "data"), "-demo", "-sms-webhook", gw.URL+"/sms", "-sms-webhook-secret-file", secretFile)
+	p := startServer(t, filepath.Join(dir, "data"), "-demo", "-sms-webhook", gw.URL+"/sms", "-sms-webhook-secret-file", secretFile, "-phone-codes")
 	b, _ := json.Marshal(map[string]string{"phone": "0901234569"})
 	resp, err := http.Post(p.url()+"/api/v1/offices/demo/phone-codes", "application/json", bytes.NewReader(b))
 	if err != nil {

@@ -41,6 +41,7 @@ func TestNotifyFlags(t *testing.T) {
 		{[]string{"-sms-modem", "/dev/ttyUSB0", "-sms-modem-baud", "0"}, "the modem's speed"},
 		{[]string{"-notify-near", "0"}, "at least 1"},
 		{[]string{"-sms-unaccented"}, "needs an SMS route"},
+		{[]string{"-phone-codes"}, "needs an SMS route"},
 		{[]string{"-push-subject", "it@example.gov.vn"}, "mailto:"},
 		{[]string{"-quiet-hours", "21-07"}, "like 21:00-07:00"},
 		{[]string{"-quiet-hours", "25:00-07:00"}, "like 21:00-07:00"},
