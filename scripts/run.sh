@@ -134,7 +134,7 @@ echo "run: virtual GSM modem on $modem_port; SMS go to $sms/messages.jsonl (log:
 
 # Quiet hours off: the demo runs at any hour, and its notifications too.
 "$bin/luot-server" -demo -addr "$addr" -data "$data" -public-url "${LUOT_PUBLIC_URL:-$base}" \
-  -push -sms-modem "$modem_port" -quiet-hours off >"$logs/server.log" 2>&1 &
+  -push -push-subject mailto:demo@luot.invalid -sms-modem "$modem_port" -quiet-hours off >"$logs/server.log" 2>&1 &
 started server $!
 server_pid=$!
 wait_for "the server to listen on $addr" 60 "$server_pid" grep -q 'msg=serving' "$logs/server.log" ||

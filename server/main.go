@@ -136,7 +136,7 @@ func parseFlags(args []string) (*options, error) {
 	case o.feedbackEraseAfter < 0:
 		return nil, fmt.Errorf("-feedback-erase-after %v: use a positive duration such as 8760h (365 days), or leave it out", o.feedbackEraseAfter)
 	}
-	if err := o.notify.check(); err != nil {
+	if err := o.notify.check(o.publicURL); err != nil {
 		return nil, err
 	}
 	return &o, nil

@@ -43,7 +43,7 @@ type notifyFlags struct {
 
 func (n *notifyFlags) define(fs *flag.FlagSet) {
 	fs.BoolVar(&n.push, "push", false, "send web push notifications to citizens who ask for them (VAPID keys are made once and kept in the data folder)")
-	fs.StringVar(&n.pushSubject, "push-subject", "", "contact the push services are given with each push (mailto:… or https://…; default: -public-url)")
+	fs.StringVar(&n.pushSubject, "push-subject", "", "contact the push services are given with each push (mailto:… or https://…; default: -public-url when it is https)")
 	fs.StringVar(&n.smsModem, "sms-modem", "", "send SMS through the GSM modem on this serial port (e.g. /dev/ttyUSB0)")
 	fs.IntVar(&n.smsBaud, "sms-modem-baud", 115200, "speed of the GSM modem's serial port")
 	fs.StringVar(&n.smsWebhook, "sms-webhook", "", "send SMS through the province's SMS or Zalo gateway at this URL (JSON signed with HMAC-SHA256; needs -sms-webhook-secret-file)")
@@ -57,9 +57,12 @@ func (n *notifyFlags) define(fs *flag.FlagSet) {
 // sms reports whether an SMS route is configured.
 func (n *notifyFlags) sms() bool { return n.smsModem != "" || n.smsWebhook != "" }
 
-// check refuses contradictory or malformed notification flags.
-func (n *notifyFlags) check() error {
+// check refuses contradictory or malformed notification flags;
+// publicURL is -public-url, the push services' default contact.
+func (n *notifyFlags) check(publicURL string) error {
 	switch {
+	case n.push && n.pushSubject == "" && !strings.HasPrefix(publicURL, "https://"):
+		return errors.New("-push needs a contact for the push services, which refuse others than mailto: and https: — give -push-subject mailto:it@… (or an https -public-url)")
 	case n.smsModem != "" && n.smsWebhook != "":
 		return errors.New("-sms-modem and -sms-webhook both given: SMS goes one way, choose the modem or the gateway")
 	case n.smsWebhook != "" && n.smsWebhookSecretFile == "":
@@ -146,10 +149,10 @@ func setupNotifications(o *options, cfg notify.Config, db *store.DB, eng *engine
 		}
 		subject := o.notify.pushSubject
 		if subject == "" {
-			subject = public
-			if !strings.HasPrefix(subject, "https://") {
-				log.Warn("web push: the contact given to push services is not an https URL and some (Apple's) refuse it: set -push-subject mailto:… or -public-url https://…", "subject", subject)
-			}
+			subject = public // https: parseFlags checked
+		}
+		if !strings.HasPrefix(public, "https://") {
+			log.Warn("web push: browsers on phones subscribe only on an https page: set -public-url https://… (http works on this machine only)", "links", public)
 		}
 		n.push = &webpush.Client{Keys: keys, Subject: subject}
 		channels[notify.Push] = outbox.PushChannel{Client: n.push}

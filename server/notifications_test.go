@@ -19,7 +19,7 @@ func TestNotifyFlags(t *testing.T) {
 	if got := o.notify.config(); got != want || o.notify.push || o.notify.sms() {
 		t.Errorf("defaults: %+v (push %v, sms %v); want %+v, no push, no SMS", got, o.notify.push, o.notify.sms(), want)
 	}
-	o, err = parseFlags([]string{"-push", "-sms-modem", "/dev/ttyUSB0", "-notify-near", "5", "-quiet-hours", "22:30-06:15", "-sms-unaccented"})
+	o, err = parseFlags([]string{"-push", "-public-url", "https://mot-cua.example.gov.vn", "-sms-modem", "/dev/ttyUSB0", "-notify-near", "5", "-quiet-hours", "22:30-06:15", "-sms-unaccented"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,6 +43,8 @@ func TestNotifyFlags(t *testing.T) {
 		{[]string{"-sms-unaccented"}, "needs an SMS route"},
 		{[]string{"-phone-codes"}, "needs an SMS route"},
 		{[]string{"-push-subject", "it@example.gov.vn"}, "mailto:"},
+		{[]string{"-push"}, "-push-subject mailto:"},
+		{[]string{"-push", "-public-url", "http://10.0.0.2:8080"}, "-push-subject mailto:"},
 		{[]string{"-quiet-hours", "21-07"}, "like 21:00-07:00"},
 		{[]string{"-quiet-hours", "25:00-07:00"}, "like 21:00-07:00"},
 		{[]string{"-quiet-hours", "21:00"}, "like 21:00-07:00"},
