@@ -78,6 +78,11 @@ const LuotNotify = (() => {
     if (box) box.hidden = true;
   }
 
+  // within rejects with a TimeoutError when p has not settled in ms.
+  function within(ms, p) {
+    return Promise.race([p, new Promise((_, no) => setTimeout(() => no(new DOMException("no answer", "TimeoutError")), ms))]);
+  }
+
   async function subscribe(body) {
     return api("POST", "/subscriptions", Object.assign({ item, secret, lang: Luot.lang() }, body));
   }
@@ -93,7 +98,8 @@ const LuotNotify = (() => {
       await navigator.serviceWorker.register("/sw.js");
       const reg = await navigator.serviceWorker.ready;
       let sub = await reg.pushManager.getSubscription();
-      if (!sub) sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytes(key) });
+      // A browser without a reachable push service may never answer.
+      if (!sub) sub = await within(30000, reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytes(key) }));
       const j = sub.toJSON();
       const r = await subscribe({ channel: "push", push: { endpoint: j.endpoint, keys: { p256dh: j.keys.p256dh, auth: j.keys.auth } } });
       done.push = r.unsubscribe;
