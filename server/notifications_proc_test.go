@@ -190,3 +190,48 @@ func TestServerWithWebhook(t *testing.T) {
 		t.Errorf("a 5-character secret: %v; want it refused", err)
 	}
 }
+
+// TestServerWithSilentModem: a modem that stops answering while the
+// server sends through it is reported to the office as at fault, and as
+// working again once it answers, the message delivered then.
+func TestServerWithSilentModem(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the modem's timeouts and the outbox's retry: skipped with -short")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sms.jsonl")
+	vm, err := virtual.Start(virtual.Options{Out: out, Link: filepath.Join(dir, "modem.tty")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { vm.Close() })
+	p := startServer(t, filepath.Join(dir, "data"), "-demo", "-sms-modem", filepath.Join(dir, "modem.tty"), "-phone-codes", "-quiet-hours", "off")
+	ev := followModem(t, p.url())
+	e2etest.WaitFor(t, 30*time.Second, "the modem's ok on the office's stream", func() bool { return ev.has("ok") })
+	control := filepath.Join(dir, virtual.ControlFile)
+	if err := os.WriteFile(control, []byte("silent\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(map[string]string{"phone": "0901234560"})
+	resp, err := http.Post(p.url()+"/api/v1/offices/demo/phone-codes", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("phone code: %s", resp.Status)
+	}
+	took := e2etest.WaitFor(t, 2*time.Minute, "the modem's fault on the office's stream", func() bool { return ev.has("fault") })
+	t.Logf("fault told after %v", took.Round(time.Second))
+	ev.mu.Lock()
+	n := len(ev.got)
+	ev.mu.Unlock()
+	os.WriteFile(control, nil, 0o644)
+	e2etest.WaitFor(t, 3*time.Minute, "the modem's ok again and the code delivered", func() bool {
+		ev.mu.Lock()
+		again := len(ev.got) > n && ev.got[len(ev.got)-1].Status == "ok"
+		ev.mu.Unlock()
+		b, _ := os.ReadFile(out)
+		return again && strings.Contains(string(b), "+84901234560")
+	})
+}
