@@ -13,6 +13,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"luot/modem"
 	"luot/server/api"
 	"luot/server/engine"
@@ -264,9 +267,17 @@ type modemLine struct {
 	gsm7 bool
 	log  *slog.Logger
 
-	mu  sync.Mutex
-	m   *modem.Modem // nil while it cannot be opened
-	err error        // why it cannot be opened
+	mu   sync.Mutex
+	m    *modem.Modem // nil while it cannot be opened
+	err  error        // why it cannot be opened
+	told modem.Status // the last status told to the offices
+}
+
+// up reports whether the modem's last status told was ok.
+func (l *modemLine) up() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.told.OK()
 }
 
 // modemRetry is how long an unopenable modem waits before the next try,
@@ -295,12 +306,14 @@ func (l *modemLine) send(ctx context.Context, phone, text string) error {
 // follows its health and delivery reports until ctx ends, when it closes
 // it.
 func (l *modemLine) run(ctx context.Context, eng *engine.Engine) {
-	var told modem.Status // the last status told to the offices
 	tell := func(st modem.Status) {
-		if st.State == told.State && st.Message == told.Message {
+		l.mu.Lock()
+		same := st.State == l.told.State && st.Message == l.told.Message
+		l.told = st
+		l.mu.Unlock()
+		if same {
 			return
 		}
-		told = st
 		l.log.Info("GSM modem status", "status", st.State, "message", st.Message, "resets", st.Resets)
 		data := queue.DeviceData{Device: "modem", Kind: "modem", Status: st.State, Message: st.Message}
 		for _, office := range eng.OfficeIDs() {
@@ -369,4 +382,52 @@ func (l *modemLine) follow(ctx context.Context, m *modem.Modem, tell func(modem.
 			tell(m.Status())
 		}
 	}
+}
+
+// registry is the metrics' registry of /metrics: the process's, the
+// API's (registered by api.New) and the notifications' (outboxCollector).
+func (n *notifier) registry(db notify.Store) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		outboxCollector{
+			db: db, modem: n.modem,
+			messages: prometheus.NewDesc("luot_outbox_messages", "Messages in the notifications' outbox, by state: queued (waiting for their time or a sender), sent, dead (given up).", []string{"state"}, nil),
+			oldest:   prometheus.NewDesc("luot_outbox_oldest_queued_seconds", "Age of the oldest queued message of the outbox (0 when none).", nil, nil),
+			modemUp:  prometheus.NewDesc("luot_sms_modem_up", "1 when the GSM modem of -sms-modem works, 0 when it is at fault or cannot be opened (absent without -sms-modem).", nil, nil),
+		})
+	return reg
+}
+
+// outboxCollector reads the outbox's figures at scrape time.
+type outboxCollector struct {
+	db                        notify.Store
+	modem                     *modemLine
+	messages, oldest, modemUp *prometheus.Desc
+}
+
+func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.messages
+	ch <- c.oldest
+	ch <- c.modemUp
+}
+
+func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.modem != nil {
+		up := 0.0
+		if c.modem.up() {
+			up = 1
+		}
+		ch <- prometheus.MustNewConstMetric(c.modemUp, prometheus.GaugeValue, up)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	m, err := c.db.OutboxMetrics(ctx, time.Now())
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.messages, fmt.Errorf("read the outbox's figures: %w", err))
+		return
+	}
+	for state, v := range map[string]int{"queued": m.Queued, "sent": m.Sent, "dead": m.Dead} {
+		ch <- prometheus.MustNewConstMetric(c.messages, prometheus.GaugeValue, float64(v), state)
+	}
+	ch <- prometheus.MustNewConstMetric(c.oldest, prometheus.GaugeValue, m.Oldest.Seconds())
 }

@@ -86,6 +86,12 @@ func TestServerWithModemAndPush(t *testing.T) {
 	p := startServer(t, data, args...)
 	ev := followModem(t, p.url())
 	e2etest.WaitFor(t, 30*time.Second, "the modem's ok on the office's stream", func() bool { return ev.has("ok") })
+	e2etest.WaitFor(t, 10*time.Second, "the modem up in /metrics", func() bool {
+		return strings.Contains(metricsText(t, p.url()), "\nluot_sms_modem_up 1\n")
+	})
+	if m := metricsText(t, p.url()); !strings.Contains(m, `luot_outbox_messages{state="queued"} 0`) || !strings.Contains(m, "\ngo_goroutines ") {
+		t.Errorf("/metrics lacks the empty outbox's figures or the process's:\n%s", m)
+	}
 	key := pushKey(t, p.url())
 	if len(key) != 87 { // base64url of an uncompressed P-256 point (65 bytes)
 		t.Fatalf("push key %q: want the 65-byte public key in base64url", key)
@@ -179,6 +185,12 @@ func TestServerWithWebhook(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the gateway got nothing within 30 s")
 	}
+	e2etest.WaitFor(t, 10*time.Second, "the message counted sent in /metrics", func() bool {
+		return strings.Contains(metricsText(t, p.url()), `luot_outbox_messages{state="sent"} 1`)
+	})
+	if m := metricsText(t, p.url()); strings.Contains(m, "luot_sms_modem_up") {
+		t.Errorf("/metrics tells of a modem the server does not use:\n%s", m)
+	}
 	// A secret too short is refused at start.
 	short := filepath.Join(dir, "short")
 	os.WriteFile(short, []byte("short"), 0o600)
@@ -234,4 +246,19 @@ func TestServerWithSilentModem(t *testing.T) {
 		b, _ := os.ReadFile(out)
 		return again && strings.Contains(string(b), "+84901234560")
 	})
+}
+
+// metricsText reads /metrics (served to loopback).
+func metricsText(t *testing.T, base string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics: %s %s", resp.Status, b)
+	}
+	return string(b)
 }
