@@ -71,6 +71,8 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 		staff: []queue.Staff{{ID: "nv1", Name: "Tran Thi Mai", Role: queue.RoleClerk}, {ID: "ql1", Name: "Le Van Hung", Role: queue.RoleAdmin},
 			{ID: "kd1", Name: "Pham Thu Ha", Role: queue.RoleModerator}, {ID: "xl1", Name: "Vo Minh Tuan", Role: queue.RoleHandler, Unit: "phuong-ben-nghe"}},
 		kiosk: queue.Device{ID: "k1", Name: "k1"},
+		// Push and SMS on: the pages offer them.
+		notify: &notifyOn{pushKey: vapidKey(t), sms: true},
 	}, hsDossiers("hcm-q1")))
 	// A day under way: numbers waiting, one called, a booking, a ticket
 	// taken online to follow. People's names are written without marks:
@@ -86,6 +88,11 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 	var bk struct{ Booking api.BookingJSON }
 	e.call("POST", "/api/v1/offices/hcm-q1/bookings", nil, map[string]string{"service": "xay-dung", "date": "2026-11-27", "slot": "15:00", "name": "Le Thi Hoa", "phone": "0912000002"}, 201, &bk)
 	phones := 100
+	// A subscription, for its unsubscribe page.
+	var sub struct{ Unsubscribe string }
+	e.call("POST", "/api/v1/subscriptions", nil, map[string]any{"item": map[string]string{"type": "ticket", "id": tk.Ticket.ID},
+		"secret": trackToken(t, tk.Ticket.TrackURL), "channel": "sms", "phone": "0912000003"}, 201, &sub)
+	notifyReady := ` && document.querySelector('#notify').dataset.ready === "true"`
 	// Feedback reports for the staff's pages: one new with the reporter's
 	// name, one assigned to the handler's ward (its answer form open).
 	fbNew := e.fileNew(newReport{category: "rac-thai", description: "Rac thai do tren via he", address: "12 Le Loi",
@@ -126,10 +133,27 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 			}
 			return take(phone)(ctx, lang)
 		}, ready: `document.querySelector('#error') && !document.querySelector('#error').hidden && document.querySelector('#error').textContent.trim() !== ""`},
-		{name: "track", who: "citizen", path: tk.Ticket.TrackURL, ready: `document.querySelector('#number').textContent.trim() !== ""`, shotAt: 390},
+		{name: "track", who: "citizen", path: tk.Ticket.TrackURL, ready: `document.querySelector('#number').textContent.trim() !== ""` + notifyReady + ` && !document.querySelector('#notify').hidden`, shotAt: 390},
+		{name: "track-sms-on", who: "citizen", go_: func(ctx context.Context, lang string) error {
+			if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+tk.Ticket.TrackURL)); err != nil {
+				return err
+			}
+			if err := poll(ctx, `document.querySelector('#notify').dataset.ready === "true"`); err != nil {
+				return err
+			}
+			return chromedp.Do(ctx, chromedp.SendKeys(`#notify-phone`, "0912000004"), chromedp.Click(`#notify-sms button[type=submit]`))
+		}, ready: `!document.querySelector('#notify-stop-sms').hidden && document.querySelector('#notify-status').textContent !== ""`},
+		{name: "link-again", who: "citizen", go_: func(ctx context.Context, lang string) error {
+			return chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/o/hcm-q1"), chromedp.WaitVisible(`#sms-phone`),
+				chromedp.SendKeys(`#sms-phone`, "0912000001"), chromedp.Click(`#sms-send`))
+		}, ready: `!document.querySelector('#sms-done').hidden`, shotAt: 390},
+		{name: "unsubscribe", who: "citizen", path: sub.Unsubscribe, ready: `!!document.querySelector('#stop')`, shotAt: 390},
+		{name: "unsubscribed", who: "citizen", go_: func(ctx context.Context, lang string) error {
+			return chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+sub.Unsubscribe), chromedp.WaitVisible(`#stop`), chromedp.Click(`#stop`))
+		}, ready: `!!document.querySelector('#unsubscribed')`},
 		{name: "track-unknown", who: "citizen", path: "/t/nosuchticket?token=nosuchtoken", ready: `[...document.querySelectorAll('[role=alert], .error, #error')].some(x => !x.hidden && x.textContent.trim() !== "")`},
 		{name: "book", who: "citizen", path: "/o/hcm-q1/book", ready: `document.querySelectorAll('#slots button').length > 0`, shotAt: 390},
-		{name: "booking", who: "citizen", path: bk.Booking.ManageURL, ready: `document.querySelector('#code') && document.querySelector('#code').textContent.trim().length === 6`, shotAt: 390},
+		{name: "booking", who: "citizen", path: bk.Booking.ManageURL, ready: `document.querySelector('#code') && document.querySelector('#code').textContent.trim().length === 6` + notifyReady, shotAt: 390},
 		{name: "cancel", who: "citizen", path: "/cancel", ready: `document.readyState === "complete"`, shotAt: 390},
 		{name: "clerk-login", who: "citizen", staff: true, path: "/clerk/login", ready: `!!document.getElementById("staff")`, shotAt: 1366},
 		{name: "admin-login", who: "citizen", staff: true, path: "/admin/login", ready: `!!document.getElementById("staff")`},
@@ -261,6 +285,16 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 	if len(findings) > 0 {
 		t.Errorf("%d findings on %d pages × 2 languages × 2 viewports:\n%s", len(findings), len(pages)+1, strings.Join(findings, "\n"))
 	}
+}
+
+// trackToken is the token of a ticket's tracking link.
+func trackToken(t *testing.T, link string) string {
+	t.Helper()
+	i := strings.Index(link, "?token=")
+	if i < 0 {
+		t.Fatalf("%q has no token", link)
+	}
+	return link[i+len("?token="):]
 }
 
 // pageText is what a person reads on the page: the title, the visible

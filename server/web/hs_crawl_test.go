@@ -33,7 +33,8 @@ func hsCrawlPages(t *testing.T, e *env, adm string) []crawlPage {
 		{name: "hs-form-incomplete", who: "citizen", go_: func(ctx context.Context, lang string) error {
 			return chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/hs"), chromedp.WaitVisible(`#find`), chromedp.Click(`#find`))
 		}, ready: `!document.querySelector('#form-error').hidden && document.querySelector('#form-error').textContent.trim() !== ""`},
-		{name: "hs-supplement", who: "citizen", path: supLink, ready: `document.querySelector('#d-code').textContent === "` + sup + `" && !document.querySelector('#supplement').hidden && document.querySelectorAll('#timeline li').length >= 3`, shotAt: 390},
+		{name: "hs-supplement", who: "citizen", path: supLink, ready: `document.querySelector('#d-code').textContent === "` + sup + `" && !document.querySelector('#supplement').hidden && document.querySelectorAll('#timeline li').length >= 3` +
+			` && (!document.querySelector('#notify') || document.querySelector('#notify').dataset.ready === "true")`, shotAt: 390},
 		{name: "hs-returned", who: "citizen", path: retLink, ready: `document.querySelector('#d-code').textContent === "` + ret + `" && !document.querySelector('#rating').hidden`, shotAt: 390},
 		{name: "hs-unknown", who: "citizen", path: "/hs/TP-261127-9999?k=AAAAAAAAAAAAAAAAAAAAAA", ready: `!document.querySelector('#error').hidden && document.querySelector('#error').textContent.trim() !== "" && !document.querySelector('#lookup').hidden`},
 		{name: "board-ready", who: "citizen", staff: true, path: "/board/" + e.officeID, ready: `document.querySelector('#ready li .code') && document.querySelector('#ready li .code').textContent === "` + done + `"`, shotAt: 1366},

@@ -58,7 +58,8 @@ func paCrawlPages(t *testing.T, e *env, adm string) []crawlPage {
 		{name: "pa-sent", who: "citizen", go_: send, ready: `!document.querySelector('#done').hidden && document.querySelector('#done-code').textContent.startsWith("PA-")`, shotAt: 390},
 		{name: "pa-list", who: "citizen", path: "/pa/list", ready: `document.querySelectorAll('#reports li').length >= 2`, shotAt: 390},
 		{name: "pa-map", who: "citizen", path: "/pa/list?view=map", ready: `!document.querySelector('#map-view').hidden && document.querySelectorAll('#map .pa-dot').length >= 2`},
-		{name: "pa-report", who: "citizen", path: mine.ReportURL, ready: `document.querySelector('#code').textContent.startsWith("PA-") && !document.querySelector('#verdict').hidden && document.querySelectorAll('#timeline li').length >= 4`, shotAt: 390},
+		{name: "pa-report", who: "citizen", path: mine.ReportURL, ready: `document.querySelector('#code').textContent.startsWith("PA-") && !document.querySelector('#verdict').hidden && document.querySelectorAll('#timeline li').length >= 4` +
+			` && (!document.querySelector('#notify') || document.querySelector('#notify').dataset.ready === "true")`, shotAt: 390},
 		{name: "pa-report-unknown", who: "citizen", path: "/pa/PA-0001-99999", ready: `!document.querySelector('#error').hidden && document.querySelector('#error').textContent.trim() !== ""`},
 	}
 }
