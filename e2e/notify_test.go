@@ -36,7 +36,9 @@ import (
 //  4. the clerk at q4 calls and serves; no push comes while more than 3
 //     are ahead; when 3 are ahead the "near" push arrives, decrypted;
 //  5. her number is called: the "called" push arrives (with the counter),
-//     and the SMS of "near" and "called" are in the modem's file.
+//     and the SMS of "near" and "called" are in the modem's file;
+//  6. she unsubscribes the SMS with their link (/u/…) and is recalled:
+//     the push comes again, no SMS.
 func TestNotifyJourney(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the notifications' end-to-end journey (every program, web-push-testing): skipped with -short")
@@ -190,6 +192,38 @@ func TestNotifyJourney(t *testing.T) {
 		}
 	}
 	t.Logf("SMS: %q", texts)
+
+	// 6. She stops the SMS with the link they carry; the clerk recalls
+	// her: the push tells it again, no SMS does (none is even queued).
+	_, unsub, _ := strings.Cut(texts[1], "/u/")
+	unsub = strings.Fields(unsub)[0]
+	form, _ := http.NewRequest(http.MethodPost, base+"/u/"+unsub, nil)
+	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	answer(t, form, http.StatusOK, nil)
+	if _, err := clerk.Act(ctx, "q4", client.ActionRecall, nil); err != nil {
+		t.Fatalf("recall at q4: %v", err)
+	}
+	e2etest.WaitFor(t, 60*time.Second, "the recall's push and an empty outbox", func() bool {
+		m, err := http.Get(base + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer m.Body.Close()
+		b, _ := io.ReadAll(m.Body)
+		return len(pushes()) == 3 && strings.Contains(string(b), `luot_outbox_messages{state="queued"} 0`)
+	})
+	if p := pushes(); p[2].Kind != "ticket.called" || p[2].Key == called.Key {
+		t.Errorf("the recall's push: %+v; want ticket.called again, with a key of its own", p[2])
+	}
+	n := 0
+	for _, m := range readSMS(t, smsFile) {
+		if samePhone(m.Phone, intl) && strings.Contains(m.Text, tk.Number) {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d SMS about %s after unsubscribing and a recall; want the 2 before", n, tk.Number)
+	}
 	if !srv.Stop(10 * time.Second) {
 		t.Error("the server did not end on SIGTERM within 10 s")
 	}
