@@ -437,6 +437,7 @@ func run(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	notes.wait(sctx) // the sender's round in progress, before the store closes
 	return nil
 }
 

@@ -135,6 +135,7 @@ type notifier struct {
 	sender     *outbox.Sender
 	phoneCodes bool
 	log        *slog.Logger
+	running    sync.WaitGroup // the goroutines of run
 }
 
 // setupNotifications reads the notification flags' files (VAPID keys,
@@ -222,10 +223,10 @@ func (n *notifier) run(ctx context.Context, db *store.DB, eng *engine.Engine) {
 		return
 	}
 	if n.modem != nil {
-		go n.modem.run(ctx, eng)
+		n.running.Go(func() { n.modem.run(ctx, eng) })
 	}
-	go n.sender.Run(ctx, senderEvery)
-	go func() {
+	n.running.Go(func() { n.sender.Run(ctx, senderEvery) })
+	n.running.Go(func() {
 		t := time.NewTicker(time.Minute)
 		defer t.Stop()
 		for {
@@ -238,7 +239,20 @@ func (n *notifier) run(ctx context.Context, db *store.DB, eng *engine.Engine) {
 			case <-t.C:
 			}
 		}
-	}()
+	})
+}
+
+// wait waits, until ctx ends, for run's goroutines to end after run's
+// context ended: a delivery in progress finishes (or gives up) before the
+// store is closed under it.
+func (n *notifier) wait(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { n.running.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		n.log.Warn("stopping without waiting for the notifications' sender any longer; a message it was delivering is sent again after restart")
+	}
 }
 
 // minWebhookSecret is the shortest secret accepted for the gateway's
