@@ -139,10 +139,10 @@ type notifier struct {
 }
 
 // setupNotifications reads the notification flags' files (VAPID keys,
-// the gateway's secret) and makes the outbox's sender. Without a channel
-// (no -push, no SMS route) the sender is nil: no subscription can be
-// made, no code sent, and the outbox stays empty.
-// cfg is the validated configuration the engine was given.
+// the gateway's secret) and makes the outbox's sender with cfg, the
+// validated configuration the engine was given. Without a channel (no
+// -push, no SMS route) the sender is nil: no subscription can be made, no
+// code sent, and the outbox stays empty.
 func setupNotifications(o *options, cfg notify.Config, db *store.DB, eng *engine.Engine, public string, log *slog.Logger) (*notifier, error) {
 	n := &notifier{cfg: cfg, phoneCodes: o.notify.phoneCodes, log: log}
 	channels := map[notify.Channel]outbox.Channel{}
