@@ -7,11 +7,14 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/serviceworker"
 	"github.com/chromedp/chromedp"
 
 	"luot/internal/browsertest"
@@ -91,7 +94,7 @@ func TestBrowserCitizenApp(t *testing.T) {
 	waitJS(t, ctx, "ticket shown again", `document.querySelector('#number').textContent === "B003" && navigator.serviceWorker.controller !== null`)
 
 	// The opt-in: this server has push and SMS.
-	waitJS(t, ctx, "opt-in offered", `document.querySelector('#notify').dataset.ready === "true" && !document.querySelector('#notify').hidden && !document.querySelector('#notify-sms').hidden`)
+	waitJS(t, ctx, "opt-in offered", `document.querySelector('#notify').dataset.ready === "true" && !document.querySelector('#notify').hidden && !document.querySelector('#notify-sms').hidden && document.querySelector('#notify-ios').hidden && !document.querySelector('#notify-push').hidden`)
 	violations, err := browsertest.Axe(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -134,6 +137,63 @@ func TestBrowserCitizenApp(t *testing.T) {
 		t.Fatalf("subscriptions %+v", subs)
 	}
 
+	// A push message as the outbox sends it, delivered to the worker by
+	// Chromium itself: shown once per key, a ticket's newer message
+	// replacing the older one (one tag per item).
+	regs := make(chan string, 16)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if u, ok := ev.(*serviceworker.EventWorkerRegistrationUpdated); ok {
+			for _, r := range u.Registrations {
+				if !r.IsDeleted && r.ScopeURL == e.srv.URL+"/" {
+					select {
+					case regs <- string(r.RegistrationID):
+					default:
+					}
+				}
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, serviceworker.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	var reg string
+	select {
+	case reg = <-regs:
+	case <-time.After(step):
+		t.Fatal("Chromium names no service worker registration of the site")
+	}
+	push := func(key, kind, title string) {
+		t.Helper()
+		data := `{"key":"` + key + `","kind":"` + kind + `","item":{"type":"ticket","id":"` + id + `","office":"hcm-q1"},"title":"` + title +
+			`","body":"B003","url":"https://elsewhere.example/t/` + id + `?token=` + token + `","unsubscribe":"/u/x"}`
+		if _, err := chromedp.Call(ctx, serviceworker.DeliverPushMessage, serviceworker.DeliverPushMessageParams{
+			Origin: e.srv.URL, RegistrationID: serviceworker.RegistrationID(reg), Data: data}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shown := `(async () => { const r = await navigator.serviceWorker.ready; return JSON.stringify((await r.getNotifications()).map((n) => [n.title, n.body, n.tag, n.requireInteraction, n.data.url])); })()`
+	waitShown := func(what, want string) {
+		t.Helper()
+		deadline := time.Now().Add(step)
+		var got string
+		for time.Now().Before(deadline) {
+			got, _ = chromedp.Run(ctx, chromedp.Evaluate[string](shown, chromedp.EvalAwaitPromise))
+			if got == want {
+				return
+			}
+			time.Sleep(100 * time.Millisecond) // a poll of the browser's state, bounded by step
+		}
+		t.Fatalf("%s: notifications %s, want %s", what, got, want)
+	}
+	link := "https://elsewhere.example/t/" + id + "?token=" + token
+	push("ticket/"+id+"/near", "ticket.near", "Sắp đến lượt")
+	waitShown("near", `[["Sắp đến lượt","B003","ticket/hcm-q1/`+id+`",false,"`+link+`"]]`)
+	push("ticket/"+id+"/near", "ticket.near", "Sắp đến lượt")
+	push("ticket/"+id+"/called/1", "ticket.called", "Mời đến quầy 2")
+	waitShown("called", `[["Mời đến quầy 2","B003","ticket/hcm-q1/`+id+`",true,"`+link+`"]]`)
+
 	// Offline: the page's network cut through CDP, and the server gone
 	// (the worker's own requests do not follow the page's emulation):
 	// the page and its last state come from the worker.
@@ -150,4 +210,20 @@ func TestBrowserCitizenApp(t *testing.T) {
 	waitJS(t, ctx, "last state offline", `document.querySelector('#number').textContent === "B003" && document.querySelector('#offline') && !document.querySelector('#offline').hidden && document.querySelector('#offline').textContent.startsWith("Đang ngoại tuyến — thông tin cập nhật lần cuối lúc ")`)
 	run(t, ctx, chromedp.Click(`#lang`))
 	waitJS(t, ctx, "offline in English", `document.querySelector('#offline').textContent.startsWith("Offline — last updated at ")`)
+}
+
+// TestBrowserIPhoneNote: Safari on an iPhone, outside the Home Screen
+// app, is told how to add it there to be notified, in both languages.
+func TestBrowserIPhoneNote(t *testing.T) {
+	e := newAppEnv(t, vapidKey(t))
+	id, token := e.remoteTicket("ho-tich", "0912 345 678")
+	ctx := newBrowser(t)
+	ua := "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+	if _, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3)), chromedp.Navigate(e.srv.URL+"/t/"+id+"?token="+token))
+	waitJS(t, ctx, "iPhone note", `document.querySelector('#notify').dataset.ready === "true" && !document.querySelector('#notify-ios').hidden && document.querySelector('#notify-ios').textContent.includes("Thêm vào Màn hình chính")`)
+	run(t, ctx, chromedp.Click(`#lang`))
+	waitJS(t, ctx, "iPhone note in English", `document.querySelector('#notify-ios').textContent.includes("Add to Home Screen")`)
 }

@@ -147,10 +147,10 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 			return chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/o/hcm-q1"), chromedp.WaitVisible(`#sms-phone`),
 				chromedp.SendKeys(`#sms-phone`, "0912000001"), chromedp.Click(`#sms-send`))
 		}, ready: `!document.querySelector('#sms-done').hidden`, shotAt: 390},
-		{name: "unsubscribe", who: "citizen", path: sub.Unsubscribe, ready: `!!document.querySelector('#stop')`, shotAt: 390},
+		{name: "unsubscribe", who: "citizen", path: sub.Unsubscribe, ready: `document.readyState === "complete" && !!document.querySelector('#stop')`, shotAt: 390},
 		{name: "unsubscribed", who: "citizen", go_: func(ctx context.Context, lang string) error {
 			return chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+sub.Unsubscribe), chromedp.WaitVisible(`#stop`), chromedp.Click(`#stop`))
-		}, ready: `!!document.querySelector('#unsubscribed')`},
+		}, ready: `document.readyState === "complete" && !!document.querySelector('#unsubscribed')`},
 		{name: "track-unknown", who: "citizen", path: "/t/nosuchticket?token=nosuchtoken", ready: `[...document.querySelectorAll('[role=alert], .error, #error')].some(x => !x.hidden && x.textContent.trim() !== "")`},
 		{name: "book", who: "citizen", path: "/o/hcm-q1/book", ready: `document.querySelectorAll('#slots button').length > 0`, shotAt: 390},
 		{name: "booking", who: "citizen", path: bk.Booking.ManageURL, ready: `document.querySelector('#code') && document.querySelector('#code').textContent.trim().length === 6` + notifyReady, shotAt: 390},
