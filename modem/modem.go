@@ -39,6 +39,10 @@ type Config struct {
 	// RetryDelay is the pause after a temporary +CMS ERROR; 0 means 2 s,
 	// negative none.
 	RetryDelay time.Duration
+	// CheckEvery is how often an idle modem is sent AT, and reset when it
+	// does not answer, so that its status is true between messages; 0
+	// means 1 minute, negative never.
+	CheckEvery time.Duration
 	// Now gives the time of status changes; nil means time.Now.
 	Now func() time.Time
 }
@@ -58,6 +62,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RetryDelay == 0 {
 		c.RetryDelay = 2 * time.Second
+	}
+	if c.CheckEvery == 0 {
+		c.CheckEvery = time.Minute
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -100,6 +107,7 @@ type Modem struct {
 	readEnd chan struct{} // closed when its reader stops
 	ref     byte
 	closed  bool
+	stop    chan struct{} // closed by Close: ends the idle checks
 
 	reports chan Report
 
@@ -120,6 +128,7 @@ func Open(c Config) (*Modem, error) {
 		mode:    &serial.Mode{BaudRate: c.Baud, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit},
 		reports: make(chan Report, 64),
 		ref:     byte(c.Now().UnixNano()),
+		stop:    make(chan struct{}),
 	}
 	m.st = Status{State: "ok", Message: "Modem sẵn sàng / Modem ready", Since: c.Now()}
 	m.mu.Lock()
@@ -128,7 +137,54 @@ func Open(c Config) (*Modem, error) {
 		m.drop()
 		return nil, err
 	}
+	if c.CheckEvery > 0 {
+		go m.watch(c.CheckEvery)
+	}
 	return m, nil
+}
+
+// watch checks the idle modem every interval; a check never waits behind
+// a Send (which tells the modem's health itself).
+func (m *Modem) watch(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.stop:
+			return
+		case <-t.C:
+		}
+		if !m.mu.TryLock() {
+			continue
+		}
+		if !m.closed {
+			_ = m.check(context.Background())
+		}
+		m.mu.Unlock()
+	}
+}
+
+// Check sends AT and resets the modem when it does not answer (or its
+// port was lost); Status tells the outcome. Open runs it every
+// Config.CheckEvery.
+func (m *Modem) Check(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return ErrClosed
+	}
+	return m.check(ctx)
+}
+
+func (m *Modem) check(ctx context.Context) error {
+	if m.port != nil {
+		_, err := m.command(ctx, "AT", m.cfg.Timeout)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		return m.reset(ctx, "không trả lời / does not answer")
+	}
+	return m.reset(ctx, "không mở được cổng / the port could not be opened")
 }
 
 // connect opens the port if needed and prepares the modem.
@@ -526,6 +582,7 @@ func (m *Modem) Close() error {
 		return nil
 	}
 	m.closed = true
+	close(m.stop)
 	m.drop()
 	close(m.reports)
 	return nil

@@ -12,8 +12,14 @@ import (
 
 // ErrInvalid marks input that no modem can send (a bad phone number, a
 // character outside the chosen alphabet, a text too long): sending it again
-// cannot succeed.
-var ErrInvalid = errors.New("modem: invalid message")
+// cannot succeed. Its Permanent method says so to senders that look for
+// one in the error's chain.
+var ErrInvalid error = invalidError{}
+
+type invalidError struct{}
+
+func (invalidError) Error() string   { return "modem: invalid message" }
+func (invalidError) Permanent() bool { return true }
 
 // Lengths of one part's user data (3GPP TS 23.040 §9.2.3.24).
 const (

@@ -181,6 +181,12 @@ func TestEncodeSubmitRefuses(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, modem.ErrInvalid) || !modem.Permanent(err) {
 				t.Fatalf("got %d parts, err %v; want an ErrInvalid saying %q", len(p), err, c.want)
 			}
+			// A sender that looks for a Permanent method in the chain
+			// (outbox.IsPermanent) finds one.
+			var perm interface{ Permanent() bool }
+			if !errors.As(err, &perm) || !perm.Permanent() {
+				t.Fatalf("%v has no Permanent method saying true", err)
+			}
 		})
 	}
 }

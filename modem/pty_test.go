@@ -15,11 +15,14 @@ import (
 	"luot/server/notify"
 )
 
+// reportTime is the virtual modem's clock: the time of its delivery
+// reports.
+var reportTime = time.Date(2026, 11, 27, 8, 15, 0, 0, time.FixedZone("ICT", 7*3600))
+
 // start runs a virtual modem and opens it through the real serial code.
 func start(t *testing.T, cfg modem.Config) (*virtual.Modem, *modem.Modem) {
 	t.Helper()
-	at := time.Date(2026, 11, 27, 8, 15, 0, 0, time.FixedZone("ICT", 7*3600))
-	v, err := virtual.Start(virtual.Options{Out: filepath.Join(t.TempDir(), "messages.jsonl"), Now: func() time.Time { return at }})
+	v, err := virtual.Start(virtual.Options{Out: filepath.Join(t.TempDir(), "messages.jsonl"), Now: func() time.Time { return reportTime }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,6 +36,9 @@ func start(t *testing.T, cfg modem.Config) (*virtual.Modem, *modem.Modem) {
 	}
 	if cfg.RetryDelay == 0 {
 		cfg.RetryDelay = -1
+	}
+	if cfg.CheckEvery == 0 {
+		cfg.CheckEvery = -1 // the tests call Check themselves
 	}
 	m, err := modem.Open(cfg)
 	if err != nil {
@@ -93,7 +99,7 @@ func TestVietnameseUCS2(t *testing.T) {
 			if msg.Refs[i] != r {
 				t.Fatalf("refs %v, the modem gave %v", refs, msg.Refs)
 			}
-			if rep := report(t, c, m, r); !rep.Delivered() || rep.Phone != "+84912345678" {
+			if rep := report(t, c, m, r); !rep.Delivered() || !rep.Final() || rep.Phone != "+84912345678" || !rep.At.Equal(reportTime) {
 				t.Fatalf("report %+v", rep)
 			}
 		}
@@ -135,6 +141,9 @@ func TestGSM7EveryVietnameseLetter(t *testing.T) {
 	text := notify.Unaccent(strings.Join(letters, ""))
 	if want := strings.Join(plain, ""); text != want {
 		t.Fatalf("Unaccent gave %q, want %q", text, want)
+	}
+	if nfd := notify.Unaccent(norm.NFD.String(strings.Join(letters, ""))); nfd != text {
+		t.Fatalf("Unaccent of the decomposed letters gave %q, want %q", nfd, text)
 	}
 	for _, l := range letters {
 		_, err := modem.EncodeSubmit("0912345678", l, true, 0)
@@ -310,5 +319,56 @@ func TestSendAfterClose(t *testing.T) {
 	}
 	if _, ok := <-m.Reports(); ok {
 		t.Fatal("reports still open")
+	}
+}
+
+// TestCheck: an idle modem that stops answering is found by Check, reset
+// and reported; answering again, the next Check brings it back.
+func TestCheck(t *testing.T) {
+	v, m := start(t, modem.Config{Timeout: 100 * time.Millisecond, CheckEvery: -1})
+	c := ctx(t)
+	if err := m.Check(c); err != nil {
+		t.Fatal(err)
+	}
+	if st := m.Status(); !st.OK() || st.Resets != 0 {
+		t.Fatalf("status %+v", st)
+	}
+	v.Silence(-1)
+	if err := m.Check(c); !errors.Is(err, modem.ErrNoAnswer) {
+		t.Fatalf("err %v, want ErrNoAnswer", err)
+	}
+	if st := m.Status(); st.State != "fault" || st.Resets != 1 || !strings.Contains(st.Message, "does not answer after a reset") {
+		t.Fatalf("status %+v", st)
+	}
+	v.Speak()
+	if err := m.Check(c); err != nil {
+		t.Fatal(err)
+	}
+	if st := m.Status(); !st.OK() || st.Resets != 2 || !strings.Contains(st.Message, "reset and ready") {
+		t.Fatalf("status %+v", st)
+	}
+}
+
+// TestIdleWatch: Open's periodic check finds a silent modem without any
+// message being sent (the bounded wait only catches a missing check).
+func TestIdleWatch(t *testing.T) {
+	v, m := start(t, modem.Config{Timeout: 100 * time.Millisecond, CheckEvery: 50 * time.Millisecond})
+	v.Silence(-1)
+	deadline := time.Now().Add(20 * time.Second)
+	for m.Status().OK() {
+		if time.Now().After(deadline) {
+			t.Fatal("the silent modem is still ok")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	v.Speak()
+	for !m.Status().OK() {
+		if time.Now().After(deadline) {
+			t.Fatalf("status %+v after the modem answered again", m.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if m.Status().Resets < 1 {
+		t.Fatal("no reset counted")
 	}
 }

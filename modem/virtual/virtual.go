@@ -114,6 +114,10 @@ func Start(o Options) (*Modem, error) {
 		slave.Close()
 		return nil, fmt.Errorf("virtual: raw mode: %w", err)
 	}
+	if master, err = pollable(master); err != nil {
+		slave.Close()
+		return nil, fmt.Errorf("virtual: pseudo-terminal: %w", err)
+	}
 	v := &Modem{opts: o, master: master, slave: slave, path: slave.Name(), echo: true,
 		pending: map[partKey]*partial{}, notify: make(chan struct{})}
 	if o.Link != "" {

@@ -22,10 +22,14 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+// run runs the virtual modem until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("virtualmodem", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "file receiving one JSON line per message (default: messages.jsonl in a new temporary folder)")
@@ -55,8 +59,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer v.Close()
 	fmt.Fprintf(stdout, "virtual modem\n  port:    %s\n  output:  %s\n  control: write \"silent\" or \"cms-error 38\" to %s (empty = normal)\nCtrl-C stops it.\n",
 		v.Path(), path, filepath.Join(filepath.Dir(path), virtual.ControlFile))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	for {
 		m, err := v.Next(ctx)
 		if err != nil {
