@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"crypto/subtle"
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -45,6 +47,33 @@ func (c waitingCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// outboxCollector reads the outbox's figures (Config.Notify) at scrape
+// time: messages by state, and the age of the oldest queued one.
+type outboxCollector struct {
+	s             *Server
+	messages, age *prometheus.Desc
+}
+
+func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.messages; ch <- c.age }
+
+func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.s.cfg.Notify
+	if st == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	m, err := st.OutboxMetrics(ctx, c.s.now())
+	if err != nil {
+		c.s.log.Warn("outbox metrics not read", "err", err)
+		return
+	}
+	for state, n := range map[string]int{"queued": m.Queued, "sent": m.Sent, "dead": m.Dead} {
+		ch <- prometheus.MustNewConstMetric(c.messages, prometheus.GaugeValue, float64(n), state)
+	}
+	ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, m.Oldest.Seconds())
+}
+
 func newMetrics(s *Server, reg *prometheus.Registry) (*metrics, error) {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
@@ -71,6 +100,9 @@ func newMetrics(s *Server, reg *prometheus.Registry) (*metrics, error) {
 	}
 	for _, c := range []prometheus.Collector{m.issued, m.latency, m.loginFailures, m.loginAlerts,
 		waitingCollector{s: s, desc: prometheus.NewDesc("luot_waiting_tickets", "Tickets waiting, by office and service.", []string{"office", "service"}, nil)},
+		outboxCollector{s: s,
+			messages: prometheus.NewDesc("luot_outbox_messages", "Messages to citizens in the outbox, by state: queued (to send or retry), sent, dead (given up).", []string{"state"}, nil),
+			age:      prometheus.NewDesc("luot_outbox_oldest_queued_seconds", "Age of the oldest queued message (0 when none): a sender that stopped shows here.", nil, nil)},
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "luot_websocket_clients",
 			Help: "Event stream clients connected.",

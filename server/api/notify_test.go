@@ -305,4 +305,12 @@ func TestOutboxMetrics(t *testing.T) {
 	if m.Queued != 1 || m.Sent != 0 || m.Dead != 0 || m.OldestSeconds != 90 {
 		t.Fatalf("metrics %+v", m)
 	}
+	// The same figures for the operator's monitoring (/metrics, from this
+	// machine).
+	prom := string(e.must(t, 200, req{method: "GET", path: "/metrics"}).body)
+	for _, want := range []string{`luot_outbox_messages{state="queued"} 1`, `luot_outbox_messages{state="dead"} 0`, "luot_outbox_oldest_queued_seconds 90"} {
+		if !strings.Contains(prom, want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
 }

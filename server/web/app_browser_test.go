@@ -173,7 +173,7 @@ func TestBrowserCitizenApp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	shown := `(async () => { const r = await navigator.serviceWorker.ready; return JSON.stringify((await r.getNotifications()).map((n) => [n.title, n.body, n.tag, n.requireInteraction, n.data.url])); })()`
+	shown := `(async () => { const r = await navigator.serviceWorker.ready; return JSON.stringify((await r.getNotifications()).map((n) => [n.title, n.body, n.tag, n.requireInteraction, n.data.url, n.actions.map((a) => a.action).join()])); })()`
 	waitShown := func(what, want string) {
 		t.Helper()
 		deadline := time.Now().Add(step)
@@ -189,10 +189,10 @@ func TestBrowserCitizenApp(t *testing.T) {
 	}
 	link := "https://elsewhere.example/t/" + id + "?token=" + token
 	push("ticket/"+id+"/near", "ticket.near", "Sắp đến lượt")
-	waitShown("near", `[["Sắp đến lượt","B003","ticket/hcm-q1/`+id+`",false,"`+link+`"]]`)
+	waitShown("near", `[["Sắp đến lượt","B003","ticket/hcm-q1/`+id+`",false,"`+link+`","stop"]]`)
 	push("ticket/"+id+"/near", "ticket.near", "Sắp đến lượt")
 	push("ticket/"+id+"/called/1", "ticket.called", "Mời đến quầy 2")
-	waitShown("called", `[["Mời đến quầy 2","B003","ticket/hcm-q1/`+id+`",true,"`+link+`"]]`)
+	waitShown("called", `[["Mời đến quầy 2","B003","ticket/hcm-q1/`+id+`",true,"`+link+`","stop"]]`)
 
 	// Offline: the page's network cut through CDP, and the server gone
 	// (the worker's own requests do not follow the page's emulation):

@@ -150,18 +150,24 @@ self.addEventListener("push", (e) => {
       vibrate: p.kind === "ticket.called" ? [400, 150, 400, 150, 400] : [200],
       requireInteraction: p.kind === "ticket.called",
       data: { url: p.url || "/", unsubscribe: p.unsubscribe || "" },
+      // The unsubscribe link every message carries; the payload has no
+      // language, so the button says it in both.
+      actions: p.unsubscribe ? [{ action: "stop", title: "Tắt thông báo · Stop" }] : [],
     });
   })());
 });
 
 // A tap opens the item's page on this site (a page already open is
-// focused): only the path of the payload's link is used, so that a link
-// written with another host name still opens here.
+// focused), the "stop" button the unsubscribe page: only the path of the
+// payload's link is used, so that a link written with another host name
+// still opens here.
 self.addEventListener("notificationclick", (e) => {
   e.notification.close();
+  const data = e.notification.data || {};
+  const link = e.action === "stop" && data.unsubscribe ? data.unsubscribe : data.url;
   let target;
   try {
-    const u = new URL((e.notification.data && e.notification.data.url) || "/", self.location.origin);
+    const u = new URL(link || "/", self.location.origin);
     target = new URL(u.pathname + u.search, self.location.origin);
   } catch (err) {
     target = new URL("/", self.location.origin);

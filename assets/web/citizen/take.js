@@ -135,8 +135,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       await api("POST", "/offices/" + encodeURIComponent(office) + "/link-again", { phone, lang: Luot.lang() });
       $("#sms-phone").removeAttribute("aria-invalid");
       const done = $("#sms-done");
-      done.dataset.vi = "Nếu số điện thoại này có số thứ tự hoặc lịch hẹn hôm nay, bạn sẽ nhận SMS trong ít phút.";
-      done.dataset.en = "If this phone number has a number or an appointment today, an SMS will arrive within minutes.";
+      done.dataset.vi = "Nếu số điện thoại này có số thứ tự hôm nay hoặc lịch hẹn, bạn sẽ nhận SMS trong ít phút.";
+      done.dataset.en = "If this phone number has a number today or an appointment, an SMS will arrive within minutes.";
       done.textContent = t(done.dataset.vi, done.dataset.en);
       done.hidden = false;
     } catch (e) {
