@@ -334,7 +334,7 @@ func run(ctx context.Context, args []string) error {
 		Now: time.Now, Log: log, Tarpit: o.tarpit, MetricsToken: mtoken,
 		MaxStreamsPerAddr: maxWS, TrustedProxies: trusted,
 		Notify: db, PushKey: notes.pushKey(), SMS: notes.sms(), PhoneVerifier: notes.phoneVerifier(db),
-		Registry: notes.registry(db),
+		Registry: notes.registry(),
 	}
 	if fb != nil {
 		acfg.Feedback, acfg.PhotoPipeline, acfg.PhotoDir = fb.cfg, fb.pipeline, fb.photos

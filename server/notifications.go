@@ -399,49 +399,21 @@ func (l *modemLine) follow(ctx context.Context, m *modem.Modem, tell func(modem.
 }
 
 // registry is the metrics' registry of /metrics: the process's, the
-// API's (registered by api.New) and the notifications' (outboxCollector).
-func (n *notifier) registry(db notify.Store) *prometheus.Registry {
+// API's (registered by api.New, the outbox's figures among them) and,
+// with a modem, its health (modemCollector).
+func (n *notifier) registry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		outboxCollector{
-			db: db, modem: n.modem,
-			messages: prometheus.NewDesc("luot_outbox_messages", "Messages in the notifications' outbox, by state: queued (waiting for their time or a sender), sent, dead (given up).", []string{"state"}, nil),
-			oldest:   prometheus.NewDesc("luot_outbox_oldest_queued_seconds", "Age of the oldest queued message of the outbox (0 when none).", nil, nil),
-			modemUp:  prometheus.NewDesc("luot_sms_modem_up", "1 when the GSM modem of -sms-modem works, 0 when it is at fault or cannot be opened (absent without -sms-modem).", nil, nil),
-		})
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if n.modem != nil {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "luot_sms_modem_up",
+			Help: "1 when the GSM modem of -sms-modem works, 0 when it is at fault or cannot be opened.",
+		}, func() float64 {
+			if n.modem.up() {
+				return 1
+			}
+			return 0
+		}))
+	}
 	return reg
-}
-
-// outboxCollector reads the outbox's figures at scrape time.
-type outboxCollector struct {
-	db                        notify.Store
-	modem                     *modemLine
-	messages, oldest, modemUp *prometheus.Desc
-}
-
-func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- c.messages
-	ch <- c.oldest
-	ch <- c.modemUp
-}
-
-func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
-	if c.modem != nil {
-		up := 0.0
-		if c.modem.up() {
-			up = 1
-		}
-		ch <- prometheus.MustNewConstMetric(c.modemUp, prometheus.GaugeValue, up)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	m, err := c.db.OutboxMetrics(ctx, time.Now())
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(c.messages, fmt.Errorf("read the outbox's figures: %w", err))
-		return
-	}
-	for state, v := range map[string]int{"queued": m.Queued, "sent": m.Sent, "dead": m.Dead} {
-		ch <- prometheus.MustNewConstMetric(c.messages, prometheus.GaugeValue, float64(v), state)
-	}
-	ch <- prometheus.MustNewConstMetric(c.oldest, prometheus.GaugeValue, m.Oldest.Seconds())
 }
