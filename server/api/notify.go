@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -197,6 +198,14 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if full, err := s.itemFull(r.Context(), item, b); err != nil || full {
+		if err == nil {
+			err = newError(http.StatusConflict, "too_many_subscriptions",
+				"this item has {max} subscriptions already: stop one with its link (/u/…) before adding another", "max", MaxSubscriptionsPerItem)
+		}
+		s.fail(w, r, err)
+		return
+	}
 	sub := notify.Subscription{Item: item, Channel: b.Channel, Lang: b.Lang, Phone: b.Phone, Link: link, Created: s.now()}
 	if b.Push != nil {
 		sub.Endpoint, sub.P256DH, sub.Auth = b.Push.Endpoint, b.Push.Keys.P256DH, b.Push.Keys.Auth
@@ -211,6 +220,27 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 		s.eng.Watch(item.Office, item.ID)
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": sub.ID, "unsubscribe": s.public + "/u/" + url.PathEscape(sub.Token)})
+}
+
+// MaxSubscriptionsPerItem caps the browsers and phones told of one
+// item: whoever holds its link may subscribe, and each subscription is a
+// message sent (an SMS someone pays for).
+const MaxSubscriptionsPerItem = 10
+
+// itemFull reports whether item has MaxSubscriptionsPerItem
+// subscriptions and b is none of them (the same browser or phone again
+// only updates its own).
+func (s *Server) itemFull(ctx context.Context, item notify.Item, b SubscribeBody) (bool, error) {
+	subs, err := s.cfg.Notify.Subscriptions(ctx, item)
+	if err != nil || len(subs) < MaxSubscriptionsPerItem {
+		return false, err
+	}
+	for _, x := range subs {
+		if x.Channel == b.Channel && (b.Push != nil && x.Endpoint == b.Push.Endpoint || b.Push == nil && x.Phone == b.Phone) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // followed checks that secret opens the item, and returns the item with

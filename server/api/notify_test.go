@@ -5,6 +5,7 @@ import (
 	"crypto/ecdh"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -236,6 +237,16 @@ func TestSubscribeBadInput(t *testing.T) {
 	}
 	// A loopback endpoint (a local push service) is accepted.
 	e.must(t, 201, req{method: "POST", path: "/api/v1/subscriptions", body: map[string]any{"item": item, "secret": token, "channel": "push", "push": push("http://127.0.0.1:8090/push/1", keys)}})
+	// At most MaxSubscriptionsPerItem per item; the same browser again
+	// is still welcome.
+	for i := 1; i < MaxSubscriptionsPerItem; i++ {
+		e.must(t, 201, req{method: "POST", path: "/api/v1/subscriptions", body: map[string]any{"item": item, "secret": token, "channel": "push", "push": push(fmt.Sprintf("https://p.example/%d", i), keys)}})
+	}
+	wantErr(t, e.do(t, req{method: "POST", path: "/api/v1/subscriptions", body: map[string]any{"item": item, "secret": token, "channel": "push", "push": push("https://p.example/one-more", keys)}}), 409, "too_many_subscriptions")
+	e.must(t, 201, req{method: "POST", path: "/api/v1/subscriptions", body: map[string]any{"item": item, "secret": token, "channel": "push", "push": push("https://p.example/3", keys)}})
+	if s := e.subs(t, notify.ItemTicket, tk.ID); len(s) != MaxSubscriptionsPerItem {
+		t.Fatalf("%d subscriptions, want %d", len(s), MaxSubscriptionsPerItem)
+	}
 	// Without the notifications, the route says so.
 	off := newEnv(t)
 	wantErr(t, off.do(t, req{method: "POST", path: "/api/v1/subscriptions", body: map[string]any{}}), 404, "notifications_off")

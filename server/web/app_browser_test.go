@@ -129,6 +129,11 @@ func TestBrowserCitizenApp(t *testing.T) {
 	if asked != "true "+key {
 		t.Errorf("subscribed with %q, want the server's key %q", asked, key)
 	}
+	// The worker keeps what it needs to subscribe again.
+	kept, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => { const r = await (await caches.open("luot-subs-v1")).match("/__sub/ticket/hcm-q1/`+id+`"); return r ? JSON.stringify(await r.json()) : ""; })()`, chromedp.EvalAwaitPromise))
+	if want := `{"item":{"type":"ticket","id":"` + id + `","office":"hcm-q1"},"secret":"` + token + `","lang":"vi"}`; kept != want {
+		t.Errorf("kept for a renewal %s, want %s", kept, want)
+	}
 	subs, err = e.db.Subscriptions(context.Background(), notify.Item{Type: notify.ItemTicket, ID: id, Office: e.officeID})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,10 @@
 const SHELL = "luot-shell-v1";
 const STATE = "luot-state-v1";
 const SEEN = "luot-push-seen-v1";
+// SUBS are the items this browser subscribed to push ({item, secret,
+// lang}, written by notify.js), to subscribe again when the browser
+// renews its push subscription.
+const SUBS = "luot-subs-v1";
 const SHELL_FILES = [
   "/static/luot.css", "/citizen/citizen.css", "/citizen/citizen.js", "/citizen/notify.js",
   "/citizen/track.js", "/citizen/booking.js", "/citizen/take.js", "/citizen/hs.css", "/citizen/hs.js",
@@ -33,7 +37,7 @@ self.addEventListener("install", (e) => {
 });
 
 self.addEventListener("activate", (e) => {
-  const keep = [SHELL, STATE, SEEN];
+  const keep = [SHELL, STATE, SEEN, SUBS];
   e.waitUntil(caches.keys()
     .then((keys) => Promise.all(keys.filter((k) => !keep.includes(k)).map((k) => caches.delete(k))))
     .then(() => self.clients.claim()));
@@ -179,5 +183,31 @@ self.addEventListener("notificationclick", (e) => {
       if (u.pathname === target.pathname && "focus" in w) return w.focus();
     }
     return self.clients.openWindow(target.href);
+  })());
+});
+
+// The browser renewed (or lost) its push subscription: the server's is
+// dead (its push service will answer 410 and the sender drops it), so the
+// new one is given to the server for each item followed. An item the
+// server no longer knows, or that is over, is forgotten.
+self.addEventListener("pushsubscriptionchange", (e) => {
+  e.waitUntil((async () => {
+    let sub = e.newSubscription;
+    const key = e.oldSubscription && e.oldSubscription.options && e.oldSubscription.options.applicationServerKey;
+    if (!sub && key) sub = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    if (!sub) return;
+    const j = sub.toJSON();
+    const c = await caches.open(SUBS);
+    for (const req of await c.keys()) {
+      try {
+        const s = await (await c.match(req)).json();
+        const res = await fetch("/api/v1/subscriptions", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Accept-Language": s.lang },
+          body: JSON.stringify({ item: s.item, secret: s.secret, channel: "push", lang: s.lang, push: { endpoint: j.endpoint, keys: j.keys } }),
+        });
+        if (res.status === 404 || res.status === 409) await c.delete(req);
+      } catch (err) { /* offline: the next change tries again */ }
+    }
   })());
 });
