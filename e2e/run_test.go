@@ -122,6 +122,30 @@ wait:
 			t.Errorf("GET %s: %s", u, resp.Status)
 		}
 	}
+	// The virtual GSM modem: the server sends through it ("send my link
+	// again" for an online number lands in its file) and web push is on.
+	smsFile := filepath.Join(data, "sms", "messages.jsonl")
+	if !strings.Contains(summary, smsFile) {
+		t.Errorf("the summary does not name the SMS file %s:\n%s", smsFile, summary)
+	}
+	var remote struct{ Ticket struct{ ID string } }
+	post(t, base+"/api/v1/offices/demo/remote-tickets", map[string]string{"service": "ho-tich", "phone": "0901234568", "name": "Lê Văn Tin"}, http.StatusCreated, &remote)
+	post(t, base+"/api/v1/offices/demo/link-again", map[string]string{"phone": "0901234568", "lang": "vi"}, http.StatusAccepted, nil)
+	e2etest.WaitFor(t, 30*time.Second, "the link's SMS in "+smsFile, func() bool {
+		for _, m := range readSMS(t, smsFile) {
+			if samePhone(m.Phone, "+84901234568") && strings.Contains(m.Text, base+"/t/"+remote.Ticket.ID) {
+				return true
+			}
+		}
+		return false
+	})
+	var key struct {
+		PublicKey string `json:"public_key"`
+	}
+	get(t, base+"/api/v1/push/key", &key)
+	if key.PublicKey == "" {
+		t.Error("the demo serves no web push key")
+	}
 	if display != "" {
 		// The counter station of q3: its window, connected with the demo
 		// station key, and its virtual printer's folder in the summary.

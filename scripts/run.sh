@@ -4,6 +4,9 @@
 #     dossiers, SQLite in $LUOT_DATA/luot.db),
 #   - the virtual printer (tickets rendered as PNG and text in
 #     $LUOT_DATA/tickets; its serial port is the link $LUOT_DATA/printer.tty),
+#   - the virtual GSM modem (every SMS the server sends, one JSON line each,
+#     in $LUOT_DATA/sms/messages.jsonl; its serial port is the link
+#     $LUOT_DATA/modem.tty), the server's SMS route; web push is on too,
 #   - a first demo ticket, taken from the server as a kiosk and printed
 #     through the printer package (`escpos issue`) to the virtual printer,
 #   - the kiosk window, the waiting-room display window and the counter
@@ -38,8 +41,10 @@ bin="$(cd "$bin" && pwd)"
 tickets="$data/tickets"
 logs="$data/log"
 port="$data/printer.tty"
+modem_port="$data/modem.tty"
+sms="$data/sms"
 station_paper="$data/station-paper"
-mkdir -p "$tickets" "$logs" "$station_paper"
+mkdir -p "$tickets" "$logs" "$station_paper" "$sms"
 
 host="${addr%:*}"
 case "$host" in "" | 0.0.0.0 | "[::]") host=127.0.0.1 ;; esac
@@ -60,6 +65,7 @@ fi
 echo "run: building into $bin"
 CGO_ENABLED=0 go build -o "$bin/luot-server" ./server
 CGO_ENABLED=0 go build -o "$bin/escpos" ./printer/cmd/escpos
+CGO_ENABLED=0 go build -o "$bin/virtualmodem" ./modem/cmd/virtualmodem
 if [ -n "$gui" ]; then
   echo "run: building the kiosk and the display (cgo, Fyne; the first build takes a few minutes)"
   CGO_ENABLED=1 go build -o "$bin/luot-kiosk" ./kiosk
@@ -116,9 +122,22 @@ wait_for() {
   return 1
 }
 
-"$bin/luot-server" -demo -addr "$addr" -data "$data" -public-url "${LUOT_PUBLIC_URL:-$base}" >"$logs/server.log" 2>&1 &
+# The virtual GSM modem, before the server that opens its port. Its
+# messages of an earlier run are kept; a fault switched on then is not.
+rm -f "$sms/modem-control"
+"$bin/virtualmodem" -out "$sms/messages.jsonl" -link "$modem_port" >"$logs/modem.log" 2>&1 &
+started "virtual modem" $!
+modem_pid=$!
+wait_for "the virtual modem's port $modem_port" 20 "$modem_pid" test -e "$modem_port" ||
+  { tail -n 20 "$logs/modem.log" >&2; exit 1; }
+echo "run: virtual GSM modem on $modem_port; SMS go to $sms/messages.jsonl (log: $logs/modem.log)"
+
+# Quiet hours off: the demo runs at any hour, and its notifications too.
+"$bin/luot-server" -demo -addr "$addr" -data "$data" -public-url "${LUOT_PUBLIC_URL:-$base}" \
+  -push -push-subject mailto:demo@luot.invalid -sms-modem "$modem_port" -quiet-hours off >"$logs/server.log" 2>&1 &
 started server $!
-wait_for "the server to listen on $addr" 60 "${pids[0]}" grep -q 'msg=serving' "$logs/server.log" ||
+server_pid=$!
+wait_for "the server to listen on $addr" 60 "$server_pid" grep -q 'msg=serving' "$logs/server.log" ||
   { tail -n 20 "$logs/server.log" >&2; exit 1; }
 echo "run: server on $base (log: $logs/server.log)"
 
@@ -127,7 +146,8 @@ echo "run: server on $base (log: $logs/server.log)"
 rm -f "$tickets"/ticket-*.png "$tickets"/ticket-*.txt "$tickets/fault"
 "$bin/escpos" virtual -profile generic-80 -out "$tickets" -link "$port" >"$logs/printer.log" 2>&1 &
 started "virtual printer" $!
-wait_for "the virtual printer's port $port" 20 "${pids[1]}" test -e "$port" ||
+printer_pid=$!
+wait_for "the virtual printer's port $port" 20 "$printer_pid" test -e "$port" ||
   { tail -n 20 "$logs/printer.log" >&2; exit 1; }
 echo "run: virtual printer on $port; tickets go to $tickets (log: $logs/printer.log)"
 
@@ -138,7 +158,7 @@ if ! "$bin/escpos" issue -server "$base" -device-key demo-kiosk -office demo -se
   exit 1
 fi
 demo_ticket="$tickets/ticket-0001.png"
-wait_for "the demo ticket's PNG" 30 "${pids[1]}" test -s "$demo_ticket" || exit 1
+wait_for "the demo ticket's PNG" 30 "$printer_pid" test -s "$demo_ticket" || exit 1
 track_url=$(sed -n 's/^issued [^ ]* ([^)]*) //p' "$logs/demo-ticket.log")
 echo "run: demo ticket $(sed -n 's/^issued \([^ ]*\).*/\1/p' "$logs/demo-ticket.log") printed to $demo_ticket"
 
@@ -181,6 +201,9 @@ Lượt is running in demo mode — Ctrl-C stops everything.
   database                          $data/luot.db
   printed tickets (PNG and text)    $tickets   (demo ticket: $demo_ticket)
   printer fault                     echo paper-end > $tickets/fault   (empty the file: ready)
+  SMS sent (virtual GSM modem)      $sms/messages.jsonl   ("near", "called", "send my link again" …)
+  modem fault                       echo silent > $sms/modem-control   (or: cms-error 38; empty the file: normal)
+  notifications                     on a ticket's page: opt in to web push (this browser) or SMS (the file above)
   logs                              $logs/
 EOF
 if [ -n "$gui" ]; then
@@ -206,7 +229,7 @@ while :; do
     [ "${pids[$i]}" = "$done_pid" ] || continue
     echo "run: ${names[$i]} exited (status $status)"
     case "${names[$i]}" in
-      server | "virtual printer") exit 1 ;;
+      server | "virtual printer" | "virtual modem") exit 1 ;;
     esac
     unset 'pids[i]' 'names[i]'
     pids=("${pids[@]}") names=("${names[@]}")

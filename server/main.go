@@ -13,6 +13,12 @@
 // file (see assets/demo/feedback.jsonc); -dossiers follows dossiers (hồ
 // sơ) with the catalogue of a dossier file (see assets/demo/dossiers.jsonc;
 // -demo seeds sample dossiers).
+//
+// Notifications (docs/notify.md): -push sends web push (VAPID keys made
+// once in DIR); -sms-modem PORT sends SMS through a GSM modem, or
+// -sms-webhook URL with -sms-webhook-secret-file through the province's
+// gateway; -notify-near, -quiet-hours and -sms-unaccented set the rules;
+// -phone-codes makes online numbers confirm their phone by SMS.
 package main
 
 import (
@@ -44,6 +50,7 @@ import (
 	"luot/server/feedbackfile"
 	"luot/server/feedbackjobs"
 	"luot/server/hub"
+	"luot/server/notify"
 	"luot/server/officefile"
 	"luot/server/open311"
 	"luot/server/photo"
@@ -71,6 +78,7 @@ type options struct {
 	feedbackFile, feedbackOffice                          string
 	feedbackEraseAfter                                    time.Duration
 	dossiersFile, dossiersOffice                          string
+	notify                                                notifyFlags
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -99,6 +107,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.DurationVar(&o.feedbackEraseAfter, "feedback-erase-after", 0, "erase a feedback report's reporter (name, phone) this long after it closes (default: the feedback file's erase_after_days, 365 days when it has none)")
 	fs.StringVar(&o.dossiersFile, "dossiers", "", "follow dossiers (hồ sơ) with the catalogue of this dossier file (JSON with comments, see assets/demo/dossiers.jsonc); with -demo and no -dossiers, the demo's")
 	fs.StringVar(&o.dossiersOffice, "dossiers-office", "", "office that follows the dossiers (default: \"demo\" with -demo, else the only office)")
+	o.notify.define(fs)
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -126,6 +135,9 @@ func parseFlags(args []string) (*options, error) {
 		return nil, errors.New("-metrics-token-file is used only with -metrics token")
 	case o.feedbackEraseAfter < 0:
 		return nil, fmt.Errorf("-feedback-erase-after %v: use a positive duration such as 8760h (365 days), or leave it out", o.feedbackEraseAfter)
+	}
+	if err := o.notify.check(o.publicURL); err != nil {
+		return nil, err
 	}
 	return &o, nil
 }
@@ -235,6 +247,11 @@ func run(ctx context.Context, args []string) error {
 	h := hub.New(0)
 	defer h.Close()
 	eng := engine.New(db, h, time.Now, log)
+	ncfg := o.notify.config()
+	if err := ncfg.Validate(); err != nil {
+		return fmt.Errorf("notifications: %w", err)
+	}
+	eng.SetNotify(ncfg) // before Load, which reads the followed tickets
 	if err := eng.Load(ctx); err != nil {
 		return err
 	}
@@ -308,10 +325,16 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("-trusted-proxies: %w", err)
 	}
+	notes, err := setupNotifications(o, ncfg, db, eng, public, log)
+	if err != nil {
+		return err
+	}
 	acfg := api.Config{
 		Engine: eng, Store: db, Hub: h, PublicURL: public, AllowedOrigins: origins,
 		Now: time.Now, Log: log, Tarpit: o.tarpit, MetricsToken: mtoken,
 		MaxStreamsPerAddr: maxWS, TrustedProxies: trusted,
+		Notify: db, PushKey: notes.pushKey(), SMS: notes.sms(), PhoneVerifier: notes.phoneVerifier(db),
+		Registry: notes.registry(),
 	}
 	if fb != nil {
 		acfg.Feedback, acfg.PhotoPipeline, acfg.PhotoDir = fb.cfg, fb.pipeline, fb.photos
@@ -330,6 +353,7 @@ func run(ctx context.Context, args []string) error {
 		wcfg.Feedback, wcfg.FeedbackTileURL = fb.cfg, fb.file.Map.TileURL
 	}
 	wcfg.Dossiers = dossiers
+	wcfg.Notify = db
 	pages, err := web.New(wcfg)
 	if err != nil {
 		return err
@@ -383,6 +407,7 @@ func run(ctx context.Context, args []string) error {
 			}
 		}
 	}()
+	notes.run(ctx, db, eng)
 	if fb != nil {
 		go func() {
 			// Feedback reports' housekeeping at start and then hourly.
@@ -412,6 +437,7 @@ func run(ctx context.Context, args []string) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	notes.wait(sctx) // the sender's round in progress, before the store closes
 	return nil
 }
 
@@ -709,4 +735,6 @@ var (
 	_ engine.BatchStore = (*store.DB)(nil)
 	_ api.Store         = (*store.DB)(nil)
 	_ web.Store         = (*store.DB)(nil)
+	_ notify.Store      = (*store.DB)(nil)
+	_ engine.WatchStore = (*store.DB)(nil)
 )

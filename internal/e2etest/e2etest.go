@@ -66,6 +66,8 @@ var (
 	Escpos  = Program{"./printer/cmd/escpos", "escpos", false}
 	Kiosk   = Program{"./kiosk", "luot-kiosk", true}
 	Display = Program{"./display", "luot-display", true}
+	// VirtualModem is the GSM modem on a pseudo-terminal (modem/virtual).
+	VirtualModem = Program{"./modem/cmd/virtualmodem", "virtualmodem", false}
 )
 
 // built is one program's build, done once per test binary.
