@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"go.bug.st/serial"
+
+	"luot/internal/serialio"
 )
 
 // Config says how to reach a modem.
@@ -324,7 +326,7 @@ func (m *Modem) command(ctx context.Context, cmd string, timeout time.Duration) 
 	for len(m.lines) > 0 {
 		<-m.lines
 	}
-	if err := writeAll(m.port, []byte(cmd+"\r")); err != nil {
+	if err := serialio.WriteAll(m.port, []byte(cmd+"\r")); err != nil {
 		return nil, fmt.Errorf("modem: writing to %s: %w", m.cfg.Port, err)
 	}
 	return m.answer(ctx, cmd, timeout)
@@ -367,31 +369,13 @@ func (m *Modem) answer(ctx context.Context, cmd string, timeout time.Duration) (
 // returns once a reset did not help.
 var errNoAnswer = errors.New("timed out")
 
-// writeAll writes all of b, continuing after EINTR (go.bug.st/serial does
-// not retry it in Write, and Go's preemption signals cause it).
-func writeAll(port Port, b []byte) error {
-	for len(b) > 0 {
-		k, err := port.Write(b)
-		b = b[max(k, 0):]
-		switch {
-		case errors.Is(err, syscall.EINTR):
-			continue
-		case err != nil:
-			return err
-		case k == 0:
-			return io.ErrShortWrite
-		}
-	}
-	return nil
-}
-
 // sendPart gives one TPDU to the modem and returns its TP-MR.
 func (m *Modem) sendPart(ctx context.Context, tpdu []byte) (int, error) {
 	cmd := fmt.Sprintf("AT+CMGS=%d", len(tpdu))
 	info, err := m.command(ctx, cmd, m.cfg.Timeout)
 	if err != nil {
 		if errors.Is(err, errNoAnswer) {
-			_ = writeAll(m.port, []byte{0x1B}) // leave a prompt we missed
+			_ = serialio.WriteAll(m.port, []byte{0x1B}) // leave a prompt we missed
 		}
 		return 0, err
 	}
@@ -399,7 +383,7 @@ func (m *Modem) sendPart(ctx context.Context, tpdu []byte) (int, error) {
 		return 0, fmt.Errorf("modem: %s answered OK instead of the > prompt", cmd)
 	}
 	body := "00" + strings.ToUpper(hex.EncodeToString(tpdu)) + "\x1A"
-	if err := writeAll(m.port, []byte(body)); err != nil {
+	if err := serialio.WriteAll(m.port, []byte(body)); err != nil {
 		return 0, fmt.Errorf("modem: writing to %s: %w", m.cfg.Port, err)
 	}
 	info, err = m.answer(ctx, cmd, m.cfg.SendTimeout)

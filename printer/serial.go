@@ -14,6 +14,7 @@ import (
 	"go.bug.st/serial/enumerator"
 
 	"luot/internal/config"
+	"luot/internal/serialio"
 )
 
 // Config says how to reach a printer and what it is. It can be read from
@@ -319,7 +320,7 @@ func (p *Printer) write(ctx context.Context, data []byte) error {
 		chunk := data[:n]
 		done := make(chan error, 1)
 		go func() {
-			if err := writeAll(port, chunk); err != nil {
+			if err := serialio.WriteAll(port, chunk); err != nil {
 				done <- err
 				return
 			}
@@ -346,27 +347,6 @@ func (p *Printer) write(ctx context.Context, data []byte) error {
 			return ctx.Err()
 		}
 		data = data[n:]
-	}
-	return nil
-}
-
-// writeAll writes all of b to port. A write(2) to a tty that a signal
-// interrupts fails with EINTR, possibly after part of b went out; Go's own
-// preemption signals do this to any blocking write, so it is no sign of a
-// lost printer. go.bug.st/serial retries EINTR in Read but not in Write:
-// writeAll continues after the part written instead.
-func writeAll(port Port, b []byte) error {
-	for len(b) > 0 {
-		k, err := port.Write(b)
-		b = b[max(k, 0):]
-		switch {
-		case errors.Is(err, syscall.EINTR):
-			continue
-		case err != nil:
-			return err
-		case k == 0:
-			return io.ErrShortWrite
-		}
 	}
 	return nil
 }

@@ -20,8 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/creack/pty"
-
+	"luot/internal/vpty"
 	"luot/modem"
 )
 
@@ -105,18 +104,9 @@ func Start(o Options) (*Modem, error) {
 	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
 		return nil, fmt.Errorf("virtual: folder of %s: %w", o.Out, err)
 	}
-	master, slave, err := pty.Open()
+	master, slave, err := vpty.Open()
 	if err != nil {
-		return nil, fmt.Errorf("virtual: cannot open a pseudo-terminal: %w", err)
-	}
-	if err := makeRaw(slave.Fd()); err != nil {
-		master.Close()
-		slave.Close()
-		return nil, fmt.Errorf("virtual: raw mode: %w", err)
-	}
-	if master, err = pollable(master); err != nil {
-		slave.Close()
-		return nil, fmt.Errorf("virtual: pseudo-terminal: %w", err)
+		return nil, fmt.Errorf("virtual: %w", err)
 	}
 	v := &Modem{opts: o, master: master, slave: slave, path: slave.Name(), echo: true,
 		pending: map[partKey]*partial{}, notify: make(chan struct{})}

@@ -12,8 +12,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/creack/pty"
-
+	"luot/internal/vpty"
 	"luot/printer"
 )
 
@@ -117,14 +116,9 @@ func Start(opts Options) (*Printer, error) {
 }
 
 func (v *Printer) plug() error {
-	master, slave, err := pty.Open()
+	master, slave, err := vpty.Open()
 	if err != nil {
-		return fmt.Errorf("virtual: cannot open a pseudo-terminal: %w", err)
-	}
-	if err := makeRaw(slave.Fd()); err != nil {
-		master.Close()
-		slave.Close()
-		return fmt.Errorf("virtual: raw mode: %w", err)
+		return fmt.Errorf("virtual: %w", err)
 	}
 	path := slave.Name()
 	if v.opts.Link != "" {

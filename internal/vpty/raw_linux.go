@@ -1,8 +1,12 @@
 //go:build linux
 
-package virtual
+package vpty
 
-import "golang.org/x/sys/unix"
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
 
 // makeRaw puts the terminal side of the pty in raw mode (no echo, no
 // newline translation, 8 bits), like a real serial port opened by
@@ -21,4 +25,21 @@ func makeRaw(fd uintptr) error {
 	t.Cc[unix.VMIN] = 1
 	t.Cc[unix.VTIME] = 0
 	return unix.IoctlSetTermios(int(fd), unix.TCSETS, t)
+}
+
+// pollable returns f, the pty's master, as a file in Go's poller, so that
+// Close interrupts a Read in progress: pty.Open leaves it in blocking mode,
+// where a Read only ends once every holder of the terminal side (the
+// client too) has closed it.
+func pollable(f *os.File) (*os.File, error) {
+	fd, err := unix.Dup(int(f.Fd()))
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	f.Close()
+	return os.NewFile(uintptr(fd), f.Name()), nil
 }
