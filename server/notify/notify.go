@@ -160,6 +160,10 @@ type Message struct {
 // Metrics are the outbox's figures at an instant.
 type Metrics struct {
 	Queued, Sent, Dead int
+	// Delivered and Undelivered count the sent messages whose delivery
+	// reports (SMS through the GSM modem) said they reached the phone,
+	// or that the network gave up on them.
+	Delivered, Undelivered int
 	// Oldest is the age of the oldest queued message (0 when none).
 	Oldest time.Duration
 }

@@ -545,7 +545,8 @@ func (db *DB) Hold(ctx context.Context, id int64, until time.Time) error {
 	return nil
 }
 
-// OutboxMetrics counts the outbox's messages by state, and the age at now
+// OutboxMetrics counts the outbox's messages by state and, among them,
+// those the SMS delivery reports said delivered or undelivered, and the age at now
 // of the oldest queued one (held and leased ones included: they are not
 // delivered yet). Sent and dead messages are counted while they are kept
 // (until their item's retention).
@@ -557,21 +558,27 @@ func (db *DB) OutboxMetrics(ctx context.Context, now time.Time) (notify.Metrics,
 	}
 	defer tx.Rollback()
 	err = eachRow(ctx, tx, "outbox metrics", func(r scanner) error {
-		var state string
+		var state, delivery string
 		var n int
-		if err := r.Scan(&state, &n); err != nil {
+		if err := r.Scan(&state, &delivery, &n); err != nil {
 			return err
 		}
 		switch notify.State(state) {
 		case notify.Queued:
-			m.Queued = n
+			m.Queued += n
 		case notify.Sent:
-			m.Sent = n
+			m.Sent += n
 		case notify.Dead:
-			m.Dead = n
+			m.Dead += n
+		}
+		switch delivery {
+		case SMSDelivered:
+			m.Delivered += n
+		case SMSUndelivered:
+			m.Undelivered += n
 		}
 		return nil
-	}, `SELECT state, count(*) FROM outbox GROUP BY state`)
+	}, `SELECT state, delivery, count(*) FROM outbox GROUP BY state, delivery`)
 	if err != nil {
 		return m, err
 	}
