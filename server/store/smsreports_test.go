@@ -111,7 +111,7 @@ func TestSMSReportFailure(t *testing.T) {
 		t.Fatalf("failed part: %+v", d)
 	}
 	if got := claim(t, db, at.Add(time.Hour), time.Minute, 10); len(got) != 0 {
-		t.Fatalf("an undelivered message was claimed again: %v", ids(got))
+		t.Fatalf("an undelivered message was claimed again: %+v", got)
 	}
 	m, _ := db.OutboxMetrics(ctx, at)
 	if want := (notify.Metrics{Sent: 1, Undelivered: 1}); m != want {
