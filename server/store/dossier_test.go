@@ -740,7 +740,7 @@ func TestMigrationDossiersKeepsKeys(t *testing.T) {
 	db.Close()
 	raw := rawDB(t, path)
 	for _, q := range []string{
-		`DROP TABLE sms_parts`, // 0010
+		`DROP TABLE sms_parts`,                          // 0010
 		`DROP TABLE outbox`, `DROP TABLE subscriptions`, // 0009
 		`DROP TABLE dossier_keys`, `DROP TABLE dossier_events`, `DROP TABLE dossier_seq`, `DROP TABLE dossiers`,
 		`ALTER TABLE tickets DROP COLUMN dossier`, `ALTER TABLE api_clients DROP COLUMN scope`,
