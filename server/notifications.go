@@ -174,8 +174,9 @@ func setupNotifications(o *options, cfg notify.Config, db *store.DB, eng *engine
 		n.webhook = &webhook.Client{URL: o.notify.smsWebhook, Secret: []byte(secret)}
 		channels[notify.SMS] = outbox.WebhookChannel{Client: n.webhook}
 	case o.notify.smsModem != "":
-		n.modem = &modemLine{cfg: modem.Config{Port: o.notify.smsModem, Baud: o.notify.smsBaud}, gsm7: n.cfg.SMSUnaccented, log: log}
-		channels[notify.SMS] = outbox.SMSChannel{Sender: n.modem.send}
+		n.modem = &modemLine{cfg: modem.Config{Port: o.notify.smsModem, Baud: o.notify.smsBaud}, gsm7: n.cfg.SMSUnaccented, log: log,
+			reports: &outbox.Reports{Store: db, Now: time.Now, Log: log}}
+		channels[notify.SMS] = outbox.SMSChannel{SenderRefs: n.modem.send}
 	}
 	if len(channels) == 0 {
 		return n, nil
@@ -280,6 +281,8 @@ type modemLine struct {
 	cfg  modem.Config
 	gsm7 bool
 	log  *slog.Logger
+	// reports records the modem's delivery reports on the outbox.
+	reports *outbox.Reports
 
 	mu   sync.Mutex
 	m    *modem.Modem // nil while it cannot be opened
@@ -305,15 +308,16 @@ const (
 // its backoff.
 var errModemAbsent = errors.New("the GSM modem is not connected: check its cable and power (the server opens it again by itself)")
 
-func (l *modemLine) send(ctx context.Context, phone, text string) error {
+// send sends one SMS and returns its parts' references, which their
+// delivery reports name.
+func (l *modemLine) send(ctx context.Context, phone, text string) ([]int, error) {
 	l.mu.Lock()
 	m := l.m
 	l.mu.Unlock()
 	if m == nil {
-		return errModemAbsent
+		return nil, errModemAbsent
 	}
-	_, err := m.Send(ctx, phone, text, l.gsm7)
-	return err
+	return m.Send(ctx, phone, text, l.gsm7)
 }
 
 // run opens the modem (again after modemRetry while it cannot), then
@@ -371,27 +375,21 @@ func (l *modemLine) run(ctx context.Context, eng *engine.Engine) {
 	}
 }
 
-// follow reads the open modem's health every modemPoll and logs its
-// delivery reports until ctx ends.
+// follow reads the open modem's health every modemPoll, and records its
+// delivery reports on the outbox, until ctx ends.
 func (l *modemLine) follow(ctx context.Context, m *modem.Modem, tell func(modem.Status)) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	if l.reports != nil {
+		wg.Go(func() { l.reports.Follow(ctx, m.Reports()) })
+	}
 	t := time.NewTicker(modemPoll)
 	defer t.Stop()
 	tell(m.Status())
-	reports := m.Reports()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case r, ok := <-reports:
-			if !ok {
-				reports = nil
-				continue
-			}
-			if r.Final() {
-				// The phone is personal data: the reference and the
-				// outcome are enough to follow a delivery.
-				l.log.Info("SMS delivery report", "ref", r.Ref, "delivered", r.Delivered(), "status", fmt.Sprintf("0x%02x", r.Status))
-			}
 		case <-t.C:
 			tell(m.Status())
 		}

@@ -82,6 +82,9 @@ type Modem struct {
 	mr       byte
 	failCode int // +CMS ERROR for the next failN messages
 	failN    int
+	// reportStatus is the TP-ST of the next reportN delivery reports.
+	reportStatus byte
+	reportN      int
 	silent   int // commands to ignore; negative: all until Speak
 	commands []string
 	pending  map[partKey]*partial
@@ -137,6 +140,15 @@ func (v *Modem) Path() string {
 func (v *Modem) FailNext(code, n int) {
 	v.mu.Lock()
 	v.failCode, v.failN = code, n
+	v.mu.Unlock()
+}
+
+// ReportNext makes the delivery reports of the next n parts say status
+// (TP-ST: 0x40 and up the network gave up, such as 0x46 validity period
+// expired; 0x20–0x3F still trying) instead of delivered.
+func (v *Modem) ReportNext(status byte, n int) {
+	v.mu.Lock()
+	v.reportStatus, v.reportN = status, n
 	v.mu.Unlock()
 }
 
@@ -386,6 +398,11 @@ func (v *Modem) submit(hexPDU string, n int) {
 	}
 	mr := int(v.mr)
 	report := s.StatusReport && v.reportDS && !v.opts.NoReports
+	var status byte
+	if report && v.reportN > 0 {
+		status = v.reportStatus
+		v.reportN--
+	}
 	msg, done := v.join(s, mr)
 	v.mu.Unlock()
 	if done { // before the answer, so that a client sees it once Send returns
@@ -393,7 +410,7 @@ func (v *Modem) submit(hexPDU string, n int) {
 	}
 	v.write(fmt.Sprintf("\r\n+CMGS: %d\r\n\r\nOK\r\n", mr))
 	if report {
-		r, err := modem.EncodeStatusReport(modem.Report{Ref: mr, Phone: s.Phone, Status: 0, At: v.opts.Now()})
+		r, err := modem.EncodeStatusReport(modem.Report{Ref: mr, Phone: s.Phone, Status: status, At: v.opts.Now()})
 		if err == nil {
 			v.write(fmt.Sprintf("\r\n+CDS: %d\r\n00%X\r\n", len(r), r))
 		}

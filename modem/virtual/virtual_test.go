@@ -234,3 +234,39 @@ func TestStartRefuses(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// readReport reads the next +CDS from c and decodes it.
+func readReport(t *testing.T, c *conn) modem.Report {
+	t.Helper()
+	c.until("\r\n+CDS: ")
+	c.until("\r\n")
+	line := c.until("\r\n")
+	b, err := hex.DecodeString(strings.TrimSpace(line))
+	if err != nil || len(b) < 2 {
+		t.Fatalf("+CDS PDU %q", line)
+	}
+	r, err := modem.DecodeStatusReport(b[1:])
+	if err != nil {
+		t.Fatalf("+CDS PDU %q: %v", line, err)
+	}
+	return r
+}
+
+// TestReportNext: the next part's report says what ReportNext asked (the
+// network gave up), the one after is delivered again.
+func TestReportNext(t *testing.T) {
+	v, c := open(t)
+	c.send("ATE0\r", "OK\r\n")
+	c.send("AT+CMGF=0\r", "OK\r\n")
+	c.send("AT+CNMI=2,1,0,1,0\r", "OK\r\n")
+	v.ReportNext(0x46, 1)
+	p := pdu(t, "0912345678", "Moi ban", true, 0)[0]
+	cmgs(c, p, "OK\r\n")
+	if r := readReport(t, c); r.Ref != 1 || r.Status != 0x46 || r.Delivered() || !r.Final() {
+		t.Fatalf("failure report %+v", r)
+	}
+	cmgs(c, p, "OK\r\n")
+	if r := readReport(t, c); r.Ref != 2 || !r.Delivered() {
+		t.Fatalf("report after the failure %+v", r)
+	}
+}

@@ -87,17 +87,31 @@ func (c PushChannel) Send(ctx context.Context, m notify.Message, title, body str
 // modem, or any route that needs only the phone and the text.
 type SMSChannel struct {
 	Sender func(ctx context.Context, phone, text string) error
+	// SenderRefs, when set, is used instead of Sender: it also returns
+	// the references of the parts (the modem's TP-MR), which its delivery
+	// reports name (Reports).
+	SenderRefs func(ctx context.Context, phone, text string) (refs []int, err error)
 }
 
 // Send sends body (the whole SMS text) to m's phone.
 func (c SMSChannel) Send(ctx context.Context, m notify.Message, title, body string) error {
-	if c.Sender == nil {
-		return errors.New("outbox: SMS is not configured")
+	_, err := c.SendRefs(ctx, m, title, body)
+	return err
+}
+
+// SendRefs sends like Send and returns the parts' references (none
+// through Sender).
+func (c SMSChannel) SendRefs(ctx context.Context, m notify.Message, title, body string) ([]int, error) {
+	if c.Sender == nil && c.SenderRefs == nil {
+		return nil, errors.New("outbox: SMS is not configured")
 	}
 	if m.Sub.Phone == "" {
-		return Permanent(errors.New("outbox: the SMS message has no phone"))
+		return nil, Permanent(errors.New("outbox: the SMS message has no phone"))
 	}
-	return c.Sender(ctx, m.Sub.Phone, body)
+	if c.SenderRefs != nil {
+		return c.SenderRefs(ctx, m.Sub.Phone, body)
+	}
+	return nil, c.Sender(ctx, m.Sub.Phone, body)
 }
 
 // WebhookChannel sends SMS through the province's gateway, with the

@@ -32,6 +32,28 @@ type Channel interface {
 	Send(ctx context.Context, m notify.Message, title, body string) error
 }
 
+// RefChannel is a Channel whose deliveries have references that later
+// delivery reports name: SMSChannel through the GSM modem (the TP-MR of
+// each part). The sender keeps them with the message when its Store is
+// also a PartsStore.
+type RefChannel interface {
+	Channel
+	// SendRefs delivers like Send and returns the references.
+	SendRefs(ctx context.Context, m notify.Message, title, body string) (refs []int, err error)
+}
+
+// PartsStore is a notify.Store that keeps the references of a message's
+// SMS parts and records their delivery reports (store.DB).
+type PartsStore interface {
+	// RecordSMSParts keeps the references (0–255, in part order) of
+	// message id's parts, sent at at.
+	RecordSMSParts(ctx context.Context, id int64, refs []int, at time.Time) error
+	// RecordSMSReport records a part's delivery report (TP-ST status)
+	// received at at and returns its message; a reference that names no
+	// part is an error wrapping queue.ErrNotFound.
+	RecordSMSReport(ctx context.Context, ref, status int, at time.Time) (id int64, err error)
+}
+
 // ErrGone says the subscription no longer exists at the channel (a push
 // endpoint answering 404 or 410): the message is dead and the
 // subscription dropped. A channel wraps it (errors.Is).
@@ -267,8 +289,16 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 	} else {
 		title, body := s.render(cfg, m, loc)
 		sctx, cancel := context.WithTimeout(ctx, timeout)
-		sendErr = ch.Send(sctx, m, title, body)
+		var refs []int
+		if rc, ok := ch.(RefChannel); ok {
+			refs, sendErr = rc.SendRefs(sctx, m, title, body)
+		} else {
+			sendErr = ch.Send(sctx, m, title, body)
+		}
 		cancel()
+		if sendErr == nil && len(refs) > 0 {
+			s.recordParts(ctx, m, refs)
+		}
 	}
 	if sendErr == nil {
 		if err := s.Store.MarkSent(ctx, m.ID, s.Now()); err != nil && !vanished(err) {
@@ -308,6 +338,19 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 		s.log().Info("outbox: delivery failed, retrying", "id", m.ID, "kind", m.Notice.Kind, "channel", m.Sub.Channel, "tries", tries, "retry", retry, "reason", reason)
 	}
 	return false, nil
+}
+
+// recordParts keeps the references of a sent message's parts for their
+// delivery reports. A failure is logged, not a failed try: the message
+// went, only its delivery will not be known.
+func (s *Sender) recordParts(ctx context.Context, m notify.Message, refs []int) {
+	ps, ok := s.Store.(PartsStore)
+	if !ok {
+		return
+	}
+	if err := ps.RecordSMSParts(ctx, m.ID, refs, s.Now()); err != nil && !vanished(err) {
+		s.log().Warn("outbox: the SMS parts' references are not kept; their delivery reports will be ignored", "id", m.ID, "err", err)
+	}
 }
 
 // vanished reports whether err says the message or subscription no
