@@ -85,14 +85,14 @@ type Modem struct {
 	// reportStatus is the TP-ST of the next reportN delivery reports.
 	reportStatus byte
 	reportN      int
-	silent   int // commands to ignore; negative: all until Speak
-	commands []string
-	pending  map[partKey]*partial
-	msgs     []Message
-	next     int
-	notify   chan struct{}
-	closed   bool
-	wg       sync.WaitGroup
+	silent       int // commands to ignore; negative: all until Speak
+	commands     []string
+	pending      map[partKey]*partial
+	msgs         []Message
+	next         int
+	notify       chan struct{}
+	closed       bool
+	wg           sync.WaitGroup
 }
 
 // Start opens a pseudo-terminal and answers on it. Open Path() with

@@ -48,13 +48,18 @@ func (c waitingCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // outboxCollector reads the outbox's figures (Config.Notify) at scrape
-// time: messages by state, and the age of the oldest queued one.
+// time: messages by state, the SMS delivery reports' outcomes, and the
+// age of the oldest queued one.
 type outboxCollector struct {
-	s             *Server
-	messages, age *prometheus.Desc
+	s                       *Server
+	messages, delivery, age *prometheus.Desc
 }
 
-func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.messages; ch <- c.age }
+func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.messages
+	ch <- c.delivery
+	ch <- c.age
+}
 
 func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	st := c.s.cfg.Notify
@@ -70,6 +75,9 @@ func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for state, n := range map[string]int{"queued": m.Queued, "sent": m.Sent, "dead": m.Dead} {
 		ch <- prometheus.MustNewConstMetric(c.messages, prometheus.GaugeValue, float64(n), state)
+	}
+	for outcome, n := range map[string]int{"delivered": m.Delivered, "undelivered": m.Undelivered} {
+		ch <- prometheus.MustNewConstMetric(c.delivery, prometheus.GaugeValue, float64(n), outcome)
 	}
 	ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, m.Oldest.Seconds())
 }
@@ -102,6 +110,7 @@ func newMetrics(s *Server, reg *prometheus.Registry) (*metrics, error) {
 		waitingCollector{s: s, desc: prometheus.NewDesc("luot_waiting_tickets", "Tickets waiting, by office and service.", []string{"office", "service"}, nil)},
 		outboxCollector{s: s,
 			messages: prometheus.NewDesc("luot_outbox_messages", "Messages to citizens in the outbox, by state: queued (to send or retry), sent, dead (given up).", []string{"state"}, nil),
+			delivery: prometheus.NewDesc("luot_outbox_sms_delivery", "Sent SMS whose delivery report came, by outcome: delivered (every part reached the phone), undelivered (the network gave up on a part).", []string{"outcome"}, nil),
 			age:      prometheus.NewDesc("luot_outbox_oldest_queued_seconds", "Age of the oldest queued message (0 when none): a sender that stopped shows here.", nil, nil)},
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "luot_websocket_clients",

@@ -22,7 +22,7 @@ import (
 //	GET  /api/v1/push/key                   anyone: {public_key} (404 when web push is off)
 //	POST /api/v1/subscriptions              the item's holder (its page's secret), rate-limited: → 201 {id, unsubscribe}
 //	POST /api/v1/offices/{office}/link-again public, rate-limited, when SMS is on: {phone, lang} → 202
-//	GET  /api/v1/outbox/metrics             admin: {queued, sent, dead, oldest_seconds}
+//	GET  /api/v1/outbox/metrics             admin: {queued, sent, dead, delivered, undelivered, oldest_seconds}
 //
 // A subscription is an opt-in for one item — a ticket, a booking, a
 // dossier or a report — proved by the secret its page holds (the ticket's
@@ -417,7 +417,8 @@ func (s *Server) outboxMetrics(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, OutboxMetricsJSON{Queued: m.Queued, Sent: m.Sent, Dead: m.Dead, OldestSeconds: int64(m.Oldest / time.Second)})
+	writeJSON(w, http.StatusOK, OutboxMetricsJSON{Queued: m.Queued, Sent: m.Sent, Dead: m.Dead,
+		Delivered: m.Delivered, Undelivered: m.Undelivered, OldestSeconds: int64(m.Oldest / time.Second)})
 }
 
 // OutboxMetricsJSON is the answer of GET /outbox/metrics.
@@ -425,6 +426,11 @@ type OutboxMetricsJSON struct {
 	Queued int `json:"queued"`
 	Sent   int `json:"sent"`
 	Dead   int `json:"dead"`
+	// Delivered and Undelivered count the sent SMS whose delivery
+	// reports (the GSM modem's) said they reached the phone, or that the
+	// network gave up on them; the others' outcome is not known.
+	Delivered   int `json:"delivered"`
+	Undelivered int `json:"undelivered"`
 	// OldestSeconds is the age of the oldest queued message (0: none).
 	OldestSeconds int64 `json:"oldest_seconds"`
 }

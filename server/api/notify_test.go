@@ -319,7 +319,35 @@ func TestOutboxMetrics(t *testing.T) {
 	// The same figures for the operator's monitoring (/metrics, from this
 	// machine).
 	prom := string(e.must(t, 200, req{method: "GET", path: "/metrics"}).body)
-	for _, want := range []string{`luot_outbox_messages{state="queued"} 1`, `luot_outbox_messages{state="dead"} 0`, "luot_outbox_oldest_queued_seconds 90"} {
+	for _, want := range []string{`luot_outbox_messages{state="queued"} 1`, `luot_outbox_messages{state="dead"} 0`, "luot_outbox_oldest_queued_seconds 90",
+		`luot_outbox_sms_delivery{outcome="delivered"} 0`} {
+		if !strings.Contains(prom, want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	// Sent through the modem in two parts, both reported delivered.
+	ctx := context.Background()
+	ms, err := e.db.Claim(ctx, e.clock.Now(), time.Minute, 10)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("claim: %+v %v", ms, err)
+	}
+	if err := e.db.MarkSent(ctx, ms[0].ID, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.RecordSMSParts(ctx, ms[0].ID, []int{41, 42}, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []int{42, 41} {
+		if _, err := e.db.RecordSMSReport(ctx, ref, 0, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.must(t, 200, req{method: "GET", path: "/api/v1/outbox/metrics", token: e.login(t, "admin", "")}).decode(t, &m)
+	if m != (OutboxMetricsJSON{Sent: 1, Delivered: 1}) {
+		t.Fatalf("metrics after the delivery reports %+v", m)
+	}
+	prom = string(e.must(t, 200, req{method: "GET", path: "/metrics"}).body)
+	for _, want := range []string{`luot_outbox_sms_delivery{outcome="delivered"} 1`, `luot_outbox_sms_delivery{outcome="undelivered"} 0`} {
 		if !strings.Contains(prom, want+"\n") {
 			t.Errorf("/metrics lacks %q", want)
 		}

@@ -64,7 +64,10 @@ func TestModemDeliveryReports(t *testing.T) {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { defer close(done); (&outbox.Reports{Store: db, Now: clk.Now, Log: quiet}).Follow(rctx, m.Reports()) }()
+	go func() {
+		defer close(done)
+		(&outbox.Reports{Store: db, Now: clk.Now, Log: quiet}).Follow(rctx, m.Reports())
+	}()
 	t.Cleanup(func() { cancel(); <-done })
 
 	enqueue(t, db, t0, phoneNotice("called/1", notify.TicketCalled, t0))
