@@ -25,10 +25,11 @@ import (
 )
 
 // ControlFile is the name of the file, beside Options.Out, that a
-// technician can write to change a running virtual modem's behaviour: one
-// line "silent" (answer nothing) or "cms-error N" (refuse every message
-// with +CMS ERROR N); empty or missing means normal. It is read at every
-// command.
+// technician can write to change a running virtual modem's behaviour:
+// lines "silent" (answer nothing), "cms-error N" (refuse every message
+// with +CMS ERROR N) or "report-status N" (every delivery report says
+// TP-ST N, such as 0x46: the network gave up); empty or missing means
+// normal. It is read at every command.
 const ControlFile = "modem-control"
 
 // Options configure a virtual modem.
@@ -277,12 +278,14 @@ func (v *Modem) read() {
 
 func (v *Modem) write(s string) { _, _ = v.master.Write([]byte(s)) }
 
-// control applies the ControlFile, if any, on top of the state set by
-// FailNext and Silence.
-func (v *Modem) control() (silent bool, failCode int) {
+// control reads the ControlFile, if any, which applies on top of the
+// state set by FailNext, ReportNext and Silence; reportStatus is -1
+// without a "report-status" line.
+func (v *Modem) control() (silent bool, failCode, reportStatus int) {
+	reportStatus = -1
 	data, err := os.ReadFile(filepath.Join(filepath.Dir(v.opts.Out), ControlFile))
 	if err != nil {
-		return false, 0
+		return false, 0, reportStatus
 	}
 	for _, l := range strings.Split(string(data), "\n") {
 		f := strings.Fields(l)
@@ -291,15 +294,19 @@ func (v *Modem) control() (silent bool, failCode int) {
 			silent = true
 		case len(f) == 2 && f[0] == "cms-error":
 			failCode, _ = strconv.Atoi(f[1])
+		case len(f) == 2 && f[0] == "report-status":
+			if n, err := strconv.ParseUint(f[1], 0, 8); err == nil {
+				reportStatus = int(n)
+			}
 		}
 	}
-	return silent, failCode
+	return silent, failCode, reportStatus
 }
 
 // command answers one command line and returns the PDU length that
 // AT+CMGS announced, or -1.
 func (v *Modem) command(cmd string) int {
-	fileSilent, _ := v.control()
+	fileSilent, _, _ := v.control()
 	v.mu.Lock()
 	v.commands = append(v.commands, cmd)
 	if v.silent != 0 || fileSilent {
@@ -380,7 +387,7 @@ func (v *Modem) submit(hexPDU string, n int) {
 		v.write("\r\n+CMS ERROR: 304\r\n")
 		return
 	}
-	_, fileCode := v.control()
+	_, fileCode, fileStatus := v.control()
 	v.mu.Lock()
 	if fileCode > 0 || v.failN > 0 {
 		code := fileCode
@@ -399,9 +406,12 @@ func (v *Modem) submit(hexPDU string, n int) {
 	mr := int(v.mr)
 	report := s.StatusReport && v.reportDS && !v.opts.NoReports
 	var status byte
-	if report && v.reportN > 0 {
+	switch {
+	case report && v.reportN > 0:
 		status = v.reportStatus
 		v.reportN--
+	case fileStatus >= 0:
+		status = byte(fileStatus)
 	}
 	msg, done := v.join(s, mr)
 	v.mu.Unlock()

@@ -269,4 +269,23 @@ func TestReportNext(t *testing.T) {
 	if r := readReport(t, c); r.Ref != 2 || !r.Delivered() {
 		t.Fatalf("report after the failure %+v", r)
 	}
+	// The control file's "report-status" does the same for every report
+	// while it is there.
+	ctl := filepath.Join(filepath.Dir(v.Out()), virtual.ControlFile)
+	if err := os.WriteFile(ctl, []byte("report-status 0x41\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for ref := 3; ref <= 4; ref++ {
+		cmgs(c, p, "OK\r\n")
+		if r := readReport(t, c); r.Ref != ref || r.Status != 0x41 {
+			t.Fatalf("report %d with the control file %+v", ref, r)
+		}
+	}
+	if err := os.WriteFile(ctl, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmgs(c, p, "OK\r\n")
+	if r := readReport(t, c); r.Ref != 5 || !r.Delivered() {
+		t.Fatalf("report with the control file emptied %+v", r)
+	}
 }

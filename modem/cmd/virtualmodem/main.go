@@ -4,7 +4,8 @@
 //
 //	virtualmodem [-out FILE] [-link PATH] [-no-reports]
 //
-// Write "silent" or "cms-error 38" to the control file beside the output
+// Write "silent", "cms-error 38" or "report-status 0x46" (delivery reports
+// say not delivered) to the control file beside the output
 // file (see package virtual) to make it misbehave; empty it to heal it.
 package main
 
@@ -57,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer v.Close()
-	fmt.Fprintf(stdout, "virtual modem\n  port:    %s\n  output:  %s\n  control: write \"silent\" or \"cms-error 38\" to %s (empty = normal)\nCtrl-C stops it.\n",
+	fmt.Fprintf(stdout, "virtual modem\n  port:    %s\n  output:  %s\n  control: write \"silent\", \"cms-error 38\" or \"report-status 0x46\" (reports: not delivered) to %s (empty = normal)\nCtrl-C stops it.\n",
 		v.Path(), path, filepath.Join(filepath.Dir(path), virtual.ControlFile))
 	for {
 		m, err := v.Next(ctx)
