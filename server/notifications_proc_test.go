@@ -262,3 +262,56 @@ func metricsText(t *testing.T, base string) string {
 	}
 	return string(b)
 }
+
+// TestServerRecordsDeliveryReports: the server sends through the
+// virtual modem and records its delivery reports: the SMS counts as
+// delivered on /metrics; with the control file's "report-status 0x46"
+// (validity expired) the next one counts as undelivered, and is not sent
+// again.
+func TestServerRecordsDeliveryReports(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sms.jsonl")
+	vm, err := virtual.Start(virtual.Options{Out: out, Link: filepath.Join(dir, "modem.tty")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { vm.Close() })
+	p := startServer(t, filepath.Join(dir, "data"), "-demo", "-sms-modem", filepath.Join(dir, "modem.tty"), "-phone-codes", "-quiet-hours", "off")
+	ev := followModem(t, p.url())
+	e2etest.WaitFor(t, 30*time.Second, "the modem's ok on the office's stream", func() bool { return ev.has("ok") })
+	code := func(phone string) {
+		t.Helper()
+		b, _ := json.Marshal(map[string]string{"phone": phone})
+		resp, err := http.Post(p.url()+"/api/v1/offices/demo/phone-codes", "application/json", bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusAccepted {
+			t.Fatalf("phone code: %s", resp.Status)
+		}
+	}
+	code("0901234561")
+	e2etest.WaitFor(t, 30*time.Second, "the SMS delivered on /metrics", func() bool {
+		return strings.Contains(metricsText(t, p.url()), `luot_outbox_sms_delivery{outcome="delivered"} 1`+"\n")
+	})
+	if err := os.WriteFile(filepath.Join(dir, virtual.ControlFile), []byte("report-status 0x46\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code("0901234562")
+	e2etest.WaitFor(t, 30*time.Second, "the SMS undelivered on /metrics", func() bool {
+		return strings.Contains(metricsText(t, p.url()), `luot_outbox_sms_delivery{outcome="undelivered"} 1`+"\n")
+	})
+	m := metricsText(t, p.url())
+	for _, want := range []string{`luot_outbox_messages{state="sent"} 2`, `luot_outbox_messages{state="queued"} 0`, `luot_outbox_sms_delivery{outcome="delivered"} 1`} {
+		if !strings.Contains(m, want+"\n") {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if msgs, err := virtual.ReadMessages(out); err != nil || len(msgs) != 2 {
+		t.Errorf("the virtual modem got %d messages (%v), want 2: the undelivered one is not sent again", len(msgs), err)
+	}
+	if !p.logged("SMS delivery report") {
+		t.Error("the server did not log the delivery reports")
+	}
+}
