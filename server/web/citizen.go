@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"crypto/subtle"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -34,13 +35,23 @@ func (s *Server) citizenRoutes() error {
 	if err != nil {
 		return err
 	}
+	// The pages are rendered once, here: they are static but for the
+	// notifications' controls they share (notify-section.html).
+	pages := map[string][]byte{}
+	for _, name := range []string{"take.html", "book.html", "booking.html", "cancel.html", "track.html"} {
+		t, err := template.ParseFS(files, name, "notify-section.html")
+		if err != nil {
+			return err
+		}
+		var b bytes.Buffer
+		if err := t.Execute(&b, nil); err != nil {
+			return fmt.Errorf("citizen page %s: %w", name, err)
+		}
+		pages[name] = b.Bytes()
+	}
 	page := func(name string) http.HandlerFunc {
+		b := pages[name]
 		return func(w http.ResponseWriter, r *http.Request) {
-			b, err := fs.ReadFile(files, name)
-			if err != nil {
-				http.Error(w, "page missing from this build", http.StatusInternalServerError)
-				return
-			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-cache")
 			w.Write(b)

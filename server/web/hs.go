@@ -33,7 +33,7 @@ func (s *Server) hsRoutes() error {
 	if err != nil {
 		return err
 	}
-	t, err := template.ParseFS(files, "hs.html")
+	t, err := template.ParseFS(files, "hs.html", "notify-section.html")
 	if err != nil {
 		return err
 	}

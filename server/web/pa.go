@@ -35,7 +35,7 @@ func (s *Server) paRoutes() error {
 	s.leaflet = jsErr == nil && cssErr == nil
 	s.paCSP = paPolicy(s.cfg.FeedbackTileURL)
 	for _, name := range []string{"pa", "pa-new", "pa-list", "pa-report"} {
-		t, err := template.ParseFS(files, "pa-head.html", name+".html")
+		t, err := template.ParseFS(files, "pa-head.html", "notify-section.html", name+".html")
 		if err != nil {
 			return err
 		}

@@ -104,14 +104,15 @@ const LuotNotify = (() => {
       const r = await subscribe({ channel: "push", push: { endpoint: j.endpoint, keys: { p256dh: j.keys.p256dh, auth: j.keys.auth } } });
       done.push = r.unsubscribe;
       save();
-      show();
       // What the worker needs to subscribe the item again should the
-      // browser renew its push subscription (sw.js, pushsubscriptionchange).
+      // browser renew its push subscription (sw.js, pushsubscriptionchange),
+      // kept before "on" is shown.
       try {
         const c = await caches.open("luot-subs-v1");
         await c.put("/__sub/" + item.type + "/" + encodeURIComponent(item.office) + "/" + encodeURIComponent(item.id),
           new Response(JSON.stringify({ item, secret, lang: Luot.lang() }), { headers: { "Content-Type": "application/json" } }));
       } catch (e) { /* no Cache Storage: the subscription lasts until the browser renews it */ }
+      show();
     } catch (e) {
       let err = e;
       if (!e.code && e.name && e.name !== "Error") {
