@@ -353,7 +353,7 @@ func run(ctx context.Context, args []string) error {
 		wcfg.Feedback, wcfg.FeedbackTileURL = fb.cfg, fb.file.Map.TileURL
 	}
 	wcfg.Dossiers = dossiers
-	wcfg.Notify = db
+	wcfg.Notify, wcfg.SMS = db, notes.sms()
 	pages, err := web.New(wcfg)
 	if err != nil {
 		return err

@@ -26,6 +26,15 @@ type ReceiveBody struct {
 	Papers    []string      `json:"papers"`
 	Extra     []string      `json:"extra"`
 	Refuse    string        `json:"refuse"`
+	// SMSConsent is the applicant's consent, asked at the counter, to
+	// SMS about this dossier at the applicant's phone: the subscription
+	// is made with the dossier, so that its "received" SMS goes too. It
+	// needs the phone, a dossier received (not a refusal) and an SMS
+	// route on the server (404 sms_off otherwise: the console offers it
+	// only then).
+	SMSConsent bool `json:"sms_consent"`
+	// Lang is the language of the SMS (vi or en; vi when empty).
+	Lang string `json:"lang"`
 }
 
 // Limits of the texts of dossiers' requests.
@@ -108,6 +117,15 @@ func decodeReceive(data []byte) (ReceiveBody, error) {
 	b.Extra = extra
 	if b.Refuse, err = freeText("refuse", "the reason", b.Refuse, dossier.MaxNote, false); err != nil {
 		return ReceiveBody{}, err
+	}
+	if b.Lang != "" && b.Lang != "vi" && b.Lang != "en" {
+		return ReceiveBody{}, badRequest("invalid_lang", "lang must be vi or en")
+	}
+	if b.SMSConsent && b.Applicant.Phone == "" {
+		return ReceiveBody{}, badRequest("phone_required", "applicant.phone is required with sms_consent: type the phone the SMS go to, or untick the consent")
+	}
+	if b.SMSConsent && b.Refuse != "" {
+		return ReceiveBody{}, badRequest("invalid_sms_consent", "a refused dossier is told nothing: send sms_consent only with a dossier received")
 	}
 	return b, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"luot/internal/random"
 	"luot/server/auth"
 	"luot/server/dossier"
+	"luot/server/notify"
 	"luot/server/queue"
 )
 
@@ -23,6 +25,9 @@ type ReceivedDossierJSON struct {
 	Dossier StaffDossierJSON `json:"dossier"`
 	Link    string           `json:"link,omitempty"`
 	Print   *PrintResultJSON `json:"print,omitempty"`
+	// SMS is true when the applicant's SMS subscription was made with
+	// the dossier (sms_consent).
+	SMS bool `json:"sms,omitempty"`
 }
 
 // PrintResultJSON is the receipt's print job, or the error code that
@@ -67,6 +72,10 @@ func (x *dsr) receive(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if b.SMSConsent && (x.s.cfg.Notify == nil || !x.s.cfg.SMS) {
+		x.s.fail(w, r, errConsentSMSOff)
+		return
+	}
 	ctx := r.Context()
 	office := x.cfg.Office
 	v, err := x.s.eng.View(office)
@@ -104,7 +113,13 @@ func (x *dsr) receive(w http.ResponseWriter, r *http.Request) {
 	if key != "" {
 		scoped = "counter:" + office + ":" + se.Staff + ":" + key
 	}
-	stored, _, replayed, err := x.st.CreateDossier(ctx, d, ev, x.cfg.Prefix, scoped)
+	var subs []notify.Subscription
+	if b.SMSConsent {
+		// The code is the store's to make: it fills it into the link.
+		subs = append(subs, notify.Subscription{Channel: notify.SMS, Lang: cmp.Or(b.Lang, "vi"), Phone: d.Applicant.Phone,
+			Link: x.s.public + "/hs/" + dossier.CodeInLink + "?k=" + url.QueryEscape(token), Created: now})
+	}
+	stored, _, replayed, err := x.st.CreateDossier(ctx, d, ev, x.cfg.Prefix, scoped, subs...)
 	if err != nil {
 		x.s.fail(w, r, err)
 		return
@@ -131,7 +146,7 @@ func (x *dsr) receive(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusCreated, out)
 		return
 	}
-	out.Link = x.link(stored.Code, token)
+	out.Link, out.SMS = x.link(stored.Code, token), len(subs) > 0
 	action := "dossier_received"
 	if stored.Status == dossier.StatusRefused {
 		action = "dossier_refused"
@@ -146,6 +161,10 @@ func (x *dsr) receive(w http.ResponseWriter, r *http.Request) {
 	x.s.audit(r, office, se.Staff, action, stored.Code+" "+stored.Procedure+" "+t.Display)
 	writeJSON(w, http.StatusCreated, out)
 }
+
+// errConsentSMSOff refuses the consent to SMS on a server without an SMS
+// route (the console does not offer it then).
+var errConsentSMSOff = newError(http.StatusNotFound, "sms_off", "this server sends no SMS: receive the dossier without the consent to SMS")
 
 // errorCode is the code an error would be answered with.
 func errorCode(err error) string {

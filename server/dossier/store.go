@@ -3,7 +3,13 @@ package dossier
 import (
 	"context"
 	"time"
+
+	"luot/server/notify"
 )
+
+// CodeInLink in a Link given to Store.CreateDossier's subscriptions is
+// replaced by the code the store makes ("/hs/{code}?k=…").
+const CodeInLink = "{code}"
 
 // Store keeps dossiers and their events. The SQLite store implements it
 // (and later the PostgreSQL one); the API and the web pages use it.
@@ -17,7 +23,16 @@ type Store interface {
 	// day, never reused, even after a crash. With a non-empty key (an
 	// Idempotency-Key, scoped by the caller), a key seen before returns
 	// the dossier it made and replayed true, and stores nothing.
-	CreateDossier(ctx context.Context, d Dossier, e Event, prefix, key string) (stored Dossier, ev Event, replayed bool, err error)
+	//
+	// subs are opt-ins the applicant gave with the dossier (the consent
+	// to SMS at the counter): each is stored in the same transaction,
+	// before the event's notices are written, so that the "received"
+	// notice reaches it. The store sets each one's Item to the dossier
+	// (the code made) and replaces "{code}" in its Link with the code
+	// (the caller cannot know a code the store makes). A subscription
+	// the outbox cannot store fails the whole creation; a replay stores
+	// none.
+	CreateDossier(ctx context.Context, d Dossier, e Event, prefix, key string, subs ...notify.Subscription) (stored Dossier, ev Event, replayed bool, err error)
 	// Dossier returns the dossier with that code.
 	Dossier(ctx context.Context, code string) (Dossier, error)
 	// DossierByTicket returns the dossier received from, or picked up

@@ -19,5 +19,8 @@ var notifyEntries = []Entry{
 	{"invalid_push", "push.endpoint must be the https URL of the browser's push service", "Trường push.endpoint phải là địa chỉ https của dịch vụ thông báo của trình duyệt"},
 	{"invalid_phone", "an SMS subscription sends a phone and no push", "Đăng ký nhận SMS gửi số điện thoại và không gửi push"},
 	{"invalid_channel", "channel must be push or sms", "Trường channel phải là push hoặc sms"},
+	{"sms_off", "this server sends no SMS: receive the dossier without the consent to SMS", "Máy chủ này không gửi SMS: hãy tiếp nhận hồ sơ mà không đánh dấu đồng ý nhận SMS"},
+	{"phone_required", "applicant.phone is required with sms_consent: type the phone the SMS go to, or untick the consent", "Cần số điện thoại của người nộp khi đồng ý nhận SMS: hãy nhập số điện thoại nhận SMS, hoặc bỏ đánh dấu đồng ý"},
+	{"invalid_sms_consent", "a refused dossier is told nothing: send sms_consent only with a dossier received", "Hồ sơ bị từ chối tiếp nhận không được gửi thông báo: chỉ đánh dấu đồng ý nhận SMS khi tiếp nhận hồ sơ"},
 	{"too_many_subscriptions", "this item has {max} subscriptions already: stop one with its link (/u/…) before adding another", "Mục này đã có {max} đăng ký nhận thông báo: hãy hủy một đăng ký bằng đường dẫn của nó (/u/…) trước khi thêm"},
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"luot/server/dossier"
+	"luot/server/notify"
 )
 
 // The SQLite store keeps the dossiers (migration 0008).
@@ -230,9 +231,22 @@ func checkNewDossier(d dossier.Dossier, prefix, key string) error {
 // ever shown twice, even after a crash. A code given (the integration's)
 // moves that sequence past its number, so that the codes made later never
 // meet it. The event returned carries the whole dossier (Created).
-func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Event, prefix, key string) (dossier.Dossier, dossier.Event, bool, error) {
+//
+// subs (the applicant's opt-ins given with the dossier) are stored in the
+// same transaction before the notices of e are written, each for this
+// dossier, with dossier.CodeInLink in its Link replaced by the code; a
+// subscription the outbox cannot store refuses the whole creation.
+func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Event, prefix, key string, subs ...notify.Subscription) (dossier.Dossier, dossier.Event, bool, error) {
 	if err := checkNewDossier(d, prefix, key); err != nil {
 		return d, e, false, err
+	}
+	for i := range subs {
+		// The code is not known yet: check the rest with a stand-in.
+		s := subs[i]
+		s.Item = notify.Item{Type: notify.ItemDossier, ID: "X", Office: d.Office}
+		if err := checkSubscription(s); err != nil {
+			return d, e, false, fmt.Errorf("create dossier: subscription %d: %w", i+1, err)
+		}
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -325,6 +339,19 @@ func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Ev
 	scrubDossierActor(&e.Actor)
 	if err := insertDossierEvent(ctx, tx, &e, &d); err != nil {
 		return d, e, false, err
+	}
+	for i, s := range subs {
+		s.Item = notify.Item{Type: notify.ItemDossier, ID: d.Code, Office: d.Office}
+		s.Link = strings.ReplaceAll(s.Link, dossier.CodeInLink, d.Code)
+		if s.Created.IsZero() {
+			s.Created = e.At
+		}
+		if err := checkSubscription(s); err != nil {
+			return d, e, false, fmt.Errorf("create dossier %s: subscription %d: %w", d.Code, i+1, err)
+		}
+		if _, err := db.subscribeTx(ctx, tx, s); err != nil {
+			return d, e, false, fmt.Errorf("create dossier %s: %w", d.Code, err)
+		}
 	}
 	if err := db.enqueueTx(ctx, tx, dossier.Notices(dossier.Dossier{}, d, e), e.At); err != nil {
 		return d, e, false, fmt.Errorf("create dossier %s: %w", d.Code, err)

@@ -257,10 +257,16 @@ func (db *DB) Subscribe(ctx context.Context, s notify.Subscription) (notify.Subs
 	if err := checkSubscription(s); err != nil {
 		return s, fmt.Errorf("subscribe: %w", err)
 	}
+	return db.subscribeTx(ctx, db.w, s)
+}
+
+// subscribeTx stores s, checked already, in q: the store's writer or
+// the transaction of the item's creation (CreateDossier).
+func (db *DB) subscribeTx(ctx context.Context, q rowQuerier, s notify.Subscription) (notify.Subscription, error) {
 	if s.Created.IsZero() {
 		s.Created = time.Now()
 	}
-	row := db.w.QueryRowContext(ctx, `INSERT INTO subscriptions (token, item_type, item_id, office, channel, lang, endpoint, p256dh, auth, phone, link, created_at)
+	row := q.QueryRowContext(ctx, `INSERT INTO subscriptions (token, item_type, item_id, office, channel, lang, endpoint, p256dh, auth, phone, link, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (item_type, item_id, office, channel, endpoint, phone) DO UPDATE SET
 			lang = excluded.lang, link = excluded.link, p256dh = excluded.p256dh, auth = excluded.auth

@@ -112,3 +112,64 @@ func TestDossierReceivedNotice(t *testing.T) {
 		t.Fatalf("messages of the receipt: %+v (due %s)", ms, next.DueAt)
 	}
 }
+
+// The applicant's consent at the counter: a dossier created with an SMS
+// subscription stores it in the creation's transaction, before the
+// notices, so that the "received" message is in the outbox for it, its
+// link made with the code; without one nothing is queued; a bad
+// subscription refuses the dossier (no code taken, nothing stored); a
+// replay stores no second subscription.
+func TestDossierCreatedWithSubscription(t *testing.T) {
+	db, _ := openDB(t)
+	newOffice(t, db, t0)
+	in := sampleDossier("hoankiem", t0)
+	in.Status, in.Supplement = dossier.StatusReceived, nil
+	sub := notify.Subscription{Channel: notify.SMS, Lang: "en", Phone: "+84912345678", Link: "https://luot.example/hs/" + dossier.CodeInLink + "?k=tok"}
+
+	// Without consent: no subscription, no message.
+	plain, _ := createDossier(t, db, in, "")
+	if n := count(t, db, `SELECT count(*) FROM outbox`); n != 0 {
+		t.Fatalf("a dossier without subscription queued %d messages", n)
+	}
+
+	// A bad subscription (a phone not normalised) refuses the creation.
+	bad := sub
+	bad.Phone = "0912 345 678"
+	if _, _, _, err := db.CreateDossier(ctx, in, createdDossierEvent(in), "TP", "k1", bad); err == nil {
+		t.Fatal("a dossier with a bad subscription was created")
+	}
+	if n := count(t, db, `SELECT count(*) FROM dossiers`); n != 1 {
+		t.Fatalf("%d dossiers after a refused creation, want 1", n)
+	}
+
+	d, e, replayed, err := db.CreateDossier(ctx, in, createdDossierEvent(in), "TP", "k1", sub)
+	if err != nil || replayed {
+		t.Fatalf("create with a subscription: replayed %v, %v", replayed, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM dossiers`); n != 2 || d.Code == plain.Code {
+		t.Fatalf("%d dossiers, codes %s and %s", n, plain.Code, d.Code)
+	}
+	item := notify.Item{Type: notify.ItemDossier, ID: d.Code, Office: "hoankiem"}
+	subs, err := db.Subscriptions(ctx, item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(subs) != 1 || subs[0].Phone != sub.Phone || subs[0].Lang != "en" || subs[0].Link != "https://luot.example/hs/"+d.Code+"?k=tok" ||
+		!subs[0].Created.Equal(e.At) || subs[0].Token == "" {
+		t.Fatalf("subscriptions of %s: %+v", d.Code, subs)
+	}
+	ms := claim(t, db, e.At, time.Minute, 10)
+	if len(ms) != 1 || ms[0].Sub.ID != subs[0].ID || ms[0].Notice.Kind != notify.DossierReceived ||
+		ms[0].Notice.Key != notify.DossierKey(d.Code, e.Seq) || ms[0].Notice.Lang != "en" || ms[0].Notice.Item != item {
+		t.Fatalf("messages of the receipt: %+v", ms)
+	}
+
+	// The same request again: the dossier as it is, no second opt-in.
+	again, _, replayed, err := db.CreateDossier(ctx, in, createdDossierEvent(in), "TP", "k1", sub)
+	if err != nil || !replayed || again.Code != d.Code {
+		t.Fatalf("replay: %s replayed %v, %v", again.Code, replayed, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM subscriptions`); n != 1 {
+		t.Fatalf("%d subscriptions after a replay, want 1", n)
+	}
+}

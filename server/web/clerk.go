@@ -30,6 +30,9 @@ type clerkData struct {
 	// Procedures are the dossier catalogue of "Tiếp nhận hồ sơ" (JSON in
 	// the page); nil when the office keeps no dossiers.
 	Procedures []consoleProcedure
+	// SMS offers the applicant's consent to SMS about a dossier received
+	// (the server has an SMS route).
+	SMS bool
 }
 
 // transferTarget is one choice of the transfer list: Value is what the
@@ -86,6 +89,7 @@ func (s *Server) clerkPage(w http.ResponseWriter, r *http.Request) {
 		d.Texts[key] = tr(key)
 	}
 	if d.Procedures = s.consoleCatalogue(r, se.Office); d.Procedures != nil {
+		d.SMS = s.cfg.SMS && s.cfg.Notify != nil
 		for _, key := range consoleDossierTexts {
 			d.Texts[key] = tr(key)
 		}

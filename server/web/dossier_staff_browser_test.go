@@ -12,6 +12,7 @@ import (
 	"luot/server/api"
 	"luot/server/auth"
 	"luot/server/dossier"
+	"luot/server/notify"
 	"luot/server/queue"
 )
 
@@ -58,6 +59,9 @@ func TestBrowserClerkReceivesDossier(t *testing.T) {
 	// ticket's applicant.
 	key(t, ctx, "h")
 	waitJS(t, ctx, "the form", `!document.getElementById("dzc-form").hidden`)
+	if jsBool(t, ctx, `!!document.getElementById("dzc-sms")`) {
+		t.Error("the consent to SMS is offered by a server without an SMS route")
+	}
 	if got := jsText(t, ctx, `[...document.querySelectorAll("#dzc-procedure optgroup")].map(g => g.label + ": " + [...g.children].map(o => o.value).join(" ")).join(" | ")`); got != "Thủ tục của lĩnh vực này: XD-01 | Thủ tục khác: HT-01 KD-01" {
 		t.Errorf("procedures proposed: %q", got)
 	}
@@ -312,4 +316,92 @@ func dueDay(t time.Time) string {
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	n := dossierNames{loc: loc}
 	return n.due(t)
+}
+
+// TestBrowserClerkSMSConsent: in Chromium, on a server with an SMS
+// route, the console's form asks whether the citizen agrees to SMS about
+// the dossier, unticked; ticked, "Tiếp nhận" waits for a phone; the
+// dossier received with the consent has the applicant's SMS subscription
+// (the phone, the applicant's link, the page's language) and its
+// "received" SMS is in the outbox at once. The next dossier, unticked,
+// has none. (Without an SMS route the box is absent:
+// TestBrowserClerkReceivesDossier.)
+func TestBrowserClerkSMSConsent(t *testing.T) {
+	e := newDossierStack(t, stack{
+		office: demoOffice(),
+		staff:  append(clerks(2), dossierStaff...),
+		kiosk:  queue.Device{ID: "kiosk1", Name: "Kiosk sảnh"},
+		notify: &notifyOn{sms: true},
+	})
+	bg := context.Background()
+	var tk struct{ Ticket api.TicketJSON }
+	e.call("POST", "/api/v1/offices/"+office+"/remote-tickets", nil, map[string]string{"service": "xay-dung", "name": "Nguyen Van An", "phone": "0912000031"}, 201, &tk)
+	e.issue("xay-dung")
+	ctx := newBrowser(t)
+	run(t, ctx, chromedp.EmulateViewport(1366, 900))
+	loginIn(t, ctx, e, "/clerk/login", "nv1", "q1")
+	waitJS(t, ctx, "console", `!!document.getElementById("console") && document.getElementById("conn").classList.contains("ok")`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-open")))
+	waitJS(t, ctx, "counter open", `document.getElementById("console").dataset.state === "open"`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-next")))
+	waitJS(t, ctx, "the citizen called", `document.getElementById("cur-number").textContent === "`+tk.Ticket.Number+`" && `+dzcReady+` && !document.getElementById("dzc-open").hidden`)
+	key(t, ctx, "h")
+	waitJS(t, ctx, "the form", `!document.getElementById("dzc-form").hidden`)
+	if got := jsText(t, ctx, `document.getElementById("dzc-sms").checked + "|" + document.getElementById("dzc-sms").parentElement.textContent.trim()`); got != "false|Công dân đồng ý nhận SMS về hồ sơ này" {
+		t.Errorf("the consent box: %q", got)
+	}
+	for i := range 3 {
+		run(t, ctx, chromedp.Click(chromedp.CSS(`#dzc-papers li:nth-child(`+string(rune('1'+i))+`) input`)))
+	}
+	waitJS(t, ctx, "receive enabled", `!document.getElementById("dzc-receive").disabled`)
+	// Ticked without a phone: "Tiếp nhận" waits for one.
+	run(t, ctx, chromedp.Click(chromedp.CSS("#dzc-sms")))
+	if !jsBool(t, ctx, `(() => { const p = document.getElementById("dzc-phone"); p.value = ""; p.dispatchEvent(new Event("input")); return true })()`) {
+		t.Fatal("the phone was not cleared")
+	}
+	waitJS(t, ctx, "a phone needed", `document.getElementById("dzc-receive").disabled && document.getElementById("dzc-missing").textContent === "Nhập số điện thoại để gửi SMS, hoặc bỏ đánh dấu đồng ý."`)
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#dzc-phone"), "0912000031"))
+	waitJS(t, ctx, "receive enabled again", `!document.getElementById("dzc-receive").disabled && document.getElementById("dzc-missing").textContent === ""`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#dzc-receive")))
+	waitJS(t, ctx, "received", `!!document.getElementById("dzc").dataset.created && document.getElementById("dzc-form").hidden`)
+	code := jsText(t, ctx, `document.getElementById("dzc").dataset.created`)
+	if n := jsText(t, ctx, `document.getElementById("dzc-notice").textContent`); !strings.HasSuffix(n, "Công dân sẽ nhận SMS về hồ sơ.") {
+		t.Errorf("the notice: %q", n)
+	}
+	item := notify.Item{Type: notify.ItemDossier, ID: code, Office: office}
+	subs, err := e.db.Subscriptions(bg, item)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(subs) != 1 || subs[0].Channel != notify.SMS || subs[0].Phone != "+84912000031" || subs[0].Lang != "vi" || !strings.Contains(subs[0].Link, "/hs/"+code+"?k=") {
+		t.Fatalf("subscriptions of %s: %+v", code, subs)
+	}
+	ms, err := e.db.Claim(bg, e.clock.Now(), time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 1 || ms[0].Sub.ID != subs[0].ID || ms[0].Notice.Kind != notify.DossierReceived || ms[0].Notice.Item != item {
+		t.Fatalf("the outbox: %+v", ms)
+	}
+
+	// The next citizen, the box left unticked: no subscription.
+	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-start")))
+	waitJS(t, ctx, "serving", `!document.getElementById("btn-done").disabled`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-done")))
+	waitJS(t, ctx, "done", `document.getElementById("current").hidden && !document.getElementById("btn-next").disabled`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#btn-next")))
+	waitJS(t, ctx, "the next citizen", dzcReady+` && !document.getElementById("dzc-open").hidden && document.getElementById("dzc-notice").hidden`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#dzc-open")))
+	waitJS(t, ctx, "the form again, unticked", `!document.getElementById("dzc-form").hidden && !document.getElementById("dzc-sms").checked`)
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#dzc-name"), "Tran Van Binh"), chromedp.SendKeys(chromedp.CSS("#dzc-phone"), "0912000032"))
+	for i := range 3 {
+		run(t, ctx, chromedp.Click(chromedp.CSS(`#dzc-papers li:nth-child(`+string(rune('1'+i))+`) input`)))
+	}
+	waitJS(t, ctx, "receive enabled", `!document.getElementById("dzc-receive").disabled`)
+	run(t, ctx, chromedp.Click(chromedp.CSS("#dzc-receive")))
+	waitJS(t, ctx, "received", `document.getElementById("dzc").dataset.created !== "`+code+`" && document.getElementById("dzc-form").hidden`)
+	second := jsText(t, ctx, `document.getElementById("dzc").dataset.created`)
+	if s, err := e.db.Subscriptions(bg, notify.Item{Type: notify.ItemDossier, ID: second, Office: office}); err != nil || len(s) != 0 {
+		t.Errorf("subscriptions of %s without consent: %+v %v", second, s, err)
+	}
 }

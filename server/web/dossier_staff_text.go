@@ -158,7 +158,7 @@ var dossierTexts = map[string][2]string{
 var consoleDossierTexts = []string{
 	"dzc.open", "dzc.title", "dzc.proposed", "dzc.others", "dzc.required", "dzc.optional", "dzc.missing",
 	"dzc.received", "dzc.refused", "dzc.another", "dzc.printed", "dzc.print.none", "dzc.reprinted", "dzc.returned",
-	"dzc.pickup", "dzc.from.ticket", "dzc.from.ticket.refused", "dzc.need.name",
+	"dzc.pickup", "dzc.from.ticket", "dzc.from.ticket.refused", "dzc.need.name", "dzc.sms.phone", "dzc.sms.on",
 	"dz.st.completed", "dz.st.returned", "dz.st.processing", "dz.st.received", "dz.st.refused",
 	"dz.st.needs_supplement", "dz.st.awaiting_payment", "dz.st.suspended", "dz.st.withdrawn", "dz.st.submitted",
 	"dz.act.return",
@@ -182,6 +182,9 @@ var consoleDossierPage = map[string][2]string{
 	"dzc.optional":    {"nếu có", "if any"},
 	"dzc.missing":     {"Còn thiếu %d giấy tờ bắt buộc.", "%d required papers are missing."},
 	"dzc.need.name":   {"Nhập họ tên người nộp.", "Type the applicant's name."},
+	"dzc.sms":         {"Công dân đồng ý nhận SMS về hồ sơ này", "The citizen agrees to SMS about this dossier"},
+	"dzc.sms.phone":   {"Nhập số điện thoại để gửi SMS, hoặc bỏ đánh dấu đồng ý.", "Type the phone for the SMS, or untick the consent."},
+	"dzc.sms.on":      {"Công dân sẽ nhận SMS về hồ sơ.", "The citizen will get SMS about the dossier."},
 	"dzc.receive":     {"Tiếp nhận", "Receive"},
 	"dzc.reason":      {"Lý do từ chối", "Reason for refusal"},
 	"dzc.refuse":      {"Từ chối tiếp nhận", "Refuse"},

@@ -109,7 +109,7 @@ func newStack(t testing.TB, s stack) *env {
 	}
 	wcfg := Config{Engine: eng, DB: db, Hub: h, Now: clk.Now, Log: log}
 	if s.notify != nil {
-		wcfg.Notify = db
+		wcfg.Notify, wcfg.SMS = db, s.notify.sms
 	}
 	if s.webCfg != nil {
 		s.webCfg(&wcfg)

@@ -90,6 +90,10 @@ type Config struct {
 	// /u/{token} (notify.go). nil: that page answers that nothing is
 	// subscribed.
 	Notify notify.Store
+	// SMS is true when an SMS route (a modem or the province's gateway)
+	// delivers the outbox's SMS: the console then asks, when it receives
+	// a dossier, whether the applicant agrees to SMS about it.
+	SMS bool
 }
 
 // Server is the web pages' http.Handler. Make it with New.

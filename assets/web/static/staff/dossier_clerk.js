@@ -9,7 +9,10 @@
 // "In lại" and "Mở giấy A5" (the printable page, with the applicant's
 // token, which only this answer carries, so that its QR is the
 // applicant's link). When the served ticket is a pickup ticket, its
-// dossier is shown with "Trả kết quả".
+// dossier is shown with "Trả kết quả". When the server sends SMS, the
+// form asks whether the citizen agrees to SMS about the dossier (off by
+// default; it needs the phone): the API makes that subscription with the
+// dossier, so that the "received" SMS goes at once.
 //
 // The console's state comes from clerk.js (the "console-state" event);
 // texts from the page, set with textContent only.
@@ -142,6 +145,7 @@
     showError("");
     showNotice("");
     ["dzc-name", "dzc-phone", "dzc-id", "dzc-address", "dzc-extra", "dzc-reason"].forEach(function (id) { $(id).value = ""; });
+    if ($("dzc-sms")) { $("dzc-sms").checked = false; }
     $("dzc-name").value = ticket.name || "";
     $("dzc-phone").value = ticket.phone || "";
     fillProcedures();
@@ -155,12 +159,14 @@
     $("dzc-view").hidden = !shown;
     update();
   }
+  function smsConsent() { return !!($("dzc-sms") && $("dzc-sms").checked); }
   function isPickup() { return !!(shown && ticket && shown.pickup && shown.pickup.ticket === ticket.id); }
   function update() {
     var name = $("dzc-name").value.trim() !== "";
     var n = missing();
-    $("dzc-missing").textContent = !name ? T["dzc.need.name"] : (n ? fmt("dzc.missing", n) : "");
-    $("dzc-receive").disabled = busy || !ticket || !name || n > 0 || !$("dzc-procedure").value;
+    var smsNoPhone = smsConsent() && $("dzc-phone").value.trim() === "";
+    $("dzc-missing").textContent = !name ? T["dzc.need.name"] : (n ? fmt("dzc.missing", n) : (smsNoPhone ? T["dzc.sms.phone"] : ""));
+    $("dzc-receive").disabled = busy || !ticket || !name || n > 0 || smsNoPhone || !$("dzc-procedure").value;
     $("dzc-refuse").disabled = busy || !ticket || !name || $("dzc-reason").value.trim() === "" || !$("dzc-procedure").value;
     $("dzc-open").hidden = !ticket || isPickup() || !$("dzc-form").hidden;
     $("dzc-open").firstChild.textContent = (shown ? T["dzc.another"] : T["dzc.open"]) + " ";
@@ -183,7 +189,12 @@
       papers: papers
     };
     if (extra.length) { b.extra = extra; }
-    if (refuse) { b.refuse = $("dzc-reason").value.trim(); }
+    if (refuse) {
+      b.refuse = $("dzc-reason").value.trim();
+    } else if (smsConsent()) {
+      b.sms_consent = true;
+      b.lang = lang === "en" ? "en" : "vi";
+    }
     return b;
   }
   function submit(refuse) {
@@ -204,6 +215,7 @@
       } else {
         var msg = fmt("dzc.received", d.code, due(d.due_at));
         msg += " " + (j.print && j.print.job ? T["dzc.printed"] : T["dzc.print.none"]);
+        if (j.sms) { msg += " " + T["dzc.sms.on"]; }
         showNotice(msg);
       }
       box.dataset.created = d.code;
@@ -283,6 +295,8 @@
   $("dzc-cancel").addEventListener("click", closeForm);
   $("dzc-procedure").addEventListener("change", fillPapers);
   $("dzc-name").addEventListener("input", update);
+  $("dzc-phone").addEventListener("input", update);
+  if ($("dzc-sms")) { $("dzc-sms").addEventListener("change", update); }
   $("dzc-reason").addEventListener("input", update);
   $("dzc-form").addEventListener("submit", function (ev) { ev.preventDefault(); if (!$("dzc-receive").disabled) { submit(false); } });
   $("dzc-refuse").addEventListener("click", function () { if (!$("dzc-refuse").disabled) { submit(true); } });
