@@ -200,6 +200,7 @@ func TestBrowserEveryPageBothLanguages(t *testing.T) {
 	pages = append(pages, hsCrawlPages(t, e, adm)...)
 	pages = append(pages, dossierStaffCrawlPages(t, e, adm)...)
 	pages = append(pages, dossierReportsCrawlPages(t, e, adm)...)
+	pages = append(pages, phoneCodeCrawlPages(t)...)
 
 	// The crawl visits some 150 pages: its browsers' bound (a hang, not
 	// slowness) is longer than a single test's.

@@ -175,3 +175,49 @@ func TestBrowserTakeWithPhoneCode(t *testing.T) {
 		t.Fatalf("codes sent past the limit: %q", codes)
 	}
 }
+
+// phoneCodeCrawlPages are the code step of the take-a-number page for
+// TestBrowserEveryPageBothLanguages: on a server of their own, where the
+// office confirms phones (the crawl's server does not), asked for and
+// then with a wrong code. The language is the phone's choice, kept per
+// site: each visit sets it on this one first.
+func phoneCodeCrawlPages(t *testing.T) []crawlPage {
+	e := newPhoneCodeEnv(t)
+	phones := 0
+	ask := func(ctx context.Context, lang string) (string, error) {
+		phones++
+		e164 := fmt.Sprintf("+84913100%03d", phones)
+		err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/cancel"),
+			chromedp.Evaluate[chromedp.Void](`localStorage.setItem("luot-lang", "`+lang+`")`),
+			chromedp.Navigate(e.srv.URL+"/o/hcm-q1"),
+			chromedp.WaitVisible(`[data-service="ho-tich"]`),
+			chromedp.Click(`[data-service="ho-tich"]`),
+			chromedp.SendKeys(`#name`, "Pham Van An"),
+			chromedp.SendKeys(`#phone`, "0"+e164[3:]),
+			chromedp.Click(`#take`))
+		return e164, err
+	}
+	codeShown := `!document.querySelector('#step-code').hidden && document.querySelector('#code-label').textContent.includes("*** ")`
+	return []crawlPage{
+		{name: "take-code", who: "citizen", go_: func(ctx context.Context, lang string) error {
+			_, err := ask(ctx, lang)
+			return err
+		}, ready: codeShown, shotAt: 390},
+		{name: "take-wrong-code", who: "citizen", go_: func(ctx context.Context, lang string) error {
+			phone, err := ask(ctx, lang)
+			if err == nil {
+				err = poll(ctx, codeShown)
+			}
+			if err != nil {
+				return err
+			}
+			wrong := "000000"
+			if codes := e.outboxCodes(phone); len(codes) != 1 {
+				return fmt.Errorf("codes sent to the phone: %q, want one", codes)
+			} else if codes[0] == wrong {
+				wrong = "111111"
+			}
+			return chromedp.Do(ctx, chromedp.SendKeys(`#code`, wrong), chromedp.Click(`#code-take`))
+		}, ready: codeShown + ` && !document.querySelector('#code-error').hidden && document.querySelector('#code-error').textContent.trim() !== ""`},
+	}
+}
