@@ -53,7 +53,7 @@ func (n *notifyFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&n.smsWebhookSecretFile, "sms-webhook-secret-file", "", "file holding the shared secret that signs the requests of -sms-webhook (at least 16 characters)")
 	fs.IntVar(&n.near, "notify-near", 3, "tell a citizen who follows a ticket when this many people are ahead")
 	fs.StringVar(&n.quietHours, "quiet-hours", "21:00-07:00", "hold every notification but \"you are called\", phone codes and \"send my link again\" between these times of the office's day (HH:MM-HH:MM, or off)")
-	fs.BoolVar(&n.phoneCodes, "phone-codes", false, "online numbers need a code texted to their phone (needs an SMS route; the take-a-number page does not ask for the code yet: for API clients)")
+	fs.BoolVar(&n.phoneCodes, "phone-codes", false, "online numbers need a code texted to their phone: the take-a-number page asks for it (needs an SMS route; each number then costs an SMS)")
 	fs.BoolVar(&n.smsUnaccented, "sms-unaccented", false, "send SMS as unaccented Vietnamese (GSM-7, 160 characters a part) instead of with accents (UCS-2, 70 a part)")
 }
 
@@ -194,8 +194,9 @@ func (n *notifier) sms() bool { return n.modem != nil || n.webhook != nil }
 
 // phoneVerifier is the remote numbers' code sender with -phone-codes
 // (which needs SMS); nil (no codes asked) otherwise. It is not on with
-// every SMS route because the take-a-number page has no step for the
-// code yet: it would refuse every online number.
+// every SMS route: each online number then costs an SMS and a step for
+// the citizen, which an office chooses when invented phones are a
+// problem.
 func (n *notifier) phoneVerifier(db *store.DB) api.PhoneVerifier {
 	if !n.phoneCodes || !n.sms() {
 		return nil

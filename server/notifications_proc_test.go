@@ -144,7 +144,8 @@ func pushKey(t *testing.T, base string) string {
 	return k.PublicKey
 }
 
-// TestServerWithWebhook: with -sms-webhook and -phone-codes, an online
+// TestServerWithWebhook: with -sms-webhook and -phone-codes, the office
+// says that online numbers need a code (phone_code), and an online
 // number's phone code goes to the gateway as signed JSON with its
 // idempotency key.
 func TestServerWithWebhook(t *testing.T) {
@@ -167,6 +168,19 @@ func TestServerWithWebhook(t *testing.T) {
 	}))
 	t.Cleanup(gw.Close)
 	p := startServer(t, filepath.Join(dir, "data"), "-demo", "-sms-webhook", gw.URL+"/sms", "-sms-webhook-secret-file", secretFile, "-phone-codes")
+	// The office tells the take-a-number page to ask for the code.
+	var office struct {
+		PhoneCode bool `json:"phone_code"`
+	}
+	if r, err := http.Get(p.url() + "/api/v1/offices/demo"); err != nil {
+		t.Fatal(err)
+	} else {
+		json.NewDecoder(r.Body).Decode(&office)
+		r.Body.Close()
+	}
+	if !office.PhoneCode {
+		t.Error("with -phone-codes the office's JSON does not say phone_code")
+	}
 	b, _ := json.Marshal(map[string]string{"phone": "0901234569"})
 	resp, err := http.Post(p.url()+"/api/v1/offices/demo/phone-codes", "application/json", bytes.NewReader(b))
 	if err != nil {

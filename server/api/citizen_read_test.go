@@ -121,6 +121,9 @@ func TestOfficeSaysBookableAndNoSMS(t *testing.T) {
 	if !strings.Contains(string(r.body), `"link_by_sms":false`) || o.LinkBySMS {
 		t.Fatalf("link_by_sms: %s", r.body)
 	}
+	if !strings.Contains(string(r.body), `"phone_code":false`) || o.PhoneCode {
+		t.Fatalf("phone_code without a verifier: %s", r.body)
+	}
 	for _, s := range o.Services {
 		if s.Bookable != (s.ID == "xay-dung") {
 			t.Fatalf("service %+v", s)

@@ -30,6 +30,10 @@ type OfficeJSON struct {
 	// (GET /push/key answers); SMS whether they may offer SMS opt-ins.
 	Push bool `json:"push"`
 	SMS  bool `json:"sms"`
+	// PhoneCode says that an online number needs a one-time code texted
+	// to its phone (Config.PhoneVerifier): the take-a-number page asks
+	// for one (POST …/phone-codes) and sends it with the number.
+	PhoneCode bool `json:"phone_code"`
 }
 
 // ServiceJSON is a service as the public sees it. Served is false when no
@@ -77,6 +81,7 @@ func (s *Server) officeJSON(v *engine.View) OfficeJSON {
 	if s.cfg.Notify != nil {
 		j.LinkBySMS, j.SMS, j.Push = s.cfg.SMS, s.cfg.SMS, s.cfg.PushKey != ""
 	}
+	j.PhoneCode = s.cfg.PhoneVerifier != nil
 	if j.Holidays == nil {
 		j.Holidays = []string{}
 	}

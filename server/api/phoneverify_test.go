@@ -59,6 +59,12 @@ func TestRemoteTicketNeedsVerifiedPhone(t *testing.T) {
 	askCode := func() resp {
 		return e.do(t, req{method: "POST", path: "/api/v1/offices/" + office + "/phone-codes", body: map[string]string{"phone": phone}})
 	}
+	// The office tells the pages to ask for a code.
+	var o OfficeJSON
+	e.must(t, http.StatusOK, req{method: "GET", path: "/api/v1/offices/" + office}).decode(t, &o)
+	if !o.PhoneCode {
+		t.Fatal("phone_code false with a verifier")
+	}
 	wantErr(t, remote(""), http.StatusForbidden, "phone_unverified")
 	wantErr(t, remote("123456"), http.StatusForbidden, "wrong_code") // no code was sent
 	wantErr(t, remote("12345"), http.StatusBadRequest, "invalid_code")

@@ -63,6 +63,8 @@ const Luot = (() => {
       const err = new Error(m.charAt(0).toUpperCase() + m.slice(1));
       err.code = e.code;
       err.status = res.status;
+      // Seconds the server asks to wait (429, 503), 0 when it says none.
+      err.retryAfter = Number(res.headers.get("Retry-After")) || 0;
       throw err;
     }
     return data;

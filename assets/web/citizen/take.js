@@ -1,4 +1,5 @@
-// Take a same-day number online: service → name and phone → number,
+// Take a same-day number online: service → name and phone → (the code
+// texted to the phone, when the office confirms phones) → number,
 // tracking link and QR. The start page also lists what this phone took
 // today (and its coming appointments), says what to do when the link is
 // lost, and, while the office is closed, its hours with booking first.
@@ -78,15 +79,16 @@ document.addEventListener("DOMContentLoaded", async () => {
     $("#step-service").hidden = false;
   });
 
-  $("#step-person").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    showError($("#error"), null);
+  // takeNumber asks for the number (with the code when the office
+  // confirms phones) and shows it; errors go to errEl.
+  async function takeNumber(code, errEl, button) {
+    showError(errEl, null);
     $("#dup").hidden = true;
-    $("#take").disabled = true;
+    button.disabled = true;
     try {
-      const r = await api("POST", "/offices/" + encodeURIComponent(office) + "/remote-tickets", {
-        service: chosen.id, name: $("#name").value, phone: $("#phone").value,
-      });
+      const body = { service: chosen.id, name: $("#name").value, phone: $("#phone").value };
+      if (code !== undefined) body.code = code;
+      const r = await api("POST", "/offices/" + encodeURIComponent(office) + "/remote-tickets", body);
       const tk = r.ticket;
       const token = new URL(tk.track_url, location.href).searchParams.get("token");
       shown = tk;
@@ -99,9 +101,10 @@ document.addEventListener("DOMContentLoaded", async () => {
         number: tk.number, name: tk.service_name, name_en: tk.service_name_en });
       Luot.showMine("numbers", $("#mine"));
       $("#step-person").hidden = true;
+      $("#step-code").hidden = true;
       $("#result").hidden = false;
     } catch (e) {
-      showError($("#error"), e);
+      showError(errEl, e);
       if (e.code === "already_has_number") {
         // The number is this phone's if it kept it: lead there; if not,
         // to what to do without the link.
@@ -111,10 +114,107 @@ document.addEventListener("DOMContentLoaded", async () => {
         $("#dup-link").dataset.en = kept ? "See your number today" : "Lost the link? See what to do";
         $("#dup-link").textContent = t($("#dup-link").dataset.vi, $("#dup-link").dataset.en);
         $("#dup").hidden = false;
+        // The link is on the name and phone step.
+        $("#step-code").hidden = true;
+        $("#step-person").hidden = false;
       }
     } finally {
-      $("#take").disabled = false;
+      button.disabled = false;
     }
+  }
+
+  // The code step. The server limits the codes (per phone, address and
+  // office) and says how long to wait when it refuses (Retry-After): the
+  // "send again" button waits that long; otherwise the server's limits
+  // are the only ones.
+  let masked = "";
+  let resendAt = 0;
+  let resendTimer = 0;
+  function renderCode() {
+    const label = $("#code-label");
+    label.textContent = t("Nhập mã gồm 6 chữ số đã gửi đến số " + masked, "Enter the 6-digit code sent to " + masked);
+    const left = Math.ceil((resendAt - Date.now()) / 1000);
+    $("#resend").disabled = left > 0;
+    $("#resend").textContent = left > 0
+      ? t("Gửi lại mã (sau " + left + " giây)", "Send the code again (in " + left + " s)")
+      : t("Gửi lại mã", "Send the code again");
+  }
+  function waitResend(secs) {
+    resendAt = Date.now() + secs * 1000;
+    clearInterval(resendTimer);
+    resendTimer = setInterval(() => {
+      renderCode();
+      if (Date.now() >= resendAt) clearInterval(resendTimer);
+    }, 1000);
+    renderCode();
+  }
+  document.addEventListener("luot:lang", () => { if (masked) renderCode(); });
+
+  // sendCode asks the server to text a code to the phone; true when sent.
+  async function sendCode(errEl, button) {
+    showError(errEl, null);
+    button.disabled = true;
+    try {
+      const r = await api("POST", "/offices/" + encodeURIComponent(office) + "/phone-codes", { phone: $("#phone").value });
+      masked = r.phone;
+      return true;
+    } catch (e) {
+      showError(errEl, e);
+      if (e.retryAfter) waitResend(e.retryAfter);
+      return false;
+    } finally {
+      button.disabled = false;
+      if (masked) renderCode();
+    }
+  }
+
+  $("#step-person").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!info || !info.phone_code) {
+      await takeNumber(undefined, $("#error"), $("#take"));
+      return;
+    }
+    $("#dup").hidden = true;
+    if (!(await sendCode($("#error"), $("#take")))) return;
+    $("#code").value = "";
+    $("#code-sent").hidden = true;
+    showError($("#code-error"), null);
+    renderCode();
+    $("#step-person").hidden = true;
+    $("#step-code").hidden = false;
+    $("#code").focus();
+  });
+
+  $("#step-code").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const code = $("#code").value.replace(/\s/g, "");
+    $("#code-sent").hidden = true;
+    if (!/^[0-9]{6}$/.test(code)) {
+      $("#code").setAttribute("aria-invalid", "true");
+      showError($("#code-error"), new Error(t("Mã gồm đúng 6 chữ số.", "The code is exactly 6 digits.")));
+      return;
+    }
+    $("#code").removeAttribute("aria-invalid");
+    await takeNumber(code, $("#code-error"), $("#code-take"));
+  });
+
+  $("#resend").addEventListener("click", async () => {
+    $("#code-sent").hidden = true;
+    if (await sendCode($("#code-error"), $("#resend"))) {
+      const done = $("#code-sent");
+      done.dataset.vi = "Đã gửi mã mới. Mã cũ không còn dùng được.";
+      done.dataset.en = "A new code was sent. The old one no longer works.";
+      done.textContent = t(done.dataset.vi, done.dataset.en);
+      done.hidden = false;
+      $("#code").value = "";
+      $("#code").focus();
+    }
+  });
+
+  $("#code-back").addEventListener("click", () => {
+    $("#step-code").hidden = true;
+    $("#step-person").hidden = false;
+    $("#phone").focus();
   });
 
   // "Send my link again": the server answers the same whatever the phone
