@@ -311,7 +311,7 @@ func (s *Sender) deliver(ctx context.Context, cfg notify.Config, now time.Time, 
 		// counted, the lease brings the message back.
 		return false, nil
 	}
-	reason := reasonOf(sendErr)
+	reason := reasonOf(sendErr, m.Sub.Phone)
 	at := s.Now()
 	tries := m.Tries + 1
 	gone := errors.Is(sendErr, ErrGone)
@@ -396,14 +396,21 @@ func (s *Sender) abs(link string) string {
 // maxReason bounds the error kept on a message.
 const maxReason = 300
 
-// reasonOf is the error kept on a message: without the request's URL
-// (a push endpoint is a secret of the subscriber), bounded.
-func reasonOf(err error) string {
+// reasonOf is the error kept on a message and logged: without the
+// request's URL (a push endpoint is a secret of the subscriber) or the
+// phone (a channel's error may name it; the log is no place for it),
+// bounded.
+func reasonOf(err error, phone string) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = fmt.Errorf("%s: %w", ue.Op, ue.Err)
 	}
 	r := err.Error()
+	if p := strings.TrimPrefix(phone, "+"); len(p) >= 4 {
+		masked := "…" + p[len(p)-3:]
+		r = strings.ReplaceAll(r, phone, masked)
+		r = strings.ReplaceAll(r, p, masked)
+	}
 	if len(r) > maxReason {
 		r = r[:maxReason]
 		for !utf8.ValidString(r) {

@@ -446,3 +446,27 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestReasonWithoutPhone: a channel's error that names the phone (the
+// modem's do) is kept on the message and logged with the phone masked.
+func TestReasonWithoutPhone(t *testing.T) {
+	db, _ := openStore(t)
+	clk := clock.NewFake(t0)
+	var log bytes.Buffer
+	s := &outbox.Sender{Store: db, Now: clk.Now, Zone: inHanoi, Log: slog.New(slog.NewTextHandler(&log, nil)),
+		Channels: map[notify.Channel]outbox.Channel{notify.SMS: outbox.SMSChannel{Sender: func(_ context.Context, phone, _ string) error {
+			return fmt.Errorf("modem: phone %q (%s): the network did not answer", phone, strings.TrimPrefix(phone, "+"))
+		}}}, Workers: 1}
+	enqueue(t, db, t0, phoneNotice("ticket/T1/near", notify.TicketNear, t0))
+	runOnce(t, s)
+	ms, err := db.Claim(ctx, clk.Now().Add(24*time.Hour), time.Minute, 10)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("claim: %d messages, %v", len(ms), err)
+	}
+	if r := ms[0].LastError; strings.Contains(r, "901234567") || !strings.Contains(r, "…567") {
+		t.Errorf("the kept reason %q names the phone (or lost its masked end)", r)
+	}
+	if strings.Contains(log.String(), "901234567") || !strings.Contains(log.String(), "…567") {
+		t.Errorf("the log names the phone: %s", log.String())
+	}
+}
