@@ -24,7 +24,7 @@ go vet ./...
 echo "== go test"
 # UI packages test headless with fyne's test driver, which needs no cgo.
 # The timeout catches a hang, not slowness: server/web (the two-language
-# crawl of every page in Chromium) takes about 7 minutes beside
+# crawl of every page in Chromium) takes about 8 minutes beside
 # stress-ng --cpu 2 and over 20 on a machine loaded far beyond that.
 CGO_ENABLED=0 go test -count=1 -timeout 40m ./...
 
