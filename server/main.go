@@ -521,23 +521,9 @@ func loadFeedback(ctx context.Context, db *store.DB, o *options) (*feedbackSetup
 	if err != nil {
 		return nil, fmt.Errorf("feedback file: %w", err)
 	}
-	office := o.feedbackOffice
-	if office == "" && o.demo {
-		office = "demo"
-	}
-	if office == "" {
-		ids, err := db.OfficeIDs(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if len(ids) != 1 {
-			return nil, fmt.Errorf("the data folder holds %d offices (%s): choose the one that runs the feedback reports with -feedback-office", len(ids), strings.Join(ids, ", "))
-		}
-		office = ids[0]
-	}
-	off, err := db.Office(ctx, office)
+	off, err := pickOffice(ctx, db, o.feedbackOffice, o.demo, "-feedback-office", "runs the feedback reports")
 	if err != nil {
-		return nil, fmt.Errorf("-feedback-office: %w", err)
+		return nil, err
 	}
 	cfg := f.Config
 	cfg.Office = off.ID
@@ -553,6 +539,30 @@ func loadFeedback(ctx context.Context, db *store.DB, o *options) (*feedbackSetup
 		return nil, err
 	}
 	return &feedbackSetup{cfg: &cfg, file: f, pipeline: photo.NewPipeline(photo.DefaultLimits, 0, 0), photos: photos}, nil
+}
+
+// pickOffice is the office a part of the server works for: the one its
+// flag names, the demo's with -demo, or the data folder's only office.
+// what says what the office does there, for the error that asks to choose.
+func pickOffice(ctx context.Context, db *store.DB, named string, demo bool, flag, what string) (queue.Office, error) {
+	if named == "" && demo {
+		named = "demo"
+	}
+	if named == "" {
+		ids, err := db.OfficeIDs(ctx)
+		if err != nil {
+			return queue.Office{}, err
+		}
+		if len(ids) != 1 {
+			return queue.Office{}, fmt.Errorf("the data folder holds %d offices (%s): choose the one that %s with %s", len(ids), strings.Join(ids, ", "), what, flag)
+		}
+		named = ids[0]
+	}
+	off, err := db.Office(ctx, named)
+	if err != nil {
+		return queue.Office{}, fmt.Errorf("%s: %w", flag, err)
+	}
+	return off, nil
 }
 
 // loadDossiers reads the dossier file of -dossiers (the demo's with -demo
@@ -576,23 +586,9 @@ func loadDossiers(ctx context.Context, db *store.DB, o *options) (*dossier.Confi
 	if err != nil {
 		return nil, fmt.Errorf("dossier file: %w", err)
 	}
-	office := o.dossiersOffice
-	if office == "" && o.demo {
-		office = "demo"
-	}
-	if office == "" {
-		ids, err := db.OfficeIDs(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if len(ids) != 1 {
-			return nil, fmt.Errorf("the data folder holds %d offices (%s): choose the one that follows the dossiers with -dossiers-office", len(ids), strings.Join(ids, ", "))
-		}
-		office = ids[0]
-	}
-	off, err := db.Office(ctx, office)
+	off, err := pickOffice(ctx, db, o.dossiersOffice, o.demo, "-dossiers-office", "follows the dossiers")
 	if err != nil {
-		return nil, fmt.Errorf("-dossiers-office: %w", err)
+		return nil, err
 	}
 	cfg, err := f.For(&off)
 	if err != nil {
