@@ -33,6 +33,18 @@ func langIndex(lang string) int {
 	return 0
 }
 
+// nameIn is a name in lang: the English one in English when there is one,
+// otherwise the Vietnamese one, otherwise the key itself.
+func nameIn(lang, vi, en, key string) string {
+	switch {
+	case langIndex(lang) == 1 && en != "":
+		return en
+	case vi != "":
+		return vi
+	}
+	return key
+}
+
 // CSVHeader is the first line of the CSV export in lang ("vi" or "en").
 func CSVHeader(lang string) []string {
 	out := make([]string, len(csvColumns))

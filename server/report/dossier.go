@@ -67,16 +67,7 @@ type DossierGroup struct {
 // month), their keys named from cfg in lang ("vi" or "en"), or by the key
 // itself when cfg does not know it.
 func DossierGroups(cfg *dossier.Config, s *dossier.Stats, lang string) []DossierGroup {
-	li := langIndex(lang)
-	pick := func(vi, en, key string) string {
-		switch {
-		case li == 1 && en != "":
-			return en
-		case vi != "":
-			return vi
-		}
-		return key
-	}
+	pick := func(vi, en, key string) string { return nameIn(lang, vi, en, key) }
 	procedure := func(key string) string {
 		if cfg != nil {
 			if p, ok := cfg.Procedure(key); ok {

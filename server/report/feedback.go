@@ -126,16 +126,7 @@ type feedbackGroup struct {
 }
 
 func feedbackGroups(cfg *feedback.Config, f *feedback.Figures, lang string) []feedbackGroup {
-	li := langIndex(lang)
-	pick := func(vi, en, key string) string {
-		switch {
-		case li == 1 && en != "":
-			return en
-		case vi != "":
-			return vi
-		}
-		return key
-	}
+	pick := func(vi, en, key string) string { return nameIn(lang, vi, en, key) }
 	category := func(key string) string {
 		if cfg != nil {
 			if k, ok := cfg.Category(key); ok {
@@ -154,7 +145,7 @@ func feedbackGroups(cfg *feedback.Config, f *feedback.Figures, lang string) []fe
 	}
 	status := func(key string) string {
 		if n, ok := statusNames[feedback.Status(key)]; ok {
-			return n[li]
+			return n[langIndex(lang)]
 		}
 		return key
 	}
