@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -181,8 +182,15 @@ func (t pgTx) Commit() error   { return classify(t.Tx.Commit()) }
 func (t pgTx) Rollback() error { return classify(t.Tx.Rollback()) }
 
 // rebound caches rebind's results: the store sends a few hundred distinct
-// statements, each rewritten once per process.
-var rebound sync.Map // string → string
+// statements, each rewritten once per process. Statements built with a
+// varying number of placeholders (IN lists) could make more: past
+// maxRebound entries the rest are rewritten each time instead.
+var (
+	rebound  sync.Map // string → string
+	nRebound atomic.Int64
+)
+
+const maxRebound = 4096
 
 // rebind rewrites SQLite placeholders as PostgreSQL's: ?NNN becomes $NNN
 // and a bare ? the next number after the largest seen so far (SQLite's
@@ -193,7 +201,11 @@ func rebind(q string) string {
 		return v.(string)
 	}
 	out := rebindText(q)
-	rebound.Store(q, out)
+	if nRebound.Load() < maxRebound {
+		if _, had := rebound.LoadOrStore(q, out); !had {
+			nRebound.Add(1)
+		}
+	}
 	return out
 }
 
