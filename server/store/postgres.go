@@ -16,6 +16,27 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
+// PostgreSQL under the same store.
+//
+//   - SQL: the store's statements keep SQLite's ? and ?NNN placeholders;
+//     the driver rebinds them to $n, once per distinct statement (rebind).
+//     Where the two dialects differ the SQL is written in the subset both
+//     accept; the statements that must differ are in pgStatements.
+//   - Connections: one pool (PostgresOptions.PoolSize) for reads and
+//     writes. PostgreSQL runs writers concurrently, so Commit locks the
+//     office's row (SELECT … FOR UPDATE) where SQLite relies on its single
+//     writer: two commits of one office, from any process, are serialized
+//     and the second sees the first's seq.
+//   - Schema: migrations_pg/, the same tables in PostgreSQL's types
+//     (BIGINT, DOUBLE PRECISION, BYTEA); times stay fixed-width TEXT.
+//     Processes starting together migrate one at a time (an advisory
+//     lock).
+//   - Errors: unique and foreign-key violations are ErrConflict and
+//     ErrNotFound as on SQLite; a server out of reach (refused, lost,
+//     restarting) is ErrUnavailable, which the API answers with 503
+//     database_unavailable. The pool reconnects by itself.
+//   - SQLite only: the file backup (Backup, -backup-to) and restore.
+
 // The two backends, as Backend names them.
 const (
 	BackendSQLite   = "sqlite"
