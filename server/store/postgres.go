@@ -186,7 +186,15 @@ func (c pgConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
+// BeginTx begins a transaction. A read-only one of the default level runs
+// at REPEATABLE READ: all its reads see one snapshot, as a read
+// transaction on SQLite does (LoadState must not see an office's last seq
+// from before a commit and its events from after it). Writing
+// transactions keep READ COMMITTED, under the row locks they take.
 func (c pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if opts.ReadOnly && opts.Isolation == driver.IsolationLevel(sql.LevelDefault) {
+		opts.Isolation = driver.IsolationLevel(sql.LevelRepeatableRead)
+	}
 	tx, err := c.Conn.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, classify(err)
