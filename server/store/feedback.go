@@ -210,7 +210,7 @@ func (db *DB) CreateReport(ctx context.Context, r feedback.Report, e feedback.Ev
 		var code string
 		err := tx.QueryRowContext(ctx, `SELECT code FROM report_keys WHERE office = ? AND key = ?`, r.Office, key).Scan(&code)
 		if err == nil {
-			old, err := readReport(ctx, tx, code)
+			old, err := readReport(ctx, tx, code, "")
 			if err != nil {
 				return r, e, false, fmt.Errorf("create report again with key %q: %w", key, err)
 			}
@@ -312,12 +312,13 @@ func scanReport(s scanner) (feedback.Report, error) {
 
 // Report returns the report with that code (ErrNotFound when none).
 func (db *DB) Report(ctx context.Context, code string) (feedback.Report, error) {
-	return readReport(ctx, db.r, code)
+	return readReport(ctx, db.r, code, "")
 }
 
-// readReport reads the report with that code from q.
-func readReport(ctx context.Context, q rowQuerier, code string) (feedback.Report, error) {
-	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE code = ?`, code))
+// readReport reads the report with that code from q; lock is the
+// locking clause of a read that a write follows (db.forUpdate).
+func readReport(ctx context.Context, q rowQuerier, code, lock string) (feedback.Report, error) {
+	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE code = ?`+lock, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("report %q: %w", code, ErrNotFound)
 	}
@@ -340,7 +341,7 @@ func (db *DB) UpdateReport(ctx context.Context, code string, decide func(feedbac
 		return feedback.Report{}, feedback.Event{}, fmt.Errorf("update report %s: %w", code, err)
 	}
 	defer tx.Rollback()
-	cur, err := readReport(ctx, tx, code)
+	cur, err := readReport(ctx, tx, code, db.forUpdate(""))
 	if err != nil {
 		return cur, feedback.Event{}, err
 	}
@@ -659,7 +660,7 @@ func (db *DB) PutAPIClient(ctx context.Context, c feedback.APIClient, keyHash []
 	}
 	defer tx.Rollback()
 	var scope string
-	err = tx.QueryRowContext(ctx, `SELECT scope FROM api_clients WHERE office = ? AND id = ?`, c.Office, c.ID).Scan(&scope)
+	err = tx.QueryRowContext(ctx, `SELECT scope FROM api_clients WHERE office = ? AND id = ?`+db.forUpdate(""), c.Office, c.ID).Scan(&scope)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if keyHash == nil || c.Created.IsZero() {

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -71,4 +73,29 @@ func withoutFields(data, obj, role string, roles []string, names ...string) (out
 		return data, false, err
 	}
 	return string(b), true, nil
+}
+
+// execStmt runs q, one of the statements prepared at Open, in tx. On
+// PostgreSQL nothing is prepared at Open: pgx prepares and caches each
+// statement per connection by itself.
+func (db *DB) execStmt(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	if db.postgres() {
+		return tx.ExecContext(ctx, q, args...)
+	}
+	return db.txStmt(ctx, tx, q).ExecContext(ctx, args...)
+}
+
+// forUpdate is the locking clause of a read that a transaction writes
+// after (" FOR UPDATE", with its options): on PostgreSQL, where writers
+// run side by side, it makes a second writer of the same rows wait for the
+// first (or, with "SKIP LOCKED", pass them by); SQLite's one writer at a
+// time needs none, and has no such clause.
+func (db *DB) forUpdate(opts string) string {
+	if !db.postgres() {
+		return ""
+	}
+	if opts != "" {
+		return " FOR UPDATE " + opts
+	}
+	return " FOR UPDATE"
 }

@@ -95,32 +95,33 @@ func TestPrintJobsQueueListAck(t *testing.T) {
 }
 
 func TestHasStation(t *testing.T) {
-	db, _ := openDB(t)
-	newOffice(t, db, t0)
-	has := func(counter string) bool {
-		t.Helper()
-		ok, err := db.HasStation(ctx, "hoankiem", counter)
-		if err != nil {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		newOffice(t, db, t0)
+		has := func(counter string) bool {
+			t.Helper()
+			ok, err := db.HasStation(ctx, "hoankiem", counter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if has("q1") {
+			t.Fatal("a station without any device")
+		}
+		if err := db.PutDevice(ctx, queue.Device{ID: "kiosk", Office: "hoankiem", Kind: queue.DeviceKiosk}, []byte("k1-key-hash-of-thirty-two-bytes!")); err != nil {
 			t.Fatal(err)
 		}
-		return ok
-	}
-	if has("q1") {
-		t.Fatal("a station without any device")
-	}
-	if err := db.PutDevice(ctx, queue.Device{ID: "kiosk", Office: "hoankiem", Kind: queue.DeviceKiosk}, []byte("k1-key-hash-of-thirty-two-bytes!")); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.PutDevice(ctx, queue.Device{ID: "st1", Office: "hoankiem", Kind: queue.DeviceStation, Counter: "q1"}, []byte("k2-key-hash-of-thirty-two-bytes!")); err != nil {
-		t.Fatal(err)
-	}
-	if !has("q1") || has("q2") {
-		t.Fatal("station of q1 not found, or found at q2")
-	}
-	if err := db.RevokeDevice(ctx, "st1"); err != nil {
-		t.Fatal(err)
-	}
-	if has("q1") {
-		t.Fatal("a revoked station still counts")
-	}
+		if err := db.PutDevice(ctx, queue.Device{ID: "st1", Office: "hoankiem", Kind: queue.DeviceStation, Counter: "q1"}, []byte("k2-key-hash-of-thirty-two-bytes!")); err != nil {
+			t.Fatal(err)
+		}
+		if !has("q1") || has("q2") {
+			t.Fatal("station of q1 not found, or found at q2")
+		}
+		if err := db.RevokeDevice(ctx, "st1"); err != nil {
+			t.Fatal(err)
+		}
+		if has("q1") {
+			t.Fatal("a revoked station still counts")
+		}
+	})
 }
