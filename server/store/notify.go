@@ -147,14 +147,14 @@ func (db *DB) enqueueTx(ctx context.Context, tx *sql.Tx, notices []notify.Notice
 		}
 		var err error
 		if n.Phone == "" {
-			_, err = db.execStmt(ctx, tx, sqlOutboxPut, n.Key, string(n.Kind), fmtTime(n.At), params, fmtTime(now), fmtTime(now),
+			_, err = db.txStmt(ctx, tx, sqlOutboxPut).ExecContext(ctx, n.Key, string(n.Kind), fmtTime(n.At), params, fmtTime(now), fmtTime(now),
 				string(n.Item.Type), n.Item.ID, n.Item.Office)
 		} else {
 			lang := n.Lang
 			if lang == "" {
 				lang = "vi"
 			}
-			_, err = db.execStmt(ctx, tx, sqlOutboxPhonePut, n.Key, n.Phone, lang, string(n.Kind),
+			_, err = db.txStmt(ctx, tx, sqlOutboxPhonePut).ExecContext(ctx, n.Key, n.Phone, lang, string(n.Kind),
 				string(n.Item.Type), n.Item.ID, n.Item.Office, fmtTime(n.At), params, fmtTime(now), fmtTime(now))
 		}
 		if isForeignKey(err) {

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -73,16 +71,6 @@ func withoutFields(data, obj, role string, roles []string, names ...string) (out
 		return data, false, err
 	}
 	return string(b), true, nil
-}
-
-// execStmt runs q, one of the statements prepared at Open, in tx. On
-// PostgreSQL nothing is prepared at Open: pgx prepares and caches each
-// statement per connection by itself.
-func (db *DB) execStmt(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
-	if db.postgres() {
-		return tx.ExecContext(ctx, q, args...)
-	}
-	return db.txStmt(ctx, tx, q).ExecContext(ctx, args...)
 }
 
 // forUpdate is the locking clause of a read that a transaction writes
