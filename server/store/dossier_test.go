@@ -140,64 +140,61 @@ func withoutToken(d dossier.Dossier) dossier.Dossier {
 // integration moves the sequence past its number, and a code in use is
 // refused.
 func TestDossierCodes(t *testing.T) {
-	db, path := openDB(t)
-	newOffice(t, db, t0)
-	code := func(d dossier.Dossier, prefix string) string {
-		t.Helper()
-		got, _, _, err := db.CreateDossier(ctx, d, createdDossierEvent(d), prefix, "")
-		if err != nil {
-			t.Fatal(err)
+	eachBackend(t, func(t *testing.T, db *DB) {
+		newOffice(t, db, t0)
+		code := func(d dossier.Dossier, prefix string) string {
+			t.Helper()
+			got, _, _, err := db.CreateDossier(ctx, d, createdDossierEvent(d), prefix, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Code
 		}
-		return got.Code
-	}
-	d := sampleDossier("hoankiem", t0)
-	late := sampleDossier("hoankiem", time.Date(2026, 11, 26, 16, 59, 0, 0, time.UTC)) // 23:59 local
-	next := sampleDossier("hoankiem", time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC))  // 00:00 local on the 27th
-	online := sampleDossier("hoankiem", time.Time{})
-	online.Status, online.SubmittedAt = dossier.StatusSubmitted, t0.Add(-48*time.Hour)
-	for i, c := range []struct {
-		d      dossier.Dossier
-		prefix string
-		want   string
-	}{
-		{d, "TP", "TP-261126-0001"},
-		{late, "TP", "TP-261126-0002"},
-		{next, "TP", "TP-261127-0001"},
-		{d, "HK", "HK-261126-0001"},
-		{online, "TP", "TP-261124-0001"},
-		{d, "TP", "TP-261126-0003"},
-	} {
-		if got := code(c.d, c.prefix); got != c.want {
-			t.Errorf("%d: code %s, want %s", i, got, c.want)
+		d := sampleDossier("hoankiem", t0)
+		late := sampleDossier("hoankiem", time.Date(2026, 11, 26, 16, 59, 0, 0, time.UTC)) // 23:59 local
+		next := sampleDossier("hoankiem", time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC))  // 00:00 local on the 27th
+		online := sampleDossier("hoankiem", time.Time{})
+		online.Status, online.SubmittedAt = dossier.StatusSubmitted, t0.Add(-48*time.Hour)
+		for i, c := range []struct {
+			d      dossier.Dossier
+			prefix string
+			want   string
+		}{
+			{d, "TP", "TP-261126-0001"},
+			{late, "TP", "TP-261126-0002"},
+			{next, "TP", "TP-261127-0001"},
+			{d, "HK", "HK-261126-0001"},
+			{online, "TP", "TP-261124-0001"},
+			{d, "TP", "TP-261126-0003"},
+		} {
+			if got := code(c.d, c.prefix); got != c.want {
+				t.Errorf("%d: code %s, want %s", i, got, c.want)
+			}
 		}
-	}
-	given := sampleDossier("hoankiem", t0)
-	given.Code = "TP-261126-0007"
-	if got := code(given, "TP"); got != given.Code {
-		t.Fatalf("given code stored as %s", got)
-	}
-	if got := code(d, "TP"); got != "TP-261126-0008" {
-		t.Errorf("after the integration's 0007: %s, want TP-261126-0008", got)
-	}
-	_, _, _, err := db.CreateDossier(ctx, given, createdDossierEvent(given), "TP", "")
-	mustErrIs(t, err, ErrConflict)
-	small := sampleDossier("hoankiem", t0)
-	small.Code = "TP-261126-0004"
-	if got := code(small, "TP"); got != small.Code {
-		t.Fatalf("given code stored as %s", got)
-	}
-	if got := code(d, "TP"); got != "TP-261126-0009" {
-		t.Errorf("a smaller given code moved the sequence back: %s, want TP-261126-0009", got)
-	}
-	db.Close()
-	db, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if got := code(d, "TP"); got != "TP-261126-0010" {
-		t.Errorf("after a restart: %s, want TP-261126-0010", got)
-	}
+		given := sampleDossier("hoankiem", t0)
+		given.Code = "TP-261126-0007"
+		if got := code(given, "TP"); got != given.Code {
+			t.Fatalf("given code stored as %s", got)
+		}
+		if got := code(d, "TP"); got != "TP-261126-0008" {
+			t.Errorf("after the integration's 0007: %s, want TP-261126-0008", got)
+		}
+		_, _, _, err := db.CreateDossier(ctx, given, createdDossierEvent(given), "TP", "")
+		mustErrIs(t, err, ErrConflict)
+		small := sampleDossier("hoankiem", t0)
+		small.Code = "TP-261126-0004"
+		if got := code(small, "TP"); got != small.Code {
+			t.Fatalf("given code stored as %s", got)
+		}
+		if got := code(d, "TP"); got != "TP-261126-0009" {
+			t.Errorf("a smaller given code moved the sequence back: %s, want TP-261126-0009", got)
+		}
+		db.Close()
+		db = reopen(t, db)
+		if got := code(d, "TP"); got != "TP-261126-0010" {
+			t.Errorf("after a restart: %s, want TP-261126-0010", got)
+		}
+	})
 }
 
 // Dossiers created at once by many goroutines get different codes, 1 to
@@ -668,25 +665,26 @@ func TestDossierEventsSince(t *testing.T) {
 // A pickup ticket keeps its dossier (queue.Ticket.Dossier) in the
 // tickets table, through a restart.
 func TestTicketDossier(t *testing.T) {
-	db, path := openDB(t)
-	st := newOffice(t, db, t0)
-	req := issue("t1", "xay-dung")
-	req.Dossier = "TP-261126-0001"
-	do(t, db, st)(st.Issue(t0, req))
-	do(t, db, st)(st.Issue(t0.Add(time.Minute), issue("t2", "xay-dung")))
-	got, err := db.Ticket(ctx, st.Office.ID, "t1")
-	if err != nil || got.Dossier != "TP-261126-0001" {
-		t.Fatalf("ticket %+v %v", got, err)
-	}
-	if got, _ := db.Ticket(ctx, st.Office.ID, "t2"); got.Dossier != "" {
-		t.Errorf("ticket without a dossier has %q", got.Dossier)
-	}
-	storedSame(t, db, st)
-	db.Close()
-	db = reopenedSame(t, path, st)
-	if got, _ := db.TicketByID(ctx, "t1"); got.Dossier != "TP-261126-0001" {
-		t.Errorf("after a restart: %q", got.Dossier)
-	}
+	eachBackend(t, func(t *testing.T, db *DB) {
+		st := newOffice(t, db, t0)
+		req := issue("t1", "xay-dung")
+		req.Dossier = "TP-261126-0001"
+		do(t, db, st)(st.Issue(t0, req))
+		do(t, db, st)(st.Issue(t0.Add(time.Minute), issue("t2", "xay-dung")))
+		got, err := db.Ticket(ctx, st.Office.ID, "t1")
+		if err != nil || got.Dossier != "TP-261126-0001" {
+			t.Fatalf("ticket %+v %v", got, err)
+		}
+		if got, _ := db.Ticket(ctx, st.Office.ID, "t2"); got.Dossier != "" {
+			t.Errorf("ticket without a dossier has %q", got.Dossier)
+		}
+		storedSame(t, db, st)
+		db.Close()
+		db = reopenedSameDB(t, db, st)
+		if got, _ := db.TicketByID(ctx, "t1"); got.Dossier != "TP-261126-0001" {
+			t.Errorf("after a restart: %q", got.Dossier)
+		}
+	})
 }
 
 // API keys have a scope: open311 unless told, dossiers for the one-stop

@@ -414,71 +414,68 @@ func TestClaimLease(t *testing.T) {
 // file, as two processes would — never get the same message, and
 // together get every one.
 func TestClaimConcurrent(t *testing.T) {
-	db, path := openDB(t)
-	newOffice(t, db, t0)
-	other, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	const subs, notices = 10, 30
-	for i := range subs {
-		subscribe(t, db, smsSub(ticketItem("t1"), fmt.Sprintf("+8491234%04d", i), "vi"))
-	}
-	var ns []notify.Notice
-	for i := range notices {
-		ns = append(ns, calledNotice("t1", i+1, t0))
-	}
-	if err := db.Enqueue(ctx, ns, t0); err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	seen := map[int64]int{}
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for w := range 8 {
-		d := db
-		if w%2 == 1 {
-			d = other
+	eachBackend(t, func(t *testing.T, db *DB) {
+		newOffice(t, db, t0)
+		other := reopen(t, db)
+		const subs, notices = 10, 30
+		for i := range subs {
+			subscribe(t, db, smsSub(ticketItem("t1"), fmt.Sprintf("+8491234%04d", i), "vi"))
 		}
-		wg.Go(func() {
-			for {
-				ms, err := d.Claim(ctx, t0, time.Hour, 7)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if len(ms) == 0 {
-					return
-				}
-				for _, m := range ms {
-					mu.Lock()
-					seen[m.ID]++
-					mu.Unlock()
-					if err := d.MarkSent(ctx, m.ID, t0); err != nil {
+		var ns []notify.Notice
+		for i := range notices {
+			ns = append(ns, calledNotice("t1", i+1, t0))
+		}
+		if err := db.Enqueue(ctx, ns, t0); err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		seen := map[int64]int{}
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for w := range 8 {
+			d := db
+			if w%2 == 1 {
+				d = other
+			}
+			wg.Go(func() {
+				for {
+					ms, err := d.Claim(ctx, t0, time.Hour, 7)
+					if err != nil {
 						errs <- err
 						return
 					}
+					if len(ms) == 0 {
+						return
+					}
+					for _, m := range ms {
+						mu.Lock()
+						seen[m.ID]++
+						mu.Unlock()
+						if err := d.MarkSent(ctx, m.ID, t0); err != nil {
+							errs <- err
+							return
+						}
+					}
 				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-	if len(seen) != subs*notices {
-		t.Fatalf("%d messages claimed, want %d", len(seen), subs*notices)
-	}
-	for id, n := range seen {
-		if n != 1 {
-			t.Fatalf("message %d claimed %d times", id, n)
+			})
 		}
-	}
-	if m, err := db.OutboxMetrics(ctx, t0); err != nil || m.Sent != subs*notices || m.Queued != 0 {
-		t.Fatalf("metrics %+v, %v", m, err)
-	}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if len(seen) != subs*notices {
+			t.Fatalf("%d messages claimed, want %d", len(seen), subs*notices)
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Fatalf("message %d claimed %d times", id, n)
+			}
+		}
+		if m, err := db.OutboxMetrics(ctx, t0); err != nil || m.Sent != subs*notices || m.Queued != 0 {
+			t.Fatalf("metrics %+v, %v", m, err)
+		}
+	})
 }
 
 // A failed try counts, waits for its retry and keeps its reason; a dead
@@ -807,32 +804,29 @@ func BenchmarkOutboxDeliver(b *testing.B) {
 // database reopened (a restarted server) hands the messages out again
 // once the lease is over, and not before.
 func TestClaimAfterRestart(t *testing.T) {
-	db, path := openDB(t)
-	newOffice(t, db, t0)
-	subscribe(t, db, smsSub(ticketItem("t1"), "+84912345678", "vi"))
-	if err := db.Enqueue(ctx, []notify.Notice{calledNotice("t1", 1, t0), calledNotice("t1", 2, t0)}, t0); err != nil {
-		t.Fatal(err)
-	}
-	first := claim(t, db, t0, time.Minute, 10)
-	if len(first) != 2 {
-		t.Fatalf("claimed %d", len(first))
-	}
-	if err := db.MarkSent(ctx, first[0].ID, t0); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if l := claim(t, db, t0.Add(59*time.Second), time.Minute, 10); len(l) != 0 {
-		t.Fatalf("claimed %v before the lease ended", ids(l))
-	}
-	l := claim(t, db, t0.Add(time.Minute), time.Minute, 10)
-	if len(l) != 1 || l[0].ID != first[1].ID || l[0].Tries != 0 {
-		t.Fatalf("after the restart: %+v", l)
-	}
+	eachBackend(t, func(t *testing.T, db *DB) {
+		newOffice(t, db, t0)
+		subscribe(t, db, smsSub(ticketItem("t1"), "+84912345678", "vi"))
+		if err := db.Enqueue(ctx, []notify.Notice{calledNotice("t1", 1, t0), calledNotice("t1", 2, t0)}, t0); err != nil {
+			t.Fatal(err)
+		}
+		first := claim(t, db, t0, time.Minute, 10)
+		if len(first) != 2 {
+			t.Fatalf("claimed %d", len(first))
+		}
+		if err := db.MarkSent(ctx, first[0].ID, t0); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		db = reopen(t, db)
+		if l := claim(t, db, t0.Add(59*time.Second), time.Minute, 10); len(l) != 0 {
+			t.Fatalf("claimed %v before the lease ended", ids(l))
+		}
+		l := claim(t, db, t0.Add(time.Minute), time.Minute, 10)
+		if len(l) != 1 || l[0].ID != first[1].ID || l[0].Tries != 0 {
+			t.Fatalf("after the restart: %+v", l)
+		}
+	})
 }
 
 // The same opt-in and the same notices arriving at once (a double tap,
