@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -210,6 +211,42 @@ func TestSMSReportBadInput(t *testing.T) {
 		}
 		if d := delivery(t, db, ids[0]); d.State != SMSDelivered {
 			t.Fatalf("after its report: %+v", d)
+		}
+	})
+}
+
+// The reports of every part of a message coming at the same time (the
+// modem's reader and a retry, or two server processes) make it delivered:
+// the last one to finish sees every other part reported.
+func TestSMSReportsTogether(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		newOffice(t, db, t0)
+		const parts = 8
+		for round, id := range smsMessages(t, db, 5) {
+			refs := make([]int, parts)
+			for i := range refs {
+				refs[i] = round*parts + i
+			}
+			if err := db.RecordSMSParts(ctx, id, refs, t0); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, parts)
+			for _, ref := range refs {
+				wg.Go(func() {
+					if _, err := db.RecordSMSReport(ctx, ref, 0x00, t0.Add(time.Minute)); err != nil {
+						errs <- err
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
+			}
+			if d := delivery(t, db, id); d.State != SMSDelivered || d.Reported != parts {
+				t.Fatalf("message %d, every part reported at once: %+v", id, d)
+			}
 		}
 	})
 }
