@@ -1,6 +1,9 @@
 package store
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // holds is the SQL condition "column col holds the text of the next ?
 // argument", in db's dialect (SQLite's instr, PostgreSQL's strpos).
@@ -76,6 +79,86 @@ func TestWithoutFields(t *testing.T) {
 	for _, bad := range []string{`[1]`, `{"actor":[1]}`, `not json`} {
 		if got, changed, err := withoutFields(bad, "actor", "role", roles, "name"); err == nil || changed || got != bad {
 			t.Errorf("withoutFields(%s) = %s, %v, %v; want an error and the input unchanged", bad, got, changed, err)
+		}
+	}
+}
+
+// schemaOf lists db's tables as "table.column type null|notnull" lines,
+// with SQLite's types named as their PostgreSQL counterparts, and its
+// named indexes (not those a constraint made) as "index name".
+func schemaOf(t *testing.T, db *DB) []string {
+	t.Helper()
+	var out []string
+	add := func(q string, row func(scanner) (string, error)) {
+		rows, err := db.r.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			s, err := row(rows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	column := func(r scanner) (string, error) {
+		var table, col, typ string
+		var notNull bool
+		if err := r.Scan(&table, &col, &typ, &notNull); err != nil {
+			return "", err
+		}
+		if pg, ok := map[string]string{"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision", "BLOB": "bytea"}[typ]; ok {
+			typ = pg
+		}
+		null := "null"
+		if notNull {
+			null = "notnull"
+		}
+		return table + "." + col + " " + typ + " " + null, nil
+	}
+	name := func(r scanner) (string, error) {
+		var n string
+		err := r.Scan(&n)
+		return "index " + n, err
+	}
+	if db.postgres() {
+		add(`SELECT table_name, column_name, data_type, is_nullable = 'NO' FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name <> 'schema_version'`, column)
+		add(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()
+			AND indexname NOT IN (SELECT conname FROM pg_constraint)`, name)
+	} else {
+		// A primary key column is NOT NULL on PostgreSQL whatever it says.
+		add(`SELECT m.name, p.name, p.type, p."notnull" OR p.pk > 0 FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' AND m.name <> 'schema_version'`, column)
+		add(`SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL`, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// PostgreSQL's migrations make the schema SQLite's make: the same tables,
+// columns (in the corresponding types, NULL where SQLite allows it) and
+// indexes.
+func TestSchemasAgree(t *testing.T) {
+	lite, _ := openDB(t)
+	pg := openPG(t)
+	a, b := schemaOf(t, lite), schemaOf(t, pg)
+	if len(a) < 100 {
+		t.Fatalf("only %d columns and indexes read from SQLite: %v", len(a), a)
+	}
+	for _, s := range a {
+		if _, found := slices.BinarySearch(b, s); !found {
+			t.Errorf("SQLite has %q, PostgreSQL not", s)
+		}
+	}
+	for _, s := range b {
+		if _, found := slices.BinarySearch(a, s); !found {
+			t.Errorf("PostgreSQL has %q, SQLite not", s)
 		}
 	}
 }
