@@ -374,12 +374,15 @@ func importError(err error) error {
 	if errors.As(err, &ae) {
 		return ae
 	}
-	code := "invalid_import"
+	code, status := "invalid_import", http.StatusBadRequest
 	var qe *queue.Error
 	if errors.As(err, &qe) && qe.Code != "" {
 		code = qe.Code
 	}
-	return domainError(http.StatusBadRequest, code, err)
+	if code == "file_too_large" {
+		status = http.StatusRequestEntityTooLarge
+	}
+	return domainError(status, code, err)
 }
 
 // importCRS reads the file's coordinate system from the query: nothing

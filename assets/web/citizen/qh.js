@@ -76,7 +76,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     const out = $("#point-result");
     out.textContent = "";
     if (!point) return;
-    const where = num(point.point.lat, 5) + ", " + num(point.point.lon, 5);
+    const where = point.point.lat.toFixed(5) + ", " + point.point.lon.toFixed(5);
     if (!point.zones.length) {
       out.append(el("p", "", point.outside
         ? t("Điểm " + where + " nằm ngoài khu vực của quy hoạch này.", "The point " + where + " is outside the area of this plan.")
