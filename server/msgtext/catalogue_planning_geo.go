@@ -16,3 +16,12 @@ var planningGeoEntries = []Entry{
 	{"invalid_geometry", "polygon {polygon}, ring {ring} is a hole inside another hole (ring {other}): a hole of a hole is another polygon", "Đa giác {polygon}, đường bao {ring} là lỗ thủng nằm trong lỗ thủng khác (đường bao {other}): phần nằm trong lỗ thủng phải là một đa giác riêng"},
 	{"invalid_geometry", "polygon {polygon} lies inside polygon {other}: the polygons of a multipolygon must not overlap", "Đa giác {polygon} nằm trong đa giác {other}: các đa giác của một MultiPolygon không được chồng lên nhau"},
 }
+
+// planningPlanEntries are the messages of building the look-up from an
+// import (server/planning's New).
+var planningPlanEntries = []Entry{
+	{"invalid_plan", "zone {feature} has no id: every zone needs one", "Ô quy hoạch thứ {feature} không có mã (id): mỗi ô cần có mã"},
+	{"invalid_plan", "zones {first} and {second} have the same id {id}: every zone needs its own", "Ô quy hoạch thứ {first} và thứ {second} trùng mã {id}: mỗi ô cần một mã riêng"},
+	{"invalid_plan", "parcel {feature} has no sheet or no number: a parcel is named by both", "Thửa đất thứ {feature} thiếu số tờ hoặc số thửa: một thửa đất được xác định bằng cả hai"},
+	{"invalid_plan", "parcels {first} and {second} are both parcel {number} of sheet {sheet}: a sheet and a number name one parcel", "Thửa đất thứ {first} và thứ {second} cùng là thửa số {number} tờ bản đồ số {sheet}: mỗi số tờ và số thửa chỉ ứng với một thửa đất"},
+}
