@@ -132,7 +132,7 @@ func (s *Server) planningInfo(w http.ResponseWriter, r *http.Request) {
 	m := s.cfg.Planning.Map
 	j := PlanningInfoJSON{Zones: ps.data.ZonesInfo, Parcels: ps.data.ParcelInfo, Sample: s.cfg.Planning.Sample(),
 		Map: FeedbackMapJSON{TileURL: m.TileURL, Attribution: m.Attribution, Center: [2]float64{m.Center.Lat, m.Center.Lon}, Zoom: m.Zoom}}
-	if b := ps.plan.Bounds(); b != (geo.Box{}) {
+	if b := ps.plan.Bounds(); !b.Empty() {
 		j.Bounds = []float64{b.Min.Lon, b.Min.Lat, b.Max.Lon, b.Max.Lat}
 	}
 	writeJSON(w, http.StatusOK, j)

@@ -1,6 +1,9 @@
 package geo
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // The WGS 84 ellipsoid.
 const (
@@ -321,6 +324,43 @@ func clipHalfPlane(in []xy, a, b xy, out []xy) []xy {
 		if (sp >= 0) != (sq >= 0) {
 			t := sp / (sp - sq)
 			out = append(out, xy{p.x + t*(q.x-p.x), p.y + t*(q.y-p.y)})
+		}
+	}
+	return out
+}
+
+// InteriorPoint is a point inside m, for a marker or a label: on the
+// parallel through the middle of the largest polygon's box, the middle of
+// the widest stretch inside that polygon. Unlike the centroid it is never
+// in a hole or outside a concave shape. An m without area gives its first
+// position, and an empty m the zero Point.
+func (m MultiPolygon) InteriorPoint() Point {
+	best, bestArea := -1, -1.0
+	for i, poly := range m {
+		if a := (MultiPolygon{poly}).AreaM2(); a > bestArea {
+			best, bestArea = i, a
+		}
+	}
+	if best < 0 || len(m[best]) == 0 || len(m[best][0]) == 0 {
+		return Point{}
+	}
+	poly := m[best]
+	sw, ne, _ := MultiPolygon{poly}.Bounds()
+	y := (sw.Lat + ne.Lat) / 2
+	var xs []float64
+	for _, ring := range poly {
+		for i := 0; i+1 < len(ring); i++ {
+			a, b := ring[i], ring[i+1]
+			if (a.Lat > y) != (b.Lat > y) {
+				xs = append(xs, a.Lon+(y-a.Lat)/(b.Lat-a.Lat)*(b.Lon-a.Lon))
+			}
+		}
+	}
+	slices.Sort(xs)
+	out, width := poly[0][0], -1.0
+	for i := 0; i+1 < len(xs); i += 2 {
+		if w := xs[i+1] - xs[i]; w > width {
+			out, width = Point{Lat: y, Lon: (xs[i] + xs[i+1]) / 2}, w
 		}
 	}
 	return out

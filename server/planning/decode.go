@@ -585,8 +585,4 @@ func (d *decoder) position(f *feature, x, y float64) (geo.Point, error) {
 		"feature", f.label, "position", pos)
 }
 
-// newError is queue.NewError; the name lets server/msgtext find the
-// templates.
-func newError(kind queue.Kind, code, template string, args ...any) *queue.Error {
-	return queue.NewError(kind, code, template, args...)
-}
+// newError (plan.go) is queue.NewError under the name server/msgtext looks for.
