@@ -745,6 +745,7 @@ func TestMigrationDossiersKeepsKeys(t *testing.T) {
 	db.Close()
 	raw := rawDB(t, path)
 	for _, q := range []string{
+		`DROP TABLE planning_imports`, `DROP TABLE planning_parcels`, `DROP TABLE planning_zones`, // 0011
 		`DROP TABLE sms_parts`,                          // 0010
 		`DROP TABLE outbox`, `DROP TABLE subscriptions`, // 0009
 		`DROP TABLE dossier_keys`, `DROP TABLE dossier_events`, `DROP TABLE dossier_seq`, `DROP TABLE dossiers`,

@@ -24,6 +24,7 @@ func TestMigrationStationKeepsRatings(t *testing.T) {
 	for _, q := range []string{
 		`DROP INDEX ratings_idem_key`, `ALTER TABLE ratings DROP COLUMN idem_key`, `ALTER TABLE ratings DROP COLUMN reasons`,
 		`ALTER TABLE ratings DROP COLUMN channel`, `ALTER TABLE devices DROP COLUMN counter`, `ALTER TABLE staff DROP COLUMN title`,
+		`DROP TABLE planning_imports`, `DROP TABLE planning_parcels`, `DROP TABLE planning_zones`, // 0011
 		`DROP TABLE sms_parts`,                          // 0010
 		`DROP TABLE outbox`, `DROP TABLE subscriptions`, // 0009
 		`DROP TABLE staff_photos`, `DROP TABLE IF EXISTS print_jobs`,
