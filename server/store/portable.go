@@ -1,10 +1,12 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Helpers that keep the SQL of the dossiers, reports and outbox the same
@@ -94,4 +96,34 @@ func (db *DB) forUpdate(opts string) string {
 		return " FOR UPDATE " + opts
 	}
 	return " FOR UPDATE"
+}
+
+// insertBatch is how many rows insertRows sends in one INSERT: one round
+// trip for many rows (PostgreSQL answers each statement over the network,
+// which made a row at a time ten times slower than SQLite), and within
+// both databases' limits on parameters (SQLite 32766, PostgreSQL 65535).
+const insertBatch = 500
+
+// insertRows inserts n rows into table's columns cols in tx, a few hundred
+// to a statement; row appends the values of row i (len(cols) of them) to
+// args and returns it.
+func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, row func(i int, args []any) []any) error {
+	one := "(?" + strings.Repeat(", ?", len(cols)-1) + ")"
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	args := make([]any, 0, insertBatch*len(cols))
+	for start := 0; start < n; start += insertBatch {
+		end := min(start+insertBatch, n)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = row(i, args)
+		}
+		if len(args) != (end-start)*len(cols) {
+			return fmt.Errorf("insert into %s: %d values for %d rows of %d columns", table, len(args), end-start, len(cols))
+		}
+		q := head + one + strings.Repeat(", "+one, end-start-1)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("insert rows %d–%d into %s: %w", start, end-1, table, err)
+		}
+	}
+	return nil
 }
