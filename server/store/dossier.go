@@ -254,6 +254,9 @@ func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Ev
 	}
 	defer tx.Rollback()
 	if key != "" {
+		if err := db.lockKey(ctx, tx, "dossier_keys:"+d.Office+":"+key); err != nil {
+			return d, e, false, fmt.Errorf("create dossier: %w", err)
+		}
 		var code string
 		err := tx.QueryRowContext(ctx, `SELECT code FROM dossier_keys WHERE office = ? AND key = ?`, d.Office, key).Scan(&code)
 		if err == nil {

@@ -207,6 +207,9 @@ func (db *DB) CreateReport(ctx context.Context, r feedback.Report, e feedback.Ev
 	}
 	defer tx.Rollback()
 	if key != "" {
+		if err := db.lockKey(ctx, tx, "report_keys:"+r.Office+":"+key); err != nil {
+			return r, e, false, fmt.Errorf("create report: %w", err)
+		}
 		var code string
 		err := tx.QueryRowContext(ctx, `SELECT code FROM report_keys WHERE office = ? AND key = ?`, r.Office, key).Scan(&code)
 		if err == nil {
@@ -659,8 +662,12 @@ func (db *DB) PutAPIClient(ctx context.Context, c feedback.APIClient, keyHash []
 		return fmt.Errorf("save API client %s: %w", c.ID, err)
 	}
 	defer tx.Rollback()
+	// A new client is not there to be locked: its id is.
+	if err := db.lockKey(ctx, tx, "api_clients:"+c.Office+":"+c.ID); err != nil {
+		return fmt.Errorf("save API client %s: %w", c.ID, err)
+	}
 	var scope string
-	err = tx.QueryRowContext(ctx, `SELECT scope FROM api_clients WHERE office = ? AND id = ?`+db.forUpdate(""), c.Office, c.ID).Scan(&scope)
+	err = tx.QueryRowContext(ctx, `SELECT scope FROM api_clients WHERE office = ? AND id = ?`, c.Office, c.ID).Scan(&scope)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if keyHash == nil || c.Created.IsZero() {

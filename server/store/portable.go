@@ -127,3 +127,18 @@ func insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, n 
 	}
 	return nil
 }
+
+// lockKey makes the transactions that give the same name wait for each
+// other until the first ends, so that a check for an idempotency key and
+// the insert of that key happen as one step: on PostgreSQL a transaction
+// advisory lock on the name's hash (another name of the same hash only
+// waits too), on SQLite nothing, its one writer at a time does it.
+func (db *DB) lockKey(ctx context.Context, tx *sql.Tx, name string) error {
+	if !db.postgres() {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, name); err != nil {
+		return fmt.Errorf("lock %q: %w", name, err)
+	}
+	return nil
+}

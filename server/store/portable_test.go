@@ -2,6 +2,7 @@ package store
 
 import (
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -161,4 +162,59 @@ func TestSchemasAgree(t *testing.T) {
 			t.Errorf("PostgreSQL has %q, SQLite not", s)
 		}
 	}
+}
+
+// Requests with one idempotency key at the same time (a retry racing the
+// first try, on two processes) make one dossier or report: one call makes
+// it, the others replay it.
+func TestCreateWithOneKeyAtOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		newOffice(t, db, t0)
+		const n = 8
+		type result struct {
+			code     string
+			replayed bool
+			err      error
+		}
+		race := func(create func() result) []result {
+			out := make([]result, n)
+			var wg sync.WaitGroup
+			for i := range out {
+				wg.Go(func() { out[i] = create() })
+			}
+			wg.Wait()
+			return out
+		}
+		check := func(what string, rs []result) {
+			t.Helper()
+			made := 0
+			for _, r := range rs {
+				if r.err != nil {
+					t.Fatalf("%s: %v", what, r.err)
+				}
+				if r.code != rs[0].code {
+					t.Fatalf("%s: codes %s and %s for one key", what, rs[0].code, r.code)
+				}
+				if !r.replayed {
+					made++
+				}
+			}
+			if made != 1 {
+				t.Fatalf("%s: %d calls made it, want 1", what, made)
+			}
+		}
+		d := sampleDossier("hoankiem", t0)
+		check("dossier", race(func() result {
+			got, _, replayed, err := db.CreateDossier(ctx, d, createdDossierEvent(d), "TP", "counter:hoankiem:same")
+			return result{got.Code, replayed, err}
+		}))
+		r := sampleReport("hoankiem", t0)
+		check("report", race(func() result {
+			got, _, replayed, err := db.CreateReport(ctx, r, createdEvent(r), "same")
+			return result{got.Code, replayed, err}
+		}))
+		if c := count(t, db, `SELECT count(*) FROM dossiers`) + count(t, db, `SELECT count(*) FROM reports`); c != 2 {
+			t.Fatalf("%d dossiers and reports stored, want 2", c)
+		}
+	})
 }
