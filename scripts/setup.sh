@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what Lượt needs on a Debian 12 machine, only what is missing:
 # Debian packages (cgo and Fyne build libraries, Xvfb and X tools, Chromium,
-# socat, espeak-ng/sox/alsa for voice clips; npm where Node.js lacks it),
+# socat, espeak-ng/sox/alsa for voice clips, PostgreSQL's programs for the
+# tests on PostgreSQL; npm where Node.js lacks it),
 # the Go modules of go.mod
 # axe-core (the accessibility checks of the browser tests, pinned by
 # internal/browsertest/axe/package-lock.json) and Leaflet (the maps of the
 # feedback pages, pinned by scripts/leaflet/package-lock.json, copied into
 # assets/web/static/vendor/leaflet where the server embeds it) and
 # web-push-testing (a local push service that decrypts, for the web push
-# tests, pinned by scripts/webpushtesting/package-lock.json).
+# tests, pinned by scripts/webpushtesting/package-lock.json) and proj4 (the
+# oracle of the VN-2000 conversion's test, pinned by
+# scripts/proj4/package-lock.json).
 # Sourced by scripts/run.sh and scripts/test.sh; safe to run again.
 set -euo pipefail
 
@@ -25,7 +28,7 @@ LUOT_APT_PACKAGES=(
   gcc pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev
   libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   xvfb xdotool x11-utils imagemagick chromium socat sqlite3
-  espeak-ng sox alsa-utils ca-certificates git
+  espeak-ng sox alsa-utils ca-certificates git postgresql
 )
 
 luot_missing_packages() {
@@ -45,6 +48,22 @@ luot_install_packages() {
   $sudo apt-get update -qq
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+# luot_check_postgres makes sure the tests can run PostgreSQL themselves:
+# internal/pgtest starts a private cluster with Debian's initdb and pg_ctl
+# in a temporary directory, so no system cluster or service has to run
+# (Debian's "main" cluster, made by the package, may stay down).
+luot_check_postgres() {
+  local bin=${LUOT_PG_BIN:-/usr/lib/postgresql/15/bin}
+  if [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_ctl" ]; then
+    echo "setup: PostgreSQL's initdb and pg_ctl are not in $bin; install Debian's postgresql package (15) or set LUOT_PG_BIN." >&2
+    exit 1
+  fi
+  if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+    echo "setup: running as root, the tests run PostgreSQL as the postgres user, which is missing; reinstall the postgresql package." >&2
+    exit 1
+  fi
 }
 
 luot_install_go() {
@@ -109,12 +128,24 @@ luot_install_webpushtesting() {
   npm ci --prefix scripts/webpushtesting --no-audit --no-fund --ignore-scripts >/dev/null
 }
 
+# luot_install_proj4 installs the pinned proj4 from the npm registry into
+# scripts/proj4/node_modules, where server/geo's VN-2000 test runs it with
+# the machine's Node.js as an independent oracle (never shipped).
+luot_install_proj4() {
+  [ -f scripts/proj4/node_modules/proj4/package.json ] && return 0
+  echo "setup: installing proj4 (npm) for the VN-2000 conversion's test"
+  luot_npm
+  npm ci --prefix scripts/proj4 --no-audit --no-fund --ignore-scripts >/dev/null
+}
+
 luot_setup() {
   luot_install_packages
+  luot_check_postgres
   luot_install_go
   luot_install_axe
   luot_install_leaflet
   luot_install_webpushtesting
+  luot_install_proj4
   # Fyne and tests need a UTF-8 locale and a writable HOME.
   export LANG="${LANG:-C.UTF-8}"
   if [ -z "${HOME:-}" ] || [ ! -w "${HOME}" ]; then export HOME=/tmp/luot-home; mkdir -p "$HOME"; fi
