@@ -3,15 +3,24 @@ package main
 import (
 	"context"
 	"database/sql"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"luot/internal/e2etest"
 	"luot/internal/pgtest"
 )
 
-// TestMain stops the private PostgreSQL cluster of the tests (pgtest).
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain stops the private PostgreSQL cluster of the tests (pgtest)
+// and removes the server binary they built (e2etest).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Shutdown()
+	e2etest.Cleanup()
+	os.Exit(code)
+}
 
 // testDatabase is a fresh database on the tests' private cluster.
 func testDatabase(t *testing.T) string { return pgtest.Get(t).NewDatabase(t) }
@@ -121,4 +130,41 @@ func TestSideBySide(t *testing.T) {
 		}
 	}
 	t.Log("\n" + out)
+}
+
+// TestPassOnPostgres runs a short issue pass of the real server binary on
+// PostgreSQL as -db makes the tool do: a fresh database, the raw rate
+// measured in it, the server started with -db on it, every issue
+// acknowledged, and the database dropped afterwards.
+func TestPassOnPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the server")
+	}
+	pg := pgtest.Get(t)
+	cfg := &config{
+		server: e2etest.Build(t, e2etest.Server), data: t.TempDir(), db: pg.URL("postgres"), backend: "postgres",
+		mode: "issue", office: "demo", kioskKey: "demo-kiosk", pin: "1234", counters: []string{"q1:nv1"},
+		concurrency: 4, prefill: 5, duration: time.Second, raw: 200 * time.Millisecond, seed: 1,
+	}
+	r, err := runPass(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, nerr := r.rec.totals(); r.issued == 0 || nerr != 0 {
+		t.Fatalf("%d issued, %d errors", r.issued, nerr)
+	}
+	if r.raw <= 0 || !strings.Contains(r.rawWhat, "synchronous_commit=on") || r.database() != "PostgreSQL" {
+		t.Fatalf("raw %v (%s) on %s", r.raw, r.rawWhat, r.database())
+	}
+	log, err := os.ReadFile(filepath.Join(cfg.data, "server.log"))
+	if err != nil || !strings.Contains(string(log), "database=postgres") {
+		t.Fatalf("the server did not run on PostgreSQL (%v):\n%s", err, log)
+	}
+	a, _ := sql.Open("pgx", pg.URL("postgres"))
+	defer a.Close()
+	var left int
+	if err := a.QueryRow(`SELECT count(*) FROM pg_database WHERE datname LIKE 'luot_load_%'`).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("%d load databases left behind (%v)", left, err)
+	}
+	t.Logf("%d issued in %.1f s on PostgreSQL; raw %.0f/s", r.issued, r.elapsed.Seconds(), r.raw)
 }
