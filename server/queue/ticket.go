@@ -193,12 +193,17 @@ type Role string
 
 // Staff roles. Moderators and handlers work on citizens' feedback
 // reports (server/feedback), not at counters: a moderator on every
-// report of the office, a handler on those of their Unit.
+// report of the office, a handler on those of their Unit. A province
+// administrator reads every office's figures side by side (the
+// province's statistics, docs/province.md) and nothing else, not even
+// their own office's configuration; only the server's operator gives
+// this role (the office file), never an office's administrator.
 const (
 	RoleClerk     Role = "clerk"
 	RoleAdmin     Role = "admin"
 	RoleModerator Role = "moderator"
 	RoleHandler   Role = "handler"
+	RoleProvince  Role = "province"
 )
 
 // Staff is a member of an office: a clerk, an administrator, a moderator

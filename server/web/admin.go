@@ -489,13 +489,19 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		}
 		return auth.HashPIN(pin)
 	}
+	// A province administrator reads every office's figures: only the
+	// server's operator (the office file) gives, disables or re-PINs one,
+	// or an office's administrator could open every office's figures.
+	if i >= 0 && list[i].Role == queue.RoleProvince {
+		return "", fieldErr("", "%s là cán bộ cấp tỉnh: chỉ người vận hành máy chủ quản lý tài khoản này (tệp cấu hình đơn vị)", "%s is a province administrator: only the server's operator manages this account (the office file)", id)
+	}
 	switch form {
 	case "staff":
 		if i >= 0 {
 			return "", fieldErr("id", "mã nhân viên %s đã có người dùng: chọn mã khác", "staff code %s is taken: choose another, or edit that member", id)
 		}
 		m := queue.Staff{ID: id, Office: se.Office, Name: strings.TrimSpace(name), Title: cleanTitle(title), Role: queue.Role(role), Unit: strings.TrimSpace(unit)}
-		if !auth.KnownRole(m.Role) {
+		if !auth.KnownRole(m.Role) || m.Role == queue.RoleProvince {
 			return "", fieldErr("role", "vai trò phải là cán bộ một cửa, quản trị viên, cán bộ kiểm duyệt hoặc cán bộ xử lý phản ánh", "role must be clerk, admin, moderator or handler")
 		}
 		if err := m.CheckUnit(); err != nil {
