@@ -25,6 +25,7 @@
 //	POST   /api/v1/devices/status              any registered device (its key)
 //	GET    /api/v1/station …                   a counter station (its key): station.go
 //	…                                          the citizens' routes (citizen.go), the feedback reports' (feedback.go) and the dossiers' (dossier.go)
+//	GET    /api/v1/province/stats              province administrator: every office's figures (province.go)
 //	GET    /healthz                            anyone: {"status":"ok"}; operators also get figures
 //	GET    /metrics                            operator: this machine, or Config.MetricsToken
 //
@@ -365,6 +366,7 @@ func (s *Server) routes() {
 	s.stationRoutes()
 	s.dossierIntegRoutes()
 	s.notifyRoutes()
+	s.provinceRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)
 	}
