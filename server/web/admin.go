@@ -182,8 +182,18 @@ func formSection(form string) string {
 }
 
 func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
-	se, tok, ok := s.auth(w, r, auth.ManageOffice, "/admin/login")
+	se, tok, ok := s.authAny(w, r, "/admin/login")
 	if !ok {
+		return
+	}
+	if !se.Can(auth.ManageOffice) {
+		// A province administrator logs in at /admin too: their page is
+		// the province's figures.
+		if se.Can(auth.ReadProvince) {
+			http.Redirect(w, r, "/admin/province", http.StatusSeeOther)
+			return
+		}
+		s.fail(w, r, http.StatusForbidden, "only an administrator of the office may open this page; log in as an administrator")
 		return
 	}
 	s.renderAdmin(w, r, se, tok, http.StatusOK, adminState{Saved: formSection(r.URL.Query().Get("saved")), Printed: r.URL.Query().Get("printed")})
