@@ -63,7 +63,7 @@ func Gather(ctx context.Context, src Sources, offices []*queue.Office, from, to 
 
 func gatherOffice(ctx context.Context, src Sources, o *queue.Office, from, to string, now time.Time) (report.ProvinceOffice, error) {
 	loc := o.Location()
-	line := report.ProvinceOffice{Office: o.ID, Name: o.Name, Today: o.Day(now)}
+	line := report.ProvinceOffice{Office: o.ID, Name: o.Name, NameEN: o.NameEN, Today: o.Day(now)}
 	rows, ratings, err := src.Queue.ReportRows(ctx, o.ID, from, to)
 	if err != nil {
 		return line, fmt.Errorf("province figures of office %s: %w", o.ID, err)

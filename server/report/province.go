@@ -89,13 +89,15 @@ func (p *ProvinceFeedback) rate() {
 	}
 }
 
-// ProvinceOffice is one office's line: its queue today (Today, its
-// business day at the time asked) and over the period, and its dossiers
+// ProvinceOffice is one office's line: its names (Vietnamese, English
+// when it has one), its queue today (Today, its business day at the time
+// asked) and over the period, and its dossiers
 // and feedback reports over the period — nil when the office keeps none
 // (no dossier or feedback configuration of its own).
 type ProvinceOffice struct {
 	Office     string            `json:"office"`
 	Name       string            `json:"name"`
+	NameEN     string            `json:"name_en,omitempty"`
 	Today      string            `json:"today"`
 	QueueToday ProvinceQueue     `json:"queue_today"`
 	Queue      ProvinceQueue     `json:"queue"`
@@ -185,8 +187,8 @@ func ProvinceCSVHeader(lang string) []string {
 }
 
 // WriteProvinceCSV writes the province's figures as CSV in lang ("vi" or
-// "en"): one line per office, then the total (its office cell "Tổng" or
-// "Total"). An office that keeps no dossiers or feedback reports has
+// "en"): one line per office (named in lang when it has such a name),
+// then the total (its office cell "Tổng" or "Total"). An office that keeps no dossiers or feedback reports has
 // those cells empty, as a rate over nothing does. Cells that a
 // spreadsheet would run as a formula are prefixed with '.
 func WriteProvinceCSV(w io.Writer, p *Province, lang string) error {
@@ -202,7 +204,7 @@ func WriteProvinceCSV(w io.Writer, p *Province, lang string) error {
 		return []string{itoa(q.Tickets), itoa(q.Served), itoa(q.NoShow), wait}
 	}
 	line := func(o *ProvinceOffice, office string) error {
-		rec := []string{safeCell(office), safeCell(o.Name), o.Today}
+		rec := []string{safeCell(office), safeCell(nameIn(lang, o.Name, o.NameEN, "")), o.Today}
 		rec = append(rec, queue(o.QueueToday)...)
 		rec = append(rec, queue(o.Queue)...)
 		if d := o.Dossiers; d != nil {

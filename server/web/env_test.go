@@ -47,6 +47,8 @@ type stack struct {
 	webCfg func(*Config)
 	// notify, when set, serves the notifications with the stack's store.
 	notify *notifyOn
+	// others are offices stored beside office (without staff or devices).
+	others []queue.Office
 }
 
 // notifyOn is how a stack serves the notifications: web push with this
@@ -92,7 +94,7 @@ func newStack(t testing.TB, s stack) *env {
 	k.Office, k.Kind = s.office.ID, queue.DeviceKiosk
 	log := backend.TestLog(t)
 	b := backend.New(t, backend.Config{
-		Office: s.office, Staff: s.staff, Devices: []backend.Device{{Device: k, Key: kioskKey}},
+		Office: s.office, Others: s.others, Staff: s.staff, Devices: []backend.Device{{Device: k, Key: kioskKey}},
 		Start: start, Log: log,
 	})
 	db, h, clk, eng := b.DB, b.Hub, b.Clock, b.Engine

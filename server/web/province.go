@@ -145,7 +145,11 @@ func (s *Server) provincePage(w http.ResponseWriter, r *http.Request) {
 		o := &d.P.Offices[i]
 		d.Dossiers = d.Dossiers || o.Dossiers != nil
 		d.Feedback = d.Feedback || o.Feedback != nil
-		d.Rows = append(d.Rows, provinceRowOf(o, o.Name))
+		name := o.Name
+		if l == "en" && o.NameEN != "" {
+			name = o.NameEN
+		}
+		d.Rows = append(d.Rows, provinceRowOf(o, name))
 	}
 	d.Total = provinceRowOf(&d.P.Total, tr("total"))
 	s.render(w, r, http.StatusOK, "province", page{Title: "pv.title", CSRF: auth.CSRFToken(tok), Session: se, Data: d})
