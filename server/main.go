@@ -259,7 +259,7 @@ func run(ctx context.Context, args []string) error {
 		if err := importOffice(ctx, db, eng, assets.DemoOffice, true, o.adminPINMin); err != nil {
 			return fmt.Errorf("seed demo office: %w", err)
 		}
-		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin with PIN 123456, feedback moderator kiemduyet and handlers xl-qldt, xl-tnmt, xl-dong, xl-tay, xl-nam, dossier handlers xl-tuphap, xl-tckh, xl-ldtbxh (and xl-qldt, xl-tnmt) with PIN 1234; device keys demo-kiosk, demo-display, demo-station-q3). Never use them in production.")
+		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin and province administrator tinh with PIN 123456, feedback moderator kiemduyet and handlers xl-qldt, xl-tnmt, xl-dong, xl-tay, xl-nam, dossier handlers xl-tuphap, xl-tckh, xl-ldtbxh (and xl-qldt, xl-tnmt) with PIN 1234; device keys demo-kiosk, demo-display, demo-station-q3). Never use them in production.")
 	}
 	if o.importFile != "" {
 		data, err := os.ReadFile(o.importFile)
