@@ -68,6 +68,8 @@ func main() {
 
 type options struct {
 	addr, data, publicURL, importFile, exportFile, office string
+	dbURL                                                 string
+	dbPool                                                int
 	backupFile, restoreFile                               string
 	origins, pprofAddr, trustedProxies                    string
 	metrics, metricsTokenFile                             string
@@ -85,7 +87,9 @@ func parseFlags(args []string) (*options, error) {
 	var o options
 	fs := flag.NewFlagSet("luot-server", flag.ContinueOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
-	fs.StringVar(&o.data, "data", "data", "folder that holds the SQLite file luot.db")
+	fs.StringVar(&o.data, "data", "data", "folder that holds the SQLite file luot.db (and, with -db too, the staff photos and web push keys)")
+	fs.StringVar(&o.dbURL, "db", "", "PostgreSQL database to use instead of the SQLite file of -data: postgres://user:password@host/dbname (any parameter pgx reads, e.g. ?host=/run/postgresql for a unix socket); several servers may share it")
+	fs.IntVar(&o.dbPool, "db-pool", store.DefaultPoolSize, "with -db, the most connections this server opens to PostgreSQL (max_connections must cover every server's pool)")
 	fs.BoolVar(&o.demo, "demo", false, "seed the demo office (once) — demo PINs and device keys are public: never in production")
 	fs.StringVar(&o.importFile, "import", "", "load an office configuration file (JSON with comments) before serving")
 	fs.StringVar(&o.exportFile, "export", "", "write the configuration of -office to this file and exit")
@@ -117,6 +121,14 @@ func parseFlags(args []string) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
+	}
+	switch {
+	case o.dbURL != "" && !store.IsPostgresURL(o.dbURL):
+		return nil, errors.New("-db takes a PostgreSQL URL (postgres://…); leave it out to use the SQLite file in -data")
+	case o.dbPool < 1:
+		return nil, fmt.Errorf("-db-pool %d: use at least 1 connection", o.dbPool)
+	case o.dbURL != "" && (o.backupFile != "" || o.restoreFile != ""):
+		return nil, errors.New("-backup-to and -restore copy the SQLite file and do not work with -db: back a PostgreSQL database up and restore it with PostgreSQL's tools (pg_dump/pg_restore, or pg_basebackup with WAL archiving; docs/deploy-postgresql.md)")
 	}
 	if o.publicURL != "" {
 		u, err := url.Parse(o.publicURL)
@@ -229,15 +241,11 @@ func run(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	release, err := lockDataDir(o.data)
+	db, release, err := openStore(o)
 	if err != nil {
 		return err
 	}
 	defer release()
-	db, err := store.Open(filepath.Join(o.data, dbFile))
-	if err != nil {
-		return err
-	}
 	defer db.Close()
 
 	if o.exportFile != "" {
@@ -372,7 +380,7 @@ func run(ctx context.Context, args []string) error {
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "data", o.data, "offices", eng.OfficeIDs())
+	log.Info("serving", "addr", ln.Addr().String(), "data", o.data, "database", db.Backend(), "offices", eng.OfficeIDs())
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
