@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"luot/internal/pgtest"
 	"luot/server/photo"
 	"luot/server/queue"
 	"luot/server/report"
@@ -25,18 +26,18 @@ type provinceEnv struct {
 	fb *fbEnv
 }
 
-func newProvinceEnv(t *testing.T) *provinceEnv {
+func newProvinceEnv(t *testing.T, opts ...envOpt) *provinceEnv {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "photos")
 	pd, err := photo.NewDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ie := newIntegEnv(t, withConfig(func(c *Config) {
+	ie := newIntegEnv(t, append([]envOpt{withConfig(func(c *Config) {
 		c.Feedback, c.PhotoDir = feedbackConfig(t), pd
 		c.PhotoPipeline = photo.NewPipeline(photo.Limits{}, 2, 0)
 		c.FeedbackLimits.PerAddrBurst, c.FeedbackLimits.PerAddrEvery = 10_000, time.Second
-	}))
+	})}, opts...)...)
 	pin, _ := bcrypt.GenerateFromPassword([]byte("1234"), bcrypt.MinCost)
 	for _, st := range []queue.Staff{
 		{ID: "tinh", Office: office, Name: "Sở Nội vụ", Role: queue.RoleProvince},
@@ -109,8 +110,26 @@ func (e *provinceEnv) figures(t *testing.T, tok, query string) report.Province {
 	return p
 }
 
+// TestProvinceStatsFigures checks the figures against the fixtures of
+// seed, on SQLite and on PostgreSQL: the same store contract, the same
+// figures.
 func TestProvinceStatsFigures(t *testing.T) {
-	e := newProvinceEnv(t)
+	for _, be := range []string{"sqlite", "postgres"} {
+		t.Run(be, func(t *testing.T) {
+			var opts []envOpt
+			if be == "postgres" {
+				opts = append(opts, withDatabase(pgtest.Get(t).NewDatabase(t)))
+			}
+			e := newProvinceEnv(t, opts...)
+			if got := e.db.Backend(); got != be {
+				t.Fatalf("backend %s, want %s", got, be)
+			}
+			provinceFigures(t, e)
+		})
+	}
+}
+
+func provinceFigures(t *testing.T, e *provinceEnv) {
 	e.seed(t)
 	tok := e.login(t, "tinh", "")
 
