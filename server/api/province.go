@@ -24,6 +24,11 @@ import (
 // auth.ReadProvince (queue.RoleProvince) may read them: an office's
 // clerk or administrator gets 403, whatever office they ask about.
 
+// errNotDesk refuses a staff session that does not serve the office's
+// counters (a moderator, a handler, a province administrator) what only
+// the desk does: issue numbers, check bookings in.
+var errNotDesk = newError(http.StatusForbidden, "forbidden", "only the office's clerks and administrators may do this")
+
 func (s *Server) provinceRoutes() {
 	s.mux.HandleFunc("GET /api/v1/province/stats", s.provinceStats)
 	s.mux.HandleFunc("GET /api/v1/province/stats.csv", s.provinceStatsCSV)

@@ -242,3 +242,29 @@ func TestProvinceStatsRefused(t *testing.T) {
 	e.must(t, http.StatusOK, req{method: "GET", path: "/api/v1/province/stats?from=2025-11-30&to=2026-11-30", token: tok})
 	e.must(t, http.StatusBadRequest, req{method: "GET", path: "/api/v1/province/stats?from=2025-11-29&to=2026-11-30", token: tok})
 }
+
+// TestProvinceAdministratorServesNoDesk: a province administrator's
+// session, though of an office, does none of the desk's work there — no
+// number issued, no booking checked in — and reads the office's public
+// event stream only (no staff login), where its clerk's session reads
+// the whole events.
+func TestProvinceAdministratorServesNoDesk(t *testing.T) {
+	e := newProvinceEnv(t)
+	clerk := e.clerk(t, "nv1", "q1")
+	tok := e.login(t, "tinh", "")
+	for _, path := range []string{"/api/v1/offices/" + office + "/tickets", "/api/v1/offices/" + office + "/checkins"} {
+		r := e.do(t, req{method: "POST", path: path, token: tok, body: map[string]string{"service": "xay-dung", "code": "ABCD-1234"}, header: map[string]string{"Accept-Language": "vi"}})
+		if r.status != http.StatusForbidden || r.errCode(t) != "forbidden" || !strings.Contains(string(r.body), "Chỉ cán bộ một cửa và quản trị viên") {
+			t.Errorf("POST %s: %d %s", path, r.status, r.body)
+		}
+	}
+	if n := e.issue(t, "kiosk1", "xay-dung"); n.Number == "" {
+		t.Fatal("no number")
+	}
+	last := e.seq(t)
+	whole := bytes.Join(readUntil(t, e.dial(t, "?since=0", http.Header{"Authorization": {"Bearer " + clerk}}), last), []byte("\n"))
+	public := bytes.Join(readUntil(t, e.dial(t, "?since=0", http.Header{"Authorization": {"Bearer " + tok}}), last), []byte("\n"))
+	if !bytes.Contains(whole, []byte(`"staff":"nv1"`)) || bytes.Contains(public, []byte(`"staff":"nv1"`)) {
+		t.Errorf("the clerk's stream:\n%s\nthe province administrator's:\n%s", whole, public)
+	}
+}
