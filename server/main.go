@@ -54,6 +54,7 @@ import (
 	"luot/server/officefile"
 	"luot/server/open311"
 	"luot/server/photo"
+	"luot/server/province"
 	"luot/server/queue"
 	"luot/server/store"
 	"luot/server/web"
@@ -741,4 +742,5 @@ var (
 	_ web.Store         = (*store.DB)(nil)
 	_ notify.Store      = (*store.DB)(nil)
 	_ engine.WatchStore = (*store.DB)(nil)
+	_ province.Store    = (*store.DB)(nil)
 )
