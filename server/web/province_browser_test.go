@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -73,6 +74,7 @@ func TestBrowserProvince(t *testing.T) {
 				t.Errorf("%dpx %s: the page scrolls sideways (%s px wide)", vp[0], lang, jsText(t, ctx, `String(document.documentElement.scrollWidth)`))
 			}
 			checkAxe(t, ctx, "province "+lang)
+			shot(t, ctx, *screenshots, fmt.Sprintf("province-%s-%d.png", lang, vp[0]))
 		}
 	}
 }
