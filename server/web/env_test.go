@@ -49,6 +49,9 @@ type stack struct {
 	notify *notifyOn
 	// others are offices stored beside office (without staff or devices).
 	others []queue.Office
+	// databaseURL, when set, is an empty PostgreSQL database (pgtest's)
+	// to run on instead of a SQLite file.
+	databaseURL string
 }
 
 // notifyOn is how a stack serves the notifications: web push with this
@@ -95,7 +98,7 @@ func newStack(t testing.TB, s stack) *env {
 	log := backend.TestLog(t)
 	b := backend.New(t, backend.Config{
 		Office: s.office, Others: s.others, Staff: s.staff, Devices: []backend.Device{{Device: k, Key: kioskKey}},
-		Start: start, Log: log,
+		Start: start, Log: log, DatabaseURL: s.databaseURL,
 	})
 	db, h, clk, eng := b.DB, b.Hub, b.Clock, b.Engine
 	acfg := api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log}

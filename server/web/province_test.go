@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"luot/internal/pgtest"
 	"luot/server/queue"
 	"luot/server/report"
 )
@@ -19,8 +20,9 @@ const provinceOther = "phuong-hai"
 
 // newProvinceEnv is the demo office with dossiers, its clerks nv1 and
 // nv2, its administrator, a province administrator "tinh" (staff of the
-// demo office), and a second office phuong-hai with its clerk "hai".
-func newProvinceEnv(t testing.TB) *env {
+// demo office), and a second office phuong-hai with its clerk "hai"; on
+// SQLite, or on PostgreSQL when databaseURL is given.
+func newProvinceEnv(t testing.TB, databaseURL ...string) *env {
 	t.Helper()
 	other := demoOffice()
 	other.ID, other.Name, other.NameEN = provinceOther, "Bộ phận Một cửa Phường Hai", "Ward Two One-Stop Shop"
@@ -31,7 +33,8 @@ func newProvinceEnv(t testing.TB) *env {
 			queue.Staff{ID: "admin", Name: "Quản trị", Role: queue.RoleAdmin},
 			queue.Staff{ID: "tinh", Name: "Sở Nội vụ", Role: queue.RoleProvince},
 			queue.Staff{ID: "hai", Office: provinceOther, Name: "Nhân viên Phường Hai", Role: queue.RoleClerk}),
-		kiosk: queue.Device{ID: "kiosk1", Name: "Kiosk sảnh"},
+		kiosk:       queue.Device{ID: "kiosk1", Name: "Kiosk sảnh"},
+		databaseURL: strings.Join(databaseURL, ""),
 	})
 }
 
@@ -69,9 +72,25 @@ func provinceCells(t testing.TB, body, office string) []string {
 
 // TestProvincePage: the province administrator's page shows each office's
 // line and the total with the API's figures, every column of an office
-// that keeps no dossiers empty ("–"); /admin leads them to it.
+// that keeps no dossiers empty ("–"); /admin leads them to it. On SQLite
+// and on PostgreSQL.
 func TestProvincePage(t *testing.T) {
-	e := newProvinceEnv(t)
+	for _, be := range []string{"sqlite", "postgres"} {
+		t.Run(be, func(t *testing.T) {
+			var url []string
+			if be == "postgres" {
+				url = append(url, pgtest.Get(t).NewDatabase(t))
+			}
+			e := newProvinceEnv(t, url...)
+			if got := e.db.Backend(); got != be {
+				t.Fatalf("backend %s, want %s", got, be)
+			}
+			provincePage(t, e)
+		})
+	}
+}
+
+func provincePage(t *testing.T, e *env) {
 	admin := e.login("admin", "")
 	key := e.issueKey(t, admin, "motcua", "Hệ thống một cửa tỉnh")
 	e.seedOutcomes(t, key)
