@@ -34,11 +34,10 @@ func (s *Server) provinceRoutes() {
 	s.mux.HandleFunc("GET /api/v1/province/stats.csv", s.provinceStatsCSV)
 }
 
-// ProvinceSources are the sources of the province's figures that the
-// API serves from: its store, and its dossiers' and feedback reports'
-// configurations and stores when it has them. The web pages use it too,
-// so that the page and the API say the same figures.
-func (s *Server) ProvinceSources() (province.Sources, error) {
+// provinceSources are the sources of the province's figures: the store,
+// and the dossiers' and feedback reports' configurations and stores when
+// the API has them (the pages build theirs from the same configuration).
+func (s *Server) provinceSources() (province.Sources, error) {
 	q, ok := s.st.(province.Store)
 	if !ok {
 		return province.Sources{}, errors.New("api: the store has no report rows (ReportRows): the province's figures cannot be read")
@@ -53,9 +52,9 @@ func (s *Server) ProvinceSources() (province.Sources, error) {
 	return src, nil
 }
 
-// ProvinceOffices are the offices of the province's figures: every
+// provinceOffices are the offices of the province's figures: every
 // office the engine runs, by id.
-func (s *Server) ProvinceOffices() []*queue.Office {
+func (s *Server) provinceOffices() []*queue.Office {
 	var out []*queue.Office
 	for _, id := range s.eng.OfficeIDs() {
 		if v, err := s.eng.View(id); err == nil {
@@ -73,7 +72,7 @@ func (s *Server) provinceFigures(w http.ResponseWriter, r *http.Request) (report
 		s.fail(w, r, err)
 		return report.Province{}, false
 	}
-	offices := s.ProvinceOffices()
+	offices := s.provinceOffices()
 	now := s.now()
 	today := now.UTC().Format("2006-01-02")
 	if len(offices) > 0 {
@@ -96,7 +95,7 @@ func (s *Server) provinceFigures(w http.ResponseWriter, r *http.Request) (report
 		s.fail(w, r, err)
 		return report.Province{}, false
 	}
-	src, err := s.ProvinceSources()
+	src, err := s.provinceSources()
 	if err != nil {
 		s.fail(w, r, err)
 		return report.Province{}, false
