@@ -58,6 +58,7 @@ import (
 	"luot/server/photo"
 	"luot/server/planning"
 	"luot/server/planning/planningdemo"
+	"luot/server/province"
 	"luot/server/queue"
 	"luot/server/store"
 	"luot/server/web"
@@ -271,7 +272,7 @@ func run(ctx context.Context, args []string) error {
 		if err := importOffice(ctx, db, eng, assets.DemoOffice, true, o.adminPINMin); err != nil {
 			return fmt.Errorf("seed demo office: %w", err)
 		}
-		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin with PIN 123456, feedback moderator kiemduyet and handlers xl-qldt, xl-tnmt, xl-dong, xl-tay, xl-nam, dossier handlers xl-tuphap, xl-tckh, xl-ldtbxh (and xl-qldt, xl-tnmt) with PIN 1234; device keys demo-kiosk, demo-display, demo-station-q3). Never use them in production.")
+		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin and province administrator tinh with PIN 123456, feedback moderator kiemduyet and handlers xl-qldt, xl-tnmt, xl-dong, xl-tay, xl-nam, dossier handlers xl-tuphap, xl-tckh, xl-ldtbxh (and xl-qldt, xl-tnmt) with PIN 1234; device keys demo-kiosk, demo-display, demo-station-q3). Never use them in production.")
 	}
 	if o.importFile != "" {
 		data, err := os.ReadFile(o.importFile)
@@ -751,6 +752,7 @@ var (
 	_ web.Store         = (*store.DB)(nil)
 	_ notify.Store      = (*store.DB)(nil)
 	_ engine.WatchStore = (*store.DB)(nil)
+	_ province.Store    = (*store.DB)(nil)
 )
 
 // demoPlanCentre is where the demo's invented plan lies without the demo's

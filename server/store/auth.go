@@ -22,8 +22,8 @@ func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 		return fmt.Errorf("staff id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", s.ID)
 	}
 	if !auth.KnownRole(s.Role) {
-		return fmt.Errorf("staff %s: role %q is unknown; use %q, %q, %q or %q", s.ID, s.Role,
-			queue.RoleClerk, queue.RoleAdmin, queue.RoleModerator, queue.RoleHandler)
+		return fmt.Errorf("staff %s: role %q is unknown; use %q, %q, %q, %q or %q", s.ID, s.Role,
+			queue.RoleClerk, queue.RoleAdmin, queue.RoleModerator, queue.RoleHandler, queue.RoleProvince)
 	}
 	if err := s.CheckUnit(); err != nil {
 		return fmt.Errorf("staff %s: %w", s.ID, err)
