@@ -484,3 +484,62 @@ func (m MultiPolygon) InteriorPoint() Point {
 	}
 	return out
 }
+
+// Contains is MultiPolygon.Contains of p's area, skipping the runs of its
+// long rings whose box lies wholly north of pt, wholly south of it (an
+// edge counts when it crosses pt's parallel, see contains) or wholly west
+// of it (the ray goes east), and which cannot hold pt on their border.
+func (p *Prepared) Contains(pt Point) bool {
+	if !pt.Valid() || !p.box.Holds(pt) {
+		return false
+	}
+	ri := -1
+	for _, poly := range p.area {
+		odd := false
+		for _, ring := range poly {
+			ri++
+			chunks := p.chunks[ri]
+			if chunks == nil {
+				if in, on := ringCrossings(ring, 0, len(ring)-1, pt); on {
+					return true
+				} else if in {
+					odd = !odd
+				}
+				continue
+			}
+			for c, cb := range chunks {
+				if cb.Max.Lat < pt.Lat || cb.Min.Lat > pt.Lat || cb.Max.Lon < pt.Lon {
+					continue
+				}
+				lo := c * chunkLen
+				if in, on := ringCrossings(ring, lo, min(len(ring)-1, lo+chunkLen), pt); on {
+					return true
+				} else if in {
+					odd = !odd
+				}
+			}
+		}
+		if odd {
+			return true
+		}
+	}
+	return false
+}
+
+// ringCrossings is contains' test over the edges ring[lo]→ring[lo+1] …
+// ring[hi-1]→ring[hi]: odd is whether an odd number of them cross the ray
+// east of pt, on whether pt lies on one of them.
+func ringCrossings(ring Ring, lo, hi int, pt Point) (odd, on bool) {
+	for i := lo; i < hi; i++ {
+		a, b := ring[i], ring[i+1]
+		if onSegment(a, b, pt) {
+			return false, true
+		}
+		if (a.Lat > pt.Lat) != (b.Lat > pt.Lat) {
+			if o := orient(a, b, pt); (b.Lat > a.Lat) == (o > 0) {
+				odd = !odd
+			}
+		}
+	}
+	return odd, false
+}

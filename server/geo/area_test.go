@@ -226,3 +226,28 @@ func TestPrepared(t *testing.T) {
 		t.Errorf("a parcel inside: %.6f m², want %.6f m²", got, want)
 	}
 }
+
+// TestPreparedContains compares the prepared look-up with Contains on
+// random points, the vertices of the long rings and the middles of their
+// edges.
+func TestPreparedContains(t *testing.T) {
+	outer, hole := bigRing(50_000, 106.7, 10.78, 0.05), bigRing(20_000, 106.7, 10.78, 0.01)
+	zone := MultiPolygon{{outer, hole}, {rect(106.9, 10.9, 106.91, 10.91)}}
+	prep := Prepare(zone)
+	rng := rand.New(rand.NewPCG(22, 6))
+	var pts []Point
+	for k := 0; k < 2000; k++ {
+		pts = append(pts, Point{Lat: 10.78 + (rng.Float64()-0.5)*0.12, Lon: 106.7 + (rng.Float64()-0.5)*0.12})
+	}
+	for k := 0; k < 300; k++ {
+		r := []Ring{outer, hole}[k%2]
+		i := rng.IntN(len(r) - 1)
+		pts = append(pts, r[i], Point{Lat: (r[i].Lat + r[i+1].Lat) / 2, Lon: (r[i].Lon + r[i+1].Lon) / 2}, Point{Lat: r[i].Lat, Lon: r[i].Lon + 1e-7})
+	}
+	pts = append(pts, Point{Lat: 10.905, Lon: 106.905}, Point{Lat: 10.78, Lon: 106.7}, Point{Lat: 91, Lon: 0})
+	for _, p := range pts {
+		if got, want := prep.Contains(p), zone.Contains(p); got != want {
+			t.Errorf("%v: prepared %v, Contains %v", p, got, want)
+		}
+	}
+}

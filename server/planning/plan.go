@@ -107,7 +107,7 @@ func (p *Plan) At(pt geo.Point) PointAnswer {
 	}
 	p.zoneIx.Search(pt, func(i int) bool {
 		out.Outside = false
-		if p.zones[i].Area.Contains(pt) {
+		if p.prepared[i].Contains(pt) {
 			out.Zones = append(out.Zones, p.zones[i])
 		}
 		return true
