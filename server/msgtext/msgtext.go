@@ -77,6 +77,13 @@ func Say(lang, template string, args map[string]string, fallback string) string 
 		return queue.Fill(template, args)
 	}
 	e, ok := byTemplate[template]
+	if rest, cut := strings.CutPrefix(template, featurePrefix); !ok && cut {
+		// A geometry's problem found by server/geo, named by the planning
+		// import's feature: the two parts are translated apart.
+		if e, ok = byTemplate[rest]; ok {
+			e.Vi = featurePrefixVi + e.Vi
+		}
+	}
 	if !ok {
 		return fallback
 	}
@@ -89,6 +96,13 @@ func Say(lang, template string, args map[string]string, fallback string) string 
 	}
 	return upperFirst(queue.Fill(e.Vi, vi))
 }
+
+// featurePrefix is planning.FeaturePrefix (not imported: msgtext sits
+// below the domains), and featurePrefixVi its Vietnamese.
+const (
+	featurePrefix   = "feature {feature}: "
+	featurePrefixVi = "Đối tượng {feature}: "
+)
 
 // upperFirst starts a sentence with a capital, as Vietnamese writes it
 // (a template may begin with a parameter, "{what} is required").

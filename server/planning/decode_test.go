@@ -124,7 +124,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{"broken JSON", `{"type":"FeatureCollection","features":[{"type":"Feature",,]}`, CRS{}, false, "invalid_planning", "not valid JSON near byte"},
 		{"truncated", zone(okProps, good)[:150], CRS{}, false, "invalid_planning", "ends in the middle"},
 		{"not an object", `[1,2]`, CRS{}, false, "invalid_planning", "must be a GeoJSON FeatureCollection"},
-		{"a Feature alone", `{"type":"Feature","features":[]}`, CRS{}, false, "invalid_planning", "is a GeoJSON Feature: import a FeatureCollection of zones"},
+		{"a Feature alone", `{"type":"Feature","features":[]}`, CRS{}, false, "invalid_planning", "is a GeoJSON Feature: import a FeatureCollection"},
 		{"no features", `{"type":"FeatureCollection"}`, CRS{}, false, "invalid_planning", "must be a GeoJSON FeatureCollection"},
 		{"trailing text", zone(okProps, good) + `{}`, CRS{}, false, "invalid_planning", "goes on after"},
 		{"a point", zone(okProps, `{"type":"Point","coordinates":[106.7,10.7]}`), CRS{}, false, "invalid_planning", "feature 2 (B): a Point is not an area"},
@@ -227,7 +227,7 @@ func TestDecodeLimitExact(t *testing.T) {
 		ok    bool
 	}{{0, true}, {1, false}} {
 		in := file + strings.Repeat(" ", c.extra)
-		err := decodeFeaturesLimit(strings.NewReader(in), CRS{}, "parcels", parcelProperties, int64(len(file)), func(*feature) error { return nil })
+		err := decodeFeaturesLimit(strings.NewReader(in), CRS{}, parcelProperties, int64(len(file)), func(*feature) error { return nil })
 		if (err == nil) != c.ok {
 			t.Errorf("a file of limit+%d bytes: err = %v", c.extra, err)
 		}
