@@ -50,11 +50,8 @@ const (
 	vnScalePPM       = 0.252906278
 )
 
-// The WGS 84 ellipsoid, which VN-2000 also uses (with its own placement).
-const (
-	wgs84A = 6_378_137.0
-	wgs84F = 1 / 298.257223563
-)
+// VN-2000 uses the WGS 84 ellipsoid (wgs84A, wgs84F in area.go), with its
+// own placement.
 
 // Validate reports whether v is a VN-2000 system: a 3° or 6° zone whose
 // central meridian reaches Vietnam and is a whole quarter degree. The
