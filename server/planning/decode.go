@@ -483,11 +483,9 @@ func (d *decoder) geometry(f *feature, typ string, raw json.RawMessage) (geo.Mul
 	var err error
 	switch typ {
 	case "Polygon":
-		var one [][][]float64
-		err = json.Unmarshal(raw, &one)
-		polys = [][][][]float64{one}
+		polys, err = parseCoordinates(raw, 3)
 	case "MultiPolygon":
-		err = json.Unmarshal(raw, &polys)
+		polys, err = parseCoordinates(raw, 4)
 	case "":
 		return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: the geometry has no \"type\": write Polygon or MultiPolygon", "feature", f.label)
 	default:
