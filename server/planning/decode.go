@@ -413,8 +413,20 @@ func (d *decoder) fail(err error, n int) error {
 		return newError(queue.KindInvalid, "invalid_planning", "the file's {member} has the wrong type (a {got}): it must be a GeoJSON FeatureCollection",
 			"member", memberName(typ.Field), "got", typ.Value)
 	}
-	return newError(queue.KindInvalid, "invalid_planning", "the file cannot be read: upload it again")
+	// The reader's own error (the connection lost, the server's body
+	// limit): the message for the admin, and the cause for the caller.
+	return &readError{newError(queue.KindInvalid, "invalid_planning", "the file cannot be read: upload it again"), err}
 }
+
+// readError is a failed read: errors.As finds both the *queue.Error to
+// answer with and the reader's error (e.g. *http.MaxBytesError).
+type readError struct {
+	msg   *queue.Error
+	cause error
+}
+
+func (e *readError) Error() string   { return e.msg.Error() }
+func (e *readError) Unwrap() []error { return []error{e.msg, e.cause} }
 
 func memberName(field string) string {
 	if field == "" {

@@ -219,6 +219,32 @@ func TestDecodeTooLarge(t *testing.T) {
 	t.Logf("refused after reading %d MB in %v", r.read>>20, time.Since(start).Round(time.Millisecond))
 }
 
+// failing gives a file's start and then the reader's error.
+type failing struct {
+	head []byte
+	err  error
+}
+
+func (f *failing) Read(p []byte) (int, error) {
+	if len(f.head) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.head)
+	f.head = f.head[n:]
+	return n, nil
+}
+
+// TestDecodeReadError: a reader's error (a lost connection, the server's
+// own body limit) reaches the caller beside the message for the admin.
+func TestDecodeReadError(t *testing.T) {
+	lost := errors.New("connection reset")
+	_, err := DecodeZones(&failing{head: []byte(`{"type":"FeatureCollection","features":[{"type":"Fea`), err: lost}, CRS{})
+	var qe *queue.Error
+	if !errors.Is(err, lost) || !errors.As(err, &qe) || qe.Code != "invalid_planning" || !strings.Contains(err.Error(), "cannot be read") {
+		t.Fatalf("err = %v; want the reader's error and an invalid_planning message", err)
+	}
+}
+
 // TestDecodeLimitExact: a file of exactly the limit is read, one byte
 // more is refused.
 func TestDecodeLimitExact(t *testing.T) {
