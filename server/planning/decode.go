@@ -1,6 +1,7 @@
 package planning
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -299,7 +300,13 @@ func decodeFeaturesLimit(r io.Reader, crs CRS, allowed []string, limit int64, fn
 		}
 	}
 	cr := &capReader{r: r, left: limit}
-	d := &decoder{dec: json.NewDecoder(cr), cap: cr, limit: limit, crs: crs}
+	// Notepad and some exports begin UTF-8 text with a byte-order mark,
+	// which JSON does not allow: it is skipped (and counted).
+	br := bufio.NewReader(cr)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		_, _ = br.Discard(3)
+	}
+	d := &decoder{dec: json.NewDecoder(br), cap: cr, limit: limit, crs: crs}
 	d.dec.UseNumber()
 	if ok, err := d.delim('{'); err != nil {
 		return err

@@ -77,6 +77,14 @@ func parcelsFile(t testing.TB, n int, pos func(p geo.Point) (x, y float64)) []by
 	return b.Bytes()
 }
 
+func TestDecodeBOM(t *testing.T) {
+	file := "\ufeff" + `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"sheet":"1","number":"2"},"geometry":{"type":"Polygon","coordinates":[` + square(106.7, 10.7, 0.001) + `]}}]}`
+	parcels, err := DecodeParcels(strings.NewReader(file), CRS{})
+	if err != nil || len(parcels) != 1 {
+		t.Fatalf("a file with a byte-order mark: %d parcels, %v", len(parcels), err)
+	}
+}
+
 func TestDecodeParcelsVN2000(t *testing.T) {
 	v := &geo.VN2000{CentralMeridian: 105.75, ZoneWidth: 3}
 	file := parcelsFile(t, 50, func(p geo.Point) (float64, float64) {
