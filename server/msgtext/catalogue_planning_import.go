@@ -9,6 +9,7 @@ var planningImportEntries = []Entry{
 	{"invalid_planning", "the file is a GeoJSON {type}: import a FeatureCollection, one Feature for each zone or parcel", "Tệp là một {type} GeoJSON: hãy nhập một FeatureCollection, mỗi ô quy hoạch hoặc thửa đất là một Feature"},
 	{"invalid_planning", "the file must be a GeoJSON FeatureCollection: an object {\"type\": \"FeatureCollection\", \"features\": [...]}", "Tệp phải là một FeatureCollection GeoJSON: một đối tượng {\"type\": \"FeatureCollection\", \"features\": [...]}"},
 	{"invalid_planning", "the file's \"features\" must be an array of Features", "\"features\" của tệp phải là một mảng các Feature"},
+	{"invalid_planning", "the file has two \"features\" members: put every feature in one array", "Tệp có hai thành phần \"features\": hãy đặt mọi đối tượng vào một mảng"},
 	{"invalid_planning", "the file goes on after the FeatureCollection's end (near byte {offset}): import one FeatureCollection", "Tệp còn nội dung sau khi FeatureCollection kết thúc (gần byte {offset}): hãy nhập một FeatureCollection duy nhất"},
 	{"invalid_planning", "the file ends in the middle (after {offset} bytes): was it uploaded whole?", "Tệp bị cắt ngang (sau {offset} byte): tệp đã được tải lên đầy đủ chưa?"},
 	{"invalid_planning", "the file is not valid JSON near byte {offset}: check the text there (a missing comma or quote, a trailing comma)", "Tệp không phải JSON hợp lệ ở gần byte {offset}: hãy kiểm tra chỗ đó (thiếu dấu phẩy hoặc dấu ngoặc kép, thừa dấu phẩy)"},

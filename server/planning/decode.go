@@ -331,6 +331,9 @@ func decodeFeaturesLimit(r io.Reader, crs CRS, allowed []string, limit int64, fn
 			}
 			typ = t
 		case "features":
+			if sawFeatures {
+				return newError(queue.KindInvalid, "invalid_planning", "the file has two \"features\" members: put every feature in one array")
+			}
 			sawFeatures = true
 			if ok, err := d.delim('['); err != nil {
 				return err

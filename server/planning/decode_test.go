@@ -133,6 +133,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{"truncated", zone(okProps, good)[:150], CRS{}, false, "invalid_planning", "ends in the middle"},
 		{"not an object", `[1,2]`, CRS{}, false, "invalid_planning", "must be a GeoJSON FeatureCollection"},
 		{"a Feature alone", `{"type":"Feature","features":[]}`, CRS{}, false, "invalid_planning", "is a GeoJSON Feature: import a FeatureCollection"},
+		{"features twice", `{"type":"FeatureCollection","features":[],"features":[]}`, CRS{}, false, "invalid_planning", "two \"features\" members"},
 		{"no features", `{"type":"FeatureCollection"}`, CRS{}, false, "invalid_planning", "must be a GeoJSON FeatureCollection"},
 		{"trailing text", zone(okProps, good) + `{}`, CRS{}, false, "invalid_planning", "goes on after"},
 		{"a point", zone(okProps, `{"type":"Point","coordinates":[106.7,10.7]}`), CRS{}, false, "invalid_planning", "feature 2 (B): a Point is not an area"},
