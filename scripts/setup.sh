@@ -28,7 +28,7 @@ LUOT_APT_PACKAGES=(
   gcc pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev
   libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   xvfb xdotool x11-utils imagemagick chromium socat sqlite3
-  espeak-ng sox alsa-utils ca-certificates git postgresql
+  espeak-ng sox alsa-utils ca-certificates git postgresql haproxy
 )
 
 luot_missing_packages() {
