@@ -52,6 +52,11 @@ func (db *DB) CommitBatch(ctx context.Context, changes []*queue.Change, events [
 	if err := db.writePos(ctx, tx, office, pos); err != nil {
 		return fmt.Errorf("commit %d changes of office %s: %w", len(changes), office, err)
 	}
+	if db.hook != nil {
+		if err := db.hook(ctx, tx, office, pos.seq); err != nil {
+			return fmt.Errorf("commit %d changes of office %s: %w", len(changes), office, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit %d changes of office %s: %w", len(changes), office, err)
 	}

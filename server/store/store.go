@@ -74,6 +74,8 @@ type DB struct {
 	r    *sql.DB // readers
 
 	stmts stmtCache // Commit's statements, prepared on w
+
+	hook CommitHook // see hook.go
 }
 
 //go:embed migrations/*.sql
