@@ -5,9 +5,9 @@ import (
 	"database/sql"
 )
 
-// CommitHook runs inside every commit's transaction, after the changes of
-// an office are written and before the transaction commits, with the
-// office's new last seq. An error aborts the commit: nothing is written.
+// CommitHook runs inside every commit's transaction, once the office's
+// stored position is read and before its changes are written, with the
+// seq the office will have after them. An error aborts the commit: nothing is written.
 // A cluster of processes on PostgreSQL fences the commit with it (the
 // owner's epoch checked on the office's lease row, which a take-over
 // updates) and sends the NOTIFY of the new seq, which PostgreSQL delivers
