@@ -1,0 +1,262 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// schema is the lease table: per office, the epoch of its last take-over,
+// the process (advertised URL) that took it and the seq of its last
+// commit. Created by the first process of the cluster; it holds no data
+// that outlives the processes' meaning.
+const schema = `CREATE TABLE IF NOT EXISTS luot_cluster_owners (
+	office  text PRIMARY KEY,
+	epoch   bigint NOT NULL,
+	process text NOT NULL,
+	seq     bigint NOT NULL DEFAULT 0,
+	since   timestamptz NOT NULL DEFAULT now()
+)`
+
+// Run keeps this process in the cluster until ctx ends: it takes the
+// offices nobody owns, follows the others (LISTEN, and a periodic check)
+// and, when its lock connection is lost, gives up every office at once —
+// PostgreSQL has released the locks, another process may take them — and
+// then reconnects. It returns ctx's error; the offices it owned are then
+// released with its connections.
+func (n *Node) Run(ctx context.Context) error {
+	if err := n.setup(ctx); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); n.listen(ctx) }()
+	t := time.NewTicker(n.cfg.Poll)
+	defer t.Stop()
+	for {
+		n.step(ctx)
+		select {
+		case <-ctx.Done():
+			n.mu.Lock()
+			if n.lock != nil {
+				n.lock.Close(context.Background())
+				n.lock = nil
+			}
+			n.epochs = map[string]int64{}
+			n.mu.Unlock()
+			n.qmu.Lock()
+			if n.look != nil {
+				n.look.Close(context.Background())
+			}
+			n.qmu.Unlock()
+			<-done
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// setup creates the lease table, once for the whole cluster.
+func (n *Node) setup(ctx context.Context) error {
+	c, err := pgx.Connect(ctx, n.cfg.URL)
+	if err != nil {
+		return fmt.Errorf("cluster: connect to the database: %w", err)
+	}
+	defer c.Close(context.Background())
+	tx, err := c.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("cluster: create the lease table: %w", err)
+	}
+	defer tx.Rollback(context.Background())
+	// Processes starting together would race on CREATE TABLE IF NOT EXISTS.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('luot cluster schema', 0))`); err != nil {
+		return fmt.Errorf("cluster: create the lease table: %w", err)
+	}
+	if _, err := tx.Exec(ctx, schema); err != nil {
+		return fmt.Errorf("cluster: create the lease table: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("cluster: create the lease table: %w", err)
+	}
+	return nil
+}
+
+// step is one round of the ownership loop: check (or remake) the lock
+// connection, load new offices, take the free ones, catch up the others.
+func (n *Node) step(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	c := n.lockConn(ctx)
+	if c == nil {
+		return
+	}
+	n.mu.Lock()
+	release := n.release
+	n.release = nil
+	n.mu.Unlock()
+	for _, id := range release {
+		if _, err := c.Exec(ctx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, lockKey(id)); err != nil {
+			n.log.Warn("cluster: release the lock of a lost office", "office", id, "err", err)
+		}
+	}
+	if err := n.eng.Load(ctx); err != nil {
+		n.log.Warn("cluster: load new offices", "err", err)
+	}
+	for _, id := range n.eng.OfficeIDs() {
+		if ctx.Err() != nil {
+			return
+		}
+		n.mu.Lock()
+		_, mine := n.epochs[id]
+		n.mu.Unlock()
+		if !mine {
+			if err := n.take(ctx, c, id); err != nil {
+				n.log.Warn("cluster: take office", "office", id, "err", err)
+			}
+		}
+		if !n.eng.Owns(id) {
+			if err := n.eng.Catchup(ctx, id); err != nil && ctx.Err() == nil {
+				n.log.Warn("cluster: catch up office", "office", id, "err", err)
+			}
+		}
+	}
+}
+
+// lockConn returns the lock connection after checking it. A lost one
+// means every lock is gone: the offices are given up at once, then the
+// connection is remade (nil is returned until it is).
+func (n *Node) lockConn(ctx context.Context) *pgx.Conn {
+	n.mu.Lock()
+	c := n.lock
+	n.mu.Unlock()
+	if c != nil {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err := c.Ping(pctx)
+		cancel()
+		if err == nil {
+			return c
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		n.log.Error("cluster: the lock connection is lost; giving up every office", "err", err)
+		n.giveUpAll()
+		c.Close(context.Background())
+	}
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	c, err := pgx.Connect(cctx, n.cfg.URL)
+	if err != nil {
+		if ctx.Err() == nil {
+			n.log.Warn("cluster: connect for the office locks; will retry", "err", err)
+		}
+		return nil
+	}
+	n.mu.Lock()
+	n.lock = c
+	n.mu.Unlock()
+	return c
+}
+
+// giveUpAll makes every owned office a follower: the locks are gone.
+func (n *Node) giveUpAll() {
+	n.mu.Lock()
+	owned := n.epochs
+	n.epochs = map[string]int64{}
+	n.release = nil // released with the connection
+	n.lock = nil
+	n.mu.Unlock()
+	for id := range owned {
+		if err := n.eng.Follow(id); err != nil {
+			n.log.Warn("cluster: follow office", "office", id, "err", err)
+		}
+	}
+}
+
+// take tries the office's lock; when it gets it, it increments the
+// office's epoch (which fences any commit of the previous owner, and
+// waits for one in flight) and makes the engine the owner, which reloads
+// the office from the store.
+func (n *Node) take(ctx context.Context, c *pgx.Conn, office string) error {
+	var got bool
+	if err := c.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, lockKey(office)).Scan(&got); err != nil {
+		return err
+	}
+	if !got {
+		return nil
+	}
+	var epoch int64
+	err := c.QueryRow(ctx, `INSERT INTO luot_cluster_owners (office, epoch, process) VALUES ($1, 1, $2)
+		ON CONFLICT (office) DO UPDATE SET epoch = luot_cluster_owners.epoch + 1, process = excluded.process, since = now()
+		RETURNING epoch`, office, n.base).Scan(&epoch)
+	if err == nil {
+		n.mu.Lock()
+		n.epochs[office] = epoch
+		n.mu.Unlock()
+		start := time.Now()
+		if err = n.eng.Own(ctx, office); err == nil {
+			n.log.Info("cluster: office taken", "office", office, "epoch", epoch, "load", time.Since(start))
+			return nil
+		}
+		n.mu.Lock()
+		delete(n.epochs, office)
+		n.mu.Unlock()
+	}
+	c.Exec(context.Background(), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, lockKey(office))
+	return err
+}
+
+// listen follows the NOTIFY wake-ups until ctx ends, reconnecting when
+// its connection is lost; after a reconnection every followed office is
+// caught up by the ownership loop's periodic check.
+func (n *Node) listen(ctx context.Context) {
+	for ctx.Err() == nil {
+		c, err := pgx.Connect(ctx, n.cfg.URL)
+		if err == nil {
+			_, err = c.Exec(ctx, "LISTEN "+Channel)
+		}
+		if err != nil {
+			if c != nil {
+				c.Close(context.Background())
+			}
+			if ctx.Err() == nil {
+				n.log.Warn("cluster: listen for events; will retry", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(n.cfg.Poll):
+			}
+			continue
+		}
+		for {
+			note, err := c.WaitForNotification(ctx)
+			if err != nil {
+				break
+			}
+			n.wake(ctx, note.Payload)
+		}
+		c.Close(context.Background())
+	}
+}
+
+// wake catches up the office of a wake-up "<office>:<seq>" when this
+// process follows it and has not seen that seq.
+func (n *Node) wake(ctx context.Context, payload string) {
+	office, s, ok := strings.Cut(payload, ":")
+	seq, err := strconv.ParseInt(s, 10, 64)
+	if !ok || err != nil {
+		n.log.Warn("cluster: a wake-up that is not <office>:<seq>", "payload", payload)
+		return
+	}
+	if v, err := n.eng.View(office); err == nil && (v.Seq >= seq || n.eng.Owns(office)) {
+		return
+	}
+	if err := n.eng.Catchup(ctx, office); err != nil && !errors.Is(err, context.Canceled) {
+		n.log.Warn("cluster: catch up office", "office", office, "seq", seq, "err", err)
+	}
+}
