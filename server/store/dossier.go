@@ -284,7 +284,7 @@ func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Ev
 		day := dossierAt(d).In(loc)
 		var n int
 		if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_seq (prefix, day, last) VALUES (?, ?, 1)
-			ON CONFLICT (prefix, day) DO UPDATE SET last = last + 1 RETURNING last`, prefix, day.Format("060102")).Scan(&n); err != nil {
+			ON CONFLICT (prefix, day) DO UPDATE SET last = dossier_seq.last + 1 RETURNING last`, prefix, day.Format("060102")).Scan(&n); err != nil {
 			return d, e, false, fmt.Errorf("create dossier: number it: %w", err)
 		}
 		d.Code = dossier.FormatCode(prefix, day, n)
@@ -297,7 +297,7 @@ func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Ev
 			return d, e, false, fmt.Errorf("create dossier: code %q: %w", d.Code, err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_seq (prefix, day, last) VALUES (?, ?, ?)
-			ON CONFLICT (prefix, day) DO UPDATE SET last = max(last, excluded.last)`, p, yymmdd, n); err != nil {
+			ON CONFLICT (prefix, day) DO UPDATE SET last = excluded.last WHERE excluded.last > dossier_seq.last`, p, yymmdd, n); err != nil {
 			return d, e, false, fmt.Errorf("create dossier %s: keep its number: %w", d.Code, err)
 		}
 	}
@@ -420,7 +420,7 @@ func (db *DB) DossierByTicket(ctx context.Context, ticket string) (dossier.Dossi
 		return dossier.Dossier{}, fmt.Errorf("dossier of a ticket: the ticket id is required")
 	}
 	d, err := scanDossier(db.r.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers
-		WHERE pickup_ticket = ? OR ticket = ? ORDER BY pickup_ticket = ? DESC, rowid DESC LIMIT 1`, ticket, ticket, ticket))
+		WHERE pickup_ticket = ? OR ticket = ? ORDER BY pickup_ticket = ? DESC, `+dossierCreatedSeq+` DESC LIMIT 1`, ticket, ticket, ticket))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("dossier of ticket %q: %w", ticket, ErrNotFound)
 	}
@@ -558,7 +558,7 @@ func (db *DB) Dossiers(ctx context.Context, f dossier.Filter) ([]dossier.Dossier
 	case orderDue:
 		q += " ORDER BY open DESC, CASE WHEN open = 1 THEN due_at END IS NULL, CASE WHEN open = 1 THEN due_at END, at DESC, code DESC"
 	case orderCompleted:
-		q += " ORDER BY status = 'completed' DESC, CASE WHEN status = 'completed' THEN completed_at END DESC, at DESC, code DESC"
+		q += " ORDER BY status = 'completed' DESC, CASE WHEN status = 'completed' THEN completed_at END DESC NULLS LAST, at DESC, code DESC"
 	default:
 		return nil, fmt.Errorf("list dossiers: order %q is unknown; use %q, %q or %q", f.Order, orderDue, orderCompleted, orderNewest)
 	}
@@ -566,12 +566,8 @@ func (db *DB) Dossiers(ctx context.Context, f dossier.Filter) ([]dossier.Dossier
 		return nil, fmt.Errorf("list dossiers: limit %d and offset %d must not be negative", f.Limit, f.Offset)
 	}
 	if f.Limit > 0 || f.Offset > 0 {
-		limit := f.Limit
-		if limit == 0 {
-			limit = -1 // SQLite: no limit
-		}
 		q += " LIMIT ? OFFSET ?"
-		args = append(args, limit, f.Offset)
+		args = append(args, sqlLimit(f.Limit), f.Offset)
 	}
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {

@@ -44,13 +44,13 @@ const (
 // item; a (key, subscription) already there is skipped. It runs in the
 // transaction of the notice's fact (commitTx), so it is prepared at Open.
 const sqlOutboxPut = `INSERT INTO outbox (key, sub, lang, kind, item_type, item_id, office, at, params, not_before, created_at)
-	SELECT ?1, id, lang, ?2, item_type, item_id, office, ?3, ?4, ?5, ?5 FROM subscriptions
-	WHERE item_type = ?6 AND item_id = ?7 AND office = ?8
+	SELECT ?, id, lang, ?, item_type, item_id, office, ?, ?, ?, ? FROM subscriptions
+	WHERE item_type = ? AND item_id = ? AND office = ?
 	ON CONFLICT DO NOTHING`
 
 // sqlOutboxPhonePut writes the one message of a notice sent to a phone.
 const sqlOutboxPhonePut = `INSERT INTO outbox (key, sub, phone, lang, kind, item_type, item_id, office, at, params, not_before, created_at)
-	VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+	VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT DO NOTHING`
 
 // validLang reports whether l is a language of the texts.
@@ -147,7 +147,7 @@ func (db *DB) enqueueTx(ctx context.Context, tx *sql.Tx, notices []notify.Notice
 		}
 		var err error
 		if n.Phone == "" {
-			_, err = db.txStmt(ctx, tx, sqlOutboxPut).ExecContext(ctx, n.Key, string(n.Kind), fmtTime(n.At), params, fmtTime(now),
+			_, err = db.txStmt(ctx, tx, sqlOutboxPut).ExecContext(ctx, n.Key, string(n.Kind), fmtTime(n.At), params, fmtTime(now), fmtTime(now),
 				string(n.Item.Type), n.Item.ID, n.Item.Office)
 		} else {
 			lang := n.Lang
@@ -155,7 +155,7 @@ func (db *DB) enqueueTx(ctx context.Context, tx *sql.Tx, notices []notify.Notice
 				lang = "vi"
 			}
 			_, err = db.txStmt(ctx, tx, sqlOutboxPhonePut).ExecContext(ctx, n.Key, n.Phone, lang, string(n.Kind),
-				string(n.Item.Type), n.Item.ID, n.Item.Office, fmtTime(n.At), params, fmtTime(now))
+				string(n.Item.Type), n.Item.ID, n.Item.Office, fmtTime(n.At), params, fmtTime(now), fmtTime(now))
 		}
 		if isForeignKey(err) {
 			return fmt.Errorf("enqueue notice %s: office %q: %w", n.Key, n.Item.Office, ErrNotFound)

@@ -69,9 +69,10 @@ const BusyTimeout = 5 * time.Second
 
 // DB is an open Lượt database. It is safe for concurrent use.
 type DB struct {
-	path string
-	w    *sql.DB // one connection, BEGIN IMMEDIATE
-	r    *sql.DB // readers
+	path    string  // the SQLite file, or the PostgreSQL URL
+	backend string  // BackendSQLite ("" too) or BackendPostgres
+	w       *sql.DB // SQLite: one connection, BEGIN IMMEDIATE; PostgreSQL: the pool
+	r       *sql.DB // SQLite: readers; PostgreSQL: the same pool as w
 
 	stmts stmtCache // Commit's statements, prepared on w
 
@@ -88,10 +89,13 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the embedded migrations in order. Their numbers must
-// run 1, 2, 3 … without gaps; a test checks it.
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+// migrations returns SQLite's embedded migrations in order. Their numbers
+// must run 1, 2, 3 … without gaps; a test checks it.
+func migrations() ([]migration, error) { return readMigrations(migrationFiles, "migrations") }
+
+// readMigrations reads the numbered SQL files of dir in fsys, in order.
+func readMigrations(fsys embed.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +107,7 @@ func migrations() ([]migration, error) {
 		if !ok || err != nil || v <= 0 {
 			return nil, fmt.Errorf("migration file %s: name must start with a positive number and '_', like 0002_bookings.sql", name)
 		}
-		b, err := migrationFiles.ReadFile("migrations/" + name)
+		b, err := fsys.ReadFile(dir + "/" + name)
 		if err != nil {
 			return nil, err
 		}
@@ -224,20 +228,33 @@ func (db *DB) checkPragmas() error {
 // migrate applies the missing migrations in one transaction.
 func (db *DB) migrate() error {
 	ms, err := migrations()
+	create := `CREATE TABLE IF NOT EXISTS schema_version (
+		version    INTEGER NOT NULL PRIMARY KEY,
+		name       TEXT    NOT NULL,
+		applied_at TEXT    NOT NULL
+	)`
+	if db.postgres() {
+		ms, err = readMigrations(migrationFilesPG, "migrations_pg")
+	} else {
+		create += ` STRICT`
+	}
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin migration: %w", err)
+		return fmt.Errorf("begin migration: %w", classify(err))
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_version (
-		version    INTEGER NOT NULL PRIMARY KEY,
-		name       TEXT    NOT NULL,
-		applied_at TEXT    NOT NULL
-	) STRICT`); err != nil {
+	if db.postgres() {
+		// Several processes may start together on one database: the
+		// first migrates, the others wait here and then find it done.
+		if _, err := tx.Exec(`SELECT pg_advisory_xact_lock(` + migrationLockKey + `)`); err != nil {
+			return fmt.Errorf("lock for migration: %w", classify(err))
+		}
+	}
+	if _, err := tx.Exec(create); err != nil {
 		return fmt.Errorf("create schema_version: %w", err)
 	}
 	applied := map[int]string{}
@@ -290,14 +307,15 @@ func (db *DB) migrate() error {
 func (db *DB) Close() error {
 	db.closeStmts()
 	var errs []error
-	if db.r != nil {
+	if db.r != nil && db.r != db.w {
 		errs = append(errs, db.r.Close())
 	}
 	errs = append(errs, db.w.Close())
 	return errors.Join(errs...)
 }
 
-// Path is the file the database was opened from.
+// Path is the file the database was opened from (on PostgreSQL, its URL,
+// password included: do not print it).
 func (db *DB) Path() string { return db.path }
 
 // timeLayout is how times are stored: UTC, fixed width, so that they sort
@@ -324,9 +342,12 @@ func parseTime(s sql.NullString) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// isConstraint reports whether err is an SQLite UNIQUE or PRIMARY KEY
-// violation.
+// isConstraint reports whether err is a UNIQUE or PRIMARY KEY violation
+// (SQLite's or PostgreSQL's).
 func isConstraint(err error) bool {
+	if pgCode(err) == "23505" { // unique_violation
+		return true
+	}
 	var e *sqlite.Error
 	if !errors.As(err, &e) {
 		return false
@@ -340,6 +361,9 @@ func isConstraint(err error) bool {
 
 // isForeignKey reports whether err is a foreign-key violation.
 func isForeignKey(err error) bool {
+	if pgCode(err) == "23503" { // foreign_key_violation
+		return true
+	}
 	var e *sqlite.Error
 	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }
