@@ -79,6 +79,7 @@ type options struct {
 	feedbackEraseAfter                                    time.Duration
 	dossiersFile, dossiersOffice                          string
 	notify                                                notifyFlags
+	db, advertise, clusterSecret                          string
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -108,6 +109,9 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.dossiersFile, "dossiers", "", "follow dossiers (hồ sơ) with the catalogue of this dossier file (JSON with comments, see assets/demo/dossiers.jsonc); with -demo and no -dossiers, the demo's")
 	fs.StringVar(&o.dossiersOffice, "dossiers-office", "", "office that follows the dossiers (default: \"demo\" with -demo, else the only office)")
 	o.notify.define(fs)
+	fs.StringVar(&o.db, "db", "", "PostgreSQL database to use instead of SQLite in -data (postgres://user@host/luot); several processes may share it (see -advertise)")
+	fs.StringVar(&o.advertise, "advertise", "", "with -db: run as one of several processes sharing the database's offices, reachable by the others at this base URL (http://10.0.0.5:8080); needs -cluster-secret")
+	fs.StringVar(&o.clusterSecret, "cluster-secret", "", "with -advertise: the secret shared by every process of the cluster, at least 16 characters, carried by requests forwarded to an office's owner")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -137,6 +141,9 @@ func parseFlags(args []string) (*options, error) {
 		return nil, fmt.Errorf("-feedback-erase-after %v: use a positive duration such as 8760h (365 days), or leave it out", o.feedbackEraseAfter)
 	}
 	if err := o.notify.check(o.publicURL); err != nil {
+		return nil, err
+	}
+	if err := o.checkCluster(); err != nil {
 		return nil, err
 	}
 	return &o, nil
@@ -229,16 +236,11 @@ func run(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	release, err := lockDataDir(o.data)
+	db, closeDB, err := openStore(o)
 	if err != nil {
 		return err
 	}
-	defer release()
-	db, err := store.Open(filepath.Join(o.data, dbFile))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	defer closeDB()
 
 	if o.exportFile != "" {
 		return exportOffice(ctx, db, o.office, o.exportFile)
@@ -252,6 +254,10 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("notifications: %w", err)
 	}
 	eng.SetNotify(ncfg) // before Load, which reads the followed tickets
+	node, err := newNode(o, db, eng, log) // before Load: the offices start as followers
+	if err != nil {
+		return err
+	}
 	if err := eng.Load(ctx); err != nil {
 		return err
 	}
@@ -364,8 +370,12 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	var root http.Handler = route(handler, pages, o311)
+	if node != nil {
+		root = node.Forward(root)
+	}
 	srv := &http.Server{
-		Handler:           route(handler, pages, o311),
+		Handler:           root,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -422,6 +432,9 @@ func run(ctx context.Context, args []string) error {
 				}
 			}
 		}()
+	}
+	if node != nil {
+		go node.Run(ctx)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
