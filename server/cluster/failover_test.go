@@ -1,0 +1,434 @@
+package cluster_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"luot/internal/e2etest"
+	"luot/internal/pgtest"
+	"luot/server/client"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// proc is one server process of the cluster.
+type proc struct {
+	cmd  *exec.Cmd
+	url  string
+	done chan struct{}
+
+	mu  sync.Mutex
+	log []string
+}
+
+func (p *proc) logged(parts ...string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, l := range p.log {
+		ok := true
+		for _, s := range parts {
+			ok = ok && strings.Contains(l, s)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *proc) tail() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.log[max(0, len(p.log)-30):], "\n")
+}
+
+func (p *proc) kill() {
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+}
+
+// buildServer builds the server binary into a temporary folder.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "luot-server")
+	cmd := exec.Command("go", "build", "-o", bin, "./server")
+	cmd.Dir = e2etest.Root(t)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./server: %v\n%s", err, out)
+	}
+	return bin
+}
+
+var serving = regexp.MustCompile(`msg=serving addr=(\S+)`)
+
+func startProc(t *testing.T, bin, db, secret string) *proc {
+	t.Helper()
+	addr := e2etest.FreeAddr(t)
+	cmd := exec.Command(bin, "-addr", addr, "-data", t.TempDir(), "-db", db, "-demo",
+		"-advertise", "http://"+addr, "-cluster-secret", secret, "-max-ws-per-addr", "0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, url: "http://" + addr, done: make(chan struct{})}
+	up := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.log = append(p.log, sc.Text())
+			p.mu.Unlock()
+			if serving.MatchString(sc.Text()) {
+				close(up)
+			}
+		}
+		io.Copy(io.Discard, stderr)
+	}()
+	go func() { cmd.Wait(); close(p.done) }()
+	t.Cleanup(p.kill)
+	select {
+	case <-up:
+	case <-p.done:
+		t.Fatalf("server exited before serving:\n%s", p.tail())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("server did not serve within 60 s:\n%s", p.tail())
+	}
+	return p
+}
+
+// follower checks that it sees every seq once, in order, after its first
+// snapshot (or after last when it resumes).
+type follower struct {
+	mu     sync.Mutex
+	last   int64
+	snaps  int
+	events int
+	err    error
+}
+
+func (f *follower) Event(e client.Event) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if e.Type == "snapshot" {
+		f.snaps++
+		if f.snaps > 1 && f.err == nil {
+			f.err = fmt.Errorf("a second snapshot at seq %d (after %d): the resume lost events", e.Seq, f.last)
+		}
+		f.last = e.Seq
+		return
+	}
+	if e.Seq != f.last+1 && f.err == nil {
+		f.err = fmt.Errorf("seq %d after %d", e.Seq, f.last)
+	}
+	f.last = e.Seq
+	f.events++
+}
+
+func (f *follower) Connected(bool, error) {}
+
+func (f *follower) state() (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.last, f.err
+}
+
+type ack struct {
+	id, token, number string
+	start, end        time.Time
+}
+
+func tokenOf(trackURL string) string {
+	m := regexp.MustCompile(`token=([^&]+)`).FindStringSubmatch(trackURL)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// TestFailoverKillTheOwnerUnderLoad runs three server processes on one
+// PostgreSQL database; 8 kiosks issue round-robin through all three, 4
+// clerks call, 2 websocket followers per process watch. The owner of the
+// office is killed with SIGKILL mid-load. Then: every ticket answered 2xx
+// is there with its number, no number is used twice, every follower —
+// those of the dead process resumed on another by seq — saw every event
+// once in order, and the stored stream has no gap. It reports the time to
+// take over and the issue latency across the kill.
+func TestFailoverKillTheOwnerUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a PostgreSQL cluster and three server processes")
+	}
+	db := pgtest.Get(t).NewDatabase(t)
+	bin := buildServer(t)
+	const secret = "a-test-cluster-secret-of-the-three"
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	procs := []*proc{startProc(t, bin, db, secret)}
+	e2etest.WaitFor(t, 20*time.Second, "the first process to take office demo", func() bool {
+		return procs[0].logged("office taken", "office=demo")
+	})
+	procs = append(procs, startProc(t, bin, db, secret), startProc(t, bin, db, secret))
+
+	dead := make([]chan struct{}, 3)
+	for i := range dead {
+		dead[i] = make(chan struct{})
+	}
+	alive := func(i int) bool {
+		select {
+		case <-dead[i]:
+			return false
+		default:
+			return true
+		}
+	}
+
+	// Followers: two per process; one of a killed process resumes on the
+	// next process with the last seq it saw.
+	var followers []*follower
+	fctx, fcancel := context.WithCancel(ctx)
+	defer fcancel()
+	for i := range 6 {
+		f := &follower{}
+		followers = append(followers, f)
+		go func() {
+			at := i % 3
+			for fctx.Err() == nil {
+				c, _ := client.New(procs[at].url)
+				since, _ := f.state()
+				sctx, scancel := context.WithCancel(fctx)
+				go func() {
+					select {
+					case <-dead[at]:
+					case <-sctx.Done():
+					}
+					scancel()
+				}()
+				c.Follow(sctx, "demo", client.FollowOptions{Since: since, MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}, f)
+				scancel()
+				at = (at + 1) % 3
+			}
+		}()
+	}
+	e2etest.WaitFor(t, 20*time.Second, "every follower's snapshot", func() bool {
+		for _, f := range followers {
+			f.mu.Lock()
+			s := f.snaps
+			f.mu.Unlock()
+			if s == 0 {
+				return false
+			}
+		}
+		return true
+	})
+
+	kiosks := make([]*client.Client, 3)
+	for i, p := range procs {
+		kiosks[i], _ = client.New(p.url, client.WithDeviceKey("demo-kiosk"), client.WithRetries(0, 0))
+	}
+	office, err := kiosks[0].Office(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var (
+		mu      sync.Mutex
+		acks    []ack
+		killAt  time.Time
+		killed  = make(chan struct{})
+		stop    = make(chan struct{})
+		refused []string
+	)
+	// Clerks: one per counter, each on its own process, calling with a
+	// key kept across retries on the next process.
+	var wg sync.WaitGroup
+	for i, counter := range []string{"q1", "q2", "q3", "q4"} {
+		anon, _ := client.New(procs[i%3].url)
+		s, err := anon.Login(ctx, "demo", counter, fmt.Sprintf("nv%d", i+1), "1234")
+		if err != nil {
+			t.Fatal(err)
+		}
+		clerks := make([]*client.Client, 3)
+		for j, p := range procs {
+			clerks[j], _ = client.New(p.url, client.WithToken(s.Token), client.WithRetries(0, 0))
+		}
+		if _, err := clerks[i%3].Act(ctx, counter, client.ActionOpen, nil); err != nil {
+			t.Fatalf("open counter %s: %v", counter, err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			at := i % 3
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				key := client.NewIdempotencyKey()
+				for try := 0; try < 50; try++ {
+					if !alive(at) {
+						at = (at + 1) % 3
+					}
+					_, err := clerks[at].ActWithKey(ctx, counter, client.ActionNext, nil, key)
+					if s := client.StatusOf(err); err == nil || (s >= 400 && s < 500) {
+						break // called, or nobody to call
+					}
+					at = (at + 1) % 3
+					time.Sleep(20 * time.Millisecond)
+				}
+				time.Sleep(30 * time.Millisecond)
+			}
+		}()
+	}
+	// Kiosks: 8, each issuing through the three processes in turn; a
+	// failed issue is sent again, with the same key, to the next one.
+	for k := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				svc := office.Services[(k+i)%len(office.Services)].ID
+				key := client.NewIdempotencyKey()
+				start := time.Now()
+				at := (k + i) % 3
+				for try := 0; ; try++ {
+					if !alive(at) {
+						at = (at + 1) % 3
+					}
+					tk, err := kiosks[at].Issue(ctx, "demo", client.IssueRequest{Service: svc}, key)
+					if err == nil {
+						mu.Lock()
+						acks = append(acks, ack{tk.ID, tokenOf(tk.TrackURL), tk.Number, start, time.Now()})
+						mu.Unlock()
+						break
+					}
+					if s := client.StatusOf(err); s >= 400 && s < 500 || try > 200 || ctx.Err() != nil {
+						mu.Lock()
+						refused = append(refused, err.Error())
+						mu.Unlock()
+						break
+					}
+					at = (at + 1) % 3
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	count := func() int { mu.Lock(); defer mu.Unlock(); return len(acks) }
+	e2etest.WaitFor(t, 60*time.Second, "150 tickets before the kill", func() bool { return count() >= 150 })
+
+	owner := -1
+	for i, p := range procs {
+		if p.logged("office taken", "office=demo") {
+			owner = i
+		}
+	}
+	mu.Lock()
+	killAt = time.Now()
+	mu.Unlock()
+	procs[owner].kill()
+	close(dead[owner])
+	close(killed)
+	before := count()
+	e2etest.WaitFor(t, 60*time.Second, "150 tickets after the kill", func() bool { return count() >= before+150 })
+	close(stop)
+	wg.Wait()
+	if len(refused) > 0 {
+		t.Fatalf("%d issues refused, e.g. %s", len(refused), refused[0])
+	}
+
+	var next int = -1
+	for i, p := range procs {
+		if i != owner && p.logged("office taken", "office=demo") {
+			next = i
+		}
+	}
+	if next < 0 {
+		t.Fatal("no process took office demo over")
+	}
+	survivor := kiosks[next]
+
+	// Every acknowledged ticket is there with its number; no number twice.
+	used := map[string]bool{}
+	var takeover, worst time.Duration
+	for _, a := range acks {
+		tk, err := survivor.Ticket(ctx, a.id, a.token)
+		if err != nil || tk.Number != a.number {
+			t.Fatalf("acknowledged ticket %s (%s) after the owner's kill: %v %v", a.id, a.number, tk, err)
+		}
+		if used[a.number] {
+			t.Fatalf("number %s acknowledged twice", a.number)
+		}
+		used[a.number] = true
+		if a.end.After(killAt) {
+			if d := a.end.Sub(killAt); takeover == 0 || d < takeover {
+				takeover = d // the first issue answered after the kill
+			}
+			if a.start.Before(killAt.Add(time.Second)) {
+				worst = max(worst, a.end.Sub(a.start))
+			}
+		}
+	}
+	st, err := survivor.State(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range followers {
+		e2etest.WaitFor(t, 30*time.Second, fmt.Sprintf("follower %d to reach seq %d", i, st.Seq), func() bool {
+			last, _ := f.state()
+			return last >= st.Seq
+		})
+		if _, err := f.state(); err != nil {
+			t.Fatalf("follower %d (started on process %d): %v", i, i%3, err)
+		}
+	}
+	// The stored stream, replayed from its start on each survivor, has
+	// every seq once, in order, across the kill.
+	for i := range procs {
+		if i == owner {
+			continue
+		}
+		f := &follower{last: 1, snaps: 1}
+		c, _ := client.New(procs[i].url)
+		rctx, rcancel := context.WithCancel(ctx)
+		go c.Follow(rctx, "demo", client.FollowOptions{Since: 1}, f)
+		e2etest.WaitFor(t, 30*time.Second, "the replay to reach the last seq", func() bool {
+			last, _ := f.state()
+			return last >= st.Seq
+		})
+		rcancel()
+		if _, err := f.state(); err != nil {
+			t.Fatalf("replay on process %d: %v", i, err)
+		}
+	}
+	numbers := slices.Sorted(func(yield func(string) bool) {
+		for n := range used {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	t.Logf("%d tickets acknowledged (%d before the kill), %d distinct numbers (%s … %s), last seq %d; process %d killed, process %d took over: first issue answered %v after the kill, slowest issue across it %v",
+		len(acks), before, len(used), numbers[0], numbers[len(numbers)-1], st.Seq, owner, next, takeover.Round(time.Millisecond), worst.Round(time.Millisecond))
+}
