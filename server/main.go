@@ -253,7 +253,7 @@ func run(ctx context.Context, args []string) error {
 	if err := ncfg.Validate(); err != nil {
 		return fmt.Errorf("notifications: %w", err)
 	}
-	eng.SetNotify(ncfg) // before Load, which reads the followed tickets
+	eng.SetNotify(ncfg)                   // before Load, which reads the followed tickets
 	node, err := newNode(o, db, eng, log) // before Load: the offices start as followers
 	if err != nil {
 		return err
