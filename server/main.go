@@ -68,6 +68,8 @@ func main() {
 
 type options struct {
 	addr, data, publicURL, importFile, exportFile, office string
+	dbURL                                                 string
+	dbPool                                                int
 	backupFile, restoreFile                               string
 	origins, pprofAddr, trustedProxies                    string
 	metrics, metricsTokenFile                             string
@@ -79,14 +81,16 @@ type options struct {
 	feedbackEraseAfter                                    time.Duration
 	dossiersFile, dossiersOffice                          string
 	notify                                                notifyFlags
-	db, advertise, clusterSecret                          string
+	advertise, clusterSecret                              string
 }
 
 func parseFlags(args []string) (*options, error) {
 	var o options
 	fs := flag.NewFlagSet("luot-server", flag.ContinueOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
-	fs.StringVar(&o.data, "data", "data", "folder that holds the SQLite file luot.db")
+	fs.StringVar(&o.data, "data", "data", "folder that holds the SQLite file luot.db (and, with -db too, the staff photos and web push keys)")
+	fs.StringVar(&o.dbURL, "db", "", "PostgreSQL database to use instead of the SQLite file of -data: postgres://user:password@host/dbname (any parameter pgx reads, e.g. ?host=/run/postgresql for a unix socket); several servers may share it")
+	fs.IntVar(&o.dbPool, "db-pool", store.DefaultPoolSize, "with -db, the most connections this server opens to PostgreSQL (max_connections must cover every server's pool)")
 	fs.BoolVar(&o.demo, "demo", false, "seed the demo office (once) — demo PINs and device keys are public: never in production")
 	fs.StringVar(&o.importFile, "import", "", "load an office configuration file (JSON with comments) before serving")
 	fs.StringVar(&o.exportFile, "export", "", "write the configuration of -office to this file and exit")
@@ -109,7 +113,6 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.dossiersFile, "dossiers", "", "follow dossiers (hồ sơ) with the catalogue of this dossier file (JSON with comments, see assets/demo/dossiers.jsonc); with -demo and no -dossiers, the demo's")
 	fs.StringVar(&o.dossiersOffice, "dossiers-office", "", "office that follows the dossiers (default: \"demo\" with -demo, else the only office)")
 	o.notify.define(fs)
-	fs.StringVar(&o.db, "db", "", "PostgreSQL database to use instead of SQLite in -data (postgres://user@host/luot); several processes may share it (see -advertise)")
 	fs.StringVar(&o.advertise, "advertise", "", "with -db: run as one of several processes sharing the database's offices, reachable by the others at this base URL (http://10.0.0.5:8080); needs -cluster-secret")
 	fs.StringVar(&o.clusterSecret, "cluster-secret", "", "with -advertise: the secret shared by every process of the cluster, at least 16 characters, carried by requests forwarded to an office's owner")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
@@ -121,6 +124,14 @@ func parseFlags(args []string) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
+	}
+	switch {
+	case o.dbURL != "" && !store.IsPostgresURL(o.dbURL):
+		return nil, errors.New("-db takes a PostgreSQL URL (postgres://…); leave it out to use the SQLite file in -data")
+	case o.dbPool < 1:
+		return nil, fmt.Errorf("-db-pool %d: use at least 1 connection", o.dbPool)
+	case o.dbURL != "" && (o.backupFile != "" || o.restoreFile != ""):
+		return nil, errors.New("-backup-to and -restore copy the SQLite file and do not work with -db: back a PostgreSQL database up and restore it with PostgreSQL's tools (pg_dump/pg_restore, or pg_basebackup with WAL archiving; docs/deploy-postgresql.md)")
 	}
 	if o.publicURL != "" {
 		u, err := url.Parse(o.publicURL)
@@ -236,11 +247,12 @@ func run(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	db, closeDB, err := openStore(o)
+	db, release, err := openStore(o)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
+	defer release()
+	defer db.Close()
 
 	if o.exportFile != "" {
 		return exportOffice(ctx, db, o.office, o.exportFile)
@@ -382,7 +394,7 @@ func run(ctx context.Context, args []string) error {
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "data", o.data, "offices", eng.OfficeIDs())
+	log.Info("serving", "addr", ln.Addr().String(), "data", o.data, "database", db.Backend(), "offices", eng.OfficeIDs())
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -124,7 +124,7 @@ func start() (*Cluster, error) {
 		}
 		c.user = u.Username
 	}
-	out, err := c.run("initdb", "-D", c.data(), "-U", c.user, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions")
+	out, err := c.run("initdb", "-D", c.data(), "-U", c.user, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions", "--no-sync")
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %v\n%s", err, out)

@@ -122,7 +122,7 @@ type pgConnector struct{ driver.Connector }
 func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := c.Connector.Connect(ctx)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
 	sc, ok := conn.(*stdlib.Conn)
 	if !ok {
@@ -132,25 +132,53 @@ func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	return pgConn{sc}, nil
 }
 
-// pgConn is a pgx connection whose statements are rebound; every other
-// method (transactions, ping, session reset, value checks) is pgx's own.
+// pgConn is a pgx connection whose statements are rebound and whose
+// errors of a server out of reach wrap ErrUnavailable (classify), so that
+// errors.Is finds it in whatever the store returns; every other method
+// (session reset, value checks) is pgx's own.
 type pgConn struct{ *stdlib.Conn }
 
 func (c pgConn) Prepare(query string) (driver.Stmt, error) {
-	return c.Conn.Prepare(rebind(query))
+	s, err := c.Conn.Prepare(rebind(query))
+	return s, classify(err)
 }
 
 func (c pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	return c.Conn.PrepareContext(ctx, rebind(query))
+	s, err := c.Conn.PrepareContext(ctx, rebind(query))
+	return s, classify(err)
 }
 
 func (c pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	return c.Conn.ExecContext(ctx, rebind(query), args)
+	r, err := c.Conn.ExecContext(ctx, rebind(query), args)
+	return r, classify(err)
 }
 
 func (c pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return c.Conn.QueryContext(ctx, rebind(query), args)
+	r, err := c.Conn.QueryContext(ctx, rebind(query), args)
+	return r, classify(err)
 }
+
+func (c pgConn) Ping(ctx context.Context) error { return classify(c.Conn.Ping(ctx)) }
+
+func (c pgConn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+func (c pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	tx, err := c.Conn.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, classify(err)
+	}
+	return pgTx{tx}, nil
+}
+
+// pgTx is a transaction whose commit, when the server went away during
+// it, fails with ErrUnavailable (the commit's outcome is then unknown to
+// the caller: PostgreSQL may have made it durable just before).
+type pgTx struct{ driver.Tx }
+
+func (t pgTx) Commit() error   { return classify(t.Tx.Commit()) }
+func (t pgTx) Rollback() error { return classify(t.Tx.Rollback()) }
 
 // rebound caches rebind's results: the store sends a few hundred distinct
 // statements, each rewritten once per process.
