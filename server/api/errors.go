@@ -94,7 +94,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// Another process owns the office: nothing was done. The cluster's
 		// forwarder (server/cluster) sees the header and sends the request
 		// to the owner; a client that gets this answer tries again.
-		w.Header().Set(OwnerNeededHeader, noe.Office)
+		w.Header().Set(engine.OwnerNeededHeader, noe.Office)
 		w.Header().Set("Retry-After", "1")
 		writeError(w, r, errOfficeMoving)
 		return
@@ -145,10 +145,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Retry-After", "2")
 	writeError(w, r, errUnavailable)
 }
-
-// OwnerNeededHeader names, in an answer refused because another server
-// process owns the office, the office whose owner must run the request.
-const OwnerNeededHeader = "Luot-Owner-Needed"
 
 var errOfficeMoving = newError(http.StatusServiceUnavailable, "office_moving",
 	"another server process is taking this office over; nothing was changed — try again in a moment")

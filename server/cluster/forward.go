@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"luot/server/api"
+	"luot/server/engine"
 	"luot/server/msgtext"
 	"luot/server/queue"
 )
@@ -29,7 +29,7 @@ const forwardTimeout = 15 * time.Second
 
 // Forward wraps the server's handler: a write (not GET, HEAD or OPTIONS)
 // runs here first; when it is refused because another process owns its
-// office (api.OwnerNeededHeader — the engine did nothing), it is sent
+// office (engine.OwnerNeededHeader — the engine did nothing), it is sent
 // once to the owner, with the secret, and the owner's answer is relayed.
 // A forwarded request whose secret is wrong is refused with 403.
 func (n *Node) Forward(next http.Handler) http.Handler {
@@ -65,7 +65,7 @@ func (n *Node) Forward(next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := &recorder{header: http.Header{}}
 		next.ServeHTTP(rec, r)
-		office := rec.header.Get(api.OwnerNeededHeader)
+		office := rec.header.Get(engine.OwnerNeededHeader)
 		if rec.status != http.StatusServiceUnavailable || office == "" {
 			rec.relay(w)
 			return

@@ -31,6 +31,12 @@ import (
 // committing process no longer owns the office.
 var ErrNotOwner = errors.New("this server process does not own the office; nothing was done — the request must go to the process that owns it")
 
+// OwnerNeededHeader is the HTTP header by which a transport (the API, the
+// pages) names, in its answer to a request refused with NotOwnerError, the
+// office whose owner must run the request; server/cluster forwards such a
+// request to the owner.
+const OwnerNeededHeader = "Luot-Owner-Needed"
+
 // NotOwnerError is ErrNotOwner naming the office.
 type NotOwnerError struct{ Office string }
 
