@@ -287,7 +287,7 @@ func failover(t *testing.T, stopDB bool) {
 		stop    = make(chan struct{})
 		refused []string
 		calls   int
-		fails   int // issues answered other than 2xx, then retried
+		fails   int                // issues answered other than 2xx, then retried
 		clerkNo = map[string]int{} // clerks' refusals by message
 	)
 	// Clerks: one per counter, each on its own process, calling with a
