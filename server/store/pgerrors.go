@@ -60,6 +60,19 @@ func pgUnavailable(err error) bool {
 	return pgconn.Timeout(err) && !errors.Is(err, context.Canceled)
 }
 
+// pgUnavailableCode reports whether a SQLSTATE says the server cannot
+// serve: a connection exception, the server shutting down or starting up,
+// too many connections.
+func pgUnavailableCode(code string) bool {
+	switch {
+	case code == "57P01", code == "57P02", code == "57P03", code == "53300":
+		return true
+	case len(code) == 5 && code[:2] == "08":
+		return true
+	}
+	return false
+}
+
 // pgFault classifies PostgreSQL's own storage errors: a full disk, an I/O
 // error, a lock or serialization timeout.
 func pgFault(err error) error {

@@ -10,10 +10,32 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
+
+// PostgreSQL under the same store.
+//
+//   - SQL: the store's statements keep SQLite's ? and ?NNN placeholders;
+//     the driver rebinds them to $n, once per distinct statement (rebind).
+//     Where the two dialects differ the SQL is written in the subset both
+//     accept; the statements that must differ are in pgStatements.
+//   - Connections: one pool (PostgresOptions.PoolSize) for reads and
+//     writes. PostgreSQL runs writers concurrently, so Commit locks the
+//     office's row (SELECT … FOR UPDATE) where SQLite relies on its single
+//     writer: two commits of one office, from any process, are serialized
+//     and the second sees the first's seq.
+//   - Schema: migrations_pg/, the same tables in PostgreSQL's types
+//     (BIGINT, DOUBLE PRECISION, BYTEA); times stay fixed-width TEXT.
+//     Processes starting together migrate one at a time (an advisory
+//     lock).
+//   - Errors: unique and foreign-key violations are ErrConflict and
+//     ErrNotFound as on SQLite; a server out of reach (refused, lost,
+//     restarting) is ErrUnavailable, which the API answers with 503
+//     database_unavailable. The pool reconnects by itself.
+//   - SQLite only: the file backup (Backup, -backup-to) and restore.
 
 // The two backends, as Backend names them.
 const (
@@ -164,7 +186,15 @@ func (c pgConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
+// BeginTx begins a transaction. A read-only one of the default level runs
+// at REPEATABLE READ: all its reads see one snapshot, as a read
+// transaction on SQLite does (LoadState must not see an office's last seq
+// from before a commit and its events from after it). Writing
+// transactions keep READ COMMITTED, under the row locks they take.
 func (c pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if opts.ReadOnly && opts.Isolation == driver.IsolationLevel(sql.LevelDefault) {
+		opts.Isolation = driver.IsolationLevel(sql.LevelRepeatableRead)
+	}
 	tx, err := c.Conn.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, classify(err)
@@ -181,8 +211,15 @@ func (t pgTx) Commit() error   { return classify(t.Tx.Commit()) }
 func (t pgTx) Rollback() error { return classify(t.Tx.Rollback()) }
 
 // rebound caches rebind's results: the store sends a few hundred distinct
-// statements, each rewritten once per process.
-var rebound sync.Map // string → string
+// statements, each rewritten once per process. Statements built with a
+// varying number of placeholders (IN lists) could make more: past
+// maxRebound entries the rest are rewritten each time instead.
+var (
+	rebound  sync.Map // string → string
+	nRebound atomic.Int64
+)
+
+const maxRebound = 4096
 
 // rebind rewrites SQLite placeholders as PostgreSQL's: ?NNN becomes $NNN
 // and a bare ? the next number after the largest seen so far (SQLite's
@@ -193,7 +230,11 @@ func rebind(q string) string {
 		return v.(string)
 	}
 	out := rebindText(q)
-	rebound.Store(q, out)
+	if nRebound.Load() < maxRebound {
+		if _, had := rebound.LoadOrStore(q, out); !had {
+			nRebound.Add(1)
+		}
+	}
 	return out
 }
 
