@@ -103,6 +103,7 @@ type Node struct {
 	epochs  map[string]int64 // offices this process owns → the epoch it took
 	lock    *pgx.Conn        // holds the advisory locks; nil while reconnecting; used by Run's loop only
 	release []string         // offices lost to a take-over, whose locks Run's loop releases
+	free    map[string]int   // polls at which a free office was left to others (beyond the fair share)
 
 	qmu  sync.Mutex
 	look *pgx.Conn // owner look-ups of Forward

@@ -38,6 +38,7 @@ type member struct {
 	eng  *engine.Engine
 	hub  *hub.Hub
 	node *cluster.Node
+	stop func() // ends its Run, as a process's shutdown does
 }
 
 func newMember(t *testing.T, url, advertise string, poll time.Duration) *member {
@@ -62,7 +63,8 @@ func newMember(t *testing.T, url, advertise string, poll time.Duration) *member 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { m.node.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	m.stop = func() { cancel(); <-done }
+	t.Cleanup(m.stop)
 	return m
 }
 
@@ -211,5 +213,69 @@ func TestConfigSaysWhatToFix(t *testing.T) {
 		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want an error naming %s", cfg, err, c.want)
 		}
+	}
+}
+
+// TestOfficesAreShared: a process alone owns both offices; a second one
+// joins and gets one of them (handed over, the numbering continuing);
+// when it stops, the first takes the office back.
+func TestOfficesAreShared(t *testing.T) {
+	pg := pgtest.Get(t)
+	url := pg.NewDatabase(t)
+	ctx := context.Background()
+	{
+		db, err := store.OpenPostgres(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second := testOffice()
+		second.ID, second.Name = "bd", "Ba Đình"
+		for _, o := range []queue.Office{testOffice(), second} {
+			if err := db.CreateOffice(ctx, o, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+	}
+	owners := func(ms ...*member) string {
+		var s []string
+		for _, m := range ms {
+			var own []string
+			for _, id := range []string{"bd", "hk"} {
+				if m.eng.Owns(id) {
+					own = append(own, id)
+				}
+			}
+			s = append(s, strings.Join(own, "+"))
+		}
+		return strings.Join(s, " | ")
+	}
+	a := newMember(t, url, "http://127.0.0.1:1", 20*time.Millisecond)
+	e2etest.WaitFor(t, 10*time.Second, "a to own both offices", func() bool { return owners(a) == "bd+hk" })
+	if _, _, err := a.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, ""); err != nil {
+		t.Fatal(err)
+	}
+	b := newMember(t, url, "http://127.0.0.1:2", 20*time.Millisecond)
+	e2etest.WaitFor(t, 10*time.Second, "one office each", func() bool {
+		o := owners(a, b)
+		return o == "bd | hk" || o == "hk | bd"
+	})
+	// hk's owner continues hk's numbering, whichever it is.
+	m := a
+	if b.eng.Owns("hk") {
+		m = b
+	}
+	tk, _, err := m.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, "")
+	if err != nil || tk.Number != 2 {
+		t.Fatalf("hk's second ticket: %v %v, want number 2", tk, err)
+	}
+	b.stop()
+	e2etest.WaitFor(t, 10*time.Second, "a to own both offices again", func() bool { return owners(a) == "bd+hk" })
+	if owners(b) != "" {
+		t.Fatalf("the stopped process still owns %s", owners(b))
+	}
+	tk, _, err = a.eng.Issue(ctx, "hk", queue.IssueRequest{Service: "a", Source: queue.SourceKiosk}, "")
+	if err != nil || tk.Number != 3 {
+		t.Fatalf("hk's third ticket: %v %v, want number 3", tk, err)
 	}
 }

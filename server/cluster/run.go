@@ -41,13 +41,15 @@ func (n *Node) Run(ctx context.Context) error {
 		n.step(ctx)
 		select {
 		case <-ctx.Done():
+			// The offices are given up before the locks, so that no
+			// command runs on an office another process may take.
 			n.mu.Lock()
-			if n.lock != nil {
-				n.lock.Close(context.Background())
-				n.lock = nil
-			}
-			n.epochs = map[string]int64{}
+			c := n.lock
 			n.mu.Unlock()
+			n.giveUpAll()
+			if c != nil {
+				c.Close(context.Background())
+			}
 			n.qmu.Lock()
 			if n.look != nil {
 				n.look.Close(context.Background())
@@ -107,15 +109,18 @@ func (n *Node) step(ctx context.Context) {
 	if err := n.eng.Load(ctx); err != nil {
 		n.log.Warn("cluster: load new offices", "err", err)
 	}
-	for _, id := range n.eng.OfficeIDs() {
+	ids := n.eng.OfficeIDs()
+	fair := n.fairShare(ctx, c, len(ids))
+	for _, id := range ids {
 		if ctx.Err() != nil {
 			return
 		}
 		n.mu.Lock()
 		_, mine := n.epochs[id]
+		owned := len(n.epochs)
 		n.mu.Unlock()
 		if !mine {
-			if err := n.take(ctx, c, id); err != nil {
+			if err := n.take(ctx, c, id, owned < fair); err != nil {
 				n.log.Warn("cluster: take office", "office", id, "err", err)
 			}
 		}
@@ -125,6 +130,73 @@ func (n *Node) step(ctx context.Context) {
 			}
 		}
 	}
+	n.shed(ctx, c, fair)
+}
+
+// lockApp is the application_name of the lock connections: one per live
+// process, which is how the processes count each other.
+const lockApp = "luot-cluster-locks"
+
+// fairShare is how many offices this process should own: the offices
+// divided by the live processes, rounded up (all of them when the count
+// fails).
+func (n *Node) fairShare(ctx context.Context, c *pgx.Conn, offices int) int {
+	var live int
+	err := c.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, lockApp).Scan(&live)
+	if err != nil || live < 1 {
+		return offices
+	}
+	return (offices + live - 1) / live
+}
+
+// freePolls is how many polls a process beyond its fair share leaves a
+// free office to the others before it takes it.
+const freePolls = 4
+
+// waited counts the polls at which this process, beyond its fair share,
+// found office free (free false: someone holds it), and reports whether
+// it has left it to the others long enough.
+func (n *Node) waited(office string, free bool) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !free {
+		delete(n.free, office)
+		return false
+	}
+	if n.free == nil {
+		n.free = map[string]int{}
+	}
+	n.free[office]++
+	return n.free[office] > freePolls
+}
+
+// shed hands one office over when this process owns more than its fair
+// share (a process joined): the engine follows it first — a batch in
+// flight finishes, nothing runs after — then the lock is released and a
+// process under its share takes the office (a second or so of 503
+// office_moving, which clients retry). One office per poll.
+func (n *Node) shed(ctx context.Context, c *pgx.Conn, fair int) {
+	n.mu.Lock()
+	if len(n.epochs) <= fair {
+		n.mu.Unlock()
+		return
+	}
+	var office string
+	for id := range n.epochs {
+		if office == "" || id > office {
+			office = id
+		}
+	}
+	delete(n.epochs, office)
+	n.mu.Unlock()
+	if err := n.eng.Follow(office); err != nil {
+		n.log.Warn("cluster: follow office", "office", office, "err", err)
+	}
+	if _, err := c.Exec(ctx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, lockKey(office)); err != nil {
+		n.log.Warn("cluster: release office", "office", office, "err", err)
+		return
+	}
+	n.log.Info("cluster: office handed over to share the offices", "office", office, "fair_share", fair)
 }
 
 // lockConn returns the lock connection after checking it. A lost one
@@ -150,7 +222,11 @@ func (n *Node) lockConn(ctx context.Context) *pgx.Conn {
 	}
 	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	c, err := pgx.Connect(cctx, n.cfg.URL)
+	cfg, err := pgx.ParseConfig(n.cfg.URL)
+	if err == nil {
+		cfg.RuntimeParams["application_name"] = lockApp
+		c, err = pgx.ConnectConfig(cctx, cfg)
+	}
 	if err != nil {
 		if ctx.Err() == nil {
 			n.log.Warn("cluster: connect for the office locks; will retry", "err", err)
@@ -182,12 +258,20 @@ func (n *Node) giveUpAll() {
 // office's epoch (which fences any commit of the previous owner, and
 // waits for one in flight) and makes the engine the owner, which reloads
 // the office from the store.
-func (n *Node) take(ctx context.Context, c *pgx.Conn, office string) error {
+//
+// Beyond its fair share (eager false) a process leaves a free office to
+// the others for a few polls before it takes it, so that the offices
+// spread over the processes, and none stays without an owner.
+func (n *Node) take(ctx context.Context, c *pgx.Conn, office string, eager bool) error {
 	var got bool
 	if err := c.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, lockKey(office)).Scan(&got); err != nil {
 		return err
 	}
-	if !got {
+	if !n.waited(office, got) && !(got && eager) {
+		if got {
+			_, err := c.Exec(ctx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, lockKey(office))
+			return err
+		}
 		return nil
 	}
 	var epoch int64
@@ -197,6 +281,7 @@ func (n *Node) take(ctx context.Context, c *pgx.Conn, office string) error {
 	if err == nil {
 		n.mu.Lock()
 		n.epochs[office] = epoch
+		delete(n.free, office)
 		n.mu.Unlock()
 		start := time.Now()
 		if err = n.eng.Own(ctx, office); err == nil {
