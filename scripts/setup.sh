@@ -9,7 +9,9 @@
 # feedback pages, pinned by scripts/leaflet/package-lock.json, copied into
 # assets/web/static/vendor/leaflet where the server embeds it) and
 # web-push-testing (a local push service that decrypts, for the web push
-# tests, pinned by scripts/webpushtesting/package-lock.json).
+# tests, pinned by scripts/webpushtesting/package-lock.json) and proj4 (the
+# oracle of the VN-2000 conversion's test, pinned by
+# scripts/proj4/package-lock.json).
 # Sourced by scripts/run.sh and scripts/test.sh; safe to run again.
 set -euo pipefail
 
@@ -126,6 +128,16 @@ luot_install_webpushtesting() {
   npm ci --prefix scripts/webpushtesting --no-audit --no-fund --ignore-scripts >/dev/null
 }
 
+# luot_install_proj4 installs the pinned proj4 from the npm registry into
+# scripts/proj4/node_modules, where server/geo's VN-2000 test runs it with
+# the machine's Node.js as an independent oracle (never shipped).
+luot_install_proj4() {
+  [ -f scripts/proj4/node_modules/proj4/package.json ] && return 0
+  echo "setup: installing proj4 (npm) for the VN-2000 conversion's test"
+  luot_npm
+  npm ci --prefix scripts/proj4 --no-audit --no-fund --ignore-scripts >/dev/null
+}
+
 luot_setup() {
   luot_install_packages
   luot_check_postgres
@@ -133,6 +145,7 @@ luot_setup() {
   luot_install_axe
   luot_install_leaflet
   luot_install_webpushtesting
+  luot_install_proj4
   # Fyne and tests need a UTF-8 locale and a writable HOME.
   export LANG="${LANG:-C.UTF-8}"
   if [ -z "${HOME:-}" ] || [ ! -w "${HOME}" ]; then export HOME=/tmp/luot-home; mkdir -p "$HOME"; fi

@@ -29,7 +29,7 @@ func TestLayers(t *testing.T) {
 	// servertest (it imports the store only through it).
 	testStacks := []string{"luot/server/servertest", "luot/kiosk/internal/kiosktest"}
 	transports := []string{"luot/server/api", "luot/server/web"}
-	storeMay := []string{"luot/server/queue", "luot/server/auth", "luot/internal/random", "luot/server/feedback", "luot/server/dossier", "luot/server/workday", "luot/server/geo", "luot/server/notify"}
+	storeMay := []string{"luot/server/queue", "luot/server/auth", "luot/internal/random", "luot/server/feedback", "luot/server/dossier", "luot/server/workday", "luot/server/geo", "luot/server/notify", "luot/server/planning"}
 	for line := range strings.Lines(strings.TrimSpace(string(out))) {
 		path, rest, _ := strings.Cut(strings.TrimSpace(line), "|")
 		name, deps, _ := strings.Cut(rest, "|")
@@ -61,7 +61,7 @@ func TestLayers(t *testing.T) {
 // each other, nothing else of this module or outside it (no storage, no
 // transport, no clock of their own).
 func TestDomainsArePure(t *testing.T) {
-	domains := []string{"luot/server/queue", "luot/server/feedback", "luot/server/dossier", "luot/server/workday", "luot/server/geo", "luot/server/notify"}
+	domains := []string{"luot/server/queue", "luot/server/feedback", "luot/server/dossier", "luot/server/workday", "luot/server/geo", "luot/server/notify", "luot/server/planning"}
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{join .Imports \" \"}}", "luot/server/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)

@@ -50,11 +50,14 @@ import (
 	"luot/server/feedback"
 	"luot/server/feedbackfile"
 	"luot/server/feedbackjobs"
+	"luot/server/geo"
 	"luot/server/hub"
 	"luot/server/notify"
 	"luot/server/officefile"
 	"luot/server/open311"
 	"luot/server/photo"
+	"luot/server/planning"
+	"luot/server/planning/planningdemo"
 	"luot/server/queue"
 	"luot/server/store"
 	"luot/server/web"
@@ -348,6 +351,10 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	plan, err := loadPlanning(ctx, db, o, fb, log)
+	if err != nil {
+		return err
+	}
 	acfg := api.Config{
 		Engine: eng, Store: db, Hub: h, PublicURL: public, AllowedOrigins: origins,
 		Now: time.Now, Log: log, Tarpit: o.tarpit, MetricsToken: mtoken,
@@ -360,6 +367,7 @@ func run(ctx context.Context, args []string) error {
 		acfg.FeedbackMap = api.FeedbackMap(fb.file.Map)
 	}
 	acfg.Dossiers = dossiers
+	acfg.Planning = plan
 	handler, err := api.New(acfg)
 	if err != nil {
 		return err
@@ -372,6 +380,7 @@ func run(ctx context.Context, args []string) error {
 		wcfg.Feedback, wcfg.FeedbackTileURL = fb.cfg, fb.file.Map.TileURL
 	}
 	wcfg.Dossiers = dossiers
+	wcfg.Planning = plan
 	wcfg.Notify, wcfg.SMS = db, notes.sms()
 	pages, err := web.New(wcfg)
 	if err != nil {
@@ -760,3 +769,42 @@ var (
 	_ notify.Store      = (*store.DB)(nil)
 	_ engine.WatchStore = (*store.DB)(nil)
 )
+
+// demoPlanCentre is where the demo's invented plan lies without the demo's
+// feedback map: the demo office.
+var demoPlanCentre = geo.Point{Lat: 16.4637, Lon: 107.5909}
+
+// loadPlanning builds the planning look-up from the last imports; with
+// -demo and nothing imported yet, it first stores the demo's invented
+// plan (marked as sample data) around the demo's map centre. Its map
+// draws the feedback map's tiles when there are any.
+func loadPlanning(ctx context.Context, db *store.DB, o *options, fb *feedbackSetup, log *slog.Logger) (*api.Planning, error) {
+	d, err := db.LoadPlanning(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var m api.FeedbackMap
+	if fb != nil {
+		m = api.FeedbackMap(fb.file.Map)
+	}
+	if o.demo && len(d.Zones) == 0 && len(d.Parcels) == 0 {
+		centre := demoPlanCentre
+		if m.Center.Valid() && m.Center != (geo.Point{}) {
+			centre = m.Center
+		}
+		d = planningdemo.Data(centre, planning.Info{At: time.Now().UTC()})
+		if err := db.ReplaceZones(ctx, d.Zones, d.ZonesInfo); err != nil {
+			return nil, fmt.Errorf("seed the demo's sample plan: %w", err)
+		}
+		if err := db.ReplaceParcels(ctx, d.Parcels, d.ParcelInfo); err != nil {
+			return nil, fmt.Errorf("seed the demo's sample parcels: %w", err)
+		}
+		log.Info("seeded the demo's sample plan", "zones", len(d.Zones), "parcels", len(d.Parcels))
+	}
+	p, err := api.NewPlanning(db, d)
+	if err != nil {
+		return nil, fmt.Errorf("planning look-up: the stored plan cannot be built: %w; import the zones and parcels again", err)
+	}
+	p.Map = m
+	return p, nil
+}

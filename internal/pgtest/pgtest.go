@@ -59,13 +59,20 @@ var (
 // the cluster, if one was started, and removes its directory.
 func Main(m *testing.M) {
 	code := m.Run()
+	Shutdown()
+	os.Exit(code)
+}
+
+// Shutdown stops the cluster, if one was started, and removes its
+// directory: for a TestMain that has other things to end too (Main is
+// m.Run, then Shutdown).
+func Shutdown() {
 	if shared != nil {
 		if err := shared.Stop("fast"); err != nil {
 			fmt.Fprintln(os.Stderr, "pgtest:", err)
 		}
 		os.RemoveAll(shared.dir)
 	}
-	os.Exit(code)
 }
 
 // Get returns the test binary's cluster, starting it on first use. It

@@ -24,7 +24,7 @@
 //	DELETE /api/v1/admin/devices/{id}          admin
 //	POST   /api/v1/devices/status              any registered device (its key)
 //	GET    /api/v1/station …                   a counter station (its key): station.go
-//	…                                          the citizens' routes (citizen.go), the feedback reports' (feedback.go) and the dossiers' (dossier.go)
+//	…                                          the citizens' routes (citizen.go), the feedback reports' (feedback.go), the dossiers' (dossier.go) and the planning look-up's (planning.go)
 //	GET    /healthz                            anyone: {"status":"ok"}; operators also get figures
 //	GET    /metrics                            operator: this machine, or Config.MetricsToken
 //
@@ -226,6 +226,9 @@ type Config struct {
 	// delivers the outbox's SMS: the pages offer SMS opt-ins and "send
 	// my link again" (link_by_sms).
 	SMS bool
+
+	// Planning, when set, serves the planning look-up (planning.go).
+	Planning *Planning
 }
 
 // Server is the API's http.Handler. Make it with New.
@@ -365,6 +368,7 @@ func (s *Server) routes() {
 	s.stationRoutes()
 	s.dossierIntegRoutes()
 	s.notifyRoutes()
+	s.planningRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)
 	}

@@ -173,6 +173,7 @@ func (e *Engine) catchup(ctx context.Context, o *office, id string) error {
 		e.log.Warn("office caught up across pruned events: its followers' streams have a gap", "office", id, "from", from, "to", st.Seq)
 	}
 	o.state = st
+	o.stale = false // reloaded: whatever a lost commit did is in st
 	o.view.Store(e.makeView(st, e.now(), nil))
 	if e.pub != nil && complete {
 		for i, m := range evs {

@@ -77,6 +77,9 @@ func onSegment(a, b, p Point) bool {
 // is trusted when it is larger than its worst rounding error; otherwise
 // the sign is computed exactly.
 func orient(a, b, p Point) int {
+	if p == a || p == b || a == b {
+		return 0 // common at shared vertices, and slow for the exact path
+	}
 	l := (b.Lon - a.Lon) * (p.Lat - a.Lat)
 	r := (b.Lat - a.Lat) * (p.Lon - a.Lon)
 	det := l - r

@@ -15,6 +15,7 @@ package servertest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -31,6 +32,7 @@ import (
 	"luot/server/hub"
 	"luot/server/open311"
 	"luot/server/photo"
+	"luot/server/planning"
 	"luot/server/queue"
 	"luot/server/servertest/backend"
 	"luot/server/store"
@@ -79,6 +81,7 @@ type config struct {
 	testLogs   bool
 	feedback   *feedback.Config
 	dossiers   *dossier.Config
+	planning   *planning.Data
 }
 
 // Option changes what New builds.
@@ -157,6 +160,10 @@ func WithDossiers(c *dossier.Config) Option { return func(o *config) { o.dossier
 // (e.g. pgtest.Get(t).NewDatabase(t)) instead of a SQLite file.
 func WithDatabase(url string) Option { return func(c *config) { c.dbURL = url } }
 
+// WithPlanning stores d as the planning look-up's imports before the
+// server starts (the look-up is served, empty, without it).
+func WithPlanning(d planning.Data) Option { return func(c *config) { c.planning = &d } }
+
 // WithoutWeb serves the API alone, at the root (as a bare API server
 // would): paths outside it answer the API's 404.
 func WithoutWeb() Option { return func(c *config) { c.noWeb = true } }
@@ -193,6 +200,8 @@ type Server struct {
 	// Dossiers is the main office's dossier configuration, which the API
 	// serves (the demo's unless WithDossiers).
 	Dossiers *dossier.Config
+	// Planning is the planning look-up's current plan (WithPlanning).
+	Planning *api.Planning
 	// Open311 is the Open311 endpoint, at /open311/ (not with WithoutWeb).
 	Open311 *open311.Server
 }
@@ -225,9 +234,23 @@ func New(t testing.TB, opts ...Option) *Server {
 		Feedback: b.Feedback, Photos: b.Photos, Pipeline: b.Pipeline, Dossiers: b.Dossiers}
 	db := b.DB
 	var err error
+	var pd planning.Data
+	if c.planning != nil {
+		pd = *c.planning
+		if err := db.ReplaceZones(context.Background(), pd.Zones, pd.ZonesInfo); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReplaceParcels(context.Background(), pd.Parcels, pd.ParcelInfo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Planning, err = api.NewPlanning(db, pd); err != nil {
+		t.Fatal(err)
+	}
+	s.Planning.Map = api.FeedbackMap(b.FeedbackMap)
 	acfg := api.Config{Engine: s.Engine, Store: db, Hub: s.Hub, Now: s.Clock.Now, Log: c.log,
 		Feedback: b.Feedback, PhotoPipeline: b.Pipeline, PhotoDir: b.Photos,
-		FeedbackMap: api.FeedbackMap(b.FeedbackMap), Dossiers: b.Dossiers}
+		FeedbackMap: api.FeedbackMap(b.FeedbackMap), Dossiers: b.Dossiers, Planning: s.Planning}
 	for _, f := range c.apiCfg {
 		f(&acfg)
 	}
@@ -252,6 +275,7 @@ func New(t testing.TB, opts ...Option) *Server {
 			wcfg.Feedback, wcfg.FeedbackTileURL = b.Feedback, b.FeedbackMap.TileURL
 		}
 		wcfg.Dossiers = b.Dossiers
+		wcfg.Planning = s.Planning
 		for _, f := range c.webCfg {
 			f(&wcfg)
 		}

@@ -254,10 +254,13 @@ func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Ev
 	}
 	defer tx.Rollback()
 	if key != "" {
+		if err := db.lockKey(ctx, tx, "dossier_keys:"+d.Office+":"+key); err != nil {
+			return d, e, false, fmt.Errorf("create dossier: %w", err)
+		}
 		var code string
 		err := tx.QueryRowContext(ctx, `SELECT code FROM dossier_keys WHERE office = ? AND key = ?`, d.Office, key).Scan(&code)
 		if err == nil {
-			old, err := readDossier(ctx, tx, code)
+			old, err := readDossier(ctx, tx, code, "")
 			if err != nil {
 				return d, e, false, fmt.Errorf("create dossier again with key %q: %w", key, err)
 			}
@@ -391,7 +394,7 @@ func scanDossier(s scanner) (dossier.Dossier, error) {
 
 // Dossier returns the dossier with that code (ErrNotFound when none).
 func (db *DB) Dossier(ctx context.Context, code string) (dossier.Dossier, error) {
-	return readDossier(ctx, db.r, code)
+	return readDossier(ctx, db.r, code, "")
 }
 
 // rowQuerier is a transaction or the pool: where a row is read.
@@ -399,9 +402,10 @@ type rowQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// readDossier reads the dossier with that code from q.
-func readDossier(ctx context.Context, q rowQuerier, code string) (dossier.Dossier, error) {
-	d, err := scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE code = ?`, code))
+// readDossier reads the dossier with that code from q; lock is the
+// locking clause of a read that a write follows (db.forUpdate).
+func readDossier(ctx context.Context, q rowQuerier, code, lock string) (dossier.Dossier, error) {
+	d, err := scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE code = ?`+lock, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("dossier %q: %w", code, ErrNotFound)
 	}
@@ -442,7 +446,7 @@ func (db *DB) UpdateDossier(ctx context.Context, code string, decide func(dossie
 		return dossier.Dossier{}, dossier.Event{}, fmt.Errorf("update dossier %s: %w", code, err)
 	}
 	defer tx.Rollback()
-	cur, err := readDossier(ctx, tx, code)
+	cur, err := readDossier(ctx, tx, code, db.forUpdate(""))
 	if err != nil {
 		return cur, dossier.Event{}, err
 	}
@@ -634,7 +638,7 @@ func eachDossierEvent(ctx context.Context, q queryer, what string, f func(dossie
 // History is a dossier's events, oldest first (ErrNotFound for an unknown
 // dossier).
 func (db *DB) History(ctx context.Context, code string) ([]dossier.Event, error) {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.r.BeginTx(ctx, snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", code, err)
 	}

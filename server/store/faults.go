@@ -49,7 +49,7 @@ func Fault(err error) error {
 	// The PostgreSQL driver (pgConn) wraps the errors of a server out of
 	// reach with ErrUnavailable; the generic tests of pgUnavailable (EOF,
 	// a broken pipe …) are not applied here, where any error may come.
-	if errors.Is(err, ErrUnavailable) || pgUnavailableCode(pgCode(err)) {
+	if errors.Is(err, ErrUnavailable) || pgDriverUnavailable(err) {
 		return ErrUnavailable
 	}
 	if f := pgFault(err); f != nil {

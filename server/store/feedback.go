@@ -207,10 +207,13 @@ func (db *DB) CreateReport(ctx context.Context, r feedback.Report, e feedback.Ev
 	}
 	defer tx.Rollback()
 	if key != "" {
+		if err := db.lockKey(ctx, tx, "report_keys:"+r.Office+":"+key); err != nil {
+			return r, e, false, fmt.Errorf("create report: %w", err)
+		}
 		var code string
 		err := tx.QueryRowContext(ctx, `SELECT code FROM report_keys WHERE office = ? AND key = ?`, r.Office, key).Scan(&code)
 		if err == nil {
-			old, err := readReport(ctx, tx, code)
+			old, err := readReport(ctx, tx, code, "")
 			if err != nil {
 				return r, e, false, fmt.Errorf("create report again with key %q: %w", key, err)
 			}
@@ -312,12 +315,13 @@ func scanReport(s scanner) (feedback.Report, error) {
 
 // Report returns the report with that code (ErrNotFound when none).
 func (db *DB) Report(ctx context.Context, code string) (feedback.Report, error) {
-	return readReport(ctx, db.r, code)
+	return readReport(ctx, db.r, code, "")
 }
 
-// readReport reads the report with that code from q.
-func readReport(ctx context.Context, q rowQuerier, code string) (feedback.Report, error) {
-	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE code = ?`, code))
+// readReport reads the report with that code from q; lock is the
+// locking clause of a read that a write follows (db.forUpdate).
+func readReport(ctx context.Context, q rowQuerier, code, lock string) (feedback.Report, error) {
+	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE code = ?`+lock, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("report %q: %w", code, ErrNotFound)
 	}
@@ -340,7 +344,7 @@ func (db *DB) UpdateReport(ctx context.Context, code string, decide func(feedbac
 		return feedback.Report{}, feedback.Event{}, fmt.Errorf("update report %s: %w", code, err)
 	}
 	defer tx.Rollback()
-	cur, err := readReport(ctx, tx, code)
+	cur, err := readReport(ctx, tx, code, db.forUpdate(""))
 	if err != nil {
 		return cur, feedback.Event{}, err
 	}
@@ -564,7 +568,7 @@ func eachEvent(ctx context.Context, q queryer, what string, f func(feedback.Even
 // report). The event that made it carries the report as made, without
 // the reporter (Created).
 func (db *DB) Timeline(ctx context.Context, code string) ([]feedback.Event, error) {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.r.BeginTx(ctx, snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("timeline of %s: %w", code, err)
 	}
@@ -658,6 +662,10 @@ func (db *DB) PutAPIClient(ctx context.Context, c feedback.APIClient, keyHash []
 		return fmt.Errorf("save API client %s: %w", c.ID, err)
 	}
 	defer tx.Rollback()
+	// A new client is not there to be locked: its id is.
+	if err := db.lockKey(ctx, tx, "api_clients:"+c.Office+":"+c.ID); err != nil {
+		return fmt.Errorf("save API client %s: %w", c.ID, err)
+	}
 	var scope string
 	err = tx.QueryRowContext(ctx, `SELECT scope FROM api_clients WHERE office = ? AND id = ?`, c.Office, c.ID).Scan(&scope)
 	switch {

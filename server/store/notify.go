@@ -407,9 +407,10 @@ func scanMessage(r scanner) (notify.Message, error) {
 
 // Claim takes up to limit (at most MaxClaim) queued messages due at now
 // and not leased (or whose lease ran out), earliest due first, and
-// leases them until now+lease (see notify.Store). It runs in one write transaction, so two
-// claimers — even in two processes on the same file — never get the same
-// message while its lease runs.
+// leases them until now+lease (see notify.Store). It runs in one write
+// transaction, so two claimers — even in two processes on the same file —
+// never get the same message while its lease runs; on PostgreSQL the rows
+// it reads are locked and another claimer skips them.
 func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Message, error) {
 	switch {
 	case now.IsZero():
@@ -436,7 +437,7 @@ func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, lim
 		return nil
 	}, `SELECT `+messageColumns+` FROM outbox o LEFT JOIN subscriptions s ON s.id = o.sub
 		WHERE o.state = 'queued' AND o.not_before <= ? AND (o.leased_until IS NULL OR o.leased_until <= ?)
-		ORDER BY o.not_before, o.id LIMIT ?`, t, t, limit)
+		ORDER BY o.not_before, o.id LIMIT ?`+db.forUpdate("OF o SKIP LOCKED"), t, t, limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim messages: %w", err)
 	}
@@ -558,7 +559,7 @@ func (db *DB) Hold(ctx context.Context, id int64, until time.Time) error {
 // (until their item's retention).
 func (db *DB) OutboxMetrics(ctx context.Context, now time.Time) (notify.Metrics, error) {
 	var m notify.Metrics
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.r.BeginTx(ctx, snapshot)
 	if err != nil {
 		return m, fmt.Errorf("outbox metrics: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"embed"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -161,13 +162,18 @@ func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 type pgConn struct{ *stdlib.Conn }
 
 func (c pgConn) Prepare(query string) (driver.Stmt, error) {
-	s, err := c.Conn.Prepare(rebind(query))
-	return s, classify(err)
+	return c.PrepareContext(context.Background(), query)
 }
 
 func (c pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	s, err := c.Conn.PrepareContext(ctx, rebind(query))
-	return s, classify(err)
+	if err != nil {
+		return nil, classify(err)
+	}
+	if ps, ok := s.(*stdlib.Stmt); ok {
+		return pgStmt{ps}, nil
+	}
+	return s, nil
 }
 
 func (c pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
@@ -176,8 +182,43 @@ func (c pgConn) ExecContext(ctx context.Context, query string, args []driver.Nam
 }
 
 func (c pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	r, err := c.Conn.QueryContext(ctx, rebind(query), args)
+	return wrapRows(c.Conn.QueryContext(ctx, rebind(query), args))
+}
+
+// pgStmt is a prepared statement whose errors are classified as pgConn's.
+type pgStmt struct{ *stdlib.Stmt }
+
+func (s pgStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	r, err := s.Stmt.ExecContext(ctx, args)
 	return r, classify(err)
+}
+
+func (s pgStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	return wrapRows(s.Stmt.QueryContext(ctx, args))
+}
+
+// pgRows are result rows whose errors (the connection lost in the middle)
+// are classified as pgConn's; the end of the rows stays io.EOF, which
+// database/sql compares by identity.
+type pgRows struct{ *stdlib.Rows }
+
+func (r pgRows) Next(dest []driver.Value) error {
+	err := r.Rows.Next(dest)
+	if err == io.EOF {
+		return err
+	}
+	return classify(err)
+}
+
+// wrapRows wraps what a query returned.
+func wrapRows(r driver.Rows, err error) (driver.Rows, error) {
+	if err != nil {
+		return nil, classify(err)
+	}
+	if pr, ok := r.(*stdlib.Rows); ok {
+		return pgRows{pr}, nil
+	}
+	return r, nil
 }
 
 func (c pgConn) Ping(ctx context.Context) error { return classify(c.Conn.Ping(ctx)) }

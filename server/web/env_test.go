@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"luot/server/api"
 	"luot/server/auth"
 	"luot/server/engine"
+	"luot/server/planning"
 	"luot/server/queue"
 	"luot/server/servertest/backend"
 	"luot/server/store"
@@ -47,6 +49,8 @@ type stack struct {
 	webCfg func(*Config)
 	// notify, when set, serves the notifications with the stack's store.
 	notify *notifyOn
+	// planning, when set, is stored and served as the planning look-up.
+	planning *planning.Data
 }
 
 // notifyOn is how a stack serves the notifications: web push with this
@@ -100,6 +104,21 @@ func newStack(t testing.TB, s stack) *env {
 	if s.notify != nil {
 		acfg.Notify, acfg.PushKey, acfg.SMS = db, s.notify.pushKey, s.notify.sms
 	}
+	var plan *api.Planning
+	if s.planning != nil {
+		d := *s.planning
+		if err := db.ReplaceZones(context.Background(), d.Zones, d.ZonesInfo); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReplaceParcels(context.Background(), d.Parcels, d.ParcelInfo); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if plan, err = api.NewPlanning(db, d); err != nil {
+			t.Fatal(err)
+		}
+		acfg.Planning = plan
+	}
 	if s.apiCfg != nil {
 		s.apiCfg(&acfg)
 	}
@@ -108,6 +127,9 @@ func newStack(t testing.TB, s stack) *env {
 		t.Fatal(err)
 	}
 	wcfg := Config{Engine: eng, DB: db, Hub: h, Now: clk.Now, Log: log}
+	if plan != nil {
+		wcfg.Planning = plan
+	}
 	if s.notify != nil {
 		wcfg.Notify, wcfg.SMS = db, s.notify.sms
 	}

@@ -94,6 +94,8 @@ type Config struct {
 	// delivers the outbox's SMS: the console then asks, when it receives
 	// a dossier, whether the applicant agrees to SMS about it.
 	SMS bool
+	// Planning, when set, serves the planning look-up's page (qh.go).
+	Planning PlanningView
 }
 
 // Server is the web pages' http.Handler. Make it with New.
@@ -113,6 +115,8 @@ type Server struct {
 	leaflet bool
 	// hsTpl is the applicant's dossier page (hs.go).
 	hsTpl *template.Template
+	// qhTpl is the planning look-up's page.
+	qhTpl *template.Template
 	// uTpl is the unsubscribe page (unsubscribe.go).
 	uTpl *template.Template
 }
@@ -139,6 +143,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.paRoutes(); err != nil {
+		return nil, err
+	}
+	if err := s.qhRoutes(); err != nil {
 		return nil, err
 	}
 	if err := s.hsRoutes(); err != nil {
