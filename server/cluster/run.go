@@ -30,8 +30,22 @@ const schema = `CREATE TABLE IF NOT EXISTS luot_cluster_owners (
 // then reconnects. It returns ctx's error; the offices it owned are then
 // released with its connections.
 func (n *Node) Run(ctx context.Context) error {
-	if err := n.setup(ctx); err != nil {
-		return err
+	// The database may be out of reach at start: the process serves
+	// (reads of its followed offices fail meanwhile) and keeps trying.
+	for {
+		err := n.setup(ctx)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		n.log.Warn("cluster: set up; will retry", "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(n.cfg.Poll):
+		}
 	}
 	done := make(chan struct{})
 	go func() { defer close(done); n.listen(ctx) }()
