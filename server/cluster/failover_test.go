@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 
 	"luot/internal/e2etest"
 	"luot/internal/pgtest"
+	"luot/server/auth"
 	"luot/server/client"
 )
 
@@ -512,6 +515,36 @@ func failover(t *testing.T, stopDB bool) {
 		if f.types["ticket.issued"] != len(acks) || f.types["ticket.called"] != calls {
 			t.Fatalf("replay on process %d: %d issued and %d called events for %d tickets and %d calls acknowledged", i, f.types["ticket.issued"], f.types["ticket.called"], len(acks), calls)
 		}
+	}
+	// An administration form posted to a process that does not own the
+	// office is forwarded to the owner (the pages' refusal names it too).
+	other := -1
+	for i := range procs {
+		if i != next && (i != owner || stopDB) {
+			other = i
+		}
+	}
+	anon, _ := client.New(procs[other].url)
+	admin, err := anon.Login(ctx, "demo", "", "admin", "123456")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"name": {"Phường Mẫu (chuyển tiếp)"}, "name_en": {office.NameEN}, "csrf": {auth.CSRFToken(admin.Token)}}
+	req, _ := http.NewRequest("POST", procs[other].url+"/admin/office", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", procs[other].url)
+	req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: admin.Token})
+	noRedirect := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the office form posted to process %d (not the owner): %s, want 303", other, resp.Status)
+	}
+	if o, err := survivor.Office(ctx, "demo"); err != nil || o.Name != "Phường Mẫu (chuyển tiếp)" {
+		t.Fatalf("the office after the forwarded form: %+v %v", o, err)
 	}
 	numbers := slices.Sorted(func(yield func(string) bool) {
 		for n := range used {
