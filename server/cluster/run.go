@@ -125,6 +125,7 @@ func (n *Node) step(ctx context.Context) {
 	}
 	ids := n.eng.OfficeIDs()
 	fair := n.fairShare(ctx, c, len(ids))
+	seqs := n.committed(ctx, c)
 	for _, id := range ids {
 		if ctx.Err() != nil {
 			return
@@ -138,13 +139,47 @@ func (n *Node) step(ctx context.Context) {
 				n.log.Warn("cluster: take office", "office", id, "err", err)
 			}
 		}
-		if !n.eng.Owns(id) {
+		if !n.eng.Owns(id) && n.behind(id, seqs) {
 			if err := n.eng.Catchup(ctx, id); err != nil && ctx.Err() == nil {
 				n.log.Warn("cluster: catch up office", "office", id, "err", err)
 			}
 		}
 	}
 	n.shed(ctx, c, fair)
+}
+
+// committed reads every office's last committed seq from the lease
+// table (the fenced commit writes it), in one query: the periodic check
+// behind NOTIFY. Nil when it fails: then every followed office is caught
+// up.
+func (n *Node) committed(ctx context.Context, c *pgx.Conn) map[string]int64 {
+	rows, err := c.Query(ctx, `SELECT office, seq FROM luot_cluster_owners`)
+	if err != nil {
+		return nil
+	}
+	seqs := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var seq int64
+		if rows.Scan(&id, &seq) != nil {
+			return nil
+		}
+		seqs[id] = seq
+	}
+	if rows.Err() != nil {
+		return nil
+	}
+	return seqs
+}
+
+// behind reports whether the view of a followed office is behind its last
+// committed seq (true when that is unknown).
+func (n *Node) behind(office string, seqs map[string]int64) bool {
+	if seqs == nil {
+		return true
+	}
+	v, err := n.eng.View(office)
+	return err != nil || v.Seq < seqs[office]
 }
 
 // lockApp is the application_name of the lock connections: one per live
