@@ -86,6 +86,7 @@ type options struct {
 	feedbackEraseAfter                                    time.Duration
 	dossiersFile, dossiersOffice                          string
 	notify                                                notifyFlags
+	advertise, clusterSecret                              string
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -117,6 +118,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.dossiersFile, "dossiers", "", "follow dossiers (hồ sơ) with the catalogue of this dossier file (JSON with comments, see assets/demo/dossiers.jsonc); with -demo and no -dossiers, the demo's")
 	fs.StringVar(&o.dossiersOffice, "dossiers-office", "", "office that follows the dossiers (default: \"demo\" with -demo, else the only office)")
 	o.notify.define(fs)
+	fs.StringVar(&o.advertise, "advertise", "", "with -db: run as one of several processes sharing the database's offices, reachable by the others at this base URL (http://10.0.0.5:8080); needs -cluster-secret")
+	fs.StringVar(&o.clusterSecret, "cluster-secret", "", "with -advertise: the secret shared by every process of the cluster, at least 16 characters, carried by requests forwarded to an office's owner")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -154,6 +157,9 @@ func parseFlags(args []string) (*options, error) {
 		return nil, fmt.Errorf("-feedback-erase-after %v: use a positive duration such as 8760h (365 days), or leave it out", o.feedbackEraseAfter)
 	}
 	if err := o.notify.check(o.publicURL); err != nil {
+		return nil, err
+	}
+	if err := o.checkCluster(); err != nil {
 		return nil, err
 	}
 	return &o, nil
@@ -264,7 +270,11 @@ func run(ctx context.Context, args []string) error {
 	if err := ncfg.Validate(); err != nil {
 		return fmt.Errorf("notifications: %w", err)
 	}
-	eng.SetNotify(ncfg) // before Load, which reads the followed tickets
+	eng.SetNotify(ncfg)                   // before Load, which reads the followed tickets
+	node, err := newNode(o, db, eng, log) // before Load: the offices start as followers
+	if err != nil {
+		return err
+	}
 	if err := eng.Load(ctx); err != nil {
 		return err
 	}
@@ -383,8 +393,12 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	var root http.Handler = route(handler, pages, o311)
+	if node != nil {
+		root = node.Forward(root)
+	}
 	srv := &http.Server{
-		Handler:           route(handler, pages, o311),
+		Handler:           root,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -441,6 +455,9 @@ func run(ctx context.Context, args []string) error {
 				}
 			}
 		}()
+	}
+	if node != nil {
+		go node.Run(ctx)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -99,6 +99,8 @@ type office struct {
 	// next batch reloads the office first (resync.go). Under mu.
 	stale bool
 
+	follower bool // under mu: another process owns the office (follow.go)
+
 	watch watchSet // the followed tickets, see notices.go
 }
 
@@ -109,8 +111,9 @@ type Engine struct {
 	now   func() time.Time
 	log   *slog.Logger
 
-	mu      sync.RWMutex
-	offices map[string]*office
+	mu        sync.RWMutex
+	offices   map[string]*office
+	followNew bool // offices loaded from now on start as followers (follow.go)
 
 	stats     stats
 	keyWindow time.Duration // see keys.go
@@ -144,7 +147,9 @@ func (e *Engine) Load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("load office %s: %w", id, err)
 		}
-		o := &office{state: st}
+		e.mu.RLock()
+		o := &office{state: st, follower: e.followNew}
+		e.mu.RUnlock()
 		if err := e.loadWatched(ctx, o, id); err != nil {
 			return err
 		}
@@ -278,7 +283,7 @@ func (e *Engine) Tick(ctx context.Context) {
 		}
 		r := &request{ctx: ctx}
 		e.submit(o, r)
-		if r.err != nil {
+		if r.err != nil && !errors.Is(r.err, ErrNotOwner) { // the owner rolls a followed office over
 			e.log.Error("day rollover failed; will retry", "office", id, "err", r.err)
 		}
 	}

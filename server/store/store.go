@@ -80,6 +80,8 @@ type DB struct {
 	r       *sql.DB // SQLite: readers; PostgreSQL: the same pool as w
 
 	stmts stmtCache // Commit's statements, prepared on w
+
+	hook CommitHook // see hook.go
 }
 
 //go:embed migrations/*.sql

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"luot/server/auth"
+	"luot/server/engine"
 	"luot/server/queue"
 )
 
@@ -290,6 +291,8 @@ func (s *Server) adminPost(form string) http.HandlerFunc {
 			var qe *queue.Error
 			var fe *FormError
 			switch {
+			case ownerNeeded(w, err):
+				status, st.Err = http.StatusServiceUnavailable, translator(l)("adm.err.storage")
 			case errors.As(err, &fe):
 				st.Field = fe.Field
 			case errors.As(err, &qe):
@@ -437,6 +440,19 @@ func (s *Server) adminChange(ctx context.Context, se *auth.Session, form string,
 		detail = auditDetail{Form: form, Key: id}.String()
 	}
 	return "", "", detail, err
+}
+
+// ownerNeeded reports whether err is the engine's refusal of a command of
+// an office that another server process owns (nothing was done), and then
+// names the office in the answer's header, so that server/cluster sends
+// the request to the owner.
+func ownerNeeded(w http.ResponseWriter, err error) bool {
+	var noe *engine.NotOwnerError
+	if !errors.As(err, &noe) {
+		return false
+	}
+	w.Header().Set(engine.OwnerNeededHeader, noe.Office)
+	return true
 }
 
 // reconfigure edits a copy of the office's current configuration inside
