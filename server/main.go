@@ -2,10 +2,11 @@
 // offices on an embedded SQLite file, its HTTP API and websocket event
 // stream, and (later) its web pages.
 //
-//	server -addr 127.0.0.1:8080 -data DIR [-demo] [-import FILE] [-export FILE] [-feedback FILE] [-dossiers FILE]
+//	server -addr 127.0.0.1:8080 -data DIR [-db postgres://…] [-demo] [-import FILE] [-export FILE] [-feedback FILE] [-dossiers FILE]
 //
-// Everything is kept in DIR/luot.db, and the feedback reports' photos in
-// DIR/photos. -demo seeds the demo office once (and warns that demo
+// Everything is kept in DIR/luot.db (or, with -db, in that PostgreSQL
+// database, which several servers may share), and the feedback reports'
+// photos in DIR/photos. -demo seeds the demo office once (and warns that demo
 // credentials are in use), with the demo's feedback reports; -import
 // loads an office file (see assets/demo/office.jsonc) and goes on
 // serving; -export writes an office's configuration to a file and exits;

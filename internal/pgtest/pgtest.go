@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -58,13 +59,20 @@ var (
 // the cluster, if one was started, and removes its directory.
 func Main(m *testing.M) {
 	code := m.Run()
+	Shutdown()
+	os.Exit(code)
+}
+
+// Shutdown stops the cluster, if one was started, and removes its
+// directory: for a TestMain that has other things to end too (Main is
+// m.Run, then Shutdown).
+func Shutdown() {
 	if shared != nil {
 		if err := shared.Stop("fast"); err != nil {
 			fmt.Fprintln(os.Stderr, "pgtest:", err)
 		}
 		os.RemoveAll(shared.dir)
 	}
-	os.Exit(code)
 }
 
 // Get returns the test binary's cluster, starting it on first use. It
@@ -133,7 +141,30 @@ func start() (*Cluster, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	c.watch()
 	return c, nil
+}
+
+// watchdog stops the cluster and removes its directory once the test
+// binary is gone without Main's clean-up (killed by go test's timeout, a
+// panic, os.Exit in a test): a server left running would hold memory and
+// connections for nothing. It is a shell in its own session, so that it
+// outlives the process it watches; after a clean exit it finds nothing
+// left to do.
+const watchdog = `while kill -0 "$1" 2>/dev/null; do sleep 2; done
+if [ -n "$5" ]; then runuser -u "$5" -- "$2" stop -D "$3" -m immediate; else "$2" stop -D "$3" -m immediate; fi >/dev/null 2>&1
+rm -rf "$4"`
+
+// watch starts the watchdog of the cluster.
+func (c *Cluster) watch() {
+	cmd := exec.Command("sh", "-c", watchdog, "pgtest-watchdog",
+		strconv.Itoa(os.Getpid()), filepath.Join(c.bin, "pg_ctl"), c.data(), c.dir, c.runAs)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "pgtest: no watchdog for the cluster (it may outlive a killed test):", err)
+		return
+	}
+	go cmd.Wait() // reaped should it end first; it normally outlives this process
 }
 
 // data is the cluster's data directory.

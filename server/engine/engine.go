@@ -95,6 +95,9 @@ type office struct {
 	leading bool
 
 	keys recentKeys // under mu
+	// stale: a commit's outcome is unknown (the database went away); the
+	// next batch reloads the office first (resync.go). Under mu.
+	stale bool
 
 	watch watchSet // the followed tickets, see notices.go
 }

@@ -46,7 +46,10 @@ func Fault(err error) error {
 	if errors.Is(err, ErrStorageIO) {
 		return ErrStorageIO
 	}
-	if errors.Is(err, ErrUnavailable) || pgUnavailable(err) {
+	// The PostgreSQL driver (pgConn) wraps the errors of a server out of
+	// reach with ErrUnavailable; the generic tests of pgUnavailable (EOF,
+	// a broken pipe …) are not applied here, where any error may come.
+	if errors.Is(err, ErrUnavailable) || pgDriverUnavailable(err) {
 		return ErrUnavailable
 	}
 	if f := pgFault(err); f != nil {

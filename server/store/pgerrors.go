@@ -26,23 +26,19 @@ func pgCode(err error) string {
 	return ""
 }
 
-// pgUnavailable reports whether err says the PostgreSQL server could not be
-// reached or went away: a refused or broken connection, the server
-// shutting down, starting up or in recovery, too many connections.
+// pgUnavailable reports whether err, returned by the PostgreSQL driver,
+// says the server could not be reached or went away: a refused or broken
+// connection, the server shutting down, starting up or in recovery, too
+// many connections. The generic errors it accepts (an end of file, a
+// broken pipe …) mean that only from the driver: see pgDriverUnavailable.
 func pgUnavailable(err error) bool {
 	if err == nil {
 		return false
 	}
-	switch code := pgCode(err); {
-	case code == "57P01", code == "57P02", code == "57P03", // admin/crash shutdown, cannot connect now
-		code == "53300",                    // too many connections
-		len(code) == 5 && code[:2] == "08": // connection exception
-		return true
-	case code != "":
-		return false
+	if code := pgCode(err); code != "" {
+		return pgUnavailableCode(code)
 	}
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
+	if pgDriverUnavailable(err) {
 		return true
 	}
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
@@ -54,10 +50,34 @@ func pgUnavailable(err error) bool {
 	if errors.As(err, &ne) {
 		return true
 	}
-	if pgconn.SafeToRetry(err) {
+	return pgconn.Timeout(err) && !errors.Is(err, context.Canceled)
+}
+
+// pgDriverUnavailable reports the errors that only pgx makes and that mean
+// the server is out of reach — safe to test on any error (Fault does).
+func pgDriverUnavailable(err error) bool {
+	if pgUnavailableCode(pgCode(err)) {
 		return true
 	}
-	return pgconn.Timeout(err) && !errors.Is(err, context.Canceled)
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	// A pooled connection that died with the server, used again.
+	return errors.Is(err, pgconn.ErrConnClosed)
+}
+
+// pgUnavailableCode reports whether a SQLSTATE says the server cannot
+// serve: a connection exception, the server shutting down or starting up,
+// too many connections.
+func pgUnavailableCode(code string) bool {
+	switch {
+	case code == "57P01", code == "57P02", code == "57P03", code == "53300":
+		return true
+	case len(code) == 5 && code[:2] == "08":
+		return true
+	}
+	return false
 }
 
 // pgFault classifies PostgreSQL's own storage errors: a full disk, an I/O

@@ -2,8 +2,14 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"luot/internal/pgtest"
 )
@@ -84,4 +90,54 @@ func TestPostgresErrors(t *testing.T) {
 	}
 	_, err := OpenPostgres("postgres://u:secret@127.0.0.1:1/db?connect_timeout=5")
 	mustErrIs(t, err, ErrUnavailable)
+}
+
+// TestPostgresClassify: the SQLSTATEs of a server out of reach are
+// ErrUnavailable, those of a full disk, an I/O error and lock trouble the
+// storage faults, and a domain error (a unique violation) none of them.
+func TestPostgresClassify(t *testing.T) {
+	for _, c := range []struct {
+		code string
+		want error
+	}{
+		{"08006", ErrUnavailable}, // connection failure
+		{"08001", ErrUnavailable},
+		{"57P01", ErrUnavailable}, // admin shutdown
+		{"57P03", ErrUnavailable}, // cannot connect now (starting up)
+		{"53300", ErrUnavailable}, // too many connections
+		{"53100", ErrStorageFull},
+		{"58030", ErrStorageIO},
+		{"55P03", ErrStorageBusy},
+		{"40P01", ErrStorageBusy},
+		{"23505", nil},
+		{"42601", nil},
+	} {
+		err := fmt.Errorf("commit: %w", &pgconn.PgError{Code: c.code, Message: "test"})
+		if got := Fault(err); got != c.want {
+			t.Errorf("SQLSTATE %s: Fault %v, want %v", c.code, got, c.want)
+		}
+		if wrapped := classify(err); errors.Is(wrapped, ErrUnavailable) != (c.want == ErrUnavailable) {
+			t.Errorf("SQLSTATE %s: classify gave %v", c.code, wrapped)
+		}
+	}
+	if !isConstraint(&pgconn.PgError{Code: "23505"}) || !isForeignKey(&pgconn.PgError{Code: "23503"}) || isConstraint(&pgconn.PgError{Code: "23503"}) {
+		t.Error("unique and foreign-key violations are not told apart")
+	}
+	if Fault(errors.New("no such ticket")) != nil || classify(nil) != nil {
+		t.Error("an ordinary error classified as a fault")
+	}
+}
+
+// TestFaultIgnoresOrdinaryEOF: Fault sees every error the API meets, so
+// an end of file or a broken pipe that did not come from the database
+// driver is no "database unavailable".
+func TestFaultIgnoresOrdinaryEOF(t *testing.T) {
+	for _, err := range []error{io.EOF, io.ErrUnexpectedEOF, fmt.Errorf("read body: %w", syscall.EPIPE), fmt.Errorf("open photo: %w", os.ErrNotExist)} {
+		if f := Fault(err); f != nil {
+			t.Errorf("Fault(%v) = %v, want nil", err, f)
+		}
+	}
+	if !errors.Is(Fault(classify(io.ErrUnexpectedEOF)), ErrUnavailable) {
+		t.Error("the driver's EOF is not ErrUnavailable")
+	}
 }

@@ -6,14 +6,37 @@ import (
 	"database/sql/driver"
 	"embed"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
+
+// PostgreSQL under the same store.
+//
+//   - SQL: the store's statements keep SQLite's ? and ?NNN placeholders;
+//     the driver rebinds them to $n, once per distinct statement (rebind).
+//     Where the two dialects differ the SQL is written in the subset both
+//     accept; the statements that must differ are in pgStatements.
+//   - Connections: one pool (PostgresOptions.PoolSize) for reads and
+//     writes. PostgreSQL runs writers concurrently, so Commit locks the
+//     office's row (SELECT … FOR UPDATE) where SQLite relies on its single
+//     writer: two commits of one office, from any process, are serialized
+//     and the second sees the first's seq.
+//   - Schema: migrations_pg/, the same tables in PostgreSQL's types
+//     (BIGINT, DOUBLE PRECISION, BYTEA); times stay fixed-width TEXT.
+//     Processes starting together migrate one at a time (an advisory
+//     lock).
+//   - Errors: unique and foreign-key violations are ErrConflict and
+//     ErrNotFound as on SQLite; a server out of reach (refused, lost,
+//     restarting) is ErrUnavailable, which the API answers with 503
+//     database_unavailable. The pool reconnects by itself.
+//   - SQLite only: the file backup (Backup, -backup-to) and restore.
 
 // The two backends, as Backend names them.
 const (
@@ -139,13 +162,18 @@ func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 type pgConn struct{ *stdlib.Conn }
 
 func (c pgConn) Prepare(query string) (driver.Stmt, error) {
-	s, err := c.Conn.Prepare(rebind(query))
-	return s, classify(err)
+	return c.PrepareContext(context.Background(), query)
 }
 
 func (c pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
 	s, err := c.Conn.PrepareContext(ctx, rebind(query))
-	return s, classify(err)
+	if err != nil {
+		return nil, classify(err)
+	}
+	if ps, ok := s.(*stdlib.Stmt); ok {
+		return pgStmt{ps}, nil
+	}
+	return s, nil
 }
 
 func (c pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
@@ -154,8 +182,43 @@ func (c pgConn) ExecContext(ctx context.Context, query string, args []driver.Nam
 }
 
 func (c pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	r, err := c.Conn.QueryContext(ctx, rebind(query), args)
+	return wrapRows(c.Conn.QueryContext(ctx, rebind(query), args))
+}
+
+// pgStmt is a prepared statement whose errors are classified as pgConn's.
+type pgStmt struct{ *stdlib.Stmt }
+
+func (s pgStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	r, err := s.Stmt.ExecContext(ctx, args)
 	return r, classify(err)
+}
+
+func (s pgStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	return wrapRows(s.Stmt.QueryContext(ctx, args))
+}
+
+// pgRows are result rows whose errors (the connection lost in the middle)
+// are classified as pgConn's; the end of the rows stays io.EOF, which
+// database/sql compares by identity.
+type pgRows struct{ *stdlib.Rows }
+
+func (r pgRows) Next(dest []driver.Value) error {
+	err := r.Rows.Next(dest)
+	if err == io.EOF {
+		return err
+	}
+	return classify(err)
+}
+
+// wrapRows wraps what a query returned.
+func wrapRows(r driver.Rows, err error) (driver.Rows, error) {
+	if err != nil {
+		return nil, classify(err)
+	}
+	if pr, ok := r.(*stdlib.Rows); ok {
+		return pgRows{pr}, nil
+	}
+	return r, nil
 }
 
 func (c pgConn) Ping(ctx context.Context) error { return classify(c.Conn.Ping(ctx)) }
@@ -164,7 +227,15 @@ func (c pgConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
+// BeginTx begins a transaction. A read-only one of the default level runs
+// at REPEATABLE READ: all its reads see one snapshot, as a read
+// transaction on SQLite does (LoadState must not see an office's last seq
+// from before a commit and its events from after it). Writing
+// transactions keep READ COMMITTED, under the row locks they take.
 func (c pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if opts.ReadOnly && opts.Isolation == driver.IsolationLevel(sql.LevelDefault) {
+		opts.Isolation = driver.IsolationLevel(sql.LevelRepeatableRead)
+	}
 	tx, err := c.Conn.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, classify(err)
@@ -181,8 +252,15 @@ func (t pgTx) Commit() error   { return classify(t.Tx.Commit()) }
 func (t pgTx) Rollback() error { return classify(t.Tx.Rollback()) }
 
 // rebound caches rebind's results: the store sends a few hundred distinct
-// statements, each rewritten once per process.
-var rebound sync.Map // string → string
+// statements, each rewritten once per process. Statements built with a
+// varying number of placeholders (IN lists) could make more: past
+// maxRebound entries the rest are rewritten each time instead.
+var (
+	rebound  sync.Map // string → string
+	nRebound atomic.Int64
+)
+
+const maxRebound = 4096
 
 // rebind rewrites SQLite placeholders as PostgreSQL's: ?NNN becomes $NNN
 // and a bare ? the next number after the largest seen so far (SQLite's
@@ -193,7 +271,11 @@ func rebind(q string) string {
 		return v.(string)
 	}
 	out := rebindText(q)
-	rebound.Store(q, out)
+	if nRebound.Load() < maxRebound {
+		if _, had := rebound.LoadOrStore(q, out); !had {
+			nRebound.Add(1)
+		}
+	}
 	return out
 }
 

@@ -1,5 +1,9 @@
 // Package store keeps Lượt's data in one SQLite file, through
-// modernc.org/sqlite (pure Go, so the server builds with CGO_ENABLED=0).
+// modernc.org/sqlite (pure Go, so the server builds with CGO_ENABLED=0),
+// or in a PostgreSQL database ([OpenPostgres]) shared by several server
+// processes. Both are the same *DB with the same methods and the same SQL:
+// see postgres.go for what differs (placeholders rebound, the migrations
+// of migrations_pg/, the office row locked by Commit, errors mapped).
 //
 // Durability: every connection runs with journal_mode=WAL, synchronous=FULL
 // (a commit is on disk before Commit returns, so an acknowledged ticket
@@ -21,7 +25,8 @@
 //     transaction.
 //
 // The schema is created and upgraded by the embedded, numbered migrations in
-// migrations/ (see [Open]).
+// migrations/ (see [Open]); on PostgreSQL by those of migrations_pg/, one
+// for each of SQLite's under the same name.
 package store
 
 import (
