@@ -21,7 +21,9 @@ var qhScreens = flag.Bool("qh-screenshots", false, "save docs/screenshots/qh-*.p
 const qhText = `(() => {
 	const c = document.body.cloneNode(true);
 	c.querySelectorAll('[lang="vi"], [hidden], script, style').forEach((e) => e.remove());
-	const parts = [document.title, c.textContent];
+	const parts = [document.title];
+	const w = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+	while (w.nextNode()) parts.push(w.currentNode.nodeValue);
 	for (const el of document.querySelectorAll("[aria-label],[placeholder],[alt],[title]")) {
 		for (const a of ["aria-label", "placeholder", "alt", "title"]) {
 			const v = el.getAttribute(a);
@@ -81,7 +83,7 @@ func TestBrowserQH(t *testing.T) {
 
 		// An unknown parcel: a plain answer in the page's language.
 		run(t, ctx, chromedp.SetValue("#number", "999"), chromedp.Click("#parcel-search"))
-		waitJS(t, ctx, "an unknown parcel", `!document.querySelector('#parcel-error').hidden && document.querySelector('#parcel-error').textContent.includes(`+jsString(tr("không có thửa 999", "no parcel 999"))+`) && document.querySelectorAll('#parcel-result .zone').length === 0`)
+		waitJS(t, ctx, "an unknown parcel", `!document.querySelector('#parcel-error').hidden && document.querySelector('#parcel-error').textContent.includes(`+jsString(tr("không có thửa 999 thuộc tờ bản đồ số 1", "parcel 999 on map sheet 1"))+`) && document.querySelectorAll('#parcel-result .zone').length === 0`)
 	}
 }
 
