@@ -285,10 +285,10 @@ func TestPlanningImportBadInput(t *testing.T) {
 		{"unknown crs", "/api/v1/planning/zones?crs=utm", admin, good, 400, "invalid_crs", "utm"},
 		{"VN-2000 without meridian", "/api/v1/planning/zones?crs=vn2000", admin, good, 400, "invalid_crs", "meridian"},
 		{"empty", "/api/v1/planning/zones", admin, "", 400, "empty_import", ""},
-		{"parcel without number", "/api/v1/planning/parcels", admin, strings.ReplaceAll(good, `"code":"ODT"`, `"sheet":"1"`), 400, "invalid_planning", ""},
+		{"parcel without number", "/api/v1/planning/parcels", admin, `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"sheet":"1"},"geometry":{"type":"Polygon","coordinates":[[[106.7,10.7],[106.701,10.7],[106.701,10.701],[106.7,10.7]]]}}]}`, 400, "invalid_planning", "number"},
 		{"name too long", "/api/v1/planning/zones?name=" + strings.Repeat("a", 201), admin, good, 400, "invalid_name", ""},
 	} {
-		r := e.do(t, req{method: "POST", path: c.path, token: c.token, body: c.body, ctype: "application/geo+json"})
+		r := e.do(t, req{method: "POST", path: c.path, token: c.token, body: c.body, ctype: "application/geo+json", header: map[string]string{"Accept-Language": "en"}})
 		if r.status != c.status {
 			t.Errorf("%s: status %d, want %d: %s", c.name, r.status, c.status, r.body)
 			continue
