@@ -95,6 +95,12 @@ func (p *Planning) Sample() bool {
 	return d.ZonesInfo.Sample || d.ParcelInfo.Sample
 }
 
+// Imports describe the current imports of zones and of parcels.
+func (p *Planning) Imports() (zones, parcels planning.Info) {
+	d := p.cur.Load().data
+	return d.ZonesInfo, d.ParcelInfo
+}
+
 // MaxMapZones caps the zones of one map query: a box holding more is
 // answered with the first ones and truncated: true (zoom in).
 const MaxMapZones = 500
