@@ -82,7 +82,10 @@ func TestBrowserQH(t *testing.T) {
 				/^`+tr("Chiếm ", "")+`81[.,][23] %/.test(shares[0]) && /^`+tr("Chiếm ", "")+`18[.,][78] %/.test(shares[1]);
 		})()`)
 		qhChecks(t, ctx, lang, "after a parcel search")
-		shot(t, ctx, *qhScreens, fmt.Sprintf("qh-%s.png", lang))
+		if *qhScreens {
+			run(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#sample').scrollIntoView()`))
+			shot(t, ctx, true, fmt.Sprintf("qh-%s.png", lang))
+		}
 
 		// An unknown parcel: a plain answer in the page's language.
 		run(t, ctx, chromedp.SetValue("#number", "999"), chromedp.Click("#parcel-search"))
