@@ -332,3 +332,36 @@ func TestPlanningImportBadInput(t *testing.T) {
 		t.Fatal("the oversize import changed the plan")
 	}
 }
+
+// A second server process on the same database serves another process's
+// import after Refresh; without a change Refresh reads nothing more.
+func TestPlanningRefresh(t *testing.T) {
+	e, p := newPlanningEnv(t, nil)
+	other, err := NewPlanning(e.db, planning.Data{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := other.Refresh(context.Background(), e.db); err != nil || !ok || !other.Sample() {
+		t.Fatalf("first refresh: %v, %v, sample %v", ok, err, other.Sample())
+	}
+	before := other.cur.Load()
+	if ok, err := other.Refresh(context.Background(), e.db); err != nil || ok || other.cur.Load() != before {
+		t.Fatalf("refresh without a change: %v, %v", ok, err)
+	}
+	admin := e.login(t, "admin", "")
+	where := geo.Point{Lat: 10.7769, Lon: 106.7009}
+	e.must(t, http.StatusOK, req{method: "POST", path: "/api/v1/planning/zones", token: admin, body: zonesFile("Q1-01", "ODT", where, ""), ctype: "application/geo+json"})
+	if a := other.Plan().At(where); len(a.Zones) != 0 {
+		t.Fatalf("the other process answers before its refresh: %+v", a)
+	}
+	if ok, err := other.Refresh(context.Background(), e.db); err != nil || !ok {
+		t.Fatalf("refresh after an import: %v, %v", ok, err)
+	}
+	if a := other.Plan().At(where); len(a.Zones) != 1 || a.Zones[0].ID != "Q1-01" {
+		t.Fatalf("the other process after its refresh: %+v", a)
+	}
+	// The importing process itself has nothing to reload.
+	if ok, err := p.Refresh(context.Background(), e.db); err != nil || ok {
+		t.Fatalf("the importer's own refresh: %v, %v", ok, err)
+	}
+}
