@@ -65,7 +65,7 @@ func (v VN2000) Validate() error {
 	}
 	m := v.CentralMeridian
 	if math.IsNaN(m) || m < vnMeridianMin || m > vnMeridianMax {
-		return newError(queue.KindInvalid, "invalid_crs", "the central meridian {meridian} does not cross Vietnam: give the province's meridian in degrees, between {min} and {max} (Hồ Chí Minh City's is 105.75)",
+		return newError(queue.KindInvalid, "invalid_crs", "the central meridian {meridian} does not cross Vietnam: give the province's meridian in degrees, between {min} and {max} (Ho Chi Minh City's is 105.75)",
 			"meridian", fmtFloat(m), "min", vnMeridianMin, "max", vnMeridianMax)
 	}
 	if q := m * 4; q != math.Trunc(q) {

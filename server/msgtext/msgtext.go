@@ -77,6 +77,13 @@ func Say(lang, template string, args map[string]string, fallback string) string 
 		return queue.Fill(template, args)
 	}
 	e, ok := byTemplate[template]
+	if rest, cut := strings.CutPrefix(template, featurePrefix); !ok && cut {
+		// A geometry's problem found by server/geo, named by the planning
+		// import's feature: the two parts are translated apart.
+		if e, ok = byTemplate[rest]; ok {
+			e.Vi = featurePrefixVi + lowerFirst(e.Vi)
+		}
+	}
 	if !ok {
 		return fallback
 	}
@@ -88,6 +95,24 @@ func Say(lang, template string, args map[string]string, fallback string) string 
 		vi[k] = v
 	}
 	return upperFirst(queue.Fill(e.Vi, vi))
+}
+
+// featurePrefix is planning.FeaturePrefix (not imported: msgtext sits
+// below the domains), and featurePrefixVi its Vietnamese.
+const (
+	featurePrefix   = "feature {feature}: "
+	featurePrefixVi = "Đối tượng {feature}: "
+)
+
+// lowerFirst starts a sentence that follows a colon in lower case,
+// unless its first word is an acronym (VN-2000).
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	next, _ := utf8.DecodeRuneInString(s[n:])
+	if r == utf8.RuneError || !unicode.IsLower(next) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // upperFirst starts a sentence with a capital, as Vietnamese writes it

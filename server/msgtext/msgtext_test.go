@@ -176,6 +176,16 @@ func TestSay(t *testing.T) {
 	if got := Say("vi", "a template nobody wrote", nil, "the English"); got != "the English" {
 		t.Errorf("an unknown template says %q, want the fallback", got)
 	}
+	// A geometry's problem prefixed with the planning import's feature:
+	// both parts translated.
+	args := map[string]string{"feature": "3 (Z-1)", "width": "4"}
+	tpl := "feature {feature}: a VN-2000 zone is 3 or 6 degrees wide, not {width}: cadastral and planning maps use 3"
+	if got, want := Say("vi", tpl, args, "x"), "Đối tượng 3 (Z-1): múi chiếu VN-2000 rộng 3 hoặc 6 độ, không phải 4: bản đồ địa chính và quy hoạch dùng múi 3 độ"; got != want {
+		t.Errorf("vi: %q, want %q", got, want)
+	}
+	if got := Say("vi", "feature {feature}: a template nobody wrote", args, "the English"); got != "the English" {
+		t.Errorf("a prefixed unknown template says %q, want the fallback", got)
+	}
 	if got := Say("vi", "", nil, "plain"); got != "plain" {
 		t.Errorf("no template says %q, want the fallback", got)
 	}

@@ -1,6 +1,7 @@
 package planning
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,7 +59,7 @@ var (
 func DecodeZones(r io.Reader, crs CRS) ([]Zone, error) {
 	var zones []Zone
 	ids := map[string]int{}
-	err := decodeFeatures(r, crs, "zones", zoneProperties, func(f *feature) error {
+	err := decodeFeatures(r, crs, zoneProperties, func(f *feature) error {
 		z := Zone{Area: f.area}
 		var err error
 		if z.ID, err = f.id(); err != nil {
@@ -117,7 +118,7 @@ func DecodeZones(r io.Reader, crs CRS) ([]Zone, error) {
 func DecodeParcels(r io.Reader, crs CRS) ([]Parcel, error) {
 	var parcels []Parcel
 	seen := map[[2]string]int{}
-	err := decodeFeatures(r, crs, "parcels", parcelProperties, func(f *feature) error {
+	err := decodeFeatures(r, crs, parcelProperties, func(f *feature) error {
 		p := Parcel{Area: f.area}
 		var err error
 		if p.Sheet, err = f.text("sheet", true, true); err != nil {
@@ -286,24 +287,31 @@ func (c *capReader) Read(p []byte) (int, error) {
 }
 
 // decodeFeatures reads a FeatureCollection token by token and gives each
-// feature, its geometry read and converted to WGS 84, to fn. what names
-// the file's contents ("zones", "parcels") in messages; allowed are the
-// property names a feature may have.
-func decodeFeatures(r io.Reader, crs CRS, what string, allowed []string, fn func(*feature) error) error {
-	return decodeFeaturesLimit(r, crs, what, allowed, MaxImportBytes, fn)
+// feature, its geometry read and converted to WGS 84, to fn; allowed
+// are the property names a feature may have.
+func decodeFeatures(r io.Reader, crs CRS, allowed []string, fn func(*feature) error) error {
+	return decodeFeaturesLimit(r, crs, allowed, MaxImportBytes, fn)
 }
 
-func decodeFeaturesLimit(r io.Reader, crs CRS, what string, allowed []string, limit int64, fn func(*feature) error) error {
+func decodeFeaturesLimit(r io.Reader, crs CRS, allowed []string, limit int64, fn func(*feature) error) error {
 	if crs.VN2000 != nil {
 		if err := crs.VN2000.Validate(); err != nil {
 			return err
 		}
 	}
 	cr := &capReader{r: r, left: limit}
-	d := &decoder{dec: json.NewDecoder(cr), cap: cr, limit: limit, crs: crs}
+	// Notepad and some exports begin UTF-8 text with a byte-order mark,
+	// which JSON does not allow: it is skipped (and counted).
+	br := bufio.NewReader(cr)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		_, _ = br.Discard(3)
+	}
+	d := &decoder{dec: json.NewDecoder(br), cap: cr, limit: limit, crs: crs}
 	d.dec.UseNumber()
-	if err := d.delim('{', "the file must be a GeoJSON FeatureCollection: an object {\"type\": \"FeatureCollection\", \"features\": [...]}"); err != nil {
+	if ok, err := d.delim('{'); err != nil {
 		return err
+	} else if !ok {
+		return newError(queue.KindInvalid, "invalid_planning", "the file must be a GeoJSON FeatureCollection: an object {\"type\": \"FeatureCollection\", \"features\": [...]}")
 	}
 	typ, sawFeatures := "", false
 	for d.dec.More() {
@@ -318,14 +326,19 @@ func decodeFeaturesLimit(r io.Reader, crs CRS, what string, allowed []string, li
 				return d.fail(err, 0)
 			}
 			if t != "FeatureCollection" {
-				return newError(queue.KindInvalid, "invalid_planning", "the file is a GeoJSON {type}: import a FeatureCollection of {what}, one Feature each",
-					"type", t, "what", what)
+				return newError(queue.KindInvalid, "invalid_planning", "the file is a GeoJSON {type}: import a FeatureCollection, one Feature for each zone or parcel",
+					"type", t)
 			}
 			typ = t
 		case "features":
+			if sawFeatures {
+				return newError(queue.KindInvalid, "invalid_planning", "the file has two \"features\" members: put every feature in one array")
+			}
 			sawFeatures = true
-			if err := d.delim('[', "\"features\" must be an array of Features"); err != nil {
+			if ok, err := d.delim('['); err != nil {
 				return err
+			} else if !ok {
+				return newError(queue.KindInvalid, "invalid_planning", "the file's \"features\" must be an array of Features")
 			}
 			for n := 1; d.dec.More(); n++ {
 				f, err := d.feature(n, allowed)
@@ -378,15 +391,13 @@ func (d *decoder) token() (json.Token, error) {
 	return t, nil
 }
 
-func (d *decoder) delim(want json.Delim, msg string) error {
+// delim reads the next token and reports whether it is want.
+func (d *decoder) delim(want json.Delim) (bool, error) {
 	t, err := d.token()
 	if err != nil {
-		return err
+		return false, err
 	}
-	if t != want {
-		return newError(queue.KindInvalid, "invalid_planning", msg)
-	}
-	return nil
+	return t == want, nil
 }
 
 // fail turns a read or decode error into the message for the admin;
@@ -412,12 +423,24 @@ func (d *decoder) fail(err error, n int) error {
 		return newError(queue.KindInvalid, "invalid_planning", "the file's {member} has the wrong type (a {got}): it must be a GeoJSON FeatureCollection",
 			"member", memberName(typ.Field), "got", typ.Value)
 	}
-	return newError(queue.KindInvalid, "invalid_planning", "the file cannot be read: upload it again")
+	// The reader's own error (the connection lost, the server's body
+	// limit): the message for the admin, and the cause for the caller.
+	return &readError{newError(queue.KindInvalid, "invalid_planning", "the file cannot be read: upload it again"), err}
 }
+
+// readError is a failed read: errors.As finds both the *queue.Error to
+// answer with and the reader's error (e.g. *http.MaxBytesError).
+type readError struct {
+	msg   *queue.Error
+	cause error
+}
+
+func (e *readError) Error() string   { return e.msg.Error() }
+func (e *readError) Unwrap() []error { return []error{e.msg, e.cause} }
 
 func memberName(field string) string {
 	if field == "" {
-		return "the feature"
+		return "Feature"
 	}
 	return "\"" + field + "\""
 }
@@ -450,7 +473,7 @@ func (d *decoder) feature(n int, allowed []string) (*feature, error) {
 			"feature", f.label, "unknown", strings.Join(unknown, ", "), "accepted", strings.Join(allowed, ", "))
 	}
 	if raw.Geometry == nil {
-		return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature} has no geometry: give it a Polygon or a MultiPolygon", "feature", f.label)
+		return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature} has no geometry: every zone and parcel needs a Polygon or a MultiPolygon", "feature", f.label)
 	}
 	area, err := d.geometry(f, raw.Geometry.Type, raw.Geometry.Coordinates)
 	if err != nil {
@@ -482,13 +505,11 @@ func (d *decoder) geometry(f *feature, typ string, raw json.RawMessage) (geo.Mul
 	var err error
 	switch typ {
 	case "Polygon":
-		var one [][][]float64
-		err = json.Unmarshal(raw, &one)
-		polys = [][][][]float64{one}
+		polys, err = parseCoordinates(raw, 3)
 	case "MultiPolygon":
-		err = json.Unmarshal(raw, &polys)
+		polys, err = parseCoordinates(raw, 4)
 	case "":
-		return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: the geometry has no \"type\"", "feature", f.label)
+		return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: the geometry has no \"type\": write Polygon or MultiPolygon", "feature", f.label)
 	default:
 		return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: a {type} is not an area: give a Polygon or a MultiPolygon",
 			"feature", f.label, "type", typ)
@@ -498,17 +519,17 @@ func (d *decoder) geometry(f *feature, typ string, raw json.RawMessage) (geo.Mul
 			"feature", f.label)
 	}
 	if len(polys) == 0 {
-		return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: the geometry has no polygon", "feature", f.label)
+		return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: the MultiPolygon has no polygon", "feature", f.label)
 	}
 	area := make(geo.MultiPolygon, 0, len(polys))
 	for _, rings := range polys {
 		if len(rings) == 0 {
-			return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: a polygon has no ring", "feature", f.label)
+			return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: a polygon has no ring: give it its outer ring", "feature", f.label)
 		}
 		poly := make(geo.Polygon, 0, len(rings))
 		for _, pos := range rings {
 			if len(pos) < 4 {
-				return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: a ring has {n} positions; a ring needs at least 4, the last the same as the first",
+				return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: a ring has {n} positions: it needs at least 4, the last the same as the first",
 					"feature", f.label, "n", len(pos))
 			}
 			ring := make(geo.Ring, len(pos))
@@ -522,7 +543,7 @@ func (d *decoder) geometry(f *feature, typ string, raw json.RawMessage) (geo.Mul
 				}
 			}
 			if ring[0] != ring[len(ring)-1] {
-				return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: a ring is not closed: its last position must be the same as its first",
+				return nil, newError(queue.KindInvalid, "invalid_planning", "feature {feature}: a ring is not closed: repeat its first position at its end",
 					"feature", f.label)
 			}
 			poly = append(poly, ring)

@@ -77,6 +77,14 @@ func parcelsFile(t testing.TB, n int, pos func(p geo.Point) (x, y float64)) []by
 	return b.Bytes()
 }
 
+func TestDecodeBOM(t *testing.T) {
+	file := "\ufeff" + `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"sheet":"1","number":"2"},"geometry":{"type":"Polygon","coordinates":[` + square(106.7, 10.7, 0.001) + `]}}]}`
+	parcels, err := DecodeParcels(strings.NewReader(file), CRS{})
+	if err != nil || len(parcels) != 1 {
+		t.Fatalf("a file with a byte-order mark: %d parcels, %v", len(parcels), err)
+	}
+}
+
 func TestDecodeParcelsVN2000(t *testing.T) {
 	v := &geo.VN2000{CentralMeridian: 105.75, ZoneWidth: 3}
 	file := parcelsFile(t, 50, func(p geo.Point) (float64, float64) {
@@ -124,7 +132,8 @@ func TestDecodeRefuses(t *testing.T) {
 		{"broken JSON", `{"type":"FeatureCollection","features":[{"type":"Feature",,]}`, CRS{}, false, "invalid_planning", "not valid JSON near byte"},
 		{"truncated", zone(okProps, good)[:150], CRS{}, false, "invalid_planning", "ends in the middle"},
 		{"not an object", `[1,2]`, CRS{}, false, "invalid_planning", "must be a GeoJSON FeatureCollection"},
-		{"a Feature alone", `{"type":"Feature","features":[]}`, CRS{}, false, "invalid_planning", "is a GeoJSON Feature: import a FeatureCollection of zones"},
+		{"a Feature alone", `{"type":"Feature","features":[]}`, CRS{}, false, "invalid_planning", "is a GeoJSON Feature: import a FeatureCollection"},
+		{"features twice", `{"type":"FeatureCollection","features":[],"features":[]}`, CRS{}, false, "invalid_planning", "two \"features\" members"},
 		{"no features", `{"type":"FeatureCollection"}`, CRS{}, false, "invalid_planning", "must be a GeoJSON FeatureCollection"},
 		{"trailing text", zone(okProps, good) + `{}`, CRS{}, false, "invalid_planning", "goes on after"},
 		{"a point", zone(okProps, `{"type":"Point","coordinates":[106.7,10.7]}`), CRS{}, false, "invalid_planning", "feature 2 (B): a Point is not an area"},
@@ -134,6 +143,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{"no id", zone(`"properties":{"code":"CX","name":"y","decision":"1/QĐ","decision_date":"2024-01-02"}`, good), CRS{}, false, "invalid_planning", "feature 2 has no id"},
 		{"two ids", zone(`"id":"B","properties":{"id":"C","code":"CX","name":"y","decision":"1/QĐ","decision_date":"2024-01-02"}`, good), CRS{}, false, "invalid_planning", "two ids, B and C"},
 		{"same id", zone(`"id":"A","properties":{"code":"CX","name":"y","decision":"1/QĐ","decision_date":"2024-01-02"}`, good), CRS{}, false, "invalid_planning", "feature 2 (A): the id is the same as feature 1's"},
+		{"self-intersecting ring", zone(okProps, `{"type":"Polygon","coordinates":[[[106.7,10.7],[106.71,10.71],[106.71,10.7],[106.7,10.71],[106.7,10.7]]]}`), CRS{}, false, "", "feature 2 (B): "},
 		{"density as text", zone(`"id":"B","properties":{"code":"CX","name":"y","density":"60%","decision":"1/QĐ","decision_date":"2024-01-02"}`, good), CRS{}, false, "invalid_planning", "the property density must be a number"},
 		{"density over 100", zone(`"id":"B","properties":{"code":"CX","name":"y","density":160,"decision":"1/QĐ","decision_date":"2024-01-02"}`, good), CRS{}, false, "invalid_planning", "density is 160: it must be within 0 to 100"},
 		{"floors not whole", zone(`"id":"B","properties":{"code":"CX","name":"y","floors":2.5,"decision":"1/QĐ","decision_date":"2024-01-02"}`, good), CRS{}, false, "invalid_planning", "floors must be a whole number"},
@@ -169,7 +179,7 @@ func TestDecodeRefuses(t *testing.T) {
 				n = len(zs)
 			}
 			var qe *queue.Error
-			if !errors.As(err, &qe) || qe.Code != c.code || qe.Kind != queue.KindInvalid || !strings.Contains(err.Error(), c.want) {
+			if !errors.As(err, &qe) || (c.code != "" && qe.Code != c.code) || qe.Kind != queue.KindInvalid || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v; want a %s error saying %q", err, c.code, c.want)
 			}
 			if n != 0 {
@@ -218,6 +228,32 @@ func TestDecodeTooLarge(t *testing.T) {
 	t.Logf("refused after reading %d MB in %v", r.read>>20, time.Since(start).Round(time.Millisecond))
 }
 
+// failing gives a file's start and then the reader's error.
+type failing struct {
+	head []byte
+	err  error
+}
+
+func (f *failing) Read(p []byte) (int, error) {
+	if len(f.head) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.head)
+	f.head = f.head[n:]
+	return n, nil
+}
+
+// TestDecodeReadError: a reader's error (a lost connection, the server's
+// own body limit) reaches the caller beside the message for the admin.
+func TestDecodeReadError(t *testing.T) {
+	lost := errors.New("connection reset")
+	_, err := DecodeZones(&failing{head: []byte(`{"type":"FeatureCollection","features":[{"type":"Fea`), err: lost}, CRS{})
+	var qe *queue.Error
+	if !errors.Is(err, lost) || !errors.As(err, &qe) || qe.Code != "invalid_planning" || !strings.Contains(err.Error(), "cannot be read") {
+		t.Fatalf("err = %v; want the reader's error and an invalid_planning message", err)
+	}
+}
+
 // TestDecodeLimitExact: a file of exactly the limit is read, one byte
 // more is refused.
 func TestDecodeLimitExact(t *testing.T) {
@@ -227,7 +263,7 @@ func TestDecodeLimitExact(t *testing.T) {
 		ok    bool
 	}{{0, true}, {1, false}} {
 		in := file + strings.Repeat(" ", c.extra)
-		err := decodeFeaturesLimit(strings.NewReader(in), CRS{}, "parcels", parcelProperties, int64(len(file)), func(*feature) error { return nil })
+		err := decodeFeaturesLimit(strings.NewReader(in), CRS{}, parcelProperties, int64(len(file)), func(*feature) error { return nil })
 		if (err == nil) != c.ok {
 			t.Errorf("a file of limit+%d bytes: err = %v", c.extra, err)
 		}

@@ -159,6 +159,22 @@ func (db *DB) LoadPlanning(ctx context.Context) (planning.Data, error) {
 	return d, nil
 }
 
+// PlanningImports returns what the last imports of zones and of parcels
+// were, without their features: a cheap check of whether another process
+// sharing the database has imported since (see api.Planning.Refresh).
+func (db *DB) PlanningImports(ctx context.Context) (zones, parcels planning.Info, err error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return zones, parcels, fmt.Errorf("read the planning imports: %w", err)
+	}
+	defer tx.Rollback()
+	if zones, err = loadImport(ctx, tx, "zones"); err != nil {
+		return zones, parcels, err
+	}
+	parcels, err = loadImport(ctx, tx, "parcels")
+	return zones, parcels, err
+}
+
 // loadImport reads what the import of kind was; the zero Info when none.
 func loadImport(ctx context.Context, tx *sql.Tx, kind string) (planning.Info, error) {
 	var info planning.Info
