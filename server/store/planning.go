@@ -22,6 +22,11 @@ func (db *DB) ReplaceZones(ctx context.Context, zones []planning.Zone, info plan
 		return fmt.Errorf("replace planning zones: %w", err)
 	}
 	defer tx.Rollback()
+	// Two imports at once (two server processes) go one after the other:
+	// on PostgreSQL the second's DELETE would not see the first's rows.
+	if err := db.lockKey(ctx, tx, "planning_zones"); err != nil {
+		return fmt.Errorf("replace planning zones: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM planning_zones`); err != nil {
 		return fmt.Errorf("replace planning zones: delete the previous import: %w", err)
 	}
@@ -59,6 +64,9 @@ func (db *DB) ReplaceParcels(ctx context.Context, parcels []planning.Parcel, inf
 		return fmt.Errorf("replace planning parcels: %w", err)
 	}
 	defer tx.Rollback()
+	if err := db.lockKey(ctx, tx, "planning_parcels"); err != nil {
+		return fmt.Errorf("replace planning parcels: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM planning_parcels`); err != nil {
 		return fmt.Errorf("replace planning parcels: delete the previous import: %w", err)
 	}
@@ -163,7 +171,7 @@ func (db *DB) LoadPlanning(ctx context.Context) (planning.Data, error) {
 // were, without their features: a cheap check of whether another process
 // sharing the database has imported since (see api.Planning.Refresh).
 func (db *DB) PlanningImports(ctx context.Context) (zones, parcels planning.Info, err error) {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.r.BeginTx(ctx, snapshot)
 	if err != nil {
 		return zones, parcels, fmt.Errorf("read the planning imports: %w", err)
 	}
