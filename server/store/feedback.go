@@ -568,7 +568,7 @@ func eachEvent(ctx context.Context, q queryer, what string, f func(feedback.Even
 // report). The event that made it carries the report as made, without
 // the reporter (Created).
 func (db *DB) Timeline(ctx context.Context, code string) ([]feedback.Event, error) {
-	tx, err := db.r.BeginTx(ctx, snapshot)
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("timeline of %s: %w", code, err)
 	}
