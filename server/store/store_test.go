@@ -623,6 +623,11 @@ func TestDevices(t *testing.T) {
 		if err := db.PutDevice(ctx, board, k2); err != nil {
 			t.Fatal(err)
 		}
+		if h, err := db.DeviceKeyHash(ctx, office, "board-1"); err != nil || !bytes.Equal(h, k2) {
+			t.Fatalf("key hash of board-1: %x %v", h, err)
+		}
+		_, err := db.DeviceKeyHash(ctx, "other", "board-1")
+		mustErrIs(t, err, ErrNotFound)
 		if err := db.PutDevice(ctx, queue.Device{ID: "new", Office: office, Kind: queue.DeviceKiosk}, nil); err == nil {
 			t.Fatal("new device without a key accepted")
 		}
