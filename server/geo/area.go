@@ -44,6 +44,24 @@ func authalicQ(lat float64) float64 {
 	return (1 - wgs84E2) * (s/(1-wgs84E2*s*s) + math.Atanh(wgs84E*s)/wgs84E)
 }
 
+// latitudeOfQ is the latitude whose authalicQ is q, found by Newton's
+// method from guess, which for the points of an edge is within a
+// millionth of a degree: three steps reach float64's precision.
+func latitudeOfQ(q, guess float64) float64 {
+	const rad = math.Pi / 180
+	lat := guess
+	for i := 0; i < 3; i++ {
+		s := math.Sin(lat * rad)
+		w := 1 - wgs84E2*s*s
+		dq := 2 * (1 - wgs84E2) * math.Cos(lat*rad) / (w * w) * rad // dq/dlat, per degree
+		if dq == 0 {
+			break
+		}
+		lat -= (authalicQ(lat) - q) / dq
+	}
+	return lat
+}
+
 // shoelace is the signed area of the closed ring r (positive when it runs
 // counter-clockwise); r's last point need not repeat its first.
 func shoelace(r []xy) float64 {
@@ -101,7 +119,7 @@ func (m MultiPolygon) AreaM2() float64 {
 // IntersectionAreaM2 is the area, in square metres, that a and b both
 // cover, measured as AreaM2 measures: the areas of a parcel's parts in
 // zones that do not overlap sum to the parcel's AreaM2 (to a relative
-// 1e-9). Either may be any valid MultiPolygon (holes, several polygons,
+// 1e-9, or 1e-6 m² for slivers: FuzzValidate checks it). Either may be any valid MultiPolygon (holes, several polygons,
 // concave rings); ring orientation does not matter.
 //
 // The method: a polygon with holes is, point by point, the sum of its
@@ -115,14 +133,66 @@ func (m MultiPolygon) AreaM2() float64 {
 // as signed area goes). The signed clipped areas, weighted by the signs
 // of the ring and the triangle, sum to the overlap. Time is linear in
 // the larger side and in the product of the smaller side's vertices and
-// the larger side's vertices inside the box.
+// the larger side's vertices inside the box; Prepare takes the first
+// term away for an area met many times.
 func IntersectionAreaM2(a, b MultiPolygon) float64 {
-	ba, bb := a.Box(), b.Box()
-	if !ba.Intersects(bb) {
-		return 0
-	}
 	if vertices(a) < vertices(b) {
 		a, b = b, a
+	}
+	return prepare(a, false).IntersectionAreaM2(b)
+}
+
+// chunkLen is the number of consecutive edges of a long ring that
+// Prepare boxes together.
+const chunkLen = 64
+
+// Prepared is an area made ready for many overlaps with smaller ones (a
+// zone against the parcels looked up): its box, its rings' orientations,
+// and the boxes of runs of chunkLen edges of its long rings. A run whose
+// box is apart from the other area's box folds onto one line of that box
+// and is skipped as a single step, so a look-up walks the long rings of
+// a zone of tens of thousands of positions run by run, not edge by edge.
+// It is immutable and safe for concurrent use.
+type Prepared struct {
+	area   MultiPolygon
+	box    Box
+	w      []float64 // each ring's ringWeight, polygon by polygon
+	chunks [][]Box   // each ring's runs' boxes; nil for a short ring
+}
+
+// Prepare makes m ready for IntersectionAreaM2 with many other areas. It
+// takes time and memory linear in m's positions (32 bytes a run).
+func Prepare(m MultiPolygon) *Prepared { return prepare(m, true) }
+
+func prepare(m MultiPolygon, chunks bool) *Prepared {
+	p := &Prepared{area: m, box: m.Box()}
+	for _, poly := range m {
+		for k, ring := range poly {
+			p.w = append(p.w, ringWeight(k, ring))
+			var cs []Box
+			if chunks && len(ring) > 4*chunkLen {
+				for lo := 0; lo+1 < len(ring); lo += chunkLen {
+					cs = append(cs, MultiPolygon{{ring[lo:min(len(ring), lo+chunkLen+1)]}}.Box())
+				}
+			}
+			p.chunks = append(p.chunks, cs)
+		}
+	}
+	return p
+}
+
+// Area is the area p was made from.
+func (p *Prepared) Area() MultiPolygon { return p.area }
+
+// Box is the box of p's area.
+func (p *Prepared) Box() Box { return p.box }
+
+// IntersectionAreaM2 is geo.IntersectionAreaM2 of p's area and b, p's
+// area taken as the larger side.
+func (p *Prepared) IntersectionAreaM2(b MultiPolygon) float64 {
+	ba, bb := p.box, b.Box()
+	if !ba.Intersects(bb) {
+		return 0
 	}
 	clip := Box{
 		Min: Point{Lat: math.Max(ba.Min.Lat, bb.Min.Lat), Lon: math.Max(ba.Min.Lon, bb.Min.Lon)},
@@ -137,9 +207,15 @@ func IntersectionAreaM2(a, b MultiPolygon) float64 {
 	}
 	var big []wring
 	var tmp []Point
-	for _, poly := range a {
-		for k, ring := range poly {
-			tmp = clampRing(ring, clip, tmp[:0])
+	ri := -1
+	for _, poly := range p.area {
+		for _, ring := range poly {
+			ri++
+			w := p.w[ri]
+			if w == 0 {
+				continue
+			}
+			tmp = clampRing(ring, p.chunks[ri], clip, tmp[:0])
 			if len(tmp) < 3 {
 				continue
 			}
@@ -147,10 +223,7 @@ func IntersectionAreaM2(a, b MultiPolygon) float64 {
 			for i, v := range tmp {
 				pts[i] = pr.to(v)
 			}
-			w := ringWeight(k, ring)
-			if w != 0 {
-				big = append(big, wring{pts, w})
-			}
+			big = append(big, wring{pts, w})
 		}
 	}
 	if len(big) == 0 {
@@ -221,6 +294,11 @@ func ringWeight(k int, ring Ring) float64 {
 		a, b := ring[i], ring[(i+1)%n]
 		s += (a.Lon-o.Lon)*(b.Lat-o.Lat) - (b.Lon-o.Lon)*(a.Lat-o.Lat)
 	}
+	return weight(k, s)
+}
+
+// weight is ringWeight from ring k's signed area s.
+func weight(k int, s float64) float64 {
 	role := 1.0
 	if k > 0 {
 		role = -1
@@ -241,72 +319,113 @@ func ringWeight(k int, ring Ring) float64 {
 // ring's part in b. An edge's image bends where the edge crosses one of
 // b's four lines, so those crossings are added; consecutive points on one
 // side of b are merged, which is what keeps a long ring far from b short.
-func clampRing(ring Ring, b Box, out []Point) []Point {
-	clamp := func(p Point) Point {
-		return Point{Lat: math.Min(math.Max(p.Lat, b.Min.Lat), b.Max.Lat), Lon: math.Min(math.Max(p.Lon, b.Min.Lon), b.Max.Lon)}
+// chunks, when not nil, are the boxes of the ring's runs of chunkLen
+// edges: a run whose box is apart from b lies beyond one of b's lines,
+// folds onto that line, and is replaced by its ends.
+func clampRing(ring Ring, chunks []Box, b Box, out []Point) []Point {
+	x0, x1, y0, y1 := b.Min.Lon, b.Max.Lon, b.Min.Lat, b.Max.Lat
+	clamp := func(lon, lat float64) Point {
+		if lon < x0 {
+			lon = x0
+		} else if lon > x1 {
+			lon = x1
+		}
+		if lat < y0 {
+			lat = y0
+		} else if lat > y1 {
+			lat = y1
+		}
+		return Point{Lat: lat, Lon: lon}
 	}
 	add := func(p Point) {
 		n := len(out)
 		if n > 0 && out[n-1] == p {
 			return
 		}
-		if n > 1 && sameSide(out[n-2], out[n-1], p, b) {
-			out[n-1] = p
-			return
+		if n > 1 {
+			a, c := out[n-2], out[n-1]
+			if (a.Lon == c.Lon && c.Lon == p.Lon && (p.Lon == x0 || p.Lon == x1)) ||
+				(a.Lat == c.Lat && c.Lat == p.Lat && (p.Lat == y0 || p.Lat == y1)) {
+				out[n-1] = p // a→c→p along one side of b: a→p has the same area
+				return
+			}
 		}
 		out = append(out, p)
 	}
-	var ts [4]float64
-	for i := 0; i+1 < len(ring); i++ {
-		p, q := ring[i], ring[i+1]
-		add(clamp(p))
-		// The crossings of the segment with b's lines, in order along it.
-		n := 0
-		for _, c := range [4]struct{ from, to, at float64 }{
-			{p.Lon, q.Lon, b.Min.Lon}, {p.Lon, q.Lon, b.Max.Lon},
-			{p.Lat, q.Lat, b.Min.Lat}, {p.Lat, q.Lat, b.Max.Lat},
-		} {
-			if (c.from < c.at) != (c.to < c.at) && c.from != c.to {
-				t := (c.at - c.from) / (c.to - c.from)
-				if t > 0 && t < 1 {
-					ts[n] = t
-					n++
+	// The crossings are found on the edge as the area projection draws it
+	// (straight in longitude and in q(latitude), see areaProj), so that
+	// the folded ring keeps exactly the edges AreaM2 measures.
+	qy0, qy1 := math.NaN(), math.NaN()
+	edges := func(lo, hi int) { // the edges ring[lo]→ring[lo+1] … ring[hi-1]→ring[hi]
+		type crossing struct {
+			t        float64
+			lon, lat float64 // NaN: to be found from t
+		}
+		var cs [4]crossing
+		for i := lo; i < hi; i++ {
+			p, q := ring[i], ring[i+1]
+			add(clamp(p.Lon, p.Lat))
+			lonX := (p.Lon < x0) != (q.Lon < x0) || (p.Lon < x1) != (q.Lon < x1)
+			latX := (p.Lat < y0) != (q.Lat < y0) || (p.Lat < y1) != (q.Lat < y1)
+			if !lonX && !latX {
+				continue
+			}
+			if math.IsNaN(qy0) {
+				qy0, qy1 = authalicQ(y0), authalicQ(y1)
+			}
+			qp, qq := authalicQ(p.Lat), authalicQ(q.Lat)
+			n := 0
+			for _, x := range [2]float64{x0, x1} {
+				if (p.Lon < x) != (q.Lon < x) {
+					if t := (x - p.Lon) / (q.Lon - p.Lon); t > 0 && t < 1 {
+						cs[n] = crossing{t, x, math.NaN()}
+						n++
+					}
 				}
 			}
-		}
-		for x := 1; x < n; x++ { // insertion sort of at most 4
-			for y := x; y > 0 && ts[y] < ts[y-1]; y-- {
-				ts[y], ts[y-1] = ts[y-1], ts[y]
+			for k, y := range [2]float64{y0, y1} {
+				if (p.Lat < y) != (q.Lat < y) {
+					if t := ([2]float64{qy0, qy1}[k] - qp) / (qq - qp); t > 0 && t < 1 {
+						cs[n] = crossing{t, p.Lon + t*(q.Lon-p.Lon), y}
+						n++
+					}
+				}
+			}
+			for x := 1; x < n; x++ { // insertion sort of at most 4
+				for y := x; y > 0 && cs[y].t < cs[y-1].t; y-- {
+					cs[y], cs[y-1] = cs[y-1], cs[y]
+				}
+			}
+			for _, c := range cs[:n] {
+				if math.IsNaN(c.lat) {
+					c.lat = latitudeOfQ(qp+c.t*(qq-qp), p.Lat+c.t*(q.Lat-p.Lat))
+				}
+				add(clamp(c.lon, c.lat))
 			}
 		}
-		for _, t := range ts[:n] {
-			add(clamp(Point{Lat: p.Lat + t*(q.Lat-p.Lat), Lon: p.Lon + t*(q.Lon-p.Lon)}))
+	}
+	if len(ring) == 0 {
+		return out
+	}
+	if chunks == nil {
+		edges(0, len(ring)-1)
+	} else {
+		for c, cb := range chunks {
+			lo := c * chunkLen
+			hi := min(len(ring)-1, lo+chunkLen)
+			if cb.Intersects(b) {
+				edges(lo, hi)
+			} else {
+				add(clamp(ring[lo].Lon, ring[lo].Lat))
+			}
 		}
 	}
-	if len(ring) > 0 {
-		add(clamp(ring[len(ring)-1]))
-	}
+	last := ring[len(ring)-1]
+	add(clamp(last.Lon, last.Lat))
 	if n := len(out); n > 1 && out[n-1] == out[0] {
 		out = out[:n-1]
 	}
 	return out
-}
-
-// sameSide reports whether a, b and c all lie on one of b's four lines,
-// so that the path a→b→c can be shortened to a→c without changing any
-// area.
-func sameSide(a, b, c Point, box Box) bool {
-	for _, lon := range [2]float64{box.Min.Lon, box.Max.Lon} {
-		if a.Lon == lon && b.Lon == lon && c.Lon == lon {
-			return true
-		}
-	}
-	for _, lat := range [2]float64{box.Min.Lat, box.Max.Lat} {
-		if a.Lat == lat && b.Lat == lat && c.Lat == lat {
-			return true
-		}
-	}
-	return false
 }
 
 // clipHalfPlane is one step of Sutherland–Hodgman: the ring in (closed,
@@ -364,4 +483,63 @@ func (m MultiPolygon) InteriorPoint() Point {
 		}
 	}
 	return out
+}
+
+// Contains is MultiPolygon.Contains of p's area, skipping the runs of its
+// long rings whose box lies wholly north of pt, wholly south of it (an
+// edge counts when it crosses pt's parallel, see contains) or wholly west
+// of it (the ray goes east), and which cannot hold pt on their border.
+func (p *Prepared) Contains(pt Point) bool {
+	if !pt.Valid() || !p.box.Holds(pt) {
+		return false
+	}
+	ri := -1
+	for _, poly := range p.area {
+		odd := false
+		for _, ring := range poly {
+			ri++
+			chunks := p.chunks[ri]
+			if chunks == nil {
+				if in, on := ringCrossings(ring, 0, len(ring)-1, pt); on {
+					return true
+				} else if in {
+					odd = !odd
+				}
+				continue
+			}
+			for c, cb := range chunks {
+				if cb.Max.Lat < pt.Lat || cb.Min.Lat > pt.Lat || cb.Max.Lon < pt.Lon {
+					continue
+				}
+				lo := c * chunkLen
+				if in, on := ringCrossings(ring, lo, min(len(ring)-1, lo+chunkLen), pt); on {
+					return true
+				} else if in {
+					odd = !odd
+				}
+			}
+		}
+		if odd {
+			return true
+		}
+	}
+	return false
+}
+
+// ringCrossings is contains' test over the edges ring[lo]→ring[lo+1] …
+// ring[hi-1]→ring[hi]: odd is whether an odd number of them cross the ray
+// east of pt, on whether pt lies on one of them.
+func ringCrossings(ring Ring, lo, hi int, pt Point) (odd, on bool) {
+	for i := lo; i < hi; i++ {
+		a, b := ring[i], ring[i+1]
+		if onSegment(a, b, pt) {
+			return false, true
+		}
+		if (a.Lat > pt.Lat) != (b.Lat > pt.Lat) {
+			if o := orient(a, b, pt); (b.Lat > a.Lat) == (o > 0) {
+				odd = !odd
+			}
+		}
+	}
+	return odd, false
 }

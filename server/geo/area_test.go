@@ -198,3 +198,56 @@ func TestIntersectionAreaM2Random(t *testing.T) {
 		}
 	}
 }
+
+// TestPrepared checks that skipping the runs of a long ring far from the
+// other area changes no overlap: a prepared zone of 50,000 positions with
+// a hole of 20,000 against parcels inside, across both rings, around the
+// whole, and far away.
+func TestPrepared(t *testing.T) {
+	zone := MultiPolygon{{bigRing(50_000, 106.7, 10.78, 0.05), bigRing(20_000, 106.7, 10.78, 0.01)}, {rect(106.9, 10.9, 106.91, 10.91)}}
+	prep := Prepare(zone)
+	if prep.Box() != zone.Box() || len(prep.Area()) != 2 {
+		t.Errorf("the prepared area's box %v, polygons %d", prep.Box(), len(prep.Area()))
+	}
+	rng := rand.New(rand.NewPCG(22, 5))
+	for k := 0; k < 80; k++ {
+		c := Point{Lat: 10.78 + (rng.Float64()-0.5)*0.13, Lon: 106.7 + (rng.Float64()-0.5)*0.13}
+		size := []float64{0.0003, 0.003, 0.03, 0.2}[k%4]
+		parcel := MultiPolygon{{star(rng, c, size, 7)}}
+		want := IntersectionAreaM2(zone, parcel) // zone is the larger side, walked edge by edge
+		got := prep.IntersectionAreaM2(parcel)
+		if math.Abs(got-want) > 1e-9*math.Max(1, parcel.AreaM2()) {
+			t.Errorf("parcel %d (%v, %v°): prepared %.6f m², edge by edge %.6f m²", k, c, size, got, want)
+		}
+	}
+	// The prepared zone against a parcel wholly inside, between its rings.
+	parcel := MultiPolygon{{rect(106.73, 10.78, 106.731, 10.781)}}
+	if got, want := prep.IntersectionAreaM2(parcel), parcel.AreaM2(); relErr(got, want) > 1e-9 {
+		t.Errorf("a parcel inside: %.6f m², want %.6f m²", got, want)
+	}
+}
+
+// TestPreparedContains compares the prepared look-up with Contains on
+// random points, the vertices of the long rings and the middles of their
+// edges.
+func TestPreparedContains(t *testing.T) {
+	outer, hole := bigRing(50_000, 106.7, 10.78, 0.05), bigRing(20_000, 106.7, 10.78, 0.01)
+	zone := MultiPolygon{{outer, hole}, {rect(106.9, 10.9, 106.91, 10.91)}}
+	prep := Prepare(zone)
+	rng := rand.New(rand.NewPCG(22, 6))
+	var pts []Point
+	for k := 0; k < 2000; k++ {
+		pts = append(pts, Point{Lat: 10.78 + (rng.Float64()-0.5)*0.12, Lon: 106.7 + (rng.Float64()-0.5)*0.12})
+	}
+	for k := 0; k < 300; k++ {
+		r := []Ring{outer, hole}[k%2]
+		i := rng.IntN(len(r) - 1)
+		pts = append(pts, r[i], Point{Lat: (r[i].Lat + r[i+1].Lat) / 2, Lon: (r[i].Lon + r[i+1].Lon) / 2}, Point{Lat: r[i].Lat, Lon: r[i].Lon + 1e-7})
+	}
+	pts = append(pts, Point{Lat: 10.905, Lon: 106.905}, Point{Lat: 10.78, Lon: 106.7}, Point{Lat: 91, Lon: 0})
+	for _, p := range pts {
+		if got, want := prep.Contains(p), zone.Contains(p); got != want {
+			t.Errorf("%v: prepared %v, Contains %v", p, got, want)
+		}
+	}
+}

@@ -1,9 +1,11 @@
 // Package geo holds the little geometry Lượt needs: points in WGS 84
 // degrees, polygons with holes and multipolygons read from GeoJSON
 // (RFC 7946), whether a point lies in an area (a point on a border is
-// inside), and distances on the ground. Pure Go, no I/O. The feedback
-// reports use it to route a located report to its ward and to find open
-// reports nearby; the planning look-up will use it for its zones.
+// inside), distances and areas on the ground, the area two polygons
+// share, whether a polygon is well formed, and a static R-tree. Pure Go,
+// no I/O. The feedback reports use it to route a located report to its
+// ward and to find open reports nearby; the planning look-up for its
+// zones and parcels.
 package geo
 
 // Point is a place in WGS 84 degrees. GeoJSON writes it [lon, lat].

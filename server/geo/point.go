@@ -34,9 +34,22 @@ func (m MultiPolygon) Bounds() (sw, ne Point, ok bool) {
 	ne = Point{Lat: math.Inf(-1), Lon: math.Inf(-1)}
 	for _, poly := range m {
 		for _, ring := range poly {
+			// Plain comparisons rather than math.Min and Max, which spend
+			// time on NaN and signed zeros: a polygon's box is taken at
+			// every look-up of a parcel.
 			for _, v := range ring {
-				sw.Lat, sw.Lon = math.Min(sw.Lat, v.Lat), math.Min(sw.Lon, v.Lon)
-				ne.Lat, ne.Lon = math.Max(ne.Lat, v.Lat), math.Max(ne.Lon, v.Lon)
+				if v.Lat < sw.Lat {
+					sw.Lat = v.Lat
+				}
+				if v.Lat > ne.Lat {
+					ne.Lat = v.Lat
+				}
+				if v.Lon < sw.Lon {
+					sw.Lon = v.Lon
+				}
+				if v.Lon > ne.Lon {
+					ne.Lon = v.Lon
+				}
 				ok = true
 			}
 		}

@@ -12,10 +12,12 @@ import (
 )
 
 // Plan is the look-up built from Data: the zones with an R-tree of their
-// boxes, the parcels by sheet and number. It is immutable and safe for
+// boxes and their areas prepared for overlaps (geo.Prepare), the parcels
+// by sheet and number. It is immutable and safe for
 // concurrent use; a new import builds a new Plan.
 type Plan struct {
 	zones    []Zone
+	prepared []*geo.Prepared // the zones' areas, ready for overlaps
 	zoneIx   *geo.Index
 	parcels  []Parcel
 	byRef    map[string]int32 // parcelKey → position in parcels
@@ -52,7 +54,9 @@ func New(d Data) (*Plan, error) {
 				"first", j+1, "second", i+1, "id", z.ID)
 		}
 		seen[z.ID] = i
-		boxes[i] = z.Area.Box()
+		pz := geo.Prepare(z.Area)
+		p.prepared = append(p.prepared, pz)
+		boxes[i] = pz.Box()
 		bounds = bounds.Union(boxes[i])
 	}
 	for i, pc := range d.Parcels {
@@ -103,7 +107,7 @@ func (p *Plan) At(pt geo.Point) PointAnswer {
 	}
 	p.zoneIx.Search(pt, func(i int) bool {
 		out.Outside = false
-		if p.zones[i].Area.Contains(pt) {
+		if p.prepared[i].Contains(pt) {
 			out.Zones = append(out.Zones, p.zones[i])
 		}
 		return true
@@ -135,7 +139,7 @@ func (p *Plan) Parcel(sheet, number string) (ParcelAnswer, error) {
 	}
 	var covered float64
 	p.zoneIx.SearchBox(pc.Area.Box(), func(z int) bool {
-		a := geo.IntersectionAreaM2(pc.Area, p.zones[z].Area)
+		a := p.prepared[z].IntersectionAreaM2(pc.Area)
 		if a > minShare*out.AreaM2 {
 			pct := 100 * a / out.AreaM2
 			out.Shares = append(out.Shares, Share{Zone: p.zones[z], AreaM2: a, Percent: pct})
