@@ -428,6 +428,24 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 	go func() {
+		// Another server process on the same database may import a plan:
+		// serve it here too within half a minute.
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if ok, err := plan.Refresh(ctx, db); err != nil {
+					log.Warn("reloading the planning look-up failed; serving the plan loaded before", "err", err)
+				} else if ok {
+					log.Info("reloaded the planning look-up: another process imported")
+				}
+			}
+		}
+	}()
+	go func() {
 		// Housekeeping at start and then daily.
 		t := time.NewTicker(24 * time.Hour)
 		defer t.Stop()

@@ -95,6 +95,52 @@ func (p *Planning) Sample() bool {
 	return d.ZonesInfo.Sample || d.ParcelInfo.Sample
 }
 
+// PlanningSource is where Refresh reads the imports; *store.DB
+// implements it.
+type PlanningSource interface {
+	PlanningImports(ctx context.Context) (zones, parcels planning.Info, err error)
+	LoadPlanning(ctx context.Context) (planning.Data, error)
+}
+
+// Refresh reloads the plan when the stored imports differ from the ones
+// served: another server process sharing the database imported. It reads
+// only the imports' descriptions unless they changed; the new plan is
+// built aside and swapped in whole. It reports whether it reloaded.
+func (p *Planning) Refresh(ctx context.Context, src PlanningSource) (bool, error) {
+	zi, pi, err := src.PlanningImports(ctx)
+	if err != nil {
+		return false, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cur := p.cur.Load().data
+	if sameImport(zi, cur.ZonesInfo) && sameImport(pi, cur.ParcelInfo) {
+		return false, nil
+	}
+	d, err := src.LoadPlanning(ctx)
+	if err != nil {
+		return false, err
+	}
+	ps, err := newPlanState(d)
+	if err != nil {
+		return false, fmt.Errorf("planning look-up: the stored plan cannot be built: %w", err)
+	}
+	p.cur.Store(ps)
+	return true, nil
+}
+
+// sameImport compares two descriptions of an import (times by instant:
+// the store gives them back in UTC).
+func sameImport(a, b planning.Info) bool {
+	return a.Name == b.Name && a.CRS == b.CRS && a.Sample == b.Sample && a.Count == b.Count && a.At.Equal(b.At)
+}
+
+// Imports describe the current imports of zones and of parcels.
+func (p *Planning) Imports() (zones, parcels planning.Info) {
+	d := p.cur.Load().data
+	return d.ZonesInfo, d.ParcelInfo
+}
+
 // MaxMapZones caps the zones of one map query: a box holding more is
 // answered with the first ones and truncated: true (zoom in).
 const MaxMapZones = 500

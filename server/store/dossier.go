@@ -638,7 +638,7 @@ func eachDossierEvent(ctx context.Context, q queryer, what string, f func(dossie
 // History is a dossier's events, oldest first (ErrNotFound for an unknown
 // dossier).
 func (db *DB) History(ctx context.Context, code string) ([]dossier.Event, error) {
-	tx, err := db.r.BeginTx(ctx, snapshot)
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", code, err)
 	}

@@ -890,7 +890,11 @@ func TestDossierCrashHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := Open(path)
+	open := Open
+	if IsPostgresURL(path) {
+		open = func(url string) (*DB, error) { return OpenPostgres(url) }
+	}
+	db, err := open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -914,81 +918,81 @@ func TestDossierCodesAfterKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	db, path := openDB(t)
-	newOffice(t, db, t0)
-	db.Close()
-	start := func(n int) (*exec.Cmd, *bufio.Scanner) {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestDossierCrashHelper$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "LUOT_DOSSIER_CRASH_DB="+path, fmt.Sprintf("LUOT_DOSSIER_CRASH_N=%d", n))
-		out, err := cmd.StdoutPipe()
+	// On SQLite the processes share the file; on PostgreSQL the database
+	// (a killed client's transaction is rolled back by the server).
+	eachBackend(t, func(t *testing.T, db *DB) {
+		path := db.Path()
+		newOffice(t, db, t0)
+		db.Close()
+		start := func(n int) (*exec.Cmd, *bufio.Scanner) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestDossierCrashHelper$", "-test.count=1")
+			cmd.Env = append(os.Environ(), "LUOT_DOSSIER_CRASH_DB="+path, fmt.Sprintf("LUOT_DOSSIER_CRASH_N=%d", n))
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd.Stderr = os.Stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+			return cmd, bufio.NewScanner(out)
+		}
+		acked := map[string]bool{}
+		ack := func(line string) {
+			if code, ok := strings.CutPrefix(line, "ack "); ok {
+				if acked[code] {
+					t.Errorf("code %s acknowledged twice", code)
+				}
+				acked[code] = true
+			}
+		}
+		killed, kout := start(10000)
+		other, oout := start(40)
+		for n := 0; n < 15 && kout.Scan(); {
+			if strings.HasPrefix(kout.Text(), "ack ") {
+				n++
+			}
+			ack(kout.Text())
+		}
+		if err := killed.Process.Kill(); err != nil { // SIGKILL
+			t.Fatal(err)
+		}
+		for kout.Scan() {
+			ack(kout.Text())
+		}
+		killed.Wait()
+		for oout.Scan() {
+			ack(oout.Text())
+		}
+		if err := other.Wait(); err != nil {
+			t.Fatalf("the process left running: %v", err)
+		}
+		db = reopen(t, db)
+		all, err := db.Dossiers(ctx, dossier.Filter{Office: "hoankiem"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+		stored := map[string]bool{}
+		for _, d := range all {
+			stored[d.Code] = true
 		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		return cmd, bufio.NewScanner(out)
-	}
-	acked := map[string]bool{}
-	ack := func(line string) {
-		if code, ok := strings.CutPrefix(line, "ack "); ok {
-			if acked[code] {
-				t.Errorf("code %s acknowledged twice", code)
+		for c := range acked {
+			if !stored[c] {
+				t.Errorf("acknowledged code %s is not stored", c)
 			}
-			acked[code] = true
 		}
-	}
-	killed, kout := start(10000)
-	other, oout := start(40)
-	for n := 0; n < 15 && kout.Scan(); {
-		if strings.HasPrefix(kout.Text(), "ack ") {
-			n++
+		last := count(t, db, `SELECT last FROM dossier_seq WHERE prefix = 'TP' AND day = ?`, day0)
+		if len(stored) != len(all) || last != len(all) || len(acked) < 55 {
+			t.Errorf("%d dossiers (%d codes), sequence at %d, %d acknowledged", len(all), len(stored), last, len(acked))
 		}
-		ack(kout.Text())
-	}
-	if err := killed.Process.Kill(); err != nil { // SIGKILL
-		t.Fatal(err)
-	}
-	for kout.Scan() {
-		ack(kout.Text())
-	}
-	killed.Wait()
-	for oout.Scan() {
-		ack(oout.Text())
-	}
-	if err := other.Wait(); err != nil {
-		t.Fatalf("the process left running: %v", err)
-	}
-	db, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	all, err := db.Dossiers(ctx, dossier.Filter{Office: "hoankiem"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored := map[string]bool{}
-	for _, d := range all {
-		stored[d.Code] = true
-	}
-	for c := range acked {
-		if !stored[c] {
-			t.Errorf("acknowledged code %s is not stored", c)
+		for n := 1; n <= last; n++ {
+			if c := dossier.FormatCode("TP", t0.In(hcm), n); !stored[c] {
+				t.Errorf("number %d was taken but its dossier is not stored", n)
+			}
 		}
-	}
-	last := count(t, db, `SELECT last FROM dossier_seq WHERE prefix = 'TP' AND day = ?`, day0)
-	if len(stored) != len(all) || last != len(all) || len(acked) < 55 {
-		t.Errorf("%d dossiers (%d codes), sequence at %d, %d acknowledged", len(all), len(stored), last, len(acked))
-	}
-	for n := 1; n <= last; n++ {
-		if c := dossier.FormatCode("TP", t0.In(hcm), n); !stored[c] {
-			t.Errorf("number %d was taken but its dossier is not stored", n)
+		if next, _ := createDossier(t, db, sampleDossier("hoankiem", t0), ""); next.Code != dossier.FormatCode("TP", t0.In(hcm), last+1) {
+			t.Errorf("after the kill: %s, want number %d", next.Code, last+1)
 		}
-	}
-	if next, _ := createDossier(t, db, sampleDossier("hoankiem", t0), ""); next.Code != dossier.FormatCode("TP", t0.In(hcm), last+1) {
-		t.Errorf("after the kill: %s, want number %d", next.Code, last+1)
-	}
+	})
 }

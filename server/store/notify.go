@@ -559,7 +559,7 @@ func (db *DB) Hold(ctx context.Context, id int64, until time.Time) error {
 // (until their item's retention).
 func (db *DB) OutboxMetrics(ctx context.Context, now time.Time) (notify.Metrics, error) {
 	var m notify.Metrics
-	tx, err := db.r.BeginTx(ctx, snapshot)
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return m, fmt.Errorf("outbox metrics: %w", err)
 	}

@@ -106,10 +106,15 @@ func TestSubscribeOnce(t *testing.T) {
 		if err != nil || len(list) != 2 || list[0].ID != a.ID || list[0].Lang != "en" || list[1].Phone != "+84912345678" {
 			t.Fatalf("subscriptions of t1: %+v, %v", list, err)
 		}
+		if got, err := db.SubscriptionByToken(ctx, c.Token); err != nil || got != c {
+			t.Fatalf("by token: %+v, %v; want %+v", got, err, c)
+		}
 		if err := db.Unsubscribe(ctx, a.Token); err != nil {
 			t.Fatal(err)
 		}
 		mustErrIs(t, db.Unsubscribe(ctx, a.Token), ErrNotFound)
+		_, err = db.SubscriptionByToken(ctx, a.Token)
+		mustErrIs(t, err, ErrNotFound)
 		mustErrIs(t, db.Unsubscribe(ctx, ""), ErrNotFound)
 		if list, _ := db.Subscriptions(ctx, item); len(list) != 1 || list[0].ID != c.ID {
 			t.Fatalf("after unsubscribing: %+v", list)

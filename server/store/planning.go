@@ -22,6 +22,11 @@ func (db *DB) ReplaceZones(ctx context.Context, zones []planning.Zone, info plan
 		return fmt.Errorf("replace planning zones: %w", err)
 	}
 	defer tx.Rollback()
+	// Two imports at once (two server processes) go one after the other:
+	// on PostgreSQL the second's DELETE would not see the first's rows.
+	if err := db.lockKey(ctx, tx, "planning_zones"); err != nil {
+		return fmt.Errorf("replace planning zones: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM planning_zones`); err != nil {
 		return fmt.Errorf("replace planning zones: delete the previous import: %w", err)
 	}
@@ -59,6 +64,9 @@ func (db *DB) ReplaceParcels(ctx context.Context, parcels []planning.Parcel, inf
 		return fmt.Errorf("replace planning parcels: %w", err)
 	}
 	defer tx.Rollback()
+	if err := db.lockKey(ctx, tx, "planning_parcels"); err != nil {
+		return fmt.Errorf("replace planning parcels: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM planning_parcels`); err != nil {
 		return fmt.Errorf("replace planning parcels: delete the previous import: %w", err)
 	}
@@ -104,7 +112,7 @@ func putImport(ctx context.Context, tx *sql.Tx, kind string, info planning.Info)
 // one snapshot.
 func (db *DB) LoadPlanning(ctx context.Context) (planning.Data, error) {
 	var d planning.Data
-	tx, err := db.r.BeginTx(ctx, snapshot)
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return d, fmt.Errorf("load planning: %w", err)
 	}
@@ -157,6 +165,22 @@ func (db *DB) LoadPlanning(ctx context.Context) (planning.Data, error) {
 		return d, fmt.Errorf("load planning parcels: %w", err)
 	}
 	return d, nil
+}
+
+// PlanningImports returns what the last imports of zones and of parcels
+// were, without their features: a cheap check of whether another process
+// sharing the database has imported since (see api.Planning.Refresh).
+func (db *DB) PlanningImports(ctx context.Context) (zones, parcels planning.Info, err error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return zones, parcels, fmt.Errorf("read the planning imports: %w", err)
+	}
+	defer tx.Rollback()
+	if zones, err = loadImport(ctx, tx, "zones"); err != nil {
+		return zones, parcels, err
+	}
+	parcels, err = loadImport(ctx, tx, "parcels")
+	return zones, parcels, err
 }
 
 // loadImport reads what the import of kind was; the zero Info when none.

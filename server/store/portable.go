@@ -12,13 +12,6 @@ import (
 // Helpers that keep the SQL of the dossiers, reports and outbox the same
 // on SQLite and PostgreSQL.
 
-// snapshot begins a read transaction whose statements all see the same
-// committed data: PostgreSQL's default (READ COMMITTED) takes a new
-// snapshot for each statement, REPEATABLE READ one for the transaction.
-// SQLite's read transactions are snapshots anyway (its driver takes no
-// isolation level).
-var snapshot = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
-
 // sqlLimit is the LIMIT of a list with this limit: 0 means none. SQLite
 // wants a negative number for "no limit" and PostgreSQL refuses one, so
 // both get the largest bigint (OFFSET needs a LIMIT on SQLite).

@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -88,6 +89,22 @@ func TestStationStore(t *testing.T) {
 		list, _ := db.ListStaff(ctx, o)
 		if !list[0].HasPhoto || list[0].Title != "Chuyên viên" || list[1].HasPhoto {
 			t.Fatalf("staff %+v", list)
+		}
+		// A second photo replaces the first; a removed one is gone.
+		if err := db.PutStaffPhoto(ctx, o, "nv2", []byte{0xff, 0xd8, 2}, t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.PutStaffPhoto(ctx, o, "nv2", []byte{0xff, 0xd8, 3, 4}, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if b, at, err := db.StaffPhoto(ctx, o, "nv2"); err != nil || len(b) != 4 || !at.Equal(t0.Add(time.Hour)) {
+			t.Fatalf("replaced photo %v %v %v", b, at, err)
+		}
+		if err := db.DeleteStaffPhoto(ctx, o, "nv2"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.StaffPhoto(ctx, o, "nv2"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("removed photo: %v, want ErrNotFound", err)
 		}
 		// The clerk at a counter: the newest live session of a member not
 		// disabled.

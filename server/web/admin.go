@@ -14,6 +14,7 @@ import (
 
 	"luot/server/auth"
 	"luot/server/engine"
+	"luot/server/planning"
 	"luot/server/queue"
 )
 
@@ -42,6 +43,15 @@ type adminData struct {
 	ServiceCols []formCol
 	CounterRows []formRow
 	savedText   string
+	// Planning are the planning look-up's imports (zones, parcels) when
+	// the server has the look-up; nil hides its section.
+	Planning []planningImport
+}
+
+// planningImport is one kind of planning import, as the admin page shows it.
+type planningImport struct {
+	Kind string
+	planning.Info
 }
 
 // formRow is one row of an editable table: its form's key, the row's id
@@ -262,7 +272,13 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, se *auth.Se
 		return
 	}
 	d.Audit = auditLines(audit, d.Loc, tr)
-	s.render(w, r, status, "admin", page{Title: "admin", CSRF: auth.CSRFToken(tok), Session: se, Data: d})
+	var scripts []string
+	if s.cfg.Planning != nil {
+		zi, pi := s.cfg.Planning.Imports()
+		d.Planning = []planningImport{{"zones", zi}, {"parcels", pi}}
+		scripts = []string{"planning.js"}
+	}
+	s.render(w, r, status, "admin", page{Title: "admin", CSRF: auth.CSRFToken(tok), Session: se, Data: d, Scripts: scripts})
 }
 
 // adminPost handles one admin form: it checks the session, the role and

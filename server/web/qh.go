@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"luot/assets"
+	"luot/server/planning"
 )
 
 // The planning look-up's citizen page (tra cứu quy hoạch; phone first,
@@ -27,6 +28,8 @@ import (
 type PlanningView interface {
 	// Sample reports whether the plan shown is invented demo data.
 	Sample() bool
+	// Imports describe the current imports of zones and of parcels.
+	Imports() (zones, parcels planning.Info)
 }
 
 // qhData is what the page's template is given.
