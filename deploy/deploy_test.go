@@ -128,3 +128,32 @@ func TestStationConfigIsValid(t *testing.T) {
 		t.Error("luot-station.service does not read /etc/luot/station.json")
 	}
 }
+
+// TestHAProxyConfigIsValid checks the load balancer example with HAProxy
+// itself, and that its backend keeps what the deployment relies on: three
+// processes, health checks on /healthz, long websocket tunnels.
+func TestHAProxyConfigIsValid(t *testing.T) {
+	b, err := os.ReadFile("haproxy/haproxy.cfg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, want := range []string{"uri /healthz", "timeout tunnel", "option forwardfor"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("haproxy.cfg lacks %q", want)
+		}
+	}
+	if n := len(regexp.MustCompile(`(?m)^\s*server luot\d+ 127\.0\.0\.1:808\d check$`).FindAllString(s, -1)); n != 3 {
+		t.Errorf("haproxy.cfg has %d checked servers, want 3", n)
+	}
+	haproxy, err := exec.LookPath("haproxy")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("haproxy is not installed: scripts/setup.sh installs it for this check")
+		}
+		t.Skip("haproxy is not installed (apt-get install haproxy): its own check did not run")
+	}
+	if out, err := exec.Command(haproxy, "-c", "-f", "haproxy/haproxy.cfg").CombinedOutput(); err != nil {
+		t.Fatalf("haproxy -c: %v\n%s", err, out)
+	}
+}

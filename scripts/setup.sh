@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Lượt needs on a Debian 12 machine, only what is missing:
 # Debian packages (cgo and Fyne build libraries, Xvfb and X tools, Chromium,
-# socat, espeak-ng/sox/alsa for voice clips; npm where Node.js lacks it),
+# socat, espeak-ng/sox/alsa for voice clips, PostgreSQL's programs for the
+# tests on PostgreSQL; npm where Node.js lacks it),
 # the Go modules of go.mod
 # axe-core (the accessibility checks of the browser tests, pinned by
 # internal/browsertest/axe/package-lock.json) and Leaflet (the maps of the
@@ -27,7 +28,7 @@ LUOT_APT_PACKAGES=(
   gcc pkg-config libgl1-mesa-dev libx11-dev libxext-dev libxcursor-dev
   libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   xvfb xdotool x11-utils imagemagick chromium socat sqlite3
-  espeak-ng sox alsa-utils ca-certificates git
+  espeak-ng sox alsa-utils ca-certificates git postgresql haproxy
 )
 
 luot_missing_packages() {
@@ -47,6 +48,22 @@ luot_install_packages() {
   $sudo apt-get update -qq
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+# luot_check_postgres makes sure the tests can run PostgreSQL themselves:
+# internal/pgtest starts a private cluster with Debian's initdb and pg_ctl
+# in a temporary directory, so no system cluster or service has to run
+# (Debian's "main" cluster, made by the package, may stay down).
+luot_check_postgres() {
+  local bin=${LUOT_PG_BIN:-/usr/lib/postgresql/15/bin}
+  if [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_ctl" ]; then
+    echo "setup: PostgreSQL's initdb and pg_ctl are not in $bin; install Debian's postgresql package (15) or set LUOT_PG_BIN." >&2
+    exit 1
+  fi
+  if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+    echo "setup: running as root, the tests run PostgreSQL as the postgres user, which is missing; reinstall the postgresql package." >&2
+    exit 1
+  fi
 }
 
 luot_install_go() {
@@ -123,6 +140,7 @@ luot_install_proj4() {
 
 luot_setup() {
   luot_install_packages
+  luot_check_postgres
   luot_install_go
   luot_install_axe
   luot_install_leaflet

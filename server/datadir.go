@@ -16,6 +16,30 @@ import (
 // dbFile is the SQLite file in the data folder.
 const dbFile = "luot.db"
 
+// openStore opens the database of the options: PostgreSQL with -db, else
+// the SQLite file in the data folder, which is locked first (release
+// unlocks it). Servers on PostgreSQL share their database by design, so
+// no lock is taken for it.
+func openStore(o *options) (db *store.DB, release func(), err error) {
+	if o.dbURL != "" {
+		db, err := store.OpenPostgres(o.dbURL, store.PostgresOptions{PoolSize: o.dbPool})
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, func() {}, nil
+	}
+	release, err = lockDataDir(o.data)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err = store.Open(filepath.Join(o.data, dbFile))
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return db, release, nil
+}
+
 // lockDataDir takes an exclusive lock on the data folder, so that two
 // servers never share one database and a restore never runs under a live
 // server. The lock is released when the process ends, even by SIGKILL.

@@ -109,13 +109,17 @@ func (f *follower) state() (int64, error, int) {
 // restarts it on the same address and data: every acknowledged ticket is
 // there with its number, numbers are unique, and every follower resumes
 // by itself (with since) and sees every event once, without a gap or a
-// second snapshot, up to the last seq.
+// second snapshot, up to the last seq. On SQLite and on PostgreSQL.
 func TestFaultKillUnderLoadFollowersResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
 	}
+	eachServerBackend(t, killUnderLoadFollowersResume)
+}
+
+func killUnderLoadFollowersResume(t *testing.T, db []string) {
 	data := t.TempDir()
-	srv := startServer(t, data, "-demo")
+	srv := startServer(t, data, append([]string{"-demo"}, db...)...)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	kiosk, _ := client.New(srv.url(), client.WithDeviceKey("demo-kiosk"), client.WithRetries(0, 0))
@@ -183,7 +187,7 @@ func TestFaultKillUnderLoadFollowersResume(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	srv2 := startServer(t, data, "-demo", "-addr", srv.addr) // the later -addr wins
+	srv2 := startServer(t, data, append([]string{"-demo", "-addr", srv.addr}, db...)...) // the later -addr wins
 	if srv2.addr != srv.addr {
 		t.Fatalf("restarted at %s, not %s", srv2.addr, srv.addr)
 	}

@@ -2,10 +2,11 @@
 // offices on an embedded SQLite file, its HTTP API and websocket event
 // stream, and (later) its web pages.
 //
-//	server -addr 127.0.0.1:8080 -data DIR [-demo] [-import FILE] [-export FILE] [-feedback FILE] [-dossiers FILE]
+//	server -addr 127.0.0.1:8080 -data DIR [-db postgres://…] [-demo] [-import FILE] [-export FILE] [-feedback FILE] [-dossiers FILE]
 //
-// Everything is kept in DIR/luot.db, and the feedback reports' photos in
-// DIR/photos. -demo seeds the demo office once (and warns that demo
+// Everything is kept in DIR/luot.db (or, with -db, in that PostgreSQL
+// database, which several servers may share), and the feedback reports'
+// photos in DIR/photos. -demo seeds the demo office once (and warns that demo
 // credentials are in use), with the demo's feedback reports; -import
 // loads an office file (see assets/demo/office.jsonc) and goes on
 // serving; -export writes an office's configuration to a file and exits;
@@ -57,6 +58,7 @@ import (
 	"luot/server/photo"
 	"luot/server/planning"
 	"luot/server/planning/planningdemo"
+	"luot/server/province"
 	"luot/server/queue"
 	"luot/server/store"
 	"luot/server/web"
@@ -71,6 +73,8 @@ func main() {
 
 type options struct {
 	addr, data, publicURL, importFile, exportFile, office string
+	dbURL                                                 string
+	dbPool                                                int
 	backupFile, restoreFile                               string
 	origins, pprofAddr, trustedProxies                    string
 	metrics, metricsTokenFile                             string
@@ -82,13 +86,16 @@ type options struct {
 	feedbackEraseAfter                                    time.Duration
 	dossiersFile, dossiersOffice                          string
 	notify                                                notifyFlags
+	advertise, clusterSecret                              string
 }
 
 func parseFlags(args []string) (*options, error) {
 	var o options
 	fs := flag.NewFlagSet("luot-server", flag.ContinueOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
-	fs.StringVar(&o.data, "data", "data", "folder that holds the SQLite file luot.db")
+	fs.StringVar(&o.data, "data", "data", "folder that holds the SQLite file luot.db (and, with -db too, the staff photos and web push keys)")
+	fs.StringVar(&o.dbURL, "db", "", "PostgreSQL database to use instead of the SQLite file of -data: postgres://user:password@host/dbname (any parameter pgx reads, e.g. ?host=/run/postgresql for a unix socket); several servers may share it")
+	fs.IntVar(&o.dbPool, "db-pool", store.DefaultPoolSize, "with -db, the most connections this server opens to PostgreSQL (max_connections must cover every server's pool)")
 	fs.BoolVar(&o.demo, "demo", false, "seed the demo office (once) — demo PINs and device keys are public: never in production")
 	fs.StringVar(&o.importFile, "import", "", "load an office configuration file (JSON with comments) before serving")
 	fs.StringVar(&o.exportFile, "export", "", "write the configuration of -office to this file and exit")
@@ -111,6 +118,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.dossiersFile, "dossiers", "", "follow dossiers (hồ sơ) with the catalogue of this dossier file (JSON with comments, see assets/demo/dossiers.jsonc); with -demo and no -dossiers, the demo's")
 	fs.StringVar(&o.dossiersOffice, "dossiers-office", "", "office that follows the dossiers (default: \"demo\" with -demo, else the only office)")
 	o.notify.define(fs)
+	fs.StringVar(&o.advertise, "advertise", "", "with -db: run as one of several processes sharing the database's offices, reachable by the others at this base URL (http://10.0.0.5:8080); needs -cluster-secret")
+	fs.StringVar(&o.clusterSecret, "cluster-secret", "", "with -advertise: the secret shared by every process of the cluster, at least 16 characters, carried by requests forwarded to an office's owner")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -120,6 +129,14 @@ func parseFlags(args []string) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
+	}
+	switch {
+	case o.dbURL != "" && !store.IsPostgresURL(o.dbURL):
+		return nil, errors.New("-db takes a PostgreSQL URL (postgres://…); leave it out to use the SQLite file in -data")
+	case o.dbPool < 1:
+		return nil, fmt.Errorf("-db-pool %d: use at least 1 connection", o.dbPool)
+	case o.dbURL != "" && (o.backupFile != "" || o.restoreFile != ""):
+		return nil, errors.New("-backup-to and -restore copy the SQLite file and do not work with -db: back a PostgreSQL database up and restore it with PostgreSQL's tools (pg_dump/pg_restore, or pg_basebackup with WAL archiving; docs/deploy-postgresql.md)")
 	}
 	if o.publicURL != "" {
 		u, err := url.Parse(o.publicURL)
@@ -140,6 +157,9 @@ func parseFlags(args []string) (*options, error) {
 		return nil, fmt.Errorf("-feedback-erase-after %v: use a positive duration such as 8760h (365 days), or leave it out", o.feedbackEraseAfter)
 	}
 	if err := o.notify.check(o.publicURL); err != nil {
+		return nil, err
+	}
+	if err := o.checkCluster(); err != nil {
 		return nil, err
 	}
 	return &o, nil
@@ -232,15 +252,11 @@ func run(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	release, err := lockDataDir(o.data)
+	db, release, err := openStore(o)
 	if err != nil {
 		return err
 	}
 	defer release()
-	db, err := store.Open(filepath.Join(o.data, dbFile))
-	if err != nil {
-		return err
-	}
 	defer db.Close()
 
 	if o.exportFile != "" {
@@ -254,7 +270,11 @@ func run(ctx context.Context, args []string) error {
 	if err := ncfg.Validate(); err != nil {
 		return fmt.Errorf("notifications: %w", err)
 	}
-	eng.SetNotify(ncfg) // before Load, which reads the followed tickets
+	eng.SetNotify(ncfg)                   // before Load, which reads the followed tickets
+	node, err := newNode(o, db, eng, log) // before Load: the offices start as followers
+	if err != nil {
+		return err
+	}
 	if err := eng.Load(ctx); err != nil {
 		return err
 	}
@@ -262,7 +282,7 @@ func run(ctx context.Context, args []string) error {
 		if err := importOffice(ctx, db, eng, assets.DemoOffice, true, o.adminPINMin); err != nil {
 			return fmt.Errorf("seed demo office: %w", err)
 		}
-		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin with PIN 123456, feedback moderator kiemduyet and handlers xl-qldt, xl-tnmt, xl-dong, xl-tay, xl-nam, dossier handlers xl-tuphap, xl-tckh, xl-ldtbxh (and xl-qldt, xl-tnmt) with PIN 1234; device keys demo-kiosk, demo-display, demo-station-q3). Never use them in production.")
+		log.Warn("DEMO MODE: office 'demo' with public credentials (clerks nv1…nv4 with PIN 1234, admin and province administrator tinh with PIN 123456, feedback moderator kiemduyet and handlers xl-qldt, xl-tnmt, xl-dong, xl-tay, xl-nam, dossier handlers xl-tuphap, xl-tckh, xl-ldtbxh (and xl-qldt, xl-tnmt) with PIN 1234; device keys demo-kiosk, demo-display, demo-station-q3). Never use them in production.")
 	}
 	if o.importFile != "" {
 		data, err := os.ReadFile(o.importFile)
@@ -373,15 +393,19 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	var root http.Handler = route(handler, pages, o311)
+	if node != nil {
+		root = node.Forward(root)
+	}
 	srv := &http.Server{
-		Handler:           route(handler, pages, o311),
+		Handler:           root,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "data", o.data, "offices", eng.OfficeIDs())
+	log.Info("serving", "addr", ln.Addr().String(), "data", o.data, "database", db.Backend(), "offices", eng.OfficeIDs())
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -449,6 +473,9 @@ func run(ctx context.Context, args []string) error {
 				}
 			}
 		}()
+	}
+	if node != nil {
+		go node.Run(ctx)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -760,6 +787,7 @@ var (
 	_ web.Store         = (*store.DB)(nil)
 	_ notify.Store      = (*store.DB)(nil)
 	_ engine.WatchStore = (*store.DB)(nil)
+	_ province.Store    = (*store.DB)(nil)
 )
 
 // demoPlanCentre is where the demo's invented plan lies without the demo's

@@ -4,6 +4,7 @@ package main
 import (
 	"bufio"
 	"io"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -13,10 +14,17 @@ import (
 	"time"
 
 	"luot/internal/e2etest"
+	"luot/internal/pgtest"
 )
 
-// TestMain removes the server binary the tests built (internal/e2etest).
-func TestMain(m *testing.M) { e2etest.Main(m) }
+// TestMain removes the server binary the tests built (internal/e2etest)
+// and stops the tests' PostgreSQL cluster (internal/pgtest).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Shutdown()
+	e2etest.Cleanup()
+	os.Exit(code)
+}
 
 // serverProc is a running server child process.
 type serverProc struct {
@@ -80,6 +88,14 @@ func startServer(t *testing.T, data string, extra ...string) *serverProc {
 		t.Fatal("server did not start serving within 60 s")
 	}
 	return p
+}
+
+// eachServerBackend runs fn on each database the server can use: SQLite
+// in the data folder (db empty) and PostgreSQL, a fresh database of the
+// tests' private cluster (internal/pgtest) given as db = -db URL.
+func eachServerBackend(t *testing.T, fn func(t *testing.T, db []string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, nil) })
+	t.Run("postgres", func(t *testing.T) { fn(t, []string{"-db", pgtest.Get(t).NewDatabase(t)}) })
 }
 
 func (p *serverProc) url() string { return "http://" + p.addr }

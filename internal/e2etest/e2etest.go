@@ -134,13 +134,19 @@ func (p Program) build(root string) (string, error) {
 // call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
+	Cleanup()
+	os.Exit(code)
+}
+
+// Cleanup removes the folder of the binaries Build made: for a TestMain
+// that has other things to end too (Main is m.Run, then Cleanup).
+func Cleanup() {
 	mu.Lock()
 	dir := binDir
 	mu.Unlock()
 	if dir != "" {
 		os.RemoveAll(dir)
 	}
-	os.Exit(code)
 }
 
 // FreeAddr returns a loopback address ("127.0.0.1:N") whose port was free

@@ -25,6 +25,7 @@
 //	POST   /api/v1/devices/status              any registered device (its key)
 //	GET    /api/v1/station …                   a counter station (its key): station.go
 //	…                                          the citizens' routes (citizen.go), the feedback reports' (feedback.go), the dossiers' (dossier.go) and the planning look-up's (planning.go)
+//	GET    /api/v1/province/stats              province administrator: every office's figures (province.go)
 //	GET    /healthz                            anyone: {"status":"ok"}; operators also get figures
 //	GET    /metrics                            operator: this machine, or Config.MetricsToken
 //
@@ -369,6 +370,7 @@ func (s *Server) routes() {
 	s.dossierIntegRoutes()
 	s.notifyRoutes()
 	s.planningRoutes()
+	s.provinceRoutes()
 	for _, h := range []string{"/healthz", p + "/healthz"} {
 		m.HandleFunc("GET "+h, s.healthz)
 	}

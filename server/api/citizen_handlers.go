@@ -287,6 +287,11 @@ func (s *Server) kioskOrStaff(r *http.Request, office string) (actor, error) {
 		if err != nil {
 			return a, err
 		}
+		if !se.Can(auth.ServeCounter) {
+			// Checking bookings in is the desk's (a province
+			// administrator's session is of an office too).
+			return a, errNotDesk
+		}
 		if se.Office != office {
 			return a, newError(http.StatusForbidden, "wrong_office", "you are logged in at office {office}, not {other}", "office", se.Office, "other", office)
 		}

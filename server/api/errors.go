@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"luot/server/engine"
 	"luot/server/msgtext"
 	"luot/server/queue"
 )
@@ -88,6 +89,16 @@ func writeError(w http.ResponseWriter, r *http.Request, e *Error) {
 // fail answers err: an *Error as is, a domain error by its kind, anything
 // else (a store failure) as 503 "try again", logged.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var noe *engine.NotOwnerError
+	if errors.As(err, &noe) {
+		// Another process owns the office: nothing was done. The cluster's
+		// forwarder (server/cluster) sees the header and sends the request
+		// to the owner; a client that gets this answer tries again.
+		w.Header().Set(engine.OwnerNeededHeader, noe.Office)
+		w.Header().Set("Retry-After", "1")
+		writeError(w, r, errOfficeMoving)
+		return
+	}
 	var ae *Error
 	if errors.As(err, &ae) {
 		if ae.cause != nil {
@@ -134,6 +145,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Retry-After", "2")
 	writeError(w, r, errUnavailable)
 }
+
+var errOfficeMoving = newError(http.StatusServiceUnavailable, "office_moving",
+	"another server process is taking this office over; nothing was changed — try again in a moment")
 
 var errUnavailable = newError(http.StatusServiceUnavailable, "unavailable",
 	"the server could not complete the request because its storage is failing; nothing was changed — try again in a moment")

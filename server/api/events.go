@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"luot/server/auth"
 	"luot/server/hub"
 )
 
@@ -213,7 +214,10 @@ func (s *Server) staffStream(r *http.Request, office string) (bool, error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	return se.Office == office, nil
+	// Those who serve the office's counters (auth.ServeCounter) read its
+	// names and phones; a province administrator, who reads only
+	// figures, gets the public stream.
+	return se.Office == office && se.Can(auth.ServeCounter), nil
 }
 
 // stream is one client's websocket of an office's events (the office's

@@ -76,11 +76,18 @@ func testOffice() queue.Office {
 	}
 }
 
-type envOpt func(*Config, *int)
+// envOpt changes the API's configuration, or the backend's.
+type envOpt func(*Config, *backend.Config)
 
-func withHubBuffer(n int) envOpt { return func(_ *Config, b *int) { *b = n } }
+func withHubBuffer(n int) envOpt { return func(_ *Config, b *backend.Config) { b.HubBuffer = n } }
 func withConfig(f func(*Config)) envOpt {
-	return func(c *Config, _ *int) { f(c) }
+	return func(c *Config, _ *backend.Config) { f(c) }
+}
+
+// withDatabase runs the env on the empty PostgreSQL database at url
+// (pgtest's) instead of a SQLite file.
+func withDatabase(url string) envOpt {
+	return func(_ *Config, b *backend.Config) { b.DatabaseURL = url }
 }
 
 // newEnv is the API on servertest/backend (this package's own tests
@@ -90,10 +97,10 @@ func withConfig(f func(*Config)) envOpt {
 // kiosk-hn. All PINs are 1234.
 func newEnv(t testing.TB, opts ...envOpt) *env {
 	tt, _ := t.(*testing.T)
-	buf := 0
 	cfg := Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "https://luot.example.vn"}
+	var bc backend.Config
 	for _, f := range opts {
-		f(&cfg, &buf)
+		f(&cfg, &bc)
 	}
 	o := testOffice()
 	other := testOffice()
@@ -114,15 +121,14 @@ func newEnv(t testing.TB, opts ...envOpt) *env {
 	device("display", o.ID, queue.DeviceDisplay)
 	device("kiosk-hn", other.ID, queue.DeviceKiosk)
 	e := &env{t: tt}
-	b := backend.New(t, backend.Config{
-		Office: o, Others: []queue.Office{other}, Staff: staff, Devices: devices,
-		Start: start, Log: cfg.Log, HubBuffer: buf,
-		PublishHook: func(office string, seq int64) {
-			if e.pubHook != nil {
-				e.pubHook(office, seq)
-			}
-		},
-	})
+	bc.Office, bc.Others, bc.Staff, bc.Devices = o, []queue.Office{other}, staff, devices
+	bc.Start, bc.Log = start, cfg.Log
+	bc.PublishHook = func(office string, seq int64) {
+		if e.pubHook != nil {
+			e.pubHook(office, seq)
+		}
+	}
+	b := backend.New(t, bc)
 	e.db, e.eng, e.hub, e.clock, e.keys = b.DB, b.Engine, b.Hub, b.Clock, b.Keys
 	cfg.Store, cfg.Now, cfg.Engine, cfg.Hub = e.db, e.clock.Now, e.eng, e.hub
 	var err error

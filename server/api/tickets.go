@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"luot/server/auth"
 	"luot/server/engine"
 	"luot/server/queue"
 )
@@ -132,6 +133,12 @@ func (s *Server) issueTicket(w http.ResponseWriter, r *http.Request) {
 		se, err := s.staff(r)
 		if err != nil {
 			s.fail(w, r, err)
+			return
+		}
+		if !se.Can(auth.ServeCounter) {
+			// Issuing numbers is the desk's (a province administrator's
+			// session is of an office too).
+			s.fail(w, r, errNotDesk)
 			return
 		}
 		if se.Office != office {

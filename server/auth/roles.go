@@ -46,6 +46,10 @@ const (
 	// apologies, import dossiers, read the dossier reports. Receiving a
 	// dossier and handing its result over are part of ServeCounter.
 	ManageDossiers Perm = "manage_dossiers"
+	// ReadProvince: read every office's figures side by side (queue,
+	// dossiers, feedback reports: the province's statistics), whatever
+	// office the session is of. No other permission comes with it.
+	ReadProvince Perm = "read_province"
 )
 
 // roles is what each role may do. A role not listed may do nothing.
@@ -54,6 +58,7 @@ var roles = map[queue.Role][]Perm{
 	queue.RoleAdmin:     {ServeCounter, AnyCounter, ManageOffice, ManageStaff, ManageDevices, ReadReports, ModerateReports, ManageDossiers},
 	queue.RoleModerator: {ModerateReports},
 	queue.RoleHandler:   {HandleReports, HandleDossiers},
+	queue.RoleProvince:  {ReadProvince},
 }
 
 // Can reports whether a staff member of role may do p.

@@ -67,10 +67,11 @@ const (
 	CodeCounterNotForStation = "counter_not_station"   // a kiosk or display registered with a counter (400)
 
 	// Limits and faults (429 and 503, with Retry-After).
-	CodeRateLimited    = "rate_limited"
-	CodeTooManyStreams = "too_many_streams"
-	CodeUnavailable    = "unavailable"
-	CodeStorageFull    = "storage_full"
-	CodeStorageBusy    = "storage_busy"
-	CodeStorageError   = "storage_error"
+	CodeRateLimited         = "rate_limited"
+	CodeTooManyStreams      = "too_many_streams"
+	CodeUnavailable         = "unavailable"
+	CodeStorageFull         = "storage_full"
+	CodeStorageBusy         = "storage_busy"
+	CodeDatabaseUnavailable = "database_unavailable"
+	CodeStorageError        = "storage_error"
 )

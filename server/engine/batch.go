@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -143,6 +144,21 @@ func (e *Engine) submit(o *office, r *request) {
 func (e *Engine) runBatch(o *office, batch []*request) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.follower {
+		for _, r := range batch {
+			r.finished = true
+			r.err = &NotOwnerError{Office: o.view.Load().Office.ID}
+		}
+		return
+	}
+	if o.stale {
+		if err := e.resync(o); err != nil {
+			for _, r := range batch {
+				r.finished, r.err = true, err
+			}
+			return
+		}
+	}
 	_, canBatch := e.store.(BatchStore)
 
 	var (
@@ -354,8 +370,18 @@ func (e *Engine) commitBatch(o *office, changes []*queue.Change, msgs [][]queue.
 	since(&e.stats.commit, start)
 	office := changes[0].Office
 	if err != nil {
-		e.log.Error("commit failed; nothing changed", "office", office, "changes", len(changes), "err", err)
 		o.state = o.view.Load().state.Clone()
+		if errors.Is(err, ErrNotOwner) {
+			// Fenced: another process took the office over.
+			o.follower = true
+			return &NotOwnerError{Office: office}
+		}
+		if outcomeUnknown(err) {
+			o.stale = true
+			e.log.Error("commit failed: the database was lost, the outcome is unknown; the office is reloaded before its next change", "office", office, "changes", len(changes), "err", err)
+			return fmt.Errorf("save change of office %s: %w", office, err)
+		}
+		e.log.Error("commit failed; nothing changed", "office", office, "changes", len(changes), "err", err)
 		return fmt.Errorf("save change of office %s: %w", office, err)
 	}
 	e.stats.batches.Add(1)

@@ -95,6 +95,11 @@ type office struct {
 	leading bool
 
 	keys recentKeys // under mu
+	// stale: a commit's outcome is unknown (the database went away); the
+	// next batch reloads the office first (resync.go). Under mu.
+	stale bool
+
+	follower bool // under mu: another process owns the office (follow.go)
 
 	watch watchSet // the followed tickets, see notices.go
 }
@@ -106,8 +111,9 @@ type Engine struct {
 	now   func() time.Time
 	log   *slog.Logger
 
-	mu      sync.RWMutex
-	offices map[string]*office
+	mu        sync.RWMutex
+	offices   map[string]*office
+	followNew bool // offices loaded from now on start as followers (follow.go)
 
 	stats     stats
 	keyWindow time.Duration // see keys.go
@@ -141,7 +147,9 @@ func (e *Engine) Load(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("load office %s: %w", id, err)
 		}
-		o := &office{state: st}
+		e.mu.RLock()
+		o := &office{state: st, follower: e.followNew}
+		e.mu.RUnlock()
 		if err := e.loadWatched(ctx, o, id); err != nil {
 			return err
 		}
@@ -275,7 +283,7 @@ func (e *Engine) Tick(ctx context.Context) {
 		}
 		r := &request{ctx: ctx}
 		e.submit(o, r)
-		if r.err != nil {
+		if r.err != nil && !errors.Is(r.err, ErrNotOwner) { // the owner rolls a followed office over
 			e.log.Error("day rollover failed; will retry", "office", id, "err", r.err)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // Store is what the engine needs from durable storage. server/store
-// implements it on SQLite.
+// implements it on SQLite and on PostgreSQL.
 type Store interface {
 	// OfficeIDs lists the offices the store holds.
 	OfficeIDs(ctx context.Context) ([]string, error)

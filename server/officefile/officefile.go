@@ -99,8 +99,8 @@ func (f *File) Validate() error {
 			return fmt.Errorf("staff %d: id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", i+1, s.ID)
 		case ids[s.ID]:
 			return fmt.Errorf("staff %s appears twice", s.ID)
-		case s.Role != queue.RoleClerk && s.Role != queue.RoleAdmin && s.Role != queue.RoleModerator && s.Role != queue.RoleHandler:
-			return fmt.Errorf("staff %s: role %q must be clerk, admin, moderator or handler", s.ID, s.Role)
+		case s.Role != queue.RoleClerk && s.Role != queue.RoleAdmin && s.Role != queue.RoleModerator && s.Role != queue.RoleHandler && s.Role != queue.RoleProvince:
+			return fmt.Errorf("staff %s: role %q must be clerk, admin, moderator, handler or province", s.ID, s.Role)
 		case s.Role == queue.RoleHandler && s.Unit == "":
 			return fmt.Errorf("staff %s: a handler needs \"unit\", the id of the unit (department or ward) they work for", s.ID)
 		case s.Role != queue.RoleHandler && s.Unit != "":

@@ -214,3 +214,31 @@ func (s *unitStore) PutStaff(_ context.Context, m queue.Staff, _ []byte) error {
 	return nil
 }
 func (s *unitStore) PutDevice(context.Context, queue.Device, []byte) error { return nil }
+
+// The province administrator's role comes from the office file (the
+// demo's "tinh"), with an administrator's PIN length; a short PIN is
+// refused before anything is written, an unknown role names the known.
+func TestProvinceRole(t *testing.T) {
+	hash := func(string) ([]byte, error) { return []byte("hash"), nil }
+	f, err := Parse(assets.DemoOffice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &unitStore{}
+	if err := ApplyAccounts(context.Background(), st, f, hash, 0); err != nil || st.roles["tinh"] != queue.RoleProvince {
+		t.Fatalf("demo: %v, roles %v", err, st.roles)
+	}
+	short := strings.Replace(string(assets.DemoOffice), `"role": "province", "pin": "123456"`, `"role": "province", "pin": "1234"`, 1)
+	if f, err = Parse([]byte(short)); err != nil {
+		t.Fatal(err)
+	}
+	var rs recordingStore
+	err = ApplyAccounts(context.Background(), &rs, f, hash, 0)
+	if err == nil || !strings.Contains(err.Error(), "staff tinh: an administrator's PIN must have at least 6") || rs.staff+rs.devices != 0 {
+		t.Fatalf("short PIN: %v; %d staff, %d devices written", err, rs.staff, rs.devices)
+	}
+	bad := strings.Replace(string(assets.DemoOffice), `"role": "province"`, `"role": "tinh"`, 1)
+	if _, err := Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "must be clerk, admin, moderator, handler or province") {
+		t.Fatalf("unknown role: %v", err)
+	}
+}

@@ -172,6 +172,9 @@ func TestCheckPIN(t *testing.T) {
 		{RoleAdmin, "12345678", 8, ""},
 		{RoleAdmin, "1234567", 8, "pin_too_short"},
 		{RoleClerk, strings.Repeat("9", 33), 0, "invalid_pin"},
+		{RoleProvince, "12345", 0, "pin_too_short"}, // as an administrator's
+		{RoleProvince, "123456", 0, ""},
+		{RoleModerator, "1234", 8, ""},
 	} {
 		err := CheckPIN(c.role, c.pin, c.minAdmin)
 		var e *Error

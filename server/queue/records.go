@@ -25,6 +25,10 @@ var (
 	ErrStorageBusy = errors.New("storage busy")
 	// ErrStorageIO: the disk failed to read or write; nothing was written.
 	ErrStorageIO = errors.New("storage I/O error")
+	// ErrUnavailable: the database server cannot be reached (connection
+	// refused or lost, the server shutting down or restarting); what was
+	// not acknowledged was not written.
+	ErrUnavailable = errors.New("database unavailable")
 )
 
 // Rating is a citizen's rating of a finished ticket.

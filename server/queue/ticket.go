@@ -193,12 +193,17 @@ type Role string
 
 // Staff roles. Moderators and handlers work on citizens' feedback
 // reports (server/feedback), not at counters: a moderator on every
-// report of the office, a handler on those of their Unit.
+// report of the office, a handler on those of their Unit. A province
+// administrator reads every office's figures side by side (the
+// province's statistics, docs/province.md) and nothing else, not even
+// their own office's configuration; only the server's operator gives
+// this role (the office file), never an office's administrator.
 const (
 	RoleClerk     Role = "clerk"
 	RoleAdmin     Role = "admin"
 	RoleModerator Role = "moderator"
 	RoleHandler   Role = "handler"
+	RoleProvince  Role = "province"
 )
 
 // Staff is a member of an office: a clerk, an administrator, a moderator
@@ -248,8 +253,9 @@ const (
 )
 
 // CheckPIN checks the length of a new PIN for a role; minAdmin is the
-// configured minimum of an administrator's (DefaultMinAdminPIN when 0 or
-// less, never below MinPIN). It is checked where PINs are set (the
+// configured minimum of an administrator's, and of a province
+// administrator's, whose account reads every office's figures
+// (DefaultMinAdminPIN when 0 or less, never below MinPIN). It is checked where PINs are set (the
 // administration forms, the office file import), not at login: a PIN set
 // before a rule changed still works until it is changed.
 func CheckPIN(role Role, pin string, minAdmin int) error {
@@ -260,7 +266,7 @@ func CheckPIN(role Role, pin string, minAdmin int) error {
 	switch {
 	case len(pin) > MaxPIN:
 		return errorf(KindInvalid, "invalid_pin", "a PIN must have at most {max} characters", "max", MaxPIN)
-	case role == RoleAdmin && n < max(MinPIN, minAdmin):
+	case (role == RoleAdmin || role == RoleProvince) && n < max(MinPIN, minAdmin):
 		return errorf(KindInvalid, "pin_too_short", "an administrator's PIN must have at least {min} characters", "min", max(MinPIN, minAdmin))
 	case n < MinPIN:
 		return errorf(KindInvalid, "pin_too_short", "a PIN must have at least {min} characters", "min", MinPIN)

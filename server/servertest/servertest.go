@@ -76,6 +76,7 @@ type config struct {
 	webCfg     []func(*web.Config)
 	limits     *api.CitizenLimits
 	noWeb      bool
+	dbURL      string
 	wrap       func(http.Handler) http.Handler
 	testLogs   bool
 	feedback   *feedback.Config
@@ -155,6 +156,10 @@ func WithFeedback(c *feedback.Config) Option { return func(o *config) { o.feedba
 // office).
 func WithDossiers(c *dossier.Config) Option { return func(o *config) { o.dossiers = c } }
 
+// WithDatabase runs the server on the empty PostgreSQL database at url
+// (e.g. pgtest.Get(t).NewDatabase(t)) instead of a SQLite file.
+func WithDatabase(url string) Option { return func(c *config) { c.dbURL = url } }
+
 // WithPlanning stores d as the planning look-up's imports before the
 // server starts (the look-up is served, empty, without it).
 func WithPlanning(d planning.Data) Option { return func(c *config) { c.planning = &d } }
@@ -223,7 +228,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	b := backend.New(t, backend.Config{
 		Office: c.office, Others: c.others, Staff: c.staff, Devices: c.devices,
 		Start: c.start, Log: c.log, HubBuffer: c.hubBuf, PublishHook: c.pub, Feedback: c.feedback,
-		Dossiers: c.dossiers,
+		Dossiers: c.dossiers, DatabaseURL: c.dbURL,
 	})
 	s := &Server{Office: c.office.ID, DB: b.DB, Engine: b.Engine, Hub: b.Hub, Clock: b.Clock, Keys: b.Keys,
 		Feedback: b.Feedback, Photos: b.Photos, Pipeline: b.Pipeline, Dossiers: b.Dossiers}

@@ -22,8 +22,8 @@ func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 		return fmt.Errorf("staff id %q is not valid: use 1–32 lower-case letters, digits, '-' or '_'", s.ID)
 	}
 	if !auth.KnownRole(s.Role) {
-		return fmt.Errorf("staff %s: role %q is unknown; use %q, %q, %q or %q", s.ID, s.Role,
-			queue.RoleClerk, queue.RoleAdmin, queue.RoleModerator, queue.RoleHandler)
+		return fmt.Errorf("staff %s: role %q is unknown; use %q, %q, %q, %q or %q", s.ID, s.Role,
+			queue.RoleClerk, queue.RoleAdmin, queue.RoleModerator, queue.RoleHandler, queue.RoleProvince)
 	}
 	if err := s.CheckUnit(); err != nil {
 		return fmt.Errorf("staff %s: %w", s.ID, err)
@@ -57,7 +57,7 @@ func (db *DB) PutStaff(ctx context.Context, s queue.Staff, pinHash []byte) error
 	// A session carries the role and unit it was opened with: disabling
 	// a member ends all of their sessions, a new role or unit those of
 	// the old one (they log in again, with the new rights).
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE office = ? AND staff = ? AND (? OR role <> ? OR unit <> ?)`,
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE office = ? AND staff = ? AND (? <> 0 OR role <> ? OR unit <> ?)`,
 		s.Office, s.ID, boolInt(s.Disabled), string(s.Role), s.Unit); err != nil {
 		return fmt.Errorf("end sessions of staff %s: %w", s.ID, err)
 	}

@@ -41,6 +41,17 @@ func (db *DB) CommitBatch(ctx context.Context, changes []*queue.Change, events [
 	if err != nil {
 		return fmt.Errorf("commit %d changes of office %s: %w", len(changes), office, err)
 	}
+	if db.hook != nil {
+		// First, so that a fenced process learns that it lost the office
+		// rather than that its seq is stale.
+		seq := pos.seq
+		for _, c := range changes {
+			seq += int64(len(c.Events))
+		}
+		if err := db.hook(ctx, tx, office, seq); err != nil {
+			return fmt.Errorf("commit %d changes of office %s: %w", len(changes), office, err)
+		}
+	}
 	for i, c := range changes {
 		if c.Office != office {
 			return fmt.Errorf("commit change %d of %d: it is of office %s, the batch of office %s: %w", i+1, len(changes), c.Office, office, ErrConflict)

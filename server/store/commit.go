@@ -98,7 +98,7 @@ func (db *DB) writePos(ctx context.Context, tx *sql.Tx, office string, p officeP
 // position pos (as left by the changes before it in the same transaction)
 // and advancing pos; the caller writes pos back once (writePos).
 func (db *DB) commitTx(ctx context.Context, tx *sql.Tx, c *queue.Change, events []queue.EncodedEvent, pos *officePos) error {
-	st := func(q string) *sql.Stmt { return db.txStmt(ctx, tx, q) }
+	st := func(q string) stmt { return db.txStmt(ctx, tx, q) }
 	lastSeq, lastOrder, day := pos.seq, pos.order, pos.day
 	for i, ev := range c.Events {
 		if want := lastSeq + int64(i) + 1; ev.Seq != want {
@@ -266,7 +266,7 @@ const ticketColumns = `id, office, day, service, number, number_service, display
 
 // putTicket inserts or replaces a ticket. The unique number and order
 // indexes reject a second ticket with the same number or issue order.
-func putTicket(ctx context.Context, st func(string) *sql.Stmt, t *queue.Ticket) error {
+func putTicket(ctx context.Context, st func(string) stmt, t *queue.Ticket) error {
 	var transfers any
 	if len(t.Transfers) > 0 {
 		tr := make([]queue.Transfer, len(t.Transfers))

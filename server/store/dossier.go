@@ -254,10 +254,13 @@ func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Ev
 	}
 	defer tx.Rollback()
 	if key != "" {
+		if err := db.lockKey(ctx, tx, "dossier_keys:"+d.Office+":"+key); err != nil {
+			return d, e, false, fmt.Errorf("create dossier: %w", err)
+		}
 		var code string
 		err := tx.QueryRowContext(ctx, `SELECT code FROM dossier_keys WHERE office = ? AND key = ?`, d.Office, key).Scan(&code)
 		if err == nil {
-			old, err := readDossier(ctx, tx, code)
+			old, err := readDossier(ctx, tx, code, "")
 			if err != nil {
 				return d, e, false, fmt.Errorf("create dossier again with key %q: %w", key, err)
 			}
@@ -284,7 +287,7 @@ func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Ev
 		day := dossierAt(d).In(loc)
 		var n int
 		if err := tx.QueryRowContext(ctx, `INSERT INTO dossier_seq (prefix, day, last) VALUES (?, ?, 1)
-			ON CONFLICT (prefix, day) DO UPDATE SET last = last + 1 RETURNING last`, prefix, day.Format("060102")).Scan(&n); err != nil {
+			ON CONFLICT (prefix, day) DO UPDATE SET last = dossier_seq.last + 1 RETURNING last`, prefix, day.Format("060102")).Scan(&n); err != nil {
 			return d, e, false, fmt.Errorf("create dossier: number it: %w", err)
 		}
 		d.Code = dossier.FormatCode(prefix, day, n)
@@ -297,7 +300,7 @@ func (db *DB) CreateDossier(ctx context.Context, d dossier.Dossier, e dossier.Ev
 			return d, e, false, fmt.Errorf("create dossier: code %q: %w", d.Code, err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_seq (prefix, day, last) VALUES (?, ?, ?)
-			ON CONFLICT (prefix, day) DO UPDATE SET last = max(last, excluded.last)`, p, yymmdd, n); err != nil {
+			ON CONFLICT (prefix, day) DO UPDATE SET last = excluded.last WHERE excluded.last > dossier_seq.last`, p, yymmdd, n); err != nil {
 			return d, e, false, fmt.Errorf("create dossier %s: keep its number: %w", d.Code, err)
 		}
 	}
@@ -391,7 +394,7 @@ func scanDossier(s scanner) (dossier.Dossier, error) {
 
 // Dossier returns the dossier with that code (ErrNotFound when none).
 func (db *DB) Dossier(ctx context.Context, code string) (dossier.Dossier, error) {
-	return readDossier(ctx, db.r, code)
+	return readDossier(ctx, db.r, code, "")
 }
 
 // rowQuerier is a transaction or the pool: where a row is read.
@@ -399,9 +402,10 @@ type rowQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// readDossier reads the dossier with that code from q.
-func readDossier(ctx context.Context, q rowQuerier, code string) (dossier.Dossier, error) {
-	d, err := scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE code = ?`, code))
+// readDossier reads the dossier with that code from q; lock is the
+// locking clause of a read that a write follows (db.forUpdate).
+func readDossier(ctx context.Context, q rowQuerier, code, lock string) (dossier.Dossier, error) {
+	d, err := scanDossier(q.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers WHERE code = ?`+lock, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("dossier %q: %w", code, ErrNotFound)
 	}
@@ -420,7 +424,7 @@ func (db *DB) DossierByTicket(ctx context.Context, ticket string) (dossier.Dossi
 		return dossier.Dossier{}, fmt.Errorf("dossier of a ticket: the ticket id is required")
 	}
 	d, err := scanDossier(db.r.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossiers
-		WHERE pickup_ticket = ? OR ticket = ? ORDER BY pickup_ticket = ? DESC, rowid DESC LIMIT 1`, ticket, ticket, ticket))
+		WHERE pickup_ticket = ? OR ticket = ? ORDER BY pickup_ticket = ? DESC, `+dossierCreatedSeq+` DESC LIMIT 1`, ticket, ticket, ticket))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("dossier of ticket %q: %w", ticket, ErrNotFound)
 	}
@@ -442,7 +446,7 @@ func (db *DB) UpdateDossier(ctx context.Context, code string, decide func(dossie
 		return dossier.Dossier{}, dossier.Event{}, fmt.Errorf("update dossier %s: %w", code, err)
 	}
 	defer tx.Rollback()
-	cur, err := readDossier(ctx, tx, code)
+	cur, err := readDossier(ctx, tx, code, db.forUpdate(""))
 	if err != nil {
 		return cur, dossier.Event{}, err
 	}
@@ -558,7 +562,7 @@ func (db *DB) Dossiers(ctx context.Context, f dossier.Filter) ([]dossier.Dossier
 	case orderDue:
 		q += " ORDER BY open DESC, CASE WHEN open = 1 THEN due_at END IS NULL, CASE WHEN open = 1 THEN due_at END, at DESC, code DESC"
 	case orderCompleted:
-		q += " ORDER BY status = 'completed' DESC, CASE WHEN status = 'completed' THEN completed_at END DESC, at DESC, code DESC"
+		q += " ORDER BY status = 'completed' DESC, CASE WHEN status = 'completed' THEN completed_at END DESC NULLS LAST, at DESC, code DESC"
 	default:
 		return nil, fmt.Errorf("list dossiers: order %q is unknown; use %q, %q or %q", f.Order, orderDue, orderCompleted, orderNewest)
 	}
@@ -566,12 +570,8 @@ func (db *DB) Dossiers(ctx context.Context, f dossier.Filter) ([]dossier.Dossier
 		return nil, fmt.Errorf("list dossiers: limit %d and offset %d must not be negative", f.Limit, f.Offset)
 	}
 	if f.Limit > 0 || f.Offset > 0 {
-		limit := f.Limit
-		if limit == 0 {
-			limit = -1 // SQLite: no limit
-		}
 		q += " LIMIT ? OFFSET ?"
-		args = append(args, limit, f.Offset)
+		args = append(args, sqlLimit(f.Limit), f.Offset)
 	}
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -638,7 +638,7 @@ func eachDossierEvent(ctx context.Context, q queryer, what string, f func(dossie
 // History is a dossier's events, oldest first (ErrNotFound for an unknown
 // dossier).
 func (db *DB) History(ctx context.Context, code string) ([]dossier.Event, error) {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.r.BeginTx(ctx, snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", code, err)
 	}

@@ -22,12 +22,17 @@ var (
 	ErrStorageBusy = queue.ErrStorageBusy
 	// ErrStorageIO: the disk failed to read or write; nothing was written.
 	ErrStorageIO = queue.ErrStorageIO
+	// ErrUnavailable: the PostgreSQL server cannot be reached (refused,
+	// lost, shutting down, in recovery); nothing unacknowledged was
+	// written. The pool reconnects by itself once it is back.
+	ErrUnavailable = queue.ErrUnavailable
 )
 
 // Fault classifies a store error (DB.Fault does the same for callers
-// that know the store only by an interface): it returns ErrStorageFull, ErrStorageBusy
-// or ErrStorageIO when err (or an error it wraps) is such a SQLite or
-// system failure, and nil otherwise.
+// that know the store only by an interface): it returns ErrStorageFull,
+// ErrStorageBusy, ErrStorageIO or ErrUnavailable when err (or an error it
+// wraps) is such a SQLite, PostgreSQL or system failure, and nil
+// otherwise.
 func Fault(err error) error {
 	if err == nil {
 		return nil
@@ -40,6 +45,15 @@ func Fault(err error) error {
 	}
 	if errors.Is(err, ErrStorageIO) {
 		return ErrStorageIO
+	}
+	// The PostgreSQL driver (pgConn) wraps the errors of a server out of
+	// reach with ErrUnavailable; the generic tests of pgUnavailable (EOF,
+	// a broken pipe …) are not applied here, where any error may come.
+	if errors.Is(err, ErrUnavailable) || pgDriverUnavailable(err) {
+		return ErrUnavailable
+	}
+	if f := pgFault(err); f != nil {
+		return f
 	}
 	var e *sqlite.Error
 	if !errors.As(err, &e) {

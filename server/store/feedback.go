@@ -122,7 +122,9 @@ func writePhotos(ctx context.Context, tx *sql.Tx, r *feedback.Report, w reportRo
 	for _, p := range r.Photos {
 		pub := !p.Hidden && w.public[feedback.Photo{Hash: p.Hash, Answer: p.Answer}]
 		if _, err := tx.ExecContext(ctx, `INSERT INTO report_photos (hash, report, answer, hidden, public) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (hash, report, answer) DO UPDATE SET hidden = min(hidden, excluded.hidden), public = max(public, excluded.public)`,
+			ON CONFLICT (hash, report, answer) DO UPDATE SET
+				hidden = CASE WHEN excluded.hidden < report_photos.hidden THEN excluded.hidden ELSE report_photos.hidden END,
+				public = CASE WHEN excluded.public > report_photos.public THEN excluded.public ELSE report_photos.public END`,
 			p.Hash, r.Code, boolInt(p.Answer), boolInt(p.Hidden), boolInt(pub)); err != nil {
 			return fmt.Errorf("write photo %s of %s: %w", p.Hash, r.Code, err)
 		}
@@ -205,10 +207,13 @@ func (db *DB) CreateReport(ctx context.Context, r feedback.Report, e feedback.Ev
 	}
 	defer tx.Rollback()
 	if key != "" {
+		if err := db.lockKey(ctx, tx, "report_keys:"+r.Office+":"+key); err != nil {
+			return r, e, false, fmt.Errorf("create report: %w", err)
+		}
 		var code string
 		err := tx.QueryRowContext(ctx, `SELECT code FROM report_keys WHERE office = ? AND key = ?`, r.Office, key).Scan(&code)
 		if err == nil {
-			old, err := readReport(ctx, tx, code)
+			old, err := readReport(ctx, tx, code, "")
 			if err != nil {
 				return r, e, false, fmt.Errorf("create report again with key %q: %w", key, err)
 			}
@@ -231,7 +236,7 @@ func (db *DB) CreateReport(ctx context.Context, r feedback.Report, e feedback.Ev
 	month := r.Created.In(loc).Format("0601")
 	var n int
 	if err := tx.QueryRowContext(ctx, `INSERT INTO report_seq (month, last) VALUES (?, 1)
-		ON CONFLICT (month) DO UPDATE SET last = last + 1 RETURNING last`, month).Scan(&n); err != nil {
+		ON CONFLICT (month) DO UPDATE SET last = report_seq.last + 1 RETURNING last`, month).Scan(&n); err != nil {
 		return r, e, false, fmt.Errorf("create report: number it: %w", err)
 	}
 	r.Code = fmt.Sprintf("PA-%s-%05d", month, n)
@@ -310,12 +315,13 @@ func scanReport(s scanner) (feedback.Report, error) {
 
 // Report returns the report with that code (ErrNotFound when none).
 func (db *DB) Report(ctx context.Context, code string) (feedback.Report, error) {
-	return readReport(ctx, db.r, code)
+	return readReport(ctx, db.r, code, "")
 }
 
-// readReport reads the report with that code from q.
-func readReport(ctx context.Context, q rowQuerier, code string) (feedback.Report, error) {
-	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE code = ?`, code))
+// readReport reads the report with that code from q; lock is the
+// locking clause of a read that a write follows (db.forUpdate).
+func readReport(ctx context.Context, q rowQuerier, code, lock string) (feedback.Report, error) {
+	r, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE code = ?`+lock, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("report %q: %w", code, ErrNotFound)
 	}
@@ -338,7 +344,7 @@ func (db *DB) UpdateReport(ctx context.Context, code string, decide func(feedbac
 		return feedback.Report{}, feedback.Event{}, fmt.Errorf("update report %s: %w", code, err)
 	}
 	defer tx.Rollback()
-	cur, err := readReport(ctx, tx, code)
+	cur, err := readReport(ctx, tx, code, db.forUpdate(""))
 	if err != nil {
 		return cur, feedback.Event{}, err
 	}
@@ -409,11 +415,35 @@ func (db *DB) UpdateReport(ctx context.Context, code string, decide func(feedbac
 // eraseEvents removes the reporter's name and id from the report's
 // stored events. The store never writes them (scrubActor); this covers
 // events stored by another program, so that erasure is complete.
+// The JSON is edited in Go, the same on both databases.
 func eraseEvents(ctx context.Context, tx *sql.Tx, code string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE report_events SET data = json_remove(data, '$.actor.name', '$.actor.id')
-		WHERE report = ? AND json_extract(data, '$.actor.role') IN (?, ?)`,
-		code, string(feedback.RoleReporter), string(feedback.RolePublic)); err != nil {
+	type edit struct {
+		seq  int64
+		data string
+	}
+	var edits []edit
+	roles := []string{string(feedback.RoleReporter), string(feedback.RolePublic)}
+	err := eachRow(ctx, tx, "events of "+code, func(r scanner) error {
+		var e edit
+		if err := r.Scan(&e.seq, &e.data); err != nil {
+			return err
+		}
+		out, changed, err := withoutFields(e.data, "actor", "role", roles, "name", "id")
+		if err != nil {
+			return fmt.Errorf("event %d: %w", e.seq, err)
+		}
+		if changed {
+			edits = append(edits, edit{e.seq, out})
+		}
+		return nil
+	}, `SELECT seq, data FROM report_events WHERE report = ? ORDER BY seq`, code)
+	if err != nil {
 		return fmt.Errorf("erase reporter from events of %s: %w", code, err)
+	}
+	for _, e := range edits {
+		if _, err := tx.ExecContext(ctx, `UPDATE report_events SET data = ? WHERE seq = ?`, e.data, e.seq); err != nil {
+			return fmt.Errorf("erase reporter from event %d of %s: %w", e.seq, code, err)
+		}
 	}
 	return nil
 }
@@ -462,7 +492,7 @@ func (db *DB) Reports(ctx context.Context, f feedback.Filter) ([]feedback.Report
 	}
 	switch f.Order {
 	case "deadline":
-		q += " ORDER BY open DESC, due, created_at DESC, code DESC"
+		q += " ORDER BY open DESC, due NULLS FIRST, created_at DESC, code DESC"
 	case "":
 		q += " ORDER BY created_at DESC, code DESC"
 	default:
@@ -472,12 +502,8 @@ func (db *DB) Reports(ctx context.Context, f feedback.Filter) ([]feedback.Report
 		return nil, fmt.Errorf("list reports: limit %d and offset %d must not be negative", f.Limit, f.Offset)
 	}
 	if f.Limit > 0 || f.Offset > 0 {
-		limit := f.Limit
-		if limit == 0 {
-			limit = -1 // SQLite: no limit
-		}
 		q += " LIMIT ? OFFSET ?"
-		args = append(args, limit, f.Offset)
+		args = append(args, sqlLimit(f.Limit), f.Offset)
 	}
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -542,7 +568,7 @@ func eachEvent(ctx context.Context, q queryer, what string, f func(feedback.Even
 // report). The event that made it carries the report as made, without
 // the reporter (Created).
 func (db *DB) Timeline(ctx context.Context, code string) ([]feedback.Event, error) {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.r.BeginTx(ctx, snapshot)
 	if err != nil {
 		return nil, fmt.Errorf("timeline of %s: %w", code, err)
 	}
@@ -636,6 +662,10 @@ func (db *DB) PutAPIClient(ctx context.Context, c feedback.APIClient, keyHash []
 		return fmt.Errorf("save API client %s: %w", c.ID, err)
 	}
 	defer tx.Rollback()
+	// A new client is not there to be locked: its id is.
+	if err := db.lockKey(ctx, tx, "api_clients:"+c.Office+":"+c.ID); err != nil {
+		return fmt.Errorf("save API client %s: %w", c.ID, err)
+	}
 	var scope string
 	err = tx.QueryRowContext(ctx, `SELECT scope FROM api_clients WHERE office = ? AND id = ?`, c.Office, c.ID).Scan(&scope)
 	switch {

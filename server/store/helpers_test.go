@@ -143,6 +143,15 @@ func reopenedSame(t testing.TB, path string, st *queue.State) *DB {
 	return db
 }
 
+// reopenedSameDB is reopenedSame for a database of either backend: it
+// opens db's file or URL anew.
+func reopenedSameDB(t testing.TB, db *DB, st *queue.State) *DB {
+	t.Helper()
+	again := reopen(t, db)
+	storedSame(t, again, st)
+	return again
+}
+
 func sameState(t testing.TB, want, got *queue.State) {
 	t.Helper()
 	wo, _ := json.Marshal(want.Office)

@@ -44,13 +44,13 @@ const (
 // item; a (key, subscription) already there is skipped. It runs in the
 // transaction of the notice's fact (commitTx), so it is prepared at Open.
 const sqlOutboxPut = `INSERT INTO outbox (key, sub, lang, kind, item_type, item_id, office, at, params, not_before, created_at)
-	SELECT ?1, id, lang, ?2, item_type, item_id, office, ?3, ?4, ?5, ?5 FROM subscriptions
-	WHERE item_type = ?6 AND item_id = ?7 AND office = ?8
+	SELECT ?, id, lang, ?, item_type, item_id, office, ?, ?, ?, ? FROM subscriptions
+	WHERE item_type = ? AND item_id = ? AND office = ?
 	ON CONFLICT DO NOTHING`
 
 // sqlOutboxPhonePut writes the one message of a notice sent to a phone.
 const sqlOutboxPhonePut = `INSERT INTO outbox (key, sub, phone, lang, kind, item_type, item_id, office, at, params, not_before, created_at)
-	VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+	VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT DO NOTHING`
 
 // validLang reports whether l is a language of the texts.
@@ -147,7 +147,7 @@ func (db *DB) enqueueTx(ctx context.Context, tx *sql.Tx, notices []notify.Notice
 		}
 		var err error
 		if n.Phone == "" {
-			_, err = db.txStmt(ctx, tx, sqlOutboxPut).ExecContext(ctx, n.Key, string(n.Kind), fmtTime(n.At), params, fmtTime(now),
+			_, err = db.txStmt(ctx, tx, sqlOutboxPut).ExecContext(ctx, n.Key, string(n.Kind), fmtTime(n.At), params, fmtTime(now), fmtTime(now),
 				string(n.Item.Type), n.Item.ID, n.Item.Office)
 		} else {
 			lang := n.Lang
@@ -155,7 +155,7 @@ func (db *DB) enqueueTx(ctx context.Context, tx *sql.Tx, notices []notify.Notice
 				lang = "vi"
 			}
 			_, err = db.txStmt(ctx, tx, sqlOutboxPhonePut).ExecContext(ctx, n.Key, n.Phone, lang, string(n.Kind),
-				string(n.Item.Type), n.Item.ID, n.Item.Office, fmtTime(n.At), params, fmtTime(now))
+				string(n.Item.Type), n.Item.ID, n.Item.Office, fmtTime(n.At), params, fmtTime(now), fmtTime(now))
 		}
 		if isForeignKey(err) {
 			return fmt.Errorf("enqueue notice %s: office %q: %w", n.Key, n.Item.Office, ErrNotFound)
@@ -407,9 +407,10 @@ func scanMessage(r scanner) (notify.Message, error) {
 
 // Claim takes up to limit (at most MaxClaim) queued messages due at now
 // and not leased (or whose lease ran out), earliest due first, and
-// leases them until now+lease (see notify.Store). It runs in one write transaction, so two
-// claimers — even in two processes on the same file — never get the same
-// message while its lease runs.
+// leases them until now+lease (see notify.Store). It runs in one write
+// transaction, so two claimers — even in two processes on the same file —
+// never get the same message while its lease runs; on PostgreSQL the rows
+// it reads are locked and another claimer skips them.
 func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]notify.Message, error) {
 	switch {
 	case now.IsZero():
@@ -436,7 +437,7 @@ func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, lim
 		return nil
 	}, `SELECT `+messageColumns+` FROM outbox o LEFT JOIN subscriptions s ON s.id = o.sub
 		WHERE o.state = 'queued' AND o.not_before <= ? AND (o.leased_until IS NULL OR o.leased_until <= ?)
-		ORDER BY o.not_before, o.id LIMIT ?`, t, t, limit)
+		ORDER BY o.not_before, o.id LIMIT ?`+db.forUpdate("OF o SKIP LOCKED"), t, t, limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim messages: %w", err)
 	}
@@ -558,7 +559,7 @@ func (db *DB) Hold(ctx context.Context, id int64, until time.Time) error {
 // (until their item's retention).
 func (db *DB) OutboxMetrics(ctx context.Context, now time.Time) (notify.Metrics, error) {
 	var m notify.Metrics
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.r.BeginTx(ctx, snapshot)
 	if err != nil {
 		return m, fmt.Errorf("outbox metrics: %w", err)
 	}

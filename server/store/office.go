@@ -144,8 +144,12 @@ func (db *DB) PruneRepliesBefore(ctx context.Context, before time.Time) (int64, 
 
 // Backup writes a consistent copy of the whole database to path with
 // VACUUM INTO, while the server keeps running (it reads one snapshot and
-// does not block commits). path must not exist yet.
+// does not block commits). path must not exist yet. On PostgreSQL it
+// refuses: the database is backed up with PostgreSQL's own tools.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if err := db.sqliteOnly("backup to a file", "back the database up with PostgreSQL's tools (pg_dump, or pg_basebackup with WAL archiving; docs/deploy-postgresql.md)"); err != nil {
+		return err
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup to %s: the file exists; choose a new name or remove it first", path)
 	} else if !errors.Is(err, os.ErrNotExist) {

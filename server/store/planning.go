@@ -25,20 +25,21 @@ func (db *DB) ReplaceZones(ctx context.Context, zones []planning.Zone, info plan
 	if _, err := tx.ExecContext(ctx, `DELETE FROM planning_zones`); err != nil {
 		return fmt.Errorf("replace planning zones: delete the previous import: %w", err)
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO planning_zones (id, code, name, density, height, floors, far, decision, decision_date, area)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	// Duplicates are found here, to name them: the rows go in batches.
+	ids := make(map[string]int, len(zones))
+	for i, z := range zones {
+		if j, ok := ids[z.ID]; ok {
+			return fmt.Errorf("replace planning zones: zone %d: id %q appears twice (zone %d too): %w", i, z.ID, j, ErrConflict)
+		}
+		ids[z.ID] = i
+	}
+	err = insertRows(ctx, tx, "planning_zones", []string{"id", "code", "name", "density", "height", "floors", "far", "decision", "decision_date", "area"},
+		len(zones), func(i int, args []any) []any {
+			z := zones[i]
+			return append(args, z.ID, z.Code, z.Name, z.Density, z.Height, z.Floors, z.FAR, z.Decision, z.DecisionDate, packArea(z.Area))
+		})
 	if err != nil {
 		return fmt.Errorf("replace planning zones: %w", err)
-	}
-	defer st.Close()
-	for i, z := range zones {
-		_, err := st.ExecContext(ctx, z.ID, z.Code, z.Name, z.Density, z.Height, z.Floors, z.FAR, z.Decision, z.DecisionDate, packArea(z.Area))
-		if isConstraint(err) {
-			return fmt.Errorf("replace planning zones: zone %d: id %q appears twice: %w", i, z.ID, ErrConflict)
-		}
-		if err != nil {
-			return fmt.Errorf("replace planning zones: zone %d (%s): %w", i, z.ID, err)
-		}
 	}
 	if err := putImport(ctx, tx, "zones", info); err != nil {
 		return err
@@ -61,21 +62,22 @@ func (db *DB) ReplaceParcels(ctx context.Context, parcels []planning.Parcel, inf
 	if _, err := tx.ExecContext(ctx, `DELETE FROM planning_parcels`); err != nil {
 		return fmt.Errorf("replace planning parcels: delete the previous import: %w", err)
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO planning_parcels (sheet, number, area) VALUES (?, ?, ?)`)
+	// Duplicates are found here, to name them: the rows go in batches.
+	type key struct{ sheet, number string }
+	seen := make(map[key]int, len(parcels))
+	for i, p := range parcels {
+		k := key{p.Sheet, p.Number}
+		if j, ok := seen[k]; ok {
+			return fmt.Errorf("replace planning parcels: parcel %d: sheet %q number %q appears twice (parcel %d too): %w", i, p.Sheet, p.Number, j, ErrConflict)
+		}
+		seen[k] = i
+	}
+	err = insertRows(ctx, tx, "planning_parcels", []string{"sheet", "number", "area"}, len(parcels), func(i int, args []any) []any {
+		p := parcels[i]
+		return append(args, p.Sheet, p.Number, packArea(p.Area))
+	})
 	if err != nil {
 		return fmt.Errorf("replace planning parcels: %w", err)
-	}
-	defer st.Close()
-	var buf []byte
-	for i, p := range parcels {
-		buf = appendArea(buf[:0], p.Area)
-		_, err := st.ExecContext(ctx, p.Sheet, p.Number, buf)
-		if isConstraint(err) {
-			return fmt.Errorf("replace planning parcels: parcel %d: sheet %q number %q appears twice: %w", i, p.Sheet, p.Number, ErrConflict)
-		}
-		if err != nil {
-			return fmt.Errorf("replace planning parcels: parcel %d (sheet %s number %s): %w", i, p.Sheet, p.Number, err)
-		}
 	}
 	if err := putImport(ctx, tx, "parcels", info); err != nil {
 		return err
@@ -102,7 +104,7 @@ func putImport(ctx context.Context, tx *sql.Tx, kind string, info planning.Info)
 // one snapshot.
 func (db *DB) LoadPlanning(ctx context.Context) (planning.Data, error) {
 	var d planning.Data
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.r.BeginTx(ctx, snapshot)
 	if err != nil {
 		return d, fmt.Errorf("load planning: %w", err)
 	}

@@ -17,78 +17,76 @@ func square(lat, lon, side float64) geo.Ring {
 }
 
 func TestPlanningRoundTrip(t *testing.T) {
-	db, path := openDB(t)
-	empty, err := db.LoadPlanning(ctx)
-	if err != nil || len(empty.Zones) != 0 || len(empty.Parcels) != 0 || empty.ZonesInfo != (planning.Info{}) {
-		t.Fatalf("empty database: %+v, %v", empty, err)
-	}
-	zones := []planning.Zone{
-		{ID: "z2", Code: "CX", Name: "Đất cây xanh", Decision: "12/QĐ-UBND", DecisionDate: "2024-05-01",
-			Area: geo.MultiPolygon{{square(10.7, 106.6, 0.01)}, {square(10.8, 106.6, 0.01), square(10.801, 106.601, 0.001)}}},
-		{ID: "z1", Code: "ODT", Name: "Đất ở đô thị", Density: 80, Height: 25.5, Floors: 7, FAR: 4.5, Decision: "12/QĐ-UBND", DecisionDate: "2024-05-01",
-			Area: geo.MultiPolygon{{square(10.71, 106.61, 0.01)}}},
-	}
-	info := planning.Info{Name: "Quy hoạch 1/2000", CRS: "VN-2000 105.75", Sample: true, At: t0, Count: 2}
-	if err := db.ReplaceZones(ctx, zones, info); err != nil {
-		t.Fatal(err)
-	}
-	parcels := []planning.Parcel{{Sheet: "12", Number: "345", Area: geo.MultiPolygon{{square(10.705, 106.605, 0.0002)}}}}
-	pinfo := planning.Info{Name: "Bản đồ địa chính", CRS: "EPSG:4326", At: t0.Add(time.Hour), Count: 1}
-	if err := db.ReplaceParcels(ctx, parcels, pinfo); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db2, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
-	got, err := db2.LoadPlanning(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := planning.Data{Zones: []planning.Zone{zones[1], zones[0]}, ZonesInfo: info, Parcels: parcels, ParcelInfo: pinfo}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("loaded\n%+v\nwant\n%+v", got, want)
-	}
+	eachBackend(t, func(t *testing.T, db *DB) {
+		empty, err := db.LoadPlanning(ctx)
+		if err != nil || len(empty.Zones) != 0 || len(empty.Parcels) != 0 || empty.ZonesInfo != (planning.Info{}) {
+			t.Fatalf("empty database: %+v, %v", empty, err)
+		}
+		zones := []planning.Zone{
+			{ID: "z2", Code: "CX", Name: "Đất cây xanh", Decision: "12/QĐ-UBND", DecisionDate: "2024-05-01",
+				Area: geo.MultiPolygon{{square(10.7, 106.6, 0.01)}, {square(10.8, 106.6, 0.01), square(10.801, 106.601, 0.001)}}},
+			{ID: "z1", Code: "ODT", Name: "Đất ở đô thị", Density: 80, Height: 25.5, Floors: 7, FAR: 4.5, Decision: "12/QĐ-UBND", DecisionDate: "2024-05-01",
+				Area: geo.MultiPolygon{{square(10.71, 106.61, 0.01)}}},
+		}
+		info := planning.Info{Name: "Quy hoạch 1/2000", CRS: "VN-2000 105.75", Sample: true, At: t0, Count: 2}
+		if err := db.ReplaceZones(ctx, zones, info); err != nil {
+			t.Fatal(err)
+		}
+		parcels := []planning.Parcel{{Sheet: "12", Number: "345", Area: geo.MultiPolygon{{square(10.705, 106.605, 0.0002)}}}}
+		pinfo := planning.Info{Name: "Bản đồ địa chính", CRS: "EPSG:4326", At: t0.Add(time.Hour), Count: 1}
+		if err := db.ReplaceParcels(ctx, parcels, pinfo); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		db2 := reopen(t, db)
+		got, err := db2.LoadPlanning(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := planning.Data{Zones: []planning.Zone{zones[1], zones[0]}, ZonesInfo: info, Parcels: parcels, ParcelInfo: pinfo}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("loaded\n%+v\nwant\n%+v", got, want)
+		}
+	})
 }
 
 // A failed import changes nothing: the previous one stays whole.
 func TestPlanningReplaceIsAtomic(t *testing.T) {
-	db, _ := openDB(t)
-	first := []planning.Zone{{ID: "a", Code: "ODT", Area: geo.MultiPolygon{{square(10, 106, 0.01)}}}}
-	info := planning.Info{Name: "first", CRS: "EPSG:4326", At: t0, Count: 1}
-	if err := db.ReplaceZones(ctx, first, info); err != nil {
-		t.Fatal(err)
-	}
-	dup := []planning.Zone{{ID: "b", Code: "CX", Area: first[0].Area}, {ID: "b", Code: "CX", Area: first[0].Area}}
-	err := db.ReplaceZones(ctx, dup, planning.Info{Name: "second", Count: 2})
-	if !errors.Is(err, ErrConflict) {
-		t.Fatalf("duplicate zone ids: %v, want ErrConflict", err)
-	}
-	parcels := []planning.Parcel{{Sheet: "1", Number: "1", Area: first[0].Area}}
-	if err := db.ReplaceParcels(ctx, parcels, planning.Info{Name: "p", Count: 1}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.ReplaceParcels(ctx, append(parcels, parcels[0]), planning.Info{Name: "p2", Count: 2}); !errors.Is(err, ErrConflict) {
-		t.Fatalf("duplicate parcel: %v, want ErrConflict", err)
-	}
-	got, err := db.LoadPlanning(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got.Zones, first) || got.ZonesInfo != info || len(got.Parcels) != 1 || got.ParcelInfo.Name != "p" {
-		t.Fatalf("after failed imports: %+v", got)
-	}
-	// A successful import replaces the previous one whole.
-	second := []planning.Zone{{ID: "c", Code: "DGD", Area: first[0].Area}}
-	if err := db.ReplaceZones(ctx, second, planning.Info{Name: "second", Count: 1}); err != nil {
-		t.Fatal(err)
-	}
-	got, _ = db.LoadPlanning(ctx)
-	if !reflect.DeepEqual(got.Zones, second) || got.ZonesInfo.Name != "second" {
-		t.Fatalf("after second import: %+v", got.Zones)
-	}
+	eachBackend(t, func(t *testing.T, db *DB) {
+		first := []planning.Zone{{ID: "a", Code: "ODT", Area: geo.MultiPolygon{{square(10, 106, 0.01)}}}}
+		info := planning.Info{Name: "first", CRS: "EPSG:4326", At: t0, Count: 1}
+		if err := db.ReplaceZones(ctx, first, info); err != nil {
+			t.Fatal(err)
+		}
+		dup := []planning.Zone{{ID: "b", Code: "CX", Area: first[0].Area}, {ID: "b", Code: "CX", Area: first[0].Area}}
+		err := db.ReplaceZones(ctx, dup, planning.Info{Name: "second", Count: 2})
+		if !errors.Is(err, ErrConflict) {
+			t.Fatalf("duplicate zone ids: %v, want ErrConflict", err)
+		}
+		parcels := []planning.Parcel{{Sheet: "1", Number: "1", Area: first[0].Area}}
+		if err := db.ReplaceParcels(ctx, parcels, planning.Info{Name: "p", Count: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ReplaceParcels(ctx, append(parcels, parcels[0]), planning.Info{Name: "p2", Count: 2}); !errors.Is(err, ErrConflict) {
+			t.Fatalf("duplicate parcel: %v, want ErrConflict", err)
+		}
+		got, err := db.LoadPlanning(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Zones, first) || got.ZonesInfo != info || len(got.Parcels) != 1 || got.ParcelInfo.Name != "p" {
+			t.Fatalf("after failed imports: %+v", got)
+		}
+		// A successful import replaces the previous one whole.
+		second := []planning.Zone{{ID: "c", Code: "DGD", Area: first[0].Area}}
+		if err := db.ReplaceZones(ctx, second, planning.Info{Name: "second", Count: 1}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.LoadPlanning(ctx)
+		if !reflect.DeepEqual(got.Zones, second) || got.ZonesInfo.Name != "second" {
+			t.Fatalf("after second import: %+v", got.Zones)
+		}
+	})
 }
 
 func TestUnpackAreaRefusesDamage(t *testing.T) {
@@ -115,28 +113,29 @@ func TestPlanningCityScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("city scale: skipped with -short")
 	}
-	db, _ := openDB(t)
-	parcels := make([]planning.Parcel, 100_000)
-	for i := range parcels {
-		lat, lon := 10.7+float64(i/400)*0.0003, 106.6+float64(i%400)*0.0003
-		parcels[i] = planning.Parcel{Sheet: fmt.Sprint(i / 1000), Number: fmt.Sprint(i % 1000), Area: geo.MultiPolygon{{square(lat, lon, 0.00025)}}}
-	}
-	start := time.Now()
-	if err := db.ReplaceParcels(ctx, parcels, planning.Info{Name: "city", Count: len(parcels)}); err != nil {
-		t.Fatal(err)
-	}
-	stored := time.Since(start)
-	start = time.Now()
-	d, err := db.LoadPlanning(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loaded := time.Since(start)
-	if len(d.Parcels) != len(parcels) {
-		t.Fatalf("loaded %d parcels, want %d", len(d.Parcels), len(parcels))
-	}
-	t.Logf("100,000 parcels: stored in %v, loaded in %v", stored.Round(time.Millisecond), loaded.Round(time.Millisecond))
-	if stored > 30*time.Second || loaded > 30*time.Second {
-		t.Fatalf("too slow: stored in %v, loaded in %v (the issue asks for an import of this size in 10 s)", stored, loaded)
-	}
+	eachBackend(t, func(t *testing.T, db *DB) {
+		parcels := make([]planning.Parcel, 100_000)
+		for i := range parcels {
+			lat, lon := 10.7+float64(i/400)*0.0003, 106.6+float64(i%400)*0.0003
+			parcels[i] = planning.Parcel{Sheet: fmt.Sprint(i / 1000), Number: fmt.Sprint(i % 1000), Area: geo.MultiPolygon{{square(lat, lon, 0.00025)}}}
+		}
+		start := time.Now()
+		if err := db.ReplaceParcels(ctx, parcels, planning.Info{Name: "city", Count: len(parcels)}); err != nil {
+			t.Fatal(err)
+		}
+		stored := time.Since(start)
+		start = time.Now()
+		d, err := db.LoadPlanning(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loaded := time.Since(start)
+		if len(d.Parcels) != len(parcels) {
+			t.Fatalf("loaded %d parcels, want %d", len(d.Parcels), len(parcels))
+		}
+		t.Logf("%s, 100,000 parcels: stored in %v, loaded in %v", db.Backend(), stored.Round(time.Millisecond), loaded.Round(time.Millisecond))
+		if stored > 30*time.Second || loaded > 30*time.Second {
+			t.Fatalf("too slow: stored in %v, loaded in %v (the issue asks for an import of this size in 10 s)", stored, loaded)
+		}
+	})
 }

@@ -99,7 +99,7 @@ func (db *DB) AckPrintJob(ctx context.Context, office, counter string, id int64,
 		return job, false, fmt.Errorf("acknowledge print job %d: %w", id, err)
 	}
 	defer tx.Rollback()
-	j, err := scanPrintJob(tx.QueryRowContext(ctx, `SELECT `+printJobColumns+` FROM print_jobs WHERE office = ? AND id = ? AND counter = ?`, office, id, counter))
+	j, err := scanPrintJob(tx.QueryRowContext(ctx, `SELECT `+printJobColumns+` FROM print_jobs WHERE office = ? AND id = ? AND counter = ?`+db.forUpdate(""), office, id, counter))
 	if errors.Is(err, sql.ErrNoRows) {
 		return job, false, fmt.Errorf("print job %d of counter %q: %w", id, counter, ErrNotFound)
 	}

@@ -13,25 +13,26 @@ import (
 // with its public encoding beside the whole one, and replayed as sent;
 // an event without any keeps one copy (public NULL).
 func TestEventsKeepBothEncodings(t *testing.T) {
-	db, _ := openDB(t)
-	st := bookableOffice(t, db, t0)
-	commit := do(t, db, st)
-	commit(st.Book(t0, queue.BookRequest{Code: "ACEFGH", Service: "xay-dung", Date: st.Day, Slot: "15:00", Name: "A", Phone: "+84912345678"}))
-	c := commit(st.Issue(t0, issue("t1", "chung-thuc")))
-	evs, complete, err := db.EventsSince(ctx, st.Office.ID, 0, 0)
-	if err != nil || !complete || len(evs) != 2 {
-		t.Fatalf("events: %d %v %v", len(evs), complete, err)
-	}
-	if !bytes.Contains(evs[0].Staff, []byte("ACEFGH")) || bytes.Contains(evs[0].Public, []byte("ACEFGH")) || !bytes.Contains(evs[0].Public, []byte(`"slot":"15:00"`)) {
-		t.Fatalf("booking.created: staff %s, public %s", evs[0].Staff, evs[0].Public)
-	}
-	want, _ := c.Events[0].Encode()
-	if !sameEncoded(evs[1], want) {
-		t.Fatalf("ticket.issued: %s / %s", evs[1].Staff, evs[1].Public)
-	}
-	if n := count(t, db, `SELECT count(*) FROM events WHERE public IS NULL`); n != 1 {
-		t.Fatalf("%d events without a public copy, want 1 (the ticket's)", n)
-	}
+	eachBackend(t, func(t *testing.T, db *DB) {
+		st := bookableOffice(t, db, t0)
+		commit := do(t, db, st)
+		commit(st.Book(t0, queue.BookRequest{Code: "ACEFGH", Service: "xay-dung", Date: st.Day, Slot: "15:00", Name: "A", Phone: "+84912345678"}))
+		c := commit(st.Issue(t0, issue("t1", "chung-thuc")))
+		evs, complete, err := db.EventsSince(ctx, st.Office.ID, 0, 0)
+		if err != nil || !complete || len(evs) != 2 {
+			t.Fatalf("events: %d %v %v", len(evs), complete, err)
+		}
+		if !bytes.Contains(evs[0].Staff, []byte("ACEFGH")) || bytes.Contains(evs[0].Public, []byte("ACEFGH")) || !bytes.Contains(evs[0].Public, []byte(`"slot":"15:00"`)) {
+			t.Fatalf("booking.created: staff %s, public %s", evs[0].Staff, evs[0].Public)
+		}
+		want, _ := c.Events[0].Encode()
+		if !sameEncoded(evs[1], want) {
+			t.Fatalf("ticket.issued: %s / %s", evs[1].Staff, evs[1].Public)
+		}
+		if n := count(t, db, `SELECT count(*) FROM events WHERE public IS NULL`); n != 1 {
+			t.Fatalf("%d events without a public copy, want 1 (the ticket's)", n)
+		}
+	})
 }
 
 // TestMigrationRedactsOldEvents: events stored before the public column

@@ -136,12 +136,20 @@ func (db *DB) RecordSMSReport(ctx context.Context, ref, status int, at time.Time
 	var part int
 	err = tx.QueryRowContext(ctx, `SELECT message, part FROM sms_parts
 		WHERE ref = ? AND reported_at IS NULL AND sent_at >= ?
-		ORDER BY sent_at DESC, message DESC, part DESC LIMIT 1`, ref, fmtTime(at.Add(-SMSReportWindow))).Scan(&id, &part)
+		ORDER BY sent_at DESC, message DESC, part DESC LIMIT 1`+db.forUpdate(""), ref, fmtTime(at.Add(-SMSReportWindow))).Scan(&id, &part)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("record the SMS delivery report %d: no part sent in the last %s has this reference: %w", ref, SMSReportWindow, ErrNotFound)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("record the SMS delivery report %d: %w", ref, err)
+	}
+	if db.postgres() {
+		// The reports of two parts of one message may come together:
+		// the second waits here, so that it sees the first's part as
+		// reported when it decides whether every part was delivered.
+		if _, err := tx.ExecContext(ctx, `SELECT id FROM outbox WHERE id = ?`+db.forUpdate(""), id); err != nil {
+			return 0, fmt.Errorf("record the SMS delivery report %d: lock message %d: %w", ref, id, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE sms_parts SET status = ?, reported_at = ? WHERE message = ? AND part = ?`,
 		status, fmtTime(at), id, part); err != nil {

@@ -10,7 +10,12 @@ import (
 // connection and reused by every transaction: parsing the SQL again for
 // each ticket cost about a third of Commit's CPU.
 const (
-	sqlOfficePos    = `SELECT last_seq, last_order, day FROM offices WHERE id = ?`
+	sqlOfficePos = `SELECT last_seq, last_order, day FROM offices WHERE id = ?`
+	// sqlOfficePosPG locks the office's row until the commit ends: on
+	// PostgreSQL several connections (and processes) write at once, and a
+	// second commit of the same office waits here, then reads the seq the
+	// first one wrote (SQLite's BEGIN IMMEDIATE serializes them instead).
+	sqlOfficePosPG  = sqlOfficePos + ` FOR UPDATE`
 	sqlOfficeUpdate = `UPDATE offices SET day = ?, last_seq = ?, last_order = ? WHERE id = ?`
 	sqlCounterPut   = `INSERT INTO counter_status (office, counter, state, staff, current) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (office, counter) DO UPDATE SET state = excluded.state, staff = excluded.staff, current = excluded.current`
@@ -38,6 +43,13 @@ const (
 		WHERE tickets.office = excluded.office`
 )
 
+// pgStatements are the statements of Commit whose PostgreSQL text
+// differs from SQLite's: the one place where the store's SQL is split by
+// dialect.
+var pgStatements = map[string]string{
+	sqlOfficePos: sqlOfficePosPG,
+}
+
 // stmtCache holds the statements prepared on the write pool at Open.
 // (They cannot be prepared lazily: the pool has one connection, which the
 // transaction that needs them holds.)
@@ -58,9 +70,40 @@ func (db *DB) prepare() error {
 	return nil
 }
 
-// txStmt returns the prepared statement q bound to tx (no new prepare:
-// tx runs on the connection the statement was prepared on).
-func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, q string) *sql.Stmt {
+// stmt is a statement of Commit run in a transaction: a prepared
+// *sql.Stmt on SQLite, the SQL text itself on PostgreSQL (txSQL).
+type stmt interface {
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+}
+
+// txSQL runs q in tx. On PostgreSQL, pgx prepares each statement once per
+// connection and keeps it (its statement cache), so the store need not:
+// a *sql.Stmt prepared on the pool would be prepared again on whichever
+// connection a transaction gets.
+type txSQL struct {
+	tx *sql.Tx
+	q  string
+}
+
+func (s txSQL) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return s.tx.ExecContext(ctx, s.q, args...)
+}
+
+func (s txSQL) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return s.tx.QueryRowContext(ctx, s.q, args...)
+}
+
+// txStmt returns statement q of Commit for tx: on SQLite the statement
+// prepared at Open bound to tx (no new prepare: tx runs on the connection
+// the statement was prepared on); on PostgreSQL, its dialect's text.
+func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, q string) stmt {
+	if db.postgres() {
+		if pq, ok := pgStatements[q]; ok {
+			q = pq
+		}
+		return txSQL{tx, q}
+	}
 	s, ok := db.stmts.m[q]
 	if !ok {
 		panic("store: statement not prepared at Open: " + q)

@@ -1,5 +1,9 @@
 // Package store keeps Lượt's data in one SQLite file, through
-// modernc.org/sqlite (pure Go, so the server builds with CGO_ENABLED=0).
+// modernc.org/sqlite (pure Go, so the server builds with CGO_ENABLED=0),
+// or in a PostgreSQL database ([OpenPostgres]) shared by several server
+// processes. Both are the same *DB with the same methods and the same SQL:
+// see postgres.go for what differs (placeholders rebound, the migrations
+// of migrations_pg/, the office row locked by Commit, errors mapped).
 //
 // Durability: every connection runs with journal_mode=WAL, synchronous=FULL
 // (a commit is on disk before Commit returns, so an acknowledged ticket
@@ -21,7 +25,8 @@
 //     transaction.
 //
 // The schema is created and upgraded by the embedded, numbered migrations in
-// migrations/ (see [Open]).
+// migrations/ (see [Open]); on PostgreSQL by those of migrations_pg/, one
+// for each of SQLite's under the same name.
 package store
 
 import (
@@ -69,11 +74,14 @@ const BusyTimeout = 5 * time.Second
 
 // DB is an open Lượt database. It is safe for concurrent use.
 type DB struct {
-	path string
-	w    *sql.DB // one connection, BEGIN IMMEDIATE
-	r    *sql.DB // readers
+	path    string  // the SQLite file, or the PostgreSQL URL
+	backend string  // BackendSQLite ("" too) or BackendPostgres
+	w       *sql.DB // SQLite: one connection, BEGIN IMMEDIATE; PostgreSQL: the pool
+	r       *sql.DB // SQLite: readers; PostgreSQL: the same pool as w
 
 	stmts stmtCache // Commit's statements, prepared on w
+
+	hook CommitHook // see hook.go
 }
 
 //go:embed migrations/*.sql
@@ -86,10 +94,13 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the embedded migrations in order. Their numbers must
-// run 1, 2, 3 … without gaps; a test checks it.
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+// migrations returns SQLite's embedded migrations in order. Their numbers
+// must run 1, 2, 3 … without gaps; a test checks it.
+func migrations() ([]migration, error) { return readMigrations(migrationFiles, "migrations") }
+
+// readMigrations reads the numbered SQL files of dir in fsys, in order.
+func readMigrations(fsys embed.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +112,7 @@ func migrations() ([]migration, error) {
 		if !ok || err != nil || v <= 0 {
 			return nil, fmt.Errorf("migration file %s: name must start with a positive number and '_', like 0002_bookings.sql", name)
 		}
-		b, err := migrationFiles.ReadFile("migrations/" + name)
+		b, err := fsys.ReadFile(dir + "/" + name)
 		if err != nil {
 			return nil, err
 		}
@@ -222,20 +233,33 @@ func (db *DB) checkPragmas() error {
 // migrate applies the missing migrations in one transaction.
 func (db *DB) migrate() error {
 	ms, err := migrations()
+	create := `CREATE TABLE IF NOT EXISTS schema_version (
+		version    INTEGER NOT NULL PRIMARY KEY,
+		name       TEXT    NOT NULL,
+		applied_at TEXT    NOT NULL
+	)`
+	if db.postgres() {
+		ms, err = readMigrations(migrationFilesPG, "migrations_pg")
+	} else {
+		create += ` STRICT`
+	}
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin migration: %w", err)
+		return fmt.Errorf("begin migration: %w", classify(err))
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_version (
-		version    INTEGER NOT NULL PRIMARY KEY,
-		name       TEXT    NOT NULL,
-		applied_at TEXT    NOT NULL
-	) STRICT`); err != nil {
+	if db.postgres() {
+		// Several processes may start together on one database: the
+		// first migrates, the others wait here and then find it done.
+		if _, err := tx.Exec(`SELECT pg_advisory_xact_lock(` + migrationLockKey + `)`); err != nil {
+			return fmt.Errorf("lock for migration: %w", classify(err))
+		}
+	}
+	if _, err := tx.Exec(create); err != nil {
 		return fmt.Errorf("create schema_version: %w", err)
 	}
 	applied := map[int]string{}
@@ -288,14 +312,15 @@ func (db *DB) migrate() error {
 func (db *DB) Close() error {
 	db.closeStmts()
 	var errs []error
-	if db.r != nil {
+	if db.r != nil && db.r != db.w {
 		errs = append(errs, db.r.Close())
 	}
 	errs = append(errs, db.w.Close())
 	return errors.Join(errs...)
 }
 
-// Path is the file the database was opened from.
+// Path is the file the database was opened from (on PostgreSQL, its URL,
+// password included: do not print it).
 func (db *DB) Path() string { return db.path }
 
 // timeLayout is how times are stored: UTC, fixed width, so that they sort
@@ -322,9 +347,12 @@ func parseTime(s sql.NullString) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// isConstraint reports whether err is an SQLite UNIQUE or PRIMARY KEY
-// violation.
+// isConstraint reports whether err is a UNIQUE or PRIMARY KEY violation
+// (SQLite's or PostgreSQL's).
 func isConstraint(err error) bool {
+	if pgCode(err) == "23505" { // unique_violation
+		return true
+	}
 	var e *sqlite.Error
 	if !errors.As(err, &e) {
 		return false
@@ -338,6 +366,9 @@ func isConstraint(err error) bool {
 
 // isForeignKey reports whether err is a foreign-key violation.
 func isForeignKey(err error) bool {
+	if pgCode(err) == "23503" { // foreign_key_violation
+		return true
+	}
 	var e *sqlite.Error
 	return errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"luot/server/auth"
+	"luot/server/engine"
 	"luot/server/planning"
 	"luot/server/queue"
 )
@@ -192,8 +193,18 @@ func formSection(form string) string {
 }
 
 func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) {
-	se, tok, ok := s.auth(w, r, auth.ManageOffice, "/admin/login")
+	se, tok, ok := s.authAny(w, r, "/admin/login")
 	if !ok {
+		return
+	}
+	if !se.Can(auth.ManageOffice) {
+		// A province administrator logs in at /admin too: their page is
+		// the province's figures.
+		if se.Can(auth.ReadProvince) {
+			http.Redirect(w, r, "/admin/province", http.StatusSeeOther)
+			return
+		}
+		s.fail(w, r, http.StatusForbidden, "only an administrator of the office may open this page; log in as an administrator")
 		return
 	}
 	s.renderAdmin(w, r, se, tok, http.StatusOK, adminState{Saved: formSection(r.URL.Query().Get("saved")), Printed: r.URL.Query().Get("printed")})
@@ -296,6 +307,8 @@ func (s *Server) adminPost(form string) http.HandlerFunc {
 			var qe *queue.Error
 			var fe *FormError
 			switch {
+			case ownerNeeded(w, err):
+				status, st.Err = http.StatusServiceUnavailable, translator(l)("adm.err.storage")
 			case errors.As(err, &fe):
 				st.Field = fe.Field
 			case errors.As(err, &qe):
@@ -445,6 +458,19 @@ func (s *Server) adminChange(ctx context.Context, se *auth.Session, form string,
 	return "", "", detail, err
 }
 
+// ownerNeeded reports whether err is the engine's refusal of a command of
+// an office that another server process owns (nothing was done), and then
+// names the office in the answer's header, so that server/cluster sends
+// the request to the owner.
+func ownerNeeded(w http.ResponseWriter, err error) bool {
+	var noe *engine.NotOwnerError
+	if !errors.As(err, &noe) {
+		return false
+	}
+	w.Header().Set(engine.OwnerNeededHeader, noe.Office)
+	return true
+}
+
 // reconfigure edits a copy of the office's current configuration inside
 // the engine's command (so that two admins' changes never overwrite each
 // other) and replaces it: queue.State.Reconfigure validates it and emits
@@ -505,13 +531,19 @@ func (s *Server) staffChange(ctx context.Context, se *auth.Session, form, id, na
 		}
 		return auth.HashPIN(pin)
 	}
+	// A province administrator reads every office's figures: only the
+	// server's operator (the office file) gives, disables or re-PINs one,
+	// or an office's administrator could open every office's figures.
+	if i >= 0 && list[i].Role == queue.RoleProvince {
+		return "", fieldErr("", "%s là cán bộ cấp tỉnh: chỉ người vận hành máy chủ quản lý tài khoản này (tệp cấu hình đơn vị)", "%s is a province administrator: only the server's operator manages this account (the office file)", id)
+	}
 	switch form {
 	case "staff":
 		if i >= 0 {
 			return "", fieldErr("id", "mã nhân viên %s đã có người dùng: chọn mã khác", "staff code %s is taken: choose another, or edit that member", id)
 		}
 		m := queue.Staff{ID: id, Office: se.Office, Name: strings.TrimSpace(name), Title: cleanTitle(title), Role: queue.Role(role), Unit: strings.TrimSpace(unit)}
-		if !auth.KnownRole(m.Role) {
+		if !auth.KnownRole(m.Role) || m.Role == queue.RoleProvince {
 			return "", fieldErr("role", "vai trò phải là cán bộ một cửa, quản trị viên, cán bộ kiểm duyệt hoặc cán bộ xử lý phản ánh", "role must be clerk, admin, moderator or handler")
 		}
 		if err := m.CheckUnit(); err != nil {

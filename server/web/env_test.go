@@ -51,6 +51,11 @@ type stack struct {
 	notify *notifyOn
 	// planning, when set, is stored and served as the planning look-up.
 	planning *planning.Data
+	// others are offices stored beside office (without staff or devices).
+	others []queue.Office
+	// databaseURL, when set, is an empty PostgreSQL database (pgtest's)
+	// to run on instead of a SQLite file.
+	databaseURL string
 }
 
 // notifyOn is how a stack serves the notifications: web push with this
@@ -96,8 +101,8 @@ func newStack(t testing.TB, s stack) *env {
 	k.Office, k.Kind = s.office.ID, queue.DeviceKiosk
 	log := backend.TestLog(t)
 	b := backend.New(t, backend.Config{
-		Office: s.office, Staff: s.staff, Devices: []backend.Device{{Device: k, Key: kioskKey}},
-		Start: start, Log: log,
+		Office: s.office, Others: s.others, Staff: s.staff, Devices: []backend.Device{{Device: k, Key: kioskKey}},
+		Start: start, Log: log, DatabaseURL: s.databaseURL,
 	})
 	db, h, clk, eng := b.DB, b.Hub, b.Clock, b.Engine
 	acfg := api.Config{Engine: eng, Store: db, Hub: h, Now: clk.Now, Log: log}

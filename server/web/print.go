@@ -39,6 +39,8 @@ func (s *Server) adminTestPrint(w http.ResponseWriter, r *http.Request) {
 		status := http.StatusBadRequest
 		var qe *queue.Error
 		switch {
+		case ownerNeeded(w, err):
+			status, st.Err = http.StatusServiceUnavailable, translator(l)("adm.err.storage")
 		case errors.As(err, &qe):
 			switch qe.Kind {
 			case queue.KindConflict:

@@ -8,6 +8,14 @@
 //
 //	loadtest -server ./luot-server [-data DIR] -mode mixed -rate 500 -duration 30s -boards 50 -trackers 50
 //	loadtest -url http://127.0.0.1:8080 -pid 1234 -mode issue -concurrency 32 -duration 20s
+//	loadtest -server ./luot-server -db postgres:///postgres?host=/run/postgresql -mode issue
+//
+// With -db (a PostgreSQL cluster on this machine whose role may create
+// databases) the tool runs the mode twice in one run, on SQLite and then
+// on PostgreSQL (a fresh database, dropped afterwards), each against its
+// own raw durable-commit rate — for PostgreSQL single-row transactions
+// with synchronous_commit=on on the same machine (postgres.go) — and
+// prints the two side by side.
 //
 // Modes:
 //
@@ -55,6 +63,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime/pprof"
 	"slices"
@@ -65,6 +74,9 @@ import (
 
 type config struct {
 	url, server, data, mode, office, kioskKey, pin, mix string
+	db                                                  string // -db: the PostgreSQL cluster
+	backend                                             string // of this pass: "sqlite" or "postgres"
+	dbURL                                               string // postgres: this pass's database
 	pid, boards, trackers, concurrency, prefill, seed   int
 	clerks                                              int
 	rate                                                float64
@@ -90,11 +102,12 @@ func parse() (*config, error) {
 	fs.StringVar(&c.server, "server", "", "server binary to start on a free loopback port with -demo (instead of -url)")
 	fs.StringVar(&c.serverArgs, "server-args", "", "extra flags for the started server (space-separated)")
 	fs.StringVar(&c.data, "data", "", "data folder of the started server, and where the raw commit rate is measured (default: a new temporary folder)")
+	fs.StringVar(&c.db, "db", "", "with -server: also run on PostgreSQL, in a fresh database of this cluster on this machine (postgres://…; the role may CREATE DATABASE), beside SQLite in the same run")
 	fs.IntVar(&c.pid, "pid", 0, "process id of the server given by -url, for its CPU and memory")
 	fs.StringVar(&c.mode, "mode", "mixed", "mixed, issue, flood or photos")
 	fs.Float64Var(&c.rate, "rate", 100, "requests/s of the mixed load (open loop)")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "length of the measured phase (at most 10m)")
-	fs.DurationVar(&c.raw, "raw", 3*time.Second, "how long to measure the raw SQLite durable-commit rate (0: skip)")
+	fs.DurationVar(&c.raw, "raw", 3*time.Second, "how long to measure the raw durable-commit rate of each database (0: skip)")
 	fs.DurationVar(&c.settle, "settle", 2*time.Second, "pause after the load before fan-out is measured")
 	fs.IntVar(&c.boards, "boards", 0, "board websocket clients (office event stream)")
 	fs.IntVar(&c.trackers, "trackers", 0, "ticket-tracking websocket clients")
@@ -114,6 +127,14 @@ func parse() (*config, error) {
 	}
 	if (c.url == "") == (c.server == "") {
 		return nil, errors.New("give exactly one of -url (a running server) or -server (a binary to start)")
+	}
+	if c.db != "" {
+		if c.server == "" {
+			return nil, errors.New("-db needs -server: the tool starts the server on SQLite and then on PostgreSQL")
+		}
+		if err := checkDBURL(c.db); err != nil {
+			return nil, err
+		}
 	}
 	if c.duration <= 0 || c.duration > 10*time.Minute {
 		return nil, errors.New("-duration must be between 0 and 10m")
@@ -201,9 +222,8 @@ func parseMix(s string) (map[string]float64, error) {
 	return m, nil
 }
 
-// run is the whole run: setup (setup.go), the event clients (ws.go), the
-// measured phase (phases.go), the baseline (baseline.go) and the report
-// (report.go).
+// run is the whole run: one pass (runPass) on SQLite, and with -db a
+// second on PostgreSQL, then the two side by side.
 func run() error {
 	cfg, err := parse()
 	if err != nil {
@@ -224,26 +244,60 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	ctx := context.Background()
 	host, _ := os.Hostname()
+	args := slices.Clone(os.Args[1:])
+	for i, a := range args {
+		args[i] = redact(a)
+	}
 	fmt.Printf("loadtest %s on %s, %s, load average before: %s, open-files limit %d\n",
-		strings.Join(os.Args[1:], " "), host, time.Now().Format(time.RFC3339), loadAvg(), nofile)
+		strings.Join(args, " "), host, time.Now().Format(time.RFC3339), loadAvg(), nofile)
+	backends := []string{"sqlite"}
+	if cfg.db != "" {
+		backends = append(backends, "postgres")
+	}
+	var all []*results
+	for _, b := range backends {
+		c := *cfg
+		c.backend = b
+		if len(backends) > 1 {
+			fmt.Printf("\n######## %s\n", b)
+			if c.data != "" {
+				c.data = filepath.Join(c.data, b) // each pass its own folder
+			}
+		}
+		r, err := runPass(context.Background(), &c)
+		if err != nil {
+			return fmt.Errorf("%s: %w", b, err)
+		}
+		r.print(os.Stdout)
+		all = append(all, r)
+	}
+	if len(all) > 1 {
+		printSideBySide(os.Stdout, all)
+	}
+	return nil
+}
 
+// runPass is one pass on one database: setup (setup.go), the event
+// clients (ws.go), the measured phase (phases.go), the baseline
+// (baseline.go). The report is printed by the caller (report.go).
+func runPass(ctx context.Context, cfg *config) (*results, error) {
 	l, cleanup, err := setup(ctx, cfg)
 	defer cleanup()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	wctx, wcancel := context.WithCancel(ctx)
 	defer wcancel()
 	ev, err := l.connectEvents(wctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r, err := l.measuredPhase(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	r.backend, r.rawWhat = cfg.backend, l.rawWhat
 	wcancel()
 	ev.wait()
 	if len(ev.fleets) > 0 {
@@ -257,6 +311,5 @@ func run() error {
 			r.baseline = b
 		}
 	}
-	r.print(os.Stdout)
-	return nil
+	return r, nil
 }

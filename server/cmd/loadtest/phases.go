@@ -59,7 +59,7 @@ func (l *loader) measuredPhase(ctx context.Context) (*results, error) {
 	}
 	r.elapsed = time.Since(start)
 	r.issued = l.issued.Load()
-	r.server = smp.finish()
+	r.server, r.cpu, r.peakRSS = smp.finish()
 	eng1, err := l.scrapeEngine(ctx)
 	if engErr == nil {
 		engErr = err

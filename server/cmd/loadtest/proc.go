@@ -99,21 +99,25 @@ func startSampler(pid int) *sampler {
 	return s
 }
 
-// finish stops sampling and describes the server's CPU and memory.
-func (s *sampler) finish() string {
+// finish stops sampling and describes the server's CPU and memory; it
+// also returns the CPU in % of one core (-1: not measured) and the peak
+// RSS in bytes.
+func (s *sampler) finish() (desc string, cpuPct float64, peak int64) {
 	if s.pid <= 0 {
-		return "server CPU/RSS: not measured (give -pid, or let the tool start the server with -server)"
+		return "server CPU/RSS: not measured (give -pid, or let the tool start the server with -server)", -1, 0
 	}
 	close(s.stop)
 	<-s.done
 	end, err := readProc(s.pid)
 	if err != nil {
-		return fmt.Sprintf("server CPU/RSS: %v", err)
+		return fmt.Sprintf("server CPU/RSS: %v", err), -1, 0
 	}
 	wall := time.Since(s.startAt)
 	cpu := end.cpu - s.start.cpu
+	cpuPct = 100 * cpu.Seconds() / wall.Seconds()
+	peak = max(s.maxRSS, end.rss, end.hwm)
 	return fmt.Sprintf("server pid %d: CPU %.0f%% of one core (%.1f s in %.1f s; 2 cores = 200%%), RSS now %s, max sampled %s, peak (VmHWM) %s",
-		s.pid, 100*cpu.Seconds()/wall.Seconds(), cpu.Seconds(), wall.Seconds(), mb(end.rss), mb(max(s.maxRSS, end.rss)), mb(end.hwm))
+		s.pid, cpuPct, cpu.Seconds(), wall.Seconds(), mb(end.rss), mb(max(s.maxRSS, end.rss)), mb(end.hwm)), cpuPct, peak
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }

@@ -9,13 +9,17 @@ import (
 // results is what a run measured, for the report.
 type results struct {
 	mode               string
+	backend            string // "sqlite" or "postgres"
+	rawWhat            string // what raw measured
 	elapsed            time.Duration
 	rec, flood         *recorder // the requests; the flood's (flood mode)
 	issued             int64
 	raw                float64 // raw durable commits/s, 0: not measured
 	seq0, seq1         int64   // the office's event seq before and after
 	waiting0, waiting1 int
-	server             string // CPU and memory (sampler)
+	server             string  // CPU and memory (sampler)
+	cpu                float64 // the server's CPU, % of one core; -1: not measured
+	peakRSS            int64   // the server's peak RSS, bytes
 	loadAfter          string
 	engine             string // the group-commit figures, or why none
 	fanout             *fanoutResult
@@ -35,7 +39,7 @@ func (r *results) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\n== durable ticket issues ==\n%d issued in %.1f s: %.0f/s", r.issued, r.elapsed.Seconds(), float64(r.issued)/r.elapsed.Seconds())
 	if r.raw > 0 {
-		fmt.Fprintf(w, " = %.0f%% of the raw durable-commit rate (%.0f/s)", 100*float64(r.issued)/r.elapsed.Seconds()/r.raw, r.raw)
+		fmt.Fprintf(w, " = %.0f%% of the %s raw durable-commit rate (%.0f/s)", 100*float64(r.issued)/r.elapsed.Seconds()/r.raw, r.database(), r.raw)
 	}
 	fmt.Fprintf(w, "\nwaiting %d → %d, events seq %d → %d (%d events)\n", r.waiting0, r.waiting1, r.seq0, r.seq1, r.seq1-r.seq0)
 	if r.photos != nil {
@@ -89,4 +93,44 @@ func ratio(a, b time.Duration) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("×%.1f", float64(a)/float64(b))
+}
+
+// database names the run's database for the report.
+func (r *results) database() string {
+	if r.backend == "postgres" {
+		return "PostgreSQL"
+	}
+	return "SQLite"
+}
+
+// printSideBySide writes the passes' main figures in one table (-db: SQLite
+// and PostgreSQL measured in the same run, each against its own raw rate).
+func printSideBySide(w io.Writer, all []*results) {
+	fmt.Fprintf(w, "\n== side by side (mode %s) ==\n", all[0].mode)
+	fmt.Fprintf(w, "%-11s %9s %12s %7s %10s %14s %7s %14s %14s %8s %10s\n",
+		"database", "req/s", "worst p99", "errors", "issues/s", "raw commits/s", "ratio", "called→each", "called→last", "CPU", "peak RSS")
+	for _, r := range all {
+		n, worst, errs := r.rec.totals()
+		rate := float64(r.issued) / r.elapsed.Seconds()
+		raw, ratio := "-", "-"
+		if r.raw > 0 {
+			raw, ratio = fmt.Sprintf("%.0f", r.raw), fmt.Sprintf("%.0f%%", 100*rate/r.raw)
+		}
+		each, last := "-", "-"
+		if fo := r.fanout; fo != nil && fo.fromAt.n > 0 {
+			each, last = "p99 "+ms(fo.fromAt.p99)+" ms", "p99 "+ms(fo.fromAtLast.p99)+" ms"
+		}
+		cpu, rss := "-", "-"
+		if r.cpu >= 0 {
+			cpu, rss = fmt.Sprintf("%.0f%%", r.cpu), mb(r.peakRSS)
+		}
+		fmt.Fprintf(w, "%-11s %9.1f %9s ms %7d %10.1f %14s %7s %14s %14s %8s %10s\n",
+			r.database(), float64(n)/r.elapsed.Seconds(), ms(worst), errs, rate, raw, ratio, each, last, cpu, rss)
+	}
+	for _, r := range all {
+		if r.rawWhat != "" {
+			fmt.Fprintf(w, "%s: %s\n", r.database(), r.rawWhat)
+		}
+	}
+	fmt.Fprintf(w, "load average after: %s\n", loadAvg())
 }

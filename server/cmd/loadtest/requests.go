@@ -39,6 +39,7 @@ type loader struct {
 	unbookable            sync.Map // services that take no appointments
 	bookingDate           string
 	raw                   float64 // raw durable commits/s on the server's disk, 0 when not measured
+	rawWhat               string  // what raw measured (which database, which settings)
 }
 
 type ticketRef struct{ id, token string }

@@ -34,6 +34,34 @@ func setup(ctx context.Context, cfg *config) (l *loader, cleanup func(), err err
 		dir := cfg.data
 		undo = append(undo, func() { os.RemoveAll(dir) })
 	}
+	if err := os.MkdirAll(cfg.data, 0o755); err != nil {
+		return nil, cleanup, err
+	}
+	if cfg.backend == "postgres" {
+		u, drop, err := freshDatabase(ctx, cfg.db)
+		undo = append(undo, drop) // after the server stops (undone in reverse)
+		if err != nil {
+			return nil, cleanup, err
+		}
+		cfg.dbURL = u
+	}
+	raw, rawWhat := 0.0, ""
+	if cfg.raw > 0 {
+		// Before the server starts: the machine is measured alone.
+		if cfg.backend == "postgres" {
+			var set string
+			if raw, set, err = rawCommitRatePG(ctx, cfg.dbURL, cfg.raw); err != nil {
+				return nil, cleanup, fmt.Errorf("raw PostgreSQL commit rate: %w", err)
+			}
+			rawWhat = "raw PostgreSQL durable commits (1-row transactions, one connection, synchronous_commit=on, this machine; " + set + ")"
+		} else {
+			if raw, err = rawCommitRate(cfg.data, cfg.raw); err != nil {
+				return nil, cleanup, fmt.Errorf("raw commit rate: %w", err)
+			}
+			rawWhat = fmt.Sprintf("raw SQLite durable commits (1-row transactions on the store's settings: WAL, synchronous=FULL, foreign keys, one connection, in %s)", cfg.data)
+		}
+		fmt.Printf("%s: %.0f/s\n", rawWhat, raw)
+	}
 	base := cfg.url
 	if cfg.server != "" {
 		var srv *exec.Cmd
@@ -45,17 +73,10 @@ func setup(ctx context.Context, cfg *config) (l *loader, cleanup func(), err err
 	if err := checkLoopback(base); err != nil {
 		return nil, cleanup, err
 	}
-	raw := 0.0
-	if cfg.raw > 0 {
-		if raw, err = rawCommitRate(cfg.data, cfg.raw); err != nil {
-			return nil, cleanup, fmt.Errorf("raw commit rate: %w", err)
-		}
-		fmt.Printf("raw SQLite durable commits (1-row transactions on the store's settings: WAL, synchronous=FULL, foreign keys, one connection, in %s): %.0f/s\n", cfg.data, raw)
-	}
 	if l, err = newLoader(cfg, base); err != nil {
 		return nil, cleanup, err
 	}
-	l.raw = raw
+	l.raw, l.rawWhat = raw, rawWhat
 	if err := l.learnOffice(ctx); err != nil {
 		return nil, cleanup, err
 	}
@@ -88,6 +109,9 @@ func startLoadServer(ctx context.Context, cfg *config) (string, *exec.Cmd, error
 		}
 		own = append(own, fb...)
 	}
+	if cfg.dbURL != "" {
+		own = append(own, "-db", cfg.dbURL)
+	}
 	// The tool's own arguments first: -server-args may override them.
 	extra = append(own, extra...)
 	base, srv, err := startServer(ctx, cfg.server, cfg.data, extra)
@@ -95,7 +119,11 @@ func startLoadServer(ctx context.Context, cfg *config) (string, *exec.Cmd, error
 		return "", nil, err
 	}
 	cfg.pid = srv.Process.Pid
-	fmt.Printf("started %s at %s (pid %d), data %s\n", cfg.server, base, cfg.pid, cfg.data)
+	db := "SQLite in the data folder"
+	if cfg.dbURL != "" {
+		db = "PostgreSQL " + redact(cfg.dbURL)
+	}
+	fmt.Printf("started %s at %s (pid %d), data %s, database %s\n", cfg.server, base, cfg.pid, cfg.data, db)
 	return base, srv, nil
 }
 

@@ -93,6 +93,23 @@ func (r *recorder) print(w io.Writer, elapsed time.Duration) (worst time.Duratio
 	return worst, errors
 }
 
+// totals is the number of requests, the worst p99 of a kind and the
+// number of errors.
+func (r *recorder) totals() (n int, worst time.Duration, errors int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k, lat := range r.lat {
+		l := slices.Clone(lat)
+		slices.Sort(l)
+		n += len(l)
+		worst = max(worst, pct(l, 0.99))
+		for _, c := range r.errs[k] {
+			errors += c
+		}
+	}
+	return n, worst, errors
+}
+
 // shownReasons is how many different error answers are quoted per kind;
 // answers that differ only by their content (the tickets a flood got) would
 // otherwise fill the report.

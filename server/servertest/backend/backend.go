@@ -1,5 +1,6 @@
 // Package backend is the part of servertest's stack below the HTTP layers:
-// a real SQLite file in t.TempDir() with the test's offices, staff (PIN
+// a real SQLite file in t.TempDir() (or the PostgreSQL database of
+// Config.DatabaseURL) with the test's offices, staff (PIN
 // 1234) and devices, a fake clock, the hub and the engine. servertest puts
 // the API and the web pages on it; the API's and the pages' own tests,
 // which servertest cannot serve (it imports them: an import cycle), put
@@ -71,6 +72,9 @@ type Config struct {
 	// DemoDossiers, for the main office when nil); its Office is set to
 	// the main office.
 	Dossiers *dossier.Config
+	// DatabaseURL, when set, is an empty PostgreSQL database to run on
+	// (e.g. pgtest.Get(t).NewDatabase(t)) instead of a SQLite file.
+	DatabaseURL string
 }
 
 // Backend is a loaded store, engine and hub on a fake clock, closed by
@@ -105,7 +109,13 @@ func New(t testing.TB, c Config) *Backend {
 		c.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "luot.db"))
+	var db *store.DB
+	var err error
+	if c.DatabaseURL != "" {
+		db, err = store.OpenPostgres(c.DatabaseURL)
+	} else {
+		db, err = store.Open(filepath.Join(t.TempDir(), "luot.db"))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDBFlag: -db takes a PostgreSQL URL only, its pool at least one
+// connection, and the SQLite-only file backup and restore are refused
+// with it, saying what to use instead.
+func TestDBFlag(t *testing.T) {
+	o, err := parseFlags([]string{"-db", "postgres://luot@db.example/luot", "-db-pool", "20"})
+	if err != nil || o.dbURL != "postgres://luot@db.example/luot" || o.dbPool != 20 {
+		t.Fatalf("parseFlags: %+v %v", o, err)
+	}
+	if o, err := parseFlags(nil); err != nil || o.dbURL != "" {
+		t.Fatalf("without -db: %+v %v", o, err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-db", "/var/lib/luot/luot.db"}, "PostgreSQL URL"},
+		{[]string{"-db", "mysql://u@h/db"}, "PostgreSQL URL"},
+		{[]string{"-db", "postgres://u@h/db", "-db-pool", "0"}, "-db-pool 0"},
+		{[]string{"-db", "postgres://u@h/db", "-backup-to", "x.db"}, "pg_dump"},
+		{[]string{"-db", "postgres://u@h/db", "-restore", "x.db"}, "pg_dump"},
+	} {
+		_, err := parseFlags(c.args)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("parseFlags(%q): %v, want an error with %q", c.args, err, c.want)
+		}
+	}
+}
