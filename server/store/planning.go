@@ -171,7 +171,7 @@ func (db *DB) LoadPlanning(ctx context.Context) (planning.Data, error) {
 // were, without their features: a cheap check of whether another process
 // sharing the database has imported since (see api.Planning.Refresh).
 func (db *DB) PlanningImports(ctx context.Context) (zones, parcels planning.Info, err error) {
-	tx, err := db.r.BeginTx(ctx, snapshot)
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return zones, parcels, fmt.Errorf("read the planning imports: %w", err)
 	}
