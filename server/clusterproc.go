@@ -2,7 +2,10 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
+	"strings"
 
 	"luot/server/cluster"
 	"luot/server/engine"
@@ -11,6 +14,19 @@ import (
 
 // checkCluster checks the flags of the database and of the cluster.
 func (o *options) checkCluster() error {
+	if o.clusterSecretFile != "" {
+		if o.clusterSecret != "" {
+			return errors.New("give the cluster's secret once: -cluster-secret-file or -cluster-secret")
+		}
+		b, err := os.ReadFile(o.clusterSecretFile)
+		if err != nil {
+			return fmt.Errorf("read the cluster's secret: %w", err)
+		}
+		o.clusterSecret = strings.TrimSpace(string(b))
+		if o.clusterSecret == "" {
+			return fmt.Errorf("the cluster's secret file %s is empty", o.clusterSecretFile)
+		}
+	}
 	switch {
 	case o.advertise != "" && o.dbURL == "":
 		return errors.New("-advertise runs several processes on one PostgreSQL database: give -db postgres://… too")

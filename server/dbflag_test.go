@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -28,6 +30,37 @@ func TestDBFlag(t *testing.T) {
 	} {
 		_, err := parseFlags(c.args)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("parseFlags(%q): %v, want an error with %q", c.args, err, c.want)
+		}
+	}
+}
+
+// TestClusterSecretFile: the cluster's secret read from a file (kept out of
+// the process list), given once, never empty.
+func TestClusterSecretFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "secret")
+	if err := os.WriteFile(good, []byte("a-secret-of-enough-length\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cluster := []string{"-db", "postgres://u@h/db", "-advertise", "http://127.0.0.1:8081"}
+	o, err := parseFlags(append(cluster, "-cluster-secret-file", good))
+	if err != nil || o.clusterSecret != "a-secret-of-enough-length" {
+		t.Fatalf("parseFlags with -cluster-secret-file: secret %q, %v", o.clusterSecret, err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{append(cluster, "-cluster-secret-file", good, "-cluster-secret", "a-secret-of-enough-length"), "once"},
+		{append(cluster, "-cluster-secret-file", filepath.Join(dir, "missing")), "read the cluster's secret"},
+		{append(cluster, "-cluster-secret-file", empty), "is empty"},
+	} {
+		if _, err := parseFlags(c.args); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("parseFlags(%q): %v, want an error with %q", c.args, err, c.want)
 		}
 	}

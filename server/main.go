@@ -86,7 +86,7 @@ type options struct {
 	feedbackEraseAfter                                    time.Duration
 	dossiersFile, dossiersOffice                          string
 	notify                                                notifyFlags
-	advertise, clusterSecret                              string
+	advertise, clusterSecret, clusterSecretFile           string
 }
 
 func parseFlags(args []string) (*options, error) {
@@ -119,7 +119,8 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.dossiersOffice, "dossiers-office", "", "office that follows the dossiers (default: \"demo\" with -demo, else the only office)")
 	o.notify.define(fs)
 	fs.StringVar(&o.advertise, "advertise", "", "with -db: run as one of several processes sharing the database's offices, reachable by the others at this base URL (http://10.0.0.5:8080); needs -cluster-secret")
-	fs.StringVar(&o.clusterSecret, "cluster-secret", "", "with -advertise: the secret shared by every process of the cluster, at least 16 characters, carried by requests forwarded to an office's owner")
+	fs.StringVar(&o.clusterSecret, "cluster-secret", "", "with -advertise: the secret shared by every process of the cluster, at least 16 characters, carried by requests forwarded to an office's owner (visible in the process list: prefer -cluster-secret-file)")
+	fs.StringVar(&o.clusterSecretFile, "cluster-secret-file", "", "with -advertise: file holding the secret of -cluster-secret")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6060) for profiling; off by default")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -261,6 +262,13 @@ func run(ctx context.Context, args []string) error {
 
 	if o.exportFile != "" {
 		return exportOffice(ctx, db, o.office, o.exportFile)
+	}
+	if o.advertise == "" { // a lone server on PostgreSQL: no other may write beside it
+		alone, err := db.UseAlone(ctx)
+		if err != nil {
+			return err
+		}
+		defer alone()
 	}
 
 	h := hub.New(0)

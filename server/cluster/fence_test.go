@@ -126,7 +126,7 @@ func TestFenceRefusesTheStaleOwner(t *testing.T) {
 	}
 	defer admin.Close()
 	var n int
-	if err := admin.QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted`).Scan(&n); err != nil || n != 1 {
+	if err := admin.QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ExclusiveLock' AND granted`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("end a's lock connection: %d ended, %v", n, err)
 	}
 	e2etest.WaitFor(t, 10*time.Second, "b to take the office over", func() bool { return b.eng.Owns("hk") })

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"luot/server/store"
 )
 
 // schema is the lease table: per office, the epoch of its last take-over,
@@ -280,6 +282,17 @@ func (n *Node) lockConn(ctx context.Context) *pgx.Conn {
 		if ctx.Err() == nil {
 			n.log.Warn("cluster: connect for the office locks; will retry", "err", err)
 		}
+		return nil
+	}
+	// Shared with the other processes of the cluster, refused while a
+	// server without -advertise uses the database alone (store.UseAlone).
+	var shared bool
+	if err := c.QueryRow(cctx, `SELECT pg_try_advisory_lock_shared(hashtextextended($1, 0))`, store.ProcessesLock).Scan(&shared); err != nil || !shared {
+		c.Close(context.Background())
+		if err == nil {
+			err = errors.New("a server without -advertise uses this database alone: stop it, or give it -advertise")
+		}
+		n.log.Error("cluster: no office can be taken; will retry", "err", err)
 		return nil
 	}
 	n.mu.Lock()
