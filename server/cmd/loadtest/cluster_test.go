@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"luot/internal/e2etest"
+	"luot/internal/pgtest"
+)
+
+// TestClusterMode runs -mode cluster at small scale: three real server
+// processes on one PostgreSQL database form one cluster (one owner, two
+// followers), 300 tracking clients are spread evenly over them, and every
+// process's clients receive the calls made through the first process,
+// with each process's memory read from /proc.
+func TestClusterMode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts three servers")
+	}
+	pg := pgtest.Get(t)
+	cfg := &config{
+		server: e2etest.Build(t, e2etest.Server), data: t.TempDir(), db: pg.URL("postgres"),
+		mode: "cluster", processes: 3, trackers: 300, office: "demo", kioskKey: "demo-kiosk", pin: "1234",
+		counters: []string{"q1:nv1", "q2:nv2", "q3:nv3", "q4:nv4"}, mix: "kiosk=1,clerk=3",
+		rate: 30, duration: 4 * time.Second, settle: time.Second, prefill: 30, seed: 1,
+	}
+	r, err := runCluster(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	r.print(&b)
+	t.Log("\n" + b.String())
+	if n, _, nerr := r.rec.totals(); n == 0 || nerr != 0 {
+		t.Fatalf("%d requests, %d errors", n, nerr)
+	}
+	if len(r.procs) != 3 {
+		t.Fatalf("%d processes", len(r.procs))
+	}
+	owners := 0
+	for i, p := range r.procs {
+		if p.owner {
+			owners++
+		}
+		if p.clients != 100 || p.failed != 0 || p.dropped != 0 {
+			t.Errorf("process %d: %d clients, %d failed, %d dropped; want 100, 0, 0", i+1, p.clients, p.failed, p.dropped)
+		}
+		if p.fromAnswer.n == 0 {
+			t.Errorf("process %d: its clients received no call", i+1)
+		}
+		if p.rss <= 0 || p.peak < p.rss {
+			t.Errorf("process %d: RSS %d, peak %d", i+1, p.rss, p.peak)
+		}
+	}
+	if owners != 1 {
+		t.Fatalf("%d owners of the office (owner %q), want 1", owners, r.owner)
+	}
+	for _, want := range []string{"owner", "follower", "clerk's 2xx call → client"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
