@@ -290,17 +290,19 @@ func (l *loader) connectCluster(ctx context.Context, procs []*clusterProc) (*eve
 }
 
 // print writes the cluster's report: the run's (results.print, whose
-// "server" is process 1), then one row per process.
+// "server" is process 1), then each process's figures.
 func (cr *clusterResult) print(w io.Writer) {
 	cr.results.print(w)
 	fmt.Fprintf(w, "\n== %d processes, one office (owner %s) ==\n", len(cr.procs), cr.owner)
-	fmt.Fprintln(w, "process                 role      clients (failed, dropped)  RSS before → after (peak sampled)   CPU    clerk's 2xx call → client (ticket.called)   event at → client")
 	for i, p := range cr.procs {
 		role := "follower"
 		if p.owner {
 			role = "owner"
 		}
-		fmt.Fprintf(w, "%d %-21s %-9s %6d (%d, %d)               %s → %s (%s)   %4.0f%%   %s   p99=%sms\n",
-			i+1, p.base, role, p.clients, p.failed, p.dropped, mb(p.rssStart), mb(p.rss), mb(p.peak), p.cpu, p.fromAnswer, ms(p.fromAt.p99))
+		fmt.Fprintf(w, "process %d %s (%s): %d tracking clients (%d failed, %d dropped); RSS %s before the phase, %s after, %s peak sampled; CPU %.0f%% of one core\n",
+			i+1, p.base, role, p.clients, p.failed, p.dropped, mb(p.rssStart), mb(p.rss), mb(p.peak), p.cpu)
+		fmt.Fprintf(w, "  ticket.called, event at (the call's command) → each client: %s\n", p.fromAt)
+		fmt.Fprintf(w, "  ticket.called, clerk's 2xx answer → each client:           %s\n", p.fromAnswer)
 	}
+	fmt.Fprintln(w, "(a negative time from the answer: the client had the event before the clerk's answer reached the tool)")
 }

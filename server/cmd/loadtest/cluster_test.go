@@ -57,7 +57,7 @@ func TestClusterMode(t *testing.T) {
 	if owners != 1 {
 		t.Fatalf("%d owners of the office (owner %q), want 1", owners, r.owner)
 	}
-	for _, want := range []string{"owner", "follower", "clerk's 2xx call → client"} {
+	for _, want := range []string{"(owner)", "(follower)", "clerk's 2xx answer → each client"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q", want)
 		}
