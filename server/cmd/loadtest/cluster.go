@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -24,12 +25,12 @@ import (
 // one fresh PostgreSQL database of -db, started with -advertise and a
 // shared -cluster-secret so that they form one cluster (docs/cluster.md);
 // the -trackers ticket-tracking websocket clients are spread evenly over
-// them, the mixed load (clerks calling, kiosks issuing) goes through the
-// first process — which forwards to the office's owner when it is not the
-// owner — and the report gives, per process, its memory (RSS from /proc)
-// and the latency from a clerk's 2xx call to each of its clients
-// receiving the event (p50, p99, max): the owner's clients beside the
-// followers'.
+// them; the mixed load (clerks calling, kiosks issuing) goes to one
+// process (-via, the first by default), which forwards the writes to the
+// office's owner when it is not the owner; the report gives, per
+// process, its memory (RSS from /proc) and the latency from a call to
+// each of its clients receiving the event (p50, p99, max): the owner's
+// clients beside the followers'.
 
 // clusterProc is one started process of the cluster.
 type clusterProc struct {
@@ -76,6 +77,7 @@ func clusterArgs(i int, addrs []string, dbURL, secret string) []string {
 type clusterResult struct {
 	*results
 	owner string // the office's owner at the end (its advertised URL)
+	via   int    // the process the requests went to (1…)
 	procs []procFigures
 }
 
@@ -87,6 +89,7 @@ type procFigures struct {
 	dropped             int64
 	rssStart, rss, peak int64
 	cpu                 float64
+	fromSent            summary // the clerk's call sent → each client
 	fromAnswer, fromAt  summary
 }
 
@@ -142,8 +145,8 @@ func runCluster(ctx context.Context, cfg *config) (_ *clusterResult, err error) 
 		procs[i] = p
 		fmt.Printf("process %d: %s (pid %d), data %s\n", i+1, p.base, p.cmd.Process.Pid, p.data)
 	}
-	fmt.Printf("cluster of %d processes on PostgreSQL %s; calls through process 1\n", len(procs), redact(u))
-	l, err := newLoader(cfg, procs[0].base)
+	fmt.Printf("cluster of %d processes on PostgreSQL %s; requests through process %d\n", len(procs), redact(u), cfg.via)
+	l, err := newLoader(cfg, procs[cfg.via-1].base)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +183,7 @@ func runCluster(ctx context.Context, cfg *config) (_ *clusterResult, err error) 
 	for _, p := range procs {
 		p.smp = startSampler(p.cmd.Process.Pid)
 	}
-	cfg.pid = procs[0].cmd.Process.Pid
+	cfg.pid = procs[cfg.via-1].cmd.Process.Pid
 	r, err := l.measuredPhase(ctx)
 	if err != nil {
 		return nil, err
@@ -197,12 +200,12 @@ func runCluster(ctx context.Context, cfg *config) (_ *clusterResult, err error) 
 		}
 		r.baseline = b
 	}
-	cr := &clusterResult{results: r}
+	cr := &clusterResult{results: r, via: cfg.via}
 	cr.owner, err = officeOwner(ctx, u, cfg.office)
 	if err != nil {
 		cr.owner = "? (" + err.Error() + ")"
 	}
-	answered := answeredTimes(l)
+	answered, sent := times(&l.answered), times(&l.callSent)
 	ev.obs.mu.Lock()
 	info := ev.obs.info
 	ev.obs.mu.Unlock()
@@ -210,21 +213,23 @@ func runCluster(ctx context.Context, cfg *config) (_ *clusterResult, err error) 
 		_, cpu, peak := p.smp.finish()
 		end, _ := readProc(p.smp.pid)
 		fo := measure([]*wsFleet{p.fleet}, info, r.seq0+1, r.seq1, answered)
+		// measure times "from the answer" by the map it is given.
+		fs := measure([]*wsFleet{p.fleet}, info, r.seq0+1, r.seq1, sent)
 		cr.procs = append(cr.procs, procFigures{
 			base: p.base, owner: strings.TrimRight(cr.owner, "/") == p.base,
 			clients: p.fleet.connected.Load(), failed: p.fleet.dialErrs.Load(), dropped: p.fleet.dropped.Load(),
 			rssStart: p.smp.start.rss, rss: end.rss, peak: peak, cpu: cpu,
-			fromAnswer: fo.fromAnswer, fromAt: fo.fromAt,
+			fromAnswer: fo.fromAnswer, fromAt: fo.fromAt, fromSent: fs.fromAnswer,
 		})
 	}
 	return cr, nil
 }
 
-// answeredTimes is when each called ticket's clerk got the 2xx answer.
-func answeredTimes(l *loader) map[string]time.Time {
-	answered := map[string]time.Time{}
-	l.answered.Range(func(k, v any) bool { answered[k.(string)] = v.(time.Time); return true })
-	return answered
+// times copies a map of ticket id → time (loader.answered, callSent).
+func times(m *sync.Map) map[string]time.Time {
+	out := map[string]time.Time{}
+	m.Range(func(k, v any) bool { out[k.(string)] = v.(time.Time); return true })
+	return out
 }
 
 // officeOwner reads which process owns office (its advertised URL).
@@ -290,10 +295,15 @@ func (l *loader) connectCluster(ctx context.Context, procs []*clusterProc) (*eve
 }
 
 // print writes the cluster's report: the run's (results.print, whose
-// "server" is process 1), then each process's figures.
+// "server" is the -via process), then each process's figures.
 func (cr *clusterResult) print(w io.Writer) {
 	cr.results.print(w)
 	fmt.Fprintf(w, "\n== %d processes, one office (owner %s) ==\n", len(cr.procs), cr.owner)
+	if cr.procs[cr.via-1].owner {
+		fmt.Fprintf(w, "requests went to process %d, the owner\n", cr.via)
+	} else {
+		fmt.Fprintf(w, "requests went to process %d, a follower: its writes were forwarded to the owner\n", cr.via)
+	}
 	for i, p := range cr.procs {
 		role := "follower"
 		if p.owner {
@@ -301,6 +311,7 @@ func (cr *clusterResult) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "process %d %s (%s): %d tracking clients (%d failed, %d dropped); RSS %s before the phase, %s after, %s peak sampled; CPU %.0f%% of one core\n",
 			i+1, p.base, role, p.clients, p.failed, p.dropped, mb(p.rssStart), mb(p.rss), mb(p.peak), p.cpu)
+		fmt.Fprintf(w, "  ticket.called, clerk's call sent → each client:             %s\n", p.fromSent)
 		fmt.Fprintf(w, "  ticket.called, event at (the call's command) → each client: %s\n", p.fromAt)
 		fmt.Fprintf(w, "  ticket.called, clerk's 2xx answer → each client:           %s\n", p.fromAnswer)
 	}
