@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +66,39 @@ func TestClusterMode(t *testing.T) {
 	for _, want := range []string{"(owner)", "(follower)", "clerk's 2xx answer → each client", "clerk's call sent → each client"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+// TestClusterFlags: -mode cluster needs a database, a process count the
+// tool bounds, a -via among them, the demo office's counters and a
+// tracking client per process; each refusal names the flags.
+func TestClusterFlags(t *testing.T) {
+	base := []string{"loadtest", "-server", "./luot-server", "-mode", "cluster", "-trackers", "30"}
+	db := []string{"-db", "postgres:///postgres?host=/tmp/pg"}
+	for _, tc := range []struct {
+		args []string
+		ok   bool
+	}{
+		{append(slices.Clone(base), db...), true},
+		{append(append(slices.Clone(base), db...), "-processes", "1"), true},
+		{append(append(slices.Clone(base), db...), "-via", "3"), true},
+		{base, false},
+		{append(append(slices.Clone(base), db...), "-processes", "9"), false},
+		{append(append(slices.Clone(base), db...), "-processes", "0"), false},
+		{append(append(slices.Clone(base), db...), "-via", "4"), false},
+		{append(append(slices.Clone(base), db...), "-clerks", "12"), false},
+		{append(append(slices.Clone(base), db...), "-trackers", "2"), false},
+	} {
+		saved := os.Args
+		os.Args = tc.args
+		cfg, err := parse()
+		os.Args = saved
+		if tc.ok && (err != nil || cfg.processes < 1 || cfg.via < 1) {
+			t.Errorf("%v refused: %v", tc.args[5:], err)
+		}
+		if !tc.ok && (err == nil || !strings.Contains(err.Error(), "-mode cluster needs")) {
+			t.Errorf("%v accepted or refused for another reason: %v", tc.args[5:], err)
 		}
 	}
 }
