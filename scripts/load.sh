@@ -3,7 +3,10 @@
 # on this machine, each on a fresh data folder (on the same disk as
 # TMPDIR), printing the tool's full report. Bounded: about four minutes.
 # Usage: ./scripts/load.sh [--postgres] [target…]
-#   targets: fanout1k hold10k mixed500 issue flood photos20
+#   targets: fanout1k hold10k mixed500 issue flood photos20, and with
+#   --postgres cluster10k (10,000 tracking clients over three processes of
+#   one cluster on the database) and cluster10k1 (the same load on one
+#   process); these two are not in the default list
 #   --postgres: each target also on PostgreSQL, beside SQLite in the same
 #   run (loadtest -db): a private cluster of Debian's PostgreSQL in a
 #   temporary folder (its own unix socket, no TCP port, fsync and
@@ -67,6 +70,10 @@ for t in "${targets[@]}"; do
     mixed500) cmd=("$bin/loadtest" -server "$bin/luot-server" -mode mixed -rate 500 -duration "$d" -boards 50 -trackers 50 -clerks 12) ;;
     issue)    cmd=("$bin/loadtest" -server "$bin/luot-server" -mode issue -concurrency 32 -duration "$d") ;;
     flood)    cmd=("$bin/loadtest" -server "$bin/luot-server" -mode flood -concurrency 16 -rate 100 -duration "$d") ;;
+    cluster10k|cluster10k1)
+      [ ${#db[@]} -eq 0 ] && { echo "$t needs --postgres"; exit 2; }
+      n=3; [ "$t" = cluster10k1 ] && n=1
+      cmd=("$bin/loadtest" -server "$bin/luot-server" -mode cluster -processes "$n" -rate 20 -mix kiosk=1,clerk=3 -duration "$d" -trackers 10000 -baseline=false) ;;
     photos20) cmd=("$bin/loadtest" -server "$bin/luot-server" -mode photos -concurrency 20 -duration "$d" -raw 0) ;;
     *) echo "unknown target $t"; exit 2 ;;
   esac

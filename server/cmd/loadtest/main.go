@@ -37,6 +37,13 @@
 //     city's feedback configuration): each round's time beside the time
 //     to merely decode the photo on this machine, and the server's peak
 //     memory.
+//   - cluster (with -db): -processes server processes (3) on one fresh
+//     PostgreSQL database, started with -advertise and a shared
+//     -cluster-secret so that they form one cluster; -trackers
+//     ticket-tracking clients spread evenly over them; the mixed load
+//     through the first process; per process its RSS and the latency from
+//     a clerk's 2xx call to each of its clients receiving the event
+//     (cluster.go).
 //
 // Beside the fan-out figures the tool prints the physical limit of the
 // machine (-baseline, on by default): the same number of websocket
@@ -78,7 +85,7 @@ type config struct {
 	backend                                             string // of this pass: "sqlite" or "postgres"
 	dbURL                                               string // postgres: this pass's database
 	pid, boards, trackers, concurrency, prefill, seed   int
-	clerks                                              int
+	clerks, processes, via                              int
 	rate                                                float64
 	duration, raw, settle                               time.Duration
 	counters                                            []string
@@ -104,7 +111,9 @@ func parse() (*config, error) {
 	fs.StringVar(&c.data, "data", "", "data folder of the started server, and where the raw commit rate is measured (default: a new temporary folder)")
 	fs.StringVar(&c.db, "db", "", "with -server: also run on PostgreSQL, in a fresh database of this cluster on this machine (postgres://…; the role may CREATE DATABASE), beside SQLite in the same run")
 	fs.IntVar(&c.pid, "pid", 0, "process id of the server given by -url, for its CPU and memory")
-	fs.StringVar(&c.mode, "mode", "mixed", "mixed, issue, flood or photos")
+	fs.StringVar(&c.mode, "mode", "mixed", "mixed, issue, flood, photos or cluster")
+	fs.IntVar(&c.processes, "processes", 3, "-mode cluster: server processes on the -db database, forming one cluster (1: the same load on one process, for comparison)")
+	fs.IntVar(&c.via, "via", 1, "-mode cluster: the process (1…-processes) the requests go to; when it does not own the office it forwards the writes to the owner")
 	fs.Float64Var(&c.rate, "rate", 100, "requests/s of the mixed load (open loop)")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "length of the measured phase (at most 10m)")
 	fs.DurationVar(&c.raw, "raw", 3*time.Second, "how long to measure the raw durable-commit rate of each database (0: skip)")
@@ -135,6 +144,9 @@ func parse() (*config, error) {
 		if err := checkDBURL(c.db); err != nil {
 			return nil, err
 		}
+	}
+	if c.mode == "cluster" && (c.db == "" || c.clerks > 4 || c.processes < 1 || c.processes > 8 || c.via < 1 || c.via > c.processes || c.trackers < c.processes) {
+		return nil, errors.New("-mode cluster needs -server, -db (the PostgreSQL cluster the processes share), -processes between 1 and 8, -via one of them, at most the demo office's 4 -clerks, and at least one of -trackers per process")
 	}
 	if c.duration <= 0 || c.duration > 10*time.Minute {
 		return nil, errors.New("-duration must be between 0 and 10m")
@@ -251,6 +263,14 @@ func run() error {
 	}
 	fmt.Printf("loadtest %s on %s, %s, load average before: %s, open-files limit %d\n",
 		strings.Join(args, " "), host, time.Now().Format(time.RFC3339), loadAvg(), nofile)
+	if cfg.mode == "cluster" {
+		r, err := runCluster(context.Background(), cfg)
+		if err != nil {
+			return fmt.Errorf("cluster: %w", err)
+		}
+		r.print(os.Stdout)
+		return nil
+	}
 	backends := []string{"sqlite"}
 	if cfg.db != "" {
 		backends = append(backends, "postgres")

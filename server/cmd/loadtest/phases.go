@@ -32,7 +32,7 @@ func (l *loader) measuredPhase(ctx context.Context) (*results, error) {
 	pctx, cancel := context.WithTimeout(ctx, cfg.duration)
 	defer cancel()
 	switch cfg.mode {
-	case "mixed":
+	case "mixed", "cluster":
 		mix, err := parseMix(cfg.mix)
 		if err != nil {
 			return nil, err

@@ -138,7 +138,9 @@ func startServer(ctx context.Context, bin, data string, extra []string) (string,
 	addrc := make(chan string, 1)
 	serving := regexp.MustCompile(`msg=serving addr=(\S+)`)
 	logf, _ := os.Create(filepath.Join(data, "server.log"))
+	exited := make(chan struct{}) // its stderr closed: the server ended
 	go func() {
+		defer close(exited)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			if logf != nil {
@@ -156,10 +158,23 @@ func startServer(ctx context.Context, bin, data string, extra []string) (string,
 	select {
 	case a := <-addrc:
 		return "http://" + a, cmd, nil
+	case <-exited:
+		return "", nil, fmt.Errorf("server exited before serving: %s", logTail(filepath.Join(data, "server.log")))
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
-		return "", nil, fmt.Errorf("server did not start serving within 60 s (see %s/server.log)", data)
+		return "", nil, fmt.Errorf("server did not start serving within 60 s: %s", logTail(filepath.Join(data, "server.log")))
 	}
+}
+
+// logTail is the last lines of a server's log, for an error message.
+func logTail(path string) string {
+	time.Sleep(100 * time.Millisecond) // the log copier's last lines
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	return path + ":\n" + strings.Join(lines[max(0, len(lines)-5):], "\n")
 }
 
 // openRaw opens the database of the raw commit measurement at path with

@@ -32,6 +32,7 @@ type loader struct {
 	keys     []keyRef    // recent kiosk idempotency keys, for retries
 	issued   atomic.Int64
 	answered sync.Map // ticket id → time the clerk's "next" answer arrived
+	callSent sync.Map // ticket id → time the clerk's "next" that called it was sent
 
 	clerkBehind           atomic.Int64 // clerk requests sent over 1 s late (the counters could not keep up)
 	hasRemote, hasBooking bool
@@ -280,6 +281,7 @@ func (l *loader) clerk(ctx context.Context, counter, staff string, perSec float6
 		switch step {
 		case 0:
 			var tk *client.Ticket
+			sent := time.Now()
 			l.timed(ctx, "next", func() (status int, err error) {
 				if tk, err = c.Act(ctx, counter, client.ActionNext, nil); tk == nil {
 					return http.StatusNoContent, err // nobody waits
@@ -288,6 +290,7 @@ func (l *loader) clerk(ctx context.Context, counter, staff string, perSec float6
 			}, http.StatusOK, http.StatusNoContent)
 			if tk != nil {
 				l.answered.Store(tk.ID, time.Now())
+				l.callSent.Store(tk.ID, sent)
 				step = 1
 			}
 		case 1:
