@@ -192,26 +192,7 @@ func killUnderLoadFollowersResume(t *testing.T, db []string) {
 		t.Fatalf("restarted at %s, not %s", srv2.addr, srv.addr)
 	}
 	c2, _ := client.New(srv2.url(), client.WithDeviceKey("demo-kiosk"))
-	used := map[string]bool{}
-	for _, a := range acks {
-		tk, err := c2.Ticket(ctx, a.id, a.token)
-		if err != nil || tk.Number != a.number {
-			t.Fatalf("acknowledged ticket %s (%s) after kill -9: %v %v", a.id, a.number, tk, err)
-		}
-		if used[a.number] {
-			t.Fatalf("number %s acknowledged twice", a.number)
-		}
-		used[a.number] = true
-	}
-	for _, s := range office.Services { // no number is reused after the restart
-		tk, err := c2.Issue(ctx, "demo", client.IssueRequest{Service: s.ID}, client.NewIdempotencyKey())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if used[tk.Number] {
-			t.Fatalf("number %s reused after restart", tk.Number)
-		}
-	}
+	checkAcknowledged(t, c2, acks, office, "kill -9")
 	st, err := c2.State(ctx, "demo")
 	if err != nil {
 		t.Fatal(err)
@@ -586,4 +567,32 @@ func TestFaultSlowAndChurningClientsReturnMemory(t *testing.T) {
 		t.Fatalf("live heap grew: after the slow client %s, after 3,000 dropped clients %s", afterSlow, end)
 	}
 	t.Logf("baseline %s; never-reading client cut off after %d issued events: %s; after 3 × 1,000 connect-and-drop: %s", base0, issued, afterSlow, end)
+}
+
+// checkAcknowledged: after the fault (named by after), every acknowledged
+// ticket is present with its number, no number was acknowledged twice, and
+// a new ticket of each service takes a number not given before.
+func checkAcknowledged(t *testing.T, c *client.Client, acks []acked, office *client.Office, after string) {
+	t.Helper()
+	ctx := context.Background()
+	used := map[string]bool{}
+	for _, a := range acks {
+		tk, err := c.Ticket(ctx, a.id, a.token)
+		if err != nil || tk.Number != a.number {
+			t.Fatalf("acknowledged ticket %s (%s) after %s: %v %v", a.id, a.number, after, tk, err)
+		}
+		if used[a.number] {
+			t.Fatalf("number %s acknowledged twice", a.number)
+		}
+		used[a.number] = true
+	}
+	for _, s := range office.Services {
+		tk, err := c.Issue(ctx, "demo", client.IssueRequest{Service: s.ID}, client.NewIdempotencyKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if used[tk.Number] {
+			t.Fatalf("number %s reused after %s", tk.Number, after)
+		}
+	}
 }

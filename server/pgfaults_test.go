@@ -192,26 +192,7 @@ func TestFaultPostgresStoppedUnderLoad(t *testing.T) {
 	srv.kill()
 	srv2 := startServer(t, data, "-demo", "-db", dbURL)
 	c2, _ := client.New(srv2.url(), client.WithDeviceKey("demo-kiosk"))
-	used := map[string]bool{}
-	for _, a := range acks {
-		tk, err := c2.Ticket(ctx, a.id, a.token)
-		if err != nil || tk.Number != a.number {
-			t.Fatalf("acknowledged ticket %s (%s) after the database's restart: %v %v", a.id, a.number, tk, err)
-		}
-		if used[a.number] {
-			t.Fatalf("number %s acknowledged twice", a.number)
-		}
-		used[a.number] = true
-	}
-	for _, s := range office.Services {
-		tk, err := c2.Issue(ctx, "demo", client.IssueRequest{Service: s.ID}, client.NewIdempotencyKey())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if used[tk.Number] {
-			t.Fatalf("number %s reused after the database's restart", tk.Number)
-		}
-	}
+	checkAcknowledged(t, c2, acks, office, "the database's restart")
 	t.Logf("%d tickets acknowledged (%d before pg_ctl stop -m immediate), all present, none twice; %d issues refused with 503 database_unavailable in %.1f s from the stop to the restart, %d after it; first issue %.2f s after PostgreSQL accepted connections again, same server process",
 		len(acks), before, refused, up.Sub(stopped).Seconds(), late["503 database_unavailable"], back.Seconds())
 }
