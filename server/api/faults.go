@@ -21,7 +21,7 @@ func (s *Server) storageFault(err error) *Error {
 			"storage busy: the database is locked by another program (a backup?) for too long; nothing was changed — try again in a moment")
 	case errors.Is(f, queue.ErrUnavailable):
 		return newError(http.StatusServiceUnavailable, "database_unavailable",
-			"database unavailable: the server cannot reach its database (restarting or unreachable); nothing was changed — try again in a moment")
+			"database unavailable: the server cannot reach its database (restarting or unreachable); if the connection broke while saving, the change may have been kept — send the same request again (with the same idempotency key) in a moment")
 	case errors.Is(f, queue.ErrStorageIO):
 		return newError(http.StatusServiceUnavailable, "storage_error",
 			"storage error: the server's disk failed to read or write (is it full?); nothing was changed — try again, and check the disk")
