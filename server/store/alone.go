@@ -38,9 +38,12 @@ func (db *DB) UseAlone(ctx context.Context) (release func(), err error) {
 		conn.Close()
 		return nil, errors.New("another Lượt server uses this database: stop it, or run every server with -advertise and -cluster-secret-file as one cluster")
 	}
-	// Closing a database/sql Conn returns it to the pool, lock and all:
-	// the connection is discarded instead, which ends its session.
+	// The lock is let go explicitly, so that it is free when release
+	// returns (a closed session's locks go only when its backend has
+	// ended). Closing a database/sql Conn would return it to the pool,
+	// lock and all, should the unlock fail: it is discarded instead.
 	return func() {
+		conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(hashtextextended(?, 0))`, ProcessesLock)
 		conn.Raw(func(any) error { return driver.ErrBadConn })
 		conn.Close()
 	}, nil
