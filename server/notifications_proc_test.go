@@ -20,6 +20,7 @@ import (
 	"luot/modem/virtual"
 	"luot/server/client"
 	"luot/server/queue"
+	"luot/server/store"
 	"luot/server/webhook"
 	"luot/server/webpush"
 )
@@ -111,9 +112,17 @@ func TestServerWithModemAndPush(t *testing.T) {
 // the server; the office is told it is at fault.
 func TestServerWithAbsentModem(t *testing.T) {
 	dir := t.TempDir()
-	p := startServer(t, filepath.Join(dir, "data"), "-demo", "-sms-modem", filepath.Join(dir, "no-such-port"))
-	ev := followModem(t, p.url())
-	e2etest.WaitFor(t, 30*time.Second, "the modem's fault on the office's stream", func() bool { return ev.has("fault") })
+	data := filepath.Join(dir, "data")
+	p := startServer(t, data, "-demo", "-sms-modem", filepath.Join(dir, "no-such-port"))
+	// The fault is told at once, so it may be the office's first event,
+	// before any follower could say it has seen one: the office's stored
+	// stream is read instead, from its start (WAL: beside the server).
+	db, err := store.Open(filepath.Join(data, dbFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	e2etest.WaitFor(t, 30*time.Second, "the modem's fault in the office's stream", func() bool { return storedModemFault(t, db) })
 	if !p.logged("the GSM modem cannot be opened") {
 		t.Error("the server did not log why the modem cannot be opened")
 	}
@@ -328,4 +337,22 @@ func TestServerRecordsDeliveryReports(t *testing.T) {
 	if !p.logged("SMS delivery report") {
 		t.Error("the server did not log the delivery reports")
 	}
+}
+
+// storedModemFault reports whether the demo office's stored events hold a
+// device.status of the modem at fault, with a message.
+func storedModemFault(t *testing.T, db *store.DB) bool {
+	t.Helper()
+	events, _, err := db.EventsSince(context.Background(), "demo", 0, 100_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &modemEvents{}
+	for _, e := range events {
+		var ce client.Event
+		if json.Unmarshal(e.Public, &ce) == nil {
+			m.Event(ce)
+		}
+	}
+	return m.has("fault")
 }
