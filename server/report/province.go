@@ -53,11 +53,14 @@ func ProvinceDossiersOf(t dossier.Tally) ProvinceDossiers {
 	return d
 }
 
-func (d *ProvinceDossiers) rate() {
-	d.OnTimeRate = 0
-	if d.Done > 0 {
-		d.OnTimeRate = float64(d.OnTime) / float64(d.Done)
+func (d *ProvinceDossiers) rate() { d.OnTimeRate = share(d.OnTime, d.Done) }
+
+// share is n/of, 0 when of is 0.
+func share(n, of int) float64 {
+	if of == 0 {
+		return 0
 	}
+	return float64(n) / float64(of)
 }
 
 // ProvinceFeedback are an office's feedback reports created in the
@@ -82,12 +85,7 @@ func ProvinceFeedbackOf(f *feedback.Figures) ProvinceFeedback {
 	return p
 }
 
-func (p *ProvinceFeedback) rate() {
-	p.OnTimeRate = 0
-	if p.Closed > 0 {
-		p.OnTimeRate = float64(p.OnTime) / float64(p.Closed)
-	}
-}
+func (p *ProvinceFeedback) rate() { p.OnTimeRate = share(p.OnTime, p.Closed) }
 
 // ProvinceOffice is one office's line: its names (Vietnamese, English
 // when it has one), its queue today (Today, its business day at the time
