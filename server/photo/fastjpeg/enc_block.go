@@ -1,0 +1,269 @@
+package fastjpeg
+
+import (
+	"image"
+	"math"
+	"math/bits"
+)
+
+// The forward DCT is the factorisation of Arai, Agui and Nakajima (1988):
+// 5 multiplications and 29 additions for 8 points, in float32. It gives
+// each coefficient F(u,v) of T.81 A.3.3 multiplied by 8·s(u)·s(v), with
+// s(0) = 1 and s(k) = √2·cos(kπ/16); that factor is folded, with the
+// quantiser's step, into one multiplier per coefficient, so quantising is
+// a multiplication and a rounding, never a division.
+
+// aanScale is s(k) above.
+var aanScale = func() (s [8]float64) {
+	s[0] = 1
+	for k := 1; k < 8; k++ {
+		s[k] = math.Sqrt2 * math.Cos(float64(k)*math.Pi/16)
+	}
+	return s
+}()
+
+// tables sets the quantisation tables and their multipliers for quality.
+func (e *encoder) tables(quality int) {
+	for t := range 2 {
+		q := quantTable(&baseQuant[t], quality)
+		for i := range 64 {
+			n := unzig[i]
+			e.quant[t][i] = q[n]
+			e.recip[t][i] = float32(1 / (8 * float64(q[n]) * aanScale[n/8] * aanScale[n%8]))
+		}
+	}
+}
+
+// fdct transforms the 8×8 block b in place (rows, then columns), giving
+// 8·s(u)·s(v)·F(u,v) at b[8u+v] for samples not level-shifted: the shift
+// by 128 only changes F(0,0), by 1024, which the caller subtracts.
+func fdct(b *[64]float32) {
+	for i := 0; i < 64; i += 8 {
+		r := b[i : i+8 : i+8]
+		t0, t7 := r[0]+r[7], r[0]-r[7]
+		t1, t6 := r[1]+r[6], r[1]-r[6]
+		t2, t5 := r[2]+r[5], r[2]-r[5]
+		t3, t4 := r[3]+r[4], r[3]-r[4]
+
+		// Even part.
+		t10, t13 := t0+t3, t0-t3
+		t11, t12 := t1+t2, t1-t2
+		r[0], r[4] = t10+t11, t10-t11
+		z1 := (t12 + t13) * 0.70710678118654752
+		r[2], r[6] = t13+z1, t13-z1
+
+		// Odd part.
+		t10, t11, t12 = t4+t5, t5+t6, t6+t7
+		z5 := (t10 - t12) * 0.38268343236508977
+		z2 := 0.54119610014619698*t10 + z5
+		z4 := 1.30656296487637653*t12 + z5
+		z3 := t11 * 0.70710678118654752
+		z11, z13 := t7+z3, t7-z3
+		r[5], r[3] = z13+z2, z13-z2
+		r[1], r[7] = z11+z4, z11-z4
+	}
+	for i := range 8 {
+		t0, t7 := b[i]+b[56+i], b[i]-b[56+i]
+		t1, t6 := b[8+i]+b[48+i], b[8+i]-b[48+i]
+		t2, t5 := b[16+i]+b[40+i], b[16+i]-b[40+i]
+		t3, t4 := b[24+i]+b[32+i], b[24+i]-b[32+i]
+
+		t10, t13 := t0+t3, t0-t3
+		t11, t12 := t1+t2, t1-t2
+		b[i], b[32+i] = t10+t11, t10-t11
+		z1 := (t12 + t13) * 0.70710678118654752
+		b[16+i], b[48+i] = t13+z1, t13-z1
+
+		t10, t11, t12 = t4+t5, t5+t6, t6+t7
+		z5 := (t10 - t12) * 0.38268343236508977
+		z2 := 0.54119610014619698*t10 + z5
+		z4 := 1.30656296487637653*t12 + z5
+		z3 := t11 * 0.70710678118654752
+		z11, z13 := t7+z3, t7-z3
+		b[40+i], b[24+i] = z13+z2, z13-z2
+		b[8+i], b[56+i] = z11+z4, z11-z4
+	}
+}
+
+// loadBlock fills e.block with the 8×8 samples of the w×h plane p from
+// (x0, y0), repeating the last column and row past its edges.
+func (e *encoder) loadBlock(p []byte, stride, w, h, x0, y0 int) {
+	if x0+8 <= w && y0+8 <= h {
+		for y := range 8 {
+			s := p[(y0+y)*stride+x0:]
+			s = s[:8:8]
+			d := e.block[y*8 : y*8+8 : y*8+8]
+			d[0], d[1], d[2], d[3] = float32(s[0]), float32(s[1]), float32(s[2]), float32(s[3])
+			d[4], d[5], d[6], d[7] = float32(s[4]), float32(s[5]), float32(s[6]), float32(s[7])
+		}
+		return
+	}
+	for y := range 8 {
+		row := p[min(y0+y, h-1)*stride:]
+		row = row[:w]
+		for x := range 8 {
+			e.block[y*8+x] = float32(row[min(x0+x, w-1)])
+		}
+	}
+}
+
+// loadHalf fills e.block with the 8×8 means of 2×2 samples of the w×h
+// plane p from (x0, y0), (x0, y0) being a sample of the full plane;
+// samples past its edges repeat the last column and row.
+func (e *encoder) loadHalf(p []byte, stride, w, h, x0, y0 int) {
+	if x0+16 <= w && y0+16 <= h {
+		for y := range 8 {
+			a := p[(y0+2*y)*stride+x0:]
+			a = a[:16:16]
+			b := p[(y0+2*y+1)*stride+x0:]
+			b = b[:16:16]
+			d := e.block[y*8 : y*8+8 : y*8+8]
+			for x := range 8 {
+				d[x] = float32(int(a[2*x])+int(a[2*x+1])+int(b[2*x])+int(b[2*x+1])) * 0.25
+			}
+		}
+		return
+	}
+	for y := range 8 {
+		a := p[min(y0+2*y, h-1)*stride:]
+		a = a[:w]
+		b := p[min(y0+2*y+1, h-1)*stride:]
+		b = b[:w]
+		for x := range 8 {
+			x1, x2 := min(x0+2*x, w-1), min(x0+2*x+1, w-1)
+			e.block[y*8+x] = float32(int(a[x1])+int(a[x2])+int(b[x1])+int(b[x2])) * 0.25
+		}
+	}
+}
+
+// writeBlock transforms, quantises with table t and codes e.block, whose
+// DC is predicted by *pred, with the Huffman codes dc and ac.
+func (e *encoder) writeBlock(t int, pred *int32, dc, ac *[256]huffCode) {
+	fdct(&e.block)
+	e.block[0] -= 8 * 8 * 128 // the level shift (T.81 A.3.1)
+	recip := &e.recip[t]
+
+	// Quantise in zig-zag order, rounding to nearest (the bias keeps the
+	// sum positive so that truncation floors; coefficients are far
+	// smaller than it), and note which are not zero.
+	const bias = 1 << 14
+	var nz uint64
+	for i := 1; i < 64; i++ {
+		v := int32(e.block[unzig[i]]*recip[i]+(bias+0.5)) - bias
+		e.coef[i] = v
+		nz |= uint64(uint32(v|-v)>>31) << i
+	}
+
+	d := int32(e.block[0]*recip[0]+(bias+0.5)) - bias
+	diff := d - *pred
+	*pred = d
+	size, v := magnitude(diff)
+	c := dc[size]
+	e.emit(uint32(c>>8)<<size|v, uint(c&0xFF)+size)
+
+	last := 0
+	for nz != 0 {
+		i := bits.TrailingZeros64(nz)
+		nz &= nz - 1
+		run := i - last - 1
+		for run >= 16 {
+			c := ac[0xF0] // ZRL: 16 zeros
+			e.emit(uint32(c>>8), uint(c&0xFF))
+			run -= 16
+		}
+		size, v := magnitude(e.coef[i])
+		c := ac[uint(run)<<4|size]
+		e.emit(uint32(c>>8)<<size|v, uint(c&0xFF)+size)
+		last = i
+	}
+	if last != 63 {
+		c := ac[0x00] // EOB
+		e.emit(uint32(c>>8), uint(c&0xFF))
+	}
+}
+
+// magnitude is the category (bit length) of v and its additional bits
+// (T.81 F.1.2.1: v itself when positive, v−1 in that many bits when
+// negative).
+func magnitude(v int32) (uint, uint32) {
+	s := v >> 31
+	size := uint(bits.Len32(uint32((v ^ s) - s)))
+	return size, uint32(v+s) & (1<<size - 1)
+}
+
+// emit appends the n lowest bits of b (n ≤ 32) to the entropy-coded data,
+// writing out 32 bits at a time with a 0 after each 0xFF byte (T.81
+// F.1.2.3).
+func (e *encoder) emit(b uint32, n uint) {
+	e.acc = e.acc<<n | uint64(b)
+	e.n += n
+	if e.n < 32 {
+		return
+	}
+	e.n -= 32
+	v := uint32(e.acc >> e.n)
+	if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
+		// No byte is 0xFF.
+		if e.pos > bufSize-8 {
+			e.flushBuf()
+		}
+		b := e.buf[e.pos : e.pos+4 : e.pos+4]
+		b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
+		e.pos += 4
+		return
+	}
+	e.byteStuffed(byte(v >> 24))
+	e.byteStuffed(byte(v >> 16))
+	e.byteStuffed(byte(v >> 8))
+	e.byteStuffed(byte(v))
+}
+
+// byteStuffed writes one byte of entropy-coded data, and a 0 after 0xFF.
+func (e *encoder) byteStuffed(b byte) {
+	if b == 0xFF {
+		e.write(0xFF, 0)
+	} else {
+		e.write(b)
+	}
+}
+
+// scan420 codes a 4:2:0 picture: per MCU of 16×16 pixels, four luma blocks
+// and a block of each chroma plane.
+func (e *encoder) scan420(m *image.YCbCr, w, h int) {
+	cw, ch := (w+1)/2, (h+1)/2
+	var py, pb, pr int32
+	dcY, acY := &huffCodes[lumaDC], &huffCodes[lumaAC]
+	dcC, acC := &huffCodes[chromaDC], &huffCodes[chromaAC]
+	for my := 0; my < h; my += 16 {
+		for mx := 0; mx < w; mx += 16 {
+			for _, o := range [4][2]int{{0, 0}, {8, 0}, {0, 8}, {8, 8}} {
+				e.loadBlock(m.Y, m.YStride, w, h, mx+o[0], my+o[1])
+				e.writeBlock(0, &py, dcY, acY)
+			}
+			e.loadBlock(m.Cb, m.CStride, cw, ch, mx/2, my/2)
+			e.writeBlock(1, &pb, dcC, acC)
+			e.loadBlock(m.Cr, m.CStride, cw, ch, mx/2, my/2)
+			e.writeBlock(1, &pr, dcC, acC)
+		}
+	}
+}
+
+// scan444 codes a 4:4:4 picture as 4:2:0, each chroma sample the mean of
+// 2×2.
+func (e *encoder) scan444(m *image.YCbCr, w, h int) {
+	var py, pb, pr int32
+	dcY, acY := &huffCodes[lumaDC], &huffCodes[lumaAC]
+	dcC, acC := &huffCodes[chromaDC], &huffCodes[chromaAC]
+	for my := 0; my < h; my += 16 {
+		for mx := 0; mx < w; mx += 16 {
+			for _, o := range [4][2]int{{0, 0}, {8, 0}, {0, 8}, {8, 8}} {
+				e.loadBlock(m.Y, m.YStride, w, h, mx+o[0], my+o[1])
+				e.writeBlock(0, &py, dcY, acY)
+			}
+			e.loadHalf(m.Cb, m.CStride, w, h, mx, my)
+			e.writeBlock(1, &pb, dcC, acC)
+			e.loadHalf(m.Cr, m.CStride, w, h, mx, my)
+			e.writeBlock(1, &pr, dcC, acC)
+		}
+	}
+}
