@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -20,6 +21,7 @@ import (
 
 	"golang.org/x/image/webp"
 
+	"luot/server/photo/fastjpeg"
 	"luot/server/queue"
 )
 
@@ -261,17 +263,28 @@ func finish(m image.Image, orient int, lim Limits, typ string) (Result, error) {
 	m = nil // the decoded picture may go before encoding
 	y = y.orient(orient)
 	var out bytes.Buffer
-	if err := jpeg.Encode(&out, y.image(), &jpeg.Options{Quality: lim.Quality}); err != nil {
+	if err := writeJPEG(&out, y.image(), lim.Quality); err != nil {
 		return Result{}, fmt.Errorf("encoding the photo: %w", err)
 	}
 	tw, th := fit(y.y.w, y.y.h, lim.ThumbSide)
 	t := y.scaled420(tw, th)
 	var thumb bytes.Buffer
-	if err := jpeg.Encode(&thumb, t.image(), &jpeg.Options{Quality: lim.Quality}); err != nil {
+	if err := writeJPEG(&thumb, t.image(), lim.Quality); err != nil {
 		return Result{}, fmt.Errorf("encoding the thumbnail: %w", err)
 	}
 	sum := sha256.Sum256(out.Bytes())
 	return Result{JPEG: out.Bytes(), Thumb: thumb.Bytes(), Width: y.y.w, Height: y.y.h, Hash: hex.EncodeToString(sum[:]), Type: typ}, nil
+}
+
+// writeJPEG writes m as a baseline JPEG of the given quality with
+// fastjpeg, or with image/jpeg for a picture fastjpeg does not handle.
+func writeJPEG(w *bytes.Buffer, m *image.YCbCr, quality int) error {
+	err := fastjpeg.Encode(w, m, quality)
+	if errors.Is(err, fastjpeg.ErrUnsupported) {
+		w.Reset() // fastjpeg writes nothing before refusing; made sure here
+		err = jpeg.Encode(w, m, &jpeg.Options{Quality: quality})
+	}
+	return err
 }
 
 // fit is the size of a w×h picture scaled down so that its longer side is

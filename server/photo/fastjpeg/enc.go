@@ -12,9 +12,12 @@ import (
 // another encoder.
 var errPlanes = errors.New("fastjpeg: image planes are shorter than the rectangle and strides need")
 
-// Encode writes m to w as a baseline JFIF JPEG of the given quality (1–100,
+// Encode writes m to w as a baseline JPEG of the given quality (1–100,
 // clamped, scaling the example tables of ITU-T T.81 Annex K as the IJG
-// software does), with the Annex K Huffman tables and no metadata.
+// software does), with the Annex K Huffman tables and no metadata: no APPn
+// or comment segment at all, not even JFIF's APP0 (as image/jpeg writes
+// them; the photo pipeline serves files with no application segment, and
+// decoders take three components as YCbCr without it).
 //
 // m must have SubsampleRatio 4:2:0 or 4:4:4 and its Rect at the origin;
 // the output is always 4:2:0, a 4:4:4 input having its chroma averaged over
@@ -116,12 +119,10 @@ func (e *encoder) marker(m byte, length int) {
 	e.write(0xFF, m, byte(length>>8), byte(length))
 }
 
-// headers writes everything before the entropy-coded data: SOI, APP0
-// (JFIF 1.01, no thumbnail), DQT, SOF0, DHT and SOS.
+// headers writes everything before the entropy-coded data: SOI, DQT,
+// SOF0, DHT and SOS.
 func (e *encoder) headers(width, height int) {
 	e.write(0xFF, 0xD8)
-	e.marker(0xE0, 16)
-	e.write('J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0)
 
 	e.marker(0xDB, 2+2*65)
 	for t := range 2 {
