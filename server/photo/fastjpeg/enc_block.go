@@ -157,29 +157,51 @@ func (e *encoder) writeBlock(t int, pred *int32, dc, ac *[256]huffCode) {
 	d := int32(e.block[0]*recip[0]+(bias+0.5)) - bias
 	diff := d - *pred
 	*pred = d
+
+	// The pending bits live in registers for the block; each symbol is
+	// appended in place (a function would not be inlined), and 32 bits
+	// go out once there are as many.
+	acc, n := e.acc, e.n
 	size, v := magnitude(diff)
 	c := dc[size]
-	e.emit(uint32(c>>8)<<size|v, uint(c&0xFF)+size)
+	l := uint(c&0xFF) + size
+	acc = acc<<(l&63) | uint64(uint32(c>>8)<<size|v)
+	if n += l; n >= 32 {
+		n -= 32
+		e.out32(uint32(acc >> (n & 63)))
+	}
 
 	last := 0
 	for nz != 0 {
 		i := bits.TrailingZeros64(nz)
-		nz &= nz - 1
-		run := i - last - 1
-		for run >= 16 {
+		var b uint32
+		if run := i - last - 1; run >= 16 {
 			c := ac[0xF0] // ZRL: 16 zeros
-			e.emit(uint32(c>>8), uint(c&0xFF))
-			run -= 16
+			b, l = uint32(c>>8), uint(c&0xFF)
+			last += 16
+		} else {
+			nz &= nz - 1
+			size, v := magnitude(e.coef[i&63])
+			c := ac[uint8(run<<4)|uint8(size)]
+			b, l = uint32(c>>8)<<size|v, uint(c&0xFF)+size
+			last = i
 		}
-		size, v := magnitude(e.coef[i])
-		c := ac[uint(run)<<4|size]
-		e.emit(uint32(c>>8)<<size|v, uint(c&0xFF)+size)
-		last = i
+		acc = acc<<(l&63) | uint64(b)
+		if n += l; n >= 32 {
+			n -= 32
+			e.out32(uint32(acc >> (n & 63)))
+		}
 	}
 	if last != 63 {
 		c := ac[0x00] // EOB
-		e.emit(uint32(c>>8), uint(c&0xFF))
+		l := uint(c & 0xFF)
+		acc = acc<<(l&63) | uint64(c>>8)
+		if n += l; n >= 32 {
+			n -= 32
+			e.out32(uint32(acc >> (n & 63)))
+		}
 	}
+	e.acc, e.n = acc, n
 }
 
 // magnitude is the category (bit length) of v and its additional bits
@@ -191,22 +213,21 @@ func magnitude(v int32) (uint, uint32) {
 	return size, uint32(v+s) & (1<<size - 1)
 }
 
-// emit appends the n lowest bits of b (n ≤ 32) to the entropy-coded data,
-// writing out 32 bits at a time with a 0 after each 0xFF byte (T.81
-// F.1.2.3).
+// emit appends the n lowest bits of b (n ≤ 32) to the entropy-coded data.
 func (e *encoder) emit(b uint32, n uint) {
 	e.acc = e.acc<<n | uint64(b)
 	e.n += n
-	if e.n < 32 {
-		return
+	if e.n >= 32 {
+		e.n -= 32
+		e.out32(uint32(e.acc >> e.n))
 	}
-	e.n -= 32
-	v := uint32(e.acc >> e.n)
-	if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 {
-		// No byte is 0xFF.
-		if e.pos > bufSize-8 {
-			e.flushBuf()
-		}
+}
+
+// out32 writes 32 bits of entropy-coded data, with a 0 after each 0xFF
+// byte (T.81 F.1.2.3).
+func (e *encoder) out32(v uint32) {
+	if x := ^v; (x-0x01010101)&^x&0x80808080 == 0 && e.pos <= bufSize-4 {
+		// No byte is 0xFF, and there is room.
 		b := e.buf[e.pos : e.pos+4 : e.pos+4]
 		b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
 		e.pos += 4
