@@ -149,8 +149,8 @@ func (e *encoder) writeBlock(t int, pred *int32, dc, ac *[256]huffCode) {
 	const bias = 1 << 14
 	var nz uint64
 	for i := 1; i < 64; i++ {
-		v := int32(e.block[unzig[i]]*recip[i]+(bias+0.5)) - bias
-		e.coef[i] = v
+		v := int32(e.block[unzig[i]&63]*recip[i&63]+(bias+0.5)) - bias
+		e.coef[i&63] = v
 		nz |= uint64(uint32(v|-v)>>31) << i
 	}
 
