@@ -38,6 +38,12 @@ func (e *encoder) tables(quality int) {
 // 8·s(u)·s(v)·F(u,v) at b[8u+v] for samples not level-shifted: the shift
 // by 128 only changes F(0,0), by 1024, which the caller subtracts.
 func fdct(b *[64]float32) {
+	fdctRows(b)
+	fdctColumns(b)
+}
+
+// fdctRows is the first half of fdct, transforming each row.
+func fdctRows(b *[64]float32) {
 	for i := 0; i < 64; i += 8 {
 		r := b[i : i+8 : i+8]
 		t0, t7 := r[0]+r[7], r[0]-r[7]
@@ -62,6 +68,10 @@ func fdct(b *[64]float32) {
 		r[5], r[3] = z13+z2, z13-z2
 		r[1], r[7] = z11+z4, z11-z4
 	}
+}
+
+// fdctColumns is the second half of fdct, transforming each column.
+func fdctColumns(b *[64]float32) {
 	for i := range 8 {
 		t0, t7 := b[i]+b[56+i], b[i]-b[56+i]
 		t1, t6 := b[8+i]+b[48+i], b[8+i]-b[48+i]
@@ -86,30 +96,52 @@ func fdct(b *[64]float32) {
 }
 
 // loadBlock fills e.block with the 8×8 samples of the w×h plane p from
-// (x0, y0), repeating the last column and row past its edges.
+// (x0, y0), repeating the last column and row past its edges, and
+// transforms its rows (fdctRows): inside the plane, straight from the
+// samples, the block is stored once.
 func (e *encoder) loadBlock(p []byte, stride, w, h, x0, y0 int) {
-	if x0+8 <= w && y0+8 <= h {
+	if x0+8 > w || y0+8 > h {
 		for y := range 8 {
-			s := p[(y0+y)*stride+x0:]
-			s = s[:8:8]
-			d := e.block[y*8 : y*8+8 : y*8+8]
-			d[0], d[1], d[2], d[3] = float32(s[0]), float32(s[1]), float32(s[2]), float32(s[3])
-			d[4], d[5], d[6], d[7] = float32(s[4]), float32(s[5]), float32(s[6]), float32(s[7])
+			row := p[min(y0+y, h-1)*stride:]
+			row = row[:w]
+			for x := range 8 {
+				e.block[y*8+x] = float32(row[min(x0+x, w-1)])
+			}
 		}
+		fdctRows(&e.block)
 		return
 	}
 	for y := range 8 {
-		row := p[min(y0+y, h-1)*stride:]
-		row = row[:w]
-		for x := range 8 {
-			e.block[y*8+x] = float32(row[min(x0+x, w-1)])
-		}
+		s := p[(y0+y)*stride+x0:]
+		s = s[:8:8]
+		// The butterflies of fdctRows.
+		t0, t7 := float32(int32(s[0])+int32(s[7])), float32(int32(s[0])-int32(s[7]))
+		t1, t6 := float32(int32(s[1])+int32(s[6])), float32(int32(s[1])-int32(s[6]))
+		t2, t5 := float32(int32(s[2])+int32(s[5])), float32(int32(s[2])-int32(s[5]))
+		t3, t4 := float32(int32(s[3])+int32(s[4])), float32(int32(s[3])-int32(s[4]))
+		r := e.block[y*8 : y*8+8 : y*8+8]
+
+		t10, t13 := t0+t3, t0-t3
+		t11, t12 := t1+t2, t1-t2
+		r[0], r[4] = t10+t11, t10-t11
+		z1 := (t12 + t13) * 0.70710678118654752
+		r[2], r[6] = t13+z1, t13-z1
+
+		t10, t11, t12 = t4+t5, t5+t6, t6+t7
+		z5 := (t10 - t12) * 0.38268343236508977
+		z2 := 0.54119610014619698*t10 + z5
+		z4 := 1.30656296487637653*t12 + z5
+		z3 := t11 * 0.70710678118654752
+		z11, z13 := t7+z3, t7-z3
+		r[5], r[3] = z13+z2, z13-z2
+		r[1], r[7] = z11+z4, z11-z4
 	}
 }
 
 // loadHalf fills e.block with the 8×8 means of 2×2 samples of the w×h
-// plane p from (x0, y0), (x0, y0) being a sample of the full plane;
-// samples past its edges repeat the last column and row.
+// plane p from (x0, y0), (x0, y0) being a sample of the full plane,
+// samples past its edges repeating the last column and row, and transforms
+// its rows (fdctRows).
 func (e *encoder) loadHalf(p []byte, stride, w, h, x0, y0 int) {
 	if x0+16 <= w && y0+16 <= h {
 		for y := range 8 {
@@ -122,6 +154,7 @@ func (e *encoder) loadHalf(p []byte, stride, w, h, x0, y0 int) {
 				d[x] = float32(int(a[2*x])+int(a[2*x+1])+int(b[2*x])+int(b[2*x+1])) * 0.25
 			}
 		}
+		fdctRows(&e.block)
 		return
 	}
 	for y := range 8 {
@@ -134,12 +167,14 @@ func (e *encoder) loadHalf(p []byte, stride, w, h, x0, y0 int) {
 			e.block[y*8+x] = float32(int(a[x1])+int(a[x2])+int(b[x1])+int(b[x2])) * 0.25
 		}
 	}
+	fdctRows(&e.block)
 }
 
-// writeBlock transforms, quantises with table t and codes e.block, whose
-// DC is predicted by *pred, with the Huffman codes dc and ac.
+// writeBlock finishes the transform of e.block (whose rows the loader
+// transformed), quantises it with table t and codes it, its DC predicted
+// by *pred, with the Huffman codes dc and ac.
 func (e *encoder) writeBlock(t int, pred *int32, dc, ac *[256]huffCode) {
-	fdct(&e.block)
+	fdctColumns(&e.block)
 	e.block[0] -= 8 * 8 * 128 // the level shift (T.81 A.3.1)
 	recip := &e.recip[t]
 
