@@ -284,13 +284,14 @@ func (e *encoder) byteStuffed(b byte) {
 }
 
 // scan420 codes a 4:2:0 picture: per MCU of 16×16 pixels, four luma blocks
-// and a block of each chroma plane.
+// and a block of each chroma plane. It stops at a row of MCUs after w has
+// failed.
 func (e *encoder) scan420(m *image.YCbCr, w, h int) {
 	cw, ch := (w+1)/2, (h+1)/2
 	var py, pb, pr int32
 	dcY, acY := &huffCodes[lumaDC], &huffCodes[lumaAC]
 	dcC, acC := &huffCodes[chromaDC], &huffCodes[chromaAC]
-	for my := 0; my < h; my += 16 {
+	for my := 0; my < h && e.err == nil; my += 16 {
 		for mx := 0; mx < w; mx += 16 {
 			for _, o := range [4][2]int{{0, 0}, {8, 0}, {0, 8}, {8, 8}} {
 				e.loadBlock(m.Y, m.YStride, w, h, mx+o[0], my+o[1])
@@ -305,12 +306,12 @@ func (e *encoder) scan420(m *image.YCbCr, w, h int) {
 }
 
 // scan444 codes a 4:4:4 picture as 4:2:0, each chroma sample the mean of
-// 2×2.
+// 2×2; like scan420, it stops after w has failed.
 func (e *encoder) scan444(m *image.YCbCr, w, h int) {
 	var py, pb, pr int32
 	dcY, acY := &huffCodes[lumaDC], &huffCodes[lumaAC]
 	dcC, acC := &huffCodes[chromaDC], &huffCodes[chromaAC]
-	for my := 0; my < h; my += 16 {
+	for my := 0; my < h && e.err == nil; my += 16 {
 		for mx := 0; mx < w; mx += 16 {
 			for _, o := range [4][2]int{{0, 0}, {8, 0}, {0, 8}, {8, 8}} {
 				e.loadBlock(m.Y, m.YStride, w, h, mx+o[0], my+o[1])
