@@ -84,7 +84,7 @@ type encoder struct {
 
 	// quant are the quantisation tables (luma, chroma) in zig-zag order, as
 	// written in DQT; recip are the DCT's multipliers that quantise, in
-	// zig-zag order too (see dct.go).
+	// zig-zag order too (see enc_block.go).
 	quant [2][64]byte
 	recip [2][64]float32
 
