@@ -159,7 +159,6 @@ func (d *decoder) run(configOnly bool) error {
 			if configOnly {
 				return nil
 			}
-			d.alloc()
 		case m == mDHT:
 			if !configOnly {
 				if err := d.parseDHT(seg); err != nil {
@@ -276,11 +275,10 @@ func (d *decoder) parseSOF(s []byte) error {
 	if len(s) != 6+3*n {
 		return formatError("SOF length")
 	}
-	if d.h == 0 {
-		return ErrUnsupported // the height comes in a DNL segment
-	}
-	if d.w == 0 {
-		return formatError("zero width")
+	if d.w == 0 || d.h == 0 {
+		// A zero height would be given later by a DNL segment, which
+		// image/jpeg does not read either.
+		return formatError("zero size %d×%d", d.w, d.h)
 	}
 	switch n {
 	case 1, 3:
@@ -337,6 +335,9 @@ func (d *decoder) mcus() (int, int) {
 
 // alloc makes the planes, the MCUs' whole area at the output scale.
 func (d *decoder) alloc() {
+	if d.comp[0].pix != nil {
+		return
+	}
 	mx, my := d.mcus()
 	for i := range d.ncomp {
 		c := &d.comp[i]

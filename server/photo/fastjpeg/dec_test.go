@@ -101,7 +101,7 @@ type testJPEG struct {
 	small bool // 16 pixels a side or fewer
 }
 
-func stdJPEG(t *testing.T, m image.Image, q int) []byte {
+func stdJPEG(t testing.TB, m image.Image, q int) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: q}); err != nil {

@@ -53,6 +53,22 @@ func (d *decoder) scan(s []byte) error {
 		ch := (d.h*c.v + d.vmax - 1) / d.vmax
 		mx, my = (cw+7)/8, (ch+7)/8
 	}
+	// Every block takes two bits at least (a DC code and an EOB): data
+	// too short for the blocks the header promises is refused before the
+	// planes are made, so a forged header cannot make a small file take
+	// much memory.
+	blocks := int64(mx) * int64(my)
+	if ns > 1 {
+		per := 0
+		for i := range ns {
+			per += cs[i].h * cs[i].v
+		}
+		blocks *= int64(per)
+	}
+	if blocks > 4*int64(len(d.data)-d.pos)+16 {
+		return errTruncated
+	}
+	d.alloc()
 	n := 0
 	for y := range my {
 		for x := range mx {
