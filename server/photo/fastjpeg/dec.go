@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math/bits"
 )
 
 // Markers (T.81 table B.1), the byte after 0xFF.
@@ -24,6 +25,22 @@ const (
 	mAPP15 = 0xEF
 	mCOM   = 0xFE
 )
+
+// dests maps, for each scale 1/1, 1/2, 1/4 and 1/8, the zig-zag order
+// to the places in the block of the coefficients the reduced transform
+// uses, and the others to 64.
+var dests = func() (t [4][64]uint8) {
+	for i := range 4 {
+		n := 8 >> i
+		for k, z := range unzig {
+			t[i][k] = 64
+			if int(z/8) < n && int(z%8) < n {
+				t[i][k] = z
+			}
+		}
+	}
+	return t
+}()
 
 // maxSide is the longest side accepted, in pixels.
 const maxSide = 65535
@@ -73,8 +90,12 @@ type decoder struct {
 	// zig-zag index of the coefficients its transform uses.
 	size  int
 	zzMax int
-	blk   [64]int32
-	br    bitReader
+	// blk is the block being decoded, and one slot more for the
+	// coefficients the reduced transform drops; dst maps the zig-zag
+	// order to blk.
+	blk [65]int32
+	dst *[64]uint8
+	br  bitReader
 }
 
 // DecodeConfig reads the size of a baseline JPEG from its frame header.
@@ -114,6 +135,7 @@ func DecodeScaled(data []byte, denom int) (*image.YCbCr, error) {
 		return nil, fmt.Errorf("fastjpeg: scale 1/%d: want 1/1, 1/2, 1/4 or 1/8", denom)
 	}
 	d.size = 8 / denom
+	d.dst = &dests[bits.TrailingZeros(uint(denom))]
 	if err := d.run(false); err != nil {
 		return nil, err
 	}

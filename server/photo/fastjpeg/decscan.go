@@ -1,5 +1,7 @@
 package fastjpeg
 
+import "encoding/binary"
+
 // scan decodes one scan (T.81 B.2.3, F.2) whose header is s, with the
 // entropy-coded data that follows it at d.pos.
 func (d *decoder) scan(s []byte) error {
@@ -138,18 +140,30 @@ func (d *decoder) restart(m int) error {
 // off of its component's plane.
 func (d *decoder) block(c *component, off int) error {
 	b := &d.br
-	acc, n := b.acc, b.n
+	// The bit buffer lives in locals here; the refill's fast path is
+	// written out in the loop, its slow path is b.refillSlow.
+	acc, n, pos, data := b.acc, b.n, b.pos, b.data
 	blk := &d.blk
 	q := &c.q
-	zzMax := d.zzMax
+	dst := d.dst
 	last := 0
 
 	// DC: the difference from the previous block's DC.
 	if n < 32 {
-		b.acc, b.n = acc, n
-		b.refill()
-		acc, n = b.acc, b.n
+		if pos+8 <= len(data) {
+			w := binary.BigEndian.Uint64(data[pos:])
+			if x := ^w; (x-ones)&^x&(ones<<7) == 0 {
+				acc |= w >> n
+				pos += int((63 - n) >> 3)
+				n |= 56
+				goto dc
+			}
+		}
+		b.acc, b.n, b.pos = acc, n, pos
+		b.refillSlow()
+		acc, n, pos = b.acc, b.n, b.pos
 	}
+dc:
 	e := c.dc.lut[acc>>(64-lutBits)]
 	var diff int32
 	if e&lutValue != 0 {
@@ -179,14 +193,27 @@ func (d *decoder) block(c *component, off int) error {
 	c.pred += diff
 	blk[0] = c.pred * q[0]
 
-	// AC: run/size symbols up to the end of block.
+	// AC: run/size symbols up to the end of block. Each coefficient is
+	// stored at dst[k]: its place in the block when the reduced
+	// transform uses it, else a slot past the block that nothing reads
+	// (cheaper than a branch).
 	ac := c.ac
 	for k := 1; k < 64; {
 		if n < 32 {
-			b.acc, b.n = acc, n
-			b.refill()
-			acc, n = b.acc, b.n
+			if pos+8 <= len(data) {
+				w := binary.BigEndian.Uint64(data[pos:])
+				if x := ^w; (x-ones)&^x&(ones<<7) == 0 {
+					acc |= w >> n
+					pos += int((63 - n) >> 3)
+					n |= 56
+					goto ac
+				}
+			}
+			b.acc, b.n, b.pos = acc, n, pos
+			b.refillSlow()
+			acc, n, pos = b.acc, b.n, b.pos
 		}
+	ac:
 		e := ac.lut[acc>>(64-lutBits)]
 		if e&lutValue != 0 {
 			l := uint(e & 31)
@@ -196,10 +223,8 @@ func (d *decoder) block(c *component, off int) error {
 			if k > 63 {
 				break
 			}
-			if k <= zzMax {
-				blk[unzig[k]] = (e >> 16) * q[k]
-				last = k
-			}
+			blk[dst[k]] = (e >> 16) * q[k]
+			last = k
 			k++
 			continue
 		}
@@ -227,29 +252,27 @@ func (d *decoder) block(c *component, off int) error {
 		if k > 63 {
 			break
 		}
-		if k <= zzMax {
-			blk[unzig[k]] = v * q[k]
-			last = k
-		}
+		blk[dst[k]] = v * q[k]
+		last = k
 		k++
 	}
-	b.acc, b.n = acc, n
+	b.acc, b.n, b.pos = acc, n, pos
 
 	size, stride, pix := d.size, c.stride, c.pix
 	switch {
-	case last == 0:
+	case last == 0 || size == 1:
 		fillBlock(pix, off, stride, size, blk[0])
 		blk[0] = 0
 		return nil
 	case size == 8:
-		idct8(blk, pix, off, stride)
+		idct8((*[64]int32)(blk[:64]), pix, off, stride)
 	case size == 4:
-		idct4(blk, pix, off, stride)
+		idct4((*[64]int32)(blk[:64]), pix, off, stride)
 	default:
-		idct2(blk, pix, off, stride)
+		idct2((*[64]int32)(blk[:64]), pix, off, stride)
 	}
-	for k := 0; k <= last; k++ {
-		blk[unzig[k]] = 0
+	for k := 0; k <= min(last, d.zzMax); k++ {
+		blk[dst[k]] = 0
 	}
 	return nil
 }
