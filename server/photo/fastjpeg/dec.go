@@ -95,6 +95,7 @@ type decoder struct {
 	// order to blk.
 	blk [65]int32
 	dst *[64]uint8
+	ws  [64]int // the 8×8 transform's intermediate results
 	br  bitReader
 }
 

@@ -30,7 +30,7 @@ func TestIDCTs(t *testing.T) {
 			out := make([]byte, 3+n*11) // stride 11, offset 3
 			switch n {
 			case 8:
-				idct8(&b, out, 3, 11)
+				idct8(&b, new([64]int), out, 3, 11)
 			case 4:
 				idct4(&b, out, 3, 11)
 			case 2:

@@ -55,9 +55,10 @@ func fillBlock(dst []byte, off, stride, n int, dc int32) {
 	}
 }
 
-// idct8 writes the 8×8 samples of blk (dequantized, natural order) to dst.
-func idct8(blk *[64]int32, dst []byte, off, stride int) {
-	var ws [64]int
+// idct8 writes the 8×8 samples of blk (dequantized, natural order) to
+// dst, with ws for the columns' results (passed in: a local array would
+// be cleared at every call).
+func idct8(blk *[64]int32, ws *[64]int, dst []byte, off, stride int) {
 	for c := range 8 {
 		x0, x1, x2, x3 := int(blk[c]), int(blk[8+c]), int(blk[16+c]), int(blk[24+c])
 		x4, x5, x6, x7 := int(blk[32+c]), int(blk[40+c]), int(blk[48+c]), int(blk[56+c])

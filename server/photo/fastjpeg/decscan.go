@@ -265,11 +265,15 @@ dc:
 		blk[0] = 0
 		return nil
 	case size == 8:
-		idct8((*[64]int32)(blk[:64]), pix, off, stride)
+		idct8((*[64]int32)(blk[:64]), &d.ws, pix, off, stride)
 	case size == 4:
 		idct4((*[64]int32)(blk[:64]), pix, off, stride)
 	default:
 		idct2((*[64]int32)(blk[:64]), pix, off, stride)
+	}
+	if last > 24 {
+		*blk = [65]int32{}
+		return nil
 	}
 	for k := 0; k <= min(last, d.zzMax); k++ {
 		blk[dst[k]] = 0
