@@ -215,14 +215,14 @@ func TestMalformed(t *testing.T) {
 		"entropy cut":        append(bytes.Clone(base[:sosAt+len(tail)/2]), 0xFF, 0xD9),
 		"entropy cut at RST": append(bytes.Clone(withRI[:bytes.Index(withRI, []byte{0xFF, 0xD2})]), 0xFF, 0xD9),
 	}
-	// A DC table whose symbols claim 16-bit differences.
-	cases["DC size 16"] = edit(t, base, 0xC4, func(b []byte) []byte {
+	// A DC table whose symbols claim 17-bit differences.
+	cases["DC size 17"] = edit(t, base, 0xC4, func(b []byte) []byte {
 		// The first table is the luma's DC, of 12 symbols.
 		if b[0] != 0 {
 			t.Fatal("unexpected DHT")
 		}
 		for i := 17; i < 17+12; i++ {
-			b[i] = 16
+			b[i] = 17
 		}
 		return b
 	})

@@ -179,7 +179,7 @@ dc:
 		} else if s, l = c.dc.slow(acc); l == 0 {
 			return formatError("bad Huffman code")
 		}
-		if s > 15 {
+		if s > 16 {
 			return formatError("DC difference of %d bits", s)
 		}
 		acc <<= l
@@ -216,13 +216,18 @@ dc:
 	ac:
 		e := ac.lut[acc>>(64-lutBits)]
 		if e&lutValue != 0 {
+			k += int(e >> 12 & 15)
+			if k > 63 {
+				// A run past the block's end: the block ends here, the
+				// value's bits unread, as image/jpeg does.
+				l := uint(e&31) - uint(e>>8&15)
+				acc <<= l
+				n -= l
+				break
+			}
 			l := uint(e & 31)
 			acc <<= l
 			n -= l
-			k += int(e >> 12 & 15)
-			if k > 63 {
-				break
-			}
 			blk[dst[k]] = (e >> 16) * q[k]
 			last = k
 			k++
@@ -246,12 +251,12 @@ dc:
 			continue
 		}
 		k += r
-		v := extend(int32(acc>>(64-uint(s))), s)
-		acc <<= uint(s)
-		n -= uint(s)
 		if k > 63 {
 			break
 		}
+		v := extend(int32(acc>>(64-uint(s))), s)
+		acc <<= uint(s)
+		n -= uint(s)
 		blk[dst[k]] = v * q[k]
 		last = k
 		k++
