@@ -90,10 +90,10 @@ type decoder struct {
 	// zig-zag index of the coefficients its transform uses.
 	size  int
 	zzMax int
-	// blk is the block being decoded, and one slot more for the
-	// coefficients the reduced transform drops; dst maps the zig-zag
-	// order to blk.
-	blk [65]int32
+	// blk is the block being decoded, and slot 64 for the coefficients
+	// the reduced transform drops; dst maps the zig-zag order to blk. It
+	// has a slot for any byte so that the index needs no bounds check.
+	blk [256]int32
 	dst *[64]uint8
 	ws  [64]int // the 8×8 transform's intermediate results
 	br  bitReader

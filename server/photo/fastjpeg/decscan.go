@@ -228,7 +228,7 @@ dc:
 			l := uint(e & 31)
 			acc <<= l
 			n -= l
-			blk[dst[k]] = (e >> 16) * q[k]
+			blk[dst[k&63]] = (e >> 16) * q[k&63]
 			last = k
 			k++
 			continue
@@ -257,7 +257,7 @@ dc:
 		v := extend(int32(acc>>(64-uint(s))), s)
 		acc <<= uint(s)
 		n -= uint(s)
-		blk[dst[k]] = v * q[k]
+		blk[dst[k&63]] = v * q[k&63]
 		last = k
 		k++
 	}
@@ -277,7 +277,7 @@ dc:
 		idct2((*[64]int32)(blk[:64]), pix, off, stride)
 	}
 	if last > 24 {
-		*blk = [65]int32{}
+		*(*[65]int32)(blk[:65]) = [65]int32{}
 		return nil
 	}
 	for k := 0; k <= min(last, d.zzMax); k++ {
