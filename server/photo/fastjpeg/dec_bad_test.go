@@ -73,11 +73,11 @@ func insert(t *testing.T, data []byte, before byte, s seg) []byte {
 	return nil
 }
 
-func small420(t *testing.T) []byte { return stdJPEG(t, detailed(33, 17, 5), 85) }
+func small420(t *testing.T) []byte { return stdJPEG(t, detailedRGBA(33, 17, 5), 85) }
 
-// TestUnsupported checks that the JPEGs this package leaves to image/jpeg
+// TestDecodeUnsupported checks that the JPEGs this package leaves to image/jpeg
 // are refused with ErrUnsupported.
-func TestUnsupported(t *testing.T) {
+func TestDecodeUnsupported(t *testing.T) {
 	base := small420(t)
 	sof := func(m byte) []byte {
 		segs, tail := split(t, base)
@@ -152,11 +152,11 @@ func renameIDs(t *testing.T, data []byte, names string) []byte {
 	})
 }
 
-// TestMalformed checks that damaged JPEGs are refused with an error that
+// TestDecodeMalformed checks that damaged JPEGs are refused with an error that
 // is not ErrUnsupported, and without a panic.
-func TestMalformed(t *testing.T) {
+func TestDecodeMalformed(t *testing.T) {
 	base := small420(t)
-	withRI := fixtureJPEG(detailed(40, 24, 2), fixture{h: 2, v: 2, ri: 1, quality: 1})
+	withRI := fixtureJPEG(detailedRGBA(40, 24, 2), fixture{h: 2, v: 2, ri: 1, quality: 1})
 	segs, tail := split(t, base)
 	sosAt := 2 // the end of the SOS header
 	for _, s := range segs {
@@ -249,13 +249,13 @@ func TestMalformed(t *testing.T) {
 	}
 }
 
-// TestTruncated cuts JPEGs at every length: every prefix is an error, as
+// TestDecodeTruncated cuts JPEGs at every length: every prefix is an error, as
 // it is for image/jpeg, and nothing panics.
-func TestTruncated(t *testing.T) {
+func TestDecodeTruncated(t *testing.T) {
 	for _, data := range [][]byte{
 		small420(t),
-		fixtureJPEG(detailed(40, 24, 2), fixture{h: 2, v: 1, ri: 1, quality: 1}),
-		stdJPEG(t, toGray(detailed(20, 20, 1)), 90),
+		fixtureJPEG(detailedRGBA(40, 24, 2), fixture{h: 2, v: 1, ri: 1, quality: 1}),
+		stdJPEG(t, toGray(detailedRGBA(20, 20, 1)), 90),
 	} {
 		for n := range len(data) {
 			if _, err := jpeg.Decode(bytes.NewReader(data[:n])); err == nil {

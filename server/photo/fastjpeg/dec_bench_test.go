@@ -11,7 +11,7 @@ import (
 // the photo package's benchmark picture, made once.
 var photo12MP = sync.OnceValue(func() []byte {
 	var b bytes.Buffer
-	if err := jpeg.Encode(&b, detailed(4000, 3000, 12), &jpeg.Options{Quality: 90}); err != nil {
+	if err := jpeg.Encode(&b, detailedRGBA(4000, 3000, 12), &jpeg.Options{Quality: 90}); err != nil {
 		panic(err)
 	}
 	return b.Bytes()
@@ -35,13 +35,13 @@ func BenchmarkDecode12MP(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
-			cpu0 := cpu()
+			cpu0 := decodeCPU()
 			for b.Loop() {
 				if err := c.decode(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpu()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+			b.ReportMetric(float64(decodeCPU()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 		})
 	}
 }

@@ -4,8 +4,8 @@ package fastjpeg
 
 import "syscall"
 
-// cpu is the processor time this process has used, in nanoseconds.
-func cpu() int64 {
+// decodeCPU is the processor time this process has used, in nanoseconds.
+func decodeCPU() int64 {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

@@ -14,10 +14,10 @@ import (
 // 16-bit quantization tables and Huffman codes longer than the decoder's
 // lookup.
 
-// detailed is a w×h picture with gradients, stripes and noise, so that
+// detailedRGBA is a w×h picture with gradients, stripes and noise, so that
 // decoding works as hard as on a photograph (the same recipe as the
 // photo package's benchmark picture).
-func detailed(w, h int, seed uint64) *image.RGBA {
+func detailedRGBA(w, h int, seed uint64) *image.RGBA {
 	m := image.NewRGBA(image.Rect(0, 0, w, h))
 	r := rand.New(rand.NewPCG(seed, 1))
 	for y := range h {

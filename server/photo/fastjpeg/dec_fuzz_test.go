@@ -11,9 +11,9 @@ import (
 // success has the size of the header, the size image/jpeg finds when it
 // reads the same data.
 func FuzzDecodeScaled(f *testing.F) {
-	f.Add(stdJPEG(f, detailed(17, 9, 1), 80), byte(0))
-	f.Add(stdJPEG(f, detailed(8, 8, 1), 50), byte(1))
-	f.Add(fixtureJPEG(detailed(20, 12, 1), fixture{h: 2, v: 1, ri: 1, quality: 1}), byte(2))
+	f.Add(stdJPEG(f, detailedRGBA(17, 9, 1), 80), byte(0))
+	f.Add(stdJPEG(f, detailedRGBA(8, 8, 1), 50), byte(1))
+	f.Add(fixtureJPEG(detailedRGBA(20, 12, 1), fixture{h: 2, v: 1, ri: 1, quality: 1}), byte(2))
 	f.Fuzz(func(t *testing.T, data []byte, scale byte) {
 		d := []int{1, 2, 4, 8}[scale&3]
 		m, err := DecodeScaled(data, d)

@@ -164,7 +164,7 @@ func testJPEGs(t *testing.T, pic func(w, h int, seed uint64) *image.RGBA) []test
 // by sample: the two inverse DCTs round differently, by at most a unit or
 // two.
 func TestDecodeFullSize(t *testing.T) {
-	for _, tj := range testJPEGs(t, detailed) {
+	for _, tj := range testJPEGs(t, detailedRGBA) {
 		t.Run(tj.name, func(t *testing.T) {
 			std, err := jpeg.Decode(bytes.NewReader(tj.data))
 			if err != nil {
