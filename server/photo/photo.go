@@ -235,10 +235,11 @@ func (j *job) run() (res Result, err error) {
 		}
 	}()
 	var m image.Image
+	w, h := j.w, j.h // the size the header promises
 	rd := bytes.NewReader(j.data)
 	switch j.typ {
 	case TypeJPEG:
-		m, err = jpeg.Decode(rd)
+		m, w, h, err = decodeJPEG(j.data, j.w, j.h, j.lim.MaxSide)
 	case TypePNG:
 		m, err = png.Decode(rd)
 	case TypeWebP:
@@ -247,11 +248,48 @@ func (j *job) run() (res Result, err error) {
 	if err != nil {
 		return Result{}, errBroken()
 	}
-	if b := m.Bounds(); b.Dx() != j.w || b.Dy() != j.h {
+	if b := m.Bounds(); b.Dx() != w || b.Dy() != h {
 		// The header said one size and the pixels are another.
 		return Result{}, errBroken()
 	}
 	return finish(m, j.orient, j.lim, j.typ)
+}
+
+// jpegDenom is how much a w×h JPEG is reduced while it is decoded: the
+// largest 1/denom of 1/2, 1/4 and 1/8 that leaves its longer side at least
+// 7/8 of maxSide. Reducing in the DCT domain costs nothing (less, since
+// the smaller inverse transforms are cheaper), where scaling a full-size
+// picture down takes a pass over all its pixels; a photo that comes out
+// up to 1/8 below maxSide is kept at that size rather than decoded at a
+// larger scale and area-averaged down. So a 4000×3000 photo is decoded at
+// 2000×1500 and kept at that size, and a 6000×4000 one at 3000×2000 and
+// then scaled to 2048×1365.
+func jpegDenom(w, h, maxSide int) int {
+	long := max(w, h)
+	d := 1
+	for _, c := range []int{2, 4, 8} {
+		if (long+c-1)/c*8 >= 7*maxSide {
+			d = c
+		}
+	}
+	return d
+}
+
+// decodeJPEG decodes a w×h JPEG reduced by jpegDenom with fastjpeg, or at
+// full size with image/jpeg when fastjpeg does not handle its kind
+// (progressive, CMYK...). It returns the picture and the size it must
+// have.
+func decodeJPEG(data []byte, w, h, maxSide int) (image.Image, int, int, error) {
+	d := jpegDenom(w, h, maxSide)
+	m, err := fastjpeg.DecodeScaled(data, d)
+	if errors.Is(err, fastjpeg.ErrUnsupported) {
+		full, err := jpeg.Decode(bytes.NewReader(data))
+		return full, w, h, err
+	}
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	return m, (w + d - 1) / d, (h + d - 1) / d, nil
 }
 
 // finish scales m down, turns it upright and encodes the photo and its

@@ -1,0 +1,14 @@
+//go:build unix
+
+package fastjpeg
+
+import "syscall"
+
+// decodeCPU is the processor time this process has used, in nanoseconds.
+func decodeCPU() int64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
