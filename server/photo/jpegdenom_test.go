@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/jpeg"
 	"testing"
 
 	"luot/server/photo/fastjpeg"
@@ -111,4 +112,33 @@ func renameComponents(t *testing.T, src []byte, names string) []byte {
 	}
 	t.Fatal("no SOS")
 	return nil
+}
+
+// TestProcessJPEGDamagedFallback checks that a damaged JPEG fastjpeg
+// refuses but image/jpeg reads (here the chroma components name a
+// quantisation table the file does not define) is still accepted, as it
+// was before fastjpeg.
+func TestProcessJPEGDamagedFallback(t *testing.T) {
+	src := encodeJPEG(t, detailed(640, 480, 5), 90)
+	bad := bytes.Clone(src)
+	// SOF0: FF C0, length, precision, height, width, count, then per
+	// component its id, sampling and table; the chroma ones use table 1.
+	i := bytes.Index(bad, []byte{0xFF, 0xC0})
+	if i < 0 || bad[i+9] != 3 || bad[i+15] != 1 || bad[i+18] != 1 {
+		t.Fatalf("unexpected SOF0 % x", bad[i:i+19])
+	}
+	bad[i+15], bad[i+18] = 3, 3
+	if _, err := fastjpeg.DecodeScaled(bad, 1); err == nil {
+		t.Fatal("fastjpeg read a JPEG whose chroma names an undefined quantisation table")
+	}
+	if _, err := jpeg.Decode(bytes.NewReader(bad)); err != nil {
+		t.Fatalf("image/jpeg refuses it too (%v): the case tests nothing", err)
+	}
+	res, err := Process(bytes.NewReader(bad), Limits{})
+	if err != nil {
+		t.Fatalf("a JPEG image/jpeg reads was refused: %v", err)
+	}
+	if res.Width != 640 || res.Height != 480 {
+		t.Errorf("got %d×%d, want 640×480", res.Width, res.Height)
+	}
 }

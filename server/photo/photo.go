@@ -277,19 +277,18 @@ func jpegDenom(w, h, maxSide int) int {
 
 // decodeJPEG decodes a w×h JPEG reduced by jpegDenom with fastjpeg, or at
 // full size with image/jpeg when fastjpeg does not handle its kind
-// (progressive, CMYK...). It returns the picture and the size it must
-// have.
+// (progressive, CMYK...) or refuses it as damaged: image/jpeg reads some
+// damaged files that fastjpeg refuses (a missing quantisation table, a
+// bad Huffman code in the last blocks), and a photo accepted before this
+// decoder existed is accepted still. It returns the picture and the size
+// it must have.
 func decodeJPEG(data []byte, w, h, maxSide int) (image.Image, int, int, error) {
 	d := jpegDenom(w, h, maxSide)
-	m, err := fastjpeg.DecodeScaled(data, d)
-	if errors.Is(err, fastjpeg.ErrUnsupported) {
-		full, err := jpeg.Decode(bytes.NewReader(data))
-		return full, w, h, err
+	if m, err := fastjpeg.DecodeScaled(data, d); err == nil {
+		return m, (w + d - 1) / d, (h + d - 1) / d, nil
 	}
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	return m, (w + d - 1) / d, (h + d - 1) / d, nil
+	full, err := jpeg.Decode(bytes.NewReader(data))
+	return full, w, h, err
 }
 
 // finish scales m down, turns it upright and encodes the photo and its
