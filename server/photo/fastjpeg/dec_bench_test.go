@@ -35,13 +35,13 @@ func BenchmarkDecode12MP(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
-			cpu0 := decodeCPU()
+			cpu0 := cpu()
 			for b.Loop() {
 				if err := c.decode(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(decodeCPU()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+			b.ReportMetric(float64(cpu()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 		})
 	}
 }

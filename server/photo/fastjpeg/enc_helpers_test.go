@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"math"
-	"math/rand/v2"
 	"testing"
 )
 
@@ -17,16 +16,13 @@ import (
 // hard as on a photograph), as YCbCr of the given ratio (4:4:4 or 4:2:0,
 // whose chroma is the mean of 2×2 pixels).
 func detailed(w, h int, seed uint64, ratio image.YCbCrSubsampleRatio) *image.YCbCr {
+	rgb := detailedRGBA(w, h, seed)
 	full := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio444)
-	r := rand.New(rand.NewPCG(seed, 1))
 	for y := range h {
 		for x := range w {
-			n := uint8(r.IntN(48))
-			red := uint8(x*255/w) ^ n
-			green := uint8(y*255/h) + n
-			blue := uint8((x/7+y/5)%2*160) + n
+			p := rgb.Pix[rgb.PixOffset(x, y):]
 			i := y*full.YStride + x
-			full.Y[i], full.Cb[i], full.Cr[i] = color.RGBToYCbCr(red, green, blue)
+			full.Y[i], full.Cb[i], full.Cr[i] = color.RGBToYCbCr(p[0], p[1], p[2])
 		}
 	}
 	if ratio == image.YCbCrSubsampleRatio444 {
