@@ -285,17 +285,25 @@ type modemLine struct {
 	// reports records the modem's delivery reports on the outbox.
 	reports *outbox.Reports
 
-	mu   sync.Mutex
-	m    *modem.Modem // nil while it cannot be opened
-	err  error        // why it cannot be opened
-	told modem.Status // the last status told to the offices
+	mu     sync.Mutex
+	m      *modem.Modem // nil while it cannot be opened
+	err    error        // why it cannot be opened
+	status modem.Status // the last status read
+
+	// told is the last status each office was told (run's goroutine
+	// only): an office that could not be told, or that came later, is
+	// told at the next reading.
+	told map[string]modem.Status
+	// failing is the error last logged for each office that could not be
+	// told.
+	failing map[string]string
 }
 
-// up reports whether the modem's last status told was ok.
+// up reports whether the modem's last status read was ok.
 func (l *modemLine) up() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.told.OK()
+	return l.status.OK()
 }
 
 // modemRetry is how long an unopenable modem waits before the next try,
@@ -321,28 +329,54 @@ func (l *modemLine) send(ctx context.Context, phone, text string) ([]int, error)
 	return m.Send(ctx, phone, text, l.gsm7)
 }
 
+// offices is what the modem's health is told to: the engine.
+type offices interface {
+	OfficeIDs() []string
+	Do(ctx context.Context, office string, cmd engine.Command) (*queue.Change, error)
+}
+
+// tell records the modem's status read now and tells it, as a
+// device.status of the device "modem", to each office that was not told
+// it yet: the change, or an office that could not be told before or came
+// since.
+func (l *modemLine) tell(ctx context.Context, to offices, st modem.Status) {
+	l.mu.Lock()
+	changed := st.State != l.status.State || st.Message != l.status.Message
+	l.status = st
+	l.mu.Unlock()
+	if changed {
+		l.log.Info("GSM modem status", "status", st.State, "message", st.Message, "resets", st.Resets)
+	}
+	if l.told == nil {
+		l.told, l.failing = map[string]modem.Status{}, map[string]string{}
+	}
+	data := queue.DeviceData{Device: "modem", Kind: "modem", Status: st.State, Message: st.Message}
+	for _, office := range to.OfficeIDs() {
+		if t, ok := l.told[office]; ok && t.State == st.State && t.Message == st.Message {
+			continue
+		}
+		if _, err := to.Do(ctx, office, func(s *queue.State, now time.Time) (*queue.Change, error) {
+			return s.Note(now, queue.EventDeviceStatus, data), nil
+		}); err != nil {
+			// Logged once for each office and error, not at every reading
+			// (in a cluster the offices another process owns refuse it
+			// with engine.ErrNotOwner until this process owns them).
+			if ctx.Err() == nil && l.failing[office] != err.Error() {
+				l.log.Error("telling an office the GSM modem's status failed; told again at the next reading", "office", office, "err", err)
+				l.failing[office] = err.Error()
+			}
+			continue
+		}
+		delete(l.failing, office)
+		l.told[office] = st
+	}
+}
+
 // run opens the modem (again after modemRetry while it cannot), then
 // follows its health and delivery reports until ctx ends, when it closes
 // it.
 func (l *modemLine) run(ctx context.Context, eng *engine.Engine) {
-	tell := func(st modem.Status) {
-		l.mu.Lock()
-		same := st.State == l.told.State && st.Message == l.told.Message
-		l.told = st
-		l.mu.Unlock()
-		if same {
-			return
-		}
-		l.log.Info("GSM modem status", "status", st.State, "message", st.Message, "resets", st.Resets)
-		data := queue.DeviceData{Device: "modem", Kind: "modem", Status: st.State, Message: st.Message}
-		for _, office := range eng.OfficeIDs() {
-			if _, err := eng.Do(ctx, office, func(s *queue.State, now time.Time) (*queue.Change, error) {
-				return s.Note(now, queue.EventDeviceStatus, data), nil
-			}); err != nil && ctx.Err() == nil {
-				l.log.Error("telling an office the GSM modem's status failed", "office", office, "err", err)
-			}
-		}
-	}
+	tell := func(st modem.Status) { l.tell(ctx, eng, st) }
 	defer func() {
 		l.mu.Lock()
 		if l.m != nil {

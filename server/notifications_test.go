@@ -1,10 +1,18 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
+	"luot/modem"
+	"luot/server/engine"
 	"luot/server/notify"
+	"luot/server/queue"
 )
 
 // TestNotifyFlags: the notification flags give the outbox's
@@ -53,5 +61,74 @@ func TestNotifyFlags(t *testing.T) {
 		if _, err := parseFlags(c.args); err == nil || !strings.Contains(err.Error(), c.says) {
 			t.Errorf("%q: %v; want an error saying %q", c.args, err, c.says)
 		}
+	}
+}
+
+// officesTold stands for the engine in TestModemTellsEachOffice: it runs
+// each command on a state of its own, fails each office in fail as many
+// times as it says, and records the device.status events each office got.
+type officesTold struct {
+	ids  []string
+	fail map[string]int
+	got  map[string][]queue.DeviceData
+}
+
+func (o *officesTold) OfficeIDs() []string { return o.ids }
+
+func (o *officesTold) Do(ctx context.Context, office string, cmd engine.Command) (*queue.Change, error) {
+	if o.fail[office] > 0 {
+		o.fail[office]--
+		return nil, errors.New("office moving")
+	}
+	c, err := cmd(queue.NewState(queue.Office{ID: office}, "2026-12-03"), time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC))
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range c.Events {
+		d, ok := e.Data.(queue.DeviceData)
+		if e.Type != queue.EventDeviceStatus || !ok {
+			return nil, fmt.Errorf("event %s %+v", e.Type, e.Data)
+		}
+		o.got[office] = append(o.got[office], d)
+	}
+	return c, nil
+}
+
+// TestModemTellsEachOffice: the modem's status is told once to each
+// office; an office that could not be told, or that came later, is told
+// at the next reading, and the others are not told again.
+func TestModemTellsEachOffice(t *testing.T) {
+	var logged strings.Builder
+	l := &modemLine{log: slog.New(slog.NewTextHandler(&logged, nil))}
+	o := &officesTold{ids: []string{"a", "b"}, fail: map[string]int{"b": 2}, got: map[string][]queue.DeviceData{}}
+	ok, fault := modem.Status{State: "ok"}, modem.Status{State: "fault", Message: "no SIM"}
+	counts := func() string { return fmt.Sprintf("a%d b%d c%d", len(o.got["a"]), len(o.got["b"]), len(o.got["c"])) }
+	for i, step := range []struct {
+		st   modem.Status
+		ids  []string
+		want string
+	}{
+		{ok, []string{"a", "b"}, "a1 b0 c0"},      // b cannot be told
+		{ok, []string{"a", "b"}, "a1 b0 c0"},      // nor now (logged once)
+		{ok, []string{"a", "b"}, "a1 b1 c0"},      // b is told at the next reading, a not again
+		{ok, []string{"a", "b"}, "a1 b1 c0"},      // nothing new
+		{ok, []string{"a", "b", "c"}, "a1 b1 c1"}, // a new office is told
+		{fault, []string{"a", "b", "c"}, "a2 b2 c2"},
+		{fault, []string{"a", "b", "c"}, "a2 b2 c2"},
+	} {
+		o.ids = step.ids
+		l.tell(context.Background(), o, step.st)
+		if got := counts(); got != step.want {
+			t.Fatalf("reading %d (%s): told %s, want %s", i+1, step.st.State, got, step.want)
+		}
+		if l.up() != step.st.OK() {
+			t.Errorf("reading %d: up() = %v for %q", i+1, l.up(), step.st.State)
+		}
+	}
+	if n := strings.Count(logged.String(), "telling an office the GSM modem's status failed"); n != 1 {
+		t.Errorf("the failure was logged %d times, want once:\n%s", n, logged.String())
+	}
+	if d := o.got["c"][1]; d.Device != "modem" || d.Status != "fault" || d.Message != "no SIM" {
+		t.Errorf("the fault told: %+v", d)
 	}
 }
