@@ -770,3 +770,42 @@ func TestLongTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestTextsNameTheirFont: every text shown, in every mode, names the
+// theme's font of its style as its FontSource, so that Fyne never loads a
+// style's whole font map for the station (the emoji font and the system's
+// fonts: see fontOf).
+func TestTextsNameTheirFont(t *testing.T) {
+	for _, md := range modes {
+		t.Run(string(md), func(t *testing.T) {
+			s := New(Options{View: demoView(md, false), Now: fixedNow})
+			window(t, s, 1280, 800)
+			shown := 0
+			var walk func(o fyne.CanvasObject)
+			walk = func(o fyne.CanvasObject) {
+				switch x := o.(type) {
+				case *canvas.Text:
+					if !x.Visible() || x.Text == "" {
+						return
+					}
+					shown++
+					if want := fontOf(x.TextStyle); x.FontSource != want {
+						got := "no font of its own"
+						if x.FontSource != nil {
+							got = x.FontSource.Name()
+						}
+						t.Errorf("%q (bold %v) is drawn in %s, want %s", x.Text, x.TextStyle.Bold, got, want.Name())
+					}
+				case fyne.Widget:
+					for _, c := range test.TempWidgetRenderer(t, x).Objects() {
+						walk(c)
+					}
+				}
+			}
+			walk(s)
+			if shown == 0 {
+				t.Fatal("no text shown")
+			}
+		})
+	}
+}
