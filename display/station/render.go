@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 
 	"luot/display/stationstate"
+	"luot/internal/fynetext"
 )
 
 // renderer lays the screen out by hand. Every object is made once (the
@@ -46,7 +47,7 @@ func newRenderer(s *Screen) *renderer {
 		return x
 	}
 	text := func(c color.Color, bold bool) *canvas.Text {
-		t := newText(c, bold)
+		t := fynetext.NewText("", c, fyne.TextStyle{Bold: bold})
 		r.objects = append(r.objects, t)
 		return t
 	}
@@ -161,7 +162,7 @@ func (r *renderer) layout() {
 		place(r.banner, 0, top, W, bh)
 		r.banner.Show()
 		s, size := fit(tr(m.en, "lost"), 26*m.u, 15, W-2*m.pad, r.bannerT.TextStyle)
-		tm := measure(s, size, r.bannerT.TextStyle)
+		tm := fynetext.Measure(s, size, r.bannerT.TextStyle)
 		set(r.bannerT, s, size, (W-tm.Width)/2, top+(bh-tm.Height)/2)
 		top += bh
 	} else {
@@ -197,7 +198,7 @@ func (r *renderer) layoutHeader(m metrics) float32 {
 	lm := putCentre(r.tileLabel, tr(m.en, "counter"), 17*u, 11, pad, 10*u+7*u, tw)
 	numTop := 10*u + 7*u + lm.Height
 	ns, nsize := fit(counterNumber(v), 54*u, 16, tw-12*u, r.tileNumber.TextStyle)
-	nm := measure(ns, nsize, r.tileNumber.TextStyle)
+	nm := fynetext.Measure(ns, nsize, r.tileNumber.TextStyle)
 	set(r.tileNumber, ns, nsize, pad+(tw-nm.Width)/2, numTop+(10*u+th-numTop-nm.Height)/2)
 
 	right := W - pad // the counter's texts end here
@@ -241,14 +242,14 @@ func (r *renderer) layoutHeader(m metrics) float32 {
 		name, office = office, ""
 	}
 	ns1, s1 := fit(name, 36*u, max(15, 27*u), w, r.counterT.TextStyle)
-	m1 := measure(ns1, s1, r.counterT.TextStyle)
+	m1 := fynetext.Measure(ns1, s1, r.counterT.TextStyle)
 	h := m1.Height
 	var m2 fyne.Size
 	var ns2 string
 	var s2 float32
 	if office != "" {
 		ns2, s2 = fit(office, 23*u, max(13, 18*u), w, r.officeT.TextStyle)
-		m2 = measure(ns2, s2, r.officeT.TextStyle)
+		m2 = fynetext.Measure(ns2, s2, r.officeT.TextStyle)
 		h += m2.Height + 2*u
 	}
 	y := (hh - h) / 2
@@ -263,9 +264,9 @@ func (r *renderer) layoutHeader(m metrics) float32 {
 func (r *renderer) layoutClerkText(x, y, w, h, nameSize, titleSize float32) float32 {
 	c := r.s.view.Clerk
 	ns, nsz := fit(c.Name, nameSize, max(14, nameSize*0.75), w, r.clerkName.TextStyle)
-	nm := measure(ns, nsz, r.clerkName.TextStyle)
+	nm := fynetext.Measure(ns, nsz, r.clerkName.TextStyle)
 	ts, tsz := fit(c.Title, titleSize, max(12, titleSize*0.75), w, r.clerkTitle.TextStyle)
-	tm := measure(ts, tsz, r.clerkTitle.TextStyle)
+	tm := fynetext.Measure(ts, tsz, r.clerkTitle.TextStyle)
 	total := nm.Height
 	if ts != "" {
 		total += tm.Height + 2
@@ -325,7 +326,7 @@ func (r *renderer) layoutFooter(m metrics) float32 {
 	if m.portrait {
 		cornerW = W - 2*pad - max(190*u, 160) - 16*u
 	}
-	lh := measure("Ặg", cs, fyne.TextStyle{}).Height
+	lh := fynetext.Measure("Ặg", cs, fyne.TextStyle{}).Height
 	var ch float32
 	if len(lines) > 0 || msg != "" {
 		ch = float32(len(lines))*lh + r.cornerMsg.prepare(msg, cs, 13, cornerW-28*u, 2) + 2*8*u + 4
@@ -348,7 +349,7 @@ func (r *renderer) layoutFooter(m metrics) float32 {
 	// The language button, left.
 	label := tr(m.en, "otherLanguage")
 	ls := 26 * u
-	lw := max(190*u, measure(label, ls, fyne.TextStyle{Bold: true}).Width+48*u, 160)
+	lw := max(190*u, fynetext.Measure(label, ls, fyne.TextStyle{Bold: true}).Width+48*u, 160)
 	r.lang.place(label, ls, pad, rowTop+(max(bh, ch)-bh)/2, lw, bh)
 
 	// The corner, right.
@@ -508,7 +509,7 @@ func (r *renderer) layoutNumber(m metrics, b box, called bool) {
 		size *= 0.8
 	}
 	ns, size := fit(number, size, 24, b.w, r.big.TextStyle)
-	nm, baseline := fyne.CurrentApp().Driver().RenderedTextSize(ns, size, r.big.TextStyle, fontOf(r.big.TextStyle))
+	nm, baseline := fynetext.MeasureBase(ns, size, r.big.TextStyle)
 	// The font's line box has room above the digits for accents and
 	// below for descenders: the item is the digits' own height (their
 	// cap height, 0.714 em in Noto Sans) with a little air.
@@ -579,7 +580,7 @@ func (r *renderer) countdownItem(b box, u float32) item {
 	if s == "" {
 		return item{}
 	}
-	m := measure(s, size, r.countdown.TextStyle)
+	m := fynetext.Measure(s, size, r.countdown.TextStyle)
 	return item{m.Height, func(y float32) { set(r.countdown, s, size, b.x+(b.w-m.Width)/2, y) }}
 }
 
@@ -646,7 +647,7 @@ func (r *renderer) layoutReasons(m metrics, b box) {
 		}
 	}}
 	label := tr(en, "send")
-	sendW := max(320*u, measure(label, 36*u, fyne.TextStyle{Bold: true}).Width+80*u)
+	sendW := max(320*u, fynetext.Measure(label, 36*u, fyne.TextStyle{Bold: true}).Width+80*u)
 	send := item{sendH, func(y float32) {
 		r.send.place(label, 36*u, b.x+(b.w-sendW)/2, y, sendW, sendH)
 	}}

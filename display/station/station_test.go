@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"luot/display/stationstate"
+	"luot/internal/fynetext"
 )
 
 // The golden images in testdata/ are the screen as the test driver draws
@@ -774,7 +775,7 @@ func TestLongTexts(t *testing.T) {
 // TestTextsNameTheirFont: every text shown, in every mode, names the
 // theme's font of its style as its FontSource, so that Fyne never loads a
 // style's whole font map for the station (the emoji font and the system's
-// fonts: see fontOf).
+// fonts: see package fynetext).
 func TestTextsNameTheirFont(t *testing.T) {
 	for _, md := range modes {
 		t.Run(string(md), func(t *testing.T) {
@@ -789,7 +790,7 @@ func TestTextsNameTheirFont(t *testing.T) {
 						return
 					}
 					shown++
-					if want := fontOf(x.TextStyle); x.FontSource != want {
+					if want := fynetext.FontOf(x.TextStyle); x.FontSource != want {
 						got := "no font of its own"
 						if x.FontSource != nil {
 							got = x.FontSource.Name()

@@ -6,18 +6,18 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/theme"
+	"luot/internal/fynetext"
 )
 
 // set writes a text, refreshing it only if its words, size or font
 // changed, and places it with its top left corner at x, y. An empty text
 // is hidden.
 func set(t *canvas.Text, s string, size, x, y float32) fyne.Size {
-	if f := fontOf(t.TextStyle); t.Text != s || t.TextSize != size || t.FontSource != f {
+	if f := fynetext.FontOf(t.TextStyle); t.Text != s || t.TextSize != size || t.FontSource != f {
 		t.Text, t.TextSize, t.FontSource = s, size, f
 		t.Refresh()
 	}
-	m := measure(s, size, t.TextStyle)
+	m := fynetext.Measure(s, size, t.TextStyle)
 	t.Move(fyne.NewPos(x, y))
 	t.Resize(m)
 	if s == "" {
@@ -34,7 +34,7 @@ func fit(s string, size, minSize, w float32, style fyne.TextStyle) (string, floa
 	if s == "" || w <= 0 {
 		return "", size
 	}
-	m := measure(s, size, style).Width
+	m := fynetext.Measure(s, size, style).Width
 	if m <= w {
 		return s, size
 	}
@@ -42,7 +42,7 @@ func fit(s string, size, minSize, w float32, style fyne.TextStyle) (string, floa
 	// it fits, a few steps at most.
 	for range 8 {
 		size = max(minSize, size*w/m*0.995)
-		if m = measure(s, size, style).Width; m <= w {
+		if m = fynetext.Measure(s, size, style).Width; m <= w {
 			return s, size
 		}
 		if size == minSize {
@@ -58,7 +58,7 @@ func shorten(s string, size, w float32, style fyne.TextStyle) string {
 	lo, hi := 0, len(runes)
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if measure(string(runes[:mid])+"…", size, style).Width <= w {
+		if fynetext.Measure(string(runes[:mid])+"…", size, style).Width <= w {
 			lo = mid
 		} else {
 			hi = mid - 1
@@ -76,14 +76,14 @@ func put(t *canvas.Text, s string, size, minSize, x, y, w float32) fyne.Size {
 // putRight fits a text and sets it with its right edge at right.
 func putRight(t *canvas.Text, s string, size, minSize, right, y, w float32) fyne.Size {
 	s, size = fit(s, size, minSize, w, t.TextStyle)
-	m := measure(s, size, t.TextStyle)
+	m := fynetext.Measure(s, size, t.TextStyle)
 	return set(t, s, size, right-m.Width, y)
 }
 
 // putCentre fits a text and sets it centred in x … x+w.
 func putCentre(t *canvas.Text, s string, size, minSize, x, y, w float32) fyne.Size {
 	s, size = fit(s, size, minSize, w, t.TextStyle)
-	m := measure(s, size, t.TextStyle)
+	m := fynetext.Measure(s, size, t.TextStyle)
 	return set(t, s, size, x+(w-m.Width)/2, y)
 }
 
@@ -99,7 +99,7 @@ func wrap(s string, size, minSize, w float32, maxLines int, style fyne.TextStyle
 		lines := breakLines(words, size, w, style)
 		ok := len(lines) <= maxLines
 		for _, l := range lines {
-			ok = ok && measure(l, size, style).Width <= w
+			ok = ok && fynetext.Measure(l, size, style).Width <= w
 		}
 		if ok {
 			return lines, size
@@ -110,7 +110,7 @@ func wrap(s string, size, minSize, w float32, maxLines int, style fyne.TextStyle
 				lines = lines[:maxLines]
 			}
 			for i, l := range lines {
-				if measure(l, size, style).Width > w {
+				if fynetext.Measure(l, size, style).Width > w {
 					lines[i] = shorten(l, size, w, style)
 				}
 			}
@@ -129,7 +129,7 @@ func breakLines(words []string, size, w float32, style fyne.TextStyle) []string 
 		if cur != "" {
 			next = cur + " " + wd
 		}
-		if cur != "" && measure(next, size, style).Width > w {
+		if cur != "" && fynetext.Measure(next, size, style).Width > w {
 			lines = append(lines, cur)
 			cur = wd
 			continue
@@ -151,7 +151,7 @@ type para struct {
 func newPara(n int, c color.Color, bold bool) *para {
 	p := &para{}
 	for range n {
-		p.lines = append(p.lines, newText(c, bold))
+		p.lines = append(p.lines, fynetext.NewText("", c, fyne.TextStyle{Bold: bold}))
 	}
 	return p
 }
@@ -177,19 +177,19 @@ func (p *para) height() float32 {
 	if len(p.text) == 0 {
 		return 0
 	}
-	return float32(len(p.text)) * measure("Ặg", p.size, p.lines[0].TextStyle).Height
+	return float32(len(p.text)) * fynetext.Measure("Ặg", p.size, p.lines[0].TextStyle).Height
 }
 
 // placeAt puts the prepared lines from y down, aligned in x … x+w, and
 // hides the lines not used.
 func (p *para) placeAt(x, y, w float32, align fyne.TextAlign) {
-	lh := measure("Ặg", p.size, p.lines[0].TextStyle).Height
+	lh := fynetext.Measure("Ặg", p.size, p.lines[0].TextStyle).Height
 	for i, t := range p.lines {
 		if i >= len(p.text) {
 			t.Hide()
 			continue
 		}
-		m := measure(p.text[i], p.size, t.TextStyle)
+		m := fynetext.Measure(p.text[i], p.size, t.TextStyle)
 		lx := x
 		switch align {
 		case fyne.TextAlignCenter:
@@ -218,34 +218,4 @@ func hide(os ...fyne.CanvasObject) {
 	for _, o := range os {
 		o.Hide()
 	}
-}
-
-// newText returns an empty text of colour c, bold or not, drawn in the
-// theme's font of its style given as its FontSource (see fontOf).
-func newText(c color.Color, bold bool) *canvas.Text {
-	t := canvas.NewText("", c)
-	t.TextStyle.Bold = bold
-	t.FontSource = fontOf(t.TextStyle)
-	return t
-}
-
-// fontOf is the font the screen draws and measures texts of style in: the
-// current theme's font for the style (Noto Sans, regular or bold).
-//
-// Every text names it as its FontSource, and every measure too, because
-// Fyne (2.7) loads, for a text without a source, the style's whole font
-// map: besides the theme's font it parses the 4 MB emoji font and scans
-// the system's fonts and parses one of them, per style. For the station's
-// two styles that was 13 of its 18 MB of live heap, and with the
-// collector's headroom some 20 MB of memory, for glyphs it never draws
-// (Noto Sans has every Vietnamese letter). A letter the font lacks (in a
-// clerk's name, say) is still looked up in the system's fonts, then.
-func fontOf(style fyne.TextStyle) fyne.Resource {
-	return theme.Current().Font(style)
-}
-
-// measure is the size of s drawn at size in style, in the font of fontOf.
-func measure(s string, size float32, style fyne.TextStyle) fyne.Size {
-	m, _ := fyne.CurrentApp().Driver().RenderedTextSize(s, size, style, fontOf(style))
-	return m
 }
