@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"luot/display/boardstate"
+	"luot/internal/fynetext"
 )
 
 // The golden images in testdata/ are the board as the test driver draws it
@@ -328,11 +329,60 @@ func TestDossiersPanel(t *testing.T) {
 func TestFit(t *testing.T) {
 	test.NewTempApp(t)
 	s, size := fit("Đất đai (giấy chứng nhận quyền sử dụng đất)", 40, 20, 200, fyne.TextStyle{})
-	if w := fyne.MeasureText(s, size, fyne.TextStyle{}).Width; w > 200 || size < 20 {
+	if w := fynetext.Measure(s, size, fyne.TextStyle{}).Width; w > 200 || size < 20 {
 		t.Errorf("fit gave %q at %v, %v wide", s, size, w)
 	}
 	if s, size := fit("A1", 40, 20, 500, fyne.TextStyle{}); s != "A1" || size != 40 {
 		t.Errorf("a short text was changed: %q %v", s, size)
+	}
+}
+
+// TestTextsNameTheirFont: every text shown, in a few states of the board
+// (busy or empty, connected or not, in one language or two, with the
+// dossiers' panel), names the theme's font of its style as its
+// FontSource, so that Fyne never loads a style's whole font map for the
+// board (see package fynetext).
+func TestTextsNameTheirFont(t *testing.T) {
+	empty := demoView()
+	empty.Latest, empty.Recent, empty.Counters, empty.Waiting, empty.Ticker = nil, nil, nil, nil, ""
+	disconnected := demoView()
+	disconnected.Connected = false
+	dossiers := demoView()
+	dossiers.Dossiers = readyDossiers()
+	cases := []struct {
+		name    string
+		v       boardstate.View
+		english bool
+	}{
+		{"busy", demoView(), true},
+		{"busy-vi", demoView(), false},
+		{"empty", empty, true},
+		{"disconnected", disconnected, true},
+		{"dossiers", dossiers, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := New(c.v, Options{English: c.english, Now: fixedNow})
+			window(t, b, 1920, 1080)
+			shown := 0
+			for _, o := range test.TempWidgetRenderer(t, b).Objects() {
+				x, ok := o.(*canvas.Text)
+				if !ok || !x.Visible() || x.Text == "" {
+					continue
+				}
+				shown++
+				if !fynetext.Named(x) {
+					got := "no font of its own"
+					if x.FontSource != nil {
+						got = x.FontSource.Name()
+					}
+					t.Errorf("%q (bold %v) is drawn in %s, want %s", x.Text, x.TextStyle.Bold, got, fynetext.FontOf(x.TextStyle).Name())
+				}
+			}
+			if shown < 5 {
+				t.Fatalf("%d texts shown, want the header's and the panels' at least", shown)
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 
 	"luot/display/boardstate"
+	"luot/internal/fynetext"
 )
 
 // renderer lays the board out by hand. Every object is made once (rows
@@ -131,9 +132,10 @@ func (p *panel) show(on bool) {
 	}
 }
 
+// text adds an empty text drawn in the theme's font of its style, named
+// (see package fynetext).
 func (r *renderer) text(c color.Color, bold bool) *canvas.Text {
-	t := canvas.NewText("", c)
-	t.TextStyle.Bold = bold
+	t := fynetext.NewText("", c, fyne.TextStyle{Bold: bold})
 	r.objects = append(r.objects, t)
 	return t
 }
@@ -141,9 +143,7 @@ func (r *renderer) text(c color.Color, bold bool) *canvas.Text {
 // newRow adds a row's texts before the banner's, so the banner stays on top.
 func (r *renderer) newRow(ca, cb, cc color.Color, bold [3]bool) *row {
 	mk := func(c color.Color, b bool) *canvas.Text {
-		t := canvas.NewText("", c)
-		t.TextStyle.Bold = b
-		return t
+		return fynetext.NewText("", c, fyne.TextStyle{Bold: b})
 	}
 	w := &row{mk(ca, bold[0]), mk(cb, bold[1]), mk(cc, bold[2])}
 	n := len(r.objects)
@@ -203,14 +203,15 @@ func (r *renderer) clock() bool {
 	return false
 }
 
-// set writes a text, refreshing it only if its words or size changed, and
-// places it with its top left corner at x, y.
+// set writes a text, refreshing it only if its words, size or font
+// changed (the font follows the theme), and places it with its top left
+// corner at x, y.
 func set(t *canvas.Text, s string, size, x, y float32) fyne.Size {
-	if t.Text != s || t.TextSize != size {
-		t.Text, t.TextSize = s, size
+	if f := fynetext.FontOf(t.TextStyle); t.Text != s || t.TextSize != size || t.FontSource != f {
+		t.Text, t.TextSize, t.FontSource = s, size, f
 		t.Refresh()
 	}
-	m := fyne.MeasureText(s, size, t.TextStyle)
+	m := fynetext.Measure(s, size, t.TextStyle)
 	t.Move(fyne.NewPos(x, y))
 	t.Resize(m)
 	if s == "" {
@@ -221,16 +222,10 @@ func set(t *canvas.Text, s string, size, x, y float32) fyne.Size {
 	return m
 }
 
-// measure returns the size of a text and the distance from its top to its
-// baseline.
-func measure(s string, size float32, style fyne.TextStyle) (fyne.Size, float32) {
-	return fyne.CurrentApp().Driver().RenderedTextSize(s, size, style, nil)
-}
-
 // setBase sets a text with its baseline at y, so that texts of different
 // sizes on one line sit on the same baseline.
 func setBase(t *canvas.Text, s string, size, x, baseline float32) fyne.Size {
-	_, b := measure(s, size, t.TextStyle)
+	_, b := fynetext.MeasureBase(s, size, t.TextStyle)
 	return set(t, s, size, x, baseline-b)
 }
 
@@ -240,19 +235,19 @@ func fit(s string, size, minSize, w float32, style fyne.TextStyle) (string, floa
 	if s == "" || w <= 0 {
 		return "", size
 	}
-	m := fyne.MeasureText(s, size, style).Width
+	m := fynetext.Measure(s, size, style).Width
 	if m <= w {
 		return s, size
 	}
 	size = max(minSize, size*w/m)
-	if fyne.MeasureText(s, size, style).Width <= w {
+	if fynetext.Measure(s, size, style).Width <= w {
 		return s, size
 	}
 	runes := []rune(s)
 	lo, hi := 0, len(runes)
 	for lo < hi { // the longest prefix that fits with "…"
 		mid := (lo + hi + 1) / 2
-		if fyne.MeasureText(string(runes[:mid])+"…", size, style).Width <= w {
+		if fynetext.Measure(string(runes[:mid])+"…", size, style).Width <= w {
 			lo = mid
 		} else {
 			hi = mid - 1
@@ -312,7 +307,7 @@ func (r *renderer) layout() {
 		}
 		vi, eng := tr(langVI, banner), tr(langEN, banner)
 		s, size := fit(vi, 38*u, 20*u, W-4*pad, r.bannerVI.TextStyle)
-		m := fyne.MeasureText(s, size, r.bannerVI.TextStyle)
+		m := fynetext.Measure(s, size, r.bannerVI.TextStyle)
 		y := top + (bh-m.Height)/2
 		if en {
 			y = top + bh/2 - m.Height
@@ -320,7 +315,7 @@ func (r *renderer) layout() {
 		set(r.bannerVI, s, size, (W-m.Width)/2, y)
 		if en {
 			s, size = fit(eng, 28*u, 16*u, W-4*pad, r.bannerEN.TextStyle)
-			m = fyne.MeasureText(s, size, r.bannerEN.TextStyle)
+			m = fynetext.Measure(s, size, r.bannerEN.TextStyle)
 			set(r.bannerEN, s, size, (W-m.Width)/2, top+bh/2)
 		} else {
 			hide(r.bannerEN)
@@ -338,7 +333,7 @@ func (r *renderer) layout() {
 		place(r.tickerBar, 0, H-tickerH, W, tickerH)
 		r.tickerBar.Show()
 		s, size := fit(v.Ticker, 32*u, 20*u, W-4*pad, r.tickerT.TextStyle)
-		m := fyne.MeasureText(s, size, r.tickerT.TextStyle)
+		m := fynetext.Measure(s, size, r.tickerT.TextStyle)
 		set(r.tickerT, s, size, 2*pad, H-tickerH+(tickerH-m.Height)/2)
 	} else {
 		r.tickerBar.Hide()
@@ -434,7 +429,7 @@ func (r *renderer) layoutHeader(W, u, pad float32, portrait bool) float32 {
 	clk := set(r.clockT, now.Format("15:04"), 76*u, 0, 0)
 	clockX := W - 2*pad - clk.Width
 	r.clockT.Move(fyne.NewPos(clockX, (headerH-clk.Height)/2))
-	dv := fyne.MeasureText(dvi, 30*u, r.dateVI.TextStyle)
+	dv := fynetext.Measure(dvi, 30*u, r.dateVI.TextStyle)
 	dateY := (headerH - dv.Height) / 2
 	if en {
 		dateY = headerH/2 - dv.Height
@@ -443,7 +438,7 @@ func (r *renderer) layoutHeader(W, u, pad float32, portrait bool) float32 {
 	set(r.dateVI, dvi, 30*u, dateRight-dv.Width, dateY)
 	dateLeft := dateRight - dv.Width
 	if en {
-		de := fyne.MeasureText(den, 24*u, r.dateEN.TextStyle)
+		de := fynetext.Measure(den, 24*u, r.dateEN.TextStyle)
 		set(r.dateEN, den, 24*u, dateRight-de.Width, headerH/2+2*u)
 		dateLeft = min(dateLeft, dateRight-de.Width)
 	} else {
@@ -468,7 +463,7 @@ func (r *renderer) title(b box, textVI, textEN *canvas.Text, id string, u float3
 	m := put(textVI, tr(langVI, id), 30*u, 18*u, b.x+pad, b.y+pad*0.7, b.w-2*pad)
 	if r.b.opt.English {
 		s := tr(langEN, id)
-		e := fyne.MeasureText(s, 24*u, textEN.TextStyle)
+		e := fynetext.Measure(s, 24*u, textEN.TextStyle)
 		x := b.x + pad + m.Width + 18*u
 		put(textEN, s, 24*u, 14*u, x, b.y+pad*0.7+m.Height-e.Height, b.x+b.w-pad-x)
 	} else {
@@ -504,9 +499,9 @@ func (r *renderer) layoutLatest(b box, u float32) {
 	// The big row: number → counter, scaled to fit the width.
 	s := min(rowH*0.95, 300*u)
 	as := float32(0.55)
-	wN := fyne.MeasureText(l.Number, s, r.bigNumber.TextStyle).Width
-	wA := fyne.MeasureText("→", s*as, r.bigArrow.TextStyle).Width
-	wC := fyne.MeasureText(counterLabel(l), s*as, r.bigCounter.TextStyle).Width
+	wN := fynetext.Measure(l.Number, s, r.bigNumber.TextStyle).Width
+	wA := fynetext.Measure("→", s*as, r.bigArrow.TextStyle).Width
+	wC := fynetext.Measure(counterLabel(l), s*as, r.bigCounter.TextStyle).Width
 	gap := s * 0.12
 	if total := wN + wA + wC + 2*gap; total > b.w-2*pad {
 		s *= (b.w - 2*pad) / total
@@ -514,7 +509,7 @@ func (r *renderer) layoutLatest(b box, u float32) {
 	}
 	total := wN + wA + wC + 2*gap
 	x := b.x + (b.w-total)/2
-	nm, nb := measure(l.Number, s, r.bigNumber.TextStyle)
+	nm, nb := fynetext.MeasureBase(l.Number, s, r.bigNumber.TextStyle)
 	baseline := y + (rowH-nm.Height)/2 + nb // the number's baseline
 	setBase(r.bigNumber, l.Number, s, x, baseline)
 	setBase(r.bigArrow, "→", s*as, x+wN+gap, baseline)
@@ -532,7 +527,7 @@ func (r *renderer) layoutLatest(b box, u float32) {
 	}
 	if l.Recalls > 0 {
 		note := line("recall", r.b.opt.English, l.Recalls)
-		nm := fyne.MeasureText(note, 26*u, r.latestNote.TextStyle)
+		nm := fynetext.Measure(note, 26*u, r.latestNote.TextStyle)
 		set(r.latestNote, note, 26*u, b.x+b.w-pad-nm.Width, b.y+20*u*0.7)
 	} else {
 		hide(r.latestNote)
@@ -606,18 +601,18 @@ func (r *renderer) layoutCounters(b box, u float32) {
 			right = "—"
 		}
 		if c.State == "paused" {
-			m := fyne.MeasureText(right, rs, w.c.TextStyle)
+			m := fynetext.Measure(right, rs, w.c.TextStyle)
 			set(w.c, right, rs, cx+cw-pad*0.5-m.Width, cy+(rowH-m.Height)/2)
 		} else {
 			num := c.Current
 			if num == "" {
 				num = right
 			}
-			m := fyne.MeasureText(num, ts, w.b.TextStyle)
+			m := fynetext.Measure(num, ts, w.b.TextStyle)
 			set(w.b, num, ts, cx+cw-pad*0.5-m.Width, cy+(rowH-m.Height)/2)
 			hide(w.c)
 		}
-		nm := fyne.MeasureText(name, ts*0.8, w.a.TextStyle)
+		nm := fynetext.Measure(name, ts*0.8, w.a.TextStyle)
 		put(w.a, name, ts*0.8, ts*0.5, cx, cy+(rowH-nm.Height)/2, cw*0.55)
 	}
 }
@@ -660,11 +655,11 @@ func (r *renderer) layoutRecent(b box, u float32) {
 		cx := b.x + pad + float32(i/rows)*cw
 		cy := y + float32(i%rows)*rowH
 		ts := rowH * 0.62
-		nm, nb := measure(c.Number, ts, w.a.TextStyle)
+		nm, nb := fynetext.MeasureBase(c.Number, ts, w.a.TextStyle)
 		base := cy + (rowH-nm.Height)/2 + nb
 		setBase(w.a, c.Number, ts, cx, base)
-		am := fyne.MeasureText("→", ts*0.8, w.b.TextStyle)
-		ax := cx + max(nm.Width, fyne.MeasureText("0000", ts, w.a.TextStyle).Width) + 14*u
+		am := fynetext.Measure("→", ts*0.8, w.b.TextStyle)
+		ax := cx + max(nm.Width, fynetext.Measure("0000", ts, w.a.TextStyle).Width) + 14*u
 		setBase(w.b, "→", ts*0.8, ax, base)
 		cx2 := ax + am.Width + 14*u
 		label, size := fit(counterLabel(&c), ts*0.8, ts*0.5, cx+cw-cx2-pad*0.5, w.c.TextStyle)
@@ -703,13 +698,13 @@ func (r *renderer) layoutWaiting(b box, u float32) {
 		cy := y + float32(i%rows)*rowH
 		count := strconv.Itoa(s.Count)
 		cs := rowH * 0.55
-		cm := fyne.MeasureText(count, cs, w.c.TextStyle)
+		cm := fynetext.Measure(count, cs, w.c.TextStyle)
 		right := cx + cw - pad*0.5
 		if cols > 1 && i/rows < cols-1 {
 			right -= pad // keep a column's numbers apart from the next one's names
 		}
 		set(w.c, count, cs, right-cm.Width, cy+(rowH-cm.Height)/2)
-		nameW := cw - pad - max(cm.Width, fyne.MeasureText("000", cs, w.c.TextStyle).Width) - 12*u
+		nameW := cw - pad - max(cm.Width, fynetext.Measure("000", cs, w.c.TextStyle).Width) - 12*u
 		// Two lines only where they stay legible; else Vietnamese alone.
 		if en && s.NameEN != "" && rowH >= 52*u {
 			vs, es := rowH*0.36, rowH*0.27
@@ -759,7 +754,7 @@ func (r *renderer) layoutDossiers(b box, u float32) {
 		// A smaller name rather than a cut one: fit's one scaling step
 		// may leave it a little too wide.
 		size := ts * 0.8
-		for size > ts*0.5 && fyne.MeasureText(d.Name, size, w.b.TextStyle).Width > b.x+b.w-pad-nx {
+		for size > ts*0.5 && fynetext.Measure(d.Name, size, w.b.TextStyle).Width > b.x+b.w-pad-nx {
 			size *= 0.95
 		}
 		nm := put(w.b, d.Name, size, ts*0.5, nx, cy, b.x+b.w-pad-nx)
