@@ -10,7 +10,17 @@
 // letter, so for the screens' texts that work is wasted: on the counter
 // station it was 13 of its 18 MB of live Go heap. A text that names its
 // font (FontSource) is drawn in that font alone, and so is a measure that
-// passes it to the driver's RenderedTextSize.
+// passes it to the driver's RenderedTextSize. A glyph the font lacks is
+// still looked up in the system's fonts, then.
+//
+// Fyne's widgets (Label, Button, RichText) measure with fyne.MeasureText and
+// so load the font map of the styles they draw anyway. A named font is a
+// font parsed once more (some 1.5 MB for Noto Sans), so it pays only where
+// no widget draws the style: on the station's and the board's screens,
+// which are canvas.Texts only, every text names its font; in the kiosk,
+// whose widgets draw regular and bold texts, only the bold monospace codes
+// do (measured in the fyne/test driver, naming every text of a kiosk-like
+// screen left 23 MB of heap, naming only the codes 20 MB, naming none 26 MB).
 //
 // The package needs a running Fyne app (the real one or fyne/test's) for
 // Measure, and does not import fyne.io/fyne/v2/app, so that it builds

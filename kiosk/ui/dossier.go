@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 
+	"luot/internal/fynetext"
 	"luot/server/client"
 )
 
@@ -187,9 +187,9 @@ func (k *Kiosk) dossierScreen() fyne.CanvasObject {
 	if len(shown) < dossierCodeMax {
 		shown += "_"
 	}
-	code := canvas.NewText(shown, theme.Color(theme.ColorNameForeground))
+	// The code names its font, as the check-in's does (see checkInScreen).
+	code := fynetext.NewText(shown, theme.Color(theme.ColorNameForeground), fyne.TextStyle{Bold: true, Monospace: true})
 	code.TextSize = 56
-	code.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
 	code.Alignment = fyne.TextAlignCenter
 	msgColour := theme.ColorNameError
 	if k.busy {

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"luot/internal/fynetext"
 	"luot/server/client"
 )
 
@@ -326,9 +327,10 @@ func (k *Kiosk) checkInScreen() fyne.CanvasObject {
 			slots[i] = k.code[i : i+1]
 		}
 	}
-	code := canvas.NewText(strings.Join(slots, " "), theme.Color(theme.ColorNameForeground))
+	// The code names its font: no widget draws bold monospace, so its
+	// style's font map would be loaded for it alone (see fynetext).
+	code := fynetext.NewText(strings.Join(slots, " "), theme.Color(theme.ColorNameForeground), fyne.TextStyle{Bold: true, Monospace: true})
 	code.TextSize = 64
-	code.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
 	code.Alignment = fyne.TextAlignCenter
 	msgColour := theme.ColorNameError
 	if k.busy {
