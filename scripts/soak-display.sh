@@ -63,6 +63,10 @@ state=$(sed -n 's/^display: state at //p' "$work/display.out")
 [ -n "$state" ] || { echo "soak: the display did not start; its log:"; cat "$work/display.log"; exit 1; }
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$dpid/status"; }
+# split: the resident memory by kind (anonymous: Go's heap, Mesa's and X's
+# C heap; file: the program's and its libraries' code, shared and
+# reclaimable; shmem: the window's XShm image).
+split() { awk '/RssAnon|RssFile|RssShmem/ {printf "%s %d MB ", $1, $2 / 1024}' "/proc/$dpid/status"; }
 ticks() { awk '{print $14 + $15}' "/proc/$dpid/stat"; }
 hz=$(getconf CLK_TCK)
 
@@ -93,7 +97,7 @@ while [ $SECONDS -lt $end ]; do
   calls=$((calls + 1))
   if [ $t_warm -eq 0 ] && [ $SECONDS -ge "$warmup" ]; then
     t_warm=$SECONDS ticks_warm=$(ticks) rss_warm=$(rss)
-    echo "soak: after warm-up (${warmup}s): RSS ${rss_warm} kB"
+    echo "soak: after warm-up (${warmup}s): RSS ${rss_warm} kB ($(split))"
   fi
   if ((calls % 60 == 0)); then echo "soak: $calls calls, RSS $(rss) kB"; fi
   sleep "$interval"
@@ -107,6 +111,7 @@ growth=$(awk -v a="$rss_warm" -v b="$rss1" 'BEGIN {printf "%.1f", 100 * (b - a) 
 final=$(curl -fsS "$state")
 echo "soak: $calls calls in $minutes min"
 echo "soak: RSS start ${rss0} kB, after warm-up ${rss_warm} kB, end ${rss1} kB (growth after warm-up ${growth} %)"
+echo "soak: at the end: $(split)"
 echo "soak: average CPU after warm-up ${cpu} % of one core"
 echo "soak: display state: $(echo "$final" | grep -o '"announcements":{[^}]*}')"
 echo "soak: display log warnings: $(grep -c 'level=WARN' "$work/display.log" || true)"
