@@ -97,8 +97,7 @@ func fdctColumns(b *[64]float32) {
 
 // loadBlock fills e.block with the 8×8 samples of the w×h plane p from
 // (x0, y0), repeating the last column and row past its edges, and
-// transforms its rows (fdctRows): inside the plane, straight from the
-// samples, the block is stored once.
+// transforms its rows (fdctRows).
 func (e *encoder) loadBlock(p []byte, stride, w, h, x0, y0 int) {
 	if x0+8 > w || y0+8 > h {
 		for y := range 8 {
@@ -108,34 +107,17 @@ func (e *encoder) loadBlock(p []byte, stride, w, h, x0, y0 int) {
 				e.block[y*8+x] = float32(row[min(x0+x, w-1)])
 			}
 		}
-		fdctRows(&e.block)
-		return
+	} else {
+		for y := range 8 {
+			s := p[(y0+y)*stride+x0:]
+			s = s[:8:8]
+			r := e.block[y*8 : y*8+8 : y*8+8]
+			for x, v := range s {
+				r[x] = float32(v)
+			}
+		}
 	}
-	for y := range 8 {
-		s := p[(y0+y)*stride+x0:]
-		s = s[:8:8]
-		// The butterflies of fdctRows.
-		t0, t7 := float32(int32(s[0])+int32(s[7])), float32(int32(s[0])-int32(s[7]))
-		t1, t6 := float32(int32(s[1])+int32(s[6])), float32(int32(s[1])-int32(s[6]))
-		t2, t5 := float32(int32(s[2])+int32(s[5])), float32(int32(s[2])-int32(s[5]))
-		t3, t4 := float32(int32(s[3])+int32(s[4])), float32(int32(s[3])-int32(s[4]))
-		r := e.block[y*8 : y*8+8 : y*8+8]
-
-		t10, t13 := t0+t3, t0-t3
-		t11, t12 := t1+t2, t1-t2
-		r[0], r[4] = t10+t11, t10-t11
-		z1 := (t12 + t13) * 0.70710678118654752
-		r[2], r[6] = t13+z1, t13-z1
-
-		t10, t11, t12 = t4+t5, t5+t6, t6+t7
-		z5 := (t10 - t12) * 0.38268343236508977
-		z2 := 0.54119610014619698*t10 + z5
-		z4 := 1.30656296487637653*t12 + z5
-		z3 := t11 * 0.70710678118654752
-		z11, z13 := t7+z3, t7-z3
-		r[5], r[3] = z13+z2, z13-z2
-		r[1], r[7] = z11+z4, z11-z4
-	}
+	fdctRows(&e.block)
 }
 
 // loadHalf fills e.block with the 8×8 means of 2×2 samples of the w×h
